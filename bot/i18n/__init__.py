@@ -1,0 +1,75 @@
+"""The message catalog: every user-facing string, in French and in English.
+
+Messages live in ``fr.yaml`` and ``en.yaml`` beside this module, as nested keys
+with ``str.format`` placeholders. A message with plural forms is a mapping with
+``one`` and ``other``; :meth:`Translator.plural` picks the form by the language's
+rule (French treats 0 and 1 as singular, English only 1). A test keeps both files
+with the same keys and the same placeholders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import yaml
+
+Locale = Literal["fr", "en"]
+LOCALES: tuple[Locale, ...] = ("fr", "en")
+DEFAULT_LOCALE: Locale = "fr"
+_DIR = Path(__file__).parent
+
+
+def _flatten(node: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in node.items():
+        full = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, Mapping) and not {"one", "other"} >= set(value):
+            flat.update(_flatten(value, full))
+        else:
+            flat[full] = value
+    return flat
+
+
+@cache
+def messages(locale: Locale) -> dict[str, Any]:
+    """All messages of one language, keyed ``section.name``."""
+    raw = yaml.safe_load((_DIR / f"{locale}.yaml").read_text(encoding="utf-8"))
+    return _flatten(raw)
+
+
+def to_locale(value: str | None, default: Locale = DEFAULT_LOCALE) -> Locale:
+    """``fr-FR``, ``en_US``, ``EN`` … → a supported locale; anything else → ``default``."""
+    if not value:
+        return default
+    language = value.replace("_", "-").split("-")[0].lower()
+    return cast(Locale, language) if language in LOCALES else default
+
+
+class Translator:
+    """Messages of one language."""
+
+    def __init__(self, locale: Locale) -> None:
+        self.locale = locale
+        self._messages = messages(locale)
+
+    def __call__(self, key: str, **params: Any) -> str:
+        template = self._messages[key]
+        if not isinstance(template, str):
+            raise KeyError(f"{key} has plural forms: use plural()")
+        return template.format(**params) if params else template
+
+    def plural(self, key: str, count: int, **params: Any) -> str:
+        forms = self._messages[key]
+        singular = count in (0, 1) if self.locale == "fr" else count == 1
+        template = forms["one" if singular else "other"]
+        return str(template).format(count=count, **params)
+
+    def has(self, key: str) -> bool:
+        return key in self._messages
+
+
+def translator(locale: str | None) -> Translator:
+    return Translator(to_locale(locale))

@@ -1,0 +1,141 @@
+"""Palier's settings, read from the environment and from a ``.env`` file.
+
+One class, validated at start-up: a missing or malformed value stops the process
+with one line per variable naming it and what is expected (see
+:func:`load_settings`), never with a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.i18n import DEFAULT_LOCALE, Locale, Translator, to_locale
+
+DEFAULT_DATABASE_URL = "sqlite:///palier.db"
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("unknown time zone") from None
+    return value
+
+
+def _database_url(value: str) -> str:
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError("not a database URL") from None
+    if url.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ValueError("unsupported database")
+    return value
+
+
+def _directory(value: Path) -> Path:
+    if not value.is_dir():
+        raise ValueError("not a directory")
+    return value
+
+
+def _expects(kind: str) -> dict[str, Any]:
+    # Names the catalog message (settings.expected.<kind>) a bad value is reported with.
+    return {"expected": kind}
+
+
+class Settings(BaseSettings):
+    """Every setting of Palier. The environment variable is the alias."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    database_url: Annotated[str, AfterValidator(_database_url)] = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias="DATABASE_URL",
+        description="SQLAlchemy URL; unset: a SQLite file palier.db in the working directory.",
+        json_schema_extra=_expects("database_url"),
+    )
+    referentiels_dir: Annotated[Path, AfterValidator(_directory)] | None = Field(
+        default=None,
+        validation_alias="PALIER_REFERENTIELS_DIR",
+        description="A directory of extra référentiel YAML files, loaded beside the built-in ones.",
+        json_schema_extra=_expects("directory"),
+    )
+    default_locale: Locale = Field(
+        default=DEFAULT_LOCALE,
+        validation_alias="PALIER_DEFAULT_LOCALE",
+        description="Language when a person's Slack locale is neither French nor English.",
+        json_schema_extra=_expects("locale"),
+    )
+    default_timezone: Annotated[str, AfterValidator(_timezone)] = Field(
+        default="Europe/Paris",
+        validation_alias="PALIER_DEFAULT_TIMEZONE",
+        description="IANA time zone used when Slack does not give a person's own.",
+        json_schema_extra=_expects("timezone"),
+    )
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_BOT_TOKEN", description="Bot token (xoxb-…)."
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias="SLACK_SIGNING_SECRET",
+        description="Signing secret that authenticates Slack's requests.",
+    )
+    log_level: str = Field(
+        default="INFO", validation_alias="LOG_LEVEL", description="Python logging level."
+    )
+
+
+class SettingsError(Exception):
+    """The settings could not be read; ``lines`` say which variable and why."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def load_settings(env_file: Path | str | None = ".env", **overrides: Any) -> Settings:
+    """Read the settings, or raise :class:`SettingsError` with one line per bad variable."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise SettingsError(describe_errors(error, cli_locale(dict(os.environ)))) from None
+
+
+def describe_errors(error: ValidationError, locale: Locale | None = None) -> list[str]:
+    """One line per bad variable, in the catalog's words."""
+    t = Translator(locale or DEFAULT_LOCALE)
+    lines = []
+    for item in error.errors(include_url=False):
+        variable = str(item["loc"][0]) if item["loc"] else "?"
+        field = _field_by_alias(variable)
+        extra = field.json_schema_extra if field is not None else None
+        kind = str(extra.get("expected", "other")) if isinstance(extra, dict) else "other"
+        expected = t(f"settings.expected.{kind}")
+        value = item.get("input")
+        if value is None or isinstance(value, dict):
+            lines.append(t("settings.invalid_no_value", variable=variable, expected=expected))
+        else:
+            lines.append(t("settings.invalid", variable=variable, expected=expected, value=value))
+    return lines
+
+
+def _field_by_alias(alias: str) -> Any:
+    for name, field in Settings.model_fields.items():
+        if field.validation_alias == alias or name == alias:
+            return field
+    return None
+
+
+def cli_locale(environ: dict[str, str]) -> Locale:
+    """The language of command-line messages, readable even when the settings are not."""
+    return to_locale(environ.get("PALIER_DEFAULT_LOCALE"))

@@ -1,0 +1,304 @@
+"""Palier's tables, as SQLAlchemy 2.0 typed models.
+
+Every row belongs to a tenant (a Slack workspace or enterprise, later a Teams
+tenant) and every query is scoped by it. Times are stored in UTC; people's local
+times are computed from their IANA time zone, never stored as wall-clock values.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Constraint names that are stable across databases, so migrations can name them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID_LENGTH = 64  # platform ids, référentiel, competency and level ids
+URL_LENGTH = 3000  # Slack's own limit for a button URL
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every database.
+
+    SQLite has no time zone type: values are stored as naive UTC and given their
+    zone back when read, so comparisons never mix naive and aware values.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where a UTC time is stored")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+
+
+def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    # Stored as strings with a CHECK constraint: portable, and readable in SQL.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Platform(enum.StrEnum):
+    SLACK = "slack"
+    TEAMS = "teams"
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class PromptStatus(enum.StrEnum):
+    PENDING = "pending"  # created, not yet due or not yet claimed
+    SENDING = "sending"  # claimed by one process, which is sending it
+    SENT = "sent"  # the DM is out; waiting for the person
+    DONE = "done"  # the check-in was submitted
+    SKIPPED = "skipped"  # the person skipped this cycle
+    MISSED = "missed"  # the cycle ended without an answer
+    FAILED = "failed"  # could not be delivered (see last_error)
+
+
+class Rater(enum.StrEnum):
+    SELF = "self"
+    MANAGER = "manager"
+
+
+class SubmissionKind(enum.StrEnum):
+    CHECKIN = "checkin"
+    EVIDENCE = "evidence"
+    REVIEW = "review"
+
+
+class Tenant(Base):
+    """A workspace: a Slack team or enterprise, later a Teams tenant."""
+
+    __tablename__ = "tenants"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[Platform] = mapped_column(_enum(Platform, "platform"))
+    external_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    name: Mapped[str | None] = mapped_column(String(255))
+    # Workspace defaults; None means Palier's settings apply.
+    checkin_weekday: Mapped[int | None] = mapped_column(SmallInteger)  # 0 = Monday
+    checkin_time: Mapped[time | None] = mapped_column(Time)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Person(Base):
+    """Someone Palier knows in a tenant: enrolled on a référentiel or not (yet)."""
+
+    __tablename__ = "people"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "platform_user_id"),
+        Index("ix_people_tenant_email", "tenant_id", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    platform_user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    # True once the person chose a language: Slack's locale no longer overrides it.
+    locale_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    timezone: Mapped[str | None] = mapped_column(String(64))  # IANA name
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.MEMBER)
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    referentiel_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    checkin_weekday: Mapped[int | None] = mapped_column(SmallInteger)  # override, 0 = Monday
+    checkin_time: Mapped[time | None] = mapped_column(Time)  # override, local time
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Why Palier stopped writing to this person (deactivated, cannot be messaged …).
+    inactive_reason: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    tenant: Mapped[Tenant] = relationship()
+    manager: Mapped[Person | None] = relationship(remote_side=[id])
+
+
+class CheckinPrompt(Base):
+    """The one check-in of a person for one cycle (an ISO week by default).
+
+    The unique (person, cycle) pair and the claim (status ``sending`` set in one
+    conditional UPDATE) are what keep two processes from prompting anyone twice.
+    """
+
+    __tablename__ = "checkin_prompts"
+    __table_args__ = (
+        UniqueConstraint("person_id", "cycle_key"),
+        Index("ix_checkin_prompts_due", "status", "scheduled_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    cycle_key: Mapped[str] = mapped_column(String(16))  # e.g. 2026-W48
+    scheduled_at: Mapped[datetime]
+    closes_at: Mapped[datetime]  # end of the cycle: unanswered by then means missed
+    status: Mapped[PromptStatus] = mapped_column(
+        _enum(PromptStatus, "prompt_status"), default=PromptStatus.PENDING
+    )
+    competency_ids: Mapped[list[str]] = mapped_column(default=list)
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    channel_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    snoozed_until: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(255))
+
+    person: Mapped[Person] = relationship()
+
+
+class Submission(Base):
+    """One thing a person submitted, keyed so that a second delivery stores nothing."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("tenant_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[SubmissionKind] = mapped_column(_enum(SubmissionKind, "submission_kind"))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    prompt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkin_prompts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Rating(Base):
+    """A level given to one competency of a person, by themself or their manager."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (Index("ix_ratings_person_competency", "person_id", "competency_id", "rated_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    referentiel_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    competency_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    level_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    rater: Mapped[Rater] = mapped_column(_enum(Rater, "rater"))
+    rater_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    cycle_key: Mapped[str | None] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    rated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Evidence(Base):
+    """Something a person did that shows a competency: a deal, a call, a document."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_person_competency", "person_id", "competency_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    referentiel_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    competency_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    criterion_key: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    source_permalink: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OneOnOne(Base):
+    """A 1:1 meeting between a manager and a report, once it took place."""
+
+    __tablename__ = "one_on_ones"
+    __table_args__ = (Index("ix_one_on_ones_pair", "manager_id", "report_id", "held_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    held_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OneOnOneTopic(Base):
+    """A topic someone wants to raise at a person's next 1:1; open until discussed."""
+
+    __tablename__ = "one_on_one_topics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    discussed_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("one_on_ones.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
