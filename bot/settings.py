@@ -106,7 +106,7 @@ class SettingsError(Exception):
 def load_settings(env_file: Path | str | None = ".env", **overrides: Any) -> Settings:
     """Read the settings, or raise :class:`SettingsError` with one line per bad variable."""
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        return Settings(_env_file=env_file, **overrides)
     except ValidationError as error:
         raise SettingsError(describe_errors(error, cli_locale(dict(os.environ)))) from None
 

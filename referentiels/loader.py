@@ -86,7 +86,11 @@ def _pydantic_problems(file: str, error: ValidationError) -> list[Problem]:
     for item in error.errors(include_url=False):
         # Unions report one error per branch with the branch type in the location;
         # drop those segments so the place reads like the file.
-        loc = [p for p in item["loc"] if not (isinstance(p, str) and ("[" in p or p in {"str", "list"}))]
+        loc = [
+            p
+            for p in item["loc"]
+            if not (isinstance(p, str) and ("[" in p or p in {"str", "list"}))
+        ]
         key = _PYDANTIC_KEYS.get(item["type"], "invalid")
         ctx = item.get("ctx") or {}
         params: dict[str, Any] = {"field": loc[-1] if loc else ""}
@@ -124,7 +128,9 @@ def check_rules(file: str, referentiel: Referentiel) -> list[Problem]:
     problems: list[Problem] = []
     stem = Path(file).name.removesuffix(".yaml").removesuffix(".yml")
     if stem != referentiel.id:
-        problems.append(Problem(file, "id", "id_not_file_name", {"id": referentiel.id, "stem": stem}))
+        problems.append(
+            Problem(file, "id", "id_not_file_name", {"id": referentiel.id, "stem": stem})
+        )
 
     level_ids = [level.id for level in referentiel.scale.levels]
     for level_id, count in Counter(level_ids).items():
@@ -144,42 +150,83 @@ def check_rules(file: str, referentiel: Referentiel) -> list[Problem]:
     seen_criteria: dict[str, str] = {}
     for location, competency in competencies:
         if competency.id in seen_ids:
-            problems.append(Problem(file, f"{location}.id", "duplicate_id",
-                                    {"value": competency.id, "first": seen_ids[competency.id]}))
+            problems.append(
+                Problem(
+                    file,
+                    f"{location}.id",
+                    "duplicate_id",
+                    {"value": competency.id, "first": seen_ids[competency.id]},
+                )
+            )
         seen_ids.setdefault(competency.id, location)
         if competency.code is not None:
             if competency.code in seen_codes:
-                problems.append(Problem(file, f"{location}.code", "duplicate_code",
-                                        {"value": competency.code, "first": seen_codes[competency.code]}))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{location}.code",
+                        "duplicate_code",
+                        {"value": competency.code, "first": seen_codes[competency.code]},
+                    )
+                )
             seen_codes.setdefault(competency.code, location)
         for index, criterion in enumerate(competency.criteria):
             if criterion.code is None:
                 continue
             place = f"{location}.criteria[{index}].code"
             if criterion.code in seen_criteria:
-                problems.append(Problem(file, place, "duplicate_code",
-                                        {"value": criterion.code, "first": seen_criteria[criterion.code]}))
+                problems.append(
+                    Problem(
+                        file,
+                        place,
+                        "duplicate_code",
+                        {"value": criterion.code, "first": seen_criteria[criterion.code]},
+                    )
+                )
             seen_criteria.setdefault(criterion.code, place)
         for index, evaluation_id in enumerate(competency.evaluations):
             if evaluation_id not in evaluation_ids:
-                problems.append(Problem(file, f"{location}.evaluations[{index}]", "unknown_evaluation",
-                                        {"value": evaluation_id}))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{location}.evaluations[{index}]",
+                        "unknown_evaluation",
+                        {"value": evaluation_id},
+                    )
+                )
         if referentiel.kind == "matrix":
             for level_id in competency.levels:
                 if level_id not in level_ids:
-                    problems.append(Problem(file, f"{location}.levels.{level_id}", "unknown_level",
-                                            {"value": level_id, "levels": ", ".join(level_ids)}))
+                    problems.append(
+                        Problem(
+                            file,
+                            f"{location}.levels.{level_id}",
+                            "unknown_level",
+                            {"value": level_id, "levels": ", ".join(level_ids)},
+                        )
+                    )
             for level_id in level_ids:
                 if level_id not in competency.levels:
-                    problems.append(Problem(file, f"{location}.levels", "missing_level", {"value": level_id}))
+                    problems.append(
+                        Problem(file, f"{location}.levels", "missing_level", {"value": level_id})
+                    )
         elif competency.levels:
             problems.append(Problem(file, f"{location}.levels", "levels_in_certification"))
 
     evaluation_seen: dict[str, int] = {}
     for index, evaluation in enumerate(referentiel.evaluations):
         if evaluation.id in evaluation_seen:
-            problems.append(Problem(file, f"evaluations[{index}].id", "duplicate_id",
-                                    {"value": evaluation.id, "first": f"evaluations[{evaluation_seen[evaluation.id]}]"}))
+            problems.append(
+                Problem(
+                    file,
+                    f"evaluations[{index}].id",
+                    "duplicate_id",
+                    {
+                        "value": evaluation.id,
+                        "first": f"evaluations[{evaluation_seen[evaluation.id]}]",
+                    },
+                )
+            )
         evaluation_seen.setdefault(evaluation.id, index)
     return problems
 
@@ -191,9 +238,13 @@ def parse(file: str, text: str) -> Referentiel:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ReferentielError([Problem(file, where, "yaml_syntax", {"problem": error.problem or ""})]) from None
+        raise ReferentielError(
+            [Problem(file, where, "yaml_syntax", {"problem": error.problem or ""})]
+        ) from None
     except yaml.YAMLError as error:
-        raise ReferentielError([Problem(file, "", "yaml_syntax", {"problem": str(error)})]) from None
+        raise ReferentielError(
+            [Problem(file, "", "yaml_syntax", {"problem": str(error)})]
+        ) from None
     if not isinstance(document, dict):
         raise ReferentielError([Problem(file, "", "not_a_referentiel")])
     try:
@@ -211,7 +262,9 @@ def load_file(path: Path) -> Referentiel:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ReferentielError([Problem(path.name, "", "unreadable", {"problem": str(error)})]) from None
+        raise ReferentielError(
+            [Problem(path.name, "", "unreadable", {"problem": str(error)})]
+        ) from None
     return parse(path.name, text)
 
 
@@ -226,7 +279,9 @@ class ReferentielCatalog:
         self._by_id = {referentiel.id: referentiel for referentiel in referentiels}
 
     @classmethod
-    def load(cls, extra_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR) -> ReferentielCatalog:
+    def load(
+        cls, extra_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR
+    ) -> ReferentielCatalog:
         """Load every file, collecting all problems before raising one error."""
         problems: list[Problem] = []
         loaded: dict[str, tuple[str, Referentiel]] = {}
@@ -243,8 +298,14 @@ class ReferentielCatalog:
                     problems.extend(error.problems)
                     continue
                 if referentiel.id in loaded:
-                    problems.append(Problem(path.name, "id", "duplicate_referentiel",
-                                            {"value": referentiel.id, "first": loaded[referentiel.id][0]}))
+                    problems.append(
+                        Problem(
+                            path.name,
+                            "id",
+                            "duplicate_referentiel",
+                            {"value": referentiel.id, "first": loaded[referentiel.id][0]},
+                        )
+                    )
                     continue
                 loaded[referentiel.id] = (str(path), referentiel)
         if problems:

@@ -72,7 +72,9 @@ class Scale(StrictModel):
 class Aspect(StrictModel):
     """A named aspect of a matrix cell ("Identification des comptes : …")."""
 
-    name: Text | None = Field(default=None, description="The aspect's name, when the source gives one.")
+    name: Text | None = Field(
+        default=None, description="The aspect's name, when the source gives one."
+    )
     text: Text
     outcome: Text | None = Field(
         default=None,
@@ -106,7 +108,8 @@ class Competency(StrictModel):
     code: Text | None = Field(default=None, description="The source's code, e.g. C1.1.1.")
     title: Text = Field(description="The competency as the source states it.")
     shared: bool | None = Field(
-        default=None, description="Matrix only: whether the source marks it as shared with other matrices."
+        default=None,
+        description="Matrix only: whether the source marks it as shared with other matrices.",
     )
     knowledge: list[Text] = Field(default_factory=list, description="Connaissances associées.")
     evaluations: list[Identifier] = Field(
@@ -179,7 +182,9 @@ class Referentiel(StrictModel):
         for competency in self.competencies:
             yield (), competency
 
-        def walk(group: Group, parents: tuple[Group, ...]) -> Iterator[tuple[tuple[Group, ...], Competency]]:
+        def walk(
+            group: Group, parents: tuple[Group, ...]
+        ) -> Iterator[tuple[tuple[Group, ...], Competency]]:
             path = (*parents, group)
             for competency in group.competencies:
                 yield path, competency

@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -45,29 +46,22 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 @dataclass(frozen=True)
 class SchemaState:
+    """Where a database stands against this code's migrations."""
+
     current: str | None
     head: str
+    known: bool  # False: the database carries a revision this code does not have
 
     @property
     def up_to_date(self) -> bool:
         return self.current == self.head
 
-    @property
-    def ahead(self) -> bool:
-        """The database carries a revision this code does not know (a newer Palier)."""
-        if self.current is None:
-            return False
-        script = ScriptDirectory(str(MIGRATIONS_DIR))
-        return script.get_revision(self.current) is None if _safe(script, self.current) else True
-
-
-def _safe(script: ScriptDirectory, revision: str) -> bool:
-    try:
-        script.get_revision(revision)
-    except Exception:
-        return False
-    return True
-
 
 def schema_state(engine: Engine) -> SchemaState:
-    return SchemaState(current_revision(engine), head_revision())
+    current = current_revision(engine)
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    try:
+        known = current is None or script.get_revision(current) is not None
+    except ResolutionError:
+        known = False
+    return SchemaState(current, head_revision(), known)

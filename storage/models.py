@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -74,7 +74,11 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+    }
 
 
 def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
@@ -231,7 +235,9 @@ class Rating(Base):
     """A level given to one competency of a person, by themself or their manager."""
 
     __tablename__ = "ratings"
-    __table_args__ = (Index("ix_ratings_person_competency", "person_id", "competency_id", "rated_at"),)
+    __table_args__ = (
+        Index("ix_ratings_person_competency", "person_id", "competency_id", "rated_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
@@ -240,7 +246,9 @@ class Rating(Base):
     competency_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     level_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     rater: Mapped[Rater] = mapped_column(_enum(Rater, "rater"))
-    rater_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    rater_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
     cycle_key: Mapped[str | None] = mapped_column(String(16))
     comment: Mapped[str | None] = mapped_column(Text)
     submission_id: Mapped[int | None] = mapped_column(

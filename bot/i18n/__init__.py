@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import yaml
 
@@ -45,7 +45,10 @@ def to_locale(value: str | None, default: Locale = DEFAULT_LOCALE) -> Locale:
     if not value:
         return default
     language = value.replace("_", "-").split("-")[0].lower()
-    return cast(Locale, language) if language in LOCALES else default
+    for locale in LOCALES:
+        if locale == language:
+            return locale
+    return default
 
 
 class Translator:

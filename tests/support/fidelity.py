@@ -190,8 +190,10 @@ def main(argv: list[str]) -> int:
     status = 0
     for referentiel_id in ids:
         report = check(referentiel_id)
-        print(f"== {referentiel_id}: {len(report.not_found)} not found in the source, "
-              f"{len(report.uncovered)} source runs not covered")
+        print(
+            f"== {referentiel_id}: {len(report.not_found)} not found in the source, "
+            f"{len(report.uncovered)} source runs not covered"
+        )
         for path, text in report.not_found:
             print(f"NOT FOUND {path}: {text[:160]!r}")
             status = 1

@@ -1,0 +1,1 @@
+"""Palier's domain: settings, services, scheduling, progress. No chat-platform imports."""

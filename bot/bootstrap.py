@@ -1,0 +1,51 @@
+"""The composition root of Palier's domain.
+
+:func:`build_core` wires what every front end shares — settings, the database
+engine and its sessions, the référentiel catalog — with no chat-platform code, so
+the Slack front end (``handlers.slack``) and later Teams build on the same core.
+Nothing here is a module global: each process, and each test, builds its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import Settings
+from referentiels.loader import ReferentielCatalog
+from storage.db import make_engine, make_session_factory
+from storage.migrate import SchemaState, schema_state
+
+
+class SchemaNotCurrentError(Exception):
+    """The database is behind (or ahead of) the code's migrations."""
+
+    def __init__(self, state: SchemaState) -> None:
+        super().__init__(f"database at {state.current}, code expects {state.head}")
+        self.state = state
+
+
+@dataclass
+class Core:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    referentiels: ReferentielCatalog
+
+    def require_current_schema(self) -> None:
+        """Refuse to run on a database whose migrations are not those of this code."""
+        state = schema_state(self.engine)
+        if not state.up_to_date:
+            raise SchemaNotCurrentError(state)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_core(settings: Settings, *, engine: Engine | None = None) -> Core:
+    """Wire the engine, sessions and référentiels; loading fails on a bad référentiel file."""
+    referentiels = ReferentielCatalog.load(settings.referentiels_dir)
+    engine = engine or make_engine(settings.database_url)
+    return Core(settings, engine, make_session_factory(engine), referentiels)

@@ -1,0 +1,254 @@
+"""The ``palier`` command line.
+
+Every message goes through the catalog, in the language of
+``PALIER_DEFAULT_LOCALE`` (French by default). A problem is one line naming what is
+wrong, on standard error, with exit status 1 (bad data) or 2 (bad settings or
+usage); nothing is half-done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from bot.bootstrap import SchemaNotCurrentError, build_core
+from bot.i18n import Translator
+from bot.referentiel_text import render_problem, render_referentiel
+from bot.settings import Settings, SettingsError, cli_locale, load_settings
+from referentiels.loader import ReferentielCatalog, ReferentielError, load_file, yaml_files
+from referentiels.models import Referentiel
+from storage import migrate
+from storage.db import make_engine
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class Cli:
+    def __init__(self, t: Translator, out: TextIO, err: TextIO) -> None:
+        self.t = t
+        self.out = out
+        self.err = err
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out)
+
+    def fail(self, text: str, status: int = EXIT_INVALID) -> int:
+        print(text, file=self.err)
+        return status
+
+    # -- settings and référentiels ------------------------------------------------
+
+    def settings(self) -> Settings:
+        return load_settings()
+
+    def catalog(self, settings: Settings) -> ReferentielCatalog:
+        return ReferentielCatalog.load(settings.referentiels_dir)
+
+    # -- palier referentiels … -----------------------------------------------------
+
+    def referentiels_list(self, as_json: bool) -> int:
+        catalog = self.catalog(self.settings())
+        rows = [_summary(referentiel) for referentiel in catalog]
+        if as_json:
+            self.say(json.dumps(rows, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        t = self.t
+        header = t(
+            "cli.referentiels.header",
+            id=t("cli.referentiels.col_id"),
+            language=t("cli.referentiels.col_language"),
+            count=t("cli.referentiels.col_count"),
+            scale=t("cli.referentiels.col_scale"),
+        )
+        self.say(header)
+        for row in rows:
+            self.say(
+                t(
+                    "cli.referentiels.header",
+                    id=row["id"],
+                    language=row["language"],
+                    count=row["competencies"],
+                    scale=" / ".join(row["scale"]),
+                )
+            )
+            self.say(f"  {row['title']}")
+        return EXIT_OK
+
+    def referentiels_show(self, referentiel_id: str, as_json: bool) -> int:
+        catalog = self.catalog(self.settings())
+        referentiel = catalog.get(referentiel_id)
+        if referentiel is None:
+            return self.fail(
+                self.t("cli.referentiels.unknown", id=referentiel_id, ids=", ".join(catalog.ids()))
+            )
+        if as_json:
+            self.say(referentiel.model_dump_json(indent=2))
+        else:
+            self.say(render_referentiel(referentiel, self.t))
+        return EXIT_OK
+
+    def referentiels_validate(self, paths: Sequence[Path]) -> int:
+        files: list[Path] = []
+        for path in paths:
+            if path.is_dir():
+                found = yaml_files(path)
+                if not found:
+                    return self.fail(self.t("cli.referentiels.no_files", path=path))
+                files.extend(found)
+            elif path.is_file():
+                files.append(path)
+            else:
+                return self.fail(self.t("cli.referentiels.not_found", path=path))
+        problems = []
+        for file in files:
+            try:
+                load_file(file)
+            except ReferentielError as error:
+                problems.extend(error.problems)
+        if problems:
+            for problem in problems:
+                print(render_problem(problem, self.t), file=self.err)
+            return EXIT_INVALID
+        self.say(self.t.plural("cli.referentiels.valid", len(files)))
+        return EXIT_OK
+
+    def referentiels_schema(self) -> int:
+        from referentiels.loader import SCHEMA_FILE
+        from referentiels.schema import write_schema
+
+        write_schema()
+        self.say(self.t("cli.referentiels.schema_written", path=SCHEMA_FILE))
+        return EXIT_OK
+
+    # -- palier db … ---------------------------------------------------------------
+
+    def db(self, action: str, revision: str | None) -> int:
+        settings = self.settings()
+        engine = make_engine(settings.database_url)
+        url = make_url(settings.database_url).render_as_string(hide_password=True)
+        try:
+            if action == "upgrade":
+                migrate.upgrade(engine)
+                self.say(
+                    self.t("cli.db.upgraded", revision=migrate.current_revision(engine), url=url)
+                )
+            elif action == "downgrade":
+                migrate.downgrade(engine, revision or "-1")
+                current = migrate.current_revision(engine) or self.t("cli.db.none")
+                self.say(self.t("cli.db.downgraded", revision=current))
+            else:
+                state = migrate.schema_state(engine)
+                self.say(
+                    self.t(
+                        "cli.db.current",
+                        revision=state.current or self.t("cli.db.none"),
+                        head=state.head,
+                    )
+                )
+        except OperationalError as error:
+            return self.fail(self.t("cli.db.unreachable", url=url, problem=_first_line(error)))
+        finally:
+            engine.dispose()
+        return EXIT_OK
+
+    def check(self) -> int:
+        """Start-up checks: settings, référentiels and the database schema."""
+        core = build_core(self.settings())
+        try:
+            core.require_current_schema()
+        finally:
+            core.close()
+        return EXIT_OK
+
+
+def _summary(referentiel: Referentiel) -> dict[str, Any]:
+    return {
+        "id": referentiel.id,
+        "title": referentiel.title,
+        "kind": referentiel.kind,
+        "language": referentiel.language,
+        "scale": [level.label for level in referentiel.scale.levels],
+        "scale_origin": referentiel.scale.origin,
+        "competencies": len(referentiel.all_competencies()),
+    }
+
+
+def _first_line(error: Exception) -> str:
+    text = str(getattr(error, "orig", None) or error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
+
+
+def build_parser(t: Translator) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="palier", description=t("cli.help.palier"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ref = commands.add_parser("referentiels", help=t("cli.help.referentiels"))
+    ref_commands = ref.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = ref_commands.add_parser("list", help=t("cli.help.referentiels_list"))
+    listing.add_argument("--json", action="store_true", help=t("cli.help.json"))
+    show = ref_commands.add_parser("show", help=t("cli.help.referentiels_show"))
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true", help=t("cli.help.json"))
+    validate = ref_commands.add_parser("validate", help=t("cli.help.referentiels_validate"))
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ref_commands.add_parser("schema", help=t("cli.help.referentiels_schema"))
+
+    db = commands.add_parser("db", help=t("cli.help.db"))
+    db_commands = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help=t("cli.help.db_upgrade"))
+    down = db_commands.add_parser("downgrade", help=t("cli.help.db_downgrade"))
+    down.add_argument("revision", nargs="?", default="-1")
+    db_commands.add_parser("current", help=t("cli.help.db_current"))
+
+    commands.add_parser("check", help=t("cli.help.check"))
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    t = Translator(cli_locale(dict(os.environ)))
+    cli = Cli(t, out or sys.stdout, err or sys.stderr)
+    args = build_parser(t).parse_args(argv)
+    try:
+        return _dispatch(cli, args)
+    except SettingsError as error:
+        for line in error.lines:
+            cli.fail(line)
+        return EXIT_USAGE
+    except ReferentielError as error:
+        for problem in error.problems:
+            cli.fail(render_problem(problem, t))
+        return EXIT_INVALID
+    except SchemaNotCurrentError as error:
+        state = error.state
+        key = "cli.db.ahead" if not state.known else "cli.db.behind"
+        return cli.fail(
+            t(key, current=state.current or t("cli.db.none"), head=state.head), EXIT_USAGE
+        )
+
+
+def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
+    if args.command == "referentiels":
+        if args.action == "list":
+            return cli.referentiels_list(args.json)
+        if args.action == "show":
+            return cli.referentiels_show(args.id, args.json)
+        if args.action == "validate":
+            return cli.referentiels_validate(args.paths)
+        return cli.referentiels_schema()
+    if args.command == "db":
+        return cli.db(args.action, getattr(args, "revision", None))
+    return cli.check()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""Shared fixtures.
+
+Database tests take the ``database_url`` fixture: SQLite always, and PostgreSQL
+too when ``TEST_DATABASE_URL`` names a server (``.ci/run`` sets it). Each
+PostgreSQL test gets a database of its own, created and dropped around it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames:
+        metafunc.parametrize("database_url", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'palier.db'}"
+        return
+    assert POSTGRES_URL is not None
+    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"palier_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never read the developer's .env or Palier variables from the shell."""
+    for variable in list(os.environ):
+        if variable.startswith(("PALIER_", "SLACK_")) or variable == "DATABASE_URL":
+            monkeypatch.delenv(variable, raising=False)
+    monkeypatch.chdir(tmp_path)

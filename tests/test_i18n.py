@@ -1,0 +1,37 @@
+"""The message catalog: French and English hold the same messages with the same placeholders."""
+
+from __future__ import annotations
+
+import string
+
+from bot.i18n import Translator, messages, to_locale
+
+
+def _placeholders(value: object) -> set[str]:
+    texts = value.values() if isinstance(value, dict) else [value]
+    return {name for text in texts for _, name, _, _ in string.Formatter().parse(str(text)) if name}
+
+
+def test_same_keys_in_both_languages() -> None:
+    assert set(messages("fr")) == set(messages("en"))
+
+
+def test_same_placeholders_in_both_languages() -> None:
+    french, english = messages("fr"), messages("en")
+    for key in french:
+        assert _placeholders(french[key]) == _placeholders(english[key]), key
+
+
+def test_plural_rules() -> None:
+    fr, en = Translator("fr"), Translator("en")
+    assert fr.plural("cli.referentiels.valid", 0) == "0 fichier valide"
+    assert fr.plural("cli.referentiels.valid", 2) == "2 fichiers valides"
+    assert en.plural("cli.referentiels.valid", 0) == "0 valid files"
+    assert en.plural("cli.referentiels.valid", 1) == "1 valid file"
+
+
+def test_locale_from_slack() -> None:
+    assert to_locale("fr-FR") == "fr"
+    assert to_locale("en-GB") == "en"
+    assert to_locale("de-DE") == "fr"
+    assert to_locale(None, default="en") == "en"
