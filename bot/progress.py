@@ -1,0 +1,173 @@
+"""The level-progress summary: where a person stands on their référentiel.
+
+Pure computation over a person's ratings, evidence counts and check-in history;
+the caller loads them (one session) and a front end renders the result. Levels
+are compared by their rank on the référentiel's ordered scale.
+
+Definitions (the product's words, made precise):
+
+* **current level** of a competency: its latest rating by the chosen rater.
+* **previous level**: the rating just before the latest one.
+* **level at the start of the quarter**: the latest rating before the quarter
+  began; when there is none, the first rating within the quarter (so a person who
+  started this quarter sees their change since their first rating).
+* **référentiel level reached**: the highest level that *every* competency has
+  reached; none while a competency is unrated or below the lowest level.
+* **progress to the next level**: how many competencies are at or above it.
+* **weakest competency**: the lowest-rated one (unrated counts lowest), ties in
+  référentiel order; the summary quotes what its next level asks for.
+* **streak**: consecutive cycles with a completed check-in, counting back from
+  the most recent cycle that is done or already over (an open cycle not yet
+  answered does not break it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from referentiels.models import Competency, Level, LevelDescriptor, Referentiel
+
+
+@dataclass(frozen=True)
+class RatingPoint:
+    competency_id: str
+    level_id: str
+    rated_at: datetime
+
+
+@dataclass(frozen=True)
+class CycleOutcome:
+    cycle_key: str
+    done: bool
+    open: bool = False  # the cycle is still running, so an unanswered prompt is not missed yet
+
+
+@dataclass(frozen=True)
+class CompetencyProgress:
+    competency: Competency
+    current: Level | None
+    previous: Level | None
+    at_quarter_start: Level | None
+    evidence_count: int
+    last_rated_at: datetime | None
+    # Steps on the scale: +n up, -n down, 0 unchanged or nothing to compare with.
+    change_since_previous: int
+    change_since_quarter: int
+
+
+def _delta(before: Level | None, after: Level | None, ranks: Mapping[str, int]) -> int:
+    if before is None or after is None:
+        return 0
+    return ranks[after.id] - ranks[before.id]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the next level asks for one competency, quoted from the référentiel."""
+
+    competency: Competency
+    level: Level
+    descriptor: LevelDescriptor | None  # a matrix cell; None for a certification
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    referentiel: Referentiel
+    competencies: list[CompetencyProgress]
+    reached: Level | None
+    next_level: Level | None
+    at_next_level: int  # competencies at or above next_level
+    weakest: NextStep | None
+    streak: int
+
+    @property
+    def total(self) -> int:
+        return len(self.competencies)
+
+    def rated(self) -> list[CompetencyProgress]:
+        return [c for c in self.competencies if c.current is not None]
+
+
+def quarter_start(day: date) -> date:
+    """First day of the calendar quarter containing ``day``."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def streak(outcomes: Sequence[CycleOutcome]) -> int:
+    """Consecutive completed cycles, most recent first; outcomes in cycle order."""
+    count = 0
+    for outcome in reversed(outcomes):
+        if outcome.done:
+            count += 1
+        elif outcome.open:
+            continue
+        else:
+            break
+    return count
+
+
+def summarize(
+    referentiel: Referentiel,
+    ratings: Iterable[RatingPoint],
+    evidence_counts: Mapping[str, int],
+    outcomes: Sequence[CycleOutcome],
+    quarter_began_at: datetime,
+) -> ProgressSummary:
+    """Compute the summary for one person and one rater's ratings."""
+    scale = referentiel.scale
+    ranks = {level.id: index for index, level in enumerate(scale.levels)}
+    by_competency: dict[str, list[RatingPoint]] = {}
+    for point in sorted(ratings, key=lambda p: p.rated_at):
+        if point.level_id in ranks:  # a level no longer on the scale is ignored
+            by_competency.setdefault(point.competency_id, []).append(point)
+
+    progress = []
+    for competency in referentiel.all_competencies():
+        history = by_competency.get(competency.id, [])
+        current = scale.level(history[-1].level_id) if history else None
+        previous = scale.level(history[-2].level_id) if len(history) > 1 else None
+        before_quarter = [p for p in history if p.rated_at < quarter_began_at]
+        baseline = before_quarter[-1] if before_quarter else (history[0] if history else None)
+        at_quarter_start = scale.level(baseline.level_id) if baseline else None
+        progress.append(
+            CompetencyProgress(
+                competency=competency,
+                current=current,
+                previous=previous,
+                at_quarter_start=at_quarter_start,
+                evidence_count=evidence_counts.get(competency.id, 0),
+                last_rated_at=history[-1].rated_at if history else None,
+                change_since_previous=_delta(previous, current, ranks),
+                change_since_quarter=_delta(at_quarter_start, current, ranks),
+            )
+        )
+
+    def rank(item: CompetencyProgress) -> int:
+        return ranks[item.current.id] if item.current else -1
+
+    lowest = min((rank(item) for item in progress), default=-1)
+    reached = scale.levels[lowest] if lowest >= 0 else None
+    next_rank = lowest + 1
+    next_level = scale.levels[next_rank] if next_rank < len(scale.levels) else None
+    at_next = sum(1 for item in progress if next_level is not None and rank(item) >= next_rank)
+
+    weakest = None
+    candidates = [item for item in progress if rank(item) == lowest]
+    if candidates:
+        target_rank = rank(candidates[0]) + 1
+        if target_rank < len(scale.levels):
+            level = scale.levels[target_rank]
+            competency = candidates[0].competency
+            weakest = NextStep(competency, level, competency.levels.get(level.id))
+
+    return ProgressSummary(
+        referentiel=referentiel,
+        competencies=progress,
+        reached=reached,
+        next_level=next_level,
+        at_next_level=at_next,
+        weakest=weakest,
+        streak=streak(outcomes),
+    )
