@@ -1,0 +1,61 @@
+"""Queries over Palier's tables. Repositories take the caller's session and never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import CheckinPrompt, PromptStatus
+
+
+class PromptRepository:
+    """Check-in prompts, and the claim that keeps two processes from sending one twice."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def due(self, now: datetime, limit: int = 100) -> Sequence[int]:
+        """Ids of prompts due now: pending, scheduled at or before now, cycle still open."""
+        query = (
+            select(CheckinPrompt.id)
+            .where(
+                CheckinPrompt.status == PromptStatus.PENDING,
+                CheckinPrompt.scheduled_at <= now,
+                CheckinPrompt.closes_at > now,
+            )
+            .order_by(CheckinPrompt.scheduled_at, CheckinPrompt.id)
+            .limit(limit)
+        )
+        return self.session.scalars(query).all()
+
+    def claim(self, prompt_id: int, worker: str, now: datetime) -> bool:
+        """Take a pending prompt for sending; False if another process took it first.
+
+        One conditional UPDATE: on PostgreSQL the second writer waits for the first
+        and then finds the status changed; on SQLite writers are serialised. Either
+        way exactly one caller sees a row updated.
+        """
+        result = self.session.execute(
+            update(CheckinPrompt)
+            .where(CheckinPrompt.id == prompt_id, CheckinPrompt.status == PromptStatus.PENDING)
+            .values(
+                status=PromptStatus.SENDING,
+                claimed_by=worker,
+                claimed_at=now,
+                attempts=CheckinPrompt.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    def stale_claims(self, now: datetime, lease: timedelta) -> Sequence[CheckinPrompt]:
+        """Prompts claimed longer ago than ``lease`` and never marked sent: their sender died."""
+        query = select(CheckinPrompt).where(
+            CheckinPrompt.status == PromptStatus.SENDING,
+            CheckinPrompt.claimed_at < now - lease,
+            CheckinPrompt.closes_at > now,
+        )
+        return self.session.scalars(query).all()
