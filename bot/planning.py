@@ -1,0 +1,101 @@
+"""Planning check-ins: one prompt row per enrolled person and cycle.
+
+Run at every tick before sending. For each active, enrolled person it works out
+the current cycle's check-in in their time zone (workspace default day and time,
+or their own override; skipped while paused), picks the week's competencies, and
+inserts the prompt unless the (person, cycle) row exists. The unique constraint
+makes concurrent planners harmless: the loser's insert is rolled back alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from bot.scheduling import next_checkin, resolve_slot, select_competencies
+from referentiels.loader import ReferentielCatalog
+from storage.models import CheckinPrompt, Person, Rater, Rating
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PlanningPolicy:
+    default_timezone: str = "Europe/Paris"
+    per_week: int = 3
+    rotate_above: int = 6
+
+
+def plan_prompts(
+    session: Session, catalog: ReferentielCatalog, now: datetime, policy: PlanningPolicy
+) -> int:
+    """Create the missing prompts of the current cycles; returns how many were created."""
+    people = session.scalars(
+        select(Person)
+        .where(Person.active.is_(True), Person.referentiel_id.is_not(None))
+        .options(joinedload(Person.tenant))
+    ).all()
+    wanted: list[tuple[Person, str, datetime, datetime]] = []
+    for person in people:
+        weekday, local_time = resolve_slot(
+            person.checkin_weekday,
+            person.checkin_time,
+            person.tenant.checkin_weekday,
+            person.tenant.checkin_time,
+        )
+        timezone = person.timezone or policy.default_timezone
+        cycle, at = next_checkin(now, weekday, local_time, timezone, person.paused_until)
+        wanted.append((person, cycle.key, at, cycle.ends_at))
+    if not wanted:
+        return 0
+    existing = set(
+        session.execute(
+            select(CheckinPrompt.person_id, CheckinPrompt.cycle_key).where(
+                tuple_(CheckinPrompt.person_id, CheckinPrompt.cycle_key).in_(
+                    [(person.id, key) for person, key, _, _ in wanted]
+                )
+            )
+        ).all()
+    )
+    created = 0
+    for person, key, at, closes_at in wanted:
+        if (person.id, key) in existing:
+            continue
+        referentiel = catalog.get(person.referentiel_id or "")
+        if referentiel is None:
+            log.warning("person %s is enrolled on an unknown référentiel", person.id)
+            continue
+        last_rated = dict(
+            session.execute(
+                select(Rating.competency_id, func.max(Rating.rated_at))
+                .where(Rating.person_id == person.id, Rating.rater == Rater.SELF)
+                .group_by(Rating.competency_id)
+            ).all()
+        )
+        competencies = select_competencies(
+            [c.id for c in referentiel.all_competencies()],
+            last_rated,
+            per_week=policy.per_week,
+            rotate_above=policy.rotate_above,
+        )
+        try:
+            with session.begin_nested():
+                session.add(
+                    CheckinPrompt(
+                        tenant_id=person.tenant_id,
+                        person_id=person.id,
+                        cycle_key=key,
+                        scheduled_at=at,
+                        closes_at=closes_at,
+                        competency_ids=competencies,
+                    )
+                )
+        except IntegrityError:
+            continue  # another process planned it first
+        created += 1
+    return created
