@@ -16,8 +16,7 @@ from bot.checkins import (
 )
 from bot.i18n import messages
 from referentiels.loader import ReferentielCatalog
-from storage import migrate
-from storage.db import make_engine, make_session_factory, session_scope
+from storage.db import make_session_factory, session_scope
 from storage.models import (
     CheckinPrompt,
     Evidence,
@@ -129,11 +128,8 @@ def test_a_missing_competency_and_a_long_topic() -> None:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Engine:
-    engine = make_engine(database_url)
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
+def engine(migrated_engine: Engine) -> Engine:
+    return migrated_engine
 
 
 def _person_and_prompt(engine: Engine) -> tuple[int, int]:

@@ -9,8 +9,7 @@ from sqlalchemy import Engine, select
 
 from bot.planning import PlanningPolicy, plan_prompts
 from referentiels.loader import ReferentielCatalog
-from storage import migrate
-from storage.db import make_engine, make_session_factory, session_scope
+from storage.db import make_session_factory, session_scope
 from storage.models import CheckinPrompt, Person, Platform, Rater, Rating, Tenant
 
 CATALOG = ReferentielCatalog.load()
@@ -19,11 +18,8 @@ MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def engine(database_url: str) -> Engine:
-    engine = make_engine(database_url)
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
+def engine(migrated_engine: Engine) -> Engine:
+    return migrated_engine
 
 
 def _people(engine: Engine) -> None:

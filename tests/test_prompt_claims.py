@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from storage import migrate
-from storage.db import make_engine, make_session_factory, session_scope
+from storage.db import make_session_factory, session_scope
 from storage.models import CheckinPrompt, Person, Platform, PromptStatus, Tenant
 from storage.repositories import PromptRepository
 
@@ -17,11 +16,8 @@ NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def engine(database_url: str) -> Engine:
-    engine = make_engine(database_url)
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
+def engine(migrated_engine: Engine) -> Engine:
+    return migrated_engine
 
 
 def _seed(engine: Engine, people: int) -> None:
