@@ -1,0 +1,1 @@
+"""Chat-platform front ends of Palier (Slack now, Microsoft Teams later)."""

@@ -1,0 +1,1 @@
+"""Palier's Slack front end, and the Slack emulator its tests and demo run against."""

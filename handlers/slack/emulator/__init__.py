@@ -1,0 +1,52 @@
+"""A local Slack for tests and demos: the Web API server, a driver, Block Kit checks.
+
+``SlackEmulator`` answers the bot's Web API calls over real HTTP; ``SlackDriver``
+sends the bot what Slack would (signed slash commands, clicks, submissions,
+events); ``BoltAppServer`` serves a Bolt app over HTTP; ``render_blocks`` /
+``render_view`` show Block Kit as text. No Slack account is involved.
+"""
+
+from handlers.slack.emulator.blockkit import Violation, validate_blocks, validate_view
+from handlers.slack.emulator.driver import (
+    BoltAppServer,
+    DriverError,
+    DriverResponse,
+    SlackDriver,
+    sign_request,
+)
+from handlers.slack.emulator.render import render_blocks, render_view
+from handlers.slack.emulator.server import (
+    CallRecord,
+    Channel,
+    Fault,
+    ManualClock,
+    Message,
+    SlackEmulator,
+    UploadedFile,
+    User,
+    View,
+    Workspace,
+)
+
+__all__ = [
+    "BoltAppServer",
+    "CallRecord",
+    "Channel",
+    "DriverError",
+    "DriverResponse",
+    "Fault",
+    "ManualClock",
+    "Message",
+    "SlackDriver",
+    "SlackEmulator",
+    "UploadedFile",
+    "User",
+    "View",
+    "Violation",
+    "Workspace",
+    "render_blocks",
+    "render_view",
+    "sign_request",
+    "validate_blocks",
+    "validate_view",
+]
