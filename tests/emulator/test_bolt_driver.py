@@ -257,6 +257,28 @@ def test_response_action_errors_is_read_back_and_the_modal_stays(
     assert driver.modal(ALICE) is None
 
 
+def test_errors_keyed_by_something_else_than_a_block_id_are_flagged(
+    app: App, driver: SlackDriver, emulator: SlackEmulator
+) -> None:
+    open_checkin_on_command(app)
+
+    @app.view("checkin")
+    def submitted(ack: Ack) -> None:
+        ack(response_action="errors", errors={"evidence": "keyed by the action_id: wrong"})
+
+    driver.slash_command(ALICE)
+    shown = driver.modal(ALICE)
+    assert shown is not None
+
+    response = driver.submit_view(
+        ALICE, shown, {"level": "junior", "ev": "x", "date": "2026-01-12", "comp": "nego"}
+    )
+
+    assert response.outcome == "invalid"
+    (record,) = emulator.calls_to("view_submission.errors")
+    assert record.response["not_input_block_ids"] == ["evidence"]
+
+
 def test_response_actions_update_and_push_change_the_stack(
     app: App, driver: SlackDriver, emulator: SlackEmulator
 ) -> None:
@@ -348,6 +370,7 @@ def test_a_click_is_built_from_the_blocks_the_bot_sent(
     prompt = driver.latest_dm(ALICE)
     assert prompt is not None
     assert driver.button_labels(prompt) == ["Commencer", "Plus tard"]
+    assert driver.find_button(prompt, "plus tard")["action_id"] == "snooze"
 
     response = driver.click(ALICE, prompt, text="Commencer")
 

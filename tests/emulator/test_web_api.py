@@ -365,6 +365,14 @@ def test_history_pages(web: WebClient) -> None:
     assert rest["has_more"] is False
 
 
+def test_views_publish_needs_the_home_tab(clock: ManualClock) -> None:
+    with SlackEmulator(clock=clock, home_tab_enabled=False) as emulator:
+        add_people(emulator)
+        with pytest.raises(SlackApiError) as failure:
+            client(emulator).views_publish(user_id=ALICE, view=home([section("x")]))
+    assert failure.value.response["error"] == "not_enabled"
+
+
 def test_chat_delete(emulator: SlackEmulator, web: WebClient) -> None:
     posted = web.chat_postMessage(channel=ALICE, text="x")
 

@@ -155,11 +155,9 @@ def render_block(block: Mapping[str, Any]) -> list[str]:
             label += " (optional)"
         element = block.get("element") or {}
         rendered = render_element(element)
-        if element.get("multiline"):
-            lines = [f"{label}:", *(f"  {r}" for r in rendered), "  ____"]
-        elif len(rendered) == 1:
+        if len(rendered) == 1 and not element.get("multiline"):
             lines = [f"{label}: {rendered[0]}"]
-        else:
+        else:  # several lines (options) or a multiline box: under the label
             lines = [f"{label}:", *(f"  {r}" for r in rendered)]
         hint = render_text(block.get("hint"))
         if hint:

@@ -1767,7 +1767,10 @@ class SlackEmulator:
         Empty → the submitted view closes (the one below shows again);
         ``errors`` → it stays, with the errors recorded on it; ``update`` → it is
         replaced; ``push`` → a view is pushed; ``clear`` → the whole stack closes.
-        Returns the action taken (``"close"`` for an empty answer).
+        Returns the action taken (``"close"`` for an empty answer), or ``"invalid"``
+        when Slack would show the person a generic error instead (a refused view, or
+        errors not keyed by an input block's block_id; recorded as a failed
+        ``view_submission.<action>`` call).
         """
         with self._lock:
             stack = self._stacks.get(user_id, [])
