@@ -6,7 +6,6 @@ Retry-After seconds after the 429), never against wall-clock thresholds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from http.client import RemoteDisconnected
 from urllib.error import URLError
 
@@ -24,18 +23,6 @@ from handlers.slack.emulator import ManualClock, SlackEmulator
 from tests.emulator import ALICE, BOB, add_people, client
 
 QUICK = FixedValueRetryIntervalCalculator(0.01)
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-def emulator(clock: ManualClock) -> Iterator[SlackEmulator]:
-    with SlackEmulator(clock=clock) as emu:
-        add_people(emu)
-        yield emu
 
 
 def test_a_429_answers_retry_after_and_ratelimited(emulator: SlackEmulator) -> None:

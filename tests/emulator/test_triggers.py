@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.slack.emulator import ManualClock, SlackEmulator
 from tests.emulator import ALICE, BOB, add_people, client, modal, section
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-def emulator(clock: ManualClock) -> Iterator[SlackEmulator]:
-    with SlackEmulator(clock=clock) as emu:
-        add_people(emu)
-        yield emu
-
-
-@pytest.fixture
-def web(emulator: SlackEmulator) -> WebClient:
-    return client(emulator)
 
 
 def open_error(web: WebClient, trigger_id: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,18 +33,6 @@ SUMMER = datetime(2026, 7, 15, 9, 0, tzinfo=UTC).timestamp()
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(WINTER)
-
-
-@pytest.fixture
-def emulator(clock: ManualClock) -> Iterator[SlackEmulator]:
-    with SlackEmulator(clock=clock) as emu:
-        add_people(emu)
-        yield emu
-
-
-@pytest.fixture
-def web(emulator: SlackEmulator) -> WebClient:
-    return client(emulator)
 
 
 def error_of(call: object) -> str:
