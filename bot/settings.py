@@ -8,11 +8,12 @@ with one line per variable naming it and what is expected (see
 from __future__ import annotations
 
 import os
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, SecretStr, ValidationError
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -44,6 +45,34 @@ def _directory(value: Path) -> Path:
     if not value.is_dir():
         raise ValueError("not a directory")
     return value
+
+
+def _weekday(value: object) -> object:
+    from bot.scheduling import parse_weekday
+
+    if isinstance(value, str):
+        try:
+            return parse_weekday(value)
+        except ValueError:
+            raise ValueError("not a weekday") from None
+    return value
+
+
+def _local_time(value: object) -> object:
+    from bot.scheduling import parse_local_time
+
+    if isinstance(value, str):
+        try:
+            return parse_local_time(value)
+        except ValueError:
+            raise ValueError("not a time") from None
+    return value
+
+
+def _http_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("not a URL")
+    return value if value.endswith("/") else value + "/"
 
 
 def _expects(kind: str) -> dict[str, Any]:
@@ -89,6 +118,71 @@ class Settings(BaseSettings):
         default=None,
         validation_alias="SLACK_SIGNING_SECRET",
         description="Signing secret that authenticates Slack's requests.",
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None,
+        validation_alias="SLACK_APP_TOKEN",
+        description="App-level token (xapp-…): when set, `palier run` uses Socket Mode.",
+    )
+    slack_api_url: Annotated[str, AfterValidator(_http_url)] = Field(
+        default="https://slack.com/api/",
+        validation_alias="SLACK_API_URL",
+        description="Base URL of Slack's Web API; the emulator sets its own.",
+        json_schema_extra=_expects("url"),
+    )
+    port: int = Field(
+        default=3000,
+        ge=1,
+        le=65535,
+        validation_alias="PORT",
+        description="HTTP port of `palier run` when not in Socket Mode (/slack/events).",
+        json_schema_extra=_expects("port"),
+    )
+    checkin_weekday: Annotated[int, BeforeValidator(_weekday)] = Field(
+        default=3,
+        ge=0,
+        le=6,
+        validation_alias="PALIER_CHECKIN_DAY",
+        description="Workspace default check-in day (monday … sunday, lundi … dimanche).",
+        json_schema_extra=_expects("weekday"),
+    )
+    checkin_time: Annotated[time, BeforeValidator(_local_time)] = Field(
+        default=time(16, 0),
+        validation_alias="PALIER_CHECKIN_TIME",
+        description="Workspace default check-in time, HH:MM in each person's time zone.",
+        json_schema_extra=_expects("time"),
+    )
+    competencies_per_week: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        validation_alias="PALIER_COMPETENCIES_PER_WEEK",
+        description="Competencies asked each week when a référentiel has more than six.",
+        json_schema_extra=_expects("per_week"),
+    )
+    reminder_hours: float = Field(
+        default=24,
+        gt=0,
+        le=168,
+        validation_alias="PALIER_REMINDER_HOURS",
+        description="Hours after the prompt before the one reminder.",
+        json_schema_extra=_expects("hours"),
+    )
+    snooze_hours: float = Field(
+        default=3,
+        gt=0,
+        le=168,
+        validation_alias="PALIER_SNOOZE_HOURS",
+        description="Hours that 'Remind me later' puts the check-in off by.",
+        json_schema_extra=_expects("hours"),
+    )
+    tick_seconds: int = Field(
+        default=60,
+        ge=5,
+        le=3600,
+        validation_alias="PALIER_TICK_SECONDS",
+        description="How often `palier run` looks for check-ins to send.",
+        json_schema_extra=_expects("tick_seconds"),
     )
     log_level: str = Field(
         default="INFO", validation_alias="LOG_LEVEL", description="Python logging level."
