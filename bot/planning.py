@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
+from typing import TypeVar
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,11 @@ from referentiels.loader import ReferentielCatalog
 from storage.models import CheckinPrompt, Person, Rater, Rating
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _first(value: T | None, default: T | None) -> T | None:
+    return value if value is not None else default
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,9 @@ class PlanningPolicy:
     default_timezone: str = "Europe/Paris"
     per_week: int = 3
     rotate_above: int = 6
+    # The operator's default slot (settings); a workspace's own setting wins over it.
+    default_weekday: int | None = None
+    default_time: time | None = None
 
 
 def plan_prompts(
@@ -45,8 +54,8 @@ def plan_prompts(
         weekday, local_time = resolve_slot(
             person.checkin_weekday,
             person.checkin_time,
-            person.tenant.checkin_weekday,
-            person.tenant.checkin_time,
+            _first(person.tenant.checkin_weekday, policy.default_weekday),
+            _first(person.tenant.checkin_time, policy.default_time),
         )
         timezone = person.timezone or policy.default_timezone
         cycle, at = next_checkin(now, weekday, local_time, timezone, person.paused_until)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from referentiels.loader import Problem
-from referentiels.models import Competency, Group, Paragraphs, Referentiel
+from referentiels.models import Competency, Group, Level, Paragraphs, Referentiel
 
 
 def render_problem(problem: Problem, t: Translator) -> str:
@@ -116,3 +118,35 @@ def render_referentiel(referentiel: Referentiel, t: Translator) -> str:
         lines.append(heading("validation"))
         lines.extend(_paragraphs(referentiel.validation, "  "))
     return "\n".join(lines)
+
+
+def level_label(referentiel: Referentiel, level: Level, t: Translator) -> str:
+    """A level's name: the référentiel's own words, or the catalog's for Palier's scale."""
+    if referentiel.scale.origin == "palier":
+        return t(f"scale.{level.id}.label")
+    return level.label
+
+
+def level_description(referentiel: Referentiel, level: Level, t: Translator) -> str | None:
+    """A level's description, in the catalog's words for Palier's own scale."""
+    if referentiel.scale.origin == "palier":
+        return t(f"scale.{level.id}.description")
+    return level.description
+
+
+def local_moment(instant: datetime, timezone: str, t: Translator) -> str:
+    """``jeudi 26/11 à 16:00`` in the person's time zone and language."""
+    local = instant.astimezone(ZoneInfo(timezone))
+    return t(
+        "calendar.moment",
+        weekday=t(f"calendar.weekday.{local.weekday()}"),
+        day=local.day,
+        month=local.month,
+        hour=local.hour,
+        minute=local.minute,
+    )
+
+
+def week_label(cycle_key: str, t: Translator) -> str:
+    """``semaine 48`` for the cycle ``2026-W48``."""
+    return t("calendar.week", week=int(cycle_key.rsplit("W", 1)[-1]))

@@ -1,0 +1,318 @@
+"""The weekly check-in as a person lives it: open the form, submit, skip, snooze, summary.
+
+Front ends call these services with the session they opened for the request and
+the platform identity of the person acting (workspace id, user id). Every
+service looks the person up *in that workspace* and refuses a prompt that is not
+theirs with the same answer as an unknown one, so nothing leaks across people or
+tenants. Nothing here knows about Slack.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.checkins import CheckinSubmission, FieldProblem, record_checkin, validate_checkin
+from bot.people import find_person, find_tenant
+from bot.progress import CycleOutcome, ProgressSummary, RatingPoint, quarter_start, summarize
+from bot.scheduling import Cycle, snooze_until
+from referentiels.loader import ReferentielCatalog
+from referentiels.models import Competency, Group, Level, LevelDescriptor, Referentiel
+from storage.models import CheckinPrompt, Evidence, Person, Platform, PromptStatus, Rater, Rating
+
+OPEN_STATUSES = (PromptStatus.PENDING, PromptStatus.SENDING, PromptStatus.SENT)
+
+
+class Refusal(enum.StrEnum):
+    """Why a check-in action was not carried out; each has a catalog message."""
+
+    NOT_ENROLLED = "not_enrolled"  # unknown person, or no référentiel
+    UNKNOWN_PROMPT = "unknown_prompt"  # no such prompt for this person (or someone else's)
+    ALREADY_DONE = "already_done"
+    CLOSED = "closed"  # the cycle is over
+
+
+@dataclass(frozen=True)
+class CheckinItem:
+    """One competency of a check-in, with what the person rates against."""
+
+    competency: Competency
+    groups: tuple[Group, ...]  # bloc → activity, outermost first
+    current: Level | None  # the person's latest self-rating
+    next_level: Level | None  # the level above ``current`` (the lowest when unrated)
+    next_descriptor: LevelDescriptor | None  # that level's matrix cell; None for a certification
+
+
+@dataclass(frozen=True)
+class CheckinForm:
+    """Everything a front end needs to draw the check-in of one prompt."""
+
+    prompt_id: int
+    cycle_key: str
+    closes_at: datetime
+    referentiel: Referentiel
+    items: list[CheckinItem]
+
+    @property
+    def competency_ids(self) -> list[str]:
+        return [item.competency.id for item in self.items]
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """The outcome of a submission: problems (nothing stored), a duplicate, or stored."""
+
+    problems: list[FieldProblem]
+    stored: bool = False
+    duplicate: bool = False
+    refusal: Refusal | None = None
+
+
+def person_for(session: Session, platform: Platform, team_id: str, user_id: str) -> Person | None:
+    """The person acting, looked up in their own workspace only."""
+    tenant = find_tenant(session, platform, team_id)
+    return find_person(session, tenant.id, user_id) if tenant else None
+
+
+def person_zone(person: Person, default_timezone: str) -> ZoneInfo:
+    return ZoneInfo(person.timezone or default_timezone)
+
+
+def latest_levels(session: Session, person: Person, referentiel: Referentiel) -> dict[str, Level]:
+    """Each competency's latest self-rated level (ratings on another référentiel ignored)."""
+    levels: dict[str, Level] = {}
+    query = (
+        select(Rating.competency_id, Rating.level_id)
+        .where(
+            Rating.person_id == person.id,
+            Rating.rater == Rater.SELF,
+            Rating.referentiel_id == referentiel.id,
+        )
+        .order_by(Rating.rated_at, Rating.id)
+    )
+    for competency_id, level_id in session.execute(query):
+        level = referentiel.scale.level(level_id)
+        if level is not None:
+            levels[competency_id] = level
+    return levels
+
+
+def next_level_of(referentiel: Referentiel, current: Level | None) -> Level | None:
+    levels = referentiel.scale.levels
+    if current is None:
+        return levels[0]
+    rank = referentiel.scale.rank(current.id)
+    return levels[rank + 1] if rank + 1 < len(levels) else None
+
+
+def build_form(
+    session: Session, person: Person, prompt: CheckinPrompt, referentiel: Referentiel
+) -> CheckinForm:
+    """The check-in form for a prompt: its competencies, current levels, next level's words."""
+    levels = latest_levels(session, person, referentiel)
+    paths = {competency.id: groups for groups, competency in referentiel.iter_competencies()}
+    items = []
+    for competency_id in prompt.competency_ids:
+        competency = referentiel.competency(competency_id)
+        if competency is None:  # the référentiel changed since planning: skip what is gone
+            continue
+        current = levels.get(competency_id)
+        upcoming = next_level_of(referentiel, current)
+        items.append(
+            CheckinItem(
+                competency=competency,
+                groups=paths.get(competency_id, ()),
+                current=current,
+                next_level=upcoming,
+                next_descriptor=competency.levels.get(upcoming.id) if upcoming else None,
+            )
+        )
+    return CheckinForm(prompt.id, prompt.cycle_key, prompt.closes_at, referentiel, items)
+
+
+class CheckinService:
+    """The check-in actions of one person, given their platform identity."""
+
+    def __init__(
+        self,
+        catalog: ReferentielCatalog,
+        *,
+        default_timezone: str = "Europe/Paris",
+        snooze_hours: float = 3,
+        platform: Platform = Platform.SLACK,
+    ) -> None:
+        self.catalog = catalog
+        self.default_timezone = default_timezone
+        self.snooze_hours = snooze_hours
+        self.platform = platform
+
+    # -- lookups -----------------------------------------------------------------
+
+    def enrolled(
+        self, session: Session, team_id: str, user_id: str
+    ) -> tuple[Person, Referentiel] | None:
+        person = person_for(session, self.platform, team_id, user_id)
+        if person is None or person.referentiel_id is None:
+            return None
+        referentiel = self.catalog.get(person.referentiel_id)
+        return (person, referentiel) if referentiel else None
+
+    def _prompt(self, session: Session, person: Person, prompt_id: int) -> CheckinPrompt | None:
+        prompt = session.get(CheckinPrompt, prompt_id)
+        if prompt is None or prompt.person_id != person.id or prompt.tenant_id != person.tenant_id:
+            return None
+        return prompt
+
+    # -- actions -----------------------------------------------------------------
+
+    def open_form(
+        self, session: Session, team_id: str, user_id: str, prompt_id: int, now: datetime
+    ) -> CheckinForm | Refusal:
+        """The form to fill in, or why it cannot be opened (done, closed, not theirs)."""
+        found = self.enrolled(session, team_id, user_id)
+        if found is None:
+            return Refusal.NOT_ENROLLED
+        person, referentiel = found
+        prompt = self._prompt(session, person, prompt_id)
+        if prompt is None:
+            return Refusal.UNKNOWN_PROMPT
+        if prompt.status is PromptStatus.DONE:
+            return Refusal.ALREADY_DONE
+        if prompt.closes_at <= now or prompt.status is PromptStatus.MISSED:
+            return Refusal.CLOSED
+        return build_form(session, person, prompt, referentiel)
+
+    def submit(
+        self,
+        session: Session,
+        team_id: str,
+        user_id: str,
+        prompt_id: int,
+        submission: CheckinSubmission,
+        idempotency_key: str,
+        now: datetime,
+    ) -> SubmitResult:
+        """Validate and store a check-in in the caller's transaction.
+
+        A submission that arrives after its cycle closed (the modal was open at
+        the deadline) is still stored: nothing a person submitted is lost.
+        """
+        found = self.enrolled(session, team_id, user_id)
+        if found is None:
+            return SubmitResult([], refusal=Refusal.NOT_ENROLLED)
+        person, referentiel = found
+        prompt = self._prompt(session, person, prompt_id)
+        if prompt is None:
+            return SubmitResult([], refusal=Refusal.UNKNOWN_PROMPT)
+        problems = validate_checkin(submission, referentiel, list(prompt.competency_ids))
+        if problems:
+            return SubmitResult(problems)
+        record = record_checkin(session, person, prompt, submission, idempotency_key, now)
+        return SubmitResult([], stored=record is not None, duplicate=record is None)
+
+    def skip(
+        self, session: Session, team_id: str, user_id: str, prompt_id: int, now: datetime
+    ) -> CheckinPrompt | Refusal:
+        """Skip this cycle: no reminder, and the prompt shows as skipped."""
+        prompt = self._open_prompt(session, team_id, user_id, prompt_id, now)
+        if isinstance(prompt, Refusal):
+            return prompt
+        prompt.status = PromptStatus.SKIPPED
+        prompt.completed_at = now
+        prompt.snoozed_until = None
+        return prompt
+
+    def snooze(
+        self, session: Session, team_id: str, user_id: str, prompt_id: int, now: datetime
+    ) -> datetime | Refusal:
+        """Put the check-in off a few hours (capped before the cycle ends); when it comes back."""
+        prompt = self._open_prompt(session, team_id, user_id, prompt_id, now)
+        if isinstance(prompt, Refusal):
+            return prompt
+        # Only the cycle's end matters to the cap; its start is not used.
+        cycle = Cycle(prompt.cycle_key, prompt.scheduled_at, prompt.closes_at)
+        until = snooze_until(now, self.snooze_hours, cycle)
+        prompt.snoozed_until = until
+        if prompt.status is PromptStatus.SKIPPED:
+            prompt.status = PromptStatus.SENT
+            prompt.completed_at = None
+        return until
+
+    def _open_prompt(
+        self, session: Session, team_id: str, user_id: str, prompt_id: int, now: datetime
+    ) -> CheckinPrompt | Refusal:
+        found = self.enrolled(session, team_id, user_id)
+        if found is None:
+            return Refusal.NOT_ENROLLED
+        prompt = self._prompt(session, found[0], prompt_id)
+        if prompt is None:
+            return Refusal.UNKNOWN_PROMPT
+        if prompt.status is PromptStatus.DONE:
+            return Refusal.ALREADY_DONE
+        if prompt.closes_at <= now or prompt.status is PromptStatus.MISSED:
+            return Refusal.CLOSED
+        return prompt
+
+    def summary(
+        self, session: Session, team_id: str, user_id: str, now: datetime
+    ) -> ProgressSummary | Refusal:
+        """The person's own level-progress summary."""
+        found = self.enrolled(session, team_id, user_id)
+        if found is None:
+            return Refusal.NOT_ENROLLED
+        person, referentiel = found
+        return load_summary(session, person, referentiel, now, self.default_timezone)
+
+
+def load_summary(
+    session: Session,
+    person: Person,
+    referentiel: Referentiel,
+    now: datetime,
+    default_timezone: str = "Europe/Paris",
+    rater: Rater = Rater.SELF,
+) -> ProgressSummary:
+    """Load what :func:`bot.progress.summarize` needs for one person, and compute it."""
+    ratings = [
+        RatingPoint(competency_id, level_id, rated_at)
+        for competency_id, level_id, rated_at in session.execute(
+            select(Rating.competency_id, Rating.level_id, Rating.rated_at).where(
+                Rating.person_id == person.id,
+                Rating.rater == rater,
+                Rating.referentiel_id == referentiel.id,
+            )
+        )
+    ]
+    evidence = Counter(
+        dict(
+            session.execute(
+                select(Evidence.competency_id, func.count())
+                .where(Evidence.person_id == person.id, Evidence.referentiel_id == referentiel.id)
+                .group_by(Evidence.competency_id)
+            ).all()
+        )
+    )
+    prompts = session.execute(
+        select(CheckinPrompt.cycle_key, CheckinPrompt.status, CheckinPrompt.closes_at)
+        .where(CheckinPrompt.person_id == person.id, CheckinPrompt.scheduled_at <= now)
+        .order_by(CheckinPrompt.closes_at)
+    ).all()
+    outcomes = [
+        CycleOutcome(
+            key,
+            done=status is PromptStatus.DONE,
+            open=closes_at > now and status in (*OPEN_STATUSES, PromptStatus.SKIPPED),
+        )
+        for key, status, closes_at in prompts
+        if status is not PromptStatus.FAILED  # Palier's failure, not the person's
+    ]
+    zone = person_zone(person, default_timezone)
+    local_day = now.astimezone(zone).date()
+    began = datetime.combine(quarter_start(local_day), time(0), zone).astimezone(UTC)
+    return summarize(referentiel, ratings, evidence, outcomes, began)

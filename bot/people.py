@@ -1,0 +1,134 @@
+"""People and workspaces: who Palier knows, as the chat platform describes them.
+
+A front end turns its platform's user record into a :class:`Profile` (time zone,
+language, deactivated or not) and calls :func:`apply_profile`; Palier's own
+choices (a language the person picked, an override of their check-in slot) are
+never overwritten by what the platform says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.i18n import Locale, to_locale
+from storage.models import Person, Platform, Tenant
+
+DEACTIVATED = "deactivated"  # inactive_reason when the platform says the account is gone
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A person as the chat platform describes them."""
+
+    user_id: str
+    display_name: str | None = None
+    email: str | None = None
+    timezone: str | None = None  # IANA name
+    locale: str | None = None  # platform locale, e.g. fr-FR
+    deleted: bool = False
+    is_bot: bool = False
+    is_admin: bool = False
+
+
+class DirectoryError(Exception):
+    """The platform could not answer (network, rate limit exhausted, bad token)."""
+
+
+class Directory(Protocol):
+    """The platform's user directory, as Palier needs it."""
+
+    def lookup_by_email(self, email: str) -> Profile | None:
+        """The person with this email, or None when the platform knows nobody by it."""
+        ...
+
+    def profile(self, user_id: str) -> Profile | None:
+        """The person with this id, or None when the platform knows nobody by it."""
+        ...
+
+
+def ensure_tenant(
+    session: Session, platform: Platform, external_id: str, name: str | None = None
+) -> Tenant:
+    """The tenant for a workspace, created the first time it is seen."""
+    query = select(Tenant).where(Tenant.platform == platform, Tenant.external_id == external_id)
+    tenant = session.scalars(query).one_or_none()
+    if tenant is not None:
+        if name and tenant.name != name:
+            tenant.name = name
+        return tenant
+    try:
+        with session.begin_nested():
+            tenant = Tenant(platform=platform, external_id=external_id, name=name)
+            session.add(tenant)
+    except IntegrityError:  # another process created it first
+        return session.scalars(query).one()
+    return tenant
+
+
+def find_tenant(session: Session, platform: Platform, external_id: str) -> Tenant | None:
+    return session.scalars(
+        select(Tenant).where(Tenant.platform == platform, Tenant.external_id == external_id)
+    ).one_or_none()
+
+
+def find_person(session: Session, tenant_id: int, user_id: str) -> Person | None:
+    """The person with this platform user id in this tenant (never another tenant's)."""
+    return session.scalars(
+        select(Person).where(Person.tenant_id == tenant_id, Person.platform_user_id == user_id)
+    ).one_or_none()
+
+
+def apply_profile(person: Person, profile: Profile) -> bool:
+    """Bring a person up to date with the platform; True when something changed.
+
+    The time zone and name follow the platform; the language follows it until the
+    person chooses one in Palier; a deactivated account stops all messages.
+    """
+    changed = False
+
+    def put(attribute: str, value: object) -> None:
+        nonlocal changed
+        if value is not None and getattr(person, attribute) != value:
+            setattr(person, attribute, value)
+            changed = True
+
+    put("display_name", profile.display_name)
+    put("email", profile.email)
+    put("timezone", profile.timezone)
+    if not person.locale_chosen and profile.locale:
+        put("locale", person_locale(profile.locale))
+    if profile.deleted and person.active:
+        person.active = False
+        person.inactive_reason = DEACTIVATED
+        changed = True
+    elif not profile.deleted and not person.active and person.inactive_reason == DEACTIVATED:
+        # Reactivated in the workspace: Palier writes to them again.
+        person.active = True
+        person.inactive_reason = None
+        changed = True
+    return changed
+
+
+def person_locale(platform_locale: str | None, default: Locale = "fr") -> Locale:
+    """French or English from a platform locale such as ``en-US``; French otherwise."""
+    return to_locale(platform_locale, default)
+
+
+def upsert_person(session: Session, tenant: Tenant, profile: Profile) -> tuple[Person, bool]:
+    """The person for a profile, created or updated; True when created."""
+    person = find_person(session, tenant.id, profile.user_id)
+    if person is not None:
+        apply_profile(person, profile)
+        return person, False
+    person = Person(
+        tenant_id=tenant.id, platform_user_id=profile.user_id, active=True, locale_chosen=False
+    )
+    apply_profile(person, profile)
+    session.add(person)
+    session.flush()
+    return person, True

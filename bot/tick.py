@@ -1,0 +1,431 @@
+"""The tick: what Palier does every minute, whichever process runs it.
+
+One tick plans the current cycles' prompts, closes the cycles that ended
+(unanswered prompts become *missed*), recovers prompts whose sender died, sends
+the prompts that are due and the reminders that are due. The database decides
+who does what: each prompt is claimed by one conditional UPDATE before anything
+is sent, each reminder likewise, so two processes ticking at once, or one tick
+repeated, never message anyone twice. Network calls happen between short
+transactions, never inside one.
+
+Sending goes through a :class:`Messenger`, the chat front end's side of the tick
+(Slack now, Teams later). It raises :class:`PermanentDeliveryError` when a
+person cannot be written to at all (deactivated, DMs closed): that person is
+marked and the others carry on; any other exception is transient and the prompt
+is retried at a later tick while its cycle is open.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.checkin_flow import CheckinForm, build_form
+from bot.i18n import Locale
+from bot.people import Profile, apply_profile, person_locale
+from bot.planning import PlanningPolicy, plan_prompts
+from referentiels.loader import ReferentielCatalog
+from storage.db import session_scope
+from storage.models import CheckinPrompt, Person, PromptStatus, Tenant
+from storage.repositories import PromptRepository
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # transient failures before a prompt is given up as failed
+CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a dead sender
+
+
+class PermanentDeliveryError(Exception):
+    """This person cannot be messaged (``reason``: deactivated, cannot_dm, …)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message goes to, as the front end needs it (no ORM object leaves a session)."""
+
+    workspace_id: str
+    user_id: str
+    locale: Locale
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    channel_id: str
+    message_ts: str
+
+
+@dataclass(frozen=True)
+class PromptCard:
+    """A prompt as sent: who, which cycle, the form it opens, where it was posted."""
+
+    recipient: Recipient
+    form: CheckinForm
+    delivery: Delivery | None = None
+
+
+class Messenger(Protocol):
+    """The front end's side of the tick."""
+
+    def profile(self, recipient: Recipient) -> Profile | None:
+        """The person as the platform sees them now (None: the platform does not know them)."""
+        ...
+
+    def send_prompt(self, card: PromptCard) -> Delivery:
+        """Post the week's prompt in the person's DM."""
+        ...
+
+    def send_reminder(self, card: PromptCard, after_snooze: bool) -> Delivery:
+        """Post the one reminder (or the return of a snoozed prompt)."""
+        ...
+
+    def find_prompt(self, card: PromptCard) -> Delivery | None:
+        """The prompt message if it was posted already (recovering a dead sender's claim)."""
+        ...
+
+    def close_prompt(self, card: PromptCard, status: PromptStatus) -> None:
+        """Update the posted prompt to show its cycle is over (missed)."""
+        ...
+
+
+@dataclass
+class TickReport:
+    planned: int = 0
+    sent: int = 0
+    reminded: int = 0
+    missed: int = 0
+    failed: int = 0
+    recovered: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TickPolicy:
+    planning: PlanningPolicy
+    reminder_hours: float = 24
+    claim_lease: timedelta = CLAIM_LEASE
+
+
+class Ticker:
+    """Runs ticks: one session per step, opened here (the scheduled job is the caller)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        catalog: ReferentielCatalog,
+        messenger: Messenger,
+        policy: TickPolicy,
+        worker: str,
+    ) -> None:
+        self.sessions = sessions
+        self.catalog = catalog
+        self.messenger = messenger
+        self.policy = policy
+        self.worker = worker
+
+    def tick(self, now: datetime) -> TickReport:
+        """One tick at ``now``; never raises for one person's failure."""
+        report = TickReport()
+        with session_scope(self.sessions) as session:
+            report.planned = plan_prompts(session, self.catalog, now, self.policy.planning)
+        self._close_ended(now, report)
+        self._recover_stale(now, report)
+        self._send_due(now, report)
+        self._send_reminders(now, report)
+        return report
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _card(self, session: Session, prompt: CheckinPrompt) -> PromptCard | None:
+        person = prompt.person
+        referentiel = self.catalog.get(person.referentiel_id or "")
+        if referentiel is None:
+            return None
+        tenant = session.get(Tenant, person.tenant_id)
+        assert tenant is not None
+        recipient = Recipient(
+            workspace_id=tenant.external_id,
+            user_id=person.platform_user_id,
+            locale=person_locale(person.locale),
+            timezone=person.timezone or self.policy.planning.default_timezone,
+        )
+        delivery = (
+            Delivery(prompt.channel_id, prompt.message_ts)
+            if prompt.channel_id and prompt.message_ts
+            else None
+        )
+        return PromptCard(recipient, build_form(session, person, prompt, referentiel), delivery)
+
+    def _update(self, prompt_id: int, change: Callable[[CheckinPrompt, Person], None]) -> None:
+        with session_scope(self.sessions) as session:
+            prompt = session.get(CheckinPrompt, prompt_id)
+            if prompt is not None:
+                change(prompt, prompt.person)
+
+    # -- closing ended cycles -----------------------------------------------------
+
+    def _close_ended(self, now: datetime, report: TickReport) -> None:
+        with session_scope(self.sessions) as session:
+            ended = session.scalars(
+                select(CheckinPrompt).where(
+                    CheckinPrompt.status.in_(
+                        [PromptStatus.PENDING, PromptStatus.SENDING, PromptStatus.SENT]
+                    ),
+                    CheckinPrompt.closes_at <= now,
+                )
+            ).all()
+            to_update: list[PromptCard] = []
+            for prompt in ended:
+                # Conditional, so a submission landing at the same moment wins.
+                result = session.execute(
+                    update(CheckinPrompt)
+                    .where(CheckinPrompt.id == prompt.id, CheckinPrompt.status == prompt.status)
+                    .values(status=PromptStatus.MISSED)
+                    .execution_options(synchronize_session=False)
+                )
+                if getattr(result, "rowcount", 0) != 1:
+                    continue
+                report.missed += 1
+                if prompt.message_ts:
+                    card = self._card(session, prompt)
+                    if card is not None:
+                        to_update.append(card)
+        for card in to_update:
+            try:
+                self.messenger.close_prompt(card, PromptStatus.MISSED)
+            except Exception as error:  # cosmetic: the status is recorded already
+                log.warning("could not mark prompt %s missed: %s", card.form.prompt_id, error)
+
+    # -- recovering dead senders --------------------------------------------------
+
+    def _recover_stale(self, now: datetime, report: TickReport) -> None:
+        with session_scope(self.sessions) as session:
+            stale = PromptRepository(session).stale_claims(now, self.policy.claim_lease)
+            cards = [
+                (prompt.id, prompt.claimed_at, self._card(session, prompt)) for prompt in stale
+            ]
+        for prompt_id, claimed_at, card in cards:
+            found = None
+            if card is not None:
+                try:
+                    found = self.messenger.find_prompt(card)
+                except Exception as error:
+                    log.warning("could not check prompt %s: %s", prompt_id, error)
+                    continue  # unsure whether it went out: leave it claimed, try later
+            with session_scope(self.sessions) as session:
+                values: dict[str, object] = {"claimed_by": None}
+                if found is not None:
+                    values.update(
+                        status=PromptStatus.SENT,
+                        sent_at=claimed_at,
+                        channel_id=found.channel_id,
+                        message_ts=found.message_ts,
+                    )
+                else:
+                    values.update(status=PromptStatus.PENDING)
+                session.execute(
+                    update(CheckinPrompt)
+                    .where(
+                        CheckinPrompt.id == prompt_id,
+                        CheckinPrompt.status == PromptStatus.SENDING,
+                        CheckinPrompt.claimed_at == claimed_at,
+                    )
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+            report.recovered += 1
+
+    # -- sending due prompts ------------------------------------------------------
+
+    def _send_due(self, now: datetime, report: TickReport) -> None:
+        with session_scope(self.sessions) as session:
+            due = list(PromptRepository(session).due(now))
+        for prompt_id in due:
+            self._send_one(prompt_id, now, report)
+
+    def _send_one(self, prompt_id: int, now: datetime, report: TickReport) -> None:
+        with session_scope(self.sessions) as session:
+            if not PromptRepository(session).claim(prompt_id, self.worker, now):
+                return  # another process has it
+            prompt = session.get(CheckinPrompt, prompt_id)
+            assert prompt is not None
+            session.refresh(prompt)
+            person = prompt.person
+            card = self._card(session, prompt)
+            attempts = prompt.attempts
+            held_back = _held_back(person, now, self.policy.planning.default_timezone)
+            if held_back is not None:
+                # Deactivated or paused since the prompt was planned: nothing to send.
+                prompt.status = PromptStatus.SKIPPED
+                prompt.claimed_by = None
+                prompt.last_error = held_back
+                return
+        if card is None:
+            self._give_up(prompt_id, "unknown_referentiel", report)
+            return
+        try:
+            profile = self.messenger.profile(card.recipient)
+        except PermanentDeliveryError as error:
+            self._give_up(prompt_id, error.reason, report, deactivate=True)
+            return
+        except Exception as error:
+            self._retry_later(prompt_id, attempts, error, report)
+            return
+        if profile is not None:
+            refreshed = self._apply(prompt_id, profile)
+            if refreshed is None:
+                self._give_up(prompt_id, "deactivated", report, deactivate=False)
+                return
+            card = refreshed
+        try:
+            delivery = self.messenger.send_prompt(card)
+        except PermanentDeliveryError as error:
+            self._give_up(prompt_id, error.reason, report, deactivate=True)
+            return
+        except Exception as error:
+            self._retry_later(prompt_id, attempts, error, report)
+            return
+
+        def sent(prompt: CheckinPrompt, _person: Person) -> None:
+            prompt.status = PromptStatus.SENT
+            prompt.sent_at = now
+            prompt.channel_id = delivery.channel_id
+            prompt.message_ts = delivery.message_ts
+            prompt.last_error = None
+
+        self._update(prompt_id, sent)
+        report.sent += 1
+
+    def _apply(self, prompt_id: int, profile: Profile) -> PromptCard | None:
+        """Refresh the person from the platform; None when they can no longer be written to."""
+        with session_scope(self.sessions) as session:
+            prompt = session.get(CheckinPrompt, prompt_id)
+            assert prompt is not None
+            apply_profile(prompt.person, profile)
+            if not prompt.person.active:
+                return None
+            return self._card(session, prompt)
+
+    def _give_up(
+        self, prompt_id: int, reason: str, report: TickReport, *, deactivate: bool = False
+    ) -> None:
+        def failed(prompt: CheckinPrompt, person: Person) -> None:
+            prompt.status = PromptStatus.FAILED
+            prompt.last_error = reason
+            prompt.claimed_by = None
+            if deactivate:
+                person.active = False
+                person.inactive_reason = reason
+
+        self._update(prompt_id, failed)
+        report.failed += 1
+        report.errors.append(f"prompt {prompt_id}: {reason}")
+        log.warning("prompt %s not delivered: %s", prompt_id, reason)
+
+    def _retry_later(
+        self, prompt_id: int, attempts: int, error: Exception, report: TickReport
+    ) -> None:
+        reason = f"{type(error).__name__}: {error}"[:255]
+
+        def again(prompt: CheckinPrompt, _person: Person) -> None:
+            prompt.status = (
+                PromptStatus.FAILED if attempts >= MAX_ATTEMPTS else PromptStatus.PENDING
+            )
+            prompt.claimed_by = None
+            prompt.last_error = reason
+
+        self._update(prompt_id, again)
+        report.errors.append(f"prompt {prompt_id}: {reason}")
+        log.warning("prompt %s will be retried (attempt %s): %s", prompt_id, attempts, reason)
+
+    # -- reminders ------------------------------------------------------------------
+
+    def _send_reminders(self, now: datetime, report: TickReport) -> None:
+        reminder_before = now - timedelta(hours=self.policy.reminder_hours)
+        with session_scope(self.sessions) as session:
+            due: Sequence[tuple[int, datetime | None]] = session.execute(
+                select(CheckinPrompt.id, CheckinPrompt.snoozed_until).where(
+                    CheckinPrompt.status == PromptStatus.SENT,
+                    CheckinPrompt.closes_at > now,
+                    or_(
+                        CheckinPrompt.snoozed_until <= now,
+                        and_(
+                            CheckinPrompt.snoozed_until.is_(None),
+                            CheckinPrompt.reminder_sent_at.is_(None),
+                            CheckinPrompt.sent_at <= reminder_before,
+                        ),
+                    ),
+                )
+            ).all()
+        for prompt_id, snoozed_until in due:
+            self._remind_one(prompt_id, snoozed_until, now, report)
+
+    def _remind_one(
+        self, prompt_id: int, snoozed_until: datetime | None, now: datetime, report: TickReport
+    ) -> None:
+        with session_scope(self.sessions) as session:
+            # The claim: whoever clears the snooze (or first sets reminder_sent_at) sends.
+            condition = (
+                CheckinPrompt.snoozed_until == snoozed_until
+                if snoozed_until is not None
+                else and_(
+                    CheckinPrompt.snoozed_until.is_(None), CheckinPrompt.reminder_sent_at.is_(None)
+                )
+            )
+            result = session.execute(
+                update(CheckinPrompt)
+                .where(
+                    CheckinPrompt.id == prompt_id,
+                    CheckinPrompt.status == PromptStatus.SENT,
+                    condition,
+                )
+                .values(reminder_sent_at=now, snoozed_until=None)
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(result, "rowcount", 0) != 1:
+                return
+            prompt = session.get(CheckinPrompt, prompt_id)
+            assert prompt is not None
+            session.refresh(prompt)
+            card = self._card(session, prompt)
+        if card is None:
+            return
+        try:
+            self.messenger.send_reminder(card, after_snooze=snoozed_until is not None)
+        except PermanentDeliveryError as error:
+            self._give_up(prompt_id, error.reason, report, deactivate=True)
+            return
+        except Exception as error:
+            reason = f"{type(error).__name__}: {error}"[:255]
+
+            # Give the reminder back so a later tick sends it.
+            def undo(prompt: CheckinPrompt, _person: Person) -> None:
+                prompt.reminder_sent_at = None
+                prompt.snoozed_until = snoozed_until
+                prompt.last_error = reason
+
+            self._update(prompt_id, undo)
+            report.errors.append(f"reminder {prompt_id}: {reason}")
+            return
+        report.reminded += 1
+
+
+def _held_back(person: Person, now: datetime, default_timezone: str) -> str | None:
+    if not person.active:
+        return person.inactive_reason or "inactive"
+    if person.paused_until is not None:
+        local_day = now.astimezone(ZoneInfo(person.timezone or default_timezone)).date()
+        if local_day <= person.paused_until:
+            return "paused"
+    return None
