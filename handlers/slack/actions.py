@@ -1,0 +1,144 @@
+"""Buttons of the weekly prompt: Start (opens the modal), Skip, Remind me later.
+
+Each click is acknowledged first; Start then opens the modal with the click's
+``trigger_id`` (valid 3 seconds), so the form is built from one short read.
+A refusal (already done, week closed, not this person's prompt) is an ephemeral
+reply; the prompt message itself is updated to its new state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.checkin_flow import CheckinForm, Refusal, build_form
+from bot.i18n import Translator
+from handlers.slack import ids
+from handlers.slack.builders import prompt_builder
+from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
+from handlers.slack.context import Actor, SlackDeps
+from storage.db import session_scope
+from storage.models import CheckinPrompt
+
+
+class PromptClick(BaseModel):
+    """A click on a prompt button: who, which prompt, on which message."""
+
+    model_config = ConfigDict(frozen=True)
+
+    actor: Actor
+    prompt_id: int
+    trigger_id: str
+    channel_id: str | None
+    message_ts: str | None
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> PromptClick | None:
+        try:
+            prompt_id = int(body["actions"][0]["value"])
+        except (KeyError, IndexError, ValueError, TypeError):
+            return None
+        container = body.get("container") or {}
+        return cls(
+            actor=Actor.from_body(body),
+            prompt_id=prompt_id,
+            trigger_id=str(body.get("trigger_id", "")),
+            channel_id=container.get("channel_id") or (body.get("channel") or {}).get("id"),
+            message_ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
+        )
+
+
+def _refuse(respond: Respond, t: Translator, refusal: Refusal) -> None:
+    text = t(f"slack.refusal.{refusal.value}")
+    respond(
+        text=text,
+        blocks=prompt_builder.notice_blocks(text),
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+def handle_start(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
+    with session_scope(deps.sessions) as session:
+        t, _timezone = deps.person_settings(session, click.actor)
+        form = deps.checkins.open_form(
+            session, click.actor.team_id, click.actor.user_id, click.prompt_id, deps.clock()
+        )
+    if isinstance(form, Refusal):
+        _refuse(respond, t, form)
+        return
+    metadata = CheckinMetadata(click.prompt_id, click.channel_id, click.message_ts)
+    client.views_open(trigger_id=click.trigger_id, view=checkin_modal(form, metadata, t))
+
+
+def _form(deps: SlackDeps, prompt_id: int) -> CheckinForm | None:
+    with session_scope(deps.sessions) as session:
+        prompt = session.get(CheckinPrompt, prompt_id)
+        if prompt is None:
+            return None
+        referentiel = deps.checkins.catalog.get(prompt.person.referentiel_id or "")
+        return build_form(session, prompt.person, prompt, referentiel) if referentiel else None
+
+
+def handle_skip(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
+    with session_scope(deps.sessions) as session:
+        t, timezone = deps.person_settings(session, click.actor)
+        outcome = deps.checkins.skip(
+            session, click.actor.team_id, click.actor.user_id, click.prompt_id, deps.clock()
+        )
+    if isinstance(outcome, Refusal):
+        _refuse(respond, t, outcome)
+        return
+    form = _form(deps, click.prompt_id)
+    if form is not None and click.channel_id and click.message_ts:
+        client.chat_update(
+            channel=click.channel_id,
+            ts=click.message_ts,
+            text=prompt_builder.prompt_text(form, t),
+            blocks=prompt_builder.skipped_blocks(form, timezone, t),
+        )
+
+
+def handle_snooze(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
+    with session_scope(deps.sessions) as session:
+        t, timezone = deps.person_settings(session, click.actor)
+        until = deps.checkins.snooze(
+            session, click.actor.team_id, click.actor.user_id, click.prompt_id, deps.clock()
+        )
+    if isinstance(until, Refusal):
+        _refuse(respond, t, until)
+        return
+    form = _form(deps, click.prompt_id)
+    if form is not None and click.channel_id and click.message_ts:
+        client.chat_update(
+            channel=click.channel_id,
+            ts=click.message_ts,
+            text=prompt_builder.prompt_text(form, t),
+            blocks=prompt_builder.snoozed_blocks(form, until, timezone, t),
+        )
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    @app.action(ids.START_CHECKIN)
+    def start_checkin(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        click = PromptClick.from_body(body)
+        if click is not None:
+            handle_start(deps, click, client, respond)
+
+    @app.action(ids.SKIP_CHECKIN)
+    def skip_checkin(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        click = PromptClick.from_body(body)
+        if click is not None:
+            handle_skip(deps, click, client, respond)
+
+    @app.action(ids.SNOOZE_CHECKIN)
+    def snooze_checkin(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        click = PromptClick.from_body(body)
+        if click is not None:
+            handle_snooze(deps, click, client, respond)

@@ -1,0 +1,166 @@
+"""The composition root of Palier on Slack: :func:`build_app`.
+
+Wires the core (engine, sessions, référentiels), the Web API client (with its
+retry handlers), the services, the Bolt app and its listeners, the tick and its
+scheduler. Nothing is a module global: each process, and each test, builds its
+own, and closes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.bootstrap import Core, build_core
+from bot.checkin_flow import CheckinService
+from bot.planning import PlanningPolicy
+from bot.settings import Settings
+from bot.tick import Ticker, TickPolicy, TickReport
+from handlers.slack import actions, commands, events, views
+from handlers.slack.client import make_client
+from handlers.slack.context import SlackDeps
+from handlers.slack.messenger import SlackMessenger
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+class MissingSettingError(Exception):
+    """A setting Slack needs is not set; ``variable`` names it."""
+
+    def __init__(self, variable: str) -> None:
+        super().__init__(variable)
+        self.variable = variable
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def worker_name() -> str:
+    """Who claims prompts: host, process and a random part (a restarted process is new)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class PalierSlack:
+    """A wired Palier: the Bolt app to serve, the ticker to run, and what they share."""
+
+    core: Core
+    client: WebClient
+    bolt: App
+    ticker: Ticker
+    clock: Clock
+    settings: Settings
+    scheduler: BackgroundScheduler | None = field(default=None)
+
+    def tick(self, now: datetime | None = None) -> TickReport:
+        """One tick now (or at ``now``): plan, close, send, remind."""
+        report = self.ticker.tick(now or self.clock())
+        log.info(
+            "tick: %s planned, %s sent, %s reminded, %s missed, %s failed",
+            report.planned,
+            report.sent,
+            report.reminded,
+            report.missed,
+            report.failed,
+        )
+        return report
+
+    def start_scheduler(self) -> BackgroundScheduler:
+        """Tick every ``PALIER_TICK_SECONDS``, starting now; one tick at a time per process."""
+        scheduler = BackgroundScheduler(timezone=UTC)
+        scheduler.add_job(
+            self._scheduled_tick,
+            IntervalTrigger(seconds=self.settings.tick_seconds),
+            id="palier-tick",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
+        scheduler.start()
+        self.scheduler = scheduler
+        return scheduler
+
+    def _scheduled_tick(self) -> None:
+        try:
+            self.tick()
+        except Exception:  # a bad tick must not stop the next ones
+            log.exception("tick failed")
+
+    def close(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        self.core.close()
+
+
+def build_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    worker: str | None = None,
+    process_before_response: bool = False,
+) -> PalierSlack:
+    """Wire Palier for one Slack workspace (the bot token's).
+
+    Raises :class:`MissingSettingError` without ``SLACK_BOT_TOKEN`` or
+    ``SLACK_SIGNING_SECRET``. ``clock`` replaces the system clock (tests, the demo).
+    """
+    if settings.slack_bot_token is None:
+        raise MissingSettingError("SLACK_BOT_TOKEN")
+    if settings.slack_signing_secret is None:
+        raise MissingSettingError("SLACK_SIGNING_SECRET")
+    core = build_core(settings, engine=engine)
+    clock = clock or system_clock
+    client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    checkins = CheckinService(
+        core.referentiels,
+        default_timezone=settings.default_timezone,
+        snooze_hours=settings.snooze_hours,
+    )
+    deps = SlackDeps(
+        sessions=core.sessions,
+        checkins=checkins,
+        clock=clock,
+        default_locale=settings.default_locale,
+        default_timezone=settings.default_timezone,
+    )
+    bolt = App(
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        client=client,
+        # No auth.test at construction: `palier check` and the first call say if the token is bad.
+        token_verification_enabled=False,
+        process_before_response=process_before_response,
+    )
+    for kind in (commands, actions, views, events):
+        kind.register(bolt, deps)
+    policy = TickPolicy(
+        planning=PlanningPolicy(
+            default_timezone=settings.default_timezone,
+            per_week=settings.competencies_per_week,
+            default_weekday=settings.checkin_weekday,
+            default_time=settings.checkin_time,
+        ),
+        reminder_hours=settings.reminder_hours,
+    )
+    ticker = Ticker(
+        core.sessions,
+        core.referentiels,
+        SlackMessenger(lambda _workspace_id: client),
+        policy,
+        worker or worker_name(),
+    )
+    return PalierSlack(core, client, bolt, ticker, clock, settings)

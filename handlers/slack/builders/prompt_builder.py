@@ -1,0 +1,148 @@
+"""The weekly prompt in a person's DM, and the states it turns into.
+
+Pure functions from a :class:`~bot.tick.PromptCard` (or a form) and a translator
+to ``slack_sdk.models`` blocks, so Slack's limits are checked when they are
+serialised. The prompt's buttons carry only the prompt id; who clicks is checked
+by the service.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.checkin_flow import CheckinForm
+from bot.i18n import Translator
+from bot.referentiel_text import local_moment, week_label
+from handlers.slack import ids
+
+
+def competency_list(form: CheckinForm) -> str:
+    """The week's competencies as ``*A*, *B* et *C*``-style text (kept short)."""
+    names = [f"*{item.competency.label}*" for item in form.items]
+    return ", ".join(names)
+
+
+def deadline(form: CheckinForm, timezone: str, t: Translator) -> str:
+    # The cycle ends at midnight; the last minute inside it reads better.
+    return local_moment(form.closes_at - timedelta(minutes=1), timezone, t)
+
+
+def prompt_buttons(form: CheckinForm, t: Translator, *, with_skip: bool = True) -> ActionsBlock:
+    value = str(form.prompt_id)
+    elements = [
+        ButtonElement(
+            text=t("slack.prompt.start"), action_id=ids.START_CHECKIN, value=value, style="primary"
+        ),
+        ButtonElement(text=t("slack.prompt.snooze"), action_id=ids.SNOOZE_CHECKIN, value=value),
+    ]
+    if with_skip:
+        elements.insert(
+            1,
+            ButtonElement(
+                text=t("slack.prompt.skip"),
+                action_id=ids.SKIP_CHECKIN,
+                value=value,
+                confirm=ConfirmObject(
+                    title=t("slack.prompt.skip_confirm_title"),
+                    text=t("slack.prompt.skip_confirm_text"),
+                    confirm=t("slack.prompt.skip_confirm_yes"),
+                    deny=t("slack.prompt.skip_confirm_no"),
+                ),
+            ),
+        )
+    return ActionsBlock(block_id=ids.PROMPT_ACTIONS_BLOCK, elements=elements)
+
+
+def _context(form: CheckinForm, timezone: str, t: Translator) -> ContextBlock:
+    text = t(
+        "slack.prompt.context",
+        referentiel=form.referentiel.title,
+        deadline=deadline(form, timezone, t),
+    )
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
+def prompt_text(form: CheckinForm, t: Translator) -> str:
+    """The notification text of every prompt message (shown where blocks are not)."""
+    return t("slack.prompt.fallback", week=week_label(form.cycle_key, t))
+
+
+def prompt_blocks(form: CheckinForm, timezone: str, t: Translator) -> list[Block]:
+    """The weekly prompt: this week's competencies and Start / Skip / Remind me later."""
+    week = week_label(form.cycle_key, t)
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=t("slack.prompt.intro", week=week, competencies=competency_list(form))
+            )
+        ),
+        ContextBlock(elements=[PlainTextObject(text=t("slack.prompt.how"))]),
+        prompt_buttons(form, t),
+        _context(form, timezone, t),
+    ]
+
+
+def reminder_blocks(
+    form: CheckinForm, timezone: str, t: Translator, *, after_snooze: bool
+) -> list[Block]:
+    """The one reminder, or the return of a snoozed prompt, with the same buttons."""
+    key = "slack.prompt.snooze_back" if after_snooze else "slack.prompt.reminder"
+    week = week_label(form.cycle_key, t)
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(text=t(key, week=week, competencies=competency_list(form)))
+        ),
+        prompt_buttons(form, t),
+        _context(form, timezone, t),
+    ]
+
+
+def done_blocks(form: CheckinForm, t: Translator) -> list[Block]:
+    """The prompt once the check-in is saved: no buttons left."""
+    text = t("slack.prompt.done", week=week_label(form.cycle_key, t))
+    return [SectionBlock(text=MarkdownTextObject(text=text))]
+
+
+def skipped_blocks(form: CheckinForm, timezone: str, t: Translator) -> list[Block]:
+    """The prompt once skipped: the person may still check in while the week is open."""
+    text = t(
+        "slack.prompt.skipped",
+        week=week_label(form.cycle_key, t),
+        deadline=deadline(form, timezone, t),
+    )
+    return [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        prompt_buttons(form, t, with_skip=False),
+    ]
+
+
+def snoozed_blocks(form: CheckinForm, until: datetime, timezone: str, t: Translator) -> list[Block]:
+    """The prompt once snoozed: says when it comes back, keeps its buttons."""
+    text = t("slack.prompt.snoozed", until=local_moment(until, timezone, t))
+    return [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        prompt_buttons(form, t),
+        _context(form, timezone, t),
+    ]
+
+
+def missed_blocks(form: CheckinForm, t: Translator) -> list[Block]:
+    """The prompt once its week closed unanswered."""
+    text = t("slack.prompt.missed", week=week_label(form.cycle_key, t))
+    return [SectionBlock(text=MarkdownTextObject(text=text))]
+
+
+def notice_blocks(text: str) -> list[Block]:
+    """A one-paragraph message (refusals, errors)."""
+    return [SectionBlock(text=MarkdownTextObject(text=text))]

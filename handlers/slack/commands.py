@@ -1,0 +1,68 @@
+"""The ``/palier`` slash command: ``me`` (own summary), ``help``; anything else gets the help.
+
+Every answer is ephemeral: only the person who typed the command sees it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from slack_bolt import Ack, App, Respond
+
+from bot.checkin_flow import Refusal
+from handlers.slack import ids
+from handlers.slack.builders.prompt_builder import notice_blocks
+from handlers.slack.builders.summary_builder import help_blocks, summary_blocks, summary_text
+from handlers.slack.context import Actor, SlackDeps
+from storage.db import session_scope
+
+ME = frozenset({"me", "moi"})
+HELP = frozenset({"", "help", "aide"})
+
+
+class PalierCommand(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    team_id: str
+    user_id: str
+    text: str = ""
+
+    @property
+    def subcommand(self) -> str:
+        words = self.text.split()
+        return words[0].lower() if words else ""
+
+
+def handle_me(deps: SlackDeps, actor: Actor, respond: Respond) -> None:
+    with session_scope(deps.sessions) as session:
+        t, _timezone = deps.person_settings(session, actor)
+        summary = deps.checkins.summary(session, actor.team_id, actor.user_id, deps.clock())
+        if isinstance(summary, Refusal):
+            text = t(f"slack.refusal.{summary.value}")
+            respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
+            return
+        blocks = summary_blocks(summary, t)
+        text = summary_text(summary, t)
+    respond(text=text, blocks=blocks, response_type="ephemeral")
+
+
+def handle_help(deps: SlackDeps, actor: Actor, respond: Respond, unknown: str | None) -> None:
+    with session_scope(deps.sessions) as session:
+        t, _timezone = deps.person_settings(session, actor)
+    blocks = help_blocks(t, unknown)
+    respond(text=t("slack.help.title"), blocks=blocks, response_type="ephemeral")
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    @app.command(ids.COMMAND)
+    def palier_command(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        command = PalierCommand.model_validate(body)
+        actor = Actor(team_id=command.team_id, user_id=command.user_id)
+        if command.subcommand in ME:
+            handle_me(deps, actor, respond)
+        elif command.subcommand in HELP:
+            handle_help(deps, actor, respond, None)
+        else:
+            handle_help(deps, actor, respond, command.text.strip())

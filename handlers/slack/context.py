@@ -1,0 +1,56 @@
+"""What every Slack listener is given: sessions, services, the clock, defaults.
+
+Built once by :func:`handlers.slack.app.build_app` and passed to each kind's
+``register(app, deps)``; listeners open one session per request from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.checkin_flow import CheckinService, person_for
+from bot.i18n import Locale, Translator
+from bot.people import person_locale
+from storage.models import Platform
+
+
+class Actor(BaseModel):
+    """Who is acting in a Slack request: their workspace and user id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    team_id: str
+    user_id: str
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> Actor:
+        """From a slash command (flat fields) or an interaction payload (nested objects)."""
+        user = body.get("user")
+        if isinstance(user, Mapping):
+            team = body.get("team") or {}
+            team_id = (team.get("id") if isinstance(team, Mapping) else None) or user.get("team_id")
+            return cls(team_id=str(team_id), user_id=str(user["id"]))
+        return cls(team_id=str(body["team_id"]), user_id=str(body["user_id"]))
+
+
+@dataclass
+class SlackDeps:
+    sessions: sessionmaker[Session]
+    checkins: CheckinService
+    clock: Callable[[], datetime]
+    default_locale: Locale
+    default_timezone: str
+
+    def person_settings(self, session: Session, actor: Actor) -> tuple[Translator, str]:
+        """The actor's language and time zone (Palier's defaults for someone unknown)."""
+        person = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
+        if person is None:
+            return Translator(self.default_locale), self.default_timezone
+        locale = person_locale(person.locale, self.default_locale)
+        return Translator(locale), person.timezone or self.default_timezone

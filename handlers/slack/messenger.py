@@ -1,0 +1,132 @@
+"""The tick's Slack side: DMs, reminders, and the prompt's later states.
+
+Implements :class:`bot.tick.Messenger` with the Web API. An error that will not
+go away for this person (deactivated, cannot be messaged) becomes
+:class:`~bot.tick.PermanentDeliveryError`; anything else propagates and the tick
+retries later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.metadata import Metadata
+
+from bot.i18n import Translator
+from bot.people import Profile
+from bot.tick import Delivery, PermanentDeliveryError, PromptCard, Recipient
+from handlers.slack import ids
+from handlers.slack.builders import prompt_builder
+from handlers.slack.profiles import to_profile
+from storage.models import PromptStatus
+
+# Answers that say this person cannot receive Palier's DMs at all.
+PERMANENT_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "user_disabled",
+        "user_not_visible",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "is_archived",
+        "messages_tab_disabled",
+    }
+)
+
+
+def _error(error: SlackApiError) -> str:
+    return str(error.response.get("error", "unknown_error"))
+
+
+class SlackMessenger:
+    """Sends the tick's messages; ``client_for`` gives the client of a workspace."""
+
+    def __init__(self, client_for: Callable[[str], WebClient]) -> None:
+        self.client_for = client_for
+
+    def _call(self, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except SlackApiError as error:
+            if _error(error) in PERMANENT_ERRORS:
+                raise PermanentDeliveryError(_error(error)) from error
+            raise
+
+    def profile(self, recipient: Recipient) -> Profile | None:
+        client = self.client_for(recipient.workspace_id)
+        answer = self._call(lambda: client.users_info(user=recipient.user_id, include_locale=True))
+        return to_profile(answer["user"])
+
+    def _dm(self, recipient: Recipient) -> str:
+        client = self.client_for(recipient.workspace_id)
+        answer = self._call(lambda: client.conversations_open(users=recipient.user_id))
+        return str(answer["channel"]["id"])
+
+    def send_prompt(self, card: PromptCard) -> Delivery:
+        recipient = card.recipient
+        t = Translator(recipient.locale)
+        channel = self._dm(recipient)
+        client = self.client_for(recipient.workspace_id)
+        answer = self._call(
+            lambda: client.chat_postMessage(
+                channel=channel,
+                text=prompt_builder.prompt_text(card.form, t),
+                blocks=prompt_builder.prompt_blocks(card.form, recipient.timezone, t),
+                metadata=Metadata(
+                    event_type=ids.PROMPT_EVENT_TYPE,
+                    event_payload={"prompt_id": card.form.prompt_id},
+                ),
+            )
+        )
+        return Delivery(str(answer["channel"]), str(answer["ts"]))
+
+    def send_reminder(self, card: PromptCard, after_snooze: bool) -> Delivery:
+        recipient = card.recipient
+        t = Translator(recipient.locale)
+        channel = card.delivery.channel_id if card.delivery else self._dm(recipient)
+        client = self.client_for(recipient.workspace_id)
+        answer = self._call(
+            lambda: client.chat_postMessage(
+                channel=channel,
+                text=prompt_builder.prompt_text(card.form, t),
+                blocks=prompt_builder.reminder_blocks(
+                    card.form, recipient.timezone, t, after_snooze=after_snooze
+                ),
+            )
+        )
+        return Delivery(str(answer["channel"]), str(answer["ts"]))
+
+    def find_prompt(self, card: PromptCard) -> Delivery | None:
+        channel = self._dm(card.recipient)
+        client = self.client_for(card.recipient.workspace_id)
+        answer = self._call(
+            lambda: client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=15
+            )
+        )
+        for message in answer.get("messages", []):
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == ids.PROMPT_EVENT_TYPE and str(
+                payload.get("prompt_id")
+            ) == str(card.form.prompt_id):
+                return Delivery(channel, str(message["ts"]))
+        return None
+
+    def close_prompt(self, card: PromptCard, status: PromptStatus) -> None:
+        if card.delivery is None:
+            return
+        t = Translator(card.recipient.locale)
+        client = self.client_for(card.recipient.workspace_id)
+        blocks = prompt_builder.missed_blocks(card.form, t)
+        self._call(
+            lambda: client.chat_update(
+                channel=card.delivery.channel_id if card.delivery else "",
+                ts=card.delivery.message_ts if card.delivery else "",
+                text=prompt_builder.prompt_text(card.form, t),
+                blocks=blocks,
+            )
+        )

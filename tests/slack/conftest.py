@@ -1,0 +1,140 @@
+"""A whole Palier on Slack for end-to-end tests: emulator, database, Bolt over HTTP, driver.
+
+Time is the emulator's :class:`ManualClock`, shared with Palier (``build_app(clock=…)``),
+so a test moves the week forward instead of waiting. Requests reach the real Bolt
+app over HTTP, signed; Web API calls go to the emulator over HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, time
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from bot.people import ensure_tenant, upsert_person
+from bot.settings import Settings, load_settings
+from bot.tick import TickReport
+from handlers.slack.app import PalierSlack, build_app
+from handlers.slack.emulator import BoltAppServer, ManualClock, SlackDriver, SlackEmulator
+from handlers.slack.emulator.server import Message
+from handlers.slack.profiles import to_profile
+from storage.db import session_scope
+from storage.models import CheckinPrompt, Person, Platform, Role
+
+SIGNING_SECRET = "palier-e2e-signing-secret"
+ALICE = "U0ALICE"  # fr-FR, Europe/Paris
+BOB = "U0BOB"  # en-US, America/New_York
+CHLOE = "U0CHLOE"  # fr-FR, Asia/Kolkata
+DAVID = "U0DAVID"  # deactivated in Slack
+
+
+class World:
+    """The emulator, one or more Palier processes on one database, and helpers."""
+
+    def __init__(self, engine: Engine, emulator: SlackEmulator, clock: ManualClock) -> None:
+        self.engine = engine
+        self.emulator = emulator
+        self.clock = clock
+        self.apps: list[PalierSlack] = []
+        self.servers: list[BoltAppServer] = []
+        self.palier = self.process()
+        self.server = self.servers[0]
+        self.driver = SlackDriver(self.server.url, SIGNING_SECRET, emulator)
+
+    def settings(self, **overrides: str) -> Settings:
+        values = {
+            "SLACK_BOT_TOKEN": self.emulator.bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": self.emulator.api_url,
+            **overrides,
+        }
+        return load_settings(env_file=None, **values)
+
+    def process(self, **overrides: str) -> PalierSlack:
+        """Another Palier process (its own Bolt app, client and worker id) on the same DB."""
+        app = build_app(self.settings(**overrides), engine=self.engine, clock=self.now)
+        self.apps.append(app)
+        self.servers.append(BoltAppServer(app.bolt).start())
+        return app
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC)
+
+    def at(self, moment: datetime) -> None:
+        self.clock.set(moment.timestamp())
+
+    def tick(self, app: PalierSlack | None = None) -> TickReport:
+        return (app or self.palier).tick()
+
+    def session(self) -> Session:
+        return self.palier.core.sessions()
+
+    def enrol(
+        self,
+        user_id: str,
+        referentiel_id: str = "account-executive",
+        *,
+        role: Role = Role.MEMBER,
+        weekday: int | None = None,
+        at: time | None = None,
+    ) -> int:
+        user = self.emulator.user(user_id)
+        with session_scope(self.palier.core.sessions) as session:
+            tenant = ensure_tenant(session, Platform.SLACK, user.team_id, "Palier Demo")
+            person, _ = upsert_person(
+                session, tenant, to_profile(user.to_api(0, include_locale=True))
+            )
+            person.referentiel_id = referentiel_id
+            person.role = role
+            person.checkin_weekday = weekday
+            person.checkin_time = at
+            session.flush()
+            return person.id
+
+    def prompts(self, user_id: str) -> list[CheckinPrompt]:
+        with self.session() as session:
+            return list(
+                session.scalars(
+                    select(CheckinPrompt)
+                    .join(Person)
+                    .where(Person.platform_user_id == user_id)
+                    .order_by(CheckinPrompt.cycle_key)
+                )
+            )
+
+    def dms(self, user_id: str) -> list[Message]:
+        return self.emulator.dm_messages(user_id)
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.stop()
+        for app in self.apps:
+            app.close()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    # Thursday 26 November 2026, 14:00 UTC (15:00 in Paris).
+    return ManualClock(datetime(2026, 11, 26, 14, 0, tzinfo=UTC).timestamp())
+
+
+@pytest.fixture
+def emulator(clock: ManualClock) -> Iterator[SlackEmulator]:
+    with SlackEmulator(clock=clock) as emu:
+        emu.add_user(ALICE, "alice", "Alice Martin", "alice@example.fr")
+        emu.add_user(
+            BOB, "bob", "Bob Stone", "bob@example.com", tz="America/New_York", locale="en-US"
+        )
+        emu.add_user(CHLOE, "chloe", "Chloé Rao", "chloe@example.fr", tz="Asia/Kolkata")
+        emu.add_user(DAVID, "david", "David Petit", "david@example.fr", deleted=True)
+        yield emu
+
+
+@pytest.fixture
+def world(migrated_engine: Engine, emulator: SlackEmulator, clock: ManualClock) -> Iterator[World]:
+    palier_world = World(migrated_engine, emulator, clock)
+    yield palier_world
+    palier_world.close()
