@@ -63,7 +63,7 @@ def _refuse(respond: Respond, t: Translator, refusal: Refusal) -> None:
 
 def handle_start(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
     with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, click.actor)
+        t, _timezone = deps.person_settings(session, click.actor, client)
         form = deps.checkins.open_form(
             session, click.actor.team_id, click.actor.user_id, click.prompt_id, deps.clock()
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from bot.checkin_flow import Refusal
 from handlers.slack import ids
@@ -34,9 +35,9 @@ class PalierCommand(BaseModel):
         return words[0].lower() if words else ""
 
 
-def handle_me(deps: SlackDeps, actor: Actor, respond: Respond) -> None:
+def handle_me(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
     with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor)
+        t, _timezone = deps.person_settings(session, actor, client)
         summary = deps.checkins.summary(session, actor.team_id, actor.user_id, deps.clock())
         if isinstance(summary, Refusal):
             text = t(f"slack.refusal.{summary.value}")
@@ -47,22 +48,24 @@ def handle_me(deps: SlackDeps, actor: Actor, respond: Respond) -> None:
     respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
-def handle_help(deps: SlackDeps, actor: Actor, respond: Respond, unknown: str | None) -> None:
+def handle_help(
+    deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, unknown: str | None
+) -> None:
     with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor)
+        t, _timezone = deps.person_settings(session, actor, client)
     blocks = help_blocks(t, unknown)
     respond(text=t("slack.help.title"), blocks=blocks, response_type="ephemeral")
 
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.command(ids.COMMAND)
-    def palier_command(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def palier_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
         command = PalierCommand.model_validate(body)
         actor = Actor(team_id=command.team_id, user_id=command.user_id)
         if command.subcommand in ME:
-            handle_me(deps, actor, respond)
+            handle_me(deps, actor, respond, client)
         elif command.subcommand in HELP:
-            handle_help(deps, actor, respond, None)
+            handle_help(deps, actor, respond, client, None)
         else:
-            handle_help(deps, actor, respond, command.text.strip())
+            handle_help(deps, actor, respond, client, command.text.strip())

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.checkin_flow import CheckinService, person_for
@@ -47,10 +49,25 @@ class SlackDeps:
     default_locale: Locale
     default_timezone: str
 
-    def person_settings(self, session: Session, actor: Actor) -> tuple[Translator, str]:
-        """The actor's language and time zone (Palier's defaults for someone unknown)."""
+    def person_settings(
+        self, session: Session, actor: Actor, client: WebClient | None = None
+    ) -> tuple[Translator, str]:
+        """The actor's language and time zone.
+
+        For someone Palier does not know yet, Slack's own locale and time zone when
+        ``client`` is given (so a refusal is in their language), else the defaults.
+        """
         person = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
         if person is None:
+            if client is not None:
+                try:
+                    user = client.users_info(user=actor.user_id, include_locale=True)["user"]
+                    return (
+                        Translator(person_locale(user.get("locale"), self.default_locale)),
+                        str(user.get("tz") or self.default_timezone),
+                    )
+                except SlackApiError:
+                    pass  # the defaults will do for a one-line answer
             return Translator(self.default_locale), self.default_timezone
         locale = person_locale(person.locale, self.default_locale)
         return Translator(locale), person.timezone or self.default_timezone

@@ -107,13 +107,13 @@ def scale_line(referentiel: Referentiel, t: Translator) -> str:
 
 def _what_next(item: CheckinItem, referentiel: Referentiel, t: Translator) -> list[str]:
     if item.next_level is None:
-        return [t("slack.modal.top_level")]
-    lines = [
-        t("slack.modal.next_level", level=escape(level_label(referentiel, item.next_level, t)))
-    ]
-    if item.next_descriptor is not None:
-        lines.extend(descriptor_lines(item.next_descriptor, t))
-    if item.competency.criteria:
+        lines = [t("slack.modal.top_level")]
+    else:
+        label = escape(level_label(referentiel, item.next_level, t))
+        lines = [t("slack.modal.next_level", level=label)]
+        if item.next_descriptor is not None:
+            lines.extend(descriptor_lines(item.next_descriptor, t))
+    if item.competency.criteria:  # a certification's criteria apply at every level
         lines.append(t("slack.modal.criteria"))
         lines.extend(criteria_lines(item.competency))
     return lines
