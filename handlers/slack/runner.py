@@ -1,0 +1,71 @@
+"""Running Palier on Slack: the long-running process, and one tick from the command line.
+
+``palier run`` serves Slack's requests and ticks every minute in the same
+process. Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed);
+otherwise HTTP on ``PORT`` through waitress, a production WSGI server, with
+Slack's requests on ``/slack/events`` and a health check on ``/healthz``.
+Several processes may run side by side: the database decides who sends what.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.settings import Settings
+from bot.tick import TickReport
+from handlers.slack.app import PalierSlack, build_app
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+StartResponse = Callable[..., Any]
+
+
+def wsgi_app(palier: PalierSlack) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """Bolt on ``/slack/events``, ``/healthz`` answering 200, 404 elsewhere."""
+    bolt = SlackRequestHandler(palier.bolt, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH:
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok"]
+        return bolt(environ, start_response)  # type: ignore[no-any-return]
+
+    return application
+
+
+def run_tick(settings: Settings, now: datetime | None = None) -> TickReport:
+    """One tick, for cron-style deployments, tests and the demo."""
+    palier = build_app(settings)
+    try:
+        palier.core.require_current_schema()
+        return palier.tick(now)
+    finally:
+        palier.close()
+
+
+def serve(settings: Settings) -> None:
+    """Serve Slack and tick until interrupted."""
+    palier = build_app(settings)
+    try:
+        palier.core.require_current_schema()
+        palier.start_scheduler()
+        if settings.slack_app_token is not None:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("Palier in Socket Mode")
+            SocketModeHandler(palier.bolt, settings.slack_app_token.get_secret_value()).start()
+        else:
+            import waitress
+
+            log.info("Palier on HTTP port %s (%s)", settings.port, EVENTS_PATH)
+            waitress.serve(wsgi_app(palier), host="0.0.0.0", port=settings.port)
+    finally:
+        palier.close()
