@@ -132,3 +132,9 @@ def upsert_person(session: Session, tenant: Tenant, profile: Profile) -> tuple[P
     session.add(person)
     session.flush()
     return person, True
+
+
+def choose_locale(person: Person, locale: Locale) -> None:
+    """The person's own choice of language; Slack's locale no longer overrides it."""
+    person.locale = locale
+    person.locale_chosen = True

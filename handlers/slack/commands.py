@@ -11,14 +11,18 @@ from pydantic import BaseModel, ConfigDict
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.checkin_flow import Refusal
+from bot.checkin_flow import Refusal, person_for
+from bot.i18n import LOCALES, Translator
+from bot.people import choose_locale
 from handlers.slack import ids
 from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.builders.summary_builder import help_blocks, summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
 from storage.db import session_scope
+from storage.models import Platform
 
 ME = frozenset({"me", "moi"})
+LANGUAGE = frozenset({"language", "langue"})
 HELP = frozenset({"", "help", "aide"})
 
 
@@ -57,6 +61,23 @@ def handle_help(
     respond(text=t("slack.help.title"), blocks=blocks, response_type="ephemeral")
 
 
+def handle_language(
+    deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, wanted: str
+) -> None:
+    """``/palier langue en`` — the person's language from now on (fr or en)."""
+    locale = wanted.strip().lower()[:2]
+    with session_scope(deps.sessions) as session:
+        person = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
+        if person is None or locale not in LOCALES:
+            t, _timezone = deps.person_settings(session, actor, client)
+            key = "slack.refusal.not_enrolled" if person is None else "slack.language.usage"
+            respond(text=t(key), response_type="ephemeral")
+            return
+        choose_locale(person, locale)
+    t = Translator(locale)
+    respond(text=t("slack.language.changed"), response_type="ephemeral")
+
+
 def register(app: App, deps: SlackDeps) -> None:
     @app.command(ids.COMMAND)
     def palier_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
@@ -65,6 +86,9 @@ def register(app: App, deps: SlackDeps) -> None:
         actor = Actor(team_id=command.team_id, user_id=command.user_id)
         if command.subcommand in ME:
             handle_me(deps, actor, respond, client)
+        elif command.subcommand in LANGUAGE:
+            wanted = command.text.split()[1] if len(command.text.split()) > 1 else ""
+            handle_language(deps, actor, respond, client, wanted)
         elif command.subcommand in HELP:
             handle_help(deps, actor, respond, client, None)
         else:

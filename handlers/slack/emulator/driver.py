@@ -658,6 +658,7 @@ class SlackDriver:
         retry_num: int | None = None,
         retry_reason: str = "http_timeout",
         team_id: str | None = None,
+        user_object: JsonDict | None = None,
         **fields: Any,
     ) -> DriverResponse:
         """An Events API ``event_callback`` of ``type`` (``fields`` go into ``event``).
@@ -672,6 +673,8 @@ class SlackDriver:
         if person is not None:
             event["user"] = person.id
         event.update(fields)
+        if user_object is not None:  # events such as user_change carry the whole user
+            event["user"] = user_object
         event.setdefault("event_ts", f"{time.time():.6f}")
         event_id = event_id or f"Ev{secrets.token_hex(5).upper()}"
         envelope: JsonDict = {
@@ -702,6 +705,21 @@ class SlackDriver:
         )
         response.event_id, response.payload = event_id, envelope
         return response
+
+    def user_change(
+        self, user: str | User, *, event_id: str | None = None, retry_num: int | None = None
+    ) -> DriverResponse:
+        """``user_change`` as Slack sends it: ``event.user`` is the whole user object
+        (with ``tz`` and ``locale``), as the emulator holds it now."""
+        person = self._user(user)
+        return self.event(
+            "user_change",
+            None,
+            event_id=event_id,
+            retry_num=retry_num,
+            team_id=person.team_id,
+            user_object=person.to_api(self.emulator.clock(), include_locale=True),
+        )
 
     def app_home_opened(self, user: str | User, tab: str = "home") -> DriverResponse:
         """The person opens the app's Home (or Messages) tab."""
