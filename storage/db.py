@@ -17,6 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite begins transactions lazily, on the first DML statement, so a SAVEPOINT
+    # issued first would run outside any transaction and its RELEASE would commit.
+    # SQLAlchemy's documented recipe: turn the driver's handling off, emit BEGIN
+    # ourselves (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # Foreign keys are off by default in SQLite; WAL lets several processes read
     # while one writes; the busy timeout makes writers wait instead of failing.
@@ -26,12 +31,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Any) -> None:
+    # IMMEDIATE takes the write lock up front: a transaction that read first and
+    # writes later would otherwise fail at once with "database is locked" when
+    # another writer holds it (SQLite cannot wait there without risking a
+    # deadlock). Writers queue on busy_timeout instead; WAL readers are not blocked.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the settings Palier relies on for its database."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         # psycopg 3 is the driver Palier ships with.

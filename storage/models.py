@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sql_false
 
 # Constraint names that are stable across databases, so migrations can name them.
 NAMING_CONVENTION = {
@@ -159,6 +160,10 @@ class Person(Base):
     # True once the person chose a language: Slack's locale no longer overrides it.
     locale_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
     timezone: Mapped[str | None] = mapped_column(String(64))  # IANA name
+    # True once an admin (CSV import) or the person set it: Slack's tz no longer overrides it.
+    timezone_chosen: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sql_false()
+    )
     role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.MEMBER)
     manager_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True
@@ -207,6 +212,7 @@ class CheckinPrompt(Base):
     message_ts: Mapped[str | None] = mapped_column(String(32))
     snoozed_until: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
+    reminder_ts: Mapped[str | None] = mapped_column(String(32))  # the reminder message, same DM
     completed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(255))

@@ -11,7 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from bot.cli import main
+from bot.people import ensure_tenant
+from handlers.cli import main
 from storage import migrate
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import (
@@ -202,3 +203,15 @@ def test_cli_upgrade_then_check(monkeypatch: pytest.MonkeyPatch, database_url: s
     assert main(["check"], out=io.StringIO(), err=io.StringIO()) == 0
     assert main(["db", "downgrade", "base"], out=out, err=err) == 0
     assert "ramenée à la révision aucune" in out.getvalue()
+
+
+def test_a_rolled_back_unit_of_work_leaves_nothing_even_after_a_savepoint(
+    migrated_engine: Engine,
+) -> None:
+    # The savepoint is the transaction's first write: on SQLite this once committed.
+    factory = make_session_factory(migrated_engine)
+    with pytest.raises(RuntimeError), session_scope(factory) as session:
+        ensure_tenant(session, Platform.SLACK, "T0ROLLBACK", "Gone")
+        raise RuntimeError("the caller fails after the savepoint")
+    with session_scope(factory) as session:
+        assert session.scalars(select(Tenant)).all() == []
