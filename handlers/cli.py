@@ -9,10 +9,13 @@ usage); nothing is half-done.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -23,12 +26,14 @@ from bot.bootstrap import SchemaNotCurrentError, build_core
 from bot.i18n import Translator
 from bot.referentiel_text import render_problem, render_referentiel
 from bot.settings import Settings, SettingsError, cli_locale, load_settings
+from handlers.slack.app import MissingSettingError
 from referentiels.loader import ReferentielCatalog, ReferentielError, load_file, yaml_files
 from referentiels.models import Referentiel
 from storage import migrate
 from storage.db import make_engine
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+DEMO_WEEKS = 4
 
 
 class Cli:
@@ -168,6 +173,111 @@ class Cli:
             core.close()
         return EXIT_OK
 
+    # -- palier tick / run / demo -------------------------------------------------
+
+    def tick(self, now_text: str | None) -> int:
+        """One tick (plan, close ended weeks, send due prompts and reminders); a report line."""
+        from handlers.slack.runner import run_tick
+
+        now = None
+        if now_text is not None:
+            try:
+                now = datetime.fromisoformat(now_text)
+            except ValueError:
+                return self.fail(self.t("cli.tick.bad_now", value=now_text), EXIT_USAGE)
+            if now.tzinfo is None:
+                return self.fail(self.t("cli.tick.naive_now", value=now_text), EXIT_USAGE)
+        report = run_tick(self.settings(), now)
+        self.say(
+            self.t(
+                "cli.tick.report",
+                planned=report.planned,
+                sent=report.sent,
+                reminded=report.reminded,
+                missed=report.missed,
+                failed=report.failed,
+            )
+        )
+        for error in report.errors:
+            self.fail(self.t("cli.tick.problem", problem=error))
+        return EXIT_OK if report.failed == 0 else EXIT_INVALID
+
+    def run(self) -> int:
+        """Serve Slack (Socket Mode or HTTP) and tick every minute, until interrupted."""
+        from handlers.slack.runner import serve
+
+        settings = self.settings()
+        logging.basicConfig(
+            level=settings.log_level.upper(),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how one stops it
+            serve(settings)
+        return EXIT_OK
+
+    def demo(self, weeks: int, database_url: str | None) -> int:
+        """A sales team's weeks of check-ins in a simulated Slack, printed."""
+        from handlers.slack.demo import run_demo
+
+        return run_demo(self.out, locale=self.t.locale, weeks=weeks, database_url=database_url)
+
+    # -- palier people … -----------------------------------------------------------
+
+    def people_import(self, path: Path) -> int:
+        """Enrol the people of a CSV file in the bot token's workspace; 1 if a line was refused."""
+        # Imported here: only this command needs Slack.
+        from bot.people import DirectoryError, ensure_tenant
+        from bot.people_import import import_people
+        from handlers.slack.client import make_client
+        from handlers.slack.directory import SlackDirectory, workspace
+        from storage.db import session_scope
+        from storage.models import Platform
+
+        t = self.t
+        settings = self.settings()
+        if settings.slack_bot_token is None:
+            return self.fail(t("people_import.no_token", variable="SLACK_BOT_TOKEN"), EXIT_USAGE)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            return self.fail(t("people_import.file_not_found", path=path))
+        except UnicodeDecodeError:
+            return self.fail(t("people_import.not_utf8", path=path))
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            return self.fail(t("people_import.unreadable", path=path, problem=reason))
+        client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+        core = build_core(settings)
+        try:
+            core.require_current_schema()
+            # One transaction: a Slack failure rolls everything back, the workspace too.
+            with session_scope(core.sessions) as session:
+                team_id, team_name = workspace(client)
+                tenant = ensure_tenant(session, Platform.SLACK, team_id, team_name)
+                directory = SlackDirectory(client)
+                report = import_people(session, tenant, text, directory, core.referentiels)
+        except DirectoryError as error:
+            return self.fail(t("people_import.slack_failed", problem=error))
+        finally:
+            core.close()
+        for problem in report.problems:
+            message = t(problem.key, **problem.params)
+            self.fail(t("people_import.line", file=path, line=problem.line, message=message))
+        if report.file_rejected:
+            self.say(t("people_import.nothing_imported"))
+            return EXIT_INVALID
+        counts = {
+            "created": t.plural("people_import.created", report.created),
+            "updated": t.plural("people_import.updated", report.updated),
+            "unchanged": t.plural("people_import.unchanged", report.unchanged),
+        }
+        if not report.problems:
+            self.say(t("people_import.report", **counts))
+            return EXIT_OK
+        rejected = t.plural("people_import.rejected", report.rejected_lines)
+        self.say(t("people_import.report_with_problems", rejected=rejected, **counts))
+        return EXIT_INVALID
+
 
 def _summary(referentiel: Referentiel) -> dict[str, Any]:
     return {
@@ -208,6 +318,20 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     down.add_argument("revision", nargs="?", default="-1")
     db_commands.add_parser("current", help=t("cli.help.db_current"))
 
+    people = commands.add_parser("people", help=t("people_import.help.people"))
+    people_commands = people.add_subparsers(dest="action", required=True, metavar="ACTION")
+    people_import = people_commands.add_parser("import", help=t("people_import.help.import"))
+    people_import.add_argument("file", type=Path, metavar="FILE", help=t("people_import.help.file"))
+
+    tick = commands.add_parser("tick", help=t("cli.help.tick"))
+    tick.add_argument("--now", metavar="ISO-8601", help=t("cli.help.tick_now"))
+    commands.add_parser("run", help=t("cli.help.run"))
+    demo = commands.add_parser("demo", help=t("demo.help.command"))
+    demo.add_argument(
+        "--weeks", type=int, default=DEMO_WEEKS, help=t("demo.help.weeks", default=DEMO_WEEKS)
+    )
+    demo.add_argument("--database", metavar="URL", help=t("demo.help.database"))
+
     commands.add_parser("check", help=t("cli.help.check"))
     return parser
 
@@ -228,6 +352,8 @@ def main(
         for problem in error.problems:
             cli.fail(render_problem(problem, t))
         return EXIT_INVALID
+    except MissingSettingError as error:
+        return cli.fail(t("cli.missing_setting", variable=error.variable), EXIT_USAGE)
     except SchemaNotCurrentError as error:
         state = error.state
         key = "cli.db.ahead" if not state.known else "cli.db.behind"
@@ -247,6 +373,14 @@ def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
         return cli.referentiels_schema()
     if args.command == "db":
         return cli.db(args.action, getattr(args, "revision", None))
+    if args.command == "tick":
+        return cli.tick(args.now)
+    if args.command == "run":
+        return cli.run()
+    if args.command == "demo":
+        return cli.demo(args.weeks, args.database)
+    if args.command == "people":
+        return cli.people_import(args.file)
     return cli.check()
 
 

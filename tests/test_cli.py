@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from handlers.cli import main
 from referentiels.models import Referentiel
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cli import main
 from bot.i18n import Translator
 from bot.referentiel_text import render_problem
+from handlers.cli import main
 from referentiels.loader import BUILTIN_DIR, ReferentielCatalog, ReferentielError, load_file
 
 EN = Translator("en")

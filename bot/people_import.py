@@ -1,0 +1,590 @@
+"""Enrolling people from a CSV file (``palier people import people.csv``).
+
+The file has a header row and one person a line::
+
+    email,role,manager_email,referentiel,timezone,day,time
+    alice@acme.fr,member,manon@acme.fr,account-executive,,lundi,09:30
+
+``email`` and ``referentiel`` are required; ``role`` (member, manager, admin;
+member when empty), ``manager_email``, ``timezone`` (IANA), ``day`` (monday …
+sunday, lundi … dimanche) and ``time`` (HH:MM) are optional. Commas or semicolons
+separate the cells (French Excel writes semicolons); a UTF-8 byte-order mark is
+ignored.
+
+An optional column that is absent from the header leaves what Palier already
+knows untouched; a column that is present but empty on a line clears it (no
+manager, no slot override, Slack's time zone).
+
+:func:`import_people` works in two steps so that a bad line never leaves anything
+half-written: it first checks every line (its cells, the référentiel, the Slack
+account and the manager) without writing, then writes the people and, in a
+second pass, the manager links (a manager may come after their reports in the
+file). A line with a problem is reported with its number and changes nothing; the
+other lines are imported. Re-importing the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.people import DEACTIVATED, Directory, Profile, find_person, upsert_person
+from bot.scheduling import parse_local_time, parse_weekday
+from referentiels.loader import ReferentielCatalog
+from storage.models import Person, Role, Tenant
+
+#: The columns a file may have, in the order the documentation gives them.
+COLUMNS = ("email", "role", "manager_email", "referentiel", "timezone", "day", "time")
+#: The columns every file must have.
+REQUIRED_COLUMNS = ("email", "referentiel")
+HEADER_LINE = 1
+
+_PROBLEM = "people_import.problem."
+# Deliberately loose: Slack is the judge of which addresses exist; this only
+# catches cells that cannot be an address at all (a name, a shifted column).
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# What each column's validation error is reported as (people_import.problem.<key>).
+_BAD_VALUE = {
+    "email": "bad_email",
+    "manager_email": "bad_manager_email",
+    "role": "bad_role",
+    "timezone": "bad_timezone",
+    "day": "bad_day",
+    "time": "bad_time",
+}
+# The Person columns an import can change, compared to count updated people.
+_TRACKED = (
+    "display_name",
+    "email",
+    "locale",
+    "timezone",
+    "timezone_chosen",
+    "role",
+    "manager_id",
+    "referentiel_id",
+    "checkin_weekday",
+    "checkin_time",
+    "active",
+    "inactive_reason",
+)
+
+
+def _email(value: str | None) -> str | None:
+    if value is not None and not _EMAIL.fullmatch(value):
+        raise ValueError("not an email address")
+    return value
+
+
+class ImportRow(BaseModel):
+    """One line of the file, checked on its own.
+
+    The référentiel id is checked against the catalog by :func:`import_people`.
+    ``model_fields_set`` holds the columns the file has: an absent optional column
+    leaves the person's current value alone.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    email: str
+    referentiel: str
+    role: Role = Role.MEMBER
+    manager_email: str | None = None
+    timezone: str | None = None
+    day: int | None = None  # 0 = Monday
+    time: dt.time | None = None  # local wall-clock time
+
+    @field_validator("email", "manager_email")
+    @classmethod
+    def _check_email(cls, value: str | None) -> str | None:
+        return _email(value)
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _parse_role(cls, value: object) -> object:
+        if value is None:  # an empty cell: the default role
+            return Role.MEMBER
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError("unknown time zone") from None
+        return value
+
+    @field_validator("day", mode="before")
+    @classmethod
+    def _parse_day(cls, value: object) -> object:
+        # Only names: "1" could mean Monday or Tuesday depending on who typed it.
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValueError("not a weekday")
+        return parse_weekday(value)
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _parse_time(cls, value: object) -> object:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValueError("not a time")
+        return parse_local_time(value)
+
+    @property
+    def email_key(self) -> str:
+        """The address as compared (lower case, as SQL ``lower`` gives it)."""
+        return self.email.lower()
+
+    @property
+    def manager_key(self) -> str | None:
+        """The manager's address as compared, or None."""
+        return self.manager_email.lower() if self.manager_email else None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one line of the file was not imported.
+
+    ``line`` counts from 1, the header; ``key`` is a message of the catalog
+    (``people_import.problem.…``) and ``params`` fill its placeholders.
+    """
+
+    line: int
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    """What an import did: people created, updated and unchanged, and the lines refused.
+
+    ``file_rejected`` is true when the file itself is unusable (its header):
+    then nothing was imported and ``problems`` says why.
+    """
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    file_rejected: bool = False
+
+    @property
+    def rejected_lines(self) -> int:
+        """How many lines of the file were not imported."""
+        return len({problem.line for problem in self.problems})
+
+
+@dataclass
+class _Entry:
+    """A line that passed every check so far, with its Slack account."""
+
+    line: int
+    row: ImportRow
+    profile: Profile
+
+
+# What a manager_email resolves to: a line of the file, a person Palier already
+# knows, or a Slack account to create a person for.
+_Manager = _Entry | Person | Profile
+
+
+def import_people(
+    session: Session,
+    tenant: Tenant,
+    rows_text: str,
+    directory: Directory,
+    catalog: ReferentielCatalog,
+) -> ImportReport:
+    """Enrol the people of a CSV file in ``tenant``; the report says what happened.
+
+    Works in the caller's session and never commits. Raises
+    :class:`bot.people.DirectoryError` when Slack cannot answer: nothing has been
+    written then (every Slack look-up happens before the first write), and the
+    caller rolls its transaction back.
+    """
+    report = ImportReport()
+    header, rows, problem = _read_table(rows_text)
+    if problem is None:
+        problem = _check_header(header)
+    if problem is not None:
+        report.problems.append(problem)
+        report.file_rejected = True
+        return report
+
+    check = _Check(session, tenant, directory, catalog)
+    entries = check.rows(header, rows)
+    managers = check.managers(entries)
+    entries = [entry for entry in entries if entry.line not in check.rejected]
+    report.created, report.updated, report.unchanged = _write(session, tenant, entries, managers)
+    report.problems = [
+        problem for line in sorted(check.rejected) for problem in check.rejected[line]
+    ]
+    return report
+
+
+# -- reading the file -------------------------------------------------------------
+
+
+def _read_table(
+    text: str,
+) -> tuple[list[str], list[tuple[int, list[str]]], RowProblem | None]:
+    """The header's column names and the non-blank lines, each with its line number."""
+    text = text.removeprefix("\ufeff")  # Excel's "CSV UTF-8" starts with a BOM
+    first_line = text.split("\n", 1)[0]
+    # The header decides: a French Excel export separates with semicolons.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        while True:
+            # A quoted cell may span lines: a record starts after the previous one.
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            if header is None:
+                header = [name.strip().casefold() for name in cells]
+            elif any(cell.strip() for cell in cells):  # Excel leaves ";;;;" lines
+                rows.append((start, cells))
+    except csv.Error as error:
+        return [], [], RowProblem(reader.line_num, _PROBLEM + "unreadable", {"problem": str(error)})
+    return header or [], rows, None
+
+
+def _check_header(header: Sequence[str]) -> RowProblem | None:
+    names = [name for name in header if name]  # Excel may add a trailing delimiter
+    unknown = [name for name in names if name not in COLUMNS]
+    if unknown:
+        return RowProblem(
+            HEADER_LINE,
+            _PROBLEM + "unknown_columns",
+            {"columns": ", ".join(unknown), "known": ", ".join(COLUMNS)},
+        )
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        return RowProblem(
+            HEADER_LINE, _PROBLEM + "duplicate_columns", {"columns": ", ".join(twice)}
+        )
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    if missing:
+        return RowProblem(
+            HEADER_LINE, _PROBLEM + "missing_columns", {"columns": ", ".join(missing)}
+        )
+    return None
+
+
+def _parse_row(
+    line: int, header: Sequence[str], cells: Sequence[str]
+) -> tuple[ImportRow | None, list[RowProblem]]:
+    values: dict[str, str | None] = {}
+    for position, cell in enumerate(cells):
+        name = header[position] if position < len(header) else ""
+        if not name:
+            if cell.strip():
+                problem = RowProblem(
+                    line, _PROBLEM + "cell_without_column", {"position": position + 1}
+                )
+                return None, [problem]
+            continue
+        values[name] = cell.strip() or None  # an empty cell is "no value"
+    for name in header:  # a short line: its last cells are empty
+        if name:
+            values.setdefault(name, None)
+    try:
+        return ImportRow.model_validate(values), []
+    except ValidationError as error:
+        return None, [_row_problem(line, item) for item in error.errors(include_url=False)]
+
+
+def _row_problem(line: int, item: Mapping[str, Any]) -> RowProblem:
+    column = str(item["loc"][0]) if item["loc"] else ""
+    value = item.get("input")
+    if value is None:
+        return RowProblem(line, _PROBLEM + "missing", {"column": column})
+    return RowProblem(line, _PROBLEM + _BAD_VALUE.get(column, "bad_value"), {"value": value})
+
+
+# -- checking every line, without writing -----------------------------------------
+
+
+def _problem(line: int, key: str, **params: Any) -> RowProblem:
+    return RowProblem(line, _PROBLEM + key, params)
+
+
+class _Check:
+    """Every check of the lines, Slack look-ups included; nothing is written here.
+
+    ``rejected`` collects the problems by line number.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        tenant: Tenant,
+        directory: Directory,
+        catalog: ReferentielCatalog,
+    ) -> None:
+        self.session = session
+        self.tenant = tenant
+        self.directory = directory
+        self.catalog = catalog
+        self.rejected: dict[int, list[RowProblem]] = {}
+        # The line each address first appears on, imported or not: a report whose
+        # manager's line was refused is told which line to fix.
+        self.first_line: dict[str, int] = {}
+        self._slack: dict[str, Profile | None] = {}
+
+    def reject(self, line: int, key: str, **params: Any) -> None:
+        self.rejected.setdefault(line, []).append(_problem(line, key, **params))
+
+    def lookup(self, email: str) -> Profile | None:
+        """Slack's account for an address, asked once per import."""
+        key = email.lower()
+        if key not in self._slack:
+            self._slack[key] = self.directory.lookup_by_email(email)
+        return self._slack[key]
+
+    # -- each line on its own ------------------------------------------------------
+
+    def rows(self, header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> list[_Entry]:
+        """The lines whose cells and Slack account are right."""
+        entries: list[_Entry] = []
+        line_of_user: dict[str, int] = {}
+        for line, cells in rows:
+            row, problems = _parse_row(line, header, cells)
+            email_cell = _email_cell(header, cells)
+            if email_cell and email_cell.lower() in self.first_line:
+                first = self.first_line[email_cell.lower()]
+                self.reject(line, "duplicate_email", email=email_cell, first=first)
+                continue
+            if email_cell:
+                self.first_line[email_cell.lower()] = line
+            if row is None:
+                self.rejected[line] = problems
+                continue
+            if row.referentiel not in self.catalog:
+                ids = ", ".join(self.catalog.ids())
+                self.reject(line, "unknown_referentiel", value=row.referentiel, ids=ids)
+            if row.manager_key == row.email_key:
+                self.reject(line, "own_manager", email=row.email)
+            if line in self.rejected:
+                continue
+            profile = self.lookup(row.email)
+            if profile is None:
+                self.reject(line, "not_found", email=row.email)
+            elif profile.deleted:
+                self.reject(line, "deactivated", email=row.email)
+            elif profile.is_bot:
+                self.reject(line, "bot", email=row.email)
+            elif profile.user_id in line_of_user:
+                # Two addresses of one Slack account (an alias): one person, one line.
+                first = line_of_user[profile.user_id]
+                self.reject(line, "duplicate_user", email=row.email, first=first)
+            else:
+                line_of_user[profile.user_id] = line
+                entries.append(_Entry(line, row, profile))
+        return entries
+
+    # -- managers ------------------------------------------------------------------
+
+    def managers(self, entries: Sequence[_Entry]) -> dict[int, _Manager | None]:
+        """Each line's manager (None: no manager), for the lines with a manager_email column.
+
+        A line whose manager cannot be resolved is rejected, and so, in turn, is any
+        line whose manager is on a rejected line.
+        """
+        by_email = {entry.row.email_key: entry for entry in entries}
+        by_user = {entry.profile.user_id: entry for entry in entries}
+        resolved: dict[int, _Manager | None] = {}
+        for entry in entries:
+            row = entry.row
+            if "manager_email" not in row.model_fields_set:
+                continue
+            if row.manager_email is None:
+                resolved[entry.line] = None
+                continue
+            manager = self._manager(entry, row.manager_email, by_email, by_user)
+            if manager is not None:
+                resolved[entry.line] = manager
+        cascading = True
+        while cascading:
+            cascading = False
+            for entry in entries:
+                manager = resolved.get(entry.line)
+                if entry.line in self.rejected or not isinstance(manager, _Entry):
+                    continue
+                if manager.line in self.rejected:
+                    email = entry.row.manager_email
+                    self.reject(
+                        entry.line, "manager_refused", email=email, manager_line=manager.line
+                    )
+                    cascading = True
+        return resolved
+
+    def _manager(
+        self,
+        entry: _Entry,
+        email: str,
+        by_email: Mapping[str, _Entry],
+        by_user: Mapping[str, _Entry],
+    ) -> _Manager | None:
+        """The manager ``email`` names for ``entry``; None after rejecting the line."""
+        # In order: a line of the file, a person already known in this workspace,
+        # then Slack itself.
+        key = email.lower()
+        manager: _Manager
+        if key in by_email:
+            manager = by_email[key]
+        elif key in self.first_line:
+            self.reject(
+                entry.line, "manager_refused", email=email, manager_line=self.first_line[key]
+            )
+            return None
+        else:
+            known = self._known(key)
+            if known is not None:
+                if not known.active and known.inactive_reason == DEACTIVATED:
+                    self.reject(entry.line, "manager_deactivated", email=email)
+                    return None
+                manager = by_user.get(known.platform_user_id, known)
+            else:
+                profile = self.lookup(email)
+                if profile is None:
+                    self.reject(entry.line, "manager_not_found", email=email)
+                    return None
+                if profile.deleted:
+                    self.reject(entry.line, "manager_deactivated", email=email)
+                    return None
+                if profile.is_bot:
+                    self.reject(entry.line, "manager_bot", email=email)
+                    return None
+                manager = by_user.get(profile.user_id) or (
+                    find_person(self.session, self.tenant.id, profile.user_id) or profile
+                )
+        if _user_id(manager) == entry.profile.user_id:
+            self.reject(entry.line, "own_manager", email=entry.row.email)
+            return None
+        return manager
+
+    def _known(self, key: str) -> Person | None:
+        """The one person of the tenant with this address, if exactly one has it."""
+        people = self.session.scalars(
+            select(Person).where(
+                Person.tenant_id == self.tenant.id, func.lower(Person.email) == key
+            )
+        ).all()
+        # Two people with one address (an account re-created in Slack): Slack decides.
+        return people[0] if len(people) == 1 else None
+
+
+def _email_cell(header: Sequence[str], cells: Sequence[str]) -> str | None:
+    """The email cell of a line as written, even when the line is otherwise unreadable."""
+    try:
+        return cells[list(header).index("email")].strip() or None
+    except (ValueError, IndexError):
+        return None
+
+
+def _user_id(manager: _Manager) -> str:
+    if isinstance(manager, _Entry):
+        return manager.profile.user_id
+    if isinstance(manager, Person):
+        return manager.platform_user_id
+    return manager.user_id
+
+
+# -- writing ----------------------------------------------------------------------
+
+
+def _snapshot(person: Person | None) -> tuple[object, ...] | None:
+    return None if person is None else tuple(getattr(person, name) for name in _TRACKED)
+
+
+def _set(person: Person, attribute: str, value: object) -> None:
+    # Only real changes: an unchanged person must not be marked dirty (updated_at).
+    if getattr(person, attribute) != value:
+        setattr(person, attribute, value)
+
+
+def _write(
+    session: Session,
+    tenant: Tenant,
+    entries: Sequence[_Entry],
+    managers: Mapping[int, _Manager | None],
+) -> tuple[int, int, int]:
+    """Write the checked lines: people first, then manager links; (created, updated, unchanged)."""
+    before: dict[int, tuple[object, ...] | None] = {}
+    people: dict[int, Person] = {}
+    for entry in entries:
+        before[entry.line] = _snapshot(find_person(session, tenant.id, entry.profile.user_id))
+        person, is_new = upsert_person(session, tenant, entry.profile)
+        _apply_row(person, entry.row, is_new)
+        if "timezone" in entry.row.model_fields_set:
+            # The file's time zone wins over Slack's, now and at every later sync;
+            # an empty cell hands the time zone back to Slack.
+            chosen = entry.row.timezone is not None
+            _set(person, "timezone_chosen", chosen)
+            _set(person, "timezone", entry.row.timezone if chosen else entry.profile.timezone)
+        people[entry.line] = person
+
+    # Managers known only to Slack become people (without a référentiel), once each.
+    extra_created = 0
+    slack_managers: dict[str, Person] = {}
+    for line, manager in managers.items():
+        if line not in people:  # a rejected line creates nobody
+            continue
+        if isinstance(manager, Profile) and manager.user_id not in slack_managers:
+            slack_managers[manager.user_id], new = upsert_person(session, tenant, manager)
+            extra_created += new
+
+    # Second pass: every person exists now, whatever the order of the lines.
+    for line, manager in managers.items():
+        if line not in people:  # a rejected line
+            continue
+        if manager is None:
+            manager_id = None
+        elif isinstance(manager, _Entry):
+            manager_id = people[manager.line].id
+        elif isinstance(manager, Person):
+            manager_id = manager.id
+        else:
+            manager_id = slack_managers[manager.user_id].id
+        _set(people[line], "manager_id", manager_id)
+    session.flush()
+
+    created = updated = unchanged = 0
+    for line, person in people.items():
+        if before[line] is None:
+            created += 1
+        elif before[line] != _snapshot(person):
+            updated += 1
+        else:
+            unchanged += 1
+    return created + extra_created, updated, unchanged
+
+
+def _apply_row(person: Person, row: ImportRow, created: bool) -> None:
+    columns = row.model_fields_set
+    _set(person, "referentiel_id", row.referentiel)
+    if created or "role" in columns:
+        _set(person, "role", row.role)
+    if "day" in columns:
+        _set(person, "checkin_weekday", row.day)
+    if "time" in columns:
+        _set(person, "checkin_time", row.time)
