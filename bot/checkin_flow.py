@@ -307,7 +307,9 @@ def load_summary(
         CycleOutcome(
             key,
             done=status is PromptStatus.DONE,
-            open=closes_at > now and status in (*OPEN_STATUSES, PromptStatus.SKIPPED),
+            # A skipped week is the person's choice (leave, travel): it neither
+            # counts nor breaks the streak, like a week still open.
+            open=status is PromptStatus.SKIPPED or (closes_at > now and status in OPEN_STATUSES),
         )
         for key, status, closes_at in prompts
         if status is not PromptStatus.FAILED  # Palier's failure, not the person's

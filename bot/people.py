@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.i18n import Locale, to_locale
+from bot.i18n import LOCALES, Locale, to_locale
 from storage.models import Person, Platform, Tenant
 
 DEACTIVATED = "deactivated"  # inactive_reason when the platform says the account is gone
@@ -99,9 +99,11 @@ def apply_profile(person: Person, profile: Profile) -> bool:
 
     put("display_name", profile.display_name)
     put("email", profile.email)
-    put("timezone", profile.timezone)
+    if not person.timezone_chosen:
+        put("timezone", profile.timezone)
     if not person.locale_chosen and profile.locale:
-        put("locale", person_locale(profile.locale))
+        # Only a language Palier speaks is stored; otherwise the workspace default applies.
+        put("locale", supported_locale(profile.locale))
     if profile.deleted and person.active:
         person.active = False
         person.inactive_reason = DEACTIVATED
@@ -115,8 +117,16 @@ def apply_profile(person: Person, profile: Profile) -> bool:
 
 
 def person_locale(platform_locale: str | None, default: Locale = "fr") -> Locale:
-    """French or English from a platform locale such as ``en-US``; French otherwise."""
+    """French or English from a platform locale such as ``en-US``; ``default`` otherwise."""
     return to_locale(platform_locale, default)
+
+
+def supported_locale(platform_locale: str | None) -> Locale | None:
+    """``en-US`` → ``en``; a language Palier does not speak → None."""
+    if not platform_locale:
+        return None
+    language = platform_locale.replace("_", "-").split("-")[0].lower()
+    return next((locale for locale in LOCALES if locale == language), None)
 
 
 def upsert_person(session: Session, tenant: Tenant, profile: Profile) -> tuple[Person, bool]:
@@ -126,7 +136,11 @@ def upsert_person(session: Session, tenant: Tenant, profile: Profile) -> tuple[P
         apply_profile(person, profile)
         return person, False
     person = Person(
-        tenant_id=tenant.id, platform_user_id=profile.user_id, active=True, locale_chosen=False
+        tenant_id=tenant.id,
+        platform_user_id=profile.user_id,
+        active=True,
+        locale_chosen=False,
+        timezone_chosen=False,
     )
     apply_profile(person, profile)
     session.add(person)

@@ -14,8 +14,10 @@ Definitions (the product's words, made precise):
 * **référentiel level reached**: the highest level that *every* competency has
   reached; none while a competency is unrated or below the lowest level.
 * **progress to the next level**: how many competencies are at or above it.
-* **weakest competency**: the lowest-rated one (unrated counts lowest), ties in
-  référentiel order; the summary quotes what its next level asks for.
+* **weakest competency**: the lowest-rated one among those rated (while nothing
+  is rated, the first one), ties in référentiel order; the summary quotes what
+  its next level asks for. A competency not yet asked about (a rotation covers a
+  large référentiel over weeks) is not "weakest": nothing is known about it.
 * **streak**: consecutive cycles with a completed check-in, counting back from
   the most recent cycle that is done or already over (an open cycle not yet
   answered does not break it).
@@ -154,7 +156,9 @@ def summarize(
     at_next = sum(1 for item in progress if next_level is not None and rank(item) >= next_rank)
 
     weakest = None
-    candidates = [item for item in progress if rank(item) == lowest]
+    rated = [item for item in progress if item.current is not None]
+    floor = min((rank(item) for item in rated), default=-1)
+    candidates = [item for item in (rated or progress) if rank(item) == floor]
     if candidates:
         target_rank = rank(candidates[0]) + 1
         if target_rank < len(scale.levels):

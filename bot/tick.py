@@ -73,6 +73,11 @@ class PromptCard:
     recipient: Recipient
     form: CheckinForm
     delivery: Delivery | None = None
+    reminder: Delivery | None = None  # the reminder message, once sent
+
+    def messages(self) -> list[Delivery]:
+        """Every message of this prompt in the DM (the prompt, the reminder)."""
+        return [d for d in (self.delivery, self.reminder) if d is not None]
 
 
 class Messenger(Protocol):
@@ -114,6 +119,7 @@ class TickReport:
 class TickPolicy:
     planning: PlanningPolicy
     reminder_hours: float = 24
+    default_locale: Locale = "fr"  # for people whose Slack language Palier does not speak
     claim_lease: timedelta = CLAIM_LEASE
 
 
@@ -157,7 +163,7 @@ class Ticker:
         recipient = Recipient(
             workspace_id=tenant.external_id,
             user_id=person.platform_user_id,
-            locale=person_locale(person.locale),
+            locale=person_locale(person.locale, self.policy.default_locale),
             timezone=person.timezone or self.policy.planning.default_timezone,
         )
         delivery = (
@@ -165,7 +171,13 @@ class Ticker:
             if prompt.channel_id and prompt.message_ts
             else None
         )
-        return PromptCard(recipient, build_form(session, person, prompt, referentiel), delivery)
+        reminder = (
+            Delivery(prompt.channel_id, prompt.reminder_ts)
+            if prompt.channel_id and prompt.reminder_ts
+            else None
+        )
+        form = build_form(session, person, prompt, referentiel)
+        return PromptCard(recipient, form, delivery, reminder)
 
     def _update(self, prompt_id: int, change: Callable[[CheckinPrompt, Person], None]) -> None:
         with session_scope(self.sessions) as session:
@@ -197,7 +209,7 @@ class Ticker:
                 if getattr(result, "rowcount", 0) != 1:
                     continue
                 report.missed += 1
-                if prompt.message_ts:
+                if prompt.message_ts or prompt.reminder_ts:
                     card = self._card(session, prompt)
                     if card is not None:
                         to_update.append(card)
@@ -402,7 +414,7 @@ class Ticker:
         if card is None:
             return
         try:
-            self.messenger.send_reminder(card, after_snooze=snoozed_until is not None)
+            sent = self.messenger.send_reminder(card, after_snooze=snoozed_until is not None)
         except PermanentDeliveryError as error:
             self._give_up(prompt_id, error.reason, report, deactivate=True)
             return
@@ -418,6 +430,12 @@ class Ticker:
             self._update(prompt_id, undo)
             report.errors.append(f"reminder {prompt_id}: {reason}")
             return
+
+        def remember(prompt: CheckinPrompt, _person: Person) -> None:
+            prompt.reminder_ts = sent.message_ts  # the latest one: the one people see
+            prompt.channel_id = prompt.channel_id or sent.channel_id
+
+        self._update(prompt_id, remember)
         report.reminded += 1
 
 

@@ -139,3 +139,19 @@ def test_every_referentiel_summarizes(referentiel_id: str) -> None:
     assert referentiel is not None
     summary = summarize(referentiel, [], {}, [], QUARTER)
     assert summary.total == len(referentiel.all_competencies())
+
+
+def test_weakest_is_among_the_rated_while_a_rotation_has_not_reached_the_rest() -> None:
+    referentiel = CATALOG.get("manager-equipe-vendeurs-b2b")
+    assert referentiel is not None
+    first_week = referentiel.all_competencies()[:3]
+    ratings = [
+        RatingPoint(first_week[0].id, "acquis", at(12)),
+        RatingPoint(first_week[1].id, "en_cours", at(12)),
+        RatingPoint(first_week[2].id, "maitrise", at(12)),
+    ]
+    summary = summarize(referentiel, ratings, {}, [], QUARTER)
+    assert summary.reached is None  # fourteen competencies not asked yet
+    assert summary.weakest is not None
+    assert summary.weakest.competency.id == first_week[1].id
+    assert summary.weakest.level.id == "acquis"

@@ -74,13 +74,21 @@ def handle_start(deps: SlackDeps, click: PromptClick, client: WebClient, respond
     client.views_open(trigger_id=click.trigger_id, view=checkin_modal(form, metadata, t))
 
 
-def _form(deps: SlackDeps, prompt_id: int) -> CheckinForm | None:
+def _form(deps: SlackDeps, click: PromptClick) -> tuple[CheckinForm | None, set[tuple[str, str]]]:
+    """The prompt's form and every message showing it (prompt, reminder, the one clicked)."""
+    messages: set[tuple[str, str]] = set()
+    if click.channel_id and click.message_ts:
+        messages.add((click.channel_id, click.message_ts))
     with session_scope(deps.sessions) as session:
-        prompt = session.get(CheckinPrompt, prompt_id)
+        prompt = session.get(CheckinPrompt, click.prompt_id)
         if prompt is None:
-            return None
+            return None, messages
+        for ts in (prompt.message_ts, prompt.reminder_ts):
+            if prompt.channel_id and ts:
+                messages.add((prompt.channel_id, ts))
         referentiel = deps.checkins.catalog.get(prompt.person.referentiel_id or "")
-        return build_form(session, prompt.person, prompt, referentiel) if referentiel else None
+        form = build_form(session, prompt.person, prompt, referentiel) if referentiel else None
+        return form, messages
 
 
 def handle_skip(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
@@ -92,14 +100,15 @@ def handle_skip(deps: SlackDeps, click: PromptClick, client: WebClient, respond:
     if isinstance(outcome, Refusal):
         _refuse(respond, t, outcome)
         return
-    form = _form(deps, click.prompt_id)
-    if form is not None and click.channel_id and click.message_ts:
-        client.chat_update(
-            channel=click.channel_id,
-            ts=click.message_ts,
-            text=prompt_builder.prompt_text(form, t),
-            blocks=prompt_builder.skipped_blocks(form, timezone, t),
-        )
+    form, messages = _form(deps, click)
+    if form is not None:
+        for channel, ts in sorted(messages):
+            client.chat_update(
+                channel=channel,
+                ts=ts,
+                text=prompt_builder.prompt_text(form, t),
+                blocks=prompt_builder.skipped_blocks(form, timezone, t),
+            )
 
 
 def handle_snooze(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
@@ -111,14 +120,15 @@ def handle_snooze(deps: SlackDeps, click: PromptClick, client: WebClient, respon
     if isinstance(until, Refusal):
         _refuse(respond, t, until)
         return
-    form = _form(deps, click.prompt_id)
-    if form is not None and click.channel_id and click.message_ts:
-        client.chat_update(
-            channel=click.channel_id,
-            ts=click.message_ts,
-            text=prompt_builder.prompt_text(form, t),
-            blocks=prompt_builder.snoozed_blocks(form, until, timezone, t),
-        )
+    form, messages = _form(deps, click)
+    if form is not None:
+        for channel, ts in sorted(messages):
+            client.chat_update(
+                channel=channel,
+                ts=ts,
+                text=prompt_builder.prompt_text(form, t),
+                blocks=prompt_builder.snoozed_blocks(form, until, timezone, t),
+            )
 
 
 def register(app: App, deps: SlackDeps) -> None:

@@ -155,6 +155,7 @@ def build_app(
             default_time=settings.checkin_time,
         ),
         reminder_hours=settings.reminder_hours,
+        default_locale=settings.default_locale,
     )
     ticker = Ticker(
         core.sessions,

@@ -13,6 +13,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.metadata import Metadata
 
 from bot.i18n import Translator
@@ -117,16 +118,15 @@ class SlackMessenger:
         return None
 
     def close_prompt(self, card: PromptCard, status: PromptStatus) -> None:
-        if card.delivery is None:
-            return
         t = Translator(card.recipient.locale)
         client = self.client_for(card.recipient.workspace_id)
         blocks = prompt_builder.missed_blocks(card.form, t)
+        for message in card.messages():  # the prompt and its reminder: no live buttons left
+            self._update(client, message, prompt_builder.prompt_text(card.form, t), blocks)
+
+    def _update(self, client: WebClient, message: Delivery, text: str, blocks: list[Block]) -> None:
         self._call(
             lambda: client.chat_update(
-                channel=card.delivery.channel_id if card.delivery else "",
-                ts=card.delivery.message_ts if card.delivery else "",
-                text=prompt_builder.prompt_text(card.form, t),
-                blocks=blocks,
+                channel=message.channel_id, ts=message.message_ts, text=text, blocks=blocks
             )
         )

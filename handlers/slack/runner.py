@@ -36,7 +36,7 @@ def wsgi_app(palier: PalierSlack) -> Callable[[dict[str, Any], StartResponse], I
         if environ.get("PATH_INFO") == HEALTH_PATH:
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok"]
-        return bolt(environ, start_response)  # type: ignore[no-any-return]
+        return bolt(environ, start_response)
 
     return application
 
@@ -61,7 +61,8 @@ def serve(settings: Settings) -> None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             log.info("Palier in Socket Mode")
-            SocketModeHandler(palier.bolt, settings.slack_app_token.get_secret_value()).start()
+            handler = SocketModeHandler(palier.bolt, settings.slack_app_token.get_secret_value())
+            handler.start()  # type: ignore[no-untyped-call]
         else:
             import waitress
 

@@ -136,6 +136,7 @@ def _after_checkin(
         form = build_form(session, found[0], prompt, found[1]) if prompt and found else None
         targets = {
             (prompt.channel_id, prompt.message_ts) if prompt else (None, None),
+            (prompt.channel_id, prompt.reminder_ts) if prompt else (None, None),
             (metadata.channel_id, metadata.message_ts),
         }
     if form is not None:

@@ -7,8 +7,10 @@ app over HTTP, signed; Web API calls go to the emulator over HTTP.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import Engine, select
@@ -18,7 +20,13 @@ from bot.people import ensure_tenant, upsert_person
 from bot.settings import Settings, load_settings
 from bot.tick import TickReport
 from handlers.slack.app import PalierSlack, build_app
-from handlers.slack.emulator import BoltAppServer, ManualClock, SlackDriver, SlackEmulator
+from handlers.slack.emulator import (
+    BoltAppServer,
+    DriverResponse,
+    ManualClock,
+    SlackDriver,
+    SlackEmulator,
+)
 from handlers.slack.emulator.server import Message
 from handlers.slack.profiles import to_profile
 from storage.db import session_scope
@@ -104,6 +112,27 @@ class World:
                     .order_by(CheckinPrompt.cycle_key)
                 )
             )
+
+    def forge_click(self, user_id: str, action_id: str, value: str) -> DriverResponse:
+        """A signed block_actions the person could not produce from what they see
+        (a forged value, or a button no longer displayed): what an attacker or a
+        stale client would send."""
+        payload = {
+            "type": "block_actions",
+            "team": {"id": self.emulator.workspace.team_id, "domain": "palier-demo"},
+            "user": {"id": user_id, "team_id": self.emulator.workspace.team_id},
+            "api_app_id": "A0PALIERAPP",
+            "token": "x",
+            "trigger_id": self.emulator.issue_trigger(user_id),
+            "response_url": self.emulator.issue_response_url(
+                user_id, self.emulator.dm_channel_id(user_id)
+            ),
+            "actions": [
+                {"action_id": action_id, "block_id": "b", "type": "button", "value": value}
+            ],
+        }
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.driver.post(body, "application/x-www-form-urlencoded")
 
     def dms(self, user_id: str) -> list[Message]:
         return self.emulator.dm_messages(user_id)

@@ -159,3 +159,22 @@ def test_long_text_is_cut_at_line_ends_into_sections() -> None:
     assert all(len(text) <= 3000 for text in texts)
     assert "\n".join(texts) == "\n".join(lines)
     assert all(text.startswith("ligne") for text in texts)
+
+
+def test_a_certification_half_rated_counts_what_is_rated_and_aims_above_non_acquis() -> None:
+    b2b = CATALOG.get("manager-equipe-vendeurs-b2b")
+    assert b2b is not None
+    t = Translator("fr")
+    first = b2b.all_competencies()[:3]
+    ratings = [RatingPoint(c.id, "en_cours", datetime(2026, 11, 20, tzinfo=UTC)) for c in first]
+    summary = summarize(b2b, ratings, {}, [], datetime(2026, 10, 1, tzinfo=UTC))
+    text = render_blocks([b.to_dict() for b in summary_blocks(summary, t)])
+    assert "Évaluées jusqu'ici : 3 compétence(s) sur 17." in text
+    assert "Non acquis »" not in text
+    assert f"Prochaine étape — {first[0].label} → « Acquis »" in text
+    # Nothing rated at all: no "next step" towards « Non acquis » either.
+    empty = summarize(b2b, [], {}, [], datetime(2026, 10, 1, tzinfo=UTC))
+    assert "Prochaine étape" not in render_blocks([b.to_dict() for b in summary_blocks(empty, t)])
+    # The modal of an unrated competency does not aim at « Non acquis ».
+    view = checkin_modal(_form(b2b, [first[0].id], None), CheckinMetadata(7), t).to_dict()
+    assert "Pour atteindre" not in render_view(view)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from urllib.parse import urlencode
 
 from sqlalchemy import select
 
@@ -81,27 +79,7 @@ def test_nobody_can_act_on_someone_elses_prompt(world: World) -> None:
     assert message is not None
     # Bob forges clicks on Alice's prompt id (he cannot see her DM; he crafts the payload).
     for action_id in ("checkin_start", "checkin_skip", "checkin_snooze"):
-        payload = {
-            "type": "block_actions",
-            "team": {"id": "T0PALIER", "domain": "palier-demo"},
-            "user": {"id": BOB, "team_id": "T0PALIER"},
-            "api_app_id": "A0PALIERAPP",
-            "token": "x",
-            "trigger_id": world.emulator.issue_trigger(BOB),
-            "response_url": world.emulator.issue_response_url(
-                BOB, world.emulator.dm_channel_id(BOB)
-            ),
-            "actions": [
-                {
-                    "action_id": action_id,
-                    "block_id": "b",
-                    "type": "button",
-                    "value": str(alice_prompt.id),
-                }
-            ],
-        }
-        body = urlencode({"payload": json.dumps(payload)}).encode()
-        assert world.driver.post(body, "application/x-www-form-urlencoded").ok
+        assert world.forge_click(BOB, action_id, str(alice_prompt.id)).ok
     notices = world.emulator.wait_for(
         lambda: len(found := world.emulator.ephemerals_for(BOB)) == 3 and found
     )
@@ -116,3 +94,28 @@ def test_nobody_can_act_on_someone_elses_prompt(world: World) -> None:
     assert unchanged is not None and render_blocks(unchanged.blocks) == render_blocks(
         message.blocks
     )
+
+
+def test_a_time_zone_set_by_the_import_survives_slack_syncs(world: World) -> None:
+    world.enrol(ALICE)
+    with world.session() as session, session.begin():
+        person = session.scalars(select(Person).where(Person.platform_user_id == ALICE)).one()
+        person.timezone, person.timezone_chosen = "Asia/Tokyo", True
+    world.emulator.update_user(ALICE, tz="Europe/Lisbon")
+    world.driver.user_change(ALICE)
+    world.at(datetime(2026, 11, 26, 7, 0, tzinfo=UTC))  # Thursday 16:00 in Tokyo
+    assert world.tick().sent == 1
+    assert _person(world, ALICE).timezone == "Asia/Tokyo"
+
+
+def test_a_language_palier_does_not_speak_falls_back_to_the_workspace_default(
+    world: World,
+) -> None:
+    world.emulator.update_user(BOB, locale="de-DE")
+    world.enrol(BOB)
+    assert _person(world, BOB).locale is None
+    english = world.process(PALIER_DEFAULT_LOCALE="en")
+    world.at(datetime(2026, 11, 26, 21, 0, tzinfo=UTC))
+    assert world.tick(english).sent == 1
+    prompt = world.driver.latest_dm(BOB)
+    assert prompt is not None and "Start my check-in" in SlackDriver.button_labels(prompt)

@@ -76,9 +76,20 @@ def test_snooze_brings_the_prompt_back_once_then_no_other_reminder(world: World)
     world.at(THURSDAY_1600_PARIS + timedelta(hours=30))
     assert world.tick().reminded == 0
     assert len(world.dms(ALICE)) == 2
-    # Starting from the reminder works like from the prompt.
+    # Starting from the reminder works like from the prompt; once done, both say so.
     world.driver.click(ALICE, back, text="Faire mon check-in")
-    assert world.emulator.wait_for(lambda: world.driver.modal(ALICE)) is not None
+    modal = world.emulator.wait_for(lambda: world.driver.modal(ALICE))
+    levels = {
+        b["block_id"]: "Junior" for b in modal.blocks if b.get("block_id", "").startswith("level:")
+    }
+    assert world.driver.submit_view(ALICE, modal, levels).outcome == "close"
+    for message in (prompt, back):
+        world.emulator.wait_for(
+            lambda message=message: (
+                (m := world.emulator.message(message.channel, message.ts))
+                and "enregistré" in render_blocks(m.blocks)
+            )
+        )
 
 
 def test_one_reminder_after_24_hours_then_missed_at_the_end_of_the_week(world: World) -> None:
@@ -101,9 +112,10 @@ def test_one_reminder_after_24_hours_then_missed_at_the_end_of_the_week(world: W
     closed = world.emulator.message(prompt.channel, prompt.ts)
     assert closed is not None and "close sans check-in" in render_blocks(closed.blocks)
     assert SlackDriver.button_labels(closed) == []
-    # The reminder's button, still there, now answers politely and privately.
-    reminder = world.dms(ALICE)[1]
-    world.driver.click(ALICE, reminder, text="Faire mon check-in")
+    # The reminder lost its buttons too; a stale client's click is answered privately.
+    reminder = world.emulator.message(prompt.channel, world.prompts(ALICE)[0].reminder_ts or "")
+    assert reminder is not None and SlackDriver.button_labels(reminder) == []
+    world.forge_click(ALICE, "checkin_start", str(world.prompts(ALICE)[0].id))
     notice = world.emulator.wait_for(lambda: world.emulator.ephemerals_for(ALICE) or None)
     assert "clos" in (notice[-1].text or "")
     assert world.driver.modal(ALICE) is None

@@ -108,6 +108,8 @@ def scale_line(referentiel: Referentiel, t: Translator) -> str:
 def _what_next(item: CheckinItem, referentiel: Referentiel, t: Translator) -> list[str]:
     if item.next_level is None:
         lines = [t("slack.modal.top_level")]
+    elif item.current is None and referentiel.scale.origin == "palier":
+        lines = []  # « Non acquis » is where nobody aims: the criteria say it all
     else:
         label = escape(level_label(referentiel, item.next_level, t))
         lines = [t("slack.modal.next_level", level=label)]

@@ -25,12 +25,21 @@ from bot.checkin_flow import CheckinForm
 from bot.i18n import Translator
 from bot.referentiel_text import local_moment, week_label
 from handlers.slack import ids
+from handlers.slack.builders.mrkdwn import escape
+
+NAME_LIMIT = 90  # a certification's competency can be a 250-character sentence
+
+
+def short_name(label: str, limit: int = NAME_LIMIT) -> str:
+    """The label whole when short, else cut at a word with "…" (the modal quotes it whole)."""
+    if len(label) <= limit:
+        return label
+    return label[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def competency_list(form: CheckinForm) -> str:
-    """The week's competencies as ``*A*, *B* et *C*``-style text (kept short)."""
-    names = [f"*{item.competency.label}*" for item in form.items]
-    return ", ".join(names)
+    """The week's competencies as ``*A*, *B*, *C*`` (long names shortened)."""
+    return ", ".join(f"*{escape(short_name(item.competency.label))}*" for item in form.items)
 
 
 def deadline(form: CheckinForm, timezone: str, t: Translator) -> str:

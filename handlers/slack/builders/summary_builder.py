@@ -85,7 +85,11 @@ def summary_blocks(
         if summary.reached is not None
         else t("slack.summary.reached_none")
     ]
-    if summary.next_level is not None:
+    if summary.reached is None:
+        # Before every competency has a rating there is no level to head for yet.
+        rated = len(summary.rated())
+        overall.append(t("slack.summary.rated", count=rated, total=summary.total))
+    elif summary.next_level is not None:
         overall.append(
             t(
                 "slack.summary.progress",
@@ -98,7 +102,11 @@ def summary_blocks(
         overall.append(t("slack.summary.top"))
     blocks.extend(sections("\n".join(overall)))
     weakest = summary.weakest
-    if weakest is not None:
+    lowest = referentiel.scale.levels[0]
+    if weakest is not None and not (
+        referentiel.scale.origin == "palier" and weakest.level == lowest
+    ):
+        # On Palier's scale the lowest level (« Non acquis ») is no goal to quote.
         lines = [
             t(
                 "slack.summary.next_step",

@@ -1,0 +1,94 @@
+"""The Slack commands of the CLI: tick, run and demo — settings problems and real runs."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.people import ensure_tenant, upsert_person
+from handlers.cli import main
+from handlers.slack.emulator import ManualClock, SlackEmulator
+from handlers.slack.profiles import to_profile
+from storage import migrate
+from storage.db import make_engine, make_session_factory, session_scope
+from storage.models import Platform
+
+
+def palier(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(args), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def slack(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[SlackEmulator]:
+    with SlackEmulator(clock=ManualClock()) as emulator:
+        emulator.add_user("U0ALICE", "alice", "Alice Martin", "alice@example.fr")
+        url = f"sqlite:///{tmp_path / 'palier.db'}"
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        with session_scope(make_session_factory(engine)) as session:
+            tenant = ensure_tenant(session, Platform.SLACK, "T0PALIER", "Palier Demo")
+            user = emulator.user("U0ALICE").to_api(0, include_locale=True)
+            person, _ = upsert_person(session, tenant, to_profile(user))
+            person.referentiel_id = "account-executive"
+        engine.dispose()
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("SLACK_BOT_TOKEN", emulator.bot_token)
+        monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+        monkeypatch.setenv("SLACK_API_URL", emulator.api_url)
+        yield emulator
+
+
+def test_tick_sends_what_is_due_at_the_given_instant(slack: SlackEmulator) -> None:
+    status, out, err = palier("tick", "--now", "2026-11-26T15:59+01:00")
+    assert (status, err) == (0, "")
+    assert out == "1 planifié(s), 0 envoyé(s), 0 rappel(s), 0 manqué(s), 0 en échec\n"
+    status, out, _ = palier("tick", "--now", "2026-11-26T16:00+01:00")
+    assert status == 0 and "1 envoyé(s)" in out
+    assert len(slack.dm_messages("U0ALICE")) == 1
+    assert palier("tick", "--now", "2026-11-26T16:01+01:00")[1].startswith(
+        "0 planifié(s), 0 envoyé(s)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        (
+            "jeudi",
+            "--now : une date ISO 8601 est attendue, par exemple 2026-11-26T16:00+01:00 (reçu : jeudi)\n",
+        ),
+        (
+            "2026-11-26T16:00",
+            "--now : précisez le fuseau, par exemple 2026-11-26T16:00+01:00 (reçu : 2026-11-26T16:00)\n",
+        ),
+    ],
+)
+def test_tick_refuses_a_bad_instant_in_one_line(
+    slack: SlackEmulator, value: str, line: str
+) -> None:
+    assert palier("tick", "--now", value) == (2, "", line)
+    assert slack.dm_messages("U0ALICE") == []
+
+
+@pytest.mark.parametrize("command", [["tick"], ["run"]])
+def test_slack_commands_name_the_missing_setting(
+    command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    status, out, err = palier(*command)
+    assert (status, out) == (2, "")
+    assert err == (
+        "SLACK_BOT_TOKEN : ce réglage est nécessaire pour se connecter à Slack (voir .env.example)\n"
+    )
+
+
+def test_demo_runs_a_week_and_ends_with_summaries() -> None:
+    status, out, err = palier("demo", "--weeks", "1")
+    assert (status, err) == (0, "")
+    assert out.count("Votre progression — Account Executive") >= 2
+    assert "Your progress — Account Executive" in out  # Emma's Slack is in English

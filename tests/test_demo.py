@@ -1,0 +1,253 @@
+"""``palier demo``: the whole story plays, shows every path, and leaves the right data.
+
+The demo runs Palier for real (emulator, Bolt over HTTP, ticks on a manual
+clock), so these tests also check, end to end, that the snooze comes back, the
+reminder goes out 24 h later, an unanswered week is closed as missed, and the
+levels people choose are the ones stored.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.i18n import Translator
+from handlers.slack import demo
+from handlers.slack.demo import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    TEAM,
+    Member,
+    Proof,
+    WeekPlan,
+    run_demo,
+)
+from storage import migrate
+from storage.db import make_engine
+from storage.models import CheckinPrompt, Evidence, OneOnOneTopic, Person, PromptStatus, Rating
+
+FR = Translator("fr")
+BY_NAME = {member.handle: member for member in TEAM}
+CLAIRE, ALICE, KARIM, EMMA = (BY_NAME[name] for name in ("claire", "alice", "karim", "emma"))
+
+
+def _events(output: str) -> list[tuple[str, str]]:
+    """The demo's events: each ``▸`` header with the lines under it."""
+    events: list[tuple[str, str]] = []
+    for line in output.splitlines():
+        if line.startswith("▸ "):
+            events.append((line, ""))
+        elif events and line.startswith("    "):
+            header, body = events[-1]
+            events[-1] = (header, body + line.strip() + "\n")
+    return events
+
+
+def _event(events: list[tuple[str, str]], member: Member, moment: str, what: str) -> str:
+    """The body of the one event of ``member`` at ``moment`` (French demo lines)."""
+    header = FR("demo.event", name=member.real_name, moment=moment, what=what)
+    found = [body for line, body in events if line == header]
+    assert len(found) == 1, f"{header!r} not found once"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, str]:
+    """Four weeks in French on a SQLite file the tests read afterwards (played once)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'palier.db'}"
+    out = StringIO()
+    status = run_demo(out, locale="fr", weeks=4, database_url=url)
+    return status, out.getvalue(), url
+
+
+def test_the_story_plays_to_the_end(story: tuple[int, str, str]) -> None:
+    status, output, _url = story
+    assert status == EXIT_OK, output[-2000:]
+    assert output.rstrip().endswith(FR.plural("demo.end", 14))
+    assert FR("demo.week", week=48) in output and FR("demo.week", week=51) in output
+
+
+def test_every_person_ends_with_their_own_summary(story: tuple[int, str, str]) -> None:
+    _status, output, _url = story
+    events = _events(output)
+    me = FR("demo.what.me", command="/palier me")
+    # The Monday after the last week, 09:00 in each person's own time zone.
+    # Karim missed week 49: his streak restarts. Emma skipped it: a skip neither counts
+    # nor breaks the streak (her three check-ins run on).
+    streaks = [(CLAIRE, 4), (ALICE, 4), (KARIM, 2), (EMMA, 3)]
+    for member, streak in streaks:
+        zone = "EST" if member is EMMA else "CET"
+        body = _event(events, member, f"lundi 21/12 à 09:00 {zone}", me)
+        t = Translator(member.locale)
+        title = "Manager d'équipe de vendeurs B to B" if member is CLAIRE else "Account Executive"
+        assert t("slack.summary.title", referentiel=title) in body
+        assert t.plural("slack.summary.streak", streak) in body
+
+
+def test_progress_shows_as_an_arrow(story: tuple[int, str, str]) -> None:
+    _status, output, _url = story
+    events = _events(output)
+    me = FR("demo.what.me", command="/palier me")
+    alice = _event(events, ALICE, "lundi 21/12 à 09:00 CET", me)
+    assert "Closing : Senior" + FR("slack.summary.up", previous="Intermédiaire") in alice
+    emma = _event(events, EMMA, "lundi 21/12 à 09:00 EST", me)
+    en = Translator("en")
+    assert "Valeurs: Intermédiaire" + en("slack.summary.up", previous="Junior") in emma
+    # The week it happened, the summary DM already said so.
+    week49 = _event(events, ALICE, "jeudi 03/12 à 16:02 CET", FR("demo.what.summary"))
+    assert "Prospection : Intermédiaire ↑ (avant : Junior)" in week49
+
+
+def test_snooze_reminder_skip_and_missed_week_all_happen(story: tuple[int, str, str]) -> None:
+    _status, output, _url = story
+    events = _events(output)
+    snooze = FR("slack.prompt.snooze")
+    snoozed = _event(
+        events, KARIM, "jeudi 26/11 à 16:05 CET", FR("demo.what.snooze", button=snooze)
+    )
+    assert "je vous le rappelle jeudi 26/11 à 19:05" in snoozed
+    back = _event(events, KARIM, "jeudi 26/11 à 19:05 CET", FR("demo.what.snooze_back"))
+    assert "Comme promis, voici votre check-in de la semaine 48" in back
+    assert FR("demo.what.ignore") in output
+    reminder = _event(
+        events, KARIM, "vendredi 04/12 à 16:00 CET", FR("demo.what.reminder", hours=24)
+    )
+    assert "Petit rappel : votre check-in de la semaine 49 vous attend" in reminder
+    missed = _event(events, KARIM, "lundi 07/12 à 00:00 CET", FR("demo.what.missed"))
+    assert missed.strip() == FR("slack.prompt.missed", week="semaine 49")
+    en = Translator("en")
+    skip = FR(
+        "demo.what.skip",
+        button=en("slack.prompt.skip"),
+        confirm=en("slack.prompt.skip_confirm_yes"),
+    )
+    skipped = _event(events, EMMA, "jeudi 03/12 à 16:04 EST", skip)
+    assert "You are skipping week 49: no reminder." in skipped
+    # The 1:1 topic and a link went in with Alice's first check-in.
+    assert FR("demo.answer.topic", text=FR("demo.typed.alice_topic")) in output
+    assert FR("demo.answer.link", link="https://crm.example.com/deals/acme-42") in output
+
+
+def test_the_database_holds_what_was_played(story: tuple[int, str, str]) -> None:
+    _status, _output, url = story
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            people = {p.platform_user_id: p.id for p in session.scalars(select(Person))}
+            assert set(people) == {member.user_id for member in TEAM}
+
+            def statuses(member: Member) -> list[PromptStatus]:
+                return list(
+                    session.scalars(
+                        select(CheckinPrompt.status)
+                        .where(CheckinPrompt.person_id == people[member.user_id])
+                        .order_by(CheckinPrompt.cycle_key)
+                    )
+                )
+
+            done = PromptStatus.DONE
+            assert statuses(CLAIRE) == [done] * 4
+            assert statuses(ALICE) == [done] * 4
+            assert statuses(KARIM) == [done, PromptStatus.MISSED, done, done]
+            assert statuses(EMMA) == [done, PromptStatus.SKIPPED, done, done]
+
+            # Every competency asked in a check-in that was done is rated once.
+            ratings = Counter(session.scalars(select(Rating.person_id)))
+            for member, expected in (
+                (CLAIRE, 4 * 3),
+                (ALICE, 4 * 5),
+                (KARIM, 3 * 5),
+                (EMMA, 3 * 5),
+            ):
+                asked = sum(
+                    len(prompt.competency_ids)
+                    for prompt in session.scalars(
+                        select(CheckinPrompt).where(
+                            CheckinPrompt.person_id == people[member.user_id],
+                            CheckinPrompt.status == done,
+                        )
+                    )
+                )
+                assert ratings[people[member.user_id]] == asked == expected, member.handle
+
+            twice = session.execute(
+                select(CheckinPrompt.person_id, CheckinPrompt.cycle_key)
+                .group_by(CheckinPrompt.person_id, CheckinPrompt.cycle_key)
+                .having(func.count() > 1)
+            ).all()
+            assert twice == []
+
+            evidence = Counter(session.scalars(select(Evidence.person_id)))
+            assert {member.handle: evidence[people[member.user_id]] for member in TEAM} == {
+                "claire": 2,
+                "alice": 3,
+                "karim": 1,
+                "emma": 2,
+            }
+            assert session.scalar(select(func.count()).select_from(OneOnOneTopic)) == 1
+            latest_closing = session.scalar(
+                select(Rating.level_id)
+                .where(Rating.person_id == people[ALICE.user_id], Rating.competency_id == "closing")
+                .order_by(Rating.rated_at.desc(), Rating.id.desc())
+                .limit(1)
+            )
+            assert latest_closing == "senior"
+    finally:
+        engine.dispose()
+
+
+def test_in_english_everyone_still_sees_palier_in_their_own_language() -> None:
+    out = StringIO()
+    assert run_demo(out, locale="en", weeks=2) == EXIT_OK
+    output = out.getvalue()
+    en = Translator("en")
+    assert output.startswith(en.plural("demo.title", 2))
+    assert en("demo.summaries", command="/palier me") in output
+    # The demo speaks English; Alice's Palier still speaks French, Emma's English.
+    assert f'clicks "{FR("slack.prompt.start")}": the form opens' in output
+    assert f'clicks "{en("slack.prompt.start")}": the form opens' in output
+    assert en("demo.what.reminder", hours=24) in output
+    assert en("demo.what.missed") in output
+
+
+def test_the_output_is_the_same_every_time() -> None:
+    first, second = StringIO(), StringIO()
+    assert run_demo(first, weeks=1) == run_demo(second, weeks=1) == EXIT_OK
+    assert first.getvalue() == second.getvalue()
+
+
+def test_refuses_a_database_that_is_not_empty(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'used.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    out = StringIO()
+    assert run_demo(out, weeks=1, database_url=url) == EXIT_USAGE
+    assert out.getvalue().strip() == FR("demo.database_not_empty", url=url)
+
+
+@pytest.mark.parametrize("weeks", [0, 53])
+def test_refuses_a_number_of_weeks_out_of_range(weeks: int) -> None:
+    out = StringIO()
+    assert run_demo(out, weeks=weeks) == EXIT_USAGE
+    assert out.getvalue().strip() == FR("demo.bad_weeks", max=52, weeks=weeks)
+
+
+def test_stops_and_says_why_when_palier_does_not_do_what_the_story_expects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Alice means to give evidence on a competency her check-in does not ask about.
+    plan = (WeekPlan(proofs={"C9.9": Proof("alice_closing")}),)
+    team = tuple(replace(m, plan=plan) if m is ALICE else m for m in TEAM)
+    monkeypatch.setattr(demo, "TEAM", team)
+    out = StringIO()
+    assert run_demo(out, weeks=1) == EXIT_FAILED
+    problem = FR("demo.problem.script", name="Alice Martin", competency="C9.9")
+    assert out.getvalue().rstrip().endswith(FR("demo.failed", problem=problem))
