@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.people import ensure_tenant, upsert_person
+from bot.settings import load_settings
 from handlers.cli import main
-from handlers.slack.emulator import ManualClock, SlackEmulator
+from handlers.slack.app import build_app
+from handlers.slack.emulator import BoltAppServer, ManualClock, SlackDriver, SlackEmulator
 from handlers.slack.profiles import to_profile
 from storage import migrate
 from storage.db import make_engine, make_session_factory, session_scope
@@ -92,3 +94,30 @@ def test_demo_runs_a_week_and_ends_with_summaries() -> None:
     assert (status, err) == (0, "")
     assert out.count("Votre progression — Account Executive") >= 2
     assert "Your progress — Account Executive" in out  # Emma's Slack is in English
+
+
+def test_enrol_by_csv_then_tick_then_check_in(slack: SlackEmulator, tmp_path: Path) -> None:
+    """The operator's whole path: import a CSV, tick at the person's local time, and the
+    person can open the check-in from the DM (through a Bolt app served over HTTP)."""
+    slack.add_user(
+        "U0BOB", "bob", "Bob Stone", "bob@example.com", tz="America/New_York", locale="en-US"
+    )
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "email,role,manager_email,referentiel\nbob@example.com,member,,account-executive\n"
+    )
+    status, out, err = palier("people", "import", str(csv))
+    assert (status, out, err) == (0, "Personnes : 1 créée, 0 mise à jour, 0 inchangée\n", "")
+    again = palier("people", "import", str(csv))
+    assert again == (0, "Personnes : 0 créée, 0 mise à jour, 1 inchangée\n", "")
+    status, out, _ = palier("tick", "--now", "2026-11-26T16:00-05:00")
+    assert status == 0 and "2 envoyé(s)" in out  # Bob now; Alice (16:00 in Paris) too
+    prompt = slack.dm_messages("U0BOB")[-1]
+    assert "Start my check-in" in SlackDriver.button_labels(prompt)
+    palier_app = build_app(load_settings(env_file=None))
+    with BoltAppServer(palier_app.bolt) as server:
+        driver = SlackDriver(server.url, "secret", slack)
+        assert driver.click("U0BOB", prompt, text="Start my check-in").ok
+        modal = slack.wait_for(lambda: driver.modal("U0BOB"))
+        assert modal.title == "Check-in week 48"
+    palier_app.close()
