@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5  # transient failures before a prompt is given up as failed
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a dead sender
+BATCH = 100  # prompts read per query while sending
 
 
 class PermanentDeliveryError(Exception):
@@ -261,10 +262,16 @@ class Ticker:
     # -- sending due prompts ------------------------------------------------------
 
     def _send_due(self, now: datetime, report: TickReport) -> None:
-        with session_scope(self.sessions) as session:
-            due = list(PromptRepository(session).due(now))
-        for prompt_id in due:
-            self._send_one(prompt_id, now, report)
+        # In batches, until nothing due is left that this tick has not tried.
+        tried: set[int] = set()
+        while True:
+            with session_scope(self.sessions) as session:
+                due = list(PromptRepository(session).due(now, BATCH, exclude=tried))
+            if not due:
+                return
+            for prompt_id in due:
+                tried.add(prompt_id)
+                self._send_one(prompt_id, now, report)
 
     def _send_one(self, prompt_id: int, now: datetime, report: TickReport) -> None:
         with session_scope(self.sessions) as session:

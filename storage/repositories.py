@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -17,8 +17,14 @@ class PromptRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def due(self, now: datetime, limit: int = 100) -> Sequence[int]:
-        """Ids of prompts due now: pending, scheduled at or before now, cycle still open."""
+    def due(
+        self, now: datetime, limit: int = 100, exclude: Collection[int] = ()
+    ) -> Sequence[int]:
+        """Ids of prompts due now: pending, scheduled at or before now, cycle still open.
+
+        ``exclude``: ids this tick has already tried (one that failed and went back
+        to pending waits for the next tick instead of looping).
+        """
         query = (
             select(CheckinPrompt.id)
             .where(
@@ -29,6 +35,8 @@ class PromptRepository:
             .order_by(CheckinPrompt.scheduled_at, CheckinPrompt.id)
             .limit(limit)
         )
+        if exclude:
+            query = query.where(CheckinPrompt.id.not_in(list(exclude)))
         return self.session.scalars(query).all()
 
     def claim(self, prompt_id: int, worker: str, now: datetime) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.planning import plan_prompts
@@ -279,3 +280,32 @@ def test_kolkata_half_hour_offset(world: World) -> None:
     assert world.dms(CHLOE) == []
     world.at(datetime(2026, 11, 26, 10, 30, tzinfo=UTC))
     assert world.tick().sent == 1
+
+
+def test_a_tick_sends_every_due_prompt_in_batches(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.tick
+
+    monkeypatch.setattr(bot.tick, "BATCH", 1)  # three batches for three people
+    for user in (ALICE, BOB, CHLOE):
+        world.enrol(user)
+    world.at(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))  # Friday: all three are due
+    assert world.tick().sent == 3
+    assert all(len(world.dms(user)) == 1 for user in (ALICE, BOB, CHLOE))
+
+
+def test_a_failing_prompt_is_tried_once_per_tick_and_does_not_block_the_others(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.tick
+
+    monkeypatch.setattr(bot.tick, "BATCH", 1)
+    for user in (ALICE, CHLOE):
+        world.enrol(user)
+    world.at(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
+    # The first conversations.open fails for good within this tick (500s beyond the retries).
+    world.emulator.inject("conversations.open", status=500, times=4)
+    report = world.tick()
+    assert report.sent == 1 and len(report.errors) == 1
+    assert world.tick().sent == 1  # the next tick delivers the other one
