@@ -58,3 +58,17 @@ def test_run_tick_sends_due_prompts_from_its_own_process(world: World) -> None:
     assert len(world.dms(ALICE)) == 1
     # The same instant again: nothing more.
     assert run_tick(settings, datetime(2026, 11, 26, 15, 0, tzinfo=UTC)).sent == 0
+
+
+def test_the_scheduler_ticks_on_its_own(world: World) -> None:
+    world.enrol(ALICE)
+    world.at(datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
+    scheduler = world.palier.start_scheduler()
+    job = scheduler.get_job("palier-tick")
+    assert job is not None and job.trigger.interval.total_seconds() == 60
+    assert job.max_instances == 1 and job.coalesce
+    # The first tick runs at once (no waiting a minute after a restart).
+    message = world.emulator.wait_for(lambda: world.driver.latest_dm(ALICE), timeout=10)
+    assert "semaine 48" in (message.text or "")
+    world.palier.close()
+    assert not scheduler.running
