@@ -36,6 +36,7 @@ class Refusal(enum.StrEnum):
     UNKNOWN_PROMPT = "unknown_prompt"  # no such prompt for this person (or someone else's)
     ALREADY_DONE = "already_done"
     CLOSED = "closed"  # the cycle is over
+    UNKNOWN_EVIDENCE = "unknown_evidence"  # no such evidence of this person's
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def validate_checkin(
         if answer.evidence_text and len(answer.evidence_text) > MAX_TEXT:
             problems.append(FieldProblem(answer.competency_id, "evidence_text", "too_long"))
         if answer.evidence_link:
-            if not _is_http_url(answer.evidence_link):
+            if not is_http_url(answer.evidence_link):
                 problems.append(FieldProblem(answer.competency_id, "evidence_link", "bad_link"))
             elif not answer.evidence_text:
                 # A link alone says nothing a manager can read; ask for a line with it.
@@ -104,7 +104,8 @@ def validate_checkin(
     return problems
 
 
-def _is_http_url(text: str) -> bool:
+def is_http_url(text: str) -> bool:
+    """A web address a manager can open: http(s), a host with a dot, no spaces."""
     if len(text) > MAX_TEXT or any(c.isspace() for c in text):
         return False
     try:

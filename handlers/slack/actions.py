@@ -8,6 +8,7 @@ reply; the prompt message itself is updated to its new state.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -19,6 +20,11 @@ from bot.i18n import Translator
 from handlers.slack import ids
 from handlers.slack.builders import prompt_builder
 from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
+from handlers.slack.builders.evidence_builder import (
+    EvidenceMetadata,
+    draft_from_state,
+    evidence_modal,
+)
 from handlers.slack.context import Actor, SlackDeps
 from storage.db import session_scope
 from storage.models import CheckinPrompt
@@ -131,7 +137,33 @@ def handle_snooze(deps: SlackDeps, click: PromptClick, client: WebClient, respon
             )
 
 
+def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
+    """A competency was chosen: offer its criteria, keeping what was typed."""
+    actor = Actor.from_body(body)
+    view = body["view"]
+    with session_scope(deps.sessions) as session:
+        t, _timezone = deps.person_settings(session, actor, client)
+        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
+    if found is None:
+        return
+    draft = draft_from_state((view.get("state") or {}).get("values") or {})
+    chosen = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
+    if chosen:  # the action itself is authoritative for what was just picked
+        draft = replace(draft, competency_id=str(chosen), criterion_key=None)
+    metadata = EvidenceMetadata.load(str(view.get("private_metadata") or ""))
+    client.views_update(
+        view_id=view["id"],
+        hash=view.get("hash"),
+        view=evidence_modal(found[1], t, draft, metadata),
+    )
+
+
 def register(app: App, deps: SlackDeps) -> None:
+    @app.action(ids.EV_COMPETENCY_ACTION)
+    def evidence_competency(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        handle_evidence_competency(deps, body, client)
+
     @app.action(ids.START_CHECKIN)
     def start_checkin(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()

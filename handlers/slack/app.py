@@ -24,10 +24,11 @@ from sqlalchemy import Engine
 
 from bot.bootstrap import Core, build_core
 from bot.checkin_flow import CheckinService
+from bot.evidence import EvidenceService
 from bot.planning import PlanningPolicy
 from bot.settings import Settings
 from bot.tick import Ticker, TickPolicy, TickReport
-from handlers.slack import actions, commands, events, views
+from handlers.slack import actions, commands, events, shortcuts, views
 from handlers.slack.client import make_client
 from handlers.slack.context import SlackDeps
 from handlers.slack.messenger import SlackMessenger
@@ -134,6 +135,7 @@ def build_app(
     deps = SlackDeps(
         sessions=core.sessions,
         checkins=checkins,
+        evidence=EvidenceService(checkins),
         clock=clock,
         default_locale=settings.default_locale,
         default_timezone=settings.default_timezone,
@@ -145,7 +147,7 @@ def build_app(
         token_verification_enabled=False,
         process_before_response=process_before_response,
     )
-    for kind in (commands, actions, views, events):
+    for kind in (commands, actions, views, events, shortcuts):
         kind.register(bolt, deps)
     policy = TickPolicy(
         planning=PlanningPolicy(

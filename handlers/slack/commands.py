@@ -15,6 +15,7 @@ from bot.checkin_flow import Refusal, person_for
 from bot.i18n import LOCALES, Translator
 from bot.people import choose_locale
 from handlers.slack import ids
+from handlers.slack.builders.evidence_builder import evidence_modal
 from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.builders.summary_builder import help_blocks, summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
@@ -23,6 +24,7 @@ from storage.models import Platform
 
 ME = frozenset({"me", "moi"})
 LANGUAGE = frozenset({"language", "langue"})
+LOG = frozenset({"log", "preuve", "evidence"})
 HELP = frozenset({"", "help", "aide"})
 
 
@@ -32,6 +34,7 @@ class PalierCommand(BaseModel):
     team_id: str
     user_id: str
     text: str = ""
+    trigger_id: str = ""
 
     @property
     def subcommand(self) -> str:
@@ -78,6 +81,20 @@ def handle_language(
     respond(text=t("slack.language.changed"), response_type="ephemeral")
 
 
+def handle_log(
+    deps: SlackDeps, actor: Actor, trigger_id: str, respond: Respond, client: WebClient
+) -> None:
+    """``/palier log`` — the evidence modal, for anyone enrolled."""
+    with session_scope(deps.sessions) as session:
+        t, _timezone = deps.person_settings(session, actor, client)
+        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
+    if found is None:
+        text = t("slack.refusal.not_enrolled")
+        respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
+        return
+    client.views_open(trigger_id=trigger_id, view=evidence_modal(found[1], t))
+
+
 def register(app: App, deps: SlackDeps) -> None:
     @app.command(ids.COMMAND)
     def palier_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
@@ -86,6 +103,8 @@ def register(app: App, deps: SlackDeps) -> None:
         actor = Actor(team_id=command.team_id, user_id=command.user_id)
         if command.subcommand in ME:
             handle_me(deps, actor, respond, client)
+        elif command.subcommand in LOG:
+            handle_log(deps, actor, command.trigger_id, respond, client)
         elif command.subcommand in LANGUAGE:
             wanted = command.text.split()[1] if len(command.text.split()) > 1 else ""
             handle_language(deps, actor, respond, client, wanted)

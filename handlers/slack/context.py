@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.checkin_flow import CheckinService, person_for
+from bot.evidence import EvidenceService
 from bot.i18n import Locale, Translator
 from bot.people import person_locale
 from storage.models import Platform
@@ -45,6 +46,7 @@ class Actor(BaseModel):
 class SlackDeps:
     sessions: sessionmaker[Session]
     checkins: CheckinService
+    evidence: EvidenceService
     clock: Callable[[], datetime]
     default_locale: Locale
     default_timezone: str

@@ -39,3 +39,16 @@ def split_block(block_id: str) -> tuple[str, str | None]:
     """``level:prospection`` → ``("level", "prospection")``; ``topic`` → ``("topic", None)``."""
     prefix, _, rest = block_id.partition(":")
     return prefix, rest or None
+
+
+# Evidence, any day: /palier log and the message shortcut open one modal.
+LOG_EVIDENCE_SHORTCUT = "log_evidence_shortcut"
+EVIDENCE_VIEW = "evidence_submit"
+EV_COMPETENCY_BLOCK = "ev_competency"
+EV_COMPETENCY_ACTION = "ev_competency_choice"  # dispatches: the criteria follow the choice
+EV_CRITERION_BLOCK = "ev_criterion"
+EV_CRITERION_ACTION = "ev_criterion_choice"
+EV_TEXT_BLOCK = "ev_text"
+EV_TEXT_ACTION = "ev_text_value"
+EV_LINK_BLOCK = "ev_link"
+EV_LINK_ACTION = "ev_link_value"

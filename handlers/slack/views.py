@@ -19,10 +19,16 @@ from slack_sdk import WebClient
 
 from bot.checkin_flow import Refusal, build_form
 from bot.checkins import CheckinAnswer, CheckinSubmission, FieldProblem
+from bot.evidence import EvidenceInput
 from bot.i18n import Translator
 from handlers.slack import ids
 from handlers.slack.builders import prompt_builder
 from handlers.slack.builders.checkin_builder import CheckinMetadata
+from handlers.slack.builders.evidence_builder import (
+    EvidenceMetadata,
+    draft_from_state,
+    saved_blocks,
+)
 from handlers.slack.builders.summary_builder import summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
 from storage.db import session_scope
@@ -161,7 +167,81 @@ def _after_checkin(
     )
 
 
+EVIDENCE_BLOCKS = {
+    "competency": ids.EV_COMPETENCY_BLOCK,
+    "criterion": ids.EV_CRITERION_BLOCK,
+    "evidence_text": ids.EV_TEXT_BLOCK,
+    "evidence_link": ids.EV_LINK_BLOCK,
+}
+
+
+def handle_evidence_submission(
+    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
+) -> None:
+    """Store logged (or edited) evidence before acknowledging; confirm it in the DM."""
+    view = body["view"]
+    actor = Actor.from_body(body)
+    blocks = _input_blocks(view)
+    metadata = EvidenceMetadata.load(str(view.get("private_metadata") or ""))
+    draft = draft_from_state((view.get("state") or {}).get("values") or {})
+    data = EvidenceInput(
+        competency_id=draft.competency_id,
+        criterion_key=draft.criterion_key,
+        text=draft.text,
+        link=draft.link,
+    )
+    now = deps.clock()
+    with session_scope(deps.sessions) as session:
+        t, _timezone = deps.person_settings(session, actor)
+        if metadata.evidence_id is not None:
+            result = deps.evidence.update(
+                session, actor.team_id, actor.user_id, metadata.evidence_id, data, now
+            )
+        else:
+            result = deps.evidence.log(
+                session,
+                actor.team_id,
+                actor.user_id,
+                data,
+                idempotency_key=f"slack-view:{view['id']}",
+                now=now,
+                source_permalink=metadata.permalink,
+            )
+        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
+    if result.refusal is not None:
+        ack(
+            response_action="errors",
+            errors={blocks[-1]: t(f"slack.refusal.{result.refusal.value}")},
+        )
+        return
+    if result.problems:
+        errors: dict[str, str] = {}
+        for problem in result.problems:
+            block = EVIDENCE_BLOCKS.get(problem.field, ids.EV_TEXT_BLOCK)
+            errors.setdefault(
+                block if block in blocks else blocks[0], t(f"checkin.problem.{problem.key}")
+            )
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    if result.duplicate or found is None:
+        return
+    competency = found[1].competency(data.competency_id or "")
+    if competency is None:
+        return
+    channel = client.conversations_open(users=actor.user_id)["channel"]["id"]
+    client.chat_postMessage(
+        channel=channel,
+        text=t("slack.evidence.saved", competency=competency.label),
+        blocks=saved_blocks(competency, data.link, t),
+    )
+
+
 def register(app: App, deps: SlackDeps) -> None:
+    @app.view(ids.EVIDENCE_VIEW)
+    def evidence_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        handle_evidence_submission(deps, ack, body, client)
+
     @app.view(ids.CHECKIN_VIEW)
     def checkin_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         handle_checkin_submission(deps, ack, body, client)

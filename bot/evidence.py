@@ -1,0 +1,219 @@
+"""Evidence logged any day, outside the weekly check-in: log, list, edit, delete.
+
+Evidence is what a person did that shows a competency (a deal, a call, a
+document), optionally tied to one of its evaluation criteria (a certification)
+or to one aspect of its levels (a matrix). Only its owner lists, edits or deletes
+it; another person's evidence id answers exactly like an unknown one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.checkin_flow import CheckinService, Refusal
+from bot.checkins import MAX_TEXT, FieldProblem, is_http_url
+from referentiels.models import Competency, Referentiel
+from storage.models import URL_LENGTH, Evidence, Person, Submission, SubmissionKind
+
+ASPECT_PREFIX = "aspect:"  # criterion keys of a matrix: one of its level aspects, by name
+KEY_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class CriterionChoice:
+    """Something evidence can be logged against, within one competency."""
+
+    key: str
+    text: str
+
+
+def criterion_choices(competency: Competency) -> list[CriterionChoice]:
+    """The competency's evaluation criteria (certification) or its levels' aspects (matrix)."""
+    choices = [
+        CriterionChoice(competency.criterion_key(index), criterion.text)
+        for index, criterion in enumerate(competency.criteria)
+    ]
+    names: list[str] = []
+    for descriptor in competency.levels.values():
+        for aspect in descriptor.aspects:
+            if aspect.name and aspect.name not in names:
+                names.append(aspect.name)
+    choices.extend(CriterionChoice((ASPECT_PREFIX + name)[:KEY_LENGTH], name) for name in names)
+    return choices
+
+
+class EvidenceInput(BaseModel):
+    """Evidence as a person filled it in."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    competency_id: str | None = None
+    criterion_key: str | None = None
+    text: str | None = None
+    link: str | None = None
+
+
+def validate_evidence(data: EvidenceInput, referentiel: Referentiel) -> list[FieldProblem]:
+    """Everything wrong with logged evidence; empty when it can be stored."""
+    problems: list[FieldProblem] = []
+    competency = referentiel.competency(data.competency_id or "")
+    if competency is None:
+        problems.append(FieldProblem(None, "competency", "unknown_competency"))
+    elif data.criterion_key and data.criterion_key not in {
+        c.key for c in criterion_choices(competency)
+    }:
+        problems.append(FieldProblem(None, "criterion", "unknown_criterion"))
+    if not data.text:
+        problems.append(FieldProblem(None, "evidence_text", "text_required"))
+    elif len(data.text) > MAX_TEXT:
+        problems.append(FieldProblem(None, "evidence_text", "too_long"))
+    if data.link and (len(data.link) > URL_LENGTH or not is_http_url(data.link)):
+        problems.append(FieldProblem(None, "evidence_link", "bad_link"))
+    return problems
+
+
+@dataclass(frozen=True)
+class LogResult:
+    problems: list[FieldProblem]
+    evidence: Evidence | None = None
+    duplicate: bool = False
+    refusal: Refusal | None = None
+
+
+class EvidenceService:
+    """A person's own evidence, by their platform identity."""
+
+    def __init__(self, checkins: CheckinService) -> None:
+        self.checkins = checkins
+
+    def log(
+        self,
+        session: Session,
+        team_id: str,
+        user_id: str,
+        data: EvidenceInput,
+        idempotency_key: str,
+        now: datetime,
+        source_permalink: str | None = None,
+    ) -> LogResult:
+        """Validate and store one piece of evidence; a second delivery stores nothing."""
+        found = self.checkins.enrolled(session, team_id, user_id)
+        if found is None:
+            return LogResult([], refusal=Refusal.NOT_ENROLLED)
+        person, referentiel = found
+        problems = validate_evidence(data, referentiel)
+        if problems:
+            return LogResult(problems)
+        try:
+            with session.begin_nested():
+                record = Submission(
+                    tenant_id=person.tenant_id,
+                    person_id=person.id,
+                    kind=SubmissionKind.EVIDENCE,
+                    idempotency_key=idempotency_key,
+                    created_at=now,
+                )
+                session.add(record)
+                session.flush()
+        except IntegrityError:
+            return LogResult([], duplicate=True)
+        evidence = Evidence(
+            tenant_id=person.tenant_id,
+            person_id=person.id,
+            referentiel_id=referentiel.id,
+            competency_id=data.competency_id or "",
+            criterion_key=data.criterion_key or None,
+            text=data.text or "",
+            link=data.link or None,
+            source_permalink=source_permalink,
+            submission_id=record.id,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(evidence)
+        session.flush()
+        return LogResult([], evidence=evidence)
+
+    def _own(self, session: Session, person: Person, evidence_id: int) -> Evidence | None:
+        evidence = session.get(Evidence, evidence_id)
+        if evidence is None or evidence.person_id != person.id:
+            return None
+        return evidence
+
+    def recent(
+        self, session: Session, team_id: str, user_id: str, limit: int = 5, offset: int = 0
+    ) -> tuple[Sequence[Evidence], int] | Refusal:
+        """The person's evidence, newest first, and how many there are in all."""
+        found = self.checkins.enrolled(session, team_id, user_id)
+        if found is None:
+            return Refusal.NOT_ENROLLED
+        person = found[0]
+        total = session.scalar(
+            select(func.count()).select_from(Evidence).where(Evidence.person_id == person.id)
+        )
+        rows = session.scalars(
+            select(Evidence)
+            .where(Evidence.person_id == person.id)
+            .order_by(Evidence.created_at.desc(), Evidence.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return rows, int(total or 0)
+
+    def get(
+        self, session: Session, team_id: str, user_id: str, evidence_id: int
+    ) -> Evidence | Refusal:
+        found = self.checkins.enrolled(session, team_id, user_id)
+        if found is None:
+            return Refusal.NOT_ENROLLED
+        evidence = self._own(session, found[0], evidence_id)
+        return evidence if evidence is not None else Refusal.UNKNOWN_EVIDENCE
+
+    def update(
+        self,
+        session: Session,
+        team_id: str,
+        user_id: str,
+        evidence_id: int,
+        data: EvidenceInput,
+        now: datetime,
+    ) -> LogResult:
+        """Change the owner's evidence (competency, criterion, text, link)."""
+        found = self.checkins.enrolled(session, team_id, user_id)
+        if found is None:
+            return LogResult([], refusal=Refusal.NOT_ENROLLED)
+        person, referentiel = found
+        evidence = self._own(session, person, evidence_id)
+        if evidence is None:
+            return LogResult([], refusal=Refusal.UNKNOWN_EVIDENCE)
+        problems = validate_evidence(data, referentiel)
+        if problems:
+            return LogResult(problems)
+        evidence.competency_id = data.competency_id or evidence.competency_id
+        evidence.criterion_key = data.criterion_key or None
+        evidence.text = data.text or evidence.text
+        evidence.link = data.link or None
+        evidence.updated_at = now
+        session.flush()
+        return LogResult([], evidence=evidence)
+
+    def delete(
+        self, session: Session, team_id: str, user_id: str, evidence_id: int
+    ) -> bool | Refusal:
+        """Delete the owner's evidence; False when it was already gone."""
+        found = self.checkins.enrolled(session, team_id, user_id)
+        if found is None:
+            return Refusal.NOT_ENROLLED
+        evidence = self._own(session, found[0], evidence_id)
+        if evidence is None:
+            return False
+        session.delete(evidence)
+        session.flush()
+        return True
