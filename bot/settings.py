@@ -8,6 +8,7 @@ with one line per variable naming it and what is expected (see
 from __future__ import annotations
 
 import os
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -73,6 +74,15 @@ def _http_url(value: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise ValueError("not a URL")
     return value if value.endswith("/") else value + "/"
+
+
+def _user_ids(value: object) -> object:
+    if isinstance(value, str):
+        ids = [part.strip() for part in value.split(",") if part.strip()]
+        if not all(re.fullmatch(r"[UW][A-Z0-9]{2,}", item) for item in ids):
+            raise ValueError("not user ids")
+        return frozenset(ids)
+    return value
 
 
 def _expects(kind: str) -> dict[str, Any]:
@@ -183,6 +193,12 @@ class Settings(BaseSettings):
         validation_alias="PALIER_TICK_SECONDS",
         description="How often `palier run` looks for check-ins to send.",
         json_schema_extra=_expects("tick_seconds"),
+    )
+    admin_user_ids: Annotated[frozenset[str], BeforeValidator(_user_ids)] = Field(
+        default=frozenset(),
+        validation_alias="PALIER_ADMIN_USER_IDS",
+        description="Slack user ids (comma-separated) who administer Palier, beside workspace admins.",
+        json_schema_extra=_expects("user_ids"),
     )
     log_level: str = Field(
         default="INFO", validation_alias="LOG_LEVEL", description="Python logging level."

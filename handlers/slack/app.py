@@ -22,6 +22,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
+from bot.admin import AdminService
 from bot.bootstrap import Core, build_core
 from bot.checkin_flow import CheckinService
 from bot.evidence import EvidenceService
@@ -139,6 +140,8 @@ def build_app(
         clock=clock,
         default_locale=settings.default_locale,
         default_timezone=settings.default_timezone,
+        admin_user_ids=settings.admin_user_ids,
+        tick_seconds=settings.tick_seconds,
     )
     bolt = App(
         signing_secret=settings.slack_signing_secret.get_secret_value(),
@@ -147,7 +150,13 @@ def build_app(
         token_verification_enabled=False,
         process_before_response=process_before_response,
     )
-    for kind in (commands, actions, views, events, shortcuts):
+    admin = AdminService(
+        core.referentiels,
+        default_weekday=settings.checkin_weekday,
+        default_time=settings.checkin_time,
+    )
+    commands.register(bolt, deps, admin)
+    for kind in (actions, views, events, shortcuts):
         kind.register(bolt, deps)
     policy = TickPolicy(
         planning=PlanningPolicy(

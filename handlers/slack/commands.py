@@ -11,10 +11,12 @@ from pydantic import BaseModel, ConfigDict
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.admin import AdminService
 from bot.checkin_flow import Refusal, person_for
 from bot.i18n import LOCALES, Translator
 from bot.people import choose_locale
 from handlers.slack import ids
+from handlers.slack.admin_commands import handle_admin
 from handlers.slack.builders.evidence_builder import evidence_modal
 from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.builders.summary_builder import help_blocks, summary_blocks, summary_text
@@ -95,7 +97,7 @@ def handle_log(
     client.views_open(trigger_id=trigger_id, view=evidence_modal(found[1], t))
 
 
-def register(app: App, deps: SlackDeps) -> None:
+def register(app: App, deps: SlackDeps, admin: AdminService) -> None:
     @app.command(ids.COMMAND)
     def palier_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
@@ -103,6 +105,8 @@ def register(app: App, deps: SlackDeps) -> None:
         actor = Actor(team_id=command.team_id, user_id=command.user_id)
         if command.subcommand in ME:
             handle_me(deps, actor, respond, client)
+        elif command.subcommand == "admin":
+            handle_admin(deps, admin, actor, command.text.split()[1:], respond, client)
         elif command.subcommand in LOG:
             handle_log(deps, actor, command.trigger_id, respond, client)
         elif command.subcommand in LANGUAGE:

@@ -50,6 +50,8 @@ class SlackDeps:
     clock: Callable[[], datetime]
     default_locale: Locale
     default_timezone: str
+    admin_user_ids: frozenset[str] = frozenset()
+    tick_seconds: int = 60
 
     def person_settings(
         self, session: Session, actor: Actor, client: WebClient | None = None

@@ -1,0 +1,185 @@
+"""Administration inside the chat: enrol, remove, the workspace schedule, status.
+
+Who is an admin: a user id listed in ``PALIER_ADMIN_USER_IDS``, a workspace
+admin or owner (as the platform says), or a person Palier knows with the admin
+role. Every operation is scoped to the admin's own tenant.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.people import Profile, upsert_person
+from referentiels.loader import ReferentielCatalog
+from storage.models import CheckinPrompt, Person, PromptStatus, Role, Tenant
+
+REMOVED = "removed"  # inactive_reason when an admin removed the person
+RECENT_ERRORS = timedelta(days=7)
+
+
+class AdminRefusal(enum.StrEnum):
+    """Why an admin operation was not carried out; each has a catalog message."""
+
+    UNKNOWN_USER = "unknown_user"
+    DEACTIVATED = "deactivated"
+    BOT = "bot"
+    UNKNOWN_REFERENTIEL = "unknown_referentiel"
+    OWN_MANAGER = "own_manager"
+    NOT_ENROLLED = "not_enrolled"
+
+
+def is_admin(profile: Profile | None, person: Person | None, admin_ids: Collection[str]) -> bool:
+    """Whether the actor may administer Palier in their workspace."""
+    if profile is not None and (profile.user_id in admin_ids or profile.is_admin):
+        return not profile.deleted
+    return person is not None and person.role is Role.ADMIN and person.active
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    person: Person
+    created: bool
+
+
+@dataclass(frozen=True)
+class FailedPrompt:
+    person_name: str
+    cycle_key: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class WorkspaceStatus:
+    enrolled: int
+    by_referentiel: dict[str, int]
+    paused: int
+    inactive: int
+    checkin_weekday: int
+    checkin_time: time
+    recent_errors: list[FailedPrompt]
+
+
+class AdminService:
+    def __init__(
+        self,
+        catalog: ReferentielCatalog,
+        *,
+        default_weekday: int = 3,
+        default_time: time = time(16, 0),
+    ) -> None:
+        self.catalog = catalog
+        self.default_weekday = default_weekday
+        self.default_time = default_time
+
+    def enrol(
+        self,
+        session: Session,
+        tenant: Tenant,
+        profile: Profile,
+        referentiel_id: str,
+        manager: Profile | None = None,
+    ) -> Enrolment | AdminRefusal:
+        """Enrol (or re-enrol) someone on a référentiel, with their manager if given."""
+        for someone in (profile, manager):
+            if someone is None:
+                continue
+            if someone.deleted:
+                return AdminRefusal.DEACTIVATED
+            if someone.is_bot:
+                return AdminRefusal.BOT
+        if self.catalog.get(referentiel_id) is None:
+            return AdminRefusal.UNKNOWN_REFERENTIEL
+        if manager is not None and manager.user_id == profile.user_id:
+            return AdminRefusal.OWN_MANAGER
+        person, created = upsert_person(session, tenant, profile)
+        person.referentiel_id = referentiel_id
+        if not person.active and person.inactive_reason == REMOVED:
+            person.active, person.inactive_reason = True, None
+        if manager is not None:
+            boss, _ = upsert_person(session, tenant, manager)
+            if boss.role is Role.MEMBER:
+                boss.role = Role.MANAGER
+            person.manager_id = boss.id
+        session.flush()
+        return Enrolment(person, created)
+
+    def remove(
+        self, session: Session, tenant: Tenant, user_id: str, now: datetime
+    ) -> Person | AdminRefusal:
+        """Stop check-ins for someone; their data stays (erasure is a separate request)."""
+        person = session.scalars(
+            select(Person).where(Person.tenant_id == tenant.id, Person.platform_user_id == user_id)
+        ).one_or_none()
+        if person is None or person.referentiel_id is None:
+            return AdminRefusal.NOT_ENROLLED
+        person.active, person.inactive_reason = False, REMOVED
+        # Prompts not yet answered will not be sent or counted as missed.
+        session.execute(
+            update(CheckinPrompt)
+            .where(
+                CheckinPrompt.person_id == person.id,
+                CheckinPrompt.status.in_([PromptStatus.PENDING, PromptStatus.SENDING]),
+            )
+            .values(status=PromptStatus.SKIPPED, last_error=REMOVED, completed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.flush()
+        return person
+
+    def set_schedule(self, session: Session, tenant: Tenant, weekday: int, at: time) -> int:
+        """The workspace's check-in day and time; returns how many unsent prompts move."""
+        tenant.checkin_weekday, tenant.checkin_time = weekday, at
+        # Unsent prompts were planned at the old slot: the next tick plans them again.
+        result = session.execute(
+            delete(CheckinPrompt)
+            .where(
+                CheckinPrompt.tenant_id == tenant.id,
+                CheckinPrompt.status == PromptStatus.PENDING,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        session.flush()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def status(self, session: Session, tenant: Tenant, now: datetime) -> WorkspaceStatus:
+        """Who is enrolled, on what, and what went wrong recently."""
+        people = session.scalars(
+            select(Person).where(Person.tenant_id == tenant.id, Person.referentiel_id.is_not(None))
+        ).all()
+        active = [p for p in people if p.active]
+        local_today = now.date()
+        paused = sum(1 for p in active if p.paused_until and p.paused_until >= local_today)
+        failures = session.execute(
+            select(Person.display_name, Person.platform_user_id, CheckinPrompt)
+            .join(Person, Person.id == CheckinPrompt.person_id)
+            .where(
+                CheckinPrompt.tenant_id == tenant.id,
+                CheckinPrompt.status == PromptStatus.FAILED,
+                CheckinPrompt.scheduled_at >= now - RECENT_ERRORS,
+            )
+            .order_by(CheckinPrompt.scheduled_at.desc())
+            .limit(10)
+        ).all()
+        return WorkspaceStatus(
+            enrolled=len(active),
+            by_referentiel=dict(Counter(p.referentiel_id or "" for p in active)),
+            paused=paused,
+            inactive=len(people) - len(active),
+            checkin_weekday=(
+                tenant.checkin_weekday
+                if tenant.checkin_weekday is not None
+                else self.default_weekday
+            ),
+            checkin_time=tenant.checkin_time or self.default_time,
+            recent_errors=[
+                FailedPrompt(name or user_id, prompt.cycle_key, prompt.last_error or "?")
+                for name, user_id, prompt in failures
+            ],
+        )
