@@ -15,7 +15,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -30,7 +30,7 @@ from handlers.slack.app import MissingSettingError
 from referentiels.loader import ReferentielCatalog, ReferentielError, load_file, yaml_files
 from referentiels.models import Referentiel
 from storage import migrate
-from storage.db import make_engine
+from storage.db import make_engine, session_scope
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEMO_WEEKS = 4
@@ -221,6 +221,62 @@ class Cli:
 
         return run_demo(self.out, locale=self.t.locale, weeks=weeks, database_url=database_url)
 
+    # -- palier export / privacy ---------------------------------------------------
+
+    def export(self, fmt: str, output: Path | None, workspace: str | None) -> int:
+        """Every rating (one row each, with its evidence) as CSV, for operators."""
+        from sqlalchemy import select
+
+        from bot.exports import ratings_csv
+        from storage.models import Person, Tenant
+
+        core = build_core(self.settings())
+        try:
+            core.require_current_schema()
+            with session_scope(core.sessions) as session:
+                query = select(Person).order_by(Person.tenant_id, Person.id)
+                if workspace is not None:
+                    query = query.join(Tenant).where(Tenant.external_id == workspace)
+                people = session.scalars(query).all()
+                content = ratings_csv(session, people, core.referentiels, self.t)
+        finally:
+            core.close()
+        del fmt  # CSV is the one format so far; argparse refuses any other
+        if output is None:
+            self.out.write(content)
+        else:
+            output.write_text(content, encoding="utf-8")
+            self.fail(self.t("cli.export.written", path=output, rows=content.count("\n") - 1), 0)
+        return EXIT_OK
+
+    def privacy(self, action: str, workspace: str, user: str, yes: bool) -> int:
+        """One person's data as JSON on stdout, or its erasure (with --yes)."""
+        from bot.people import find_person, find_tenant
+        from bot.privacy import erase_person, export_person
+        from storage.models import Platform
+
+        core = build_core(self.settings())
+        try:
+            core.require_current_schema()
+            with session_scope(core.sessions) as session:
+                tenant = find_tenant(session, Platform.SLACK, workspace)
+                person = find_person(session, tenant.id, user) if tenant else None
+                if person is None:
+                    return self.fail(self.t("cli.privacy.unknown", workspace=workspace, user=user))
+                if action == "export":
+                    data = export_person(session, person, core.referentiels, self.t)
+                    self.say(json.dumps(data, ensure_ascii=False, indent=2))
+                    return EXIT_OK
+                if not yes:
+                    return self.fail(self.t("cli.privacy.needs_yes"), EXIT_USAGE)
+                counts = erase_person(session, person, "admin", datetime.now(UTC))
+        finally:
+            core.close()
+        self.say(
+            self.t("cli.privacy.erased", counts=", ".join(f"{k}={v}" for k, v in counts.items()))
+        )
+        return EXIT_OK
+
     # -- palier people … -----------------------------------------------------------
 
     def people_import(self, path: Path) -> int:
@@ -332,6 +388,18 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     )
     demo.add_argument("--database", metavar="URL", help=t("demo.help.database"))
 
+    export = commands.add_parser("export", help=t("cli.help.export"))
+    export.add_argument("--format", choices=["csv"], default="csv", help=t("cli.help.format"))
+    export.add_argument("--output", type=Path, metavar="FILE", help=t("cli.help.output"))
+    export.add_argument("--workspace", metavar="TEAM_ID", help=t("cli.help.workspace"))
+    privacy = commands.add_parser("privacy", help=t("cli.help.privacy"))
+    privacy.add_argument("action", choices=["export", "delete"])
+    privacy.add_argument(
+        "--workspace", required=True, metavar="TEAM_ID", help=t("cli.help.workspace")
+    )
+    privacy.add_argument("--user", required=True, metavar="USER_ID", help=t("cli.help.user"))
+    privacy.add_argument("--yes", action="store_true", help=t("cli.help.confirm"))
+
     commands.add_parser("check", help=t("cli.help.check"))
     return parser
 
@@ -379,6 +447,10 @@ def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
         return cli.run()
     if args.command == "demo":
         return cli.demo(args.weeks, args.database)
+    if args.command == "export":
+        return cli.export(args.format, args.output, args.workspace)
+    if args.command == "privacy":
+        return cli.privacy(args.action, args.workspace, args.user, args.yes)
     if args.command == "people":
         return cli.people_import(args.file)
     return cli.check()

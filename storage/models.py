@@ -316,3 +316,20 @@ class OneOnOneTopic(Base):
         ForeignKey("one_on_ones.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Erasure(Base):
+    """That a person's data was erased, when and at whose request — and nothing personal.
+
+    ``person_id`` is kept without a foreign key: it names a row that may later be
+    deleted, and it is a number, not a name or an address.
+    """
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(Integer)
+    requested_by: Mapped[str] = mapped_column(String(16))  # self | admin
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -121,3 +121,55 @@ def test_enrol_by_csv_then_tick_then_check_in(slack: SlackEmulator, tmp_path: Pa
         modal = slack.wait_for(lambda: driver.modal("U0BOB"))
         assert modal.title == "Check-in week 48"
     palier_app.close()
+
+
+def _rated(slack: SlackEmulator) -> None:
+    """Alice has one check-in stored (five ratings)."""
+    palier("tick", "--now", "2026-11-26T16:00+01:00")
+    palier_app = build_app(load_settings(env_file=None))
+    try:
+        with BoltAppServer(palier_app.bolt) as server:
+            driver = SlackDriver(server.url, "secret", slack)
+            driver.click("U0ALICE", slack.dm_messages("U0ALICE")[-1], action_id="checkin_start")
+            modal = slack.wait_for(lambda: driver.modal("U0ALICE"))
+            levels = {
+                b["block_id"]: "Junior"
+                for b in modal.blocks
+                if b.get("block_id", "").startswith("level:")
+            }
+            assert driver.submit_view("U0ALICE", modal, levels).outcome == "close"
+            slack.wait_for(lambda: len(slack.dm_messages("U0ALICE")) >= 2 or None)
+    finally:
+        palier_app.close()
+
+
+def test_export_writes_one_row_per_rating(slack: SlackEmulator, tmp_path: Path) -> None:
+    _rated(slack)
+    status, out, err = palier("export", "--format", "csv")
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("workspace,person,email,referentiel,competency_code")
+    assert len(lines) == 6 and all(",Junior,self," in line for line in lines[1:])
+    target = tmp_path / "export.csv"
+    status, out, err = palier("export", "--output", str(target), "--workspace", "T0OTHER")
+    assert (status, out) == (0, "") and err == f"{target} : 0 ligne(s) écrite(s)\n"
+    with pytest.raises(SystemExit) as refused:  # argparse: one usage line, status 2
+        palier("export", "--format", "xlsx")
+    assert refused.value.code == 2
+
+
+def test_privacy_on_the_command_line(slack: SlackEmulator) -> None:
+    _rated(slack)
+    status, out, _ = palier("privacy", "export", "--workspace", "T0PALIER", "--user", "U0ALICE")
+    assert status == 0 and '"display_name": "Alice Martin"' in out and out.count('"rater"') == 5
+    assert palier("privacy", "delete", "--workspace", "T0PALIER", "--user", "U0ALICE") == (
+        2,
+        "",
+        "l'effacement est définitif : ajoutez --yes pour confirmer\n",
+    )
+    status, out, _ = palier(
+        "privacy", "delete", "--workspace", "T0PALIER", "--user", "U0ALICE", "--yes"
+    )
+    assert status == 0 and "ratings=5" in out
+    assert palier("export")[1].count("\n") == 1  # the header only
+    assert palier("privacy", "export", "--workspace", "T0PALIER", "--user", "U0NOBODY")[0] == 1

@@ -26,6 +26,7 @@ from handlers.slack.builders.evidence_builder import (
     evidence_modal,
 )
 from handlers.slack.context import Actor, SlackDeps
+from handlers.slack.privacy_commands import handle_privacy_delete
 from storage.db import session_scope
 from storage.models import CheckinPrompt
 
@@ -159,6 +160,11 @@ def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: We
 
 
 def register(app: App, deps: SlackDeps) -> None:
+    @app.action(ids.PRIVACY_DELETE)
+    def privacy_delete(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        handle_privacy_delete(deps, Actor.from_body(body), respond)
+
     @app.action(ids.EV_COMPETENCY_ACTION)
     def evidence_competency(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()

@@ -52,3 +52,37 @@ EV_TEXT_BLOCK = "ev_text"
 EV_TEXT_ACTION = "ev_text_value"
 EV_LINK_BLOCK = "ev_link"
 EV_LINK_ACTION = "ev_link_value"
+
+# Erasing one's own data (the confirmed button of /palier privacy delete).
+PRIVACY_DELETE = "privacy_delete_confirmed"
+
+# The App Home (handlers/slack/home.py) and its modals.
+HOME_VIEW = "palier_home"
+HOME_ACTIONS_BLOCK = "home_actions"
+HOME_CHECKIN_NOW = "home_checkin_now"
+HOME_LOG_EVIDENCE = "home_log_evidence"
+HOME_PAUSE = "home_pause"
+HOME_RESUME = "home_resume"
+HOME_SCHEDULE = "home_schedule"
+HOME_LANGUAGE = "home_language"
+# One actions block per piece of evidence: block and action ids end with ":" + its id
+# (unique in the view); the button's value is the evidence id too.
+HOME_EVIDENCE_BLOCK = "home_ev"
+HOME_EVIDENCE_EDIT = "home_ev_edit"
+HOME_EVIDENCE_DELETE = "home_ev_delete"
+HOME_EVIDENCE_PAGES_BLOCK = "home_ev_pages"
+HOME_EVIDENCE_OLDER = "home_ev_older"  # value: the page to show
+HOME_EVIDENCE_NEWER = "home_ev_newer"
+HOME_PAUSE_VIEW = "home_pause_submit"
+HOME_PAUSE_BLOCK = "home_pause_until"
+HOME_PAUSE_ACTION = "home_pause_date"
+HOME_SCHEDULE_VIEW = "home_schedule_submit"
+HOME_WEEKDAY_BLOCK = "home_weekday"
+HOME_WEEKDAY_ACTION = "home_weekday_choice"
+HOME_TIME_BLOCK = "home_time"
+HOME_TIME_ACTION = "home_time_choice"
+HOME_DEFAULT_WEEKDAY = "default"  # the weekday option meaning "the workspace default"
+HOME_LANGUAGE_VIEW = "home_language_submit"
+HOME_LANGUAGE_BLOCK = "home_language_input"
+HOME_LANGUAGE_ACTION = "home_language_choice"
+HOME_NOTICE_VIEW = "home_notice"

@@ -1,0 +1,117 @@
+"""Exports and personal data through the emulator: files to the asker's DM only, erasure."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from storage.models import Erasure, Person, Rating
+from tests.slack.conftest import ALICE, BOB, CHLOE, World
+
+THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+
+
+def _check_in(world: World, user: str) -> None:
+    prompt = world.driver.latest_dm(user)
+    assert prompt is not None
+    world.driver.click(user, prompt, action_id="checkin_start")
+    modal = world.emulator.wait_for(lambda: world.driver.modal(user))
+    levels = {b["block_id"]: 0 for b in modal.blocks if b.get("block_id", "").startswith("level:")}
+    first = {
+        k: next(iter(b["element"]["options"]))["value"]
+        for k in levels
+        for b in modal.blocks
+        if b.get("block_id") == k
+    }
+    assert world.driver.submit_view(user, modal, first).outcome == "close"
+    world.emulator.wait_for(lambda: len(world.dms(user)) >= 2 or None)
+
+
+def _team(world: World) -> None:
+    """Chloé manages Alice; Bob is on his own; all three have checked in once."""
+    for user in (ALICE, BOB, CHLOE):
+        world.enrol(user)
+    with world.session() as session, session.begin():
+        people = {p.platform_user_id: p for p in session.scalars(select(Person))}
+        people[ALICE].manager_id = people[CHLOE].id
+    world.at(THURSDAY_1600_PARIS + timedelta(hours=6))
+    world.tick()
+    for user in (ALICE, BOB, CHLOE):
+        _check_in(world, user)
+
+
+def _ephemeral(world: World, user: str, seen: int) -> str:
+    found = world.emulator.wait_for(
+        lambda: (m := world.emulator.ephemerals_for(user)) and len(m) > seen and m
+    )
+    return found[-1].text or ""
+
+
+def _ratings(world: World, user: str) -> int:
+    with world.session() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(Rating)
+                .join(Person, Person.id == Rating.person_id)
+                .where(Person.platform_user_id == user)
+            )
+            or 0
+        )
+
+
+def test_privacy_export_sends_my_data_and_only_mine_to_my_dm(world: World) -> None:
+    _team(world)
+    world.driver.slash_command(ALICE, "/palier", "privacy export")
+    assert "message privé" in _ephemeral(world, ALICE, 0)
+    [file] = world.emulator.wait_for(lambda: world.emulator.files or None)
+    assert file.channels == [world.emulator.dm_channel_id(ALICE)]
+    data = json.loads(file.content or b"{}")
+    assert data["profile"]["display_name"] == "Alice Martin"
+    assert len(data["ratings"]) == 5 and all(r["rater"] == "self" for r in data["ratings"])
+    assert "Bob" not in (file.content or b"").decode() and "Chlo" not in data["profile"]["email"]
+
+
+def test_privacy_delete_asks_then_erases_and_leaves_a_record_without_content(world: World) -> None:
+    _team(world)
+    world.driver.slash_command(ALICE, "/palier", "privacy delete")
+    question = world.emulator.wait_for(lambda: world.emulator.ephemerals_for(ALICE) or None)[-1]
+    assert _ratings(world, ALICE) == 5  # nothing erased before the confirmation
+    world.driver.click(ALICE, question, text="Tout effacer")
+    world.emulator.wait_for(lambda: _ratings(world, ALICE) == 0 or None)
+    assert _ratings(world, BOB) == 5 and _ratings(world, CHLOE) == 5
+    with world.session() as session:
+        erasure = session.scalars(select(Erasure)).one()
+        alice = session.scalars(select(Person).where(Person.platform_user_id == ALICE)).one()
+    assert erasure.requested_by == "self" and erasure.counts["ratings"] == 5
+    assert "Alice" not in json.dumps(erasure.counts)
+    assert alice.display_name is None and alice.email is None and not alice.active
+    world.at(THURSDAY_1600_PARIS.replace(day=3, month=12))
+    world.tick()
+    assert all("semaine 49" not in (m.text or "") for m in world.dms(ALICE))
+
+
+def test_team_export_follows_the_reporting_line(world: World) -> None:
+    _team(world)
+    world.driver.slash_command(BOB, "/palier", "export")  # no reports: refused
+    assert "réservé aux managers" in _ephemeral(world, BOB, 0) or "for managers" in _ephemeral(
+        world, BOB, 0
+    )
+    assert world.emulator.files == []
+    world.driver.slash_command(CHLOE, "/palier", "export")
+    [file] = world.emulator.wait_for(lambda: world.emulator.files or None)
+    assert file.channels == [world.emulator.dm_channel_id(CHLOE)]
+    rows = list(csv.DictReader(io.StringIO((file.content or b"").decode())))
+    assert {row["person"] for row in rows} == {"Alice Martin", "Chloé Rao"}
+    assert len(rows) == 10 and {row["rater"] for row in rows} == {"self"}
+    assert {row["competency"] for row in rows} >= {"Prospection", "Closing"}
+    # A workspace admin exports everyone.
+    world.emulator.update_user(BOB, is_admin=True)
+    world.driver.slash_command(BOB, "/palier", "export")
+    files = world.emulator.wait_for(lambda: (f := world.emulator.files) and len(f) == 2 and f)
+    rows = list(csv.DictReader(io.StringIO((files[-1].content or b"").decode())))
+    assert {row["person"] for row in rows} == {"Alice Martin", "Bob Stone", "Chloé Rao"}

@@ -1,0 +1,95 @@
+"""The authorization policy as a matrix: viewer role × target × setting (SQLite and PostgreSQL).
+
+The reporting lines: Marion manages Alice and Bruno; Alice manages Chloé (an indirect
+report of Marion); Dan is in another team; Eve is an admin; in a second workspace,
+Zoé has the same Slack user id as Alice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from bot.access import Scope, Viewer, reports_of, scope_over, visible_people
+from bot.people import Profile, ensure_tenant, upsert_person
+from storage.db import make_session_factory
+from storage.models import Person, Platform, Role
+
+
+@pytest.fixture
+def people(migrated_engine: Engine) -> Iterator[dict[str, Person]]:
+    session = make_session_factory(migrated_engine)()
+    one = ensure_tenant(session, Platform.SLACK, "T1")
+    two = ensure_tenant(session, Platform.SLACK, "T2")
+    made: dict[str, Person] = {}
+    for name, tenant, user in [
+        ("marion", one, "UMARION"),
+        ("alice", one, "UALICE"),
+        ("bruno", one, "UBRUNO"),
+        ("chloe", one, "UCHLOE"),
+        ("dan", one, "UDAN"),
+        ("eve", one, "UEVE"),
+        ("zoe", two, "UALICE"),
+    ]:
+        made[name], _ = upsert_person(session, tenant, Profile(user, display_name=name))
+    made["alice"].manager_id = made["marion"].id
+    made["bruno"].manager_id = made["marion"].id
+    made["chloe"].manager_id = made["alice"].id
+    made["eve"].role = Role.ADMIN
+    session.flush()
+    made["_session"] = session  # type: ignore[assignment]
+    yield made
+    session.close()
+
+
+CASES = [
+    # viewer, target, indirect allowed, expected scope
+    ("alice", "alice", False, Scope.SELF),
+    ("alice", "bruno", False, None),  # a peer
+    ("alice", "marion", False, None),  # one's manager
+    ("alice", "chloe", False, Scope.MANAGER),
+    ("marion", "alice", False, Scope.MANAGER),
+    ("marion", "chloe", False, None),  # indirect, not allowed
+    ("marion", "chloe", True, Scope.MANAGER),  # indirect, allowed
+    ("marion", "dan", True, None),  # another team
+    ("dan", "alice", True, None),
+    ("eve", "dan", False, Scope.ADMIN),
+    ("eve", "zoe", False, None),  # an admin never crosses tenants
+    ("alice", "zoe", True, None),  # same Slack id, other workspace
+    ("zoe", "alice", True, None),
+]
+
+
+@pytest.mark.parametrize(("viewer", "target", "indirect", "expected"), CASES)
+def test_scope_matrix(
+    people: dict[str, Person], viewer: str, target: str, indirect: bool, expected: Scope | None
+) -> None:
+    session: Session = people["_session"]  # type: ignore[assignment]
+    me = people[viewer]
+    who = Viewer(me, is_admin=me.role is Role.ADMIN, indirect=indirect)
+    assert scope_over(session, who, people[target]) is expected
+    # visible_people agrees with scope_over for every person of both tenants.
+    visible = {p.id for p in visible_people(session, who)}
+    assert (people[target].id in visible) == (expected is not None)
+
+
+def test_a_change_of_manager_moves_visibility_and_keeps_nothing_behind(
+    people: dict[str, Person],
+) -> None:
+    session: Session = people["_session"]  # type: ignore[assignment]
+    bruno, marion, dan = people["bruno"], people["marion"], people["dan"]
+    bruno.manager_id = dan.id
+    session.flush()
+    assert scope_over(session, Viewer(marion), bruno) is None
+    assert scope_over(session, Viewer(dan), bruno) is Scope.MANAGER
+
+
+def test_cycles_in_reporting_lines_do_not_loop(people: dict[str, Person]) -> None:
+    session: Session = people["_session"]  # type: ignore[assignment]
+    people["marion"].manager_id = people["chloe"].id  # Marion → Alice → Chloé → Marion
+    session.flush()
+    tree = reports_of(session, people["marion"], indirect=True)
+    assert sorted(p.display_name or "" for p in tree) == ["alice", "bruno", "chloe"]
