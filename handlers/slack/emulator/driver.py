@@ -8,6 +8,10 @@ with the trigger_ids and response_urls the emulator issues. Interactions are bui
 from what the bot actually sent (the stored message or view), so a click on a
 button that is not there fails the test instead of inventing a payload.
 
+``SocketModeDriver`` sends the same payloads to an app connected in Socket Mode
+instead: as envelopes on its WebSocket, each answered by an ack whose ``payload``
+plays the part of the HTTP body.
+
 ``BoltAppServer`` serves a Bolt ``App`` over real HTTP with the standard library's
 WSGI server and Bolt's own WSGI adapter, so tests need no web framework.
 """
@@ -32,6 +36,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from handlers.slack.emulator.render import render_blocks, render_view
 from handlers.slack.emulator.server import JsonDict, Message, SlackEmulator, User, View
+from handlers.slack.emulator.socket_mode import CLOSE_GOING_AWAY, SocketModeError
 
 ACK_DEADLINE = 3.0  # seconds Slack waits for any request's answer
 
@@ -48,7 +53,13 @@ def sign_request(signing_secret: str, timestamp: str, body: bytes) -> str:
 
 @dataclass
 class DriverResponse:
-    """The bot's HTTP answer to one request, and what Slack made of it."""
+    """The bot's answer to one request, and what Slack made of it.
+
+    Over HTTP: the response's status, headers and body. In Socket Mode: status 200
+    when an ack came back (0 when none did within the driver's timeout), no
+    headers, the ack's ``payload`` as JSON text for the body, and ``envelope_id``
+    and ``ack`` set.
+    """
 
     status: int
     headers: dict[str, str]
@@ -61,6 +72,8 @@ class DriverResponse:
     # view_submission: close | errors | update | push | clear | invalid | push_limit_reached
     outcome: str | None = None
     payload: JsonDict = field(default_factory=dict)
+    envelope_id: str | None = None  # Socket Mode only
+    ack: JsonDict | None = None  # Socket Mode only: the ack message as the app sent it
 
     def json(self) -> Any:
         """The body as JSON (None when empty or not JSON)."""
@@ -71,13 +84,13 @@ class DriverResponse:
 
     @property
     def ok(self) -> bool:
-        """HTTP 200."""
+        """HTTP 200 (in Socket Mode: acknowledged)."""
         return self.status == 200
 
     @property
     def within_deadline(self) -> bool:
         """Answered within Slack's 3 s; otherwise the person sees an error."""
-        return self.elapsed <= ACK_DEADLINE
+        return self.status != 0 and self.elapsed <= ACK_DEADLINE
 
     @property
     def response_action(self) -> str | None:
@@ -217,10 +230,28 @@ class SlackDriver:
     def _post_form(self, fields: Mapping[str, str], kind: str) -> DriverResponse:
         return self.post(urlencode(fields).encode(), "application/x-www-form-urlencoded", kind=kind)
 
+    # The three ways Slack reaches an app; SocketModeDriver overrides them.
+
+    def _send_command(self, fields: Mapping[str, str]) -> DriverResponse:
+        """A slash command: a form post."""
+        return self._post_form(fields, "slash_command")
+
     def _post_payload(self, payload: JsonDict, kind: str) -> DriverResponse:
+        """An interaction: a form post with the JSON in ``payload``."""
         response = self._post_form({"payload": json.dumps(payload)}, kind)
         response.payload = payload
         return response
+
+    def _send_event(
+        self, envelope: JsonDict, retry_num: int | None, retry_reason: str
+    ) -> DriverResponse:
+        """An Events API callback: a JSON post, with Slack's retry headers when replayed."""
+        headers = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
+        return self.post(
+            json.dumps(envelope).encode(), "application/json", kind="event", headers=headers
+        )
 
     # -- who is acting --------------------------------------------------------------------
 
@@ -285,7 +316,7 @@ class SlackDriver:
             "response_url": response_url,
             "trigger_id": trigger_id,
         }
-        response = self._post_form(fields, "slash_command")
+        response = self._send_command(fields)
         response.trigger_id, response.response_url = trigger_id, response_url
         response.payload = dict(fields)
         if response.ok and response.body.strip():
@@ -697,12 +728,7 @@ class SlackDriver:
             "is_ext_shared_channel": False,
             "event_context": f"4-{secrets.token_urlsafe(24)}",
         }
-        headers = {}
-        if retry_num is not None:
-            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
-        response = self.post(
-            json.dumps(envelope).encode(), "application/json", kind="event", headers=headers
-        )
+        response = self._send_event(envelope, retry_num, retry_reason)
         response.event_id, response.payload = event_id, envelope
         return response
 
@@ -808,6 +834,148 @@ class SlackDriver:
         if top is not None:
             parts.append(render_view(top.data))
         return "\n\n".join(p for p in parts if p)
+
+
+class SocketModeDriver(SlackDriver):
+    """:class:`SlackDriver` for an app connected in Socket Mode: envelopes, not HTTP.
+
+    The payloads are the same, built the same way; they go to the app's WebSocket
+    as ``slash_commands``, ``interactive`` or ``events_api`` envelopes, and the
+    driver waits (up to ``timeout``) for the ack. The ack's ``payload`` is then
+    used exactly as :class:`SlackDriver` uses an HTTP body: a slash command's
+    immediate answer is shown, a view_submission's ``response_action`` applied.
+    Nothing is signed: the WebSocket is the authentication. Raises
+    :class:`DriverError` when the app has no open connection.
+    """
+
+    def __init__(
+        self,
+        emulator: SlackEmulator,
+        *,
+        app_id: str | None = None,
+        timeout: float = 10.0,
+        verification_token: str = "emulator-verification-token",
+    ) -> None:
+        super().__init__("", "", emulator, timeout=timeout, verification_token=verification_token)
+        self.app_id = app_id or emulator.workspace.app_id
+
+    def send(
+        self,
+        type: str,
+        payload: JsonDict,
+        *,
+        kind: str = "raw",
+        accepts_response_payload: bool | None = None,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+    ) -> DriverResponse:
+        """One envelope of ``type`` around ``payload``; the ack as a :class:`DriverResponse`.
+
+        ``accepts_response_payload`` defaults to Slack's: true for slash commands
+        and interactions, false for events.
+        """
+        accepts = (
+            type != "events_api" if accepts_response_payload is None else accepts_response_payload
+        )
+        started = time.monotonic()
+        try:
+            delivery = self.emulator.socket_mode.deliver(
+                self.app_id,
+                type,
+                payload,
+                accepts_response_payload=accepts,
+                retry_attempt=retry_attempt,
+                retry_reason=retry_reason,
+                timeout=self.timeout,
+            )
+        except SocketModeError as failure:
+            raise DriverError(str(failure)) from failure
+        if delivery.ack is None:
+            # No answer: as an HTTP request that timed out, but reported, not raised.
+            return DriverResponse(
+                status=0,
+                headers={},
+                body="",
+                elapsed=time.monotonic() - started,
+                kind=kind,
+                payload=payload,
+                envelope_id=delivery.envelope_id,
+            )
+        answer = delivery.payload
+        if answer is None:
+            body = ""
+        elif isinstance(answer, str):
+            body = answer
+        else:
+            body = json.dumps(answer)
+        return DriverResponse(
+            status=200,
+            headers={},
+            body=body,
+            elapsed=delivery.elapsed or 0.0,
+            kind=kind,
+            payload=payload,
+            envelope_id=delivery.envelope_id,
+            ack=delivery.ack,
+        )
+
+    def post(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        kind: str = "raw",
+        headers: Mapping[str, str] | None = None,
+        timestamp: int | None = None,
+        signing_secret: str | None = None,
+    ) -> DriverResponse:
+        """Not in Socket Mode: there is no request URL. Use :meth:`send`."""
+        raise DriverError("a Socket Mode app has no request URL: use send()")
+
+    def url_verification(self, challenge: str = "emulator-challenge") -> DriverResponse:
+        """Not in Socket Mode: Slack verifies request URLs only."""
+        raise DriverError("Socket Mode has no URL verification")
+
+    def _send_command(self, fields: Mapping[str, str]) -> DriverResponse:
+        # The form's fields, as a JSON object.
+        return self.send("slash_commands", dict(fields), kind="slash_command")
+
+    def _post_payload(self, payload: JsonDict, kind: str) -> DriverResponse:
+        return self.send("interactive", payload, kind=kind)
+
+    def _send_event(
+        self, envelope: JsonDict, retry_num: int | None, retry_reason: str
+    ) -> DriverResponse:
+        # A first delivery says retry_attempt 0 and an empty reason, as Slack's do.
+        if retry_num is None:
+            return self.send("events_api", envelope, kind="event")
+        return self.send(
+            "events_api",
+            envelope,
+            kind="event",
+            retry_attempt=retry_num,
+            retry_reason=retry_reason,
+        )
+
+
+def close_socket_mode_handler(handler: Any, emulator: SlackEmulator) -> None:
+    """Close slack_bolt's builtin ``SocketModeHandler`` at once, for test teardowns.
+
+    Its ``close()`` alone takes about 4 s: it waits for a socket read with a 3 s
+    timeout and a queue poll with a 1 s one. Here the client is told not to
+    reconnect, the emulator ends each of the app's connections with a close frame
+    (which ends the read at once), and a ``None`` in the queue (which the client
+    skips) ends the poll.
+    """
+    client = handler.client
+    client.auto_reconnect_enabled = False
+    for connection in emulator.socket_mode.connections():
+        emulator.socket_mode.close(connection.id, CLOSE_GOING_AWAY, "closing")
+    # Its disconnect() checks the socket outside its lock: let the reader finish first.
+    emulator.wait_for(lambda: not client.is_connected())
+    client.closed = True  # what close() sets first; the poll loop checks it on waking
+    client.message_queue.put(None)
+    handler.close()
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):

@@ -11,7 +11,9 @@ rate-limit tiers.
 
 Besides ``/api/<method>`` it serves the two other URLs Slack hands out: the upload
 URL of ``files.getUploadURLExternal`` (``/upload/v1/<key>``) and the
-``response_url`` of slash commands and interactions (``/response/<id>``).
+``response_url`` of slash commands and interactions (``/response/<id>``). Socket
+Mode has its own port (:mod:`.socket_mode`): ``apps.connections.open``, called with
+the app-level token, answers a ``ws://`` URL there.
 
 Everything here is test infrastructure: no text in it is shown to Palier's users.
 """
@@ -40,6 +42,7 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handlers.slack.emulator import blockkit
+from handlers.slack.emulator.socket_mode import SocketModeServer
 
 JsonDict = dict[str, Any]
 T = TypeVar("T")
@@ -47,6 +50,7 @@ T = TypeVar("T")
 # Rate-limit tiers, requests per minute (Slack's published minimums).
 TIER_LIMITS: dict[int, int] = {1: 1, 2: 20, 3: 50, 4: 100}
 METHOD_TIERS: dict[str, int] = {
+    "apps.connections.open": 1,
     "auth.test": 4,  # "special" in Slack's docs; generous
     "chat.delete": 3,
     "chat.getPermalink": 4,  # "special"
@@ -67,6 +71,8 @@ METHOD_TIERS: dict[str, int] = {
 # Since 2025-05-29, commercially distributed apps that are not in the Marketplace get
 # conversations.history at 1 request per minute and at most 15 messages per page.
 NON_MARKETPLACE_HISTORY_LIMIT = 15
+# Methods called with the app-level token (xapp-…) rather than a bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 RESPONSE_URL_MAX_USES = 5
 RESPONSE_URL_TTL = 30 * 60.0
 
@@ -104,7 +110,12 @@ class ManualClock:
 
 @dataclass
 class Workspace:
-    """A Slack workspace with Palier installed: its bot token and bot user."""
+    """A Slack workspace with Palier installed: its bot token and bot user.
+
+    ``app_token`` is the app-level token (``xapp-…``) of the app installed here,
+    for Socket Mode. It belongs to the app, not to the workspace: workspaces where
+    the same app is installed show the same one.
+    """
 
     team_id: str
     name: str
@@ -114,6 +125,7 @@ class Workspace:
     bot_id: str
     app_id: str
     home_tab_enabled: bool = True
+    app_token: str = ""
 
 
 @dataclass
@@ -453,6 +465,8 @@ class SlackEmulator:
     ``WebClient(token=emulator.bot_token, base_url=emulator.api_url)`` at it, and
     read back what the bot did with :meth:`dm_messages`, :meth:`open_views`,
     :attr:`calls`… Thread-safe: the HTTP handlers and the test share one lock.
+    An app in Socket Mode connects with :attr:`app_token` (through
+    ``apps.connections.open``) to :attr:`socket_mode`.
 
     ``deleted_user_post_error``: what chat.postMessage answers for a DM with a
     deactivated user. Slack documents no error there and, per Slack staff
@@ -467,6 +481,7 @@ class SlackEmulator:
         team_name: str = "Palier Demo",
         team_domain: str = "palier-demo",
         bot_token: str | None = None,
+        app_token: str | None = None,
         clock: Callable[[], float] | None = None,
         trigger_ttl: float = 3.0,
         enforce_rate_limits: bool = False,
@@ -490,6 +505,7 @@ class SlackEmulator:
         self._ts_seq = itertools.count(1)
         self._workspaces: dict[str, Workspace] = {}
         self._tokens: dict[str, str] = {}
+        self._app_tokens: dict[str, str] = {}  # app-level token -> app_id
         self._users: dict[str, User] = {}
         self._channels: dict[str, Channel] = {}
         self._dm_ids: dict[str, str] = {}
@@ -507,11 +523,14 @@ class SlackEmulator:
         self._rate_hits: dict[tuple[str, ...], deque[float]] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.socket_mode = SocketModeServer(host=host, clock=self.clock)
+        """Socket Mode's WebSocket server: connections, envelopes, acks."""
         self.workspace = self.add_workspace(
             team_id,
             team_name,
             domain=team_domain,
             bot_token=bot_token,
+            app_token=app_token,
             home_tab_enabled=home_tab_enabled,
         )
         self._methods: dict[str, Callable[[Workspace, JsonDict], JsonDict]] = {
@@ -537,9 +556,10 @@ class SlackEmulator:
     # -- lifecycle ---------------------------------------------------------------
 
     def start(self) -> SlackEmulator:
-        """Bind and serve in a daemon thread; return self."""
+        """Bind and serve (Web API and Socket Mode) in daemon threads; return self."""
         if self._server is not None:
             return self
+        self.socket_mode.start()
         handler = type("_BoundHandler", (_Handler,), {"emulator": self})
         server = _QuietServer((self._host, self._port), handler)
         self._server = server
@@ -552,9 +572,10 @@ class SlackEmulator:
         return self
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
+        """Stop serving and release the ports (Socket Mode connections are closed)."""
         if self._server is None:
             return
+        self.socket_mode.stop()
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -586,6 +607,11 @@ class SlackEmulator:
         """The default workspace's bot token."""
         return self.workspace.bot_token
 
+    @property
+    def app_token(self) -> str:
+        """The app-level token (``xapp-…``) of the default workspace's app, for Socket Mode."""
+        return self.workspace.app_token
+
     # -- workspaces, people, channels ----------------------------------------------
 
     def _new_id(self, prefix: str) -> str:
@@ -600,11 +626,25 @@ class SlackEmulator:
         bot_token: str | None = None,
         bot_user_id: str | None = None,
         home_tab_enabled: bool = True,
+        app_token: str | None = None,
     ) -> Workspace:
-        """Install Palier in another workspace (its own token, bot user and people)."""
+        """Install Palier in another workspace (its own token, bot user and people).
+
+        The app is the same everywhere (``A0PALIERAPP``), so is its app-level token
+        unless ``app_token`` gives it another one (an app may have several).
+        """
+        app_id = "A0PALIERAPP"
         with self._lock:
             if team_id in self._workspaces:
                 raise ValueError(f"workspace {team_id} already exists")
+            if app_token is None:
+                known = [token for token, app in self._app_tokens.items() if app == app_id]
+                app_token = (
+                    known[0]
+                    if known
+                    else f"xapp-1-{app_id}-{secrets.randbelow(10**13):013d}-{secrets.token_hex(32)}"
+                )
+            self._app_tokens[app_token] = app_id
             workspace = Workspace(
                 team_id=team_id,
                 name=name,
@@ -612,8 +652,9 @@ class SlackEmulator:
                 bot_token=bot_token or f"xoxb-{team_id}-emulator-{secrets.token_hex(8)}",
                 bot_user_id=bot_user_id or f"U{team_id[1:]}BOT",
                 bot_id=f"B{team_id[1:]}BOT",
-                app_id="A0PALIERAPP",
+                app_id=app_id,
                 home_tab_enabled=home_tab_enabled,
+                app_token=app_token,
             )
             self._workspaces[team_id] = workspace
             self._tokens[workspace.bot_token] = team_id
@@ -944,9 +985,19 @@ class SlackEmulator:
     # -- HTTP entry points (called by the request handler) -------------------------
 
     def handle_api(
-        self, method: str, params: JsonDict, token: str | None, content_type: str
+        self,
+        method: str,
+        params: JsonDict,
+        token: str | None,
+        content_type: str,
+        *,
+        token_in_header: bool = True,
     ) -> tuple[int, dict[str, str], JsonDict] | object:
-        """Answer one Web API call; returns (status, headers, body) or the reset marker."""
+        """Answer one Web API call; returns (status, headers, body) or the reset marker.
+
+        ``token_in_header``: the token came as ``Authorization: Bearer`` (not as a
+        ``token`` parameter), which apps.connections.open requires.
+        """
         started = time.monotonic()
         status, headers, body, team_id = 200, {}, {}, None
         fault = self._take_fault(method)
@@ -966,13 +1017,20 @@ class SlackEmulator:
         try:
             if fault is not None and (fault.status or fault.error):
                 raise self._fault_error(fault)
-            if method not in self._methods:
-                raise _ApiError("unknown_method", extra={"req_method": method})
-            workspace = self._authenticate(token)
-            team_id = workspace.team_id
-            with self._lock:
-                self._check_rate_limit(workspace, method, params)
-                body = {"ok": True, **self._methods[method](workspace, params)}
+            if method in APP_TOKEN_METHODS:
+                # An app-level token belongs to the app: no workspace (team_id None).
+                app_id = self._authenticate_app(token if token_in_header else None)
+                with self._lock:
+                    self._take_rate_slot(("app", app_id, method), TIER_LIMITS[METHOD_TIERS[method]])
+                    body = {"ok": True, **self._apps_connections_open(app_id, params)}
+            else:
+                if method not in self._methods:
+                    raise _ApiError("unknown_method", extra={"req_method": method})
+                workspace = self._authenticate(token)
+                team_id = workspace.team_id
+                with self._lock:
+                    self._check_rate_limit(workspace, method, params)
+                    body = {"ok": True, **self._methods[method](workspace, params)}
         except _ApiError as failure:
             status, headers = failure.status, failure.headers
             body = {"ok": False, "error": failure.error, **failure.extra}
@@ -1021,15 +1079,34 @@ class SlackEmulator:
         if not token:
             raise _ApiError("not_authed")
         with self._lock:
+            if token in self._app_tokens:
+                # An app-level token only opens Socket Mode connections (and a few
+                # apps.* methods); Slack refuses it for everything else.
+                raise _ApiError("not_allowed_token_type")
             team_id = self._tokens.get(token)
             if team_id is None:
                 raise _ApiError("invalid_auth")
             return self._workspaces[team_id]
 
+    def _authenticate_app(self, token: str | None) -> str:
+        """The app_id of an app-level token; a bot token is the wrong type of token.
+
+        Slack wants this token in the Authorization header: as a ``token``
+        parameter it is an error (its docs do not name it; ``not_authed`` here).
+        """
+        if not token:
+            raise _ApiError("not_authed")
+        with self._lock:
+            app_id = self._app_tokens.get(token)
+            if app_id is not None:
+                return app_id
+            if token in self._tokens:
+                raise _ApiError("not_allowed_token_type")
+        raise _ApiError("invalid_auth")
+
     def _check_rate_limit(self, workspace: Workspace, method: str, params: JsonDict) -> None:
         if not self.enforce_rate_limits:
             return
-        now = self.clock()
         if method == "chat.postMessage":
             try:  # a user id and its DM id are the same channel
                 channel = self._resolve_channel(workspace, params.get("channel")).id
@@ -1043,6 +1120,13 @@ class SlackEmulator:
                 tier = 1
             key = (workspace.team_id, method)
             limit, window = TIER_LIMITS[tier], 60.0
+        self._take_rate_slot(key, limit, window)
+
+    def _take_rate_slot(self, key: tuple[str, ...], limit: int, window: float = 60.0) -> None:
+        """Count one call against ``limit`` per ``window`` s (if enforced); 429 past it."""
+        if not self.enforce_rate_limits:
+            return
+        now = self.clock()
         hits = self._rate_hits.setdefault(key, deque())
         while hits and hits[0] <= now - window:
             hits.popleft()
@@ -1197,6 +1281,10 @@ class SlackEmulator:
         return message
 
     # -- Web API methods -------------------------------------------------------------
+
+    def _apps_connections_open(self, app_id: str, params: JsonDict) -> JsonDict:
+        """A one-time Socket Mode URL for the app (``ws://``: the emulator has no TLS)."""
+        return {"url": self.socket_mode.issue_url(app_id)}
 
     def _auth_test(self, workspace: Workspace, params: JsonDict) -> JsonDict:
         return {
@@ -1913,9 +2001,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         token = params.pop("token", None)
         authorization = self.headers.get("Authorization", "")
-        if authorization.startswith("Bearer "):
+        in_header = authorization.startswith("Bearer ")
+        if in_header:
             token = authorization[len("Bearer ") :].strip()
-        result = self.emulator.handle_api(method, params, token, content_type)
+        result = self.emulator.handle_api(
+            method, params, token, content_type, token_in_header=in_header
+        )
         if result is _RESET:
             self._reset()
             return
