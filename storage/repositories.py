@@ -17,9 +17,7 @@ class PromptRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def due(
-        self, now: datetime, limit: int = 100, exclude: Collection[int] = ()
-    ) -> Sequence[int]:
+    def due(self, now: datetime, limit: int = 100, exclude: Collection[int] = ()) -> Sequence[int]:
         """Ids of prompts due now: pending, scheduled at or before now, cycle still open.
 
         ``exclude``: ids this tick has already tried (one that failed and went back
