@@ -18,9 +18,10 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from bot.scheduling import next_checkin, resolve_slot, select_competencies
+from bot.scheduling import cycle_at, next_checkin, resolve_slot, scheduled_at, select_competencies
 from referentiels.loader import ReferentielCatalog
-from storage.models import CheckinPrompt, Person, Rater, Rating
+from referentiels.models import Referentiel
+from storage.models import CheckinPrompt, Person, Rater, Rating, Tenant
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,6 +41,46 @@ class PlanningPolicy:
     default_time: time | None = None
 
 
+def workspace_slot(tenant: Tenant, policy: PlanningPolicy) -> tuple[int, time]:
+    """The workspace's default slot: its own setting, else the operator's, else Palier's."""
+    return resolve_slot(
+        None,
+        None,
+        _first(tenant.checkin_weekday, policy.default_weekday),
+        _first(tenant.checkin_time, policy.default_time),
+    )
+
+
+def person_slot(person: Person, policy: PlanningPolicy) -> tuple[int, time]:
+    """The weekday and local time a person's check-in fires at; each part independently
+    their own override, else the workspace's default (see :func:`workspace_slot`)."""
+    return resolve_slot(
+        person.checkin_weekday,
+        person.checkin_time,
+        _first(person.tenant.checkin_weekday, policy.default_weekday),
+        _first(person.tenant.checkin_time, policy.default_time),
+    )
+
+
+def competencies_to_ask(
+    session: Session, person: Person, referentiel: Referentiel, policy: PlanningPolicy
+) -> list[str]:
+    """The competencies a new prompt of this person asks about (the week's rotation)."""
+    last_rated = dict(
+        session.execute(
+            select(Rating.competency_id, func.max(Rating.rated_at))
+            .where(Rating.person_id == person.id, Rating.rater == Rater.SELF)
+            .group_by(Rating.competency_id)
+        ).all()
+    )
+    return select_competencies(
+        [c.id for c in referentiel.all_competencies()],
+        last_rated,
+        per_week=policy.per_week,
+        rotate_above=policy.rotate_above,
+    )
+
+
 def plan_prompts(
     session: Session, catalog: ReferentielCatalog, now: datetime, policy: PlanningPolicy
 ) -> int:
@@ -51,12 +92,7 @@ def plan_prompts(
     ).all()
     wanted: list[tuple[Person, str, datetime, datetime]] = []
     for person in people:
-        weekday, local_time = resolve_slot(
-            person.checkin_weekday,
-            person.checkin_time,
-            _first(person.tenant.checkin_weekday, policy.default_weekday),
-            _first(person.tenant.checkin_time, policy.default_time),
-        )
+        weekday, local_time = person_slot(person, policy)
         timezone = person.timezone or policy.default_timezone
         cycle, at = next_checkin(now, weekday, local_time, timezone, person.paused_until)
         wanted.append((person, cycle.key, at, cycle.ends_at))
@@ -79,19 +115,7 @@ def plan_prompts(
         if referentiel is None:
             log.warning("person %s is enrolled on an unknown référentiel", person.id)
             continue
-        last_rated = dict(
-            session.execute(
-                select(Rating.competency_id, func.max(Rating.rated_at))
-                .where(Rating.person_id == person.id, Rating.rater == Rater.SELF)
-                .group_by(Rating.competency_id)
-            ).all()
-        )
-        competencies = select_competencies(
-            [c.id for c in referentiel.all_competencies()],
-            last_rated,
-            per_week=policy.per_week,
-            rotate_above=policy.rotate_above,
-        )
+        competencies = competencies_to_ask(session, person, referentiel, policy)
         try:
             with session.begin_nested():
                 session.add(
@@ -108,3 +132,44 @@ def plan_prompts(
             continue  # another process planned it first
         created += 1
     return created
+
+
+def ensure_current_prompt(
+    session: Session,
+    person: Person,
+    referentiel: Referentiel,
+    now: datetime,
+    policy: PlanningPolicy,
+) -> CheckinPrompt:
+    """This cycle's prompt of the person, created if the planner has not made it yet.
+
+    For a check-in the person asks for outside the schedule: it counts for the
+    current cycle, so the weekly prompt of that cycle is the same row (once done,
+    the tick never sends it). A created prompt is what the planner would have
+    made — the week's rotation, scheduled at the person's slot — even while the
+    person is paused (they asked); left unanswered, it is sent at its slot like
+    any other, or held back by the tick if the pause still runs then.
+    """
+    timezone = person.timezone or policy.default_timezone
+    cycle = cycle_at(now, timezone)
+    query = select(CheckinPrompt).where(
+        CheckinPrompt.person_id == person.id, CheckinPrompt.cycle_key == cycle.key
+    )
+    existing = session.scalars(query).one_or_none()
+    if existing is not None:
+        return existing
+    weekday, local_time = person_slot(person, policy)
+    prompt = CheckinPrompt(
+        tenant_id=person.tenant_id,
+        person_id=person.id,
+        cycle_key=cycle.key,
+        scheduled_at=scheduled_at(cycle, weekday, local_time, timezone),
+        closes_at=cycle.ends_at,
+        competency_ids=competencies_to_ask(session, person, referentiel, policy),
+    )
+    try:
+        with session.begin_nested():
+            session.add(prompt)
+    except IntegrityError:  # a tick (or a second click) created it meanwhile
+        return session.scalars(query).one()
+    return prompt

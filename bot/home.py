@@ -1,0 +1,424 @@
+"""The App Home: everything a person sees about themself on their own page, and its actions.
+
+:class:`HomeService` loads a :class:`Home` — the person's référentiel with, per
+competency, their current level, their manager's latest one (once there is
+one), a short history of their last self-ratings; the level-progress summary;
+a page of their own evidence; their slot, the next check-in and any pause —
+and carries out what the page offers: check in now (outside the schedule, for
+the current cycle), pause and resume, change one's check-in day and time, change
+one's language.
+
+Like every service here it takes the caller's session and the platform identity
+of the person acting, and only ever reads or changes that person's rows: the
+Home shows the viewer's own data and nobody else's. Nothing here knows about
+Slack.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import deque
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.checkin_flow import CheckinForm, CheckinService, Refusal, load_summary
+from bot.evidence import EvidenceService
+from bot.i18n import Locale, Translator
+from bot.people import choose_locale
+from bot.planning import PlanningPolicy, ensure_current_prompt, person_slot, workspace_slot
+from bot.progress import ProgressSummary
+from bot.scheduling import cycle_at, next_checkin
+from referentiels.models import Competency, Group, Level, Referentiel
+from storage.models import CheckinPrompt, Person, PromptStatus, Rater, Rating
+
+HISTORY_LENGTH = 5  # self-ratings shown per competency, the latest last
+EVIDENCE_PAGE_SIZE = 5
+PAUSE_MAX_DAYS = 365  # a pause ends at most a year from today
+SHORT_LABEL_MAX = 4
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+# --- level abbreviations ------------------------------------------------------------
+
+
+def short_level_labels(referentiel: Referentiel, t: Translator) -> dict[str, str]:
+    """A short name for each level of the scale, by level id, for compact histories.
+
+    The rule, defined here once:
+
+    * Palier's own progression scale (certifications) has its short names in the
+      message catalog (``home.scale_short.<level id>``: « NA », « EC », « A », « M »).
+    * A référentiel's own scale: the initials of each level's words, numbers kept
+      whole, at most four characters (Junior / Intermédiaire / Senior → J / I / S;
+      « Niveau 2 » → N2).
+    * Should two levels get the same short name, every level is named by its
+      position on the scale instead (1, 2, 3 …), so a history is never ambiguous.
+    """
+    levels = referentiel.scale.levels
+    if referentiel.scale.origin == "palier":
+        short = {level.id: t(f"home.scale_short.{level.id}") for level in levels}
+    else:
+        short = {level.id: _initials(level.label) for level in levels}
+    if len(set(short.values())) != len(levels) or not all(short.values()):
+        short = {level.id: str(rank + 1) for rank, level in enumerate(levels)}
+    return short
+
+
+def _initials(label: str) -> str:
+    words = _WORD.findall(label)
+    return "".join(word if word.isdigit() else word[0].upper() for word in words)[:SHORT_LABEL_MAX]
+
+
+# --- what the Home shows ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompetencyStatus:
+    """One competency of the person's référentiel, as the Home shows it."""
+
+    competency: Competency
+    group: Group | None  # the outermost bloc or activity holding it
+    current: Level | None  # the latest self-rating
+    manager: Level | None  # the manager's latest rating, once there is one
+    history: tuple[Level, ...]  # the last self-ratings, oldest first (the current one last)
+    evidence_count: int
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    """One piece of the person's evidence."""
+
+    id: int
+    competency_id: str
+    competency: Competency | None  # None when the référentiel no longer has it
+    logged_at: datetime  # UTC
+    text: str
+    link: str | None  # the link given, else the Slack message it was logged from
+
+
+@dataclass(frozen=True)
+class EvidencePage:
+    """A page of the person's evidence, newest first."""
+
+    entries: tuple[EvidenceEntry, ...]
+    page: int  # 0 = the newest
+    total: int
+    page_size: int = EVIDENCE_PAGE_SIZE
+
+    @property
+    def first(self) -> int:
+        """1-based position of the first entry shown (0 when there is none)."""
+        return self.page * self.page_size + 1 if self.entries else 0
+
+    @property
+    def last(self) -> int:
+        return self.page * self.page_size + len(self.entries)
+
+    @property
+    def has_older(self) -> bool:
+        return self.last < self.total
+
+    @property
+    def has_newer(self) -> bool:
+        return self.page > 0
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When the person's check-ins come, and what is under way this week."""
+
+    weekday: int  # 0 = Monday
+    local_time: time
+    own_weekday: bool  # the person chose the day (else the workspace default)
+    own_time: bool
+    default_weekday: int  # the workspace default, for "back to the default"
+    default_time: time
+    next_at: datetime | None  # UTC; None when Palier no longer writes to the person
+    paused_until: date | None  # a pause still running (local date, inclusive)
+    cycle_key: str  # the current cycle
+    done_this_week: bool
+
+
+@dataclass(frozen=True)
+class Home:
+    """Everything the person's Home shows."""
+
+    referentiel: Referentiel
+    timezone: str  # IANA name: dates and times are shown in it
+    summary: ProgressSummary
+    competencies: list[CompetencyStatus]
+    evidence: EvidencePage
+    schedule: Schedule
+
+
+class PauseProblem(enum.StrEnum):
+    """Why a pause date is refused; each has a catalog message (``home.pause.problem``)."""
+
+    PAST = "past"
+    TOO_FAR = "too_far"
+
+
+def pause_problem(until: date, today: date) -> PauseProblem | None:
+    """What is wrong with pausing until ``until`` (inclusive) on the local day ``today``."""
+    if until < today:
+        return PauseProblem.PAST
+    if until > today + timedelta(days=PAUSE_MAX_DAYS):
+        return PauseProblem.TOO_FAR
+    return None
+
+
+# --- the service --------------------------------------------------------------------
+
+
+class HomeService:
+    """The Home of one person, given their platform identity."""
+
+    def __init__(
+        self, checkins: CheckinService, evidence: EvidenceService, policy: PlanningPolicy
+    ) -> None:
+        self.checkins = checkins
+        self.evidence = evidence
+        self.policy = policy
+
+    def _timezone(self, person: Person) -> str:
+        return person.timezone or self.policy.default_timezone
+
+    def _today(self, person: Person, now: datetime) -> date:
+        return now.astimezone(ZoneInfo(self._timezone(person))).date()
+
+    # -- reading -------------------------------------------------------------------
+
+    def load(
+        self, session: Session, team_id: str, user_id: str, now: datetime, page: int = 0
+    ) -> Home | None:
+        """The person's Home with the evidence page ``page``; None when not enrolled.
+
+        A page past the end (evidence deleted meanwhile) shows the last page.
+        """
+        found = self.checkins.enrolled(session, team_id, user_id)
+        if found is None:
+            return None
+        person, referentiel = found
+        summary = load_summary(session, person, referentiel, now, self.policy.default_timezone)
+        return Home(
+            referentiel=referentiel,
+            timezone=self._timezone(person),
+            summary=summary,
+            competencies=self._competencies(session, person, referentiel, summary),
+            evidence=self._evidence(session, team_id, user_id, referentiel, page),
+            schedule=self.schedule(session, person, now),
+        )
+
+    def _competencies(
+        self,
+        session: Session,
+        person: Person,
+        referentiel: Referentiel,
+        summary: ProgressSummary,
+    ) -> list[CompetencyStatus]:
+        scale = referentiel.scale
+        history: dict[str, deque[Level]] = {}
+        manager: dict[str, Level] = {}
+        rows = session.execute(
+            select(Rating.competency_id, Rating.level_id, Rating.rater)
+            .where(Rating.person_id == person.id, Rating.referentiel_id == referentiel.id)
+            .order_by(Rating.rated_at, Rating.id)
+        )
+        for competency_id, level_id, rater in rows:
+            level = scale.level(level_id)
+            if level is None:  # a level no longer on the scale
+                continue
+            if rater is Rater.MANAGER:
+                manager[competency_id] = level
+            else:
+                history.setdefault(competency_id, deque(maxlen=HISTORY_LENGTH)).append(level)
+        outer = {c.id: (path[0] if path else None) for path, c in referentiel.iter_competencies()}
+        return [
+            CompetencyStatus(
+                competency=item.competency,
+                group=outer.get(item.competency.id),
+                current=item.current,
+                manager=manager.get(item.competency.id),
+                history=tuple(history.get(item.competency.id, ())),
+                evidence_count=item.evidence_count,
+            )
+            for item in summary.competencies
+        ]
+
+    def _evidence(
+        self, session: Session, team_id: str, user_id: str, referentiel: Referentiel, page: int
+    ) -> EvidencePage:
+        size = EVIDENCE_PAGE_SIZE
+        page = max(0, page)
+        found = self.evidence.recent(session, team_id, user_id, limit=size, offset=page * size)
+        if isinstance(found, Refusal):
+            return EvidencePage((), 0, 0)
+        rows, total = found
+        if not rows and page > 0:  # past the end: show the last page
+            page = max(0, (total - 1) // size)
+            found = self.evidence.recent(session, team_id, user_id, limit=size, offset=page * size)
+            if isinstance(found, Refusal):
+                return EvidencePage((), 0, 0)
+            rows, total = found
+        entries = tuple(
+            EvidenceEntry(
+                id=row.id,
+                competency_id=row.competency_id,
+                competency=referentiel.competency(row.competency_id)
+                if row.referentiel_id == referentiel.id
+                else None,
+                logged_at=row.created_at,
+                text=row.text,
+                link=row.link or row.source_permalink,
+            )
+            for row in rows
+        )
+        return EvidencePage(entries, page, total, size)
+
+    def schedule(self, session: Session, person: Person, now: datetime) -> Schedule:
+        """The person's slot, pause and next check-in, as of ``now``."""
+        timezone = self._timezone(person)
+        weekday, local_time = person_slot(person, self.policy)
+        default_weekday, default_time = workspace_slot(person.tenant, self.policy)
+        today = self._today(person, now)
+        paused = person.paused_until
+        if paused is not None and paused < today:
+            paused = None  # a pause that has ended changes nothing
+        cycle = cycle_at(now, timezone)
+        current = session.scalars(
+            select(CheckinPrompt).where(
+                CheckinPrompt.person_id == person.id, CheckinPrompt.cycle_key == cycle.key
+            )
+        ).one_or_none()
+        next_at: datetime | None = None
+        if person.active:
+            zone = ZoneInfo(timezone)
+            try:
+                if (
+                    current is not None
+                    and current.status is PromptStatus.PENDING
+                    and current.scheduled_at > now
+                    and (paused is None or current.scheduled_at.astimezone(zone).date() > paused)
+                ):
+                    # The planned prompt is the truth (planned before a slot change, say).
+                    next_at = current.scheduled_at
+                elif current is not None:
+                    # This cycle's check-in is out, answered, skipped or due this minute:
+                    # the next one is in a later cycle.
+                    _, next_at = next_checkin(cycle.ends_at, weekday, local_time, timezone, paused)
+                else:
+                    # Not planned yet: the tick plans it within a minute, due now if this
+                    # week's slot has passed (a late prompt is sent rather than skipped).
+                    _, at = next_checkin(now, weekday, local_time, timezone, paused)
+                    next_at = max(at, now)
+            except ValueError:  # a pause too far in the future for the calendar
+                next_at = None
+        return Schedule(
+            weekday=weekday,
+            local_time=local_time,
+            own_weekday=person.checkin_weekday is not None,
+            own_time=person.checkin_time is not None,
+            default_weekday=default_weekday,
+            default_time=default_time,
+            next_at=next_at,
+            paused_until=paused,
+            cycle_key=cycle.key,
+            done_this_week=current is not None and current.status is PromptStatus.DONE,
+        )
+
+    # -- actions -------------------------------------------------------------------
+
+    def check_in_now(
+        self, session: Session, team_id: str, user_id: str, now: datetime
+    ) -> CheckinForm | Refusal:
+        """The form of this cycle's check-in, outside the schedule.
+
+        The prompt is created if the planner has not made it yet; a check-in
+        already done this cycle is refused (:attr:`Refusal.ALREADY_DONE`).
+        """
+        found = self.checkins.enrolled(session, team_id, user_id)
+        if found is None:
+            return Refusal.NOT_ENROLLED
+        person, referentiel = found
+        prompt = ensure_current_prompt(session, person, referentiel, now, self.policy)
+        session.flush()
+        return self.checkins.open_form(session, team_id, user_id, prompt.id, now)
+
+    def pause(
+        self, session: Session, team_id: str, user_id: str, until: date, now: datetime
+    ) -> Refusal | PauseProblem | None:
+        """No check-in until ``until`` included (a local date); None when done.
+
+        A prompt already planned in the pause is held back by the tick when due.
+        """
+        found = self.checkins.enrolled(session, team_id, user_id)
+        if found is None:
+            return Refusal.NOT_ENROLLED
+        person = found[0]
+        problem = pause_problem(until, self._today(person, now))
+        if problem is not None:
+            return problem
+        person.paused_until = until
+        return None
+
+    def resume(self, session: Session, team_id: str, user_id: str) -> Refusal | None:
+        """End the person's pause now."""
+        found = self.checkins.enrolled(session, team_id, user_id)
+        if found is None:
+            return Refusal.NOT_ENROLLED
+        found[0].paused_until = None
+        return None
+
+    def set_schedule(
+        self,
+        session: Session,
+        team_id: str,
+        user_id: str,
+        weekday: int | None,
+        local_time: time | None,
+        now: datetime,
+    ) -> Refusal | None:
+        """The person's own check-in day and time; None for a part means the workspace's.
+
+        A prompt planned at the old slot and not sent yet is deleted, so the
+        next tick plans it again at the new one (a prompt out already stays:
+        this week's DM is not sent twice).
+        """
+        found = self.checkins.enrolled(session, team_id, user_id)
+        if found is None:
+            return Refusal.NOT_ENROLLED
+        person = found[0]
+        if weekday is not None and not 0 <= weekday <= 6:
+            raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), not {weekday!r}")
+        before = person_slot(person, self.policy)
+        person.checkin_weekday = weekday
+        person.checkin_time = local_time
+        if person_slot(person, self.policy) != before:
+            # Conditional on PENDING: a prompt a tick claims at this moment is being
+            # sent at the old slot and must stay.
+            session.execute(
+                delete(CheckinPrompt)
+                .where(
+                    CheckinPrompt.person_id == person.id,
+                    CheckinPrompt.status == PromptStatus.PENDING,
+                    CheckinPrompt.closes_at > now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+        return None
+
+    def set_language(
+        self, session: Session, team_id: str, user_id: str, locale: Locale
+    ) -> Refusal | None:
+        """The person's language from now on (Slack's locale no longer overrides it)."""
+        found = self.checkins.enrolled(session, team_id, user_id)
+        if found is None:
+            return Refusal.NOT_ENROLLED
+        choose_locale(found[0], locale)
+        return None
