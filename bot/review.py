@@ -1,0 +1,208 @@
+"""The manager's review: confirm or adjust the reports' self-ratings.
+
+A self-rating is *awaiting review* when it is its person's latest self-rating of
+that competency and no manager rating of that competency is newer. Reviewing
+stores manager ratings (``rater = manager``) beside the self-ratings, never over
+them, in one transaction keyed by the submission (a second delivery stores
+nothing). Only the report's manager (or an admin of the workspace) may review:
+:mod:`bot.access` decides.
+
+The optional comment is kept on the manager ratings. The manager chooses whether
+the report is told it; either way it is the report's personal data (their
+privacy export includes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.access import Scope, Viewer, reports_of, scope_over
+from bot.checkins import MAX_TEXT, FieldProblem, claim_submission
+from referentiels.loader import ReferentielCatalog
+from referentiels.models import Competency, Level, Referentiel
+from storage.models import Evidence, Person, Rater, Rating, SubmissionKind
+
+
+@dataclass(frozen=True)
+class PendingRating:
+    """A self-rating awaiting the manager's review, with the evidence behind it."""
+
+    competency: Competency
+    self_level: Level
+    rated_at: datetime
+    manager_level: Level | None  # the manager's previous view, if any
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReportReview:
+    """One report's self-ratings awaiting review."""
+
+    person: Person
+    referentiel: Referentiel
+    pending: list[PendingRating]
+
+
+class ReviewAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    competency_id: str
+    level_id: str | None = None
+
+
+class ReviewSubmission(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    answers: list[ReviewAnswer] = Field(min_length=1)
+    comment: str | None = None
+    share_comment: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    problems: list[FieldProblem]
+    stored: list[Rating] = field(default_factory=list)
+    duplicate: bool = False
+    refused: bool = False
+
+
+def _latest(
+    session: Session, person: Person, referentiel_id: str, rater: Rater
+) -> dict[str, Rating]:
+    latest: dict[str, Rating] = {}
+    for rating in session.scalars(
+        select(Rating)
+        .where(
+            Rating.person_id == person.id,
+            Rating.rater == rater,
+            Rating.referentiel_id == referentiel_id,
+        )
+        .order_by(Rating.rated_at, Rating.id)
+    ):
+        latest[rating.competency_id] = rating
+    return latest
+
+
+class ReviewService:
+    def __init__(self, catalog: ReferentielCatalog) -> None:
+        self.catalog = catalog
+
+    def pending_for(self, session: Session, person: Person) -> ReportReview | None:
+        """A report's self-ratings awaiting review (None when not enrolled)."""
+        referentiel = self.catalog.get(person.referentiel_id or "")
+        if referentiel is None:
+            return None
+        own = _latest(session, person, referentiel.id, Rater.SELF)
+        managers = _latest(session, person, referentiel.id, Rater.MANAGER)
+        pending = []
+        for competency in referentiel.all_competencies():
+            rating = own.get(competency.id)
+            level = referentiel.scale.level(rating.level_id) if rating else None
+            if rating is None or level is None:
+                continue
+            previous = managers.get(competency.id)
+            if previous is not None and previous.rated_at >= rating.rated_at:
+                continue  # reviewed already
+            query = select(Evidence).where(
+                Evidence.person_id == person.id, Evidence.competency_id == competency.id
+            )
+            if previous is not None:  # only what is new since the manager last looked
+                query = query.where(Evidence.created_at > previous.rated_at)
+            evidence = session.scalars(query.order_by(Evidence.created_at.desc()).limit(3)).all()
+            pending.append(
+                PendingRating(
+                    competency,
+                    level,
+                    rating.rated_at,
+                    referentiel.scale.level(previous.level_id) if previous else None,
+                    list(evidence),
+                )
+            )
+        return ReportReview(person, referentiel, pending)
+
+    def team_pending(self, session: Session, manager: Person) -> list[ReportReview]:
+        """Each direct report with something awaiting review, in name order."""
+        reviews = []
+        for report in reports_of(session, manager, indirect=False):
+            if not report.active:
+                continue
+            review = self.pending_for(session, report)
+            if review is not None and review.pending:
+                reviews.append(review)
+        return reviews
+
+    def may_review(self, session: Session, viewer: Viewer, report: Person) -> bool:
+        """Managers review their reports, admins anyone in the workspace; nobody themself."""
+        return scope_over(session, viewer, report) in (Scope.MANAGER, Scope.ADMIN)
+
+    def record(
+        self,
+        session: Session,
+        viewer: Viewer,
+        report: Person,
+        submission: ReviewSubmission,
+        idempotency_key: str,
+        now: datetime,
+    ) -> ReviewResult:
+        """Store the manager's levels as manager ratings, in the caller's transaction."""
+        if not self.may_review(session, viewer, report):
+            return ReviewResult([], refused=True)
+        referentiel = self.catalog.get(report.referentiel_id or "")
+        if referentiel is None:
+            return ReviewResult([], refused=True)
+        problems = []
+        for answer in submission.answers:
+            if referentiel.competency(answer.competency_id) is None:
+                problems.append(FieldProblem(answer.competency_id, "level", "unknown_competency"))
+            elif answer.level_id is None:
+                problems.append(FieldProblem(answer.competency_id, "level", "level_required"))
+            elif referentiel.scale.level(answer.level_id) is None:
+                problems.append(FieldProblem(answer.competency_id, "level", "unknown_level"))
+        if submission.comment and len(submission.comment) > MAX_TEXT:
+            problems.append(FieldProblem(None, "comment", "too_long"))
+        if problems:
+            return ReviewResult(problems)
+        record = claim_submission(session, report, SubmissionKind.REVIEW, idempotency_key, now)
+        if record is None:
+            return ReviewResult([], duplicate=True)
+        stored = []
+        for answer in submission.answers:
+            rating = Rating(
+                tenant_id=report.tenant_id,
+                person_id=report.id,
+                referentiel_id=referentiel.id,
+                competency_id=answer.competency_id,
+                level_id=answer.level_id or "",
+                rater=Rater.MANAGER,
+                rater_person_id=viewer.person.id,
+                comment=submission.comment or None,
+                submission_id=record.id,
+                rated_at=now,
+            )
+            session.add(rating)
+            stored.append(rating)
+        session.flush()
+        return ReviewResult([], stored=stored)
+
+    def unreviewed_count(self, session: Session, manager: Person) -> int:
+        return sum(len(r.pending) for r in self.team_pending(session, manager))
+
+
+def reviewed_levels(
+    ratings: Sequence[Rating], referentiel: Referentiel
+) -> list[tuple[Competency, Level]]:
+    """The competencies and levels of a stored review, in référentiel order."""
+    by_id = {r.competency_id: r for r in ratings}
+    pairs = []
+    for competency in referentiel.all_competencies():
+        rating = by_id.get(competency.id)
+        level = referentiel.scale.level(rating.level_id) if rating else None
+        if level is not None:
+            pairs.append((competency, level))
+    return pairs

@@ -1,0 +1,188 @@
+"""The manager's review: the list of reports awaiting it, the review modal, the report's notice."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    DividerBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.checkins import MAX_TEXT
+from bot.i18n import Translator
+from bot.referentiel_text import level_label
+from bot.review import ReportReview
+from handlers.slack import ids
+from handlers.slack.builders.mrkdwn import escape
+from handlers.slack.builders.prompt_builder import short_name
+from referentiels.models import Competency, Level, Referentiel
+
+EVIDENCE_EXCERPT = 280
+
+
+def display_name(name: str | None, user_id: str) -> str:
+    return name or f"<@{user_id}>"
+
+
+def pending_list_blocks(reviews: list[ReportReview], t: Translator) -> list[Block]:
+    """Each report with self-ratings awaiting review, and a Review button (ephemeral)."""
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=t("slack.review.intro")))]
+    for review in reviews[:45]:  # a message holds 50 blocks
+        person = review.person
+        name = escape(display_name(person.display_name, person.platform_user_id))
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=t("slack.review.report_line", name=name, count=len(review.pending))
+                ),
+                accessory=ButtonElement(
+                    text=t("slack.review.button"),
+                    # Unique per button, whatever Slack's uniqueness scope.
+                    action_id=ids.competency_block(ids.REVIEW_OPEN, str(person.id)),
+                    value=str(person.id),
+                    style="primary",
+                ),
+            )
+        )
+    return blocks
+
+
+def _options(referentiel: Referentiel, t: Translator) -> list[Option]:
+    return [
+        Option(value=level.id, label=level_label(referentiel, level, t)[:75])
+        for level in referentiel.scale.levels
+    ]
+
+
+def review_modal(review: ReportReview, t: Translator) -> View:
+    """One report's pending self-ratings: confirm each (preselected) or set another level."""
+    referentiel = review.referentiel
+    person = review.person
+    name = display_name(person.display_name, person.platform_user_id)
+    options = _options(referentiel, t)
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=t(
+                    "slack.review.heading", name=escape(name), referentiel=escape(referentiel.title)
+                )
+            )
+        )
+    ]
+    for item in review.pending[:30]:  # 3 blocks each: within a view's 100
+        competency = item.competency
+        lines = [
+            t("slack.review.self_level", level=escape(level_label(referentiel, item.self_level, t)))
+        ]
+        if item.manager_level is not None:
+            lines.append(
+                t(
+                    "slack.review.previous",
+                    level=escape(level_label(referentiel, item.manager_level, t)),
+                )
+            )
+        for evidence in item.evidence:
+            text = escape(short_name(evidence.text, EVIDENCE_EXCERPT))
+            if evidence.link:
+                text += f" <{evidence.link}>"
+            lines.append(t("slack.review.evidence", text=text))
+        blocks.append(DividerBlock())
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*{escape(short_name(competency.label, 300))}*\n" + "\n".join(lines)
+                )
+            )
+        )
+        blocks.append(
+            InputBlock(
+                block_id=ids.competency_block(ids.REVIEW_LEVEL_BLOCK, competency.id),
+                label=t("slack.review.your_level"),
+                element=RadioButtonsElement(
+                    action_id=ids.competency_block(ids.REVIEW_LEVEL_ACTION, competency.id),
+                    options=options,
+                    initial_option=next(o for o in options if o.value == item.self_level.id),
+                ),
+            )
+        )
+    blocks.append(DividerBlock())
+    blocks.append(
+        InputBlock(
+            block_id=ids.REVIEW_COMMENT_BLOCK,
+            label=t("slack.review.comment"),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ids.REVIEW_COMMENT_ACTION, multiline=True, max_length=MAX_TEXT
+            ),
+        )
+    )
+    blocks.append(
+        InputBlock(
+            block_id=ids.REVIEW_SHARE_BLOCK,
+            label=t("slack.review.share"),
+            optional=True,
+            element=CheckboxesElement(
+                action_id=ids.REVIEW_SHARE_ACTION,
+                options=[
+                    Option(value="share", label=t("slack.review.share_option", name=name)[:75])
+                ],
+            ),
+        )
+    )
+    return View(
+        type="modal",
+        callback_id=ids.REVIEW_VIEW,
+        title=t("slack.review.title"),
+        submit=t("slack.review.submit"),
+        close=t("slack.review.close"),
+        private_metadata=json.dumps({"report_id": person.id}),
+        blocks=blocks,
+    )
+
+
+def told_blocks(
+    manager_name: str,
+    referentiel: Referentiel,
+    reviewed: list[tuple[Competency, Level, Level | None]],
+    comment: str | None,
+    t: Translator,
+) -> list[Block]:
+    """The report's notice: the manager's levels (and the comment, if shared)."""
+    lines = [t("slack.review.told", manager=escape(manager_name))]
+    for competency, level, own in reviewed:
+        name = escape(competency.label)
+        label = escape(level_label(referentiel, level, t))
+        if own is None or own.id == level.id:
+            lines.append(t("slack.review.told_same", competency=name, level=label))
+        else:
+            lines.append(
+                t(
+                    "slack.review.told_other",
+                    competency=name,
+                    level=label,
+                    own=escape(level_label(referentiel, own, t)),
+                )
+            )
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)[:3000]))]
+    if comment:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=t("slack.review.told_comment", comment=escape(comment))[:3000]
+                    )
+                ]
+            )
+        )
+    return blocks

@@ -1,0 +1,149 @@
+"""The manager's review of self-ratings, through the emulator."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+
+from handlers.slack.emulator import render_blocks, render_view
+from storage.models import Person, Rater, Rating
+from tests.slack.conftest import ALICE, BOB, CHLOE, World
+
+THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+
+
+def _check_in(world: World, user: str, level: str, evidence: str | None = None) -> None:
+    prompt = world.driver.latest_dm(user)
+    assert prompt is not None
+    world.driver.click(user, prompt, action_id="checkin_start")
+    modal = world.emulator.wait_for(lambda: world.driver.modal(user))
+    values = {
+        b["block_id"]: level for b in modal.blocks if b.get("block_id", "").startswith("level:")
+    }
+    if evidence:
+        values["evidence:closing"] = evidence
+        values["link:closing"] = "https://crm.example.com/deals/9"
+    assert world.driver.submit_view(user, modal, values).outcome == "close"
+    world.emulator.wait_for(lambda: len(world.dms(user)) >= 2 or None)
+
+
+def _team(world: World) -> None:
+    """Chloé manages Alice and Bob, who have checked in once."""
+    for user in (ALICE, BOB, CHLOE):
+        world.enrol(user)
+    with world.session() as session, session.begin():
+        people = {p.platform_user_id: p for p in session.scalars(select(Person))}
+        people[ALICE].manager_id = people[CHLOE].id
+        people[BOB].manager_id = people[CHLOE].id
+    world.at(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
+    world.tick()
+    _check_in(world, ALICE, "Intermédiaire", evidence="Acme signé après 3 rendez-vous")
+    _check_in(world, BOB, "Junior")
+
+
+def _ephemerals(world: World, user: str, seen: int) -> list:  # type: ignore[type-arg]
+    return world.emulator.wait_for(
+        lambda: (m := world.emulator.ephemerals_for(user)) and len(m) > seen and m
+    )
+
+
+def _manager_ratings(world: World, user: str) -> dict[str, str]:
+    with world.session() as session:
+        rows = session.execute(
+            select(Rating.competency_id, Rating.level_id)
+            .join(Person, Person.id == Rating.person_id)
+            .where(Person.platform_user_id == user, Rating.rater == Rater.MANAGER)
+        ).all()
+    return dict(rows)
+
+
+def test_manager_reviews_a_report_and_the_report_is_told(world: World) -> None:
+    _team(world)
+    world.driver.slash_command(CHLOE, "/palier", "review")
+    listing = _ephemerals(world, CHLOE, 0)[-1]
+    text = render_blocks(listing.blocks)
+    assert "Alice Martin — 5 compétence(s) à revoir" in text
+    assert "Bob Stone — 5 compétence(s) à revoir" in text
+    alice_row = next(b for b in listing.blocks if "Alice" in b.get("text", {}).get("text", ""))
+    world.driver.click(CHLOE, listing, action_id=alice_row["accessory"]["action_id"])
+    modal = world.emulator.wait_for(lambda: world.driver.modal(CHLOE))
+    screen = render_view(modal.data)
+    assert "Auto-évaluation : Intermédiaire" in screen
+    assert "Acme signé après 3 rendez-vous" in screen  # the evidence behind the rating
+    answer = world.driver.submit_view(
+        CHLOE,
+        modal,
+        {
+            "review_level:closing": "Junior",
+            "review_comment": "Bien joué sur Acme ; on reparle de la négociation.",
+            "review_share": ["Montrer ce commentaire à Alice Martin"],
+        },
+    )
+    assert answer.outcome == "close"
+    told = world.emulator.wait_for(
+        lambda: next(
+            (m for m in world.dms(ALICE) if "a revu votre check-in" in (m.text or "")), None
+        )
+    )
+    notice = render_blocks(told.blocks)
+    assert "Prospection : Intermédiaire (confirmé)" in notice
+    assert "Closing : Junior selon votre manager (vous : Intermédiaire)" in notice
+    assert "Bien joué sur Acme" in notice
+    # Self-ratings are untouched; manager ratings sit beside them.
+    ratings = _manager_ratings(world, ALICE)
+    assert ratings["closing"] == "junior" and ratings["prospection"] == "intermediaire"
+    with world.session() as session:
+        selves = session.scalars(
+            select(Rating.level_id)
+            .join(Person, Person.id == Rating.person_id)
+            .where(Person.platform_user_id == ALICE, Rating.rater == Rater.SELF)
+        ).all()
+    assert sorted(selves) == ["intermediaire"] * 5
+    # Alice is no longer awaiting review; Bob still is.
+    world.driver.slash_command(CHLOE, "/palier", "review")
+    listing = _ephemerals(world, CHLOE, 1)[-1]
+    assert "Alice" not in render_blocks(listing.blocks) and "Bob" in render_blocks(listing.blocks)
+
+
+def test_an_unshared_comment_is_not_told(world: World) -> None:
+    _team(world)
+    world.driver.slash_command(CHLOE, "/palier", "review")
+    listing = _ephemerals(world, CHLOE, 0)[-1]
+    bob_row = next(b for b in listing.blocks if "Bob" in b.get("text", {}).get("text", ""))
+    world.driver.click(CHLOE, listing, action_id=bob_row["accessory"]["action_id"])
+    modal = world.emulator.wait_for(lambda: world.driver.modal(CHLOE))
+    first = world.driver.submit_view(CHLOE, modal, {"review_comment": "À suivre de près."})
+    assert first.outcome == "close"
+    told = world.emulator.wait_for(
+        lambda: next(
+            (m for m in world.dms(BOB) if "reviewed your check-in" in (m.text or "")), None
+        )
+    )
+    assert "À suivre" not in render_blocks(told.blocks)
+    assert "Prospection: Junior (confirmed)" in render_blocks(told.blocks)
+    # The same submission delivered again stores nothing more.
+    assert first.payload is not None
+    body = urlencode({"payload": json.dumps(first.payload)}).encode()
+    assert world.driver.post(body, "application/x-www-form-urlencoded").ok
+    with world.session() as session:
+        count = len(session.scalars(select(Rating).where(Rating.rater == Rater.MANAGER)).all())
+    assert count == 5
+
+
+def test_members_and_other_managers_cannot_review(world: World) -> None:
+    _team(world)
+    world.driver.slash_command(ALICE, "/palier", "review")
+    assert (
+        _ephemerals(world, ALICE, 0)[-1].text
+        == "La revue est réservée aux managers, pour leur équipe."
+    )
+    # Alice forges a click on Bob's review: the same words as for anything gone.
+    with world.session() as session:
+        bob = session.scalars(select(Person).where(Person.platform_user_id == BOB)).one()
+    world.forge_click(ALICE, "review_open", str(bob.id))
+    assert _ephemerals(world, ALICE, 1)[-1].text == "Cette revue n'est plus disponible."
+    assert world.driver.modal(ALICE) is None
+    assert _manager_ratings(world, BOB) == {}
