@@ -1,0 +1,376 @@
+"""The team summary a manager asks for (``/palier team``): levels, trends, participation, flags.
+
+:class:`TeamService` gathers, for every report of the person asking (direct
+reports; the whole tree below when the workspace allows ``indirect``) and every
+competency of their référentiel, the plain data a front end lays out. Who is
+in the team is decided here, not by the front end: the team is the asker's
+reporting line, and every person in it must also be someone
+:func:`bot.access.visible_people` lets the asker see. An admin gets their own
+reports too (the workspace-wide export is a separate command). Someone with no
+reports — or unknown to Palier — gets :attr:`TeamRefusal.NO_REPORTS`, the same
+answer either way, so the refusal never tells whether anyone is enrolled.
+
+Definitions (each report in their own time zone, like their check-ins):
+
+* **self level** and **manager level**: the latest rating by that rater;
+  levels no longer on the scale are ignored, as in :mod:`bot.progress`.
+* **gap**: manager rank minus self rank on the scale, when both exist; any
+  difference is a level or more apart, which raises :attr:`Flag.GAP`.
+* **trend over the last 4 cycles**: steps between the self level now and the
+  self level when the oldest of the last 4 cycles (the current one included)
+  began — the latest rating before then, or else the first one since, which is
+  how :mod:`bot.progress` defines the quarter's baseline. **Trend over the
+  quarter**: the summary's own change since the quarter began. ``None`` when
+  the competency has no self rating.
+* **participation** over the last N cycles: check-ins done / check-ins that
+  count, where a check-in counts once it is answered or its cycle ended.
+  Skipped weeks count neither way (the person's choice, as in the streak);
+  prompts Palier failed to deliver are Palier's fault and do not count either.
+* **no progress** (:attr:`Flag.NO_PROGRESS`): the person has self ratings
+  older than 8 weeks and no competency is higher today than it was 8 weeks ago
+  (its latest rating before then); a competency first rated since is not a rise.
+* **two missed in a row** (:attr:`Flag.MISSED_TWICE`): the two latest
+  finished check-ins (answered, or their cycle ended), skips aside, were not
+  done.
+
+Nothing here knows about Slack.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.access import Viewer, reports_of, visible_people
+from bot.checkin_flow import load_summary, person_for
+from bot.progress import ProgressSummary, RatingPoint
+from bot.scheduling import Cycle, cycle_at, previous_cycle
+from referentiels.loader import ReferentielCatalog
+from referentiels.models import Competency, Level, Referentiel
+from storage.models import CheckinPrompt, Person, Platform, PromptStatus, Rater, Rating
+
+SHORT_CYCLES = 4
+LONG_CYCLES = 12
+NO_PROGRESS_AFTER = timedelta(weeks=8)
+
+
+class TeamRefusal(enum.StrEnum):
+    """Why there is no team summary; each has a catalog message."""
+
+    NO_REPORTS = "no_reports"  # nobody reports to the asker (or the asker is unknown)
+
+
+class Flag(enum.StrEnum):
+    """Something about a report worth the manager's attention."""
+
+    NO_PROGRESS = "no_progress"
+    GAP = "gap"
+    MISSED_TWICE = "missed_twice"
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Check-ins done out of those that count (see the module's definitions)."""
+
+    done: int
+    due: int
+
+
+@dataclass(frozen=True)
+class CompetencyLine:
+    """One report's standing on one competency."""
+
+    competency: Competency
+    self_level: Level | None
+    manager_level: Level | None
+    gap: int | None  # manager rank minus self rank; None unless both exist
+    trend_cycles: int | None  # steps over the last 4 cycles; None while unrated
+    trend_quarter: int | None  # steps since the quarter began; None while unrated
+    evidence_count: int
+
+
+@dataclass(frozen=True)
+class ReportOverview:
+    """One report: every competency of their référentiel, participation, flags."""
+
+    person_id: int
+    name: str
+    referentiel: Referentiel
+    summary: ProgressSummary  # their own level-progress summary, as ``/palier me`` shows it
+    competencies: list[CompetencyLine]
+    participation_short: Participation  # last 4 cycles
+    participation_long: Participation  # last 12 cycles
+    flags: frozenset[Flag]
+
+    @property
+    def evidence_count(self) -> int:
+        return sum(line.evidence_count for line in self.competencies)
+
+    @property
+    def gaps(self) -> list[CompetencyLine]:
+        return [line for line in self.competencies if line.gap]
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    """The asker's team: the reports Palier follows, and the names of those it does not."""
+
+    reports: list[ReportOverview]
+    # Reports with no référentiel (not enrolled, or one no longer available) or no
+    # longer active (removed, deactivated): named so the manager knows why they are absent.
+    not_followed: list[str] = field(default_factory=list)
+
+    def groups(self) -> list[tuple[Referentiel, list[ReportOverview]]]:
+        """The reports by référentiel: the largest group first, then by title."""
+        by_id: dict[str, list[ReportOverview]] = defaultdict(list)
+        for report in self.reports:
+            by_id[report.referentiel.id].append(report)
+        ordered = sorted(
+            by_id.values(), key=lambda group: (-len(group), group[0].referentiel.title)
+        )
+        return [(group[0].referentiel, group) for group in ordered]
+
+    def flagged(self, flag: Flag) -> list[ReportOverview]:
+        return [report for report in self.reports if flag in report.flags]
+
+
+class TeamService:
+    """The team summary of the person asking, given their platform identity."""
+
+    def __init__(
+        self,
+        catalog: ReferentielCatalog,
+        *,
+        default_timezone: str = "Europe/Paris",
+        platform: Platform = Platform.SLACK,
+    ) -> None:
+        self.catalog = catalog
+        self.default_timezone = default_timezone
+        self.platform = platform
+
+    def overview(
+        self,
+        session: Session,
+        team_id: str,
+        user_id: str,
+        now: datetime,
+        *,
+        is_admin: bool = False,
+        indirect: bool = False,
+    ) -> TeamOverview | TeamRefusal:
+        """The asker's team summary, or a refusal when nobody reports to them.
+
+        ``is_admin`` is what the platform says of the asker; it does not widen the
+        team (an admin sees their own reports here). ``indirect``: the workspace
+        lets managers see their reports' reports.
+        """
+        me = person_for(session, self.platform, team_id, user_id)
+        if me is None:
+            return TeamRefusal.NO_REPORTS
+        allowed = {p.id for p in visible_people(session, Viewer(me, is_admin, indirect))}
+        team = [p for p in reports_of(session, me, indirect) if p.id in allowed and p.id != me.id]
+        if not team:
+            return TeamRefusal.NO_REPORTS
+        followed: list[tuple[Person, Referentiel]] = []
+        not_followed: list[str] = []
+        for person in team:
+            referentiel = self.catalog.get(person.referentiel_id) if person.referentiel_id else None
+            if referentiel is None or not person.active:
+                not_followed.append(_name(person))
+            else:
+                followed.append((person, referentiel))
+        ratings = _ratings(session, followed)
+        prompts = _prompts(session, [person.id for person, _ in followed], now)
+        reports = [
+            self._report(
+                session,
+                person,
+                referentiel,
+                now,
+                ratings[(person.id, Rater.SELF)],
+                ratings[(person.id, Rater.MANAGER)],
+                prompts[person.id],
+            )
+            for person, referentiel in followed
+        ]
+        return TeamOverview(reports, not_followed)
+
+    def _report(
+        self,
+        session: Session,
+        person: Person,
+        referentiel: Referentiel,
+        now: datetime,
+        own: Sequence[RatingPoint],
+        manager: Sequence[RatingPoint],
+        prompts: Sequence[_Prompt],
+    ) -> ReportOverview:
+        zone = person.timezone or self.default_timezone
+        summary = load_summary(session, person, referentiel, now, self.default_timezone)
+        ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
+        own_history = _by_competency(own, ranks)
+        manager_latest = {cid: points[-1] for cid, points in _by_competency(manager, ranks).items()}
+        cycles = _last_cycles(now, zone, LONG_CYCLES)
+        window_start = cycles[SHORT_CYCLES - 1].starts_at
+        lines = []
+        for item in summary.competencies:
+            history = own_history.get(item.competency.id, [])
+            theirs = manager_latest.get(item.competency.id)
+            manager_level = referentiel.scale.level(theirs.level_id) if theirs else None
+            lines.append(
+                CompetencyLine(
+                    competency=item.competency,
+                    self_level=item.current,
+                    manager_level=manager_level,
+                    gap=(
+                        ranks[manager_level.id] - ranks[item.current.id]
+                        if manager_level is not None and item.current is not None
+                        else None
+                    ),
+                    trend_cycles=_trend(history, window_start, ranks),
+                    trend_quarter=item.change_since_quarter if item.current else None,
+                    evidence_count=item.evidence_count,
+                )
+            )
+        flags = set()
+        if any(line.gap for line in lines):
+            flags.add(Flag.GAP)
+        if _no_progress(own_history, now - NO_PROGRESS_AFTER, ranks):
+            flags.add(Flag.NO_PROGRESS)
+        if _missed_twice(prompts, now):
+            flags.add(Flag.MISSED_TWICE)
+        return ReportOverview(
+            person_id=person.id,
+            name=_name(person),
+            referentiel=referentiel,
+            summary=summary,
+            competencies=lines,
+            participation_short=_participation(prompts, cycles[:SHORT_CYCLES], now),
+            participation_long=_participation(prompts, cycles, now),
+            flags=frozenset(flags),
+        )
+
+
+@dataclass(frozen=True)
+class _Prompt:
+    cycle_key: str
+    status: PromptStatus
+    closes_at: datetime
+
+
+def _name(person: Person) -> str:
+    return person.display_name or person.platform_user_id
+
+
+def _ratings(
+    session: Session, followed: Sequence[tuple[Person, Referentiel]]
+) -> defaultdict[tuple[int, Rater], list[RatingPoint]]:
+    """Every report's ratings on their current référentiel, by person and rater (one query)."""
+    found: defaultdict[tuple[int, Rater], list[RatingPoint]] = defaultdict(list)
+    referentiel_of = {person.id: referentiel.id for person, referentiel in followed}
+    if not referentiel_of:
+        return found
+    rows = session.execute(
+        select(
+            Rating.person_id,
+            Rating.referentiel_id,
+            Rating.rater,
+            Rating.competency_id,
+            Rating.level_id,
+            Rating.rated_at,
+        )
+        .where(Rating.person_id.in_(referentiel_of))
+        .order_by(Rating.rated_at, Rating.id)
+    )
+    for person_id, referentiel_id, rater, competency_id, level_id, rated_at in rows:
+        if referentiel_of[person_id] == referentiel_id:  # ratings on a former référentiel aside
+            found[(person_id, rater)].append(RatingPoint(competency_id, level_id, rated_at))
+    return found
+
+
+def _prompts(
+    session: Session, person_ids: Sequence[int], now: datetime
+) -> defaultdict[int, list[_Prompt]]:
+    """Every report's check-ins scheduled so far, oldest first (one query)."""
+    found: defaultdict[int, list[_Prompt]] = defaultdict(list)
+    if not person_ids:
+        return found
+    rows = session.execute(
+        select(
+            CheckinPrompt.person_id,
+            CheckinPrompt.cycle_key,
+            CheckinPrompt.status,
+            CheckinPrompt.closes_at,
+        )
+        .where(CheckinPrompt.person_id.in_(person_ids), CheckinPrompt.scheduled_at <= now)
+        .order_by(CheckinPrompt.closes_at, CheckinPrompt.id)
+    )
+    for person_id, cycle_key, status, closes_at in rows:
+        found[person_id].append(_Prompt(cycle_key, status, closes_at))
+    return found
+
+
+def _by_competency(
+    points: Iterable[RatingPoint], ranks: dict[str, int]
+) -> dict[str, list[RatingPoint]]:
+    history: dict[str, list[RatingPoint]] = {}
+    for point in sorted(points, key=lambda p: p.rated_at):
+        if point.level_id in ranks:  # a level no longer on the scale is ignored
+            history.setdefault(point.competency_id, []).append(point)
+    return history
+
+
+def _last_cycles(now: datetime, zone: str, count: int) -> list[Cycle]:
+    """The current cycle and the ``count - 1`` before it, newest first."""
+    cycles = [cycle_at(now, zone)]
+    while len(cycles) < count:
+        cycles.append(previous_cycle(cycles[-1], zone))
+    return cycles
+
+
+def _trend(history: Sequence[RatingPoint], since: datetime, ranks: dict[str, int]) -> int | None:
+    if not history:
+        return None
+    before = [point for point in history if point.rated_at < since]
+    baseline = before[-1] if before else history[0]
+    return ranks[history[-1].level_id] - ranks[baseline.level_id]
+
+
+def _no_progress(
+    history: dict[str, list[RatingPoint]], cutoff: datetime, ranks: dict[str, int]
+) -> bool:
+    if not any(point.rated_at < cutoff for points in history.values() for point in points):
+        return False  # too new to Palier to say anything about eight weeks
+    for points in history.values():
+        before = [point for point in points if point.rated_at < cutoff]
+        if before and ranks[points[-1].level_id] > ranks[before[-1].level_id]:
+            return False
+    return True
+
+
+def _counts(prompt: _Prompt, now: datetime) -> bool:
+    """Whether a check-in counts: answered, or its cycle over; never a skip nor our failure."""
+    if prompt.status in (PromptStatus.SKIPPED, PromptStatus.FAILED):
+        return False
+    return prompt.status is PromptStatus.DONE or prompt.closes_at <= now
+
+
+def _participation(
+    prompts: Sequence[_Prompt], cycles: Sequence[Cycle], now: datetime
+) -> Participation:
+    keys = {cycle.key for cycle in cycles}
+    counted = [p for p in prompts if p.cycle_key in keys and _counts(p, now)]
+    return Participation(
+        done=sum(1 for p in counted if p.status is PromptStatus.DONE), due=len(counted)
+    )
+
+
+def _missed_twice(prompts: Sequence[_Prompt], now: datetime) -> bool:
+    finished = [p for p in prompts if _counts(p, now)]
+    return len(finished) >= 2 and all(p.status is not PromptStatus.DONE for p in finished[-2:])

@@ -1,0 +1,76 @@
+"""``/palier team`` (``equipe``, ``équipe``): a manager's private summary of their team.
+
+Everything stays private to the asker: tables are ephemeral answers (one per
+référentiel), and a team too large for tables gets an ephemeral summary with
+the detail — a CSV file and a heatmap picture — in the asker's own DM with
+Palier (``files.uploadV2``), never in a channel, whichever channel the
+command was typed in. Who is in the team is decided by :class:`bot.team.TeamService`,
+which applies :mod:`bot.access`; anyone without reports gets a polite refusal
+that says nothing about anyone.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot.team import TeamRefusal, TeamService
+from handlers.slack.builders.prompt_builder import notice_blocks
+from handlers.slack.builders.team_builder import (
+    fits_in_messages,
+    team_csv,
+    team_heatmap,
+    team_messages,
+    team_summary,
+)
+from handlers.slack.context import Actor, SlackDeps
+from storage.db import session_scope
+
+
+def _dm(client: WebClient, user_id: str) -> str:
+    return str(client.conversations_open(users=user_id)["channel"]["id"])
+
+
+def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
+    """The asker's team summary, privately; a refusal for anyone without reports."""
+    admin = deps.actor_is_admin(client, actor)
+    service = TeamService(deps.checkins.catalog, default_timezone=deps.default_timezone)
+    with session_scope(deps.sessions) as session:
+        t, _timezone = deps.person_settings(session, actor, client)
+        # The workspace setting for indirect reports does not exist yet: direct reports only.
+        overview = service.overview(
+            session,
+            actor.team_id,
+            actor.user_id,
+            deps.clock(),
+            is_admin=admin,
+            indirect=False,
+        )
+    if isinstance(overview, TeamRefusal):
+        text = t("team.refused")  # the one refusal: no reports, or unknown to Palier
+        respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
+        return
+    if fits_in_messages(overview):
+        for message in team_messages(overview, t):
+            respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+        return
+    summary = team_summary(overview, t)
+    # The files first, so that the summary's "it is in your DM" is true when it shows.
+    client.files_upload_v2(
+        channel=_dm(client, actor.user_id),
+        initial_comment=t.plural("team.files.comment", len(overview.reports)),
+        file_uploads=[
+            {
+                "content": team_csv(overview, t),
+                "filename": t("team.files.csv_name"),
+                "title": t("team.files.csv_title"),
+            },
+            {
+                "content": team_heatmap(overview, t),
+                "filename": t("team.files.png_name"),
+                "title": t("team.files.png_title"),
+                "alt_txt": t("team.files.png_alt"),
+            },
+        ],
+    )
+    respond(text=summary.text, blocks=summary.blocks, response_type="ephemeral")
