@@ -15,6 +15,13 @@ URL of ``files.getUploadURLExternal`` (``/upload/v1/<key>``) and the
 Mode has its own port (:mod:`.socket_mode`): ``apps.connections.open``, called with
 the app-level token, answers a ``ws://`` URL there.
 
+Slack's OAuth install flow is there too: :meth:`SlackEmulator.approve` is a person
+clicking *Allow* on Slack's authorize page (it answers the code and state Slack would
+redirect the browser with), ``oauth.v2.access`` exchanges the code for the workspace's
+bot token, and, with ``token_rotation`` on, issues tokens that expire (``token_expired``
+after ``token_lifetime`` seconds of the emulator's clock) and refreshes them
+(``grant_type=refresh_token``, each refresh token good once).
+
 Everything here is test infrastructure: no text in it is shown to Palier's users.
 """
 
@@ -38,7 +45,7 @@ from email.parser import BytesParser
 from email.policy import default as email_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handlers.slack.emulator import blockkit
@@ -73,6 +80,11 @@ METHOD_TIERS: dict[str, int] = {
 NON_MARKETPLACE_HISTORY_LIMIT = 15
 # Methods called with the app-level token (xapp-…) rather than a bot token.
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+# Methods called with the app's client id and secret rather than a token.
+CLIENT_METHODS = frozenset({"oauth.v2.access"})
+# Slack's OAuth codes are good for ten minutes, once; rotating tokens for twelve hours.
+OAUTH_CODE_TTL = 10 * 60.0
+TOKEN_LIFETIME = 12 * 3600.0
 RESPONSE_URL_MAX_USES = 5
 RESPONSE_URL_TTL = 30 * 60.0
 
@@ -330,6 +342,19 @@ class ResponseUrl:
 
 
 @dataclass
+class OAuthGrant:
+    """A person's *Allow* on Slack's authorize page: the code the app exchanges, once."""
+
+    code: str
+    team_id: str
+    user_id: str
+    scopes: list[str]
+    redirect_uri: str | None
+    issued_at: float
+    used: bool = False
+
+
+@dataclass
 class ResponseUrlPost:
     """One POST to a response_url (or a slash command's immediate answer)."""
 
@@ -396,6 +421,7 @@ class CallRecord:
     clock: float
     team_id: str | None
     content_type: str = ""
+    token: str | None = None  # the token the call was made with (None for client credentials)
 
 
 @dataclass
@@ -489,10 +515,18 @@ class SlackEmulator:
         marketplace_app: bool = True,
         deleted_user_post_error: str | None = "user_disabled",
         home_tab_enabled: bool = True,
+        token_rotation: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
         self.clock: Callable[[], float] = clock or time.time
+        # The app's credentials (Basic Information → App Credentials) for oauth.v2.access.
+        self.client_id = f"{secrets.randbelow(10**12):012d}.{secrets.randbelow(10**13):013d}"
+        self.client_secret = secrets.token_hex(16)
+        self.token_rotation = token_rotation
+        """The app opted in to token rotation: installs and refreshes issue expiring tokens."""
+        self.token_lifetime = TOKEN_LIFETIME
+        """Seconds (of the emulator's clock) an expiring token lives."""
         self.trigger_ttl = trigger_ttl
         self.enforce_rate_limits = enforce_rate_limits
         self.post_message_per_second = post_message_per_second
@@ -505,6 +539,10 @@ class SlackEmulator:
         self._ts_seq = itertools.count(1)
         self._workspaces: dict[str, Workspace] = {}
         self._tokens: dict[str, str] = {}
+        self._token_expiry: dict[str, float] = {}  # expiring (rotated) token -> expiry
+        self._refresh_tokens: dict[str, str] = {}  # live refresh token -> team_id
+        self._grants: dict[str, OAuthGrant] = {}
+        self._granted: dict[str, list[str]] = {}  # team_id -> bot scopes of its install
         self._app_tokens: dict[str, str] = {}  # app-level token -> app_id
         self._users: dict[str, User] = {}
         self._channels: dict[str, Channel] = {}
@@ -833,6 +871,120 @@ class SlackEmulator:
             self._messages.append(message)
             return copy.deepcopy(message)
 
+    # -- Slack's OAuth install flow -----------------------------------------------------
+
+    def authorize(
+        self,
+        user_id: str,
+        scopes: str | list[str] | tuple[str, ...],
+        *,
+        client_id: str | None = None,
+        redirect_uri: str | None = None,
+    ) -> str:
+        """``user_id`` clicks *Allow* on Slack's authorize page: the code for the app.
+
+        Installs into the person's own workspace. Refused (ValueError, as the page would
+        show an error instead of the button) for an unknown app, no scope, or someone
+        who cannot install apps (deactivated, a bot).
+        """
+        wanted = [s for s in (scopes.split(",") if isinstance(scopes, str) else scopes) if s]
+        with self._lock:
+            if client_id is not None and client_id != self.client_id:
+                raise ValueError("invalid_client_id")
+            if not wanted:
+                raise ValueError("invalid_scope")
+            user = self._users[user_id]
+            if user.deleted or user.is_bot:
+                raise ValueError("user_cannot_install")
+            code = f"{next(self._ids)}.{int(self.clock())}.{secrets.token_hex(32)}"
+            self._grants[code] = OAuthGrant(
+                code=code,
+                team_id=user.team_id,
+                user_id=user_id,
+                scopes=wanted,
+                redirect_uri=redirect_uri,
+                issued_at=self.clock(),
+            )
+            return code
+
+    def approve(self, authorize_url: str, user_id: str) -> str:
+        """What Slack's authorize page does with an app's link when ``user_id`` allows it:
+        the query (``code=…&state=…``) it sends the browser back to the redirect URL with.
+
+        The link must be this emulator's ``oauth/v2/authorize`` page.
+        """
+        parts = urlsplit(authorize_url)
+        if f"{parts.scheme}://{parts.netloc}{parts.path}" != f"{self.base_url}oauth/v2/authorize":
+            raise ValueError(f"not the emulator's authorize page: {authorize_url}")
+        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        code = self.authorize(
+            user_id,
+            query.get("scope", ""),
+            client_id=query.get("client_id", ""),
+            redirect_uri=query.get("redirect_uri"),
+        )
+        return urlencode({"code": code, "state": query.get("state", "")})
+
+    def _oauth_v2_access(self, client: tuple[str, str] | None, params: JsonDict) -> JsonDict:
+        """Exchange a code (or, with token rotation, a refresh token) for a bot token."""
+        client_id, client_secret = client or (
+            str(params.pop("client_id", "")),
+            str(params.pop("client_secret", "")),
+        )
+        if client_id != self.client_id:
+            raise _ApiError("invalid_client_id")
+        if client_secret != self.client_secret:
+            raise _ApiError("bad_client_secret")
+        grant_type = params.get("grant_type") or "authorization_code"
+        if grant_type == "refresh_token":
+            # A refresh token is good once: using it revokes it (Slack's rotation).
+            team_id = self._refresh_tokens.pop(str(params.get("refresh_token")), None)
+            if team_id is None:
+                raise _ApiError("invalid_refresh_token")
+            return self._bot_grant(self._workspaces[team_id], None, scopes=None)
+        if grant_type != "authorization_code":
+            raise _ApiError("invalid_grant_type")
+        grant = self._grants.get(str(params.get("code")))
+        if grant is None or self.clock() > grant.issued_at + OAUTH_CODE_TTL:
+            raise _ApiError("invalid_code")
+        if grant.used:
+            raise _ApiError("code_already_used")
+        if grant.redirect_uri is not None and params.get("redirect_uri") != grant.redirect_uri:
+            raise _ApiError("bad_redirect_uri")
+        grant.used = True
+        return self._bot_grant(self._workspaces[grant.team_id], grant.user_id, grant.scopes)
+
+    def _bot_grant(
+        self, workspace: Workspace, user_id: str | None, scopes: list[str] | None
+    ) -> JsonDict:
+        """oauth.v2.access's answer: the workspace's bot token, or a new expiring one."""
+        answer: JsonDict = {
+            "app_id": workspace.app_id,
+            "token_type": "bot",
+            "bot_user_id": workspace.bot_user_id,
+            "team": {"id": workspace.team_id, "name": workspace.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        if scopes is not None:  # an install: what was granted stays granted
+            self._granted[workspace.team_id] = list(scopes)
+        answer["scope"] = ",".join(self._granted.get(workspace.team_id, []))
+        if user_id is not None:
+            answer["authed_user"] = {"id": user_id}
+        if not self.token_rotation:
+            # Without rotation the bot token of an installation never changes.
+            answer["access_token"] = workspace.bot_token
+            return answer
+        token = f"xoxe.xoxb-1-{workspace.team_id}-{secrets.token_hex(16)}"
+        refresh_token = f"xoxe-1-{secrets.token_hex(24)}"
+        self._tokens[token] = workspace.team_id
+        self._token_expiry[token] = self.clock() + self.token_lifetime
+        self._refresh_tokens[refresh_token] = workspace.team_id
+        answer.update(
+            access_token=token, refresh_token=refresh_token, expires_in=int(self.token_lifetime)
+        )
+        return answer
+
     # -- reading back what the bot did ---------------------------------------------
 
     @property
@@ -992,11 +1144,13 @@ class SlackEmulator:
         content_type: str,
         *,
         token_in_header: bool = True,
+        client: tuple[str, str] | None = None,
     ) -> tuple[int, dict[str, str], JsonDict] | object:
         """Answer one Web API call; returns (status, headers, body) or the reset marker.
 
         ``token_in_header``: the token came as ``Authorization: Bearer`` (not as a
-        ``token`` parameter), which apps.connections.open requires.
+        ``token`` parameter), which apps.connections.open requires. ``client``: the
+        client id and secret of ``Authorization: Basic`` (oauth.v2.access).
         """
         started = time.monotonic()
         status, headers, body, team_id = 200, {}, {}, None
@@ -1023,6 +1177,11 @@ class SlackEmulator:
                 with self._lock:
                     self._take_rate_slot(("app", app_id, method), TIER_LIMITS[METHOD_TIERS[method]])
                     body = {"ok": True, **self._apps_connections_open(app_id, params)}
+            elif method in CLIENT_METHODS:
+                with self._lock:
+                    body = {"ok": True, **self._oauth_v2_access(client, params)}
+                    team = body.get("team")
+                    team_id = team.get("id") if isinstance(team, dict) else None
             else:
                 if method not in self._methods:
                     raise _ApiError("unknown_method", extra={"req_method": method})
@@ -1036,7 +1195,16 @@ class SlackEmulator:
             body = {"ok": False, "error": failure.error, **failure.extra}
         except Exception as exc:  # a bug in the emulator: say so instead of hanging up
             status, body = 500, {"ok": False, "error": "internal_error", "emulator": repr(exc)}
-        self._record(method, params, status, body, started, team_id, content_type)
+        self._record(
+            method,
+            params,
+            status,
+            body,
+            started,
+            team_id,
+            content_type,
+            token=None if method in CLIENT_METHODS else token,
+        )
         return status, headers, body
 
     def _fault_error(self, fault: Fault) -> _ApiError:
@@ -1057,6 +1225,8 @@ class SlackEmulator:
         started: float,
         team_id: str | None,
         content_type: str,
+        *,
+        token: str | None = None,
     ) -> None:
         with self._lock:
             self._calls.append(
@@ -1072,6 +1242,7 @@ class SlackEmulator:
                     clock=self.clock(),
                     team_id=team_id,
                     content_type=content_type,
+                    token=token,
                 )
             )
 
@@ -1086,6 +1257,8 @@ class SlackEmulator:
             team_id = self._tokens.get(token)
             if team_id is None:
                 raise _ApiError("invalid_auth")
+            if self.clock() >= self._token_expiry.get(token, math.inf):
+                raise _ApiError("token_expired")
             return self._workspaces[team_id]
 
     def _authenticate_app(self, token: str | None) -> str:
@@ -2005,7 +2178,12 @@ class _Handler(BaseHTTPRequestHandler):
         if in_header:
             token = authorization[len("Bearer ") :].strip()
         result = self.emulator.handle_api(
-            method, params, token, content_type, token_in_header=in_header
+            method,
+            params,
+            token,
+            content_type,
+            token_in_header=in_header,
+            client=_basic_credentials(authorization),
         )
         if result is _RESET:
             self._reset()
@@ -2039,6 +2217,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+def _basic_credentials(authorization: str) -> tuple[str, str] | None:
+    """(client id, client secret) of an ``Authorization: Basic`` header, if any."""
+    if not authorization.startswith("Basic "):
+        return None
+    try:
+        decoded = base64.b64decode(authorization[len("Basic ") :].strip()).decode("utf-8")
+    except ValueError:
+        return None
+    client_id, _, secret = decoded.partition(":")
+    return client_id, secret
 
 
 def _parse_body(content_type: str, body: bytes) -> JsonDict:
