@@ -176,18 +176,12 @@ class CheckinService:
         self, session: Session, team_id: str, user_id: str, prompt_id: int, now: datetime
     ) -> CheckinForm | Refusal:
         """The form to fill in, or why it cannot be opened (done, closed, not theirs)."""
-        found = self.enrolled(session, team_id, user_id)
-        if found is None:
-            return Refusal.NOT_ENROLLED
-        person, referentiel = found
-        prompt = self._prompt(session, person, prompt_id)
-        if prompt is None:
-            return Refusal.UNKNOWN_PROMPT
-        if prompt.status is PromptStatus.DONE:
-            return Refusal.ALREADY_DONE
-        if prompt.closes_at <= now or prompt.status is PromptStatus.MISSED:
-            return Refusal.CLOSED
-        return build_form(session, person, prompt, referentiel)
+        prompt = self._open_prompt(session, team_id, user_id, prompt_id, now)
+        if isinstance(prompt, Refusal):
+            return prompt
+        referentiel = self.catalog.get(prompt.person.referentiel_id or "")
+        assert referentiel is not None  # _open_prompt checked the enrolment
+        return build_form(session, prompt.person, prompt, referentiel)
 
     def submit(
         self,

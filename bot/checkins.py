@@ -115,6 +115,37 @@ def is_http_url(text: str) -> bool:
     return url.scheme in ("http", "https") and bool(url.host) and "." in (url.host or "")
 
 
+def claim_submission(
+    session: Session,
+    person: Person,
+    kind: SubmissionKind,
+    idempotency_key: str,
+    now: datetime,
+    prompt: CheckinPrompt | None = None,
+) -> Submission | None:
+    """The submission's record, or None when this key was stored already.
+
+    A savepoint: a duplicate (the unique tenant + key) rolls back only this attempt
+    and leaves the caller's transaction usable. Every kind of submission (check-in,
+    evidence, review) goes through here, so none is ever stored twice.
+    """
+    try:
+        with session.begin_nested():
+            record = Submission(
+                tenant_id=person.tenant_id,
+                person_id=person.id,
+                kind=kind,
+                idempotency_key=idempotency_key,
+                prompt_id=prompt.id if prompt else None,
+                created_at=now,
+            )
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        return None
+    return record
+
+
 def record_checkin(
     session: Session,
     person: Person,
@@ -130,19 +161,8 @@ def record_checkin(
     """
     if person.referentiel_id is None:
         raise ValueError("person is not enrolled on a référentiel")
-    try:
-        with session.begin_nested():
-            record = Submission(
-                tenant_id=person.tenant_id,
-                person_id=person.id,
-                kind=SubmissionKind.CHECKIN,
-                idempotency_key=idempotency_key,
-                prompt_id=prompt.id if prompt else None,
-                created_at=now,
-            )
-            session.add(record)
-            session.flush()
-    except IntegrityError:
+    record = claim_submission(session, person, SubmissionKind.CHECKIN, idempotency_key, now, prompt)
+    if record is None:
         return None
     cycle_key = prompt.cycle_key if prompt else None
     for answer in submission.answers:

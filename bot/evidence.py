@@ -14,13 +14,12 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.checkin_flow import CheckinService, Refusal
-from bot.checkins import MAX_TEXT, FieldProblem, is_http_url
+from bot.checkins import MAX_TEXT, FieldProblem, claim_submission, is_http_url
 from referentiels.models import Competency, Referentiel
-from storage.models import URL_LENGTH, Evidence, Person, Submission, SubmissionKind
+from storage.models import URL_LENGTH, Evidence, Person, SubmissionKind
 
 ASPECT_PREFIX = "aspect:"  # criterion keys of a matrix: one of its level aspects, by name
 KEY_LENGTH = 64
@@ -111,18 +110,8 @@ class EvidenceService:
         problems = validate_evidence(data, referentiel)
         if problems:
             return LogResult(problems)
-        try:
-            with session.begin_nested():
-                record = Submission(
-                    tenant_id=person.tenant_id,
-                    person_id=person.id,
-                    kind=SubmissionKind.EVIDENCE,
-                    idempotency_key=idempotency_key,
-                    created_at=now,
-                )
-                session.add(record)
-                session.flush()
-        except IntegrityError:
+        record = claim_submission(session, person, SubmissionKind.EVIDENCE, idempotency_key, now)
+        if record is None:
             return LogResult([], duplicate=True)
         evidence = Evidence(
             tenant_id=person.tenant_id,

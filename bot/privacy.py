@@ -2,8 +2,9 @@
 
 ``export_person`` gathers it as plain JSON-ready data (the person can take it
 away); ``erase_person`` removes their ratings (given to them by anyone), their
-evidence, their 1:1 topics and 1:1s, their check-in history and submissions, and
-clears their profile, in the caller's transaction. What remains is a row in
+evidence, their 1:1 topics and 1:1s, the private 1:1 notes about them or by them,
+their recurring 1:1s, their check-in history and submissions, and clears their
+profile, in the caller's transaction. What remains is a row in
 ``erasures`` saying when and at whose request — counts, no content.
 """
 
@@ -24,6 +25,8 @@ from storage.models import (
     Erasure,
     Evidence,
     OneOnOne,
+    OneOnOneNote,
+    OneOnOneSchedule,
     OneOnOneTopic,
     Person,
     Rating,
@@ -76,6 +79,14 @@ def export_person(
         .order_by(OneOnOne.held_at)
     ).all()
     manager = session.get(Person, person.manager_id) if person.manager_id else None
+    # A manager's private notes are never shown to the person in Palier, but they are
+    # personal data about them (GDPR art. 15): the export includes them, with their source.
+    notes = session.scalars(
+        select(OneOnOneNote)
+        .where(OneOnOneNote.person_id == person.id)
+        .order_by(OneOnOneNote.created_at, OneOnOneNote.id)
+    ).all()
+    authors = {note.author_id: session.get(Person, note.author_id) for note in notes}
     return {
         "profile": {
             "platform_user_id": person.platform_user_id,
@@ -123,6 +134,14 @@ def export_person(
             {"text": topic.text, "created_at": _time(topic.created_at)} for topic in topics
         ],
         "one_on_ones": [{"held_at": _time(m.held_at)} for m in meetings],
+        "one_on_one_notes": [
+            {
+                "text": note.text,
+                "author": author.display_name if (author := authors[note.author_id]) else None,
+                "created_at": _time(note.created_at),
+            }
+            for note in notes
+        ],
         "checkins": [
             {
                 "cycle": p.cycle_key,
@@ -150,6 +169,19 @@ def erase_person(
     remove("evidence", delete(Evidence).where(Evidence.person_id == person.id))
     remove("one_on_one_topics", delete(OneOnOneTopic).where(OneOnOneTopic.person_id == person.id))
     remove("one_on_ones", delete(OneOnOne).where(OneOnOne.report_id == person.id))
+    # Notes about them, and the notes they wrote (shown to their author only: nobody's now).
+    remove(
+        "one_on_one_notes",
+        delete(OneOnOneNote).where(
+            or_(OneOnOneNote.person_id == person.id, OneOnOneNote.author_id == person.id)
+        ),
+    )
+    remove(
+        "one_on_one_schedules",
+        delete(OneOnOneSchedule).where(
+            or_(OneOnOneSchedule.report_id == person.id, OneOnOneSchedule.manager_id == person.id)
+        ),
+    )
     remove("checkins", delete(CheckinPrompt).where(CheckinPrompt.person_id == person.id))
     remove("submissions", delete(Submission).where(Submission.person_id == person.id))
     # The profile goes too; the row stays (a number) so reports keep their manager link.

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -134,6 +142,19 @@ class Settings(BaseSettings):
         validation_alias="SLACK_APP_TOKEN",
         description="App-level token (xapp-…): when set, `palier run` uses Socket Mode.",
     )
+    slack_client_id: str | None = Field(
+        default=None,
+        validation_alias="SLACK_CLIENT_ID",
+        description="Client ID of the Slack app: with the secret, several workspaces install "
+        "Palier through Slack's OAuth flow (/slack/install) instead of SLACK_BOT_TOKEN.",
+        json_schema_extra=_expects("oauth_pair"),
+    )
+    slack_client_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias="SLACK_CLIENT_SECRET",
+        description="Client secret of the Slack app, set together with SLACK_CLIENT_ID.",
+        json_schema_extra=_expects("oauth_pair"),
+    )
     slack_api_url: Annotated[str, AfterValidator(_http_url)] = Field(
         default="https://slack.com/api/",
         validation_alias="SLACK_API_URL",
@@ -204,6 +225,19 @@ class Settings(BaseSettings):
         default="INFO", validation_alias="LOG_LEVEL", description="Python logging level."
     )
 
+    @model_validator(mode="after")
+    def _oauth_pair(self) -> Settings:
+        # One without the other can neither install nor authorize: name the missing one.
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            missing = "SLACK_CLIENT_ID" if self.slack_client_id is None else "SLACK_CLIENT_SECRET"
+            raise PydanticCustomError("oauth_pair", "{variable} is missing", {"variable": missing})
+        return self
+
+    @property
+    def oauth_enabled(self) -> bool:
+        """Several workspaces through Slack's OAuth flow (client id and secret set)."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
 
 class SettingsError(Exception):
     """The settings could not be read; ``lines`` say which variable and why."""
@@ -226,7 +260,9 @@ def describe_errors(error: ValidationError, locale: Locale | None = None) -> lis
     t = Translator(locale or DEFAULT_LOCALE)
     lines = []
     for item in error.errors(include_url=False):
-        variable = str(item["loc"][0]) if item["loc"] else "?"
+        # A check across fields (no location) names its variable in its context.
+        context = item.get("ctx") or {}
+        variable = str(item["loc"][0]) if item["loc"] else str(context.get("variable", "?"))
         field = _field_by_alias(variable)
         extra = field.json_schema_extra if field is not None else None
         kind = str(extra.get("expected", "other")) if isinstance(extra, dict) else "other"

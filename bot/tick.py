@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.checkin_flow import CheckinForm, build_form
 from bot.i18n import Locale
+from bot.one_on_one import Brief, claim_brief, due_briefs, release_brief
 from bot.people import Profile, apply_profile, person_locale
 from bot.planning import PlanningPolicy, plan_prompts
 from referentiels.loader import ReferentielCatalog
@@ -104,6 +105,12 @@ class Messenger(Protocol):
         """Update the posted prompt to show its cycle is over (missed)."""
         ...
 
+    def send_one_on_one_brief(
+        self, recipient: Recipient, brief: Brief, meeting_at: datetime
+    ) -> Delivery:
+        """DM a manager the brief of a recurring 1:1 that starts at ``meeting_at``."""
+        ...
+
 
 @dataclass
 class TickReport:
@@ -113,6 +120,7 @@ class TickReport:
     missed: int = 0
     failed: int = 0
     recovered: int = 0
+    briefs: int = 0  # scheduled 1:1 briefs sent
     errors: list[str] = field(default_factory=list)
 
 
@@ -150,6 +158,7 @@ class Ticker:
         self._recover_stale(now, report)
         self._send_due(now, report)
         self._send_reminders(now, report)
+        self._send_one_on_one_briefs(now, report)
         return report
 
     # -- helpers -----------------------------------------------------------------
@@ -317,6 +326,10 @@ class Ticker:
             return
 
         def sent(prompt: CheckinPrompt, _person: Person) -> None:
+            prompt.channel_id = delivery.channel_id
+            prompt.message_ts = delivery.message_ts
+            if prompt.status is not PromptStatus.SENDING:
+                return  # answered meanwhile ("check in now"): keep its status
             prompt.status = PromptStatus.SENT
             prompt.sent_at = now
             prompt.channel_id = delivery.channel_id
@@ -340,12 +353,14 @@ class Ticker:
         self, prompt_id: int, reason: str, report: TickReport, *, deactivate: bool = False
     ) -> None:
         def failed(prompt: CheckinPrompt, person: Person) -> None:
-            prompt.status = PromptStatus.FAILED
-            prompt.last_error = reason
-            prompt.claimed_by = None
             if deactivate:
                 person.active = False
                 person.inactive_reason = reason
+            if prompt.status is not PromptStatus.SENDING:
+                return  # answered meanwhile: the person's answer stands
+            prompt.status = PromptStatus.FAILED
+            prompt.last_error = reason
+            prompt.claimed_by = None
 
         self._update(prompt_id, failed)
         report.failed += 1
@@ -358,6 +373,8 @@ class Ticker:
         reason = f"{type(error).__name__}: {error}"[:255]
 
         def again(prompt: CheckinPrompt, _person: Person) -> None:
+            if prompt.status is not PromptStatus.SENDING:
+                return
             prompt.status = (
                 PromptStatus.FAILED if attempts >= MAX_ATTEMPTS else PromptStatus.PENDING
             )
@@ -444,6 +461,44 @@ class Ticker:
 
         self._update(prompt_id, remember)
         report.reminded += 1
+
+    # -- scheduled 1:1 briefs ---------------------------------------------------------
+
+    def _send_one_on_one_briefs(self, now: datetime, report: TickReport) -> None:
+        """Briefs of recurring 1:1s due within the hour: each claimed, then sent once.
+
+        The claim moves the schedule to its next occurrence before anything is sent
+        (see :func:`bot.one_on_one.claim_brief`); a failed send gives it back while
+        the meeting is still ahead, so a later tick retries it.
+        """
+        default_timezone = self.policy.planning.default_timezone
+        with session_scope(self.sessions) as session:
+            due = due_briefs(session, now)
+        for schedule_id in due:
+            with session_scope(self.sessions) as session:
+                claim = claim_brief(
+                    session, self.catalog, schedule_id, now, default_timezone=default_timezone
+                )
+            if claim is None:
+                continue
+            recipient = Recipient(
+                workspace_id=claim.workspace_id,
+                user_id=claim.manager_user_id,
+                locale=person_locale(claim.manager_locale, self.policy.default_locale),
+                timezone=claim.manager_timezone,
+            )
+            try:
+                self.messenger.send_one_on_one_brief(recipient, claim.brief, claim.meeting_at)
+            except PermanentDeliveryError as error:  # this occurrence is lost; the next may work
+                report.errors.append(f"1:1 brief {schedule_id}: {error.reason}")
+                continue
+            except Exception as error:
+                with session_scope(self.sessions) as session:
+                    release_brief(session, claim, now)
+                report.errors.append(f"1:1 brief {schedule_id}: {type(error).__name__}: {error}")
+                log.warning("1:1 brief %s will be retried: %s", schedule_id, error)
+                continue
+            report.briefs += 1
 
 
 def _held_back(person: Person, now: datetime, default_timezone: str) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    Column,
     Date,
     DateTime,
     Enum,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
     Text,
     Time,
     TypeDecorator,
@@ -333,3 +335,129 @@ class Erasure(Base):
     requested_by: Mapped[str] = mapped_column(String(16))  # self | admin
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OneOnOneNote(Base):
+    """A manager's private note about a report, written for their 1:1s.
+
+    Shown only to its author, never in the report's own brief; still personal data
+    about the report, so it goes with their erasure and into their privacy export.
+    ``idempotency_key`` (the modal's view id) makes a second delivery store nothing.
+    """
+
+    __tablename__ = "one_on_one_notes"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "idempotency_key"),
+        Index("ix_one_on_one_notes_about", "person_id", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OneOnOneSchedule(Base):
+    """A manager's recurring 1:1 with a report; its brief is DMed an hour before each one.
+
+    ``weekday`` and ``local_time`` are the meeting's, in the manager's time zone;
+    ``next_meeting_at`` is the next occurrence in UTC. Moving it forward in one
+    conditional UPDATE is the claim that keeps two processes from sending a brief twice.
+    """
+
+    __tablename__ = "one_on_one_schedules"
+    __table_args__ = (UniqueConstraint("manager_id", "report_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(SmallInteger)  # 0 = Monday
+    local_time: Mapped[time] = mapped_column(Time)
+    next_meeting_at: Mapped[datetime] = mapped_column(index=True)
+    last_brief_at: Mapped[datetime | None]  # when the latest brief went out
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# -- Slack's OAuth install flow (several workspaces) -------------------------------------
+# slack_sdk's SQLAlchemyInstallationStore and SQLAlchemyOAuthStateStore read and write these
+# three tables through Table objects of their own (SQLAlchemyInstallationStore.
+# build_installations_table / build_bots_table, SQLAlchemyOAuthStateStore.
+# build_oauth_states_table). They are declared here, column for column as the SDK builds
+# them, so that Palier's migrations create them and the models-vs-migrations check covers
+# them; tests/slack/test_oauth.py holds the migrated database to the SDK's own tables, so an
+# SDK upgrade that changes them fails there instead of at the first install. Written as the
+# SDK writes them: naive UTC datetimes (not UTCDateTime) and no tenant: an installation
+# exists before anyone in the workspace is enrolled.
+
+slack_installations = Table(
+    "slack_installations",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("enterprise_url", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(200)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(200)),
+    Column("bot_token_expires_at", DateTime),
+    Column("user_id", String(32), nullable=False),
+    Column("user_token", String(200)),
+    Column("user_scopes", String(1000)),
+    Column("user_refresh_token", String(200)),
+    Column("user_token_expires_at", DateTime),
+    Column("incoming_webhook_url", String(200)),
+    Column("incoming_webhook_channel", String(200)),
+    Column("incoming_webhook_channel_id", String(200)),
+    Column("incoming_webhook_configuration_url", String(200)),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("token_type", String(32)),
+    Column("installed_at", DateTime, nullable=False),
+    Index(
+        "slack_installations_idx",
+        "client_id",
+        "enterprise_id",
+        "team_id",
+        "user_id",
+        "installed_at",
+    ),
+)
+
+slack_bots = Table(
+    "slack_bots",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(200)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(200)),
+    Column("bot_token_expires_at", DateTime),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("installed_at", DateTime, nullable=False),
+    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+
+slack_oauth_states = Table(
+    "slack_oauth_states",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(200), nullable=False),
+    Column("expire_at", DateTime, nullable=False),
+)

@@ -8,12 +8,14 @@ reply; the prompt message itself is updated to its new state.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
 
 from bot.checkin_flow import CheckinForm, Refusal, build_form
 from bot.i18n import Translator
@@ -27,6 +29,7 @@ from handlers.slack.builders.evidence_builder import (
 )
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.privacy_commands import handle_privacy_delete
+from handlers.slack.review_commands import handle_review_open
 from storage.db import session_scope
 from storage.models import CheckinPrompt
 
@@ -98,6 +101,20 @@ def _form(deps: SlackDeps, click: PromptClick) -> tuple[CheckinForm | None, set[
         return form, messages
 
 
+def _show(
+    client: WebClient,
+    messages: set[tuple[str, str]],
+    form: CheckinForm,
+    t: Translator,
+    blocks: list[Block],
+) -> None:
+    """Every message of the prompt shows its new state (blocks always resent)."""
+    for channel, ts in sorted(messages):
+        client.chat_update(
+            channel=channel, ts=ts, text=prompt_builder.prompt_text(form, t), blocks=blocks
+        )
+
+
 def handle_skip(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
     with session_scope(deps.sessions) as session:
         t, timezone = deps.person_settings(session, click.actor)
@@ -109,13 +126,7 @@ def handle_skip(deps: SlackDeps, click: PromptClick, client: WebClient, respond:
         return
     form, messages = _form(deps, click)
     if form is not None:
-        for channel, ts in sorted(messages):
-            client.chat_update(
-                channel=channel,
-                ts=ts,
-                text=prompt_builder.prompt_text(form, t),
-                blocks=prompt_builder.skipped_blocks(form, timezone, t),
-            )
+        _show(client, messages, form, t, prompt_builder.skipped_blocks(form, timezone, t))
 
 
 def handle_snooze(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
@@ -129,13 +140,7 @@ def handle_snooze(deps: SlackDeps, click: PromptClick, client: WebClient, respon
         return
     form, messages = _form(deps, click)
     if form is not None:
-        for channel, ts in sorted(messages):
-            client.chat_update(
-                channel=channel,
-                ts=ts,
-                text=prompt_builder.prompt_text(form, t),
-                blocks=prompt_builder.snoozed_blocks(form, until, timezone, t),
-            )
+        _show(client, messages, form, t, prompt_builder.snoozed_blocks(form, until, timezone, t))
 
 
 def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
@@ -160,6 +165,11 @@ def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: We
 
 
 def register(app: App, deps: SlackDeps) -> None:
+    @app.action(re.compile(rf"^{ids.REVIEW_OPEN}(:\d+)?$"))
+    def review_open(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        handle_review_open(deps, deps.reviews, body, client, respond)
+
     @app.action(ids.PRIVACY_DELETE)
     def privacy_delete(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()

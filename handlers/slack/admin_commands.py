@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.admin import AdminRefusal, AdminService, Enrolment, is_admin
-from bot.checkin_flow import person_for
+from bot.admin import AdminRefusal, AdminService, Enrolment
 from bot.i18n import Translator
 from bot.people import DirectoryError, Profile, ensure_tenant
 from bot.scheduling import parse_local_time, parse_weekday
@@ -69,12 +68,7 @@ def handle_admin(
     directory = SlackDirectory(client)
     with session_scope(deps.sessions) as session:
         t, _timezone = deps.person_settings(session, actor, client)
-        person = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        try:
-            profile = directory.profile(actor.user_id)
-        except DirectoryError:
-            profile = None
-        allowed = is_admin(profile, person, deps.admin_user_ids)
+    allowed = deps.actor_is_admin(client, actor)
     context = AdminContext(deps, admin, actor, client, respond, t)
     if not allowed:
         context.say(t("slack.admin.refused"))

@@ -2,8 +2,9 @@
 
 Wires the core (engine, sessions, référentiels), the Web API client (with its
 retry handlers), the services, the Bolt app and its listeners, the tick and its
-scheduler. Nothing is a module global: each process, and each test, builds its
-own, and closes it.
+scheduler; in OAuth mode (several workspaces) Slack's install flow too
+(:mod:`handlers.slack.oauth`). Nothing is a module global: each process, and each
+test, builds its own, and closes it.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from bot.bootstrap import Core, build_core
 from bot.checkin_flow import CheckinService
 from bot.evidence import EvidenceService
 from bot.planning import PlanningPolicy
+from bot.review import ReviewService
 from bot.settings import Settings
 from bot.tick import Ticker, TickPolicy, TickReport
-from handlers.slack import actions, commands, events, shortcuts, views
+from handlers.slack import actions, commands, events, home, one_on_one_commands, shortcuts, views
 from handlers.slack.client import make_client
 from handlers.slack.context import SlackDeps
 from handlers.slack.messenger import SlackMessenger
+from handlers.slack.oauth import OAuthWiring, build_oauth, oauth_client
 
 log = logging.getLogger(__name__)
 
@@ -116,36 +119,50 @@ def build_app(
     worker: str | None = None,
     process_before_response: bool = False,
 ) -> PalierSlack:
-    """Wire Palier for one Slack workspace (the bot token's).
+    """Wire Palier for one Slack workspace (the bot token's), or, with
+    ``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET``, for every workspace that installs
+    it through Slack's OAuth flow (each with the token of its own installation).
 
-    Raises :class:`MissingSettingError` without ``SLACK_BOT_TOKEN`` or
-    ``SLACK_SIGNING_SECRET``. ``clock`` replaces the system clock (tests, the demo).
+    Raises :class:`MissingSettingError` without ``SLACK_SIGNING_SECRET``, or without
+    ``SLACK_BOT_TOKEN`` outside OAuth mode. ``clock`` replaces the system clock (tests,
+    the demo).
     """
-    if settings.slack_bot_token is None:
+    if settings.slack_bot_token is None and not settings.oauth_enabled:
         raise MissingSettingError("SLACK_BOT_TOKEN")
     if settings.slack_signing_secret is None:
         raise MissingSettingError("SLACK_SIGNING_SECRET")
     core = build_core(settings, engine=engine)
     clock = clock or system_clock
-    client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    client, oauth = _web_api(settings, core.engine)
     checkins = CheckinService(
         core.referentiels,
         default_timezone=settings.default_timezone,
         snooze_hours=settings.snooze_hours,
     )
+    planning = PlanningPolicy(
+        default_timezone=settings.default_timezone,
+        per_week=settings.competencies_per_week,
+        default_weekday=settings.checkin_weekday,
+        default_time=settings.checkin_time,
+    )
     deps = SlackDeps(
         sessions=core.sessions,
         checkins=checkins,
         evidence=EvidenceService(checkins),
+        reviews=ReviewService(core.referentiels),
         clock=clock,
         default_locale=settings.default_locale,
         default_timezone=settings.default_timezone,
         admin_user_ids=settings.admin_user_ids,
         tick_seconds=settings.tick_seconds,
+        planning=planning,
     )
     bolt = App(
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         client=client,
+        # OAuth mode: the install flow, and each request authorized with its workspace's
+        # installation (refreshed when its token rotates).
+        oauth_settings=oauth.settings if oauth else None,
         # No auth.test at construction: `palier check` and the first call say if the token is bad.
         token_verification_enabled=False,
         process_before_response=process_before_response,
@@ -156,23 +173,38 @@ def build_app(
         default_time=settings.checkin_time,
     )
     commands.register(bolt, deps, admin)
-    for kind in (actions, views, events, shortcuts):
+    for kind in (actions, views, events, shortcuts, home, one_on_one_commands):
         kind.register(bolt, deps)
     policy = TickPolicy(
-        planning=PlanningPolicy(
-            default_timezone=settings.default_timezone,
-            per_week=settings.competencies_per_week,
-            default_weekday=settings.checkin_weekday,
-            default_time=settings.checkin_time,
-        ),
+        planning=planning,
         reminder_hours=settings.reminder_hours,
         default_locale=settings.default_locale,
     )
     ticker = Ticker(
         core.sessions,
         core.referentiels,
-        SlackMessenger(lambda _workspace_id: client),
+        SlackMessenger(oauth.clients if oauth else lambda _workspace_id: client),
         policy,
         worker or worker_name(),
     )
     return PalierSlack(core, client, bolt, ticker, clock, settings)
+
+
+def _web_api(settings: Settings, engine: Engine) -> tuple[WebClient, OAuthWiring | None]:
+    """The app's Web API client, and the OAuth wiring when several workspaces install Palier."""
+    client_id, client_secret = settings.slack_client_id, settings.slack_client_secret
+    if client_id is None or client_secret is None:
+        token = settings.slack_bot_token
+        if token is None:
+            raise MissingSettingError("SLACK_BOT_TOKEN")
+        return make_client(token.get_secret_value(), settings.slack_api_url), None
+    if settings.slack_bot_token is not None:
+        log.warning("SLACK_BOT_TOKEN is not used: in OAuth mode each workspace's token is its own")
+    client = oauth_client(settings.slack_api_url)
+    oauth = build_oauth(
+        client_id=client_id,
+        client_secret=client_secret.get_secret_value(),
+        engine=engine,
+        client=client,
+    )
+    return client, oauth

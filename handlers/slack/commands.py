@@ -21,7 +21,10 @@ from handlers.slack.builders.evidence_builder import evidence_modal
 from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.builders.summary_builder import help_blocks, summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
+from handlers.slack.one_on_one_commands import handle_one_on_one
 from handlers.slack.privacy_commands import handle_export, handle_privacy
+from handlers.slack.review_commands import handle_review_list
+from handlers.slack.team_commands import handle_team
 from storage.db import session_scope
 from storage.models import Platform
 
@@ -106,10 +109,16 @@ def register(app: App, deps: SlackDeps, admin: AdminService) -> None:
         actor = Actor(team_id=command.team_id, user_id=command.user_id)
         if command.subcommand in ME:
             handle_me(deps, actor, respond, client)
+        elif command.subcommand in ("review", "revue"):
+            handle_review_list(deps, deps.reviews, actor, respond, client)
         elif command.subcommand in ("export", "exporter"):
             handle_export(deps, actor, respond, client)
+        elif command.subcommand in ("team", "equipe", "équipe"):
+            handle_team(deps, actor, respond, client)
         elif command.subcommand in ("privacy", "confidentialite", "confidentialité"):
             handle_privacy(deps, actor, command.text.split()[1:], respond, client)
+        elif command.subcommand in ("1on1", "1:1", "one-on-one"):
+            handle_one_on_one(deps, actor, command.text.split()[1:], respond, client)
         elif command.subcommand == "admin":
             handle_admin(deps, admin, actor, command.text.split()[1:], respond, client)
         elif command.subcommand in LOG:

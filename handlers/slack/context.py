@@ -7,7 +7,7 @@ Built once by :func:`handlers.slack.app.build_app` and passed to each kind's
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,8 @@ from bot.checkin_flow import CheckinService, person_for
 from bot.evidence import EvidenceService
 from bot.i18n import Locale, Translator
 from bot.people import person_locale
+from bot.planning import PlanningPolicy
+from bot.review import ReviewService
 from storage.models import Platform
 
 
@@ -47,9 +49,13 @@ class SlackDeps:
     sessions: sessionmaker[Session]
     checkins: CheckinService
     evidence: EvidenceService
+    reviews: ReviewService
     clock: Callable[[], datetime]
     default_locale: Locale
     default_timezone: str
+    # The planner's policy (workspace default slot, competencies per week): the Home's
+    # "check in now" plans like the tick, and shows the slot the tick uses.
+    planning: PlanningPolicy = field(default_factory=PlanningPolicy)
     admin_user_ids: frozenset[str] = frozenset()
     tick_seconds: int = 60
 
@@ -75,3 +81,18 @@ class SlackDeps:
             return Translator(self.default_locale), self.default_timezone
         locale = person_locale(person.locale, self.default_locale)
         return Translator(locale), person.timezone or self.default_timezone
+
+    def actor_is_admin(self, client: WebClient, actor: Actor) -> bool:
+        """Whether the actor administers Palier: PALIER_ADMIN_USER_IDS, a workspace admin
+        or owner (Slack's word, via users.info), or Palier's own admin role."""
+        from bot.admin import is_admin
+        from bot.people import DirectoryError
+        from handlers.slack.directory import SlackDirectory
+
+        try:
+            profile = SlackDirectory(client).profile(actor.user_id)
+        except DirectoryError:
+            profile = None  # Slack's flag unknown: Palier's own role still counts
+        with self.sessions() as session:
+            person = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
+            return is_admin(profile, person, self.admin_user_ids)

@@ -86,3 +86,23 @@ HOME_LANGUAGE_VIEW = "home_language_submit"
 HOME_LANGUAGE_BLOCK = "home_language_input"
 HOME_LANGUAGE_ACTION = "home_language_choice"
 HOME_NOTICE_VIEW = "home_notice"
+
+# The manager's review of self-ratings.
+REVIEW_OPEN = "review_open"  # value: the report's person id
+REVIEW_VIEW = "review_submit"
+REVIEW_LEVEL_BLOCK = "review_level"  # + ":" + competency id (action id likewise)
+REVIEW_LEVEL_ACTION = "review_level_choice"
+REVIEW_COMMENT_BLOCK = "review_comment"
+REVIEW_COMMENT_ACTION = "review_comment_text"
+REVIEW_SHARE_BLOCK = "review_share"
+REVIEW_SHARE_ACTION = "review_share_choice"
+
+# The 1:1 brief (/palier 1on1): "1:1 done" carries the report's id, when the brief was
+# shown and the 1:1 it followed; "Add a note" the report's id. The private-note modal.
+ONE_ON_ONE_ACTIONS_BLOCK = "one_on_one_actions"
+ONE_ON_ONE_DONE = "one_on_one_done"
+ONE_ON_ONE_NOTE = "one_on_one_note"
+ONE_ON_ONE_NOTE_VIEW = "one_on_one_note_submit"  # private_metadata: the report's id
+ONE_ON_ONE_NOTE_BLOCK = "one_on_one_note_input"
+ONE_ON_ONE_NOTE_ACTION = "one_on_one_note_text"
+ONE_ON_ONE_NOTE_SAVED_VIEW = "one_on_one_note_saved"

@@ -9,6 +9,7 @@ retries later.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -17,10 +18,11 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.metadata import Metadata
 
 from bot.i18n import Translator
+from bot.one_on_one import Brief
 from bot.people import Profile
 from bot.tick import Delivery, PermanentDeliveryError, PromptCard, Recipient
 from handlers.slack import ids
-from handlers.slack.builders import prompt_builder
+from handlers.slack.builders import one_on_one_builder, prompt_builder
 from handlers.slack.profiles import to_profile
 from storage.models import PromptStatus
 
@@ -123,6 +125,23 @@ class SlackMessenger:
         blocks = prompt_builder.missed_blocks(card.form, t)
         for message in card.messages():  # the prompt and its reminder: no live buttons left
             self._update(client, message, prompt_builder.prompt_text(card.form, t), blocks)
+
+    def send_one_on_one_brief(
+        self, recipient: Recipient, brief: Brief, meeting_at: datetime
+    ) -> Delivery:
+        t = Translator(recipient.locale)
+        channel = self._dm(recipient)
+        client = self.client_for(recipient.workspace_id)
+        answer = self._call(
+            lambda: client.chat_postMessage(
+                channel=channel,
+                text=one_on_one_builder.brief_text(brief, t),
+                blocks=one_on_one_builder.brief_blocks(
+                    brief, recipient.timezone, t, meeting_at=meeting_at
+                ),
+            )
+        )
+        return Delivery(str(answer["channel"]), str(answer["ts"]))
 
     def _update(self, client: WebClient, message: Delivery, text: str, blocks: list[Block]) -> None:
         self._call(

@@ -21,15 +21,12 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.access import Viewer, visible_people
-from bot.admin import is_admin
 from bot.checkin_flow import person_for
 from bot.exports import ratings_csv
 from bot.i18n import Translator
-from bot.people import DirectoryError
 from bot.privacy import erase_person, export_person
 from handlers.slack import ids
 from handlers.slack.context import Actor, SlackDeps
-from handlers.slack.directory import SlackDirectory
 from storage.db import session_scope
 from storage.models import Platform
 
@@ -38,19 +35,9 @@ def _dm(client: WebClient, user_id: str) -> str:
     return str(client.conversations_open(users=user_id)["channel"]["id"])
 
 
-def _is_admin(deps: SlackDeps, client: WebClient, actor: Actor) -> bool:
-    try:
-        profile = SlackDirectory(client).profile(actor.user_id)
-    except DirectoryError:
-        profile = None
-    with session_scope(deps.sessions) as session:
-        person = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        return is_admin(profile, person, deps.admin_user_ids)
-
-
 def handle_export(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
     """Ratings and evidence as CSV, for a manager's team or an admin's workspace."""
-    admin = _is_admin(deps, client, actor)
+    admin = deps.actor_is_admin(client, actor)
     with session_scope(deps.sessions) as session:
         t, _timezone = deps.person_settings(session, actor, client)
         me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)

@@ -3,7 +3,9 @@
 ``palier run`` serves Slack's requests and ticks every minute in the same
 process. Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed);
 otherwise HTTP on ``PORT`` through waitress, a production WSGI server, with
-Slack's requests on ``/slack/events`` and a health check on ``/healthz``.
+Slack's requests on ``/slack/events``, a health check on ``/healthz`` and, in OAuth
+mode (several workspaces), Slack's install flow on ``/slack/install`` and
+``/slack/oauth_redirect``.
 Several processes may run side by side: the database decides who sends what.
 """
 
@@ -29,7 +31,11 @@ StartResponse = Callable[..., Any]
 
 
 def wsgi_app(palier: PalierSlack) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """Bolt on ``/slack/events``, ``/healthz`` answering 200, 404 elsewhere."""
+    """Bolt on ``/slack/events``, ``/healthz`` answering 200, 404 elsewhere.
+
+    In OAuth mode Bolt also answers GET ``/slack/install`` and ``/slack/oauth_redirect``:
+    its WSGI adapter routes its app's ``oauth_flow`` paths itself, whatever ``path`` says.
+    """
     bolt = SlackRequestHandler(palier.bolt, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -61,12 +67,17 @@ def serve(settings: Settings) -> None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             log.info("Palier in Socket Mode")
+            if palier.bolt.oauth_flow is not None:
+                # Slack's install flow is a browser redirect: it needs HTTP mode.
+                log.warning("Socket Mode serves no install page: run in HTTP mode to install")
             handler = SocketModeHandler(palier.bolt, settings.slack_app_token.get_secret_value())
             handler.start()  # type: ignore[no-untyped-call]
         else:
             import waitress
 
             log.info("Palier on HTTP port %s (%s)", settings.port, EVENTS_PATH)
+            if palier.bolt.oauth_flow is not None:
+                log.info("installs on %s", palier.bolt.oauth_flow.install_path)
             waitress.serve(wsgi_app(palier), host="0.0.0.0", port=settings.port)
     finally:
         palier.close()

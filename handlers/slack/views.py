@@ -31,6 +31,8 @@ from handlers.slack.builders.evidence_builder import (
 )
 from handlers.slack.builders.summary_builder import summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
+from handlers.slack.home import publish_home
+from handlers.slack.review_commands import handle_review_submission
 from storage.db import session_scope
 from storage.models import CheckinPrompt
 
@@ -165,6 +167,7 @@ def _after_checkin(
         text=summary_text(summary, t),
         blocks=summary_blocks(summary, t, only=rated),
     )
+    publish_home(deps, client, actor)  # never raises: a failed refresh is only logged
 
 
 EVIDENCE_BLOCKS = {
@@ -235,9 +238,14 @@ def handle_evidence_submission(
         text=t("slack.evidence.saved", competency=competency.label),
         blocks=saved_blocks(competency, data.link, t),
     )
+    publish_home(deps, client, actor)  # never raises: a failed refresh is only logged
 
 
 def register(app: App, deps: SlackDeps) -> None:
+    @app.view(ids.REVIEW_VIEW)
+    def review_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        handle_review_submission(deps, deps.reviews, ack, body, client)
+
     @app.view(ids.EVIDENCE_VIEW)
     def evidence_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         handle_evidence_submission(deps, ack, body, client)
