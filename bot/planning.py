@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 from bot.scheduling import cycle_at, next_checkin, resolve_slot, scheduled_at, select_competencies
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
-from storage.models import CheckinPrompt, Person, Rater, Rating, Tenant
+from storage.models import CheckinPrompt, Person, Rater, Rating, ReviewDigest, Tenant
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -39,6 +39,8 @@ class PlanningPolicy:
     # The operator's default slot (settings); a workspace's own setting wins over it.
     default_weekday: int | None = None
     default_time: time | None = None
+    # The managers' weekly review comes this many days after the workspace's check-in day.
+    review_days_after: int = 1
 
 
 def workspace_slot(tenant: Tenant, policy: PlanningPolicy) -> tuple[int, time]:
@@ -173,3 +175,51 @@ def ensure_current_prompt(
     except IntegrityError:  # a tick (or a second click) created it meanwhile
         return session.scalars(query).one()
     return prompt
+
+
+def plan_review_digests(session: Session, now: datetime, policy: PlanningPolicy) -> int:
+    """One weekly review digest per manager with active, enrolled reports, for the
+    current cycle in the manager's time zone, the day after the workspace's check-in
+    day (``review_days_after``; never past the cycle's Sunday) at its check-in time."""
+    managers = session.scalars(
+        select(Person)
+        .where(
+            Person.active.is_(True),
+            Person.id.in_(
+                select(Person.manager_id).where(
+                    Person.active.is_(True),
+                    Person.referentiel_id.is_not(None),
+                    Person.manager_id.is_not(None),
+                )
+            ),
+        )
+        .options(joinedload(Person.tenant))
+    ).all()
+    created = 0
+    for manager in managers:
+        weekday, local_time = workspace_slot(manager.tenant, policy)
+        digest_day = min(weekday + policy.review_days_after, 6)
+        timezone = manager.timezone or policy.default_timezone
+        cycle = cycle_at(now, timezone)
+        exists = session.scalar(
+            select(ReviewDigest.id).where(
+                ReviewDigest.manager_id == manager.id, ReviewDigest.cycle_key == cycle.key
+            )
+        )
+        if exists is not None:
+            continue
+        try:
+            with session.begin_nested():
+                session.add(
+                    ReviewDigest(
+                        tenant_id=manager.tenant_id,
+                        manager_id=manager.id,
+                        cycle_key=cycle.key,
+                        scheduled_at=scheduled_at(cycle, digest_day, local_time, timezone),
+                        closes_at=cycle.ends_at,
+                    )
+                )
+        except IntegrityError:
+            continue  # another process planned it first
+        created += 1
+    return created

@@ -26,7 +26,15 @@ from bot.access import Scope, Viewer, reports_of, scope_over
 from bot.checkins import MAX_TEXT, FieldProblem, claim_submission
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, Referentiel
-from storage.models import Evidence, Person, Rater, Rating, SubmissionKind
+from storage.models import (
+    CheckinPrompt,
+    Evidence,
+    Person,
+    PromptStatus,
+    Rater,
+    Rating,
+    SubmissionKind,
+)
 
 
 @dataclass(frozen=True)
@@ -206,3 +214,89 @@ def reviewed_levels(
         if level is not None:
             pairs.append((competency, level))
     return pairs
+
+
+@dataclass(frozen=True)
+class Change:
+    """A self-rating of the week that moved (or the first one), with its evidence."""
+
+    competency: Competency
+    before: Level | None
+    after: Level
+    evidence: list[Evidence]
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    person: Person
+    referentiel: Referentiel
+    status: PromptStatus | None  # this cycle's check-in; None when none was planned
+    changes: list[Change]
+    pending: int  # self-ratings awaiting the manager's review
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The manager's weekly team review: who checked in, what moved, what awaits review."""
+
+    manager: Person
+    cycle_key: str
+    rows: list[DigestRow]
+
+
+def weekly_digest(
+    session: Session, reviews: ReviewService, manager: Person, cycle_key: str
+) -> Digest:
+    """The digest of one cycle for a manager's active, enrolled direct reports."""
+    rows = []
+    for report in reports_of(session, manager, indirect=False):
+        referentiel = reviews.catalog.get(report.referentiel_id or "")
+        if not report.active or referentiel is None:
+            continue
+        prompt = session.scalars(
+            select(CheckinPrompt).where(
+                CheckinPrompt.person_id == report.id, CheckinPrompt.cycle_key == cycle_key
+            )
+        ).one_or_none()
+        history: dict[str, list[Rating]] = {}
+        for rating in session.scalars(
+            select(Rating)
+            .where(
+                Rating.person_id == report.id,
+                Rating.rater == Rater.SELF,
+                Rating.referentiel_id == referentiel.id,
+            )
+            .order_by(Rating.rated_at, Rating.id)
+        ):
+            history.setdefault(rating.competency_id, []).append(rating)
+        changes = []
+        for competency in referentiel.all_competencies():
+            ratings = history.get(competency.id, [])
+            this_week = [r for r in ratings if r.cycle_key == cycle_key]
+            if not this_week:
+                continue
+            latest = this_week[-1]
+            earlier = [r for r in ratings if r.rated_at < this_week[0].rated_at]
+            after = referentiel.scale.level(latest.level_id)
+            before = referentiel.scale.level(earlier[-1].level_id) if earlier else None
+            if after is None or (before is not None and before.id == after.id):
+                continue
+            evidence = session.scalars(
+                select(Evidence).where(
+                    Evidence.person_id == report.id,
+                    Evidence.competency_id == competency.id,
+                    Evidence.submission_id == latest.submission_id,
+                )
+            ).all()
+            changes.append(Change(competency, before, after, list(evidence)))
+        pending = reviews.pending_for(session, report)
+        rows.append(
+            DigestRow(
+                report,
+                referentiel,
+                prompt.status if prompt else None,
+                changes,
+                len(pending.pending) if pending else 0,
+            )
+        )
+    return Digest(manager, cycle_key, rows)

@@ -215,6 +215,20 @@ class Settings(BaseSettings):
         description="How often `palier run` looks for check-ins to send.",
         json_schema_extra=_expects("tick_seconds"),
     )
+    review_days_after: int = Field(
+        default=1,
+        ge=0,
+        le=6,
+        validation_alias="PALIER_REVIEW_DAYS_AFTER",
+        description="Days after the workspace's check-in day that managers get their weekly review.",
+        json_schema_extra=_expects("review_days"),
+    )
+    managers_see_indirect: bool = Field(
+        default=False,
+        validation_alias="PALIER_MANAGERS_SEE_INDIRECT",
+        description="Whether managers also see their reports' reports (team, 1:1, export).",
+        json_schema_extra=_expects("boolean"),
+    )
     admin_user_ids: Annotated[frozenset[str], BeforeValidator(_user_ids)] = Field(
         default=frozenset(),
         validation_alias="PALIER_ADMIN_USER_IDS",

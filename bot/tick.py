@@ -31,10 +31,11 @@ from bot.checkin_flow import CheckinForm, build_form
 from bot.i18n import Locale
 from bot.one_on_one import Brief, claim_brief, due_briefs, release_brief
 from bot.people import Profile, apply_profile, person_locale
-from bot.planning import PlanningPolicy, plan_prompts
+from bot.planning import PlanningPolicy, plan_prompts, plan_review_digests
+from bot.review import Digest, ReviewService, weekly_digest
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
-from storage.models import CheckinPrompt, Person, PromptStatus, Tenant
+from storage.models import CheckinPrompt, Person, PromptStatus, ReviewDigest, Tenant
 from storage.repositories import PromptRepository
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,10 @@ class Messenger(Protocol):
         """Update the posted prompt to show its cycle is over (missed)."""
         ...
 
+    def send_review_digest(self, recipient: Recipient, digest: Digest) -> Delivery:
+        """DM a manager their weekly team review."""
+        ...
+
     def send_one_on_one_brief(
         self, recipient: Recipient, brief: Brief, meeting_at: datetime
     ) -> Delivery:
@@ -121,6 +126,7 @@ class TickReport:
     failed: int = 0
     recovered: int = 0
     briefs: int = 0  # scheduled 1:1 briefs sent
+    digests: int = 0  # managers' weekly reviews sent
     errors: list[str] = field(default_factory=list)
 
 
@@ -159,6 +165,7 @@ class Ticker:
         self._send_due(now, report)
         self._send_reminders(now, report)
         self._send_one_on_one_briefs(now, report)
+        self._send_review_digests(now, report)
         return report
 
     # -- helpers -----------------------------------------------------------------
@@ -499,6 +506,79 @@ class Ticker:
                 log.warning("1:1 brief %s will be retried: %s", schedule_id, error)
                 continue
             report.briefs += 1
+
+    # -- the managers' weekly review ---------------------------------------------------
+
+    def _send_review_digests(self, now: datetime, report: TickReport) -> None:
+        """Plan this week's digests, then send the due ones, each claimed first.
+
+        A digest whose sender dies between claim and send is lost, never sent twice;
+        a transient failure gives it back for the next tick.
+        """
+        with session_scope(self.sessions) as session:
+            plan_review_digests(session, now, self.policy.planning)
+            due = session.scalars(
+                select(ReviewDigest.id).where(
+                    ReviewDigest.status == PromptStatus.PENDING,
+                    ReviewDigest.scheduled_at <= now,
+                    ReviewDigest.closes_at > now,
+                )
+            ).all()
+        for digest_id in due:
+            self._send_review_digest(digest_id, now, report)
+
+    def _send_review_digest(self, digest_id: int, now: datetime, report: TickReport) -> None:
+        def finish(status: PromptStatus, error: str | None = None) -> None:
+            with session_scope(self.sessions) as session:
+                session.execute(
+                    update(ReviewDigest)
+                    .where(ReviewDigest.id == digest_id)
+                    .values(
+                        status=status,
+                        last_error=error,
+                        sent_at=now if status is PromptStatus.SENT else None,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+
+        with session_scope(self.sessions) as session:
+            claimed = session.execute(
+                update(ReviewDigest)
+                .where(ReviewDigest.id == digest_id, ReviewDigest.status == PromptStatus.PENDING)
+                .values(status=PromptStatus.SENDING, claimed_by=self.worker, claimed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(claimed, "rowcount", 0) != 1:
+                return  # another process has it
+            row = session.get(ReviewDigest, digest_id)
+            manager = session.get(Person, row.manager_id) if row else None
+            digest = (
+                weekly_digest(session, ReviewService(self.catalog), manager, row.cycle_key)
+                if row and manager and manager.active
+                else None
+            )
+            tenant = session.get(Tenant, manager.tenant_id) if manager else None
+        if digest is None or not digest.rows or manager is None or tenant is None:
+            finish(PromptStatus.SKIPPED)
+            return
+        recipient = Recipient(
+            workspace_id=tenant.external_id,
+            user_id=manager.platform_user_id,
+            locale=person_locale(manager.locale, self.policy.default_locale),
+            timezone=manager.timezone or self.policy.planning.default_timezone,
+        )
+        try:
+            self.messenger.send_review_digest(recipient, digest)
+        except PermanentDeliveryError as error:
+            finish(PromptStatus.FAILED, error.reason)
+            report.errors.append(f"digest {digest_id}: {error.reason}")
+            return
+        except Exception as error:
+            finish(PromptStatus.PENDING, f"{type(error).__name__}: {error}"[:255])
+            report.errors.append(f"digest {digest_id}: {error}")
+            return
+        finish(PromptStatus.SENT)
+        report.digests += 1
 
 
 def _held_back(person: Person, now: datetime, default_timezone: str) -> str | None:

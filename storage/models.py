@@ -461,3 +461,31 @@ slack_oauth_states = Table(
     Column("state", String(200), nullable=False),
     Column("expire_at", DateTime, nullable=False),
 )
+
+
+class ReviewDigest(Base):
+    """A manager's weekly team review message: one per manager and cycle.
+
+    Like check-in prompts, the unique (manager, cycle) row and a conditional claim
+    keep two processes from sending it twice.
+    """
+
+    __tablename__ = "review_digests"
+    __table_args__ = (
+        UniqueConstraint("manager_id", "cycle_key"),
+        Index("ix_review_digests_due", "status", "scheduled_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    cycle_key: Mapped[str] = mapped_column(String(16))
+    scheduled_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    status: Mapped[PromptStatus] = mapped_column(
+        _enum(PromptStatus, "digest_status"), default=PromptStatus.PENDING
+    )
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(255))

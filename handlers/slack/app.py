@@ -144,6 +144,7 @@ def build_app(
         per_week=settings.competencies_per_week,
         default_weekday=settings.checkin_weekday,
         default_time=settings.checkin_time,
+        review_days_after=settings.review_days_after,
     )
     deps = SlackDeps(
         sessions=core.sessions,
@@ -154,6 +155,7 @@ def build_app(
         default_locale=settings.default_locale,
         default_timezone=settings.default_timezone,
         admin_user_ids=settings.admin_user_ids,
+        managers_see_indirect=settings.managers_see_indirect,
         tick_seconds=settings.tick_seconds,
         planning=planning,
     )

@@ -57,6 +57,7 @@ class SlackDeps:
     # "check in now" plans like the tick, and shows the slot the tick uses.
     planning: PlanningPolicy = field(default_factory=PlanningPolicy)
     admin_user_ids: frozenset[str] = frozenset()
+    managers_see_indirect: bool = False  # PALIER_MANAGERS_SEE_INDIRECT
     tick_seconds: int = 60
 
     def person_settings(

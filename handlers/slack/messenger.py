@@ -20,9 +20,10 @@ from slack_sdk.models.metadata import Metadata
 from bot.i18n import Translator
 from bot.one_on_one import Brief
 from bot.people import Profile
+from bot.review import Digest
 from bot.tick import Delivery, PermanentDeliveryError, PromptCard, Recipient
 from handlers.slack import ids
-from handlers.slack.builders import one_on_one_builder, prompt_builder
+from handlers.slack.builders import one_on_one_builder, prompt_builder, review_builder
 from handlers.slack.profiles import to_profile
 from storage.models import PromptStatus
 
@@ -125,6 +126,19 @@ class SlackMessenger:
         blocks = prompt_builder.missed_blocks(card.form, t)
         for message in card.messages():  # the prompt and its reminder: no live buttons left
             self._update(client, message, prompt_builder.prompt_text(card.form, t), blocks)
+
+    def send_review_digest(self, recipient: Recipient, digest: Digest) -> Delivery:
+        t = Translator(recipient.locale)
+        channel = self._dm(recipient)
+        client = self.client_for(recipient.workspace_id)
+        answer = self._call(
+            lambda: client.chat_postMessage(
+                channel=channel,
+                text=review_builder.digest_text(digest, t),
+                blocks=review_builder.digest_blocks(digest, t),
+            )
+        )
+        return Delivery(str(answer["channel"]), str(answer["ts"]))
 
     def send_one_on_one_brief(
         self, recipient: Recipient, brief: Brief, meeting_at: datetime

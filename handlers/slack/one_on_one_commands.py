@@ -92,7 +92,13 @@ def _brief(
     with session_scope(deps.sessions) as session:
         t, timezone = deps.person_settings(session, actor, client)
         brief = service(deps).brief(
-            session, actor.team_id, actor.user_id, target, deps.clock(), is_admin=admin
+            session,
+            actor.team_id,
+            actor.user_id,
+            target,
+            deps.clock(),
+            is_admin=admin,
+            indirect=deps.managers_see_indirect,
         )
     if isinstance(brief, OneOnOneRefusal):
         _say(respond, _refusal(t, brief))
@@ -119,7 +125,12 @@ def _schedule(
         one_on_ones = service(deps)
         if len(words) == 1 and words[0].lower() in OFF:
             cleared = one_on_ones.clear_schedule(
-                session, actor.team_id, actor.user_id, target, is_admin=admin
+                session,
+                actor.team_id,
+                actor.user_id,
+                target,
+                is_admin=admin,
+                indirect=deps.managers_see_indirect,
             )
             if isinstance(cleared, OneOnOneRefusal):
                 text = _refusal(t, cleared)
@@ -144,6 +155,7 @@ def _schedule(
                     at,
                     deps.clock(),
                     is_admin=admin,
+                    indirect=deps.managers_see_indirect,
                 )
                 if isinstance(outcome, OneOnOneRefusal):
                     text = _refusal(t, outcome)

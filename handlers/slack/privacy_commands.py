@@ -41,7 +41,11 @@ def handle_export(deps: SlackDeps, actor: Actor, respond: Respond, client: WebCl
     with session_scope(deps.sessions) as session:
         t, _timezone = deps.person_settings(session, actor, client)
         me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        people = visible_people(session, Viewer(me, is_admin=admin)) if me else []
+        people = (
+            visible_people(session, Viewer(me, is_admin=admin, indirect=deps.managers_see_indirect))
+            if me
+            else []
+        )
         if me is None or len(people) < 2:  # nobody but oneself: not a manager nor an admin
             respond(text=t("slack.privacy.export_refused"), response_type="ephemeral")
             return

@@ -37,14 +37,13 @@ def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClie
     service = TeamService(deps.checkins.catalog, default_timezone=deps.default_timezone)
     with session_scope(deps.sessions) as session:
         t, _timezone = deps.person_settings(session, actor, client)
-        # The workspace setting for indirect reports does not exist yet: direct reports only.
         overview = service.overview(
             session,
             actor.team_id,
             actor.user_id,
             deps.clock(),
             is_admin=admin,
-            indirect=False,
+            indirect=deps.managers_see_indirect,
         )
     if isinstance(overview, TeamRefusal):
         text = t("team.refused")  # the one refusal: no reports, or unknown to Palier

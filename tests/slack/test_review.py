@@ -147,3 +147,40 @@ def test_members_and_other_managers_cannot_review(world: World) -> None:
     assert _ephemerals(world, ALICE, 1)[-1].text == "Cette revue n'est plus disponible."
     assert world.driver.modal(ALICE) is None
     assert _manager_ratings(world, BOB) == {}
+
+
+def test_the_weekly_review_reaches_the_manager_the_day_after_once(world: World) -> None:
+    for user in (ALICE, BOB, CHLOE):
+        world.enrol(user)
+    with world.session() as session, session.begin():
+        people = {p.platform_user_id: p for p in session.scalars(select(Person))}
+        people[ALICE].manager_id = people[CHLOE].id
+        people[BOB].manager_id = people[CHLOE].id
+    world.at(datetime(2026, 11, 26, 15, 0, tzinfo=UTC))  # Thursday 16:00 in Paris
+    world.tick()
+    _check_in(world, ALICE, "Intermédiaire", evidence="Acme signé après 3 rendez-vous")
+    # Chloé is in Kolkata: Friday 16:00 there is 10:30 UTC.
+    other = world.process()
+    world.at(datetime(2026, 11, 27, 10, 29, tzinfo=UTC))
+    assert world.tick().digests == 0
+    world.at(datetime(2026, 11, 27, 10, 30, tzinfo=UTC))
+    reports = [world.tick(), world.tick(other)]
+    assert sum(r.digests for r in reports) == 1
+    digest = next(m for m in world.dms(CHLOE) if "Revue de l'équipe" in (m.text or ""))
+    text = render_blocks(digest.blocks)
+    assert "Alice Martin — check-in fait ✅" in text
+    assert "Closing : Intermédiaire (première évaluation)" in text
+    assert "Acme signé après 3 rendez-vous" in text
+    assert "5 auto-évaluation(s) à revoir" in text
+    assert "Bob Stone — check-in pas encore fait" in text
+    # Review opens from the digest, as from /palier review.
+    alice_row = next(b for b in digest.blocks if "Alice" in b.get("text", {}).get("text", ""))
+    world.driver.click(CHLOE, digest, action_id=alice_row["accessory"]["action_id"])
+    modal = world.emulator.wait_for(lambda: world.driver.modal(CHLOE))
+    assert "Auto-évaluation : Intermédiaire" in render_view(modal.data)
+    # Later ticks that week send nothing more; Alice and Bob get no digest.
+    world.at(datetime(2026, 11, 28, 10, 30, tzinfo=UTC))
+    assert world.tick().digests == 0
+    assert not any(
+        "Revue de l'équipe" in (m.text or "") for u in (ALICE, BOB) for m in world.dms(u)
+    )

@@ -454,3 +454,32 @@ def test_a_team_nobody_in_which_is_followed_says_so() -> None:
     context = message.blocks[-1].to_dict()
     assert context["elements"][0]["text"].endswith("Gus &lt;Martin&gt;")  # escaped for mrkdwn
     assert validate_blocks([block.to_dict() for block in message.blocks]) == []
+
+
+def test_indirect_reports_appear_only_when_the_workspace_allows_it(world: World) -> None:
+    """Manon manages Alice, who manages Chloé: Chloé is Manon's indirect report."""
+    from handlers.slack.emulator import SlackDriver
+    from tests.slack.conftest import SIGNING_SECRET
+
+    ids = _setup(world, {ALICE: AE})
+    ids[CHLOE] = world.enrol(CHLOE, AE)
+    with world.session() as session, session.begin():
+        chloe = session.get(Person, ids[CHLOE])
+        assert chloe is not None
+        chloe.manager_id = ids[ALICE]
+
+    def team_text(driver: SlackDriver, seen: int) -> str:
+        driver.slash_command(MANON, "/palier", "team")
+        found = world.emulator.wait_for(
+            lambda: (m := world.emulator.ephemerals_for(MANON)) and len(m) > seen and m
+        )
+        return "\n".join(render_blocks(m.blocks) or (m.text or "") for m in found[seen:])
+
+    direct_only = team_text(world.driver, 0)
+    assert "Alice Martin" in direct_only and "Chloé Rao" not in direct_only
+    allowing = world.process(PALIER_MANAGERS_SEE_INDIRECT="true")
+    assert allowing.settings.managers_see_indirect
+    wider = SlackDriver(world.servers[-1].url, SIGNING_SECRET, world.emulator)
+    seen = len(world.emulator.ephemerals_for(MANON))
+    both = team_text(wider, seen)
+    assert "Alice Martin" in both and "Chloé Rao" in both

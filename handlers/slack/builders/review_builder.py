@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import (
     CheckboxesElement,
     ContextBlock,
     DividerBlock,
+    HeaderBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -21,8 +22,8 @@ from slack_sdk.models.views import View
 
 from bot.checkins import MAX_TEXT
 from bot.i18n import Translator
-from bot.referentiel_text import level_label
-from bot.review import ReportReview
+from bot.referentiel_text import level_label, week_label
+from bot.review import Digest, ReportReview
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import escape
 from handlers.slack.builders.prompt_builder import short_name
@@ -183,6 +184,85 @@ def told_blocks(
                         text=t("slack.review.told_comment", comment=escape(comment))[:3000]
                     )
                 ]
+            )
+        )
+    return blocks
+
+
+DIGEST_REPORTS = 22  # two blocks each, within a message's 50 with the header and the rest
+
+
+def digest_text(digest: Digest, t: Translator) -> str:
+    return t("slack.review.digest_title", week=week_label(digest.cycle_key, t))
+
+
+def digest_blocks(digest: Digest, t: Translator) -> list[Block]:
+    """The manager's weekly review: each report's check-in, what moved (with the
+    evidence behind it) and what awaits review, with a Review button."""
+    blocks: list[Block] = [HeaderBlock(text=digest_text(digest, t)[:150])]
+    for row in digest.rows[:DIGEST_REPORTS]:
+        person = row.person
+        name = escape(display_name(person.display_name, person.platform_user_id))
+        status = row.status.value if row.status else "none"
+        lines = [
+            t(
+                "slack.review.digest_person",
+                name=name,
+                status=t(f"slack.review.digest_status.{status}"),
+            )
+        ]
+        for change in row.changes:
+            after = escape(level_label(row.referentiel, change.after, t))
+            if change.before is None:
+                lines.append(
+                    t(
+                        "slack.review.digest_first",
+                        competency=escape(change.competency.label),
+                        level=after,
+                    )
+                )
+            else:
+                before = escape(level_label(row.referentiel, change.before, t))
+                arrow = (
+                    "↑"
+                    if row.referentiel.scale.rank(change.after.id)
+                    > row.referentiel.scale.rank(change.before.id)
+                    else "↓"
+                )
+                lines.append(
+                    t(
+                        "slack.review.digest_change",
+                        competency=escape(change.competency.label),
+                        before=before,
+                        after=after,
+                        arrow=arrow,
+                    )
+                )
+            for evidence in change.evidence[:2]:
+                text = escape(short_name(evidence.text, EVIDENCE_EXCERPT))
+                if evidence.link:
+                    text += f" <{evidence.link}>"
+                lines.append("    " + t("slack.review.evidence", text=text))
+        if row.pending:
+            lines.append(t("slack.review.digest_pending", count=row.pending))
+        section = SectionBlock(text=MarkdownTextObject(text="\n".join(lines)[:3000]))
+        if row.pending:
+            section = SectionBlock(
+                text=MarkdownTextObject(text="\n".join(lines)[:3000]),
+                accessory=ButtonElement(
+                    text=t("slack.review.button"),
+                    action_id=ids.competency_block(ids.REVIEW_OPEN, str(person.id)),
+                    value=str(person.id),
+                    style="primary",
+                ),
+            )
+        blocks.append(section)
+        blocks.append(DividerBlock())
+    hidden = len(digest.rows) - DIGEST_REPORTS
+    if hidden > 0:
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text=t("slack.review.digest_more", count=hidden))]
             )
         )
     return blocks
