@@ -31,7 +31,16 @@ from handlers.slack.demo import (
 )
 from storage import migrate
 from storage.db import make_engine
-from storage.models import CheckinPrompt, Evidence, OneOnOneTopic, Person, PromptStatus, Rating
+from storage.models import (
+    CheckinPrompt,
+    Evidence,
+    OneOnOne,
+    OneOnOneTopic,
+    Person,
+    PromptStatus,
+    Rater,
+    Rating,
+)
 
 FR = Translator("fr")
 BY_NAME = {member.handle: member for member in TEAM}
@@ -159,7 +168,9 @@ def test_the_database_holds_what_was_played(story: tuple[int, str, str]) -> None
             assert statuses(EMMA) == [done, PromptStatus.SKIPPED, done, done]
 
             # Every competency asked in a check-in that was done is rated once.
-            ratings = Counter(session.scalars(select(Rating.person_id)))
+            ratings = Counter(
+                session.scalars(select(Rating.person_id).where(Rating.rater == Rater.SELF))
+            )
             for member, expected in (
                 (CLAIRE, 4 * 3),
                 (ALICE, 4 * 5),
@@ -191,14 +202,123 @@ def test_the_database_holds_what_was_played(story: tuple[int, str, str]) -> None
                 "karim": 1,
                 "emma": 2,
             }
-            assert session.scalar(select(func.count()).select_from(OneOnOneTopic)) == 1
+            # Alice's topic in week 48, Karim's in week 51.
+            assert session.scalar(select(func.count()).select_from(OneOnOneTopic)) == 2
             latest_closing = session.scalar(
                 select(Rating.level_id)
-                .where(Rating.person_id == people[ALICE.user_id], Rating.competency_id == "closing")
+                .where(
+                    Rating.person_id == people[ALICE.user_id],
+                    Rating.competency_id == "closing",
+                    Rating.rater == Rater.SELF,
+                )
                 .order_by(Rating.rated_at.desc(), Rating.id.desc())
                 .limit(1)
             )
             assert latest_closing == "senior"
+    finally:
+        engine.dispose()
+
+
+def test_the_manager_reviews_alice_and_alice_is_told(story: tuple[int, str, str]) -> None:
+    _status, output, _url = story
+    events = _events(output)
+    friday = "vendredi 18/12 à 09:39 CET"
+    comment = FR("demo.typed.claire_review")
+    told = _event(events, ALICE, friday, FR("demo.manage.told", manager="Claire Dubois"))
+    assert FR("slack.review.told", manager="Claire Dubois").replace("*", "") in told
+    assert "• Closing : Intermédiaire selon votre manager (vous : Senior)" in told
+    assert "• Prospection : Intermédiaire (confirmé)" in told
+    assert FR("slack.review.told_comment", comment=comment) in told
+    # What she answered, read from the modal: one level lower, the comment shared.
+    answered = _event(events, CLAIRE, friday, FR("demo.what.answer", button="Enregistrer"))
+    assert FR("demo.manage.lowered", competency="Closing", level="Intermédiaire", own="Senior") in (
+        answered
+    )
+    assert FR("demo.manage.share", option="Montrer ce commentaire à Alice Martin") in answered
+
+
+def test_the_team_table_and_the_one_on_one(story: tuple[int, str, str]) -> None:
+    _status, output, _url = story
+    events = _events(output)
+    team = _event(
+        events, CLAIRE, "vendredi 18/12 à 10:00 CET", FR("demo.what.me", command="/palier team")
+    )
+    assert "Votre équipe — Account Executive" in team
+    rows = [line for line in team.splitlines() if line.count(" | ") == 7]
+    assert rows[0].startswith("Personne | Compétence")
+    assert Counter(row.split(" | ")[0] for row in rows[1:]) == {
+        "Alice Martin": 5,
+        "Emma Walker": 5,
+        "Karim Haddad": 5,
+    }
+    # Alice's closing: Senior by herself, a level lower by Claire.
+    assert "Alice Martin | Closing | Senior | Intermédiaire | −1 |" in team
+    brief = _event(
+        events,
+        CLAIRE,
+        "vendredi 18/12 à 10:30 CET",
+        FR("demo.what.me", command="/palier 1on1 @karim"),
+    )
+    assert FR("one_on_one.title", name="Karim Haddad") in brief
+    assert FR("demo.typed.karim_topic") in brief  # his open topic
+    assert "[ 1:1 fait ]" in brief
+    done = _event(
+        events,
+        CLAIRE,
+        "vendredi 18/12 à 11:30 CET",
+        FR("demo.manage.done", button="1:1 fait", confirm=FR("one_on_one.done.confirm_yes")),
+    )
+    assert "1:1 avec @Karim Haddad enregistré (vendredi 18/12 à 11:30)" in done
+    assert FR.plural("one_on_one.done.discussed", 1) in done
+
+
+def test_the_manager_leaves_her_review_and_the_one_on_one_in_the_database(
+    story: tuple[int, str, str],
+) -> None:
+    _status, _output, url = story
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            people = {p.platform_user_id: p.id for p in session.scalars(select(Person))}
+            managers = dict(
+                session.execute(select(Person.platform_user_id, Person.manager_id)).all()
+            )
+            assert managers == {
+                CLAIRE.user_id: None,
+                ALICE.user_id: people[CLAIRE.user_id],
+                KARIM.user_id: people[CLAIRE.user_id],
+                EMMA.user_id: people[CLAIRE.user_id],
+            }
+            reviewed = session.execute(
+                select(
+                    Rating.person_id, Rating.rater_person_id, Rating.competency_id, Rating.level_id
+                ).where(Rating.rater == Rater.MANAGER)
+            ).all()
+            assert len(reviewed) == 5  # each of Alice's competencies, once
+            assert {(person, rater) for person, rater, _c, _l in reviewed} == {
+                (people[ALICE.user_id], people[CLAIRE.user_id])
+            }
+            assert {competency: level for _p, _r, competency, level in reviewed} == {
+                "prospection": "intermediaire",
+                "qualification": "intermediaire",
+                "justification": "junior",
+                "closing": "intermediaire",  # Senior by herself
+                "valeurs": "junior",
+            }
+            comments = set(
+                session.scalars(select(Rating.comment).where(Rating.rater == Rater.MANAGER))
+            )
+            assert comments == {FR("demo.typed.claire_review")}
+
+            meetings = session.scalars(select(OneOnOne)).all()
+            assert [(m.manager_id, m.report_id) for m in meetings] == [
+                (people[CLAIRE.user_id], people[KARIM.user_id])
+            ]
+            topics = {
+                topic.person_id: topic.discussed_in_id
+                for topic in session.scalars(select(OneOnOneTopic))
+            }
+            assert topics == {people[ALICE.user_id]: None, people[KARIM.user_id]: meetings[0].id}
     finally:
         engine.dispose()
 
@@ -215,6 +335,11 @@ def test_in_english_everyone_still_sees_palier_in_their_own_language() -> None:
     assert f'clicks "{en("slack.prompt.start")}": the form opens' in output
     assert en("demo.what.reminder", hours=24) in output
     assert en("demo.what.missed") in output
+    # The manager's day plays too; Claire's Palier speaks French.
+    assert en("demo.manage.title", name="Claire Dubois") in output
+    assert en("demo.manage.told", manager="Claire Dubois") in output
+    assert en("demo.manage.done", button="1:1 fait", confirm="C'est fait") in output
+    assert "Alice Martin | Closing | Intermédiaire | Junior | −1 |" in output
 
 
 def test_the_output_is_the_same_every_time() -> None:

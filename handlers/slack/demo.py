@@ -7,7 +7,10 @@ week, the clock is moved to each person's local Thursday 16:00 and Palier's tick
 sends the prompts. Each person reacts as scripted (checks in, progresses, asks to
 be reminded later, skips a week, ignores one) through the real HTTP paths: signed
 requests to the Bolt app, Web API calls to the emulator. What each person saw is
-printed as text, and the demo ends with everyone's ``/palier me``.
+printed as text. The day after the last check-ins, the manager plays her part:
+``/palier review`` of one report's ratings (one level set lower, a comment shared),
+``/palier team``, and a report's 1:1 brief, then "1:1 done". The demo ends with
+everyone's ``/palier me``.
 
 The people act as a person would: they find buttons by the label Palier showed
 them (in their own language) and choose levels by their visible names. The demo
@@ -51,6 +54,7 @@ from handlers.slack.emulator import (
     render_blocks,
     render_view,
 )
+from handlers.slack.emulator.render import render_text
 from handlers.slack.profiles import to_profile
 from referentiels.models import Referentiel
 from storage import migrate
@@ -77,6 +81,22 @@ PER_WEEK = 3
 SIGNING_SECRET = "palier-demo-signing-secret"  # shared by the driver and Bolt, never printed
 COMMAND = "/palier"
 ME = "me"
+
+# The manager's day: the Friday after the last Thursday, in her time zone.
+MANAGER_DAY = timedelta(days=1)
+REVIEW_AT = time(9, 30)
+TEAM_AT = time(10, 0)
+BRIEF_AT = time(10, 30)  # she reads the brief before the 1:1
+ONE_ON_ONE_DONE_AT = time(11, 30)  # and clicks "1:1 done" once it is over
+OPEN_AFTER = timedelta(minutes=1)  # from the review list to the click on a report
+REVIEW_TAKES = timedelta(minutes=8)  # reading the modal and answering it
+REVIEW = "review"
+TEAM_COMMAND = "team"
+ONE_ON_ONE = "1on1"
+REVIEWED = "alice"  # whose self-ratings the manager reviews (a handle)
+LOWERED = "closing"  # the one she sets a level lower than the self-rating
+REVIEW_COMMENT = "claire_review"  # her comment, a catalog key under demo.typed; shared
+MET = "karim"  # whom she has her 1:1 with
 
 MODAL_PREVIEW_LINES = 12  # the modal is long: after the first one, only its top is shown
 INDENT = "    "
@@ -204,7 +224,7 @@ TEAM: tuple[Member, ...] = (
             WeekPlan(Behaviour.SNOOZE),
             WeekPlan(Behaviour.IGNORE),
             WeekPlan(levels={"prospection": 1}, proofs={"prospection": Proof("karim_prospection")}),
-            WeekPlan(),
+            WeekPlan(topic="karim_topic"),
         ),
     ),
     Member(
@@ -262,6 +282,7 @@ class _Progress:
     ranks: dict[str, int] = field(default_factory=dict)
     prompt: Message | None = None  # this week's prompt message
     checkins: int = 0
+    brief: Message | None = None  # a manager's 1:1 brief, shown before the meeting
 
 
 class _Story:
@@ -605,31 +626,208 @@ class _Story:
         self.event(member, self.t("demo.what.missed"))
         self.show(render_blocks(now.blocks))
 
-    def me(self, member: Member) -> None:
-        typed = f"{COMMAND} {ME}"
+    def command(self, member: Member, text: str, typed: str, answers: int = 1) -> list[Message]:
+        """``/palier <text>`` typed by ``member``: the ``answers`` ephemerals Palier shows."""
         count = len(self.emulator.ephemerals_for(member.user_id))
-        answer = self.driver.slash_command(member.user_id, COMMAND, ME)
+        answer = self.driver.slash_command(member.user_id, COMMAND, text)
         if not answer.ok:
             detail = f"HTTP {answer.status}"
             raise DemoError("demo.problem.refused", name=member.real_name, detail=detail)
-        shown = self.wait(
+        return self.new_ephemerals(member, count, answers, typed)
+
+    def new_ephemerals(self, member: Member, seen: int, answers: int, step: str) -> list[Message]:
+        """The ``answers`` ephemerals ``member`` sees after the ``seen`` first ones."""
+
+        def arrived() -> list[Message] | None:
+            fresh = self.emulator.ephemerals_for(member.user_id)[seen:]
+            return fresh[:answers] if len(fresh) >= answers else None
+
+        return self.wait(member, arrived, step)
+
+    def new_dm(self, member: Member, seen: int, step: str) -> Message:
+        """The next message in ``member``'s DM with Palier after the ``seen`` first ones."""
+        return self.wait(
             member,
-            lambda: (
-                self.emulator.ephemerals_for(member.user_id)[count]
-                if len(self.emulator.ephemerals_for(member.user_id)) > count
-                else None
-            ),
-            typed,
+            lambda: self.dms(member)[seen] if len(self.dms(member)) > seen else None,
+            step,
         )
+
+    def me(self, member: Member) -> None:
+        typed = f"{COMMAND} {ME}"
+        (shown,) = self.command(member, ME, typed)
         self.event(member, self.t("demo.what.me", command=typed))
         self.show(render_blocks(shown.blocks))
+
+    # -- the manager's day -----------------------------------------------------------------
+
+    def slack_names(self, text: str) -> str:
+        """Mentions as Slack shows them (``@Karim Haddad``): the text renderer leaves ids."""
+        for member in TEAM:
+            text = text.replace(f"@{member.user_id}", f"@{member.real_name}")
+        return text
+
+    def show_blocks(self, message: Message) -> None:
+        self.show(self.slack_names(render_blocks(message.blocks) or message.text or ""))
+
+    def manager_day(self, manager: Member) -> None:
+        """Schedule the manager's day after the week being played: review, team, 1:1."""
+        reports = {m.handle: m for m in TEAM if m.role is Role.MEMBER}
+        day = self.thursday + MANAGER_DAY
+        for at, step in (
+            (REVIEW_AT, partial(self.review, manager, reports[REVIEWED])),
+            (TEAM_AT, partial(self.team, manager)),
+            (BRIEF_AT, partial(self.brief, manager, reports[MET])),
+            (ONE_ON_ONE_DONE_AT, partial(self.one_on_one_done, manager)),
+        ):
+            self.schedule(datetime.combine(day, at, manager.zone), step)
+
+    def review(self, manager: Member, report: Member) -> None:
+        """``/palier review``; the manager opens ``report``'s review from the list."""
+        self.say()
+        self.say(self.t("demo.manage.title", name=manager.real_name))
+        typed = f"{COMMAND} {REVIEW}"
+        (listing,) = self.command(manager, REVIEW, typed)
+        self.event(manager, self.t("demo.what.me", command=typed))
+        self.show_blocks(listing)
+        # The row that names the report, and the button on it.
+        row = next(
+            (
+                block
+                for block in listing.blocks or []
+                if block.get("type") == "section"
+                and report.real_name in render_text(block.get("text"))
+                and isinstance(block.get("accessory"), dict)
+            ),
+            None,
+        )
+        if row is None:
+            detail = render_blocks(listing.blocks)
+            raise DemoError("demo.problem.refused", name=manager.real_name, detail=detail)
+        block_id = str(row.get("block_id"))
+        label = render_text(row["accessory"].get("text"))
+        later = self.now() + OPEN_AFTER
+        self.schedule(later, partial(self.open_review, manager, report, listing, block_id, label))
+
+    def open_review(
+        self, manager: Member, report: Member, listing: Message, block_id: str, label: str
+    ) -> None:
+        """The manager clicks the button on ``report``'s row of the list: the modal opens."""
+        try:
+            answer = self.driver.click(manager.user_id, listing, text=label, block_id=block_id)
+        except DriverError as error:
+            raise DemoError("demo.problem.refused", name=manager.real_name, detail=error) from None
+        if not answer.ok:
+            detail = f"HTTP {answer.status}"
+            raise DemoError("demo.problem.refused", name=manager.real_name, detail=detail)
+        modal = self.wait(manager, lambda: self.driver.modal(manager.user_id), "views.open")
+        self.event(manager, self.t("demo.manage.open", button=label, name=report.real_name))
+        self.show_modal(modal)
+        self.schedule(
+            self.now() + REVIEW_TAKES, partial(self.submit_review, manager, report, modal)
+        )
+
+    def submit_review(self, manager: Member, report: Member, modal: View) -> None:
+        """Every level confirmed but one, set a level lower; a comment shared with the report."""
+        pt = self.person_t(manager)
+        referentiel = self.referentiel(report)
+        values: dict[str, Any] = {}
+        lines: list[str] = []
+        asked = False
+        for block in modal.blocks:
+            if block.get("type") != "input":
+                continue
+            prefix, competency_id = ids.split_block(str(block.get("block_id")))
+            element = block.get("element") or {}
+            if prefix == ids.REVIEW_LEVEL_BLOCK and competency_id is not None:
+                competency = referentiel.competency(competency_id)
+                assert competency is not None  # Palier only asks about the report's référentiel
+                options = [render_text(o.get("text")) for o in element.get("options") or []]
+                own = render_text((element.get("initial_option") or {}).get("text"))
+                name = competency.code or competency.label
+                if competency_id == LOWERED and own in options:
+                    asked = True
+                    level = options[max(options.index(own) - 1, 0)]
+                    values[str(block["block_id"])] = level
+                    lines.append(
+                        self.t("demo.manage.lowered", competency=name, level=level, own=own)
+                    )
+                else:
+                    lines.append(self.t("demo.manage.confirmed", competency=name, level=own))
+            elif prefix == ids.REVIEW_COMMENT_BLOCK:
+                comment = pt(f"demo.typed.{REVIEW_COMMENT}")
+                values[str(block["block_id"])] = comment
+                lines.append(self.t("demo.manage.comment", text=comment))
+            elif prefix == ids.REVIEW_SHARE_BLOCK:
+                options = [render_text(o.get("text")) for o in element.get("options") or []]
+                values[str(block["block_id"])] = options[:1]
+                lines.extend(self.t("demo.manage.share", option=option) for option in options[:1])
+        if not asked:
+            raise DemoError("demo.problem.script", name=manager.real_name, competency=LOWERED)
+        submit = render_text(modal.data.get("submit"))
+        self.event(manager, self.t("demo.what.answer", button=submit))
+        self.show("\n".join(lines))
+        told, saved = len(self.dms(report)), len(self.dms(manager))
+        try:
+            answer = self.driver.submit_view(manager.user_id, modal, values)
+        except DriverError as error:
+            raise DemoError("demo.problem.refused", name=manager.real_name, detail=error) from None
+        if answer.outcome != "close":
+            detail = answer.errors or f"HTTP {answer.status}"
+            raise DemoError("demo.problem.refused", name=manager.real_name, detail=detail)
+        notice = self.new_dm(report, told, "chat.postMessage")
+        self.event(report, self.t("demo.manage.told", manager=manager.real_name))
+        self.show_blocks(notice)
+        confirmation = self.new_dm(manager, saved, "chat.postMessage")
+        self.event(manager, self.t("demo.manage.saved"))
+        self.show_blocks(confirmation)
+
+    def team(self, manager: Member) -> None:
+        """``/palier team``: one table per référentiel of her reports."""
+        typed = f"{COMMAND} {TEAM_COMMAND}"
+        referentiels = {m.referentiel_id for m in TEAM if m.role is Role.MEMBER}
+        tables = self.command(manager, TEAM_COMMAND, typed, answers=len(referentiels))
+        self.event(manager, self.t("demo.what.me", command=typed))
+        for index, table in enumerate(tables):
+            if index:
+                self.say()
+            self.show_blocks(table)
+
+    def brief(self, manager: Member, report: Member) -> None:
+        """``/palier 1on1 @report``: the brief, before the 1:1."""
+        # Slack sends the mention escaped; the person typed (and sees) @handle.
+        text = f"{ONE_ON_ONE} <@{report.user_id}|{report.handle}>"
+        typed = f"{COMMAND} {ONE_ON_ONE} @{report.handle}"
+        (shown,) = self.command(manager, text, typed)
+        self.event(manager, self.t("demo.what.me", command=typed))
+        self.show_blocks(shown)
+        self.progress[manager.user_id].brief = shown
+
+    def one_on_one_done(self, manager: Member) -> None:
+        """After the 1:1: "1:1 done" on the brief, confirmed in Slack's dialog; Palier's answer."""
+        brief = self.progress[manager.user_id].brief
+        assert brief is not None  # shown earlier the same day
+        label = self.person_t(manager)("one_on_one.button.done")
+        try:
+            button = SlackDriver.find_button(self.current(brief), label)
+        except DriverError as error:
+            raise DemoError("demo.problem.refused", name=manager.real_name, detail=error) from None
+        confirm = str(((button.get("confirm") or {}).get("confirm") or {}).get("text", ""))
+        seen = len(self.emulator.ephemerals_for(manager.user_id))
+        self.click(manager, brief, label)
+        (answer,) = self.new_ephemerals(manager, seen, 1, label)
+        self.event(manager, self.t("demo.manage.done", button=label, confirm=confirm))
+        self.show_blocks(answer)
 
     def play(self, weeks: int) -> None:
         """A first tick (it plans, sends nothing), the weeks, then everyone's ``/palier me``."""
         self.tick_at(self.now())
         self.run()
+        managers = [member for member in TEAM if member.role is Role.MANAGER]
         for index in range(weeks):
             self.week_start(index)
+            if index == weeks - 1:
+                for manager in managers:  # the day after the last check-ins
+                    self.manager_day(manager)
             self.run()  # a week's steps all end before the next Thursday
         self.say()
         self.say(self.t("demo.summaries", command=f"{COMMAND} {ME}"))
