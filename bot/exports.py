@@ -1,7 +1,8 @@
 """Ratings and evidence as CSV: one row per rating, for the people the asker may see.
 
-The caller decides who (``bot.access.visible_people`` for a manager or an admin,
-everyone for the command line); this module only writes. The evidence logged in
+Who: :func:`exportable_people` applies the policy for a person asking in chat (a
+manager their team, an admin their workspace, a member nobody — their own data
+goes through the privacy export); the command line exports everyone. The evidence logged in
 the same check-in for the same competency travels on the rating's row.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.access import Viewer, visible_people
 from bot.i18n import Translator
 from bot.referentiel_text import level_label
 from referentiels.loader import ReferentielCatalog
@@ -37,6 +39,12 @@ COLUMNS = (
     "evidence",
     "evidence_links",
 )
+
+
+def exportable_people(session: Session, viewer: Viewer) -> list[Person] | None:
+    """Whose ratings ``viewer`` may export, themself included; None when they may not."""
+    people = visible_people(session, viewer)
+    return people if len(people) > 1 else None  # nobody but oneself: not a manager or admin
 
 
 def ratings_csv(

@@ -4,8 +4,8 @@ A self-rating is *awaiting review* when it is its person's latest self-rating of
 that competency and no manager rating of that competency is newer. Reviewing
 stores manager ratings (``rater = manager``) beside the self-ratings, never over
 them, in one transaction keyed by the submission (a second delivery stores
-nothing). Only the report's manager (or an admin of the workspace) may review:
-:mod:`bot.access` decides.
+nothing). Only the report's direct manager may review (:mod:`bot.access`
+decides who that is).
 
 The optional comment is kept on the manager ratings. The manager chooses whether
 the report is told it; either way it is the report's personal data (their
@@ -146,8 +146,13 @@ class ReviewService:
         return reviews
 
     def may_review(self, session: Session, viewer: Viewer, report: Person) -> bool:
-        """Managers review their reports, admins anyone in the workspace; nobody themself."""
-        return scope_over(session, viewer, report) in (Scope.MANAGER, Scope.ADMIN)
+        """Only the report's manager reviews (an admin too, when they are the manager);
+        nobody reviews themself. Reading is wider than acting: an admin may read a
+        workspace's data, but a review is the manager's judgement."""
+        if viewer.person.id == report.id or report.tenant_id != viewer.person.tenant_id:
+            return False
+        direct = Viewer(viewer.person, is_admin=False, indirect=False)
+        return scope_over(session, direct, report) is Scope.MANAGER
 
     def record(
         self,

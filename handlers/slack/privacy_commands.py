@@ -20,9 +20,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.access import Viewer, visible_people
+from bot.access import Viewer
 from bot.checkin_flow import person_for
-from bot.exports import ratings_csv
+from bot.exports import exportable_people, ratings_csv
 from bot.i18n import Translator
 from bot.privacy import erase_person, export_person
 from handlers.slack import ids
@@ -41,12 +41,9 @@ def handle_export(deps: SlackDeps, actor: Actor, respond: Respond, client: WebCl
     with session_scope(deps.sessions) as session:
         t, _timezone = deps.person_settings(session, actor, client)
         me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        people = (
-            visible_people(session, Viewer(me, is_admin=admin, indirect=deps.managers_see_indirect))
-            if me
-            else []
-        )
-        if me is None or len(people) < 2:  # nobody but oneself: not a manager nor an admin
+        viewer = Viewer(me, is_admin=admin, indirect=deps.managers_see_indirect) if me else None
+        people = exportable_people(session, viewer) if viewer else None
+        if people is None:
             respond(text=t("slack.privacy.export_refused"), response_type="ephemeral")
             return
         content = ratings_csv(session, people, deps.checkins.catalog, t)

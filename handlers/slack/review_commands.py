@@ -13,9 +13,9 @@ from typing import Any
 from pydantic import ValidationError
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bot.access import Viewer
+from bot.access import Viewer, reports_of
 from bot.checkin_flow import person_for
 from bot.i18n import Translator
 from bot.people import person_locale
@@ -44,9 +44,7 @@ def handle_review_list(
         t, _timezone = deps.person_settings(session, actor, client)
         me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
         pending = reviews.team_pending(session, me) if me else []
-        has_reports = me is not None and bool(
-            session.scalar(select(func.count()).where(Person.manager_id == me.id))
-        )
+        has_reports = me is not None and bool(reports_of(session, me, indirect=False))
         blocks = pending_list_blocks(pending, t) if pending else None
     if not has_reports:
         respond(text=t("slack.review.not_manager"), response_type="ephemeral")
