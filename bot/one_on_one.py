@@ -822,6 +822,26 @@ class OneOnOneService:
             return None
         return NoteLine(note.id, note.text, note.created_at)
 
+    def _acting_on(
+        self,
+        session: Session,
+        team_id: str,
+        user_id: str,
+        target_user_id: str,
+        is_admin: bool,
+        indirect: bool,
+    ) -> tuple[Person, _Access] | OneOnOneRefusal:
+        """The target by Slack id and the actor's right to act on them, or the refusal."""
+        target = self._by_user_id(session, team_id, target_user_id)
+        if target is None:
+            return OneOnOneRefusal.UNAVAILABLE
+        access = self._acting(
+            session, team_id, user_id, target.id, is_admin=is_admin, indirect=indirect
+        )
+        if isinstance(access, OneOnOneRefusal):
+            return access
+        return target, access
+
     def set_schedule(
         self,
         session: Session,
@@ -836,14 +856,10 @@ class OneOnOneService:
         indirect: bool = False,
     ) -> tuple[PersonRef, ScheduleInfo] | OneOnOneRefusal:
         """A recurring 1:1 (the manager's weekday and local time); replaces any previous one."""
-        target = self._by_user_id(session, team_id, target_user_id)
-        if target is None:
-            return OneOnOneRefusal.UNAVAILABLE
-        access = self._acting(
-            session, team_id, user_id, target.id, is_admin=is_admin, indirect=indirect
-        )
-        if isinstance(access, OneOnOneRefusal):
-            return access
+        acting = self._acting_on(session, team_id, user_id, target_user_id, is_admin, indirect)
+        if isinstance(acting, OneOnOneRefusal):
+            return acting
+        target, access = acting
         zone = access.me.timezone or self.default_timezone
         upcoming = next_occurrence(weekday, local_time, zone, now)
         row = _schedule(session, access.me, target)
@@ -882,14 +898,10 @@ class OneOnOneService:
         indirect: bool = False,
     ) -> tuple[PersonRef, bool] | OneOnOneRefusal:
         """Stop the recurring brief; True when there was one."""
-        target = self._by_user_id(session, team_id, target_user_id)
-        if target is None:
-            return OneOnOneRefusal.UNAVAILABLE
-        access = self._acting(
-            session, team_id, user_id, target.id, is_admin=is_admin, indirect=indirect
-        )
-        if isinstance(access, OneOnOneRefusal):
-            return access
+        acting = self._acting_on(session, team_id, user_id, target_user_id, is_admin, indirect)
+        if isinstance(acting, OneOnOneRefusal):
+            return acting
+        target, access = acting
         result = session.execute(
             delete(OneOnOneSchedule)
             .where(
