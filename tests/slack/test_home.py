@@ -236,7 +236,15 @@ def test_check_in_now_counts_for_this_week_and_the_weekly_dm_is_not_sent(world: 
     assert "Niveau atteint : Junior" in _screen(home)
     [prompt] = world.prompts(ALICE)
     assert prompt.status is PromptStatus.DONE and prompt.cycle_key == "2026-W48"
-    summaries = world.dms(ALICE)
+    # The summary DM comes after the acknowledgement; the Home may be refreshed first
+    # (the click's own refresh can land after the submission), so wait for the DM.
+    summaries = world.emulator.wait_for(
+        lambda: (
+            (dms := world.dms(ALICE))
+            and any("Votre progression" in (m.text or "") for m in dms)
+            and dms
+        )
+    )
     # The week's slot comes: nothing more is sent, and no reminder later either.
     world.at(THURSDAY_1600_PARIS)
     report = world.tick()
