@@ -23,7 +23,6 @@ heatmap (:func:`team_heatmap`).
 
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from collections.abc import Sequence
@@ -40,6 +39,7 @@ from slack_sdk.models.blocks import (
     TableBlockColumnSettings,
 )
 
+from bot.csv_safe import csv_text
 from bot.i18n import Translator
 from bot.referentiel_text import level_label
 from bot.team import Flag, Participation, ReportOverview, TeamOverview
@@ -322,17 +322,16 @@ def team_csv(overview: TeamOverview, t: Translator) -> str:
     """The CSV text: a header in the asker's language, then one row per report × competency.
 
     Counts are split into their own columns (done, due) because a spreadsheet
-    would read « 3/4 » as a date.
+    would read « 3/4 » as a date. Written by :func:`bot.csv_safe.csv_text`: a
+    name or title never becomes a formula.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([t(f"team.csv.{column}") for column in CSV_COLUMNS])
+    rows: list[list[object]] = []
     for referentiel, reports in overview.groups():
         for report in reports:
             summary = report.summary
             flags = " | ".join(flag_words(report, t))
             for line in report.competencies:
-                writer.writerow(
+                rows.append(
                     [
                         report.name,
                         referentiel.title,
@@ -360,7 +359,7 @@ def team_csv(overview: TeamOverview, t: Translator) -> str:
                         flags,
                     ]
                 )
-    return out.getvalue()
+    return csv_text([t(f"team.csv.{column}") for column in CSV_COLUMNS], rows)
 
 
 # -- heatmap --------------------------------------------------------------------------
