@@ -164,3 +164,13 @@ def test_the_helpers() -> None:
     assert user_text("_a_ ~b~ `c`") == "＿a＿ ∼b∼ ˋcˋ"
     assert name_text(None, "U0ALICE") == "<@U0ALICE>"
     assert name_text("*Boss*", "U0ALICE") == "∗Boss∗"
+
+
+def test_a_failed_prompt_names_the_person_escaped_in_the_admins_status(world: World) -> None:
+    world.emulator.update_user(CHLOE, is_admin=True)
+    world.emulator.update_user(ALICE, real_name=REPORT_NAME, name=REPORT_NAME)
+    world.enrol(ALICE)
+    world.emulator.update_user(ALICE, deleted=True)  # her prompt fails: deactivated
+    world.at(THURSDAY_1600_PARIS)
+    world.tick()
+    _clean(_ephemeral(world, CHLOE, "admin status"), f"{REPORT} (2026-W48)")
