@@ -8,8 +8,6 @@ the same check-in for the same competency travels on the rating's row.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -17,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.access import Viewer, visible_people
+from bot.csv_safe import csv_text
 from bot.i18n import Translator
 from bot.referentiel_text import level_label
 from referentiels.loader import ReferentielCatalog
@@ -50,13 +49,13 @@ def exportable_people(session: Session, viewer: Viewer) -> list[Person] | None:
 def ratings_csv(
     session: Session, people: Sequence[Person], catalog: ReferentielCatalog, t: Translator
 ) -> str:
-    """The CSV text (header + one row per rating, oldest first per person)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    """The CSV text (header + one row per rating, oldest first per person).
+
+    Written by :func:`bot.csv_safe.csv_text`: user text never becomes a formula.
+    """
     ids = [p.id for p in people]
     if not ids:
-        return out.getvalue()
+        return csv_text(COLUMNS, [])
     by_id = {p.id: p for p in people}
     tenants = {
         tenant.id: tenant.external_id
@@ -84,13 +83,14 @@ def ratings_csv(
         .where(Rating.person_id.in_(ids))
         .order_by(Rating.person_id, Rating.rated_at, Rating.id)
     )
+    rows: list[list[str]] = []
     for rating in ratings:
         person = by_id[rating.person_id]
         referentiel = catalog.get(rating.referentiel_id)
         competency = referentiel.competency(rating.competency_id) if referentiel else None
         level = referentiel.scale.level(rating.level_id) if referentiel else None
         attached = evidence.get((rating.submission_id, rating.competency_id), [])
-        writer.writerow(
+        rows.append(
             [
                 tenants.get(person.tenant_id, ""),
                 person.display_name or person.platform_user_id,
@@ -109,4 +109,4 @@ def ratings_csv(
                 " ".join(item.link for item in attached if item.link),
             ]
         )
-    return out.getvalue()
+    return csv_text(COLUMNS, rows)

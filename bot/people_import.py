@@ -20,7 +20,9 @@ half-written: it first checks every line (its cells, the référentiel, the Slac
 account and the manager) without writing, then writes the people and, in a
 second pass, the manager links (a manager may come after their reports in the
 file). A line with a problem is reported with its number and changes nothing; the
-other lines are imported. Re-importing the same file changes nothing.
+other lines are imported. Re-importing the same file changes nothing. A file
+that would make a reporting loop (A's manager is B and B's is A, or longer,
+possibly through people already enrolled) has every line of the loop refused.
 """
 
 from __future__ import annotations
@@ -422,6 +424,13 @@ class _Check:
             manager = self._manager(entry, row.manager_email, by_email, by_user)
             if manager is not None:
                 resolved[entry.line] = manager
+        self._cascade(entries, resolved)
+        self._cycles(entries, resolved)
+        self._cascade(entries, resolved)
+        return resolved
+
+    def _cascade(self, entries: Sequence[_Entry], resolved: Mapping[int, _Manager | None]) -> None:
+        """Reject, in turn, every line whose manager is on a rejected line."""
         cascading = True
         while cascading:
             cascading = False
@@ -435,7 +444,45 @@ class _Check:
                         entry.line, "manager_refused", email=email, manager_line=manager.line
                     )
                     cascading = True
-        return resolved
+
+    def _cycles(self, entries: Sequence[_Entry], resolved: Mapping[int, _Manager | None]) -> None:
+        """Reject every line on a reporting cycle the import would make (A → B → … → A).
+
+        The reporting line after the import is the workspace's as stored, with the
+        managers of the lines still accepted laid over it, so a cycle closed through
+        people already enrolled is found too. Each person has one manager: following
+        managers from a line either ends or comes back to a person already on the path.
+        """
+        live = [entry for entry in entries if entry.line not in self.rejected]
+        stored = self.session.execute(
+            select(Person.id, Person.platform_user_id, Person.manager_id, Person.email).where(
+                Person.tenant_id == self.tenant.id
+            )
+        ).all()
+        user_of = {row.id: row.platform_user_id for row in stored}
+        boss = {row.platform_user_id: user_of.get(row.manager_id) for row in stored}
+        label = {row.platform_user_id: row.email or row.platform_user_id for row in stored}
+        line_of = {entry.profile.user_id: entry.line for entry in live}
+        for entry in live:
+            label[entry.profile.user_id] = entry.row.email
+            if entry.line in resolved:
+                manager = resolved[entry.line]
+                boss[entry.profile.user_id] = None if manager is None else _user_id(manager)
+        done: set[str] = set()
+        for start in line_of:
+            path: list[str] = []
+            user: str | None = start
+            while user is not None and user not in done and user not in path:
+                path.append(user)
+                user = boss.get(user)
+            if user is not None and user in path:
+                cycle = path[path.index(user) :]
+                lines = sorted(line_of[member] for member in cycle if member in line_of)
+                chain = " → ".join(label[member] for member in [*cycle, cycle[0]])
+                numbers = ", ".join(str(line) for line in lines)
+                for line in lines:
+                    self.reject(line, "manager_cycle", chain=chain, lines=numbers)
+            done.update(path)
 
     def _manager(
         self,

@@ -227,6 +227,7 @@ class Cli:
         """Every rating (one row each, with its evidence) as CSV, for operators."""
         from sqlalchemy import select
 
+        from bot.csv_safe import data_rows
         from bot.exports import ratings_csv
         from storage.models import Person, Tenant
 
@@ -245,8 +246,8 @@ class Cli:
         if output is None:
             self.out.write(content)
         else:
-            output.write_text(content, encoding="utf-8")
-            self.fail(self.t("cli.export.written", path=output, rows=content.count("\n") - 1), 0)
+            output.write_text(content, encoding="utf-8", newline="")
+            self.fail(self.t("cli.export.written", path=output, rows=data_rows(content)), 0)
         return EXIT_OK
 
     def privacy(self, action: str, workspace: str, user: str, yes: bool) -> int:

@@ -346,6 +346,94 @@ def test_a_refused_manager_line_refuses_their_reports_in_turn(
     assert set(people(sessions)) == {CHLOE}
 
 
+def _cycle(chain: str, lines: str) -> dict[str, str]:
+    return {"chain": chain, "lines": lines}
+
+
+def test_a_reporting_cycle_in_the_file_is_refused_with_its_lines(
+    sessions: sessionmaker[Session], emu: SlackEmulator
+) -> None:
+    text = HEADER + (
+        "alice@acme.fr,member,bruno@acme.fr,account-executive,,,\n"
+        "bruno@acme.fr,member,alice@acme.fr,account-executive,,,\n"
+        "chloe@acme.fr,member,manon@acme.fr,business-developer,,,\n"
+        "manon@acme.fr,manager,,manager-equipe-vendeurs-b2b,,,\n"
+    )
+
+    report = run_import(sessions, emu, text)
+
+    chain = "alice@acme.fr → bruno@acme.fr → alice@acme.fr"
+    assert [(p.line, p.key, p.params) for p in report.problems] == [
+        (2, P + "manager_cycle", _cycle(chain, "2, 3")),
+        (3, P + "manager_cycle", _cycle(chain, "2, 3")),
+    ]
+    assert counts(report) == (2, 0, 0)
+    found = people(sessions)
+    assert set(found) == {CHLOE, MANON} and found[CHLOE].manager_id == found[MANON].id
+
+
+def test_a_longer_cycle_is_refused_and_so_are_the_reports_of_its_people(
+    sessions: sessionmaker[Session], emu: SlackEmulator
+) -> None:
+    text = HEADER + (
+        "alice@acme.fr,member,bruno@acme.fr,account-executive,,,\n"
+        "bruno@acme.fr,member,chloe@acme.fr,account-executive,,,\n"
+        "chloe@acme.fr,member,alice@acme.fr,business-developer,,,\n"
+        "manon@acme.fr,manager,chloe@acme.fr,manager-equipe-vendeurs-b2b,,,\n"
+        "diane@acme.fr,manager,,manager-equipe-vendeurs-b2b,,,\n"
+    )
+
+    report = run_import(sessions, emu, text)
+
+    chain = "alice@acme.fr → bruno@acme.fr → chloe@acme.fr → alice@acme.fr"
+    assert [(p.line, p.key, p.params) for p in report.problems] == [
+        (2, P + "manager_cycle", _cycle(chain, "2, 3, 4")),
+        (3, P + "manager_cycle", _cycle(chain, "2, 3, 4")),
+        (4, P + "manager_cycle", _cycle(chain, "2, 3, 4")),
+        (5, P + "manager_refused", {"email": "chloe@acme.fr", "manager_line": 4}),
+    ]
+    assert counts(report) == (1, 0, 0) and set(people(sessions)) == {DIANE}
+
+
+def test_a_cycle_closed_through_people_already_enrolled_is_refused(
+    sessions: sessionmaker[Session], emu: SlackEmulator, migrated_engine: Engine
+) -> None:
+    run_import(sessions, emu, TEAM)  # Alice, Bruno and Chloé report to Manon
+    before = table(migrated_engine)
+
+    # Manon under Alice: Manon → Alice → Manon, through Alice's stored manager.
+    report = run_import(
+        sessions, emu, HEADER + "manon@acme.fr,manager,alice@acme.fr,account-executive,,,\n"
+    )
+    chain = "manon@acme.fr → alice@acme.fr → manon@acme.fr"
+    assert [(p.line, p.key, p.params) for p in report.problems] == [
+        (2, P + "manager_cycle", _cycle(chain, "2")),
+    ]
+    # Longer: Manon under Bruno, Bruno under Alice, and Alice is stored under Manon.
+    report = run_import(
+        sessions,
+        emu,
+        HEADER
+        + "manon@acme.fr,manager,bruno@acme.fr,account-executive,,,\n"
+        + "bruno@acme.fr,member,alice@acme.fr,account-executive,,,\n",
+    )
+    chain = "manon@acme.fr → bruno@acme.fr → alice@acme.fr → manon@acme.fr"
+    assert [(p.line, p.key, p.params) for p in report.problems] == [
+        (2, P + "manager_cycle", _cycle(chain, "2, 3")),
+        (3, P + "manager_cycle", _cycle(chain, "2, 3")),
+    ]
+    assert counts(report) == (0, 0, 0) and table(migrated_engine) == before
+    # Moving Alice under Bruno while Bruno moves under Diane is no cycle.
+    report = run_import(
+        sessions,
+        emu,
+        HEADER
+        + "alice@acme.fr,member,bruno@acme.fr,account-executive,,,\n"
+        + "bruno@acme.fr,member,diane@acme.fr,account-executive,,,\n",
+    )
+    assert report.problems == []
+
+
 def test_two_addresses_of_one_slack_account_are_one_person(
     sessions: sessionmaker[Session], emu: SlackEmulator
 ) -> None:

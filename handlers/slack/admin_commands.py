@@ -24,6 +24,7 @@ from bot.admin import AdminRefusal, AdminService, Enrolment
 from bot.i18n import Translator
 from bot.people import DirectoryError, Profile, ensure_tenant
 from bot.scheduling import parse_local_time, parse_weekday
+from handlers.slack.builders.mrkdwn import escape, user_text
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from storage.db import session_scope
@@ -193,8 +194,8 @@ def _status(context: AdminContext) -> None:
             "• "
             + t(
                 "common.label_value",
-                label=f"{error.person_name} ({error.cycle_key})",
-                value=error.reason,
+                label=f"{user_text(error.person_name)} ({error.cycle_key})",
+                value=escape(error.reason),
             )
             for error in status.recent_errors
         )

@@ -21,8 +21,8 @@ from bot.i18n import Translator
 from bot.people import person_locale
 from bot.review import ReviewAnswer, ReviewService, ReviewSubmission
 from handlers.slack import ids
+from handlers.slack.builders.mrkdwn import name_text
 from handlers.slack.builders.review_builder import (
-    display_name,
     pending_list_blocks,
     review_modal,
     told_blocks,
@@ -158,8 +158,9 @@ def handle_review_submission(
         if result.duplicate:
             return
         referentiel = reviews.catalog.get(report.referentiel_id or "")
-        manager_name = display_name(me.display_name, me.platform_user_id)
-        report_name = display_name(report.display_name, report.platform_user_id)
+        # mrkdwn, in the blocks and in the notification text alike
+        manager_name = name_text(me.display_name, me.platform_user_id)
+        report_name = name_text(report.display_name, report.platform_user_id)
         report_user = report.platform_user_id
         report_t = Translator(person_locale(report.locale, deps.default_locale))
         reviewed = []

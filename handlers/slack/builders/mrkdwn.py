@@ -1,4 +1,14 @@
-"""Small helpers to put référentiel text into Slack mrkdwn safely and within limits."""
+"""Small helpers to put référentiel text and people's own words into Slack mrkdwn safely.
+
+Slack reads ``&``, ``<`` and ``>`` as control characters (``<!channel>``,
+``<https://…|label>``), so :func:`escape` turns them into the entities its docs
+give. What people type or are called (display names, evidence, comments, 1:1
+topics and notes) goes through :func:`user_text` instead, wherever others read it,
+in blocks and in a message's top-level ``text`` alike: Slack has no escape for
+``*``, ``_``, ``~`` and backticks (a backslash shows as is), so each becomes a
+look-alike Slack never reads as formatting, and a name such as ``*Boss*`` shows as
+typed, never bold.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +23,21 @@ SECTION_LIMIT = 3000
 def escape(text: str) -> str:
     """Slack's three control characters, escaped as its docs require."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# Each formatting character and its look-alike: ∗ (asterisk operator), ＿ (full-width low
+# line), ∼ (tilde operator), ˋ (modifier letter grave accent).
+_LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\uff3f", "~": "\u223c", "`": "\u02cb"})
+
+
+def user_text(text: str) -> str:
+    """What a person wrote or is called, for mrkdwn: escaped, and never formatting."""
+    return escape(text).translate(_LOOKALIKES)
+
+
+def name_text(name: str | None, user_id: str) -> str:
+    """A person in mrkdwn: their display name as :func:`user_text`, else a mention."""
+    return user_text(name) if name else f"<@{user_id}>"
 
 
 def sections(text: str, limit: int = SECTION_LIMIT) -> list[SectionBlock]:

@@ -5,7 +5,7 @@ translator to ``slack_sdk.models`` blocks and views, so Slack's limits are check
 when they are serialised. The talking points quote the référentiel word for word
 (a matrix cell, or a certification's evaluation criteria) with the helpers of
 :mod:`handlers.slack.builders.mrkdwn`; what people wrote (evidence, topics, notes)
-is escaped and shortened, the brief being a summary. The buttons carry only the
+goes through ``user_text`` (escaped, never formatting) and is shortened, the brief being a summary. The buttons carry only the
 report's id and what the brief showed; who clicks is checked by the service.
 """
 
@@ -51,6 +51,7 @@ from handlers.slack.builders.mrkdwn import (
     descriptor_lines,
     escape,
     sections,
+    user_text,
 )
 from handlers.slack.builders.prompt_builder import short_name
 from referentiels.models import Level, Referentiel
@@ -107,7 +108,7 @@ def local_date(instant: datetime, timezone: str, t: Translator) -> str:
 
 
 def _excerpt(text: str) -> str:
-    return escape(short_name(" ".join(text.split()), EXCERPT))
+    return user_text(short_name(" ".join(text.split()), EXCERPT))
 
 
 def _level(referentiel: Referentiel, level: Level, t: Translator) -> str:
@@ -337,7 +338,7 @@ def brief_text(brief: Brief, t: Translator) -> str:
     """The notification text of a brief (shown where blocks are not)."""
     if brief.own:
         return t("one_on_one.fallback_own")
-    return t("one_on_one.fallback", name=plain_name(brief.report))
+    return t("one_on_one.fallback", name=user_text(plain_name(brief.report)))
 
 
 def brief_blocks(

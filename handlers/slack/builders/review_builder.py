@@ -25,7 +25,7 @@ from bot.i18n import Translator
 from bot.referentiel_text import level_label, week_label
 from bot.review import Digest, ReportReview
 from handlers.slack import ids
-from handlers.slack.builders.mrkdwn import escape
+from handlers.slack.builders.mrkdwn import escape, name_text, user_text
 from handlers.slack.builders.prompt_builder import short_name
 from referentiels.models import Competency, Level, Referentiel
 
@@ -41,7 +41,7 @@ def pending_list_blocks(reviews: list[ReportReview], t: Translator) -> list[Bloc
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=t("slack.review.intro")))]
     for review in reviews[:45]:  # a message holds 50 blocks
         person = review.person
-        name = escape(display_name(person.display_name, person.platform_user_id))
+        name = name_text(person.display_name, person.platform_user_id)
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
@@ -76,7 +76,9 @@ def review_modal(review: ReportReview, t: Translator) -> View:
         SectionBlock(
             text=MarkdownTextObject(
                 text=t(
-                    "slack.review.heading", name=escape(name), referentiel=escape(referentiel.title)
+                    "slack.review.heading",
+                    name=name_text(person.display_name, person.platform_user_id),
+                    referentiel=escape(referentiel.title),
                 )
             )
         )
@@ -94,9 +96,9 @@ def review_modal(review: ReportReview, t: Translator) -> View:
                 )
             )
         for evidence in item.evidence:
-            text = escape(short_name(evidence.text, EVIDENCE_EXCERPT))
+            text = user_text(short_name(evidence.text, EVIDENCE_EXCERPT))
             if evidence.link:
-                text += f" <{evidence.link}>"
+                text += f" <{escape(evidence.link.replace('|', '%7C'))}>"
             lines.append(t("slack.review.evidence", text=text))
         blocks.append(DividerBlock())
         blocks.append(
@@ -159,8 +161,12 @@ def told_blocks(
     comment: str | None,
     t: Translator,
 ) -> list[Block]:
-    """The report's notice: the manager's levels (and the comment, if shared)."""
-    lines = [t("slack.review.told", manager=escape(manager_name))]
+    """The report's notice: the manager's levels (and the comment, if shared).
+
+    ``manager_name`` is already mrkdwn (:func:`~handlers.slack.builders.mrkdwn.name_text`),
+    as in the message's notification text.
+    """
+    lines = [t("slack.review.told", manager=manager_name)]
     for competency, level, own in reviewed:
         name = escape(competency.label)
         label = escape(level_label(referentiel, level, t))
@@ -181,7 +187,7 @@ def told_blocks(
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
-                        text=t("slack.review.told_comment", comment=escape(comment))[:3000]
+                        text=t("slack.review.told_comment", comment=user_text(comment))[:3000]
                     )
                 ]
             )
@@ -202,7 +208,7 @@ def digest_blocks(digest: Digest, t: Translator) -> list[Block]:
     blocks: list[Block] = [HeaderBlock(text=digest_text(digest, t)[:150])]
     for row in digest.rows[:DIGEST_REPORTS]:
         person = row.person
-        name = escape(display_name(person.display_name, person.platform_user_id))
+        name = name_text(person.display_name, person.platform_user_id)
         status = row.status.value if row.status else "none"
         lines = [
             t(
@@ -239,9 +245,9 @@ def digest_blocks(digest: Digest, t: Translator) -> list[Block]:
                     )
                 )
             for evidence in change.evidence[:2]:
-                text = escape(short_name(evidence.text, EVIDENCE_EXCERPT))
+                text = user_text(short_name(evidence.text, EVIDENCE_EXCERPT))
                 if evidence.link:
-                    text += f" <{evidence.link}>"
+                    text += f" <{escape(evidence.link.replace('|', '%7C'))}>"
                 lines.append("    " + t("slack.review.evidence", text=text))
         if row.pending:
             lines.append(t("slack.review.digest_pending", count=row.pending))

@@ -23,7 +23,6 @@ heatmap (:func:`team_heatmap`).
 
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from collections.abc import Sequence
@@ -40,10 +39,11 @@ from slack_sdk.models.blocks import (
     TableBlockColumnSettings,
 )
 
+from bot.csv_safe import csv_text
 from bot.i18n import Translator
 from bot.referentiel_text import level_label
 from bot.team import Flag, Participation, ReportOverview, TeamOverview
-from handlers.slack.builders.mrkdwn import escape, sections
+from handlers.slack.builders.mrkdwn import escape, sections, user_text
 from referentiels.models import Level, Referentiel
 
 TABLE_ROWS_MAX = 100  # Slack's table block: 100 rows of at most 20 cells
@@ -127,7 +127,7 @@ def flag_words(report: ReportOverview, t: Translator) -> list[str]:
 def _report_line(report: ReportOverview, t: Translator) -> str:
     line = t(
         "team.report",
-        person=escape(report.name),
+        person=user_text(report.name),
         level=escape(_standing(report, t)),
         short=_participation(report.participation_short, t),
         long=_participation(report.participation_long, t),
@@ -139,7 +139,7 @@ def _report_line(report: ReportOverview, t: Translator) -> str:
 
 
 def _names(reports: Sequence[ReportOverview]) -> str:
-    return ", ".join(escape(report.name) for report in reports)
+    return ", ".join(user_text(report.name) for report in reports)
 
 
 def _context(text: str) -> ContextBlock:
@@ -239,7 +239,7 @@ def team_messages(overview: TeamOverview, t: Translator) -> list[TeamMessage]:
         text = t("team.nobody")
         messages.append(TeamMessage(text, list(sections(text))))
     if overview.not_followed:
-        people = ", ".join(escape(name) for name in overview.not_followed)
+        people = ", ".join(user_text(name) for name in overview.not_followed)
         messages[0].blocks.append(_context(t("team.not_followed", people=people)))
     return messages
 
@@ -281,7 +281,7 @@ def team_summary(overview: TeamOverview, t: Translator) -> TeamMessage:
         attention.append(t("team.large.all_clear"))
     blocks.extend(sections("\n".join(attention)))
     if overview.not_followed:
-        people = ", ".join(escape(name) for name in overview.not_followed)
+        people = ", ".join(user_text(name) for name in overview.not_followed)
         blocks.append(_context(t("team.not_followed", people=people)))
     blocks.extend(sections(t("team.large.files")))
     return TeamMessage(title, blocks)
@@ -322,17 +322,16 @@ def team_csv(overview: TeamOverview, t: Translator) -> str:
     """The CSV text: a header in the asker's language, then one row per report × competency.
 
     Counts are split into their own columns (done, due) because a spreadsheet
-    would read « 3/4 » as a date.
+    would read « 3/4 » as a date. Written by :func:`bot.csv_safe.csv_text`: a
+    name or title never becomes a formula.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([t(f"team.csv.{column}") for column in CSV_COLUMNS])
+    rows: list[list[object]] = []
     for referentiel, reports in overview.groups():
         for report in reports:
             summary = report.summary
             flags = " | ".join(flag_words(report, t))
             for line in report.competencies:
-                writer.writerow(
+                rows.append(
                     [
                         report.name,
                         referentiel.title,
@@ -360,7 +359,7 @@ def team_csv(overview: TeamOverview, t: Translator) -> str:
                         flags,
                     ]
                 )
-    return out.getvalue()
+    return csv_text([t(f"team.csv.{column}") for column in CSV_COLUMNS], rows)
 
 
 # -- heatmap --------------------------------------------------------------------------
