@@ -20,11 +20,11 @@ to the asker like the ephemeral answer it replaces, never in a channel.
 
 Not the newer ``data_table`` block (its reference: pagination, sorting, up to
 100 rows plus a header): the reference says nothing of where it may be sent,
-caps a message's cells at 10,000 characters in all (a team of 19 × 5 rows with
-competency names would pass it), and its 100 rows would not lift the limit that
-matters here — a team past 100 report × competency rows is already the CSV and
-heatmap below. One table per référentiel in ``attachments`` is what the
-reference documents.
+caps a table's cells at 10,000 characters in all (96 rows of eight cells with
+certification competency names can go over it), and its 100 rows would not lift
+the limit that matters here — a team past 100 report × competency rows is
+already the CSV and heatmap below. One table per référentiel in ``attachments``
+is what the reference documents.
 
 One message per référentiel — competencies and levels differ from one
 référentiel to the next, and a table mixing them would be unreadable, while
