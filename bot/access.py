@@ -3,7 +3,10 @@
 * a member sees only their own data;
 * a manager also sees their direct reports — and their reports' reports when
   the workspace allows it (``indirect``);
-* an admin sees everyone in their own workspace;
+* an admin sees everyone in their own workspace — whether Palier follows the
+  admin or not: being an admin comes from the platform (workspace admins and
+  owners, or ``PALIER_ADMIN_USER_IDS``), not from enrolment, so
+  :func:`viewer_for` makes a viewer of a non-enrolled admin too;
 * nothing ever crosses tenants.
 
 Visibility follows the *current* reporting line: when someone changes manager,
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Person
+from storage.models import Person, Platform, Tenant
 
 
 class Scope(enum.StrEnum):
@@ -31,11 +34,57 @@ class Scope(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Viewer:
-    """Someone asking to read data: the person and what the platform says of them."""
+    """Someone asking to read data: the person and what the platform says of them.
 
-    person: Person
+    ``person`` is None only for a workspace admin Palier does not follow; such a
+    viewer then names their workspace in ``tenant_id`` (see :func:`viewer_for`).
+    """
+
+    person: Person | None
     is_admin: bool = False
     indirect: bool = False  # the workspace lets managers see indirect reports
+    tenant_id: int | None = None  # only for an admin who is not enrolled
+
+    def __post_init__(self) -> None:
+        if self.person is None and not (self.is_admin and self.tenant_id is not None):
+            raise ValueError("a viewer Palier does not follow must be an admin of a workspace")
+
+    @property
+    def tenant(self) -> int:
+        """The viewer's workspace: the only one whose data they may ever read."""
+        if self.person is not None:
+            return self.person.tenant_id
+        assert self.tenant_id is not None  # __post_init__
+        return self.tenant_id
+
+
+def viewer_for(
+    session: Session,
+    platform: Platform,
+    team_id: str,
+    user_id: str,
+    *,
+    is_admin: bool,
+    indirect: bool = False,
+) -> Viewer | None:
+    """The viewer for someone asking in chat, or None when there is nothing they may see.
+
+    An enrolled person is a viewer; so is a workspace admin whom Palier does not
+    follow (an admin is an admin whether enrolled or not). Anyone else unknown to
+    Palier sees nothing. The workspace comes from the platform's team id, so nothing
+    crosses tenants.
+    """
+    tenant = session.scalars(
+        select(Tenant).where(Tenant.platform == platform, Tenant.external_id == team_id)
+    ).one_or_none()
+    if tenant is None:
+        return None
+    person = session.scalars(
+        select(Person).where(Person.tenant_id == tenant.id, Person.platform_user_id == user_id)
+    ).one_or_none()
+    if person is None and not is_admin:
+        return None
+    return Viewer(person, is_admin=is_admin, indirect=indirect, tenant_id=tenant.id)
 
 
 def reports_of(session: Session, manager: Person, indirect: bool) -> list[Person]:
@@ -64,12 +113,14 @@ def reports_of(session: Session, manager: Person, indirect: bool) -> list[Person
 def scope_over(session: Session, viewer: Viewer, target: Person) -> Scope | None:
     """Why ``viewer`` may read ``target``'s data, or None when they may not."""
     me = viewer.person
-    if target.tenant_id != me.tenant_id:
+    if target.tenant_id != viewer.tenant:
         return None
-    if target.id == me.id:
+    if me is not None and target.id == me.id:
         return Scope.SELF
     if viewer.is_admin:
         return Scope.ADMIN
+    if me is None:
+        return None
     if target.manager_id == me.id:
         return Scope.MANAGER
     if viewer.indirect and any(p.id == target.id for p in reports_of(session, me, True)):
@@ -78,13 +129,13 @@ def scope_over(session: Session, viewer: Viewer, target: Person) -> Scope | None
 
 
 def visible_people(session: Session, viewer: Viewer) -> list[Person]:
-    """Everyone whose data ``viewer`` may read, themself first."""
+    """Everyone whose data ``viewer`` may read, themself first (when Palier follows them)."""
     me = viewer.person
     if viewer.is_admin:
-        others = session.scalars(
-            select(Person)
-            .where(Person.tenant_id == me.tenant_id, Person.id != me.id)
-            .order_by(Person.display_name, Person.id)
-        ).all()
-        return [me, *others]
+        query = select(Person).where(Person.tenant_id == viewer.tenant)
+        if me is not None:
+            query = query.where(Person.id != me.id)
+        others = session.scalars(query.order_by(Person.display_name, Person.id)).all()
+        return [me, *others] if me is not None else list(others)
+    assert me is not None  # Viewer.__post_init__: only an admin may be unknown to Palier
     return [me, *reports_of(session, me, viewer.indirect)]

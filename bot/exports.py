@@ -43,7 +43,8 @@ COLUMNS = (
 def exportable_people(session: Session, viewer: Viewer) -> list[Person] | None:
     """Whose ratings ``viewer`` may export, themself included; None when they may not."""
     people = visible_people(session, viewer)
-    return people if len(people) > 1 else None  # nobody but oneself: not a manager or admin
+    others = [p for p in people if viewer.person is None or p.id != viewer.person.id]
+    return people if others else None  # nobody but oneself: not a manager or admin
 
 
 def ratings_csv(

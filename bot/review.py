@@ -149,9 +149,10 @@ class ReviewService:
         """Only the report's manager reviews (an admin too, when they are the manager);
         nobody reviews themself. Reading is wider than acting: an admin may read a
         workspace's data, but a review is the manager's judgement."""
-        if viewer.person.id == report.id or report.tenant_id != viewer.person.tenant_id:
+        me = viewer.person  # None: an admin Palier does not follow, nobody's manager
+        if me is None or me.id == report.id or report.tenant_id != me.tenant_id:
             return False
-        direct = Viewer(viewer.person, is_admin=False, indirect=False)
+        direct = Viewer(me, is_admin=False, indirect=False)
         return scope_over(session, direct, report) is Scope.MANAGER
 
     def record(
@@ -164,7 +165,8 @@ class ReviewService:
         now: datetime,
     ) -> ReviewResult:
         """Store the manager's levels as manager ratings, in the caller's transaction."""
-        if not self.may_review(session, viewer, report):
+        manager = viewer.person
+        if manager is None or not self.may_review(session, viewer, report):
             return ReviewResult([], refused=True)
         referentiel = self.catalog.get(report.referentiel_id or "")
         if referentiel is None:
@@ -193,7 +195,7 @@ class ReviewService:
                 competency_id=answer.competency_id,
                 level_id=answer.level_id or "",
                 rater=Rater.MANAGER,
-                rater_person_id=viewer.person.id,
+                rater_person_id=manager.id,
                 comment=submission.comment or None,
                 submission_id=record.id,
                 rated_at=now,

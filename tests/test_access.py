@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.access import Scope, Viewer, reports_of, scope_over, visible_people
+from bot.access import Scope, Viewer, reports_of, scope_over, viewer_for, visible_people
 from bot.people import Profile, ensure_tenant, upsert_person
 from storage.db import make_session_factory
 from storage.models import Person, Platform, Role
@@ -93,3 +93,21 @@ def test_cycles_in_reporting_lines_do_not_loop(people: dict[str, Person]) -> Non
     session.flush()
     tree = reports_of(session, people["marion"], indirect=True)
     assert sorted(p.display_name or "" for p in tree) == ["alice", "bruno", "chloe"]
+
+
+def test_an_admin_is_a_viewer_whether_enrolled_or_not(people: dict[str, Person]) -> None:
+    """``viewer_for``: an enrolled person, or an admin Palier does not follow, who sees
+    their own workspace only; anyone else unknown to Palier is no viewer at all."""
+    session: Session = people["_session"]  # type: ignore[assignment]
+    assert viewer_for(session, Platform.SLACK, "T1", "UNOBODY", is_admin=False) is None
+    assert viewer_for(session, Platform.SLACK, "T9", "UNOBODY", is_admin=True) is None
+    admin = viewer_for(session, Platform.SLACK, "T1", "UNOBODY", is_admin=True)
+    assert admin is not None and admin.person is None
+    seen = {p.display_name for p in visible_people(session, admin)}
+    assert seen == {"marion", "alice", "bruno", "chloe", "dan", "eve"}  # not Zoé, in T2
+    assert scope_over(session, admin, people["dan"]) is Scope.ADMIN
+    assert scope_over(session, admin, people["zoe"]) is None
+    enrolled = viewer_for(session, Platform.SLACK, "T1", "UALICE", is_admin=False)
+    assert enrolled is not None and enrolled.person is people["alice"]
+    with pytest.raises(ValueError):
+        Viewer(None, is_admin=False, tenant_id=people["alice"].tenant_id)

@@ -24,6 +24,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
+from bot.i18n import LOCALES, translator
 from handlers.slack import ids
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,6 +232,18 @@ def test_message_shortcut_is_the_one_palier_listens_to(manifest: dict[str, Any])
     assert set(_listened("shortcut")) == {s["callback_id"] for s in shortcuts}
 
 
+def test_the_help_names_the_shortcut_as_slack_shows_it(manifest: dict[str, Any]) -> None:
+    """A manifest has one name per shortcut, shown as is whatever the user's language:
+    the help and the evidence list in both languages must use that very name."""
+    (shortcut,) = manifest["features"]["shortcuts"]
+    name = shortcut["name"]
+    assert name.startswith("Palier")  # found by typing the app's name, in any language
+    for locale in LOCALES:
+        t = translator(locale)
+        assert name in t("slack.help.commands"), locale
+        assert name in t("home.evidence.empty"), locale
+
+
 def test_bot_events_are_exactly_those_palier_listens_to(manifest: dict[str, Any]) -> None:
     subscribed = manifest["settings"]["event_subscriptions"]["bot_events"]
     assert len(subscribed) == len(set(subscribed))
@@ -305,7 +318,7 @@ def test_texts_within_slack_s_limits(manifest: dict[str, Any]) -> None:
     assert 1 <= len(command["usage_hint"]) <= 1000
 
     (shortcut,) = manifest["features"]["shortcuts"]
-    assert shortcut["name"] == "Ajouter comme preuve"
+    assert shortcut["name"] == "Palier · preuve/evidence"
     assert 1 <= len(shortcut["name"]) <= 24
     assert 1 <= len(shortcut["description"]) <= 150
     assert 1 <= len(shortcut["callback_id"]) <= 255

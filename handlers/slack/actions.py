@@ -29,7 +29,11 @@ from handlers.slack.builders.evidence_builder import (
 )
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.privacy_commands import handle_privacy_delete
-from handlers.slack.review_commands import handle_review_open
+from handlers.slack.review_commands import (
+    handle_digest_page,
+    handle_review_open,
+    handle_review_page,
+)
 from storage.db import session_scope
 from storage.models import CheckinPrompt
 
@@ -169,6 +173,16 @@ def register(app: App, deps: SlackDeps) -> None:
     def review_open(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         handle_review_open(deps, deps.reviews, body, client, respond)
+
+    @app.action(re.compile(rf"^{ids.REVIEW_PAGE}:(prev|next)$"))
+    def review_page(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        handle_review_page(deps, deps.reviews, body, client, respond)
+
+    @app.action(re.compile(rf"^{ids.DIGEST_PAGE}:(prev|next)$"))
+    def digest_page(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        handle_digest_page(deps, deps.reviews, body, client, respond)
 
     @app.action(ids.PRIVACY_DELETE)
     def privacy_delete(ack: Ack, body: dict[str, Any], respond: Respond) -> None:

@@ -785,12 +785,18 @@ class _Story:
         """``/palier team``: one table per référentiel of her reports."""
         typed = f"{COMMAND} {TEAM_COMMAND}"
         referentiels = {m.referentiel_id for m in TEAM if m.role is Role.MEMBER}
-        tables = self.command(manager, TEAM_COMMAND, typed, answers=len(referentiels))
+        seen = len(self.dms(manager))
+        (notice,) = self.command(manager, TEAM_COMMAND, typed)
+        # The tables came to her DM first (Slack takes a table only in chat.postMessage's
+        # attachments); the ephemeral answer says so.
+        tables = self.dms(manager)[seen : seen + len(referentiels)]
         self.event(manager, self.t("demo.what.me", command=typed))
         for index, table in enumerate(tables):
             if index:
                 self.say()
-            self.show_blocks(table)
+            attached = [b for a in table.attachments or [] for b in a.get("blocks", [])]
+            self.show(self.slack_names(render_blocks([*(table.blocks or []), *attached])))
+        self.show_blocks(notice)
 
     def brief(self, manager: Member, report: Member) -> None:
         """``/palier 1on1 @report``: the brief, before the 1:1."""

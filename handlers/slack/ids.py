@@ -89,6 +89,11 @@ HOME_NOTICE_VIEW = "home_notice"
 
 # The manager's review of self-ratings.
 REVIEW_OPEN = "review_open"  # value: the report's person id
+# Pages of the /palier review list and of the weekly digest: "<prefix>:prev|next",
+# value: the page to show (clamped to the pages there are when clicked); the digest's
+# value is "<cycle key>/<page>".
+REVIEW_PAGE = "review_page"
+DIGEST_PAGE = "digest_page"
 REVIEW_VIEW = "review_submit"
 REVIEW_LEVEL_BLOCK = "review_level"  # + ":" + competency id (action id likewise)
 REVIEW_LEVEL_ACTION = "review_level_choice"

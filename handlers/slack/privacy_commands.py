@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.access import Viewer
+from bot.access import viewer_for
 from bot.checkin_flow import person_for
 from bot.exports import exportable_people, ratings_csv
 from bot.i18n import Translator
@@ -40,8 +40,15 @@ def handle_export(deps: SlackDeps, actor: Actor, respond: Respond, client: WebCl
     admin = deps.actor_is_admin(client, actor)
     with session_scope(deps.sessions) as session:
         t, _timezone = deps.person_settings(session, actor, client)
-        me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        viewer = Viewer(me, is_admin=admin, indirect=deps.managers_see_indirect) if me else None
+        # From the access policy: an admin exports their workspace, enrolled or not.
+        viewer = viewer_for(
+            session,
+            Platform.SLACK,
+            actor.team_id,
+            actor.user_id,
+            is_admin=admin,
+            indirect=deps.managers_see_indirect,
+        )
         people = exportable_people(session, viewer) if viewer else None
         if people is None:
             respond(text=t("slack.privacy.export_refused"), response_type="ephemeral")

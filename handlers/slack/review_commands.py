@@ -3,11 +3,16 @@
 The list is ephemeral; **Review** opens one report's modal; the submission is
 stored before the acknowledgement (inline errors otherwise), then the report is
 told in their DM — the comment only if the manager chose to share it.
+
+The list and the weekly digest come in pages (a message holds 50 blocks); their
+Previous/Next buttons carry only the page (and the digest's week): the page is
+recomputed for whoever clicks, from their own reports, and redrawn in place.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,10 +24,12 @@ from bot.access import Viewer, reports_of
 from bot.checkin_flow import person_for
 from bot.i18n import Translator
 from bot.people import person_locale
-from bot.review import ReviewAnswer, ReviewService, ReviewSubmission
+from bot.review import ReviewAnswer, ReviewService, ReviewSubmission, weekly_digest
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import name_text
 from handlers.slack.builders.review_builder import (
+    digest_blocks,
+    digest_text,
     pending_list_blocks,
     review_modal,
     told_blocks,
@@ -37,21 +44,35 @@ def _viewer(me: Person, admin: bool) -> Viewer:
 
 
 def handle_review_list(
-    deps: SlackDeps, reviews: ReviewService, actor: Actor, respond: Respond, client: WebClient
+    deps: SlackDeps,
+    reviews: ReviewService,
+    actor: Actor,
+    respond: Respond,
+    client: WebClient,
+    page: int = 0,
+    replace_original: bool = False,
 ) -> None:
-    """The manager's reports with self-ratings awaiting review."""
+    """The manager's reports with self-ratings awaiting review, one page of them."""
     with session_scope(deps.sessions) as session:
         t, _timezone = deps.person_settings(session, actor, client)
         me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
         pending = reviews.team_pending(session, me) if me else []
         has_reports = me is not None and bool(reports_of(session, me, indirect=False))
-        blocks = pending_list_blocks(pending, t) if pending else None
+        blocks = pending_list_blocks(pending, t, page) if pending else None
+    replace = True if replace_original else None  # in place of the page clicked on
     if not has_reports:
-        respond(text=t("slack.review.not_manager"), response_type="ephemeral")
+        respond(
+            text=t("slack.review.not_manager"), response_type="ephemeral", replace_original=replace
+        )
     elif blocks is None:
-        respond(text=t("slack.review.nothing"), response_type="ephemeral")
+        respond(text=t("slack.review.nothing"), response_type="ephemeral", replace_original=replace)
     else:
-        respond(text=t("slack.review.intro"), blocks=blocks, response_type="ephemeral")
+        respond(
+            text=t("slack.review.intro"),
+            blocks=blocks,
+            response_type="ephemeral",
+            replace_original=replace,
+        )
 
 
 def handle_review_open(
@@ -182,3 +203,50 @@ def handle_review_submission(
     )
     mine = client.conversations_open(users=actor.user_id)["channel"]["id"]
     client.chat_postMessage(channel=mine, text=t("slack.review.saved", name=report_name))
+
+
+_MAX_PAGE = 10_000  # far beyond any team; a forged value is clamped to the last page anyway
+_CYCLE = re.compile(r"[0-9]{4}-W[0-9]{2}")
+
+
+def _page(value: str) -> int:
+    """A button's page number; 0 for anything that is not a small whole number."""
+    return int(value) if value.isdigit() and len(value) <= 5 else 0
+
+
+def handle_review_page(
+    deps: SlackDeps,
+    reviews: ReviewService,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    """Previous/Next on the /palier review list: the clicker's own list, at that page."""
+    value = str(((body.get("actions") or [{}])[0]).get("value") or "")
+    page = min(_page(value), _MAX_PAGE)
+    handle_review_list(
+        deps, reviews, Actor.from_body(body), respond, client, page, replace_original=True
+    )
+
+
+def handle_digest_page(
+    deps: SlackDeps,
+    reviews: ReviewService,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    """Previous/Next on the weekly digest: that week's digest of the clicker's own reports,
+    at that page, in place of the one shown."""
+    actor = Actor.from_body(body)
+    cycle, _, page = str(((body.get("actions") or [{}])[0]).get("value") or "").partition("/")
+    if _CYCLE.fullmatch(cycle) is None:
+        return
+    with session_scope(deps.sessions) as session:
+        t, _timezone = deps.person_settings(session, actor, client)
+        me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
+        if me is None:
+            return
+        digest = weekly_digest(session, reviews, me, cycle)
+        blocks = digest_blocks(digest, t, min(_page(page), _MAX_PAGE))
+    respond(text=digest_text(digest, t), blocks=blocks, replace_original=True)

@@ -1,4 +1,4 @@
-"""Shortcuts: "Log as evidence" on any message the person can see.
+"""Shortcuts: "Palier · preuve/evidence" on any message the person can see.
 
 Opens the evidence modal prefilled with the message's text, and keeps the
 message's permalink (``chat.getPermalink``) with the evidence. The message's

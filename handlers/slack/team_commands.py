@@ -1,10 +1,12 @@
 """``/palier team`` (``equipe``, ``équipe``): a manager's private summary of their team.
 
-Everything stays private to the asker: tables are ephemeral answers (one per
-référentiel), and a team too large for tables gets an ephemeral summary with
-the detail — a CSV file and a heatmap picture — in the asker's own DM with
-Palier (``files.uploadV2``), never in a channel, whichever channel the
-command was typed in. Who is in the team is decided by :class:`bot.team.TeamService`,
+Everything stays private to the asker, never in a channel, whichever channel
+the command was typed in. The tables (one per référentiel) go to the asker's
+own DM with Palier by ``chat.postMessage``, each in the message's
+``attachments``, the one place Slack's table block reference allows a table
+(see :mod:`handlers.slack.builders.team_builder`), and an ephemeral answer says
+so. A team too large for tables gets an ephemeral summary with the detail — a
+CSV file and a heatmap picture — in the same DM (``files.uploadV2``). Who is in the team is decided by :class:`bot.team.TeamService`,
 which applies :mod:`bot.access`; anyone without reports gets a polite refusal
 that says nothing about anyone.
 """
@@ -50,8 +52,23 @@ def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClie
         respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
         return
     if fits_in_messages(overview):
-        for message in team_messages(overview, t):
-            respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+        messages = team_messages(overview, t)
+        tables = [message for message in messages if message.table is not None]
+        if not tables:  # nobody followed: nothing to tabulate, the answer is the note
+            for message in messages:
+                respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+            return
+        channel = _dm(client, actor.user_id)
+        for message in messages:
+            client.chat_postMessage(
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                attachments=message.attachments(),
+            )
+        # After the tables, so that "it is in your DM" is true when it shows.
+        text = t.plural("team.in_dm", len(tables))
+        respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
         return
     summary = team_summary(overview, t)
     # The files first, so that the summary's "it is in your DM" is true when it shows.

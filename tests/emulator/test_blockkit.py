@@ -21,6 +21,7 @@ from handlers.slack.emulator.blockkit import (
     Violation,
     check_message_text,
     validate_blocks,
+    validate_message,
     validate_view,
     view_size,
 )
@@ -46,7 +47,7 @@ class Limit:
     """One limit: ``build(n)`` makes a payload at size ``n``; ``within`` passes, ``over`` fails."""
 
     id: str
-    surface: str  # message | modal | home
+    surface: str  # message | attachment (blocks in chat.postMessage's attachments) | modal | home
     build: Callable[[int], Payload]
     within: int
     over: int
@@ -362,29 +363,30 @@ LIMITS = [
     ),
     Limit(
         "table-rows",
-        "message",
+        "attachment",
         lambda n: [table(n)],
         100,
         101,
-        "/blocks/0/rows",
+        "/attachments/0/blocks/0/rows",
         "no more than 100 items allowed",
     ),
     Limit(
         "table-cells",
-        "message",
+        "attachment",
         lambda n: [table(1, n)],
         20,
         21,
-        "/blocks/0/rows/0",
+        "/attachments/0/blocks/0/rows/0",
         "no more than 20 items allowed",
+        error="invalid_attachments",
     ),
     Limit(
         "one-table-per-message",
-        "message",
+        "attachment",
         lambda n: [table(1) for _ in range(n)],
         1,
         2,
-        "/blocks/1",
+        "/attachments/0/blocks/1",
         "only_one_table_allowed",
         error="invalid_attachments",
     ),
@@ -429,12 +431,18 @@ def web(emulator: SlackEmulator) -> WebClient:
 def validate(limit: Limit, payload: Payload) -> list[Violation]:
     if limit.surface == "message":
         return validate_blocks(payload)
+    if limit.surface == "attachment":
+        return validate_message(None, [{"blocks": payload}], tables_allowed=True)
     return validate_view(payload)
 
 
 def send(emulator: SlackEmulator, web: WebClient, limit: Limit, payload: Payload) -> Any:
     if limit.surface == "message":
         return web.chat_postMessage(channel=ALICE, text="fallback", blocks=payload)
+    if limit.surface == "attachment":
+        return web.chat_postMessage(
+            channel=ALICE, text="fallback", attachments=[{"blocks": payload}]
+        )
     if limit.surface == "home":
         return web.views_publish(user_id=ALICE, view=payload)
     return web.views_open(trigger_id=emulator.issue_trigger(ALICE), view=payload)
@@ -466,8 +474,9 @@ def test_slack_error_over_http(emulator: SlackEmulator, web: WebClient, limit: L
     messages = answer["response_metadata"]["messages"]
     assert all(m.startswith("[ERROR] ") and "[json-pointer:/" in m for m in messages)
     assert any(limit.message in m and f"[json-pointer:{limit.pointer}" in m for m in messages)
-    if limit.surface == "message":
-        assert answer["error"] == (limit.error or "invalid_blocks")
+    if limit.surface in ("message", "attachment"):
+        default = "invalid_blocks" if limit.surface == "message" else "invalid_attachments"
+        assert answer["error"] == (limit.error or default)
         assert answer["errors"] == [m.removeprefix("[ERROR] ") for m in messages]
     else:
         assert answer["error"] == "invalid_arguments"
@@ -491,6 +500,58 @@ def test_updates_and_ephemerals_are_checked_too(emulator: SlackEmulator, web: We
         web.chat_postEphemeral(channel=posted["channel"], user=ALICE, text="x", blocks=n_blocks(51))
 
     assert update.value.response["error"] == ephemeral.value.response["error"] == "invalid_blocks"
+
+
+def test_a_table_goes_only_in_the_attachments_of_chat_post_message(
+    emulator: SlackEmulator, web: WebClient
+) -> None:
+    """Slack's table block reference: a table is sent in the ``attachments`` field of
+    chat.postMessage, one per message. Anywhere else Slack would refuse it, so the
+    emulator does too: top-level blocks, ephemerals, updates, response_url posts, views."""
+    posted = web.chat_postMessage(channel=ALICE, text="x", attachments=[{"blocks": [table(3)]}])
+    assert posted["message"]["attachments"] == [{"blocks": [table(3)]}]
+
+    with pytest.raises(SlackApiError) as top_level:
+        web.chat_postMessage(channel=ALICE, text="x", blocks=[table(3)])
+    assert top_level.value.response["error"] == "invalid_blocks"
+    assert "[json-pointer:/blocks/0/type]" in top_level.value.response["errors"][0]
+    with pytest.raises(SlackApiError) as second:
+        web.chat_postMessage(
+            channel=ALICE, text="x", attachments=[{"blocks": [table(1)]}, {"blocks": [table(1)]}]
+        )
+    assert second.value.response["error"] == "invalid_attachments"
+    assert "only_one_table_allowed" in second.value.response["errors"][0]
+    with pytest.raises(SlackApiError) as ephemeral:
+        web.chat_postEphemeral(
+            channel=posted["channel"], user=ALICE, text="x", attachments=[{"blocks": [table(1)]}]
+        )
+    assert ephemeral.value.response["error"] == "invalid_attachments"
+    with pytest.raises(SlackApiError) as update:
+        web.chat_update(
+            channel=posted["channel"],
+            ts=posted["ts"],
+            text="x",
+            attachments=[{"blocks": [table(1)]}],
+        )
+    assert update.value.response["error"] == "invalid_attachments"
+    for view in (modal("Équipe", [table(1)]), home([table(1)])):
+        assert [v.pointer for v in validate_view(view)] == ["/view/blocks/0/type"]
+    assert emulator.dm_messages(ALICE)[-1].ts == posted["ts"]  # nothing else was posted
+
+
+def test_a_table_in_a_response_url_post_is_refused(emulator: SlackEmulator) -> None:
+    """A slash command's response_url is not chat.postMessage: no table, in blocks or
+    attachments, and the asker sees nothing."""
+    url = emulator.issue_response_url(ALICE, emulator.dm_channel_id(ALICE))
+    url_id = url.rsplit("/", 1)[-1]
+    answers = [
+        emulator.handle_response_url(url_id, {"text": "x", "blocks": [table(2)]}),
+        emulator.handle_response_url(
+            url_id, {"text": "x", "attachments": [{"blocks": [table(2)]}]}
+        ),
+    ]
+    assert answers == [(400, "invalid_blocks"), (400, "invalid_attachments")]
+    assert emulator.ephemerals_for(ALICE) == []
 
 
 def test_input_blocks_belong_in_modals_and_home_not_messages(

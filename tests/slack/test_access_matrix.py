@@ -218,6 +218,7 @@ class Matrix:
     evidence: dict[str, int]  # person key → their evidence's id
     ephemeral_answers: int = 0
     exports: int = 0
+    team_tables: int = 0  # /palier team's messages, each a table in the viewer's DM
     refusals: dict[str, set[str]] = field(default_factory=dict)
 
     def refused(self, path: str, text: str) -> str:
@@ -320,7 +321,7 @@ def _matrix(world: World, viewer: Who) -> Matrix:
 
 def _content(item: Message | View) -> str:
     if isinstance(item, Message):
-        return json.dumps([item.text, item.blocks], ensure_ascii=False)
+        return json.dumps([item.text, item.blocks, item.attachments], ensure_ascii=False)
     return json.dumps(item.data.get("blocks"), ensure_ascii=False)
 
 
@@ -446,13 +447,20 @@ def _slack_home_edit(m: Matrix, viewer: Who, target: str) -> str:
 
 
 def _slack_team(m: Matrix, viewer: Who) -> frozenset[str] | str:
+    emulator = m.world.emulator
+    seen = len(emulator.dm_messages(viewer.user_id))
     message = _command(m, viewer, "team")
     if message.text == REFUSALS["team"]:
+        assert len(emulator.dm_messages(viewer.user_id)) == seen
         return m.refused("team", message.text)
-    tables = [b for b in message.blocks or [] if b["type"] == "table"]
+    # The tables came to the viewer's own DM, in attachments (Slack's only place for them).
+    [posted] = emulator.dm_messages(viewer.user_id)[seen:]
+    m.team_tables += 1
+    assert _seen(message) == set() and not posted.is_ephemeral
+    tables = [b for a in posted.attachments or [] for b in a["blocks"] if b["type"] == "table"]
     people = {row[0]["text"] for table in tables for row in table["rows"][1:]}
     found = frozenset(k for k, who in PEOPLE.items() if who.row and who.name in people)
-    assert len(found) == len(people) and found == _seen(message)
+    assert len(found) == len(people) and found == _seen(posted)
     return found
 
 
@@ -641,7 +649,7 @@ def test_who_sees_what(world: World, viewer: str) -> None:
             assert texts == {REFUSALS[path]}, path
 
     # Private: only the viewer was shown anything, and only in ephemerals, their own
-    # modals and Home, and (exports) their own DM.
+    # modals and Home, and (exports, team tables) their own DM.
     assert len(emulator.ephemerals_for(me.user_id)) == m.ephemeral_answers
     everyone = {who.user_id for who in PEOPLE.values() if who.slack} | {BOB, DAVID}
     for user in everyone - {me.user_id}:
@@ -651,9 +659,12 @@ def test_who_sees_what(world: World, viewer: str) -> None:
         assert emulator.open_views(user) == []
     for channel in SALES.values():
         assert emulator.messages_in(channel) == []
-    assert emulator.calls_to("chat.postMessage") == []
+    posted = emulator.calls_to("chat.postMessage")
+    assert [c.params.get("channel") for c in posted] == [emulator.dm_channel_id(me.user_id)] * (
+        m.team_tables
+    )
     assert emulator.calls_to("chat.postEphemeral") == []
-    assert len(emulator.dm_messages(me.user_id)) == m.exports
+    assert len(emulator.dm_messages(me.user_id)) == m.exports + m.team_tables
     assert all(f.channels == [emulator.dm_channel_id(me.user_id)] for f in emulator.files)
     assert {c.params.get("user_id") for c in emulator.calls_to("views.publish")} == {me.user_id}
 

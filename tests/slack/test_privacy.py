@@ -115,3 +115,34 @@ def test_team_export_follows_the_reporting_line(world: World) -> None:
     files = world.emulator.wait_for(lambda: (f := world.emulator.files) and len(f) == 2 and f)
     rows = list(csv.DictReader(io.StringIO((files[-1].content or b"").decode())))
     assert {row["person"] for row in rows} == {"Alice Martin", "Bob Stone", "Chloé Rao"}
+
+
+def test_an_admin_palier_does_not_follow_exports_the_workspace(world: World) -> None:
+    """Being an admin comes from Slack, not from enrolment: Bob, whom Palier does not
+    follow, exports the workspace once Slack says he is an admin, and not before."""
+    for user in (ALICE, CHLOE):
+        world.enrol(user)
+    with world.session() as session, session.begin():
+        people = {p.platform_user_id: p for p in session.scalars(select(Person))}
+        people[ALICE].manager_id = people[CHLOE].id
+    world.at(THURSDAY_1600_PARIS + timedelta(hours=6))
+    world.tick()
+    for user in (ALICE, CHLOE):
+        _check_in(world, user)
+    with world.session() as session:
+        assert session.scalar(select(Person).where(Person.platform_user_id == BOB)) is None
+
+    world.driver.slash_command(BOB, "/palier", "export")  # not an admin, not enrolled
+    assert "for managers" in _ephemeral(world, BOB, 0)
+    assert world.emulator.files == []
+
+    world.emulator.update_user(BOB, is_admin=True)
+    world.driver.slash_command(BOB, "/palier", "export")
+    [file] = world.emulator.wait_for(lambda: world.emulator.files or None)
+    assert file.channels == [world.emulator.dm_channel_id(BOB)]
+    rows = list(csv.DictReader(io.StringIO((file.content or b"").decode())))
+    assert {row["person"] for row in rows} == {"Alice Martin", "Chloé Rao"}
+    assert len(rows) == 10
+    assert _ephemeral(world, BOB, 1) == "It is in your private conversation with Palier."
+    with world.session() as session:  # exporting enrolled nobody
+        assert session.scalar(select(Person).where(Person.platform_user_id == BOB)) is None

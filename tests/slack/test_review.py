@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from sqlalchemy import select
 
-from handlers.slack.emulator import render_blocks, render_view
+from handlers.slack.emulator import Message, render_blocks, render_view
 from storage.models import Person, Rater, Rating
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
 
@@ -184,3 +185,108 @@ def test_the_weekly_review_reaches_the_manager_the_day_after_once(world: World) 
     assert not any(
         "Revue de l'équipe" in (m.text or "") for u in (ALICE, BOB) for m in world.dms(u)
     )
+
+
+MANY = 120  # more than a message's 50 blocks can list
+
+
+def _many_reports(world: World) -> list[str]:
+    """Chloé manages 120 reports, each with one self-rating awaiting her review."""
+    users = [f"U0R{index:03d}" for index in range(MANY)]
+    for index, user in enumerate(users):
+        world.emulator.add_user(user, f"r{index:03d}", f"Report {index:03d}", None)
+    chloe = world.enrol(CHLOE)
+    ids = [world.enrol(user) for user in users]
+    with world.session() as session, session.begin():
+        for person_id in ids:
+            person = session.get(Person, person_id)
+            assert person is not None
+            person.manager_id = chloe
+            session.add(
+                Rating(
+                    tenant_id=person.tenant_id,
+                    person_id=person_id,
+                    referentiel_id="account-executive",
+                    competency_id="closing",
+                    level_id="senior",
+                    rater=Rater.SELF,
+                    rater_person_id=person_id,
+                    cycle_key="2026-W48",
+                    rated_at=datetime(2026, 11, 26, 16, 0, tzinfo=UTC),
+                )
+            )
+    return [f"Report {index:03d}" for index in range(MANY)]
+
+
+def _names(blocks: list[dict[str, object]] | None) -> set[str]:
+    return set(re.findall(r"Report \d{3}", render_blocks(blocks)))
+
+
+def _redrawn(world: World, message: Message) -> Message:
+    """The message once redrawn in place (its next version)."""
+    seen = len(message.versions)
+
+    def redrawn() -> Message | None:
+        current = world.emulator.message(message.channel, message.ts)
+        return current if current is not None and len(current.versions) > seen else None
+
+    return world.emulator.wait_for(redrawn)
+
+
+def _page_through(world: World, first: Message, prefix: str) -> list[set[str]]:
+    """Click Next until there is none: the names on each page, each page within limits."""
+    shown, message = [], first
+    while True:
+        blocks = message.blocks or []
+        assert len(blocks) <= 50
+        shown.append(_names(blocks))
+        buttons = [
+            e["action_id"]
+            for b in blocks
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"].startswith(prefix)
+        ]
+        if f"{prefix}:next" not in buttons:
+            return shown
+        world.driver.click(CHLOE, message, action_id=f"{prefix}:next")
+        message = _redrawn(world, message)
+
+
+def test_the_review_list_shows_everyone_a_page_at_a_time(world: World) -> None:
+    everyone = _many_reports(world)
+    world.driver.slash_command(CHLOE, "/palier", "review")
+    [listing] = _ephemerals(world, CHLOE, 0)
+    pages = _page_through(world, listing, "review_page")
+    assert len(pages) == 3  # 40 a page
+    assert set().union(*pages) == set(everyone)
+    assert sum(len(page) for page in pages) == MANY  # nobody twice
+    assert "Personnes 81 à 120 sur 120" in render_blocks(
+        world.emulator.message(listing.channel, listing.ts).blocks  # type: ignore[union-attr]
+    )
+    assert len(world.emulator.ephemerals_for(CHLOE)) == 1  # redrawn in place
+
+
+def test_the_weekly_digest_shows_everyone_a_page_at_a_time(world: World) -> None:
+    everyone = _many_reports(world)
+    world.at(datetime(2026, 11, 27, 10, 30, tzinfo=UTC))  # Friday 16:00 in Kolkata
+    assert world.tick().digests == 1
+    digest = next(m for m in world.dms(CHLOE) if "Revue de l'équipe" in (m.text or ""))
+    pages = _page_through(world, digest, "digest_page")
+    assert len(pages) == 6  # 22 a page
+    assert set().union(*pages) == set(everyone)
+    assert sum(len(page) for page in pages) == MANY
+    last = world.emulator.message(digest.channel, digest.ts)
+    assert last is not None and "Revue de l'équipe" in render_blocks(last.blocks)
+    assert "Personnes 111 à 120 sur 120" in render_blocks(last.blocks)
+
+
+def test_a_page_number_from_a_button_is_bounded() -> None:
+    """A button value is client input: anything but a small number is page 0, and a page
+    past the end (a stale or forged button) is the last one."""
+    from handlers.slack.builders.review_builder import clamp_page
+    from handlers.slack.review_commands import _page
+
+    assert [_page(v) for v in ("2", "-1", "x", "", "9" * 50, "1.5")] == [2, 0, 0, 0, 0, 0]
+    assert [clamp_page(p, MANY, 40) for p in (-3, 0, 2, 3, 99_999)] == [0, 0, 2, 2, 2]
+    assert clamp_page(5, 0, 40) == 0

@@ -23,7 +23,7 @@ from bot.scheduling import cycle_by_key
 from bot.team import CompetencyLine, Participation, ReportOverview, TeamOverview
 from handlers.slack.builders import team_builder as tb
 from handlers.slack.emulator import render_blocks
-from handlers.slack.emulator.blockkit import validate_blocks
+from handlers.slack.emulator.blockkit import validate_blocks, validate_message
 from handlers.slack.emulator.server import Message
 from referentiels.loader import ReferentielCatalog
 from storage.models import CheckinPrompt, Person, PromptStatus, Rater, Rating, Role
@@ -117,10 +117,26 @@ def _team(world: World, user: str = MANON, count: int = 1, text: str = "team") -
     return found[seen:]
 
 
+def _team_tables(
+    world: World, user: str = MANON, count: int = 1, text: str = "team"
+) -> list[Message]:
+    """``/palier <text>`` in the sales channel: the ``count`` messages with a table that
+    came to the asker's DM, once the ephemeral answer saying so has shown."""
+    seen = len(world.dms(user))
+    [notice] = _team(world, user, text=text)
+    assert notice.ephemeral_for == user and notice.channel == SALES and _tables(notice) == []
+    assert "message privé avec Palier" in (notice.text or "")
+    found = [message for message in world.dms(user)[seen:] if _tables(message)]
+    assert len(found) == count
+    return found
+
+
 def _tables(message: Message) -> list[list[list[str]]]:
+    """The tables of a message: in its attachments, the one place Slack takes them."""
     return [
         [[cell["text"] for cell in row] for row in block["rows"]]
-        for block in message.blocks or []
+        for attachment in message.attachments or []
+        for block in attachment.get("blocks", [])
         if block["type"] == "table"
     ]
 
@@ -159,7 +175,7 @@ def test_a_manager_gets_the_table_privately(world: World) -> None:
         ],
     )
 
-    [message] = _team(world)
+    [message] = _team_tables(world)
     [table] = _tables(message)
     assert table[0] == [
         "Personne",
@@ -189,8 +205,9 @@ def test_a_manager_gets_the_table_privately(world: World) -> None:
     assert "Alice Martin · niveau atteint : Intermédiaire, vers « Senior » : 0/5" in text
     assert "participation : 1/1 sur 4 semaines" in text
     assert "écart d'au moins un niveau avec le manager sur 1 compétence" in text
-    # Manon sees it, in her language; nobody else was told anything.
-    assert message.ephemeral_for == MANON and message.channel == SALES
+    # Manon sees it, in her language, in her own DM; nobody else was told anything.
+    assert message.channel == world.emulator.dm_channel_id(MANON) and not message.is_ephemeral
+    assert [block["type"] for block in message.blocks or []].count("table") == 0
     assert world.emulator.files == []
     _nothing_public(world)
 
@@ -219,7 +236,7 @@ def test_mixed_referentiels_get_one_table_each(world: World) -> None:
     ids = _setup(world, {ALICE: AE, BOB: AE, CHLOE: CQP})
     _rate(world, ids, [(CHLOE, "C2.1", "acquis", THURSDAY_1600_PARIS, Rater.SELF)], CQP)
     _rate(world, ids, [(CHLOE, "C2.1", "en_cours", THURSDAY_1600_PARIS, Rater.MANAGER)], CQP)
-    first, second = _team(world, count=2, text="équipe")
+    first, second = _team_tables(world, count=2, text="équipe")
     [matrix] = _tables(first)
     [cqp] = _tables(second)
     assert {row[0] for row in matrix[1:]} == {"Alice Martin", "Bob Stone"}
@@ -251,7 +268,7 @@ def test_flags_show_on_each_report(world: World) -> None:
     # Chloé missed the last two weeks.
     _prompts(world, ids[CHLOE], {45: PromptStatus.DONE, 46: PromptStatus.MISSED})
     _prompts(world, ids[CHLOE], {47: PromptStatus.MISSED})
-    [message] = _team(world)
+    [message] = _team_tables(world)
     lines = {
         line.split(" · ")[0]: line
         for line in render_blocks(message.blocks).splitlines()
@@ -356,7 +373,7 @@ def test_the_same_command_shows_an_admins_own_reports(world: World) -> None:
     _setup(world, {ALICE: AE})
     world.enrol(BOB)
     world.emulator.update_user(MANON, is_admin=True)
-    [message] = _team(world)
+    [message] = _team_tables(world)
     [table] = _tables(message)
     assert {row[0] for row in table[1:]} == {"Alice Martin"}  # not Bob, not the workspace
     with world.session() as session:
@@ -402,10 +419,11 @@ def test_tables_stop_at_slacks_limits() -> None:
     # 19 reports × 5 competencies + a header row: 96 rows, within the 100 Slack takes.
     assert tb.fits_in_messages(_overview({AE: 19}))
     [message] = tb.team_messages(_overview({AE: 19}), t)
-    assert validate_blocks([block.to_dict() for block in message.blocks]) == []
+    blocks = [block.to_dict() for block in message.blocks]
+    assert validate_message(blocks, message.attachments(), tables_allowed=True) == []
     assert not tb.fits_in_messages(_overview({AE: 20}))  # 101 rows
     assert not tb.fits_in_messages(_overview({"business-developer": 5}))  # 20 competencies each
-    # One message per référentiel, at most four of them (a response_url takes five posts).
+    # One DM message per référentiel, at most four of them; past that, the summary and files.
     four = {AE: 1, CQP: 1, "business-developer": 1, "manager-grands-comptes": 1}
     assert tb.fits_in_messages(_overview(four))
     assert not tb.fits_in_messages(_overview({**four, "responsable-developpement-commercial": 1}))
@@ -469,11 +487,13 @@ def test_indirect_reports_appear_only_when_the_workspace_allows_it(world: World)
         chloe.manager_id = ids[ALICE]
 
     def team_text(driver: SlackDriver, seen: int) -> str:
+        dms = len(world.dms(MANON))
         driver.slash_command(MANON, "/palier", "team")
-        found = world.emulator.wait_for(
+        world.emulator.wait_for(
             lambda: (m := world.emulator.ephemerals_for(MANON)) and len(m) > seen and m
         )
-        return "\n".join(render_blocks(m.blocks) or (m.text or "") for m in found[seen:])
+        found = world.dms(MANON)[dms:]
+        return "\n".join(render_blocks(m.blocks) + str(_tables(m)) for m in found)
 
     direct_only = team_text(world.driver, 0)
     assert "Alice Martin" in direct_only and "Chloé Rao" not in direct_only

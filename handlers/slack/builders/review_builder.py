@@ -1,10 +1,18 @@
-"""The manager's review: the list of reports awaiting it, the review modal, the report's notice."""
+"""The manager's review: the list of reports awaiting it, the review modal, the report's notice.
+
+The list and the weekly digest are messages, 50 blocks at most, so both come in
+pages (:data:`REVIEW_PAGE_SIZE` and :data:`DIGEST_REPORTS` people each) with
+Previous/Next buttons that carry the page to show; a click redraws the message in
+place with that page, recomputed for whoever clicked (see
+``handlers/slack/review_commands.py``). Everyone is reachable, however large the team.
+"""
 
 from __future__ import annotations
 
 import json
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ButtonElement,
     CheckboxesElement,
@@ -30,16 +38,64 @@ from handlers.slack.builders.prompt_builder import short_name
 from referentiels.models import Competency, Level, Referentiel
 
 EVIDENCE_EXCERPT = 280
+REVIEW_PAGE_SIZE = 40  # one block each, + intro, page line, buttons: within a message's 50
 
 
 def display_name(name: str | None, user_id: str) -> str:
     return name or f"<@{user_id}>"
 
 
-def pending_list_blocks(reviews: list[ReportReview], t: Translator) -> list[Block]:
-    """Each report with self-ratings awaiting review, and a Review button (ephemeral)."""
+def pages(count: int, size: int) -> int:
+    """How many pages ``count`` items fill (one, even when there are none)."""
+    return max(1, -(-count // size))
+
+
+def clamp_page(page: int, count: int, size: int) -> int:
+    """A page that exists: a stale or forged button value lands on the first or last."""
+    return min(max(page, 0), pages(count, size) - 1)
+
+
+def _pager(
+    prefix: str, page: int, count: int, size: int, t: Translator, value: str = ""
+) -> list[Block]:
+    """The page line and Previous/Next buttons, or nothing when everything fits in one."""
+    last = pages(count, size) - 1
+    if last == 0:
+        return []
+    first_shown = page * size + 1
+    line = t(
+        "slack.review.page",
+        first=first_shown,
+        last=min(count, first_shown + size - 1),
+        total=count,
+    )
+    buttons = []
+    if page > 0:
+        buttons.append(
+            ButtonElement(
+                text=t("slack.review.previous_page"),
+                action_id=ids.competency_block(prefix, "prev"),
+                value=f"{value}{page - 1}",
+            )
+        )
+    if page < last:
+        buttons.append(
+            ButtonElement(
+                text=t("slack.review.next_page"),
+                action_id=ids.competency_block(prefix, "next"),
+                value=f"{value}{page + 1}",
+            )
+        )
+    return [ContextBlock(elements=[MarkdownTextObject(text=line)]), ActionsBlock(elements=buttons)]
+
+
+def pending_list_blocks(reviews: list[ReportReview], t: Translator, page: int = 0) -> list[Block]:
+    """One page of the reports with self-ratings awaiting review, each with a Review
+    button, and the buttons to the other pages (ephemeral)."""
+    page = clamp_page(page, len(reviews), REVIEW_PAGE_SIZE)
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=t("slack.review.intro")))]
-    for review in reviews[:45]:  # a message holds 50 blocks
+    start = page * REVIEW_PAGE_SIZE
+    for review in reviews[start : start + REVIEW_PAGE_SIZE]:
         person = review.person
         name = name_text(person.display_name, person.platform_user_id)
         blocks.append(
@@ -56,6 +112,7 @@ def pending_list_blocks(reviews: list[ReportReview], t: Translator) -> list[Bloc
                 ),
             )
         )
+    blocks.extend(_pager(ids.REVIEW_PAGE, page, len(reviews), REVIEW_PAGE_SIZE, t))
     return blocks
 
 
@@ -195,18 +252,21 @@ def told_blocks(
     return blocks
 
 
-DIGEST_REPORTS = 22  # two blocks each, within a message's 50 with the header and the rest
+DIGEST_REPORTS = 22  # two blocks each, + header, page line, buttons: within a message's 50
 
 
 def digest_text(digest: Digest, t: Translator) -> str:
     return t("slack.review.digest_title", week=week_label(digest.cycle_key, t))
 
 
-def digest_blocks(digest: Digest, t: Translator) -> list[Block]:
-    """The manager's weekly review: each report's check-in, what moved (with the
-    evidence behind it) and what awaits review, with a Review button."""
+def digest_blocks(digest: Digest, t: Translator, page: int = 0) -> list[Block]:
+    """The manager's weekly review, one page of reports: each one's check-in, what moved
+    (with the evidence behind it) and what awaits review, with a Review button; then
+    the buttons to the other pages."""
+    page = clamp_page(page, len(digest.rows), DIGEST_REPORTS)
     blocks: list[Block] = [HeaderBlock(text=digest_text(digest, t)[:150])]
-    for row in digest.rows[:DIGEST_REPORTS]:
+    start = page * DIGEST_REPORTS
+    for row in digest.rows[start : start + DIGEST_REPORTS]:
         person = row.person
         name = name_text(person.display_name, person.platform_user_id)
         status = row.status.value if row.status else "none"
@@ -264,11 +324,6 @@ def digest_blocks(digest: Digest, t: Translator) -> list[Block]:
             )
         blocks.append(section)
         blocks.append(DividerBlock())
-    hidden = len(digest.rows) - DIGEST_REPORTS
-    if hidden > 0:
-        blocks.append(
-            ContextBlock(
-                elements=[MarkdownTextObject(text=t("slack.review.digest_more", count=hidden))]
-            )
-        )
+    value = f"{digest.cycle_key}/"  # the week, so that every page is of the same digest
+    blocks.extend(_pager(ids.DIGEST_PAGE, page, len(digest.rows), DIGEST_REPORTS, t, value))
     return blocks

@@ -9,16 +9,32 @@ not fit Slack's 20 cells a row for a 20-competency certification. What is per
 report (level reached and progress to the next, participation, evidence, flags)
 is one line each above the table.
 
-Slack allows one table per message and 100 rows per table, so a team is shown
-in one message per référentiel — competencies and levels differ from one
+Where a table may go. Slack's table block reference
+(https://docs.slack.dev/reference/block-kit/blocks/table-block) has a table sent
+in the ``attachments`` field of ``chat.postMessage``, one table per message, up
+to 100 rows of 20 cells; it names no other way (not a message's top-level
+``blocks``, not a ``response_url`` or ephemeral answer, not a modal). So each
+table goes to the asker's own DM with Palier by ``chat.postMessage``, in
+:attr:`TeamMessage.attachments`, the text above it in the message's blocks — private
+to the asker like the ephemeral answer it replaces, never in a channel.
+
+Not the newer ``data_table`` block (its reference: pagination, sorting, up to
+100 rows plus a header): the reference says nothing of where it may be sent,
+caps a table's cells at 10,000 characters in all (96 rows of eight cells with
+certification competency names can go over it), and its 100 rows would not lift
+the limit that matters here — a team past 100 report × competency rows is
+already the CSV and heatmap below. One table per référentiel in ``attachments``
+is what the reference documents.
+
+One message per référentiel — competencies and levels differ from one
 référentiel to the next, and a table mixing them would be unreadable, while
 summarising all but the first would hide the people the manager asked about.
-A slash command's response_url takes five posts, hence at most
-:data:`MESSAGES_MAX` référentiels this way. When a team does not fit (more
-référentiels, or a table over 100 rows, e.g. 60 reports), the answer is a
-summary (counts, participation, flags) and the detail goes to the asker's DM
-as a CSV file (:func:`team_csv`, one row per report × competency) and a
-heatmap (:func:`team_heatmap`).
+At most :data:`MESSAGES_MAX` of them (chat.postMessage takes about one message
+a second in a channel). When a team does not fit (more référentiels, or a table
+over 100 rows, e.g. 60 reports), the answer is a summary (counts,
+participation, flags) and the detail goes to the asker's DM as a CSV file
+(:func:`team_csv`, one row per report × competency) and a heatmap
+(:func:`team_heatmap`).
 """
 
 from __future__ import annotations
@@ -27,6 +43,7 @@ import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 from slack_sdk.models.blocks import (
@@ -47,7 +64,7 @@ from handlers.slack.builders.mrkdwn import escape, sections, user_text
 from referentiels.models import Level, Referentiel
 
 TABLE_ROWS_MAX = 100  # Slack's table block: 100 rows of at most 20 cells
-MESSAGES_MAX = 4  # a response_url takes 5 posts; one message per référentiel, with room to spare
+MESSAGES_MAX = 4  # one DM message per référentiel; past that, the summary and the files
 HEADER_LIMIT = 150
 CONTEXT_TEXT_LIMIT = 3000
 COMPETENCY_CELL_MAX = 60  # certification titles run to 600 characters; the CSV has them whole
@@ -56,10 +73,15 @@ FLAG_ORDER = (Flag.NO_PROGRESS, Flag.GAP, Flag.MISSED_TWICE)
 
 @dataclass(frozen=True)
 class TeamMessage:
-    """One message: its notification text and its blocks."""
+    """One message: its notification text, its blocks, and its table if it has one."""
 
     text: str
     blocks: list[Block]
+    table: TableBlock | None = None
+
+    def attachments(self) -> list[dict[str, Any]] | None:
+        """``chat.postMessage``'s ``attachments``: where Slack takes a table, alone."""
+        return None if self.table is None else [{"blocks": [self.table.to_dict()]}]
 
 
 # -- words ---------------------------------------------------------------------------
@@ -233,8 +255,9 @@ def team_messages(overview: TeamOverview, t: Translator) -> list[TeamMessage]:
         ]
         blocks.extend(sections("\n".join(_report_line(report, t) for report in reports)))
         blocks.append(_context(t("team.legend")))
-        blocks.append(team_table(referentiel, reports, t))
-        messages.append(TeamMessage(t("team.fallback", referentiel=referentiel.title), blocks))
+        table = team_table(referentiel, reports, t)
+        fallback = t("team.fallback", referentiel=referentiel.title)
+        messages.append(TeamMessage(fallback, blocks, table))
     if not messages:
         text = t("team.nobody")
         messages.append(TeamMessage(text, list(sections(text))))

@@ -8,8 +8,20 @@ fails in the tests too.
 
 Each problem is a :class:`Violation` whose ``str()`` is Slack's own wording,
 ``"<message> [json-pointer:/blocks/0/text/text]"``; the server wraps them in
-Slack's error envelope (``invalid_blocks`` for messages, ``invalid_arguments``
-for views).
+Slack's error envelope (``invalid_blocks`` for messages, ``invalid_attachments``
+for a message's attachments, ``invalid_arguments`` for views).
+
+Tables. Slack's table block reference
+(https://docs.slack.dev/reference/block-kit/blocks/table-block, "Usage info")
+has apps send a table in the ``attachments`` field of ``chat.postMessage``, one
+table per message (a second one is ``invalid_attachments`` /
+``only_one_table_allowed``); a table in a message's top-level ``blocks`` is
+``invalid_blocks``. The reference names no other way to send one, so the
+emulator accepts a table only there (:func:`validate_message` with
+``tables_allowed``) and refuses it in top-level blocks, in ephemeral messages,
+``response_url`` payloads, updates, modals and Home tabs, where nothing says
+Slack would take it. The newer ``data_table`` block is not accepted at all:
+its reference gives no surface either, and Palier does not send it.
 """
 
 from __future__ import annotations
@@ -58,6 +70,7 @@ PRIVATE_METADATA_MAX = 3_000
 MARKDOWN_TEXT_MAX = 12_000  # cumulative over a payload's markdown blocks
 TABLE_ROWS_MAX = 100
 TABLE_CELLS_MAX = 20
+ATTACHMENTS_MAX = 100  # "no more than 100 attachments" (chat.postMessage reference)
 VIEW_MAX_BYTES = 250_000  # "greater than 250kb" → view_too_large; the stricter reading
 
 _SELECTS = frozenset(
@@ -145,7 +158,8 @@ class Violation:
     """One refused field: Slack's message and the JSON pointer to the field.
 
     ``code`` is the top-level error Slack answers for it: ``invalid_blocks`` for
-    almost everything, ``invalid_attachments`` for a second table in a message.
+    almost everything, ``invalid_attachments`` for anything in a message's
+    attachments, a second table in a message included.
     """
 
     message: str
@@ -163,8 +177,10 @@ class _Walker:
     block_ids and action_ids, one table per message, the markdown budget.
     """
 
-    def __init__(self, surface: Surface) -> None:
+    def __init__(self, surface: Surface, *, tables_allowed: bool = False) -> None:
         self.surface = surface
+        self.tables_allowed = tables_allowed  # only in chat.postMessage's attachments
+        self.code = "invalid_blocks"  # the error for what is found; see attachments()
         self.violations: list[Violation] = []
         self.block_ids: dict[str, str] = {}
         self.action_ids: dict[str, str] = {}
@@ -173,8 +189,8 @@ class _Walker:
 
     # -- primitives --------------------------------------------------------------
 
-    def add(self, pointer: str, message: str, code: str = "invalid_blocks") -> None:
-        self.violations.append(Violation(message, pointer, code))
+    def add(self, pointer: str, message: str, code: str | None = None) -> None:
+        self.violations.append(Violation(message, pointer, code or self.code))
 
     def string(
         self,
@@ -546,9 +562,24 @@ class _Walker:
                     f"markdown blocks must total less than {MARKDOWN_TEXT_MAX + 1} characters",
                 )
 
+    def attachments(self, attachments: Any, pointer: str, *, tables_allowed: bool) -> None:
+        """A message's ``attachments``: each one's blocks, checked like the message's."""
+        self.code, self.tables_allowed = "invalid_attachments", tables_allowed
+        for i, attachment in enumerate(self.items(attachments, pointer, ATTACHMENTS_MAX)):
+            if not isinstance(attachment, Mapping):
+                self.add(f"{pointer}/{i}", "must be an attachment object")
+            elif "blocks" in attachment:
+                self.blocks(attachment.get("blocks"), f"{pointer}/{i}/blocks")
+        self.code, self.tables_allowed = "invalid_blocks", False
+
     def block_table(self, block: Mapping[str, Any], pointer: str) -> None:
         if self.surface != "message":
             self.add(f"{pointer}/type", "unsupported type: table (only in messages)")
+        elif not self.tables_allowed:
+            self.add(
+                f"{pointer}/type",
+                "unsupported type: table (only in the attachments of chat.postMessage)",
+            )
         self.tables += 1
         if self.tables > 1:
             # Slack's own oddity: this one is answered as invalid_attachments.
@@ -569,6 +600,23 @@ def validate_blocks(
     """Every Block Kit violation in ``blocks`` for the given surface ([] if none)."""
     walker = _Walker(surface)
     walker.blocks(blocks, pointer)
+    return walker.violations
+
+
+def validate_message(
+    blocks: Any, attachments: Any, *, tables_allowed: bool = False
+) -> list[Violation]:
+    """Every violation in a message's ``blocks`` and ``attachments`` ([] if none).
+
+    One walk over both, since a message has one table at most and unique block_ids
+    wherever its blocks are. ``tables_allowed`` is for ``chat.postMessage`` only:
+    a table goes in its attachments, nowhere else (see the module docstring).
+    """
+    walker = _Walker("message")
+    if blocks is not None:
+        walker.blocks(blocks, "/blocks")
+    if attachments is not None:
+        walker.attachments(attachments, "/attachments", tables_allowed=tables_allowed)
     return walker.violations
 
 

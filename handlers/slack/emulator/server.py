@@ -1398,9 +1398,12 @@ class SlackEmulator:
             yield block["element"]
 
     def _message_content(
-        self, params: JsonDict, *, require_content: bool = True
+        self, params: JsonDict, *, require_content: bool = True, tables_allowed: bool = False
     ) -> tuple[str | None, list[JsonDict] | None, list[Any] | None]:
-        """Validate text/blocks/attachments of an outgoing message."""
+        """Validate text/blocks/attachments of an outgoing message.
+
+        ``tables_allowed``: chat.postMessage only, in attachments (blockkit's docstring).
+        """
         text = params.get("text")
         blocks = self._json_param(params, "blocks", "invalid_blocks_format")
         attachments = self._json_param(params, "attachments", "invalid_attachments")
@@ -1411,10 +1414,10 @@ class SlackEmulator:
         text_error = blockkit.check_message_text(text)
         if text_error:
             raise _ApiError(text_error)
+        violations = blockkit.validate_message(blocks, attachments, tables_allowed=tables_allowed)
+        if violations:
+            raise _violations_error(violations, surface="message")
         if blocks is not None:
-            violations = blockkit.validate_blocks(blocks, surface="message")
-            if violations:
-                raise _violations_error(violations, surface="message")
             blocks = copy.deepcopy(blocks)
             self._assign_ids(blocks)
         return (str(text) if text is not None else None), blocks, attachments
@@ -1587,7 +1590,7 @@ class SlackEmulator:
         channel = self._resolve_channel(workspace, params.get("channel"))
         if workspace.bot_user_id not in channel.members:
             raise _ApiError("not_in_channel")
-        text, blocks, attachments = self._message_content(params)
+        text, blocks, attachments = self._message_content(params, tables_allowed=True)
         metadata = self._metadata(params)
         if channel.is_im and channel.user is not None:
             other = self._users[channel.user]
