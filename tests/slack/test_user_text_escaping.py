@@ -150,8 +150,24 @@ def test_names_and_words_reach_others_escaped_in_blocks_and_notification_text(
     )
     _clean(saved, REPORT)
 
-    # The team view.
-    _clean(_ephemeral(world, CHLOE, "team"), REPORT)
+    # The team view: its table comes to the manager's DM in attachments, where cells are
+    # raw_text (never read as markup), so the name shows there exactly as typed.
+    seen = len(world.dms(CHLOE))
+    _clean(_ephemeral(world, CHLOE, "team"))
+    table = world.emulator.wait_for(
+        lambda: next((m for m in world.dms(CHLOE)[seen:] if m.attachments), None)
+    )
+    _clean(table)
+    assert not any(raw in text for text in _mrkdwn(table.attachments) for raw in RAW)
+    cells = [
+        cell.get("text")
+        for attachment in table.attachments or []
+        for block in attachment.get("blocks", [])
+        if block["type"] == "table"
+        for row in block["rows"]
+        for cell in row
+    ]
+    assert REPORT_NAME in cells
 
     # The 1:1 brief: blocks and the fallback text.
     brief = _ephemeral(world, CHLOE, "1on1 <@U0ALICE|alice>")
