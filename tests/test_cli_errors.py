@@ -169,6 +169,24 @@ def test_admin_user_ids_as_env_example_writes_them(tmp_path: Path, value: str) -
     assert (result.returncode, result.stderr) == (0, "")
 
 
+@pytest.mark.parametrize("command", ["tick", "run"])
+def test_tick_and_run_with_the_token_in_the_environment_say_one_line(
+    tmp_path: Path, command: str
+) -> None:
+    # Bolt reads SLACK_BOT_TOKEN from the environment itself, and warned on every
+    # start that the client Palier gives it wins: a second line on standard error.
+    result = console(
+        tmp_path,
+        command,
+        DATABASE_URL=UNREACHABLE,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="secret",
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith("base de données injoignable (")
+    assert_one_line(result.stderr)
+
+
 # -- a real bug -------------------------------------------------------------------------
 
 
