@@ -150,3 +150,20 @@ def test_env_example_values_load(tmp_path: Path) -> None:
     assert settings.slack_bot_token is None and settings.admin_user_ids == frozenset()
     env.write_text(f"PALIER_ADMIN_USER_IDS={example[1]}\n", encoding="utf-8")
     assert load_settings(env_file=env).admin_user_ids == {"U0123ABCD", "U0456EFGH"}
+
+
+def test_an_unreadable_dotenv_file_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Permissions cannot be made to fail for root: the read itself is refused here.
+    from pydantic_settings.sources.providers import dotenv
+
+    def refused(path: Path, **_: object) -> dict[str, str | None]:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(dotenv, "dotenv_values", refused)
+    env = tmp_path / ".env"
+    env.write_text("LOG_LEVEL=INFO\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env_file=env)
+    assert caught.value.lines == [f"{env} : fichier illisible (Permission denied)"]
