@@ -30,6 +30,9 @@ from sqlalchemy.exc import ArgumentError
 from bot.i18n import DEFAULT_LOCALE, Locale, Translator, to_locale
 
 DEFAULT_DATABASE_URL = "sqlite:///palier.db"
+SUPPORTED_DRIVERS = frozenset(
+    {"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"}
+)
 
 
 def _timezone(value: str) -> str:
@@ -45,7 +48,9 @@ def _database_url(value: str) -> str:
         url = make_url(value)
     except ArgumentError:
         raise ValueError("not a database URL") from None
-    if url.get_backend_name() not in {"sqlite", "postgresql"}:
+    # The drivers Palier ships (psycopg2 URLs run on psycopg 3, see storage.db): another
+    # one would fail later, at the first connection, as a missing module.
+    if url.drivername not in SUPPORTED_DRIVERS:
         raise ValueError("unsupported database")
     return value
 

@@ -45,6 +45,12 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
             "(valeur reçue : mysql://x/y)",
         ),
         (
+            "DATABASE_URL",
+            "postgresql+asyncpg://u@db/palier",
+            "DATABASE_URL : une URL SQLAlchemy est attendue (sqlite:///… ou postgresql+psycopg://…) "
+            "(valeur reçue : postgresql+asyncpg://u@db/palier)",
+        ),
+        (
             "PALIER_REFERENTIELS_DIR",
             "/nonexistent/dir",
             "PALIER_REFERENTIELS_DIR : un dossier existant est attendu (valeur reçue : /nonexistent/dir)",
