@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from alembic.util import CommandError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.bootstrap import SchemaNotCurrentError, build_core
 from bot.i18n import Translator
@@ -387,6 +387,13 @@ def _first_line(error: Exception) -> str:
     return text.strip().splitlines()[0] if text.strip() else type(error).__name__
 
 
+def _without_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL (the demo's --database is not a setting)
+        return url
+
+
 def build_parser(t: Translator) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="palier", description=t("cli.help.palier"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -464,8 +471,7 @@ def main(
             t(key, current=state.current or t("cli.db.none"), head=state.head), EXIT_USAGE
         )
     except OperationalError as error:  # the database is unreachable, missing or refuses us
-        url = cli.database_url or "DATABASE_URL"
-        url = make_url(url).render_as_string(hide_password=True) if "://" in url else url
+        url = _without_password(cli.database_url or "DATABASE_URL")
         return cli.fail(t("cli.db.unreachable", url=url, problem=_first_line(error)))
     except Exception as error:  # a bug: said in one line, its traceback on demand
         if cli.debug:
