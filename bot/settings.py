@@ -11,7 +11,7 @@ import os
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -23,13 +23,16 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.i18n import DEFAULT_LOCALE, Locale, Translator, to_locale
 
 DEFAULT_DATABASE_URL = "sqlite:///palier.db"
+SUPPORTED_DRIVERS = frozenset(
+    {"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"}
+)
 
 
 def _timezone(value: str) -> str:
@@ -45,7 +48,9 @@ def _database_url(value: str) -> str:
         url = make_url(value)
     except ArgumentError:
         raise ValueError("not a database URL") from None
-    if url.get_backend_name() not in {"sqlite", "postgresql"}:
+    # The drivers Palier ships (psycopg2 URLs run on psycopg 3, see storage.db): another
+    # one would fail later, at the first connection, as a missing module.
+    if url.drivername not in SUPPORTED_DRIVERS:
         raise ValueError("unsupported database")
     return value
 
@@ -85,12 +90,21 @@ def _http_url(value: str) -> str:
 
 
 def _user_ids(value: object) -> object:
+    # Written as .env.example shows it (U0123ABCD,U0456EFGH): the field is NoDecode, so
+    # the raw text comes here rather than to pydantic-settings' JSON decoding.
     if isinstance(value, str):
         ids = [part.strip() for part in value.split(",") if part.strip()]
         if not all(re.fullmatch(r"[UW][A-Z0-9]{2,}", item) for item in ids):
             raise ValueError("not user ids")
         return frozenset(ids)
     return value
+
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+def _log_level(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
 
 
 def _expects(kind: str) -> dict[str, Any]:
@@ -101,8 +115,13 @@ def _expects(kind: str) -> dict[str, Any]:
 class Settings(BaseSettings):
     """Every setting of Palier. The environment variable is the alias."""
 
+    # An empty value (`SLACK_CLIENT_ID=` as in .env.example) means unset, not "".
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
     )
 
     database_url: Annotated[str, AfterValidator(_database_url)] = Field(
@@ -229,14 +248,17 @@ class Settings(BaseSettings):
         description="Whether managers also see their reports' reports (team, 1:1, export).",
         json_schema_extra=_expects("boolean"),
     )
-    admin_user_ids: Annotated[frozenset[str], BeforeValidator(_user_ids)] = Field(
+    admin_user_ids: Annotated[frozenset[str], NoDecode, BeforeValidator(_user_ids)] = Field(
         default=frozenset(),
         validation_alias="PALIER_ADMIN_USER_IDS",
         description="Slack user ids (comma-separated) who administer Palier, beside workspace admins.",
         json_schema_extra=_expects("user_ids"),
     )
-    log_level: str = Field(
-        default="INFO", validation_alias="LOG_LEVEL", description="Python logging level."
+    log_level: Annotated[LogLevel, BeforeValidator(_log_level)] = Field(
+        default="INFO",
+        validation_alias="LOG_LEVEL",
+        description="Python logging level.",
+        json_schema_extra=_expects("log_level"),
     )
 
     @model_validator(mode="after")
@@ -263,10 +285,18 @@ class SettingsError(Exception):
 
 def load_settings(env_file: Path | str | None = ".env", **overrides: Any) -> Settings:
     """Read the settings, or raise :class:`SettingsError` with one line per bad variable."""
+    locale = cli_locale(dict(os.environ))
     try:
         return Settings(_env_file=env_file, **overrides)
     except ValidationError as error:
-        raise SettingsError(describe_errors(error, cli_locale(dict(os.environ)))) from None
+        raise SettingsError(describe_errors(error, locale)) from None
+    except UnicodeDecodeError:
+        # python-dotenv decodes the whole file: a Latin-1 .env fails before any variable.
+        raise SettingsError([Translator(locale)("settings.env_not_utf8", file=env_file)]) from None
+    except OSError as error:
+        problem = error.strerror or type(error).__name__
+        line = Translator(locale)("settings.env_unreadable", file=env_file, problem=problem)
+        raise SettingsError([line]) from None
 
 
 def describe_errors(error: ValidationError, locale: Locale | None = None) -> list[str]:

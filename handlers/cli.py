@@ -2,8 +2,10 @@
 
 Every message goes through the catalog, in the language of
 ``PALIER_DEFAULT_LOCALE`` (French by default). A problem is one line naming what is
-wrong, on standard error, with exit status 1 (bad data) or 2 (bad settings or
-usage); nothing is half-done.
+wrong, on standard error, with exit status 1 (bad data, an unreachable database) or
+2 (bad settings or usage); nothing is half-done. :func:`main` is the one error
+boundary: the failures an operator can fix become their catalogued line there, and
+anything else is a bug, said so in one line (its traceback with ``LOG_LEVEL=DEBUG``).
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ import json
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from alembic.util import CommandError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.bootstrap import SchemaNotCurrentError, build_core
 from bot.i18n import Translator
@@ -34,6 +38,9 @@ from storage.db import make_engine, session_scope
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEMO_WEEKS = 4
+# `tick --now` outside these years is a typo; the year of margin keeps the tick's
+# date arithmetic (weeks, reminders, 1:1 lead times) inside what datetime can hold.
+TICK_YEARS = (1970, 9998)
 
 
 class Cli:
@@ -41,6 +48,8 @@ class Cli:
         self.t = t
         self.out = out
         self.err = err
+        self.database_url: str | None = None  # once known, for a database problem
+        self.debug = os.environ.get("LOG_LEVEL", "").strip().upper() == "DEBUG"
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
@@ -52,7 +61,10 @@ class Cli:
     # -- settings and référentiels ------------------------------------------------
 
     def settings(self) -> Settings:
-        return load_settings()
+        settings = load_settings()
+        self.database_url = settings.database_url
+        self.debug = settings.log_level == "DEBUG"
+        return settings
 
     def catalog(self, settings: Settings) -> ReferentielCatalog:
         return ReferentielCatalog.load(settings.referentiels_dir)
@@ -146,7 +158,19 @@ class Cli:
                     self.t("cli.db.upgraded", revision=migrate.current_revision(engine), url=url)
                 )
             elif action == "downgrade":
-                migrate.downgrade(engine, revision or "-1")
+                try:
+                    migrate.downgrade(engine, revision or "-1")
+                except CommandError:  # Alembic: no such revision, or not below the current
+                    current = migrate.current_revision(engine) or self.t("cli.db.none")
+                    return self.fail(
+                        self.t(
+                            "cli.db.bad_revision",
+                            revision=revision,
+                            current=current,
+                            known=", ".join(["base", *migrate.revision_ids()]),
+                        ),
+                        EXIT_USAGE,
+                    )
                 current = migrate.current_revision(engine) or self.t("cli.db.none")
                 self.say(self.t("cli.db.downgraded", revision=current))
             else:
@@ -187,6 +211,12 @@ class Cli:
                 return self.fail(self.t("cli.tick.bad_now", value=now_text), EXIT_USAGE)
             if now.tzinfo is None:
                 return self.fail(self.t("cli.tick.naive_now", value=now_text), EXIT_USAGE)
+            if not TICK_YEARS[0] <= now.year <= TICK_YEARS[1]:
+                first, last = TICK_YEARS
+                return self.fail(
+                    self.t("cli.tick.now_out_of_range", first=first, last=last, value=now_text),
+                    EXIT_USAGE,
+                )
         report = run_tick(self.settings(), now)
         self.say(
             self.t(
@@ -219,6 +249,7 @@ class Cli:
         """A sales team's weeks of check-ins in a simulated Slack, printed."""
         from handlers.slack.demo import run_demo
 
+        self.database_url = database_url
         return run_demo(self.out, locale=self.t.locale, weeks=weeks, database_url=database_url)
 
     # -- palier export / privacy ---------------------------------------------------
@@ -246,7 +277,11 @@ class Cli:
         if output is None:
             self.out.write(content)
         else:
-            output.write_text(content, encoding="utf-8", newline="")
+            try:
+                output.write_text(content, encoding="utf-8", newline="")
+            except OSError as error:
+                problem = error.strerror or type(error).__name__
+                return self.fail(self.t("cli.export.unwritable", path=output, problem=problem))
             self.fail(self.t("cli.export.written", path=output, rows=data_rows(content)), 0)
         return EXIT_OK
 
@@ -353,6 +388,13 @@ def _first_line(error: Exception) -> str:
     return text.strip().splitlines()[0] if text.strip() else type(error).__name__
 
 
+def _without_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL (the demo's --database is not a setting)
+        return url
+
+
 def build_parser(t: Translator) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="palier", description=t("cli.help.palier"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -429,6 +471,13 @@ def main(
         return cli.fail(
             t(key, current=state.current or t("cli.db.none"), head=state.head), EXIT_USAGE
         )
+    except OperationalError as error:  # the database is unreachable, missing or refuses us
+        url = _without_password(cli.database_url or "DATABASE_URL")
+        return cli.fail(t("cli.db.unreachable", url=url, problem=_first_line(error)))
+    except Exception as error:  # a bug: said in one line, its traceback on demand
+        if cli.debug:
+            traceback.print_exception(error, file=cli.err)
+        return cli.fail(t("cli.bug", problem=f"{type(error).__name__}: {_first_line(error)}"))
 
 
 def _dispatch(cli: Cli, args: argparse.Namespace) -> int:

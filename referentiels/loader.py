@@ -24,6 +24,13 @@ from referentiels.palier_scale import PALIER_PROGRESSION_SCALE
 
 BUILTIN_DIR = Path(__file__).parent / "data"
 SCHEMA_FILE = BUILTIN_DIR / "referentiel.schema.json"
+# The largest built-in file is under 100 kB: a file past this size is a mistake, and
+# parsing 50 MB of YAML would take minutes; it is refused before it is read.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# Nesting deeper than this is refused while composing, before PyYAML's recursion
+# (one Python frame per level) reaches the interpreter's limit. The built-in
+# files are under 15 levels deep.
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -231,20 +238,65 @@ def check_rules(file: str, referentiel: Referentiel) -> list[Problem]:
     return problems
 
 
+class _TooDeepError(Exception):
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__("nested too deep")
+        self.mark = mark
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nodes nested deeper than :data:`MAX_DEPTH`."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise _TooDeepError(event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _where(mark: yaml.Mark | None) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+
+
+def _load_yaml(file: str, text: str) -> Any:
+    loader = _DepthLimitedLoader(text)
+    try:
+        return loader.get_single_data()
+    except _TooDeepError as error:
+        raise ReferentielError(
+            [Problem(file, _where(error.mark), "too_deep", {"max": MAX_DEPTH})]
+        ) from None
+    finally:
+        loader.dispose()
+
+
 def parse(file: str, text: str) -> Referentiel:
     """Validate one référentiel given as YAML text; ``file`` names it in problems."""
     try:
-        document = yaml.safe_load(text)
+        document = _load_yaml(file, text)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ReferentielError(
-            [Problem(file, where, "yaml_syntax", {"problem": error.problem or ""})]
+            [
+                Problem(
+                    file,
+                    _where(error.problem_mark),
+                    "yaml_syntax",
+                    {"problem": error.problem or ""},
+                )
+            ]
         ) from None
     except yaml.YAMLError as error:
-        raise ReferentielError(
-            [Problem(file, "", "yaml_syntax", {"problem": str(error)})]
-        ) from None
+        # A reader error (a character YAML refuses) says where on a second line: keep one.
+        problem = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise ReferentielError([Problem(file, "", "yaml_syntax", {"problem": problem})]) from None
     if not isinstance(document, dict):
         raise ReferentielError([Problem(file, "", "not_a_referentiel")])
     try:
@@ -258,8 +310,20 @@ def parse(file: str, text: str) -> Referentiel:
 
 
 def load_file(path: Path) -> Referentiel:
-    """Load and validate one YAML file."""
+    """Load and validate one YAML file; one past :data:`MAX_FILE_BYTES` is not read."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ReferentielError(
+                [
+                    Problem(
+                        path.name,
+                        "",
+                        "too_large",
+                        {"max": MAX_FILE_BYTES // 1024 // 1024},
+                    )
+                ]
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ReferentielError(

@@ -31,6 +31,12 @@ def head_revision() -> str:
     return head
 
 
+def revision_ids() -> list[str]:
+    """Every revision this code has, oldest first."""
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

@@ -11,7 +11,13 @@ import yaml
 from bot.i18n import Translator
 from bot.referentiel_text import render_problem
 from handlers.cli import main
-from referentiels.loader import BUILTIN_DIR, ReferentielCatalog, ReferentielError, load_file
+from referentiels.loader import (
+    BUILTIN_DIR,
+    MAX_DEPTH,
+    ReferentielCatalog,
+    ReferentielError,
+    load_file,
+)
 
 EN = Translator("en")
 
@@ -166,3 +172,52 @@ def test_an_operator_file_cannot_shadow_a_builtin_id(tmp_path: Path) -> None:
     assert render_problem(problem, EN).startswith(
         "account-executive.yaml: id: the référentiel 'account-executive' is already defined by "
     )
+
+
+def test_a_file_nested_too_deep_is_one_line(tmp_path: Path) -> None:
+    # 20,000 nested lists: PyYAML's composer recursed until RecursionError.
+    [message] = _messages(tmp_path, "id: my-matrix\ntitle: " + "[" * 20_000 + "]" * 20_000)
+    assert message == (
+        f"my-matrix.yaml: line 2, column {MAX_DEPTH + 7}: "
+        f"the data is nested too deep (at most {MAX_DEPTH} levels)"
+    )
+
+
+def test_an_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "my-matrix.yaml"
+    with path.open("wb") as file:
+        file.truncate(50 * 1024 * 1024)  # 50 MB, sparse: nothing to parse for 100 s
+    with pytest.raises(ReferentielError) as caught:
+        load_file(path)
+    assert [render_problem(problem, EN) for problem in caught.value.problems] == [
+        "my-matrix.yaml: the file is too large (at most 2 MB)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("[" * 20_000 + "]" * 20_000, "imbriquées trop profondément (au plus 64 niveaux)"),
+        (None, "fichier trop volumineux (au plus 2 Mo)"),
+    ],
+)
+def test_validate_refuses_a_deep_or_large_file_in_one_line(
+    tmp_path: Path, text: str | None, line: str
+) -> None:
+    path = tmp_path / "huge.yaml"
+    if text is None:
+        with path.open("wb") as file:
+            file.truncate(50 * 1024 * 1024)
+    else:
+        path.write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["referentiels", "validate", str(path)], out=out, err=err) == 1
+    assert err.getvalue().startswith("huge.yaml: ") and line in err.getvalue()
+    assert err.getvalue().count("\n") == 1 and out.getvalue() == ""
+
+
+def test_a_character_yaml_refuses_is_one_line(tmp_path: Path) -> None:
+    assert _messages(tmp_path, "id: my-matrix\x00\n") == [
+        "my-matrix.yaml: unreadable YAML: unacceptable character #x0000: "
+        "special characters are not allowed"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,12 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
             "(valeur reçue : mysql://x/y)",
         ),
         (
+            "DATABASE_URL",
+            "postgresql+asyncpg://u@db/palier",
+            "DATABASE_URL : une URL SQLAlchemy est attendue (sqlite:///… ou postgresql+psycopg://…) "
+            "(valeur reçue : postgresql+asyncpg://u@db/palier)",
+        ),
+        (
             "PALIER_REFERENTIELS_DIR",
             "/nonexistent/dir",
             "PALIER_REFERENTIELS_DIR : un dossier existant est attendu (valeur reçue : /nonexistent/dir)",
@@ -67,3 +74,102 @@ def test_env_example_lists_every_variable() -> None:
     }
     variables = {str(field.validation_alias) for field in Settings.model_fields.values()}
     assert variables <= documented, variables - documented
+
+
+# -- values as operators write them: through the environment and a .env file ------------
+
+ADMIN_IDS = [
+    ("U0123ABCD,U0456EFGH", frozenset({"U0123ABCD", "U0456EFGH"})),
+    (" U0123ABCD , U0456EFGH, ", frozenset({"U0123ABCD", "U0456EFGH"})),
+    ("U0123ABCD", frozenset({"U0123ABCD"})),
+    ("", frozenset()),
+]
+
+
+@pytest.mark.parametrize(("value", "ids"), ADMIN_IDS)
+def test_admin_user_ids_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str, ids: frozenset[str]
+) -> None:
+    monkeypatch.setenv("PALIER_ADMIN_USER_IDS", value)
+    assert load_settings(env_file=None).admin_user_ids == ids
+
+
+@pytest.mark.parametrize(("value", "ids"), ADMIN_IDS)
+def test_admin_user_ids_from_a_dotenv_file(tmp_path: Path, value: str, ids: frozenset[str]) -> None:
+    env = tmp_path / ".env"
+    env.write_text(f"PALIER_ADMIN_USER_IDS={value}\n", encoding="utf-8")
+    assert load_settings(env_file=env).admin_user_ids == ids
+
+
+def test_a_bad_admin_user_id_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PALIER_ADMIN_USER_IDS", "U0123ABCD,alice")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env_file=None)
+    assert caught.value.lines == [
+        "PALIER_ADMIN_USER_IDS : des identifiants d'utilisateur Slack séparés par des virgules "
+        "sont attendus (U…) (valeur reçue : U0123ABCD,alice)"
+    ]
+
+
+def test_log_level_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "VERBOSE")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env_file=None)
+    assert caught.value.lines == [
+        "LOG_LEVEL : DEBUG, INFO, WARNING, ERROR ou CRITICAL est attendu (valeur reçue : VERBOSE)"
+    ]
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert load_settings(env_file=None).log_level == "DEBUG"
+
+
+def test_a_dotenv_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_bytes("PALIER_DEFAULT_TIMEZONE=Europe/Paris\n# café\n".encode("latin-1"))
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env_file=env)
+    assert caught.value.lines == [
+        f"{env} : ce fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8"
+    ]
+
+
+def test_an_empty_value_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `cp .env.example .env` then uncommenting `SLACK_CLIENT_ID=` must not turn OAuth on.
+    for variable in ("SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "PORT"):
+        monkeypatch.setenv(variable, "")
+    settings = load_settings(env_file=None)
+    assert settings.slack_bot_token is None and not settings.oauth_enabled
+    assert settings.port == 3000
+
+
+def test_env_example_values_load(tmp_path: Path) -> None:
+    # Every `# VARIABLE=value` line of .env.example, uncommented, is a valid .env.
+    lines = []
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        match = re.fullmatch(r"# ([A-Z_]+)=(.*)", line)
+        if match and match[1] != "PALIER_REFERENTIELS_DIR":  # a directory of the reader's
+            lines.append(f"{match[1]}={match[2]}")
+    example = re.search(r"Example: PALIER_ADMIN_USER_IDS=(\S+)", ENV_EXAMPLE.read_text())
+    assert example is not None
+    env = tmp_path / ".env"
+    env.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = load_settings(env_file=env)
+    assert settings.slack_bot_token is None and settings.admin_user_ids == frozenset()
+    env.write_text(f"PALIER_ADMIN_USER_IDS={example[1]}\n", encoding="utf-8")
+    assert load_settings(env_file=env).admin_user_ids == {"U0123ABCD", "U0456EFGH"}
+
+
+def test_an_unreadable_dotenv_file_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Permissions cannot be made to fail for root: the read itself is refused here.
+    from pydantic_settings.sources.providers import dotenv
+
+    def refused(path: Path, **_: object) -> dict[str, str | None]:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(dotenv, "dotenv_values", refused)
+    env = tmp_path / ".env"
+    env.write_text("LOG_LEVEL=INFO\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env_file=env)
+    assert caught.value.lines == [f"{env} : fichier illisible (Permission denied)"]

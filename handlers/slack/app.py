@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
@@ -48,6 +49,18 @@ class MissingSettingError(Exception):
     def __init__(self, variable: str) -> None:
         super().__init__(variable)
         self.variable = variable
+
+
+class _BoltEnvTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and, given the client
+    Palier builds from its settings, warns at every start that the client wins: a stray
+    line on standard error for each `palier tick`. The settings chose; drop that line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_BOLT_ENV_TOKEN_WARNING = _BoltEnvTokenWarning()
 
 
 def system_clock() -> datetime:
@@ -159,6 +172,7 @@ def build_app(
         tick_seconds=settings.tick_seconds,
         planning=planning,
     )
+    logging.getLogger("slack_bolt.App").addFilter(_BOLT_ENV_TOKEN_WARNING)  # once: same filter
     bolt = App(
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         client=client,
