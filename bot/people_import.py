@@ -32,13 +32,19 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.people import DEACTIVATED, Directory, Profile, find_person, upsert_person
+from bot.people import (
+    DEACTIVATED,
+    Directory,
+    Profile,
+    find_person,
+    known_timezone,
+    upsert_person,
+)
 from bot.scheduling import parse_local_time, parse_weekday
 from referentiels.loader import ReferentielCatalog
 from storage.models import Person, Role, Tenant
@@ -118,11 +124,8 @@ class ImportRow(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError("unknown time zone") from None
+        if value is not None and known_timezone(value) is None:
+            raise ValueError("unknown time zone")
         return value
 
     @field_validator("day", mode="before")
@@ -540,7 +543,13 @@ def _write(
             # an empty cell hands the time zone back to Slack.
             chosen = entry.row.timezone is not None
             _set(person, "timezone_chosen", chosen)
-            _set(person, "timezone", entry.row.timezone if chosen else entry.profile.timezone)
+            _set(
+                person,
+                "timezone",
+                entry.row.timezone
+                if chosen
+                else known_timezone(entry.profile.timezone) or person.timezone,
+            )
         people[entry.line] = person
 
     # Managers known only to Slack become people (without a référentiel), once each.

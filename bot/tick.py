@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -159,7 +160,9 @@ class Ticker:
         """One tick at ``now``; never raises for one person's failure."""
         report = TickReport()
         with session_scope(self.sessions) as session:
-            report.planned = plan_prompts(session, self.catalog, now, self.policy.planning)
+            report.planned = plan_prompts(
+                session, self.catalog, now, self.policy.planning, report.errors
+            )
         self._close_ended(now, report)
         self._recover_stale(now, report)
         self._send_due(now, report)
@@ -169,6 +172,15 @@ class Ticker:
         return report
 
     # -- helpers -----------------------------------------------------------------
+
+    def _isolated(self, what: str, report: TickReport, step: Callable[[], None]) -> None:
+        """Run one person's step; an unexpected failure is logged against that item
+        and reported, and the tick goes on with everyone else."""
+        try:
+            step()
+        except Exception as error:
+            log.exception("tick: %s failed", what)
+            report.errors.append(f"{what}: {type(error).__name__}: {error}"[:255])
 
     def _card(self, session: Session, prompt: CheckinPrompt) -> PromptCard | None:
         person = prompt.person
@@ -227,7 +239,11 @@ class Ticker:
                     continue
                 report.missed += 1
                 if prompt.message_ts or prompt.reminder_ts:
-                    card = self._card(session, prompt)
+                    try:
+                        card = self._card(session, prompt)
+                    except Exception:  # cosmetic: the status is recorded already
+                        log.exception("could not build closed prompt %s", prompt.id)
+                        continue
                     if card is not None:
                         to_update.append(card)
         for card in to_update:
@@ -241,9 +257,13 @@ class Ticker:
     def _recover_stale(self, now: datetime, report: TickReport) -> None:
         with session_scope(self.sessions) as session:
             stale = PromptRepository(session).stale_claims(now, self.policy.claim_lease)
-            cards = [
-                (prompt.id, prompt.claimed_at, self._card(session, prompt)) for prompt in stale
-            ]
+            cards = []
+            for prompt in stale:
+                try:
+                    cards.append((prompt.id, prompt.claimed_at, self._card(session, prompt)))
+                except Exception as error:
+                    log.exception("could not recover prompt %s", prompt.id)
+                    report.errors.append(f"prompt {prompt.id}: {type(error).__name__}: {error}")
         for prompt_id, claimed_at, card in cards:
             found = None
             if card is not None:
@@ -287,7 +307,11 @@ class Ticker:
                 return
             for prompt_id in due:
                 tried.add(prompt_id)
-                self._send_one(prompt_id, now, report)
+                self._isolated(
+                    f"prompt {prompt_id}",
+                    report,
+                    partial(self._send_one, prompt_id, now, report),
+                )
 
     def _send_one(self, prompt_id: int, now: datetime, report: TickReport) -> None:
         with session_scope(self.sessions) as session:
@@ -412,7 +436,11 @@ class Ticker:
                 )
             ).all()
         for prompt_id, snoozed_until in due:
-            self._remind_one(prompt_id, snoozed_until, now, report)
+            self._isolated(
+                f"reminder {prompt_id}",
+                report,
+                partial(self._remind_one, prompt_id, snoozed_until, now, report),
+            )
 
     def _remind_one(
         self, prompt_id: int, snoozed_until: datetime | None, now: datetime, report: TickReport
@@ -482,10 +510,15 @@ class Ticker:
         with session_scope(self.sessions) as session:
             due = due_briefs(session, now)
         for schedule_id in due:
-            with session_scope(self.sessions) as session:
-                claim = claim_brief(
-                    session, self.catalog, schedule_id, now, default_timezone=default_timezone
-                )
+            try:
+                with session_scope(self.sessions) as session:
+                    claim = claim_brief(
+                        session, self.catalog, schedule_id, now, default_timezone=default_timezone
+                    )
+            except Exception as error:
+                log.exception("1:1 brief %s could not be prepared", schedule_id)
+                report.errors.append(f"1:1 brief {schedule_id}: {type(error).__name__}: {error}")
+                continue
             if claim is None:
                 continue
             recipient = Recipient(
@@ -516,7 +549,7 @@ class Ticker:
         a transient failure gives it back for the next tick.
         """
         with session_scope(self.sessions) as session:
-            plan_review_digests(session, now, self.policy.planning)
+            plan_review_digests(session, now, self.policy.planning, report.errors)
             due = session.scalars(
                 select(ReviewDigest.id).where(
                     ReviewDigest.status == PromptStatus.PENDING,
@@ -525,7 +558,11 @@ class Ticker:
                 )
             ).all()
         for digest_id in due:
-            self._send_review_digest(digest_id, now, report)
+            self._isolated(
+                f"digest {digest_id}",
+                report,
+                partial(self._send_review_digest, digest_id, now, report),
+            )
 
     def _send_review_digest(self, digest_id: int, now: datetime, report: TickReport) -> None:
         def finish(status: PromptStatus, error: str | None = None) -> None:

@@ -1,0 +1,97 @@
+"""One person's (or one workspace's) data never stops the tick for everyone else:
+unknown time zones, a failure while planning or sending one person — all through
+the emulator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from storage.db import session_scope
+from storage.models import Person, PromptStatus
+from tests.slack.conftest import ALICE, BOB, CHLOE, World
+
+THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+MARS = "Mars/Olympus"
+
+
+def _person(world: World, user: str) -> Person:
+    with world.session() as session:
+        return session.scalars(select(Person).where(Person.platform_user_id == user)).one()
+
+
+def test_an_unknown_zone_in_a_user_change_event_keeps_the_last_good_one(world: World) -> None:
+    world.enrol(ALICE)
+    world.enrol(BOB)
+    world.emulator.update_user(ALICE, tz=MARS, locale="en-US")
+    assert world.driver.user_change(ALICE).ok
+    # The event was handled (the language followed); the unknown zone was not stored.
+    person = world.emulator.wait_for(lambda: (p := _person(world, ALICE)).locale == "en" and p)
+    assert person.timezone == "Europe/Paris"
+    world.at(THURSDAY_1600_PARIS)
+    report = world.tick()
+    assert report.sent == 1 and report.errors == []
+    world.at(THURSDAY_1600_PARIS + timedelta(days=1))
+    assert world.tick().sent == 1  # Bob's Thursday 16:00 in New York
+
+
+def test_an_unknown_zone_from_users_info_is_ignored_and_every_later_tick_works(
+    world: World,
+) -> None:
+    world.enrol(ALICE)
+    world.enrol(CHLOE)
+    world.emulator.update_user(ALICE, tz=MARS)
+    world.at(THURSDAY_1600_PARIS)
+    assert world.tick().sent == 2  # each prompt refreshes the profile from users.info
+    assert _person(world, ALICE).timezone == "Europe/Paris"
+    # Next week everyone is planned and prompted again.
+    world.at(THURSDAY_1600_PARIS + timedelta(days=7))
+    report = world.tick()
+    assert report.errors == []
+    assert report.planned == 2 and report.sent == 2
+
+
+def test_a_newcomer_with_an_unknown_zone_gets_the_workspace_default(world: World) -> None:
+    world.emulator.update_user(ALICE, tz=MARS)
+    world.enrol(ALICE)
+    assert _person(world, ALICE).timezone is None  # the workspace default applies
+    world.at(THURSDAY_1600_PARIS)
+    assert world.tick().sent == 1
+
+
+def test_one_person_whose_planning_fails_is_reported_and_the_others_are_prompted(
+    world: World,
+) -> None:
+    # A zone stored before zones were checked (or by hand): that person's planning fails.
+    broken = world.enrol(ALICE)
+    world.enrol(CHLOE)
+    with session_scope(world.palier.core.sessions) as session:
+        person = session.get(Person, broken)
+        assert person is not None
+        person.timezone = MARS
+    world.at(THURSDAY_1600_PARIS)
+    report = world.tick()
+    assert report.planned == 1 and report.sent == 1
+    assert any(f"person {broken}" in error for error in report.errors)
+    assert len(world.dms(CHLOE)) == 1 and world.dms(ALICE) == []
+
+
+def test_one_prompt_whose_sending_fails_unexpectedly_does_not_stop_the_others(
+    world: World,
+) -> None:
+    broken = world.enrol(ALICE)
+    world.enrol(CHLOE)
+    world.at(THURSDAY_1600_PARIS - timedelta(hours=1))
+    world.tick()  # planned (Chloé's is sent already: her Thursday 16:00 is past)
+    with session_scope(world.palier.core.sessions) as session:
+        person = session.get(Person, broken)
+        assert person is not None
+        person.timezone = MARS  # now her prompt cannot be prepared either
+        person.paused_until = THURSDAY_1600_PARIS.date()
+    world.enrol(BOB)
+    world.at(THURSDAY_1600_PARIS + timedelta(days=1))
+    report = world.tick()
+    assert report.sent == 1 and len(world.dms(BOB)) == 1
+    assert any("prompt" in error for error in report.errors)
+    assert world.prompts(ALICE)[0].status is PromptStatus.PENDING
