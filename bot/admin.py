@@ -64,6 +64,9 @@ class WorkspaceStatus:
     checkin_weekday: int
     checkin_time: time
     recent_errors: list[FailedPrompt]
+    # Set while the workspace's token fails and sending is paused (see bot.tick).
+    delivery_paused_at: datetime | None = None
+    delivery_error: str | None = None
 
 
 class AdminService:
@@ -182,4 +185,6 @@ class AdminService:
                 FailedPrompt(name or user_id, prompt.cycle_key, prompt.last_error or "?")
                 for name, user_id, prompt in failures
             ],
+            delivery_paused_at=tenant.delivery_paused_at,
+            delivery_error=tenant.delivery_error,
         )

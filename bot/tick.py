@@ -13,6 +13,12 @@ Sending goes through a :class:`Messenger`, the chat front end's side of the tick
 person cannot be written to at all (deactivated, DMs closed): that person is
 marked and the others carry on; any other exception is transient and the prompt
 is retried at a later tick while its cycle is open.
+
+:class:`WorkspaceUnavailable` (the workspace's token fails: revoked, account
+inactive …) is nobody's fault in particular: the workspace's sending pauses
+(recorded on the tenant, shown by ``/palier admin status``) without using any
+prompt's attempts, a probe checks the token again every few minutes, and sending
+resumes once it works — the prompts whose week is still open then go out.
 """
 
 from __future__ import annotations
@@ -43,11 +49,20 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5  # transient failures before a prompt is given up as failed
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a dead sender
+WORKSPACE_PROBE = timedelta(minutes=5)  # how often a paused workspace's token is tried
 BATCH = 100  # prompts read per query while sending
 
 
 class PermanentDeliveryError(Exception):
     """This person cannot be messaged (``reason``: deactivated, cannot_dm, …)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class WorkspaceUnavailable(Exception):
+    """The workspace's token no longer works (``reason``: invalid_auth, token_revoked …)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -86,6 +101,10 @@ class PromptCard:
 
 class Messenger(Protocol):
     """The front end's side of the tick."""
+
+    def check_workspace(self, workspace_id: str) -> None:
+        """Raise :class:`WorkspaceUnavailable` while the workspace's token fails."""
+        ...
 
     def profile(self, recipient: Recipient) -> Profile | None:
         """The person as the platform sees them now (None: the platform does not know them)."""
@@ -137,6 +156,7 @@ class TickPolicy:
     reminder_hours: float = 24
     default_locale: Locale = "fr"  # for people whose Slack language Palier does not speak
     claim_lease: timedelta = CLAIM_LEASE
+    workspace_probe: timedelta = WORKSPACE_PROBE
 
 
 class Ticker:
@@ -155,10 +175,12 @@ class Ticker:
         self.messenger = messenger
         self.policy = policy
         self.worker = worker
+        self._paused: set[int] = set()  # tenants whose sending is paused, this tick
 
     def tick(self, now: datetime) -> TickReport:
         """One tick at ``now``; never raises for one person's failure."""
         report = TickReport()
+        self._paused = self._paused_workspaces(now, report)
         with session_scope(self.sessions) as session:
             report.planned = plan_prompts(
                 session, self.catalog, now, self.policy.planning, report.errors
@@ -213,6 +235,58 @@ class Ticker:
             prompt = session.get(CheckinPrompt, prompt_id)
             if prompt is not None:
                 change(prompt, prompt.person)
+
+    # -- workspaces whose token fails -----------------------------------------------
+
+    def _paused_workspaces(self, now: datetime, report: TickReport) -> set[int]:
+        """Tenants still paused at ``now``; a pause due for a probe is probed first."""
+        with session_scope(self.sessions) as session:
+            paused = session.execute(
+                select(Tenant.id, Tenant.external_id, Tenant.delivery_checked_at).where(
+                    Tenant.delivery_paused_at.is_not(None)
+                )
+            ).all()
+        still: set[int] = set()
+        for tenant_id, workspace_id, checked_at in paused:
+            if checked_at is not None and now - checked_at < self.policy.workspace_probe:
+                still.add(tenant_id)
+                continue
+            try:
+                self.messenger.check_workspace(workspace_id)
+            except Exception as error:
+                reason = error.reason if isinstance(error, WorkspaceUnavailable) else None
+                self._pause(tenant_id, reason or f"{type(error).__name__}", now, report)
+                still.add(tenant_id)
+                continue
+            with session_scope(self.sessions) as session:
+                session.execute(
+                    update(Tenant)
+                    .where(Tenant.id == tenant_id)
+                    .values(delivery_paused_at=None, delivery_error=None, delivery_checked_at=None)
+                    .execution_options(synchronize_session=False)
+                )
+            log.warning("workspace %s: the token works again, sending resumes", workspace_id)
+        return still
+
+    def _tenant_of(self, workspace_id: str) -> int | None:
+        with session_scope(self.sessions) as session:
+            return session.scalar(select(Tenant.id).where(Tenant.external_id == workspace_id))
+
+    def _pause(self, tenant_id: int, reason: str, now: datetime, report: TickReport) -> None:
+        """Record that the workspace's sending is paused (kept: when it began)."""
+        with session_scope(self.sessions) as session:
+            tenant = session.get(Tenant, tenant_id)
+            if tenant is None:
+                return
+            first = tenant.delivery_paused_at is None
+            tenant.delivery_paused_at = tenant.delivery_paused_at or now
+            tenant.delivery_error = reason[:64]
+            tenant.delivery_checked_at = now
+            workspace_id = tenant.external_id
+        self._paused.add(tenant_id)
+        report.errors.append(f"workspace {workspace_id}: sending paused ({reason})")
+        if first:
+            log.warning("workspace %s: sending paused, the token fails (%s)", workspace_id, reason)
 
     # -- closing ended cycles -----------------------------------------------------
 
@@ -302,7 +376,11 @@ class Ticker:
         tried: set[int] = set()
         while True:
             with session_scope(self.sessions) as session:
-                due = list(PromptRepository(session).due(now, BATCH, exclude=tried))
+                due = list(
+                    PromptRepository(session).due(
+                        now, BATCH, exclude=tried, tenants_paused=self._paused
+                    )
+                )
             if not due:
                 return
             for prompt_id in due:
@@ -315,6 +393,11 @@ class Ticker:
 
     def _send_one(self, prompt_id: int, now: datetime, report: TickReport) -> None:
         with session_scope(self.sessions) as session:
+            tenant_id = session.scalar(
+                select(CheckinPrompt.tenant_id).where(CheckinPrompt.id == prompt_id)
+            )
+            if tenant_id is None or tenant_id in self._paused:
+                return  # its workspace paused during this tick
             if not PromptRepository(session).claim(prompt_id, self.worker, now):
                 return  # another process has it
             prompt = session.get(CheckinPrompt, prompt_id)
@@ -335,6 +418,9 @@ class Ticker:
             return
         try:
             profile = self.messenger.profile(card.recipient)
+        except WorkspaceUnavailable as error:
+            self._hold(prompt_id, tenant_id, error.reason, now, report)
+            return
         except PermanentDeliveryError as error:
             self._give_up(prompt_id, error.reason, report, deactivate=True)
             return
@@ -349,6 +435,9 @@ class Ticker:
             card = refreshed
         try:
             delivery = self.messenger.send_prompt(card)
+        except WorkspaceUnavailable as error:
+            self._hold(prompt_id, tenant_id, error.reason, now, report)
+            return
         except PermanentDeliveryError as error:
             self._give_up(prompt_id, error.reason, report, deactivate=True)
             return
@@ -398,6 +487,22 @@ class Ticker:
         report.errors.append(f"prompt {prompt_id}: {reason}")
         log.warning("prompt %s not delivered: %s", prompt_id, reason)
 
+    def _hold(
+        self, prompt_id: int, tenant_id: int, reason: str, now: datetime, report: TickReport
+    ) -> None:
+        """The workspace's token fails: give the prompt back without using an attempt."""
+
+        def back(prompt: CheckinPrompt, _person: Person) -> None:
+            if prompt.status is not PromptStatus.SENDING:
+                return
+            prompt.status = PromptStatus.PENDING
+            prompt.claimed_by = None
+            prompt.attempts = max(prompt.attempts - 1, 0)
+            prompt.last_error = reason[:255]
+
+        self._update(prompt_id, back)
+        self._pause(tenant_id, reason, now, report)
+
     def _retry_later(
         self, prompt_id: int, attempts: int, error: Exception, report: TickReport
     ) -> None:
@@ -425,6 +530,7 @@ class Ticker:
                 select(CheckinPrompt.id, CheckinPrompt.snoozed_until).where(
                     CheckinPrompt.status == PromptStatus.SENT,
                     CheckinPrompt.closes_at > now,
+                    CheckinPrompt.tenant_id.not_in(list(self._paused)),
                     or_(
                         CheckinPrompt.snoozed_until <= now,
                         and_(
@@ -469,6 +575,7 @@ class Ticker:
             prompt = session.get(CheckinPrompt, prompt_id)
             assert prompt is not None
             session.refresh(prompt)
+            tenant_id = prompt.tenant_id
             card = self._card(session, prompt)
         if card is None:
             return
@@ -479,6 +586,9 @@ class Ticker:
             return
         except Exception as error:
             reason = f"{type(error).__name__}: {error}"[:255]
+            if isinstance(error, WorkspaceUnavailable):
+                reason = error.reason
+                self._pause(tenant_id, reason, now, report)
 
             # Give the reminder back so a later tick sends it.
             def undo(prompt: CheckinPrompt, _person: Person) -> None:
@@ -527,6 +637,11 @@ class Ticker:
                 locale=person_locale(claim.manager_locale, self.policy.default_locale),
                 timezone=claim.manager_timezone,
             )
+            tenant_id = self._tenant_of(claim.workspace_id)
+            if tenant_id in self._paused:
+                with session_scope(self.sessions) as session:
+                    release_brief(session, claim, now)
+                continue
             try:
                 self.messenger.send_one_on_one_brief(recipient, claim.brief, claim.meeting_at)
             except PermanentDeliveryError as error:  # this occurrence is lost; the next may work
@@ -535,6 +650,8 @@ class Ticker:
             except Exception as error:
                 with session_scope(self.sessions) as session:
                     release_brief(session, claim, now)
+                if isinstance(error, WorkspaceUnavailable) and tenant_id is not None:
+                    self._pause(tenant_id, error.reason, now, report)
                 report.errors.append(f"1:1 brief {schedule_id}: {type(error).__name__}: {error}")
                 log.warning("1:1 brief %s will be retried: %s", schedule_id, error)
                 continue
@@ -552,6 +669,7 @@ class Ticker:
             plan_review_digests(session, now, self.policy.planning, report.errors)
             due = session.scalars(
                 select(ReviewDigest.id).where(
+                    ReviewDigest.tenant_id.not_in(list(self._paused)),
                     ReviewDigest.status == PromptStatus.PENDING,
                     ReviewDigest.scheduled_at <= now,
                     ReviewDigest.closes_at > now,
@@ -612,6 +730,8 @@ class Ticker:
             return
         except Exception as error:
             finish(PromptStatus.PENDING, f"{type(error).__name__}: {error}"[:255])
+            if isinstance(error, WorkspaceUnavailable):
+                self._pause(tenant.id, error.reason, now, report)
             report.errors.append(f"digest {digest_id}: {error}")
             return
         finish(PromptStatus.SENT)

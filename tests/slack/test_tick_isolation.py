@@ -95,3 +95,45 @@ def test_one_prompt_whose_sending_fails_unexpectedly_does_not_stop_the_others(
     assert report.sent == 1 and len(world.dms(BOB)) == 1
     assert any("prompt" in error for error in report.errors)
     assert world.prompts(ALICE)[0].status is PromptStatus.PENDING
+
+
+def _admin_status(world: World, user: str) -> str:
+    seen = len(world.emulator.ephemerals_for(user))
+    assert world.driver.slash_command(user, "/palier", "admin status").ok
+    found = world.emulator.wait_for(
+        lambda: (m := world.emulator.ephemerals_for(user)) and len(m) > seen and m
+    )
+    return found[-1].text or ""
+
+
+def test_a_revoked_token_pauses_the_workspace_without_burning_attempts_then_resumes(
+    world: World,
+) -> None:
+    world.emulator.update_user(BOB, is_admin=True)
+    world.enrol(ALICE)
+    world.enrol(CHLOE)
+    world.at(THURSDAY_1600_PARIS)
+    world.emulator.inject("*", error="token_revoked", times=10_000)
+    report = world.tick()
+    assert report.sent == 0 and report.failed == 0
+    assert any("sending paused (token_revoked)" in error for error in report.errors)
+    # The first refusal paused the workspace: the other person was not even tried.
+    assert len(world.emulator.calls) == 1
+    # Hours of refusals (probed every 5 minutes) use no prompt's attempts.
+    for minutes in range(1, 3 * 60):
+        world.at(THURSDAY_1600_PARIS + timedelta(minutes=minutes))
+        assert world.tick().failed == 0
+    assert [c.method for c in world.emulator.calls].count("auth.test") == 35  # minutes 5, 10 … 175
+    assert {c.method for c in world.emulator.calls} == {"users.info", "auth.test"}
+    prompts = world.prompts(ALICE) + world.prompts(CHLOE)
+    assert all(p.status is PromptStatus.PENDING and p.attempts == 0 for p in prompts)
+    # The token works again (reinstalled): the admin still sees the pause until the probe…
+    world.emulator.clear_faults()
+    status = _admin_status(world, BOB)
+    assert "Sending paused" in status and "token_revoked" in status
+    # …which resumes sending: the week's prompts go out.
+    world.at(THURSDAY_1600_PARIS + timedelta(hours=3))
+    report = world.tick()
+    assert report.sent == 2 and report.errors == []
+    assert len(world.dms(ALICE)) == 1 and len(world.dms(CHLOE)) == 1
+    assert "Sending paused" not in _admin_status(world, BOB)
