@@ -23,6 +23,11 @@ from storage.models import Person, Platform, Tenant
 log = logging.getLogger(__name__)
 
 DEACTIVATED = "deactivated"  # inactive_reason when the platform says the account is gone
+# inactive_reason values that are a person's or an admin's decision (bot.privacy.ERASED,
+# bot.admin.REMOVED): a platform profile never undoes them. Any other reason (the
+# platform said the account is gone, or it could not be written to) is undone by a
+# later good profile.
+DECISIONS = frozenset({"erased", "removed"})
 
 
 @dataclass(frozen=True)
@@ -136,12 +141,20 @@ def apply_profile(person: Person, profile: Profile) -> bool:
         person.active = False
         person.inactive_reason = DEACTIVATED
         changed = True
-    elif not profile.deleted and not person.active and person.inactive_reason == DEACTIVATED:
-        # Reactivated in the workspace: Palier writes to them again.
+    elif not profile.deleted and not person.active and person.inactive_reason not in DECISIONS:
+        # Reactivated in the workspace (or reachable again): Palier writes to them again.
         person.active = True
         person.inactive_reason = None
+        reachable(person)
         changed = True
     return changed
+
+
+def reachable(person: Person) -> None:
+    """Forget the person's unconfirmed delivery failures (a message reached them)."""
+    if person.delivery_failures or person.delivery_failed_at is not None:
+        person.delivery_failures = 0
+        person.delivery_failed_at = None
 
 
 def person_locale(platform_locale: str | None, default: Locale = "fr") -> Locale:

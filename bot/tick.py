@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.checkin_flow import CheckinForm, build_form
 from bot.i18n import Locale
 from bot.one_on_one import Brief, claim_brief, due_briefs, release_brief
-from bot.people import Profile, apply_profile, person_locale
+from bot.people import Profile, apply_profile, person_locale, reachable
 from bot.planning import PlanningPolicy, plan_prompts, plan_review_digests
 from bot.review import Digest, ReviewService, weekly_digest
 from referentiels.loader import ReferentielCatalog
@@ -54,11 +54,18 @@ BATCH = 100  # prompts read per query while sending
 
 
 class PermanentDeliveryError(Exception):
-    """This person cannot be messaged (``reason``: deactivated, cannot_dm, …)."""
+    """This person cannot be messaged (``reason``: deactivated, cannot_dm, …).
 
-    def __init__(self, reason: str) -> None:
+    ``confirmed=False``: the answer looks permanent but may not be (Slack's
+    ``user_not_found`` / ``channel_not_found`` also come from a passing glitch): the
+    person is deactivated only if the platform says the account is deleted, or the
+    failures persist across days (:class:`TickPolicy` ``confirm_failures``/``confirm_span``).
+    """
+
+    def __init__(self, reason: str, *, confirmed: bool = True) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.confirmed = confirmed
 
 
 class WorkspaceUnavailable(Exception):
@@ -157,6 +164,10 @@ class TickPolicy:
     default_locale: Locale = "fr"  # for people whose Slack language Palier does not speak
     claim_lease: timedelta = CLAIM_LEASE
     workspace_probe: timedelta = WORKSPACE_PROBE
+    # An unconfirmed permanent-looking failure deactivates a person only once it
+    # happened this many times over at least this long.
+    confirm_failures: int = 3
+    confirm_span: timedelta = timedelta(days=2)
 
 
 class Ticker:
@@ -422,7 +433,7 @@ class Ticker:
             self._hold(prompt_id, tenant_id, error.reason, now, report)
             return
         except PermanentDeliveryError as error:
-            self._give_up(prompt_id, error.reason, report, deactivate=True)
+            self._unreachable(prompt_id, card.recipient, attempts, error, now, report)
             return
         except Exception as error:
             self._retry_later(prompt_id, attempts, error, report)
@@ -439,13 +450,14 @@ class Ticker:
             self._hold(prompt_id, tenant_id, error.reason, now, report)
             return
         except PermanentDeliveryError as error:
-            self._give_up(prompt_id, error.reason, report, deactivate=True)
+            self._unreachable(prompt_id, card.recipient, attempts, error, now, report)
             return
         except Exception as error:
             self._retry_later(prompt_id, attempts, error, report)
             return
 
-        def sent(prompt: CheckinPrompt, _person: Person) -> None:
+        def sent(prompt: CheckinPrompt, person: Person) -> None:
+            reachable(person)
             prompt.channel_id = delivery.channel_id
             prompt.message_ts = delivery.message_ts
             if prompt.status is not PromptStatus.SENDING:
@@ -486,6 +498,45 @@ class Ticker:
         report.failed += 1
         report.errors.append(f"prompt {prompt_id}: {reason}")
         log.warning("prompt %s not delivered: %s", prompt_id, reason)
+
+    def _unreachable(
+        self,
+        prompt_id: int,
+        recipient: Recipient,
+        attempts: int,
+        error: PermanentDeliveryError,
+        now: datetime,
+        report: TickReport,
+    ) -> None:
+        """A permanent-looking failure: deactivate the person only once it is confirmed."""
+        if error.confirmed or self._confirmed(prompt_id, recipient, now):
+            self._give_up(prompt_id, error.reason, report, deactivate=True)
+        else:
+            self._retry_later(prompt_id, attempts, error, report)
+
+    def _confirmed(self, prompt_id: int, recipient: Recipient, now: datetime) -> bool:
+        """Count one unconfirmed failure of the prompt's person; True when it is confirmed:
+        the platform says the account is deleted, or failures persisted across days."""
+        try:
+            profile = self.messenger.profile(recipient)
+        except Exception:
+            profile = None  # the platform could not say: only the count decides
+        if profile is not None and profile.deleted:
+            return True
+        confirmed = False
+
+        def count(_prompt: CheckinPrompt, person: Person) -> None:
+            nonlocal confirmed
+            person.delivery_failures = (person.delivery_failures or 0) + 1
+            first = person.delivery_failed_at or now
+            person.delivery_failed_at = first
+            confirmed = (
+                person.delivery_failures >= self.policy.confirm_failures
+                and now - first >= self.policy.confirm_span
+            )
+
+        self._update(prompt_id, count)
+        return confirmed
 
     def _hold(
         self, prompt_id: int, tenant_id: int, reason: str, now: datetime, report: TickReport
@@ -582,21 +633,18 @@ class Ticker:
         try:
             sent = self.messenger.send_reminder(card, after_snooze=snoozed_until is not None)
         except PermanentDeliveryError as error:
-            self._give_up(prompt_id, error.reason, report, deactivate=True)
+            if error.confirmed or self._confirmed(prompt_id, card.recipient, now):
+                self._give_up(prompt_id, error.reason, report, deactivate=True)
+                return
+            self._update(prompt_id, partial(_undo_reminder, snoozed_until, error.reason))
+            report.errors.append(f"reminder {prompt_id}: {error.reason}")
             return
         except Exception as error:
             reason = f"{type(error).__name__}: {error}"[:255]
             if isinstance(error, WorkspaceUnavailable):
                 reason = error.reason
                 self._pause(tenant_id, reason, now, report)
-
-            # Give the reminder back so a later tick sends it.
-            def undo(prompt: CheckinPrompt, _person: Person) -> None:
-                prompt.reminder_sent_at = None
-                prompt.snoozed_until = snoozed_until
-                prompt.last_error = reason
-
-            self._update(prompt_id, undo)
+            self._update(prompt_id, partial(_undo_reminder, snoozed_until, reason))
             report.errors.append(f"reminder {prompt_id}: {reason}")
             return
 
@@ -736,6 +784,15 @@ class Ticker:
             return
         finish(PromptStatus.SENT)
         report.digests += 1
+
+
+def _undo_reminder(
+    snoozed_until: datetime | None, reason: str, prompt: CheckinPrompt, _person: Person
+) -> None:
+    """Give a reminder back so a later tick sends it."""
+    prompt.reminder_sent_at = None
+    prompt.snoozed_until = snoozed_until
+    prompt.last_error = reason
 
 
 def _held_back(person: Person, now: datetime, default_timezone: str) -> str | None:

@@ -69,6 +69,10 @@ WORKSPACE_ERRORS = frozenset(
 )
 
 
+# Of those, the ones that may come from a passing glitch: confirmed before deactivating.
+UNCONFIRMED_ERRORS = frozenset({"user_not_found", "channel_not_found", "user_not_visible"})
+
+
 def _error(error: SlackApiError) -> str:
     return str(error.response.get("error", "unknown_error"))
 
@@ -92,7 +96,8 @@ class SlackMessenger:
             if _error(error) in WORKSPACE_ERRORS:
                 raise WorkspaceUnavailable(_error(error)) from error
             if _error(error) in PERMANENT_ERRORS:
-                raise PermanentDeliveryError(_error(error)) from error
+                confirmed = _error(error) not in UNCONFIRMED_ERRORS
+                raise PermanentDeliveryError(_error(error), confirmed=confirmed) from error
             raise
 
     def check_workspace(self, workspace_id: str) -> None:

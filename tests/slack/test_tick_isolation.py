@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.privacy import erase_person
 from storage.db import session_scope
 from storage.models import Person, PromptStatus
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
@@ -97,9 +98,9 @@ def test_one_prompt_whose_sending_fails_unexpectedly_does_not_stop_the_others(
     assert world.prompts(ALICE)[0].status is PromptStatus.PENDING
 
 
-def _admin_status(world: World, user: str) -> str:
+def _admin(world: World, user: str, text: str) -> str:
     seen = len(world.emulator.ephemerals_for(user))
-    assert world.driver.slash_command(user, "/palier", "admin status").ok
+    assert world.driver.slash_command(user, "/palier", text).ok
     found = world.emulator.wait_for(
         lambda: (m := world.emulator.ephemerals_for(user)) and len(m) > seen and m
     )
@@ -129,11 +130,85 @@ def test_a_revoked_token_pauses_the_workspace_without_burning_attempts_then_resu
     assert all(p.status is PromptStatus.PENDING and p.attempts == 0 for p in prompts)
     # The token works again (reinstalled): the admin still sees the pause until the probe…
     world.emulator.clear_faults()
-    status = _admin_status(world, BOB)
+    status = _admin(world, BOB, "admin status")
     assert "Sending paused" in status and "token_revoked" in status
     # …which resumes sending: the week's prompts go out.
     world.at(THURSDAY_1600_PARIS + timedelta(hours=3))
     report = world.tick()
     assert report.sent == 2 and report.errors == []
     assert len(world.dms(ALICE)) == 1 and len(world.dms(CHLOE)) == 1
-    assert "Sending paused" not in _admin_status(world, BOB)
+    assert "Sending paused" not in _admin(world, BOB, "admin status")
+
+
+def _slack_says(world: World, error: str) -> None:
+    """Slack answers ``error`` to every prompt posted from now on."""
+    world.emulator.inject("chat.postMessage", error=error, times=10_000)
+
+
+def test_a_single_channel_not_found_does_not_deactivate_anyone(world: World) -> None:
+    world.enrol(ALICE)
+    world.at(THURSDAY_1600_PARIS)
+    world.emulator.inject("chat.postMessage", error="channel_not_found", times=1)
+    report = world.tick()
+    assert report.sent == 0 and report.failed == 0
+    assert _person(world, ALICE).active
+    assert world.prompts(ALICE)[0].status is PromptStatus.PENDING
+    world.at(THURSDAY_1600_PARIS + timedelta(minutes=1))
+    assert world.tick().sent == 1
+    person = _person(world, ALICE)
+    assert person.active and person.delivery_failures == 0  # reached: the count starts over
+
+
+def test_failures_across_days_deactivate_and_a_good_profile_brings_them_back(
+    world: World,
+) -> None:
+    world.enrol(ALICE)
+    _slack_says(world, "user_not_found")
+    for day in range(2):
+        world.at(THURSDAY_1600_PARIS + timedelta(days=day))
+        world.tick()
+        assert _person(world, ALICE).active
+    world.at(THURSDAY_1600_PARIS + timedelta(days=2))
+    assert world.tick().failed == 1
+    person = _person(world, ALICE)
+    assert not person.active and person.inactive_reason == "user_not_found"
+    assert world.prompts(ALICE)[0].status is PromptStatus.FAILED
+    # Her account was fine all along: her next profile change brings her back.
+    world.emulator.clear_faults()
+    world.emulator.update_user(ALICE, locale="en-US")
+    assert world.driver.user_change(ALICE).ok
+    person = world.emulator.wait_for(lambda: (p := _person(world, ALICE)).active and p)
+    assert person.inactive_reason is None and person.delivery_failures == 0
+    world.at(THURSDAY_1600_PARIS + timedelta(days=7))
+    assert world.tick().sent == 1
+
+
+def test_an_admin_re_enrolment_reactivates_someone_deactivated_by_failures(
+    world: World,
+) -> None:
+    world.emulator.update_user(BOB, is_admin=True)
+    world.enrol(ALICE)
+    world.emulator.inject("conversations.open", error="cannot_dm_bot", times=1)
+    world.at(THURSDAY_1600_PARIS)
+    assert world.tick().failed == 1
+    assert not _person(world, ALICE).active
+    answer = _admin(world, BOB, f"admin enrol <@{ALICE}|alice> account-executive")
+    assert answer == "<@U0ALICE> is enrolled on “Account Executive”."
+    assert _person(world, ALICE).active
+    world.at(THURSDAY_1600_PARIS + timedelta(days=7))
+    assert world.tick().sent == 1
+
+
+def test_re_enrolling_an_erased_person_says_why_not(world: World) -> None:
+    world.emulator.update_user(BOB, is_admin=True)
+    alice = world.enrol(ALICE)
+    with session_scope(world.palier.core.sessions) as session:
+        person = session.get(Person, alice)
+        assert person is not None
+        erase_person(session, person, ALICE, world.now())
+    answer = _admin(world, BOB, f"admin enrol <@{ALICE}|alice> account-executive")
+    assert answer == (
+        "This person had their Palier data erased: an administrator cannot enrol them again."
+    )
+    person = _person(world, ALICE)
+    assert not person.active and person.referentiel_id is None
