@@ -24,9 +24,11 @@ resumes once it works — the prompts whose week is still open then go out.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -66,6 +68,13 @@ class PermanentDeliveryError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.confirmed = confirmed
+
+
+class DeliveryUncertain(Exception):
+    """The message may have been posted or not (the client timed out waiting)."""
+
+
+UNKNOWN_OUTCOME = "unknown_outcome"  # last_error prefix: look for the prompt before re-sending
 
 
 class WorkspaceUnavailable(Exception):
@@ -118,7 +127,9 @@ class Messenger(Protocol):
         ...
 
     def send_prompt(self, card: PromptCard) -> Delivery:
-        """Post the week's prompt in the person's DM."""
+        """Post the week's prompt in the person's DM (with the prompt id as message
+        metadata, for :meth:`find_prompt`); :class:`DeliveryUncertain` when it may
+        have been posted all the same."""
         ...
 
     def send_reminder(self, card: PromptCard, after_snooze: bool) -> Delivery:
@@ -163,6 +174,7 @@ class TickPolicy:
     reminder_hours: float = 24
     default_locale: Locale = "fr"  # for people whose Slack language Palier does not speak
     claim_lease: timedelta = CLAIM_LEASE
+    claim_heartbeat: timedelta = CLAIM_LEASE / 3  # how often a live sender renews its claims
     workspace_probe: timedelta = WORKSPACE_PROBE
     # An unconfirmed permanent-looking failure deactivates a person only once it
     # happened this many times over at least this long.
@@ -180,7 +192,9 @@ class Ticker:
         messenger: Messenger,
         policy: TickPolicy,
         worker: str,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.sessions = sessions
         self.catalog = catalog
         self.messenger = messenger
@@ -198,11 +212,36 @@ class Ticker:
             )
         self._close_ended(now, report)
         self._recover_stale(now, report)
-        self._send_due(now, report)
+        with self._heartbeat():
+            self._send_due(now, report)
         self._send_reminders(now, report)
         self._send_one_on_one_briefs(now, report)
         self._send_review_digests(now, report)
         return report
+
+    @contextmanager
+    def _heartbeat(self) -> Iterator[None]:
+        """Renew this worker's claims while it sends, so that however long one send
+        takes (rate limits waited out, a slow platform), no other process takes its
+        prompts for a dead sender's (see :meth:`_recover_stale`)."""
+        stop = threading.Event()
+        interval = self.policy.claim_heartbeat.total_seconds()
+
+        def beat() -> None:
+            while not stop.wait(interval):
+                try:
+                    with session_scope(self.sessions) as session:
+                        PromptRepository(session).renew_claims(self.worker, self.clock())
+                except Exception:  # the next beat tries again
+                    log.exception("could not renew the claims of %s", self.worker)
+
+        thread = threading.Thread(target=beat, name=f"claims-{self.worker}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     # -- helpers -----------------------------------------------------------------
 
@@ -409,7 +448,8 @@ class Ticker:
             )
             if tenant_id is None or tenant_id in self._paused:
                 return  # its workspace paused during this tick
-            if not PromptRepository(session).claim(prompt_id, self.worker, now):
+            # The claim's time is when it is taken (a tick can last): the lease runs from it.
+            if not PromptRepository(session).claim(prompt_id, self.worker, self.clock()):
                 return  # another process has it
             prompt = session.get(CheckinPrompt, prompt_id)
             assert prompt is not None
@@ -417,6 +457,7 @@ class Ticker:
             person = prompt.person
             card = self._card(session, prompt)
             attempts = prompt.attempts
+            uncertain = (prompt.last_error or "").startswith(UNKNOWN_OUTCOME)
             held_back = _held_back(person, now, self.policy.planning.default_timezone)
             if held_back is not None:
                 # Deactivated or paused since the prompt was planned: nothing to send.
@@ -445,7 +486,12 @@ class Ticker:
                 return
             card = refreshed
         try:
-            delivery = self.messenger.send_prompt(card)
+            found = self.messenger.find_prompt(card) if uncertain else None
+            # The last try timed out: it may have been posted; if so it is not sent again.
+            delivery = found or self.messenger.send_prompt(card)
+        except DeliveryUncertain as error:
+            self._retry_later(prompt_id, attempts, error, report, f"{UNKNOWN_OUTCOME}: {error}")
+            return
         except WorkspaceUnavailable as error:
             self._hold(prompt_id, tenant_id, error.reason, now, report)
             return
@@ -453,7 +499,9 @@ class Ticker:
             self._unreachable(prompt_id, card.recipient, attempts, error, now, report)
             return
         except Exception as error:
-            self._retry_later(prompt_id, attempts, error, report)
+            # Looking for an uncertain prompt failed: still uncertain, never sent blind.
+            reason = f"{UNKNOWN_OUTCOME}: {type(error).__name__}: {error}" if uncertain else None
+            self._retry_later(prompt_id, attempts, error, report, reason)
             return
 
         def sent(prompt: CheckinPrompt, person: Person) -> None:
@@ -555,9 +603,14 @@ class Ticker:
         self._pause(tenant_id, reason, now, report)
 
     def _retry_later(
-        self, prompt_id: int, attempts: int, error: Exception, report: TickReport
+        self,
+        prompt_id: int,
+        attempts: int,
+        error: Exception,
+        report: TickReport,
+        reason: str | None = None,
     ) -> None:
-        reason = f"{type(error).__name__}: {error}"[:255]
+        reason = (reason or f"{type(error).__name__}: {error}")[:255]
 
         def again(prompt: CheckinPrompt, _person: Person) -> None:
             if prompt.status is not PromptStatus.SENDING:

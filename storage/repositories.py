@@ -66,6 +66,16 @@ class PromptRepository:
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 
+    def renew_claims(self, worker: str, now: datetime) -> int:
+        """The heartbeat of a live sender: its claims are taken again at ``now``."""
+        result = self.session.execute(
+            update(CheckinPrompt)
+            .where(CheckinPrompt.claimed_by == worker, CheckinPrompt.status == PromptStatus.SENDING)
+            .values(claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     def stale_claims(self, now: datetime, lease: timedelta) -> Sequence[CheckinPrompt]:
         """Prompts claimed longer ago than ``lease`` and never marked sent: their sender died."""
         query = select(CheckinPrompt).where(

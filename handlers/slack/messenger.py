@@ -26,6 +26,7 @@ from bot.people import Profile
 from bot.review import Digest
 from bot.tick import (
     Delivery,
+    DeliveryUncertain,
     PermanentDeliveryError,
     PromptCard,
     Recipient,
@@ -100,6 +101,14 @@ class SlackMessenger:
                 raise PermanentDeliveryError(_error(error), confirmed=confirmed) from error
             raise
 
+    @staticmethod
+    def _uncertain(post: Callable[..., Any], **arguments: Any) -> Any:
+        """A post whose answer never came (the client timed out) may have gone out."""
+        try:
+            return post(**arguments)
+        except TimeoutError as error:
+            raise DeliveryUncertain(f"{type(error).__name__}: {error}") from error
+
     def check_workspace(self, workspace_id: str) -> None:
         client = self._client(workspace_id)
         self._call(client.auth_test)
@@ -120,7 +129,8 @@ class SlackMessenger:
         channel = self._dm(recipient)
         client = self._client(recipient.workspace_id)
         answer = self._call(
-            lambda: client.chat_postMessage(
+            lambda: self._uncertain(
+                client.chat_postMessage,
                 channel=channel,
                 text=prompt_builder.prompt_text(card.form, t),
                 blocks=prompt_builder.prompt_blocks(card.form, recipient.timezone, t),

@@ -4,11 +4,14 @@ the emulator."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from bot.privacy import erase_person
+from bot.tick import TickReport
 from storage.db import session_scope
 from storage.models import Person, PromptStatus
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
@@ -212,3 +215,50 @@ def test_re_enrolling_an_erased_person_says_why_not(world: World) -> None:
     )
     person = _person(world, ALICE)
     assert not person.active and person.referentiel_id is None
+
+
+def test_a_prompt_whose_post_timed_out_is_looked_for_before_it_is_sent_again(
+    world: World,
+) -> None:
+    world.enrol(ALICE)
+    world.at(THURSDAY_1600_PARIS)
+    release = threading.Event()
+    world.emulator.inject("chat.postMessage", hold=release)
+    world.palier.client.timeout = 1  # gives up while Slack still holds the post
+    report = world.tick()
+    world.palier.client.timeout = 10
+    assert report.sent == 0
+    prompt = world.prompts(ALICE)[0]
+    assert prompt.status is PromptStatus.PENDING
+    assert (prompt.last_error or "").startswith("unknown_outcome")
+    release.set()  # …and Slack posts it after all
+    posted = world.emulator.wait_for(lambda: world.dms(ALICE))
+    world.at(THURSDAY_1600_PARIS + timedelta(minutes=1))
+    assert world.tick().sent == 1
+    assert len(world.dms(ALICE)) == 1  # found by its metadata, not posted twice
+    prompt = world.prompts(ALICE)[0]
+    assert prompt.status is PromptStatus.SENT and prompt.message_ts == posted[0].ts
+
+
+def test_a_claim_is_renewed_while_its_sender_still_works_on_it(world: World) -> None:
+    world.enrol(ALICE)
+    world.at(THURSDAY_1600_PARIS)
+    ticker = world.palier.ticker
+    ticker.policy = replace(ticker.policy, claim_heartbeat=timedelta(milliseconds=10))
+    release = threading.Event()
+    posting = world.emulator.inject("chat.postMessage", hold=release)
+    reports: list[TickReport] = []
+    sender = threading.Thread(target=lambda: reports.append(world.tick()))
+    sender.start()
+    world.emulator.wait_for(posting.held.is_set)  # the first process is posting Alice's prompt
+    # Slack takes its time; past the lease, the live sender's heartbeat renews the claim.
+    later = THURSDAY_1600_PARIS + timedelta(minutes=6)
+    world.at(later)
+    world.emulator.wait_for(lambda: world.prompts(ALICE)[0].claimed_at == later)
+    report = world.tick(world.process())
+    assert report.recovered == 0 and report.sent == 0
+    release.set()
+    sender.join()
+    assert reports[0].sent == 1
+    assert len(world.dms(ALICE)) == 1
+    assert world.prompts(ALICE)[0].status is PromptStatus.SENT
