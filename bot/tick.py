@@ -74,6 +74,11 @@ class DeliveryUncertain(Exception):
     """The message may have been posted or not (the client timed out waiting)."""
 
 
+class DeliveryDeferred(Exception):
+    """Not sent now through nobody's fault (the platform's rate limit): a later tick
+    tries again, without using one of the prompt's attempts."""
+
+
 UNKNOWN_OUTCOME = "unknown_outcome"  # last_error prefix: look for the prompt before re-sending
 
 
@@ -470,6 +475,9 @@ class Ticker:
             return
         try:
             profile = self.messenger.profile(card.recipient)
+        except DeliveryDeferred as error:
+            self._defer(prompt_id, error, report)
+            return
         except WorkspaceUnavailable as error:
             self._hold(prompt_id, tenant_id, error.reason, now, report)
             return
@@ -491,6 +499,9 @@ class Ticker:
             delivery = found or self.messenger.send_prompt(card)
         except DeliveryUncertain as error:
             self._retry_later(prompt_id, attempts, error, report, f"{UNKNOWN_OUTCOME}: {error}")
+            return
+        except DeliveryDeferred as error:
+            self._defer(prompt_id, error, report)
             return
         except WorkspaceUnavailable as error:
             self._hold(prompt_id, tenant_id, error.reason, now, report)
@@ -586,20 +597,16 @@ class Ticker:
         self._update(prompt_id, count)
         return confirmed
 
+    def _defer(self, prompt_id: int, error: DeliveryDeferred, report: TickReport) -> None:
+        self._update(prompt_id, partial(_give_back, f"{type(error).__name__}: {error}"))
+        report.errors.append(f"prompt {prompt_id}: deferred: {error}")
+
     def _hold(
         self, prompt_id: int, tenant_id: int, reason: str, now: datetime, report: TickReport
     ) -> None:
         """The workspace's token fails: give the prompt back without using an attempt."""
 
-        def back(prompt: CheckinPrompt, _person: Person) -> None:
-            if prompt.status is not PromptStatus.SENDING:
-                return
-            prompt.status = PromptStatus.PENDING
-            prompt.claimed_by = None
-            prompt.attempts = max(prompt.attempts - 1, 0)
-            prompt.last_error = reason[:255]
-
-        self._update(prompt_id, back)
+        self._update(prompt_id, partial(_give_back, reason))
         self._pause(tenant_id, reason, now, report)
 
     def _retry_later(
@@ -837,6 +844,16 @@ class Ticker:
             return
         finish(PromptStatus.SENT)
         report.digests += 1
+
+
+def _give_back(reason: str, prompt: CheckinPrompt, _person: Person) -> None:
+    """Hand a claimed prompt back for a later tick without using one of its attempts."""
+    if prompt.status is not PromptStatus.SENDING:
+        return
+    prompt.status = PromptStatus.PENDING
+    prompt.claimed_by = None
+    prompt.attempts = max(prompt.attempts - 1, 0)
+    prompt.last_error = reason[:255]
 
 
 def _undo_reminder(

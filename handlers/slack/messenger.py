@@ -26,6 +26,7 @@ from bot.people import Profile
 from bot.review import Digest
 from bot.tick import (
     Delivery,
+    DeliveryDeferred,
     DeliveryUncertain,
     PermanentDeliveryError,
     PromptCard,
@@ -34,6 +35,7 @@ from bot.tick import (
 )
 from handlers.slack import ids
 from handlers.slack.builders import one_on_one_builder, prompt_builder, review_builder
+from handlers.slack.client import RateLimited
 from handlers.slack.oauth import NotInstalledError
 from handlers.slack.profiles import to_profile
 from storage.models import PromptStatus
@@ -93,7 +95,11 @@ class SlackMessenger:
     def _call(self, call: Callable[[], Any]) -> Any:
         try:
             return call()
+        except RateLimited as error:  # Slack's Retry-After has not elapsed yet
+            raise DeliveryDeferred(str(error)) from error
         except SlackApiError as error:
+            if error.response.status_code == 429:  # the client's retries are used up
+                raise DeliveryDeferred(_error(error)) from error
             if _error(error) in WORKSPACE_ERRORS:
                 raise WorkspaceUnavailable(_error(error)) from error
             if _error(error) in PERMANENT_ERRORS:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.privacy import erase_person
 from bot.tick import TickReport
+from handlers.slack.client import GatedRateLimitRetryHandler, GatedWebClient, RateLimitGate
 from storage.db import session_scope
 from storage.models import Person, PromptStatus
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
@@ -262,3 +263,30 @@ def test_a_claim_is_renewed_while_its_sender_still_works_on_it(world: World) -> 
     assert reports[0].sent == 1
     assert len(world.dms(ALICE)) == 1
     assert world.prompts(ALICE)[0].status is PromptStatus.SENT
+
+
+def test_after_the_429_retries_no_post_goes_out_before_retry_after(world: World) -> None:
+    # The process's gate, on the test's clock; no retry inside the client (no real wait).
+    gate = RateLimitGate(clock=world.clock)
+    client = world.palier.client
+    assert isinstance(client, GatedWebClient)
+    client.gate = gate
+    for handler in client.retry_handlers:
+        if isinstance(handler, GatedRateLimitRetryHandler):
+            handler.gate, handler.max_retry_count = gate, 0
+    world.enrol(ALICE)
+    world.enrol(CHLOE)
+    world.at(THURSDAY_1600_PARIS)
+    world.emulator.inject("chat.postMessage", status=429, retry_after=120)
+    report = world.tick()
+    assert report.sent == 0 and report.failed == 0
+    # The other person's post waits for Retry-After too, within this tick and the next.
+    assert len(world.emulator.calls_to("chat.postMessage")) == 1
+    world.at(THURSDAY_1600_PARIS + timedelta(seconds=119))
+    assert world.tick().sent == 0
+    assert len(world.emulator.calls_to("chat.postMessage")) == 1
+    prompts = world.prompts(ALICE) + world.prompts(CHLOE)
+    assert all(p.status is PromptStatus.PENDING and p.attempts == 0 for p in prompts)
+    world.at(THURSDAY_1600_PARIS + timedelta(seconds=120))
+    assert world.tick().sent == 2
+    assert len(world.emulator.calls_to("chat.postMessage")) == 3
