@@ -24,9 +24,7 @@ resumes once it works — the prompts whose week is still open then go out.
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -37,6 +35,14 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.checkin_flow import CheckinForm, build_form
+from bot.delivery_guards import (
+    UNKNOWN_OUTCOME,
+    DeliveryDeferred,
+    DeliveryUncertain,
+    WorkspacePauses,
+    WorkspaceUnavailable,
+    claims_heartbeat,
+)
 from bot.i18n import Locale
 from bot.one_on_one import Brief, claim_brief, due_briefs, release_brief
 from bot.people import Profile, apply_profile, person_locale, reachable
@@ -68,26 +74,6 @@ class PermanentDeliveryError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.confirmed = confirmed
-
-
-class DeliveryUncertain(Exception):
-    """The message may have been posted or not (the client timed out waiting)."""
-
-
-class DeliveryDeferred(Exception):
-    """Not sent now through nobody's fault (the platform's rate limit): a later tick
-    tries again, without using one of the prompt's attempts."""
-
-
-UNKNOWN_OUTCOME = "unknown_outcome"  # last_error prefix: look for the prompt before re-sending
-
-
-class WorkspaceUnavailable(Exception):
-    """The workspace's token no longer works (``reason``: invalid_auth, token_revoked …)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -160,6 +146,17 @@ class Messenger(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class _Claimed:
+    """A prompt this process claimed, as its sending needs it."""
+
+    prompt_id: int
+    tenant_id: int
+    attempts: int
+    uncertain: bool  # a previous try may have posted it (look for it before sending)
+    card: PromptCard | None
+
+
 @dataclass
 class TickReport:
     planned: int = 0
@@ -205,48 +202,26 @@ class Ticker:
         self.messenger = messenger
         self.policy = policy
         self.worker = worker
-        self._paused: set[int] = set()  # tenants whose sending is paused, this tick
+        self.pauses = WorkspacePauses(sessions)
 
     def tick(self, now: datetime) -> TickReport:
         """One tick at ``now``; never raises for one person's failure."""
         report = TickReport()
-        self._paused = self._paused_workspaces(now, report)
+        probe_every = self.policy.workspace_probe
+        self.pauses.refresh(now, probe_every, self.messenger.check_workspace, report.errors)
         with session_scope(self.sessions) as session:
             report.planned = plan_prompts(
                 session, self.catalog, now, self.policy.planning, report.errors
             )
         self._close_ended(now, report)
         self._recover_stale(now, report)
-        with self._heartbeat():
+        every = self.policy.claim_heartbeat
+        with claims_heartbeat(self.sessions, self.worker, self.clock, every):
             self._send_due(now, report)
         self._send_reminders(now, report)
         self._send_one_on_one_briefs(now, report)
         self._send_review_digests(now, report)
         return report
-
-    @contextmanager
-    def _heartbeat(self) -> Iterator[None]:
-        """Renew this worker's claims while it sends, so that however long one send
-        takes (rate limits waited out, a slow platform), no other process takes its
-        prompts for a dead sender's (see :meth:`_recover_stale`)."""
-        stop = threading.Event()
-        interval = self.policy.claim_heartbeat.total_seconds()
-
-        def beat() -> None:
-            while not stop.wait(interval):
-                try:
-                    with session_scope(self.sessions) as session:
-                        PromptRepository(session).renew_claims(self.worker, self.clock())
-                except Exception:  # the next beat tries again
-                    log.exception("could not renew the claims of %s", self.worker)
-
-        thread = threading.Thread(target=beat, name=f"claims-{self.worker}", daemon=True)
-        thread.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            thread.join()
 
     # -- helpers -----------------------------------------------------------------
 
@@ -290,58 +265,6 @@ class Ticker:
             prompt = session.get(CheckinPrompt, prompt_id)
             if prompt is not None:
                 change(prompt, prompt.person)
-
-    # -- workspaces whose token fails -----------------------------------------------
-
-    def _paused_workspaces(self, now: datetime, report: TickReport) -> set[int]:
-        """Tenants still paused at ``now``; a pause due for a probe is probed first."""
-        with session_scope(self.sessions) as session:
-            paused = session.execute(
-                select(Tenant.id, Tenant.external_id, Tenant.delivery_checked_at).where(
-                    Tenant.delivery_paused_at.is_not(None)
-                )
-            ).all()
-        still: set[int] = set()
-        for tenant_id, workspace_id, checked_at in paused:
-            if checked_at is not None and now - checked_at < self.policy.workspace_probe:
-                still.add(tenant_id)
-                continue
-            try:
-                self.messenger.check_workspace(workspace_id)
-            except Exception as error:
-                reason = error.reason if isinstance(error, WorkspaceUnavailable) else None
-                self._pause(tenant_id, reason or f"{type(error).__name__}", now, report)
-                still.add(tenant_id)
-                continue
-            with session_scope(self.sessions) as session:
-                session.execute(
-                    update(Tenant)
-                    .where(Tenant.id == tenant_id)
-                    .values(delivery_paused_at=None, delivery_error=None, delivery_checked_at=None)
-                    .execution_options(synchronize_session=False)
-                )
-            log.warning("workspace %s: the token works again, sending resumes", workspace_id)
-        return still
-
-    def _tenant_of(self, workspace_id: str) -> int | None:
-        with session_scope(self.sessions) as session:
-            return session.scalar(select(Tenant.id).where(Tenant.external_id == workspace_id))
-
-    def _pause(self, tenant_id: int, reason: str, now: datetime, report: TickReport) -> None:
-        """Record that the workspace's sending is paused (kept: when it began)."""
-        with session_scope(self.sessions) as session:
-            tenant = session.get(Tenant, tenant_id)
-            if tenant is None:
-                return
-            first = tenant.delivery_paused_at is None
-            tenant.delivery_paused_at = tenant.delivery_paused_at or now
-            tenant.delivery_error = reason[:64]
-            tenant.delivery_checked_at = now
-            workspace_id = tenant.external_id
-        self._paused.add(tenant_id)
-        report.errors.append(f"workspace {workspace_id}: sending paused ({reason})")
-        if first:
-            log.warning("workspace %s: sending paused, the token fails (%s)", workspace_id, reason)
 
     # -- closing ended cycles -----------------------------------------------------
 
@@ -433,7 +356,7 @@ class Ticker:
             with session_scope(self.sessions) as session:
                 due = list(
                     PromptRepository(session).due(
-                        now, BATCH, exclude=tried, tenants_paused=self._paused
+                        now, BATCH, exclude=tried, tenants_paused=self.pauses.paused
                     )
                 )
             if not due:
@@ -447,72 +370,26 @@ class Ticker:
                 )
 
     def _send_one(self, prompt_id: int, now: datetime, report: TickReport) -> None:
-        with session_scope(self.sessions) as session:
-            tenant_id = session.scalar(
-                select(CheckinPrompt.tenant_id).where(CheckinPrompt.id == prompt_id)
-            )
-            if tenant_id is None or tenant_id in self._paused:
-                return  # its workspace paused during this tick
-            # The claim's time is when it is taken (a tick can last): the lease runs from it.
-            if not PromptRepository(session).claim(prompt_id, self.worker, self.clock()):
-                return  # another process has it
-            prompt = session.get(CheckinPrompt, prompt_id)
-            assert prompt is not None
-            session.refresh(prompt)
-            person = prompt.person
-            card = self._card(session, prompt)
-            attempts = prompt.attempts
-            uncertain = (prompt.last_error or "").startswith(UNKNOWN_OUTCOME)
-            held_back = _held_back(person, now, self.policy.planning.default_timezone)
-            if held_back is not None:
-                # Deactivated or paused since the prompt was planned: nothing to send.
-                prompt.status = PromptStatus.SKIPPED
-                prompt.claimed_by = None
-                prompt.last_error = held_back
-                return
+        claimed = self._claim(prompt_id, now)
+        if claimed is None:
+            return
+        card = claimed.card
         if card is None:
             self._give_up(prompt_id, "unknown_referentiel", report)
             return
         try:
             profile = self.messenger.profile(card.recipient)
-        except DeliveryDeferred as error:
-            self._defer(prompt_id, error, report)
-            return
-        except WorkspaceUnavailable as error:
-            self._hold(prompt_id, tenant_id, error.reason, now, report)
-            return
-        except PermanentDeliveryError as error:
-            self._unreachable(prompt_id, card.recipient, attempts, error, now, report)
-            return
-        except Exception as error:
-            self._retry_later(prompt_id, attempts, error, report)
-            return
-        if profile is not None:
-            refreshed = self._apply(prompt_id, profile)
-            if refreshed is None:
-                self._give_up(prompt_id, "deactivated", report, deactivate=False)
-                return
-            card = refreshed
-        try:
-            found = self.messenger.find_prompt(card) if uncertain else None
+            if profile is not None:
+                refreshed = self._apply(prompt_id, profile)
+                if refreshed is None:
+                    self._give_up(prompt_id, "deactivated", report, deactivate=False)
+                    return
+                card = refreshed
             # The last try timed out: it may have been posted; if so it is not sent again.
+            found = self.messenger.find_prompt(card) if claimed.uncertain else None
             delivery = found or self.messenger.send_prompt(card)
-        except DeliveryUncertain as error:
-            self._retry_later(prompt_id, attempts, error, report, f"{UNKNOWN_OUTCOME}: {error}")
-            return
-        except DeliveryDeferred as error:
-            self._defer(prompt_id, error, report)
-            return
-        except WorkspaceUnavailable as error:
-            self._hold(prompt_id, tenant_id, error.reason, now, report)
-            return
-        except PermanentDeliveryError as error:
-            self._unreachable(prompt_id, card.recipient, attempts, error, now, report)
-            return
         except Exception as error:
-            # Looking for an uncertain prompt failed: still uncertain, never sent blind.
-            reason = f"{UNKNOWN_OUTCOME}: {type(error).__name__}: {error}" if uncertain else None
-            self._retry_later(prompt_id, attempts, error, report, reason)
+            self._send_failed(claimed, card.recipient, error, now, report)
             return
 
         def sent(prompt: CheckinPrompt, person: Person) -> None:
@@ -523,12 +400,74 @@ class Ticker:
                 return  # answered meanwhile ("check in now"): keep its status
             prompt.status = PromptStatus.SENT
             prompt.sent_at = now
-            prompt.channel_id = delivery.channel_id
-            prompt.message_ts = delivery.message_ts
             prompt.last_error = None
 
         self._update(prompt_id, sent)
         report.sent += 1
+
+    def _claim(self, prompt_id: int, now: datetime) -> _Claimed | None:
+        """Claim a due prompt and prepare it; None when there is nothing to send."""
+        with session_scope(self.sessions) as session:
+            tenant_id = session.scalar(
+                select(CheckinPrompt.tenant_id).where(CheckinPrompt.id == prompt_id)
+            )
+            if tenant_id is None or tenant_id in self.pauses.paused:
+                return None  # its workspace paused during this tick
+            # The claim's time is when it is taken (a tick can last): the lease runs from it.
+            if not PromptRepository(session).claim(prompt_id, self.worker, self.clock()):
+                return None  # another process has it
+            prompt = session.get(CheckinPrompt, prompt_id)
+            assert prompt is not None
+            session.refresh(prompt)
+            held_back = _held_back(prompt.person, now, self.policy.planning.default_timezone)
+            if held_back is not None:
+                # Deactivated or paused since the prompt was planned: nothing to send.
+                prompt.status = PromptStatus.SKIPPED
+                prompt.claimed_by = None
+                prompt.last_error = held_back
+                return None
+            return _Claimed(
+                prompt_id,
+                tenant_id,
+                prompt.attempts,
+                (prompt.last_error or "").startswith(UNKNOWN_OUTCOME),
+                self._card(session, prompt),
+            )
+
+    def _send_failed(
+        self,
+        claimed: _Claimed,
+        recipient: Recipient,
+        error: Exception,
+        now: datetime,
+        report: TickReport,
+    ) -> None:
+        """A step of sending a prompt failed: what happens depends on what the failure says.
+
+        A prompt that may have been posted already stays marked so (its next try
+        looks for it first) whatever happens to this try."""
+        prompt_id, attempts = claimed.prompt_id, claimed.attempts
+        if isinstance(error, PermanentDeliveryError) and (
+            error.confirmed or self._confirmed(prompt_id, recipient, now)
+        ):
+            self._give_up(prompt_id, error.reason, report, deactivate=True)
+            return
+        uncertain = claimed.uncertain or isinstance(error, DeliveryUncertain)
+        reason = (
+            error.reason
+            if isinstance(error, (PermanentDeliveryError, WorkspaceUnavailable))
+            else f"{type(error).__name__}: {error}"
+        )
+        if uncertain:
+            reason = f"{UNKNOWN_OUTCOME}: {reason}"
+        if isinstance(error, WorkspaceUnavailable):
+            self._update(prompt_id, partial(_give_back, reason))
+            self.pauses.pause(claimed.tenant_id, error.reason, now, report.errors)
+        elif isinstance(error, DeliveryDeferred):
+            self._update(prompt_id, partial(_give_back, reason))
+            report.errors.append(f"prompt {prompt_id}: deferred: {error}")
+        else:
+            self._retry_later(prompt_id, attempts, error, report, reason)
 
     def _apply(self, prompt_id: int, profile: Profile) -> PromptCard | None:
         """Refresh the person from the platform; None when they can no longer be written to."""
@@ -558,21 +497,6 @@ class Ticker:
         report.errors.append(f"prompt {prompt_id}: {reason}")
         log.warning("prompt %s not delivered: %s", prompt_id, reason)
 
-    def _unreachable(
-        self,
-        prompt_id: int,
-        recipient: Recipient,
-        attempts: int,
-        error: PermanentDeliveryError,
-        now: datetime,
-        report: TickReport,
-    ) -> None:
-        """A permanent-looking failure: deactivate the person only once it is confirmed."""
-        if error.confirmed or self._confirmed(prompt_id, recipient, now):
-            self._give_up(prompt_id, error.reason, report, deactivate=True)
-        else:
-            self._retry_later(prompt_id, attempts, error, report)
-
     def _confirmed(self, prompt_id: int, recipient: Recipient, now: datetime) -> bool:
         """Count one unconfirmed failure of the prompt's person; True when it is confirmed:
         the platform says the account is deleted, or failures persisted across days."""
@@ -596,18 +520,6 @@ class Ticker:
 
         self._update(prompt_id, count)
         return confirmed
-
-    def _defer(self, prompt_id: int, error: DeliveryDeferred, report: TickReport) -> None:
-        self._update(prompt_id, partial(_give_back, f"{type(error).__name__}: {error}"))
-        report.errors.append(f"prompt {prompt_id}: deferred: {error}")
-
-    def _hold(
-        self, prompt_id: int, tenant_id: int, reason: str, now: datetime, report: TickReport
-    ) -> None:
-        """The workspace's token fails: give the prompt back without using an attempt."""
-
-        self._update(prompt_id, partial(_give_back, reason))
-        self._pause(tenant_id, reason, now, report)
 
     def _retry_later(
         self,
@@ -641,7 +553,7 @@ class Ticker:
                 select(CheckinPrompt.id, CheckinPrompt.snoozed_until).where(
                     CheckinPrompt.status == PromptStatus.SENT,
                     CheckinPrompt.closes_at > now,
-                    CheckinPrompt.tenant_id.not_in(list(self._paused)),
+                    CheckinPrompt.tenant_id.not_in(list(self.pauses.paused)),
                     or_(
                         CheckinPrompt.snoozed_until <= now,
                         and_(
@@ -703,7 +615,7 @@ class Ticker:
             reason = f"{type(error).__name__}: {error}"[:255]
             if isinstance(error, WorkspaceUnavailable):
                 reason = error.reason
-                self._pause(tenant_id, reason, now, report)
+                self.pauses.pause(tenant_id, reason, now, report.errors)
             self._update(prompt_id, partial(_undo_reminder, snoozed_until, reason))
             report.errors.append(f"reminder {prompt_id}: {reason}")
             return
@@ -745,8 +657,8 @@ class Ticker:
                 locale=person_locale(claim.manager_locale, self.policy.default_locale),
                 timezone=claim.manager_timezone,
             )
-            tenant_id = self._tenant_of(claim.workspace_id)
-            if tenant_id in self._paused:
+            tenant_id = self.pauses.tenant_of(claim.workspace_id)
+            if tenant_id in self.pauses.paused:
                 with session_scope(self.sessions) as session:
                     release_brief(session, claim, now)
                 continue
@@ -759,7 +671,7 @@ class Ticker:
                 with session_scope(self.sessions) as session:
                     release_brief(session, claim, now)
                 if isinstance(error, WorkspaceUnavailable) and tenant_id is not None:
-                    self._pause(tenant_id, error.reason, now, report)
+                    self.pauses.pause(tenant_id, error.reason, now, report.errors)
                 report.errors.append(f"1:1 brief {schedule_id}: {type(error).__name__}: {error}")
                 log.warning("1:1 brief %s will be retried: %s", schedule_id, error)
                 continue
@@ -777,7 +689,7 @@ class Ticker:
             plan_review_digests(session, now, self.policy.planning, report.errors)
             due = session.scalars(
                 select(ReviewDigest.id).where(
-                    ReviewDigest.tenant_id.not_in(list(self._paused)),
+                    ReviewDigest.tenant_id.not_in(list(self.pauses.paused)),
                     ReviewDigest.status == PromptStatus.PENDING,
                     ReviewDigest.scheduled_at <= now,
                     ReviewDigest.closes_at > now,
@@ -839,7 +751,7 @@ class Ticker:
         except Exception as error:
             finish(PromptStatus.PENDING, f"{type(error).__name__}: {error}"[:255])
             if isinstance(error, WorkspaceUnavailable):
-                self._pause(tenant.id, error.reason, now, report)
+                self.pauses.pause(tenant.id, error.reason, now, report.errors)
             report.errors.append(f"digest {digest_id}: {error}")
             return
         finish(PromptStatus.SENT)

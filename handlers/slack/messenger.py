@@ -20,19 +20,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.metadata import Metadata
 
+from bot.delivery_guards import DeliveryDeferred, DeliveryUncertain, WorkspaceUnavailable
 from bot.i18n import Translator
 from bot.one_on_one import Brief
 from bot.people import Profile
 from bot.review import Digest
-from bot.tick import (
-    Delivery,
-    DeliveryDeferred,
-    DeliveryUncertain,
-    PermanentDeliveryError,
-    PromptCard,
-    Recipient,
-    WorkspaceUnavailable,
-)
+from bot.tick import Delivery, PermanentDeliveryError, PromptCard, Recipient
 from handlers.slack import ids
 from handlers.slack.builders import one_on_one_builder, prompt_builder, review_builder
 from handlers.slack.client import RateLimited
