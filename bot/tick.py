@@ -483,7 +483,7 @@ class Ticker:
         self, prompt_id: int, reason: str, report: TickReport, *, deactivate: bool = False
     ) -> None:
         def failed(prompt: CheckinPrompt, person: Person) -> None:
-            if deactivate:
+            if deactivate and person.active:
                 person.active = False
                 person.inactive_reason = reason
             if prompt.status is not PromptStatus.SENDING:
@@ -505,6 +505,7 @@ class Ticker:
         except Exception:
             profile = None  # the platform could not say: only the count decides
         if profile is not None and profile.deleted:
+            self._apply(prompt_id, profile)  # inactive, as the platform says: deactivated
             return True
         confirmed = False
 

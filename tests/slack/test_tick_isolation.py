@@ -187,6 +187,22 @@ def test_failures_across_days_deactivate_and_a_good_profile_brings_them_back(
     assert world.tick().sent == 1
 
 
+def test_users_info_saying_deleted_confirms_a_user_not_found_at_once(world: World) -> None:
+    world.enrol(ALICE)
+    world.at(THURSDAY_1600_PARIS)
+    release = threading.Event()
+    posting = world.emulator.inject("chat.postMessage", error="user_not_found", hold=release)
+    sender = threading.Thread(target=world.tick)
+    sender.start()
+    world.emulator.wait_for(posting.held.is_set)
+    world.emulator.update_user(ALICE, deleted=True)  # deleted while the post was on its way
+    release.set()
+    sender.join()
+    person = _person(world, ALICE)
+    assert not person.active and person.inactive_reason == "deactivated"
+    assert world.prompts(ALICE)[0].status is PromptStatus.FAILED
+
+
 def test_an_admin_re_enrolment_reactivates_someone_deactivated_by_failures(
     world: World,
 ) -> None:
