@@ -45,6 +45,7 @@ from bot.people import (
     known_timezone,
     upsert_person,
 )
+from bot.privacy import ERASED
 from bot.scheduling import parse_local_time, parse_weekday
 from referentiels.loader import ReferentielCatalog
 from storage.models import Person, Role, Tenant
@@ -395,6 +396,8 @@ class _Check:
                 self.reject(line, "deactivated", email=row.email)
             elif profile.is_bot:
                 self.reject(line, "bot", email=row.email)
+            elif self._erased(profile.user_id):
+                self.reject(line, "erased", email=row.email)
             elif profile.user_id in line_of_user:
                 # Two addresses of one Slack account (an alias): one person, one line.
                 first = line_of_user[profile.user_id]
@@ -484,6 +487,11 @@ class _Check:
             self.reject(entry.line, "own_manager", email=entry.row.email)
             return None
         return manager
+
+    def _erased(self, user_id: str) -> bool:
+        """Whether this account's person had their data erased (their request stands)."""
+        person = find_person(self.session, self.tenant.id, user_id)
+        return person is not None and person.inactive_reason == ERASED
 
     def _known(self, key: str) -> Person | None:
         """The one person of the tenant with this address, if exactly one has it."""

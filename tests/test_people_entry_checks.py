@@ -1,19 +1,23 @@
 """Time zones are checked at every entry: Slack's profile (users.info, events) and the
 CSV import keep the last good zone, or none (the workspace default), never one Python
-does not know. Every test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+does not know. And the CSV import, like the admin command, never re-enrols an erased
+person while claiming success. Every test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.people import Profile, apply_profile, known_timezone
+from bot.people_import import RowProblem
+from bot.privacy import erase_person
 from handlers.slack.emulator import SlackEmulator
-from storage.db import make_session_factory
+from storage.db import make_session_factory, session_scope
 from storage.models import Person
 from tests.test_people_import import ALICE, CHLOE, HEADER, _add_people, people, run_import
 
@@ -71,3 +75,19 @@ def test_a_newcomer_whose_slack_zone_is_unknown_gets_none(
     report = run_import(sessions, emu, HEADER + "alice@acme.fr,member,,account-executive,,,\n")
     assert report.problems == []
     assert people(sessions)[ALICE].timezone is None  # the workspace default applies
+
+
+def test_a_csv_line_for_an_erased_person_is_rejected_with_the_reason(
+    sessions: sessionmaker[Session], emu: SlackEmulator
+) -> None:
+    line = HEADER + "alice@acme.fr,member,,account-executive,,,\n"
+    assert run_import(sessions, emu, line).problems == []
+    with session_scope(sessions) as session:
+        alice = session.scalars(select(Person).where(Person.platform_user_id == ALICE)).one()
+        erase_person(session, alice, ALICE, datetime(2026, 11, 26, tzinfo=UTC))
+    report = run_import(sessions, emu, line)
+    assert report.problems == [
+        RowProblem(2, "people_import.problem.erased", {"email": "alice@acme.fr"})
+    ]
+    alice = people(sessions)[ALICE]
+    assert not alice.active and alice.referentiel_id is None
