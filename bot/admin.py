@@ -16,7 +16,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.people import Profile, upsert_person
+from bot.people import Profile, find_person, upsert_person
+from bot.privacy import ERASED
 from referentiels.loader import ReferentielCatalog
 from storage.models import CheckinPrompt, Person, PromptStatus, Role, Tenant
 
@@ -33,6 +34,7 @@ class AdminRefusal(enum.StrEnum):
     UNKNOWN_REFERENTIEL = "unknown_referentiel"
     OWN_MANAGER = "own_manager"
     NOT_ENROLLED = "not_enrolled"
+    ERASED = "erased"
 
 
 def is_admin(profile: Profile | None, person: Person | None, admin_ids: Collection[str]) -> bool:
@@ -64,6 +66,9 @@ class WorkspaceStatus:
     checkin_weekday: int
     checkin_time: time
     recent_errors: list[FailedPrompt]
+    # Set while the workspace's token fails and sending is paused (see bot.tick).
+    delivery_paused_at: datetime | None = None
+    delivery_error: str | None = None
 
 
 class AdminService:
@@ -98,6 +103,11 @@ class AdminService:
             return AdminRefusal.UNKNOWN_REFERENTIEL
         if manager is not None and manager.user_id == profile.user_id:
             return AdminRefusal.OWN_MANAGER
+        for someone in (profile, manager):
+            known = find_person(session, tenant.id, someone.user_id) if someone else None
+            if known is not None and known.inactive_reason == ERASED:
+                # Their erasure request stands: an admin cannot bring them back.
+                return AdminRefusal.ERASED
         person, created = upsert_person(session, tenant, profile)
         person.referentiel_id = referentiel_id
         if not person.active and person.inactive_reason == REMOVED:
@@ -182,4 +192,6 @@ class AdminService:
                 FailedPrompt(name or user_id, prompt.cycle_key, prompt.last_error or "?")
                 for name, user_id, prompt in failures
             ],
+            delivery_paused_at=tenant.delivery_paused_at,
+            delivery_error=tenant.delivery_error,
         )

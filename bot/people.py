@@ -8,8 +8,10 @@ never overwritten by what the platform says.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +20,14 @@ from sqlalchemy.orm import Session
 from bot.i18n import LOCALES, Locale, to_locale
 from storage.models import Person, Platform, Tenant
 
+log = logging.getLogger(__name__)
+
 DEACTIVATED = "deactivated"  # inactive_reason when the platform says the account is gone
+# inactive_reason values that are a person's or an admin's decision (bot.privacy.ERASED,
+# bot.admin.REMOVED): a platform profile never undoes them. Any other reason (the
+# platform said the account is gone, or it could not be written to) is undone by a
+# later good profile.
+DECISIONS = frozenset({"erased", "removed"})
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,22 @@ def find_person(session: Session, tenant_id: int, user_id: str) -> Person | None
     ).one_or_none()
 
 
+def known_timezone(name: str | None) -> str | None:
+    """``name`` if Python knows the zone (zoneinfo, with tzdata), else None.
+
+    The one check every entry point uses (platform profile, events, CSV import,
+    admin commands): one unknown zone stored (``Mars/Olympus``) would make every
+    later computation of that person's local time fail.
+    """
+    if not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
 def apply_profile(person: Person, profile: Profile) -> bool:
     """Bring a person up to date with the platform; True when something changed.
 
@@ -100,7 +125,15 @@ def apply_profile(person: Person, profile: Profile) -> bool:
     put("display_name", profile.display_name)
     put("email", profile.email)
     if not person.timezone_chosen:
-        put("timezone", profile.timezone)
+        timezone = known_timezone(profile.timezone)
+        if profile.timezone and timezone is None:
+            # Keep the last good zone (or none: the workspace default applies).
+            log.warning(
+                "person %s: unknown time zone %r from the platform ignored",
+                person.id or profile.user_id,
+                profile.timezone,
+            )
+        put("timezone", timezone)
     if not person.locale_chosen and profile.locale:
         # Only a language Palier speaks is stored; otherwise the workspace default applies.
         put("locale", supported_locale(profile.locale))
@@ -108,12 +141,20 @@ def apply_profile(person: Person, profile: Profile) -> bool:
         person.active = False
         person.inactive_reason = DEACTIVATED
         changed = True
-    elif not profile.deleted and not person.active and person.inactive_reason == DEACTIVATED:
-        # Reactivated in the workspace: Palier writes to them again.
+    elif not profile.deleted and not person.active and person.inactive_reason not in DECISIONS:
+        # Reactivated in the workspace (or reachable again): Palier writes to them again.
         person.active = True
         person.inactive_reason = None
+        reachable(person)
         changed = True
     return changed
+
+
+def reachable(person: Person) -> None:
+    """Forget the person's unconfirmed delivery failures (a message reached them)."""
+    if person.delivery_failures or person.delivery_failed_at is not None:
+        person.delivery_failures = 0
+        person.delivery_failed_at = None
 
 
 def person_locale(platform_locale: str | None, default: Locale = "fr") -> Locale:

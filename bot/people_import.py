@@ -34,13 +34,20 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.people import DEACTIVATED, Directory, Profile, find_person, upsert_person
+from bot.people import (
+    DEACTIVATED,
+    Directory,
+    Profile,
+    find_person,
+    known_timezone,
+    upsert_person,
+)
+from bot.privacy import ERASED
 from bot.scheduling import parse_local_time, parse_weekday
 from referentiels.loader import ReferentielCatalog
 from storage.models import Person, Role, Tenant
@@ -120,11 +127,8 @@ class ImportRow(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError("unknown time zone") from None
+        if value is not None and known_timezone(value) is None:
+            raise ValueError("unknown time zone")
         return value
 
     @field_validator("day", mode="before")
@@ -394,6 +398,8 @@ class _Check:
                 self.reject(line, "deactivated", email=row.email)
             elif profile.is_bot:
                 self.reject(line, "bot", email=row.email)
+            elif self._erased(profile.user_id):
+                self.reject(line, "erased", email=row.email)
             elif profile.user_id in line_of_user:
                 # Two addresses of one Slack account (an alias): one person, one line.
                 first = line_of_user[profile.user_id]
@@ -529,6 +535,11 @@ class _Check:
             return None
         return manager
 
+    def _erased(self, user_id: str) -> bool:
+        """Whether this account's person had their data erased (their request stands)."""
+        person = find_person(self.session, self.tenant.id, user_id)
+        return person is not None and person.inactive_reason == ERASED
+
     def _known(self, key: str) -> Person | None:
         """The one person of the tenant with this address, if exactly one has it."""
         people = self.session.scalars(
@@ -587,7 +598,13 @@ def _write(
             # an empty cell hands the time zone back to Slack.
             chosen = entry.row.timezone is not None
             _set(person, "timezone_chosen", chosen)
-            _set(person, "timezone", entry.row.timezone if chosen else entry.profile.timezone)
+            _set(
+                person,
+                "timezone",
+                entry.row.timezone
+                if chosen
+                else known_timezone(entry.profile.timezone) or person.timezone,
+            )
         people[entry.line] = person
 
     # Managers known only to Slack become people (without a référentiel), once each.

@@ -83,10 +83,24 @@ def competencies_to_ask(
     )
 
 
+def _failed(errors: list[str] | None, what: str, person: Person, error: Exception) -> None:
+    """One person's planning failed: logged against them; the others are planned."""
+    log.exception("planning %s of person %s failed", what, person.id)
+    if errors is not None:
+        errors.append(f"person {person.id}: {what}: {type(error).__name__}: {error}"[:255])
+
+
 def plan_prompts(
-    session: Session, catalog: ReferentielCatalog, now: datetime, policy: PlanningPolicy
+    session: Session,
+    catalog: ReferentielCatalog,
+    now: datetime,
+    policy: PlanningPolicy,
+    errors: list[str] | None = None,
 ) -> int:
-    """Create the missing prompts of the current cycles; returns how many were created."""
+    """Create the missing prompts of the current cycles; returns how many were created.
+
+    One person's failure (``errors`` collects it) never stops the others' planning.
+    """
     people = session.scalars(
         select(Person)
         .where(Person.active.is_(True), Person.referentiel_id.is_not(None))
@@ -94,9 +108,13 @@ def plan_prompts(
     ).all()
     wanted: list[tuple[Person, str, datetime, datetime]] = []
     for person in people:
-        weekday, local_time = person_slot(person, policy)
-        timezone = person.timezone or policy.default_timezone
-        cycle, at = next_checkin(now, weekday, local_time, timezone, person.paused_until)
+        try:
+            weekday, local_time = person_slot(person, policy)
+            timezone = person.timezone or policy.default_timezone
+            cycle, at = next_checkin(now, weekday, local_time, timezone, person.paused_until)
+        except Exception as error:
+            _failed(errors, "check-in", person, error)
+            continue
         wanted.append((person, cycle.key, at, cycle.ends_at))
     if not wanted:
         return 0
@@ -117,7 +135,11 @@ def plan_prompts(
         if referentiel is None:
             log.warning("person %s is enrolled on an unknown référentiel", person.id)
             continue
-        competencies = competencies_to_ask(session, person, referentiel, policy)
+        try:
+            competencies = competencies_to_ask(session, person, referentiel, policy)
+        except Exception as error:
+            _failed(errors, "check-in", person, error)
+            continue
         try:
             with session.begin_nested():
                 session.add(
@@ -177,7 +199,9 @@ def ensure_current_prompt(
     return prompt
 
 
-def plan_review_digests(session: Session, now: datetime, policy: PlanningPolicy) -> int:
+def plan_review_digests(
+    session: Session, now: datetime, policy: PlanningPolicy, errors: list[str] | None = None
+) -> int:
     """One weekly review digest per manager with active, enrolled reports, for the
     current cycle in the manager's time zone, the day after the workspace's check-in
     day (``review_days_after``; never past the cycle's Sunday) at its check-in time."""
@@ -200,7 +224,12 @@ def plan_review_digests(session: Session, now: datetime, policy: PlanningPolicy)
         weekday, local_time = workspace_slot(manager.tenant, policy)
         digest_day = min(weekday + policy.review_days_after, 6)
         timezone = manager.timezone or policy.default_timezone
-        cycle = cycle_at(now, timezone)
+        try:
+            cycle = cycle_at(now, timezone)
+            at = scheduled_at(cycle, digest_day, local_time, timezone)
+        except Exception as error:
+            _failed(errors, "review digest", manager, error)
+            continue
         exists = session.scalar(
             select(ReviewDigest.id).where(
                 ReviewDigest.manager_id == manager.id, ReviewDigest.cycle_key == cycle.key
@@ -215,7 +244,7 @@ def plan_review_digests(session: Session, now: datetime, policy: PlanningPolicy)
                         tenant_id=manager.tenant_id,
                         manager_id=manager.id,
                         cycle_key=cycle.key,
-                        scheduled_at=scheduled_at(cycle, digest_day, local_time, timezone),
+                        scheduled_at=at,
                         closes_at=cycle.ends_at,
                     )
                 )

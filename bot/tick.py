@@ -13,6 +13,12 @@ Sending goes through a :class:`Messenger`, the chat front end's side of the tick
 person cannot be written to at all (deactivated, DMs closed): that person is
 marked and the others carry on; any other exception is transient and the prompt
 is retried at a later tick while its cycle is open.
+
+:class:`WorkspaceUnavailable` (the workspace's token fails: revoked, account
+inactive …) is nobody's fault in particular: the workspace's sending pauses
+(recorded on the tenant, shown by ``/palier admin status``) without using any
+prompt's attempts, a probe checks the token again every few minutes, and sending
+resumes once it works — the prompts whose week is still open then go out.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -28,9 +35,17 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.checkin_flow import CheckinForm, build_form
+from bot.delivery_guards import (
+    UNKNOWN_OUTCOME,
+    DeliveryDeferred,
+    DeliveryUncertain,
+    WorkspacePauses,
+    WorkspaceUnavailable,
+    claims_heartbeat,
+)
 from bot.i18n import Locale
 from bot.one_on_one import Brief, claim_brief, due_briefs, release_brief
-from bot.people import Profile, apply_profile, person_locale
+from bot.people import Profile, apply_profile, person_locale, reachable
 from bot.planning import PlanningPolicy, plan_prompts, plan_review_digests
 from bot.review import Digest, ReviewService, weekly_digest
 from referentiels.loader import ReferentielCatalog
@@ -42,15 +57,23 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5  # transient failures before a prompt is given up as failed
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a dead sender
+WORKSPACE_PROBE = timedelta(minutes=5)  # how often a paused workspace's token is tried
 BATCH = 100  # prompts read per query while sending
 
 
 class PermanentDeliveryError(Exception):
-    """This person cannot be messaged (``reason``: deactivated, cannot_dm, …)."""
+    """This person cannot be messaged (``reason``: deactivated, cannot_dm, …).
 
-    def __init__(self, reason: str) -> None:
+    ``confirmed=False``: the answer looks permanent but may not be (Slack's
+    ``user_not_found`` / ``channel_not_found`` also come from a passing glitch): the
+    person is deactivated only if the platform says the account is deleted, or the
+    failures persist across days (:class:`TickPolicy` ``confirm_failures``/``confirm_span``).
+    """
+
+    def __init__(self, reason: str, *, confirmed: bool = True) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.confirmed = confirmed
 
 
 @dataclass(frozen=True)
@@ -86,12 +109,18 @@ class PromptCard:
 class Messenger(Protocol):
     """The front end's side of the tick."""
 
+    def check_workspace(self, workspace_id: str) -> None:
+        """Raise :class:`WorkspaceUnavailable` while the workspace's token fails."""
+        ...
+
     def profile(self, recipient: Recipient) -> Profile | None:
         """The person as the platform sees them now (None: the platform does not know them)."""
         ...
 
     def send_prompt(self, card: PromptCard) -> Delivery:
-        """Post the week's prompt in the person's DM."""
+        """Post the week's prompt in the person's DM (with the prompt id as message
+        metadata, for :meth:`find_prompt`); :class:`DeliveryUncertain` when it may
+        have been posted all the same."""
         ...
 
     def send_reminder(self, card: PromptCard, after_snooze: bool) -> Delivery:
@@ -117,6 +146,17 @@ class Messenger(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class _Claimed:
+    """A prompt this process claimed, as its sending needs it."""
+
+    prompt_id: int
+    tenant_id: int
+    attempts: int
+    uncertain: bool  # a previous try may have posted it (look for it before sending)
+    card: PromptCard | None
+
+
 @dataclass
 class TickReport:
     planned: int = 0
@@ -136,6 +176,12 @@ class TickPolicy:
     reminder_hours: float = 24
     default_locale: Locale = "fr"  # for people whose Slack language Palier does not speak
     claim_lease: timedelta = CLAIM_LEASE
+    claim_heartbeat: timedelta = CLAIM_LEASE / 3  # how often a live sender renews its claims
+    workspace_probe: timedelta = WORKSPACE_PROBE
+    # An unconfirmed permanent-looking failure deactivates a person only once it
+    # happened this many times over at least this long.
+    confirm_failures: int = 3
+    confirm_span: timedelta = timedelta(days=2)
 
 
 class Ticker:
@@ -148,27 +194,45 @@ class Ticker:
         messenger: Messenger,
         policy: TickPolicy,
         worker: str,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.sessions = sessions
         self.catalog = catalog
         self.messenger = messenger
         self.policy = policy
         self.worker = worker
+        self.pauses = WorkspacePauses(sessions)
 
     def tick(self, now: datetime) -> TickReport:
         """One tick at ``now``; never raises for one person's failure."""
         report = TickReport()
+        probe_every = self.policy.workspace_probe
+        self.pauses.refresh(now, probe_every, self.messenger.check_workspace, report.errors)
         with session_scope(self.sessions) as session:
-            report.planned = plan_prompts(session, self.catalog, now, self.policy.planning)
+            report.planned = plan_prompts(
+                session, self.catalog, now, self.policy.planning, report.errors
+            )
         self._close_ended(now, report)
         self._recover_stale(now, report)
-        self._send_due(now, report)
+        every = self.policy.claim_heartbeat
+        with claims_heartbeat(self.sessions, self.worker, self.clock, every):
+            self._send_due(now, report)
         self._send_reminders(now, report)
         self._send_one_on_one_briefs(now, report)
         self._send_review_digests(now, report)
         return report
 
     # -- helpers -----------------------------------------------------------------
+
+    def _isolated(self, what: str, report: TickReport, step: Callable[[], None]) -> None:
+        """Run one person's step; an unexpected failure is logged against that item
+        and reported, and the tick goes on with everyone else."""
+        try:
+            step()
+        except Exception as error:
+            log.exception("tick: %s failed", what)
+            report.errors.append(f"{what}: {type(error).__name__}: {error}"[:255])
 
     def _card(self, session: Session, prompt: CheckinPrompt) -> PromptCard | None:
         person = prompt.person
@@ -227,7 +291,11 @@ class Ticker:
                     continue
                 report.missed += 1
                 if prompt.message_ts or prompt.reminder_ts:
-                    card = self._card(session, prompt)
+                    try:
+                        card = self._card(session, prompt)
+                    except Exception:  # cosmetic: the status is recorded already
+                        log.exception("could not build closed prompt %s", prompt.id)
+                        continue
                     if card is not None:
                         to_update.append(card)
         for card in to_update:
@@ -241,9 +309,13 @@ class Ticker:
     def _recover_stale(self, now: datetime, report: TickReport) -> None:
         with session_scope(self.sessions) as session:
             stale = PromptRepository(session).stale_claims(now, self.policy.claim_lease)
-            cards = [
-                (prompt.id, prompt.claimed_at, self._card(session, prompt)) for prompt in stale
-            ]
+            cards = []
+            for prompt in stale:
+                try:
+                    cards.append((prompt.id, prompt.claimed_at, self._card(session, prompt)))
+                except Exception as error:
+                    log.exception("could not recover prompt %s", prompt.id)
+                    report.errors.append(f"prompt {prompt.id}: {type(error).__name__}: {error}")
         for prompt_id, claimed_at, card in cards:
             found = None
             if card is not None:
@@ -282,69 +354,120 @@ class Ticker:
         tried: set[int] = set()
         while True:
             with session_scope(self.sessions) as session:
-                due = list(PromptRepository(session).due(now, BATCH, exclude=tried))
+                due = list(
+                    PromptRepository(session).due(
+                        now, BATCH, exclude=tried, tenants_paused=self.pauses.paused
+                    )
+                )
             if not due:
                 return
             for prompt_id in due:
                 tried.add(prompt_id)
-                self._send_one(prompt_id, now, report)
+                self._isolated(
+                    f"prompt {prompt_id}",
+                    report,
+                    partial(self._send_one, prompt_id, now, report),
+                )
 
     def _send_one(self, prompt_id: int, now: datetime, report: TickReport) -> None:
-        with session_scope(self.sessions) as session:
-            if not PromptRepository(session).claim(prompt_id, self.worker, now):
-                return  # another process has it
-            prompt = session.get(CheckinPrompt, prompt_id)
-            assert prompt is not None
-            session.refresh(prompt)
-            person = prompt.person
-            card = self._card(session, prompt)
-            attempts = prompt.attempts
-            held_back = _held_back(person, now, self.policy.planning.default_timezone)
-            if held_back is not None:
-                # Deactivated or paused since the prompt was planned: nothing to send.
-                prompt.status = PromptStatus.SKIPPED
-                prompt.claimed_by = None
-                prompt.last_error = held_back
-                return
+        claimed = self._claim(prompt_id, now)
+        if claimed is None:
+            return
+        card = claimed.card
         if card is None:
             self._give_up(prompt_id, "unknown_referentiel", report)
             return
         try:
             profile = self.messenger.profile(card.recipient)
-        except PermanentDeliveryError as error:
-            self._give_up(prompt_id, error.reason, report, deactivate=True)
-            return
+            if profile is not None:
+                refreshed = self._apply(prompt_id, profile)
+                if refreshed is None:
+                    self._give_up(prompt_id, "deactivated", report, deactivate=False)
+                    return
+                card = refreshed
+            # The last try timed out: it may have been posted; if so it is not sent again.
+            found = self.messenger.find_prompt(card) if claimed.uncertain else None
+            delivery = found or self.messenger.send_prompt(card)
         except Exception as error:
-            self._retry_later(prompt_id, attempts, error, report)
-            return
-        if profile is not None:
-            refreshed = self._apply(prompt_id, profile)
-            if refreshed is None:
-                self._give_up(prompt_id, "deactivated", report, deactivate=False)
-                return
-            card = refreshed
-        try:
-            delivery = self.messenger.send_prompt(card)
-        except PermanentDeliveryError as error:
-            self._give_up(prompt_id, error.reason, report, deactivate=True)
-            return
-        except Exception as error:
-            self._retry_later(prompt_id, attempts, error, report)
+            self._send_failed(claimed, card.recipient, error, now, report)
             return
 
-        def sent(prompt: CheckinPrompt, _person: Person) -> None:
+        def sent(prompt: CheckinPrompt, person: Person) -> None:
+            reachable(person)
             prompt.channel_id = delivery.channel_id
             prompt.message_ts = delivery.message_ts
             if prompt.status is not PromptStatus.SENDING:
                 return  # answered meanwhile ("check in now"): keep its status
             prompt.status = PromptStatus.SENT
             prompt.sent_at = now
-            prompt.channel_id = delivery.channel_id
-            prompt.message_ts = delivery.message_ts
             prompt.last_error = None
 
         self._update(prompt_id, sent)
         report.sent += 1
+
+    def _claim(self, prompt_id: int, now: datetime) -> _Claimed | None:
+        """Claim a due prompt and prepare it; None when there is nothing to send."""
+        with session_scope(self.sessions) as session:
+            tenant_id = session.scalar(
+                select(CheckinPrompt.tenant_id).where(CheckinPrompt.id == prompt_id)
+            )
+            if tenant_id is None or tenant_id in self.pauses.paused:
+                return None  # its workspace paused during this tick
+            # The claim's time is when it is taken (a tick can last): the lease runs from it.
+            if not PromptRepository(session).claim(prompt_id, self.worker, self.clock()):
+                return None  # another process has it
+            prompt = session.get(CheckinPrompt, prompt_id)
+            assert prompt is not None
+            session.refresh(prompt)
+            held_back = _held_back(prompt.person, now, self.policy.planning.default_timezone)
+            if held_back is not None:
+                # Deactivated or paused since the prompt was planned: nothing to send.
+                prompt.status = PromptStatus.SKIPPED
+                prompt.claimed_by = None
+                prompt.last_error = held_back
+                return None
+            return _Claimed(
+                prompt_id,
+                tenant_id,
+                prompt.attempts,
+                (prompt.last_error or "").startswith(UNKNOWN_OUTCOME),
+                self._card(session, prompt),
+            )
+
+    def _send_failed(
+        self,
+        claimed: _Claimed,
+        recipient: Recipient,
+        error: Exception,
+        now: datetime,
+        report: TickReport,
+    ) -> None:
+        """A step of sending a prompt failed: what happens depends on what the failure says.
+
+        A prompt that may have been posted already stays marked so (its next try
+        looks for it first) whatever happens to this try."""
+        prompt_id, attempts = claimed.prompt_id, claimed.attempts
+        if isinstance(error, PermanentDeliveryError) and (
+            error.confirmed or self._confirmed(prompt_id, recipient, now)
+        ):
+            self._give_up(prompt_id, error.reason, report, deactivate=True)
+            return
+        uncertain = claimed.uncertain or isinstance(error, DeliveryUncertain)
+        reason = (
+            error.reason
+            if isinstance(error, (PermanentDeliveryError, WorkspaceUnavailable))
+            else f"{type(error).__name__}: {error}"
+        )
+        if uncertain:
+            reason = f"{UNKNOWN_OUTCOME}: {reason}"
+        if isinstance(error, WorkspaceUnavailable):
+            self._update(prompt_id, partial(_give_back, reason))
+            self.pauses.pause(claimed.tenant_id, error.reason, now, report.errors)
+        elif isinstance(error, DeliveryDeferred):
+            self._update(prompt_id, partial(_give_back, reason))
+            report.errors.append(f"prompt {prompt_id}: deferred: {error}")
+        else:
+            self._retry_later(prompt_id, attempts, error, report, reason)
 
     def _apply(self, prompt_id: int, profile: Profile) -> PromptCard | None:
         """Refresh the person from the platform; None when they can no longer be written to."""
@@ -360,7 +483,7 @@ class Ticker:
         self, prompt_id: int, reason: str, report: TickReport, *, deactivate: bool = False
     ) -> None:
         def failed(prompt: CheckinPrompt, person: Person) -> None:
-            if deactivate:
+            if deactivate and person.active:
                 person.active = False
                 person.inactive_reason = reason
             if prompt.status is not PromptStatus.SENDING:
@@ -374,10 +497,40 @@ class Ticker:
         report.errors.append(f"prompt {prompt_id}: {reason}")
         log.warning("prompt %s not delivered: %s", prompt_id, reason)
 
+    def _confirmed(self, prompt_id: int, recipient: Recipient, now: datetime) -> bool:
+        """Count one unconfirmed failure of the prompt's person; True when it is confirmed:
+        the platform says the account is deleted, or failures persisted across days."""
+        try:
+            profile = self.messenger.profile(recipient)
+        except Exception:
+            profile = None  # the platform could not say: only the count decides
+        if profile is not None and profile.deleted:
+            self._apply(prompt_id, profile)  # inactive, as the platform says: deactivated
+            return True
+        confirmed = False
+
+        def count(_prompt: CheckinPrompt, person: Person) -> None:
+            nonlocal confirmed
+            person.delivery_failures = (person.delivery_failures or 0) + 1
+            first = person.delivery_failed_at or now
+            person.delivery_failed_at = first
+            confirmed = (
+                person.delivery_failures >= self.policy.confirm_failures
+                and now - first >= self.policy.confirm_span
+            )
+
+        self._update(prompt_id, count)
+        return confirmed
+
     def _retry_later(
-        self, prompt_id: int, attempts: int, error: Exception, report: TickReport
+        self,
+        prompt_id: int,
+        attempts: int,
+        error: Exception,
+        report: TickReport,
+        reason: str | None = None,
     ) -> None:
-        reason = f"{type(error).__name__}: {error}"[:255]
+        reason = (reason or f"{type(error).__name__}: {error}")[:255]
 
         def again(prompt: CheckinPrompt, _person: Person) -> None:
             if prompt.status is not PromptStatus.SENDING:
@@ -401,6 +554,7 @@ class Ticker:
                 select(CheckinPrompt.id, CheckinPrompt.snoozed_until).where(
                     CheckinPrompt.status == PromptStatus.SENT,
                     CheckinPrompt.closes_at > now,
+                    CheckinPrompt.tenant_id.not_in(list(self.pauses.paused)),
                     or_(
                         CheckinPrompt.snoozed_until <= now,
                         and_(
@@ -412,7 +566,11 @@ class Ticker:
                 )
             ).all()
         for prompt_id, snoozed_until in due:
-            self._remind_one(prompt_id, snoozed_until, now, report)
+            self._isolated(
+                f"reminder {prompt_id}",
+                report,
+                partial(self._remind_one, prompt_id, snoozed_until, now, report),
+            )
 
     def _remind_one(
         self, prompt_id: int, snoozed_until: datetime | None, now: datetime, report: TickReport
@@ -441,24 +599,25 @@ class Ticker:
             prompt = session.get(CheckinPrompt, prompt_id)
             assert prompt is not None
             session.refresh(prompt)
+            tenant_id = prompt.tenant_id
             card = self._card(session, prompt)
         if card is None:
             return
         try:
             sent = self.messenger.send_reminder(card, after_snooze=snoozed_until is not None)
         except PermanentDeliveryError as error:
-            self._give_up(prompt_id, error.reason, report, deactivate=True)
+            if error.confirmed or self._confirmed(prompt_id, card.recipient, now):
+                self._give_up(prompt_id, error.reason, report, deactivate=True)
+                return
+            self._update(prompt_id, partial(_undo_reminder, snoozed_until, error.reason))
+            report.errors.append(f"reminder {prompt_id}: {error.reason}")
             return
         except Exception as error:
             reason = f"{type(error).__name__}: {error}"[:255]
-
-            # Give the reminder back so a later tick sends it.
-            def undo(prompt: CheckinPrompt, _person: Person) -> None:
-                prompt.reminder_sent_at = None
-                prompt.snoozed_until = snoozed_until
-                prompt.last_error = reason
-
-            self._update(prompt_id, undo)
+            if isinstance(error, WorkspaceUnavailable):
+                reason = error.reason
+                self.pauses.pause(tenant_id, reason, now, report.errors)
+            self._update(prompt_id, partial(_undo_reminder, snoozed_until, reason))
             report.errors.append(f"reminder {prompt_id}: {reason}")
             return
 
@@ -482,10 +641,15 @@ class Ticker:
         with session_scope(self.sessions) as session:
             due = due_briefs(session, now)
         for schedule_id in due:
-            with session_scope(self.sessions) as session:
-                claim = claim_brief(
-                    session, self.catalog, schedule_id, now, default_timezone=default_timezone
-                )
+            try:
+                with session_scope(self.sessions) as session:
+                    claim = claim_brief(
+                        session, self.catalog, schedule_id, now, default_timezone=default_timezone
+                    )
+            except Exception as error:
+                log.exception("1:1 brief %s could not be prepared", schedule_id)
+                report.errors.append(f"1:1 brief {schedule_id}: {type(error).__name__}: {error}")
+                continue
             if claim is None:
                 continue
             recipient = Recipient(
@@ -494,6 +658,11 @@ class Ticker:
                 locale=person_locale(claim.manager_locale, self.policy.default_locale),
                 timezone=claim.manager_timezone,
             )
+            tenant_id = self.pauses.tenant_of(claim.workspace_id)
+            if tenant_id in self.pauses.paused:
+                with session_scope(self.sessions) as session:
+                    release_brief(session, claim, now)
+                continue
             try:
                 self.messenger.send_one_on_one_brief(recipient, claim.brief, claim.meeting_at)
             except PermanentDeliveryError as error:  # this occurrence is lost; the next may work
@@ -502,6 +671,8 @@ class Ticker:
             except Exception as error:
                 with session_scope(self.sessions) as session:
                     release_brief(session, claim, now)
+                if isinstance(error, WorkspaceUnavailable) and tenant_id is not None:
+                    self.pauses.pause(tenant_id, error.reason, now, report.errors)
                 report.errors.append(f"1:1 brief {schedule_id}: {type(error).__name__}: {error}")
                 log.warning("1:1 brief %s will be retried: %s", schedule_id, error)
                 continue
@@ -516,16 +687,21 @@ class Ticker:
         a transient failure gives it back for the next tick.
         """
         with session_scope(self.sessions) as session:
-            plan_review_digests(session, now, self.policy.planning)
+            plan_review_digests(session, now, self.policy.planning, report.errors)
             due = session.scalars(
                 select(ReviewDigest.id).where(
+                    ReviewDigest.tenant_id.not_in(list(self.pauses.paused)),
                     ReviewDigest.status == PromptStatus.PENDING,
                     ReviewDigest.scheduled_at <= now,
                     ReviewDigest.closes_at > now,
                 )
             ).all()
         for digest_id in due:
-            self._send_review_digest(digest_id, now, report)
+            self._isolated(
+                f"digest {digest_id}",
+                report,
+                partial(self._send_review_digest, digest_id, now, report),
+            )
 
     def _send_review_digest(self, digest_id: int, now: datetime, report: TickReport) -> None:
         def finish(status: PromptStatus, error: str | None = None) -> None:
@@ -575,10 +751,31 @@ class Ticker:
             return
         except Exception as error:
             finish(PromptStatus.PENDING, f"{type(error).__name__}: {error}"[:255])
+            if isinstance(error, WorkspaceUnavailable):
+                self.pauses.pause(tenant.id, error.reason, now, report.errors)
             report.errors.append(f"digest {digest_id}: {error}")
             return
         finish(PromptStatus.SENT)
         report.digests += 1
+
+
+def _give_back(reason: str, prompt: CheckinPrompt, _person: Person) -> None:
+    """Hand a claimed prompt back for a later tick without using one of its attempts."""
+    if prompt.status is not PromptStatus.SENDING:
+        return
+    prompt.status = PromptStatus.PENDING
+    prompt.claimed_by = None
+    prompt.attempts = max(prompt.attempts - 1, 0)
+    prompt.last_error = reason[:255]
+
+
+def _undo_reminder(
+    snoozed_until: datetime | None, reason: str, prompt: CheckinPrompt, _person: Person
+) -> None:
+    """Give a reminder back so a later tick sends it."""
+    prompt.reminder_sent_at = None
+    prompt.snoozed_until = snoozed_until
+    prompt.last_error = reason
 
 
 def _held_back(person: Person, now: datetime, default_timezone: str) -> str | None:

@@ -141,6 +141,11 @@ class Tenant(Base):
     # Workspace defaults; None means Palier's settings apply.
     checkin_weekday: Mapped[int | None] = mapped_column(SmallInteger)  # 0 = Monday
     checkin_time: Mapped[time | None] = mapped_column(Time)
+    # Set while the workspace's token fails (invalid_auth, token_revoked …): its sending
+    # pauses, without burning prompts' attempts, until a probe finds the token working.
+    delivery_paused_at: Mapped[datetime | None] = mapped_column()
+    delivery_error: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    delivery_checked_at: Mapped[datetime | None] = mapped_column()  # the last probe
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -177,6 +182,10 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Why Palier stopped writing to this person (deactivated, cannot be messaged …).
     inactive_reason: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    # Failures that say "this person cannot be reached" (user_not_found …), not yet
+    # confirmed: the person is deactivated only once they persist across days.
+    delivery_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    delivery_failed_at: Mapped[datetime | None] = mapped_column()  # the first of them
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -17,11 +17,18 @@ class PromptRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def due(self, now: datetime, limit: int = 100, exclude: Collection[int] = ()) -> Sequence[int]:
+    def due(
+        self,
+        now: datetime,
+        limit: int = 100,
+        exclude: Collection[int] = (),
+        tenants_paused: Collection[int] = (),
+    ) -> Sequence[int]:
         """Ids of prompts due now: pending, scheduled at or before now, cycle still open.
 
         ``exclude``: ids this tick has already tried (one that failed and went back
-        to pending waits for the next tick instead of looping).
+        to pending waits for the next tick instead of looping); ``tenants_paused``:
+        workspaces whose sending is paused (their token fails).
         """
         query = (
             select(CheckinPrompt.id)
@@ -35,6 +42,8 @@ class PromptRepository:
         )
         if exclude:
             query = query.where(CheckinPrompt.id.not_in(list(exclude)))
+        if tenants_paused:
+            query = query.where(CheckinPrompt.tenant_id.not_in(list(tenants_paused)))
         return self.session.scalars(query).all()
 
     def claim(self, prompt_id: int, worker: str, now: datetime) -> bool:
@@ -56,6 +65,16 @@ class PromptRepository:
             .execution_options(synchronize_session=False)
         )
         return bool(getattr(result, "rowcount", 0) == 1)
+
+    def renew_claims(self, worker: str, now: datetime) -> int:
+        """The heartbeat of a live sender: its claims are taken again at ``now``."""
+        result = self.session.execute(
+            update(CheckinPrompt)
+            .where(CheckinPrompt.claimed_by == worker, CheckinPrompt.status == PromptStatus.SENDING)
+            .values(claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def stale_claims(self, now: datetime, lease: timedelta) -> Sequence[CheckinPrompt]:
         """Prompts claimed longer ago than ``lease`` and never marked sent: their sender died."""

@@ -110,3 +110,18 @@ def test_stale_claims_are_found_after_the_lease(engine: Engine) -> None:
         assert repository.stale_claims(NOW + timedelta(minutes=1), timedelta(minutes=10)) == []
         stale = repository.stale_claims(NOW + timedelta(minutes=11), timedelta(minutes=10))
         assert [p.id for p in stale] == [prompt_id]
+
+
+def test_a_live_sender_s_renewed_claims_never_go_stale(engine: Engine) -> None:
+    _seed(engine, 4)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        mine, theirs = PromptRepository(session).due(NOW)
+        PromptRepository(session).claim(mine, "live-worker", NOW)
+        PromptRepository(session).claim(theirs, "dead-worker", NOW)
+    later = NOW + timedelta(minutes=11)
+    with session_scope(factory) as session:
+        assert PromptRepository(session).renew_claims("live-worker", later) == 1
+    with session_scope(factory) as session:
+        stale = PromptRepository(session).stale_claims(later, timedelta(minutes=10))
+        assert [p.id for p in stale] == [theirs]

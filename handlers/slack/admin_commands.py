@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 from bot.admin import AdminRefusal, AdminService, Enrolment
 from bot.i18n import Translator
 from bot.people import DirectoryError, Profile, ensure_tenant
+from bot.referentiel_text import local_moment
 from bot.scheduling import parse_local_time, parse_weekday
 from handlers.slack.builders.mrkdwn import escape, user_text
 from handlers.slack.context import Actor, SlackDeps
@@ -173,7 +174,12 @@ def _status(context: AdminContext) -> None:
     with session_scope(context.deps.sessions) as session:
         tenant = ensure_tenant(session, Platform.SLACK, context.actor.team_id)
         status = context.admin.status(session, tenant, now)
-    lines = [
+        _t, timezone = context.deps.person_settings(session, context.actor)
+    lines = []
+    if status.delivery_paused_at is not None:
+        since = local_moment(status.delivery_paused_at, timezone, t)
+        lines.append(t("slack.admin.delivery_paused", since=since, error=status.delivery_error))
+    lines += [
         t(
             "slack.admin.status",
             enrolled=status.enrolled,

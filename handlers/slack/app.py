@@ -202,6 +202,7 @@ def build_app(
         SlackMessenger(oauth.clients if oauth else lambda _workspace_id: client),
         policy,
         worker or worker_name(),
+        clock,
     )
     return PalierSlack(core, client, bolt, ticker, clock, settings)
 

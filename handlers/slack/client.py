@@ -1,11 +1,23 @@
 """The Web API client Palier uses: Slack's SDK, with its retry handlers switched on.
 
 Rate limits (429) wait ``Retry-After``; connection errors and every 5xx answer are
-retried with exponential backoff. The SDK's own server-error handler covers 500
+retried with backoff. The SDK's own server-error handler covers 500
 and 503 only, and Slack answers 502/504 from its edge too, hence the subclass.
+
+Once the 429 retries are used up, Slack's ``Retry-After`` still stands: the
+:class:`RateLimitGate` (one per process, shared by every client, whichever
+workspace's token it holds) remembers it per (token, method), and a client refuses
+to call that method with that token before it has elapsed (:class:`RateLimited`),
+instead of hammering Slack and prolonging the limit.
 """
 
 from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -17,6 +29,106 @@ from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web import SlackResponse
+
+
+class RateLimited(Exception):
+    """Not called: Slack asked for a pause on this method that has not elapsed yet."""
+
+    def __init__(self, method: str, seconds: float) -> None:
+        super().__init__(f"{method} rate limited for {seconds:.0f} s more")
+        self.method = method
+        self.seconds = seconds
+
+
+class RateLimitGate:
+    """ "Not before" times per (token, method), from the ``Retry-After`` of a 429."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._until: dict[tuple[str | None, str], float] = {}
+
+    def close(self, token: str | None, method: str, seconds: float) -> None:
+        with self._lock:
+            until = self.clock() + seconds
+            key = (token, method)
+            self._until[key] = max(until, self._until.get(key, until))
+
+    def wait_left(self, token: str | None, method: str) -> float:
+        """Seconds before ``method`` may be called with ``token`` again (0: now)."""
+        with self._lock:
+            until = self._until.get((token, method))
+            if until is None:
+                return 0.0
+            left = until - self.clock()
+            if left <= 0:
+                del self._until[(token, method)]
+                return 0.0
+            return left
+
+
+GATE = RateLimitGate()  # the process's
+
+
+def _header(headers: dict[str, Any], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return str(value[0] if isinstance(value, list) else value)
+    return None
+
+
+def _retry_after(response: HttpResponse) -> float:
+    try:
+        return float(_header(response.headers, "retry-after") or 1)
+    except ValueError:
+        return 1.0
+
+
+def request_key(request: HttpRequest) -> tuple[str | None, str]:
+    """(token, method) of a Web API request: the bearer token, else the ``token`` field."""
+    authorization = _header(request.headers, "authorization") or ""
+    token = authorization.removeprefix("Bearer ").strip() or None
+    if token is None and request.body_params:
+        token = request.body_params.get("token")
+    return token, urlsplit(request.url).path.rsplit("/", 1)[-1]
+
+
+class GatedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """The SDK's 429 handler; when it gives up, the gate keeps ``Retry-After``."""
+
+    def __init__(self, gate: RateLimitGate, max_retry_count: int = 3) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.gate = gate
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        retry = super().can_retry(state=state, request=request, response=response, error=error)
+        if not retry and response is not None and response.status_code == 429:
+            self.gate.close(*request_key(request), _retry_after(response))
+        return retry
+
+
+class GatedWebClient(WebClient):
+    """A WebClient that consults the gate before each call."""
+
+    gate: RateLimitGate = GATE
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+        params = kwargs.get("params") or {}
+        data = kwargs.get("data") or {}
+        json = kwargs.get("json") or {}
+        token = params.get("token") or data.get("token") or json.get("token") or self.token
+        left = self.gate.wait_left(token, api_method)
+        if left > 0:
+            raise RateLimited(api_method, left)
+        return super().api_call(api_method, **kwargs)
 
 
 class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
@@ -33,16 +145,29 @@ class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
         return response is not None and 500 <= response.status_code <= 599
 
 
-def retry_handlers() -> list[RetryHandler]:
+def retry_handlers(gate: RateLimitGate = GATE, rate_limit_retries: int = 3) -> list[RetryHandler]:
     return [
         ConnectionErrorRetryHandler(max_retry_count=2),
-        RateLimitErrorRetryHandler(max_retry_count=3),
+        GatedRateLimitRetryHandler(gate, max_retry_count=rate_limit_retries),
         AnyServerErrorRetryHandler(max_retry_count=3),
     ]
 
 
-def make_client(token: str, base_url: str, *, timeout: int = 10) -> WebClient:
-    """A WebClient on ``base_url`` (Slack's, or the emulator's) with Palier's retries."""
-    return WebClient(
-        token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers()
+def make_client(
+    token: str,
+    base_url: str,
+    *,
+    timeout: int = 10,
+    gate: RateLimitGate = GATE,
+    rate_limit_retries: int = 3,
+) -> WebClient:
+    """A WebClient on ``base_url`` (Slack's, or the emulator's) with Palier's retries,
+    and the process's rate-limit gate (``gate``) consulted before each call."""
+    client = GatedWebClient(
+        token=token,
+        base_url=base_url,
+        timeout=timeout,
+        retry_handlers=retry_handlers(gate, rate_limit_retries),
     )
+    client.gate = gate
+    return client

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.checkin_flow import CheckinService, person_for
 from bot.evidence import EvidenceService
 from bot.i18n import Locale, Translator
-from bot.people import person_locale
+from bot.people import known_timezone, person_locale
 from bot.planning import PlanningPolicy
 from bot.review import ReviewService
 from storage.models import Platform
@@ -75,7 +75,7 @@ class SlackDeps:
                     user = client.users_info(user=actor.user_id, include_locale=True)["user"]
                     return (
                         Translator(person_locale(user.get("locale"), self.default_locale)),
-                        str(user.get("tz") or self.default_timezone),
+                        known_timezone(user.get("tz")) or self.default_timezone,
                     )
                 except SlackApiError:
                     pass  # the defaults will do for a one-line answer

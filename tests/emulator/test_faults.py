@@ -6,6 +6,7 @@ Retry-After seconds after the 429), never against wall-clock thresholds.
 
 from __future__ import annotations
 
+import threading
 from http.client import RemoteDisconnected
 from urllib.error import URLError
 
@@ -96,6 +97,19 @@ def test_a_delay_slows_the_answer_and_can_time_a_client_out(emulator: SlackEmula
 
     slow = emulator.calls_to("users.info")[0]
     assert slow.finished - slow.started >= 0.3
+
+
+def test_a_held_call_is_carried_out_after_the_client_timed_out(emulator: SlackEmulator) -> None:
+    release = threading.Event()
+    fault = emulator.inject("chat.postMessage", hold=release)
+
+    with pytest.raises(TimeoutError):
+        client(emulator, timeout=0.05, retry_handlers=[]).chat_postMessage(channel=ALICE, text="x")
+
+    assert fault.held.is_set() and emulator.dm_messages(ALICE) == []
+    release.set()
+    posted = emulator.wait_for(lambda: emulator.dm_messages(ALICE))
+    assert [m.text for m in posted] == ["x"]
 
 
 def test_a_connection_reset_is_retried_by_the_connection_handler(

@@ -436,6 +436,8 @@ class Fault:
     reset: bool = False
     times: int = 1
     hits: int = 0
+    hold: threading.Event | None = None  # answer only once set (then as usual)
+    held: threading.Event = field(default_factory=threading.Event)  # set when a call waits
 
 
 class _ApiError(Exception):
@@ -1097,6 +1099,7 @@ class SlackEmulator:
         delay: float | None = None,
         reset: bool = False,
         times: int = 1,
+        hold: threading.Event | None = None,
     ) -> Fault:
         """Make the next ``times`` calls of ``method`` ("*" = any) fail.
 
@@ -1104,7 +1107,9 @@ class SlackEmulator:
         ``{"ok": false, "error": "ratelimited"}``; ``status=500/503`` a server error;
         ``error="..."`` an HTTP 200 ``{"ok": false, "error": ...}``; ``delay`` sleeps
         first (then answers normally unless something else is set); ``reset`` drops
-        the TCP connection with an RST.
+        the TCP connection with an RST. ``hold``: the call waits until the event is
+        set, then is carried out as usual (the returned fault's ``held`` is set once a
+        call waits): a client that timed out meanwhile never learns it went through.
         """
         fault = Fault(
             method=method,
@@ -1114,6 +1119,7 @@ class SlackEmulator:
             delay=delay,
             reset=reset,
             times=times,
+            hold=hold,
         )
         with self._lock:
             self._faults.append(fault)
@@ -1157,6 +1163,9 @@ class SlackEmulator:
         fault = self._take_fault(method)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)  # outside the lock: a slow answer must not block others
+        if fault is not None and fault.hold is not None:
+            fault.held.set()
+            fault.hold.wait(timeout=60)  # outside the lock, like a delay
         if fault is not None and fault.reset:
             self._record(
                 method,
