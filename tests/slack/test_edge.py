@@ -1,0 +1,128 @@
+"""The edge: malformed-but-signed requests are refused or answered politely, never a 5xx;
+a listener that fails after its acknowledgement is logged and the person told."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import select
+
+from bot.checkin_flow import CheckinService
+from handlers.slack import ids
+from handlers.slack.emulator.driver import sign_request
+from storage.models import CheckinPrompt, PromptStatus
+from tests.slack.conftest import ALICE, SIGNING_SECRET, World
+
+THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+MALFORMED = "Je n'ai pas pu lire cette demande : rien n'a été modifié. Réessayez depuis Slack."
+FAILED = "Oups, quelque chose s'est mal passé de mon côté. Réessayez dans un instant."
+
+
+def _prompted(world: World) -> CheckinPrompt:
+    world.enrol(ALICE)
+    world.at(THURSDAY_1600_PARIS)
+    assert world.tick().sent == 1
+    [prompt] = world.prompts(ALICE)
+    return prompt
+
+
+def _ephemeral_texts(world: World, user: str) -> list[str]:
+    return [m.text or "" for m in world.emulator.ephemerals_for(user)]
+
+
+@pytest.mark.parametrize("stamp", ["1.5", "abc", "1e400", "9" * 5000, "²³", "-1", " 12", ""])
+def test_a_malformed_timestamp_header_is_refused_with_401(world: World, stamp: str) -> None:
+    body = urlencode({"command": "/palier", "text": "help", "team_id": "T0PALIER"}).encode()
+    answer = world.driver.post(
+        body,
+        "application/x-www-form-urlencoded",
+        headers={
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": sign_request(SIGNING_SECRET, stamp, body),
+        },
+    )
+    assert answer.status == 401
+
+
+def test_a_listener_failing_after_its_ack_is_logged_and_the_person_told(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _prompted(world)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(CheckinService, "skip", broken)
+    prompt = world.driver.latest_dm(ALICE)
+    assert prompt is not None
+    with caplog.at_level(logging.WARNING):
+        answer = world.driver.click(ALICE, prompt, text="Passer cette semaine")
+        world.emulator.wait_for(lambda: FAILED in _ephemeral_texts(world, ALICE))
+    assert answer.status == 200  # acknowledged: not Bolt's 404 "unhandled request"
+    failures = [r for r in caplog.records if r.name == "handlers.slack.edge"]
+    assert failures and failures[0].exc_info is not None  # logged with its traceback
+    assert not any("Failed to run listener" in r.getMessage() for r in caplog.records)
+
+
+def test_a_malformed_click_is_answered_and_changes_nothing(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    prompt = _prompted(world)
+    with caplog.at_level(logging.WARNING):
+        for value in ("²", "1e400", str(2**63), "-3", ""):
+            answer = world.forge_click(ALICE, ids.SKIP_CHECKIN, value)
+            assert answer.status == 200
+    world.emulator.wait_for(lambda: _ephemeral_texts(world, ALICE).count(MALFORMED) == 5)
+    with world.session() as session:
+        stored = session.scalars(select(CheckinPrompt)).one()
+        assert stored.id == prompt.id and stored.status == PromptStatus.SENT
+    refused = [r for r in caplog.records if "malformed block_actions" in r.getMessage()]
+    assert len(refused) == 5
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_malformed_command_gets_an_ephemeral_answer(world: World) -> None:
+    fields = {
+        "command": "/palier",
+        "text": "me",
+        "team_id": "T0PALIER",
+        "user_id": "not an id",
+        "trigger_id": "1.2.abc",
+        "response_url": world.emulator.issue_response_url(
+            ALICE, world.emulator.dm_channel_id(ALICE)
+        ),
+    }
+    answer = world.driver._post_form(fields, "slash_command")
+    assert answer.status == 200
+    assert answer.json() == {"response_type": "ephemeral", "text": MALFORMED}
+
+
+def test_a_submission_with_a_non_ascii_id_keeps_the_modal_open_with_a_message(
+    world: World,
+) -> None:
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0PALIER"},
+        "user": {"id": ALICE, "team_id": "T0PALIER"},
+        "trigger_id": "1.2.abc",
+        "view": {
+            "id": "V0FORGED",
+            "type": "modal",
+            "callback_id": ids.ONE_ON_ONE_NOTE_VIEW,
+            "private_metadata": "²",
+            "blocks": [{"type": "input", "block_id": ids.ONE_ON_ONE_NOTE_BLOCK}],
+            "state": {"values": {}},
+        },
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    answer = world.driver.post(body, "application/x-www-form-urlencoded")
+    assert answer.status == 200
+    assert answer.json() == {
+        "response_action": "errors",
+        "errors": {ids.ONE_ON_ONE_NOTE_BLOCK: MALFORMED},
+    }
