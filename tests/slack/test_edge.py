@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.checkin_flow import CheckinService
 from handlers.slack import ids
 from handlers.slack.emulator.driver import sign_request
-from storage.models import CheckinPrompt, PromptStatus
+from storage.models import CheckinPrompt, Person, PromptStatus
 from tests.slack.conftest import ALICE, SIGNING_SECRET, World
 
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -126,3 +126,35 @@ def test_a_submission_with_a_non_ascii_id_keeps_the_modal_open_with_a_message(
         "response_action": "errors",
         "errors": {ids.ONE_ON_ONE_NOTE_BLOCK: MALFORMED},
     }
+
+
+def _oscar(world: World) -> Person:
+    with world.session() as session:
+        return session.scalars(select(Person).where(Person.platform_user_id == "U0OSCAR")).one()
+
+
+def test_a_user_change_delivered_for_one_workspace_leaves_another_workspaces_person_alone(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.emulator.add_workspace("T0OTHER", "Other Co")
+    oscar = world.emulator.add_user(
+        "U0OSCAR", "oscar", "Oscar Roy", "oscar@other.example", team_id="T0OTHER"
+    )
+    world.enrol(oscar.id)
+    world.emulator.update_user(oscar.id, tz="Asia/Tokyo", deleted=True)
+    changed = world.emulator.user(oscar.id).to_api(world.emulator.clock(), include_locale=True)
+    # Delivered for T0PALIER (envelope and authorizations), naming a user of T0OTHER.
+    with caplog.at_level(logging.WARNING):
+        answer = world.driver.event(
+            "user_change", None, team_id="T0PALIER", user_object=changed, event_id="Ev0CROSS"
+        )
+        assert answer.status == 200
+        # Handled once it is either ignored (said in the log) or applied.
+        world.emulator.wait_for(
+            lambda: (
+                any("another workspace" in r.getMessage() for r in caplog.records)
+                or _oscar(world).timezone != "Europe/Paris"
+            )
+        )
+    person = _oscar(world)
+    assert person.timezone == "Europe/Paris" and person.active
