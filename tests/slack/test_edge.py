@@ -15,8 +15,8 @@ from sqlalchemy import select
 from bot.checkin_flow import CheckinService
 from handlers.slack import ids
 from handlers.slack.emulator.driver import sign_request
-from storage.models import CheckinPrompt, Person, PromptStatus
-from tests.slack.conftest import ALICE, SIGNING_SECRET, World
+from storage.models import CheckinPrompt, Evidence, OneOnOneTopic, Person, PromptStatus, Rating
+from tests.slack.conftest import ALICE, CHLOE, SIGNING_SECRET, World
 
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 MALFORMED = "Je n'ai pas pu lire cette demande : rien n'a été modifié. Réessayez depuis Slack."
@@ -158,3 +158,53 @@ def test_a_user_change_delivered_for_one_workspace_leaves_another_workspaces_per
         )
     person = _oscar(world)
     assert person.timezone == "Europe/Paris" and person.active
+
+
+DIRTY = "Acme\x00 signé\x07 après\x1b[31m 3 rendez-vous\x9b\n\tet un DAF ravi"
+CLEAN = "Acme signé après[31m 3 rendez-vous\n\tet un DAF ravi"
+
+
+def test_control_characters_in_text_are_stripped_and_the_rest_is_kept(world: World) -> None:
+    """Evidence, a check-in's evidence and topic, a review comment: NUL and the other
+    control characters are stripped (PostgreSQL refuses NUL), newlines and tabs kept."""
+    for user in (ALICE, CHLOE):
+        world.enrol(user)
+    with world.session() as session, session.begin():
+        people = {p.platform_user_id: p for p in session.scalars(select(Person))}
+        people[ALICE].manager_id = people[CHLOE].id
+    world.at(THURSDAY_1600_PARIS)
+    world.tick()
+    prompt = world.driver.latest_dm(ALICE)
+    assert prompt is not None
+    world.driver.click(ALICE, prompt, action_id=ids.START_CHECKIN)
+    modal = world.emulator.wait_for(lambda: world.driver.modal(ALICE))
+    values = {
+        b["block_id"]: "Junior" for b in modal.blocks if b.get("block_id", "").startswith("level:")
+    }
+    values |= {"evidence:closing": DIRTY, "topic": DIRTY}
+    assert world.driver.submit_view(ALICE, modal, values).outcome == "close"
+    world.emulator.wait_for(lambda: len(world.dms(ALICE)) >= 2 or None)
+    assert world.driver.slash_command(ALICE, "/palier", "log").ok
+    modal = world.emulator.wait_for(lambda: world.driver.modal(ALICE))
+    world.driver.click(ALICE, modal, action_id=ids.EV_COMPETENCY_ACTION, value="Closing")
+    modal = world.emulator.wait_for(
+        lambda: (
+            (m := world.driver.modal(ALICE))
+            and any(b.get("block_id") == ids.EV_CRITERION_BLOCK for b in m.blocks)
+            and m
+        )
+    )
+    answer = world.driver.submit_view(ALICE, modal, {ids.EV_TEXT_BLOCK: DIRTY})
+    assert answer.outcome == "close"
+    world.driver.slash_command(CHLOE, "/palier", "review")
+    listing = world.emulator.wait_for(lambda: world.emulator.ephemerals_for(CHLOE))[-1]
+    row = next(b for b in listing.blocks if "Alice" in b.get("text", {}).get("text", ""))
+    world.driver.click(CHLOE, listing, action_id=row["accessory"]["action_id"])
+    modal = world.emulator.wait_for(lambda: world.driver.modal(CHLOE))
+    assert world.driver.submit_view(CHLOE, modal, {"review_comment": DIRTY}).outcome == "close"
+    with world.session() as session:
+        evidence = session.scalars(select(Evidence.text)).all()
+        topics = session.scalars(select(OneOnOneTopic.text)).all()
+        comments = session.scalars(select(Rating.comment).where(Rating.comment.is_not(None)))
+        assert set(comments) == {CLEAN}
+    assert evidence == [CLEAN, CLEAN] and topics == [CLEAN]
