@@ -208,3 +208,56 @@ def test_control_characters_in_text_are_stripped_and_the_rest_is_kept(world: Wor
         comments = session.scalars(select(Rating.comment).where(Rating.comment.is_not(None)))
         assert set(comments) == {CLEAN}
     assert evidence == [CLEAN, CLEAN] and topics == [CLEAN]
+
+
+def _forge_competency_choice(world: World, user: str, view: dict[str, Any]) -> int:
+    """A signed block_actions choosing Closing, claiming to come from ``view``."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0PALIER"},
+        "user": {"id": user, "team_id": "T0PALIER"},
+        "trigger_id": world.emulator.issue_trigger(user),
+        "view": view,
+        "actions": [
+            {
+                "action_id": ids.EV_COMPETENCY_ACTION,
+                "block_id": ids.EV_COMPETENCY_BLOCK,
+                "type": "static_select",
+                "selected_option": {"value": "closing"},
+            }
+        ],
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    return world.driver.post(body, "application/x-www-form-urlencoded").status
+
+
+def test_a_forged_view_id_leaves_someone_elses_open_modal_unchanged(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.enrol(ALICE)
+    world.enrol(CHLOE)
+    assert world.driver.slash_command(ALICE, "/palier", "log").ok
+    alice = world.emulator.wait_for(lambda: world.driver.modal(ALICE))
+    before = json.dumps(alice.blocks, sort_keys=True)
+    forged = {
+        "id": alice.id,
+        "type": "modal",
+        "callback_id": ids.EVIDENCE_VIEW,
+        "private_metadata": "",
+        "blocks": [],
+        "state": {"values": {}},
+    }
+    with caplog.at_level(logging.WARNING):
+        # Without a hash: refused at the edge. With a made-up one: Slack's hash_conflict.
+        assert _forge_competency_choice(world, CHLOE, forged) == 200
+        assert _forge_competency_choice(world, CHLOE, forged | {"hash": "1.forged"}) == 200
+        world.emulator.wait_for(
+            lambda: any("not updated: hash_conflict" in r.getMessage() for r in caplog.records)
+        )
+    current = world.driver.modal(ALICE)
+    assert current is not None and json.dumps(current.blocks, sort_keys=True) == before
+    # Palier never asked Slack to update a view without the hash the payload carried.
+    assert [c.params.get("hash") for c in world.emulator.calls_to("views.update")] == [
+        "1.forged"
+    ]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
