@@ -33,13 +33,7 @@ from bot.tick import Ticker, TickPolicy, TickReport
 from handlers.slack import actions, commands, events, home, one_on_one_commands, shortcuts, views
 from handlers.slack.client import make_client
 from handlers.slack.context import SlackDeps
-from handlers.slack.edge import (
-    PalierBolt,
-    StrictRequestVerification,
-    edge_parser,
-    language_of,
-    on_error,
-)
+from handlers.slack.edge import EdgeMiddleware, PalierBolt, language_of, on_error
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.oauth import OAuthWiring, build_oauth, oauth_client
 
@@ -170,10 +164,10 @@ def build_app(
     bolt = PalierBolt(
         language=language,  # every listener guarded: a failure is logged and the person told
         signing_secret=signing_secret,
-        # Slack's signature check, with a malformed timestamp a 401 (not a 500), still run
-        # before authorization: Bolt's own is off, ours takes its place.
+        # Slack's signature check (a malformed timestamp a 401, not a 500), then the
+        # payload parsed, before authorization: Bolt's own check is off, ours takes its place.
         request_verification_enabled=False,
-        before_authorize=StrictRequestVerification(signing_secret),
+        before_authorize=EdgeMiddleware(signing_secret, language),
         client=client,
         # OAuth mode: the install flow, and each request authorized with its workspace's
         # installation (refreshed when its token rotates).
@@ -182,7 +176,6 @@ def build_app(
         token_verification_enabled=False,
         process_before_response=process_before_response,
     )
-    bolt.use(edge_parser(language))  # a malformed payload stops here, answered politely
     bolt.error(on_error)
     admin = AdminService(
         core.referentiels,

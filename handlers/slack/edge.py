@@ -1,14 +1,17 @@
 """The edge of Palier on Slack: what every request goes through before a listener runs.
 
 Slack's requests are signed, but a signed request can still be malformed (a bug,
-a replay tool, a fuzzer). Three things keep a malformed one from becoming an HTTP
+a replay tool, a fuzzer). Four things keep a malformed one from becoming an HTTP
 5xx or a traceback:
 
-* :class:`StrictRequestVerification` answers 401 to a request whose
+* :class:`PalierRequestHandler`, Bolt's WSGI adapter, answers a request Bolt
+  cannot even read (a ``user`` that is a number breaks ``BoltRequest`` itself):
+  200 and nothing done when it is signed, 401 otherwise;
+* :class:`EdgeMiddleware` answers 401 to a request whose
   ``X-Slack-Request-Timestamp`` is not a plain number of seconds (slack_sdk's
-  verifier raises on ``int()`` of it, which Bolt turns into a 500);
-* :func:`parse_payload` (in :mod:`handlers.slack.payloads`) parses the payload
-  into its pydantic model before any listener sees it;
+  verifier raises on ``int()`` of it, which Bolt turns into a 500), then parses
+  the payload into its pydantic model (:mod:`handlers.slack.payloads`) before
+  authorization and any listener;
 * :class:`PalierBolt` guards every listener: one that fails — before or after its
   ``ack()`` — is logged with its traceback, and the person is told something went
   wrong. Bolt 1.30's thread runner, after a failure that follows ``ack()``, resets
@@ -25,6 +28,8 @@ from typing import Any
 
 from pydantic import ValidationError
 from slack_bolt import App, BoltContext
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.kwargs_injection import Args
 from slack_bolt.listener_matcher import ListenerMatcher
 from slack_bolt.middleware import Middleware
@@ -32,6 +37,7 @@ from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_bolt.util.utils import get_arg_names_of_callable
+from slack_sdk.signature import SignatureVerifier
 
 from bot.i18n import Translator
 from handlers.slack.context import Actor, SlackDeps
@@ -43,9 +49,23 @@ log = logging.getLogger(__name__)
 # and short enough that ``int()`` is cheap and the five-minute window check meaningful.
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
+# The language to answer a request in: the person's when Palier knows them.
+Language = Callable[[Mapping[str, Any]], Translator]
 
-class StrictRequestVerification(RequestVerification):
-    """Slack's signature check, with a malformed timestamp refused (401) instead of a crash."""
+
+class EdgeMiddleware(RequestVerification):
+    """Slack's signature check, then the payload parsed; in Bolt's ``before_authorize`` slot.
+
+    A malformed timestamp is refused (401) instead of crashing slack_sdk's verifier.
+    A signed payload that does not parse stops here, before authorization and
+    every listener, answered politely (:func:`refuse`): nothing runs for it, so
+    nothing changes. A middleware object, not a function: Bolt builds a function's
+    arguments from the payload (``body["actions"][0]`` …), which a malformed one breaks.
+    """
+
+    def __init__(self, signing_secret: str, language: Language) -> None:
+        super().__init__(signing_secret)
+        self.language = language
 
     def process(
         self,
@@ -59,12 +79,20 @@ class StrictRequestVerification(RequestVerification):
             if not TIMESTAMP.fullmatch(stamp or ""):
                 log.warning("refused a request with a malformed timestamp header")
                 return self._build_error_response()
-        return super().process(req=req, resp=resp, next=next)
+        return super().process(req=req, resp=resp, next=lambda: self._parse(req, next))
+
+    def _parse(self, req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
+        try:
+            parse_payload(req.body)
+        except (ValidationError, ValueError) as error:
+            body = req.body
+            kind = body.get("type") or ("command" if "command" in body else "unknown")
+            log.warning("malformed %s payload refused: %s", kind, problems(error))
+            return refuse(body, req.context, self.language)
+        return next()
 
 
 Listener = Callable[..., BoltResponse | None]
-# The language to answer a request in: the person's when Palier knows them.
-Language = Callable[[Mapping[str, Any]], Translator]
 
 
 class PalierBolt(App):
@@ -207,31 +235,10 @@ def language_of(deps: SlackDeps) -> Language:
     return language
 
 
-def edge_parser(language: Language) -> Callable[..., BoltResponse | None]:
-    """Bolt global middleware: a payload that does not parse stops here, answered politely.
-
-    Nothing runs for it, so nothing changes. The answer: an ephemeral reply to a
-    command; the words on the first input of a submitted modal (kept open); an
-    ephemeral reply through the ``response_url`` of a click or a shortcut; nothing
-    for an event.
-    """
-
-    def parse_at_edge(
-        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
-    ) -> BoltResponse | None:
-        try:
-            parse_payload(body)
-        except (ValidationError, ValueError) as error:
-            kind = body.get("type") or ("command" if "command" in body else "unknown")
-            log.warning("malformed %s payload refused: %s", kind, problems(error))
-            return _refuse(body, context, language)
-        next()
-        return None
-
-    return parse_at_edge
-
-
-def _refuse(body: Mapping[str, Any], context: BoltContext, language: Language) -> BoltResponse:
+def refuse(body: Mapping[str, Any], context: BoltContext, language: Language) -> BoltResponse:
+    """The polite answer to a malformed payload: an ephemeral reply to a command; the
+    words on the first input of a submitted modal (kept open); an ephemeral reply
+    through the ``response_url`` of a click or a shortcut; nothing for an event."""
     kind = body.get("type")
     if kind == "event_callback":
         return BoltResponse(status=200, body="")
@@ -250,3 +257,45 @@ def _refuse(body: Mapping[str, Any], context: BoltContext, language: Language) -
         except Exception:
             log.warning("could not answer a malformed payload through its response_url")
     return BoltResponse(status=200, body="")
+
+
+class PalierRequestHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, with a request Bolt cannot read answered instead of a 500.
+
+    Bolt reads a payload's ids into its context while building the request, before
+    any middleware: a ``user`` or ``team`` that is a number, an ``authorizations``
+    that is a string, a ``payload`` that is not JSON raise there. Such a request,
+    when Slack signed it, is acknowledged (200, nothing done, a warning logged) so
+    that Slack does not retry it; unsigned, it gets Bolt's 401.
+    """
+
+    def __init__(self, app: App, signing_secret: str, path: str = "/slack/events") -> None:
+        super().__init__(app, path=path)
+        self._verifier = SignatureVerifier(signing_secret)
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        headers = request.get_headers()
+        try:
+            body = request.get_body()
+        except (ValueError, UnicodeDecodeError):
+            return BoltResponse(status=400, body="")
+        try:
+            bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
+        except Exception as error:
+            return self._unreadable(body, headers, error)
+        return self.app.dispatch(bolt_request)
+
+    def _unreadable(self, body: str, headers: Mapping[str, Any], error: Exception) -> BoltResponse:
+        stamp, signature = (
+            headers.get("x-slack-request-timestamp"),
+            headers.get("x-slack-signature"),
+        )
+        if (
+            isinstance(stamp, str)
+            and isinstance(signature, str)
+            and TIMESTAMP.fullmatch(stamp)
+            and self._verifier.is_valid(body, stamp, signature)
+        ):
+            log.warning("a signed request Bolt cannot read was dropped: %s", type(error).__name__)
+            return BoltResponse(status=200, body="")
+        return BoltResponse(status=401, body={"error": "invalid request"})

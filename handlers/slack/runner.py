@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-
 from bot.settings import Settings
 from bot.tick import TickReport
 from handlers.slack.app import PalierSlack, build_app
+from handlers.slack.edge import PalierRequestHandler
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +32,13 @@ StartResponse = Callable[..., Any]
 def wsgi_app(palier: PalierSlack) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """Bolt on ``/slack/events``, ``/healthz`` answering 200, 404 elsewhere.
 
+    A request Bolt cannot read is answered by :class:`PalierRequestHandler`, not a 500.
     In OAuth mode Bolt also answers GET ``/slack/install`` and ``/slack/oauth_redirect``:
     its WSGI adapter routes its app's ``oauth_flow`` paths itself, whatever ``path`` says.
     """
-    bolt = SlackRequestHandler(palier.bolt, path=EVENTS_PATH)
+    secret = palier.settings.slack_signing_secret
+    assert secret is not None  # build_app requires it
+    bolt = PalierRequestHandler(palier.bolt, secret.get_secret_value(), path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH:

@@ -29,6 +29,7 @@ from handlers.slack.emulator import (
 )
 from handlers.slack.emulator.server import Message
 from handlers.slack.profiles import to_profile
+from handlers.slack.runner import wsgi_app
 from storage.db import session_scope
 from storage.models import CheckinPrompt, Person, Platform, Role
 
@@ -65,7 +66,7 @@ class World:
         """Another Palier process (its own Bolt app, client and worker id) on the same DB."""
         app = build_app(self.settings(**overrides), engine=self.engine, clock=self.now)
         self.apps.append(app)
-        self.servers.append(BoltAppServer(app.bolt).start())
+        self.servers.append(BoltAppServer(app.bolt, wsgi=wsgi_app(app)).start())
         return app
 
     def now(self) -> datetime:
