@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.checkin_flow import CheckinService
+from bot.i18n import Translator
 from handlers.slack import ids
 from handlers.slack.emulator.driver import sign_request
 from storage.models import CheckinPrompt, Evidence, OneOnOneTopic, Person, PromptStatus, Rating
@@ -257,7 +258,36 @@ def test_a_forged_view_id_leaves_someone_elses_open_modal_unchanged(
     current = world.driver.modal(ALICE)
     assert current is not None and json.dumps(current.blocks, sort_keys=True) == before
     # Palier never asked Slack to update a view without the hash the payload carried.
-    assert [c.params.get("hash") for c in world.emulator.calls_to("views.update")] == [
-        "1.forged"
-    ]
+    assert [c.params.get("hash") for c in world.emulator.calls_to("views.update")] == ["1.forged"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def _submit_state(world: World, user: str, view: dict[str, Any], state: dict[str, Any]) -> Any:
+    """A view_submission with exactly ``state`` (what no Slack input would let through)."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0PALIER"},
+        "user": {"id": user, "team_id": "T0PALIER"},
+        "trigger_id": world.emulator.issue_trigger(user),
+        "view": view | {"state": {"values": state}},
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    return world.driver.post(body, "application/x-www-form-urlencoded")
+
+
+def test_a_text_too_long_is_told_on_its_field_not_refused_as_malformed(world: World) -> None:
+    world.enrol(ALICE)
+    assert world.driver.slash_command(ALICE, "/palier", "log").ok
+    modal = world.emulator.wait_for(lambda: world.driver.modal(ALICE))
+    world.driver.click(ALICE, modal, action_id=ids.EV_COMPETENCY_ACTION, value="Closing")
+    modal = world.emulator.wait_for(
+        lambda: (
+            (m := world.driver.modal(ALICE))
+            and any(b.get("block_id") == ids.EV_CRITERION_BLOCK for b in m.blocks)
+            and m
+        )
+    )
+    payload = world.driver.build_state(modal, {ids.EV_TEXT_BLOCK: "x"})
+    payload[ids.EV_TEXT_BLOCK][ids.EV_TEXT_ACTION]["value"] = "x" * 3_500  # past the input
+    answer = _submit_state(world, ALICE, modal.to_api(), payload)
+    assert answer.errors == {ids.EV_TEXT_BLOCK: Translator("fr")("checkin.problem.too_long")}
