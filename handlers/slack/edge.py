@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 from slack_bolt import App, BoltContext
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.kwargs_injection import Args
@@ -38,6 +41,9 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk.signature import SignatureVerifier
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.i18n import Translator
 from handlers.slack.context import Actor, SlackDeps
@@ -299,3 +305,24 @@ class PalierRequestHandler(SlackRequestHandler):
             log.warning("a signed request Bolt cannot read was dropped: %s", type(error).__name__)
             return BoltResponse(status=200, body="")
         return BoltResponse(status=401, body={"error": "invalid request"})
+
+
+class PalierSocketModeHandler(SocketModeHandler):
+    """Bolt's Socket Mode handler, with a request Bolt cannot read acknowledged and dropped.
+
+    The same failure :class:`PalierRequestHandler` answers over HTTP: without the
+    acknowledgement Slack would deliver the envelope again. The WebSocket is the
+    authentication, so there is no signature to check.
+    """
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        start = time.time()
+        try:
+            response = run_bolt_app(self.app, req)
+        except Exception as error:
+            log.warning(
+                "a Socket Mode request Bolt cannot read was dropped: %s", type(error).__name__
+            )
+            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+            return
+        send_response(client, req, response, start)

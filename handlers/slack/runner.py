@@ -19,7 +19,7 @@ from typing import Any
 from bot.settings import Settings
 from bot.tick import TickReport
 from handlers.slack.app import PalierSlack, build_app
-from handlers.slack.edge import PalierRequestHandler
+from handlers.slack.edge import PalierRequestHandler, PalierSocketModeHandler
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +66,13 @@ def serve(settings: Settings) -> None:
         palier.core.require_current_schema()
         palier.start_scheduler()
         if settings.slack_app_token is not None:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
             log.info("Palier in Socket Mode")
             if palier.bolt.oauth_flow is not None:
                 # Slack's install flow is a browser redirect: it needs HTTP mode.
                 log.warning("Socket Mode serves no install page: run in HTTP mode to install")
-            handler = SocketModeHandler(palier.bolt, settings.slack_app_token.get_secret_value())
+            handler = PalierSocketModeHandler(
+                palier.bolt, settings.slack_app_token.get_secret_value()
+            )
             handler.start()  # type: ignore[no-untyped-call]
         else:
             import waitress
