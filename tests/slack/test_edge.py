@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from slack_bolt.middleware import IgnoringSelfEvents
 from sqlalchemy import select
 
 from bot.checkin_flow import CheckinService
@@ -17,7 +18,7 @@ from bot.i18n import Translator
 from handlers.slack import ids
 from handlers.slack.emulator.driver import sign_request
 from storage.models import CheckinPrompt, Evidence, OneOnOneTopic, Person, PromptStatus, Rating
-from tests.slack.conftest import ALICE, CHLOE, SIGNING_SECRET, World
+from tests.slack.conftest import ALICE, BOB, CHLOE, SIGNING_SECRET, World
 
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 MALFORMED = "Je n'ai pas pu lire cette demande : rien n'a été modifié. Réessayez depuis Slack."
@@ -291,3 +292,28 @@ def test_a_text_too_long_is_told_on_its_field_not_refused_as_malformed(world: Wo
     payload[ids.EV_TEXT_BLOCK][ids.EV_TEXT_ACTION]["value"] = "x" * 3_500  # past the input
     answer = _submit_state(world, ALICE, modal.to_api(), payload)
     assert answer.errors == {ids.EV_TEXT_BLOCK: Translator("fr")("checkin.problem.too_long")}
+
+
+def test_a_malformed_click_is_answered_in_the_persons_language(world: World) -> None:
+    world.enrol(BOB)  # en-US
+    assert world.forge_click(BOB, ids.SKIP_CHECKIN, "1e400").status == 200
+    world.emulator.wait_for(
+        lambda: (
+            "I couldn't read that request, so nothing was changed. Please try again from Slack."
+            in _ephemeral_texts(world, BOB)
+        )
+    )
+
+
+def test_a_failure_in_bolts_middleware_is_logged_and_acknowledged_not_a_500(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(self: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a middleware broke")
+
+    monkeypatch.setattr(IgnoringSelfEvents, "process", broken)
+    with caplog.at_level(logging.ERROR):
+        answer = world.driver.slash_command(ALICE, "/palier", "help")
+    assert answer.status == 200
+    [failure] = [r for r in caplog.records if r.name == "handlers.slack.edge"]
+    assert failure.exc_info is not None and "a middleware broke" in str(failure.exc_info[1])
