@@ -8,6 +8,8 @@ app over HTTP, signed; Web API calls go to the emulator over HTTP.
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from urllib.parse import urlencode
@@ -168,3 +170,29 @@ def world(migrated_engine: Engine, emulator: SlackEmulator, clock: ManualClock) 
     palier_world = World(migrated_engine, emulator, clock)
     yield palier_world
     palier_world.close()
+
+
+class Errors:
+    """Log records at ERROR or above from threads started during the test.
+
+    A thread of an earlier test (a listener still finishing after its world closed)
+    may log while this test runs; it is not this test's error.
+    """
+
+    def __init__(self, caplog: pytest.LogCaptureFixture) -> None:
+        self.caplog = caplog
+        self.earlier = {thread.ident for thread in threading.enumerate()} - {
+            threading.main_thread().ident
+        }
+
+    def records(self) -> list[logging.LogRecord]:
+        return [
+            r
+            for r in self.caplog.records
+            if r.levelno >= logging.ERROR and r.thread not in self.earlier
+        ]
+
+
+@pytest.fixture
+def errors(caplog: pytest.LogCaptureFixture) -> Errors:
+    return Errors(caplog)

@@ -18,7 +18,7 @@ from bot.i18n import Translator
 from handlers.slack import ids
 from handlers.slack.emulator.driver import sign_request
 from storage.models import CheckinPrompt, Evidence, OneOnOneTopic, Person, PromptStatus, Rating
-from tests.slack.conftest import ALICE, BOB, CHLOE, SIGNING_SECRET, World
+from tests.slack.conftest import ALICE, BOB, CHLOE, SIGNING_SECRET, Errors, World
 
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 MALFORMED = "Je n'ai pas pu lire cette demande : rien n'a été modifié. Réessayez depuis Slack."
@@ -72,7 +72,7 @@ def test_a_listener_failing_after_its_ack_is_logged_and_the_person_told(
 
 
 def test_a_malformed_click_is_answered_and_changes_nothing(
-    world: World, caplog: pytest.LogCaptureFixture
+    world: World, caplog: pytest.LogCaptureFixture, errors: Errors
 ) -> None:
     prompt = _prompted(world)
     with caplog.at_level(logging.WARNING):
@@ -85,7 +85,7 @@ def test_a_malformed_click_is_answered_and_changes_nothing(
         assert stored.id == prompt.id and stored.status == PromptStatus.SENT
     refused = [r for r in caplog.records if "malformed block_actions" in r.getMessage()]
     assert len(refused) == 5
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors.records() == []
 
 
 def test_a_malformed_command_gets_an_ephemeral_answer(world: World) -> None:
@@ -234,7 +234,7 @@ def _forge_competency_choice(world: World, user: str, view: dict[str, Any]) -> i
 
 
 def test_a_forged_view_id_leaves_someone_elses_open_modal_unchanged(
-    world: World, caplog: pytest.LogCaptureFixture
+    world: World, caplog: pytest.LogCaptureFixture, errors: Errors
 ) -> None:
     world.enrol(ALICE)
     world.enrol(CHLOE)
@@ -260,7 +260,7 @@ def test_a_forged_view_id_leaves_someone_elses_open_modal_unchanged(
     assert current is not None and json.dumps(current.blocks, sort_keys=True) == before
     # Palier never asked Slack to update a view without the hash the payload carried.
     assert [c.params.get("hash") for c in world.emulator.calls_to("views.update")] == ["1.forged"]
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors.records() == []
 
 
 def _submit_state(world: World, user: str, view: dict[str, Any], state: dict[str, Any]) -> Any:

@@ -28,7 +28,7 @@ from handlers.slack.emulator.driver import SocketModeDriver, close_socket_mode_h
 from handlers.slack.runner import serve
 from referentiels.loader import ReferentielCatalog
 from storage.models import OneOnOneTopic, PromptStatus, Rating
-from tests.slack.conftest import ALICE, World
+from tests.slack.conftest import ALICE, Errors, World
 
 _AE = ReferentielCatalog.load(None).get("account-executive")
 assert _AE is not None
@@ -190,7 +190,7 @@ def test_palier_run_serves_socket_mode_with_the_settings_it_is_given(
 
 
 def test_a_payload_bolt_cannot_read_is_acknowledged_and_changes_nothing(
-    world: World, socket_palier: SocketPalier, caplog: pytest.LogCaptureFixture
+    world: World, socket_palier: SocketPalier, caplog: pytest.LogCaptureFixture, errors: Errors
 ) -> None:
     world.enrol(ALICE)
     world.at(THURSDAY_1600_PARIS)
@@ -207,5 +207,5 @@ def test_a_payload_bolt_cannot_read_is_acknowledged_and_changes_nothing(
         answer = socket_palier.driver.send("interactive", payload, kind="block_actions")
     assert answer.ok and answer.ack is not None  # acknowledged: Slack will not resend it
     assert any("cannot read" in r.getMessage() for r in caplog.records)
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors.records() == []
     assert world.prompts(ALICE)[0].status is PromptStatus.SENT
