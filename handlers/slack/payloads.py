@@ -157,6 +157,18 @@ def _base_action_id(action_id: str) -> str:
     return action_id.partition(":")[0]
 
 
+class _DoneValue(_Model):
+    """The "1:1 done" button's value: the report, when the brief was shown, the last 1:1."""
+
+    r: RowId
+    s: Annotated[str, StringConstraints(max_length=64)]
+    l: RowId | None = None  # noqa: E741 (the builder's own short key)
+
+
+class _HomeMetadata(_Model):
+    page: Annotated[int, Field(ge=0, le=MAX_PAGE)] = 0
+
+
 class BlockActions(_Model):
     type: Literal["block_actions"]
     team: Team | None = None
@@ -182,6 +194,10 @@ class BlockActions(_Model):
             if base in VIEW_UPDATING_ACTIONS and (self.view is None or not self.view.hash):
                 # Without the view's hash, views.update could overwrite any view by its id.
                 raise ValueError(f"{base}: no view, or a view without its hash")
+            if base == ids.ONE_ON_ONE_DONE:
+                _DoneValue.model_validate_json(action.value or "null")
+        if self.view is not None and self.view.callback_id == ids.HOME_VIEW:
+            _HomeMetadata.model_validate_json(self.view.private_metadata or "{}")
         return self
 
 

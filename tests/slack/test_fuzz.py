@@ -70,6 +70,20 @@ BAD_METADATA: list[Any] = [
     "²",
     42,
 ]
+HOME_METADATA: list[Any] = [
+    '{"page": 1e400}',
+    '{"page": 100000000000000000000}',
+    '{"page": -1}',
+    "x",
+]
+DONE_VALUES: list[Any] = [
+    '{"r": 1e400, "s": "2026-11-26T15:00:00+00:00"}',
+    '{"r": 9223372036854775808, "s": "2026-11-26T15:00:00+00:00"}',
+    '{"r": 3, "s": "2026-11-26T15:00:00+00:00", "l": 1e400}',
+    '{"r": "²", "s": "x"}',
+    "²",
+    DELETE,
+]
 BAD_TRIGGERS: list[Any] = [None, "", "a trigger", 5, ["1.2.3"], DELETE]
 BAD_OBJECTS: list[Any] = ["U0ALICE", 7, None, [], DELETE]
 LONG_EMAIL = "a" * 60 + "@" + "b" * 300 + ".fr"
@@ -180,6 +194,7 @@ def _cases(prompt_id: int) -> list[Case]:
                 [*user, (("actions", 0, "value"), [str(10**20), "²", "-1", "1e400", DELETE])],
             )
         )
+    home = _view(ids.HOME_VIEW, json.dumps({"page": 1}), "b") | {"type": "home"}
     for action_id in (
         ids.HOME_CHECKIN_NOW,
         ids.HOME_LOG_EVIDENCE,
@@ -187,10 +202,25 @@ def _cases(prompt_id: int) -> list[Case]:
         ids.HOME_RESUME,
         ids.HOME_SCHEDULE,
         ids.HOME_LANGUAGE,
-        ids.PRIVACY_DELETE,
-        ids.ONE_ON_ONE_DONE,
     ):
-        cases.append((_click(ALICE, action_id, "x"), user))
+        cases.append(
+            (
+                _click(ALICE, action_id, "x", view=home),
+                [
+                    *user,
+                    (("view", "private_metadata"), HOME_METADATA),
+                    (("view", "id"), BAD_IDS),
+                ],
+            )
+        )
+    cases.append((_click(ALICE, ids.PRIVACY_DELETE, "erase"), user))
+    done = json.dumps({"r": prompt_id, "s": "2026-11-26T15:00:00+00:00", "l": None})
+    cases.append(
+        (
+            _click(ALICE, ids.ONE_ON_ONE_DONE, done),
+            [*user, (("actions", 0, "value"), DONE_VALUES)],
+        )
+    )
     competency = _click(ALICE, ids.EV_COMPETENCY_ACTION, "")
     competency["view"] = _view(ids.EVIDENCE_VIEW, "", ids.EV_TEXT_BLOCK)
     cases.append(
