@@ -1,12 +1,13 @@
 """The edge of Palier on Slack: what every request goes through before a listener runs.
 
 Slack's requests are signed, but a signed request can still be malformed (a bug,
-a replay tool, a fuzzer). Four things keep a malformed one from becoming an HTTP
-5xx or a traceback:
+a replay tool, a fuzzer). These keep a malformed one from becoming an HTTP 5xx
+or a traceback:
 
 * :class:`PalierRequestHandler`, Bolt's WSGI adapter, answers a request Bolt
   cannot even read (a ``user`` that is a number breaks ``BoltRequest`` itself):
-  200 and nothing done when it is signed, 401 otherwise;
+  200 and nothing done when it is signed, 401 otherwise
+  (:class:`PalierSocketModeHandler` acknowledges it in Socket Mode);
 * :class:`EdgeMiddleware` answers 401 to a request whose
   ``X-Slack-Request-Timestamp`` is not a plain number of seconds (slack_sdk's
   verifier raises on ``int()`` of it, which Bolt turns into a 500), then parses
@@ -16,7 +17,9 @@ a replay tool, a fuzzer). Four things keep a malformed one from becoming an HTTP
   ``ack()`` — is logged with its traceback, and the person is told something went
   wrong. Bolt 1.30's thread runner, after a failure that follows ``ack()``, resets
   the acknowledgement to nothing, and the request ends as a 404 "unhandled
-  request": the guard never lets a failure reach it.
+  request": the guard never lets a failure reach it;
+* :func:`on_error`, Bolt's global error handler, logs what fails in Bolt's own
+  middleware and acknowledges it (200) rather than answering 500.
 """
 
 from __future__ import annotations
