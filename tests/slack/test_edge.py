@@ -204,6 +204,10 @@ def test_control_characters_in_text_are_stripped_and_the_rest_is_kept(world: Wor
     world.driver.click(CHLOE, listing, action_id=row["accessory"]["action_id"])
     modal = world.emulator.wait_for(lambda: world.driver.modal(CHLOE))
     assert world.driver.submit_view(CHLOE, modal, {"review_comment": DIRTY}).outcome == "close"
+    # The review's last step (Chloé's confirmation) is done: nothing still runs after the test.
+    world.emulator.wait_for(
+        lambda: any("Revue enregistrée" in (m.text or "") for m in world.dms(CHLOE)) or None
+    )
     with world.session() as session:
         evidence = session.scalars(select(Evidence.text)).all()
         topics = session.scalars(select(OneOnOneTopic.text)).all()
