@@ -17,6 +17,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, TypeAdapter, Vali
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.text import CleanText
 from referentiels.models import Referentiel
 from storage.models import (
     CheckinPrompt,
@@ -41,15 +42,15 @@ class CheckinAnswer(BaseModel):
 
     competency_id: str
     level_id: str | None = None
-    evidence_text: str | None = None
-    evidence_link: str | None = None
+    evidence_text: CleanText | None = None
+    evidence_link: CleanText | None = None
 
 
 class CheckinSubmission(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     answers: list[CheckinAnswer] = Field(min_length=1)
-    topic: str | None = None
+    topic: CleanText | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkin_flow import CheckinService, Refusal
 from bot.checkins import MAX_TEXT, FieldProblem, claim_submission, is_http_url
+from bot.text import CleanText
 from referentiels.models import Competency, Referentiel
 from storage.models import URL_LENGTH, Evidence, Person, SubmissionKind
 
@@ -55,8 +56,8 @@ class EvidenceInput(BaseModel):
 
     competency_id: str | None = None
     criterion_key: str | None = None
-    text: str | None = None
-    link: str | None = None
+    text: CleanText | None = None
+    link: CleanText | None = None
 
 
 def validate_evidence(data: EvidenceInput, referentiel: Referentiel) -> list[FieldProblem]:

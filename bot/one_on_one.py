@@ -41,6 +41,7 @@ from bot.checkin_flow import next_level_of, person_for
 from bot.checkins import MAX_TEXT
 from bot.people import find_person, find_tenant
 from bot.scheduling import local_to_utc
+from bot.text import clean_text
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, LevelDescriptor, Referentiel
 from storage.models import (
@@ -795,7 +796,7 @@ class OneOnOneService:
         indirect: bool = False,
     ) -> NoteLine | OneOnOneRefusal | None:
         """Store the manager's private note about a report; None for a second delivery."""
-        text = text.strip()
+        text = clean_text(text)
         if not text:
             return OneOnOneRefusal.EMPTY_NOTE
         if len(text) > MAX_TEXT:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.access import Scope, Viewer, reports_of, scope_over
 from bot.checkins import MAX_TEXT, FieldProblem, claim_submission
+from bot.text import CleanText
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, Referentiel
 from storage.models import (
@@ -68,7 +69,7 @@ class ReviewSubmission(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     answers: list[ReviewAnswer] = Field(min_length=1)
-    comment: str | None = None
+    comment: CleanText | None = None
     share_comment: bool = False
 
 

@@ -606,3 +606,18 @@ def test_schedule_replaces_and_clears(team: Team) -> None:
         assert team.service.clear_schedule(session, T1, "UBRUNO", "UALICE") is (
             OneOnOneRefusal.UNAVAILABLE
         )
+
+
+def test_a_note_keeps_its_text_without_control_characters(team: Team) -> None:
+    """NUL cannot be stored in PostgreSQL text: stripped, like the other controls."""
+    with session_scope(team.sessions) as session:
+        note = team.service.add_note(
+            session, T1, "UMARION", team.ids["alice"], "Prépa\x00 du 1:1\x1b\n\tpoints", NOW
+        )
+        assert note is not None and not isinstance(note, OneOnOneRefusal)
+        assert note.text == "Prépa du 1:1\n\tpoints"
+        nothing = team.service.add_note(session, T1, "UMARION", team.ids["alice"], "\x00\x01", NOW)
+        assert nothing is OneOnOneRefusal.EMPTY_NOTE
+    with team.session() as session:
+        stored = session.scalars(select(OneOnOneNote.text).where(OneOnOneNote.id == note.id))
+        assert stored.one() == "Prépa du 1:1\n\tpoints"

@@ -8,6 +8,7 @@ reply; the prompt message itself is updated to its new state.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
 from bot.checkin_flow import CheckinForm, Refusal, build_form
@@ -36,6 +38,8 @@ from handlers.slack.review_commands import (
 )
 from storage.db import session_scope
 from storage.models import CheckinPrompt
+
+log = logging.getLogger(__name__)
 
 
 class PromptClick(BaseModel):
@@ -161,11 +165,19 @@ def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: We
     if chosen:  # the action itself is authoritative for what was just picked
         draft = replace(draft, competency_id=str(chosen), criterion_key=None)
     metadata = EvidenceMetadata.load(str(view.get("private_metadata") or ""))
-    client.views_update(
-        view_id=view["id"],
-        hash=view.get("hash"),
-        view=evidence_modal(found[1], t, draft, metadata),
-    )
+    try:
+        # The view's hash (required at the edge) is Slack's proof that this is the view
+        # the person has open: a forged or stale view id gets hash_conflict, and
+        # someone else's modal is left as it is.
+        client.views_update(
+            view_id=view["id"],
+            hash=view["hash"],
+            view=evidence_modal(found[1], t, draft, metadata),
+        )
+    except SlackApiError as error:
+        if error.response.get("error") not in ("hash_conflict", "not_found"):
+            raise
+        log.warning("evidence modal not updated: %s", error.response.get("error"))
 
 
 def register(app: App, deps: SlackDeps) -> None:

@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -35,6 +34,7 @@ from bot.tick import Ticker, TickPolicy, TickReport
 from handlers.slack import actions, commands, events, home, one_on_one_commands, shortcuts, views
 from handlers.slack.client import make_client
 from handlers.slack.context import SlackDeps
+from handlers.slack.edge import EdgeMiddleware, PalierBolt, language_of, on_error
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.oauth import OAuthWiring, build_oauth, oauth_client
 
@@ -78,7 +78,7 @@ class PalierSlack:
 
     core: Core
     client: WebClient
-    bolt: App
+    bolt: PalierBolt
     ticker: Ticker
     clock: Clock
     settings: Settings
@@ -173,8 +173,15 @@ def build_app(
         planning=planning,
     )
     logging.getLogger("slack_bolt.App").addFilter(_BOLT_ENV_TOKEN_WARNING)  # once: same filter
-    bolt = App(
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
+    signing_secret = settings.slack_signing_secret.get_secret_value()
+    language = language_of(deps)
+    bolt = PalierBolt(
+        language=language,  # every listener guarded: a failure is logged and the person told
+        signing_secret=signing_secret,
+        # Slack's signature check (a malformed timestamp a 401, not a 500), then the
+        # payload parsed, before authorization: Bolt's own check is off, ours takes its place.
+        request_verification_enabled=False,
+        before_authorize=EdgeMiddleware(signing_secret, language),
         client=client,
         # OAuth mode: the install flow, and each request authorized with its workspace's
         # installation (refreshed when its token rotates).
@@ -183,6 +190,7 @@ def build_app(
         token_verification_enabled=False,
         process_before_response=process_before_response,
     )
+    bolt.error(on_error)
     admin = AdminService(
         core.referentiels,
         default_weekday=settings.checkin_weekday,

@@ -1,7 +1,14 @@
-"""Events: a person's Slack profile changed (time zone, language, deactivation)."""
+"""Events: a person's Slack profile changed (time zone, language, deactivation).
+
+The workspace whose person changes is the one the event was delivered for — the
+envelope's ``team_id`` and its ``authorizations`` — never the ``team_id`` inside the
+user object, which the sender controls: an event for workspace A must not touch a
+person of workspace B.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import App
@@ -9,27 +16,32 @@ from slack_bolt import App
 from bot.checkin_flow import person_for
 from bot.people import apply_profile
 from handlers.slack.context import SlackDeps
+from handlers.slack.payloads import EventCallback, UserChange
 from handlers.slack.profiles import to_profile
 from storage.db import session_scope
 from storage.models import Platform
 
+log = logging.getLogger(__name__)
 
-def handle_user_change(deps: SlackDeps, event: dict[str, Any]) -> None:
+
+def handle_user_change(deps: SlackDeps, body: dict[str, Any], event: dict[str, Any]) -> None:
     """Keep a known person's time zone, language and active state in step with Slack.
 
-    Idempotent, so Slack's retries of the same event change nothing more.
+    Idempotent, so Slack's retries of the same event change nothing more. A user
+    of a workspace the delivery is not for is ignored.
     """
-    user = event.get("user") or {}
-    team_id = user.get("team_id")
-    if not team_id or not user.get("id"):
+    envelope = EventCallback.model_validate(body)  # parsed at the edge already
+    user = UserChange.model_validate(event).user
+    if user.team_id is not None and user.team_id not in envelope.workspaces:
+        log.warning("user_change for a user of another workspace ignored")
         return
     with session_scope(deps.sessions) as session:
-        person = person_for(session, Platform.SLACK, str(team_id), str(user["id"]))
+        person = person_for(session, Platform.SLACK, envelope.team_id, user.id)
         if person is not None:
-            apply_profile(person, to_profile(user))
+            apply_profile(person, to_profile(event["user"]))
 
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.event("user_change")
-    def user_change(event: dict[str, Any]) -> None:
-        handle_user_change(deps, event)
+    def user_change(body: dict[str, Any], event: dict[str, Any]) -> None:
+        handle_user_change(deps, body, event)

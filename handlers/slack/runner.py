@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-
 from bot.settings import Settings
 from bot.tick import TickReport
 from handlers.slack.app import PalierSlack, build_app
+from handlers.slack.edge import PalierRequestHandler, PalierSocketModeHandler
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +32,13 @@ StartResponse = Callable[..., Any]
 def wsgi_app(palier: PalierSlack) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """Bolt on ``/slack/events``, ``/healthz`` answering 200, 404 elsewhere.
 
+    A request Bolt cannot read is answered by :class:`PalierRequestHandler`, not a 500.
     In OAuth mode Bolt also answers GET ``/slack/install`` and ``/slack/oauth_redirect``:
     its WSGI adapter routes its app's ``oauth_flow`` paths itself, whatever ``path`` says.
     """
-    bolt = SlackRequestHandler(palier.bolt, path=EVENTS_PATH)
+    secret = palier.settings.slack_signing_secret
+    assert secret is not None  # build_app requires it
+    bolt = PalierRequestHandler(palier.bolt, secret.get_secret_value(), path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH:
@@ -64,13 +66,13 @@ def serve(settings: Settings) -> None:
         palier.core.require_current_schema()
         palier.start_scheduler()
         if settings.slack_app_token is not None:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
             log.info("Palier in Socket Mode")
             if palier.bolt.oauth_flow is not None:
                 # Slack's install flow is a browser redirect: it needs HTTP mode.
                 log.warning("Socket Mode serves no install page: run in HTTP mode to install")
-            handler = SocketModeHandler(palier.bolt, settings.slack_app_token.get_secret_value())
+            handler = PalierSocketModeHandler(
+                palier.bolt, settings.slack_app_token.get_secret_value()
+            )
             handler.start()  # type: ignore[no-untyped-call]
         else:
             import waitress

@@ -8,6 +8,8 @@ app over HTTP, signed; Web API calls go to the emulator over HTTP.
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from urllib.parse import urlencode
@@ -29,6 +31,7 @@ from handlers.slack.emulator import (
 )
 from handlers.slack.emulator.server import Message
 from handlers.slack.profiles import to_profile
+from handlers.slack.runner import wsgi_app
 from storage.db import session_scope
 from storage.models import CheckinPrompt, Person, Platform, Role
 
@@ -65,7 +68,7 @@ class World:
         """Another Palier process (its own Bolt app, client and worker id) on the same DB."""
         app = build_app(self.settings(**overrides), engine=self.engine, clock=self.now)
         self.apps.append(app)
-        self.servers.append(BoltAppServer(app.bolt).start())
+        self.servers.append(BoltAppServer(app.bolt, wsgi=wsgi_app(app)).start())
         return app
 
     def now(self) -> datetime:
@@ -167,3 +170,29 @@ def world(migrated_engine: Engine, emulator: SlackEmulator, clock: ManualClock) 
     palier_world = World(migrated_engine, emulator, clock)
     yield palier_world
     palier_world.close()
+
+
+class Errors:
+    """Log records at ERROR or above from threads started during the test.
+
+    A thread of an earlier test (a listener still finishing after its world closed)
+    may log while this test runs; it is not this test's error.
+    """
+
+    def __init__(self, caplog: pytest.LogCaptureFixture) -> None:
+        self.caplog = caplog
+        self.earlier = {thread.ident for thread in threading.enumerate()} - {
+            threading.main_thread().ident
+        }
+
+    def records(self) -> list[logging.LogRecord]:
+        return [
+            r
+            for r in self.caplog.records
+            if r.levelno >= logging.ERROR and r.thread not in self.earlier
+        ]
+
+
+@pytest.fixture
+def errors(caplog: pytest.LogCaptureFixture) -> Errors:
+    return Errors(caplog)

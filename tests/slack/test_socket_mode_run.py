@@ -1,7 +1,8 @@
 """Palier in Socket Mode, as ``palier run`` serves it when ``SLACK_APP_TOKEN`` is set.
 
 The handler is built as :func:`handlers.slack.runner.serve` builds it,
-``SocketModeHandler(palier.bolt, app_token)`` with no ``web_client``: the socket
+``PalierSocketModeHandler(palier.bolt, app_token)`` (Bolt's, with a request Bolt
+cannot read acknowledged) with no ``web_client``: the socket
 client then uses the Bolt app's WebClient, whose base URL is ``SLACK_API_URL``,
 so ``apps.connections.open`` reaches the emulator as every other call does.
 Requests arrive as envelopes on the WebSocket (``SocketModeDriver``); nothing is
@@ -10,6 +11,7 @@ signed and nothing is served over HTTP.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,12 +22,13 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy import func, select
 
 from handlers.slack.app import PalierSlack, build_app
+from handlers.slack.edge import PalierSocketModeHandler
 from handlers.slack.emulator import Message, SlackDriver, render_blocks
 from handlers.slack.emulator.driver import SocketModeDriver, close_socket_mode_handler
 from handlers.slack.runner import serve
 from referentiels.loader import ReferentielCatalog
 from storage.models import OneOnOneTopic, PromptStatus, Rating
-from tests.slack.conftest import ALICE, World
+from tests.slack.conftest import ALICE, Errors, World
 
 _AE = ReferentielCatalog.load(None).get("account-executive")
 assert _AE is not None
@@ -49,7 +52,7 @@ def socket_palier(world: World) -> Iterator[SocketPalier]:
     palier = build_app(settings, engine=world.engine, clock=world.now)
     world.apps.append(palier)  # closed with the world
     # As runner.serve() does it (no web_client), and connect() where it calls start().
-    handler = SocketModeHandler(palier.bolt, settings.slack_app_token.get_secret_value())
+    handler = PalierSocketModeHandler(palier.bolt, settings.slack_app_token.get_secret_value())
     handler.connect()  # type: ignore[no-untyped-call]
     yield SocketPalier(palier, handler, SocketModeDriver(world.emulator))
     close_socket_mode_handler(handler, world.emulator)
@@ -184,3 +187,25 @@ def test_palier_run_serves_socket_mode_with_the_settings_it_is_given(
     assert handler.client.web_client.base_url == world.emulator.api_url
     [call] = world.emulator.calls_to("apps.connections.open")
     assert call.ok
+
+
+def test_a_payload_bolt_cannot_read_is_acknowledged_and_changes_nothing(
+    world: World, socket_palier: SocketPalier, caplog: pytest.LogCaptureFixture, errors: Errors
+) -> None:
+    world.enrol(ALICE)
+    world.at(THURSDAY_1600_PARIS)
+    assert socket_palier.palier.tick().sent == 1
+    [prompt] = world.prompts(ALICE)
+    payload = {
+        "type": "block_actions",
+        "team": {"id": world.emulator.workspace.team_id},
+        "user": 7,  # not an object: Bolt's own request breaks on it
+        "trigger_id": world.emulator.issue_trigger(ALICE),
+        "actions": [{"action_id": "checkin_skip", "type": "button", "value": str(prompt.id)}],
+    }
+    with caplog.at_level(logging.WARNING):
+        answer = socket_palier.driver.send("interactive", payload, kind="block_actions")
+    assert answer.ok and answer.ack is not None  # acknowledged: Slack will not resend it
+    assert any("cannot read" in r.getMessage() for r in caplog.records)
+    assert errors.records() == []
+    assert world.prompts(ALICE)[0].status is PromptStatus.SENT

@@ -995,15 +995,22 @@ class BoltAppServer:
     """
 
     def __init__(
-        self, app: Any, *, path: str = "/slack/events", host: str = "127.0.0.1", port: int = 0
+        self,
+        app: Any,
+        *,
+        path: str = "/slack/events",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        wsgi: Any = None,
     ) -> None:
+        """``wsgi``: the app's own WSGI application, instead of Bolt's plain adapter."""
         from slack_bolt.adapter.wsgi import SlackRequestHandler
 
         self.path = path
         self._server = make_server(
             host,
             port,
-            SlackRequestHandler(app, path=path),
+            wsgi or SlackRequestHandler(app, path=path),
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietWSGIHandler,
         )
