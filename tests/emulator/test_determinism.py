@@ -14,10 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from handlers.slack.emulator import SlackEmulator
-from tests.emulator import ALICE, home, modal, section
+from handlers.slack.emulator import SlackDriver, SlackEmulator
+from handlers.slack.emulator.driver import BoltAppServer
+from handlers.slack.emulator.listeners import ListenerExecutor
+from tests.emulator import ALICE, SIGNING_SECRET, client, home, modal, section
 
 
 def _probe_while_recording(emulator: SlackEmulator, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -79,3 +82,98 @@ def test_a_call_and_its_effects_become_visible_in_one_step(
     else:
         call(web)
     assert seen == ["locked"]
+
+
+def test_drain_waits_for_the_work_started_so_far_and_what_it_started() -> None:
+    executor = ListenerExecutor()
+    gate, done = threading.Event(), []
+
+    def second() -> None:
+        done.append("second")
+
+    def first() -> None:
+        gate.wait()
+        executor.submit(second)
+        done.append("first")
+
+    try:
+        executor.submit(first)
+        assert executor.busy == 1
+        gate.set()
+        executor.drain()
+        assert sorted(done) == ["first", "second"] and executor.busy == 0
+    finally:
+        executor.shutdown(wait=True)
+
+
+def test_drain_reraises_what_escaped_a_listener_once() -> None:
+    executor = ListenerExecutor()
+
+    def broken() -> None:
+        raise ValueError("listener bug")
+
+    try:
+        executor.submit(broken)
+        with pytest.raises(ValueError, match="listener bug"):
+            executor.drain()
+        executor.drain()  # reported once
+    finally:
+        executor.shutdown(wait=True)
+
+
+def test_drain_is_a_no_op_inside_the_pool_and_times_out_as_a_safety_net() -> None:
+    executor = ListenerExecutor()
+    gate = threading.Event()
+    try:
+        assert executor.submit(lambda: executor.drain(timeout=60) or "returned").result() == (
+            "returned"
+        )
+        executor.submit(gate.wait)
+        with pytest.raises(TimeoutError, match="1 listener"):
+            executor.drain(timeout=0)
+    finally:
+        gate.set()
+        executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def slow_app(emulator: SlackEmulator, listeners: ListenerExecutor) -> App:
+    """Bolt's default mode: ack first, then a listener whose Web API calls are slow."""
+    app = App(signing_secret=SIGNING_SECRET, client=client(emulator), listener_executor=listeners)
+
+    @app.command("/palier")
+    def answer(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=modal("Check-in", [section("x")]))
+        client.chat_postMessage(channel=body["user_id"], text="Bonjour")
+
+    return app
+
+
+def test_wait_for_checks_only_once_the_listeners_are_done(
+    emulator: SlackEmulator, slow_app: App
+) -> None:
+    emulator.inject("chat.postMessage", delay=0.3)
+    checks = []
+
+    def posted() -> list[Any] | None:
+        checks.append(1)
+        return emulator.dm_messages(ALICE) or None
+
+    with BoltAppServer(slow_app) as server:
+        assert SlackDriver(server.url, SIGNING_SECRET, emulator).slash_command(ALICE).ok
+        assert [m.text for m in emulator.wait_for(posted)] == ["Bonjour"]
+    assert len(checks) == 1
+
+
+def test_the_drivers_helpers_show_what_the_listeners_did(
+    emulator: SlackEmulator, slow_app: App
+) -> None:
+    emulator.inject("views.open", delay=0.3)
+    with BoltAppServer(slow_app) as server:
+        driver = SlackDriver(server.url, SIGNING_SECRET, emulator)
+        assert driver.slash_command(ALICE).ok
+        shown = driver.modal(ALICE)
+        assert shown is not None and shown.title == "Check-in"
+        latest = driver.latest_dm(ALICE)
+        assert latest is not None and latest.text == "Bonjour"

@@ -49,6 +49,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handlers.slack.emulator import blockkit
+from handlers.slack.emulator.listeners import DRAIN_TIMEOUT, ListenerExecutor
 from handlers.slack.emulator.socket_mode import SocketModeServer
 
 JsonDict = dict[str, Any]
@@ -558,6 +559,7 @@ class SlackEmulator:
         self._uploads: dict[str, str] = {}  # upload key -> file id
         self._calls: list[CallRecord] = []
         self._faults: list[Fault] = []
+        self._listeners: list[ListenerExecutor] = []
         self._rate_hits: dict[tuple[str, ...], deque[float]] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -1069,15 +1071,33 @@ class SlackEmulator:
         with self._lock:
             return copy.deepcopy(self._response_posts)
 
-    def wait_for(self, condition: Callable[[], T | None], timeout: float = 5.0) -> T:
-        """Poll ``condition`` until it returns something truthy; return that.
+    def watch(self, listeners: ListenerExecutor) -> None:
+        """Have :meth:`settle` (and so :meth:`wait_for`) drain an app's listener executor."""
+        with self._lock:
+            self._listeners.append(listeners)
+
+    def settle(self, timeout: float = DRAIN_TIMEOUT) -> None:
+        """Wait until every listener the requests so far started has finished, in
+        every watched app; re-raise what escaped one (see :class:`ListenerExecutor`)."""
+        with self._lock:
+            watched = list(self._listeners)
+        for listeners in watched:
+            listeners.drain(timeout)
+
+    def wait_for(self, condition: Callable[[], T | None], timeout: float = DRAIN_TIMEOUT) -> T:
+        """Settle, then check ``condition``; return what it returns once truthy.
 
         Bolt acknowledges a request before its listener finishes (unless
         ``process_before_response=True``), so what the listener does after ``ack()``
-        lands a moment after the driver's request returns. Raises TimeoutError.
+        lands after the driver's request returns: with the app's
+        :class:`ListenerExecutor` watched (:meth:`watch`), the listeners are waited
+        for, not raced. Work no watched executor runs (a Socket Mode client's own
+        threads, a scheduler) is polled for; ``timeout`` is only a safety net.
+        Raises TimeoutError.
         """
         deadline = time.monotonic() + timeout
         while True:
+            self.settle(max(deadline - time.monotonic(), 0.0))
             result = condition()
             if result:
                 return result
