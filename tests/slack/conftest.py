@@ -68,18 +68,22 @@ class World:
 
     def process(self, **overrides: str) -> PalierSlack:
         """Another Palier process (its own Bolt app, client and worker id) on the same DB."""
-        listeners = ListenerExecutor()
-        self.emulator.watch(listeners)
-        self.listeners.append(listeners)
         app = build_app(
             self.settings(**overrides),
             engine=self.engine,
             clock=self.now,
-            listener_executor=listeners,
+            listener_executor=self.listener_executor(),
         )
         self.apps.append(app)
         self.servers.append(BoltAppServer(app.bolt).start())
         return app
+
+    def listener_executor(self) -> ListenerExecutor:
+        """For a Palier's Bolt app: the emulator waits for its listeners; shut down at close."""
+        listeners = ListenerExecutor()
+        self.emulator.watch(listeners)
+        self.listeners.append(listeners)
+        return listeners
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), UTC)
