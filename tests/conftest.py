@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import SupportsIndex
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -33,11 +34,12 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 
 
-def _sleep(seconds: float) -> None:
+def _sleep(seconds: float | SupportsIndex) -> None:
     """``time.sleep`` without clock_nanosleep: a timed wait on an event nobody sets."""
-    if seconds < 0:
+    delay = float(seconds)
+    if delay < 0:
         raise ValueError("sleep length must be non-negative")
-    threading.Event().wait(seconds)
+    threading.Event().wait(delay)
 
 
 def pytest_configure(config: pytest.Config) -> None:

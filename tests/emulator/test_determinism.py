@@ -124,10 +124,13 @@ def test_drain_reraises_what_escaped_a_listener_once() -> None:
 def test_drain_is_a_no_op_inside_the_pool_and_times_out_as_a_safety_net() -> None:
     executor = ListenerExecutor()
     gate = threading.Event()
+
+    def from_inside() -> str:
+        executor.drain(timeout=60)
+        return "returned"
+
     try:
-        assert executor.submit(lambda: executor.drain(timeout=60) or "returned").result() == (
-            "returned"
-        )
+        assert executor.submit(from_inside).result() == "returned"
         executor.submit(gate.wait)
         with pytest.raises(TimeoutError, match="1 listener"):
             executor.drain(timeout=0)

@@ -95,6 +95,8 @@ class World:
         return (app or self.palier).tick()
 
     def session(self) -> Session:
+        """A session on the database, once every listener started so far has finished."""
+        self.emulator.settle()
         return self.palier.core.sessions()
 
     def enrol(
