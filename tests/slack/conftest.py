@@ -89,9 +89,13 @@ class World:
         return datetime.fromtimestamp(self.clock(), UTC)
 
     def at(self, moment: datetime) -> None:
+        """Move the clock, once what the requests so far started has finished at the old time."""
+        self.emulator.settle()
         self.clock.set(moment.timestamp())
 
     def tick(self, app: PalierSlack | None = None) -> TickReport:
+        """One tick, once every listener started so far has finished."""
+        self.emulator.settle()
         return (app or self.palier).tick()
 
     def session(self) -> Session:
