@@ -18,7 +18,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -30,7 +30,7 @@ from bot.bootstrap import SchemaNotCurrentError, build_core
 from bot.i18n import Translator
 from bot.referentiel_text import render_problem, render_referentiel
 from bot.settings import Settings, SettingsError, cli_locale, load_settings
-from handlers.slack.app import MissingSettingError
+from handlers.slack.app import Clock, MissingSettingError, system_clock
 from referentiels.loader import ReferentielCatalog, ReferentielError, load_file, yaml_files
 from referentiels.models import Referentiel
 from storage import migrate
@@ -44,12 +44,15 @@ TICK_YEARS = (1970, 9998)
 
 
 class Cli:
-    def __init__(self, t: Translator, out: TextIO, err: TextIO) -> None:
+    def __init__(
+        self, t: Translator, out: TextIO, err: TextIO, clock: Clock = system_clock
+    ) -> None:
         self.t = t
         self.out = out
         self.err = err
         self.database_url: str | None = None  # once known, for a database problem
         self.debug = os.environ.get("LOG_LEVEL", "").strip().upper() == "DEBUG"
+        self.clock = clock  # what "now" is for every command and the app it builds
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
@@ -217,7 +220,7 @@ class Cli:
                     self.t("cli.tick.now_out_of_range", first=first, last=last, value=now_text),
                     EXIT_USAGE,
                 )
-        report = run_tick(self.settings(), now)
+        report = run_tick(self.settings(), now, clock=self.clock)
         self.say(
             self.t(
                 "cli.tick.report",
@@ -242,7 +245,7 @@ class Cli:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how one stops it
-            serve(settings)
+            serve(settings, clock=self.clock)
         return EXIT_OK
 
     def demo(self, weeks: int, database_url: str | None) -> int:
@@ -305,7 +308,7 @@ class Cli:
                     return EXIT_OK
                 if not yes:
                     return self.fail(self.t("cli.privacy.needs_yes"), EXIT_USAGE)
-                counts = erase_person(session, person, "admin", datetime.now(UTC))
+                counts = erase_person(session, person, "admin", self.clock())
         finally:
             core.close()
         self.say(
@@ -448,10 +451,15 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
 
 
 def main(
-    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    *,
+    clock: Clock = system_clock,
 ) -> int:
+    """Run one command; ``clock`` replaces the system clock (tests that fix a date)."""
     t = Translator(cli_locale(dict(os.environ)))
-    cli = Cli(t, out or sys.stdout, err or sys.stderr)
+    cli = Cli(t, out or sys.stdout, err or sys.stderr, clock)
     args = build_parser(t).parse_args(argv)
     try:
         return _dispatch(cli, args)

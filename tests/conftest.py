@@ -3,14 +3,25 @@
 Database tests take the ``database_url`` fixture: SQLite always, and PostgreSQL
 too when ``TEST_DATABASE_URL`` names a server (``.ci/run`` sets it). Each
 PostgreSQL test gets a database of its own, created and dropped around it.
+
+The suite passes on any date; check it with the system clock shifted, for example
+``FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '+45d' .venv/bin/python -m pytest``.
+The monotonic clock must stay real: libfaketime 0.9.10 fakes it for clock_gettime
+but not for sem_clockwait, so every timed lock wait would last 45 days
+(libfaketime#390). Left real, it breaks Python 3.11's ``time.sleep`` instead
+(EINVAL from clock_nanosleep, libfaketime#426): :func:`pytest_configure` swaps in
+a sleep on a timed wait when libfaketime is preloaded.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import SupportsIndex
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -21,6 +32,19 @@ from storage.db import make_engine
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+
+
+def _sleep(seconds: float | SupportsIndex) -> None:
+    """``time.sleep`` without clock_nanosleep: a timed wait on an event nobody sets."""
+    delay = float(seconds)
+    if delay < 0:
+        raise ValueError("sleep length must be non-negative")
+    threading.Event().wait(delay)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if "faketime" in os.environ.get("LD_PRELOAD", ""):
+        time.sleep = _sleep
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

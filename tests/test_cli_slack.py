@@ -1,9 +1,15 @@
-"""The Slack commands of the CLI: tick, run and demo — settings problems and real runs."""
+"""The Slack commands of the CLI: tick, run and demo — settings problems and real runs.
+
+The date is fixed once, by the emulator's :class:`ManualClock`, for everything a test
+starts: the CLI commands (``main(clock=…)``), the Bolt app it serves and the
+emulator; the suite passes whatever the system date.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,21 +19,59 @@ from bot.settings import load_settings
 from handlers.cli import main
 from handlers.slack.app import build_app
 from handlers.slack.emulator import BoltAppServer, ManualClock, SlackDriver, SlackEmulator
+from handlers.slack.emulator.listeners import ListenerExecutor
 from handlers.slack.profiles import to_profile
 from storage import migrate
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Platform
 
+THURSDAY = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # 16:00 in Paris, week 48
 
-def palier(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = main(list(args), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
+Palier = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def slack(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[SlackEmulator]:
-    with SlackEmulator(clock=ManualClock()) as emulator:
+def clock() -> ManualClock:
+    return ManualClock(THURSDAY.timestamp())
+
+
+def _now(clock: ManualClock) -> Callable[[], datetime]:
+    return lambda: datetime.fromtimestamp(clock(), UTC)
+
+
+@pytest.fixture
+def palier(clock: ManualClock) -> Palier:
+    """``palier ARGS…`` on the test's clock: (status, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        status = main(list(args), out=out, err=err, clock=_now(clock))
+        return status, out.getvalue(), err.getvalue()
+
+    return run
+
+
+@pytest.fixture
+def served(slack: SlackEmulator, clock: ManualClock) -> Iterator[SlackDriver]:
+    """The Palier the settings describe, on the test's clock, served to a driver."""
+    listeners = ListenerExecutor()
+    slack.watch(listeners)
+    palier_app = build_app(
+        load_settings(env_file=None), clock=_now(clock), listener_executor=listeners
+    )
+    try:
+        with BoltAppServer(palier_app.bolt) as server:
+            yield SlackDriver(server.url, "secret", slack)
+    finally:
+        listeners.shutdown(wait=True)
+        palier_app.close()
+
+
+@pytest.fixture
+def slack(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, clock: ManualClock
+) -> Iterator[SlackEmulator]:
+    with SlackEmulator(clock=clock) as emulator:
         emulator.add_user("U0ALICE", "alice", "Alice Martin", "alice@example.fr")
         url = f"sqlite:///{tmp_path / 'palier.db'}"
         engine = make_engine(url)
@@ -45,7 +89,7 @@ def slack(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[SlackEmul
         yield emulator
 
 
-def test_tick_sends_what_is_due_at_the_given_instant(slack: SlackEmulator) -> None:
+def test_tick_sends_what_is_due_at_the_given_instant(slack: SlackEmulator, palier: Palier) -> None:
     status, out, err = palier("tick", "--now", "2026-11-26T15:59+01:00")
     assert (status, err) == (0, "")
     assert out == "1 planifié(s), 0 envoyé(s), 0 rappel(s), 0 manqué(s), 0 en échec\n"
@@ -71,7 +115,7 @@ def test_tick_sends_what_is_due_at_the_given_instant(slack: SlackEmulator) -> No
     ],
 )
 def test_tick_refuses_a_bad_instant_in_one_line(
-    slack: SlackEmulator, value: str, line: str
+    slack: SlackEmulator, palier: Palier, value: str, line: str
 ) -> None:
     assert palier("tick", "--now", value) == (2, "", line)
     assert slack.dm_messages("U0ALICE") == []
@@ -79,7 +123,7 @@ def test_tick_refuses_a_bad_instant_in_one_line(
 
 @pytest.mark.parametrize("command", [["tick"], ["run"]])
 def test_slack_commands_name_the_missing_setting(
-    command: list[str], monkeypatch: pytest.MonkeyPatch
+    command: list[str], monkeypatch: pytest.MonkeyPatch, palier: Palier
 ) -> None:
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
     status, out, err = palier(*command)
@@ -89,16 +133,19 @@ def test_slack_commands_name_the_missing_setting(
     )
 
 
-def test_demo_runs_a_week_and_ends_with_summaries() -> None:
+def test_demo_runs_a_week_and_ends_with_summaries(palier: Palier) -> None:
     status, out, err = palier("demo", "--weeks", "1")
     assert (status, err) == (0, "")
     assert out.count("Votre progression — Account Executive") >= 2
     assert "Your progress — Account Executive" in out  # Emma's Slack is in English
 
 
-def test_enrol_by_csv_then_tick_then_check_in(slack: SlackEmulator, tmp_path: Path) -> None:
+def test_enrol_by_csv_then_tick_then_check_in(
+    slack: SlackEmulator, palier: Palier, clock: ManualClock, served: SlackDriver, tmp_path: Path
+) -> None:
     """The operator's whole path: import a CSV, tick at the person's local time, and the
-    person can open the check-in from the DM (through a Bolt app served over HTTP)."""
+    person can open the check-in from the DM (through a Bolt app served over HTTP).
+    Without ``--now`` the tick is at the clock's time, the app's and the emulator's."""
     slack.add_user(
         "U0BOB", "bob", "Bob Stone", "bob@example.com", tz="America/New_York", locale="en-US"
     )
@@ -110,41 +157,34 @@ def test_enrol_by_csv_then_tick_then_check_in(slack: SlackEmulator, tmp_path: Pa
     assert (status, out, err) == (0, "Personnes : 1 créée, 0 mise à jour, 0 inchangée\n", "")
     again = palier("people", "import", str(csv))
     assert again == (0, "Personnes : 0 créée, 0 mise à jour, 1 inchangée\n", "")
-    status, out, _ = palier("tick", "--now", "2026-11-26T16:00-05:00")
+    clock.set(datetime.fromisoformat("2026-11-26T16:00-05:00").timestamp())
+    status, out, _ = palier("tick")
     assert status == 0 and "2 envoyé(s)" in out  # Bob now; Alice (16:00 in Paris) too
     prompt = slack.dm_messages("U0BOB")[-1]
     assert "Start my check-in" in SlackDriver.button_labels(prompt)
-    palier_app = build_app(load_settings(env_file=None))
-    with BoltAppServer(palier_app.bolt) as server:
-        driver = SlackDriver(server.url, "secret", slack)
-        assert driver.click("U0BOB", prompt, text="Start my check-in").ok
-        modal = slack.wait_for(lambda: driver.modal("U0BOB"))
-        assert modal.title == "Check-in week 48"
-    palier_app.close()
+    assert served.click("U0BOB", prompt, text="Start my check-in").ok
+    modal = served.modal("U0BOB")
+    assert modal is not None and modal.title == "Check-in week 48"
 
 
-def _rated(slack: SlackEmulator) -> None:
-    """Alice has one check-in stored (five ratings)."""
-    palier("tick", "--now", "2026-11-26T16:00+01:00")
-    palier_app = build_app(load_settings(env_file=None))
-    try:
-        with BoltAppServer(palier_app.bolt) as server:
-            driver = SlackDriver(server.url, "secret", slack)
-            driver.click("U0ALICE", slack.dm_messages("U0ALICE")[-1], action_id="checkin_start")
-            modal = slack.wait_for(lambda: driver.modal("U0ALICE"))
-            levels = {
-                b["block_id"]: "Junior"
-                for b in modal.blocks
-                if b.get("block_id", "").startswith("level:")
-            }
-            assert driver.submit_view("U0ALICE", modal, levels).outcome == "close"
-            slack.wait_for(lambda: len(slack.dm_messages("U0ALICE")) >= 2 or None)
-    finally:
-        palier_app.close()
+def _rated(slack: SlackEmulator, palier: Palier, driver: SlackDriver) -> None:
+    """Alice has one check-in stored (five ratings): ticked and checked in at the clock's time."""
+    assert "1 envoyé(s)" in palier("tick")[1]
+    driver.click("U0ALICE", slack.dm_messages("U0ALICE")[-1], action_id="checkin_start")
+    modal = driver.modal("U0ALICE")
+    assert modal is not None
+    levels = {
+        b["block_id"]: "Junior" for b in modal.blocks if b.get("block_id", "").startswith("level:")
+    }
+    assert driver.submit_view("U0ALICE", modal, levels).outcome == "close"
+    slack.settle()
+    assert len(slack.dm_messages("U0ALICE")) == 2  # the prompt, then the summary
 
 
-def test_export_writes_one_row_per_rating(slack: SlackEmulator, tmp_path: Path) -> None:
-    _rated(slack)
+def test_export_writes_one_row_per_rating(
+    slack: SlackEmulator, palier: Palier, served: SlackDriver, tmp_path: Path
+) -> None:
+    _rated(slack, palier, served)
     status, out, err = palier("export", "--format", "csv")
     assert (status, err) == (0, "")
     lines = out.splitlines()
@@ -158,8 +198,10 @@ def test_export_writes_one_row_per_rating(slack: SlackEmulator, tmp_path: Path) 
     assert refused.value.code == 2
 
 
-def test_privacy_on_the_command_line(slack: SlackEmulator) -> None:
-    _rated(slack)
+def test_privacy_on_the_command_line(
+    slack: SlackEmulator, palier: Palier, served: SlackDriver
+) -> None:
+    _rated(slack, palier, served)
     status, out, _ = palier("privacy", "export", "--workspace", "T0PALIER", "--user", "U0ALICE")
     assert status == 0 and '"display_name": "Alice Martin"' in out and out.count('"rater"') == 5
     assert palier("privacy", "delete", "--workspace", "T0PALIER", "--user", "U0ALICE") == (

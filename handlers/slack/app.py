@@ -14,6 +14,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -131,6 +132,7 @@ def build_app(
     clock: Clock | None = None,
     worker: str | None = None,
     process_before_response: bool = False,
+    listener_executor: Executor | None = None,
 ) -> PalierSlack:
     """Wire Palier for one Slack workspace (the bot token's), or, with
     ``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET``, for every workspace that installs
@@ -138,7 +140,9 @@ def build_app(
 
     Raises :class:`MissingSettingError` without ``SLACK_SIGNING_SECRET``, or without
     ``SLACK_BOT_TOKEN`` outside OAuth mode. ``clock`` replaces the system clock (tests,
-    the demo).
+    the demo). ``listener_executor`` runs Bolt's listeners after their ack (Bolt's own
+    thread pool by default); tests give one they can drain
+    (:class:`handlers.slack.emulator.listeners.ListenerExecutor`).
     """
     if settings.slack_bot_token is None and not settings.oauth_enabled:
         raise MissingSettingError("SLACK_BOT_TOKEN")
@@ -189,6 +193,7 @@ def build_app(
         # No auth.test at construction: `palier check` and the first call say if the token is bad.
         token_verification_enabled=False,
         process_before_response=process_before_response,
+        listener_executor=listener_executor,
     )
     bolt.error(on_error)
     admin = AdminService(

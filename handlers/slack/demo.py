@@ -54,6 +54,7 @@ from handlers.slack.emulator import (
     render_blocks,
     render_view,
 )
+from handlers.slack.emulator.listeners import ListenerExecutor
 from handlers.slack.emulator.render import render_text
 from handlers.slack.profiles import to_profile
 from referentiels.models import Referentiel
@@ -970,13 +971,18 @@ def run_demo(
                 "LOG_LEVEL": "WARNING",
             },
         )
+        # The story waits for Palier's listeners to finish, not for a poll to see them.
+        listeners = ListenerExecutor()
+        emulator.watch(listeners)
         palier = build_app(
             settings,
             engine=engine,
             clock=lambda: datetime.fromtimestamp(clock(), UTC),
             worker="palier-demo",
+            listener_executor=listeners,
         )
         stack.callback(palier.close)
+        stack.callback(listeners.shutdown)
         server = BoltAppServer(palier.bolt).start()
         stack.callback(server.stop)
         driver = SlackDriver(server.url, SIGNING_SECRET, emulator)

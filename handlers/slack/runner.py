@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.settings import Settings
 from bot.tick import TickReport
-from handlers.slack.app import PalierSlack, build_app
+from handlers.slack.app import Clock, PalierSlack, build_app
 from handlers.slack.edge import PalierRequestHandler, PalierSocketModeHandler
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,14 @@ def wsgi_app(palier: PalierSlack) -> Callable[[dict[str, Any], StartResponse], I
     return application
 
 
-def run_tick(settings: Settings, now: datetime | None = None) -> TickReport:
-    """One tick, for cron-style deployments, tests and the demo."""
-    palier = build_app(settings)
+def run_tick(
+    settings: Settings, now: datetime | None = None, *, clock: Clock | None = None
+) -> TickReport:
+    """One tick, for cron-style deployments, tests and the demo.
+
+    At ``now`` if given, else at ``clock()`` (the system clock by default).
+    """
+    palier = build_app(settings, clock=clock)
     try:
         palier.core.require_current_schema()
         return palier.tick(now)
@@ -59,9 +64,9 @@ def run_tick(settings: Settings, now: datetime | None = None) -> TickReport:
         palier.close()
 
 
-def serve(settings: Settings) -> None:
-    """Serve Slack and tick until interrupted."""
-    palier = build_app(settings)
+def serve(settings: Settings, *, clock: Clock | None = None) -> None:
+    """Serve Slack and tick until interrupted; ``clock`` replaces the system clock (tests)."""
+    palier = build_app(settings, clock=clock)
     try:
         palier.core.require_current_schema()
         palier.start_scheduler()

@@ -8,6 +8,7 @@ import pytest
 from slack_sdk import WebClient
 
 from handlers.slack.emulator import ManualClock, SlackEmulator
+from handlers.slack.emulator.listeners import ListenerExecutor
 from tests.emulator import add_people, client
 
 
@@ -27,3 +28,13 @@ def emulator(clock: ManualClock) -> Iterator[SlackEmulator]:
 @pytest.fixture
 def web(emulator: SlackEmulator) -> WebClient:
     return client(emulator)
+
+
+@pytest.fixture
+def listeners(emulator: SlackEmulator) -> Iterator[ListenerExecutor]:
+    """The executor to give a Bolt ``App`` (``listener_executor=``): the emulator's
+    ``wait_for`` and the driver's helpers wait for its listeners instead of racing them."""
+    executor = ListenerExecutor()
+    emulator.watch(executor)
+    yield executor
+    executor.shutdown(wait=True)

@@ -25,6 +25,7 @@ from handlers.slack.emulator import (
     render_view,
     sign_request,
 )
+from handlers.slack.emulator.listeners import ListenerExecutor
 from tests.emulator import (
     ALICE,
     BOB,
@@ -307,8 +308,10 @@ def test_response_actions_update_and_push_change_the_stack(
     assert [v.title for v in emulator.open_views(ALICE)] == ["Étape 2", "Détail"]
 
 
-def test_default_bolt_mode_acks_first_so_wait_for_the_modal(emulator: SlackEmulator) -> None:
-    app = App(signing_secret=SIGNING_SECRET, client=client(emulator))
+def test_default_bolt_mode_acks_first_so_wait_for_the_modal(
+    emulator: SlackEmulator, listeners: ListenerExecutor
+) -> None:
+    app = App(signing_secret=SIGNING_SECRET, client=client(emulator), listener_executor=listeners)
     open_checkin_on_command(app)
 
     with BoltAppServer(app) as server:

@@ -33,6 +33,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.slack.emulator import DriverError, Message, SlackEmulator
 from handlers.slack.emulator.driver import SocketModeDriver, close_socket_mode_handler
+from handlers.slack.emulator.listeners import ListenerExecutor
 from handlers.slack.emulator.socket_mode import (
     OP_CLOSE,
     OP_CONTINUATION,
@@ -405,9 +406,10 @@ CHECKIN = modal(
 
 
 @pytest.fixture
-def app(emulator: SlackEmulator) -> App:
-    # Bolt's default: acks go out before the listener finishes (hence wait_for below).
-    return App(signing_secret=SIGNING_SECRET, client=client(emulator))
+def app(emulator: SlackEmulator, listeners: ListenerExecutor) -> App:
+    # Bolt's default: acks go out before the listener finishes (hence wait_for below,
+    # which waits for the listeners first).
+    return App(signing_secret=SIGNING_SECRET, client=client(emulator), listener_executor=listeners)
 
 
 @pytest.fixture

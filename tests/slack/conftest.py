@@ -2,7 +2,10 @@
 
 Time is the emulator's :class:`ManualClock`, shared with Palier (``build_app(clock=…)``),
 so a test moves the week forward instead of waiting. Requests reach the real Bolt
-app over HTTP, signed; Web API calls go to the emulator over HTTP.
+app over HTTP, signed; Web API calls go to the emulator over HTTP. Each Palier
+process runs its listeners on a :class:`ListenerExecutor` the emulator watches, so
+``wait_for`` and the driver's and World's helpers first wait for what the requests
+so far started, instead of racing with it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from handlers.slack.emulator import (
     SlackDriver,
     SlackEmulator,
 )
+from handlers.slack.emulator.listeners import ListenerExecutor
 from handlers.slack.emulator.server import Message
 from handlers.slack.profiles import to_profile
 from handlers.slack.runner import wsgi_app
@@ -50,6 +54,7 @@ class World:
         self.emulator = emulator
         self.clock = clock
         self.apps: list[PalierSlack] = []
+        self.listeners: list[ListenerExecutor] = []
         self.servers: list[BoltAppServer] = []
         self.palier = self.process()
         self.server = self.servers[0]
@@ -66,21 +71,39 @@ class World:
 
     def process(self, **overrides: str) -> PalierSlack:
         """Another Palier process (its own Bolt app, client and worker id) on the same DB."""
-        app = build_app(self.settings(**overrides), engine=self.engine, clock=self.now)
+        app = build_app(
+            self.settings(**overrides),
+            engine=self.engine,
+            clock=self.now,
+            listener_executor=self.listener_executor(),
+        )
         self.apps.append(app)
         self.servers.append(BoltAppServer(app.bolt, wsgi=wsgi_app(app)).start())
         return app
+
+    def listener_executor(self) -> ListenerExecutor:
+        """For a Palier's Bolt app: the emulator waits for its listeners; shut down at close."""
+        listeners = ListenerExecutor()
+        self.emulator.watch(listeners)
+        self.listeners.append(listeners)
+        return listeners
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), UTC)
 
     def at(self, moment: datetime) -> None:
+        """Move the clock, once what the requests so far started has finished at the old time."""
+        self.emulator.settle()
         self.clock.set(moment.timestamp())
 
     def tick(self, app: PalierSlack | None = None) -> TickReport:
+        """One tick, once every listener started so far has finished."""
+        self.emulator.settle()
         return (app or self.palier).tick()
 
     def session(self) -> Session:
+        """A session on the database, once every listener started so far has finished."""
+        self.emulator.settle()
         return self.palier.core.sessions()
 
     def enrol(
@@ -138,11 +161,15 @@ class World:
         return self.driver.post(body, "application/x-www-form-urlencoded")
 
     def dms(self, user_id: str) -> list[Message]:
+        """The person's DM with the bot, once every listener started so far has finished."""
+        self.emulator.settle()
         return self.emulator.dm_messages(user_id)
 
     def close(self) -> None:
         for server in self.servers:
             server.stop()
+        for listeners in self.listeners:
+            listeners.shutdown(wait=True)
         for app in self.apps:
             app.close()
 

@@ -53,11 +53,11 @@ def test_health_check_and_unknown_paths(world: World, served: str) -> None:
 def test_run_tick_sends_due_prompts_from_its_own_process(world: World) -> None:
     world.enrol(ALICE)
     settings = world.settings(DATABASE_URL=world.engine.url.render_as_string(hide_password=False))
-    report = run_tick(settings, datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
+    report = run_tick(settings, datetime(2026, 11, 26, 15, 0, tzinfo=UTC), clock=world.now)
     assert report.sent == 1
     assert len(world.dms(ALICE)) == 1
     # The same instant again: nothing more.
-    assert run_tick(settings, datetime(2026, 11, 26, 15, 0, tzinfo=UTC)).sent == 0
+    assert run_tick(settings, datetime(2026, 11, 26, 15, 0, tzinfo=UTC), clock=world.now).sent == 0
 
 
 def test_the_scheduler_ticks_on_its_own(world: World) -> None:

@@ -49,7 +49,12 @@ class SocketPalier:
 def socket_palier(world: World) -> Iterator[SocketPalier]:
     settings = world.settings(SLACK_APP_TOKEN=world.emulator.app_token)
     assert settings.slack_app_token is not None
-    palier = build_app(settings, engine=world.engine, clock=world.now)
+    palier = build_app(
+        settings,
+        engine=world.engine,
+        clock=world.now,
+        listener_executor=world.listener_executor(),
+    )
     world.apps.append(palier)  # closed with the world
     # As runner.serve() does it (no web_client), and connect() where it calls start().
     handler = PalierSocketModeHandler(palier.bolt, settings.slack_app_token.get_secret_value())
@@ -167,7 +172,7 @@ def test_palier_run_serves_socket_mode_with_the_settings_it_is_given(
 
     def run() -> None:
         try:
-            serve(settings)
+            serve(settings, clock=world.now)
         except BaseException as error:  # reported by the test, not lost in the thread
             errors.append(error)
 

@@ -781,18 +781,23 @@ class SlackDriver:
 
     # -- what a person sees ------------------------------------------------------------------------
 
+    # Each first waits for the listeners the requests so far started (SlackEmulator.settle).
+
     def latest_dm(self, user: str | User) -> Message | None:
         """The newest message in the person's DM with the bot."""
+        self.emulator.settle()
         messages = self.emulator.dm_messages(self._user(user).id)
         return messages[-1] if messages else None
 
     def modal(self, user: str | User) -> View | None:
         """The modal on top of the person's stack, if any."""
+        self.emulator.settle()
         stack = self.emulator.open_views(self._user(user).id)
         return stack[-1] if stack else None
 
     def home(self, user: str | User) -> View | None:
         """The person's Home tab, if published."""
+        self.emulator.settle()
         return self.emulator.home_view(self._user(user).id)
 
     @staticmethod
@@ -823,6 +828,7 @@ class SlackDriver:
     def screen(self, user: str | User) -> str:
         """What the person sees, as text: latest DM, their ephemerals, the top modal."""
         person = self._user(user)
+        self.emulator.settle()
         parts = []
         latest = self.latest_dm(person)
         if latest is not None:

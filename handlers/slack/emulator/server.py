@@ -49,6 +49,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handlers.slack.emulator import blockkit
+from handlers.slack.emulator.listeners import DRAIN_TIMEOUT, ListenerExecutor
 from handlers.slack.emulator.socket_mode import SocketModeServer
 
 JsonDict = dict[str, Any]
@@ -560,6 +561,7 @@ class SlackEmulator:
         self._uploads: dict[str, str] = {}  # upload key -> file id
         self._calls: list[CallRecord] = []
         self._faults: list[Fault] = []
+        self._listeners: list[ListenerExecutor] = []
         self._rate_hits: dict[tuple[str, ...], deque[float]] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -1071,15 +1073,33 @@ class SlackEmulator:
         with self._lock:
             return copy.deepcopy(self._response_posts)
 
-    def wait_for(self, condition: Callable[[], T | None], timeout: float = 5.0) -> T:
-        """Poll ``condition`` until it returns something truthy; return that.
+    def watch(self, listeners: ListenerExecutor) -> None:
+        """Have :meth:`settle` (and so :meth:`wait_for`) drain an app's listener executor."""
+        with self._lock:
+            self._listeners.append(listeners)
+
+    def settle(self, timeout: float = DRAIN_TIMEOUT) -> None:
+        """Wait until every listener the requests so far started has finished, in
+        every watched app; re-raise what escaped one (see :class:`ListenerExecutor`)."""
+        with self._lock:
+            watched = list(self._listeners)
+        for listeners in watched:
+            listeners.drain(timeout)
+
+    def wait_for(self, condition: Callable[[], T | None], timeout: float = DRAIN_TIMEOUT) -> T:
+        """Settle, then check ``condition``; return what it returns once truthy.
 
         Bolt acknowledges a request before its listener finishes (unless
         ``process_before_response=True``), so what the listener does after ``ack()``
-        lands a moment after the driver's request returns. Raises TimeoutError.
+        lands after the driver's request returns: with the app's
+        :class:`ListenerExecutor` watched (:meth:`watch`), the listeners are waited
+        for, not raced. Work no watched executor runs (a Socket Mode client's own
+        threads, a scheduler) is polled for; ``timeout`` is only a safety net.
+        Raises TimeoutError.
         """
         deadline = time.monotonic() + timeout
         while True:
+            self.settle(max(deadline - time.monotonic(), 0.0))
             result = condition()
             if result:
                 return result
@@ -1159,62 +1179,78 @@ class SlackEmulator:
         client id and secret of ``Authorization: Basic`` (oauth.v2.access).
         """
         started = time.monotonic()
-        status, headers, body, team_id = 200, {}, {}, None
         fault = self._take_fault(method)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)  # outside the lock: a slow answer must not block others
         if fault is not None and fault.hold is not None:
             fault.held.set()
             fault.hold.wait(timeout=60)  # outside the lock, like a delay
-        if fault is not None and fault.reset:
+        # One step under the lock: the call is recorded with its effects, so nothing a
+        # call did (a message, a Home view) is visible before the call is.
+        with self._lock:
+            if fault is not None and fault.reset:
+                self._record(
+                    method,
+                    params,
+                    0,
+                    {"ok": False, "error": "connection_reset"},
+                    started,
+                    None,
+                    content_type,
+                )
+                return _RESET
+            status, headers, body, team_id = self._answer(
+                method, params, token, fault, token_in_header=token_in_header, client=client
+            )
             self._record(
                 method,
                 params,
-                0,
-                {"ok": False, "error": "connection_reset"},
+                status,
+                body,
                 started,
-                None,
+                team_id,
                 content_type,
+                token=None if method in CLIENT_METHODS else token,
             )
-            return _RESET
+            return status, headers, body
+
+    def _answer(
+        self,
+        method: str,
+        params: JsonDict,
+        token: str | None,
+        fault: Fault | None,
+        *,
+        token_in_header: bool,
+        client: tuple[str, str] | None,
+    ) -> tuple[int, dict[str, str], JsonDict, str | None]:
+        """Apply one call (the caller holds the lock); (status, headers, body, team_id)."""
+        status, headers, body, team_id = 200, {}, {}, None
         try:
             if fault is not None and (fault.status or fault.error):
                 raise self._fault_error(fault)
             if method in APP_TOKEN_METHODS:
                 # An app-level token belongs to the app: no workspace (team_id None).
                 app_id = self._authenticate_app(token if token_in_header else None)
-                with self._lock:
-                    self._take_rate_slot(("app", app_id, method), TIER_LIMITS[METHOD_TIERS[method]])
-                    body = {"ok": True, **self._apps_connections_open(app_id, params)}
+                self._take_rate_slot(("app", app_id, method), TIER_LIMITS[METHOD_TIERS[method]])
+                body = {"ok": True, **self._apps_connections_open(app_id, params)}
             elif method in CLIENT_METHODS:
-                with self._lock:
-                    body = {"ok": True, **self._oauth_v2_access(client, params)}
-                    team = body.get("team")
-                    team_id = team.get("id") if isinstance(team, dict) else None
+                body = {"ok": True, **self._oauth_v2_access(client, params)}
+                team = body.get("team")
+                team_id = team.get("id") if isinstance(team, dict) else None
             else:
                 if method not in self._methods:
                     raise _ApiError("unknown_method", extra={"req_method": method})
                 workspace = self._authenticate(token)
                 team_id = workspace.team_id
-                with self._lock:
-                    self._check_rate_limit(workspace, method, params)
-                    body = {"ok": True, **self._methods[method](workspace, params)}
+                self._check_rate_limit(workspace, method, params)
+                body = {"ok": True, **self._methods[method](workspace, params)}
         except _ApiError as failure:
             status, headers = failure.status, failure.headers
             body = {"ok": False, "error": failure.error, **failure.extra}
         except Exception as exc:  # a bug in the emulator: say so instead of hanging up
             status, body = 500, {"ok": False, "error": "internal_error", "emulator": repr(exc)}
-        self._record(
-            method,
-            params,
-            status,
-            body,
-            started,
-            team_id,
-            content_type,
-            token=None if method in CLIENT_METHODS else token,
-        )
-        return status, headers, body
+        return status, headers, body, team_id
 
     def _fault_error(self, fault: Fault) -> _ApiError:
         if fault.status == 429:
