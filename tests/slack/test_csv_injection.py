@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.csv_safe import csv_text, data_rows, safe_cell
+from bot.text import clean_text
 from handlers.cli import main
 from referentiels.loader import ReferentielCatalog
 from storage.models import Person, Rating, Role
@@ -82,7 +83,8 @@ def test_slack_export_has_one_row_per_rating_and_no_formula(world: World) -> Non
     records = [dict(zip(header, row, strict=True)) for row in body]
     assert {r["person"] for r in records} == {"'" + FORMULA_NAME}
     evidence = [r["evidence"] for r in records if r["evidence"]]
-    assert sorted(evidence) == sorted(["'" + EVIL_EVIDENCE, CR_ONLY])  # whole, breaks included
+    # Whole, line breaks included (stored as newlines: bot/text.py).
+    assert sorted(evidence) == sorted(["'" + clean_text(EVIL_EVIDENCE), clean_text(CR_ONLY)])
 
 
 def test_command_line_export_has_one_row_per_rating_and_no_formula(
