@@ -24,8 +24,8 @@ from sqlalchemy.engine import make_url
 
 from bot.people import ensure_tenant, upsert_person
 from bot.settings import load_settings
+from emulators.slack import ManualClock, SlackEmulator
 from handlers.slack.app import build_app
-from handlers.slack.emulator import ManualClock, SlackEmulator
 from handlers.slack.profiles import to_profile
 from storage import migrate
 from storage.db import make_engine, session_scope

@@ -16,10 +16,10 @@ import pytest
 
 from bot.people import ensure_tenant, upsert_person
 from bot.settings import load_settings
+from emulators.slack import BoltAppServer, ManualClock, SlackDriver, SlackEmulator
+from emulators.slack.listeners import ListenerExecutor
 from handlers.cli import main
 from handlers.slack.app import build_app
-from handlers.slack.emulator import BoltAppServer, ManualClock, SlackDriver, SlackEmulator
-from handlers.slack.emulator.listeners import ListenerExecutor
 from handlers.slack.profiles import to_profile
 from storage import migrate
 from storage.db import make_engine, make_session_factory, session_scope

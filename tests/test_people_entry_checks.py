@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.people import Profile, apply_profile, known_timezone
 from bot.people_import import RowProblem
 from bot.privacy import erase_person
-from handlers.slack.emulator import SlackEmulator
+from emulators.slack import SlackEmulator
 from storage.db import make_session_factory, session_scope
 from storage.models import Person
 from tests.test_people_import import ALICE, CHLOE, HEADER, _add_people, people, run_import

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.people import DirectoryError, Profile, ensure_tenant
 from bot.people_import import COLUMNS, ImportReport, RowProblem, import_people
+from emulators.slack import SlackEmulator
 from handlers.cli import main
 from handlers.slack.directory import SlackDirectory, workspace
-from handlers.slack.emulator import SlackEmulator
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_session_factory, session_scope
 from storage.models import Person, Platform, Role, Tenant

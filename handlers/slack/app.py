@@ -142,7 +142,7 @@ def build_app(
     ``SLACK_BOT_TOKEN`` outside OAuth mode. ``clock`` replaces the system clock (tests,
     the demo). ``listener_executor`` runs Bolt's listeners after their ack (Bolt's own
     thread pool by default); tests give one they can drain
-    (:class:`handlers.slack.emulator.listeners.ListenerExecutor`).
+    (:class:`emulators.slack.listeners.ListenerExecutor`).
     """
     if settings.slack_bot_token is None and not settings.oauth_enabled:
         raise MissingSettingError("SLACK_BOT_TOKEN")

@@ -41,9 +41,7 @@ from bot.planning import PlanningPolicy
 from bot.referentiel_text import level_label, local_moment, week_label
 from bot.settings import load_settings
 from bot.tick import TickReport
-from handlers.slack import ids
-from handlers.slack.app import PalierSlack, build_app
-from handlers.slack.emulator import (
+from emulators.slack import (
     BoltAppServer,
     DriverError,
     ManualClock,
@@ -54,8 +52,10 @@ from handlers.slack.emulator import (
     render_blocks,
     render_view,
 )
-from handlers.slack.emulator.listeners import ListenerExecutor
-from handlers.slack.emulator.render import render_text
+from emulators.slack.listeners import ListenerExecutor
+from emulators.slack.render import render_text
+from handlers.slack import ids
+from handlers.slack.app import PalierSlack, build_app
 from handlers.slack.profiles import to_profile
 from referentiels.models import Referentiel
 from storage import migrate

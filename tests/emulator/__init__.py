@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from handlers.slack.emulator import SlackEmulator
+from emulators.slack import SlackEmulator
 
 SIGNING_SECRET = "emulator-signing-secret"
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from handlers.slack.emulator import ManualClock, SlackEmulator
-from handlers.slack.emulator.listeners import ListenerExecutor
+from emulators.slack import ManualClock, SlackEmulator
+from emulators.slack.listeners import ListenerExecutor
 from tests.emulator import add_people, client
 
 

@@ -16,8 +16,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.slack.emulator import ManualClock, SlackEmulator
-from handlers.slack.emulator.blockkit import (
+from emulators.slack import ManualClock, SlackEmulator
+from emulators.slack.blockkit import (
     Violation,
     check_message_text,
     validate_blocks,

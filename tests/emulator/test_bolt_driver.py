@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from handlers.slack.emulator import (
+from emulators.slack import (
     BoltAppServer,
     DriverError,
     ManualClock,
@@ -25,7 +25,7 @@ from handlers.slack.emulator import (
     render_view,
     sign_request,
 )
-from handlers.slack.emulator.listeners import ListenerExecutor
+from emulators.slack.listeners import ListenerExecutor
 from tests.emulator import (
     ALICE,
     BOB,

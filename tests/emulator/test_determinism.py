@@ -17,9 +17,9 @@ import pytest
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from handlers.slack.emulator import SlackDriver, SlackEmulator
-from handlers.slack.emulator.driver import BoltAppServer
-from handlers.slack.emulator.listeners import ListenerExecutor
+from emulators.slack import SlackDriver, SlackEmulator
+from emulators.slack.driver import BoltAppServer
+from emulators.slack.listeners import ListenerExecutor
 from tests.emulator import ALICE, SIGNING_SECRET, client, home, modal, section
 
 

@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from handlers.slack.emulator import ManualClock, SlackEmulator
+from emulators.slack import ManualClock, SlackEmulator
 from tests.emulator import ALICE, BOB, add_people, client
 
 QUICK = FixedValueRetryIntervalCalculator(0.01)

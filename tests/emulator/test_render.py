@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.slack.emulator import render_blocks, render_view
-from handlers.slack.emulator.render import strip_mrkdwn
+from emulators.slack import render_blocks, render_view
+from emulators.slack.render import strip_mrkdwn
 from tests.emulator import actions, button, home, input_block, modal, option, section, text
 
 

@@ -31,10 +31,10 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.slack.emulator import DriverError, Message, SlackEmulator
-from handlers.slack.emulator.driver import SocketModeDriver, close_socket_mode_handler
-from handlers.slack.emulator.listeners import ListenerExecutor
-from handlers.slack.emulator.socket_mode import (
+from emulators.slack import DriverError, Message, SlackEmulator
+from emulators.slack.driver import SocketModeDriver, close_socket_mode_handler
+from emulators.slack.listeners import ListenerExecutor
+from emulators.slack.socket_mode import (
     OP_CLOSE,
     OP_CONTINUATION,
     OP_PING,

@@ -6,7 +6,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.slack.emulator import ManualClock, SlackEmulator
+from emulators.slack import ManualClock, SlackEmulator
 from tests.emulator import ALICE, BOB, add_people, client, modal, section
 
 

@@ -24,16 +24,16 @@ from sqlalchemy.orm import Session
 from bot.people import ensure_tenant, upsert_person
 from bot.settings import Settings, load_settings
 from bot.tick import TickReport
-from handlers.slack.app import PalierSlack, build_app
-from handlers.slack.emulator import (
+from emulators.slack import (
     BoltAppServer,
     DriverResponse,
     ManualClock,
     SlackDriver,
     SlackEmulator,
 )
-from handlers.slack.emulator.listeners import ListenerExecutor
-from handlers.slack.emulator.server import Message
+from emulators.slack.listeners import ListenerExecutor
+from emulators.slack.server import Message
+from handlers.slack.app import PalierSlack, build_app
 from handlers.slack.profiles import to_profile
 from handlers.slack.runner import wsgi_app
 from storage.db import session_scope

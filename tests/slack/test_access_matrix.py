@@ -41,9 +41,9 @@ from bot.one_on_one import Brief, OneOnOneRefusal, OneOnOneService
 from bot.people import ensure_tenant
 from bot.review import ReviewService
 from bot.team import TeamRefusal, TeamService
+from emulators.slack import SlackDriver
+from emulators.slack.server import Message, View
 from handlers.slack.builders.summary_builder import summary_text
-from handlers.slack.emulator import SlackDriver
-from handlers.slack.emulator.server import Message, View
 from storage.models import Evidence, Person, Platform, Rater, Rating, Role
 from tests.slack.conftest import BOB, DAVID, SIGNING_SECRET, World
 

@@ -14,11 +14,11 @@ import pytest
 from bot.checkin_flow import CheckinForm, CheckinItem, next_level_of
 from bot.i18n import LOCALES, Translator
 from bot.progress import RatingPoint, summarize
+from emulators.slack import render_blocks, render_view, validate_blocks, validate_view
 from handlers.slack.builders import prompt_builder
 from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
 from handlers.slack.builders.mrkdwn import sections
 from handlers.slack.builders.summary_builder import help_blocks, summary_blocks
-from handlers.slack.emulator import render_blocks, render_view, validate_blocks, validate_view
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
-from handlers.slack.emulator import SlackDriver, render_blocks, render_view
+from emulators.slack import SlackDriver, render_blocks, render_view
 from referentiels.loader import ReferentielCatalog
 from storage.models import Evidence, OneOnOneTopic, PromptStatus, Rating
 from tests.slack.conftest import ALICE, BOB, World

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handlers.slack.emulator import render_blocks
+from emulators.slack import render_blocks
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
 
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)

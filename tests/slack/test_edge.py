@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from bot.checkin_flow import CheckinService
 from bot.i18n import Translator
+from emulators.slack.driver import sign_request
 from handlers.slack import ids
-from handlers.slack.emulator.driver import sign_request
 from storage.models import CheckinPrompt, Evidence, OneOnOneTopic, Person, PromptStatus, Rating
 from tests.slack.conftest import ALICE, BOB, CHLOE, SIGNING_SECRET, Errors, World
 

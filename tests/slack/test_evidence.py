@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
+from emulators.slack import render_blocks, render_view
 from handlers.slack import ids
-from handlers.slack.emulator import render_blocks, render_view
 from referentiels.loader import ReferentielCatalog
 from storage.models import Evidence
 from tests.slack.conftest import ALICE, BOB, CHLOE, World

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, insert, select
 
+from emulators.slack import SlackDriver, View, render_view
 from handlers.slack import ids
-from handlers.slack.emulator import SlackDriver, View, render_view
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import CheckinPrompt, Evidence, Person, PromptStatus, Rater, Rating

@@ -27,6 +27,8 @@ from bot.home import (
 )
 from bot.i18n import LOCALES, Locale, Translator
 from bot.progress import CycleOutcome, RatingPoint, summarize
+from emulators.slack import render_view, validate_view
+from emulators.slack.blockkit import VIEW_MAX_BYTES, view_size
 from handlers.slack import ids
 from handlers.slack.builders.home_builder import (
     HomeMetadata,
@@ -38,8 +40,6 @@ from handlers.slack.builders.home_builder import (
     pause_modal,
     schedule_modal,
 )
-from handlers.slack.emulator import render_view, validate_view
-from handlers.slack.emulator.blockkit import VIEW_MAX_BYTES, view_size
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Level, Referentiel, Scale
 

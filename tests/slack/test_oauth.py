@@ -38,8 +38,8 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, MetaData, Row, Table, select
 
 from bot.settings import Settings, SettingsError, load_settings
+from emulators.slack import ManualClock, SlackDriver, SlackEmulator
 from handlers.slack.app import MissingSettingError, build_app
-from handlers.slack.emulator import ManualClock, SlackDriver, SlackEmulator
 from handlers.slack.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH, WorkspaceClients
 from handlers.slack.runner import EVENTS_PATH, wsgi_app
 from storage.models import slack_bots, slack_installations, slack_oauth_states

@@ -25,16 +25,16 @@ from bot.one_on_one import (
     TalkingPoint,
     TopicLine,
 )
-from handlers.slack import ids
-from handlers.slack.builders.one_on_one_builder import brief_blocks, note_modal
-from handlers.slack.emulator import (
+from emulators.slack import (
     SlackDriver,
     render_blocks,
     render_view,
     validate_blocks,
     validate_view,
 )
-from handlers.slack.emulator.server import Message
+from emulators.slack.server import Message
+from handlers.slack import ids
+from handlers.slack.builders.one_on_one_builder import brief_blocks, note_modal
 from referentiels.loader import ReferentielCatalog
 from storage.models import (
     OneOnOne,

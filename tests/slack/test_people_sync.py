@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from handlers.slack.emulator import SlackDriver, render_blocks
+from emulators.slack import SlackDriver, render_blocks
 from storage.models import Person, PromptStatus
 from tests.slack.conftest import ALICE, BOB, World
 

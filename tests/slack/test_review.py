@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import select
 
-from handlers.slack.emulator import Message, render_blocks, render_view
+from emulators.slack import Message, render_blocks, render_view
 from storage.models import Person, Rater, Rating
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
 

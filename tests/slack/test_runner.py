@@ -12,7 +12,7 @@ import pytest
 import waitress
 from waitress.server import BaseWSGIServer
 
-from handlers.slack.emulator import SlackDriver
+from emulators.slack import SlackDriver
 from handlers.slack.runner import EVENTS_PATH, run_tick, wsgi_app
 from tests.slack.conftest import ALICE, SIGNING_SECRET, World
 

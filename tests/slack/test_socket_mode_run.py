@@ -21,10 +21,10 @@ import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy import func, select
 
+from emulators.slack import Message, SlackDriver, render_blocks
+from emulators.slack.driver import SocketModeDriver, close_socket_mode_handler
 from handlers.slack.app import PalierSlack, build_app
 from handlers.slack.edge import PalierSocketModeHandler
-from handlers.slack.emulator import Message, SlackDriver, render_blocks
-from handlers.slack.emulator.driver import SocketModeDriver, close_socket_mode_handler
 from handlers.slack.runner import serve
 from referentiels.loader import ReferentielCatalog
 from storage.models import OneOnOneTopic, PromptStatus, Rating

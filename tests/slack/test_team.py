@@ -21,10 +21,10 @@ from bot.i18n import Translator
 from bot.progress import summarize
 from bot.scheduling import cycle_by_key
 from bot.team import CompetencyLine, Participation, ReportOverview, TeamOverview
+from emulators.slack import render_blocks
+from emulators.slack.blockkit import validate_blocks, validate_message
+from emulators.slack.server import Message
 from handlers.slack.builders import team_builder as tb
-from handlers.slack.emulator import render_blocks
-from handlers.slack.emulator.blockkit import validate_blocks, validate_message
-from handlers.slack.emulator.server import Message
 from referentiels.loader import ReferentielCatalog
 from storage.models import CheckinPrompt, Person, PromptStatus, Rater, Rating, Role
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
@@ -476,7 +476,7 @@ def test_a_team_nobody_in_which_is_followed_says_so() -> None:
 
 def test_indirect_reports_appear_only_when_the_workspace_allows_it(world: World) -> None:
     """Manon manages Alice, who manages Chloé: Chloé is Manon's indirect report."""
-    from handlers.slack.emulator import SlackDriver
+    from emulators.slack import SlackDriver
     from tests.slack.conftest import SIGNING_SECRET
 
     ids = _setup(world, {ALICE: AE})

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.planning import plan_prompts
 from bot.tick import Delivery, PromptCard
-from handlers.slack.emulator import SlackDriver, render_blocks
+from emulators.slack import SlackDriver, render_blocks
 from storage.db import session_scope
 from storage.models import CheckinPrompt, Person, PromptStatus
 from tests.slack.conftest import ALICE, BOB, CHLOE, World

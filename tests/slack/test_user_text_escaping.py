@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from emulators.slack.server import Message
 from handlers.slack.builders.mrkdwn import name_text, user_text
-from handlers.slack.emulator.server import Message
 from storage.models import Person, Role
 from tests.slack.conftest import ALICE, CHLOE, World
 

@@ -34,9 +34,9 @@ from typing import Any
 from urllib.parse import urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from handlers.slack.emulator.render import render_blocks, render_view
-from handlers.slack.emulator.server import JsonDict, Message, SlackEmulator, User, View
-from handlers.slack.emulator.socket_mode import CLOSE_GOING_AWAY, SocketModeError
+from emulators.slack.render import render_blocks, render_view
+from emulators.slack.server import JsonDict, Message, SlackEmulator, User, View
+from emulators.slack.socket_mode import CLOSE_GOING_AWAY, SocketModeError
 
 ACK_DEADLINE = 3.0  # seconds Slack waits for any request's answer
 

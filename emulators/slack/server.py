@@ -48,9 +48,9 @@ from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from handlers.slack.emulator import blockkit
-from handlers.slack.emulator.listeners import DRAIN_TIMEOUT, ListenerExecutor
-from handlers.slack.emulator.socket_mode import SocketModeServer
+from emulators.slack import blockkit
+from emulators.slack.listeners import DRAIN_TIMEOUT, ListenerExecutor
+from emulators.slack.socket_mode import SocketModeServer
 
 JsonDict = dict[str, Any]
 T = TypeVar("T")

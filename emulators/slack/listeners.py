@@ -7,8 +7,8 @@ thread, and loses on a busy machine. :class:`ListenerExecutor` is the executor t
 give the app (``build_app(listener_executor=…)`` or ``App(listener_executor=…)``):
 it keeps every future it was given, so :meth:`ListenerExecutor.drain` waits for
 exactly the work the requests so far started, and re-raises what escaped it.
-Watched by a :class:`~handlers.slack.emulator.server.SlackEmulator`
-(:meth:`~handlers.slack.emulator.server.SlackEmulator.watch`), it is drained before
+Watched by a :class:`~emulators.slack.server.SlackEmulator`
+(:meth:`~emulators.slack.server.SlackEmulator.watch`), it is drained before
 every ``wait_for`` condition is checked.
 """
 

@@ -319,7 +319,7 @@ class _Connection:
 class SocketModeServer:
     """Slack's Socket Mode endpoint: WebSockets on ``ws://127.0.0.1:<port>/link/``.
 
-    :class:`~handlers.slack.emulator.server.SlackEmulator` owns one and starts it
+    :class:`~emulators.slack.server.SlackEmulator` owns one and starts it
     with itself; ``apps.connections.open`` hands out URLs from :meth:`issue_url`.
     Each URL's ticket is good for one connection. Thread-safe.
     """

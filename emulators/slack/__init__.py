@@ -6,16 +6,16 @@ events); ``BoltAppServer`` serves a Bolt app over HTTP; ``render_blocks`` /
 ``render_view`` show Block Kit as text. No Slack account is involved.
 """
 
-from handlers.slack.emulator.blockkit import Violation, validate_blocks, validate_view
-from handlers.slack.emulator.driver import (
+from emulators.slack.blockkit import Violation, validate_blocks, validate_view
+from emulators.slack.driver import (
     BoltAppServer,
     DriverError,
     DriverResponse,
     SlackDriver,
     sign_request,
 )
-from handlers.slack.emulator.render import render_blocks, render_view
-from handlers.slack.emulator.server import (
+from emulators.slack.render import render_blocks, render_view
+from emulators.slack.server import (
     CallRecord,
     Channel,
     Fault,
