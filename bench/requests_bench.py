@@ -1,0 +1,134 @@
+"""SQL statements and transactions per interactive request, through the real Slack path.
+
+One person is enrolled and prompted; then each kind of request is sent the way Slack
+sends it (signed, over HTTP, to the real Bolt app) and everything Palier's database
+saw until the listeners it started are done is counted: statements and transactions.
+The figures are the "before" and "after" of the core redesign (issue: one application
+core): a request should resolve its actor once and run in one transaction where it can.
+
+    .venv/bin/python bench/requests_bench.py [--postgres SERVER_URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, event
+from tick_bench import fresh_database  # the script's own folder is on sys.path
+
+from bot.people import ensure_tenant, upsert_person
+from bot.settings import load_settings
+from emulators.slack import BoltAppServer, ManualClock, SlackDriver, SlackEmulator
+from emulators.slack.listeners import ListenerExecutor
+from handlers.slack.app import build_app
+from handlers.slack.profiles import to_profile
+from storage import migrate
+from storage.db import make_engine, session_scope
+from storage.models import Platform
+
+DUE = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 16:00 in Paris
+SECRET = "bench-signing-secret"
+USER = "U0ALICE"
+
+
+@dataclass
+class Count:
+    statements: int = 0
+    transactions: int = 0
+    tenant_reads: int = 0
+
+
+@contextmanager
+def counting(engine: Engine) -> Iterator[Count]:
+    """Count what ``engine`` executes inside the block (every connection, every thread)."""
+    count = Count()
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        count.statements += 1
+        if sql.lstrip().upper().startswith("SELECT") and "FROM tenants" in sql:
+            count.tenant_reads += 1
+
+    def begin(_conn: Any) -> None:
+        count.transactions += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "begin", begin)
+    try:
+        yield count
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "begin", begin)
+
+
+def run(database_url: str) -> dict[str, Count]:
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    results: dict[str, Count] = {}
+    with SlackEmulator(clock=ManualClock(DUE.timestamp())) as emulator:
+        emulator.add_user(USER, "alice", "Alice Martin", "alice@example.fr")
+        settings = load_settings(
+            env_file=None,
+            SLACK_BOT_TOKEN=emulator.bot_token,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=emulator.api_url,
+        )
+        listeners = ListenerExecutor()
+        emulator.watch(listeners)
+        palier = build_app(settings, engine=engine, clock=lambda: DUE, listener_executor=listeners)
+        with session_scope(palier.core.sessions) as session:
+            tenant = ensure_tenant(session, Platform.SLACK, emulator.workspace.team_id)
+            user = emulator.user(USER)
+            person, _ = upsert_person(session, tenant, to_profile(user.to_api(0)))
+            person.referentiel_id = "account-executive"
+        assert palier.ticker.tick(DUE).sent == 1
+        with BoltAppServer(palier.bolt) as server:
+            driver = SlackDriver(server.url, SECRET, emulator)
+
+            def measure(name: str, request: Callable[[], object]) -> None:
+                with counting(engine) as count:
+                    request()
+                    emulator.settle()
+                results[name] = count
+
+            prompt = driver.latest_dm(USER)
+            assert prompt is not None
+            measure(
+                "Start click (opens the modal)", lambda: driver.click(USER, prompt, "checkin_start")
+            )
+            modal = driver.modal(USER)
+            assert modal is not None
+            levels = {
+                b["block_id"]: "junior"
+                for b in modal.blocks
+                if b.get("block_id", "").startswith("level:")
+            }
+            measure("check-in submission", lambda: driver.submit_view(USER, modal, levels))
+            measure("/palier me", lambda: driver.slash_command(USER, "/palier", "me"))
+            measure("App Home opened", lambda: driver.app_home_opened(USER))
+        palier.close()
+    engine.dispose()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", metavar="SERVER_URL", help="also on this PostgreSQL server")
+    args = parser.parse_args()
+    servers: list[str | None] = [None, *([args.postgres] if args.postgres else [])]
+    for server in servers:
+        with fresh_database(server) as url:
+            backend = "PostgreSQL" if server else "SQLite"
+            for name, count in run(url).items():
+                print(
+                    f"{backend:10} {name:32} {count.statements:4} statements "
+                    f"{count.transactions:3} transactions {count.tenant_reads:3} reads of tenants"
+                )
+
+
+if __name__ == "__main__":
+    main()
