@@ -435,6 +435,7 @@ class Fault:
     error: str | None = None
     delay: float | None = None
     reset: bool = False
+    reset_after: bool = False  # carry the call out, then drop the connection unanswered
     times: int = 1
     hits: int = 0
     hold: threading.Event | None = None  # answer only once set (then as usual)
@@ -1118,6 +1119,7 @@ class SlackEmulator:
         error: str | None = None,
         delay: float | None = None,
         reset: bool = False,
+        reset_after: bool = False,
         times: int = 1,
         hold: threading.Event | None = None,
     ) -> Fault:
@@ -1127,7 +1129,9 @@ class SlackEmulator:
         ``{"ok": false, "error": "ratelimited"}``; ``status=500/503`` a server error;
         ``error="..."`` an HTTP 200 ``{"ok": false, "error": ...}``; ``delay`` sleeps
         first (then answers normally unless something else is set); ``reset`` drops
-        the TCP connection with an RST. ``hold``: the call waits until the event is
+        the TCP connection with an RST, the call not carried out; ``reset_after`` carries
+        the call out, then drops the connection before answering (the client sees a
+        connection error for a call that went through). ``hold``: the call waits until the event is
         set, then is carried out as usual (the returned fault's ``held`` is set once a
         call waits): a client that timed out meanwhile never learns it went through.
         """
@@ -1138,6 +1142,7 @@ class SlackEmulator:
             error=error,
             delay=delay,
             reset=reset,
+            reset_after=reset_after,
             times=times,
             hold=hold,
         )
@@ -1212,6 +1217,8 @@ class SlackEmulator:
                 content_type,
                 token=None if method in CLIENT_METHODS else token,
             )
+            if fault is not None and fault.reset_after:
+                return _RESET
             return status, headers, body
 
     def _answer(

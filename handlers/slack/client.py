@@ -9,6 +9,11 @@ Once the 429 retries are used up, Slack's ``Retry-After`` still stands: the
 workspace's token it holds) remembers it per (token, method), and a client refuses
 to call that method with that token before it has elapsed (:class:`RateLimited`),
 instead of hammering Slack and prolonging the limit.
+
+A call that posts a message is never re-sent by the client after a connection error
+(:data:`NOT_REPEATABLE`): the connection may have dropped after Slack posted it, and
+a second post is a message sent twice. The error reaches the caller, which looks for
+the message (its metadata) before posting again.
 """
 
 from __future__ import annotations
@@ -94,6 +99,28 @@ def request_key(request: HttpRequest) -> tuple[str | None, str]:
     return token, urlsplit(request.url).path.rsplit("/", 1)[-1]
 
 
+# Methods whose repetition is visible to people: a second call posts a second message.
+NOT_REPEATABLE = frozenset({"chat.postMessage"})
+
+
+class PostSafeConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
+    """The SDK's connection-error handler, except for calls that post a message."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if request_key(request)[1] in NOT_REPEATABLE:
+            return False
+        return bool(
+            super()._can_retry(state=state, request=request, response=response, error=error)
+        )
+
+
 class GatedRateLimitRetryHandler(RateLimitErrorRetryHandler):
     """The SDK's 429 handler; when it gives up, the gate keeps ``Retry-After``."""
 
@@ -147,7 +174,7 @@ class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
 
 def retry_handlers(gate: RateLimitGate = GATE, rate_limit_retries: int = 3) -> list[RetryHandler]:
     return [
-        ConnectionErrorRetryHandler(max_retry_count=2),
+        PostSafeConnectionErrorRetryHandler(max_retry_count=2),
         GatedRateLimitRetryHandler(gate, max_retry_count=rate_limit_retries),
         AnyServerErrorRetryHandler(max_retry_count=3),
     ]

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from http.client import HTTPException
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -102,10 +104,11 @@ class SlackMessenger:
 
     @staticmethod
     def _uncertain(post: Callable[..., Any], **arguments: Any) -> Any:
-        """A post whose answer never came (the client timed out) may have gone out."""
+        """A post whose answer never came (the client timed out, or the connection
+        dropped: see :data:`handlers.slack.client.NOT_REPEATABLE`) may have gone out."""
         try:
             return post(**arguments)
-        except TimeoutError as error:
+        except (TimeoutError, ConnectionError, URLError, HTTPException) as error:
             raise DeliveryUncertain(f"{type(error).__name__}: {error}") from error
 
     def check_workspace(self, workspace_id: str) -> None:

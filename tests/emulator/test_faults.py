@@ -129,6 +129,18 @@ def test_a_connection_reset_without_retry_raises(emulator: SlackEmulator) -> Non
         client(emulator, retry_handlers=[]).conversations_open(users=ALICE)
 
 
+def test_a_reset_after_the_call_carries_it_out_and_leaves_the_client_unanswered(
+    emulator: SlackEmulator,
+) -> None:
+    emulator.inject("chat.postMessage", reset_after=True)
+    web = client(emulator, retry_handlers=[])
+    channel = web.conversations_open(users=ALICE)["channel"]["id"]
+
+    with pytest.raises((ConnectionResetError, RemoteDisconnected, URLError)):
+        web.chat_postMessage(channel=channel, text="x")
+    assert [m.text for m in emulator.dm_messages(ALICE)] == ["x"]  # it went out all the same
+
+
 def test_tier_rate_limit_is_enforced_per_method_per_minute(
     emulator: SlackEmulator, clock: ManualClock
 ) -> None:

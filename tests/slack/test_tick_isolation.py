@@ -257,6 +257,28 @@ def test_a_prompt_whose_post_timed_out_is_looked_for_before_it_is_sent_again(
     assert prompt.status is PromptStatus.SENT and prompt.message_ts == posted[0].ts
 
 
+def test_a_post_whose_connection_dropped_after_it_went_out_is_never_posted_twice(
+    world: World,
+) -> None:
+    # Slack posted the prompt, then the connection dropped before its answer: neither
+    # the client's retries nor the next tick may post it again.
+    world.enrol(ALICE)
+    world.at(THURSDAY_1600_PARIS)
+    world.emulator.inject("chat.postMessage", reset_after=True)
+    report = world.tick()
+    assert report.sent == 0
+    posted = world.dms(ALICE)
+    assert len(posted) == 1
+    prompt = world.prompts(ALICE)[0]
+    assert prompt.status is PromptStatus.PENDING
+    assert (prompt.last_error or "").startswith("unknown_outcome")
+    world.at(THURSDAY_1600_PARIS + timedelta(minutes=1))
+    assert world.tick().sent == 1
+    assert len(world.dms(ALICE)) == 1  # found by its metadata
+    prompt = world.prompts(ALICE)[0]
+    assert prompt.status is PromptStatus.SENT and prompt.message_ts == posted[0].ts
+
+
 def test_a_claim_is_renewed_while_its_sender_still_works_on_it(world: World) -> None:
     world.enrol(ALICE)
     world.at(THURSDAY_1600_PARIS)
