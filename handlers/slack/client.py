@@ -158,6 +158,34 @@ class GatedWebClient(WebClient):
         return super().api_call(api_method, **kwargs)
 
 
+def gated(client: WebClient) -> WebClient:
+    """``client`` as a :class:`GatedWebClient` on the gate its 429 handler closes.
+
+    Bolt builds a plain ``WebClient`` for each request from the app's (same token,
+    URL and retry handlers): without this, a listener's calls would skip the gate
+    that the app's own 429 handler keeps.
+    """
+    if isinstance(client, GatedWebClient):
+        return client
+    handlers = client.retry_handlers or []
+    gate = next((h.gate for h in handlers if isinstance(h, GatedRateLimitRetryHandler)), None)
+    if gate is None:
+        return client
+    copy = GatedWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        headers=dict(client.headers),
+        logger=client.logger,
+        retry_handlers=handlers,
+    )
+    copy.default_params = dict(client.default_params)  # the request's team_id, if any
+    copy.gate = gate
+    return copy
+
+
 class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
     """Retries every 5xx answer, with the SDK's backoff."""
 

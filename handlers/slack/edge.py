@@ -49,6 +49,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.i18n import Translator
+from handlers.slack.client import gated
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.payloads import SLACK_ID, URL, parse_payload, problems
 
@@ -98,6 +99,9 @@ class EdgeMiddleware(RequestVerification):
             kind = body.get("type") or ("command" if "command" in body else "unknown")
             log.warning("malformed %s payload refused: %s", kind, problems(error))
             return refuse(body, req.context, self.language)
+        # The listeners' client (Bolt builds one per request) respects Slack's Retry-After
+        # like the app's own; authorization sets its token afterwards.
+        req.context["client"] = gated(req.context.client)
         return next()
 
 

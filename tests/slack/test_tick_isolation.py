@@ -328,3 +328,27 @@ def test_after_the_429_retries_no_post_goes_out_before_retry_after(world: World)
     world.at(THURSDAY_1600_PARIS + timedelta(seconds=120))
     assert world.tick().sent == 2
     assert len(world.emulator.calls_to("chat.postMessage")) == 3
+
+
+def test_after_the_429_retries_no_listener_calls_that_method_before_retry_after(
+    world: World,
+) -> None:
+    # Bolt builds a plain WebClient per request from the app's: its calls are gated too.
+    gate = RateLimitGate(clock=world.clock)
+    world.palier.client.gate = gate  # type: ignore[attr-defined]
+    for handler in world.palier.client.retry_handlers:
+        if isinstance(handler, GatedRateLimitRetryHandler):
+            handler.gate, handler.max_retry_count = gate, 0
+    world.enrol(ALICE)
+    world.enrol(CHLOE)
+    world.at(THURSDAY_1600_PARIS)
+    assert world.tick().sent == 2
+    world.emulator.inject("views.open", status=429, retry_after=120)
+    for person in (ALICE, CHLOE):
+        prompt = world.driver.latest_dm(person)
+        assert prompt is not None
+        assert world.driver.click(person, prompt, "checkin_start").ok
+        world.emulator.settle()
+    # Alice's views.open met the 429; Chloé's, in the same workspace, was never sent.
+    assert [call.status for call in world.emulator.calls_to("views.open")] == [429]
+    assert world.driver.modal(CHLOE) is None
