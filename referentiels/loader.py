@@ -238,14 +238,20 @@ def check_rules(file: str, referentiel: Referentiel) -> list[Problem]:
     return problems
 
 
-class _TooDeepError(Exception):
-    def __init__(self, mark: yaml.Mark | None) -> None:
-        super().__init__("nested too deep")
+class _Refused(Exception):
+    """A document this loader will not build: ``problem`` names why, at ``mark``."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None, **params: object) -> None:
+        super().__init__(problem)
+        self.problem = problem
         self.mark = mark
+        self.params = params
 
 
-class _DepthLimitedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing nodes nested deeper than :data:`MAX_DEPTH`."""
+class _GuardedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nodes nested deeper than :data:`MAX_DEPTH` and
+    aliases (``*name``): a référentiel has no use for them, and a few nested aliases
+    (the "billion laughs") expand into more text than any file size limit allows."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -254,9 +260,11 @@ class _DepthLimitedLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         self._depth += 1
         try:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            if isinstance(event, yaml.AliasEvent):
+                raise _Refused("alias", event.start_mark)
             if self._depth > MAX_DEPTH:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise _TooDeepError(event.start_mark)
+                raise _Refused("too_deep", event.start_mark, max=MAX_DEPTH)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -267,12 +275,12 @@ def _where(mark: yaml.Mark | None) -> str:
 
 
 def _load_yaml(file: str, text: str) -> Any:
-    loader = _DepthLimitedLoader(text)
+    loader = _GuardedLoader(text)
     try:
         return loader.get_single_data()
-    except _TooDeepError as error:
+    except _Refused as error:
         raise ReferentielError(
-            [Problem(file, _where(error.mark), "too_deep", {"max": MAX_DEPTH})]
+            [Problem(file, _where(error.mark), error.problem, error.params)]
         ) from None
     finally:
         loader.dispose()

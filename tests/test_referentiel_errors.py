@@ -183,6 +183,17 @@ def test_a_file_nested_too_deep_is_one_line(tmp_path: Path) -> None:
     )
 
 
+def test_yaml_aliases_are_refused_in_one_line(tmp_path: Path) -> None:
+    # A few nested aliases ("billion laughs") expand past any file size limit once built.
+    laughs = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    laughs += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 9)]
+    [message] = _messages(tmp_path, "id: my-matrix\n" + "\n".join(laughs))
+    assert message == (
+        "my-matrix.yaml: line 3, column 10: "
+        "YAML aliases (*name) are not accepted in a référentiel: write the text out in full"
+    )
+
+
 def test_an_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "my-matrix.yaml"
     with path.open("wb") as file:
