@@ -241,7 +241,8 @@ def check_rules(file: str, referentiel: Referentiel) -> list[Problem]:
 class _Refused(Exception):
     """A document this loader will not build: ``problem`` names why, at ``mark``."""
 
-    def __init__(self, problem: str, mark: yaml.Mark | None, **params: object) -> None:
+    # ``mark``: PyYAML's pure-Python or C mark, whichever the event carries.
+    def __init__(self, problem: str, mark: Any, **params: object) -> None:
         super().__init__(problem)
         self.problem = problem
         self.mark = mark
