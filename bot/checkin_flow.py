@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.checkins import CheckinSubmission, FieldProblem, record_checkin, validate_checkin
-from bot.people import find_person, find_tenant
+from bot.people import find_person, find_tenant, zone_of
 from bot.progress import CycleOutcome, ProgressSummary, RatingPoint, quarter_start, summarize
 from bot.scheduling import Cycle, snooze_until
 from referentiels.loader import ReferentielCatalog
@@ -82,7 +82,7 @@ def person_for(session: Session, platform: Platform, team_id: str, user_id: str)
 
 
 def person_zone(person: Person, default_timezone: str) -> ZoneInfo:
-    return ZoneInfo(person.timezone or default_timezone)
+    return ZoneInfo(zone_of(person, default_timezone))
 
 
 def latest_levels(session: Session, person: Person, referentiel: Referentiel) -> dict[str, Level]:

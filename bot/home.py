@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from bot.checkin_flow import CheckinForm, CheckinService, Refusal, load_summary
 from bot.evidence import EvidenceService
 from bot.i18n import Locale, Translator
-from bot.people import choose_locale
+from bot.people import choose_locale, zone_of
 from bot.planning import PlanningPolicy, ensure_current_prompt, person_slot, workspace_slot
 from bot.progress import ProgressSummary
 from bot.scheduling import cycle_at, next_checkin
@@ -187,7 +187,7 @@ class HomeService:
         self.policy = policy
 
     def _timezone(self, person: Person) -> str:
-        return person.timezone or self.policy.default_timezone
+        return zone_of(person, self.policy.default_timezone)
 
     def _today(self, person: Person, now: datetime) -> date:
         return now.astimezone(ZoneInfo(self._timezone(person))).date()

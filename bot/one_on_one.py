@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from bot.access import Scope, Viewer, scope_over
 from bot.checkin_flow import next_level_of, person_for
 from bot.checkins import MAX_TEXT
-from bot.people import find_person, find_tenant
+from bot.people import find_person, find_tenant, zone_of
 from bot.scheduling import local_to_utc
 from bot.text import clean_text
 from referentiels.loader import ReferentielCatalog
@@ -516,7 +516,7 @@ def compose_brief(
                 row.weekday,
                 row.local_time,
                 row.next_meeting_at,
-                viewer.timezone or default_timezone,
+                zone_of(viewer, default_timezone),
             )
     return Brief(
         report=_ref(report),
@@ -861,7 +861,7 @@ class OneOnOneService:
         if isinstance(acting, OneOnOneRefusal):
             return acting
         target, access = acting
-        zone = access.me.timezone or self.default_timezone
+        zone = zone_of(access.me, self.default_timezone)
         upcoming = next_occurrence(weekday, local_time, zone, now)
         row = _schedule(session, access.me, target)
         if row is None:
@@ -954,7 +954,7 @@ def claim_brief(
     manager = session.get(Person, row.manager_id)
     report = session.get(Person, row.report_id)
     assert manager is not None and report is not None
-    zone = manager.timezone or default_timezone
+    zone = zone_of(manager, default_timezone)
     advanced_to = next_occurrence(row.weekday, row.local_time, zone, max(meeting_at, now))
     claimed = session.execute(
         update(OneOnOneSchedule)

@@ -108,6 +108,21 @@ def known_timezone(name: str | None) -> str | None:
     return name
 
 
+def zone_of(person: Person, default: str) -> str:
+    """The IANA zone to read ``person``'s local time in: theirs, else ``default``.
+
+    Every read of a person's zone goes through here, so that a zone stored before
+    zones were checked at entry (or by hand) falls back to the workspace default
+    instead of failing each computation of that person's local time.
+    """
+    zone = known_timezone(person.timezone)
+    if zone is None and person.timezone:
+        log.warning(
+            "person %s: unknown stored time zone %r, %s used", person.id, person.timezone, default
+        )
+    return zone or default
+
+
 def apply_profile(person: Person, profile: Profile) -> bool:
     """Bring a person up to date with the platform; True when something changed.
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from bot.people import zone_of
 from bot.scheduling import cycle_at, next_checkin, resolve_slot, scheduled_at, select_competencies
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
@@ -110,7 +111,7 @@ def plan_prompts(
     for person in people:
         try:
             weekday, local_time = person_slot(person, policy)
-            timezone = person.timezone or policy.default_timezone
+            timezone = zone_of(person, policy.default_timezone)
             cycle, at = next_checkin(now, weekday, local_time, timezone, person.paused_until)
         except Exception as error:
             _failed(errors, "check-in", person, error)
@@ -174,7 +175,7 @@ def ensure_current_prompt(
     person is paused (they asked); left unanswered, it is sent at its slot like
     any other, or held back by the tick if the pause still runs then.
     """
-    timezone = person.timezone or policy.default_timezone
+    timezone = zone_of(person, policy.default_timezone)
     cycle = cycle_at(now, timezone)
     query = select(CheckinPrompt).where(
         CheckinPrompt.person_id == person.id, CheckinPrompt.cycle_key == cycle.key
@@ -223,7 +224,7 @@ def plan_review_digests(
     for manager in managers:
         weekday, local_time = workspace_slot(manager.tenant, policy)
         digest_day = min(weekday + policy.review_days_after, 6)
-        timezone = manager.timezone or policy.default_timezone
+        timezone = zone_of(manager, policy.default_timezone)
         try:
             cycle = cycle_at(now, timezone)
             at = scheduled_at(cycle, digest_day, local_time, timezone)

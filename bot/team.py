@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session
 
 from bot.access import Viewer, reports_of, visible_people
 from bot.checkin_flow import load_summary, person_for
+from bot.people import zone_of
 from bot.progress import ProgressSummary, RatingPoint
 from bot.scheduling import Cycle, cycle_at, previous_cycle
 from referentiels.loader import ReferentielCatalog
@@ -211,7 +212,7 @@ class TeamService:
         manager: Sequence[RatingPoint],
         prompts: Sequence[_Prompt],
     ) -> ReportOverview:
-        zone = person.timezone or self.default_timezone
+        zone = zone_of(person, self.default_timezone)
         summary = load_summary(session, person, referentiel, now, self.default_timezone)
         ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
         own_history = _by_competency(own, ranks)

@@ -45,7 +45,7 @@ from bot.delivery_guards import (
 )
 from bot.i18n import Locale
 from bot.one_on_one import Brief, claim_brief, due_briefs, release_brief
-from bot.people import Profile, apply_profile, person_locale, reachable
+from bot.people import Profile, apply_profile, person_locale, reachable, zone_of
 from bot.planning import PlanningPolicy, plan_prompts, plan_review_digests
 from bot.review import Digest, ReviewService, weekly_digest
 from referentiels.loader import ReferentielCatalog
@@ -245,7 +245,7 @@ class Ticker:
             workspace_id=tenant.external_id,
             user_id=person.platform_user_id,
             locale=person_locale(person.locale, self.policy.default_locale),
-            timezone=person.timezone or self.policy.planning.default_timezone,
+            timezone=zone_of(person, self.policy.planning.default_timezone),
         )
         delivery = (
             Delivery(prompt.channel_id, prompt.message_ts)
@@ -741,7 +741,7 @@ class Ticker:
             workspace_id=tenant.external_id,
             user_id=manager.platform_user_id,
             locale=person_locale(manager.locale, self.policy.default_locale),
-            timezone=manager.timezone or self.policy.planning.default_timezone,
+            timezone=zone_of(manager, self.policy.planning.default_timezone),
         )
         try:
             self.messenger.send_review_digest(recipient, digest)
@@ -782,7 +782,7 @@ def _held_back(person: Person, now: datetime, default_timezone: str) -> str | No
     if not person.active:
         return person.inactive_reason or "inactive"
     if person.paused_until is not None:
-        local_day = now.astimezone(ZoneInfo(person.timezone or default_timezone)).date()
+        local_day = now.astimezone(ZoneInfo(zone_of(person, default_timezone))).date()
         if local_day <= person.paused_until:
             return "paused"
     return None

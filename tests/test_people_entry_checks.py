@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.people import Profile, apply_profile, known_timezone
+from bot.people import Profile, apply_profile, known_timezone, zone_of
 from bot.people_import import RowProblem
 from bot.privacy import erase_person
 from emulators.slack import SlackEmulator
@@ -34,6 +34,16 @@ def emu() -> Iterator[SlackEmulator]:
 @pytest.fixture
 def sessions(migrated_engine: Engine) -> sessionmaker[Session]:
     return make_session_factory(migrated_engine)
+
+
+@pytest.mark.parametrize(
+    ("stored", "read"),
+    [("Asia/Kolkata", "Asia/Kolkata"), (None, "Europe/Paris"), (MARS, "Europe/Paris")],
+)
+def test_a_persons_zone_is_read_with_the_default_for_none_or_an_unknown_one(
+    stored: str | None, read: str
+) -> None:
+    assert zone_of(Person(timezone=stored), "Europe/Paris") == read
 
 
 @pytest.mark.parametrize("name", [MARS, "", None, "../../etc/passwd", "Europe/Nowhere"])

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.checkin_flow import CheckinService, person_for
 from bot.evidence import EvidenceService
 from bot.i18n import Locale, Translator
-from bot.people import known_timezone, person_locale
+from bot.people import known_timezone, person_locale, zone_of
 from bot.planning import PlanningPolicy
 from bot.review import ReviewService
 from storage.models import Platform
@@ -81,7 +81,7 @@ class SlackDeps:
                     pass  # the defaults will do for a one-line answer
             return Translator(self.default_locale), self.default_timezone
         locale = person_locale(person.locale, self.default_locale)
-        return Translator(locale), person.timezone or self.default_timezone
+        return Translator(locale), zone_of(person, self.default_timezone)
 
     def actor_is_admin(self, client: WebClient, actor: Actor) -> bool:
         """Whether the actor administers Palier: PALIER_ADMIN_USER_IDS, a workspace admin

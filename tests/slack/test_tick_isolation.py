@@ -7,9 +7,12 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from bot import planning, tick
 from bot.privacy import erase_person
 from bot.tick import TickReport
 from handlers.slack.client import GatedRateLimitRetryHandler, GatedWebClient, RateLimitGate
@@ -65,16 +68,37 @@ def test_a_newcomer_with_an_unknown_zone_gets_the_workspace_default(world: World
     assert world.tick().sent == 1
 
 
-def test_one_person_whose_planning_fails_is_reported_and_the_others_are_prompted(
+def test_a_zone_stored_before_the_checks_falls_back_to_the_workspace_default(
     world: World,
 ) -> None:
-    # A zone stored before zones were checked (or by hand): that person's planning fails.
+    # A zone stored before zones were checked (or by hand): read as the workspace default.
     broken = world.enrol(ALICE)
     world.enrol(CHLOE)
     with session_scope(world.palier.core.sessions) as session:
         person = session.get(Person, broken)
         assert person is not None
         person.timezone = MARS
+    world.at(THURSDAY_1600_PARIS)  # 16:00 in Paris, the workspace default
+    report = world.tick()
+    assert report.planned == 2 and report.errors == []
+    assert len(world.dms(ALICE)) == 1
+    [prompt] = world.prompts(ALICE)
+    assert prompt.scheduled_at == THURSDAY_1600_PARIS
+
+
+def test_one_person_whose_planning_fails_is_reported_and_the_others_are_prompted(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = world.enrol(ALICE)
+    world.enrol(CHLOE)
+    slot = planning.person_slot
+
+    def failing_for_alice(person: Person, policy: planning.PlanningPolicy) -> Any:
+        if person.id == broken:
+            raise RuntimeError("this person's data breaks planning")
+        return slot(person, policy)
+
+    monkeypatch.setattr(planning, "person_slot", failing_for_alice)
     world.at(THURSDAY_1600_PARIS)
     report = world.tick()
     assert report.planned == 1 and report.sent == 1
@@ -83,19 +107,19 @@ def test_one_person_whose_planning_fails_is_reported_and_the_others_are_prompted
 
 
 def test_one_prompt_whose_sending_fails_unexpectedly_does_not_stop_the_others(
-    world: World,
+    world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     broken = world.enrol(ALICE)
-    world.enrol(CHLOE)
-    world.at(THURSDAY_1600_PARIS - timedelta(hours=1))
-    world.tick()  # planned (Chloé's is sent already: her Thursday 16:00 is past)
-    with session_scope(world.palier.core.sessions) as session:
-        person = session.get(Person, broken)
-        assert person is not None
-        person.timezone = MARS  # now her prompt cannot be prepared either
-        person.paused_until = THURSDAY_1600_PARIS.date()
     world.enrol(BOB)
-    world.at(THURSDAY_1600_PARIS + timedelta(days=1))
+    held_back = tick._held_back
+
+    def failing_for_alice(person: Person, now: datetime, default_timezone: str) -> str | None:
+        if person.id == broken:
+            raise RuntimeError("this person's data breaks sending")
+        return held_back(person, now, default_timezone)
+
+    monkeypatch.setattr(tick, "_held_back", failing_for_alice)
+    world.at(THURSDAY_1600_PARIS + timedelta(days=1))  # both due: Paris and New York
     report = world.tick()
     assert report.sent == 1 and len(world.dms(BOB)) == 1
     assert any("prompt" in error for error in report.errors)
