@@ -3,16 +3,21 @@
 :func:`build_core` wires what every front end shares — settings, the database
 engine and its sessions, the référentiel catalog — with no chat-platform code, so
 the Slack front end (``handlers.slack``) and later Teams build on the same core.
+:func:`build_flows` builds the application layer's flows (:mod:`bot.app`) on it.
 Nothing here is a module global: each process, and each test, builds its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.app.summary import SummaryFlow
+from bot.app.unit_of_work import Defaults, UnitOfWork
 from bot.settings import Settings
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_engine, make_session_factory
@@ -49,3 +54,17 @@ def build_core(settings: Settings, *, engine: Engine | None = None) -> Core:
     referentiels = ReferentielCatalog.load(settings.referentiels_dir)
     engine = engine or make_engine(settings.database_url)
     return Core(settings, engine, make_session_factory(engine), referentiels)
+
+
+@dataclass(frozen=True)
+class Flows:
+    """The application layer's flows, one per user flow, built once per process."""
+
+    summary: SummaryFlow
+
+
+def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
+    """The flows on ``core``, telling time by ``clock`` (injected in tests and the demo)."""
+    settings = core.settings
+    work = UnitOfWork(core.sessions, Defaults(settings.default_locale, settings.default_timezone))
+    return Flows(summary=SummaryFlow(work, core.referentiels, clock))

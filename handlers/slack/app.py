@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.admin import AdminService
-from bot.bootstrap import Core, build_core
+from bot.bootstrap import Core, build_core, build_flows
 from bot.checkin_flow import CheckinService
 from bot.evidence import EvidenceService
 from bot.planning import PlanningPolicy
@@ -164,6 +164,7 @@ def build_app(
         review_days_after=settings.review_days_after,
     )
     deps = SlackDeps(
+        flows=build_flows(core, clock),
         sessions=core.sessions,
         checkins=checkins,
         evidence=EvidenceService(checkins),

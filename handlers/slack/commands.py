@@ -12,15 +12,16 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.admin import AdminService
-from bot.checkin_flow import Refusal, person_for
-from bot.i18n import LOCALES, Translator
-from bot.people import choose_locale
+from bot.app.actor import ActorRef
+from bot.app.outcome import Outcome
+from bot.app.summary import LANGUAGE_USAGE
 from handlers.slack import ids
 from handlers.slack.admin_commands import handle_admin
 from handlers.slack.builders.evidence_builder import evidence_modal
 from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.builders.summary_builder import help_blocks, summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
+from handlers.slack.directory import SlackDirectory
 from handlers.slack.one_on_one_commands import handle_one_on_one
 from handlers.slack.privacy_commands import handle_export, handle_privacy
 from handlers.slack.review_commands import handle_review_list
@@ -48,43 +49,48 @@ class PalierCommand(BaseModel):
         return words[0].lower() if words else ""
 
 
+def _ref(actor: Actor) -> ActorRef:
+    return ActorRef(Platform.SLACK, actor.team_id, actor.user_id)
+
+
+# Refusals of the application layer, as this front end words them.
+REFUSALS = {"not_enrolled": "slack.refusal.not_enrolled", LANGUAGE_USAGE: "slack.language.usage"}
+
+
+def _refuse(outcome: Outcome[Any], respond: Respond) -> None:
+    text = outcome.t(REFUSALS[outcome.refusal or ""])
+    respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
+
+
 def handle_me(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        summary = deps.checkins.summary(session, actor.team_id, actor.user_id, deps.clock())
-        if isinstance(summary, Refusal):
-            text = t(f"slack.refusal.{summary.value}")
-            respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
-            return
-        blocks = summary_blocks(summary, t)
-        text = summary_text(summary, t)
-    respond(text=text, blocks=blocks, response_type="ephemeral")
+    outcome = deps.flows.summary.me(_ref(actor), SlackDirectory(client))
+    if outcome.view is None:
+        _refuse(outcome, respond)
+        return
+    t = outcome.t
+    respond(
+        text=summary_text(outcome.view, t),
+        blocks=summary_blocks(outcome.view, t),
+        response_type="ephemeral",
+    )
 
 
 def handle_help(
     deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, unknown: str | None
 ) -> None:
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-    blocks = help_blocks(t, unknown)
-    respond(text=t("slack.help.title"), blocks=blocks, response_type="ephemeral")
+    t = deps.flows.summary.help(_ref(actor), SlackDirectory(client)).t
+    respond(text=t("slack.help.title"), blocks=help_blocks(t, unknown), response_type="ephemeral")
 
 
 def handle_language(
     deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, wanted: str
 ) -> None:
     """``/palier langue en`` — the person's language from now on (fr or en)."""
-    locale = wanted.strip().lower()[:2]
-    with session_scope(deps.sessions) as session:
-        person = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        if person is None or locale not in LOCALES:
-            t, _timezone = deps.person_settings(session, actor, client)
-            key = "slack.refusal.not_enrolled" if person is None else "slack.language.usage"
-            respond(text=t(key), response_type="ephemeral")
-            return
-        choose_locale(person, locale)
-    t = Translator(locale)
-    respond(text=t("slack.language.changed"), response_type="ephemeral")
+    outcome = deps.flows.summary.choose_language(_ref(actor), wanted, SlackDirectory(client))
+    if outcome.refusal is not None:
+        respond(text=outcome.t(REFUSALS[outcome.refusal]), response_type="ephemeral")
+        return
+    respond(text=outcome.t("slack.language.changed"), response_type="ephemeral")
 
 
 def handle_log(

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bootstrap import Flows
 from bot.checkin_flow import CheckinService, person_for
 from bot.evidence import EvidenceService
 from bot.i18n import Locale, Translator
@@ -46,6 +47,7 @@ class Actor(BaseModel):
 
 @dataclass
 class SlackDeps:
+    flows: Flows  # the application layer (bot.app): what moved out of the listeners
     sessions: sessionmaker[Session]
     checkins: CheckinService
     evidence: EvidenceService

@@ -1,0 +1,35 @@
+"""Who acts in a request, before and after Palier has looked them up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import Locale, Translator
+from storage.models import Person, Platform
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """The acting person as the front end knows them: platform, workspace, user id."""
+
+    platform: Platform
+    workspace_id: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting person resolved once per request, inside its unit of work.
+
+    ``person`` is None for someone Palier does not follow; ``locale`` and
+    ``timezone`` are theirs, else what the platform says of them, else the defaults.
+    """
+
+    ref: ActorRef
+    person: Person | None
+    locale: Locale
+    timezone: str
+
+    @property
+    def t(self) -> Translator:
+        return Translator(self.locale)

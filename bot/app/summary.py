@@ -1,0 +1,62 @@
+"""A person's own view of where they stand: ``me`` (the level-progress summary),
+``help``, and their choice of language.
+
+The first flow of the application layer (see :mod:`bot.app`): each operation is one
+unit of work with the actor resolved once, and answers an :class:`Outcome`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.app.actor import ActorRef
+from bot.app.outcome import Outcome
+from bot.app.unit_of_work import UnitOfWork
+from bot.checkin_flow import Refusal, load_summary
+from bot.i18n import LOCALES
+from bot.people import Directory, choose_locale
+from bot.progress import ProgressSummary
+from referentiels.loader import ReferentielCatalog
+
+LANGUAGE_USAGE = "language_usage"  # refusal: not a language Palier speaks
+
+
+class SummaryFlow:
+    def __init__(
+        self,
+        work: UnitOfWork,
+        catalog: ReferentielCatalog,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.work = work
+        self.catalog = catalog
+        self.clock = clock
+
+    def me(self, ref: ActorRef, directory: Directory | None = None) -> Outcome[ProgressSummary]:
+        """The actor's own level-progress summary; refused when Palier does not follow them."""
+        with self.work.begin(ref, directory) as (session, actor):
+            person = actor.person
+            referentiel = self.catalog.get(person.referentiel_id or "") if person else None
+            if person is None or referentiel is None:
+                return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
+            summary = load_summary(session, person, referentiel, self.clock(), actor.timezone)
+            return Outcome(actor.locale, summary)
+
+    def help(self, ref: ActorRef, directory: Directory | None = None) -> Outcome[None]:
+        """Nothing to load: the help is words, in the actor's language."""
+        with self.work.begin(ref, directory) as (_session, actor):
+            return Outcome(actor.locale)
+
+    def choose_language(
+        self, ref: ActorRef, wanted: str, directory: Directory | None = None
+    ) -> Outcome[None]:
+        """The actor's language from now on (``fr`` or ``en``), over the platform's."""
+        locale = next((known for known in LOCALES if wanted.strip().lower()[:2] == known), None)
+        with self.work.begin(ref, directory) as (_session, actor):
+            if actor.person is None:
+                return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
+            if locale is None:
+                return Outcome.refused(actor.locale, LANGUAGE_USAGE)
+            choose_locale(actor.person, locale)
+            return Outcome(locale)

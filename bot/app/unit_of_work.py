@@ -1,0 +1,74 @@
+"""One request, one transaction, one look-up of the acting person.
+
+Listeners used to open a session, look the person up, and ask the platform for the
+language of someone Palier does not know, each in their own way (and several times
+per request). A flow opens a :class:`UnitOfWork` instead: the session is committed
+when the block ends normally and rolled back otherwise, and the actor is resolved
+once, at the start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app.actor import Actor, ActorRef
+from bot.i18n import Locale
+from bot.people import (
+    Directory,
+    DirectoryError,
+    find_person,
+    find_tenant,
+    known_timezone,
+    person_locale,
+    zone_of,
+)
+from storage.db import session_scope
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What applies when neither the person nor the platform says."""
+
+    locale: Locale = "fr"
+    timezone: str = "Europe/Paris"
+
+
+class UnitOfWork:
+    def __init__(self, sessions: sessionmaker[Session], defaults: Defaults) -> None:
+        self.sessions = sessions
+        self.defaults = defaults
+
+    @contextmanager
+    def begin(
+        self, ref: ActorRef, directory: Directory | None = None
+    ) -> Iterator[tuple[Session, Actor]]:
+        """The session and the resolved actor; ``directory`` tells the language and
+        zone of someone Palier does not follow (a refusal is then in their language)."""
+        with session_scope(self.sessions) as session:
+            yield session, self._resolve(session, ref, directory)
+
+    def _resolve(self, session: Session, ref: ActorRef, directory: Directory | None) -> Actor:
+        tenant = find_tenant(session, ref.platform, ref.workspace_id)
+        person = find_person(session, tenant.id, ref.user_id) if tenant else None
+        defaults = self.defaults
+        if person is not None:
+            locale = person_locale(person.locale, defaults.locale)
+            return Actor(ref, person, locale, zone_of(person, defaults.timezone))
+        profile = None
+        if directory is not None:
+            try:
+                profile = directory.profile(ref.user_id)
+            except DirectoryError:
+                profile = None  # the defaults will do for a one-line answer
+        if profile is None:
+            return Actor(ref, None, defaults.locale, defaults.timezone)
+        return Actor(
+            ref,
+            None,
+            person_locale(profile.locale, defaults.locale),
+            known_timezone(profile.timezone) or defaults.timezone,
+        )
