@@ -612,6 +612,11 @@ class Ticker:
             self._update(prompt_id, partial(_undo_reminder, snoozed_until, error.reason))
             report.errors.append(f"reminder {prompt_id}: {error.reason}")
             return
+        except DeliveryUncertain as error:
+            # It may have gone out: a reminder may be lost, never doubled. The claim stays.
+            report.errors.append(f"reminder {prompt_id}: {UNKNOWN_OUTCOME}: {error}")
+            log.warning("reminder %s may have gone out, not sent again: %s", prompt_id, error)
+            return
         except Exception as error:
             reason = f"{type(error).__name__}: {error}"[:255]
             if isinstance(error, WorkspaceUnavailable):
@@ -667,6 +672,9 @@ class Ticker:
                 self.messenger.send_one_on_one_brief(recipient, claim.brief, claim.meeting_at)
             except PermanentDeliveryError as error:  # this occurrence is lost; the next may work
                 report.errors.append(f"1:1 brief {schedule_id}: {error.reason}")
+                continue
+            except DeliveryUncertain as error:  # it may have gone out: never sent twice
+                report.errors.append(f"1:1 brief {schedule_id}: {UNKNOWN_OUTCOME}: {error}")
                 continue
             except Exception as error:
                 with session_scope(self.sessions) as session:
@@ -748,6 +756,10 @@ class Ticker:
         except PermanentDeliveryError as error:
             finish(PromptStatus.FAILED, error.reason)
             report.errors.append(f"digest {digest_id}: {error.reason}")
+            return
+        except DeliveryUncertain as error:  # it may have gone out: never sent twice
+            finish(PromptStatus.FAILED, f"{UNKNOWN_OUTCOME}: {error}"[:255])
+            report.errors.append(f"digest {digest_id}: {UNKNOWN_OUTCOME}: {error}")
             return
         except Exception as error:
             finish(PromptStatus.PENDING, f"{type(error).__name__}: {error}"[:255])

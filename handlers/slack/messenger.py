@@ -150,7 +150,8 @@ class SlackMessenger:
         channel = card.delivery.channel_id if card.delivery else self._dm(recipient)
         client = self._client(recipient.workspace_id)
         answer = self._call(
-            lambda: client.chat_postMessage(
+            lambda: self._uncertain(
+                client.chat_postMessage,
                 channel=channel,
                 text=prompt_builder.prompt_text(card.form, t),
                 blocks=prompt_builder.reminder_blocks(
@@ -189,7 +190,8 @@ class SlackMessenger:
         channel = self._dm(recipient)
         client = self._client(recipient.workspace_id)
         answer = self._call(
-            lambda: client.chat_postMessage(
+            lambda: self._uncertain(
+                client.chat_postMessage,
                 channel=channel,
                 text=review_builder.digest_text(digest, t),
                 blocks=review_builder.digest_blocks(digest, t),
@@ -204,7 +206,8 @@ class SlackMessenger:
         channel = self._dm(recipient)
         client = self._client(recipient.workspace_id)
         answer = self._call(
-            lambda: client.chat_postMessage(
+            lambda: self._uncertain(
+                client.chat_postMessage,
                 channel=channel,
                 text=one_on_one_builder.brief_text(brief, t),
                 blocks=one_on_one_builder.brief_blocks(

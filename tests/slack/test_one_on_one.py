@@ -300,6 +300,24 @@ def test_peer_other_team_other_workspace_and_unknown_id_get_the_same_words(team:
         assert session.scalar(select(func.count()).select_from(OneOnOne)) == 0
 
 
+def test_a_scheduled_brief_whose_connection_dropped_after_it_went_out_is_not_sent_again(
+    team: World,
+) -> None:
+    world = team
+    world.at(datetime(2026, 11, 26, 10, 0, tzinfo=UTC))
+    _command(world, MANON, "1on1 <@U0ALICE|alice> schedule jeudi 18:00")
+    world.at(datetime(2026, 11, 26, 15, 59, tzinfo=UTC))
+    world.tick()  # this week's prompts go out first: the fault is for the brief
+    world.emulator.inject("chat.postMessage", reset_after=True)
+    world.at(datetime(2026, 11, 26, 16, 0, tzinfo=UTC))  # 17:00 in Paris: an hour before
+    report = world.tick()
+    assert report.briefs == 0 and any("unknown_outcome" in e for e in report.errors)
+    world.at(datetime(2026, 11, 26, 16, 30, tzinfo=UTC))
+    world.tick()
+    briefs = [m for m in world.dms(MANON) if (m.text or "").startswith("Brief 1:1")]
+    assert len(briefs) == 1  # Slack posted it once; nobody posts it again
+
+
 def test_the_scheduled_brief_arrives_once_an_hour_before_even_with_two_processes(
     team: World,
 ) -> None:

@@ -187,6 +187,27 @@ def test_the_weekly_review_reaches_the_manager_the_day_after_once(world: World) 
     )
 
 
+def test_a_weekly_review_whose_connection_dropped_after_it_went_out_is_not_sent_again(
+    world: World,
+) -> None:
+    for user in (ALICE, CHLOE):
+        world.enrol(user)
+    with world.session() as session, session.begin():
+        people = {p.platform_user_id: p for p in session.scalars(select(Person))}
+        people[ALICE].manager_id = people[CHLOE].id
+    world.at(datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
+    world.tick()
+    _check_in(world, ALICE, "Intermédiaire")
+    world.emulator.inject("chat.postMessage", reset_after=True)
+    world.at(datetime(2026, 11, 27, 10, 30, tzinfo=UTC))  # Friday 16:00 in Kolkata
+    report = world.tick()
+    assert report.digests == 0 and any("unknown_outcome" in e for e in report.errors)
+    world.at(datetime(2026, 11, 27, 10, 31, tzinfo=UTC))
+    world.tick()
+    digests = [m for m in world.dms(CHLOE) if "Revue de l'équipe" in (m.text or "")]
+    assert len(digests) == 1  # Slack posted it once; nobody posts it again
+
+
 MANY = 120  # more than a message's 50 blocks can list
 
 

@@ -303,6 +303,24 @@ def test_a_post_whose_connection_dropped_after_it_went_out_is_never_posted_twice
     assert prompt.status is PromptStatus.SENT and prompt.message_ts == posted[0].ts
 
 
+def test_a_reminder_whose_connection_dropped_after_it_went_out_is_not_sent_again(
+    world: World,
+) -> None:
+    # A reminder may be lost, never doubled: one that may have gone out is not re-sent.
+    world.enrol(ALICE)
+    world.at(THURSDAY_1600_PARIS)
+    assert world.tick().sent == 1
+    world.emulator.inject("chat.postMessage", reset_after=True)
+    world.at(THURSDAY_1600_PARIS + timedelta(hours=24))
+    report = world.tick()
+    assert report.reminded == 0 and any("unknown_outcome" in e for e in report.errors)
+    assert len(world.dms(ALICE)) == 2  # the prompt, and the reminder Slack posted
+    for minutes in (1, 60):
+        world.at(THURSDAY_1600_PARIS + timedelta(hours=24, minutes=minutes))
+        world.tick()
+    assert len(world.dms(ALICE)) == 2
+
+
 def test_a_claim_is_renewed_while_its_sender_still_works_on_it(world: World) -> None:
     world.enrol(ALICE)
     world.at(THURSDAY_1600_PARIS)
