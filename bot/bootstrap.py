@@ -16,8 +16,13 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.admin import AdminService
 from bot.app.summary import SummaryFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
+from bot.checkin_flow import CheckinService
+from bot.evidence import EvidenceService
+from bot.planning import PlanningPolicy
+from bot.review import ReviewService
 from bot.settings import Settings
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_engine, make_session_factory
@@ -57,14 +62,56 @@ def build_core(settings: Settings, *, engine: Engine | None = None) -> Core:
 
 
 @dataclass(frozen=True)
+class Services:
+    """The domain services the flows are built on, built once per process."""
+
+    checkins: CheckinService
+    evidence: EvidenceService
+    reviews: ReviewService
+    admin: AdminService
+    planning: PlanningPolicy
+
+
+def build_services(core: Core) -> Services:
+    settings = core.settings
+    checkins = CheckinService(
+        core.referentiels,
+        default_timezone=settings.default_timezone,
+        snooze_hours=settings.snooze_hours,
+    )
+    planning = PlanningPolicy(
+        default_timezone=settings.default_timezone,
+        per_week=settings.competencies_per_week,
+        default_weekday=settings.checkin_weekday,
+        default_time=settings.checkin_time,
+        review_days_after=settings.review_days_after,
+    )
+    admin = AdminService(
+        core.referentiels,
+        default_weekday=settings.checkin_weekday,
+        default_time=settings.checkin_time,
+    )
+    return Services(
+        checkins=checkins,
+        evidence=EvidenceService(checkins),
+        reviews=ReviewService(core.referentiels),
+        admin=admin,
+        planning=planning,
+    )
+
+
+@dataclass(frozen=True)
 class Flows:
     """The application layer's flows, one per user flow, built once per process."""
 
+    services: Services  # what the flows share (and what front ends read until they move)
     summary: SummaryFlow
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
     """The flows on ``core``, telling time by ``clock`` (injected in tests and the demo)."""
     settings = core.settings
-    work = UnitOfWork(core.sessions, Defaults(settings.default_locale, settings.default_timezone))
-    return Flows(summary=SummaryFlow(work, core.referentiels, clock))
+    defaults = Defaults(settings.default_locale, settings.default_timezone, settings.admin_user_ids)
+    work = UnitOfWork(core.sessions, defaults)
+    services = build_services(core)
+    return Flows(services=services, summary=SummaryFlow(work, core.referentiels, clock))

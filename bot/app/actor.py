@@ -23,12 +23,15 @@ class Actor:
 
     ``person`` is None for someone Palier does not follow; ``locale`` and
     ``timezone`` are theirs, else what the platform says of them, else the defaults.
+    ``is_admin`` is resolved only for a flow that asks (``begin(..., admin=True)``:
+    it costs a directory call) and is False otherwise.
     """
 
     ref: ActorRef
     person: Person | None
     locale: Locale
     timezone: str
+    is_admin: bool = False
 
     @property
     def t(self) -> Translator:

@@ -1,13 +1,17 @@
-"""What a flow answers: something to show, or why not, in the actor's language.
+"""What a flow answers: something to show, why not, what to fix, and what to do next.
 
 Neutral: a front end renders ``view`` (or the catalog message of ``refusal``) with
-``Translator(locale)``, in its own markup.
+``Translator(locale)`` in its own markup, puts each of ``problems`` beside the
+field it names (a modal's inline error in Slack, a form's error in Teams), and then
+carries out ``effects`` in order — the messages to update, a direct message to
+send, a file to deliver, a Home to refresh. The flow has committed what it stored
+before it answers, so an effect that fails never loses a submission.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.i18n import Locale, Translator
 
@@ -15,15 +19,85 @@ V = TypeVar("V")
 
 
 @dataclass(frozen=True)
+class Problem:
+    """Something to fix in one field of a form before anything is stored.
+
+    ``field`` names the form's field in the flow's own words (``level``,
+    ``evidence_text`` …); ``item`` which repeated part of the form it belongs to (a
+    competency id in a check-in), None for the form as a whole; ``key`` the catalog
+    message that says what is wrong.
+    """
+
+    field: str
+    key: str
+    item: str | None = None
+
+
+class Effect:
+    """Something the front end does after answering, on the flow's behalf."""
+
+
+@dataclass(frozen=True)
+class UpdateMessages(Effect):
+    """Show ``view`` in place of every message of ``refs`` (opaque message references)."""
+
+    refs: tuple[str, ...]
+    view: Any
+
+
+@dataclass(frozen=True)
+class SendDirect(Effect):
+    """Send ``view`` to ``user_id`` in their direct conversation with Palier.
+
+    ``near`` is the reference of a message already in that conversation, when the
+    flow knows one (a front end may use it to skip opening the conversation).
+    """
+
+    user_id: str
+    view: Any
+    near: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliverFile(Effect):
+    """Give ``user_id`` a file, privately (never in a channel); ``title`` and
+    ``comment`` are worded already, in the actor's language."""
+
+    user_id: str
+    filename: str
+    content: str | bytes
+    title: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class RefreshHome(Effect):
+    """Show ``user_id`` their Home (personal tab) again: what it shows has changed."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
 class Outcome(Generic[V]):
     locale: Locale
     view: V | None = None
     refusal: str | None = None  # a catalog key, when the flow refused
+    problems: tuple[Problem, ...] = ()
+    effects: tuple[Effect, ...] = ()
 
     @property
     def t(self) -> Translator:
         return Translator(self.locale)
 
+    @property
+    def ok(self) -> bool:
+        """Neither refused nor sent back with problems."""
+        return self.refusal is None and not self.problems
+
     @classmethod
     def refused(cls, locale: Locale, key: str) -> Outcome[V]:
         return cls(locale, refusal=key)
+
+    @classmethod
+    def to_fix(cls, locale: Locale, problems: tuple[Problem, ...]) -> Outcome[V]:
+        return cls(locale, problems=problems)

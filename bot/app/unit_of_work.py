@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.admin import is_admin
 from bot.app.actor import Actor, ActorRef
 from bot.i18n import Locale
 from bot.people import (
@@ -35,6 +36,7 @@ class Defaults:
 
     locale: Locale = "fr"
     timezone: str = "Europe/Paris"
+    admin_user_ids: frozenset[str] = frozenset()  # PALIER_ADMIN_USER_IDS
 
 
 class UnitOfWork:
@@ -44,31 +46,39 @@ class UnitOfWork:
 
     @contextmanager
     def begin(
-        self, ref: ActorRef, directory: Directory | None = None
+        self, ref: ActorRef, directory: Directory | None = None, *, admin: bool = False
     ) -> Iterator[tuple[Session, Actor]]:
-        """The session and the resolved actor; ``directory`` tells the language and
-        zone of someone Palier does not follow (a refusal is then in their language)."""
-        with session_scope(self.sessions) as session:
-            yield session, self._resolve(session, ref, directory)
+        """The session and the resolved actor.
 
-    def _resolve(self, session: Session, ref: ActorRef, directory: Directory | None) -> Actor:
+        ``directory`` tells the language and zone of someone Palier does not follow
+        (a refusal is then in their language); with ``admin``, it also tells whether
+        the platform calls the actor an administrator (see :func:`bot.admin.is_admin`).
+        """
+        with session_scope(self.sessions) as session:
+            yield session, self._resolve(session, ref, directory, admin)
+
+    def _resolve(
+        self, session: Session, ref: ActorRef, directory: Directory | None, admin: bool
+    ) -> Actor:
         tenant = find_tenant(session, ref.platform, ref.workspace_id)
         person = find_person(session, tenant.id, ref.user_id) if tenant else None
         defaults = self.defaults
-        if person is not None:
-            locale = person_locale(person.locale, defaults.locale)
-            return Actor(ref, person, locale, zone_of(person, defaults.timezone))
         profile = None
-        if directory is not None:
+        if directory is not None and (person is None or admin):
             try:
                 profile = directory.profile(ref.user_id)
             except DirectoryError:
-                profile = None  # the defaults will do for a one-line answer
+                profile = None  # the defaults (and Palier's own role) will do
+        is_admin_ = admin and is_admin(profile, person, defaults.admin_user_ids)
+        if person is not None:
+            locale = person_locale(person.locale, defaults.locale)
+            return Actor(ref, person, locale, zone_of(person, defaults.timezone), is_admin_)
         if profile is None:
-            return Actor(ref, None, defaults.locale, defaults.timezone)
+            return Actor(ref, None, defaults.locale, defaults.timezone, is_admin_)
         return Actor(
             ref,
             None,
             person_locale(profile.locale, defaults.locale),
             known_timezone(profile.timezone) or defaults.timezone,
+            is_admin_,
         )

@@ -24,12 +24,7 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.admin import AdminService
 from bot.bootstrap import Core, build_core, build_flows
-from bot.checkin_flow import CheckinService
-from bot.evidence import EvidenceService
-from bot.planning import PlanningPolicy
-from bot.review import ReviewService
 from bot.settings import Settings
 from bot.tick import Ticker, TickPolicy, TickReport
 from handlers.slack import actions, commands, events, home, one_on_one_commands, shortcuts, views
@@ -151,31 +146,21 @@ def build_app(
     core = build_core(settings, engine=engine)
     clock = clock or system_clock
     client, oauth = _web_api(settings, core.engine)
-    checkins = CheckinService(
-        core.referentiels,
-        default_timezone=settings.default_timezone,
-        snooze_hours=settings.snooze_hours,
-    )
-    planning = PlanningPolicy(
-        default_timezone=settings.default_timezone,
-        per_week=settings.competencies_per_week,
-        default_weekday=settings.checkin_weekday,
-        default_time=settings.checkin_time,
-        review_days_after=settings.review_days_after,
-    )
+    flows = build_flows(core, clock)
+    services = flows.services
     deps = SlackDeps(
-        flows=build_flows(core, clock),
+        flows=flows,
         sessions=core.sessions,
-        checkins=checkins,
-        evidence=EvidenceService(checkins),
-        reviews=ReviewService(core.referentiels),
+        checkins=services.checkins,
+        evidence=services.evidence,
+        reviews=services.reviews,
         clock=clock,
         default_locale=settings.default_locale,
         default_timezone=settings.default_timezone,
         admin_user_ids=settings.admin_user_ids,
         managers_see_indirect=settings.managers_see_indirect,
         tick_seconds=settings.tick_seconds,
-        planning=planning,
+        planning=services.planning,
     )
     logging.getLogger("slack_bolt.App").addFilter(_BOLT_ENV_TOKEN_WARNING)  # once: same filter
     signing_secret = settings.slack_signing_secret.get_secret_value()
@@ -197,16 +182,11 @@ def build_app(
         listener_executor=listener_executor,
     )
     bolt.error(on_error)
-    admin = AdminService(
-        core.referentiels,
-        default_weekday=settings.checkin_weekday,
-        default_time=settings.checkin_time,
-    )
-    commands.register(bolt, deps, admin)
+    commands.register(bolt, deps, services.admin)
     for kind in (actions, views, events, shortcuts, home, one_on_one_commands):
         kind.register(bolt, deps)
     policy = TickPolicy(
-        planning=planning,
+        planning=services.planning,
         reminder_hours=settings.reminder_hours,
         default_locale=settings.default_locale,
     )

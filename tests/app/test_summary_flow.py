@@ -4,57 +4,16 @@ database on SQLite (and PostgreSQL when TEST_DATABASE_URL is set)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-from sqlalchemy import Engine, event, select
+from sqlalchemy import event, select
 
 from bot.app.actor import ActorRef
 from bot.app.summary import LANGUAGE_USAGE
-from bot.bootstrap import Core, Flows, build_core, build_flows
-from bot.people import DirectoryError, Profile, ensure_tenant, upsert_person
-from bot.settings import load_settings
-from storage.db import session_scope
+from bot.bootstrap import Core, Flows
+from bot.people import Profile
 from storage.models import Person, Platform
-
-NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
-TEAM = "T0ACME"
-ALICE = ActorRef(Platform.SLACK, TEAM, "U0ALICE")
-STRANGER = ActorRef(Platform.SLACK, TEAM, "U0NOBODY")
-
-
-class Directory:
-    """The platform's directory as the port describes it, with what it says of people."""
-
-    def __init__(self, *profiles: Profile, failing: bool = False) -> None:
-        self.profiles = {profile.user_id: profile for profile in profiles}
-        self.failing = failing
-
-    def lookup_by_email(self, email: str) -> Profile | None:
-        return next((p for p in self.profiles.values() if p.email == email), None)
-
-    def profile(self, user_id: str) -> Profile | None:
-        if self.failing:
-            raise DirectoryError("the platform did not answer")
-        return self.profiles.get(user_id)
-
-
-@pytest.fixture
-def core(migrated_engine: Engine) -> Core:
-    core = build_core(load_settings(env_file=None), engine=migrated_engine)
-    with session_scope(core.sessions) as session:
-        tenant = ensure_tenant(session, Platform.SLACK, TEAM)
-        alice, _ = upsert_person(
-            session, tenant, Profile("U0ALICE", "Alice", timezone="Asia/Kolkata", locale="en-GB")
-        )
-        alice.referentiel_id = "account-executive"
-    return core
-
-
-@pytest.fixture
-def flows(core: Core) -> Flows:
-    return build_flows(core, clock=lambda: NOW)
+from tests.app.support import ALICE, STRANGER, TEAM, Directory
 
 
 def test_me_is_the_persons_summary_in_their_language(flows: Flows) -> None:
@@ -116,3 +75,21 @@ def test_a_request_resolves_the_actor_once_in_one_transaction(core: Core, flows:
         event.remove(core.engine, "begin", begin)
     tenant_reads = [sql for sql in seen if "FROM tenants" in sql]
     assert len(tenant_reads) == 1 and len(begun) == 1
+
+
+def test_the_actor_is_an_admin_only_when_the_flow_asks_and_the_rule_says_so(
+    core: Core,
+) -> None:
+    from bot.app.unit_of_work import Defaults, UnitOfWork
+
+    work = UnitOfWork(core.sessions, Defaults(admin_user_ids=frozenset({"U0BOSS"})))
+    slack_admin = Directory(Profile("U0ALICE", is_admin=True))
+    with work.begin(ALICE, slack_admin) as (_session, actor):
+        assert actor.person is not None and not actor.is_admin  # not asked: not looked up
+    with work.begin(ALICE, slack_admin, admin=True) as (_session, actor):
+        assert actor.is_admin and actor.locale == "en"  # the person's own language still
+    with work.begin(ALICE, Directory(Profile("U0ALICE")), admin=True) as (_session, actor):
+        assert not actor.is_admin
+    boss = ActorRef(Platform.SLACK, TEAM, "U0BOSS")
+    with work.begin(boss, Directory(Profile("U0BOSS")), admin=True) as (_session, actor):
+        assert actor.person is None and actor.is_admin  # PALIER_ADMIN_USER_IDS

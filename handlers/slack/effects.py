@@ -1,0 +1,85 @@
+"""Carrying out a flow's effects in Slack: update messages, DM a person, deliver a
+file, publish a Home again.
+
+A flow answers neutral effects (:mod:`bot.app.outcome`) naming opaque message
+references; in Slack a reference is ``channel:ts`` (:func:`message_ref`,
+:func:`parse_ref`). Each effect's view is rendered by the builder registered for its
+type in :data:`RENDERERS`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
+
+from bot.app.outcome import DeliverFile, Effect, RefreshHome, SendDirect, UpdateMessages
+from bot.i18n import Translator
+
+log = logging.getLogger(__name__)
+
+Rendered = tuple[str, list[Block]]  # the notification text, the blocks
+Renderer = Callable[[Any, Translator], Rendered]
+HomePublisher = Callable[[WebClient, str], object]
+
+
+def message_ref(channel: str | None, ts: str | None) -> str | None:
+    """A Slack message as the core stores it (None when either part is missing)."""
+    return f"{channel}:{ts}" if channel and ts else None
+
+
+def parse_ref(ref: str) -> tuple[str, str]:
+    """``channel:ts`` → (channel, ts)."""
+    channel, _, ts = ref.partition(":")
+    return channel, ts
+
+
+# The Slack rendering of each view type an effect can carry: builders register here.
+RENDERERS: dict[type, Renderer] = {}
+
+
+def render(view: object, t: Translator) -> Rendered:
+    renderer = RENDERERS.get(type(view))
+    if renderer is None:
+        raise TypeError(f"no Slack renderer for {type(view).__name__}")
+    return renderer(view, t)
+
+
+def _dm(client: WebClient, user_id: str) -> str:
+    return str(client.conversations_open(users=user_id)["channel"]["id"])
+
+
+def carry_out(
+    client: WebClient,
+    effects: Iterable[Effect],
+    t: Translator,
+    publish_home: HomePublisher | None = None,
+) -> None:
+    """Each effect in order. A Home that cannot be refreshed is only logged (what it
+    shows is stored already); any other failure raises as the Web API call did."""
+    for effect in effects:
+        if isinstance(effect, UpdateMessages):
+            text, blocks = render(effect.view, t)
+            for ref in effect.refs:
+                channel, ts = parse_ref(ref)
+                client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        elif isinstance(effect, SendDirect):
+            text, blocks = render(effect.view, t)
+            channel = parse_ref(effect.near)[0] if effect.near else _dm(client, effect.user_id)
+            client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        elif isinstance(effect, DeliverFile):
+            client.files_upload_v2(
+                channel=_dm(client, effect.user_id),
+                filename=effect.filename,
+                content=effect.content,
+                title=effect.title,
+                initial_comment=effect.comment,
+            )
+        elif isinstance(effect, RefreshHome):
+            if publish_home is not None:
+                publish_home(client, effect.user_id)
+        else:
+            raise TypeError(f"unknown effect {type(effect).__name__}")
