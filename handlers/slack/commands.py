@@ -12,7 +12,6 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.admin import AdminService
-from bot.app.actor import ActorRef
 from bot.app.outcome import Outcome
 from bot.app.summary import LANGUAGE_USAGE
 from handlers.slack import ids
@@ -27,7 +26,6 @@ from handlers.slack.privacy_commands import handle_export, handle_privacy
 from handlers.slack.review_commands import handle_review_list
 from handlers.slack.team_commands import handle_team
 from storage.db import session_scope
-from storage.models import Platform
 
 ME = frozenset({"me", "moi"})
 LANGUAGE = frozenset({"language", "langue"})
@@ -49,10 +47,6 @@ class PalierCommand(BaseModel):
         return words[0].lower() if words else ""
 
 
-def _ref(actor: Actor) -> ActorRef:
-    return ActorRef(Platform.SLACK, actor.team_id, actor.user_id)
-
-
 # Refusals of the application layer, as this front end words them.
 REFUSALS = {"not_enrolled": "slack.refusal.not_enrolled", LANGUAGE_USAGE: "slack.language.usage"}
 
@@ -63,7 +57,7 @@ def _refuse(outcome: Outcome[Any], respond: Respond) -> None:
 
 
 def handle_me(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
-    outcome = deps.flows.summary.me(_ref(actor), SlackDirectory(client))
+    outcome = deps.flows.summary.me(actor.ref, SlackDirectory(client))
     if outcome.view is None:
         _refuse(outcome, respond)
         return
@@ -78,7 +72,7 @@ def handle_me(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient
 def handle_help(
     deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, unknown: str | None
 ) -> None:
-    t = deps.flows.summary.help(_ref(actor), SlackDirectory(client)).t
+    t = deps.flows.summary.help(actor.ref, SlackDirectory(client)).t
     respond(text=t("slack.help.title"), blocks=help_blocks(t, unknown), response_type="ephemeral")
 
 
@@ -86,7 +80,7 @@ def handle_language(
     deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, wanted: str
 ) -> None:
     """``/palier langue en`` — the person's language from now on (fr or en)."""
-    outcome = deps.flows.summary.choose_language(_ref(actor), wanted, SlackDirectory(client))
+    outcome = deps.flows.summary.choose_language(actor.ref, wanted, SlackDirectory(client))
     if outcome.refusal is not None:
         respond(text=outcome.t(REFUSALS[outcome.refusal]), response_type="ephemeral")
         return

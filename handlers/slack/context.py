@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.app.actor import ActorRef
 from bot.bootstrap import Flows
 from bot.checkin_flow import CheckinService, person_for
 from bot.evidence import EvidenceService
@@ -43,6 +44,11 @@ class Actor(BaseModel):
             team_id = (team.get("id") if isinstance(team, Mapping) else None) or user.get("team_id")
             return cls(team_id=str(team_id), user_id=str(user["id"]))
         return cls(team_id=str(body["team_id"]), user_id=str(body["user_id"]))
+
+    @property
+    def ref(self) -> ActorRef:
+        """The actor as the application layer takes it (Slack, workspace, user)."""
+        return ActorRef(Platform.SLACK, self.team_id, self.user_id)
 
 
 @dataclass
