@@ -9,7 +9,7 @@ with the same keys and the same placeholders.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -51,24 +51,39 @@ def to_locale(value: str | None, default: Locale = DEFAULT_LOCALE) -> Locale:
     return default
 
 
-class Translator:
-    """Messages of one language."""
+Markup = Callable[[str], str]
 
-    def __init__(self, locale: Locale) -> None:
+
+class Translator:
+    """Messages of one language, in the markup of whoever shows them.
+
+    The catalog is written in a neutral markup — ``**bold**``, ``_italic_``,
+    `` `code` `` and ``[text](url)`` — that Teams' Adaptive Cards read as it is; a
+    front end with another markup (Slack's mrkdwn) gives ``markup``, which rewrites
+    the *template* before the parameters go in, so a person's own text placed in a
+    message is never read as markup.
+    """
+
+    def __init__(self, locale: Locale, markup: Markup | None = None) -> None:
         self.locale = locale
+        self.markup = markup
         self._messages = messages(locale)
+
+    def _template(self, template: str) -> str:
+        return self.markup(template) if self.markup is not None else template
 
     def __call__(self, key: str, **params: Any) -> str:
         template = self._messages[key]
         if not isinstance(template, str):
             raise KeyError(f"{key} has plural forms: use plural()")
+        template = self._template(template)
         return template.format(**params) if params else template
 
     def plural(self, key: str, count: int, **params: Any) -> str:
         forms = self._messages[key]
         singular = count in (0, 1) if self.locale == "fr" else count == 1
-        template = forms["one" if singular else "other"]
-        return str(template).format(count=count, **params)
+        template = self._template(str(forms["one" if singular else "other"]))
+        return template.format(count=count, **params)
 
     def has(self, key: str) -> bool:
         return key in self._messages
