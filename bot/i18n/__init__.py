@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import yaml
 
+from bot.views.rich import Param, Rich
+
 Locale = Literal["fr", "en"]
 LOCALES: tuple[Locale, ...] = ("fr", "en")
 DEFAULT_LOCALE: Locale = "fr"
@@ -79,11 +81,24 @@ class Translator:
         template = self._template(template)
         return template.format(**params) if params else template
 
-    def plural(self, key: str, count: int, **params: Any) -> str:
-        forms = self._messages[key]
+    def _form(self, key: str, count: int) -> str:
+        """The plural form of ``key`` for ``count`` (French: 0 and 1 singular)."""
         singular = count in (0, 1) if self.locale == "fr" else count == 1
-        template = self._template(str(forms["one" if singular else "other"]))
-        return template.format(count=count, **params)
+        return str(self._messages[key]["one" if singular else "other"])
+
+    def plural(self, key: str, count: int, **params: Any) -> str:
+        return self._template(self._form(key, count)).format(count=count, **params)
+
+    def rich(self, key: str, **params: Param) -> Rich:
+        """The message as neutral text, its values typed (see :mod:`bot.views.rich`):
+        the front end renders it in its own markup and escapes each value its way."""
+        template = self._messages[key]
+        if not isinstance(template, str):
+            raise KeyError(f"{key} has plural forms: use rich_plural()")
+        return Rich(template, params)
+
+    def rich_plural(self, key: str, count: int, **params: Param) -> Rich:
+        return Rich(self._form(key, count), {"count": count, **params})
 
     def has(self, key: str) -> bool:
         return key in self._messages

@@ -15,6 +15,9 @@ from __future__ import annotations
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from bot.i18n import Translator
+from bot.views import referentiel as referentiel_view
+from bot.views.rich import Mention, Param, Plain, Rich, Typed
+from handlers.slack.markup import to_mrkdwn
 from referentiels.models import Competency, LevelDescriptor
 
 SECTION_LIMIT = 3000
@@ -38,6 +41,24 @@ def user_text(text: str) -> str:
 def name_text(name: str | None, user_id: str) -> str:
     """A person in mrkdwn: their display name as :func:`user_text`, else a mention."""
     return user_text(name) if name else f"<@{user_id}>"
+
+
+def _value(param: Param) -> str:
+    if isinstance(param, Rich):
+        return from_rich(param)
+    if isinstance(param, Typed):
+        return user_text(param.text)
+    if isinstance(param, Mention):
+        return name_text(param.name, param.user_id)
+    if isinstance(param, Plain):
+        return escape(param.text)
+    return str(param)
+
+
+def from_rich(text: Rich) -> str:
+    """A neutral text (:mod:`bot.views.rich`) in mrkdwn: the catalog's markup rewritten,
+    quoted text escaped, a person's words never formatting, a mention a name or ``<@id>``."""
+    return text.render(to_mrkdwn, _value)
 
 
 def sections(text: str, limit: int = SECTION_LIMIT) -> list[SectionBlock]:
@@ -67,30 +88,10 @@ def sections(text: str, limit: int = SECTION_LIMIT) -> list[SectionBlock]:
 
 
 def descriptor_lines(descriptor: LevelDescriptor, t: Translator) -> list[str]:
-    """A matrix cell, quoted: its aspects, their outcomes and the expected result."""
-    lines = []
-    for aspect in descriptor.aspects:
-        text = escape(aspect.text)
-        if aspect.name:
-            text = t("common.label_value", label=f"*{escape(aspect.name)}*", value=text)
-        lines.append(f"• {text}")
-        if aspect.outcome:
-            lines.append(f"    ⇒ {escape(aspect.outcome)}")
-    if descriptor.expected_result:
-        label = t("slack.modal.expected_result")
-        lines.append(
-            "⇒ " + t("common.label_value", label=label, value=escape(descriptor.expected_result))
-        )
-    return lines
+    """A matrix cell, quoted (the core's :func:`bot.views.referentiel.descriptor_lines`)."""
+    return [from_rich(line) for line in referentiel_view.descriptor_lines(descriptor, t)]
 
 
 def criteria_lines(competency: Competency) -> list[str]:
     """A certification competency's evaluation criteria, quoted."""
-    lines = []
-    for criterion in competency.criteria:
-        code = f"{escape(criterion.code)} " if criterion.code else ""
-        lines.append(f"• {code}{escape(criterion.text)}")
-        lines.extend(f"    – {escape(item)}" for item in criterion.items)
-        if criterion.conclusion:
-            lines.append(f"    {escape(criterion.conclusion)}")
-    return lines
+    return [from_rich(line) for line in referentiel_view.criteria_lines(competency)]

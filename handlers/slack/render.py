@@ -1,0 +1,46 @@
+"""Neutral views (:mod:`bot.views`) as Block Kit: the Slack renderer.
+
+Text: the catalog's neutral markup becomes mrkdwn (:func:`handlers.slack.markup.to_mrkdwn`)
+and each value is escaped for what it is — quoted text escaped (``&``, ``<``, ``>``),
+a person's words also made never to be formatting (:func:`builders.mrkdwn.user_text`),
+a mention a name or ``<@id>``. Blocks: Slack's limits live here only — a header's
+150 characters, a section's 3,000 (split at line ends), a message's 50 blocks.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+)
+
+from bot.views.cards import Card, Divider, Heading, Note, Paragraph
+from handlers.slack.builders.mrkdwn import from_rich, sections
+
+HEADER_LIMIT = 150
+MESSAGE_BLOCK_LIMIT = 50
+
+
+def card_text(card: Card) -> str:
+    """A message's top-level text (notifications): plain words."""
+    return card.fallback.plain()
+
+
+def card_blocks(card: Card) -> list[Block]:
+    blocks: list[Block] = []
+    for block in card.blocks:
+        if isinstance(block, Heading):
+            blocks.append(HeaderBlock(text=block.text.plain()[:HEADER_LIMIT]))
+        elif isinstance(block, Paragraph):
+            blocks.extend(sections("\n".join(from_rich(line) for line in block.lines)))
+        elif isinstance(block, Note):
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=from_rich(block.text))]))
+        elif isinstance(block, Divider):
+            blocks.append(DividerBlock())
+    if len(blocks) > MESSAGE_BLOCK_LIMIT:  # only with absurdly long texts: keep the essentials
+        kept = card.keep_last
+        blocks = blocks[: MESSAGE_BLOCK_LIMIT - kept] + (blocks[-kept:] if kept else [])
+    return blocks

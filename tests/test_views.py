@@ -1,0 +1,64 @@
+"""Neutral views: text typed by what it is, rendered by each front end its own way."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.i18n import Translator
+from bot.progress import RatingPoint, summarize
+from bot.settings import load_settings
+from bot.views.cards import Heading, Note, Paragraph
+from bot.views.rich import Mention, Plain, Rich, Typed, literal, strip_markup
+from bot.views.summary import summary_card
+from handlers.slack.builders.mrkdwn import from_rich
+from referentiels.loader import ReferentielCatalog
+
+CATALOG = ReferentielCatalog.load(load_settings(env_file=None).referentiels_dir)
+
+
+def test_plain_text_drops_markup_and_keeps_values_as_written() -> None:
+    text = Rich(
+        "**Vers « {level} »** : [voir]({url})", {"level": Plain("<A & B>"), "url": Plain("u")}
+    )
+    assert text.plain() == "Vers « <A & B> » : voir"
+
+
+def test_each_kind_of_value_is_escaped_its_own_way_in_slack() -> None:
+    text = Rich(
+        "**{quoted}** {typed} {who} {count}",
+        {"quoted": Plain("a < b"), "typed": Typed("*Boss*"), "who": Mention("U1"), "count": 3},
+    )
+    assert from_rich(text) == "*a &lt; b* \u2217Boss\u2217 <@U1> 3"
+
+
+def test_markup_inside_a_value_is_never_markup() -> None:
+    text = Rich("{x}", {"x": Plain("**gras** [lien](https://evil.example)")})
+    assert from_rich(text) == "**gras** [lien](https://evil.example)"
+    assert text.plain() == "**gras** [lien](https://evil.example)"
+
+
+@given(st.lists(st.text(max_size=20), max_size=6))
+def test_joining_keeps_every_part_in_order_whatever_it_contains(parts: list[str]) -> None:
+    joined = Rich.join([literal(part) for part in parts])
+    assert joined.plain() == "\n".join(strip_markup(part) for part in parts)
+
+
+def test_the_summary_card_quotes_the_referentiel_and_keeps_the_streak_last() -> None:
+    referentiel = CATALOG.get("account-executive")
+    assert referentiel is not None
+    moment = datetime(2026, 11, 20, tzinfo=UTC)
+    ratings = [RatingPoint(c.id, "junior", moment) for c in referentiel.all_competencies()]
+    card = summary_card(summarize(referentiel, ratings, {}, [], moment), Translator("en"))
+    assert isinstance(card.blocks[0], Heading)
+    assert referentiel.title in card.blocks[0].text.plain()
+    lines = [
+        line.plain()
+        for block in card.blocks
+        if isinstance(block, Paragraph)
+        for line in block.lines
+    ]
+    assert all(any(c.label in line for line in lines) for c in referentiel.all_competencies())
+    assert isinstance(card.blocks[-1], Note) and card.keep_last == 1
