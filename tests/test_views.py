@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.i18n import Translator
+from bot.i18n.rich import Mention, Plain, Rich, Typed, literal, strip_markup
 from bot.progress import RatingPoint, summarize
 from bot.settings import load_settings
 from bot.views.cards import Heading, Note, Paragraph
-from bot.views.rich import Mention, Plain, Rich, Typed, literal, strip_markup
 from bot.views.summary import summary_card
 from handlers.slack.builders.mrkdwn import from_rich
 from referentiels.loader import ReferentielCatalog

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
-from bot.views.rich import Param, Rich
+from bot.i18n.rich import Param, Rich
 
 Locale = Literal["fr", "en"]
 LOCALES: tuple[Locale, ...] = ("fr", "en")
@@ -90,7 +90,7 @@ class Translator:
         return self._template(self._form(key, count)).format(count=count, **params)
 
     def rich(self, key: str, **params: Param) -> Rich:
-        """The message as neutral text, its values typed (see :mod:`bot.views.rich`):
+        """The message as neutral text, its values typed (see :mod:`bot.i18n.rich`):
         the front end renders it in its own markup and escapes each value its way."""
         template = self._messages[key]
         if not isinstance(template, str):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.views.rich import Rich
+from bot.i18n.rich import Rich
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ same way in a check-in, a review, a summary and a 1:1 brief."""
 from __future__ import annotations
 
 from bot.i18n import Translator
-from bot.views.rich import Plain, Rich
+from bot.i18n.rich import Plain, Rich
 from referentiels.models import Competency, LevelDescriptor
 
 

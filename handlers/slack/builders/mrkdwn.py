@@ -15,8 +15,8 @@ from __future__ import annotations
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from bot.i18n import Translator
+from bot.i18n.rich import Mention, Param, Plain, Rich, Typed
 from bot.views import referentiel as referentiel_view
-from bot.views.rich import Mention, Param, Plain, Rich, Typed
 from handlers.slack.markup import to_mrkdwn
 from referentiels.models import Competency, LevelDescriptor
 
@@ -56,7 +56,7 @@ def _value(param: Param) -> str:
 
 
 def from_rich(text: Rich) -> str:
-    """A neutral text (:mod:`bot.views.rich`) in mrkdwn: the catalog's markup rewritten,
+    """A neutral text (:mod:`bot.i18n.rich`) in mrkdwn: the catalog's markup rewritten,
     quoted text escaped, a person's words never formatting, a mention a name or ``<@id>``."""
     return text.render(to_mrkdwn, _value)
 
