@@ -34,6 +34,8 @@ from storage.models import Platform
 DUE = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 16:00 in Paris
 SECRET = "bench-signing-secret"
 USER = "U0ALICE"
+ADMIN = "U0ADMIN"  # a workspace admin (Slack's word): /palier admin …
+NEWCOMER = "U0CHLOE"  # whom the admin enrols and removes
 
 
 @dataclass
@@ -71,6 +73,8 @@ def run(database_url: str) -> dict[str, Count]:
     results: dict[str, Count] = {}
     with SlackEmulator(clock=ManualClock(DUE.timestamp())) as emulator:
         emulator.add_user(USER, "alice", "Alice Martin", "alice@example.fr")
+        emulator.add_user(ADMIN, "admin", "Adèle Admin", "admin@example.fr", is_admin=True)
+        emulator.add_user(NEWCOMER, "chloe", "Chloé Durand", "chloe@example.fr")
         settings = load_settings(
             env_file=None,
             SLACK_BOT_TOKEN=emulator.bot_token,
@@ -110,9 +114,27 @@ def run(database_url: str) -> dict[str, Count]:
             measure("check-in submission", lambda: driver.submit_view(USER, modal, levels))
             measure("/palier me", lambda: driver.slash_command(USER, "/palier", "me"))
             measure("App Home opened", lambda: driver.app_home_opened(USER))
+            measure_admin(measure, driver)
+            emulator.update_user(USER, tz="America/New_York")
+            measure("user_change event", lambda: driver.user_change(USER))
         palier.close()
     engine.dispose()
     return results
+
+
+def measure_admin(measure: Callable[[str, Callable[[], object]], None], driver: Any) -> None:
+    """``/palier admin …`` by a workspace admin Palier does not follow."""
+
+    def admin(text: str) -> Callable[[], object]:
+        return lambda: driver.slash_command(ADMIN, "/palier", f"admin {text}")
+
+    measure("/palier admin status", admin("status"))
+    measure("/palier admin enrol", admin(f"enrol <@{NEWCOMER}|chloe> account-executive"))
+    measure("/palier admin schedule", admin("schedule friday 10:00"))
+    measure("/palier admin remove", admin(f"remove <@{NEWCOMER}|chloe>"))
+    measure(
+        "/palier admin (refused)", lambda: driver.slash_command(USER, "/palier", "admin status")
+    )
 
 
 def main() -> None:

@@ -17,6 +17,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.admin import AdminService
+from bot.app.admin import AdminFlow
+from bot.app.enrolment import EnrolmentFlow
 from bot.app.summary import SummaryFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
 from bot.checkin_flow import CheckinService
@@ -106,6 +108,8 @@ class Flows:
 
     services: Services  # what the flows share (and what front ends read until they move)
     summary: SummaryFlow
+    admin: AdminFlow
+    enrolment: EnrolmentFlow
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -114,4 +118,9 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
     defaults = Defaults(settings.default_locale, settings.default_timezone, settings.admin_user_ids)
     work = UnitOfWork(core.sessions, defaults)
     services = build_services(core)
-    return Flows(services=services, summary=SummaryFlow(work, core.referentiels, clock))
+    return Flows(
+        services=services,
+        summary=SummaryFlow(work, core.referentiels, clock),
+        admin=AdminFlow(work, core.referentiels, clock, services.admin),
+        enrolment=EnrolmentFlow(work, core.referentiels, clock, services.admin),
+    )

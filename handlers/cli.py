@@ -321,11 +321,11 @@ class Cli:
     def people_import(self, path: Path) -> int:
         """Enrol the people of a CSV file in the bot token's workspace; 1 if a line was refused."""
         # Imported here: only this command needs Slack.
-        from bot.people import DirectoryError, ensure_tenant
-        from bot.people_import import import_people
+        from bot.app.enrolment import Workspace
+        from bot.bootstrap import build_flows
+        from bot.people import DirectoryError
         from handlers.slack.client import make_client
         from handlers.slack.directory import SlackDirectory, workspace
-        from storage.db import session_scope
         from storage.models import Platform
 
         t = self.t
@@ -345,16 +345,15 @@ class Cli:
         core = build_core(settings)
         try:
             core.require_current_schema()
+            team = Workspace(Platform.SLACK, *workspace(client))
             # One transaction: a Slack failure rolls everything back, the workspace too.
-            with session_scope(core.sessions) as session:
-                team_id, team_name = workspace(client)
-                tenant = ensure_tenant(session, Platform.SLACK, team_id, team_name)
-                directory = SlackDirectory(client)
-                report = import_people(session, tenant, text, directory, core.referentiels)
+            enrolment = build_flows(core, self.clock).enrolment
+            report = enrolment.import_people(team, text, SlackDirectory(client)).view
         except DirectoryError as error:
             return self.fail(t("people_import.slack_failed", problem=error))
         finally:
             core.close()
+        assert report is not None  # an import always answers its report
         for problem in report.problems:
             message = t(problem.key, **problem.params)
             self.fail(t("people_import.line", file=path, line=problem.line, message=message))

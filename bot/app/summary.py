@@ -14,7 +14,7 @@ from bot.app.actor import ActorRef
 from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
 from bot.checkin_flow import Refusal, load_summary
-from bot.i18n import LOCALES
+from bot.i18n import LOCALES, Locale
 from bot.people import Directory, choose_locale
 from bot.progress import ProgressSummary
 from referentiels.loader import ReferentielCatalog
@@ -60,3 +60,10 @@ class SummaryFlow:
                 return Outcome.refused(actor.locale, LANGUAGE_USAGE)
             choose_locale(actor.person, locale)
             return Outcome(locale)
+
+    def language(self, ref: ActorRef) -> Locale:
+        """The actor's language, for a front end that must say something outside any
+        flow (a request that failed, or did not parse): theirs when Palier follows
+        them, else the default; the platform is not asked."""
+        with self.work.begin(ref) as (_session, actor):
+            return actor.locale

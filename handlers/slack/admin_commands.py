@@ -8,28 +8,32 @@ Grammar (French words accepted too)::
     /palier admin status                                           (etat, état)
 
 People are named with Slack mentions (``<@U…|name>``, as Slack escapes them in a
-slash command's text). Every answer is ephemeral; anyone who is not an admin gets
-a polite refusal that says nothing about anyone.
+slash command's text). The listener reads the command into the flows' inputs, calls
+the admin flow (:mod:`bot.app.admin`; enrolling is :mod:`bot.app.enrolment`'s) and
+words its outcome; the flow checks the actor's rights first, so anyone who is not an
+admin gets the same polite refusal whatever they typed, which says nothing about anyone.
+A command that does not read gets its usage — once the flow said the actor is an admin.
+Every answer is ephemeral.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.admin import AdminRefusal, AdminService, Enrolment
+from bot.admin import AdminRefusal
+from bot.app.admin import NOT_ADMIN, Removed, RemoveInput, Scheduled, ScheduleInput, StatusReport
+from bot.app.enrolment import DIRECTORY_FAILED, EnrolInput, Enrolled
+from bot.app.outcome import Outcome
 from bot.i18n import Translator
-from bot.people import DirectoryError, Profile, ensure_tenant
 from bot.referentiel_text import local_moment
 from bot.scheduling import parse_local_time, parse_weekday
 from handlers.slack.builders.mrkdwn import escape, user_text
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
-from storage.db import session_scope
-from storage.models import Platform
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
 ENROL = frozenset({"enrol", "enroll", "inscrire"})
@@ -38,6 +42,11 @@ SCHEDULE = frozenset({"schedule", "horaire"})
 STATUS = frozenset({"status", "etat", "état"})
 MANAGER = frozenset({"manager"})
 
+# The flows' refusals, as this front end words them.
+REFUSALS = {NOT_ADMIN: "slack.admin.refused", DIRECTORY_FAILED: "slack.error"} | {
+    refusal.value: f"slack.admin.refusal.{refusal.value}" for refusal in AdminRefusal
+}
+
 
 def user_id_of(word: str) -> str | None:
     """``<@U123|alice>`` or ``U123`` → ``U123``; anything else → None."""
@@ -45,139 +54,109 @@ def user_id_of(word: str) -> str | None:
     return (match.group(1) or match.group(2)) if match else None
 
 
-@dataclass(frozen=True)
-class AdminContext:
-    deps: SlackDeps
-    admin: AdminService
-    actor: Actor
-    client: WebClient
-    respond: Respond
-    t: Translator
+def enrol_input(words: list[str]) -> EnrolInput | None:
+    """``@person <référentiel> [manager @person]``; None when it does not read."""
+    if len(words) not in (2, 4):
+        return None
+    user_id, manager_id = user_id_of(words[0]), None
+    if len(words) == 4:
+        manager_id = user_id_of(words[3]) if words[2].lower() in MANAGER else None
+        if manager_id is None:
+            return None
+    return None if user_id is None else EnrolInput(user_id, words[1], manager_id)
 
-    def say(self, text: str) -> None:
-        self.respond(text=text, response_type="ephemeral")
+
+def remove_input(words: list[str]) -> RemoveInput | None:
+    user_id = user_id_of(words[0]) if len(words) == 1 else None
+    return None if user_id is None else RemoveInput(user_id)
+
+
+def schedule_input(words: list[str]) -> ScheduleInput | None:
+    if len(words) != 2:
+        return None
+    try:
+        return ScheduleInput(parse_weekday(words[0]), parse_local_time(words[1]))
+    except ValueError:
+        return None
 
 
 def handle_admin(
-    deps: SlackDeps,
-    admin: AdminService,
-    actor: Actor,
-    words: list[str],
-    respond: Respond,
-    client: WebClient,
+    deps: SlackDeps, actor: Actor, words: list[str], respond: Respond, client: WebClient
 ) -> None:
-    """Check the actor is an admin, then run the subcommand."""
-    directory = SlackDirectory(client)
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-    allowed = deps.actor_is_admin(client, actor)
-    context = AdminContext(deps, admin, actor, client, respond, t)
-    if not allowed:
-        context.say(t("slack.admin.refused"))
-        return
-    action = words[0].lower() if words else ""
-    rest = words[1:]
+    """Read the subcommand, let its flow check the actor is an admin and run it, answer."""
+    outcome, usage = _run(deps, actor, words, SlackDirectory(client))
+    respond(text=_text(deps, outcome, usage), response_type="ephemeral")
+
+
+def _run(
+    deps: SlackDeps, actor: Actor, words: list[str], directory: SlackDirectory
+) -> tuple[Outcome[Any], str]:
+    """The flow's outcome, and the usage to show an admin when the command does not read
+    (then the flow was only asked whether the actor is an admin)."""
+    admin, enrolment, ref = deps.flows.admin, deps.flows.enrolment, actor.ref
+    action, rest = (words[0].lower(), words[1:]) if words else ("", [])
     if action in ENROL:
-        _enrol(context, rest, directory)
-    elif action in REMOVE:
-        _remove(context, rest)
-    elif action in SCHEDULE:
-        _schedule(context, rest)
-    elif action in STATUS:
-        _status(context)
-    else:
-        context.say(t("slack.admin.usage"))
+        enrol = enrol_input(rest)
+        if enrol is not None:
+            return enrolment.enrol(ref, enrol, directory), ""
+        return admin.rights(ref, directory), "slack.admin.enrol_usage"
+    if action in REMOVE:
+        remove = remove_input(rest)
+        if remove is not None:
+            return admin.remove(ref, remove, directory), ""
+        return admin.rights(ref, directory), "slack.admin.remove_usage"
+    if action in SCHEDULE:
+        slot = schedule_input(rest)
+        if slot is not None:
+            return admin.schedule(ref, slot, directory), ""
+        return admin.rights(ref, directory), "slack.admin.schedule_usage"
+    if action in STATUS:
+        return admin.status(ref, directory), ""
+    return admin.rights(ref, directory), "slack.admin.usage"
 
 
-def _enrol(context: AdminContext, words: list[str], directory: SlackDirectory) -> None:
-    t = context.t
-    user_id = user_id_of(words[0]) if words else None
-    manager_id = None
-    if len(words) >= 4 and words[2].lower() in MANAGER:
-        manager_id = user_id_of(words[3])
-    if user_id is None or len(words) not in (2, 4) or (len(words) == 4 and manager_id is None):
-        context.say(t("slack.admin.enrol_usage"))
-        return
-    try:
-        profile = directory.profile(user_id)
-        manager = directory.profile(manager_id) if manager_id else None
-    except DirectoryError:
-        context.say(t("slack.error"))
-        return
-    if profile is None or (manager_id is not None and manager is None):
-        context.say(t("slack.admin.refusal.unknown_user"))
-        return
-    referentiel_id = words[1]
-    with session_scope(context.deps.sessions) as session:
-        tenant = ensure_tenant(session, Platform.SLACK, context.actor.team_id)
-        outcome = context.admin.enrol(session, tenant, profile, referentiel_id, manager)
-        if isinstance(outcome, AdminRefusal):
-            ids = ", ".join(context.admin.catalog.ids())
-            context.say(t(f"slack.admin.refusal.{outcome.value}", ids=ids))
-            return
-        text = _enrolled_text(context, outcome, profile, manager)
-    context.say(text)
+def _text(deps: SlackDeps, outcome: Outcome[Any], usage: str) -> str:
+    """The answer: the refusal, the usage (nothing was done), or what was done."""
+    t, view = outcome.t, outcome.view
+    if outcome.refusal == AdminRefusal.UNKNOWN_REFERENTIEL:
+        ids = ", ".join(deps.flows.enrolment.referentiel_ids())
+        return t(REFUSALS[outcome.refusal], ids=ids)
+    if outcome.refusal is not None:
+        return t(REFUSALS[outcome.refusal])
+    if isinstance(view, Enrolled):
+        return enrolled_text(view, t)
+    if isinstance(view, Removed):
+        return t("slack.admin.removed", person=f"<@{view.user_id}>")
+    if isinstance(view, Scheduled):
+        return scheduled_text(view, t)
+    if isinstance(view, StatusReport):
+        return status_text(view, t, deps.tick_seconds)
+    return t(usage)
 
 
-def _enrolled_text(
-    context: AdminContext, enrolment: Enrolment, profile: Profile, manager: Profile | None
-) -> str:
-    t = context.t
-    referentiel = context.admin.catalog.get(enrolment.person.referentiel_id or "")
-    title = referentiel.title if referentiel else enrolment.person.referentiel_id
-    text = t("slack.admin.enrolled", person=f"<@{profile.user_id}>", referentiel=title)
-    if manager is not None:
-        text += " " + t("slack.admin.with_manager", manager=f"<@{manager.user_id}>")
+def enrolled_text(view: Enrolled, t: Translator) -> str:
+    text = t(
+        "slack.admin.enrolled", person=f"<@{view.user_id}>", referentiel=view.referentiel_title
+    )
+    if view.manager_id is not None:
+        text += " " + t("slack.admin.with_manager", manager=f"<@{view.manager_id}>")
     return text
 
 
-def _remove(context: AdminContext, words: list[str]) -> None:
-    t = context.t
-    user_id = user_id_of(words[0]) if len(words) == 1 else None
-    if user_id is None:
-        context.say(t("slack.admin.remove_usage"))
-        return
-    with session_scope(context.deps.sessions) as session:
-        tenant = ensure_tenant(session, Platform.SLACK, context.actor.team_id)
-        outcome = context.admin.remove(session, tenant, user_id, context.deps.clock())
-    if isinstance(outcome, AdminRefusal):
-        context.say(t(f"slack.admin.refusal.{outcome.value}", ids=""))
-        return
-    context.say(t("slack.admin.removed", person=f"<@{user_id}>"))
-
-
-def _schedule(context: AdminContext, words: list[str]) -> None:
-    t = context.t
-    try:
-        if len(words) != 2:
-            raise ValueError("two words expected")
-        weekday, at = parse_weekday(words[0]), parse_local_time(words[1])
-    except ValueError:
-        context.say(t("slack.admin.schedule_usage"))
-        return
-    with session_scope(context.deps.sessions) as session:
-        tenant = ensure_tenant(session, Platform.SLACK, context.actor.team_id)
-        moved = context.admin.set_schedule(session, tenant, weekday, at)
-    context.say(
-        t(
-            "slack.admin.scheduled",
-            weekday=t(f"calendar.weekday.{weekday}"),
-            time=at.strftime("%H:%M"),
-            moved=moved,
-        )
+def scheduled_text(view: Scheduled, t: Translator) -> str:
+    return t(
+        "slack.admin.scheduled",
+        weekday=t(f"calendar.weekday.{view.weekday}"),
+        time=view.at.strftime("%H:%M"),
+        moved=view.moved,
     )
 
 
-def _status(context: AdminContext) -> None:
-    t = context.t
-    now = context.deps.clock()
-    with session_scope(context.deps.sessions) as session:
-        tenant = ensure_tenant(session, Platform.SLACK, context.actor.team_id)
-        status = context.admin.status(session, tenant, now)
-        _t, timezone = context.deps.person_settings(session, context.actor)
+def status_text(report: StatusReport, t: Translator, tick_seconds: int) -> str:
+    status = report.status
     lines = []
     if status.delivery_paused_at is not None:
-        since = local_moment(status.delivery_paused_at, timezone, t)
+        since = local_moment(status.delivery_paused_at, report.timezone, t)
         lines.append(t("slack.admin.delivery_paused", since=since, error=status.delivery_error))
     lines += [
         t(
@@ -190,10 +169,9 @@ def _status(context: AdminContext) -> None:
         )
     ]
     for referentiel_id, count in sorted(status.by_referentiel.items()):
-        referentiel = context.admin.catalog.get(referentiel_id)
-        title = referentiel.title if referentiel else referentiel_id
+        title = report.titles.get(referentiel_id, referentiel_id)
         lines.append("• " + t("common.label_value", label=title, value=count))
-    lines.append(t("slack.admin.next_tick", seconds=context.deps.tick_seconds))
+    lines.append(t("slack.admin.next_tick", seconds=tick_seconds))
     if status.recent_errors:
         lines.append(t("slack.admin.errors"))
         lines.extend(
@@ -207,4 +185,4 @@ def _status(context: AdminContext) -> None:
         )
     else:
         lines.append(t("slack.admin.no_errors"))
-    context.say("\n".join(lines))
+    return "\n".join(lines)

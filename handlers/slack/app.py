@@ -182,7 +182,7 @@ def build_app(
         listener_executor=listener_executor,
     )
     bolt.error(on_error)
-    commands.register(bolt, deps, services.admin)
+    commands.register(bolt, deps)
     for kind in (actions, views, events, shortcuts, home, one_on_one_commands):
         kind.register(bolt, deps)
     policy = TickPolicy(

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.admin import AdminService
 from bot.app.outcome import Outcome
 from bot.app.summary import LANGUAGE_USAGE
 from handlers.slack import ids
@@ -101,7 +100,7 @@ def handle_log(
     client.views_open(trigger_id=trigger_id, view=evidence_modal(found[1], t))
 
 
-def register(app: App, deps: SlackDeps, admin: AdminService) -> None:
+def register(app: App, deps: SlackDeps) -> None:
     @app.command(ids.COMMAND)
     def palier_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
@@ -120,7 +119,7 @@ def register(app: App, deps: SlackDeps, admin: AdminService) -> None:
         elif command.subcommand in ("1on1", "1:1", "one-on-one"):
             handle_one_on_one(deps, actor, command.text.split()[1:], respond, client)
         elif command.subcommand == "admin":
-            handle_admin(deps, admin, actor, command.text.split()[1:], respond, client)
+            handle_admin(deps, actor, command.text.split()[1:], respond, client)
         elif command.subcommand in LOG:
             handle_log(deps, actor, command.trigger_id, respond, client)
         elif command.subcommand in LANGUAGE:

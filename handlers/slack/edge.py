@@ -239,8 +239,7 @@ def language_of(deps: SlackDeps) -> Language:
         actor = _actor(body)
         if actor is not None:
             try:
-                with deps.sessions() as session:
-                    return deps.person_settings(session, actor)[0]
+                return Translator(deps.flows.summary.language(actor.ref))
             except Exception:
                 log.exception("could not read the language of %s", actor.user_id)
         return Translator(deps.default_locale)

@@ -3,7 +3,8 @@
 The workspace whose person changes is the one the event was delivered for — the
 envelope's ``team_id`` and its ``authorizations`` — never the ``team_id`` inside the
 user object, which the sender controls: an event for workspace A must not touch a
-person of workspace B.
+person of workspace B. What changes is the enrolment flow's
+(:meth:`bot.app.enrolment.EnrolmentFlow.profile_changed`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,9 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.checkin_flow import person_for
-from bot.people import apply_profile
-from handlers.slack.context import SlackDeps
+from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.payloads import EventCallback, UserChange
 from handlers.slack.profiles import to_profile
-from storage.db import session_scope
-from storage.models import Platform
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +32,8 @@ def handle_user_change(deps: SlackDeps, body: dict[str, Any], event: dict[str, A
     if user.team_id is not None and user.team_id not in envelope.workspaces:
         log.warning("user_change for a user of another workspace ignored")
         return
-    with session_scope(deps.sessions) as session:
-        person = person_for(session, Platform.SLACK, envelope.team_id, user.id)
-        if person is not None:
-            apply_profile(person, to_profile(event["user"]))
+    person = Actor(team_id=envelope.team_id, user_id=user.id)
+    deps.flows.enrolment.profile_changed(person.ref, to_profile(event["user"]))
 
 
 def register(app: App, deps: SlackDeps) -> None:

@@ -93,3 +93,11 @@ def test_the_actor_is_an_admin_only_when_the_flow_asks_and_the_rule_says_so(
     boss = ActorRef(Platform.SLACK, TEAM, "U0BOSS")
     with work.begin(boss, Directory(Profile("U0BOSS")), admin=True) as (_session, actor):
         assert actor.person is None and actor.is_admin  # PALIER_ADMIN_USER_IDS
+
+
+def test_the_language_to_answer_any_request_in_is_the_persons_else_the_default(
+    flows: Flows,
+) -> None:
+    # For a front end's own words (a failure, a malformed request): no platform call.
+    assert flows.summary.language(ALICE) == "en"
+    assert flows.summary.language(STRANGER) == "fr"

@@ -1,0 +1,130 @@
+"""People coming into Palier and staying in step with their platform: an admin's
+enrolment, the import of a file of people, and the platform's changes to a profile.
+
+Three ways in, one place: each finds people in the platform's directory (the
+:class:`~bot.people.Directory` port, so Slack and later Teams share it), checks
+them the same way (deactivated accounts, bots, erased people whose request stands)
+and writes them with :func:`bot.people.upsert_person`. The domain parts are
+:class:`bot.admin.AdminService` (one person) and :mod:`bot.people_import` (a file).
+
+* :meth:`EnrolmentFlow.enrol` is an admin's operation: refused with
+  :data:`bot.app.admin.NOT_ADMIN` before anyone is looked up for anyone else;
+* :meth:`EnrolmentFlow.import_people` is an operator's (the command line): there
+  is no acting person, the workspace is the platform token's;
+* :meth:`EnrolmentFlow.profile_changed` is the platform telling Palier about one of
+  its people (Slack's ``user_change``): a person Palier does not follow is ignored,
+  and only the workspace the news was delivered for is looked in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.admin import AdminRefusal, AdminService
+from bot.app.actor import ActorRef
+from bot.app.admin import NOT_ADMIN, title_of, workspace_of
+from bot.app.outcome import Outcome
+from bot.app.unit_of_work import UnitOfWork
+from bot.people import Directory, DirectoryError, Profile, apply_profile, ensure_tenant
+from bot.people_import import ImportReport, import_people
+from referentiels.loader import ReferentielCatalog
+from storage.db import session_scope
+from storage.models import Platform
+
+DIRECTORY_FAILED = "directory_failed"  # refusal: the platform could not say who they are
+
+
+@dataclass(frozen=True)
+class EnrolInput:
+    """Whom to enrol (platform user ids), on which référentiel, under which manager."""
+
+    user_id: str
+    referentiel_id: str
+    manager_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """Who was enrolled, on what (its title), with which manager; ``created`` when
+    Palier did not know them before."""
+
+    user_id: str
+    referentiel_title: str
+    manager_id: str | None
+    created: bool
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A workspace as its platform names it (an import has no acting person, only this)."""
+
+    platform: Platform
+    external_id: str
+    name: str | None = None
+
+
+class EnrolmentFlow:
+    def __init__(
+        self,
+        work: UnitOfWork,
+        catalog: ReferentielCatalog,
+        clock: Callable[[], datetime],
+        admin: AdminService,
+    ) -> None:
+        self.work = work
+        self.catalog = catalog
+        self.clock = clock
+        self.admin = admin
+
+    def referentiel_ids(self) -> list[str]:
+        """What one may enrol people on (a refusal of an unknown référentiel lists them)."""
+        return self.catalog.ids()
+
+    def enrol(self, ref: ActorRef, data: EnrolInput, directory: Directory) -> Outcome[Enrolled]:
+        """An admin enrols (or re-enrols) someone of their workspace, with their manager."""
+        with self.work.begin(ref, directory, admin=True) as (session, actor):
+            if not actor.is_admin:
+                return Outcome.refused(actor.locale, NOT_ADMIN)
+            try:
+                profile = directory.profile(data.user_id)
+                manager = directory.profile(data.manager_id) if data.manager_id else None
+            except DirectoryError:
+                return Outcome.refused(actor.locale, DIRECTORY_FAILED)
+            if profile is None or (data.manager_id is not None and manager is None):
+                return Outcome.refused(actor.locale, AdminRefusal.UNKNOWN_USER.value)
+            tenant = workspace_of(session, actor)
+            done = self.admin.enrol(session, tenant, profile, data.referentiel_id, manager)
+            if isinstance(done, AdminRefusal):
+                return Outcome.refused(actor.locale, done.value)
+            title = title_of(self.catalog, data.referentiel_id)
+            enrolled = Enrolled(profile.user_id, title, data.manager_id, done.created)
+            return Outcome(actor.locale, enrolled)
+
+    def import_people(
+        self, workspace: Workspace, text: str, directory: Directory
+    ) -> Outcome[ImportReport]:
+        """The people of a CSV file (see :mod:`bot.people_import`) into ``workspace``.
+
+        One transaction, the workspace created with it: raises
+        :class:`~bot.people.DirectoryError` when the platform cannot answer, and then
+        nothing is written. The outcome is in the workspace's default language.
+        """
+        with session_scope(self.work.sessions) as session:
+            tenant = ensure_tenant(
+                session, workspace.platform, workspace.external_id, workspace.name
+            )
+            report = import_people(session, tenant, text, directory, self.catalog)
+        return Outcome(self.work.defaults.locale, report)
+
+    def profile_changed(self, ref: ActorRef, profile: Profile) -> Outcome[bool]:
+        """Bring the person ``ref`` names up to date with what their platform says of them
+        (time zone, language, name, deactivation); the view says whether anything changed.
+
+        Idempotent: the same news twice changes nothing more.
+        """
+        with self.work.begin(ref) as (_session, actor):
+            if actor.person is None:
+                return Outcome(actor.locale, False)
+            return Outcome(actor.locale, apply_profile(actor.person, profile))
