@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import Locale, Translator
-from storage.models import Person, Platform
+from storage.models import Person, Platform, Tenant
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Actor:
     locale: Locale
     timezone: str
     is_admin: bool = False
+    tenant: Tenant | None = None  # the actor's workspace, when Palier knows it already
 
     @property
     def t(self) -> Translator:

@@ -33,12 +33,11 @@ NOT_ADMIN = "not_admin"  # refusal: the actor does not administer Palier in this
 def workspace_of(session: Session, actor: Actor) -> Tenant:
     """The actor's workspace, created the first time it is seen.
 
-    A followed person's is read by its key; an admin Palier does not follow may be the
-    first of a new workspace. (The unit of work found it already but does not keep it:
-    one more read of the workspace per admin request.)
+    The unit of work found it already when Palier knows it; an admin Palier does not
+    follow may be the first of a new workspace.
     """
-    if actor.person is not None:
-        return actor.person.tenant
+    if actor.tenant is not None:
+        return actor.tenant
     ref = actor.ref
     return ensure_tenant(session, ref.platform, ref.workspace_id)
 

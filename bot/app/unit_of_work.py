@@ -72,13 +72,15 @@ class UnitOfWork:
         is_admin_ = admin and is_admin(profile, person, defaults.admin_user_ids)
         if person is not None:
             locale = person_locale(person.locale, defaults.locale)
-            return Actor(ref, person, locale, zone_of(person, defaults.timezone), is_admin_)
+            timezone = zone_of(person, defaults.timezone)
+            return Actor(ref, person, locale, timezone, is_admin_, tenant)
         if profile is None:
-            return Actor(ref, None, defaults.locale, defaults.timezone, is_admin_)
+            return Actor(ref, None, defaults.locale, defaults.timezone, is_admin_, tenant)
         return Actor(
             ref,
             None,
             person_locale(profile.locale, defaults.locale),
             known_timezone(profile.timezone) or defaults.timezone,
             is_admin_,
+            tenant,
         )
