@@ -86,6 +86,10 @@ class Director:
         """A tick at ``at`` delivers ``what`` to ``member``."""
         self.tick_at(at).append((member, what))
 
+    def due(self, at: datetime) -> tuple[tuple[Member, Expect], ...]:
+        """What the tick at ``at`` must deliver, to whom (nothing if no tick is due then)."""
+        return tuple(self._ticks.get(at.astimezone(UTC), ()))
+
     def run(self) -> None:
         """Play the scheduled steps in time order, each at its instant (they may add more)."""
         while self._queue:
@@ -153,8 +157,8 @@ class Director:
     # -- Palier's ticks ----------------------------------------------------------------------
 
     def _tick(self, at: datetime) -> None:
-        expected = self._ticks.pop(at)
         report = self.player.tick()
+        expected = self._ticks.pop(at)
         wanted = TickReport(
             planned=report.planned,
             sent=sum(1 for _, what in expected if what is Expect.PROMPT),
