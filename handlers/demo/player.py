@@ -1,0 +1,223 @@
+"""What a chat platform must do for the demo: the :class:`Player` and its :class:`Stage`.
+
+The story (:mod:`handlers.demo.story`) says who does what and when; a player does
+it on one platform, with Palier running there, as the person would (finding a
+button by the label Palier showed them, a level by its visible name), and says
+what the person saw, as text. It returns plain values, so that the director
+prints the same story whichever platform played it; it raises :class:`DemoError`
+when Palier did not answer as a person expects.
+
+A platform's stage (Slack's: :func:`handlers.slack.demo.slack_stage`) starts that
+platform (or its emulator) and Palier on it for a :class:`Scene`, and gives the
+player with what the runner needs to enrol the team and introduce it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import Engine
+
+from bot.app.actor import ActorRef
+from bot.people import Profile
+from bot.tick import TickReport
+from handlers.demo.clock import ManualClock
+from handlers.demo.story import Expect, Member
+from referentiels.loader import ReferentielCatalog
+
+
+class DemoError(Exception):
+    """Palier did not do what the story expects; ``key`` names the catalog message."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What the person typed, and what Palier showed them in answer."""
+
+    typed: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """The button the person pressed (and the confirmation they chose), and what they saw."""
+
+    button: str
+    text: str
+    confirm: str = ""
+
+
+@dataclass(frozen=True)
+class CheckinForm:
+    """The check-in form as it opened: the button that opened it, its text, what it asks."""
+
+    button: str
+    text: str
+    asked: tuple[str, ...]  # the competency ids it asks a level for, in its order
+    submit: str  # the label of the button that sends it
+
+
+@dataclass(frozen=True)
+class CheckinAnswer:
+    """What the person enters for one competency: a level by its name, maybe evidence."""
+
+    competency_id: str
+    level: str
+    proof: str | None = None
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckinAnswers:
+    answers: tuple[CheckinAnswer, ...]
+    topic: str | None = None  # for the next 1:1
+
+
+@dataclass(frozen=True)
+class LevelField:
+    """A review's level for one competency: the names offered, the report's own first."""
+
+    competency_id: str
+    options: tuple[str, ...]
+    own: str
+
+
+@dataclass(frozen=True)
+class CommentField:
+    """The manager's comment."""
+
+
+@dataclass(frozen=True)
+class ShareField:
+    """Whom the comment may be shown to."""
+
+    options: tuple[str, ...]
+
+
+ReviewField = LevelField | CommentField | ShareField
+
+
+@dataclass(frozen=True)
+class ReviewForm:
+    """A report's review as it opened, from the list: its fields in their order."""
+
+    button: str
+    text: str
+    fields: tuple[ReviewField, ...]
+    submit: str
+
+
+@dataclass(frozen=True)
+class ReviewAnswers:
+    levels: Mapping[str, str] = field(default_factory=dict)  # competency id → level changed
+    comment: str | None = None
+    share: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TeamTables:
+    """The team command: the tables Palier sent, then its answer to the command."""
+
+    typed: str
+    tables: tuple[str, ...]
+    notice: str
+
+
+class Player(Protocol):
+    """The team's hands and eyes on one platform: one method per thing a person does.
+
+    Messages stay on the player's side: it remembers, for each person, the last
+    message each kind of delivery brought (the week's prompt, a snooze's return),
+    the forms they opened and the brief they read, and acts on those.
+    """
+
+    @property
+    def me_command(self) -> str:
+        """How a person asks Palier for their summary there (``/palier me`` on Slack)."""
+        ...
+
+    def tick(self) -> TickReport:
+        """Palier's tick, now; the player notes what it delivers to whom."""
+        ...
+
+    def received(self, member: Member, what: Expect) -> str | None:
+        """The one message the last tick brought ``member`` (remembered as ``what``)."""
+        ...
+
+    def closed(self, member: Member) -> str | None:
+        """This week's prompt if Palier changed it since it came (the week closed)."""
+        ...
+
+    def open_check_in(self, member: Member, on: Expect) -> CheckinForm: ...
+
+    def submit_check_in(self, member: Member, answers: CheckinAnswers) -> str:
+        """Send the open check-in form; the summary Palier sends back."""
+        ...
+
+    def prompt(self, member: Member) -> str | None:
+        """This week's prompt as it reads now (None before any)."""
+        ...
+
+    def snooze(self, member: Member) -> Pressed: ...
+
+    def skip(self, member: Member) -> Pressed: ...
+
+    def review_list(self, manager: Member) -> Answered: ...
+
+    def open_review(self, manager: Member, report: Member) -> ReviewForm: ...
+
+    def submit_review(self, manager: Member, report: Member, answers: ReviewAnswers) -> str:
+        """Send the open review; what ``report`` is told."""
+        ...
+
+    def review_saved(self, manager: Member) -> str:
+        """What the manager is told once her review is saved."""
+        ...
+
+    def team(self, manager: Member, tables: int) -> TeamTables: ...
+
+    def brief(self, manager: Member, report: Member) -> Answered: ...
+
+    def one_on_one_done(self, manager: Member) -> Pressed: ...
+
+    def me(self, member: Member) -> Answered: ...
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What a stage is started for: the database, the clock, the team, Palier's settings."""
+
+    engine: Engine
+    database_url: str
+    clock: ManualClock
+    team: Sequence[Member]
+    settings: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Account:
+    """A member as the platform knows them: who they are there, and their profile."""
+
+    ref: ActorRef
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A platform with Palier running on it, and the team on the platform (not yet enrolled)."""
+
+    player: Player
+    referentiels: ReferentielCatalog  # Palier's, as it runs there
+    workspace: str  # its name
+    accounts: Mapping[str, Account]  # member's user id → their account there
+
+
+StageOpener = Callable[[Scene], AbstractContextManager[Stage]]

@@ -1,0 +1,253 @@
+"""The demo's story without any platform: its steps, its timeline, what a player must do.
+
+The story and its director import no front end (the import contract says so);
+here they play on a scripted player that only records what it is asked, so
+these tests check the story's rules (who does what, when) in milliseconds, and
+that Slack's player does every step the story has.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections import Counter
+from datetime import datetime
+from io import StringIO
+
+import pytest
+
+from bot.i18n import Translator
+from bot.tick import TickReport
+from handlers.demo import story
+from handlers.demo.clock import ManualClock
+from handlers.demo.director import Director
+from handlers.demo.narrator import Narrator
+from handlers.demo.player import (
+    Answered,
+    CheckinAnswers,
+    CheckinForm,
+    CommentField,
+    DemoError,
+    LevelField,
+    Player,
+    Pressed,
+    ReviewAnswers,
+    ReviewForm,
+    ShareField,
+    TeamTables,
+)
+from handlers.demo.story import TEAM, Expect, Member
+from handlers.slack.demo_player import SlackPlayer
+from referentiels.loader import ReferentielCatalog
+
+FR = Translator("fr")
+BY_HANDLE = {member.handle: member for member in TEAM}
+CLAIRE, ALICE, KARIM, EMMA = (BY_HANDLE[h] for h in ("claire", "alice", "karim", "emma"))
+WEEKS = 4
+
+
+class ScriptedPlayer:
+    """A player that Palier always answers as the story expects; it records each call."""
+
+    def __init__(self) -> None:
+        self.director: Director | None = None
+        self.calls: list[tuple[str, str]] = []  # (method, handle)
+
+    def _record(self, method: str, member: Member | None = None) -> None:
+        self.calls.append((method, member.handle if member is not None else ""))
+
+    @property
+    def me_command(self) -> str:
+        return "palier me"
+
+    def tick(self) -> TickReport:
+        assert self.director is not None
+        self._record("tick")
+        due = [what for _member, what in self.director.due(self.director.clock.now())]
+        return TickReport(
+            planned=0,
+            sent=due.count(Expect.PROMPT),
+            reminded=due.count(Expect.SNOOZE_BACK) + due.count(Expect.REMINDER),
+            missed=due.count(Expect.MISSED),
+        )
+
+    def received(self, member: Member, what: Expect) -> str | None:
+        self._record(f"received.{what.value}", member)
+        return what.value
+
+    def closed(self, member: Member) -> str | None:
+        self._record("closed", member)
+        return "closed"
+
+    def open_check_in(self, member: Member, on: Expect) -> CheckinForm:
+        self._record(f"open_check_in.{on.value}", member)
+        assert self.director is not None
+        plan = member.week(self.director.index)
+        asked = tuple(dict.fromkeys([*plan.levels, *plan.proofs]))
+        return CheckinForm("start", "form", asked, "send")
+
+    def submit_check_in(self, member: Member, answers: CheckinAnswers) -> str:
+        self._record("submit_check_in", member)
+        return "summary"
+
+    def prompt(self, member: Member) -> str | None:
+        self._record("prompt", member)
+        return "done"
+
+    def snooze(self, member: Member) -> Pressed:
+        self._record("snooze", member)
+        return Pressed("later", "snoozed")
+
+    def skip(self, member: Member) -> Pressed:
+        self._record("skip", member)
+        return Pressed("skip", "skipped", "yes")
+
+    def review_list(self, manager: Member) -> Answered:
+        self._record("review_list", manager)
+        return Answered("review", "list")
+
+    def open_review(self, manager: Member, report: Member) -> ReviewForm:
+        self._record("open_review", report)
+        levels = ("Junior", "Intermédiaire", "Senior")
+        fields = (
+            LevelField("prospection", levels, "Junior"),
+            LevelField(story.LOWERED, levels, "Senior"),
+            CommentField(),
+            ShareField(("show it",)),
+        )
+        return ReviewForm("open", "review form", fields, "save")
+
+    def submit_review(self, manager: Member, report: Member, answers: ReviewAnswers) -> str:
+        self._record("submit_review", report)
+        self.review_answers = answers
+        return "told"
+
+    def review_saved(self, manager: Member) -> str:
+        self._record("review_saved", manager)
+        return "saved"
+
+    def team(self, manager: Member, tables: int) -> TeamTables:
+        self._record("team", manager)
+        return TeamTables("team", ("table",) * tables, "notice")
+
+    def brief(self, manager: Member, report: Member) -> Answered:
+        self._record("brief", report)
+        return Answered("1on1", "brief")
+
+    def one_on_one_done(self, manager: Member) -> Pressed:
+        self._record("one_on_one_done", manager)
+        return Pressed("done", "recorded", "yes")
+
+    def me(self, member: Member) -> Answered:
+        self._record("me", member)
+        return Answered("me", "summary")
+
+
+def _play(weeks: int = WEEKS) -> tuple[ScriptedPlayer, Director, str]:
+    out = StringIO()
+    clock = ManualClock(story.START)
+    player = ScriptedPlayer()
+    referentiels = ReferentielCatalog.load(None)
+    director = Director(Narrator(out, FR, clock), player, TEAM, referentiels)
+    player.director = director
+    director.play(weeks)
+    return player, director, out.getvalue()
+
+
+def _protocol_methods() -> set[str]:
+    return {name for name in vars(Player) if not name.startswith("_")}
+
+
+def test_the_story_uses_every_step_kind() -> None:
+    """Walk the story's rules over its weeks: every kind of step happens at least once."""
+    seen: set[type[story.Step]] = {story.Tick}
+    steps: list[story.Step] = []
+    for index in range(WEEKS):
+        for at, member, what in story.prompts(TEAM, index):
+            reply = story.reply(member, index, what)
+            assert reply is not None
+            steps.append(reply)
+            for _at, _member, later in story.expected_after(reply, at, index):
+                if (back := story.reply(member, index, later)) is not None:
+                    steps.append(back)
+    for manager in story.managers(TEAM):
+        for at, step in story.manager_day(TEAM, manager, WEEKS - 1):
+            steps.append(step)
+            while (follow := story.follow_up(step, at)) is not None:
+                at, step = follow
+                steps.append(step)
+    steps.extend(step for _at, step in story.summaries(TEAM, WEEKS))
+    seen.update(type(step) for step in steps)
+    assert seen == set(story.STEP_KINDS)
+    assert story.CheckIn(KARIM, Expect.SNOOZE_BACK) in steps  # he checks in when it is back
+
+
+def test_the_director_asks_the_player_for_everything_it_can_do() -> None:
+    player, director, _output = _play()
+    asked = {method.split(".")[0] for method, _handle in player.calls}
+    assert asked | {"me_command"} == _protocol_methods()
+    assert director.checkins == 14  # as on Slack: 4 + 4 + 3 + 3
+
+
+def test_slack_s_player_does_every_step_a_player_must_do() -> None:
+    for name in _protocol_methods():
+        ours = getattr(SlackPlayer, name, None)
+        assert ours is not None, name
+        protocol = getattr(Player, name)
+        if callable(protocol):
+            assert inspect.signature(ours).parameters.keys() == (
+                inspect.signature(protocol).parameters.keys()
+            ), name
+
+
+def test_the_weeks_happen_when_the_story_says() -> None:
+    player, _director, output = _play()
+    events = [line for line in output.splitlines() if line.startswith("▸ ")]
+
+    def at(member: Member, moment: str, what: str) -> None:
+        header = FR("demo.event", name=member.real_name, moment=moment, what=what)
+        assert events.count(header) == 1, header
+
+    # Karim snoozes (5 min after the prompt), it comes back 3 h later, he checks in.
+    at(KARIM, "jeudi 26/11 à 16:05 CET", FR("demo.what.snooze", button="later"))
+    at(KARIM, "jeudi 26/11 à 19:05 CET", FR("demo.what.snooze_back"))
+    at(KARIM, "jeudi 26/11 à 19:10 CET", FR("demo.what.start", button="start"))
+    # Week 49 he ignores: the reminder 24 h later, missed at his Monday 00:00.
+    at(KARIM, "jeudi 03/12 à 16:05 CET", FR("demo.what.ignore"))
+    at(KARIM, "vendredi 04/12 à 16:00 CET", FR("demo.what.reminder", hours=24))
+    at(KARIM, "lundi 07/12 à 00:00 CET", FR("demo.what.missed"))
+    # Emma, in New York, gets hers at her 16:00 and skips 4 minutes later.
+    at(EMMA, "jeudi 03/12 à 16:00 EST", FR("demo.what.prompt", week="semaine 49"))
+    at(EMMA, "jeudi 03/12 à 16:04 EST", FR("demo.what.skip", button="skip", confirm="yes"))
+    # The manager's Friday: the list, her click a minute later, her answer 8 minutes on.
+    at(CLAIRE, "vendredi 18/12 à 09:30 CET", FR("demo.what.me", command="review"))
+    at(
+        CLAIRE,
+        "vendredi 18/12 à 09:31 CET",
+        FR("demo.manage.open", button="open", name=ALICE.real_name),
+    )
+    at(CLAIRE, "vendredi 18/12 à 09:39 CET", FR("demo.what.answer", button="save"))
+    at(ALICE, "vendredi 18/12 à 09:39 CET", FR("demo.manage.told", manager=CLAIRE.real_name))
+    at(CLAIRE, "vendredi 18/12 à 11:30 CET", FR("demo.manage.done", button="done", confirm="yes"))
+    at(EMMA, "lundi 21/12 à 09:00 EST", FR("demo.what.me", command="me"))
+    # She lowers closing by one level, confirms the rest, and shares her comment.
+    assert player.review_answers == ReviewAnswers(
+        {story.LOWERED: "Intermédiaire"}, FR("demo.typed.claire_review"), ("show it",)
+    )
+    assert Counter(m for m, _h in player.calls)["received.prompt"] == 4 * len(TEAM)
+
+
+def test_a_step_the_player_refuses_stops_the_story() -> None:
+    class Refusing(ScriptedPlayer):
+        def skip(self, member: Member) -> Pressed:
+            raise DemoError("demo.problem.refused", name=member.real_name, detail="no")
+
+    out = StringIO()
+    clock = ManualClock(story.START)
+    player = Refusing()
+    director = Director(Narrator(out, FR, clock), player, TEAM, ReferentielCatalog.load(None))
+    player.director = director
+    with pytest.raises(DemoError) as raised:
+        director.play(WEEKS)
+    assert raised.value.params == {"name": EMMA.real_name, "detail": "no"}
+    assert clock.now() == datetime.fromisoformat("2026-12-03T21:04:00+00:00")
+    assert not any(method == "me" for method, _handle in player.calls)
