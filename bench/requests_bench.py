@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -34,6 +35,14 @@ from storage.models import Platform
 DUE = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 16:00 in Paris
 SECRET = "bench-signing-secret"
 USER = "U0ALICE"
+# The 1:1, privacy and export commands, as Alice (no reports, not an admin) types them.
+ONE_ON_ONE_AND_PRIVACY = (
+    "1on1",
+    f"1on1 <@{USER}> schedule jeudi 10:00",
+    "privacy export",
+    "privacy delete",
+    "export",
+)
 
 
 @dataclass
@@ -110,6 +119,8 @@ def run(database_url: str) -> dict[str, Count]:
             measure("check-in submission", lambda: driver.submit_view(USER, modal, levels))
             measure("/palier me", lambda: driver.slash_command(USER, "/palier", "me"))
             measure("App Home opened", lambda: driver.app_home_opened(USER))
+            for text in ONE_ON_ONE_AND_PRIVACY:
+                measure(f"/palier {text}", partial(driver.slash_command, USER, "/palier", text))
         palier.close()
     engine.dispose()
     return results
