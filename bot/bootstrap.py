@@ -17,10 +17,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.admin import AdminService
+from bot.app.one_on_one import OneOnOneFlow
 from bot.app.summary import SummaryFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
 from bot.checkin_flow import CheckinService
 from bot.evidence import EvidenceService
+from bot.one_on_one import OneOnOneService
 from bot.planning import PlanningPolicy
 from bot.review import ReviewService
 from bot.settings import Settings
@@ -106,6 +108,7 @@ class Flows:
 
     services: Services  # what the flows share (and what front ends read until they move)
     summary: SummaryFlow
+    one_on_one: OneOnOneFlow
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -114,4 +117,14 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
     defaults = Defaults(settings.default_locale, settings.default_timezone, settings.admin_user_ids)
     work = UnitOfWork(core.sessions, defaults)
     services = build_services(core)
-    return Flows(services=services, summary=SummaryFlow(work, core.referentiels, clock))
+    return Flows(
+        services=services,
+        summary=SummaryFlow(work, core.referentiels, clock),
+        one_on_one=OneOnOneFlow(
+            work,
+            core.referentiels,
+            clock,
+            OneOnOneService(core.referentiels, default_timezone=settings.default_timezone),
+            indirect=settings.managers_see_indirect,
+        ),
+    )
