@@ -17,7 +17,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.admin import AdminService
+from bot.app.exports import ExportFlow
 from bot.app.one_on_one import OneOnOneFlow
+from bot.app.privacy import PrivacyFlow
 from bot.app.summary import SummaryFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
 from bot.checkin_flow import CheckinService
@@ -109,6 +111,8 @@ class Flows:
     services: Services  # what the flows share (and what front ends read until they move)
     summary: SummaryFlow
     one_on_one: OneOnOneFlow
+    privacy: PrivacyFlow
+    export: ExportFlow
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -127,4 +131,6 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
             OneOnOneService(core.referentiels, default_timezone=settings.default_timezone),
             indirect=settings.managers_see_indirect,
         ),
+        privacy=PrivacyFlow(work, core.referentiels, clock),
+        export=ExportFlow(work, core.referentiels, clock, indirect=settings.managers_see_indirect),
     )
