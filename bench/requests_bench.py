@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -36,6 +37,14 @@ SECRET = "bench-signing-secret"
 USER = "U0ALICE"
 ADMIN = "U0ADMIN"  # a workspace admin (Slack's word): /palier admin …
 NEWCOMER = "U0CHLOE"  # whom the admin enrols and removes
+# The 1:1, privacy and export commands, as Alice (no reports, not an admin) types them.
+ONE_ON_ONE_AND_PRIVACY = (
+    "1on1",
+    f"1on1 <@{USER}> schedule jeudi 10:00",
+    "privacy export",
+    "privacy delete",
+    "export",
+)
 
 
 @dataclass
@@ -117,6 +126,8 @@ def run(database_url: str) -> dict[str, Count]:
             measure_admin(measure, driver)
             emulator.update_user(USER, tz="America/New_York")
             measure("user_change event", lambda: driver.user_change(USER))
+            for text in ONE_ON_ONE_AND_PRIVACY:
+                measure(f"/palier {text}", partial(driver.slash_command, USER, "/palier", text))
         palier.close()
     engine.dispose()
     return results

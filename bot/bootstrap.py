@@ -19,10 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.admin import AdminService
 from bot.app.admin import AdminFlow
 from bot.app.enrolment import EnrolmentFlow
+from bot.app.exports import ExportFlow
+from bot.app.one_on_one import OneOnOneFlow
+from bot.app.privacy import PrivacyFlow
 from bot.app.summary import SummaryFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
 from bot.checkin_flow import CheckinService
 from bot.evidence import EvidenceService
+from bot.one_on_one import OneOnOneService
 from bot.planning import PlanningPolicy
 from bot.review import ReviewService
 from bot.settings import Settings
@@ -110,6 +114,9 @@ class Flows:
     summary: SummaryFlow
     admin: AdminFlow
     enrolment: EnrolmentFlow
+    one_on_one: OneOnOneFlow
+    privacy: PrivacyFlow
+    export: ExportFlow
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -123,4 +130,13 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         summary=SummaryFlow(work, core.referentiels, clock),
         admin=AdminFlow(work, core.referentiels, clock, services.admin),
         enrolment=EnrolmentFlow(work, core.referentiels, clock, services.admin),
+        one_on_one=OneOnOneFlow(
+            work,
+            core.referentiels,
+            clock,
+            OneOnOneService(core.referentiels, default_timezone=settings.default_timezone),
+            indirect=settings.managers_see_indirect,
+        ),
+        privacy=PrivacyFlow(work, core.referentiels, clock),
+        export=ExportFlow(work, core.referentiels, clock, indirect=settings.managers_see_indirect),
     )

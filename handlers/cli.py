@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,7 +26,8 @@ from alembic.util import CommandError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from bot.bootstrap import SchemaNotCurrentError, build_core
+from bot.app.operator import Operator
+from bot.bootstrap import Flows, SchemaNotCurrentError, build_core, build_flows
 from bot.i18n import Translator
 from bot.referentiel_text import render_problem, render_referentiel
 from bot.settings import Settings, SettingsError, cli_locale, load_settings
@@ -34,7 +35,7 @@ from handlers.slack.app import Clock, MissingSettingError, system_clock
 from referentiels.loader import ReferentielCatalog, ReferentielError, load_file, yaml_files
 from referentiels.models import Referentiel
 from storage import migrate
-from storage.db import make_engine, session_scope
+from storage.db import make_engine
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEMO_WEEKS = 4
@@ -259,23 +260,12 @@ class Cli:
 
     def export(self, fmt: str, output: Path | None, workspace: str | None) -> int:
         """Every rating (one row each, with its evidence) as CSV, for operators."""
-        from sqlalchemy import select
-
         from bot.csv_safe import data_rows
-        from bot.exports import ratings_csv
-        from storage.models import Person, Tenant
 
-        core = build_core(self.settings())
-        try:
-            core.require_current_schema()
-            with session_scope(core.sessions) as session:
-                query = select(Person).order_by(Person.tenant_id, Person.id)
-                if workspace is not None:
-                    query = query.join(Tenant).where(Tenant.external_id == workspace)
-                people = session.scalars(query).all()
-                content = ratings_csv(session, people, core.referentiels, self.t)
-        finally:
-            core.close()
+        with self.flows() as flows:
+            outcome = flows.export.all_ratings(self.operator(), workspace)
+        assert outcome.view is not None  # an operator is never refused an export
+        content = outcome.view.content
         del fmt  # CSV is the one format so far; argparse refuses any other
         if output is None:
             self.out.write(content)
@@ -290,31 +280,42 @@ class Cli:
 
     def privacy(self, action: str, workspace: str, user: str, yes: bool) -> int:
         """One person's data as JSON on stdout, or its erasure (with --yes)."""
-        from bot.people import find_person, find_tenant
-        from bot.privacy import erase_person, export_person
+        from bot.app.actor import ActorRef
+        from bot.app.privacy import PrivacyRefusal
         from storage.models import Platform
 
+        person = ActorRef(Platform.SLACK, workspace, user)  # the workspace is a Slack team
+        with self.flows() as flows:
+            if action == "export":
+                data = flows.privacy.data_of(self.operator(), person)
+                if data.view is not None:
+                    self.say(json.dumps(data.view.data, ensure_ascii=False, indent=2))
+                    return EXIT_OK
+                refusal = data.refusal
+            else:
+                erased = flows.privacy.erase(self.operator(), person, confirmed=yes)
+                if erased.view is not None:
+                    counts = ", ".join(f"{k}={v}" for k, v in erased.view.counts.items())
+                    self.say(self.t("cli.privacy.erased", counts=counts))
+                    return EXIT_OK
+                refusal = erased.refusal
+        if refusal == PrivacyRefusal.NEEDS_CONFIRMATION.value:
+            return self.fail(self.t("cli.privacy.needs_yes"), EXIT_USAGE)
+        return self.fail(self.t("cli.privacy.unknown", workspace=workspace, user=user))
+
+    @contextlib.contextmanager
+    def flows(self) -> Iterator[Flows]:
+        """The application layer's flows on a database whose schema is current."""
         core = build_core(self.settings())
         try:
             core.require_current_schema()
-            with session_scope(core.sessions) as session:
-                tenant = find_tenant(session, Platform.SLACK, workspace)
-                person = find_person(session, tenant.id, user) if tenant else None
-                if person is None:
-                    return self.fail(self.t("cli.privacy.unknown", workspace=workspace, user=user))
-                if action == "export":
-                    data = export_person(session, person, core.referentiels, self.t)
-                    self.say(json.dumps(data, ensure_ascii=False, indent=2))
-                    return EXIT_OK
-                if not yes:
-                    return self.fail(self.t("cli.privacy.needs_yes"), EXIT_USAGE)
-                counts = erase_person(session, person, "admin", self.clock())
+            yield build_flows(core, self.clock)
         finally:
             core.close()
-        self.say(
-            self.t("cli.privacy.erased", counts=", ".join(f"{k}={v}" for k, v in counts.items()))
-        )
-        return EXIT_OK
+
+    def operator(self) -> Operator:
+        """Whoever runs the command, acting for the database (see :mod:`bot.app.operator`)."""
+        return Operator(self.t.locale)
 
     # -- palier people … -----------------------------------------------------------
 

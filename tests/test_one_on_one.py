@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.checkin_flow import person_for
 from bot.i18n import Translator
 from bot.one_on_one import (
     WINDOW,
@@ -54,6 +55,11 @@ assert AE is not None
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday, 16:00 in Paris
 LAST_1ON1 = NOW - timedelta(days=14)  # Thursday 12 November
 T1, T2 = "T1", "T2"
+
+
+def me(session: Session, user_id: str, team: str = T1) -> Person | None:
+    """The person acting, as the application layer resolves them once per request."""
+    return person_for(session, Platform.SLACK, team, user_id)
 
 
 def day(month: int, dom: int, hour: int = 10) -> datetime:
@@ -338,27 +344,27 @@ def test_an_admin_reads_but_does_not_act_and_an_indirect_manager_may_when_allowe
     with session_scope(team.sessions) as session:
         assert (
             team.service.add_note(
-                session, T1, "UEVE", team.ids["alice"], "Hello", NOW, is_admin=True
+                session, me(session, "UEVE"), team.ids["alice"], "Hello", NOW, is_admin=True
             )
             is OneOnOneRefusal.MANAGER_ONLY
         )
         assert (
-            team.service.add_note(session, T1, "UALICE", team.ids["alice"], "Moi", NOW)
+            team.service.add_note(session, me(session, "UALICE"), team.ids["alice"], "Moi", NOW)
             is OneOnOneRefusal.MANAGER_ONLY
         )
         assert (
-            team.service.add_note(session, T1, "UBRUNO", team.ids["alice"], "Hop", NOW)
+            team.service.add_note(session, me(session, "UBRUNO"), team.ids["alice"], "Hop", NOW)
             is OneOnOneRefusal.UNAVAILABLE
         )
         assert (
             team.service.set_schedule(
-                session, T1, "UEVE", "UALICE", 1, time(10), NOW, is_admin=True
+                session, me(session, "UEVE"), "UALICE", 1, time(10), NOW, is_admin=True
             )
             is OneOnOneRefusal.MANAGER_ONLY
         )
         # Without the admin's right to read, the same words as for anyone else.
         assert (
-            team.service.set_schedule(session, T1, "UEVE", "UALICE", 1, time(10), NOW)
+            team.service.set_schedule(session, me(session, "UEVE"), "UALICE", 1, time(10), NOW)
             is OneOnOneRefusal.UNAVAILABLE
         )
 
@@ -382,8 +388,7 @@ def test_1on1_done_closes_the_topics_shown_and_later_ones_carry_over(team: Team)
     with session_scope(team.sessions) as session:
         recorded = team.service.record_one_on_one(
             session,
-            T1,
-            "UMARION",
+            me(session, "UMARION"),
             team.ids["alice"],
             held,
             shown_at=shown.generated_at,
@@ -410,8 +415,7 @@ def test_1on1_done_closes_the_topics_shown_and_later_ones_carry_over(team: Team)
     with session_scope(team.sessions) as session:
         again = team.service.record_one_on_one(
             session,
-            T1,
-            "UMARION",
+            me(session, "UMARION"),
             team.ids["alice"],
             held + timedelta(minutes=1),
             shown_at=shown.generated_at,
@@ -434,8 +438,7 @@ def test_two_1on1_done_clicks_at_once_record_one(team: Team) -> None:
             outcomes.append(
                 team.service.record_one_on_one(
                     session,
-                    T1,
-                    "UMARION",
+                    me(session, "UMARION"),
                     team.ids["alice"],
                     NOW,
                     shown_at=NOW,
@@ -458,8 +461,7 @@ def test_notes_are_the_authors_only_and_a_second_delivery_stores_nothing(team: T
     with session_scope(team.sessions) as session:
         first = team.service.add_note(
             session,
-            T1,
-            "UMARION",
+            me(session, "UMARION"),
             alice,
             "  Prête pour un compte stratégique  ",
             NOW,
@@ -469,18 +471,17 @@ def test_notes_are_the_authors_only_and_a_second_delivery_stores_nothing(team: T
         assert first.text == "Prête pour un compte stratégique"
         duplicate = team.service.add_note(
             session,
-            T1,
-            "UMARION",
+            me(session, "UMARION"),
             alice,
             "Prête pour un compte stratégique",
             NOW,
             idempotency_key="slack-view:V1",
         )
         assert duplicate is None
-        assert team.service.add_note(session, T1, "UMARION", alice, "   ", NOW) is (
+        assert team.service.add_note(session, me(session, "UMARION"), alice, "   ", NOW) is (
             OneOnOneRefusal.EMPTY_NOTE
         )
-        assert team.service.add_note(session, T1, "UMARION", alice, "x" * 3001, NOW) is (
+        assert team.service.add_note(session, me(session, "UMARION"), alice, "x" * 3001, NOW) is (
             OneOnOneRefusal.NOTE_TOO_LONG
         )
     with session_scope(team.sessions) as session:
@@ -500,7 +501,9 @@ def test_notes_are_the_authors_only_and_a_second_delivery_stores_nothing(team: T
 
 def test_notes_about_a_person_are_in_their_export_and_erased_with_them(team: Team) -> None:
     with session_scope(team.sessions) as session:
-        set_up = team.service.set_schedule(session, T1, "UMARION", "UALICE", 1, time(10), NOW)
+        set_up = team.service.set_schedule(
+            session, me(session, "UMARION"), "UALICE", 1, time(10), NOW
+        )
         assert not isinstance(set_up, OneOnOneRefusal)
         alice = session.get(Person, team.ids["alice"])
         assert alice is not None
@@ -543,7 +546,7 @@ def test_next_occurrence_is_in_the_managers_time_zone_and_dst_correct() -> None:
 def test_a_scheduled_brief_is_claimed_once_an_hour_before_then_moves_a_week(team: Team) -> None:
     with session_scope(team.sessions) as session:
         outcome = team.service.set_schedule(
-            session, T1, "UMARION", "UALICE", 3, time(18), NOW
+            session, me(session, "UMARION"), "UALICE", 3, time(18), NOW
         )  # Thursdays 18:00 Paris: 17:00 UTC, brief from 16:00 UTC
         assert not isinstance(outcome, OneOnOneRefusal)
         assert outcome[1].next_meeting_at == day(11, 26, 17)
@@ -570,7 +573,7 @@ def test_a_scheduled_brief_is_claimed_once_an_hour_before_then_moves_a_week(team
 
 def test_a_meeting_missed_while_palier_was_down_is_not_briefed_late(team: Team) -> None:
     with session_scope(team.sessions) as session:
-        team.service.set_schedule(session, T1, "UMARION", "UALICE", 3, time(18), NOW)
+        team.service.set_schedule(session, me(session, "UMARION"), "UALICE", 3, time(18), NOW)
         [schedule_id] = due_briefs(session, day(11, 28))
     with session_scope(team.sessions) as session:
         assert claim_brief(session, CATALOG, schedule_id, day(11, 28)) is None
@@ -580,7 +583,7 @@ def test_a_meeting_missed_while_palier_was_down_is_not_briefed_late(team: Team) 
 
 def test_a_schedule_whose_manager_no_longer_manages_the_report_is_dropped(team: Team) -> None:
     with session_scope(team.sessions) as session:
-        team.service.set_schedule(session, T1, "UMARION", "UALICE", 3, time(18), NOW)
+        team.service.set_schedule(session, me(session, "UMARION"), "UALICE", 3, time(18), NOW)
         [schedule_id] = due_briefs(session, day(11, 26, 16))
         alice = session.get(Person, team.ids["alice"])
         assert alice is not None
@@ -592,18 +595,18 @@ def test_a_schedule_whose_manager_no_longer_manages_the_report_is_dropped(team: 
 
 def test_schedule_replaces_and_clears(team: Team) -> None:
     with session_scope(team.sessions) as session:
-        team.service.set_schedule(session, T1, "UMARION", "UALICE", 3, time(18), NOW)
-        team.service.set_schedule(session, T1, "UMARION", "UALICE", 1, time(9, 30), NOW)
+        team.service.set_schedule(session, me(session, "UMARION"), "UALICE", 3, time(18), NOW)
+        team.service.set_schedule(session, me(session, "UMARION"), "UALICE", 1, time(9, 30), NOW)
         rows = session.scalars(select(OneOnOneSchedule)).all()
         assert [(r.weekday, r.local_time) for r in rows] == [(1, time(9, 30))]
         brief = team.service.brief(session, T1, "UMARION", "UALICE", NOW)
         assert isinstance(brief, Brief) and brief.schedule is not None
         assert brief.schedule.next_meeting_at == day(12, 1, 8) + timedelta(minutes=30)
-        cleared = team.service.clear_schedule(session, T1, "UMARION", "UALICE")
+        cleared = team.service.clear_schedule(session, me(session, "UMARION"), "UALICE")
         assert not isinstance(cleared, OneOnOneRefusal) and cleared[1] is True
-        again = team.service.clear_schedule(session, T1, "UMARION", "UALICE")
+        again = team.service.clear_schedule(session, me(session, "UMARION"), "UALICE")
         assert not isinstance(again, OneOnOneRefusal) and again[1] is False
-        assert team.service.clear_schedule(session, T1, "UBRUNO", "UALICE") is (
+        assert team.service.clear_schedule(session, me(session, "UBRUNO"), "UALICE") is (
             OneOnOneRefusal.UNAVAILABLE
         )
 
@@ -612,11 +615,17 @@ def test_a_note_keeps_its_text_without_control_characters(team: Team) -> None:
     """NUL cannot be stored in PostgreSQL text: stripped, like the other controls."""
     with session_scope(team.sessions) as session:
         note = team.service.add_note(
-            session, T1, "UMARION", team.ids["alice"], "Prépa\x00 du 1:1\x1b\n\tpoints", NOW
+            session,
+            me(session, "UMARION"),
+            team.ids["alice"],
+            "Prépa\x00 du 1:1\x1b\n\tpoints",
+            NOW,
         )
         assert note is not None and not isinstance(note, OneOnOneRefusal)
         assert note.text == "Prépa du 1:1\n\tpoints"
-        nothing = team.service.add_note(session, T1, "UMARION", team.ids["alice"], "\x00\x01", NOW)
+        nothing = team.service.add_note(
+            session, me(session, "UMARION"), team.ids["alice"], "\x00\x01", NOW
+        )
         assert nothing is OneOnOneRefusal.EMPTY_NOTE
     with team.session() as session:
         stored = session.scalars(select(OneOnOneNote.text).where(OneOnOneNote.id == note.id))

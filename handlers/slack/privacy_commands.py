@@ -1,14 +1,16 @@
 """``/palier export`` and ``/palier privacy export|delete``: data out, data gone.
 
-Files go to the asker's own DM with Palier (``files.uploadV2``), never to a
-channel. What an export contains follows :mod:`bot.access`: a member cannot
-export, a manager exports their team, an admin their workspace. Erasure asks for
-confirmation first (a button with Slack's confirmation dialog).
+Files go to the asker's own DM with Palier (``files.uploadV2``, the flow's
+:class:`~bot.app.outcome.DeliverFile`), never to a channel. What an export contains
+is the export flow's (:mod:`bot.app.exports`: a member cannot export, a manager
+exports their team, an admin their workspace); one's own data and its erasure are
+the privacy flow's (:mod:`bot.app.privacy`). Erasure asks for confirmation first (a
+button with Slack's confirmation dialog).
 """
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
@@ -20,49 +22,44 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.access import viewer_for
-from bot.checkin_flow import person_for
-from bot.exports import exportable_people, ratings_csv
+from bot.app.exports import ExportRefusal
+from bot.app.outcome import Outcome
+from bot.app.privacy import PrivacyRefusal
 from bot.i18n import Translator
-from bot.privacy import erase_person, export_person
 from handlers.slack import ids
 from handlers.slack.context import Actor, SlackDeps
-from storage.db import session_scope
-from storage.models import Platform
+from handlers.slack.directory import SlackDirectory
+from handlers.slack.effects import carry_out
+
+EXPORT = frozenset({"export", "exporter"})
+DELETE = frozenset({"delete", "effacer", "supprimer"})
+
+# Refusals of the export and privacy flows, as this front end words them.
+REFUSALS = {
+    ExportRefusal.NOT_ALLOWED.value: "slack.privacy.export_refused",
+    PrivacyRefusal.NOTHING.value: "slack.privacy.nothing",
+    PrivacyRefusal.USAGE.value: "slack.privacy.usage",
+}
 
 
-def _dm(client: WebClient, user_id: str) -> str:
-    return str(client.conversations_open(users=user_id)["channel"]["id"])
+def _refused(outcome: Outcome[Any], respond: Respond) -> bool:
+    if outcome.refusal is None:
+        return False
+    respond(text=outcome.t(REFUSALS[outcome.refusal]), response_type="ephemeral")
+    return True
+
+
+def _deliver(outcome: Outcome[Any], respond: Respond, client: WebClient) -> None:
+    """The file to the asker's DM, then say where it is (or why there is none)."""
+    if _refused(outcome, respond):
+        return
+    carry_out(client, outcome.effects, outcome.t)
+    respond(text=outcome.t("slack.privacy.sent_to_dm"), response_type="ephemeral")
 
 
 def handle_export(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
     """Ratings and evidence as CSV, for a manager's team or an admin's workspace."""
-    admin = deps.actor_is_admin(client, actor)
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        # From the access policy: an admin exports their workspace, enrolled or not.
-        viewer = viewer_for(
-            session,
-            Platform.SLACK,
-            actor.team_id,
-            actor.user_id,
-            is_admin=admin,
-            indirect=deps.managers_see_indirect,
-        )
-        people = exportable_people(session, viewer) if viewer else None
-        if people is None:
-            respond(text=t("slack.privacy.export_refused"), response_type="ephemeral")
-            return
-        content = ratings_csv(session, people, deps.checkins.catalog, t)
-        count = len(people)
-    client.files_upload_v2(
-        channel=_dm(client, actor.user_id),
-        filename="palier-export.csv",
-        content=content,
-        title=t("slack.privacy.export_title"),
-        initial_comment=t("slack.privacy.export_comment", count=count),
-    )
-    respond(text=t("slack.privacy.sent_to_dm"), response_type="ephemeral")
+    _deliver(deps.flows.export.team_ratings(actor.ref, SlackDirectory(client)), respond, client)
 
 
 def handle_privacy(
@@ -70,33 +67,21 @@ def handle_privacy(
 ) -> None:
     """``privacy export`` (a JSON file of all one's data) or ``privacy delete`` (confirm)."""
     action = words[0].lower() if words else ""
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        data = export_person(session, me, deps.checkins.catalog, t) if me else None
-    if action in ("export", "exporter"):
-        if data is None:
-            respond(text=t("slack.privacy.nothing"), response_type="ephemeral")
+    flow, directory = deps.flows.privacy, SlackDirectory(client)
+    if action in EXPORT:
+        _deliver(flow.send_my_data(actor.ref, directory), respond, client)
+    elif action in DELETE:
+        outcome = flow.ask_erasure(actor.ref, directory)
+        if _refused(outcome, respond):
             return
-        client.files_upload_v2(
-            channel=_dm(client, actor.user_id),
-            filename="palier-mes-donnees.json",
-            content=json.dumps(data, ensure_ascii=False, indent=2),
-            title=t("slack.privacy.data_title"),
-            initial_comment=t("slack.privacy.data_comment"),
-        )
-        respond(text=t("slack.privacy.sent_to_dm"), response_type="ephemeral")
-    elif action in ("delete", "effacer", "supprimer"):
-        if data is None:
-            respond(text=t("slack.privacy.nothing"), response_type="ephemeral")
-            return
+        t = outcome.t
         respond(
             text=t("slack.privacy.delete_question"),
             blocks=_confirm_blocks(t),
             response_type="ephemeral",
         )
     else:
-        respond(text=t("slack.privacy.usage"), response_type="ephemeral")
+        _refused(flow.usage(actor.ref, directory), respond)
 
 
 def _confirm_blocks(t: Translator) -> list[SectionBlock | ActionsBlock]:
@@ -124,10 +109,7 @@ def _confirm_blocks(t: Translator) -> list[SectionBlock | ActionsBlock]:
 
 def handle_privacy_delete(deps: SlackDeps, actor: Actor, respond: Respond) -> None:
     """The confirmed erasure of the actor's own data."""
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor)
-        me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        if me is not None:
-            erase_person(session, me, "self", deps.clock())
-    text = t("slack.privacy.erased")
-    respond(text=text, response_type="ephemeral", replace_original=True)
+    outcome = deps.flows.privacy.erase_mine(actor.ref)
+    respond(
+        text=outcome.t("slack.privacy.erased"), response_type="ephemeral", replace_original=True
+    )
