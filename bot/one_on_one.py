@@ -56,7 +56,6 @@ from storage.models import (
     PromptStatus,
     Rater,
     Rating,
-    Tenant,
 )
 
 WINDOW = timedelta(days=14)  # what a brief covers when no 1:1 is recorded yet
@@ -206,20 +205,6 @@ class Recorded:
     held_at: datetime
     topics_discussed: int
     topics_left: int  # raised after the brief was shown: they carry over
-
-
-@dataclass(frozen=True)
-class BriefClaim:
-    """A scheduled brief this process claimed and must send (built by :func:`claim_brief`)."""
-
-    schedule_id: int
-    meeting_at: datetime  # the occurrence this brief prepares
-    advanced_to: datetime  # what next_meeting_at was moved to by the claim
-    workspace_id: str
-    manager_user_id: str
-    manager_locale: str | None
-    manager_timezone: str
-    brief: Brief
 
 
 # -- the brief ---------------------------------------------------------------------------
@@ -912,102 +897,3 @@ class OneOnOneService:
             .execution_options(synchronize_session=False)
         )
         return _ref(target), bool(getattr(result, "rowcount", 0))
-
-
-# -- the tick's side: scheduled briefs -------------------------------------------------------
-
-
-def due_briefs(session: Session, now: datetime, lead: timedelta = BRIEF_LEAD) -> list[int]:
-    """Ids of recurring 1:1s whose brief is due (or whose meeting passed unbriefed)."""
-    return list(
-        session.scalars(
-            select(OneOnOneSchedule.id)
-            .where(OneOnOneSchedule.next_meeting_at <= now + lead)
-            .order_by(OneOnOneSchedule.next_meeting_at, OneOnOneSchedule.id)
-        )
-    )
-
-
-def claim_brief(
-    session: Session,
-    catalog: ReferentielCatalog,
-    schedule_id: int,
-    now: datetime,
-    *,
-    default_timezone: str = "Europe/Paris",
-    lead: timedelta = BRIEF_LEAD,
-) -> BriefClaim | None:
-    """Claim one due brief; the brief to send, or None when there is nothing to send.
-
-    The claim is one conditional UPDATE moving ``next_meeting_at`` to the following
-    occurrence: of two processes, exactly one sees its row updated, and the other
-    finds nothing due. A meeting that already began (the ticks were stopped) is
-    passed over, unbriefed. A recurring 1:1 whose manager no longer manages the
-    report is deleted; one with an inactive or unenrolled person sends nothing.
-    """
-    row = session.get(OneOnOneSchedule, schedule_id)
-    if row is None:
-        return None
-    meeting_at = row.next_meeting_at
-    if meeting_at > now + lead:
-        return None  # another process claimed it already
-    manager = session.get(Person, row.manager_id)
-    report = session.get(Person, row.report_id)
-    assert manager is not None and report is not None
-    zone = zone_of(manager, default_timezone)
-    advanced_to = next_occurrence(row.weekday, row.local_time, zone, max(meeting_at, now))
-    claimed = session.execute(
-        update(OneOnOneSchedule)
-        .where(OneOnOneSchedule.id == schedule_id, OneOnOneSchedule.next_meeting_at == meeting_at)
-        .values(next_meeting_at=advanced_to, last_brief_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(claimed, "rowcount", 0) != 1 or meeting_at <= now:
-        return None
-    if not manages(session, Viewer(manager), report):
-        session.execute(delete(OneOnOneSchedule).where(OneOnOneSchedule.id == schedule_id))
-        return None
-    referentiel = catalog.get(report.referentiel_id or "")
-    if not manager.active or not report.active or referentiel is None:
-        return None
-    tenant = session.get(Tenant, manager.tenant_id)
-    assert tenant is not None
-    brief = compose_brief(
-        session,
-        report,
-        referentiel,
-        now,
-        viewer=manager,
-        own=False,
-        can_act=True,
-        default_timezone=default_timezone,
-    )
-    return BriefClaim(
-        schedule_id=schedule_id,
-        meeting_at=meeting_at,
-        advanced_to=advanced_to,
-        workspace_id=tenant.external_id,
-        manager_user_id=manager.platform_user_id,
-        manager_locale=manager.locale,
-        manager_timezone=zone,
-        brief=brief,
-    )
-
-
-def release_brief(session: Session, claim: BriefClaim, now: datetime) -> bool:
-    """Give a claimed brief back after a failed send, so a later tick retries it.
-
-    Only while its meeting is still ahead and nobody changed the schedule since.
-    """
-    if claim.meeting_at <= now:
-        return False
-    result = session.execute(
-        update(OneOnOneSchedule)
-        .where(
-            OneOnOneSchedule.id == claim.schedule_id,
-            OneOnOneSchedule.next_meeting_at == claim.advanced_to,
-        )
-        .values(next_meeting_at=claim.meeting_at)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)

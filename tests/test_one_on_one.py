@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.delivery.briefs import claim_brief, due_briefs, release_brief
 from bot.i18n import Translator
 from bot.one_on_one import (
     WINDOW,
@@ -24,10 +25,7 @@ from bot.one_on_one import (
     OneOnOneRefusal,
     OneOnOneService,
     PointReason,
-    claim_brief,
-    due_briefs,
     next_occurrence,
-    release_brief,
 )
 from bot.people import Profile, ensure_tenant, upsert_person
 from bot.privacy import erase_person, export_person
