@@ -1,11 +1,11 @@
-"""The 1:1: who may see a brief and act on it, what acting stores, and the tick's claim.
+"""The 1:1: who may see a brief and act on it, and what acting stores.
 
 :class:`OneOnOneService` gives the :class:`~bot.one_on_one_views.Brief` about one
 person (composed by :mod:`bot.one_on_one_brief`, its talking points by
 :mod:`bot.talking_points`), records that a 1:1 took place (the open topics it
 covered are then *discussed*; topics raised afterwards carry over), stores the
 manager's private notes, and sets recurring 1:1s (:mod:`bot.recurrence`) whose
-brief the tick claims and sends an hour before (:func:`claim_brief`).
+brief the tick claims and sends an hour before (:func:`bot.delivery.briefs.claim_brief`).
 
 Who may see what is :mod:`bot.access`'s policy: the person themself (their own
 prep, never the manager's notes), their manager, an admin of the workspace (a
@@ -25,14 +25,12 @@ about Slack.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.access import Viewer
 from bot.checkin_flow import person_for
 from bot.checkins import MAX_TEXT
 from bot.one_on_one_access import OneOnOneRefusal, manages, may_act, may_act_on, may_see
@@ -60,7 +58,6 @@ from storage.models import (
     OneOnOneTopic,
     Person,
     Platform,
-    Tenant,
 )
 
 # What the 1:1's callers import from here, wherever it now lives.
@@ -68,7 +65,6 @@ __all__ = [
     "BRIEF_LEAD",
     "WINDOW",
     "Brief",
-    "BriefClaim",
     "EvidenceLine",
     "NoteLine",
     "OneOnOneRefusal",
@@ -79,28 +75,11 @@ __all__ = [
     "ScheduleInfo",
     "TalkingPoint",
     "TopicLine",
-    "claim_brief",
-    "due_briefs",
     "manages",
     "next_occurrence",
-    "release_brief",
 ]
 
 BRIEF_LEAD = timedelta(hours=1)  # a scheduled brief arrives this long before the 1:1
-
-
-@dataclass(frozen=True)
-class BriefClaim:
-    """A scheduled brief this process claimed and must send (built by :func:`claim_brief`)."""
-
-    schedule_id: int
-    meeting_at: datetime  # the occurrence this brief prepares
-    advanced_to: datetime  # what next_meeting_at was moved to by the claim
-    workspace_id: str
-    manager_user_id: str
-    manager_locale: str | None
-    manager_timezone: str
-    brief: Brief
 
 
 # -- the service ---------------------------------------------------------------------------
@@ -381,102 +360,3 @@ def _discussed_in(
         )
     ).all()
     return int(getattr(discussed, "rowcount", 0) or 0), len(left)
-
-
-# -- the tick's side: scheduled briefs -------------------------------------------------------
-
-
-def due_briefs(session: Session, now: datetime, lead: timedelta = BRIEF_LEAD) -> list[int]:
-    """Ids of recurring 1:1s whose brief is due (or whose meeting passed unbriefed)."""
-    return list(
-        session.scalars(
-            select(OneOnOneSchedule.id)
-            .where(OneOnOneSchedule.next_meeting_at <= now + lead)
-            .order_by(OneOnOneSchedule.next_meeting_at, OneOnOneSchedule.id)
-        )
-    )
-
-
-def claim_brief(
-    session: Session,
-    catalog: ReferentielCatalog,
-    schedule_id: int,
-    now: datetime,
-    *,
-    default_timezone: str = "Europe/Paris",
-    lead: timedelta = BRIEF_LEAD,
-) -> BriefClaim | None:
-    """Claim one due brief; the brief to send, or None when there is nothing to send.
-
-    The claim is one conditional UPDATE moving ``next_meeting_at`` to the following
-    occurrence: of two processes, exactly one sees its row updated, and the other
-    finds nothing due. A meeting that already began (the ticks were stopped) is
-    passed over, unbriefed. A recurring 1:1 whose manager no longer manages the
-    report is deleted; one with an inactive or unenrolled person sends nothing.
-    """
-    row = session.get(OneOnOneSchedule, schedule_id)
-    if row is None:
-        return None
-    meeting_at = row.next_meeting_at
-    if meeting_at > now + lead:
-        return None  # another process claimed it already
-    manager = session.get(Person, row.manager_id)
-    report = session.get(Person, row.report_id)
-    assert manager is not None and report is not None
-    zone = zone_of(manager, default_timezone)
-    advanced_to = next_occurrence(row.weekday, row.local_time, zone, max(meeting_at, now))
-    claimed = session.execute(
-        update(OneOnOneSchedule)
-        .where(OneOnOneSchedule.id == schedule_id, OneOnOneSchedule.next_meeting_at == meeting_at)
-        .values(next_meeting_at=advanced_to, last_brief_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(claimed, "rowcount", 0) != 1 or meeting_at <= now:
-        return None
-    if not manages(session, Viewer(manager), report):
-        session.execute(delete(OneOnOneSchedule).where(OneOnOneSchedule.id == schedule_id))
-        return None
-    referentiel = catalog.get(report.referentiel_id or "")
-    if not manager.active or not report.active or referentiel is None:
-        return None
-    tenant = session.get(Tenant, manager.tenant_id)
-    assert tenant is not None
-    brief = compose_brief(
-        session,
-        report,
-        referentiel,
-        now,
-        viewer=manager,
-        own=False,
-        can_act=True,
-        default_timezone=default_timezone,
-    )
-    return BriefClaim(
-        schedule_id=schedule_id,
-        meeting_at=meeting_at,
-        advanced_to=advanced_to,
-        workspace_id=tenant.external_id,
-        manager_user_id=manager.platform_user_id,
-        manager_locale=manager.locale,
-        manager_timezone=zone,
-        brief=brief,
-    )
-
-
-def release_brief(session: Session, claim: BriefClaim, now: datetime) -> bool:
-    """Give a claimed brief back after a failed send, so a later tick retries it.
-
-    Only while its meeting is still ahead and nobody changed the schedule since.
-    """
-    if claim.meeting_at <= now:
-        return False
-    result = session.execute(
-        update(OneOnOneSchedule)
-        .where(
-            OneOnOneSchedule.id == claim.schedule_id,
-            OneOnOneSchedule.next_meeting_at == claim.advanced_to,
-        )
-        .values(next_meeting_at=claim.meeting_at)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)

@@ -219,11 +219,12 @@ class CheckinPrompt(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(128))
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
-    channel_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
-    message_ts: Mapped[str | None] = mapped_column(String(32))
+    # Where the prompt's messages are: references only the front end that posted them reads
+    # (bot.app.messages; Slack's is ``channel:ts``).
+    message_ref: Mapped[str | None] = mapped_column(Text)
     snoozed_until: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
-    reminder_ts: Mapped[str | None] = mapped_column(String(32))  # the reminder message, same DM
+    reminder_ref: Mapped[str | None] = mapped_column(Text)  # the latest reminder, same DM
     completed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(255))

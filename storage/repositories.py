@@ -46,16 +46,22 @@ class PromptRepository:
             query = query.where(CheckinPrompt.tenant_id.not_in(list(tenants_paused)))
         return self.session.scalars(query).all()
 
-    def claim(self, prompt_id: int, worker: str, now: datetime) -> bool:
-        """Take a pending prompt for sending; False if another process took it first.
+    def claim(
+        self, prompt_id: int, worker: str, now: datetime, tenants_excluded: Collection[int] = ()
+    ) -> bool:
+        """Take a pending prompt for sending; False if another process took it first
+        (or its tenant is one of ``tenants_excluded``: paused, say).
 
         One conditional UPDATE: on PostgreSQL the second writer waits for the first
         and then finds the status changed; on SQLite writers are serialised. Either
         way exactly one caller sees a row updated.
         """
+        condition = [CheckinPrompt.id == prompt_id, CheckinPrompt.status == PromptStatus.PENDING]
+        if tenants_excluded:
+            condition.append(CheckinPrompt.tenant_id.not_in(list(tenants_excluded)))
         result = self.session.execute(
             update(CheckinPrompt)
-            .where(CheckinPrompt.id == prompt_id, CheckinPrompt.status == PromptStatus.PENDING)
+            .where(*condition)
             .values(
                 status=PromptStatus.SENDING,
                 claimed_by=worker,

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.checkin_flow import person_for
+from bot.delivery.briefs import claim_brief, due_briefs, release_brief
 from bot.i18n import Translator
 from bot.one_on_one import (
     WINDOW,
@@ -25,10 +26,7 @@ from bot.one_on_one import (
     OneOnOneRefusal,
     OneOnOneService,
     PointReason,
-    claim_brief,
-    due_briefs,
     next_occurrence,
-    release_brief,
 )
 from bot.people import Profile, ensure_tenant, upsert_person
 from bot.privacy import erase_person, export_person

@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
+from bot.app.messages import prompt_messages
 from bot.checkin_flow import CheckinForm, Refusal, build_form
 from bot.i18n import Translator
 from handlers.slack import ids
@@ -30,6 +31,7 @@ from handlers.slack.builders.evidence_builder import (
     evidence_modal,
 )
 from handlers.slack.context import Actor, SlackDeps
+from handlers.slack.effects import message_ref, parse_ref
 from handlers.slack.privacy_commands import handle_privacy_delete
 from handlers.slack.review_commands import (
     handle_digest_page,
@@ -94,16 +96,13 @@ def handle_start(deps: SlackDeps, click: PromptClick, client: WebClient, respond
 
 def _form(deps: SlackDeps, click: PromptClick) -> tuple[CheckinForm | None, set[tuple[str, str]]]:
     """The prompt's form and every message showing it (prompt, reminder, the one clicked)."""
-    messages: set[tuple[str, str]] = set()
-    if click.channel_id and click.message_ts:
-        messages.add((click.channel_id, click.message_ts))
+    clicked = message_ref(click.channel_id, click.message_ts)
+    messages = {parse_ref(clicked)} if clicked else set()
     with session_scope(deps.sessions) as session:
         prompt = session.get(CheckinPrompt, click.prompt_id)
         if prompt is None:
             return None, messages
-        for ts in (prompt.message_ts, prompt.reminder_ts):
-            if prompt.channel_id and ts:
-                messages.add((prompt.channel_id, ts))
+        messages = {parse_ref(ref) for ref in prompt_messages(prompt, clicked)}
         referentiel = deps.checkins.catalog.get(prompt.person.referentiel_id or "")
         form = build_form(session, prompt.person, prompt, referentiel) if referentiel else None
         return form, messages

@@ -33,6 +33,7 @@ from handlers.slack.context import SlackDeps
 from handlers.slack.edge import EdgeMiddleware, PalierBolt, language_of, on_error
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.oauth import OAuthWiring, build_oauth, oauth_client
+from storage.models import Platform
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ def build_app(
     ticker = Ticker(
         core.sessions,
         core.referentiels,
-        SlackMessenger(oauth.clients if oauth else lambda _workspace_id: client),
+        {Platform.SLACK: SlackMessenger(oauth.clients if oauth else lambda _workspace_id: client)},
         policy,
         worker or worker_name(),
         clock,

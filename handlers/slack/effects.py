@@ -17,7 +17,15 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
 from bot.app.outcome import DeliverFile, Effect, RefreshHome, SendDirect, UpdateMessages
+from bot.delivery.views import (
+    MissedPrompt,
+    PromptMessage,
+    ReminderMessage,
+    ScheduledBrief,
+    WeeklyReview,
+)
 from bot.i18n import Translator
+from handlers.slack.builders import delivery_builder
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +46,13 @@ def parse_ref(ref: str) -> tuple[str, str]:
 
 
 # The Slack rendering of each view type an effect can carry: builders register here.
-RENDERERS: dict[type, Renderer] = {}
+RENDERERS: dict[type, Renderer] = {
+    PromptMessage: delivery_builder.prompt,
+    ReminderMessage: delivery_builder.reminder,
+    MissedPrompt: delivery_builder.missed,
+    WeeklyReview: delivery_builder.weekly_review,
+    ScheduledBrief: delivery_builder.scheduled_brief,
+}
 
 
 def render(view: object, t: Translator) -> Rendered:

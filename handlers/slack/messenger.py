@@ -1,39 +1,48 @@
-"""The tick's Slack side: DMs, reminders, and the prompt's later states.
+"""Slack's messenger: the delivery port (:class:`bot.delivery.messenger.Messenger`)
+on the Web API.
 
-Implements :class:`bot.tick.Messenger` with the Web API. An error that will not
-go away for this person (deactivated, cannot be messaged) becomes
-:class:`~bot.tick.PermanentDeliveryError`; an error that says the workspace's
+A view is rendered by :data:`handlers.slack.effects.RENDERERS`; a message's
+reference is ``channel:ts`` (:func:`~handlers.slack.effects.message_ref`); a marker is
+the message's metadata, found again in the DM's history. An error that will not go
+away for this person (deactivated, cannot be messaged) becomes
+:class:`~bot.delivery.messenger.PermanentDeliveryError`; one that says the workspace's
 token fails (revoked, account inactive, app uninstalled) becomes
-:class:`~bot.tick.WorkspaceUnavailable`, so the tick pauses the workspace rather
-than failing its people one by one; anything else propagates and the tick retries
-later.
+:class:`~bot.delivery.messenger.WorkspaceUnavailable`, so the tick pauses the
+workspace rather than failing its people one by one; Slack's rate limit once the
+client's retries are used up becomes
+:class:`~bot.delivery.messenger.DeliveryDeferred`; a post whose answer never came,
+:class:`~bot.delivery.messenger.DeliveryUncertain`; anything else propagates and the
+tick retries later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from http.client import HTTPException
 from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import Block
 from slack_sdk.models.metadata import Metadata
 
-from bot.delivery_guards import DeliveryDeferred, DeliveryUncertain, WorkspaceUnavailable
+from bot.delivery.messenger import (
+    DeliveryDeferred,
+    DeliveryUncertain,
+    Marker,
+    OutgoingFile,
+    PermanentDeliveryError,
+    Recipient,
+    WorkspaceUnavailable,
+)
+from bot.delivery.views import PROMPT_MARKER
 from bot.i18n import Translator
-from bot.one_on_one import Brief
 from bot.people import Profile
-from bot.review import Digest
-from bot.tick import Delivery, PermanentDeliveryError, PromptCard, Recipient
 from handlers.slack import ids
-from handlers.slack.builders import one_on_one_builder, prompt_builder, review_builder
 from handlers.slack.client import RateLimited
+from handlers.slack.effects import message_ref, parse_ref, render
 from handlers.slack.oauth import NotInstalledError
 from handlers.slack.profiles import to_profile
-from storage.models import PromptStatus
 
 # Answers that say this person cannot receive Palier's DMs at all.
 PERMANENT_ERRORS = frozenset(
@@ -75,8 +84,29 @@ def _error(error: SlackApiError) -> str:
     return str(error.response.get("error", "unknown_error"))
 
 
+# The metadata event type of each kind of marker (Marker.kind); its payload is {"<kind>_id": key}.
+MARKER_EVENT_TYPES = {PROMPT_MARKER: ids.PROMPT_EVENT_TYPE}
+HISTORY_LOOKED_AT = 15  # the latest messages of the DM a marked message is looked for in
+
+
+def _metadata(marker: Marker) -> Metadata:
+    return Metadata(
+        event_type=MARKER_EVENT_TYPES[marker.kind],
+        event_payload={f"{marker.kind}_id": marker.key},
+    )
+
+
+def _marked(message: dict[str, Any], marker: Marker) -> bool:
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return bool(
+        metadata.get("event_type") == MARKER_EVENT_TYPES[marker.kind]
+        and str(payload.get(f"{marker.kind}_id")) == str(marker.key)
+    )
+
+
 class SlackMessenger:
-    """Sends the tick's messages; ``client_for`` gives the client of a workspace."""
+    """Delivers through the Web API; ``client_for`` gives the client of a workspace."""
 
     def __init__(self, client_for: Callable[[str], WebClient]) -> None:
         self.client_for = client_for
@@ -125,101 +155,51 @@ class SlackMessenger:
         answer = self._call(lambda: client.conversations_open(users=recipient.user_id))
         return str(answer["channel"]["id"])
 
-    def send_prompt(self, card: PromptCard) -> Delivery:
-        recipient = card.recipient
-        t = Translator(recipient.locale)
+    def send(
+        self,
+        recipient: Recipient,
+        view: object,
+        *,
+        marker: Marker | None = None,
+        near: str | None = None,
+    ) -> str:
+        text, blocks = render(view, Translator(recipient.locale))
+        channel = parse_ref(near)[0] if near else self._dm(recipient)
+        client = self._client(recipient.workspace_id)
+        arguments: dict[str, Any] = {"channel": channel, "text": text, "blocks": blocks}
+        if marker is not None:
+            arguments["metadata"] = _metadata(marker)
+        answer = self._call(lambda: self._uncertain(client.chat_postMessage, **arguments))
+        return f"{answer['channel']}:{answer['ts']}"
+
+    def update(self, recipient: Recipient, ref: str, view: object) -> None:
+        text, blocks = render(view, Translator(recipient.locale))
+        channel, ts = parse_ref(ref)
+        client = self._client(recipient.workspace_id)
+        self._call(lambda: client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks))
+
+    def find(self, recipient: Recipient, marker: Marker) -> str | None:
         channel = self._dm(recipient)
         client = self._client(recipient.workspace_id)
         answer = self._call(
-            lambda: self._uncertain(
-                client.chat_postMessage,
-                channel=channel,
-                text=prompt_builder.prompt_text(card.form, t),
-                blocks=prompt_builder.prompt_blocks(card.form, recipient.timezone, t),
-                metadata=Metadata(
-                    event_type=ids.PROMPT_EVENT_TYPE,
-                    event_payload={"prompt_id": card.form.prompt_id},
-                ),
-            )
-        )
-        return Delivery(str(answer["channel"]), str(answer["ts"]))
-
-    def send_reminder(self, card: PromptCard, after_snooze: bool) -> Delivery:
-        recipient = card.recipient
-        t = Translator(recipient.locale)
-        channel = card.delivery.channel_id if card.delivery else self._dm(recipient)
-        client = self._client(recipient.workspace_id)
-        answer = self._call(
-            lambda: self._uncertain(
-                client.chat_postMessage,
-                channel=channel,
-                text=prompt_builder.prompt_text(card.form, t),
-                blocks=prompt_builder.reminder_blocks(
-                    card.form, recipient.timezone, t, after_snooze=after_snooze
-                ),
-            )
-        )
-        return Delivery(str(answer["channel"]), str(answer["ts"]))
-
-    def find_prompt(self, card: PromptCard) -> Delivery | None:
-        channel = self._dm(card.recipient)
-        client = self._client(card.recipient.workspace_id)
-        answer = self._call(
             lambda: client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=15
+                channel=channel, include_all_metadata=True, limit=HISTORY_LOOKED_AT
             )
         )
         for message in answer.get("messages", []):
-            metadata = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == ids.PROMPT_EVENT_TYPE and str(
-                payload.get("prompt_id")
-            ) == str(card.form.prompt_id):
-                return Delivery(channel, str(message["ts"]))
+            if _marked(message, marker):
+                return message_ref(channel, str(message["ts"]))
         return None
 
-    def close_prompt(self, card: PromptCard, status: PromptStatus) -> None:
-        t = Translator(card.recipient.locale)
-        client = self._client(card.recipient.workspace_id)
-        blocks = prompt_builder.missed_blocks(card.form, t)
-        for message in card.messages():  # the prompt and its reminder: no live buttons left
-            self._update(client, message, prompt_builder.prompt_text(card.form, t), blocks)
-
-    def send_review_digest(self, recipient: Recipient, digest: Digest) -> Delivery:
-        t = Translator(recipient.locale)
+    def send_file(self, recipient: Recipient, file: OutgoingFile) -> None:
         channel = self._dm(recipient)
         client = self._client(recipient.workspace_id)
-        answer = self._call(
-            lambda: self._uncertain(
-                client.chat_postMessage,
-                channel=channel,
-                text=review_builder.digest_text(digest, t),
-                blocks=review_builder.digest_blocks(digest, t),
-            )
-        )
-        return Delivery(str(answer["channel"]), str(answer["ts"]))
-
-    def send_one_on_one_brief(
-        self, recipient: Recipient, brief: Brief, meeting_at: datetime
-    ) -> Delivery:
-        t = Translator(recipient.locale)
-        channel = self._dm(recipient)
-        client = self._client(recipient.workspace_id)
-        answer = self._call(
-            lambda: self._uncertain(
-                client.chat_postMessage,
-                channel=channel,
-                text=one_on_one_builder.brief_text(brief, t),
-                blocks=one_on_one_builder.brief_blocks(
-                    brief, recipient.timezone, t, meeting_at=meeting_at
-                ),
-            )
-        )
-        return Delivery(str(answer["channel"]), str(answer["ts"]))
-
-    def _update(self, client: WebClient, message: Delivery, text: str, blocks: list[Block]) -> None:
         self._call(
-            lambda: client.chat_update(
-                channel=message.channel_id, ts=message.message_ts, text=text, blocks=blocks
+            lambda: client.files_upload_v2(
+                channel=channel,
+                filename=file.filename,
+                content=file.content,
+                title=file.title,
+                initial_comment=file.comment,
             )
         )

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.app.messages import prompt_messages
 from bot.checkin_flow import Refusal, build_form
 from bot.checkins import CheckinAnswer, CheckinSubmission, FieldProblem
 from bot.evidence import EvidenceInput
@@ -31,6 +32,7 @@ from handlers.slack.builders.evidence_builder import (
 )
 from handlers.slack.builders.summary_builder import summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
+from handlers.slack.effects import message_ref, parse_ref
 from handlers.slack.home import publish_home
 from handlers.slack.review_commands import handle_review_submission
 from storage.db import session_scope
@@ -142,23 +144,22 @@ def _after_checkin(
         summary = deps.checkins.summary(session, actor.team_id, actor.user_id, deps.clock())
         found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
         form = build_form(session, found[0], prompt, found[1]) if prompt and found else None
-        targets = {
-            (prompt.channel_id, prompt.message_ts) if prompt else (None, None),
-            (prompt.channel_id, prompt.reminder_ts) if prompt else (None, None),
-            (metadata.channel_id, metadata.message_ts),
-        }
+        clicked = message_ref(metadata.channel_id, metadata.message_ts)
+        targets = prompt_messages(prompt, clicked) if prompt else (clicked,)
+        posted = prompt.message_ref if prompt else None
     if form is not None:
-        for channel, ts in targets:
-            if channel and ts:
+        for ref in targets:
+            if ref:
+                where, ts = parse_ref(ref)
                 client.chat_update(
-                    channel=channel,
+                    channel=where,
                     ts=ts,
                     text=prompt_builder.prompt_text(form, t),
                     blocks=prompt_builder.done_blocks(form, t),
                 )
     if isinstance(summary, Refusal):
         return
-    channel = metadata.channel_id or (prompt.channel_id if prompt else None)
+    channel = metadata.channel_id or (parse_ref(posted)[0] if posted else None)
     if channel is None:
         channel = client.conversations_open(users=actor.user_id)["channel"]["id"]
     rated = {answer.competency_id for answer in submission.answers}

@@ -42,7 +42,7 @@ from emulators.slack import ManualClock, SlackDriver, SlackEmulator
 from handlers.slack.app import MissingSettingError, build_app
 from handlers.slack.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH, WorkspaceClients
 from handlers.slack.runner import EVENTS_PATH, wsgi_app
-from storage.models import slack_bots, slack_installations, slack_oauth_states
+from storage.models import Platform, slack_bots, slack_installations, slack_oauth_states
 from tests.slack.conftest import ALICE, BOB, SIGNING_SECRET, World
 
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yaml"
@@ -458,7 +458,7 @@ def test_a_refresh_lost_to_another_process_uses_what_that_process_saved(
     oauth_world.at(CHECKIN - timedelta(hours=11, minutes=30))
     site.install(ALICE)
     oauth_world.at(CHECKIN)
-    clients = oauth_world.palier.ticker.messenger.client_for  # type: ignore[attr-defined]
+    clients = oauth_world.palier.ticker.messengers[Platform.SLACK].client_for  # type: ignore[attr-defined]
     assert isinstance(clients, WorkspaceClients)
     stale = clients.store.find_installation(enterprise_id=None, team_id=team)
 

@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import planning, tick
+from bot import planning
+from bot.delivery import prompts as prompt_sending
 from bot.privacy import erase_person
 from bot.tick import TickReport
 from handlers.slack.client import GatedRateLimitRetryHandler, GatedWebClient, RateLimitGate
+from handlers.slack.effects import message_ref
 from storage.db import session_scope
 from storage.models import Person, PromptStatus
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
@@ -111,14 +113,14 @@ def test_one_prompt_whose_sending_fails_unexpectedly_does_not_stop_the_others(
 ) -> None:
     broken = world.enrol(ALICE)
     world.enrol(BOB)
-    held_back = tick._held_back
+    held_back = prompt_sending.held_back
 
     def failing_for_alice(person: Person, now: datetime, default_timezone: str) -> str | None:
         if person.id == broken:
             raise RuntimeError("this person's data breaks sending")
         return held_back(person, now, default_timezone)
 
-    monkeypatch.setattr(tick, "_held_back", failing_for_alice)
+    monkeypatch.setattr(prompt_sending, "held_back", failing_for_alice)
     world.at(THURSDAY_1600_PARIS + timedelta(days=1))  # both due: Paris and New York
     report = world.tick()
     assert report.sent == 1 and len(world.dms(BOB)) == 1
@@ -278,7 +280,9 @@ def test_a_prompt_whose_post_timed_out_is_looked_for_before_it_is_sent_again(
     assert world.tick().sent == 1
     assert len(world.dms(ALICE)) == 1  # found by its metadata, not posted twice
     prompt = world.prompts(ALICE)[0]
-    assert prompt.status is PromptStatus.SENT and prompt.message_ts == posted[0].ts
+    assert prompt.status is PromptStatus.SENT and prompt.message_ref == message_ref(
+        posted[0].channel, posted[0].ts
+    )
 
 
 def test_a_post_whose_connection_dropped_after_it_went_out_is_never_posted_twice(
@@ -300,7 +304,9 @@ def test_a_post_whose_connection_dropped_after_it_went_out_is_never_posted_twice
     assert world.tick().sent == 1
     assert len(world.dms(ALICE)) == 1  # found by its metadata
     prompt = world.prompts(ALICE)[0]
-    assert prompt.status is PromptStatus.SENT and prompt.message_ts == posted[0].ts
+    assert prompt.status is PromptStatus.SENT and prompt.message_ref == message_ref(
+        posted[0].channel, posted[0].ts
+    )
 
 
 def test_a_reminder_whose_connection_dropped_after_it_went_out_is_not_sent_again(

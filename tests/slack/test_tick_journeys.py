@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.planning import plan_prompts
-from bot.tick import Delivery, PromptCard
+from bot.tick import TickReport
 from emulators.slack import SlackDriver, render_blocks
+from handlers.slack.effects import parse_ref
 from storage.db import session_scope
-from storage.models import CheckinPrompt, Person, PromptStatus
+from storage.models import CheckinPrompt, Person, Platform, PromptStatus
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
 
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -114,7 +115,8 @@ def test_one_reminder_after_24_hours_then_missed_at_the_end_of_the_week(world: W
     assert closed is not None and "close sans check-in" in render_blocks(closed.blocks)
     assert SlackDriver.button_labels(closed) == []
     # The reminder lost its buttons too; a stale client's click is answered privately.
-    reminder = world.emulator.message(prompt.channel, world.prompts(ALICE)[0].reminder_ts or "")
+    _, reminder_ts = parse_ref(world.prompts(ALICE)[0].reminder_ref or "")
+    reminder = world.emulator.message(prompt.channel, reminder_ts)
     assert reminder is not None and SlackDriver.button_labels(reminder) == []
     world.forge_click(ALICE, "checkin_start", str(world.prompts(ALICE)[0].id))
     notice = world.emulator.wait_for(lambda: world.emulator.ephemerals_for(ALICE) or None)
@@ -178,9 +180,10 @@ def test_a_restart_after_posting_but_before_recording_does_not_send_twice(world:
             prompt.claimed_by = "dead-process"
             prompt.claimed_at = world.now()
             prompt.attempts = 1
-        alice_card = world.palier.ticker._card(session, prompts[ALICE])
-    assert alice_card is not None
-    posted = world.palier.ticker.messenger.send_prompt(alice_card)
+        alice = world.palier.ticker.prompt_job(TickReport()).message(session, prompts[ALICE])
+    assert alice is not None
+    messenger = world.palier.ticker.messengers[Platform.SLACK]
+    posted = messenger.send(alice.recipient, alice.view, marker=alice.marker)
     # A new process starts; within the lease it leaves the claims alone…
     restarted = world.process()
     world.at(world.now() + timedelta(minutes=2))
@@ -192,8 +195,7 @@ def test_a_restart_after_posting_but_before_recording_does_not_send_twice(world:
     assert len(world.dms(ALICE)) == 1 and len(world.dms(BOB)) == 1
     statuses = {p.person_id: p for p in world.prompts(ALICE) + world.prompts(BOB)}
     assert all(p.status is PromptStatus.SENT for p in statuses.values())
-    assert world.prompts(ALICE)[0].message_ts == posted.message_ts
-    assert isinstance(posted, Delivery) and isinstance(alice_card, PromptCard)
+    assert world.prompts(ALICE)[0].message_ref == posted
 
 
 def test_deactivated_person_is_marked_and_others_still_get_their_prompt(world: World) -> None:

@@ -1,0 +1,202 @@
+"""The brief of a recurring 1:1, sent to the manager an hour before each meeting.
+
+The claim is one conditional UPDATE moving the schedule's ``next_meeting_at`` to the
+following occurrence before anything is sent (:func:`claim_brief`): of two processes
+exactly one sees its row updated. A failed send gives it back while the meeting is
+still ahead (:func:`release_brief`), so a later tick retries it; one that may have
+gone out, or whose manager cannot be written to, is lost for this occurrence, never
+sent twice. (Moved here from :mod:`bot.one_on_one`, which composes the brief.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.access import Viewer
+from bot.delivery.claims import Claimed, Failed, Failure
+from bot.delivery.messenger import Messenger, Recipient
+from bot.delivery.policy import TickPolicy, TickReport
+from bot.delivery.views import ScheduledBrief
+from bot.delivery.workspaces import Workspaces
+from bot.one_on_one import BRIEF_LEAD
+from bot.one_on_one_access import manages
+from bot.one_on_one_brief import compose_brief
+from bot.one_on_one_views import Brief
+from bot.people import person_locale, zone_of
+from bot.recurrence import next_occurrence
+from referentiels.loader import ReferentielCatalog
+from storage.db import session_scope
+from storage.models import OneOnOneSchedule, Person, Tenant
+
+
+@dataclass(frozen=True)
+class BriefClaim:
+    """A scheduled brief this process claimed and must send (built by :func:`claim_brief`)."""
+
+    schedule_id: int
+    meeting_at: datetime  # the occurrence this brief prepares
+    advanced_to: datetime  # what next_meeting_at was moved to by the claim
+    tenant_id: int
+    workspace_id: str
+    manager_user_id: str
+    manager_locale: str | None
+    manager_timezone: str
+    brief: Brief
+
+
+def due_briefs(session: Session, now: datetime, lead: timedelta = BRIEF_LEAD) -> list[int]:
+    """Ids of recurring 1:1s whose brief is due (or whose meeting passed unbriefed)."""
+    return list(
+        session.scalars(
+            select(OneOnOneSchedule.id)
+            .where(OneOnOneSchedule.next_meeting_at <= now + lead)
+            .order_by(OneOnOneSchedule.next_meeting_at, OneOnOneSchedule.id)
+        )
+    )
+
+
+def claim_brief(
+    session: Session,
+    catalog: ReferentielCatalog,
+    schedule_id: int,
+    now: datetime,
+    *,
+    default_timezone: str = "Europe/Paris",
+    lead: timedelta = BRIEF_LEAD,
+) -> BriefClaim | None:
+    """Claim one due brief; the brief to send, or None when there is nothing to send.
+
+    A meeting that already began (the ticks were stopped) is passed over, unbriefed. A
+    recurring 1:1 whose manager no longer manages the report is deleted; one with an
+    inactive or unenrolled person sends nothing.
+    """
+    row = session.get(OneOnOneSchedule, schedule_id)
+    if row is None:
+        return None
+    meeting_at = row.next_meeting_at
+    if meeting_at > now + lead:
+        return None  # another process claimed it already
+    manager = session.get(Person, row.manager_id)
+    report = session.get(Person, row.report_id)
+    assert manager is not None and report is not None
+    zone = zone_of(manager, default_timezone)
+    advanced_to = next_occurrence(row.weekday, row.local_time, zone, max(meeting_at, now))
+    claimed = session.execute(
+        update(OneOnOneSchedule)
+        .where(OneOnOneSchedule.id == schedule_id, OneOnOneSchedule.next_meeting_at == meeting_at)
+        .values(next_meeting_at=advanced_to, last_brief_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 0) != 1 or meeting_at <= now:
+        return None
+    if not manages(session, Viewer(manager), report):
+        session.execute(delete(OneOnOneSchedule).where(OneOnOneSchedule.id == schedule_id))
+        return None
+    referentiel = catalog.get(report.referentiel_id or "")
+    if not manager.active or not report.active or referentiel is None:
+        return None
+    tenant = session.get(Tenant, manager.tenant_id)
+    assert tenant is not None
+    brief = compose_brief(
+        session,
+        report,
+        referentiel,
+        now,
+        viewer=manager,
+        own=False,
+        can_act=True,
+        default_timezone=default_timezone,
+    )
+    return BriefClaim(
+        schedule_id=schedule_id,
+        meeting_at=meeting_at,
+        advanced_to=advanced_to,
+        tenant_id=tenant.id,
+        workspace_id=tenant.external_id,
+        manager_user_id=manager.platform_user_id,
+        manager_locale=manager.locale,
+        manager_timezone=zone,
+        brief=brief,
+    )
+
+
+def release_brief(session: Session, claim: BriefClaim, now: datetime) -> bool:
+    """Give a claimed brief back after a failed send, so a later tick retries it.
+
+    Only while its meeting is still ahead and nobody changed the schedule since.
+    """
+    if claim.meeting_at <= now:
+        return False
+    result = session.execute(
+        update(OneOnOneSchedule)
+        .where(
+            OneOnOneSchedule.id == claim.schedule_id,
+            OneOnOneSchedule.next_meeting_at == claim.advanced_to,
+        )
+        .values(next_meeting_at=claim.meeting_at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+class BriefJob:
+    """The scheduled briefs' part in :class:`bot.delivery.claims.Sender` (``kind`` "1:1 brief")."""
+
+    kind = "1:1 brief"
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        catalog: ReferentielCatalog,
+        policy: TickPolicy,
+        workspaces: Workspaces,
+        report: TickReport,
+    ) -> None:
+        self.sessions = sessions
+        self.catalog = catalog
+        self.policy = policy
+        self.workspaces = workspaces
+        self.report = report
+        self.claims: dict[int, BriefClaim] = {}  # to give a failed one back
+
+    def due(self, now: datetime) -> list[int]:
+        with session_scope(self.sessions) as session:
+            return due_briefs(session, now)
+
+    def claim(self, schedule_id: int, now: datetime) -> Claimed | None:
+        zone = self.policy.planning.default_timezone
+        with session_scope(self.sessions) as session:
+            claim = claim_brief(session, self.catalog, schedule_id, now, default_timezone=zone)
+        if claim is None:
+            return None
+        if claim.tenant_id in self.workspaces.excluded:
+            self._release(claim, now)
+            return None
+        self.claims[schedule_id] = claim
+        recipient = Recipient(
+            workspace_id=claim.workspace_id,
+            user_id=claim.manager_user_id,
+            locale=person_locale(claim.manager_locale, self.policy.default_locale),
+            timezone=claim.manager_timezone,
+        )
+        view = ScheduledBrief(claim.brief, recipient.timezone, claim.meeting_at)
+        return Claimed(schedule_id, claim.tenant_id, recipient, view)
+
+    def prepare(self, claimed: Claimed, messenger: Messenger, now: datetime) -> Claimed:
+        return claimed
+
+    def sent(self, claimed: Claimed, ref: str, now: datetime) -> None:
+        self.report.briefs += 1
+
+    def failed(self, claimed: Claimed, failed: Failed, now: datetime) -> None:
+        if failed.failure in (Failure.UNREACHABLE, Failure.LOST):
+            return  # this occurrence is lost (it may have gone out); the next may work
+        self._release(self.claims[claimed.item_id], now)
+
+    def _release(self, claim: BriefClaim, now: datetime) -> None:
+        with session_scope(self.sessions) as session:
+            release_brief(session, claim, now)

@@ -1,0 +1,251 @@
+"""Claim, send, record: the one way every message the tick sends goes out.
+
+A kind of message (:class:`Job`: prompts, reminders, weekly reviews, 1:1 briefs)
+says how to claim one — a conditional UPDATE, so that of two processes exactly one
+sends it — and what to record for each outcome. :class:`Sender` does the rest, the
+same for all: it sends through the workspace's messenger, outside any transaction,
+and turns what went wrong into one :class:`Failure`:
+
+* the person cannot be written to (:class:`~bot.delivery.messenger.PermanentDeliveryError`):
+  when the failure is the person's (``Claimed.person_id``) and not confirmed yet, the
+  platform's profile or failures persisting across days confirm it
+  (:class:`Confirmation`); confirmed, the person is marked inactive;
+* the message may have gone out (:class:`~bot.delivery.messenger.DeliveryUncertain`): a
+  marked one (a prompt) is looked for by its marker at its next try, any other is not
+  sent again — one may be lost, none is doubled;
+* the workspace's token fails: the workspace pauses, the message is given back without
+  using an attempt; the platform asks to wait: given back likewise;
+* anything else passes: tried again at a later tick.
+
+:func:`claims_heartbeat` renews a live sender's claims while it works, so a slow send
+is never taken for a dead sender's.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.delivery.messenger import (
+    UNKNOWN_OUTCOME,
+    DeliveryDeferred,
+    DeliveryUncertain,
+    Marker,
+    Messenger,
+    PermanentDeliveryError,
+    Recipient,
+    WorkspaceUnavailable,
+)
+from bot.delivery.workspaces import Workspaces
+from bot.people import apply_profile
+from storage.db import session_scope
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+
+Item = TypeVar("Item", contravariant=True)
+
+
+class Failure(enum.Enum):
+    """What a failed send means for the message (each job records it its own way)."""
+
+    UNREACHABLE = "unreachable"  # the person cannot be written to: this one is lost
+    UNCONFIRMED = "unconfirmed"  # it looks so, not confirmed yet: try again later
+    LOST = "lost"  # it may have gone out and cannot be looked for: never sent again
+    PAUSED = "paused"  # the workspace's token fails: given back, no attempt used
+    DEFERRED = "deferred"  # the platform asks to wait: given back, no attempt used
+    PASSING = "passing"  # anything else: tried again at a later tick
+
+
+@dataclass(frozen=True)
+class Failed:
+    failure: Failure
+    reason: str  # for last_error and the tick's report (UNKNOWN_OUTCOME first when unsure)
+    uncertain: bool  # it may have been posted: a marked message is looked for next time
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A message this process claimed: to whom, what, and how to recover it."""
+
+    item_id: int
+    tenant_id: int
+    recipient: Recipient
+    view: object
+    marker: Marker | None = None  # set: a post whose answer never came is looked for
+    near: str | None = None  # a message of the same conversation, when known
+    uncertain: bool = False  # a previous try may have posted it: look for it first
+    person_id: int | None = None  # set: a failure to reach them counts against them
+
+
+class Job(Protocol[Item]):
+    """One kind of message: how it is claimed, and what each outcome records."""
+
+    kind: str  # names it in the tick's report ("prompt", "reminder", …)
+
+    def claim(self, item: Item, now: datetime) -> Claimed | None:
+        """Claim one due message; None when there is nothing to send (recorded already)."""
+        ...
+
+    def prepare(self, claimed: Claimed, messenger: Messenger, now: datetime) -> Claimed | None:
+        """The last look before sending (a prompt reads the person's profile); None: stop."""
+        ...
+
+    def sent(self, claimed: Claimed, ref: str, now: datetime) -> None: ...
+
+    def failed(self, claimed: Claimed, failed: Failed, now: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """When a permanent-looking but unconfirmed failure deactivates a person: once it
+    happened ``failures`` times over at least ``span`` (or the platform says the
+    account is deleted)."""
+
+    failures: int = 3
+    span: timedelta = timedelta(days=2)
+
+
+class Sender:
+    """Sends claimed messages through each workspace's messenger and sorts out failures."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        workspaces: Workspaces,
+        confirmation: Confirmation,
+        errors: list[str],
+    ) -> None:
+        self.sessions = sessions
+        self.workspaces = workspaces
+        self.confirmation = confirmation
+        self.errors = errors
+
+    def deliver(self, job: Job[Item], item: Item, now: datetime) -> bool:
+        """Claim ``item``, send it, record the outcome; True when it was sent."""
+        claimed = job.claim(item, now)
+        if claimed is None:
+            return False
+        messenger = self.workspaces.messenger(claimed.tenant_id)
+        if messenger is None:  # not served here: give it back for a process that serves it
+            log.warning("%s %s: no messenger for its workspace", job.kind, claimed.item_id)
+            job.failed(claimed, Failed(Failure.DEFERRED, "no_messenger", claimed.uncertain), now)
+            return False
+        try:
+            ready = job.prepare(claimed, messenger, now)
+            if ready is None:
+                return False
+            claimed = ready
+            ref = self._send(messenger, claimed)
+        except Exception as error:
+            failed = self._sorted(messenger, claimed, error, now)
+            job.failed(claimed, failed, now)
+            self._report(job.kind, claimed, failed, now)
+            return False
+        job.sent(claimed, ref, now)
+        return True
+
+    @staticmethod
+    def _send(messenger: Messenger, claimed: Claimed) -> str:
+        marker = claimed.marker
+        # The last try's answer never came: if it was posted after all, it is not sent again.
+        found = messenger.find(claimed.recipient, marker) if marker and claimed.uncertain else None
+        return found or messenger.send(
+            claimed.recipient, claimed.view, marker=marker, near=claimed.near
+        )
+
+    def _sorted(
+        self, messenger: Messenger, claimed: Claimed, error: Exception, now: datetime
+    ) -> Failed:
+        uncertain = claimed.uncertain or isinstance(error, DeliveryUncertain)
+        reason = f"{type(error).__name__}: {error}"
+        if isinstance(error, PermanentDeliveryError):
+            reason = error.reason
+            confirmed = claimed.person_id is None or error.confirmed
+            confirmed = confirmed or self._confirmed(messenger, claimed, now)
+            failure = Failure.UNREACHABLE if confirmed else Failure.UNCONFIRMED
+        elif isinstance(error, WorkspaceUnavailable):
+            reason, failure = error.reason, Failure.PAUSED
+        elif isinstance(error, DeliveryDeferred):
+            failure = Failure.DEFERRED
+        elif isinstance(error, DeliveryUncertain) and claimed.marker is None:
+            failure = Failure.LOST
+        else:
+            failure = Failure.PASSING
+        if uncertain:
+            reason = f"{UNKNOWN_OUTCOME}: {reason}"
+        return Failed(failure, reason[:255], uncertain)
+
+    def _report(self, kind: str, claimed: Claimed, failed: Failed, now: datetime) -> None:
+        what = f"{kind} {claimed.item_id}"
+        if failed.failure is Failure.UNREACHABLE and claimed.person_id is not None:
+            self._deactivate(claimed.person_id, failed.reason)
+        if failed.failure is Failure.PAUSED:
+            self.workspaces.pause(claimed.tenant_id, failed.reason, now, self.errors)
+        elif failed.failure is Failure.DEFERRED:
+            self.errors.append(f"{what}: deferred: {failed.reason}")
+        else:
+            self.errors.append(f"{what}: {failed.reason}")
+        log.warning("%s not sent (%s): %s", what, failed.failure.value, failed.reason)
+
+    def _confirmed(self, messenger: Messenger, claimed: Claimed, now: datetime) -> bool:
+        """Count one unconfirmed failure of the person; True when it is confirmed: the
+        platform says the account is deleted, or failures persisted across days."""
+        try:
+            profile = messenger.profile(claimed.recipient)
+        except Exception:
+            profile = None  # the platform could not say: only the count decides
+        with session_scope(self.sessions) as session:
+            person = session.get(Person, claimed.person_id)
+            if person is None:
+                return True
+            if profile is not None and profile.deleted:
+                apply_profile(person, profile)  # inactive, as the platform says: deactivated
+                return True
+            person.delivery_failures = (person.delivery_failures or 0) + 1
+            first = person.delivery_failed_at or now
+            person.delivery_failed_at = first
+            return (
+                person.delivery_failures >= self.confirmation.failures
+                and now - first >= self.confirmation.span
+            )
+
+    def _deactivate(self, person_id: int, reason: str) -> None:
+        with session_scope(self.sessions) as session:
+            person = session.get(Person, person_id)
+            if person is not None and person.active:
+                person.active = False
+                person.inactive_reason = reason[:64]
+
+
+@contextmanager
+def claims_heartbeat(
+    renew: Callable[[datetime], None], clock: Callable[[], datetime], every: timedelta
+) -> Iterator[None]:
+    """Call ``renew(clock())`` every ``every`` while the block runs, so that however
+    long one send takes (rate limits waited out, a slow platform), no other process
+    takes the sender's claims for a dead sender's."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every.total_seconds()):
+            try:
+                renew(clock())
+            except Exception:  # the next beat tries again
+                log.exception("could not renew claims")
+
+    thread = threading.Thread(target=beat, name="claims-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

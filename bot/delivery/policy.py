@@ -1,0 +1,45 @@
+"""What a tick is told (:class:`TickPolicy`) and what it answers (:class:`TickReport`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.delivery.claims import Confirmation
+from bot.i18n import Locale
+from bot.planning import PlanningPolicy
+
+MAX_ATTEMPTS = 5  # transient failures before a prompt is given up as failed
+CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a dead sender
+WORKSPACE_PROBE = timedelta(minutes=5)  # how often a paused workspace's token is tried
+
+
+@dataclass
+class TickReport:
+    planned: int = 0
+    sent: int = 0
+    reminded: int = 0
+    missed: int = 0
+    failed: int = 0
+    recovered: int = 0
+    briefs: int = 0  # scheduled 1:1 briefs sent
+    digests: int = 0  # managers' weekly reviews sent
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TickPolicy:
+    planning: PlanningPolicy
+    reminder_hours: float = 24
+    default_locale: Locale = "fr"  # for people whose platform language Palier does not speak
+    claim_lease: timedelta = CLAIM_LEASE
+    claim_heartbeat: timedelta = CLAIM_LEASE / 3  # how often a live sender renews its claims
+    workspace_probe: timedelta = WORKSPACE_PROBE
+    # An unconfirmed permanent-looking failure deactivates a person only once it
+    # happened this many times over at least this long.
+    confirm_failures: int = 3
+    confirm_span: timedelta = timedelta(days=2)
+
+    @property
+    def confirmation(self) -> Confirmation:
+        return Confirmation(self.confirm_failures, self.confirm_span)
