@@ -110,6 +110,21 @@ def run(database_url: str) -> dict[str, Count]:
             measure("check-in submission", lambda: driver.submit_view(USER, modal, levels))
             measure("/palier me", lambda: driver.slash_command(USER, "/palier", "me"))
             measure("App Home opened", lambda: driver.app_home_opened(USER))
+            measure("/palier log", lambda: driver.slash_command(USER, "/palier", "log"))
+            log_modal = driver.modal(USER)
+            assert log_modal is not None
+            measure(
+                "evidence competency chosen",
+                lambda: driver.click(
+                    USER, log_modal, action_id="ev_competency_choice", value="Closing"
+                ),
+            )
+            chosen = driver.modal(USER)
+            assert chosen is not None
+            measure(
+                "evidence submission",
+                lambda: driver.submit_view(USER, chosen, {"ev_text": "Un deal signé"}),
+            )
         palier.close()
     engine.dispose()
     return results
