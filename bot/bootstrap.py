@@ -17,10 +17,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.admin import AdminService
+from bot.app.evidence import EvidenceFlow
+from bot.app.home import HomeFlow
 from bot.app.summary import SummaryFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
 from bot.checkin_flow import CheckinService
 from bot.evidence import EvidenceService
+from bot.home import HomeService
 from bot.planning import PlanningPolicy
 from bot.review import ReviewService
 from bot.settings import Settings
@@ -93,7 +96,7 @@ def build_services(core: Core) -> Services:
     )
     return Services(
         checkins=checkins,
-        evidence=EvidenceService(checkins),
+        evidence=EvidenceService(),
         reviews=ReviewService(core.referentiels),
         admin=admin,
         planning=planning,
@@ -106,6 +109,8 @@ class Flows:
 
     services: Services  # what the flows share (and what front ends read until they move)
     summary: SummaryFlow
+    evidence: EvidenceFlow
+    home: HomeFlow
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -114,4 +119,10 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
     defaults = Defaults(settings.default_locale, settings.default_timezone, settings.admin_user_ids)
     work = UnitOfWork(core.sessions, defaults)
     services = build_services(core)
-    return Flows(services=services, summary=SummaryFlow(work, core.referentiels, clock))
+    home = HomeService(services.checkins, services.evidence, services.planning)
+    return Flows(
+        services=services,
+        summary=SummaryFlow(work, core.referentiels, clock),
+        evidence=EvidenceFlow(work, core.referentiels, clock, services.evidence),
+        home=HomeFlow(work, core.referentiels, clock, home),
+    )

@@ -16,8 +16,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
+from bot.app.evidence import EvidenceSaved
 from bot.app.outcome import DeliverFile, Effect, RefreshHome, SendDirect, UpdateMessages
 from bot.i18n import Translator
+from handlers.slack.builders import evidence_builder
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,9 @@ def parse_ref(ref: str) -> tuple[str, str]:
 
 
 # The Slack rendering of each view type an effect can carry: builders register here.
-RENDERERS: dict[type, Renderer] = {}
+RENDERERS: dict[type, Renderer] = {
+    EvidenceSaved: evidence_builder.saved_message,
+}
 
 
 def render(view: object, t: Translator) -> Rendered:
