@@ -128,6 +128,21 @@ def run(database_url: str) -> dict[str, Count]:
             measure("user_change event", lambda: driver.user_change(USER))
             for text in ONE_ON_ONE_AND_PRIVACY:
                 measure(f"/palier {text}", partial(driver.slash_command, USER, "/palier", text))
+            measure("/palier log", lambda: driver.slash_command(USER, "/palier", "log"))
+            log_modal = driver.modal(USER)
+            assert log_modal is not None
+            measure(
+                "evidence competency chosen",
+                lambda: driver.click(
+                    USER, log_modal, action_id="ev_competency_choice", value="Closing"
+                ),
+            )
+            chosen = driver.modal(USER)
+            assert chosen is not None
+            measure(
+                "evidence submission",
+                lambda: driver.submit_view(USER, chosen, {"ev_text": "Un deal signé"}),
+            )
         palier.close()
     engine.dispose()
     return results

@@ -19,13 +19,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.admin import AdminService
 from bot.app.admin import AdminFlow
 from bot.app.enrolment import EnrolmentFlow
+from bot.app.evidence import EvidenceFlow
 from bot.app.exports import ExportFlow
+from bot.app.home import HomeFlow
 from bot.app.one_on_one import OneOnOneFlow
 from bot.app.privacy import PrivacyFlow
 from bot.app.summary import SummaryFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
 from bot.checkin_flow import CheckinService
 from bot.evidence import EvidenceService
+from bot.home import HomeService
 from bot.one_on_one import OneOnOneService
 from bot.planning import PlanningPolicy
 from bot.review import ReviewService
@@ -99,7 +102,7 @@ def build_services(core: Core) -> Services:
     )
     return Services(
         checkins=checkins,
-        evidence=EvidenceService(checkins),
+        evidence=EvidenceService(),
         reviews=ReviewService(core.referentiels),
         admin=admin,
         planning=planning,
@@ -117,6 +120,8 @@ class Flows:
     one_on_one: OneOnOneFlow
     privacy: PrivacyFlow
     export: ExportFlow
+    evidence: EvidenceFlow
+    home: HomeFlow
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -125,6 +130,7 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
     defaults = Defaults(settings.default_locale, settings.default_timezone, settings.admin_user_ids)
     work = UnitOfWork(core.sessions, defaults)
     services = build_services(core)
+    home = HomeService(services.checkins, services.evidence, services.planning)
     return Flows(
         services=services,
         summary=SummaryFlow(work, core.referentiels, clock),
@@ -139,4 +145,6 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         ),
         privacy=PrivacyFlow(work, core.referentiels, clock),
         export=ExportFlow(work, core.referentiels, clock, indirect=settings.managers_see_indirect),
+        evidence=EvidenceFlow(work, core.referentiels, clock, services.evidence),
+        home=HomeFlow(work, core.referentiels, clock, home),
     )

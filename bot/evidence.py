@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.checkin_flow import CheckinService, Refusal
+from bot.checkin_flow import Refusal
 from bot.checkins import MAX_TEXT, FieldProblem, claim_submission, is_http_url
 from bot.text import CleanText
 from referentiels.models import Competency, Referentiel
@@ -88,26 +88,23 @@ class LogResult:
 
 
 class EvidenceService:
-    """A person's own evidence, by their platform identity."""
+    """A person's own evidence, given that person (resolved by the caller, in its session).
 
-    def __init__(self, checkins: CheckinService) -> None:
-        self.checkins = checkins
+    Only the person's own rows are read or changed: another person's evidence id is
+    answered like an unknown one.
+    """
 
     def log(
         self,
         session: Session,
-        team_id: str,
-        user_id: str,
+        person: Person,
+        referentiel: Referentiel,
         data: EvidenceInput,
         idempotency_key: str,
         now: datetime,
         source_permalink: str | None = None,
     ) -> LogResult:
         """Validate and store one piece of evidence; a second delivery stores nothing."""
-        found = self.checkins.enrolled(session, team_id, user_id)
-        if found is None:
-            return LogResult([], refusal=Refusal.NOT_ENROLLED)
-        person, referentiel = found
         problems = validate_evidence(data, referentiel)
         if problems:
             return LogResult(problems)
@@ -131,20 +128,10 @@ class EvidenceService:
         session.flush()
         return LogResult([], evidence=evidence)
 
-    def _own(self, session: Session, person: Person, evidence_id: int) -> Evidence | None:
-        evidence = session.get(Evidence, evidence_id)
-        if evidence is None or evidence.person_id != person.id:
-            return None
-        return evidence
-
     def recent(
-        self, session: Session, team_id: str, user_id: str, limit: int = 5, offset: int = 0
-    ) -> tuple[Sequence[Evidence], int] | Refusal:
+        self, session: Session, person: Person, limit: int = 5, offset: int = 0
+    ) -> tuple[Sequence[Evidence], int]:
         """The person's evidence, newest first, and how many there are in all."""
-        found = self.checkins.enrolled(session, team_id, user_id)
-        if found is None:
-            return Refusal.NOT_ENROLLED
-        person = found[0]
         total = session.scalar(
             select(func.count()).select_from(Evidence).where(Evidence.person_id == person.id)
         )
@@ -157,30 +144,24 @@ class EvidenceService:
         ).all()
         return rows, int(total or 0)
 
-    def get(
-        self, session: Session, team_id: str, user_id: str, evidence_id: int
-    ) -> Evidence | Refusal:
-        found = self.checkins.enrolled(session, team_id, user_id)
-        if found is None:
-            return Refusal.NOT_ENROLLED
-        evidence = self._own(session, found[0], evidence_id)
-        return evidence if evidence is not None else Refusal.UNKNOWN_EVIDENCE
+    def get(self, session: Session, person: Person, evidence_id: int) -> Evidence | None:
+        """The person's own evidence ``evidence_id``; None when unknown or someone else's."""
+        evidence = session.get(Evidence, evidence_id)
+        if evidence is None or evidence.person_id != person.id:
+            return None
+        return evidence
 
     def update(
         self,
         session: Session,
-        team_id: str,
-        user_id: str,
+        person: Person,
+        referentiel: Referentiel,
         evidence_id: int,
         data: EvidenceInput,
         now: datetime,
     ) -> LogResult:
         """Change the owner's evidence (competency, criterion, text, link)."""
-        found = self.checkins.enrolled(session, team_id, user_id)
-        if found is None:
-            return LogResult([], refusal=Refusal.NOT_ENROLLED)
-        person, referentiel = found
-        evidence = self._own(session, person, evidence_id)
+        evidence = self.get(session, person, evidence_id)
         if evidence is None:
             return LogResult([], refusal=Refusal.UNKNOWN_EVIDENCE)
         problems = validate_evidence(data, referentiel)
@@ -194,14 +175,9 @@ class EvidenceService:
         session.flush()
         return LogResult([], evidence=evidence)
 
-    def delete(
-        self, session: Session, team_id: str, user_id: str, evidence_id: int
-    ) -> bool | Refusal:
-        """Delete the owner's evidence; False when it was already gone."""
-        found = self.checkins.enrolled(session, team_id, user_id)
-        if found is None:
-            return Refusal.NOT_ENROLLED
-        evidence = self._own(session, found[0], evidence_id)
+    def delete(self, session: Session, person: Person, evidence_id: int) -> bool:
+        """Delete the owner's evidence; False when it was already gone (or not theirs)."""
+        evidence = self.get(session, person, evidence_id)
         if evidence is None:
             return False
         session.delete(evidence)

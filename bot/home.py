@@ -5,13 +5,13 @@ competency, their current level, their manager's latest one (once there is
 one), a short history of their last self-ratings; the level-progress summary;
 a page of their own evidence; their slot, the next check-in and any pause —
 and carries out what the page offers: check in now (outside the schedule, for
-the current cycle), pause and resume, change one's check-in day and time, change
-one's language.
+the current cycle), pause and resume, change one's check-in day and time (a change
+of language is :func:`bot.people.choose_locale`'s).
 
-Like every service here it takes the caller's session and the platform identity
-of the person acting, and only ever reads or changes that person's rows: the
-Home shows the viewer's own data and nobody else's. Nothing here knows about
-Slack.
+It takes the caller's session and the person acting, resolved once by the caller
+(the Home flow, :mod:`bot.app.home`), and only ever reads or changes that person's
+rows: the Home shows the viewer's own data and nobody else's. Nothing here knows
+about Slack.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from bot.checkin_flow import CheckinForm, CheckinService, Refusal, load_summary
 from bot.evidence import EvidenceService
-from bot.i18n import Locale, Translator
-from bot.people import choose_locale, zone_of
+from bot.i18n import Translator
+from bot.people import zone_of
 from bot.planning import PlanningPolicy, ensure_current_prompt, person_slot, workspace_slot
 from bot.progress import ProgressSummary
 from bot.scheduling import cycle_at, next_checkin
@@ -177,7 +177,7 @@ def pause_problem(until: date, today: date) -> PauseProblem | None:
 
 
 class HomeService:
-    """The Home of one person, given their platform identity."""
+    """The Home of one person, given that person."""
 
     def __init__(
         self, checkins: CheckinService, evidence: EvidenceService, policy: PlanningPolicy
@@ -195,23 +195,24 @@ class HomeService:
     # -- reading -------------------------------------------------------------------
 
     def load(
-        self, session: Session, team_id: str, user_id: str, now: datetime, page: int = 0
-    ) -> Home | None:
-        """The person's Home with the evidence page ``page``; None when not enrolled.
+        self,
+        session: Session,
+        person: Person,
+        referentiel: Referentiel,
+        now: datetime,
+        page: int = 0,
+    ) -> Home:
+        """The person's Home with the evidence page ``page``.
 
         A page past the end (evidence deleted meanwhile) shows the last page.
         """
-        found = self.checkins.enrolled(session, team_id, user_id)
-        if found is None:
-            return None
-        person, referentiel = found
         summary = load_summary(session, person, referentiel, now, self.policy.default_timezone)
         return Home(
             referentiel=referentiel,
             timezone=self._timezone(person),
             summary=summary,
             competencies=self._competencies(session, person, referentiel, summary),
-            evidence=self._evidence(session, team_id, user_id, referentiel, page),
+            evidence=self._evidence(session, person, referentiel, page),
             schedule=self.schedule(session, person, now),
         )
 
@@ -252,20 +253,14 @@ class HomeService:
         ]
 
     def _evidence(
-        self, session: Session, team_id: str, user_id: str, referentiel: Referentiel, page: int
+        self, session: Session, person: Person, referentiel: Referentiel, page: int
     ) -> EvidencePage:
         size = EVIDENCE_PAGE_SIZE
         page = max(0, page)
-        found = self.evidence.recent(session, team_id, user_id, limit=size, offset=page * size)
-        if isinstance(found, Refusal):
-            return EvidencePage((), 0, 0)
-        rows, total = found
+        rows, total = self.evidence.recent(session, person, limit=size, offset=page * size)
         if not rows and page > 0:  # past the end: show the last page
             page = max(0, (total - 1) // size)
-            found = self.evidence.recent(session, team_id, user_id, limit=size, offset=page * size)
-            if isinstance(found, Refusal):
-                return EvidencePage((), 0, 0)
-            rows, total = found
+            rows, total = self.evidence.recent(session, person, limit=size, offset=page * size)
         entries = tuple(
             EvidenceEntry(
                 id=row.id,
@@ -335,65 +330,50 @@ class HomeService:
     # -- actions -------------------------------------------------------------------
 
     def check_in_now(
-        self, session: Session, team_id: str, user_id: str, now: datetime
+        self, session: Session, person: Person, referentiel: Referentiel, now: datetime
     ) -> CheckinForm | Refusal:
         """The form of this cycle's check-in, outside the schedule.
 
         The prompt is created if the planner has not made it yet; a check-in
         already done this cycle is refused (:attr:`Refusal.ALREADY_DONE`).
         """
-        found = self.checkins.enrolled(session, team_id, user_id)
-        if found is None:
-            return Refusal.NOT_ENROLLED
-        person, referentiel = found
         prompt = ensure_current_prompt(session, person, referentiel, now, self.policy)
         session.flush()
-        return self.checkins.open_form(session, team_id, user_id, prompt.id, now)
+        # The check-in service's own checks (done, closed), by the person's platform identity.
+        tenant = person.tenant
+        return self.checkins.open_form(
+            session, tenant.external_id, person.platform_user_id, prompt.id, now
+        )
 
-    def pause(
-        self, session: Session, team_id: str, user_id: str, until: date, now: datetime
-    ) -> Refusal | PauseProblem | None:
+    def pause(self, person: Person, until: date, now: datetime) -> PauseProblem | None:
         """No check-in until ``until`` included (a local date); None when done.
 
         A prompt already planned in the pause is held back by the tick when due.
         """
-        found = self.checkins.enrolled(session, team_id, user_id)
-        if found is None:
-            return Refusal.NOT_ENROLLED
-        person = found[0]
         problem = pause_problem(until, self._today(person, now))
         if problem is not None:
             return problem
         person.paused_until = until
         return None
 
-    def resume(self, session: Session, team_id: str, user_id: str) -> Refusal | None:
+    def resume(self, person: Person) -> None:
         """End the person's pause now."""
-        found = self.checkins.enrolled(session, team_id, user_id)
-        if found is None:
-            return Refusal.NOT_ENROLLED
-        found[0].paused_until = None
-        return None
+        person.paused_until = None
 
     def set_schedule(
         self,
         session: Session,
-        team_id: str,
-        user_id: str,
+        person: Person,
         weekday: int | None,
         local_time: time | None,
         now: datetime,
-    ) -> Refusal | None:
+    ) -> None:
         """The person's own check-in day and time; None for a part means the workspace's.
 
         A prompt planned at the old slot and not sent yet is deleted, so the
         next tick plans it again at the new one (a prompt out already stays:
         this week's DM is not sent twice).
         """
-        found = self.checkins.enrolled(session, team_id, user_id)
-        if found is None:
-            return Refusal.NOT_ENROLLED
-        person = found[0]
         if weekday is not None and not 0 <= weekday <= 6:
             raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), not {weekday!r}")
         before = person_slot(person, self.policy)
@@ -411,14 +391,3 @@ class HomeService:
                 )
                 .execution_options(synchronize_session=False)
             )
-        return None
-
-    def set_language(
-        self, session: Session, team_id: str, user_id: str, locale: Locale
-    ) -> Refusal | None:
-        """The person's language from now on (Slack's locale no longer overrides it)."""
-        found = self.checkins.enrolled(session, team_id, user_id)
-        if found is None:
-            return Refusal.NOT_ENROLLED
-        choose_locale(found[0], locale)
-        return None

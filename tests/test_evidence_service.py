@@ -1,4 +1,8 @@
-"""Evidence belongs to its owner: only they list, edit or delete it (SQLite and PostgreSQL)."""
+"""Evidence belongs to its owner: only they list, edit or delete it (SQLite and PostgreSQL).
+
+The service is given the person acting (the evidence flow resolves them, in their own
+workspace: tests/app/test_evidence_flow.py); here, people with the same user id in two
+workspaces and two colleagues."""
 
 from __future__ import annotations
 
@@ -6,15 +10,18 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-from bot.checkin_flow import CheckinService, Refusal
+from bot.checkin_flow import Refusal, person_for
 from bot.evidence import EvidenceInput, EvidenceService, criterion_choices
 from bot.people import Profile, ensure_tenant, upsert_person
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_session_factory, session_scope
-from storage.models import Platform
+from storage.models import Person, Platform
 
 CATALOG = ReferentielCatalog.load(None)
+AE = CATALOG.get("account-executive")
+assert AE is not None
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
 
@@ -26,14 +33,19 @@ def service(migrated_engine: Engine) -> tuple[EvidenceService, Engine]:
             for user in ("U1", "U2"):
                 person, _ = upsert_person(session, tenant, Profile(user))
                 person.referentiel_id = "account-executive"
-    return EvidenceService(CheckinService(CATALOG)), migrated_engine
+    return EvidenceService(), migrated_engine
+
+
+def _person(session: Session, team: str, user: str) -> Person:
+    person = person_for(session, Platform.SLACK, team, user)
+    assert person is not None
+    return person
 
 
 def _log(service: EvidenceService, engine: Engine, team: str, user: str, key: str) -> int:
     with session_scope(make_session_factory(engine)) as session:
-        result = service.log(
-            session, team, user, EvidenceInput(competency_id="closing", text="Un deal"), key, NOW
-        )
+        data = EvidenceInput(competency_id="closing", text="Un deal")
+        result = service.log(session, _person(session, team, user), AE, data, key, NOW)
         assert result.evidence is not None
         return result.evidence.id
 
@@ -45,35 +57,36 @@ def test_only_the_owner_sees_edits_and_deletes(service: tuple[EvidenceService, E
     change = EvidenceInput(competency_id="valeurs", text="Autre chose")
     with session_scope(factory) as session:
         # Same user id in another workspace, and a colleague: both see "unknown".
-        assert evidence.get(session, "T2", "U1", mine) is Refusal.UNKNOWN_EVIDENCE
-        assert evidence.get(session, "T1", "U2", mine) is Refusal.UNKNOWN_EVIDENCE
+        elsewhere, colleague = _person(session, "T2", "U1"), _person(session, "T1", "U2")
+        assert evidence.get(session, elsewhere, mine) is None
+        assert evidence.get(session, colleague, mine) is None
         assert (
-            evidence.update(session, "T1", "U2", mine, change, NOW).refusal
+            evidence.update(session, colleague, AE, mine, change, NOW).refusal
             is Refusal.UNKNOWN_EVIDENCE
         )
-        assert evidence.delete(session, "T1", "U2", mine) is False
-        listed = evidence.recent(session, "T1", "U2")
-        assert not isinstance(listed, Refusal) and listed == ([], 0)
+        assert evidence.delete(session, colleague, mine) is False
+        assert evidence.recent(session, colleague) == ([], 0)
     with session_scope(factory) as session:
-        updated = evidence.update(session, "T1", "U1", mine, change, NOW)
+        owner = _person(session, "T1", "U1")
+        updated = evidence.update(session, owner, AE, mine, change, NOW)
         assert updated.evidence is not None and updated.evidence.competency_id == "valeurs"
-        rows = evidence.recent(session, "T1", "U1")
-        assert not isinstance(rows, Refusal) and rows[1] == 1
-        assert evidence.delete(session, "T1", "U1", mine) is True
+        assert evidence.recent(session, owner)[1] == 1
+        assert evidence.delete(session, owner, mine) is True
     with session_scope(factory) as session:
-        assert evidence.get(session, "T1", "U1", mine) is Refusal.UNKNOWN_EVIDENCE
+        assert evidence.get(session, _person(session, "T1", "U1"), mine) is None
 
 
 def test_edits_are_validated_like_new_evidence(service: tuple[EvidenceService, Engine]) -> None:
     evidence, engine = service
     mine = _log(evidence, engine, "T1", "U1", "k2")
     with session_scope(make_session_factory(engine)) as session:
+        owner = _person(session, "T1", "U1")
         bad = EvidenceInput(
             competency_id="closing", text="x", criterion_key="aspect:Nope", link="ftp://x"
         )
-        result = evidence.update(session, "T1", "U1", mine, bad, NOW)
+        result = evidence.update(session, owner, AE, mine, bad, NOW)
         assert {p.key for p in result.problems} == {"unknown_criterion", "bad_link"}
-        assert evidence.get(session, "T1", "U1", mine).criterion_key is None  # type: ignore[union-attr]
+        assert evidence.get(session, owner, mine).criterion_key is None  # type: ignore[union-attr]
 
 
 def test_criteria_of_a_certification_and_aspects_of_a_matrix() -> None:

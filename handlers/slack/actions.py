@@ -31,7 +31,9 @@ from handlers.slack.builders.evidence_builder import (
     evidence_modal,
 )
 from handlers.slack.context import Actor, SlackDeps
+from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import message_ref, parse_ref
+from handlers.slack.payloads import BlockActions
 from handlers.slack.privacy_commands import handle_privacy_delete
 from handlers.slack.review_commands import (
     handle_digest_page,
@@ -152,26 +154,24 @@ def handle_snooze(deps: SlackDeps, click: PromptClick, client: WebClient, respon
 
 def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
     """A competency was chosen: offer its criteria, keeping what was typed."""
-    actor = Actor.from_body(body)
-    view = body["view"]
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
-    if found is None:
+    actor, click = Actor.from_body(body), BlockActions.model_validate(body)
+    outcome = deps.flows.evidence.form(actor.ref, directory=SlackDirectory(client))
+    view = click.view
+    if outcome.view is None or view is None:
         return
-    draft = draft_from_state((view.get("state") or {}).get("values") or {})
-    chosen = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
+    draft = draft_from_state((body["view"].get("state") or {}).get("values") or {})
+    chosen = click.actions[0].selected_option
     if chosen:  # the action itself is authoritative for what was just picked
-        draft = replace(draft, competency_id=str(chosen), criterion_key=None)
-    metadata = EvidenceMetadata.load(str(view.get("private_metadata") or ""))
+        draft = replace(draft, competency_id=chosen.value, criterion_key=None)
+    metadata = EvidenceMetadata.load(view.private_metadata)
     try:
         # The view's hash (required at the edge) is Slack's proof that this is the view
         # the person has open: a forged or stale view id gets hash_conflict, and
         # someone else's modal is left as it is.
         client.views_update(
-            view_id=view["id"],
-            hash=view["hash"],
-            view=evidence_modal(found[1], t, draft, metadata),
+            view_id=view.id,
+            hash=view.hash,
+            view=evidence_modal(outcome.view.referentiel, outcome.t, draft, metadata),
         )
     except SlackApiError as error:
         if error.response.get("error") not in ("hash_conflict", "not_found"):

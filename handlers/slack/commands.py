@@ -15,7 +15,7 @@ from bot.app.outcome import Outcome
 from bot.app.summary import LANGUAGE_USAGE
 from handlers.slack import ids
 from handlers.slack.admin_commands import handle_admin
-from handlers.slack.builders.evidence_builder import evidence_modal
+from handlers.slack.builders.evidence_builder import form_modal
 from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.builders.summary_builder import help_blocks, summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
@@ -24,7 +24,6 @@ from handlers.slack.one_on_one_commands import handle_one_on_one
 from handlers.slack.privacy_commands import handle_export, handle_privacy
 from handlers.slack.review_commands import handle_review_list
 from handlers.slack.team_commands import handle_team
-from storage.db import session_scope
 
 ME = frozenset({"me", "moi"})
 LANGUAGE = frozenset({"language", "langue"})
@@ -90,14 +89,11 @@ def handle_log(
     deps: SlackDeps, actor: Actor, trigger_id: str, respond: Respond, client: WebClient
 ) -> None:
     """``/palier log`` — the evidence modal, for anyone enrolled."""
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
-    if found is None:
-        text = t("slack.refusal.not_enrolled")
-        respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
+    outcome = deps.flows.evidence.form(actor.ref, directory=SlackDirectory(client))
+    if outcome.view is None:
+        _refuse(outcome, respond)
         return
-    client.views_open(trigger_id=trigger_id, view=evidence_modal(found[1], t))
+    client.views_open(trigger_id=trigger_id, view=form_modal(outcome.view, outcome.t))
 
 
 def register(app: App, deps: SlackDeps) -> None:

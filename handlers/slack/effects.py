@@ -16,6 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
+from bot.app.evidence import EvidenceSaved
 from bot.app.outcome import DeliverFile, Effect, RefreshHome, SendDirect, UpdateMessages
 from bot.delivery.views import (
     MissedPrompt,
@@ -25,7 +26,7 @@ from bot.delivery.views import (
     WeeklyReview,
 )
 from bot.i18n import Translator
-from handlers.slack.builders import delivery_builder
+from handlers.slack.builders import delivery_builder, evidence_builder
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ RENDERERS: dict[type, Renderer] = {
     MissedPrompt: delivery_builder.missed,
     WeeklyReview: delivery_builder.weekly_review,
     ScheduledBrief: delivery_builder.scheduled_brief,
+    EvidenceSaved: evidence_builder.saved_message,
 }
 
 

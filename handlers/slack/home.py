@@ -1,11 +1,12 @@
 """The App Home (Slack's Home tab): published on ``app_home_opened``, and its buttons and modals.
 
-The Home shows the viewer's own data only: every read and change goes through
-:class:`~bot.home.HomeService` (or the check-in and evidence services) with the
-identity of the person who clicked, and is published to that same person
-(``views.publish`` with their user id). It is published again after each change
-it shows: a check-in, evidence logged, edited or deleted (:func:`publish_home`,
-called by ``views.py`` too), and every action of its own.
+The Home shows the viewer's own data only: every read and change goes through the
+Home and evidence flows (:mod:`bot.app.home`, :mod:`bot.app.evidence`) as the person
+who clicked, and is published to that same person (``views.publish`` with their user
+id). It is published again after each change it shows — a check-in, evidence logged,
+edited or deleted, and every action of its own — when a flow's
+:class:`~bot.app.outcome.RefreshHome` effect is carried out (:func:`home_publisher`,
+:func:`publish_home`). The listeners here only parse, call, render and carry out.
 
 Each listener acknowledges first (a modal's submission once its answer is known,
 so a problem goes back inline); a modal is opened with the click's
@@ -19,41 +20,33 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.checkin_flow import Refusal
-from bot.home import HomeService, PauseProblem
-from bot.i18n import LOCALES, Translator
-from bot.scheduling import parse_local_time
+from bot.app.home import PauseChoice, ScheduleChoice
+from bot.app.outcome import Outcome
+from bot.app.summary import LANGUAGE_USAGE
 from handlers.slack import ids
 from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
-from handlers.slack.builders.evidence_builder import (
-    EvidenceDraft,
-    EvidenceMetadata,
-    evidence_modal,
-)
+from handlers.slack.builders.evidence_builder import form_modal
 from handlers.slack.builders.home_builder import (
     HomeMetadata,
     home_view,
     language_modal,
-    local_today,
     not_enrolled_view,
     notice_modal,
     pause_modal,
     schedule_modal,
 )
 from handlers.slack.context import Actor, SlackDeps
-from storage.db import session_scope
+from handlers.slack.directory import SlackDirectory
+from handlers.slack.effects import HomePublisher, carry_out
+from handlers.slack.payloads import BlockActions, StateValue, ViewSubmission, row_id
 
 log = logging.getLogger(__name__)
-
-
-def home_service(deps: SlackDeps) -> HomeService:
-    return HomeService(deps.checkins, deps.evidence, deps.planning)
 
 
 def publish_home(deps: SlackDeps, client: WebClient, actor: Actor, page: int = 0) -> bool:
@@ -64,12 +57,9 @@ def publish_home(deps: SlackDeps, client: WebClient, actor: Actor, page: int = 0
     logged; the Home is published again the next time the person opens it.
     """
     try:
-        with session_scope(deps.sessions) as session:
-            t, _timezone = deps.person_settings(session, actor, client)
-            home = home_service(deps).load(
-                session, actor.team_id, actor.user_id, deps.clock(), page
-            )
-        view = home_view(home, t) if home is not None else not_enrolled_view(t)
+        outcome = deps.flows.home.home(actor.ref, page, SlackDirectory(client))
+        t = outcome.t
+        view = home_view(outcome.view, t) if outcome.view is not None else not_enrolled_view(t)
         client.views_publish(user_id=actor.user_id, view=view)
     except Exception:
         log.exception("could not publish the Home of %s", actor.user_id)
@@ -77,31 +67,57 @@ def publish_home(deps: SlackDeps, client: WebClient, actor: Actor, page: int = 0
     return True
 
 
+def home_publisher(deps: SlackDeps, team_id: str, page: int = 0) -> HomePublisher:
+    """What carries out a RefreshHome effect in workspace ``team_id``: the Home published
+    again, showing the evidence page ``page`` (the one the person was looking at)."""
+
+    def publish(client: WebClient, user_id: str) -> bool:
+        return publish_home(deps, client, Actor(team_id=team_id, user_id=user_id), page)
+
+    return publish
+
+
 # --- helpers -------------------------------------------------------------------------
 
 
-def _value(body: dict[str, Any]) -> str:
-    actions = body.get("actions") or [{}]
-    return str(actions[0].get("value") or "")
+def refusal_key(code: str) -> str:
+    """A flow's refusal as this front end words it (today's catalog keys)."""
+    return "slack.language.usage" if code == LANGUAGE_USAGE else f"slack.refusal.{code}"
 
 
-def _shown_page(body: dict[str, Any]) -> int:
+def _shown_page(click: BlockActions) -> int:
     """The evidence page the clicked Home showed (a forged click has no view: page 0)."""
-    view = body.get("view") or {}
-    return HomeMetadata.load(str(view.get("private_metadata") or "")).page
+    return HomeMetadata.load(click.view.private_metadata if click.view else None).page
 
 
-def _notice(client: WebClient, body: dict[str, Any], t: Translator, text: str) -> None:
-    client.views_open(trigger_id=body["trigger_id"], view=notice_modal(text, t))
+def _refuse(client: WebClient, click: BlockActions, outcome: Outcome[Any]) -> None:
+    """A Home has no response_url: a refusal is a small modal."""
+    text = outcome.t(refusal_key(outcome.refusal or ""))
+    client.views_open(trigger_id=click.trigger_id, view=notice_modal(text, outcome.t))
 
 
-def _refuse(client: WebClient, body: dict[str, Any], t: Translator, refusal: Refusal) -> None:
-    _notice(client, body, t, t(f"slack.refusal.{refusal.value}"))
+def _carry_out(
+    deps: SlackDeps, client: WebClient, actor: Actor, outcome: Outcome[Any], page: int = 0
+) -> None:
+    carry_out(client, outcome.effects, outcome.t, home_publisher(deps, actor.team_id, page))
 
 
-def _state(body: dict[str, Any], block: str, action: str) -> dict[str, Any]:
-    values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
-    return dict((values.get(block) or {}).get(action) or {})
+def _state(submission: ViewSubmission, block: str, action: str) -> StateValue | None:
+    return (submission.view.state.values.get(block) or {}).get(action)
+
+
+def _errors(ack: Ack, outcome: Outcome[Any], fields: dict[str, str], fallback: str) -> bool:
+    """Acknowledge with the outcome's problems (or refusal) beside their fields, if any."""
+    if outcome.ok:
+        return False
+    t = outcome.t
+    errors: dict[str, str] = {}
+    for problem in outcome.problems:
+        errors.setdefault(fields.get(problem.field, fallback), t(problem.key))
+    if outcome.refusal is not None:
+        errors[fallback] = t(refusal_key(outcome.refusal))
+    ack(response_action="errors", errors=errors)
+    return True
 
 
 # --- app_home_opened -----------------------------------------------------------------
@@ -122,144 +138,95 @@ def handle_home_opened(
 
 def handle_checkin_now(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
     """Open this week's check-in outside the schedule (it counts for this week)."""
-    actor = Actor.from_body(body)
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        form = home_service(deps).check_in_now(session, actor.team_id, actor.user_id, deps.clock())
+    actor, click = Actor.from_body(body), BlockActions.model_validate(body)
+    outcome = deps.flows.home.check_in_now(actor.ref, SlackDirectory(client))
     # The prompt is committed before the modal opens, so the submission finds it.
-    if isinstance(form, Refusal):
-        _refuse(client, body, t, form)
+    if outcome.view is None:
+        _refuse(client, click, outcome)
         return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=checkin_modal(form, CheckinMetadata(form.prompt_id), t)
-    )
-    publish_home(deps, client, actor, _shown_page(body))
+    view = checkin_modal(outcome.view, CheckinMetadata(outcome.view.prompt_id), outcome.t)
+    client.views_open(trigger_id=click.trigger_id, view=view)
+    _carry_out(deps, client, actor, outcome, _shown_page(click))
 
 
 def handle_log_evidence(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
     """The evidence modal, as ``/palier log`` opens it."""
-    actor = Actor.from_body(body)
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
-    if found is None:
-        _refuse(client, body, t, Refusal.NOT_ENROLLED)
+    actor, click = Actor.from_body(body), BlockActions.model_validate(body)
+    outcome = deps.flows.evidence.form(actor.ref, directory=SlackDirectory(client))
+    if outcome.view is None:
+        _refuse(client, click, outcome)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=evidence_modal(found[1], t))
+    client.views_open(trigger_id=click.trigger_id, view=form_modal(outcome.view, outcome.t))
 
 
 def handle_pause_open(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
-    actor = Actor.from_body(body)
-    now = deps.clock()
-    with session_scope(deps.sessions) as session:
-        t, timezone = deps.person_settings(session, actor, client)
-        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
-        paused_until = found[0].paused_until if found else None
-    if found is None:
-        _refuse(client, body, t, Refusal.NOT_ENROLLED)
+    actor, click = Actor.from_body(body), BlockActions.model_validate(body)
+    outcome = deps.flows.home.pause_form(actor.ref, SlackDirectory(client))
+    if outcome.view is None:
+        _refuse(client, click, outcome)
         return
-    view = pause_modal(local_today(now, timezone), paused_until, t)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    view = pause_modal(outcome.view.today, outcome.view.paused_until, outcome.t)
+    client.views_open(trigger_id=click.trigger_id, view=view)
 
 
 def handle_resume(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
-    actor = Actor.from_body(body)
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        refusal = home_service(deps).resume(session, actor.team_id, actor.user_id)
-    if refusal is not None:
-        _refuse(client, body, t, refusal)
+    actor, click = Actor.from_body(body), BlockActions.model_validate(body)
+    outcome = deps.flows.home.resume(actor.ref, SlackDirectory(client))
+    if outcome.refusal is not None:
+        _refuse(client, click, outcome)
         return
-    publish_home(deps, client, actor, _shown_page(body))
+    _carry_out(deps, client, actor, outcome, _shown_page(click))
 
 
 def handle_schedule_open(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
-    actor = Actor.from_body(body)
-    with session_scope(deps.sessions) as session:
-        t, timezone = deps.person_settings(session, actor, client)
-        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
-        schedule = home_service(deps).schedule(session, found[0], deps.clock()) if found else None
-    if schedule is None:
-        _refuse(client, body, t, Refusal.NOT_ENROLLED)
+    actor, click = Actor.from_body(body), BlockActions.model_validate(body)
+    outcome = deps.flows.home.schedule_form(actor.ref, SlackDirectory(client))
+    if outcome.view is None:
+        _refuse(client, click, outcome)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=schedule_modal(schedule, timezone, t))
+    view = schedule_modal(outcome.view.schedule, outcome.view.timezone, outcome.t)
+    client.views_open(trigger_id=click.trigger_id, view=view)
 
 
 def handle_language_open(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
-    actor = Actor.from_body(body)
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
-    if found is None:
-        _refuse(client, body, t, Refusal.NOT_ENROLLED)
+    actor, click = Actor.from_body(body), BlockActions.model_validate(body)
+    outcome = deps.flows.home.language_form(actor.ref, SlackDirectory(client))
+    if outcome.refusal is not None:
+        _refuse(client, click, outcome)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=language_modal(t.locale, t))
+    view = language_modal(outcome.locale, outcome.t)
+    client.views_open(trigger_id=click.trigger_id, view=view)
 
 
-def _evidence_id(body: dict[str, Any]) -> int | None:
-    try:
-        return int(_value(body))
-    except ValueError:
-        return None
+def _evidence_id(click: BlockActions) -> int:
+    """The clicked evidence (the edge checked it is a row id; 0 matches nothing)."""
+    return row_id(click.actions[0].value) or 0
 
 
 def handle_evidence_edit(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
     """The evidence modal filled with one's own evidence; its submission updates it."""
-    actor = Actor.from_body(body)
-    evidence_id = _evidence_id(body)
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
-        evidence = (
-            deps.evidence.get(session, actor.team_id, actor.user_id, evidence_id)
-            if evidence_id is not None
-            else Refusal.UNKNOWN_EVIDENCE
-        )
-        if isinstance(evidence, Refusal) or found is None:
-            refusal = evidence if isinstance(evidence, Refusal) else Refusal.NOT_ENROLLED
-            draft, metadata = None, None
-        else:
-            refusal = None
-            draft = EvidenceDraft(
-                competency_id=evidence.competency_id,
-                criterion_key=evidence.criterion_key,
-                text=evidence.text,
-                link=evidence.link,
-            )
-            metadata = EvidenceMetadata(
-                permalink=evidence.source_permalink, evidence_id=evidence.id
-            )
-    if refusal is not None or found is None:
-        _refuse(client, body, t, refusal or Refusal.NOT_ENROLLED)
+    actor, click = Actor.from_body(body), BlockActions.model_validate(body)
+    outcome = deps.flows.evidence.edit_form(actor.ref, _evidence_id(click), SlackDirectory(client))
+    if outcome.view is None:
+        _refuse(client, click, outcome)
         return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=evidence_modal(found[1], t, draft, metadata)
-    )
+    client.views_open(trigger_id=click.trigger_id, view=form_modal(outcome.view, outcome.t))
 
 
 def handle_evidence_delete(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
     """Delete one's own evidence (the button asked for confirmation), then refresh."""
-    actor = Actor.from_body(body)
-    evidence_id = _evidence_id(body)
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        deleted = (
-            deps.evidence.delete(session, actor.team_id, actor.user_id, evidence_id)
-            if evidence_id is not None
-            else False
-        )
-    if isinstance(deleted, Refusal):
-        _refuse(client, body, t, deleted)
-        return
-    if not deleted:  # gone already, or someone else's: answered alike
-        _refuse(client, body, t, Refusal.UNKNOWN_EVIDENCE)
-    publish_home(deps, client, actor, _shown_page(body))
+    actor, click = Actor.from_body(body), BlockActions.model_validate(body)
+    outcome = deps.flows.evidence.delete(actor.ref, _evidence_id(click), SlackDirectory(client))
+    if outcome.refusal is not None:  # gone already, or someone else's: answered alike
+        _refuse(client, click, outcome)
+    _carry_out(deps, client, actor, outcome, _shown_page(click))
 
 
 def handle_evidence_page(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
     """Older or newer evidence: the page to show is the button's value."""
+    click = BlockActions.model_validate(body)
     try:
-        page = max(0, int(_value(body)))
+        page = max(0, int(click.actions[0].value or ""))
     except ValueError:
         page = 0
     publish_home(deps, client, Actor.from_body(body), page)
@@ -272,100 +239,51 @@ def handle_pause_submission(
     deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
 ) -> None:
     """Pause until the chosen day; a day past or more than a year ahead is refused inline."""
-    actor = Actor.from_body(body)
-    chosen = _state(body, ids.HOME_PAUSE_BLOCK, ids.HOME_PAUSE_ACTION).get("selected_date")
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor)
-        try:
-            until = date.fromisoformat(str(chosen))
-        except ValueError:
-            ack(
-                response_action="errors",
-                errors={ids.HOME_PAUSE_BLOCK: t("home.pause.problem.missing")},
-            )
-            return
-        outcome = home_service(deps).pause(
-            session, actor.team_id, actor.user_id, until, deps.clock()
-        )
-    if outcome is not None:
-        key = (
-            f"home.pause.problem.{outcome.value}"
-            if isinstance(outcome, PauseProblem)
-            else f"slack.refusal.{outcome.value}"
-        )
-        ack(response_action="errors", errors={ids.HOME_PAUSE_BLOCK: t(key)})
+    actor, submission = Actor.from_body(body), ViewSubmission.model_validate(body)
+    chosen = _state(submission, ids.HOME_PAUSE_BLOCK, ids.HOME_PAUSE_ACTION)
+    try:
+        until: date | None = date.fromisoformat(str(chosen.selected_date if chosen else None))
+    except ValueError:
+        until = None
+    outcome = deps.flows.home.pause(actor.ref, PauseChoice(until))
+    if _errors(ack, outcome, {}, ids.HOME_PAUSE_BLOCK):
         return
     ack()
-    publish_home(deps, client, actor)
-
-
-def _weekday(value: object) -> int | ValueError | None:
-    """The chosen weekday option: None for the workspace default."""
-    if value in (None, ids.HOME_DEFAULT_WEEKDAY):
-        return None
-    try:
-        weekday = int(str(value))
-    except ValueError as error:
-        return error
-    return weekday if 0 <= weekday <= 6 else ValueError(value)
+    _carry_out(deps, client, actor, outcome)
 
 
 def handle_schedule_submission(
     deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
 ) -> None:
     """One's own check-in day and time; a prompt not sent yet follows the new slot."""
-    actor = Actor.from_body(body)
-    option = _state(body, ids.HOME_WEEKDAY_BLOCK, ids.HOME_WEEKDAY_ACTION).get("selected_option")
-    weekday = _weekday((option or {}).get("value"))
-    chosen_time = _state(body, ids.HOME_TIME_BLOCK, ids.HOME_TIME_ACTION).get("selected_time")
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor)
-        errors: dict[str, str] = {}
-        if isinstance(weekday, ValueError):
-            errors[ids.HOME_WEEKDAY_BLOCK] = t("home.schedule.problem.bad_weekday")
-        local_time: time | None = None
-        if chosen_time:
-            try:
-                local_time = parse_local_time(str(chosen_time))
-            except ValueError:
-                errors[ids.HOME_TIME_BLOCK] = t("home.schedule.problem.bad_time")
-        if errors or isinstance(weekday, ValueError):
-            ack(response_action="errors", errors=errors)
-            return
-        refusal = home_service(deps).set_schedule(
-            session, actor.team_id, actor.user_id, weekday, local_time, deps.clock()
-        )
-    if refusal is not None:
-        ack(
-            response_action="errors",
-            errors={ids.HOME_WEEKDAY_BLOCK: t(f"slack.refusal.{refusal.value}")},
-        )
+    actor, submission = Actor.from_body(body), ViewSubmission.model_validate(body)
+    option = _state(submission, ids.HOME_WEEKDAY_BLOCK, ids.HOME_WEEKDAY_ACTION)
+    weekday = option.selected_option.value if option and option.selected_option else None
+    chosen = _state(submission, ids.HOME_TIME_BLOCK, ids.HOME_TIME_ACTION)
+    choice = ScheduleChoice(
+        weekday=None if weekday == ids.HOME_DEFAULT_WEEKDAY else weekday,
+        local_time=chosen.selected_time if chosen else None,
+    )
+    outcome = deps.flows.home.set_schedule(actor.ref, choice)
+    fields = {"weekday": ids.HOME_WEEKDAY_BLOCK, "time": ids.HOME_TIME_BLOCK}
+    if _errors(ack, outcome, fields, ids.HOME_WEEKDAY_BLOCK):
         return
     ack()
-    publish_home(deps, client, actor)
+    _carry_out(deps, client, actor, outcome)
 
 
 def handle_language_submission(
     deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
 ) -> None:
     """The language Palier writes in from now on; the Home re-renders in it."""
-    actor = Actor.from_body(body)
-    option = _state(body, ids.HOME_LANGUAGE_BLOCK, ids.HOME_LANGUAGE_ACTION).get("selected_option")
-    wanted = str((option or {}).get("value") or "")
-    locale = next((candidate for candidate in LOCALES if candidate == wanted), None)
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor)
-        refusal = (
-            home_service(deps).set_language(session, actor.team_id, actor.user_id, locale)
-            if locale is not None
-            else Refusal.NOT_ENROLLED
-        )
-    if refusal is not None:
-        key = f"slack.refusal.{refusal.value}" if locale else "slack.language.usage"
-        ack(response_action="errors", errors={ids.HOME_LANGUAGE_BLOCK: t(key)})
+    actor, submission = Actor.from_body(body), ViewSubmission.model_validate(body)
+    option = _state(submission, ids.HOME_LANGUAGE_BLOCK, ids.HOME_LANGUAGE_ACTION)
+    wanted = option.selected_option.value if option and option.selected_option else ""
+    outcome = deps.flows.home.set_language(actor.ref, wanted)
+    if _errors(ack, outcome, {}, ids.HOME_LANGUAGE_BLOCK):
         return
     ack()
-    publish_home(deps, client, actor)
+    _carry_out(deps, client, actor, outcome)
 
 
 # --- wiring -------------------------------------------------------------------------------

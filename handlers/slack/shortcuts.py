@@ -7,54 +7,47 @@ author is not told; only the person who logs it gets a confirmation, in their DM
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.checkins import MAX_TEXT
+from bot.app.evidence import NewEvidence
 from handlers.slack import ids
-from handlers.slack.builders.evidence_builder import (
-    EvidenceDraft,
-    EvidenceMetadata,
-    evidence_modal,
-)
+from handlers.slack.builders.evidence_builder import form_modal
 from handlers.slack.builders.prompt_builder import notice_blocks
+from handlers.slack.commands import REFUSALS
 from handlers.slack.context import Actor, SlackDeps
-from storage.db import session_scope
+from handlers.slack.directory import SlackDirectory
+from handlers.slack.payloads import MessageAction
 
 
 def handle_log_message(
     deps: SlackDeps, body: dict[str, Any], client: WebClient, respond: Respond
 ) -> None:
-    actor = Actor.from_body(body)
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
-    if found is None:
-        text = t("slack.refusal.not_enrolled")
+    actor, shortcut = Actor.from_body(body), MessageAction.model_validate(body)
+    message = shortcut.message
+    outcome = deps.flows.evidence.form(
+        actor.ref, NewEvidence(text=message.text), SlackDirectory(client)
+    )
+    if outcome.view is None:
+        text = outcome.t(REFUSALS[outcome.refusal or ""])
         respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
         return
-    message = body.get("message") or {}
-    channel = str((body.get("channel") or {}).get("id", ""))
     # Open the modal first: the trigger_id lives 3 seconds.
-    draft = EvidenceDraft(text=str(message.get("text") or "")[:MAX_TEXT] or None)
     opened = client.views_open(
-        trigger_id=body["trigger_id"], view=evidence_modal(found[1], t, draft)
+        trigger_id=shortcut.trigger_id, view=form_modal(outcome.view, outcome.t)
     )
-    permalink = None
     try:
-        answer = client.chat_getPermalink(channel=channel, message_ts=str(message.get("ts", "")))
+        answer = client.chat_getPermalink(channel=shortcut.channel.id, message_ts=message.ts)
         permalink = str(answer["permalink"])
     except SlackApiError:
         return  # the evidence can be logged without its link back
     view = opened["view"]
-    client.views_update(
-        view_id=view["id"],
-        hash=view.get("hash"),
-        view=evidence_modal(found[1], t, draft, EvidenceMetadata(permalink=permalink)),
-    )
+    form = replace(outcome.view, permalink=permalink)
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=form_modal(form, outcome.t))
 
 
 def register(app: App, deps: SlackDeps) -> None:

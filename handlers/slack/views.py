@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.app.evidence import SaveEvidence
 from bot.app.messages import prompt_messages
 from bot.checkin_flow import Refusal, build_form
 from bot.checkins import CheckinAnswer, CheckinSubmission, FieldProblem
@@ -25,15 +26,12 @@ from bot.i18n import Translator
 from handlers.slack import ids
 from handlers.slack.builders import prompt_builder
 from handlers.slack.builders.checkin_builder import CheckinMetadata
-from handlers.slack.builders.evidence_builder import (
-    EvidenceMetadata,
-    draft_from_state,
-    saved_blocks,
-)
+from handlers.slack.builders.evidence_builder import EvidenceMetadata, draft_from_state
 from handlers.slack.builders.summary_builder import summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
-from handlers.slack.effects import message_ref, parse_ref
-from handlers.slack.home import publish_home
+from handlers.slack.effects import carry_out, message_ref, parse_ref
+from handlers.slack.home import home_publisher, publish_home
+from handlers.slack.payloads import ViewSubmission
 from handlers.slack.review_commands import handle_review_submission
 from storage.db import session_scope
 from storage.models import CheckinPrompt
@@ -183,63 +181,37 @@ def handle_evidence_submission(
     deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
 ) -> None:
     """Store logged (or edited) evidence before acknowledging; confirm it in the DM."""
-    view = body["view"]
-    actor = Actor.from_body(body)
-    blocks = _input_blocks(view)
-    metadata = EvidenceMetadata.load(str(view.get("private_metadata") or ""))
-    draft = draft_from_state((view.get("state") or {}).get("values") or {})
+    actor, submission = Actor.from_body(body), ViewSubmission.model_validate(body)
+    view = submission.view
+    blocks = view.input_blocks
+    metadata = EvidenceMetadata.load(view.private_metadata)
+    draft = draft_from_state((body["view"].get("state") or {}).get("values") or {})
     data = EvidenceInput(
         competency_id=draft.competency_id,
         criterion_key=draft.criterion_key,
         text=draft.text,
         link=draft.link,
     )
-    now = deps.clock()
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor)
-        if metadata.evidence_id is not None:
-            result = deps.evidence.update(
-                session, actor.team_id, actor.user_id, metadata.evidence_id, data, now
-            )
-        else:
-            result = deps.evidence.log(
-                session,
-                actor.team_id,
-                actor.user_id,
-                data,
-                idempotency_key=f"slack-view:{view['id']}",
-                now=now,
-                source_permalink=metadata.permalink,
-            )
-        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
-    if result.refusal is not None:
-        ack(
-            response_action="errors",
-            errors={blocks[-1]: t(f"slack.refusal.{result.refusal.value}")},
-        )
+    saving = SaveEvidence(
+        data,
+        submission_key=f"slack-view:{view.id}",  # a second delivery stores nothing
+        evidence_id=metadata.evidence_id,
+        permalink=metadata.permalink,
+    )
+    outcome = deps.flows.evidence.save(actor.ref, saving)
+    t = outcome.t
+    if outcome.refusal is not None:
+        ack(response_action="errors", errors={blocks[-1]: t(f"slack.refusal.{outcome.refusal}")})
         return
-    if result.problems:
+    if outcome.problems:
         errors: dict[str, str] = {}
-        for problem in result.problems:
+        for problem in outcome.problems:
             block = EVIDENCE_BLOCKS.get(problem.field, ids.EV_TEXT_BLOCK)
-            errors.setdefault(
-                block if block in blocks else blocks[0], t(f"checkin.problem.{problem.key}")
-            )
+            errors.setdefault(block if block in blocks else blocks[0], t(problem.key))
         ack(response_action="errors", errors=errors)
         return
-    ack()
-    if result.duplicate or found is None:
-        return
-    competency = found[1].competency(data.competency_id or "")
-    if competency is None:
-        return
-    channel = client.conversations_open(users=actor.user_id)["channel"]["id"]
-    client.chat_postMessage(
-        channel=channel,
-        text=t("slack.evidence.saved", competency=competency.label),
-        blocks=saved_blocks(competency, data.link, t),
-    )
-    publish_home(deps, client, actor)  # never raises: a failed refresh is only logged
+    ack()  # the evidence is committed already; then the confirmation and the Home
+    carry_out(client, outcome.effects, t, home_publisher(deps, actor.team_id))
 
 
 def register(app: App, deps: SlackDeps) -> None:

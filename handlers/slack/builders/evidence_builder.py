@@ -26,6 +26,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.app.evidence import EvidenceForm, EvidenceSaved
 from bot.checkins import MAX_TEXT
 from bot.evidence import criterion_choices
 from bot.i18n import Translator
@@ -221,3 +222,16 @@ def saved_blocks(competency: Competency, link: str | None, t: Translator) -> lis
     if link:
         lines.append(t("slack.evidence.saved_link", link=link))
     return [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
+
+
+def saved_message(saved: EvidenceSaved, t: Translator) -> tuple[str, list[Block]]:
+    """The confirmation as a message: its notification text, its blocks."""
+    text = t("slack.evidence.saved", competency=saved.competency.label)
+    return text, saved_blocks(saved.competency, saved.link, t)
+
+
+def form_modal(form: EvidenceForm, t: Translator) -> View:
+    """The evidence modal of a flow's form (a new one, a message's text, an edit)."""
+    draft = EvidenceDraft(form.competency_id, form.criterion_key, form.text, form.link)
+    metadata = EvidenceMetadata(permalink=form.permalink, evidence_id=form.evidence_id)
+    return evidence_modal(form.referentiel, t, draft, metadata)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -484,8 +484,3 @@ def language_modal(current: Locale, t: Translator) -> View:
             )
         ],
     )
-
-
-def local_today(now: datetime, timezone: str) -> date:
-    """The person's calendar day at ``now``."""
-    return now.astimezone(ZoneInfo(timezone)).date()

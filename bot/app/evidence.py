@@ -1,0 +1,181 @@
+"""Evidence logged any day: the form to fill in, saving it (new or edited), deleting it.
+
+Every way in — ``/palier log``, a message logged as evidence, the Home's buttons,
+the modal's competency choice and its submission — used to look the person up in its
+own listener, up to three times a request, and to send the confirmation itself.
+Here each operation is one unit of work with the actor resolved once; the domain
+(:class:`~bot.evidence.EvidenceService`) is given that person, so another person's
+evidence answers exactly like an unknown one. A save answers its effects: the
+confirmation in the person's direct conversation, then their Home refreshed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.app.actor import Actor, ActorRef
+from bot.app.outcome import Outcome, Problem, RefreshHome, SendDirect
+from bot.app.unit_of_work import UnitOfWork
+from bot.checkin_flow import Refusal
+from bot.checkins import MAX_TEXT, FieldProblem
+from bot.evidence import EvidenceInput, EvidenceService
+from bot.people import Directory
+from referentiels.loader import ReferentielCatalog
+from referentiels.models import Competency, Referentiel
+from storage.models import Person
+
+
+@dataclass(frozen=True)
+class EvidenceForm:
+    """The evidence form on the person's référentiel, filled in with what is known."""
+
+    referentiel: Referentiel
+    competency_id: str | None = None
+    criterion_key: str | None = None
+    text: str | None = None
+    link: str | None = None
+    evidence_id: int | None = None  # editing this evidence
+    permalink: str | None = None  # the message it was logged from
+
+
+@dataclass(frozen=True)
+class EvidenceSaved:
+    """The confirmation the person gets: for which competency, with the link they gave."""
+
+    competency: Competency
+    link: str | None
+
+
+@dataclass(frozen=True)
+class NewEvidence:
+    """What a new piece of evidence starts from: a message's text, say."""
+
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveEvidence:
+    """A filled-in form. ``submission_key`` identifies the submission (the same key is
+    stored once); ``evidence_id`` edits that evidence; ``permalink`` is the message the
+    evidence was logged from."""
+
+    data: EvidenceInput
+    submission_key: str
+    evidence_id: int | None = None
+    permalink: str | None = None
+
+
+def enrolment(actor: Actor, catalog: ReferentielCatalog) -> tuple[Person, Referentiel] | None:
+    """The actor and their référentiel; None when Palier does not follow them."""
+    person = actor.person
+    referentiel = catalog.get(person.referentiel_id or "") if person else None
+    if person is None or referentiel is None:
+        return None
+    return person, referentiel
+
+
+def problem_of(problem: FieldProblem) -> Problem:
+    """A domain problem as the outcome words it (its catalog key, under checkin.problem)."""
+    return Problem(problem.field, f"checkin.problem.{problem.key}", problem.competency_id)
+
+
+class EvidenceFlow:
+    def __init__(
+        self,
+        work: UnitOfWork,
+        catalog: ReferentielCatalog,
+        clock: Callable[[], datetime],
+        evidence: EvidenceService,
+    ) -> None:
+        self.work = work
+        self.catalog = catalog
+        self.clock = clock
+        self.evidence = evidence
+
+    def form(
+        self, ref: ActorRef, start: NewEvidence | None = None, directory: Directory | None = None
+    ) -> Outcome[EvidenceForm]:
+        """A new evidence form (the text cut to what the form holds); refused when not followed."""
+        text = ((start.text if start else None) or "")[:MAX_TEXT] or None
+        with self.work.begin(ref, directory) as (_session, actor):
+            found = enrolment(actor, self.catalog)
+            if found is None:
+                return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
+            return Outcome(actor.locale, EvidenceForm(found[1], text=text))
+
+    def edit_form(
+        self, ref: ActorRef, evidence_id: int, directory: Directory | None = None
+    ) -> Outcome[EvidenceForm]:
+        """The form filled with the actor's own evidence; anyone else's is unknown."""
+        with self.work.begin(ref, directory) as (session, actor):
+            found = enrolment(actor, self.catalog)
+            if found is None:
+                return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
+            person, referentiel = found
+            evidence = self.evidence.get(session, person, evidence_id)
+            if evidence is None:
+                return Outcome.refused(actor.locale, Refusal.UNKNOWN_EVIDENCE.value)
+            form = EvidenceForm(
+                referentiel,
+                competency_id=evidence.competency_id,
+                criterion_key=evidence.criterion_key,
+                text=evidence.text,
+                link=evidence.link,
+                evidence_id=evidence.id,
+                permalink=evidence.source_permalink,
+            )
+            return Outcome(actor.locale, form)
+
+    def save(
+        self, ref: ActorRef, submitted: SaveEvidence, directory: Directory | None = None
+    ) -> Outcome[None]:
+        """Store the evidence (or the edit) before answering; problems leave nothing stored.
+
+        A submission already stored answers like a success with nothing to do.
+        """
+        with self.work.begin(ref, directory) as (session, actor):
+            found = enrolment(actor, self.catalog)
+            if found is None:
+                return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
+            person, referentiel = found
+            data, now = submitted.data, self.clock()
+            if submitted.evidence_id is not None:
+                result = self.evidence.update(
+                    session, person, referentiel, submitted.evidence_id, data, now
+                )
+            else:
+                result = self.evidence.log(
+                    session,
+                    person,
+                    referentiel,
+                    data,
+                    submitted.submission_key,
+                    now,
+                    source_permalink=submitted.permalink,
+                )
+            if result.refusal is not None:
+                return Outcome.refused(actor.locale, result.refusal.value)
+            if result.problems:
+                return Outcome.to_fix(actor.locale, tuple(map(problem_of, result.problems)))
+            competency = referentiel.competency(data.competency_id or "")
+            if result.duplicate or competency is None:
+                return Outcome(actor.locale)
+            saved = EvidenceSaved(competency, data.link)
+            return Outcome(
+                actor.locale, effects=(SendDirect(ref.user_id, saved), RefreshHome(ref.user_id))
+            )
+
+    def delete(
+        self, ref: ActorRef, evidence_id: int, directory: Directory | None = None
+    ) -> Outcome[None]:
+        """Delete the actor's own evidence. Gone already, or someone else's: refused alike;
+        the Home is refreshed either way (it may show what is gone)."""
+        with self.work.begin(ref, directory) as (session, actor):
+            found = enrolment(actor, self.catalog)
+            if found is None:
+                return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
+            deleted = self.evidence.delete(session, found[0], evidence_id)
+            refusal = None if deleted else Refusal.UNKNOWN_EVIDENCE.value
+            return Outcome(actor.locale, refusal=refusal, effects=(RefreshHome(ref.user_id),))
