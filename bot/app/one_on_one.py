@@ -187,6 +187,7 @@ class OneOnOneFlow:
                 self.clock(),
                 shown_at=click.shown_at,
                 last_seen_id=click.last_seen_id,
+                indirect=self.indirect,
             )
             if isinstance(recorded, OneOnOneRefusal):
                 return Outcome.refused(actor.locale, recorded.value)
@@ -196,7 +197,9 @@ class OneOnOneFlow:
         """Whom the note form is about, for the report's manager only."""
         with self.work.begin(ref) as (session, actor):
             report = (
-                self.one_on_ones.report_for_note(session, actor.person, report_id)
+                self.one_on_ones.report_for_note(
+                    session, actor.person, report_id, indirect=self.indirect
+                )
                 if report_id is not None
                 else OneOnOneRefusal.UNAVAILABLE
             )
@@ -216,6 +219,7 @@ class OneOnOneFlow:
                     form.text,
                     self.clock(),
                     idempotency_key=form.idempotency_key,
+                    indirect=self.indirect,
                 )
                 if form.report_id is not None
                 else OneOnOneRefusal.UNAVAILABLE

@@ -197,3 +197,26 @@ def test_the_clock_is_the_flows(flows: Flows, team: dict[str, int]) -> None:
     shown = flows.one_on_one.brief(MARION, BriefRequest("U0ALICE"))
     assert shown.view is not None and shown.view.brief.generated_at == NOW
     assert shown.view.brief.since == NOW - timedelta(days=14)
+
+
+def test_an_indirect_manager_shown_the_buttons_may_use_them_when_the_setting_is_on(
+    core: Core, team: dict[str, int]
+) -> None:
+    """With PALIER_MANAGERS_SEE_INDIRECT, Bruno (Marion's manager) is shown Alice's brief
+    with "1:1 done" and the note: a click and a note of his are carried out, not refused."""
+    from bot.bootstrap import build_flows
+
+    with session_scope(core.sessions) as session:
+        marion = session.get(Person, team["marion"])
+        bruno = session.scalars(select(Person).where(Person.platform_user_id == "U0BRUNO")).one()
+        assert marion is not None
+        marion.manager_id = bruno.id
+    core.settings = core.settings.model_copy(update={"managers_see_indirect": True})
+    flows = build_flows(core, clock=lambda: NOW)
+    shown = flows.one_on_one.brief(BRUNO, BriefRequest("U0ALICE"), Directory(Profile("U0BRUNO")))
+    assert shown.view is not None and shown.view.brief.can_act
+    done = flows.one_on_one.done(BRUNO, DoneClick(team["alice"], NOW, None))
+    assert done.refusal is None and done.view is not None
+    assert flows.one_on_one.open_note(BRUNO, team["alice"]).refusal is None
+    note = flows.one_on_one.save_note(BRUNO, NoteForm(team["alice"], "Bien joué", "k1"))
+    assert note.ok and note.view is not None
