@@ -22,7 +22,9 @@ from bot.app.enrolment import EnrolmentFlow
 from bot.app.exports import ExportFlow
 from bot.app.one_on_one import OneOnOneFlow
 from bot.app.privacy import PrivacyFlow
+from bot.app.review import ReviewFlow
 from bot.app.summary import SummaryFlow
+from bot.app.team import TeamFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
 from bot.checkin_flow import CheckinService
 from bot.evidence import EvidenceService
@@ -30,6 +32,7 @@ from bot.one_on_one import OneOnOneService
 from bot.planning import PlanningPolicy
 from bot.review import ReviewService
 from bot.settings import Settings
+from bot.team import TeamService
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_engine, make_session_factory
 from storage.migrate import SchemaState, schema_state
@@ -117,6 +120,8 @@ class Flows:
     one_on_one: OneOnOneFlow
     privacy: PrivacyFlow
     export: ExportFlow
+    review: ReviewFlow
+    team: TeamFlow
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -139,4 +144,12 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         ),
         privacy=PrivacyFlow(work, core.referentiels, clock),
         export=ExportFlow(work, core.referentiels, clock, indirect=settings.managers_see_indirect),
+        review=ReviewFlow(work, core.referentiels, clock, services.reviews),
+        team=TeamFlow(
+            work,
+            core.referentiels,
+            clock,
+            TeamService(core.referentiels, default_timezone=settings.default_timezone),
+            indirect=settings.managers_see_indirect,
+        ),
     )

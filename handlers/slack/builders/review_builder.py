@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.app.review import ReviewNotice
 from bot.checkins import MAX_TEXT
 from bot.i18n import Translator
 from bot.referentiel_text import level_label, week_label
@@ -35,6 +36,7 @@ from bot.review import Digest, ReportReview
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import escape, name_text, user_text
 from handlers.slack.builders.prompt_builder import short_name
+from handlers.slack.effects import RENDERERS, Rendered
 from referentiels.models import Competency, Level, Referentiel
 
 EVIDENCE_EXCERPT = 280
@@ -250,6 +252,18 @@ def told_blocks(
             )
         )
     return blocks
+
+
+def told_message(notice: ReviewNotice, _t: Translator) -> Rendered:
+    """The report's notice of a review, in the report's own language (the notice's),
+    not in the language of the manager who acted (``_t``)."""
+    t = Translator(notice.locale)
+    manager = name_text(notice.manager_name, notice.manager_user_id)  # mrkdwn, in both
+    blocks = told_blocks(manager, notice.referentiel, notice.reviewed, notice.comment, t)
+    return t("slack.review.told", manager=manager), blocks
+
+
+RENDERERS[ReviewNotice] = told_message
 
 
 DIGEST_REPORTS = 22  # two blocks each, + header, page line, buttons: within a message's 50
