@@ -12,17 +12,19 @@ core): a request should resolve its actor once and run in one transaction where 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import Engine, event
 from tick_bench import fresh_database  # the script's own folder is on sys.path
 
-from bot.people import ensure_tenant, upsert_person
+from bot.people import ensure_tenant, find_person, upsert_person
 from bot.settings import load_settings
 from emulators.slack import BoltAppServer, ManualClock, SlackDriver, SlackEmulator
 from emulators.slack.listeners import ListenerExecutor
@@ -37,6 +39,7 @@ SECRET = "bench-signing-secret"
 USER = "U0ALICE"
 ADMIN = "U0ADMIN"  # a workspace admin (Slack's word): /palier admin …
 NEWCOMER = "U0CHLOE"  # whom the admin enrols and removes
+MANAGER = "U0MARC"  # who becomes Alice's manager, last: the review and /palier team
 # The 1:1, privacy and export commands, as Alice (no reports, not an admin) types them.
 ONE_ON_ONE_AND_PRIVACY = (
     "1on1",
@@ -143,6 +146,7 @@ def run(database_url: str) -> dict[str, Count]:
                 "evidence submission",
                 lambda: driver.submit_view(USER, chosen, {"ev_text": "Un deal signé"}),
             )
+            measure_manager(palier, emulator, driver, measure)
         palier.close()
     engine.dispose()
     return results
@@ -161,6 +165,59 @@ def measure_admin(measure: Callable[[str, Callable[[], object]], None], driver: 
     measure(
         "/palier admin (refused)", lambda: driver.slash_command(USER, "/palier", "admin status")
     )
+
+
+def measure_manager(
+    palier: Any,
+    emulator: SlackEmulator,
+    driver: SlackDriver,
+    measure: Callable[[str, Callable[[], object]], None],
+) -> None:
+    """Marc becomes Alice's manager (after the requests above, which stay as they were):
+    his review of Alice's check-in, a page of his weekly digest, his team summary."""
+    emulator.add_user(MANAGER, "marc", "Marc Lefèvre", "marc@example.fr")
+    with session_scope(palier.core.sessions) as session:
+        tenant = ensure_tenant(session, Platform.SLACK, emulator.workspace.team_id)
+        marc, _ = upsert_person(session, tenant, to_profile(emulator.user(MANAGER).to_api(0)))
+        marc.referentiel_id = "account-executive"
+        session.flush()
+        alice = find_person(session, tenant.id, USER)
+        assert alice is not None
+        alice.manager_id = marc.id
+    measure("/palier review", lambda: driver.slash_command(MANAGER, "/palier", "review"))
+    listing = emulator.ephemerals_for(MANAGER)[-1]
+    button = next(b["accessory"]["action_id"] for b in listing.blocks if b.get("accessory"))
+    measure("Review click (opens the modal)", lambda: driver.click(MANAGER, listing, button))
+    modal = driver.modal(MANAGER)
+    assert modal is not None
+    measure("review submission", lambda: driver.submit_view(MANAGER, modal, {}))
+    assert any("a revu" in (m.text or "") for m in emulator.dm_messages(USER))
+    measure("digest page click", lambda: _digest_page(driver, emulator))
+    measure("/palier team", lambda: driver.slash_command(MANAGER, "/palier", "team"))
+
+
+def _digest_page(driver: SlackDriver, emulator: SlackEmulator) -> object:
+    """Next on this week's digest (a button a team of more than 22 gets), as Slack sends it."""
+    team = emulator.workspace.team_id
+    payload = {
+        "type": "block_actions",
+        "team": {"id": team, "domain": "palier-demo"},
+        "user": {"id": MANAGER, "team_id": team},
+        "api_app_id": "A0PALIERAPP",
+        "token": "x",
+        "trigger_id": emulator.issue_trigger(MANAGER),
+        "response_url": emulator.issue_response_url(MANAGER, emulator.dm_channel_id(MANAGER)),
+        "actions": [
+            {
+                "action_id": "digest_page:next",
+                "block_id": "b",
+                "type": "button",
+                "value": "2026-W48/1",
+            }
+        ],
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    return driver.post(body, "application/x-www-form-urlencoded")
 
 
 def main() -> None:

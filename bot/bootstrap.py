@@ -24,7 +24,9 @@ from bot.app.exports import ExportFlow
 from bot.app.home import HomeFlow
 from bot.app.one_on_one import OneOnOneFlow
 from bot.app.privacy import PrivacyFlow
+from bot.app.review import ReviewFlow
 from bot.app.summary import SummaryFlow
+from bot.app.team import TeamFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
 from bot.checkin_flow import CheckinService
 from bot.evidence import EvidenceService
@@ -33,6 +35,7 @@ from bot.one_on_one import OneOnOneService
 from bot.planning import PlanningPolicy
 from bot.review import ReviewService
 from bot.settings import Settings
+from bot.team import TeamService
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_engine, make_session_factory
 from storage.migrate import SchemaState, schema_state
@@ -122,6 +125,8 @@ class Flows:
     export: ExportFlow
     evidence: EvidenceFlow
     home: HomeFlow
+    review: ReviewFlow
+    team: TeamFlow
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -147,4 +152,12 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         export=ExportFlow(work, core.referentiels, clock, indirect=settings.managers_see_indirect),
         evidence=EvidenceFlow(work, core.referentiels, clock, services.evidence),
         home=HomeFlow(work, core.referentiels, clock, home),
+        review=ReviewFlow(work, core.referentiels, clock, services.reviews),
+        team=TeamFlow(
+            work,
+            core.referentiels,
+            clock,
+            TeamService(core.referentiels, default_timezone=settings.default_timezone),
+            indirect=settings.managers_see_indirect,
+        ),
     )

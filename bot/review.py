@@ -102,8 +102,14 @@ class ReviewService:
     def __init__(self, catalog: ReferentielCatalog) -> None:
         self.catalog = catalog
 
-    def pending_for(self, session: Session, person: Person) -> ReportReview | None:
-        """A report's self-ratings awaiting review (None when not enrolled)."""
+    def pending_for(
+        self, session: Session, person: Person, *, evidence: bool = True
+    ) -> ReportReview | None:
+        """A report's self-ratings awaiting review (None when not enrolled).
+
+        ``evidence``: with the evidence behind each (the review modal shows it); a list
+        that only counts what awaits review goes without (a query per competency less).
+        """
         referentiel = self.catalog.get(person.referentiel_id or "")
         if referentiel is None:
             return None
@@ -118,30 +124,29 @@ class ReviewService:
             previous = managers.get(competency.id)
             if previous is not None and previous.rated_at >= rating.rated_at:
                 continue  # reviewed already
-            query = select(Evidence).where(
-                Evidence.person_id == person.id, Evidence.competency_id == competency.id
-            )
-            if previous is not None:  # only what is new since the manager last looked
-                query = query.where(Evidence.created_at > previous.rated_at)
-            evidence = session.scalars(query.order_by(Evidence.created_at.desc()).limit(3)).all()
             pending.append(
                 PendingRating(
                     competency,
                     level,
                     rating.rated_at,
                     referentiel.scale.level(previous.level_id) if previous else None,
-                    list(evidence),
+                    _new_evidence(session, person, competency, previous) if evidence else [],
                 )
             )
         return ReportReview(person, referentiel, pending)
 
     def team_pending(self, session: Session, manager: Person) -> list[ReportReview]:
         """Each direct report with something awaiting review, in name order."""
+        return self.pending_among(session, reports_of(session, manager, indirect=False))
+
+    def pending_among(self, session: Session, reports: Sequence[Person]) -> list[ReportReview]:
+        """Each of ``reports`` (active) with something awaiting review, in their order;
+        what awaits is counted, without the evidence (see :meth:`pending_for`)."""
         reviews = []
-        for report in reports_of(session, manager, indirect=False):
+        for report in reports:
             if not report.active:
                 continue
-            review = self.pending_for(session, report)
+            review = self.pending_for(session, report, evidence=False)
             if review is not None and review.pending:
                 reviews.append(review)
         return reviews
@@ -208,6 +213,37 @@ class ReviewService:
 
     def unreviewed_count(self, session: Session, manager: Person) -> int:
         return sum(len(r.pending) for r in self.team_pending(session, manager))
+
+
+def _new_evidence(
+    session: Session, person: Person, competency: Competency, previous: Rating | None
+) -> list[Evidence]:
+    """The latest three pieces of evidence behind a self-rating: only what is new since
+    the manager last rated that competency, when they have."""
+    query = select(Evidence).where(
+        Evidence.person_id == person.id, Evidence.competency_id == competency.id
+    )
+    if previous is not None:
+        query = query.where(Evidence.created_at > previous.rated_at)
+    return list(session.scalars(query.order_by(Evidence.created_at.desc()).limit(3)).all())
+
+
+def told_levels(
+    session: Session, report: Person, referentiel: Referentiel, stored: Sequence[Rating]
+) -> list[tuple[Competency, Level, Level | None]]:
+    """What a report is told of a review just stored: each competency with the
+    manager's level and the report's own latest self-rated level (None if gone)."""
+    own = _latest(session, report, referentiel.id, Rater.SELF)
+    told = []
+    for rating in stored:
+        competency = referentiel.competency(rating.competency_id)
+        level = referentiel.scale.level(rating.level_id)
+        mine = own.get(rating.competency_id)
+        if competency and level:
+            told.append(
+                (competency, level, referentiel.scale.level(mine.level_id) if mine else None)
+            )
+    return told
 
 
 def reviewed_levels(
@@ -297,7 +333,7 @@ def weekly_digest(
                 )
             ).all()
             changes.append(Change(competency, before, after, list(evidence)))
-        pending = reviews.pending_for(session, report)
+        pending = reviews.pending_for(session, report, evidence=False)
         rows.append(
             DigestRow(
                 report,

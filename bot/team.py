@@ -165,15 +165,29 @@ class TeamService:
         is_admin: bool = False,
         indirect: bool = False,
     ) -> TeamOverview | TeamRefusal:
-        """The asker's team summary, or a refusal when nobody reports to them.
+        """The asker's team summary, or a refusal when nobody reports to them (or
+        Palier does not follow the asker); see :meth:`overview_of`."""
+        me = person_for(session, self.platform, team_id, user_id)
+        if me is None:
+            return TeamRefusal.NO_REPORTS
+        return self.overview_of(session, me, now, is_admin=is_admin, indirect=indirect)
+
+    def overview_of(
+        self,
+        session: Session,
+        me: Person,
+        now: datetime,
+        *,
+        is_admin: bool = False,
+        indirect: bool = False,
+    ) -> TeamOverview | TeamRefusal:
+        """The team summary of ``me``, already looked up, or a refusal when nobody reports
+        to them.
 
         ``is_admin`` is what the platform says of the asker; it does not widen the
         team (an admin sees their own reports here). ``indirect``: the workspace
         lets managers see their reports' reports.
         """
-        me = person_for(session, self.platform, team_id, user_id)
-        if me is None:
-            return TeamRefusal.NO_REPORTS
         allowed = {p.id for p in visible_people(session, Viewer(me, is_admin, indirect))}
         team = [p for p in reports_of(session, me, indirect) if p.id in allowed and p.id != me.id]
         if not team:

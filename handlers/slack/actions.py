@@ -183,17 +183,17 @@ def register(app: App, deps: SlackDeps) -> None:
     @app.action(re.compile(rf"^{ids.REVIEW_OPEN}(:\d+)?$"))
     def review_open(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        handle_review_open(deps, deps.reviews, body, client, respond)
+        handle_review_open(deps, body, client, respond)
 
     @app.action(re.compile(rf"^{ids.REVIEW_PAGE}:(prev|next)$"))
     def review_page(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        handle_review_page(deps, deps.reviews, body, client, respond)
+        handle_review_page(deps, body, client, respond)
 
     @app.action(re.compile(rf"^{ids.DIGEST_PAGE}:(prev|next)$"))
-    def digest_page(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def digest_page(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        handle_digest_page(deps, deps.reviews, body, client, respond)
+        handle_digest_page(deps, body, respond)
 
     @app.action(ids.PRIVACY_DELETE)
     def privacy_delete(ack: Ack, body: dict[str, Any], respond: Respond) -> None:

@@ -105,7 +105,7 @@ def register(app: App, deps: SlackDeps) -> None:
         if command.subcommand in ME:
             handle_me(deps, actor, respond, client)
         elif command.subcommand in ("review", "revue"):
-            handle_review_list(deps, deps.reviews, actor, respond, client)
+            handle_review_list(deps, actor, respond, client)
         elif command.subcommand in ("export", "exporter"):
             handle_export(deps, actor, respond, client)
         elif command.subcommand in ("team", "equipe", "équipe"):

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.app.evidence import EvidenceSaved
 from bot.app.outcome import DeliverFile, Effect, RefreshHome, SendDirect, UpdateMessages
+from bot.app.review import ReviewNotice
 from bot.delivery.views import (
     MissedPrompt,
     PromptMessage,
@@ -26,7 +27,7 @@ from bot.delivery.views import (
     WeeklyReview,
 )
 from bot.i18n import Translator
-from handlers.slack.builders import delivery_builder, evidence_builder
+from handlers.slack.builders import delivery_builder, evidence_builder, review_builder
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def parse_ref(ref: str) -> tuple[str, str]:
 
 # The Slack rendering of each view type an effect can carry: builders register here.
 RENDERERS: dict[type, Renderer] = {
+    ReviewNotice: review_builder.told_message,
     PromptMessage: delivery_builder.prompt,
     ReminderMessage: delivery_builder.reminder,
     MissedPrompt: delivery_builder.missed,

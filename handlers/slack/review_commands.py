@@ -7,24 +7,22 @@ told in their DM — the comment only if the manager chose to share it.
 The list and the weekly digest come in pages (a message holds 50 blocks); their
 Previous/Next buttons carry only the page (and the digest's week): the page is
 recomputed for whoever clicks, from their own reports, and redrawn in place.
+
+Thin listeners: each parses its payload, calls :class:`bot.app.review.ReviewFlow`
+(which decides who may review whom) and renders what it answers.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-from pydantic import ValidationError
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from sqlalchemy import select
 
-from bot.access import Viewer, reports_of
-from bot.checkin_flow import person_for
+from bot.app.outcome import Problem
+from bot.app.review import GONE, NOT_MANAGER, DigestPage, OpenReview, SubmitReview
 from bot.i18n import Translator
-from bot.people import person_locale
-from bot.review import ReviewAnswer, ReviewService, ReviewSubmission, weekly_digest
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import name_text
 from handlers.slack.builders.review_builder import (
@@ -32,20 +30,18 @@ from handlers.slack.builders.review_builder import (
     digest_text,
     pending_list_blocks,
     review_modal,
-    told_blocks,
 )
 from handlers.slack.context import Actor, SlackDeps
-from storage.db import session_scope
-from storage.models import Person, Platform, Rater, Rating
+from handlers.slack.directory import SlackDirectory
+from handlers.slack.effects import carry_out
+from handlers.slack.payloads import BlockActions, View, ViewSubmission, row_id
 
-
-def _viewer(me: Person, admin: bool) -> Viewer:
-    return Viewer(me, is_admin=admin)
+# The review flow's refusals, as this front end words them.
+REFUSALS = {NOT_MANAGER: "slack.review.not_manager", GONE: "slack.review.gone"}
 
 
 def handle_review_list(
     deps: SlackDeps,
-    reviews: ReviewService,
     actor: Actor,
     respond: Respond,
     client: WebClient,
@@ -53,160 +49,116 @@ def handle_review_list(
     replace_original: bool = False,
 ) -> None:
     """The manager's reports with self-ratings awaiting review, one page of them."""
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        pending = reviews.team_pending(session, me) if me else []
-        has_reports = me is not None and bool(reports_of(session, me, indirect=False))
-        blocks = pending_list_blocks(pending, t, page) if pending else None
+    outcome = deps.flows.review.pending(actor.ref, SlackDirectory(client))
+    t = outcome.t
     replace = True if replace_original else None  # in place of the page clicked on
-    if not has_reports:
-        respond(
-            text=t("slack.review.not_manager"), response_type="ephemeral", replace_original=replace
-        )
-    elif blocks is None:
+    if outcome.view is None:
+        text = t(REFUSALS[outcome.refusal or NOT_MANAGER])
+        respond(text=text, response_type="ephemeral", replace_original=replace)
+    elif not outcome.view.reports:
         respond(text=t("slack.review.nothing"), response_type="ephemeral", replace_original=replace)
     else:
         respond(
             text=t("slack.review.intro"),
-            blocks=blocks,
+            blocks=pending_list_blocks(outcome.view.reports, t, page),
             response_type="ephemeral",
             replace_original=replace,
         )
 
 
 def handle_review_open(
-    deps: SlackDeps,
-    reviews: ReviewService,
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
+    deps: SlackDeps, body: dict[str, Any], client: WebClient, respond: Respond
 ) -> None:
-    actor = Actor.from_body(body)
+    """**Review** on the list or the digest: that report's modal, for their manager."""
+    click = BlockActions.model_validate(body)
+    report_id = row_id(click.actions[0].value)
+    if report_id is None:
+        return
+    ref = Actor.from_body(body).ref
+    outcome = deps.flows.review.open(ref, OpenReview(report_id), SlackDirectory(client))
+    if outcome.view is None:  # not theirs, gone, or nothing left: the same words
+        text = outcome.t(REFUSALS[outcome.refusal or GONE])
+        respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    client.views_open(trigger_id=click.trigger_id, view=review_modal(outcome.view, outcome.t))
+
+
+def _report_id(metadata: str) -> int:
+    """The report the modal is about (its ``private_metadata``); 0 when it names none."""
     try:
-        report_id = int(body["actions"][0]["value"])
-    except (KeyError, IndexError, ValueError, TypeError):
-        return
-    admin = deps.actor_is_admin(client, actor)  # before our session: it opens its own
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        report = session.get(Person, report_id)
-        allowed = (
-            me is not None
-            and report is not None
-            and reviews.may_review(session, _viewer(me, admin), report)
-        )
-        review = reviews.pending_for(session, report) if allowed and report else None
-        view = review_modal(review, t) if review and review.pending else None
-    if view is None:  # not theirs, gone, or nothing left: the same words
-        respond(text=t("slack.review.gone"), response_type="ephemeral", replace_original=False)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+        return int(json.loads(metadata or "{}")["report_id"])
+    except (KeyError, ValueError, TypeError):
+        return 0
 
 
-def parse_review(values: dict[str, Any]) -> ReviewSubmission:
-    answers = []
+def parse_review(view: View) -> SubmitReview:
+    """The modal's state → the review as submitted (the flow validates it)."""
+    levels: list[tuple[str, str | None]] = []
     comment = None
     share = False
-    for block_id, actions in values.items():
+    for block_id, actions in view.state.values.items():
         prefix, competency_id = ids.split_block(block_id)
-        for state in (actions or {}).values():
+        for state in actions.values():
             if prefix == ids.REVIEW_LEVEL_BLOCK and competency_id:
-                selected = state.get("selected_option") or {}
-                answers.append(
-                    ReviewAnswer(competency_id=competency_id, level_id=selected.get("value"))
-                )
+                selected = state.selected_option
+                levels.append((competency_id, selected.value if selected else None))
             elif prefix == ids.REVIEW_COMMENT_BLOCK:
-                comment = state.get("value")
+                comment = state.value
             elif prefix == ids.REVIEW_SHARE_BLOCK:
-                share = any(o.get("value") == "share" for o in state.get("selected_options") or [])
-    return ReviewSubmission(answers=answers, comment=comment, share_comment=share)
+                share = any(o.value == "share" for o in state.selected_options or [])
+    return SubmitReview(
+        report_id=_report_id(view.private_metadata),
+        key=f"slack-view:{view.id}",
+        levels=tuple(levels),
+        comment=comment,
+        share_comment=share,
+    )
+
+
+def inline_errors(
+    problems: tuple[Problem, ...], blocks: list[str], t: Translator
+) -> dict[str, str]:
+    """Each problem beside its competency's level, or the comment (the first input when
+    the block is not in the view)."""
+    errors: dict[str, str] = {}
+    for problem in problems:
+        block = (
+            ids.competency_block(ids.REVIEW_LEVEL_BLOCK, problem.item)
+            if problem.item
+            else ids.REVIEW_COMMENT_BLOCK
+        )
+        errors.setdefault(
+            block if block in blocks else blocks[0], t(f"checkin.problem.{problem.key}")
+        )
+    return errors
 
 
 def handle_review_submission(
-    deps: SlackDeps, reviews: ReviewService, ack: Ack, body: dict[str, Any], client: WebClient
+    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
 ) -> None:
-    view = body["view"]
+    """Stored before the acknowledgement; then the report is told, and the manager."""
+    view = ViewSubmission.model_validate(body).view
     actor = Actor.from_body(body)
-    blocks = [str(b.get("block_id")) for b in view.get("blocks") or [] if b.get("type") == "input"]
-    try:
-        report_id = int(json.loads(view.get("private_metadata") or "{}")["report_id"])
-        submission = parse_review((view.get("state") or {}).get("values") or {})
-    except (KeyError, ValueError, TypeError, ValidationError):
-        report_id, submission = -1, None
-    admin = deps.actor_is_admin(client, actor)  # before our session: it opens its own
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor)
-        me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        report = session.get(Person, report_id) if report_id > 0 else None
-        if me is None or report is None or submission is None:
-            ack(response_action="errors", errors={blocks[-1]: t("slack.review.gone")})
-            return
-        previous_self = {
-            r.competency_id: r.level_id
-            for r in session.scalars(
-                select(Rating)
-                .where(Rating.person_id == report.id, Rating.rater == Rater.SELF)
-                .order_by(Rating.rated_at, Rating.id)
-            )
-        }
-        result = reviews.record(
-            session,
-            _viewer(me, admin),
-            report,
-            submission,
-            f"slack-view:{view['id']}",
-            deps.clock(),
-        )
-        if result.refused:
-            ack(response_action="errors", errors={blocks[-1]: t("slack.review.gone")})
-            return
-        if result.problems:
-            errors: dict[str, str] = {}
-            for problem in result.problems:
-                block = (
-                    ids.competency_block(ids.REVIEW_LEVEL_BLOCK, problem.competency_id)
-                    if problem.competency_id
-                    else ids.REVIEW_COMMENT_BLOCK
-                )
-                errors.setdefault(
-                    block if block in blocks else blocks[0], t(f"checkin.problem.{problem.key}")
-                )
-            ack(response_action="errors", errors=errors)
-            return
-        ack()
-        if result.duplicate:
-            return
-        referentiel = reviews.catalog.get(report.referentiel_id or "")
-        # mrkdwn, in the blocks and in the notification text alike
-        manager_name = name_text(me.display_name, me.platform_user_id)
-        report_name = name_text(report.display_name, report.platform_user_id)
-        report_user = report.platform_user_id
-        report_t = Translator(person_locale(report.locale, deps.default_locale))
-        reviewed = []
-        if referentiel is not None:
-            for rating in result.stored:
-                competency = referentiel.competency(rating.competency_id)
-                level = referentiel.scale.level(rating.level_id)
-                own = referentiel.scale.level(previous_self.get(rating.competency_id, ""))
-                if competency and level:
-                    reviewed.append((competency, level, own))
-    if referentiel is None:
+    blocks = view.input_blocks
+    outcome = deps.flows.review.submit(actor.ref, parse_review(view), SlackDirectory(client))
+    t = outcome.t
+    if outcome.refusal is not None:
+        ack(response_action="errors", errors={blocks[-1]: t(REFUSALS[outcome.refusal])})
         return
-    comment = submission.comment if submission.share_comment else None
-    channel = client.conversations_open(users=report_user)["channel"]["id"]
-    client.chat_postMessage(
-        channel=channel,
-        text=report_t("slack.review.told", manager=manager_name),
-        blocks=told_blocks(manager_name, referentiel, reviewed, comment, report_t),
-    )
+    if outcome.problems:
+        ack(response_action="errors", errors=inline_errors(outcome.problems, blocks, t))
+        return
+    ack()
+    saved = outcome.view
+    if saved is None:  # this submission was stored already
+        return
+    carry_out(client, outcome.effects, t)  # the report is told, in their language
     mine = client.conversations_open(users=actor.user_id)["channel"]["id"]
-    client.chat_postMessage(channel=mine, text=t("slack.review.saved", name=report_name))
+    name = name_text(saved.report_name, saved.report_user_id)
+    client.chat_postMessage(channel=mine, text=t("slack.review.saved", name=name))
 
 
 _MAX_PAGE = 10_000  # far beyond any team; a forged value is clamped to the last page anyway
-_CYCLE = re.compile(r"[0-9]{4}-W[0-9]{2}")
 
 
 def _page(value: str) -> int:
@@ -214,39 +166,25 @@ def _page(value: str) -> int:
     return int(value) if value.isdigit() and len(value) <= 5 else 0
 
 
+def _value(body: dict[str, Any]) -> str:
+    return BlockActions.model_validate(body).actions[0].value or ""
+
+
 def handle_review_page(
-    deps: SlackDeps,
-    reviews: ReviewService,
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
+    deps: SlackDeps, body: dict[str, Any], client: WebClient, respond: Respond
 ) -> None:
     """Previous/Next on the /palier review list: the clicker's own list, at that page."""
-    value = str(((body.get("actions") or [{}])[0]).get("value") or "")
-    page = min(_page(value), _MAX_PAGE)
-    handle_review_list(
-        deps, reviews, Actor.from_body(body), respond, client, page, replace_original=True
-    )
+    page = min(_page(_value(body)), _MAX_PAGE)
+    handle_review_list(deps, Actor.from_body(body), respond, client, page, replace_original=True)
 
 
-def handle_digest_page(
-    deps: SlackDeps,
-    reviews: ReviewService,
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-) -> None:
+def handle_digest_page(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None:
     """Previous/Next on the weekly digest: that week's digest of the clicker's own reports,
     at that page, in place of the one shown."""
-    actor = Actor.from_body(body)
-    cycle, _, page = str(((body.get("actions") or [{}])[0]).get("value") or "").partition("/")
-    if _CYCLE.fullmatch(cycle) is None:
+    cycle, _, page = _value(body).partition("/")
+    outcome = deps.flows.review.digest(Actor.from_body(body).ref, DigestPage(cycle))
+    if outcome.view is None:
         return
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        me = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        if me is None:
-            return
-        digest = weekly_digest(session, reviews, me, cycle)
-        blocks = digest_blocks(digest, t, min(_page(page), _MAX_PAGE))
-    respond(text=digest_text(digest, t), blocks=blocks, replace_original=True)
+    t = outcome.t
+    blocks = digest_blocks(outcome.view, t, min(_page(page), _MAX_PAGE))
+    respond(text=digest_text(outcome.view, t), blocks=blocks, replace_original=True)

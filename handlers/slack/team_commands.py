@@ -6,9 +6,10 @@ own DM with Palier by ``chat.postMessage``, each in the message's
 ``attachments``, the one place Slack's table block reference allows a table
 (see :mod:`handlers.slack.builders.team_builder`), and an ephemeral answer says
 so. A team too large for tables gets an ephemeral summary with the detail — a
-CSV file and a heatmap picture — in the same DM (``files.uploadV2``). Who is in the team is decided by :class:`bot.team.TeamService`,
-which applies :mod:`bot.access`; anyone without reports gets a polite refusal
-that says nothing about anyone.
+CSV file and a heatmap picture — in the same DM (``files.uploadV2``). Who is in
+the team is decided by :class:`bot.app.team.TeamFlow`, which applies
+:mod:`bot.access`; anyone without reports gets a polite refusal that says nothing
+about anyone. This listener only lays out what the flow answers.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.team import TeamRefusal, TeamService
+from bot.team import TeamRefusal
 from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.builders.team_builder import (
     fits_in_messages,
@@ -26,7 +27,10 @@ from handlers.slack.builders.team_builder import (
     team_summary,
 )
 from handlers.slack.context import Actor, SlackDeps
-from storage.db import session_scope
+from handlers.slack.directory import SlackDirectory
+
+# The team flow's refusal, as this front end words it.
+REFUSALS = {TeamRefusal.NO_REPORTS.value: "team.refused"}
 
 
 def _dm(client: WebClient, user_id: str) -> str:
@@ -35,20 +39,10 @@ def _dm(client: WebClient, user_id: str) -> str:
 
 def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
     """The asker's team summary, privately; a refusal for anyone without reports."""
-    admin = deps.actor_is_admin(client, actor)
-    service = TeamService(deps.checkins.catalog, default_timezone=deps.default_timezone)
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor, client)
-        overview = service.overview(
-            session,
-            actor.team_id,
-            actor.user_id,
-            deps.clock(),
-            is_admin=admin,
-            indirect=deps.managers_see_indirect,
-        )
-    if isinstance(overview, TeamRefusal):
-        text = t("team.refused")  # the one refusal: no reports, or unknown to Palier
+    outcome = deps.flows.team.overview(actor.ref, SlackDirectory(client))
+    t, overview = outcome.t, outcome.view
+    if overview is None:  # the one refusal: no reports, or unknown to Palier
+        text = t(REFUSALS[outcome.refusal or TeamRefusal.NO_REPORTS.value])
         respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
         return
     if fits_in_messages(overview):

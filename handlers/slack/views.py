@@ -217,7 +217,7 @@ def handle_evidence_submission(
 def register(app: App, deps: SlackDeps) -> None:
     @app.view(ids.REVIEW_VIEW)
     def review_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        handle_review_submission(deps, deps.reviews, ack, body, client)
+        handle_review_submission(deps, ack, body, client)
 
     @app.view(ids.EVIDENCE_VIEW)
     def evidence_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.app.review import ReviewNotice
 from bot.checkins import MAX_TEXT
 from bot.i18n import Translator
 from bot.referentiel_text import level_label, week_label
@@ -250,6 +251,15 @@ def told_blocks(
             )
         )
     return blocks
+
+
+def told_message(notice: ReviewNotice, _t: Translator) -> tuple[str, list[Block]]:
+    """The report's notice of a review, in the report's own language (the notice's),
+    not in the language of the manager who acted (``_t``)."""
+    t = Translator(notice.locale)
+    manager = name_text(notice.manager_name, notice.manager_user_id)  # mrkdwn, in both
+    blocks = told_blocks(manager, notice.referentiel, notice.reviewed, notice.comment, t)
+    return t("slack.review.told", manager=manager), blocks
 
 
 DIGEST_REPORTS = 22  # two blocks each, + header, page line, buttons: within a message's 50
