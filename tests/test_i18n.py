@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import string
 
-from bot.i18n import Translator, messages, to_locale
+from bot.i18n import LOCALES, Translator, messages, to_locale
 
 
 def _placeholders(value: object) -> set[str]:
@@ -35,3 +36,14 @@ def test_locale_from_slack() -> None:
     assert to_locale("en-GB") == "en"
     assert to_locale("de-DE") == "fr"
     assert to_locale(None, default="en") == "en"
+
+
+def test_no_catalog_text_carries_slack_markup() -> None:
+    """The catalog is neutral (``**bold**``, ``[text](url)``): each front end renders it."""
+    slack_bold = re.compile(r"(?<![*\w])\*[^*\s][^*\n]*\*(?![*\w])")
+    slack_link = re.compile(r"<[^<>\s]*\|[^<>]*>|<[@!#]")
+    for locale in LOCALES:
+        for key, value in messages(locale).items():
+            for text in value.values() if isinstance(value, dict) else [value]:
+                assert not slack_bold.search(str(text)), (locale, key, text)
+                assert not slack_link.search(str(text)), (locale, key, text)

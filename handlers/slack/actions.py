@@ -33,6 +33,7 @@ from handlers.slack.builders.evidence_builder import (
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import message_ref, parse_ref
+from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions
 from handlers.slack.privacy_commands import handle_privacy_delete
 from handlers.slack.review_commands import (
@@ -171,7 +172,7 @@ def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: We
         client.views_update(
             view_id=view.id,
             hash=view.hash,
-            view=evidence_modal(outcome.view.referentiel, outcome.t, draft, metadata),
+            view=evidence_modal(outcome.view.referentiel, slack_t(outcome), draft, metadata),
         )
     except SlackApiError as error:
         if error.response.get("error") not in ("hash_conflict", "not_found"):

@@ -34,6 +34,7 @@ from bot.scheduling import parse_local_time, parse_weekday
 from handlers.slack.builders.mrkdwn import escape, user_text
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
+from handlers.slack.markup import slack_t
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
 ENROL = frozenset({"enrol", "enroll", "inscrire"})
@@ -117,7 +118,7 @@ def _run(
 
 def _text(deps: SlackDeps, outcome: Outcome[Any], usage: str) -> str:
     """The answer: the refusal, the usage (nothing was done), or what was done."""
-    t, view = outcome.t, outcome.view
+    t, view = slack_t(outcome), outcome.view
     if outcome.refusal == AdminRefusal.UNKNOWN_REFERENTIEL:
         ids = ", ".join(deps.flows.enrolment.referentiel_ids())
         return t(REFUSALS[outcome.refusal], ids=ids)

@@ -20,6 +20,7 @@ from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.builders.summary_builder import help_blocks, summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
+from handlers.slack.markup import slack_t
 from handlers.slack.one_on_one_commands import handle_one_on_one
 from handlers.slack.privacy_commands import handle_export, handle_privacy
 from handlers.slack.review_commands import handle_review_list
@@ -50,7 +51,7 @@ REFUSALS = {"not_enrolled": "slack.refusal.not_enrolled", LANGUAGE_USAGE: "slack
 
 
 def _refuse(outcome: Outcome[Any], respond: Respond) -> None:
-    text = outcome.t(REFUSALS[outcome.refusal or ""])
+    text = slack_t(outcome)(REFUSALS[outcome.refusal or ""])
     respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
 
 
@@ -59,7 +60,7 @@ def handle_me(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient
     if outcome.view is None:
         _refuse(outcome, respond)
         return
-    t = outcome.t
+    t = slack_t(outcome)
     respond(
         text=summary_text(outcome.view, t),
         blocks=summary_blocks(outcome.view, t),
@@ -70,7 +71,7 @@ def handle_me(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient
 def handle_help(
     deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, unknown: str | None
 ) -> None:
-    t = deps.flows.summary.help(actor.ref, SlackDirectory(client)).t
+    t = slack_t(deps.flows.summary.help(actor.ref, SlackDirectory(client)))
     respond(text=t("slack.help.title"), blocks=help_blocks(t, unknown), response_type="ephemeral")
 
 
@@ -80,9 +81,9 @@ def handle_language(
     """``/palier langue en`` — the person's language from now on (fr or en)."""
     outcome = deps.flows.summary.choose_language(actor.ref, wanted, SlackDirectory(client))
     if outcome.refusal is not None:
-        respond(text=outcome.t(REFUSALS[outcome.refusal]), response_type="ephemeral")
+        respond(text=slack_t(outcome)(REFUSALS[outcome.refusal]), response_type="ephemeral")
         return
-    respond(text=outcome.t("slack.language.changed"), response_type="ephemeral")
+    respond(text=slack_t(outcome)("slack.language.changed"), response_type="ephemeral")
 
 
 def handle_log(
@@ -93,7 +94,7 @@ def handle_log(
     if outcome.view is None:
         _refuse(outcome, respond)
         return
-    client.views_open(trigger_id=trigger_id, view=form_modal(outcome.view, outcome.t))
+    client.views_open(trigger_id=trigger_id, view=form_modal(outcome.view, slack_t(outcome)))
 
 
 def register(app: App, deps: SlackDeps) -> None:

@@ -24,6 +24,7 @@ from bot.i18n import Locale, Translator
 from bot.people import known_timezone, person_locale, zone_of
 from bot.planning import PlanningPolicy
 from bot.review import ReviewService
+from handlers.slack.markup import slack_translator
 from storage.models import Platform
 
 
@@ -82,14 +83,14 @@ class SlackDeps:
                 try:
                     user = client.users_info(user=actor.user_id, include_locale=True)["user"]
                     return (
-                        Translator(person_locale(user.get("locale"), self.default_locale)),
+                        slack_translator(person_locale(user.get("locale"), self.default_locale)),
                         known_timezone(user.get("tz")) or self.default_timezone,
                     )
                 except SlackApiError:
                     pass  # the defaults will do for a one-line answer
-            return Translator(self.default_locale), self.default_timezone
+            return slack_translator(self.default_locale), self.default_timezone
         locale = person_locale(person.locale, self.default_locale)
-        return Translator(locale), zone_of(person, self.default_timezone)
+        return slack_translator(locale), zone_of(person, self.default_timezone)
 
     def actor_is_admin(self, client: WebClient, actor: Actor) -> bool:
         """Whether the actor administers Palier: PALIER_ADMIN_USER_IDS, a workspace admin

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from bot.i18n import Translator
 from bot.tick import TickReport
 from emulators.slack import (
     DriverError,
@@ -44,6 +43,7 @@ from handlers.demo.player import (
 from handlers.demo.story import Expect, Member
 from handlers.slack import ids
 from handlers.slack.app import PalierSlack
+from handlers.slack.markup import slack_translator
 
 T = TypeVar("T")
 
@@ -107,7 +107,7 @@ class SlackPlayer:
     # -- the prompt's buttons --------------------------------------------------------------
 
     def open_check_in(self, member: Member, on: Expect) -> CheckinForm:
-        start = Translator(member.locale)("slack.prompt.start")
+        start = slack_translator(member.locale)("slack.prompt.start")
         self._click(member, self._received[member.user_id, on], start)
         modal = self._wait(member, lambda: self.driver.modal(member.user_id), "views.open")
         self._forms[member.user_id] = modal
@@ -138,11 +138,11 @@ class SlackPlayer:
         return render_blocks(summary.blocks)
 
     def snooze(self, member: Member) -> Pressed:
-        label = Translator(member.locale)("slack.prompt.snooze")
+        label = slack_translator(member.locale)("slack.prompt.snooze")
         return Pressed(label, self._press(member, label))
 
     def skip(self, member: Member) -> Pressed:
-        label = Translator(member.locale)("slack.prompt.skip")
+        label = slack_translator(member.locale)("slack.prompt.skip")
         # Slack asks first; the person confirms with the button the dialog shows.
         confirm = self._confirm(member, self._received[member.user_id, Expect.PROMPT], label)
         return Pressed(label, self._press(member, label), confirm)
@@ -253,7 +253,7 @@ class SlackPlayer:
     def one_on_one_done(self, manager: Member) -> Pressed:
         """After the 1:1: "1:1 done" on the brief, confirmed in Slack's dialog."""
         brief = self._briefs[manager.user_id]  # shown earlier the same day
-        label = Translator(manager.locale)("one_on_one.button.done")
+        label = slack_translator(manager.locale)("one_on_one.button.done")
         confirm = self._confirm(manager, brief, label)
         seen = len(self.emulator.ephemerals_for(manager.user_id))
         self._click(manager, brief, label)

@@ -51,6 +51,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from bot.i18n import Translator
 from handlers.slack.client import gated
 from handlers.slack.context import Actor, SlackDeps
+from handlers.slack.markup import slack_translator
 from handlers.slack.payloads import SLACK_ID, URL, parse_payload, problems
 
 log = logging.getLogger(__name__)
@@ -239,10 +240,10 @@ def language_of(deps: SlackDeps) -> Language:
         actor = _actor(body)
         if actor is not None:
             try:
-                return Translator(deps.flows.summary.language(actor.ref))
+                return slack_translator(deps.flows.summary.language(actor.ref))
             except Exception:
                 log.exception("could not read the language of %s", actor.user_id)
-        return Translator(deps.default_locale)
+        return slack_translator(deps.default_locale)
 
     return language
 

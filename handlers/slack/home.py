@@ -44,6 +44,7 @@ from handlers.slack.builders.home_builder import (
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import HomePublisher, carry_out
+from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, StateValue, ViewSubmission, row_id
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def publish_home(deps: SlackDeps, client: WebClient, actor: Actor, page: int = 0
     """
     try:
         outcome = deps.flows.home.home(actor.ref, page, SlackDirectory(client))
-        t = outcome.t
+        t = slack_t(outcome)
         view = home_view(outcome.view, t) if outcome.view is not None else not_enrolled_view(t)
         client.views_publish(user_id=actor.user_id, view=view)
     except Exception:
@@ -92,14 +93,14 @@ def _shown_page(click: BlockActions) -> int:
 
 def _refuse(client: WebClient, click: BlockActions, outcome: Outcome[Any]) -> None:
     """A Home has no response_url: a refusal is a small modal."""
-    text = outcome.t(refusal_key(outcome.refusal or ""))
-    client.views_open(trigger_id=click.trigger_id, view=notice_modal(text, outcome.t))
+    text = slack_t(outcome)(refusal_key(outcome.refusal or ""))
+    client.views_open(trigger_id=click.trigger_id, view=notice_modal(text, slack_t(outcome)))
 
 
 def _carry_out(
     deps: SlackDeps, client: WebClient, actor: Actor, outcome: Outcome[Any], page: int = 0
 ) -> None:
-    carry_out(client, outcome.effects, outcome.t, home_publisher(deps, actor.team_id, page))
+    carry_out(client, outcome.effects, slack_t(outcome), home_publisher(deps, actor.team_id, page))
 
 
 def _state(submission: ViewSubmission, block: str, action: str) -> StateValue | None:
@@ -110,7 +111,7 @@ def _errors(ack: Ack, outcome: Outcome[Any], fields: dict[str, str], fallback: s
     """Acknowledge with the outcome's problems (or refusal) beside their fields, if any."""
     if outcome.ok:
         return False
-    t = outcome.t
+    t = slack_t(outcome)
     errors: dict[str, str] = {}
     for problem in outcome.problems:
         errors.setdefault(fields.get(problem.field, fallback), t(problem.key))
@@ -144,7 +145,7 @@ def handle_checkin_now(deps: SlackDeps, body: dict[str, Any], client: WebClient)
     if outcome.view is None:
         _refuse(client, click, outcome)
         return
-    view = checkin_modal(outcome.view, CheckinMetadata(outcome.view.prompt_id), outcome.t)
+    view = checkin_modal(outcome.view, CheckinMetadata(outcome.view.prompt_id), slack_t(outcome))
     client.views_open(trigger_id=click.trigger_id, view=view)
     _carry_out(deps, client, actor, outcome, _shown_page(click))
 
@@ -156,7 +157,7 @@ def handle_log_evidence(deps: SlackDeps, body: dict[str, Any], client: WebClient
     if outcome.view is None:
         _refuse(client, click, outcome)
         return
-    client.views_open(trigger_id=click.trigger_id, view=form_modal(outcome.view, outcome.t))
+    client.views_open(trigger_id=click.trigger_id, view=form_modal(outcome.view, slack_t(outcome)))
 
 
 def handle_pause_open(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:
@@ -165,7 +166,7 @@ def handle_pause_open(deps: SlackDeps, body: dict[str, Any], client: WebClient) 
     if outcome.view is None:
         _refuse(client, click, outcome)
         return
-    view = pause_modal(outcome.view.today, outcome.view.paused_until, outcome.t)
+    view = pause_modal(outcome.view.today, outcome.view.paused_until, slack_t(outcome))
     client.views_open(trigger_id=click.trigger_id, view=view)
 
 
@@ -184,7 +185,7 @@ def handle_schedule_open(deps: SlackDeps, body: dict[str, Any], client: WebClien
     if outcome.view is None:
         _refuse(client, click, outcome)
         return
-    view = schedule_modal(outcome.view.schedule, outcome.view.timezone, outcome.t)
+    view = schedule_modal(outcome.view.schedule, outcome.view.timezone, slack_t(outcome))
     client.views_open(trigger_id=click.trigger_id, view=view)
 
 
@@ -194,7 +195,7 @@ def handle_language_open(deps: SlackDeps, body: dict[str, Any], client: WebClien
     if outcome.refusal is not None:
         _refuse(client, click, outcome)
         return
-    view = language_modal(outcome.locale, outcome.t)
+    view = language_modal(outcome.locale, slack_t(outcome))
     client.views_open(trigger_id=click.trigger_id, view=view)
 
 
@@ -210,7 +211,7 @@ def handle_evidence_edit(deps: SlackDeps, body: dict[str, Any], client: WebClien
     if outcome.view is None:
         _refuse(client, click, outcome)
         return
-    client.views_open(trigger_id=click.trigger_id, view=form_modal(outcome.view, outcome.t))
+    client.views_open(trigger_id=click.trigger_id, view=form_modal(outcome.view, slack_t(outcome)))
 
 
 def handle_evidence_delete(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:

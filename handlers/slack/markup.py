@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Protocol
 
 from bot.i18n import Locale, Translator
 
@@ -26,3 +27,13 @@ def to_mrkdwn(template: str) -> str:
 def slack_translator(locale: Locale) -> Translator:
     """The catalog in ``locale``, written for Slack."""
     return Translator(locale, markup=to_mrkdwn)
+
+
+class _HasLocale(Protocol):
+    @property
+    def locale(self) -> Locale: ...
+
+
+def slack_t(source: _HasLocale) -> Translator:
+    """The catalog written for Slack, in the language of an outcome (or an actor)."""
+    return slack_translator(source.locale)

@@ -36,11 +36,11 @@ from bot.delivery.messenger import (
     WorkspaceUnavailable,
 )
 from bot.delivery.views import PROMPT_MARKER
-from bot.i18n import Translator
 from bot.people import Profile
 from handlers.slack import ids
 from handlers.slack.client import RateLimited
 from handlers.slack.effects import message_ref, parse_ref, render
+from handlers.slack.markup import slack_translator
 from handlers.slack.oauth import NotInstalledError
 from handlers.slack.profiles import to_profile
 
@@ -163,7 +163,7 @@ class SlackMessenger:
         marker: Marker | None = None,
         near: str | None = None,
     ) -> str:
-        text, blocks = render(view, Translator(recipient.locale))
+        text, blocks = render(view, slack_translator(recipient.locale))
         channel = parse_ref(near)[0] if near else self._dm(recipient)
         client = self._client(recipient.workspace_id)
         arguments: dict[str, Any] = {"channel": channel, "text": text, "blocks": blocks}
@@ -173,7 +173,7 @@ class SlackMessenger:
         return f"{answer['channel']}:{answer['ts']}"
 
     def update(self, recipient: Recipient, ref: str, view: object) -> None:
-        text, blocks = render(view, Translator(recipient.locale))
+        text, blocks = render(view, slack_translator(recipient.locale))
         channel, ts = parse_ref(ref)
         client = self._client(recipient.workspace_id)
         self._call(lambda: client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks))

@@ -44,6 +44,7 @@ from handlers.slack.builders.one_on_one_builder import (
 from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
+from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, ViewSubmission, row_id
 
 SCHEDULE = frozenset({"schedule", "horaire"})
@@ -63,7 +64,7 @@ def _refused(outcome: Outcome[Any], respond: Respond) -> bool:
     """Say the refusal, if the flow refused; True then."""
     if outcome.refusal is None:
         return False
-    _say(respond, outcome.t(refusal_key(outcome.refusal)))
+    _say(respond, slack_t(outcome)(refusal_key(outcome.refusal)))
     return True
 
 
@@ -83,7 +84,7 @@ def handle_one_on_one(
         outcome = flow.brief(actor.ref, BriefRequest(target), directory)
         if _refused(outcome, respond) or outcome.view is None:
             return
-        brief, t = outcome.view.brief, outcome.t
+        brief, t = outcome.view.brief, slack_t(outcome)
         respond(
             text=brief_text(brief, t),
             blocks=brief_blocks(brief, outcome.view.timezone, t),
@@ -105,13 +106,13 @@ def _schedule(
         if _refused(stopped, respond) or stopped.view is None:
             return
         key = "one_on_one.schedule.off" if stopped.view.existed else "one_on_one.schedule.none"
-        _say(respond, stopped.t(key, name=report_name(stopped.view.report)))
+        _say(respond, slack_t(stopped)(key, name=report_name(stopped.view.report)))
         return
     day, at = (words[0], words[1]) if len(words) == 2 else ("", "")
     outcome = flow.schedule(actor.ref, ScheduleRequest(target, day, at), directory)
     if _refused(outcome, respond) or outcome.view is None:
         return
-    _say(respond, schedule_set_text(outcome.view.report, outcome.view.schedule, outcome.t))
+    _say(respond, schedule_set_text(outcome.view.report, outcome.view.schedule, slack_t(outcome)))
 
 
 # -- buttons and the note modal ---------------------------------------------------------------
@@ -125,7 +126,7 @@ def handle_done(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None
     outcome = deps.flows.one_on_one.done(Actor.from_body(body).ref, request)
     if _refused(outcome, respond) or outcome.view is None:
         return
-    _say(respond, recorded_text(outcome.view.recorded, outcome.view.timezone, outcome.t))
+    _say(respond, recorded_text(outcome.view.recorded, outcome.view.timezone, slack_t(outcome)))
 
 
 def handle_note_open(
@@ -138,7 +139,7 @@ def handle_note_open(
     )
     if _refused(outcome, respond) or outcome.view is None:
         return
-    client.views_open(trigger_id=click.trigger_id, view=note_modal(outcome.view, outcome.t))
+    client.views_open(trigger_id=click.trigger_id, view=note_modal(outcome.view, slack_t(outcome)))
 
 
 def handle_note_submission(deps: SlackDeps, ack: Ack, body: dict[str, Any]) -> None:
@@ -151,7 +152,7 @@ def handle_note_submission(deps: SlackDeps, ack: Ack, body: dict[str, Any]) -> N
         idempotency_key=f"slack-view:{view.id}",
     )
     outcome = deps.flows.one_on_one.save_note(Actor.from_body(body).ref, form)
-    t = outcome.t
+    t = slack_t(outcome)
     if outcome.problems:
         ack(
             response_action="errors", errors={ids.ONE_ON_ONE_NOTE_BLOCK: t(outcome.problems[0].key)}

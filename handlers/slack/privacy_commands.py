@@ -30,6 +30,7 @@ from handlers.slack import ids
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import carry_out
+from handlers.slack.markup import slack_t
 
 EXPORT = frozenset({"export", "exporter"})
 DELETE = frozenset({"delete", "effacer", "supprimer"})
@@ -45,7 +46,7 @@ REFUSALS = {
 def _refused(outcome: Outcome[Any], respond: Respond) -> bool:
     if outcome.refusal is None:
         return False
-    respond(text=outcome.t(REFUSALS[outcome.refusal]), response_type="ephemeral")
+    respond(text=slack_t(outcome)(REFUSALS[outcome.refusal]), response_type="ephemeral")
     return True
 
 
@@ -53,8 +54,8 @@ def _deliver(outcome: Outcome[Any], respond: Respond, client: WebClient) -> None
     """The file to the asker's DM, then say where it is (or why there is none)."""
     if _refused(outcome, respond):
         return
-    carry_out(client, outcome.effects, outcome.t)
-    respond(text=outcome.t("slack.privacy.sent_to_dm"), response_type="ephemeral")
+    carry_out(client, outcome.effects, slack_t(outcome))
+    respond(text=slack_t(outcome)("slack.privacy.sent_to_dm"), response_type="ephemeral")
 
 
 def handle_export(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
@@ -74,7 +75,7 @@ def handle_privacy(
         outcome = flow.ask_erasure(actor.ref, directory)
         if _refused(outcome, respond):
             return
-        t = outcome.t
+        t = slack_t(outcome)
         respond(
             text=t("slack.privacy.delete_question"),
             blocks=_confirm_blocks(t),
@@ -111,5 +112,7 @@ def handle_privacy_delete(deps: SlackDeps, actor: Actor, respond: Respond) -> No
     """The confirmed erasure of the actor's own data."""
     outcome = deps.flows.privacy.erase_mine(actor.ref)
     respond(
-        text=outcome.t("slack.privacy.erased"), response_type="ephemeral", replace_original=True
+        text=slack_t(outcome)("slack.privacy.erased"),
+        response_type="ephemeral",
+        replace_original=True,
     )

@@ -34,6 +34,7 @@ from handlers.slack.builders.review_builder import (
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import carry_out
+from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, View, ViewSubmission, row_id
 
 # The review flow's refusals, as this front end words them.
@@ -50,7 +51,7 @@ def handle_review_list(
 ) -> None:
     """The manager's reports with self-ratings awaiting review, one page of them."""
     outcome = deps.flows.review.pending(actor.ref, SlackDirectory(client))
-    t = outcome.t
+    t = slack_t(outcome)
     replace = True if replace_original else None  # in place of the page clicked on
     if outcome.view is None:
         text = t(REFUSALS[outcome.refusal or NOT_MANAGER])
@@ -77,10 +78,12 @@ def handle_review_open(
     ref = Actor.from_body(body).ref
     outcome = deps.flows.review.open(ref, OpenReview(report_id), SlackDirectory(client))
     if outcome.view is None:  # not theirs, gone, or nothing left: the same words
-        text = outcome.t(REFUSALS[outcome.refusal or GONE])
+        text = slack_t(outcome)(REFUSALS[outcome.refusal or GONE])
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
-    client.views_open(trigger_id=click.trigger_id, view=review_modal(outcome.view, outcome.t))
+    client.views_open(
+        trigger_id=click.trigger_id, view=review_modal(outcome.view, slack_t(outcome))
+    )
 
 
 def _report_id(metadata: str) -> int:
@@ -141,7 +144,7 @@ def handle_review_submission(
     actor = Actor.from_body(body)
     blocks = view.input_blocks
     outcome = deps.flows.review.submit(actor.ref, parse_review(view), SlackDirectory(client))
-    t = outcome.t
+    t = slack_t(outcome)
     if outcome.refusal is not None:
         ack(response_action="errors", errors={blocks[-1]: t(REFUSALS[outcome.refusal])})
         return
@@ -185,6 +188,6 @@ def handle_digest_page(deps: SlackDeps, body: dict[str, Any], respond: Respond) 
     outcome = deps.flows.review.digest(Actor.from_body(body).ref, DigestPage(cycle))
     if outcome.view is None:
         return
-    t = outcome.t
+    t = slack_t(outcome)
     blocks = digest_blocks(outcome.view, t, min(_page(page), _MAX_PAGE))
     respond(text=digest_text(outcome.view, t), blocks=blocks, replace_original=True)

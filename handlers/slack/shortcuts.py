@@ -21,6 +21,7 @@ from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.commands import REFUSALS
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
+from handlers.slack.markup import slack_t
 from handlers.slack.payloads import MessageAction
 
 
@@ -33,12 +34,12 @@ def handle_log_message(
         actor.ref, NewEvidence(text=message.text), SlackDirectory(client)
     )
     if outcome.view is None:
-        text = outcome.t(REFUSALS[outcome.refusal or ""])
+        text = slack_t(outcome)(REFUSALS[outcome.refusal or ""])
         respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
         return
     # Open the modal first: the trigger_id lives 3 seconds.
     opened = client.views_open(
-        trigger_id=shortcut.trigger_id, view=form_modal(outcome.view, outcome.t)
+        trigger_id=shortcut.trigger_id, view=form_modal(outcome.view, slack_t(outcome))
     )
     try:
         answer = client.chat_getPermalink(channel=shortcut.channel.id, message_ts=message.ts)
@@ -47,7 +48,9 @@ def handle_log_message(
         return  # the evidence can be logged without its link back
     view = opened["view"]
     form = replace(outcome.view, permalink=permalink)
-    client.views_update(view_id=view["id"], hash=view.get("hash"), view=form_modal(form, outcome.t))
+    client.views_update(
+        view_id=view["id"], hash=view.get("hash"), view=form_modal(form, slack_t(outcome))
+    )
 
 
 def register(app: App, deps: SlackDeps) -> None:

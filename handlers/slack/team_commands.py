@@ -28,6 +28,7 @@ from handlers.slack.builders.team_builder import (
 )
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
+from handlers.slack.markup import slack_t
 
 # The team flow's refusal, as this front end words it.
 REFUSALS = {TeamRefusal.NO_REPORTS.value: "team.refused"}
@@ -40,7 +41,7 @@ def _dm(client: WebClient, user_id: str) -> str:
 def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
     """The asker's team summary, privately; a refusal for anyone without reports."""
     outcome = deps.flows.team.overview(actor.ref, SlackDirectory(client))
-    t, overview = outcome.t, outcome.view
+    t, overview = slack_t(outcome), outcome.view
     if overview is None:  # the one refusal: no reports, or unknown to Palier
         text = t(REFUSALS[outcome.refusal or TeamRefusal.NO_REPORTS.value])
         respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")

@@ -31,6 +31,7 @@ from handlers.slack.builders.summary_builder import summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.effects import carry_out, message_ref, parse_ref
 from handlers.slack.home import home_publisher, publish_home
+from handlers.slack.markup import slack_t
 from handlers.slack.payloads import ViewSubmission
 from handlers.slack.review_commands import handle_review_submission
 from storage.db import session_scope
@@ -199,7 +200,7 @@ def handle_evidence_submission(
         permalink=metadata.permalink,
     )
     outcome = deps.flows.evidence.save(actor.ref, saving)
-    t = outcome.t
+    t = slack_t(outcome)
     if outcome.refusal is not None:
         ack(response_action="errors", errors={blocks[-1]: t(f"slack.refusal.{outcome.refusal}")})
         return

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
@@ -190,6 +191,19 @@ def emulator(clock: ManualClock) -> Iterator[SlackEmulator]:
         emu.add_user(CHLOE, "chloe", "Chloé Rao", "chloe@example.fr", tz="Asia/Kolkata")
         emu.add_user(DAVID, "david", "David Petit", "david@example.fr", deleted=True)
         yield emu
+        assert_no_neutral_markup(emu)
+
+
+# The catalog's neutral markup, which Slack would show as typed: every text Palier sends
+# goes through Slack's translator (handlers.slack.markup), so none may reach Slack.
+NEUTRAL_MARKUP = re.compile(r"\*\*[^*\s][^*]*\*\*|\]\((?:https?://|\{)")
+
+
+def assert_no_neutral_markup(emulator: SlackEmulator) -> None:
+    for call in emulator.calls:
+        sent = json.dumps(call.params, ensure_ascii=False)
+        found = NEUTRAL_MARKUP.search(sent)
+        assert found is None, f"{call.method} sent neutral markup {found.group()!r}"
 
 
 @pytest.fixture

@@ -36,7 +36,6 @@ from sqlalchemy.orm import Session
 
 from bot.access import Viewer, visible_people
 from bot.checkin_flow import CheckinService, Refusal, person_for
-from bot.i18n import Translator
 from bot.one_on_one import Brief, OneOnOneRefusal, OneOnOneService
 from bot.people import ensure_tenant
 from bot.review import ReviewService
@@ -44,6 +43,7 @@ from bot.team import TeamRefusal, TeamService
 from emulators.slack import SlackDriver
 from emulators.slack.server import Message, View
 from handlers.slack.builders.summary_builder import summary_text
+from handlers.slack.markup import slack_translator
 from storage.models import Evidence, Person, Platform, Rater, Rating, Role
 from tests.slack.conftest import BOB, DAVID, SIGNING_SECRET, World
 
@@ -55,7 +55,7 @@ LEVELS = ("junior", "intermediaire", "senior")
 RATED_AT = datetime(2026, 11, 19, 9, 0, tzinfo=UTC)  # within the 1:1 brief's 14 days
 LOGGED_AT = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 MISSING_ID = 987_654  # no row has this id: a forged value pointing at nothing
-T = Translator("fr")
+T = slack_translator("fr")
 
 
 @dataclass(frozen=True)

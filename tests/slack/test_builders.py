@@ -12,13 +12,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.checkin_flow import CheckinForm, CheckinItem, next_level_of
-from bot.i18n import LOCALES, Translator
+from bot.i18n import LOCALES
 from bot.progress import RatingPoint, summarize
 from emulators.slack import render_blocks, render_view, validate_blocks, validate_view
 from handlers.slack.builders import prompt_builder
 from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
 from handlers.slack.builders.mrkdwn import sections
 from handlers.slack.builders.summary_builder import help_blocks, summary_blocks
+from handlers.slack.markup import slack_translator
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
 
@@ -59,7 +60,7 @@ def _weeks(referentiel: Referentiel) -> list[list[str]]:
 def test_every_checkin_modal_fits_slack_and_quotes_the_next_level(
     referentiel: Referentiel, locale: str
 ) -> None:
-    t = Translator(locale)  # type: ignore[arg-type]
+    t = slack_translator(locale)  # type: ignore[arg-type]
     for rank in (None, *range(len(referentiel.scale.levels))):
         for week in _weeks(referentiel):
             form = _form(referentiel, week, rank)
@@ -84,7 +85,7 @@ def test_every_checkin_modal_fits_slack_and_quotes_the_next_level(
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("referentiel", REFERENTIELS, ids=lambda r: r.id if r else "?")
 def test_every_summary_fits_a_message(referentiel: Referentiel, locale: str) -> None:
-    t = Translator(locale)  # type: ignore[arg-type]
+    t = slack_translator(locale)  # type: ignore[arg-type]
     start = datetime(2026, 7, 1, tzinfo=UTC)
     ratings = []
     for week in range(20):
@@ -104,7 +105,7 @@ def test_every_summary_fits_a_message(referentiel: Referentiel, locale: str) -> 
 def test_summary_shows_changes_and_quotes_the_weakest_next_level() -> None:
     ae = CATALOG.get("account-executive")
     assert ae is not None
-    t = Translator("fr")
+    t = slack_translator("fr")
     before, after = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 11, 20, tzinfo=UTC)
     ratings = [
         RatingPoint("prospection", "junior", before),
@@ -134,7 +135,7 @@ def test_prompt_states_and_help_fit_and_carry_the_prompt_id() -> None:
     assert ae is not None
     form = _form(ae, [c.id for c in ae.all_competencies()], None)
     for locale in LOCALES:
-        t = Translator(locale)
+        t = slack_translator(locale)
         for blocks in (
             prompt_builder.prompt_blocks(form, "Europe/Paris", t),
             prompt_builder.reminder_blocks(form, "Europe/Paris", t, after_snooze=True),
@@ -164,7 +165,7 @@ def test_long_text_is_cut_at_line_ends_into_sections() -> None:
 def test_a_certification_half_rated_counts_what_is_rated_and_aims_above_non_acquis() -> None:
     b2b = CATALOG.get("manager-equipe-vendeurs-b2b")
     assert b2b is not None
-    t = Translator("fr")
+    t = slack_translator("fr")
     first = b2b.all_competencies()[:3]
     ratings = [RatingPoint(c.id, "en_cours", datetime(2026, 11, 20, tzinfo=UTC)) for c in first]
     summary = summarize(b2b, ratings, {}, [], datetime(2026, 10, 1, tzinfo=UTC))

@@ -14,9 +14,9 @@ from slack_bolt.middleware import IgnoringSelfEvents
 from sqlalchemy import select
 
 from bot.checkin_flow import CheckinService
-from bot.i18n import Translator
 from emulators.slack.driver import sign_request
 from handlers.slack import ids
+from handlers.slack.markup import slack_translator
 from storage.models import CheckinPrompt, Evidence, OneOnOneTopic, Person, PromptStatus, Rating
 from tests.slack.conftest import ALICE, BOB, CHLOE, SIGNING_SECRET, Errors, World
 
@@ -295,7 +295,7 @@ def test_a_text_too_long_is_told_on_its_field_not_refused_as_malformed(world: Wo
     payload = world.driver.build_state(modal, {ids.EV_TEXT_BLOCK: "x"})
     payload[ids.EV_TEXT_BLOCK][ids.EV_TEXT_ACTION]["value"] = "x" * 3_500  # past the input
     answer = _submit_state(world, ALICE, modal.to_api(), payload)
-    assert answer.errors == {ids.EV_TEXT_BLOCK: Translator("fr")("checkin.problem.too_long")}
+    assert answer.errors == {ids.EV_TEXT_BLOCK: slack_translator("fr")("checkin.problem.too_long")}
 
 
 def test_a_malformed_click_is_answered_in_the_persons_language(world: World) -> None:

@@ -40,6 +40,7 @@ from handlers.slack.builders.home_builder import (
     pause_modal,
     schedule_modal,
 )
+from handlers.slack.markup import slack_translator
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Level, Referentiel, Scale
 
@@ -130,7 +131,7 @@ def _home(
 
 
 def _t(locale: str) -> Translator:
-    return Translator(locale)  # type: ignore[arg-type]
+    return slack_translator(locale)  # type: ignore[arg-type]
 
 
 # --- Slack's limits ------------------------------------------------------------------
@@ -162,7 +163,7 @@ def test_the_largest_referentiels_are_summarised_not_a_block_per_competency(
 ) -> None:
     referentiel = _ref(referentiel_id)
     assert len(referentiel.all_competencies()) == 20
-    view = home_view(_home(referentiel), Translator("fr")).to_dict()
+    view = home_view(_home(referentiel), slack_translator("fr")).to_dict()
     assert validate_view(view) == []
     competency_sections = [
         b for b in view["blocks"] if b["type"] == "section" and "• *" in b["text"]["text"]
@@ -194,7 +195,7 @@ def test_more_groups_than_blocks_to_spare_are_run_together() -> None:
         for n in range(90)
     ]
     huge = base.model_copy(update={"groups": groups, "competencies": []})
-    view = home_view(_home(huge, weeks=3), Translator("fr")).to_dict()
+    view = home_view(_home(huge, weeks=3), slack_translator("fr")).to_dict()
     assert validate_view(view) == []
     sections = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
     assert sum(text.count("• *") for text in sections) == 90
@@ -216,8 +217,8 @@ def test_a_matrix_is_abbreviated_by_the_initials_of_its_own_levels() -> None:
 def test_palier_scale_is_abbreviated_from_the_catalog_in_each_language() -> None:
     cert = _ref("business-developer")
     assert cert.scale.origin == "palier"
-    assert list(short_level_labels(cert, Translator("fr")).values()) == ["NA", "EC", "A", "M"]
-    assert list(short_level_labels(cert, Translator("en")).values()) == ["NA", "BA", "A", "M"]
+    assert list(short_level_labels(cert, slack_translator("fr")).values()) == ["NA", "EC", "A", "M"]
+    assert list(short_level_labels(cert, slack_translator("en")).values()) == ["NA", "BA", "A", "M"]
 
 
 def _with_levels(*labels: str) -> Referentiel:
@@ -228,7 +229,7 @@ def _with_levels(*labels: str) -> Referentiel:
 
 
 def test_numbered_levels_keep_their_numbers_and_clashing_initials_fall_back_to_ranks() -> None:
-    t = Translator("fr")
+    t = slack_translator("fr")
     assert list(short_level_labels(_with_levels("Niveau 1", "Niveau 2"), t).values()) == [
         "N1",
         "N2",
@@ -255,7 +256,7 @@ def test_a_competency_line_in_french_and_english() -> None:
         history=(levels["junior"], levels["junior"], levels["intermediaire"]),
         evidence_count=2,
     )
-    fr, en = Translator("fr"), Translator("en")
+    fr, en = slack_translator("fr"), slack_translator("en")
     assert competency_line(item, ae, short_level_labels(ae, fr), fr) == (
         "• *Prospection* : *Intermédiaire* · manager : Senior · historique : J → J → I · 2 preuves"
     )
@@ -272,7 +273,7 @@ def test_a_competency_line_in_french_and_english() -> None:
 
 def test_the_home_in_french() -> None:
     ae = _ref("account-executive")
-    view = home_view(_home(ae, weeks=3, evidence=7), Translator("fr")).to_dict()
+    view = home_view(_home(ae, weeks=3, evidence=7), slack_translator("fr")).to_dict()
     screen = render_view(view)
     assert f"Palier — {ae.title}" in screen
     assert "Prochain check-in : jeudi 03/12 à 16:00" in screen
@@ -300,7 +301,7 @@ def test_the_home_in_french() -> None:
 def test_the_home_in_english_paused() -> None:
     ae = _ref("account-executive")
     home = _home(ae, weeks=3, evidence=7, page=1, paused_until=date(2026, 12, 6))
-    view = home_view(home, Translator("en")).to_dict()
+    view = home_view(home, slack_translator("en")).to_dict()
     screen = render_view(view)
     assert "Check-ins paused* until Sunday 12/06/2026 included" in view["blocks"][1]["text"]["text"]
     assert "Back on Thursday 12/03 at 16:00" in screen
@@ -325,7 +326,7 @@ def test_deleting_asks_for_confirmation_quoting_the_evidence() -> None:
 
 def test_links_are_kept_whole_or_left_to_the_edit_modal() -> None:
     ae = _ref("account-executive")
-    view = home_view(_home(ae, weeks=1, evidence=2), Translator("fr")).to_dict()
+    view = home_view(_home(ae, weeks=1, evidence=2), slack_translator("fr")).to_dict()
     texts = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
     assert any("<https://crm.example.com/deals/42|lien>" in text for text in texts)
     # The 3,000-character link cannot fit a section: it is not cut (a cut link is wrong).
@@ -338,7 +339,9 @@ def test_someone_not_enrolled_sees_an_explanation_and_nothing_else() -> None:
         view = not_enrolled_view(_t(locale)).to_dict()
         assert validate_view(view) == []
         assert [b["type"] for b in view["blocks"]] == ["header", "section"]
-    assert "pas encore inscrit·e" in render_view(not_enrolled_view(Translator("fr")).to_dict())
+    assert "pas encore inscrit·e" in render_view(
+        not_enrolled_view(slack_translator("fr")).to_dict()
+    )
 
 
 # --- the modals --------------------------------------------------------------------------------
@@ -346,7 +349,7 @@ def test_someone_not_enrolled_sees_an_explanation_and_nothing_else() -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_modals_fit_slack(locale: Locale) -> None:
-    t = Translator(locale)
+    t = slack_translator(locale)
     schedule = _home(_ref("account-executive"), weeks=1).schedule
     for view in (
         pause_modal(date(2026, 11, 26), None, t),
@@ -359,7 +362,7 @@ def test_the_modals_fit_slack(locale: Locale) -> None:
 
 
 def test_the_pause_modal_offers_a_week_or_the_current_pause() -> None:
-    t = Translator("fr")
+    t = slack_translator("fr")
 
     def initial(view_dict: dict[str, object]) -> object:
         blocks = view_dict["blocks"]
@@ -371,7 +374,7 @@ def test_the_pause_modal_offers_a_week_or_the_current_pause() -> None:
 
 
 def test_the_schedule_modal_starts_from_the_default_or_the_persons_choice() -> None:
-    t = Translator("fr")
+    t = slack_translator("fr")
     default = _home(_ref("account-executive"), weeks=1).schedule
     blocks = schedule_modal(default, "Europe/Paris", t).to_dict()["blocks"]
     weekday, clock = blocks[1]["element"], blocks[2]["element"]

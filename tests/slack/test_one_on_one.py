@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.i18n import LOCALES, Translator
+from bot.i18n import LOCALES
 from bot.one_on_one import (
     Brief,
     EvidenceLine,
@@ -35,6 +35,7 @@ from emulators.slack import (
 from emulators.slack.server import Message
 from handlers.slack import ids
 from handlers.slack.builders.one_on_one_builder import brief_blocks, note_modal
+from handlers.slack.markup import slack_translator
 from referentiels.loader import ReferentielCatalog
 from storage.models import (
     OneOnOne,
@@ -416,7 +417,7 @@ def test_a_huge_brief_stays_within_slacks_limits(locale: str) -> None:
     """The longest certification criteria, dozens of long entries: still one valid message."""
     referentiel = ReferentielCatalog.load(None).get("responsable-developpement-commercial")
     assert referentiel is not None
-    t = Translator(locale)  # type: ignore[arg-type]
+    t = slack_translator(locale)  # type: ignore[arg-type]
     now = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
     longest = sorted(
         referentiel.all_competencies(), key=lambda c: -sum(len(x.text) for x in c.criteria)

@@ -17,7 +17,6 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from bot.i18n import Translator
 from bot.progress import summarize
 from bot.scheduling import cycle_by_key
 from bot.team import CompetencyLine, Participation, ReportOverview, TeamOverview
@@ -25,6 +24,7 @@ from emulators.slack import render_blocks
 from emulators.slack.blockkit import validate_blocks, validate_message
 from emulators.slack.server import Message
 from handlers.slack.builders import team_builder as tb
+from handlers.slack.markup import slack_translator
 from referentiels.loader import ReferentielCatalog
 from storage.models import CheckinPrompt, Person, PromptStatus, Rater, Rating, Role
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
@@ -415,7 +415,7 @@ def _overview(sizes: dict[str, int]) -> TeamOverview:
 
 
 def test_tables_stop_at_slacks_limits() -> None:
-    t = Translator("fr")
+    t = slack_translator("fr")
     # 19 reports × 5 competencies + a header row: 96 rows, within the 100 Slack takes.
     assert tb.fits_in_messages(_overview({AE: 19}))
     [message] = tb.team_messages(_overview({AE: 19}), t)
@@ -435,7 +435,7 @@ def test_tables_stop_at_slacks_limits() -> None:
 def test_the_heatmap_is_drawn_without_a_system_font(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tb, "FONT_FILES", ())
     overview = _overview({AE: 2, CQP: 3})
-    picture = Image.open(io.BytesIO(tb.team_heatmap(overview, Translator("en"))))
+    picture = Image.open(io.BytesIO(tb.team_heatmap(overview, slack_translator("en"))))
     picture.load()
     # Two panels: the larger team (the CQP's 17 competencies) first.
     assert (
@@ -465,7 +465,7 @@ def test_the_heatmap_is_drawn_without_a_system_font(monkeypatch: pytest.MonkeyPa
 
 
 def test_a_team_nobody_in_which_is_followed_says_so() -> None:
-    [message] = tb.team_messages(TeamOverview([], ["Gus <Martin>"]), Translator("fr"))
+    [message] = tb.team_messages(TeamOverview([], ["Gus <Martin>"]), slack_translator("fr"))
     text = render_blocks([block.to_dict() for block in message.blocks])
     assert "Personne de votre équipe n'est suivi par Palier pour l'instant." in text
     assert "(sans référentiel ou retiré·e·s) : Gus <Martin>" in text

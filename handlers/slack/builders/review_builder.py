@@ -36,6 +36,7 @@ from bot.review import Digest, ReportReview
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import escape, name_text, user_text
 from handlers.slack.builders.prompt_builder import short_name
+from handlers.slack.markup import slack_translator
 from referentiels.models import Competency, Level, Referentiel
 
 EVIDENCE_EXCERPT = 280
@@ -256,7 +257,7 @@ def told_blocks(
 def told_message(notice: ReviewNotice, _t: Translator) -> tuple[str, list[Block]]:
     """The report's notice of a review, in the report's own language (the notice's),
     not in the language of the manager who acted (``_t``)."""
-    t = Translator(notice.locale)
+    t = slack_translator(notice.locale)
     manager = name_text(notice.manager_name, notice.manager_user_id)  # mrkdwn, in both
     blocks = told_blocks(manager, notice.referentiel, notice.reviewed, notice.comment, t)
     return t("slack.review.told", manager=manager), blocks
