@@ -111,11 +111,15 @@ def run(database_url: str) -> dict[str, Count]:
                     emulator.settle()
                 results[name] = count
 
-            prompt = driver.latest_dm(USER)
-            assert prompt is not None
-            measure(
-                "Start click (opens the modal)", lambda: driver.click(USER, prompt, "checkin_start")
-            )
+            def click(name: str, action_id: str) -> None:
+                prompt = driver.latest_dm(USER)
+                assert prompt is not None
+                measure(name, lambda: driver.click(USER, prompt, action_id))
+
+            # Snoozed, then skipped, then started anyway: the week stays open throughout.
+            click("Snooze click", "checkin_snooze")
+            click("Skip click", "checkin_skip")
+            click("Start click (opens the modal)", "checkin_start")
             modal = driver.modal(USER)
             assert modal is not None
             levels = {

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.admin import AdminService
 from bot.app.admin import AdminFlow
+from bot.app.checkin import CheckinFlow
 from bot.app.enrolment import EnrolmentFlow
 from bot.app.evidence import EvidenceFlow
 from bot.app.exports import ExportFlow
@@ -127,6 +128,7 @@ class Flows:
     home: HomeFlow
     review: ReviewFlow
     team: TeamFlow
+    checkin: CheckinFlow
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -160,4 +162,5 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
             TeamService(core.referentiels, default_timezone=settings.default_timezone),
             indirect=settings.managers_see_indirect,
         ),
+        checkin=CheckinFlow(work, core.referentiels, clock, services.checkins),
     )

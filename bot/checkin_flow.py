@@ -1,10 +1,9 @@
 """The weekly check-in as a person lives it: open the form, submit, skip, snooze, summary.
 
-Front ends call these services with the session they opened for the request and
-the platform identity of the person acting (workspace id, user id). Every
-service looks the person up *in that workspace* and refuses a prompt that is not
-theirs with the same answer as an unknown one, so nothing leaks across people or
-tenants. Nothing here knows about Slack.
+The application layer (:mod:`bot.app.checkin`) calls these services in its unit of
+work with the person acting, looked up once *in their own workspace*; every
+service refuses a prompt that is not theirs with the same answer as an unknown
+one, so nothing leaks across people or tenants. Nothing here knows about Slack.
 """
 
 from __future__ import annotations
@@ -73,6 +72,7 @@ class SubmitResult:
     stored: bool = False
     duplicate: bool = False
     refusal: Refusal | None = None
+    prompt: CheckinPrompt | None = None  # the person's prompt, when it was theirs
 
 
 def person_for(session: Session, platform: Platform, team_id: str, user_id: str) -> Person | None:
@@ -138,7 +138,12 @@ def build_form(
 
 
 class CheckinService:
-    """The check-in actions of one person, given their platform identity."""
+    """The check-in actions of one person, already looked up in their own workspace.
+
+    Every action takes the acting :class:`Person` (the application layer resolves
+    them once per request, :mod:`bot.app.checkin`) and refuses a prompt that is not
+    theirs with the same answer as an unknown one.
+    """
 
     def __init__(
         self,
@@ -151,18 +156,15 @@ class CheckinService:
         self.catalog = catalog
         self.default_timezone = default_timezone
         self.snooze_hours = snooze_hours
-        self.platform = platform
+        self.platform = platform  # only for summary() by a platform identity
 
     # -- lookups -----------------------------------------------------------------
 
-    def enrolled(
-        self, session: Session, team_id: str, user_id: str
-    ) -> tuple[Person, Referentiel] | None:
-        person = person_for(session, self.platform, team_id, user_id)
+    def referentiel_of(self, person: Person | None) -> Referentiel | None:
+        """The référentiel a person is enrolled on; None when not followed or not enrolled."""
         if person is None or person.referentiel_id is None:
             return None
-        referentiel = self.catalog.get(person.referentiel_id)
-        return (person, referentiel) if referentiel else None
+        return self.catalog.get(person.referentiel_id)
 
     def _prompt(self, session: Session, person: Person, prompt_id: int) -> CheckinPrompt | None:
         prompt = session.get(CheckinPrompt, prompt_id)
@@ -173,21 +175,20 @@ class CheckinService:
     # -- actions -----------------------------------------------------------------
 
     def open_form(
-        self, session: Session, team_id: str, user_id: str, prompt_id: int, now: datetime
+        self, session: Session, person: Person, prompt_id: int, now: datetime
     ) -> CheckinForm | Refusal:
         """The form to fill in, or why it cannot be opened (done, closed, not theirs)."""
-        prompt = self._open_prompt(session, team_id, user_id, prompt_id, now)
+        prompt = self._open_prompt(session, person, prompt_id, now)
         if isinstance(prompt, Refusal):
             return prompt
-        referentiel = self.catalog.get(prompt.person.referentiel_id or "")
+        referentiel = self.referentiel_of(person)
         assert referentiel is not None  # _open_prompt checked the enrolment
-        return build_form(session, prompt.person, prompt, referentiel)
+        return build_form(session, person, prompt, referentiel)
 
     def submit(
         self,
         session: Session,
-        team_id: str,
-        user_id: str,
+        person: Person,
         prompt_id: int,
         submission: CheckinSubmission,
         idempotency_key: str,
@@ -198,24 +199,23 @@ class CheckinService:
         A submission that arrives after its cycle closed (the modal was open at
         the deadline) is still stored: nothing a person submitted is lost.
         """
-        found = self.enrolled(session, team_id, user_id)
-        if found is None:
+        referentiel = self.referentiel_of(person)
+        if referentiel is None:
             return SubmitResult([], refusal=Refusal.NOT_ENROLLED)
-        person, referentiel = found
         prompt = self._prompt(session, person, prompt_id)
         if prompt is None:
             return SubmitResult([], refusal=Refusal.UNKNOWN_PROMPT)
         problems = validate_checkin(submission, referentiel, list(prompt.competency_ids))
         if problems:
-            return SubmitResult(problems)
+            return SubmitResult(problems, prompt=prompt)
         record = record_checkin(session, person, prompt, submission, idempotency_key, now)
-        return SubmitResult([], stored=record is not None, duplicate=record is None)
+        return SubmitResult([], stored=record is not None, duplicate=record is None, prompt=prompt)
 
     def skip(
-        self, session: Session, team_id: str, user_id: str, prompt_id: int, now: datetime
+        self, session: Session, person: Person, prompt_id: int, now: datetime
     ) -> CheckinPrompt | Refusal:
         """Skip this cycle: no reminder, and the prompt shows as skipped."""
-        prompt = self._open_prompt(session, team_id, user_id, prompt_id, now)
+        prompt = self._open_prompt(session, person, prompt_id, now)
         if isinstance(prompt, Refusal):
             return prompt
         prompt.status = PromptStatus.SKIPPED
@@ -224,28 +224,27 @@ class CheckinService:
         return prompt
 
     def snooze(
-        self, session: Session, team_id: str, user_id: str, prompt_id: int, now: datetime
-    ) -> datetime | Refusal:
-        """Put the check-in off a few hours (capped before the cycle ends); when it comes back."""
-        prompt = self._open_prompt(session, team_id, user_id, prompt_id, now)
+        self, session: Session, person: Person, prompt_id: int, now: datetime
+    ) -> CheckinPrompt | Refusal:
+        """Put the check-in off a few hours (capped before the cycle ends): the prompt,
+        whose ``snoozed_until`` says when it comes back."""
+        prompt = self._open_prompt(session, person, prompt_id, now)
         if isinstance(prompt, Refusal):
             return prompt
         # Only the cycle's end matters to the cap; its start is not used.
         cycle = Cycle(prompt.cycle_key, prompt.scheduled_at, prompt.closes_at)
-        until = snooze_until(now, self.snooze_hours, cycle)
-        prompt.snoozed_until = until
+        prompt.snoozed_until = snooze_until(now, self.snooze_hours, cycle)
         if prompt.status is PromptStatus.SKIPPED:
             prompt.status = PromptStatus.SENT
             prompt.completed_at = None
-        return until
+        return prompt
 
     def _open_prompt(
-        self, session: Session, team_id: str, user_id: str, prompt_id: int, now: datetime
+        self, session: Session, person: Person, prompt_id: int, now: datetime
     ) -> CheckinPrompt | Refusal:
-        found = self.enrolled(session, team_id, user_id)
-        if found is None:
+        if self.referentiel_of(person) is None:
             return Refusal.NOT_ENROLLED
-        prompt = self._prompt(session, found[0], prompt_id)
+        prompt = self._prompt(session, person, prompt_id)
         if prompt is None:
             return Refusal.UNKNOWN_PROMPT
         if prompt.status is PromptStatus.DONE:
@@ -257,11 +256,12 @@ class CheckinService:
     def summary(
         self, session: Session, team_id: str, user_id: str, now: datetime
     ) -> ProgressSummary | Refusal:
-        """The person's own level-progress summary."""
-        found = self.enrolled(session, team_id, user_id)
-        if found is None:
+        """The level-progress summary of a platform identity, for a caller outside the
+        application layer (the flows call :func:`load_summary` with their actor)."""
+        person = person_for(session, self.platform, team_id, user_id)
+        referentiel = self.referentiel_of(person)
+        if person is None or referentiel is None:
             return Refusal.NOT_ENROLLED
-        person, referentiel = found
         return load_summary(session, person, referentiel, now, self.default_timezone)
 
 

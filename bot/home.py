@@ -339,11 +339,7 @@ class HomeService:
         """
         prompt = ensure_current_prompt(session, person, referentiel, now, self.policy)
         session.flush()
-        # The check-in service's own checks (done, closed), by the person's platform identity.
-        tenant = person.tenant
-        return self.checkins.open_form(
-            session, tenant.external_id, person.platform_user_id, prompt.id, now
-        )
+        return self.checkins.open_form(session, person, prompt.id, now)
 
     def pause(self, person: Person, until: date, now: datetime) -> PauseProblem | None:
         """No check-in until ``until`` included (a local date); None when done.

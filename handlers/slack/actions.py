@@ -1,9 +1,11 @@
 """Buttons of the weekly prompt: Start (opens the modal), Skip, Remind me later.
 
-Each click is acknowledged first; Start then opens the modal with the click's
-``trigger_id`` (valid 3 seconds), so the form is built from one short read.
-A refusal (already done, week closed, not this person's prompt) is an ephemeral
-reply; the prompt message itself is updated to its new state.
+Each click is acknowledged first, then handed to the check-in flow
+(:mod:`bot.app.checkin`); Start opens the modal with the click's ``trigger_id``
+(valid 3 seconds), so the flow builds the form from one short read. A refusal
+(already done, week closed, not this person's prompt) is an ephemeral reply;
+otherwise every message of the prompt (its reminder, the one clicked) shows its
+new state, as the flow's effects say.
 """
 
 from __future__ import annotations
@@ -17,14 +19,12 @@ from pydantic import BaseModel, ConfigDict
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import Block
 
-from bot.app.messages import prompt_messages
-from bot.checkin_flow import CheckinForm, Refusal, build_form
-from bot.i18n import Translator
+from bot.app.checkin import PromptAction
+from bot.app.outcome import Outcome
 from handlers.slack import ids
 from handlers.slack.builders import prompt_builder
-from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
+from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal, refusal_text
 from handlers.slack.builders.evidence_builder import (
     EvidenceMetadata,
     draft_from_state,
@@ -32,7 +32,7 @@ from handlers.slack.builders.evidence_builder import (
 )
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
-from handlers.slack.effects import message_ref, parse_ref
+from handlers.slack.effects import carry_out, message_ref
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions
 from handlers.slack.privacy_commands import handle_privacy_delete
@@ -41,8 +41,6 @@ from handlers.slack.review_commands import (
     handle_review_open,
     handle_review_page,
 )
-from storage.db import session_scope
-from storage.models import CheckinPrompt
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +71,14 @@ class PromptClick(BaseModel):
             message_ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
         )
 
+    @property
+    def action(self) -> PromptAction:
+        """The click as the check-in flow takes it."""
+        return PromptAction(self.prompt_id, message_ref(self.channel_id, self.message_ts))
 
-def _refuse(respond: Respond, t: Translator, refusal: Refusal) -> None:
-    text = t(f"slack.refusal.{refusal.value}")
+
+def _refuse(respond: Respond, outcome: Outcome[Any]) -> None:
+    text = refusal_text(outcome.refusal, slack_t(outcome))
     respond(
         text=text,
         blocks=prompt_builder.notice_blocks(text),
@@ -85,72 +88,29 @@ def _refuse(respond: Respond, t: Translator, refusal: Refusal) -> None:
 
 
 def handle_start(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, click.actor, client)
-        form = deps.checkins.open_form(
-            session, click.actor.team_id, click.actor.user_id, click.prompt_id, deps.clock()
-        )
-    if isinstance(form, Refusal):
-        _refuse(respond, t, form)
+    outcome = deps.flows.checkin.start(click.actor.ref, click.action, SlackDirectory(client))
+    if outcome.view is None:
+        _refuse(respond, outcome)
         return
     metadata = CheckinMetadata(click.prompt_id, click.channel_id, click.message_ts)
-    client.views_open(trigger_id=click.trigger_id, view=checkin_modal(form, metadata, t))
+    view = checkin_modal(outcome.view, metadata, slack_t(outcome))
+    client.views_open(trigger_id=click.trigger_id, view=view)
 
 
-def _form(deps: SlackDeps, click: PromptClick) -> tuple[CheckinForm | None, set[tuple[str, str]]]:
-    """The prompt's form and every message showing it (prompt, reminder, the one clicked)."""
-    clicked = message_ref(click.channel_id, click.message_ts)
-    messages = {parse_ref(clicked)} if clicked else set()
-    with session_scope(deps.sessions) as session:
-        prompt = session.get(CheckinPrompt, click.prompt_id)
-        if prompt is None:
-            return None, messages
-        messages = {parse_ref(ref) for ref in prompt_messages(prompt, clicked)}
-        referentiel = deps.checkins.catalog.get(prompt.person.referentiel_id or "")
-        form = build_form(session, prompt.person, prompt, referentiel) if referentiel else None
-        return form, messages
-
-
-def _show(
-    client: WebClient,
-    messages: set[tuple[str, str]],
-    form: CheckinForm,
-    t: Translator,
-    blocks: list[Block],
-) -> None:
-    """Every message of the prompt shows its new state (blocks always resent)."""
-    for channel, ts in sorted(messages):
-        client.chat_update(
-            channel=channel, ts=ts, text=prompt_builder.prompt_text(form, t), blocks=blocks
-        )
+def _carry_out(outcome: Outcome[None], client: WebClient, respond: Respond) -> None:
+    """Refused: say why, to the clicker only; else every message of the prompt changes."""
+    if outcome.refusal is not None:
+        _refuse(respond, outcome)
+        return
+    carry_out(client, outcome.effects, slack_t(outcome))
 
 
 def handle_skip(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
-    with session_scope(deps.sessions) as session:
-        t, timezone = deps.person_settings(session, click.actor)
-        outcome = deps.checkins.skip(
-            session, click.actor.team_id, click.actor.user_id, click.prompt_id, deps.clock()
-        )
-    if isinstance(outcome, Refusal):
-        _refuse(respond, t, outcome)
-        return
-    form, messages = _form(deps, click)
-    if form is not None:
-        _show(client, messages, form, t, prompt_builder.skipped_blocks(form, timezone, t))
+    _carry_out(deps.flows.checkin.skip(click.actor.ref, click.action), client, respond)
 
 
 def handle_snooze(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
-    with session_scope(deps.sessions) as session:
-        t, timezone = deps.person_settings(session, click.actor)
-        until = deps.checkins.snooze(
-            session, click.actor.team_id, click.actor.user_id, click.prompt_id, deps.clock()
-        )
-    if isinstance(until, Refusal):
-        _refuse(respond, t, until)
-        return
-    form, messages = _form(deps, click)
-    if form is not None:
-        _show(client, messages, form, t, prompt_builder.snoozed_blocks(form, until, timezone, t))
+    _carry_out(deps.flows.checkin.snooze(click.actor.ref, click.action), client, respond)
 
 
 def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: WebClient) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
+from bot.app.checkin import PromptView, RatedSummary
 from bot.app.evidence import EvidenceSaved
 from bot.app.outcome import DeliverFile, Effect, RefreshHome, SendDirect, UpdateMessages
 from bot.app.review import ReviewNotice
@@ -27,7 +28,13 @@ from bot.delivery.views import (
     WeeklyReview,
 )
 from bot.i18n import Translator
-from handlers.slack.builders import delivery_builder, evidence_builder, review_builder
+from handlers.slack.builders import (
+    checkin_builder,
+    delivery_builder,
+    evidence_builder,
+    prompt_builder,
+    review_builder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +63,8 @@ RENDERERS: dict[type, Renderer] = {
     WeeklyReview: delivery_builder.weekly_review,
     ScheduledBrief: delivery_builder.scheduled_brief,
     EvidenceSaved: evidence_builder.saved_message,
+    PromptView: prompt_builder.prompt_state,
+    RatedSummary: checkin_builder.rated_summary,
 }
 
 

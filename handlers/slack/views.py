@@ -1,41 +1,39 @@
 """The check-in modal's submission.
 
-Parsed into a :class:`~bot.checkins.CheckinSubmission`, validated and stored
-*before* the acknowledgement, so a problem goes back inline
-(``response_action: errors``) with nothing stored, and a stored check-in is never
-lost to a slow reply. The view id is the idempotency key: a second delivery of
-the same submission stores nothing. After the acknowledgement: the prompt
-message turns to "done" and the level-progress summary is posted in the DM.
+Parsed into a :class:`~bot.checkins.CheckinSubmission` and handed to the check-in
+flow (:mod:`bot.app.checkin`), which validates and stores it *before* the
+acknowledgement, so a problem goes back inline (``response_action: errors``) with
+nothing stored, and a stored check-in is never lost to a slow reply. The view id
+is the idempotency key: a second delivery of the same submission stores nothing.
+After the acknowledgement the flow's effects are carried out: every message of the
+prompt turns to "done", the level-progress summary is posted in the DM, the Home
+is published again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.app.checkin import CheckinAnswers
 from bot.app.evidence import SaveEvidence
-from bot.app.messages import prompt_messages
-from bot.checkin_flow import Refusal, build_form
-from bot.checkins import CheckinAnswer, CheckinSubmission, FieldProblem
+from bot.app.outcome import Problem
+from bot.checkins import CheckinAnswer, CheckinSubmission
 from bot.evidence import EvidenceInput
 from bot.i18n import Translator
 from handlers.slack import ids
-from handlers.slack.builders import prompt_builder
-from handlers.slack.builders.checkin_builder import CheckinMetadata
+from handlers.slack.builders.checkin_builder import CheckinMetadata, refusal_text
 from handlers.slack.builders.evidence_builder import EvidenceMetadata, draft_from_state
-from handlers.slack.builders.summary_builder import summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
-from handlers.slack.effects import carry_out, message_ref, parse_ref
-from handlers.slack.home import home_publisher, publish_home
+from handlers.slack.effects import carry_out, message_ref
+from handlers.slack.home import home_publisher
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import ViewSubmission
 from handlers.slack.review_commands import handle_review_submission
-from storage.db import session_scope
-from storage.models import CheckinPrompt
 
 FIELD_BLOCKS = {
     "level": ids.LEVEL_BLOCK,
@@ -68,20 +66,24 @@ def parse_submission(values: Mapping[str, Any]) -> CheckinSubmission:
 
 
 def inline_errors(
-    problems: list[FieldProblem], input_blocks: list[str], t: Translator
+    problems: Sequence[Problem], input_blocks: list[str], t: Translator
 ) -> dict[str, str]:
-    """Problems keyed by the input block they belong to (one that exists in the view)."""
+    """Problems keyed by the input block they belong to (one that exists in the view).
+
+    A problem of the form as a whole goes on the topic when it is the topic's, else on
+    the first input block (the form could not be read: a level is what it lacks).
+    """
     fallback = input_blocks[0] if input_blocks else ids.TOPIC_BLOCK
     errors: dict[str, str] = {}
     for problem in problems:
-        if problem.competency_id is None:
-            block = ids.TOPIC_BLOCK
+        if problem.item is None:
+            block = ids.TOPIC_BLOCK if problem.field == "topic" else fallback
         else:
             prefix = FIELD_BLOCKS.get(problem.field, ids.LEVEL_BLOCK)
-            block = ids.competency_block(prefix, problem.competency_id)
+            block = ids.competency_block(prefix, problem.item)
         if block not in input_blocks:
             block = fallback  # a forged competency: say so on a block the person can see
-        errors.setdefault(block, t(f"checkin.problem.{problem.key}"))
+        errors.setdefault(block, t(problem.key))
     return errors
 
 
@@ -89,85 +91,40 @@ def _input_blocks(view: Mapping[str, Any]) -> list[str]:
     return [str(b.get("block_id")) for b in view.get("blocks") or [] if b.get("type") == "input"]
 
 
+def checkin_answers(view: Mapping[str, Any]) -> CheckinAnswers:
+    """The submitted modal as the check-in flow takes it (keyed by the view id)."""
+    metadata = CheckinMetadata.load(str(view.get("private_metadata") or ""))
+    try:
+        submission: CheckinSubmission | None = parse_submission(
+            (view.get("state") or {}).get("values") or {}
+        )
+    except ValidationError:
+        submission = None
+    return CheckinAnswers(
+        prompt_id=metadata.prompt_id if metadata else None,
+        submission=submission,
+        idempotency_key=f"slack-view:{view['id']}",
+        clicked=message_ref(metadata.channel_id, metadata.message_ts) if metadata else None,
+    )
+
+
 def handle_checkin_submission(
     deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
 ) -> None:
+    """Stored (or refused, or sent back to fix) before the ack; the effects after it."""
     view = body["view"]
     actor = Actor.from_body(body)
     blocks = _input_blocks(view)
-    metadata = CheckinMetadata.load(str(view.get("private_metadata") or ""))
-    with session_scope(deps.sessions) as session:
-        t, _timezone = deps.person_settings(session, actor)
-        if metadata is None:
-            ack(response_action="errors", errors={blocks[-1]: t("slack.refusal.unknown_prompt")})
-            return
-        try:
-            submission = parse_submission((view.get("state") or {}).get("values") or {})
-        except ValidationError:
-            ack(response_action="errors", errors={blocks[0]: t("checkin.problem.level_required")})
-            return
-        result = deps.checkins.submit(
-            session,
-            actor.team_id,
-            actor.user_id,
-            metadata.prompt_id,
-            submission,
-            idempotency_key=f"slack-view:{view['id']}",
-            now=deps.clock(),
-        )
-    if result.refusal is not None:
-        ack(
-            response_action="errors",
-            errors={blocks[-1]: t(f"slack.refusal.{result.refusal.value}")},
-        )
+    outcome = deps.flows.checkin.submit(actor.ref, checkin_answers(view))
+    t = slack_t(outcome)
+    if outcome.refusal is not None:
+        ack(response_action="errors", errors={blocks[-1]: refusal_text(outcome.refusal, t)})
         return
-    if result.problems:
-        ack(response_action="errors", errors=inline_errors(result.problems, blocks, t))
+    if outcome.problems:
+        ack(response_action="errors", errors=inline_errors(outcome.problems, blocks, t))
         return
     ack()  # closes the modal; the check-in is committed already
-    if result.duplicate:
-        return
-    _after_checkin(deps, actor, metadata, submission, client, t)
-
-
-def _after_checkin(
-    deps: SlackDeps,
-    actor: Actor,
-    metadata: CheckinMetadata,
-    submission: CheckinSubmission,
-    client: WebClient,
-    t: Translator,
-) -> None:
-    with session_scope(deps.sessions) as session:
-        prompt = session.get(CheckinPrompt, metadata.prompt_id)
-        summary = deps.checkins.summary(session, actor.team_id, actor.user_id, deps.clock())
-        found = deps.checkins.enrolled(session, actor.team_id, actor.user_id)
-        form = build_form(session, found[0], prompt, found[1]) if prompt and found else None
-        clicked = message_ref(metadata.channel_id, metadata.message_ts)
-        targets = prompt_messages(prompt, clicked) if prompt else (clicked,)
-        posted = prompt.message_ref if prompt else None
-    if form is not None:
-        for ref in targets:
-            if ref:
-                where, ts = parse_ref(ref)
-                client.chat_update(
-                    channel=where,
-                    ts=ts,
-                    text=prompt_builder.prompt_text(form, t),
-                    blocks=prompt_builder.done_blocks(form, t),
-                )
-    if isinstance(summary, Refusal):
-        return
-    channel = metadata.channel_id or (parse_ref(posted)[0] if posted else None)
-    if channel is None:
-        channel = client.conversations_open(users=actor.user_id)["channel"]["id"]
-    rated = {answer.competency_id for answer in submission.answers}
-    client.chat_postMessage(
-        channel=channel,
-        text=summary_text(summary, t),
-        blocks=summary_blocks(summary, t, only=rated),
-    )
-    publish_home(deps, client, actor)  # never raises: a failed refresh is only logged
+    carry_out(client, outcome.effects, t, home_publisher(deps, actor.team_id))
 
 
 EVIDENCE_BLOCKS = {

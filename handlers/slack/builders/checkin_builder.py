@@ -3,7 +3,8 @@
 For each competency: its name and group, the person's current level, one radio
 option per level of the scale, what the next level asks for (quoted from the
 référentiel: a matrix cell, or a certification's evaluation criteria), optional
-evidence text and link; at the end an optional topic for the next 1:1.
+evidence text and link; at the end an optional topic for the next 1:1. Also how
+Slack words the check-in flow's refusals and its answer to a stored check-in.
 """
 
 from __future__ import annotations
@@ -24,15 +25,29 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.checkin_flow import CheckinForm, CheckinItem
+from bot.app.checkin import RatedSummary
+from bot.checkin_flow import CheckinForm, CheckinItem, Refusal
 from bot.checkins import MAX_TEXT
 from bot.i18n import Translator
 from bot.referentiel_text import level_description, level_label, week_label
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import criteria_lines, descriptor_lines, escape, sections
+from handlers.slack.builders.summary_builder import summary_blocks, summary_text
 from referentiels.models import Level, Referentiel
 
 OPTION_TEXT_LIMIT = 75  # option text and description, per Slack
+
+# The check-in flow's refusals (bot.checkin_flow.Refusal codes), as Slack words them.
+REFUSALS = {refusal.value: f"slack.refusal.{refusal.value}" for refusal in Refusal}
+
+
+def refusal_text(code: str | None, t: Translator) -> str:
+    return t(REFUSALS[code or ""])
+
+
+def rated_summary(view: RatedSummary, t: Translator) -> tuple[str, list[Block]]:
+    """The summary after a check-in: told for the competencies just rated."""
+    return summary_text(view.summary, t), summary_blocks(view.summary, t, only=view.rated)
 
 
 @dataclass(frozen=True)

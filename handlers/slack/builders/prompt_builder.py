@@ -3,7 +3,8 @@
 Pure functions from a :class:`~bot.tick.PromptCard` (or a form) and a translator
 to ``slack_sdk.models`` blocks, so Slack's limits are checked when they are
 serialised. The prompt's buttons carry only the prompt id; who clicks is checked
-by the service.
+by the service. :func:`prompt_state` renders the check-in flow's
+:class:`~bot.app.checkin.PromptView` (done, skipped, snoozed) for its effects.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.app.checkin import PromptState, PromptView
 from bot.checkin_flow import CheckinForm
 from bot.i18n import Translator
 from bot.referentiel_text import local_moment, week_label
@@ -144,6 +146,19 @@ def snoozed_blocks(form: CheckinForm, until: datetime, timezone: str, t: Transla
         prompt_buttons(form, t),
         _context(form, timezone, t),
     ]
+
+
+def prompt_state(view: PromptView, t: Translator) -> tuple[str, list[Block]]:
+    """A prompt's messages once the person acted: the notification text, the blocks."""
+    form = view.form
+    if view.state is PromptState.DONE:
+        blocks = done_blocks(form, t)
+    elif view.state is PromptState.SKIPPED:
+        blocks = skipped_blocks(form, view.timezone, t)
+    else:
+        assert view.until is not None  # a snoozed prompt always says when it comes back
+        blocks = snoozed_blocks(form, view.until, view.timezone, t)
+    return prompt_text(form, t), blocks
 
 
 def missed_blocks(form: CheckinForm, t: Translator) -> list[Block]:
