@@ -151,17 +151,8 @@ def build_app(
     services = flows.services
     deps = SlackDeps(
         flows=flows,
-        sessions=core.sessions,
-        checkins=services.checkins,
-        evidence=services.evidence,
-        reviews=services.reviews,
-        clock=clock,
         default_locale=settings.default_locale,
-        default_timezone=settings.default_timezone,
-        admin_user_ids=settings.admin_user_ids,
-        managers_see_indirect=settings.managers_see_indirect,
         tick_seconds=settings.tick_seconds,
-        planning=services.planning,
     )
     logging.getLogger("slack_bolt.App").addFilter(_BOLT_ENV_TOKEN_WARNING)  # once: same filter
     signing_secret = settings.slack_signing_secret.get_secret_value()

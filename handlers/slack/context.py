@@ -1,30 +1,20 @@
-"""What every Slack listener is given: sessions, services, the clock, defaults.
+"""What every Slack listener is given, and who acts in a request.
 
 Built once by :func:`handlers.slack.app.build_app` and passed to each kind's
-``register(app, deps)``; listeners open one session per request from it.
+``register(app, deps)``; listeners call its flows (``deps.flows``) and open no session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app.actor import ActorRef
 from bot.bootstrap import Flows
-from bot.checkin_flow import CheckinService, person_for
-from bot.evidence import EvidenceService
-from bot.i18n import Locale, Translator
-from bot.people import known_timezone, person_locale, zone_of
-from bot.planning import PlanningPolicy
-from bot.review import ReviewService
-from handlers.slack.markup import slack_translator
+from bot.i18n import Locale
 from storage.models import Platform
 
 
@@ -52,57 +42,12 @@ class Actor(BaseModel):
         return ActorRef(Platform.SLACK, self.team_id, self.user_id)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SlackDeps:
-    flows: Flows  # the application layer (bot.app): what moved out of the listeners
-    sessions: sessionmaker[Session]
-    checkins: CheckinService
-    evidence: EvidenceService
-    reviews: ReviewService
-    clock: Callable[[], datetime]
-    default_locale: Locale
-    default_timezone: str
-    # The planner's policy (workspace default slot, competencies per week): the Home's
-    # "check in now" plans like the tick, and shows the slot the tick uses.
-    planning: PlanningPolicy = field(default_factory=PlanningPolicy)
-    admin_user_ids: frozenset[str] = frozenset()
-    managers_see_indirect: bool = False  # PALIER_MANAGERS_SEE_INDIRECT
+    """What the Slack listeners are given: the application layer, and the two settings
+    the front end words itself (the language of a failure before anyone is looked up,
+    how often the tick runs in the admin's status)."""
+
+    flows: Flows
+    default_locale: Locale = "fr"
     tick_seconds: int = 60
-
-    def person_settings(
-        self, session: Session, actor: Actor, client: WebClient | None = None
-    ) -> tuple[Translator, str]:
-        """The actor's language and time zone.
-
-        For someone Palier does not know yet, Slack's own locale and time zone when
-        ``client`` is given (so a refusal is in their language), else the defaults.
-        """
-        person = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-        if person is None:
-            if client is not None:
-                try:
-                    user = client.users_info(user=actor.user_id, include_locale=True)["user"]
-                    return (
-                        slack_translator(person_locale(user.get("locale"), self.default_locale)),
-                        known_timezone(user.get("tz")) or self.default_timezone,
-                    )
-                except SlackApiError:
-                    pass  # the defaults will do for a one-line answer
-            return slack_translator(self.default_locale), self.default_timezone
-        locale = person_locale(person.locale, self.default_locale)
-        return slack_translator(locale), zone_of(person, self.default_timezone)
-
-    def actor_is_admin(self, client: WebClient, actor: Actor) -> bool:
-        """Whether the actor administers Palier: PALIER_ADMIN_USER_IDS, a workspace admin
-        or owner (Slack's word, via users.info), or Palier's own admin role."""
-        from bot.admin import is_admin
-        from bot.people import DirectoryError
-        from handlers.slack.directory import SlackDirectory
-
-        try:
-            profile = SlackDirectory(client).profile(actor.user_id)
-        except DirectoryError:
-            profile = None  # Slack's flag unknown: Palier's own role still counts
-        with self.sessions() as session:
-            person = person_for(session, Platform.SLACK, actor.team_id, actor.user_id)
-            return is_admin(profile, person, self.admin_user_ids)
