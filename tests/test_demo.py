@@ -96,8 +96,8 @@ def test_every_person_ends_with_their_own_summary(story: tuple[int, str, str]) -
         body = _event(events, member, f"lundi 21/12 à 09:00 {zone}", me)
         t = Translator(member.locale)
         title = "Manager d'équipe de vendeurs B to B" if member is CLAIRE else "Account Executive"
-        assert t("slack.summary.title", referentiel=title) in body
-        assert t.plural("slack.summary.streak", streak) in body
+        assert t("summary.title", referentiel=title) in body
+        assert t.plural("summary.streak", streak) in body
 
 
 def test_progress_shows_as_an_arrow(story: tuple[int, str, str]) -> None:
@@ -105,10 +105,10 @@ def test_progress_shows_as_an_arrow(story: tuple[int, str, str]) -> None:
     events = _events(output)
     me = FR("demo.what.me", command="/palier me")
     alice = _event(events, ALICE, "lundi 21/12 à 09:00 CET", me)
-    assert "Closing : Senior" + FR("slack.summary.up", previous="Intermédiaire") in alice
+    assert "Closing : Senior" + FR("summary.up", previous="Intermédiaire") in alice
     emma = _event(events, EMMA, "lundi 21/12 à 09:00 EST", me)
     en = Translator("en")
-    assert "Valeurs: Intermédiaire" + en("slack.summary.up", previous="Junior") in emma
+    assert "Valeurs: Intermédiaire" + en("summary.up", previous="Junior") in emma
     # The week it happened, the summary DM already said so.
     week49 = _event(events, ALICE, "jeudi 03/12 à 16:02 CET", FR("demo.what.summary"))
     assert "Prospection : Intermédiaire ↑ (avant : Junior)" in week49
@@ -117,7 +117,7 @@ def test_progress_shows_as_an_arrow(story: tuple[int, str, str]) -> None:
 def test_snooze_reminder_skip_and_missed_week_all_happen(story: tuple[int, str, str]) -> None:
     _status, output, _url = story
     events = _events(output)
-    snooze = FR("slack.prompt.snooze")
+    snooze = FR("prompt.snooze")
     snoozed = _event(
         events, KARIM, "jeudi 26/11 à 16:05 CET", FR("demo.what.snooze", button=snooze)
     )
@@ -130,12 +130,12 @@ def test_snooze_reminder_skip_and_missed_week_all_happen(story: tuple[int, str, 
     )
     assert "Petit rappel : votre check-in de la semaine 49 vous attend" in reminder
     missed = _event(events, KARIM, "lundi 07/12 à 00:00 CET", FR("demo.what.missed"))
-    assert missed.strip() == FR("slack.prompt.missed", week="semaine 49")
+    assert missed.strip() == FR("prompt.missed", week="semaine 49")
     en = Translator("en")
     skip = FR(
         "demo.what.skip",
-        button=en("slack.prompt.skip"),
-        confirm=en("slack.prompt.skip_confirm_yes"),
+        button=en("prompt.skip"),
+        confirm=en("prompt.skip_confirm_yes"),
     )
     skipped = _event(events, EMMA, "jeudi 03/12 à 16:04 EST", skip)
     assert "You are skipping week 49: no reminder." in skipped
@@ -225,10 +225,10 @@ def test_the_manager_reviews_alice_and_alice_is_told(story: tuple[int, str, str]
     friday = "vendredi 18/12 à 09:39 CET"
     comment = FR("demo.typed.claire_review")
     told = _event(events, ALICE, friday, FR("demo.manage.told", manager="Claire Dubois"))
-    assert FR("slack.review.told", manager="Claire Dubois").replace("*", "") in told
+    assert FR("review.told", manager="Claire Dubois").replace("*", "") in told
     assert "• Closing : Intermédiaire selon votre manager (vous : Senior)" in told
     assert "• Prospection : Intermédiaire (confirmé)" in told
-    assert FR("slack.review.told_comment", comment=comment) in told
+    assert FR("review.told_comment", comment=comment) in told
     # What she answered, read from the modal: one level lower, the comment shared.
     answered = _event(events, CLAIRE, friday, FR("demo.what.answer", button="Enregistrer"))
     assert FR("demo.manage.lowered", competency="Closing", level="Intermédiaire", own="Senior") in (
@@ -331,8 +331,8 @@ def test_in_english_everyone_still_sees_palier_in_their_own_language() -> None:
     assert output.startswith(en.plural("demo.title", 2))
     assert en("demo.summaries", command="/palier me") in output
     # The demo speaks English; Alice's Palier still speaks French, Emma's English.
-    assert f'clicks "{FR("slack.prompt.start")}": the form opens' in output
-    assert f'clicks "{en("slack.prompt.start")}": the form opens' in output
+    assert f'clicks "{FR("prompt.start")}": the form opens' in output
+    assert f'clicks "{en("prompt.start")}": the form opens' in output
     assert en("demo.what.reminder", hours=24) in output
     assert en("demo.what.missed") in output
     # The manager's day plays too; Claire's Palier speaks French.

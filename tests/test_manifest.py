@@ -240,7 +240,7 @@ def test_the_help_names_the_shortcut_as_slack_shows_it(manifest: dict[str, Any])
     assert name.startswith("Palier")  # found by typing the app's name, in any language
     for locale in LOCALES:
         t = translator(locale)
-        assert name in t("slack.help.commands"), locale
+        assert name in t("help.commands"), locale
         assert name in t("home.evidence.empty"), locale
 
 

@@ -72,8 +72,8 @@ class ExportFlow:
                 user_id=ref.user_id,
                 filename=EXPORT_FILE,
                 content=export.content,
-                title=t("slack.privacy.export_title"),
-                comment=t("slack.privacy.export_comment", count=export.people),
+                title=t("privacy.export_title"),
+                comment=t("privacy.export_comment", count=export.people),
             )
             return Outcome(actor.locale, export, effects=(file,))
 

@@ -72,8 +72,8 @@ class PrivacyFlow:
                 user_id=ref.user_id,
                 filename=DATA_FILE,
                 content=json.dumps(data, ensure_ascii=False, indent=2),
-                title=t("slack.privacy.data_title"),
-                comment=t("slack.privacy.data_comment"),
+                title=t("privacy.data_title"),
+                comment=t("privacy.data_comment"),
             )
             return Outcome(actor.locale, effects=(file,))
 

@@ -21,7 +21,7 @@ def descriptor_lines(descriptor: LevelDescriptor, t: Translator) -> list[Rich]:
         if aspect.outcome:
             lines.append(Rich("    ⇒ {outcome}", {"outcome": Plain(aspect.outcome)}))
     if descriptor.expected_result:
-        label = t.rich("slack.modal.expected_result")
+        label = t.rich("modal.expected_result")
         value = Plain(descriptor.expected_result)
         lines.append(
             Rich("⇒ {line}", {"line": t.rich("common.label_value", label=label, value=value)})

@@ -28,27 +28,27 @@ def _line(item: CompetencyProgress, summary: ProgressSummary, t: Translator) -> 
     level: Rich | Plain
     change = quarter = literal("")
     if item.current is None:
-        level = t.rich("slack.summary.unrated")
+        level = t.rich("summary.unrated")
     else:
         level = name(item.current)
         if item.previous is not None:
             if item.change_since_previous > 0:
-                change = t.rich("slack.summary.up", previous=name(item.previous))
+                change = t.rich("summary.up", previous=name(item.previous))
             elif item.change_since_previous < 0:
-                change = t.rich("slack.summary.down", previous=name(item.previous))
+                change = t.rich("summary.down", previous=name(item.previous))
             else:
-                change = t.rich("slack.summary.same")
+                change = t.rich("summary.same")
         if item.at_quarter_start is not None and item.change_since_quarter != 0:
             arrow = " ↑" if item.change_since_quarter > 0 else " ↓"
-            span = t.rich("slack.summary.quarter", start=name(item.at_quarter_start), now=level)
+            span = t.rich("summary.quarter", start=name(item.at_quarter_start), now=level)
             quarter = Rich("{span}" + arrow, {"span": span})
     evidence = (
-        t.rich_plural("slack.summary.evidence", item.evidence_count)
+        t.rich_plural("summary.evidence", item.evidence_count)
         if item.evidence_count
         else literal("")
     )
     return t.rich(
-        "slack.summary.line",
+        "summary.line",
         competency=Plain(item.competency.label),
         level=level,
         change=change,
@@ -63,23 +63,21 @@ def _overall(summary: ProgressSummary, t: Translator) -> list[Rich]:
         # Before every competency has a rating there is no level to head for yet.
         rated = len(summary.rated())
         return [
-            t.rich("slack.summary.reached_none"),
-            t.rich("slack.summary.rated", count=rated, total=summary.total),
+            t.rich("summary.reached_none"),
+            t.rich("summary.rated", count=rated, total=summary.total),
         ]
-    lines = [
-        t.rich("slack.summary.reached", level=Plain(level_label(referentiel, summary.reached, t)))
-    ]
+    lines = [t.rich("summary.reached", level=Plain(level_label(referentiel, summary.reached, t)))]
     if summary.next_level is not None:
         lines.append(
             t.rich(
-                "slack.summary.progress",
+                "summary.progress",
                 level=Plain(level_label(referentiel, summary.next_level, t)),
                 count=summary.at_next_level,
                 total=summary.total,
             )
         )
     else:
-        lines.append(t.rich("slack.summary.top"))
+        lines.append(t.rich("summary.top"))
     return lines
 
 
@@ -91,7 +89,7 @@ def _next_step(summary: ProgressSummary, t: Translator) -> list[Rich]:
         return []  # on Palier's scale the lowest level (« Non acquis ») is no goal to quote
     lines = [
         t.rich(
-            "slack.summary.next_step",
+            "summary.next_step",
             competency=Plain(weakest.competency.label),
             level=Plain(level_label(referentiel, weakest.level, t)),
         )
@@ -111,7 +109,7 @@ def summary_card(
     title = Plain(summary.referentiel.title)
     items = [c for c in summary.competencies if only is None or c.competency.id in only]
     blocks: list[Block] = [
-        Heading(t.rich("slack.summary.title", referentiel=title)),
+        Heading(t.rich("summary.title", referentiel=title)),
         Paragraph(tuple(_line(item, summary, t) for item in items)),
         Divider(),
         Paragraph(tuple(_overall(summary, t))),
@@ -119,8 +117,8 @@ def summary_card(
     next_step = _next_step(summary, t)
     if next_step:
         blocks.append(Paragraph(tuple(next_step)))
-    blocks.append(Note(t.rich_plural("slack.summary.streak", summary.streak)))
-    return Card(t.rich("slack.summary.fallback", referentiel=title), tuple(blocks), keep_last=1)
+    blocks.append(Note(t.rich_plural("summary.streak", summary.streak)))
+    return Card(t.rich("summary.fallback", referentiel=title), tuple(blocks), keep_last=1)
 
 
 def help_card(t: Translator, unknown_command: str | None = None) -> Card:
@@ -128,13 +126,13 @@ def help_card(t: Translator, unknown_command: str | None = None) -> Card:
     blocks: list[Block] = []
     if unknown_command:
         command = Plain(unknown_command[:100])  # shown to the one who typed it
-        blocks.append(Paragraph((t.rich("slack.help.unknown", command=command),)))
+        blocks.append(Paragraph((t.rich("help.unknown", command=command),)))
     blocks.extend(
         [
-            Heading(t.rich("slack.help.title")),
-            Paragraph((t.rich("slack.help.weekly"),)),
-            Paragraph((t.rich("slack.help.commands"),)),
-            Note(t.rich("slack.help.privacy")),
+            Heading(t.rich("help.title")),
+            Paragraph((t.rich("help.weekly"),)),
+            Paragraph((t.rich("help.commands"),)),
+            Note(t.rich("help.privacy")),
         ]
     )
-    return Card(t.rich("slack.help.title"), tuple(blocks))
+    return Card(t.rich("help.title"), tuple(blocks))

@@ -44,8 +44,8 @@ STATUS = frozenset({"status", "etat", "état"})
 MANAGER = frozenset({"manager"})
 
 # The flows' refusals, as this front end words them.
-REFUSALS = {NOT_ADMIN: "slack.admin.refused", DIRECTORY_FAILED: "slack.error"} | {
-    refusal.value: f"slack.admin.refusal.{refusal.value}" for refusal in AdminRefusal
+REFUSALS = {NOT_ADMIN: "admin.refused", DIRECTORY_FAILED: "error"} | {
+    refusal.value: f"admin.refusal.{refusal.value}" for refusal in AdminRefusal
 }
 
 
@@ -100,20 +100,20 @@ def _run(
         enrol = enrol_input(rest)
         if enrol is not None:
             return enrolment.enrol(ref, enrol, directory), ""
-        return admin.rights(ref, directory), "slack.admin.enrol_usage"
+        return admin.rights(ref, directory), "admin.enrol_usage"
     if action in REMOVE:
         remove = remove_input(rest)
         if remove is not None:
             return admin.remove(ref, remove, directory), ""
-        return admin.rights(ref, directory), "slack.admin.remove_usage"
+        return admin.rights(ref, directory), "admin.remove_usage"
     if action in SCHEDULE:
         slot = schedule_input(rest)
         if slot is not None:
             return admin.schedule(ref, slot, directory), ""
-        return admin.rights(ref, directory), "slack.admin.schedule_usage"
+        return admin.rights(ref, directory), "admin.schedule_usage"
     if action in STATUS:
         return admin.status(ref, directory), ""
-    return admin.rights(ref, directory), "slack.admin.usage"
+    return admin.rights(ref, directory), "admin.usage"
 
 
 def _text(deps: SlackDeps, outcome: Outcome[Any], usage: str) -> str:
@@ -127,7 +127,7 @@ def _text(deps: SlackDeps, outcome: Outcome[Any], usage: str) -> str:
     if isinstance(view, Enrolled):
         return enrolled_text(view, t)
     if isinstance(view, Removed):
-        return t("slack.admin.removed", person=f"<@{view.user_id}>")
+        return t("admin.removed", person=f"<@{view.user_id}>")
     if isinstance(view, Scheduled):
         return scheduled_text(view, t)
     if isinstance(view, StatusReport):
@@ -136,17 +136,15 @@ def _text(deps: SlackDeps, outcome: Outcome[Any], usage: str) -> str:
 
 
 def enrolled_text(view: Enrolled, t: Translator) -> str:
-    text = t(
-        "slack.admin.enrolled", person=f"<@{view.user_id}>", referentiel=view.referentiel_title
-    )
+    text = t("admin.enrolled", person=f"<@{view.user_id}>", referentiel=view.referentiel_title)
     if view.manager_id is not None:
-        text += " " + t("slack.admin.with_manager", manager=f"<@{view.manager_id}>")
+        text += " " + t("admin.with_manager", manager=f"<@{view.manager_id}>")
     return text
 
 
 def scheduled_text(view: Scheduled, t: Translator) -> str:
     return t(
-        "slack.admin.scheduled",
+        "admin.scheduled",
         weekday=t(f"calendar.weekday.{view.weekday}"),
         time=view.at.strftime("%H:%M"),
         moved=view.moved,
@@ -158,10 +156,10 @@ def status_text(report: StatusReport, t: Translator, tick_seconds: int) -> str:
     lines = []
     if status.delivery_paused_at is not None:
         since = local_moment(status.delivery_paused_at, report.timezone, t)
-        lines.append(t("slack.admin.delivery_paused", since=since, error=status.delivery_error))
+        lines.append(t("admin.delivery_paused", since=since, error=status.delivery_error))
     lines += [
         t(
-            "slack.admin.status",
+            "admin.status",
             enrolled=status.enrolled,
             paused=status.paused,
             inactive=status.inactive,
@@ -172,9 +170,9 @@ def status_text(report: StatusReport, t: Translator, tick_seconds: int) -> str:
     for referentiel_id, count in sorted(status.by_referentiel.items()):
         title = report.titles.get(referentiel_id, referentiel_id)
         lines.append("• " + t("common.label_value", label=title, value=count))
-    lines.append(t("slack.admin.next_tick", seconds=tick_seconds))
+    lines.append(t("admin.next_tick", seconds=tick_seconds))
     if status.recent_errors:
-        lines.append(t("slack.admin.errors"))
+        lines.append(t("admin.errors"))
         lines.extend(
             "• "
             + t(
@@ -185,5 +183,5 @@ def status_text(report: StatusReport, t: Translator, tick_seconds: int) -> str:
             for error in status.recent_errors
         )
     else:
-        lines.append(t("slack.admin.no_errors"))
+        lines.append(t("admin.no_errors"))
     return "\n".join(lines)

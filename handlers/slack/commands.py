@@ -47,7 +47,7 @@ class PalierCommand(BaseModel):
 
 
 # Refusals of the application layer, as this front end words them.
-REFUSALS = {"not_enrolled": "slack.refusal.not_enrolled", LANGUAGE_USAGE: "slack.language.usage"}
+REFUSALS = {"not_enrolled": "refusal.not_enrolled", LANGUAGE_USAGE: "language.usage"}
 
 
 def _refuse(outcome: Outcome[Any], respond: Respond) -> None:
@@ -72,7 +72,7 @@ def handle_help(
     deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, unknown: str | None
 ) -> None:
     t = slack_t(deps.flows.summary.help(actor.ref, SlackDirectory(client)))
-    respond(text=t("slack.help.title"), blocks=help_blocks(t, unknown), response_type="ephemeral")
+    respond(text=t("help.title"), blocks=help_blocks(t, unknown), response_type="ephemeral")
 
 
 def handle_language(
@@ -83,7 +83,7 @@ def handle_language(
     if outcome.refusal is not None:
         respond(text=slack_t(outcome)(REFUSALS[outcome.refusal]), response_type="ephemeral")
         return
-    respond(text=slack_t(outcome)("slack.language.changed"), response_type="ephemeral")
+    respond(text=slack_t(outcome)("language.changed"), response_type="ephemeral")
 
 
 def handle_log(

@@ -107,7 +107,7 @@ class SlackPlayer:
     # -- the prompt's buttons --------------------------------------------------------------
 
     def open_check_in(self, member: Member, on: Expect) -> CheckinForm:
-        start = slack_translator(member.locale)("slack.prompt.start")
+        start = slack_translator(member.locale)("prompt.start")
         self._click(member, self._received[member.user_id, on], start)
         modal = self._wait(member, lambda: self.driver.modal(member.user_id), "views.open")
         self._forms[member.user_id] = modal
@@ -138,11 +138,11 @@ class SlackPlayer:
         return render_blocks(summary.blocks)
 
     def snooze(self, member: Member) -> Pressed:
-        label = slack_translator(member.locale)("slack.prompt.snooze")
+        label = slack_translator(member.locale)("prompt.snooze")
         return Pressed(label, self._press(member, label))
 
     def skip(self, member: Member) -> Pressed:
-        label = slack_translator(member.locale)("slack.prompt.skip")
+        label = slack_translator(member.locale)("prompt.skip")
         # Slack asks first; the person confirms with the button the dialog shows.
         confirm = self._confirm(member, self._received[member.user_id, Expect.PROMPT], label)
         return Pressed(label, self._press(member, label), confirm)

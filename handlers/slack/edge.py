@@ -169,7 +169,7 @@ def tell_failure(args: Args, language: Language) -> None:
     An event has nobody to tell. Telling never raises: it is logged when it fails.
     """
     body: Mapping[str, Any] = args.body if isinstance(args.body, Mapping) else {}
-    text = language(body)("slack.error")
+    text = language(body)("error")
     try:
         acknowledged = args.ack.response is not None
         if not acknowledged:
@@ -255,7 +255,7 @@ def refuse(body: Mapping[str, Any], context: BoltContext, language: Language) ->
     kind = body.get("type")
     if kind == "event_callback":
         return BoltResponse(status=200, body="")
-    text = language(body)("slack.malformed")
+    text = language(body)("malformed")
     if kind is None and "command" in body:
         return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
     if kind == "view_submission":

@@ -83,7 +83,7 @@ def home_publisher(deps: SlackDeps, team_id: str, page: int = 0) -> HomePublishe
 
 def refusal_key(code: str) -> str:
     """A flow's refusal as this front end words it (today's catalog keys)."""
-    return "slack.language.usage" if code == LANGUAGE_USAGE else f"slack.refusal.{code}"
+    return "language.usage" if code == LANGUAGE_USAGE else f"refusal.{code}"
 
 
 def _shown_page(click: BlockActions) -> int:

@@ -37,9 +37,9 @@ DELETE = frozenset({"delete", "effacer", "supprimer"})
 
 # Refusals of the export and privacy flows, as this front end words them.
 REFUSALS = {
-    ExportRefusal.NOT_ALLOWED.value: "slack.privacy.export_refused",
-    PrivacyRefusal.NOTHING.value: "slack.privacy.nothing",
-    PrivacyRefusal.USAGE.value: "slack.privacy.usage",
+    ExportRefusal.NOT_ALLOWED.value: "privacy.export_refused",
+    PrivacyRefusal.NOTHING.value: "privacy.nothing",
+    PrivacyRefusal.USAGE.value: "privacy.usage",
 }
 
 
@@ -55,7 +55,7 @@ def _deliver(outcome: Outcome[Any], respond: Respond, client: WebClient) -> None
     if _refused(outcome, respond):
         return
     carry_out(client, outcome.effects, slack_t(outcome))
-    respond(text=slack_t(outcome)("slack.privacy.sent_to_dm"), response_type="ephemeral")
+    respond(text=slack_t(outcome)("privacy.sent_to_dm"), response_type="ephemeral")
 
 
 def handle_export(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
@@ -77,7 +77,7 @@ def handle_privacy(
             return
         t = slack_t(outcome)
         respond(
-            text=t("slack.privacy.delete_question"),
+            text=t("privacy.delete_question"),
             blocks=_confirm_blocks(t),
             response_type="ephemeral",
         )
@@ -87,19 +87,19 @@ def handle_privacy(
 
 def _confirm_blocks(t: Translator) -> list[SectionBlock | ActionsBlock]:
     return [
-        SectionBlock(text=MarkdownTextObject(text=t("slack.privacy.delete_question"))),
+        SectionBlock(text=MarkdownTextObject(text=t("privacy.delete_question"))),
         ActionsBlock(
             elements=[
                 ButtonElement(
-                    text=t("slack.privacy.delete_button"),
+                    text=t("privacy.delete_button"),
                     action_id=ids.PRIVACY_DELETE,
                     value="erase",
                     style="danger",
                     confirm=ConfirmObject(
-                        title=t("slack.privacy.confirm_title"),
-                        text=t("slack.privacy.confirm_text"),
-                        confirm=t("slack.privacy.confirm_yes"),
-                        deny=t("slack.privacy.confirm_no"),
+                        title=t("privacy.confirm_title"),
+                        text=t("privacy.confirm_text"),
+                        confirm=t("privacy.confirm_yes"),
+                        deny=t("privacy.confirm_no"),
                         style="danger",
                     ),
                 )
@@ -112,7 +112,7 @@ def handle_privacy_delete(deps: SlackDeps, actor: Actor, respond: Respond) -> No
     """The confirmed erasure of the actor's own data."""
     outcome = deps.flows.privacy.erase_mine(actor.ref)
     respond(
-        text=slack_t(outcome)("slack.privacy.erased"),
+        text=slack_t(outcome)("privacy.erased"),
         response_type="ephemeral",
         replace_original=True,
     )

@@ -38,7 +38,7 @@ from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, View, ViewSubmission, row_id
 
 # The review flow's refusals, as this front end words them.
-REFUSALS = {NOT_MANAGER: "slack.review.not_manager", GONE: "slack.review.gone"}
+REFUSALS = {NOT_MANAGER: "review.not_manager", GONE: "review.gone"}
 
 
 def handle_review_list(
@@ -57,10 +57,10 @@ def handle_review_list(
         text = t(REFUSALS[outcome.refusal or NOT_MANAGER])
         respond(text=text, response_type="ephemeral", replace_original=replace)
     elif not outcome.view.reports:
-        respond(text=t("slack.review.nothing"), response_type="ephemeral", replace_original=replace)
+        respond(text=t("review.nothing"), response_type="ephemeral", replace_original=replace)
     else:
         respond(
-            text=t("slack.review.intro"),
+            text=t("review.intro"),
             blocks=pending_list_blocks(outcome.view.reports, t, page),
             response_type="ephemeral",
             replace_original=replace,
@@ -158,7 +158,7 @@ def handle_review_submission(
     carry_out(client, outcome.effects, t)  # the report is told, in their language
     mine = client.conversations_open(users=actor.user_id)["channel"]["id"]
     name = name_text(saved.report_name, saved.report_user_id)
-    client.chat_postMessage(channel=mine, text=t("slack.review.saved", name=name))
+    client.chat_postMessage(channel=mine, text=t("review.saved", name=name))
 
 
 _MAX_PAGE = 10_000  # far beyond any team; a forged value is clamped to the last page anyway

@@ -159,7 +159,7 @@ def handle_evidence_submission(
     outcome = deps.flows.evidence.save(actor.ref, saving)
     t = slack_t(outcome)
     if outcome.refusal is not None:
-        ack(response_action="errors", errors={blocks[-1]: t(f"slack.refusal.{outcome.refusal}")})
+        ack(response_action="errors", errors={blocks[-1]: t(f"refusal.{outcome.refusal}")})
         return
     if outcome.problems:
         errors: dict[str, str] = {}

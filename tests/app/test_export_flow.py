@@ -70,8 +70,8 @@ def test_a_manager_gets_their_team_as_a_file_worded_in_their_language(
     assert (file.filename, file.content) == ("palier-export.csv", outcome.view.content)
     t = Translator("fr")
     assert (file.title, file.comment) == (
-        t("slack.privacy.export_title"),
-        t("slack.privacy.export_comment", count=2),
+        t("privacy.export_title"),
+        t("privacy.export_comment", count=2),
     )
 
 

@@ -52,8 +52,8 @@ def test_my_data_is_a_json_file_delivered_to_me_alone_in_my_language(
     assert isinstance(file, DeliverFile) and file.user_id == "U0ALICE"
     assert file.filename == "palier-mes-donnees.json"
     assert (file.title, file.comment) == (
-        Translator("en")("slack.privacy.data_title"),
-        Translator("en")("slack.privacy.data_comment"),
+        Translator("en")("privacy.data_title"),
+        Translator("en")("privacy.data_comment"),
     )
     data = json.loads(file.content)
     assert data["profile"]["display_name"] == "Alice"

@@ -198,10 +198,10 @@ HOME: dict[str, frozenset[str] | str] = {
 # The one refusal of each path, whatever the reason.
 REFUSALS = {
     "1on1": T("one_on_one.refusal.unavailable"),
-    "review_open": T("slack.review.gone"),
+    "review_open": T("review.gone"),
     "team": T("team.refused"),
-    "export": T("slack.privacy.export_refused"),
-    "review": T("slack.review.not_manager"),
+    "export": T("privacy.export_refused"),
+    "review": T("review.not_manager"),
 }
 
 
@@ -470,7 +470,7 @@ def _slack_export(m: Matrix, viewer: Who) -> frozenset[str] | str:
     if message.text == REFUSALS["export"]:
         assert len(emulator.files) == m.exports
         return m.refused("export", message.text)
-    assert message.text == T("slack.privacy.sent_to_dm")
+    assert message.text == T("privacy.sent_to_dm")
     m.exports += 1
     files = emulator.files
     assert len(files) == m.exports
@@ -505,7 +505,7 @@ def _slack_home(m: Matrix, viewer: Who) -> frozenset[str] | str:
 def _slack_me(m: Matrix, viewer: Who, row: Row) -> tuple[str, ...]:
     """``/palier me``, then ``/palier me <@target>``: the same answer, the asker's own."""
     mine = _command(m, viewer, "me")
-    if mine.text == T("slack.refusal.not_enrolled"):
+    if mine.text == T("refusal.not_enrolled"):
         own = "not enrolled"
     else:
         own = "own"

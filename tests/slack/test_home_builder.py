@@ -356,7 +356,7 @@ def test_the_modals_fit_slack(locale: Locale) -> None:
         pause_modal(date(2026, 11, 26), date(2026, 12, 6), t),
         schedule_modal(schedule, "Europe/Paris", t),
         language_modal(locale, t),
-        notice_modal(t("slack.refusal.already_done"), t),
+        notice_modal(t("refusal.already_done"), t),
     ):
         assert validate_view(view.to_dict()) == []
 

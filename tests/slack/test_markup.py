@@ -17,5 +17,5 @@ def test_a_persons_text_is_never_read_as_markup() -> None:
     """Only the template is rewritten: a label with ** or [x](y) stays as typed."""
     t = slack_translator("fr")
     typed = "**gros** [clic](https://evil.example)"
-    assert typed in t("slack.evidence.saved", competency=typed)
+    assert typed in t("evidence.saved", competency=typed)
     assert Translator("fr").markup is None  # the core's translator leaves markup neutral

@@ -38,7 +38,7 @@ from referentiels.models import Level, Referentiel
 OPTION_TEXT_LIMIT = 75  # option text and description, per Slack
 
 # The check-in flow's refusals (bot.checkin_flow.Refusal codes), as Slack words them.
-REFUSALS = {refusal.value: f"slack.refusal.{refusal.value}" for refusal in Refusal}
+REFUSALS = {refusal.value: f"refusal.{refusal.value}" for refusal in Refusal}
 
 
 def refusal_text(code: str | None, t: Translator) -> str:
@@ -117,21 +117,21 @@ def scale_line(referentiel: Referentiel, t: Translator) -> str:
             if description
             else f"*{escape(label)}*"
         )
-    return t("slack.modal.scale", levels=" · ".join(parts))
+    return t("modal.scale", levels=" · ".join(parts))
 
 
 def _what_next(item: CheckinItem, referentiel: Referentiel, t: Translator) -> list[str]:
     if item.next_level is None:
-        lines = [t("slack.modal.top_level")]
+        lines = [t("modal.top_level")]
     elif item.current is None and referentiel.scale.origin == "palier":
         lines = []  # « Non acquis » is where nobody aims: the criteria say it all
     else:
         label = escape(level_label(referentiel, item.next_level, t))
-        lines = [t("slack.modal.next_level", level=label)]
+        lines = [t("modal.next_level", level=label)]
         if item.next_descriptor is not None:
             lines.extend(descriptor_lines(item.next_descriptor, t))
     if item.competency.criteria:  # a certification's criteria apply at every level
-        lines.append(t("slack.modal.criteria"))
+        lines.append(t("modal.criteria"))
         lines.extend(criteria_lines(item.competency))
     return lines
 
@@ -146,10 +146,10 @@ def _item_blocks(
     ]
     if item.current is not None:
         context_parts.append(
-            t("slack.modal.current", level=escape(level_label(referentiel, item.current, t)))
+            t("modal.current", level=escape(level_label(referentiel, item.current, t)))
         )
     else:
-        context_parts.append(t("slack.modal.unrated"))
+        context_parts.append(t("modal.unrated"))
     options = [
         _option(referentiel, level, descriptions.get(level.id), t)
         for level in referentiel.scale.levels
@@ -163,7 +163,7 @@ def _item_blocks(
         *sections("\n".join(_what_next(item, referentiel, t))),
         InputBlock(
             block_id=ids.competency_block(ids.LEVEL_BLOCK, competency.id),
-            label=t("slack.modal.level"),
+            label=t("modal.level"),
             element=RadioButtonsElement(
                 action_id=ids.competency_block(ids.LEVEL_ACTION, competency.id),
                 options=options,
@@ -172,23 +172,23 @@ def _item_blocks(
         ),
         InputBlock(
             block_id=ids.competency_block(ids.EVIDENCE_BLOCK, competency.id),
-            label=t("slack.modal.evidence"),
+            label=t("modal.evidence"),
             optional=True,
             element=PlainTextInputElement(
                 action_id=ids.competency_block(ids.EVIDENCE_ACTION, competency.id),
                 multiline=True,
                 max_length=MAX_TEXT,
-                placeholder=t("slack.modal.evidence_placeholder")[:150],
+                placeholder=t("modal.evidence_placeholder")[:150],
             ),
         ),
         InputBlock(
             block_id=ids.competency_block(ids.LINK_BLOCK, competency.id),
-            label=t("slack.modal.link"),
+            label=t("modal.link"),
             optional=True,
             element=PlainTextInputElement(
                 action_id=ids.competency_block(ids.LINK_ACTION, competency.id),
                 max_length=MAX_TEXT,
-                placeholder=t("slack.modal.link_placeholder"),
+                placeholder=t("modal.link_placeholder"),
             ),
         ),
     ]
@@ -201,9 +201,7 @@ def checkin_modal(form: CheckinForm, metadata: CheckinMetadata, t: Translator) -
     descriptions = _option_descriptions(referentiel, t)
     blocks: list[Block] = [
         SectionBlock(
-            text=MarkdownTextObject(
-                text=t("slack.modal.intro", referentiel=escape(referentiel.title))
-            )
+            text=MarkdownTextObject(text=t("modal.intro", referentiel=escape(referentiel.title)))
         ),
         *sections(scale_line(referentiel, t)),
     ]
@@ -214,22 +212,22 @@ def checkin_modal(form: CheckinForm, metadata: CheckinMetadata, t: Translator) -
     blocks.append(
         InputBlock(
             block_id=ids.TOPIC_BLOCK,
-            label=t("slack.modal.topic"),
+            label=t("modal.topic"),
             optional=True,
             element=PlainTextInputElement(
                 action_id=ids.TOPIC_ACTION,
                 multiline=True,
                 max_length=MAX_TEXT,
-                placeholder=t("slack.modal.topic_placeholder")[:150],
+                placeholder=t("modal.topic_placeholder")[:150],
             ),
         )
     )
     return View(
         type="modal",
         callback_id=ids.CHECKIN_VIEW,
-        title=t("slack.modal.title", week=week_label(form.cycle_key, t)),
-        submit=t("slack.modal.submit"),
-        close=t("slack.modal.close"),
+        title=t("modal.title", week=week_label(form.cycle_key, t)),
+        submit=t("modal.submit"),
+        close=t("modal.close"),
         private_metadata=metadata.dump(),
         blocks=blocks,
     )

@@ -106,7 +106,7 @@ def competency_select(
         groups.setdefault(title, []).append(_option(competency.label, competency.id))
     options = [o for group in groups.values() for o in group][:OPTIONS_PER_SELECT]
     initial = next((o for o in options if o.value == selected), None)
-    placeholder = t("slack.evidence.competency_placeholder")
+    placeholder = t("evidence.competency_placeholder")
     if len(groups) > 1:
         return StaticSelectElement(
             action_id=ids.EV_COMPETENCY_ACTION,
@@ -134,7 +134,7 @@ def _criterion_select(
     options = [_option(choice.text, choice.key) for choice in choices][:OPTIONS_PER_SELECT]
     return StaticSelectElement(
         action_id=ids.EV_CRITERION_ACTION,
-        placeholder=t("slack.evidence.criterion_placeholder"),
+        placeholder=t("evidence.criterion_placeholder"),
         options=options,
         initial_option=next((o for o in options if o.value == selected), None),
     )
@@ -150,10 +150,10 @@ def evidence_modal(
     draft = draft or EvidenceDraft()
     metadata = metadata or EvidenceMetadata()
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=t("slack.evidence.intro"))),
+        SectionBlock(text=MarkdownTextObject(text=t("evidence.intro"))),
         InputBlock(
             block_id=ids.EV_COMPETENCY_BLOCK,
-            label=t("slack.evidence.competency"),
+            label=t("evidence.competency"),
             dispatch_action=True,
             element=competency_select(referentiel, t, draft.competency_id),
         ),
@@ -165,7 +165,7 @@ def evidence_modal(
             blocks.append(
                 InputBlock(
                     block_id=ids.EV_CRITERION_BLOCK,
-                    label=t("slack.evidence.criterion"),
+                    label=t("evidence.criterion"),
                     optional=True,
                     element=select,
                 )
@@ -173,7 +173,7 @@ def evidence_modal(
     blocks.append(
         InputBlock(
             block_id=ids.EV_TEXT_BLOCK,
-            label=t("slack.evidence.text"),
+            label=t("evidence.text"),
             element=PlainTextInputElement(
                 action_id=ids.EV_TEXT_ACTION,
                 multiline=True,
@@ -185,12 +185,12 @@ def evidence_modal(
     blocks.append(
         InputBlock(
             block_id=ids.EV_LINK_BLOCK,
-            label=t("slack.evidence.link"),
+            label=t("evidence.link"),
             optional=True,
             element=PlainTextInputElement(
                 action_id=ids.EV_LINK_ACTION,
                 max_length=MAX_TEXT,
-                placeholder=t("slack.evidence.link_placeholder"),
+                placeholder=t("evidence.link_placeholder"),
                 initial_value=draft.link or None,
             ),
         )
@@ -200,7 +200,7 @@ def evidence_modal(
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
-                        text=t("slack.evidence.from_message", permalink=metadata.permalink)
+                        text=t("evidence.from_message", permalink=metadata.permalink)
                     )
                 ]
             )
@@ -208,9 +208,9 @@ def evidence_modal(
     return View(
         type="modal",
         callback_id=ids.EVIDENCE_VIEW,
-        title=t("slack.evidence.title"),
-        submit=t("slack.evidence.submit"),
-        close=t("slack.evidence.close"),
+        title=t("evidence.title"),
+        submit=t("evidence.submit"),
+        close=t("evidence.close"),
         private_metadata=metadata.dump(),
         blocks=blocks,
     )
@@ -218,15 +218,15 @@ def evidence_modal(
 
 def saved_blocks(competency: Competency, link: str | None, t: Translator) -> list[Block]:
     """The DM confirmation: only the person who logged it sees it."""
-    lines = [t("slack.evidence.saved", competency=escape(competency.label))]
+    lines = [t("evidence.saved", competency=escape(competency.label))]
     if link:
-        lines.append(t("slack.evidence.saved_link", link=link))
+        lines.append(t("evidence.saved_link", link=link))
     return [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
 
 
 def saved_message(saved: EvidenceSaved, t: Translator) -> tuple[str, list[Block]]:
     """The confirmation as a message: its notification text, its blocks."""
-    text = t("slack.evidence.saved", competency=saved.competency.label)
+    text = t("evidence.saved", competency=saved.competency.label)
     return text, saved_blocks(saved.competency, saved.link, t)
 
 

@@ -167,24 +167,24 @@ def _overall(home: Home, t: Translator) -> str:
     referentiel = home.referentiel
     lines = [t("home.progress_title")]
     if summary.reached is None:
-        lines.append(t("slack.summary.reached_none"))
-        lines.append(t("slack.summary.rated", count=len(summary.rated()), total=summary.total))
+        lines.append(t("summary.reached_none"))
+        lines.append(t("summary.rated", count=len(summary.rated()), total=summary.total))
     else:
         lines.append(
-            t("slack.summary.reached", level=escape(level_label(referentiel, summary.reached, t)))
+            t("summary.reached", level=escape(level_label(referentiel, summary.reached, t)))
         )
         if summary.next_level is not None:
             lines.append(
                 t(
-                    "slack.summary.progress",
+                    "summary.progress",
                     level=escape(level_label(referentiel, summary.next_level, t)),
                     count=summary.at_next_level,
                     total=summary.total,
                 )
             )
         else:
-            lines.append(t("slack.summary.top"))
-    lines.append(t.plural("slack.summary.streak", summary.streak))
+            lines.append(t("summary.top"))
+    lines.append(t.plural("summary.streak", summary.streak))
     return "\n".join(lines)
 
 
@@ -219,9 +219,7 @@ def competency_line(
     level = f"*{name(item.current.id)}*" if item.current else t("home.unrated")
     manager = t("home.manager", level=name(item.manager.id)) if item.manager else ""
     history = t("home.history", history=history_text(item, short)) if item.history else ""
-    evidence = (
-        t.plural("slack.summary.evidence", item.evidence_count) if item.evidence_count else ""
-    )
+    evidence = t.plural("summary.evidence", item.evidence_count) if item.evidence_count else ""
     return t(
         "home.line",
         competency=escape(short_name(item.competency.label)),

@@ -53,22 +53,22 @@ def prompt_buttons(form: CheckinForm, t: Translator, *, with_skip: bool = True) 
     value = str(form.prompt_id)
     elements = [
         ButtonElement(
-            text=t("slack.prompt.start"), action_id=ids.START_CHECKIN, value=value, style="primary"
+            text=t("prompt.start"), action_id=ids.START_CHECKIN, value=value, style="primary"
         ),
-        ButtonElement(text=t("slack.prompt.snooze"), action_id=ids.SNOOZE_CHECKIN, value=value),
+        ButtonElement(text=t("prompt.snooze"), action_id=ids.SNOOZE_CHECKIN, value=value),
     ]
     if with_skip:
         elements.insert(
             1,
             ButtonElement(
-                text=t("slack.prompt.skip"),
+                text=t("prompt.skip"),
                 action_id=ids.SKIP_CHECKIN,
                 value=value,
                 confirm=ConfirmObject(
-                    title=t("slack.prompt.skip_confirm_title"),
-                    text=t("slack.prompt.skip_confirm_text"),
-                    confirm=t("slack.prompt.skip_confirm_yes"),
-                    deny=t("slack.prompt.skip_confirm_no"),
+                    title=t("prompt.skip_confirm_title"),
+                    text=t("prompt.skip_confirm_text"),
+                    confirm=t("prompt.skip_confirm_yes"),
+                    deny=t("prompt.skip_confirm_no"),
                 ),
             ),
         )
@@ -77,7 +77,7 @@ def prompt_buttons(form: CheckinForm, t: Translator, *, with_skip: bool = True) 
 
 def _context(form: CheckinForm, timezone: str, t: Translator) -> ContextBlock:
     text = t(
-        "slack.prompt.context",
+        "prompt.context",
         referentiel=form.referentiel.title,
         deadline=deadline(form, timezone, t),
     )
@@ -86,7 +86,7 @@ def _context(form: CheckinForm, timezone: str, t: Translator) -> ContextBlock:
 
 def prompt_text(form: CheckinForm, t: Translator) -> str:
     """The notification text of every prompt message (shown where blocks are not)."""
-    return t("slack.prompt.fallback", week=week_label(form.cycle_key, t))
+    return t("prompt.fallback", week=week_label(form.cycle_key, t))
 
 
 def prompt_blocks(form: CheckinForm, timezone: str, t: Translator) -> list[Block]:
@@ -95,10 +95,10 @@ def prompt_blocks(form: CheckinForm, timezone: str, t: Translator) -> list[Block
     return [
         SectionBlock(
             text=MarkdownTextObject(
-                text=t("slack.prompt.intro", week=week, competencies=competency_list(form))
+                text=t("prompt.intro", week=week, competencies=competency_list(form))
             )
         ),
-        ContextBlock(elements=[PlainTextObject(text=t("slack.prompt.how"))]),
+        ContextBlock(elements=[PlainTextObject(text=t("prompt.how"))]),
         prompt_buttons(form, t),
         _context(form, timezone, t),
     ]
@@ -108,7 +108,7 @@ def reminder_blocks(
     form: CheckinForm, timezone: str, t: Translator, *, after_snooze: bool
 ) -> list[Block]:
     """The one reminder, or the return of a snoozed prompt, with the same buttons."""
-    key = "slack.prompt.snooze_back" if after_snooze else "slack.prompt.reminder"
+    key = "prompt.snooze_back" if after_snooze else "prompt.reminder"
     week = week_label(form.cycle_key, t)
     return [
         SectionBlock(
@@ -121,14 +121,14 @@ def reminder_blocks(
 
 def done_blocks(form: CheckinForm, t: Translator) -> list[Block]:
     """The prompt once the check-in is saved: no buttons left."""
-    text = t("slack.prompt.done", week=week_label(form.cycle_key, t))
+    text = t("prompt.done", week=week_label(form.cycle_key, t))
     return [SectionBlock(text=MarkdownTextObject(text=text))]
 
 
 def skipped_blocks(form: CheckinForm, timezone: str, t: Translator) -> list[Block]:
     """The prompt once skipped: the person may still check in while the week is open."""
     text = t(
-        "slack.prompt.skipped",
+        "prompt.skipped",
         week=week_label(form.cycle_key, t),
         deadline=deadline(form, timezone, t),
     )
@@ -140,7 +140,7 @@ def skipped_blocks(form: CheckinForm, timezone: str, t: Translator) -> list[Bloc
 
 def snoozed_blocks(form: CheckinForm, until: datetime, timezone: str, t: Translator) -> list[Block]:
     """The prompt once snoozed: says when it comes back, keeps its buttons."""
-    text = t("slack.prompt.snoozed", until=local_moment(until, timezone, t))
+    text = t("prompt.snoozed", until=local_moment(until, timezone, t))
     return [
         SectionBlock(text=MarkdownTextObject(text=text)),
         prompt_buttons(form, t),
@@ -163,7 +163,7 @@ def prompt_state(view: PromptView, t: Translator) -> tuple[str, list[Block]]:
 
 def missed_blocks(form: CheckinForm, t: Translator) -> list[Block]:
     """The prompt once its week closed unanswered."""
-    text = t("slack.prompt.missed", week=week_label(form.cycle_key, t))
+    text = t("prompt.missed", week=week_label(form.cycle_key, t))
     return [SectionBlock(text=MarkdownTextObject(text=text))]
 
 

@@ -66,7 +66,7 @@ def _pager(
         return []
     first_shown = page * size + 1
     line = t(
-        "slack.review.page",
+        "review.page",
         first=first_shown,
         last=min(count, first_shown + size - 1),
         total=count,
@@ -75,7 +75,7 @@ def _pager(
     if page > 0:
         buttons.append(
             ButtonElement(
-                text=t("slack.review.previous_page"),
+                text=t("review.previous_page"),
                 action_id=ids.competency_block(prefix, "prev"),
                 value=f"{value}{page - 1}",
             )
@@ -83,7 +83,7 @@ def _pager(
     if page < last:
         buttons.append(
             ButtonElement(
-                text=t("slack.review.next_page"),
+                text=t("review.next_page"),
                 action_id=ids.competency_block(prefix, "next"),
                 value=f"{value}{page + 1}",
             )
@@ -95,7 +95,7 @@ def pending_list_blocks(reviews: list[ReportReview], t: Translator, page: int = 
     """One page of the reports with self-ratings awaiting review, each with a Review
     button, and the buttons to the other pages (ephemeral)."""
     page = clamp_page(page, len(reviews), REVIEW_PAGE_SIZE)
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=t("slack.review.intro")))]
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=t("review.intro")))]
     start = page * REVIEW_PAGE_SIZE
     for review in reviews[start : start + REVIEW_PAGE_SIZE]:
         person = review.person
@@ -103,10 +103,10 @@ def pending_list_blocks(reviews: list[ReportReview], t: Translator, page: int = 
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=t("slack.review.report_line", name=name, count=len(review.pending))
+                    text=t("review.report_line", name=name, count=len(review.pending))
                 ),
                 accessory=ButtonElement(
-                    text=t("slack.review.button"),
+                    text=t("review.button"),
                     # Unique per button, whatever Slack's uniqueness scope.
                     action_id=ids.competency_block(ids.REVIEW_OPEN, str(person.id)),
                     value=str(person.id),
@@ -135,7 +135,7 @@ def review_modal(review: ReportReview, t: Translator) -> View:
         SectionBlock(
             text=MarkdownTextObject(
                 text=t(
-                    "slack.review.heading",
+                    "review.heading",
                     name=name_text(person.display_name, person.platform_user_id),
                     referentiel=escape(referentiel.title),
                 )
@@ -144,13 +144,11 @@ def review_modal(review: ReportReview, t: Translator) -> View:
     ]
     for item in review.pending[:30]:  # 3 blocks each: within a view's 100
         competency = item.competency
-        lines = [
-            t("slack.review.self_level", level=escape(level_label(referentiel, item.self_level, t)))
-        ]
+        lines = [t("review.self_level", level=escape(level_label(referentiel, item.self_level, t)))]
         if item.manager_level is not None:
             lines.append(
                 t(
-                    "slack.review.previous",
+                    "review.previous",
                     level=escape(level_label(referentiel, item.manager_level, t)),
                 )
             )
@@ -158,7 +156,7 @@ def review_modal(review: ReportReview, t: Translator) -> View:
             text = user_text(short_name(evidence.text, EVIDENCE_EXCERPT))
             if evidence.link:
                 text += f" <{escape(evidence.link.replace('|', '%7C'))}>"
-            lines.append(t("slack.review.evidence", text=text))
+            lines.append(t("review.evidence", text=text))
         blocks.append(DividerBlock())
         blocks.append(
             SectionBlock(
@@ -170,7 +168,7 @@ def review_modal(review: ReportReview, t: Translator) -> View:
         blocks.append(
             InputBlock(
                 block_id=ids.competency_block(ids.REVIEW_LEVEL_BLOCK, competency.id),
-                label=t("slack.review.your_level"),
+                label=t("review.your_level"),
                 element=RadioButtonsElement(
                     action_id=ids.competency_block(ids.REVIEW_LEVEL_ACTION, competency.id),
                     options=options,
@@ -182,7 +180,7 @@ def review_modal(review: ReportReview, t: Translator) -> View:
     blocks.append(
         InputBlock(
             block_id=ids.REVIEW_COMMENT_BLOCK,
-            label=t("slack.review.comment"),
+            label=t("review.comment"),
             optional=True,
             element=PlainTextInputElement(
                 action_id=ids.REVIEW_COMMENT_ACTION, multiline=True, max_length=MAX_TEXT
@@ -192,22 +190,20 @@ def review_modal(review: ReportReview, t: Translator) -> View:
     blocks.append(
         InputBlock(
             block_id=ids.REVIEW_SHARE_BLOCK,
-            label=t("slack.review.share"),
+            label=t("review.share"),
             optional=True,
             element=CheckboxesElement(
                 action_id=ids.REVIEW_SHARE_ACTION,
-                options=[
-                    Option(value="share", label=t("slack.review.share_option", name=name)[:75])
-                ],
+                options=[Option(value="share", label=t("review.share_option", name=name)[:75])],
             ),
         )
     )
     return View(
         type="modal",
         callback_id=ids.REVIEW_VIEW,
-        title=t("slack.review.title"),
-        submit=t("slack.review.submit"),
-        close=t("slack.review.close"),
+        title=t("review.title"),
+        submit=t("review.submit"),
+        close=t("review.close"),
         private_metadata=json.dumps({"report_id": person.id}),
         blocks=blocks,
     )
@@ -225,16 +221,16 @@ def told_blocks(
     ``manager_name`` is already mrkdwn (:func:`~handlers.slack.builders.mrkdwn.name_text`),
     as in the message's notification text.
     """
-    lines = [t("slack.review.told", manager=manager_name)]
+    lines = [t("review.told", manager=manager_name)]
     for competency, level, own in reviewed:
         name = escape(competency.label)
         label = escape(level_label(referentiel, level, t))
         if own is None or own.id == level.id:
-            lines.append(t("slack.review.told_same", competency=name, level=label))
+            lines.append(t("review.told_same", competency=name, level=label))
         else:
             lines.append(
                 t(
-                    "slack.review.told_other",
+                    "review.told_other",
                     competency=name,
                     level=label,
                     own=escape(level_label(referentiel, own, t)),
@@ -246,7 +242,7 @@ def told_blocks(
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
-                        text=t("slack.review.told_comment", comment=user_text(comment))[:3000]
+                        text=t("review.told_comment", comment=user_text(comment))[:3000]
                     )
                 ]
             )
@@ -260,14 +256,14 @@ def told_message(notice: ReviewNotice, _t: Translator) -> tuple[str, list[Block]
     t = slack_translator(notice.locale)
     manager = name_text(notice.manager_name, notice.manager_user_id)  # mrkdwn, in both
     blocks = told_blocks(manager, notice.referentiel, notice.reviewed, notice.comment, t)
-    return t("slack.review.told", manager=manager), blocks
+    return t("review.told", manager=manager), blocks
 
 
 DIGEST_REPORTS = 22  # two blocks each, + header, page line, buttons: within a message's 50
 
 
 def digest_text(digest: Digest, t: Translator) -> str:
-    return t("slack.review.digest_title", week=week_label(digest.cycle_key, t))
+    return t("review.digest_title", week=week_label(digest.cycle_key, t))
 
 
 def digest_blocks(digest: Digest, t: Translator, page: int = 0) -> list[Block]:
@@ -283,9 +279,9 @@ def digest_blocks(digest: Digest, t: Translator, page: int = 0) -> list[Block]:
         status = row.status.value if row.status else "none"
         lines = [
             t(
-                "slack.review.digest_person",
+                "review.digest_person",
                 name=name,
-                status=t(f"slack.review.digest_status.{status}"),
+                status=t(f"review.digest_status.{status}"),
             )
         ]
         for change in row.changes:
@@ -293,7 +289,7 @@ def digest_blocks(digest: Digest, t: Translator, page: int = 0) -> list[Block]:
             if change.before is None:
                 lines.append(
                     t(
-                        "slack.review.digest_first",
+                        "review.digest_first",
                         competency=escape(change.competency.label),
                         level=after,
                     )
@@ -308,7 +304,7 @@ def digest_blocks(digest: Digest, t: Translator, page: int = 0) -> list[Block]:
                 )
                 lines.append(
                     t(
-                        "slack.review.digest_change",
+                        "review.digest_change",
                         competency=escape(change.competency.label),
                         before=before,
                         after=after,
@@ -319,15 +315,15 @@ def digest_blocks(digest: Digest, t: Translator, page: int = 0) -> list[Block]:
                 text = user_text(short_name(evidence.text, EVIDENCE_EXCERPT))
                 if evidence.link:
                     text += f" <{escape(evidence.link.replace('|', '%7C'))}>"
-                lines.append("    " + t("slack.review.evidence", text=text))
+                lines.append("    " + t("review.evidence", text=text))
         if row.pending:
-            lines.append(t("slack.review.digest_pending", count=row.pending))
+            lines.append(t("review.digest_pending", count=row.pending))
         section = SectionBlock(text=MarkdownTextObject(text="\n".join(lines)[:3000]))
         if row.pending:
             section = SectionBlock(
                 text=MarkdownTextObject(text="\n".join(lines)[:3000]),
                 accessory=ButtonElement(
-                    text=t("slack.review.button"),
+                    text=t("review.button"),
                     action_id=ids.competency_block(ids.REVIEW_OPEN, str(person.id)),
                     value=str(person.id),
                     style="primary",
