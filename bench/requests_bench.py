@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine, event
 from tick_bench import fresh_database  # the script's own folder is on sys.path
 
-from bot.people import ensure_tenant, find_person, upsert_person
+from bot.domain.people import ensure_tenant, find_person, upsert_person
 from bot.settings import load_settings
 from emulators.slack import BoltAppServer, ManualClock, SlackDriver, SlackEmulator
 from emulators.slack.listeners import ListenerExecutor

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.people import ensure_tenant, upsert_person
+from bot.domain.people import ensure_tenant, upsert_person
 from bot.settings import load_settings
 from emulators.slack import ManualClock, SlackEmulator
 from handlers.slack.app import build_app

@@ -16,7 +16,6 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.admin import AdminService
 from bot.app.admin import AdminFlow
 from bot.app.checkin import CheckinFlow
 from bot.app.enrolment import EnrolmentFlow
@@ -29,14 +28,15 @@ from bot.app.review import ReviewFlow
 from bot.app.summary import SummaryFlow
 from bot.app.team import TeamFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
-from bot.checkin_flow import CheckinService
-from bot.evidence import EvidenceService
-from bot.home import HomeService
-from bot.one_on_one import OneOnOneService
-from bot.planning import PlanningPolicy
-from bot.review import ReviewService
+from bot.domain.admin import AdminService
+from bot.domain.checkin import CheckinService
+from bot.domain.evidence import EvidenceService
+from bot.domain.home import HomeService
+from bot.domain.one_on_one import OneOnOneService
+from bot.domain.planning import PlanningPolicy
+from bot.domain.review import ReviewService
+from bot.domain.team import TeamService
 from bot.settings import Settings
-from bot.team import TeamService
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_engine, make_session_factory
 from storage.migrate import SchemaState, schema_state

@@ -62,7 +62,7 @@ def _directory(value: Path) -> Path:
 
 
 def _weekday(value: object) -> object:
-    from bot.scheduling import parse_weekday
+    from bot.domain.scheduling import parse_weekday
 
     if isinstance(value, str):
         try:
@@ -73,7 +73,7 @@ def _weekday(value: object) -> object:
 
 
 def _local_time(value: object) -> object:
-    from bot.scheduling import parse_local_time
+    from bot.domain.scheduling import parse_local_time
 
     if isinstance(value, str):
         try:

@@ -29,7 +29,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from bot.app.operator import Operator
 from bot.bootstrap import Flows, SchemaNotCurrentError, build_core, build_flows
 from bot.i18n import Translator
-from bot.referentiel_text import render_problem, render_referentiel
+from bot.i18n.referentiel_text import render_problem, render_referentiel
 from bot.settings import Settings, SettingsError, cli_locale, load_settings
 from handlers.slack.app import Clock, MissingSettingError, system_clock
 from referentiels.loader import ReferentielCatalog, ReferentielError, load_file, yaml_files
@@ -260,7 +260,7 @@ class Cli:
 
     def export(self, fmt: str, output: Path | None, workspace: str | None) -> int:
         """Every rating (one row each, with its evidence) as CSV, for operators."""
-        from bot.csv_safe import data_rows
+        from bot.domain.csv_safe import data_rows
 
         with self.flows() as flows:
             outcome = flows.export.all_ratings(self.operator(), workspace)
@@ -324,7 +324,7 @@ class Cli:
         # Imported here: only this command needs Slack.
         from bot.app.enrolment import Workspace
         from bot.bootstrap import build_flows
-        from bot.people import DirectoryError
+        from bot.domain.people import DirectoryError
         from handlers.slack.client import make_client
         from handlers.slack.directory import SlackDirectory, workspace
         from storage.models import Platform

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.access import Scope, Viewer, reports_of, scope_over, viewer_for, visible_people
-from bot.people import Profile, ensure_tenant, upsert_person
+from bot.domain.access import Scope, Viewer, reports_of, scope_over, viewer_for, visible_people
+from bot.domain.people import Profile, ensure_tenant, upsert_person
 from storage.db import make_session_factory
 from storage.models import Person, Platform, Role
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bot.checkins import (
+from bot.domain.submissions import (
     CheckinAnswer,
     CheckinSubmission,
     FieldProblem,

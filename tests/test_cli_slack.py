@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.people import ensure_tenant, upsert_person
+from bot.domain.people import ensure_tenant, upsert_person
 from bot.settings import load_settings
 from emulators.slack import BoltAppServer, ManualClock, SlackDriver, SlackEmulator
 from emulators.slack.listeners import ListenerExecutor

@@ -15,8 +15,8 @@ from io import StringIO
 
 import pytest
 
+from bot.delivery.tick import TickReport
 from bot.i18n import Translator
-from bot.tick import TickReport
 from handlers.demo import story
 from handlers.demo.clock import ManualClock
 from handlers.demo.director import Director

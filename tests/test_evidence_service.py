@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.checkin_flow import Refusal, person_for
-from bot.evidence import EvidenceInput, EvidenceService, criterion_choices
-from bot.people import Profile, ensure_tenant, upsert_person
+from bot.domain.checkin import Refusal, person_for
+from bot.domain.evidence import EvidenceInput, EvidenceService, criterion_choices
+from bot.domain.people import Profile, ensure_tenant, upsert_person
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_session_factory, session_scope
 from storage.models import Person, Platform

@@ -17,10 +17,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.checkin_flow import person_for
 from bot.delivery.briefs import claim_brief, due_briefs, release_brief
-from bot.i18n import Translator
-from bot.one_on_one import (
+from bot.domain.checkin import person_for
+from bot.domain.one_on_one import (
     WINDOW,
     Brief,
     OneOnOneRefusal,
@@ -28,8 +27,9 @@ from bot.one_on_one import (
     PointReason,
     next_occurrence,
 )
-from bot.people import Profile, ensure_tenant, upsert_person
-from bot.privacy import erase_person, export_person
+from bot.domain.people import Profile, ensure_tenant, upsert_person
+from bot.domain.privacy import erase_person, export_person
+from bot.i18n import Translator
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_session_factory, session_scope
 from storage.models import (

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.people import Profile, apply_profile, known_timezone, zone_of
-from bot.people_import import RowProblem
-from bot.privacy import erase_person
+from bot.domain.people import Profile, apply_profile, known_timezone, zone_of
+from bot.domain.people_import import RowProblem
+from bot.domain.privacy import erase_person
 from emulators.slack import SlackEmulator
 from storage.db import make_session_factory, session_scope
 from storage.models import Person

@@ -17,8 +17,8 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.people import DirectoryError, Profile, ensure_tenant
-from bot.people_import import COLUMNS, ImportReport, RowProblem, import_people
+from bot.domain.people import DirectoryError, Profile, ensure_tenant
+from bot.domain.people_import import COLUMNS, ImportReport, RowProblem, import_people
 from emulators.slack import SlackEmulator
 from handlers.cli import main
 from handlers.slack.directory import SlackDirectory, workspace

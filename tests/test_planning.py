@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.planning import PlanningPolicy, plan_prompts
+from bot.domain.planning import PlanningPolicy, plan_prompts
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_session_factory, session_scope
 from storage.models import CheckinPrompt, Person, Platform, Rater, Rating, Tenant

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.progress import CycleOutcome, RatingPoint, quarter_start, streak, summarize
+from bot.domain.progress import CycleOutcome, RatingPoint, quarter_start, streak, summarize
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bot.i18n import Translator
-from bot.referentiel_text import render_problem
+from bot.i18n.referentiel_text import render_problem
 from handlers.cli import main
 from referentiels.loader import (
     BUILTIN_DIR,

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from bot.scheduling import (
+from bot.domain.scheduling import (
     DEFAULT_CHECKIN_TIME,
     DEFAULT_CHECKIN_WEEKDAY,
     Cycle,

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from bot.people import ensure_tenant
+from bot.domain.people import ensure_tenant
 from handlers.cli import main
 from storage import migrate
 from storage.db import make_engine, make_session_factory, session_scope

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot import team as team_service
-from bot.access import Viewer
-from bot.people import Profile, ensure_tenant, upsert_person
-from bot.scheduling import cycle_by_key
-from bot.team import Flag, ReportOverview, TeamOverview, TeamRefusal, TeamService
+from bot.domain import team as team_service
+from bot.domain.access import Viewer
+from bot.domain.people import Profile, ensure_tenant, upsert_person
+from bot.domain.scheduling import cycle_by_key
+from bot.domain.team import Flag, ReportOverview, TeamOverview, TeamRefusal, TeamService
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_session_factory
 from storage.models import (
@@ -342,7 +342,7 @@ def test_mixed_referentiels_evidence_and_level_reached(team: Team) -> None:
 
 def test_the_access_policy_has_the_last_word(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
     """Someone the policy does not let the asker see never joins the team, reporting line
-    or not: the service asks bot.access, it does not trust the reporting line alone."""
+    or not: the service asks bot.domain.access, it does not trust the reporting line alone."""
 
     def only_alice(session: Session, viewer: Viewer) -> list[Person]:
         return [viewer.person, team.people["alice"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import CONTROL, clean_text
+from bot.domain.text import CONTROL, clean_text
 
 
 def test_control_characters_go_and_the_rest_stays() -> None:

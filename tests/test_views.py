@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.progress import RatingPoint, summarize
 from bot.i18n import Translator
 from bot.i18n.rich import Mention, Plain, Rich, Typed, literal, strip_markup
-from bot.progress import RatingPoint, summarize
 from bot.settings import load_settings
 from bot.views.cards import Heading, Note, Paragraph
 from bot.views.summary import summary_card

@@ -7,7 +7,7 @@ admin role when it cannot answer) and anyone else is refused with :data:`NOT_ADM
 the same refusal whatever the target, so that it says nothing about anyone.
 Enrolling someone is an admin operation too, but it belongs with the other ways
 people come in (:mod:`bot.app.enrolment`). The domain part is
-:class:`bot.admin.AdminService`; the views are what a front end needs to word the
+:class:`bot.domain.admin.AdminService`; the views are what a front end needs to word the
 answer (the people named by their platform user id, for it to mention them).
 """
 
@@ -19,11 +19,11 @@ from datetime import datetime, time
 
 from sqlalchemy.orm import Session
 
-from bot.admin import AdminRefusal, AdminService, WorkspaceStatus
 from bot.app.actor import Actor, ActorRef
 from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
-from bot.people import Directory, ensure_tenant
+from bot.domain.admin import AdminRefusal, AdminService, WorkspaceStatus
+from bot.domain.people import Directory, ensure_tenant
 from referentiels.loader import ReferentielCatalog
 from storage.models import Tenant
 

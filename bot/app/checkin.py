@@ -6,7 +6,7 @@ validated, stored and everything its effects show is read in the same
 transaction), so what a front end carries out after answering — the prompt's
 messages turned to their new state, the summary in the person's DM, their Home —
 never needs another read. Refusals are the neutral codes of
-:class:`bot.checkin_flow.Refusal`; a submission's problems go back beside their
+:class:`bot.domain.checkin.Refusal`; a submission's problems go back beside their
 fields (:class:`~bot.app.outcome.Problem`, keys under ``checkin.problem.``).
 """
 
@@ -23,10 +23,10 @@ from bot.app.actor import Actor, ActorRef
 from bot.app.messages import prompt_messages
 from bot.app.outcome import Effect, Outcome, Problem, RefreshHome, SendDirect, UpdateMessages
 from bot.app.unit_of_work import UnitOfWork
-from bot.checkin_flow import CheckinForm, CheckinService, Refusal, build_form, load_summary
-from bot.checkins import CheckinSubmission, FieldProblem
-from bot.people import Directory
-from bot.progress import ProgressSummary
+from bot.domain.checkin import CheckinForm, CheckinService, Refusal, build_form, load_summary
+from bot.domain.people import Directory
+from bot.domain.progress import ProgressSummary
+from bot.domain.submissions import CheckinSubmission, FieldProblem
 from referentiels.loader import ReferentielCatalog
 from storage.models import CheckinPrompt, Person
 

@@ -2,10 +2,10 @@
 enrolment, the import of a file of people, and the platform's changes to a profile.
 
 Three ways in, one place: each finds people in the platform's directory (the
-:class:`~bot.people.Directory` port, so Slack and later Teams share it), checks
+:class:`~bot.domain.people.Directory` port, so Slack and later Teams share it), checks
 them the same way (deactivated accounts, bots, erased people whose request stands)
-and writes them with :func:`bot.people.upsert_person`. The domain parts are
-:class:`bot.admin.AdminService` (one person) and :mod:`bot.people_import` (a file).
+and writes them with :func:`bot.domain.people.upsert_person`. The domain parts are
+:class:`bot.domain.admin.AdminService` (one person) and :mod:`bot.domain.people_import` (a file).
 
 * :meth:`EnrolmentFlow.enrol` is an admin's operation: refused with
   :data:`bot.app.admin.NOT_ADMIN` before anyone is looked up for anyone else;
@@ -22,13 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.admin import AdminRefusal, AdminService
 from bot.app.actor import ActorRef
 from bot.app.admin import NOT_ADMIN, title_of, workspace_of
 from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
-from bot.people import Directory, DirectoryError, Profile, apply_profile, ensure_tenant
-from bot.people_import import ImportReport, import_people
+from bot.domain.admin import AdminRefusal, AdminService
+from bot.domain.people import Directory, DirectoryError, Profile, apply_profile, ensure_tenant
+from bot.domain.people_import import ImportReport, import_people
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import Platform
@@ -105,10 +105,10 @@ class EnrolmentFlow:
     def import_people(
         self, workspace: Workspace, text: str, directory: Directory
     ) -> Outcome[ImportReport]:
-        """The people of a CSV file (see :mod:`bot.people_import`) into ``workspace``.
+        """The people of a CSV file (see :mod:`bot.domain.people_import`) into ``workspace``.
 
         One transaction, the workspace created with it: raises
-        :class:`~bot.people.DirectoryError` when the platform cannot answer, and then
+        :class:`~bot.domain.people.DirectoryError` when the platform cannot answer, and then
         nothing is written. The outcome is in the workspace's default language.
         """
         with session_scope(self.work.sessions) as session:

@@ -4,7 +4,7 @@ Every way in — ``/palier log``, a message logged as evidence, the Home's butto
 the modal's competency choice and its submission — used to look the person up in its
 own listener, up to three times a request, and to send the confirmation itself.
 Here each operation is one unit of work with the actor resolved once; the domain
-(:class:`~bot.evidence.EvidenceService`) is given that person, so another person's
+(:class:`~bot.domain.evidence.EvidenceService`) is given that person, so another person's
 evidence answers exactly like an unknown one. A save answers its effects: the
 confirmation in the person's direct conversation, then their Home refreshed.
 """
@@ -18,10 +18,10 @@ from datetime import datetime
 from bot.app.actor import Actor, ActorRef
 from bot.app.outcome import Outcome, Problem, RefreshHome, SendDirect
 from bot.app.unit_of_work import UnitOfWork
-from bot.checkin_flow import Refusal
-from bot.checkins import MAX_TEXT, FieldProblem
-from bot.evidence import EvidenceInput, EvidenceService
-from bot.people import Directory
+from bot.domain.checkin import Refusal
+from bot.domain.evidence import EvidenceInput, EvidenceService
+from bot.domain.people import Directory
+from bot.domain.submissions import MAX_TEXT, FieldProblem
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Referentiel
 from storage.models import Person

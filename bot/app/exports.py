@@ -1,11 +1,11 @@
 """The export flow: ratings and evidence as CSV, one row per rating.
 
 In chat, a manager exports their team and an admin their workspace (who may see
-whom is :mod:`bot.access`'s; a member gets a refusal, their own data going through
+whom is :mod:`bot.domain.access`'s; a member gets a refusal, their own data going through
 the privacy flow): the file is delivered to them privately, its title and comment
 worded in their language. At the command line an
 :class:`~bot.app.operator.Operator` exports every workspace, or one. The CSV is
-:mod:`bot.exports`'s.
+:mod:`bot.domain.exports`'s.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.access import Viewer, viewer_for
 from bot.app.actor import Actor, ActorRef
 from bot.app.operator import Operator, operator_work
 from bot.app.outcome import DeliverFile, Outcome
 from bot.app.unit_of_work import UnitOfWork
-from bot.exports import exportable_people, ratings_csv
-from bot.people import Directory
+from bot.domain.access import Viewer, viewer_for
+from bot.domain.exports import exportable_people, ratings_csv
+from bot.domain.people import Directory
 from referentiels.loader import ReferentielCatalog
 from storage.models import Person, Tenant
 

@@ -3,7 +3,7 @@
 The Home was the front end's most expensive page: each request looked the person up
 once per service it called (four reads of the workspace to publish it). Here each
 operation is one unit of work with the actor resolved once, the domain
-(:class:`~bot.home.HomeService`) is given that person, and a change answers a
+(:class:`~bot.domain.home.HomeService`) is given that person, and a change answers a
 :class:`~bot.app.outcome.RefreshHome` effect: the front end shows the Home again
 (calling :meth:`HomeFlow.home`). The Home shows the actor's own data only.
 """
@@ -20,11 +20,11 @@ from bot.app.evidence import enrolment
 from bot.app.outcome import Outcome, Problem, RefreshHome
 from bot.app.summary import LANGUAGE_USAGE
 from bot.app.unit_of_work import UnitOfWork
-from bot.checkin_flow import CheckinForm, Refusal
-from bot.home import Home, HomeService, Schedule
+from bot.domain.checkin import CheckinForm, Refusal
+from bot.domain.home import Home, HomeService, Schedule
+from bot.domain.people import Directory, choose_locale
+from bot.domain.scheduling import parse_local_time
 from bot.i18n import LOCALES
-from bot.people import Directory, choose_locale
-from bot.scheduling import parse_local_time
 from referentiels.loader import ReferentielCatalog
 
 NOT_ENROLLED = Refusal.NOT_ENROLLED.value

@@ -2,9 +2,9 @@
 
 Each operation is one unit of work with the actor resolved once (and their admin
 flag only where it changes the answer: a brief about someone else, a schedule);
-the 1:1 service (:mod:`bot.one_on_one`) then applies the access policy to the
+the 1:1 service (:mod:`bot.domain.one_on_one`) then applies the access policy to the
 actor's person, so a click's or a form's claim (a report's id) is checked like the
-command. Refusals are neutral codes: :class:`~bot.one_on_one.OneOnOneRefusal`'s
+command. Refusals are neutral codes: :class:`~bot.domain.one_on_one.OneOnOneRefusal`'s
 values, :data:`USAGE` and :data:`SCHEDULE_USAGE`.
 """
 
@@ -17,10 +17,10 @@ from datetime import datetime
 from bot.app.actor import ActorRef
 from bot.app.outcome import Outcome, Problem
 from bot.app.unit_of_work import UnitOfWork
-from bot.one_on_one import OneOnOneRefusal, OneOnOneService
-from bot.one_on_one_views import Brief, NoteLine, PersonRef, Recorded, ScheduleInfo
-from bot.people import Directory
-from bot.scheduling import parse_local_time, parse_weekday
+from bot.domain.one_on_one import OneOnOneRefusal, OneOnOneService
+from bot.domain.one_on_one_views import Brief, NoteLine, PersonRef, Recorded, ScheduleInfo
+from bot.domain.people import Directory
+from bot.domain.scheduling import parse_local_time, parse_weekday
 from referentiels.loader import ReferentielCatalog
 
 USAGE = "usage"  # refusal: not a 1:1 command

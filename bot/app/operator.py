@@ -2,7 +2,7 @@
 
 An operator is no chat user: they have no platform identity to resolve, no
 language of their own in Palier (the command line's), and their authority comes
-from running Palier against its database, not from :mod:`bot.access`'s policy.
+from running Palier against its database, not from :mod:`bot.domain.access`'s policy.
 So a flow gives them operations of their own, taking an :class:`Operator`
 rather than an :class:`~bot.app.actor.ActorRef` — a made-up user id could be
 somebody's, and would pass through a directory and an admin check that mean

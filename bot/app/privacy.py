@@ -5,7 +5,7 @@ privately, a :class:`~bot.app.outcome.DeliverFile`) or for its erasure, which th
 front end has them confirm first (``ask_erasure``, then ``erase_mine``). At the
 command line an :class:`~bot.app.operator.Operator` does the same for anyone of a
 workspace (``data_of``, ``erase``). What is gathered and what is erased is
-:mod:`bot.privacy`'s.
+:mod:`bot.domain.privacy`'s.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from bot.app.actor import ActorRef
 from bot.app.operator import Operator, operator_work
 from bot.app.outcome import DeliverFile, Outcome
 from bot.app.unit_of_work import UnitOfWork
-from bot.people import Directory, find_person, find_tenant
-from bot.privacy import erase_person, export_person
+from bot.domain.people import Directory, find_person, find_tenant
+from bot.domain.privacy import erase_person, export_person
 from referentiels.loader import ReferentielCatalog
 
 DATA_FILE = "palier-mes-donnees.json"
@@ -37,7 +37,7 @@ class PrivacyRefusal(enum.StrEnum):
 
 @dataclass(frozen=True)
 class PersonalData:
-    """Everything Palier holds about one person, JSON-ready (:func:`bot.privacy.export_person`)."""
+    """Everything Palier holds about one person, JSON-ready (:func:`bot.domain.privacy.export_person`)."""
 
     data: dict[str, Any]
 

@@ -1,8 +1,8 @@
 """A manager's review of their reports' self-ratings: the list of reports awaiting it,
 one report's review (to open), its submission, and the weekly digest's pages.
 
-Who may review whom is :mod:`bot.access`'s answer, through
-:meth:`bot.review.ReviewService.may_review`: only the report's own manager, never
+Who may review whom is :mod:`bot.domain.access`'s answer, through
+:meth:`bot.domain.review.ReviewService.may_review`: only the report's own manager, never
 oneself, never across workspaces — and a refusal says no more than "gone", so a
 forged click never tells whether anyone is enrolled. A review is the manager's
 judgement, not a read: the platform's admin flag is asked for (the policy takes it)
@@ -22,14 +22,12 @@ from datetime import datetime
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from bot.access import Viewer, reports_of
 from bot.app.actor import ActorRef
 from bot.app.outcome import Outcome, Problem, SendDirect
 from bot.app.unit_of_work import UnitOfWork
-from bot.checkins import FieldProblem
-from bot.i18n import Locale
-from bot.people import Directory, person_locale
-from bot.review import (
+from bot.domain.access import Viewer, reports_of
+from bot.domain.people import Directory, person_locale
+from bot.domain.review import (
     Digest,
     ReportReview,
     ReviewAnswer,
@@ -38,6 +36,8 @@ from bot.review import (
     told_levels,
     weekly_digest,
 )
+from bot.domain.submissions import FieldProblem
+from bot.i18n import Locale
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, Referentiel
 from storage.models import Person

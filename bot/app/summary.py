@@ -13,10 +13,10 @@ from datetime import datetime
 from bot.app.actor import ActorRef
 from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
-from bot.checkin_flow import Refusal, load_summary
+from bot.domain.checkin import Refusal, load_summary
+from bot.domain.people import Directory, choose_locale
+from bot.domain.progress import ProgressSummary
 from bot.i18n import LOCALES, Locale
-from bot.people import Directory, choose_locale
-from bot.progress import ProgressSummary
 from referentiels.loader import ReferentielCatalog
 
 LANGUAGE_USAGE = "language_usage"  # refusal: not a language Palier speaks

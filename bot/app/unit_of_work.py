@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.admin import is_admin
 from bot.app.actor import Actor, ActorRef
-from bot.i18n import Locale
-from bot.people import (
+from bot.domain.admin import is_admin
+from bot.domain.people import (
     Directory,
     DirectoryError,
     find_person,
@@ -27,6 +26,7 @@ from bot.people import (
     person_locale,
     zone_of,
 )
+from bot.i18n import Locale
 from storage.db import session_scope
 
 
@@ -52,7 +52,7 @@ class UnitOfWork:
 
         ``directory`` tells the language and zone of someone Palier does not follow
         (a refusal is then in their language); with ``admin``, it also tells whether
-        the platform calls the actor an administrator (see :func:`bot.admin.is_admin`).
+        the platform calls the actor an administrator (see :func:`bot.domain.admin.is_admin`).
         """
         with session_scope(self.sessions) as session:
             yield session, self._resolve(session, ref, directory, admin)

@@ -5,7 +5,7 @@ following occurrence before anything is sent (:func:`claim_brief`): of two proce
 exactly one sees its row updated. A failed send gives it back while the meeting is
 still ahead (:func:`release_brief`), so a later tick retries it; one that may have
 gone out, or whose manager cannot be written to, is lost for this occurrence, never
-sent twice. (Moved here from :mod:`bot.one_on_one`, which composes the brief.)
+sent twice. (Moved here from :mod:`bot.domain.one_on_one`, which composes the brief.)
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.access import Viewer
 from bot.delivery.claims import Claimed, Failed, Failure
 from bot.delivery.messenger import Messenger, Recipient
 from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.views import ScheduledBrief
 from bot.delivery.workspaces import Workspaces
-from bot.one_on_one import BRIEF_LEAD
-from bot.one_on_one_access import manages
-from bot.one_on_one_brief import compose_brief
-from bot.one_on_one_views import Brief
-from bot.people import person_locale, zone_of
-from bot.recurrence import next_occurrence
+from bot.domain.access import Viewer
+from bot.domain.one_on_one import BRIEF_LEAD
+from bot.domain.one_on_one_access import manages
+from bot.domain.one_on_one_brief import compose_brief
+from bot.domain.one_on_one_views import Brief
+from bot.domain.people import person_locale, zone_of
+from bot.domain.recurrence import next_occurrence
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import OneOnOneSchedule, Person, Tenant

@@ -45,7 +45,7 @@ from bot.delivery.messenger import (
     WorkspaceUnavailable,
 )
 from bot.delivery.workspaces import Workspaces
-from bot.people import apply_profile
+from bot.domain.people import apply_profile
 from storage.db import session_scope
 from storage.models import Person
 

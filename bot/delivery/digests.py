@@ -17,8 +17,8 @@ from bot.delivery.messenger import Messenger, Recipient
 from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.views import WeeklyReview
 from bot.delivery.workspaces import Workspaces
-from bot.planning import plan_review_digests
-from bot.review import ReviewService, weekly_digest
+from bot.domain.planning import plan_review_digests
+from bot.domain.review import ReviewService, weekly_digest
 from storage.db import session_scope
 from storage.models import Person, PromptStatus, ReviewDigest
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.domain.people import Profile, person_locale, zone_of
 from bot.i18n import Locale
-from bot.people import Profile, person_locale, zone_of
 from storage.models import Person
 
 UNKNOWN_OUTCOME = "unknown_outcome"  # last_error prefix: the message may have gone out

@@ -21,7 +21,7 @@ from bot.delivery.messenger import Marker, Recipient
 from bot.delivery.policy import TickReport
 from bot.delivery.prompts import Prompts
 from bot.delivery.views import PROMPT_MARKER, MissedPrompt
-from bot.planning import plan_prompts
+from bot.domain.planning import plan_prompts
 from storage.db import session_scope
 from storage.models import CheckinPrompt, PromptStatus
 from storage.repositories import PromptRepository

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.delivery.claims import Confirmation
+from bot.domain.planning import PlanningPolicy
 from bot.i18n import Locale
-from bot.planning import PlanningPolicy
 
 MAX_ATTEMPTS = 5  # transient failures before a prompt is given up as failed
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a dead sender

@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
-from bot.checkin_flow import CheckinForm, build_form
 from bot.delivery.claims import Claimed, Failed, Failure
 from bot.delivery.messenger import UNKNOWN_OUTCOME, Marker, Messenger, Recipient
 from bot.delivery.policy import MAX_ATTEMPTS, TickPolicy, TickReport
 from bot.delivery.views import PROMPT_MARKER, PromptMessage
 from bot.delivery.workspaces import Workspaces
-from bot.people import apply_profile, reachable, zone_of
+from bot.domain.checkin import CheckinForm, build_form
+from bot.domain.people import apply_profile, reachable, zone_of
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import CheckinPrompt, Person, PromptStatus

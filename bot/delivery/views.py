@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.checkin_flow import CheckinForm
-from bot.one_on_one import Brief
-from bot.review import Digest
+from bot.domain.checkin import CheckinForm
+from bot.domain.one_on_one import Brief
+from bot.domain.review import Digest
 
 PROMPT_MARKER = "prompt"  # the kind of marker a prompt is sent with (Marker.kind)
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from bot.domain.progress import CompetencyProgress, ProgressSummary
 from bot.i18n import Translator
+from bot.i18n.referentiel_text import level_label
 from bot.i18n.rich import Plain, Rich, literal
-from bot.progress import CompetencyProgress, ProgressSummary
-from bot.referentiel_text import level_label
 from bot.views.cards import Block, Card, Divider, Heading, Note, Paragraph
 from bot.views.referentiel import criteria_lines, descriptor_lines
 from referentiels.models import Level

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.delivery.tick import TickReport
 from bot.i18n import Translator
-from bot.referentiel_text import level_label, week_label
-from bot.tick import TickReport
+from bot.i18n.referentiel_text import level_label, week_label
 from handlers.demo import story
 from handlers.demo.narrator import INDENT, Narrator
 from handlers.demo.player import (

@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.delivery.tick import TickReport
+from bot.domain.planning import PlanningPolicy
 from bot.i18n import Translator
-from bot.planning import PlanningPolicy
-from bot.referentiel_text import local_moment
-from bot.tick import TickReport
+from bot.i18n.referentiel_text import local_moment
 from handlers.demo.clock import ManualClock
 from handlers.demo.story import (
     CHECKIN_TIME,

@@ -22,8 +22,8 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 
 from bot.app.actor import ActorRef
-from bot.people import Profile
-from bot.tick import TickReport
+from bot.delivery.tick import TickReport
+from bot.domain.people import Profile
 from handlers.demo.clock import ManualClock
 from handlers.demo.story import Expect, Member
 from referentiels.loader import ReferentielCatalog

@@ -18,8 +18,8 @@ from typing import TextIO
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 
+from bot.domain.people import ensure_tenant, upsert_person
 from bot.i18n import Locale, Translator
-from bot.people import ensure_tenant, upsert_person
 from handlers.demo import story
 from handlers.demo.clock import ManualClock
 from handlers.demo.director import Director

@@ -24,13 +24,13 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.admin import AdminRefusal
 from bot.app.admin import NOT_ADMIN, Removed, RemoveInput, Scheduled, ScheduleInput, StatusReport
 from bot.app.enrolment import DIRECTORY_FAILED, EnrolInput, Enrolled
 from bot.app.outcome import Outcome
+from bot.domain.admin import AdminRefusal
+from bot.domain.scheduling import parse_local_time, parse_weekday
 from bot.i18n import Translator
-from bot.referentiel_text import local_moment
-from bot.scheduling import parse_local_time, parse_weekday
+from bot.i18n.referentiel_text import local_moment
 from handlers.slack.builders.mrkdwn import escape, user_text
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory

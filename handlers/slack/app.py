@@ -25,8 +25,8 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.bootstrap import Core, build_core, build_flows
+from bot.delivery.tick import Ticker, TickPolicy, TickReport
 from bot.settings import Settings
-from bot.tick import Ticker, TickPolicy, TickReport
 from handlers.slack import actions, commands, events, home, one_on_one_commands, shortcuts, views
 from handlers.slack.client import make_client
 from handlers.slack.context import SlackDeps

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from bot.tick import TickReport
+from bot.delivery.tick import TickReport
 from emulators.slack import (
     DriverError,
     Message,

@@ -1,9 +1,9 @@
-"""Slack's user directory, as :class:`bot.people.Directory` describes it.
+"""Slack's user directory, as :class:`bot.domain.people.Directory` describes it.
 
 ``users.lookupByEmail`` finds the account behind an address but does not say the
 person's language, so every profile is read with ``users.info`` and
 ``include_locale``. "Nobody by that name" is an answer (None); anything else
-Slack or the network does wrong raises :class:`bot.people.DirectoryError`, so the
+Slack or the network does wrong raises :class:`bot.domain.people.DirectoryError`, so the
 caller can stop instead of mistaking an outage for unknown people.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.people import DirectoryError, Profile
+from bot.domain.people import DirectoryError, Profile
 from handlers.slack.profiles import to_profile
 
 # What Slack answers for an address or an id it does not know (and, per its

@@ -36,7 +36,7 @@ from bot.delivery.messenger import (
     WorkspaceUnavailable,
 )
 from bot.delivery.views import PROMPT_MARKER
-from bot.people import Profile
+from bot.domain.people import Profile
 from handlers.slack import ids
 from handlers.slack.client import RateLimited
 from handlers.slack.effects import message_ref, parse_ref, render

@@ -10,7 +10,7 @@ Grammar (French words accepted too)::
 Every answer is ephemeral; the recurring brief arrives in the manager's DM (the
 tick, :mod:`handlers.slack.messenger`). The listeners only parse, call the 1:1 flow
 (:mod:`bot.app.one_on_one`) and render: who may see or do what is decided there,
-on :mod:`bot.access`'s policy, for the command and for every click and submission
+on :mod:`bot.domain.access`'s policy, for the command and for every click and submission
 alike (a button's value is only a claim).
 """
 

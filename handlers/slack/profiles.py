@@ -1,11 +1,11 @@
-"""Slack's user object as Palier's :class:`~bot.people.Profile`."""
+"""Slack's user object as Palier's :class:`~bot.domain.people.Profile`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from bot.people import Profile
+from bot.domain.people import Profile
 
 
 def to_profile(user: Mapping[str, Any]) -> Profile:

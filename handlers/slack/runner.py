@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from bot.delivery.tick import TickReport
 from bot.settings import Settings
-from bot.tick import TickReport
 from handlers.slack.app import Clock, PalierSlack, build_app
 from handlers.slack.edge import PalierRequestHandler, PalierSocketModeHandler
 

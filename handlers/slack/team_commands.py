@@ -8,7 +8,7 @@ own DM with Palier by ``chat.postMessage``, each in the message's
 so. A team too large for tables gets an ephemeral summary with the detail — a
 CSV file and a heatmap picture — in the same DM (``files.uploadV2``). Who is in
 the team is decided by :class:`bot.app.team.TeamFlow`, which applies
-:mod:`bot.access`; anyone without reports gets a polite refusal that says nothing
+:mod:`bot.domain.access`; anyone without reports gets a polite refusal that says nothing
 about anyone. This listener only lays out what the flow answers.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.team import TeamRefusal
+from bot.domain.team import TeamRefusal
 from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.builders.team_builder import (
     fits_in_messages,

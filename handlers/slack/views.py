@@ -1,6 +1,6 @@
 """The check-in modal's submission.
 
-Parsed into a :class:`~bot.checkins.CheckinSubmission` and handed to the check-in
+Parsed into a :class:`~bot.domain.submissions.CheckinSubmission` and handed to the check-in
 flow (:mod:`bot.app.checkin`), which validates and stores it *before* the
 acknowledgement, so a problem goes back inline (``response_action: errors``) with
 nothing stored, and a stored check-in is never lost to a slow reply. The view id
@@ -22,8 +22,8 @@ from slack_sdk import WebClient
 from bot.app.checkin import CheckinAnswers
 from bot.app.evidence import SaveEvidence
 from bot.app.outcome import Problem
-from bot.checkins import CheckinAnswer, CheckinSubmission
-from bot.evidence import EvidenceInput
+from bot.domain.evidence import EvidenceInput
+from bot.domain.submissions import CheckinAnswer, CheckinSubmission
 from bot.i18n import Translator
 from handlers.slack import ids
 from handlers.slack.builders.checkin_builder import CheckinMetadata, refusal_text

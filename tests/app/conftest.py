@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.bootstrap import Core, Flows, build_core, build_flows
-from bot.people import Profile, ensure_tenant, upsert_person
+from bot.domain.people import Profile, ensure_tenant, upsert_person
 from bot.settings import load_settings
 from storage.db import session_scope
 from storage.models import Platform

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.app.actor import ActorRef
-from bot.people import DirectoryError, Profile
+from bot.domain.people import DirectoryError, Profile
 from storage.models import Platform
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 from bot.app.actor import ActorRef
 from bot.app.admin import NOT_ADMIN, Removed, RemoveInput, Scheduled, ScheduleInput, StatusReport
 from bot.bootstrap import Core, Flows
-from bot.people import Profile, ensure_tenant, find_person, upsert_person
+from bot.domain.people import Profile, ensure_tenant, find_person, upsert_person
 from storage.db import session_scope
 from storage.models import CheckinPrompt, Person, Platform, PromptStatus, Role, Tenant
 from tests.app.support import ALICE, NOW, TEAM, Directory

@@ -22,8 +22,8 @@ from bot.app.checkin import (
 )
 from bot.app.outcome import Problem, RefreshHome, SendDirect, UpdateMessages
 from bot.bootstrap import Core, Flows, build_flows
-from bot.checkins import CheckinAnswer, CheckinSubmission
-from bot.people import Profile, find_tenant, upsert_person
+from bot.domain.people import Profile, find_tenant, upsert_person
+from bot.domain.submissions import CheckinAnswer, CheckinSubmission
 from storage.models import CheckinPrompt, Person, Platform, PromptStatus, Rating, Submission
 from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory
 

@@ -12,8 +12,8 @@ from bot.app.actor import ActorRef
 from bot.app.admin import NOT_ADMIN, RemoveInput
 from bot.app.enrolment import DIRECTORY_FAILED, EnrolInput, Enrolled, Workspace
 from bot.bootstrap import Core, Flows
-from bot.people import DirectoryError, Profile
-from bot.privacy import ERASED
+from bot.domain.people import DirectoryError, Profile
+from bot.domain.privacy import ERASED
 from storage.models import Person, Platform, Role, Tenant
 from tests.app.support import ALICE, TEAM, Directory
 

@@ -14,9 +14,9 @@ from bot.app.actor import ActorRef
 from bot.app.evidence import EvidenceSaved, NewEvidence, SaveEvidence
 from bot.app.outcome import Problem, RefreshHome, SendDirect
 from bot.bootstrap import Core, Flows
-from bot.checkins import MAX_TEXT
-from bot.evidence import EvidenceInput
-from bot.people import Profile, ensure_tenant, upsert_person
+from bot.domain.evidence import EvidenceInput
+from bot.domain.people import Profile, ensure_tenant, upsert_person
+from bot.domain.submissions import MAX_TEXT
 from storage.db import session_scope
 from storage.models import Evidence, Platform
 from tests.app.support import ALICE, STRANGER, TEAM, Directory

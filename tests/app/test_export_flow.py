@@ -15,8 +15,8 @@ from bot.app.exports import ExportRefusal
 from bot.app.operator import Operator
 from bot.app.outcome import DeliverFile
 from bot.bootstrap import Core, Flows
+from bot.domain.people import Profile, ensure_tenant, upsert_person
 from bot.i18n import Translator
-from bot.people import Profile, ensure_tenant, upsert_person
 from storage.models import Person, Platform, Rater, Rating
 from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory
 

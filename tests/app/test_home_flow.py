@@ -14,7 +14,7 @@ from bot.app.home import PauseChoice, ScheduleChoice
 from bot.app.outcome import Problem, RefreshHome
 from bot.app.summary import LANGUAGE_USAGE
 from bot.bootstrap import Core, Flows
-from bot.people import Profile
+from bot.domain.people import Profile
 from storage.models import CheckinPrompt, Person, PromptStatus
 from tests.app.support import ALICE, STRANGER, Directory
 

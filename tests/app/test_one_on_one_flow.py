@@ -25,7 +25,7 @@ from bot.app.one_on_one import (
 )
 from bot.app.one_on_one import ScheduleRequest as Schedule
 from bot.bootstrap import Core, Flows
-from bot.people import Profile, ensure_tenant, upsert_person
+from bot.domain.people import Profile, ensure_tenant, upsert_person
 from storage.db import session_scope
 from storage.models import OneOnOne, OneOnOneNote, OneOnOneSchedule, Person, Platform
 from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory

@@ -13,8 +13,8 @@ from bot.app.operator import Operator
 from bot.app.outcome import DeliverFile
 from bot.app.privacy import PrivacyRefusal
 from bot.bootstrap import Core, Flows
+from bot.domain.people import Profile
 from bot.i18n import Translator
-from bot.people import Profile
 from storage.models import Erasure, Person, Platform, Rater, Rating
 from tests.app.support import ALICE, NOW, STRANGER, Directory
 

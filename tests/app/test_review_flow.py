@@ -26,8 +26,8 @@ from bot.app.review import (
     SubmitReview,
 )
 from bot.bootstrap import Core, Flows
-from bot.people import Profile, ensure_tenant, find_person, upsert_person
-from bot.scheduling import cycle_by_key
+from bot.domain.people import Profile, ensure_tenant, find_person, upsert_person
+from bot.domain.scheduling import cycle_by_key
 from storage.db import session_scope
 from storage.models import CheckinPrompt, Evidence, Person, Platform, PromptStatus, Rater, Rating
 from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory

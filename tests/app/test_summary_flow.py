@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 from bot.app.actor import ActorRef
 from bot.app.summary import LANGUAGE_USAGE
 from bot.bootstrap import Core, Flows
-from bot.people import Profile
+from bot.domain.people import Profile
 from storage.models import Person, Platform
 from tests.app.support import ALICE, STRANGER, TEAM, Directory
 

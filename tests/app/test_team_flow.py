@@ -13,9 +13,9 @@ from sqlalchemy import Engine, event
 
 from bot.app.actor import ActorRef
 from bot.bootstrap import Core, Flows, build_core, build_flows
-from bot.people import Profile, ensure_tenant, find_person, upsert_person
+from bot.domain.people import Profile, ensure_tenant, find_person, upsert_person
+from bot.domain.team import Flag
 from bot.settings import load_settings
-from bot.team import Flag
 from storage.db import session_scope
 from storage.models import Platform, Rater, Rating
 from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot.bootstrap import Core, build_core, build_services
-from bot.people import Profile, ensure_tenant, upsert_person
+from bot.delivery.tick import Ticker, TickPolicy, TickReport
+from bot.domain.people import Profile, ensure_tenant, upsert_person
 from bot.settings import load_settings
-from bot.tick import Ticker, TickPolicy, TickReport
 from storage.db import session_scope
 from storage.models import CheckinPrompt, Person, Platform, Tenant
 from tests.delivery.support import FakeMessenger

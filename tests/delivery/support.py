@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.delivery.messenger import DeliveryUncertain, Marker, OutgoingFile, Recipient
-from bot.people import Profile
+from bot.domain.people import Profile
 
 
 @dataclass

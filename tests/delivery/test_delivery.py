@@ -17,7 +17,7 @@ from bot.delivery.messenger import (
     WorkspaceUnavailable,
 )
 from bot.delivery.views import PROMPT_MARKER, PromptMessage, ReminderMessage
-from bot.people import Profile
+from bot.domain.people import Profile
 from storage.models import PromptStatus
 from tests.delivery.conftest import NOW, Delivery
 

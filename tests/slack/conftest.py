@@ -22,9 +22,9 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.people import ensure_tenant, upsert_person
+from bot.delivery.tick import TickReport
+from bot.domain.people import ensure_tenant, upsert_person
 from bot.settings import Settings, load_settings
-from bot.tick import TickReport
 from emulators.slack import (
     BoltAppServer,
     DriverResponse,

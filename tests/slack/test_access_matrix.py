@@ -34,12 +34,12 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.access import Viewer, visible_people
-from bot.checkin_flow import CheckinService, Refusal, person_for
-from bot.one_on_one import Brief, OneOnOneRefusal, OneOnOneService
-from bot.people import ensure_tenant
-from bot.review import ReviewService
-from bot.team import TeamRefusal, TeamService
+from bot.domain.access import Viewer, visible_people
+from bot.domain.checkin import CheckinService, Refusal, person_for
+from bot.domain.one_on_one import Brief, OneOnOneRefusal, OneOnOneService
+from bot.domain.people import ensure_tenant
+from bot.domain.review import ReviewService
+from bot.domain.team import TeamRefusal, TeamService
 from emulators.slack import SlackDriver
 from emulators.slack.server import Message, View
 from handlers.slack.builders.summary_builder import summary_text

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.checkin_flow import CheckinForm, CheckinItem, next_level_of
+from bot.domain.checkin import CheckinForm, CheckinItem, next_level_of
+from bot.domain.progress import RatingPoint, summarize
 from bot.i18n import LOCALES
-from bot.progress import RatingPoint, summarize
 from emulators.slack import render_blocks, render_view, validate_blocks, validate_view
 from handlers.slack.builders import prompt_builder
 from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal

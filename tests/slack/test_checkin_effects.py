@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.app.checkin import PromptState, PromptView, RatedSummary
-from bot.checkin_flow import CheckinForm
-from bot.progress import RatingPoint, summarize
+from bot.domain.checkin import CheckinForm
+from bot.domain.progress import RatingPoint, summarize
 from emulators.slack import render_blocks, validate_blocks
 from handlers.slack.builders import prompt_builder
 from handlers.slack.builders.summary_builder import summary_blocks, summary_text

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.csv_safe import csv_text, data_rows, safe_cell
-from bot.text import clean_text
+from bot.domain.csv_safe import csv_text, data_rows, safe_cell
+from bot.domain.text import clean_text
 from handlers.cli import main
 from referentiels.loader import ReferentielCatalog
 from storage.models import Person, Rating, Role

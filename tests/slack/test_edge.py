@@ -13,7 +13,7 @@ import pytest
 from slack_bolt.middleware import IgnoringSelfEvents
 from sqlalchemy import select
 
-from bot.checkin_flow import CheckinService
+from bot.domain.checkin import CheckinService
 from emulators.slack.driver import sign_request
 from handlers.slack import ids
 from handlers.slack.markup import slack_translator

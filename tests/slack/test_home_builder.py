@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.home import (
+from bot.domain.home import (
     EVIDENCE_PAGE_SIZE,
     HISTORY_LENGTH,
     CompetencyStatus,
@@ -25,8 +25,8 @@ from bot.home import (
     pause_problem,
     short_level_labels,
 )
+from bot.domain.progress import CycleOutcome, RatingPoint, summarize
 from bot.i18n import LOCALES, Locale, Translator
-from bot.progress import CycleOutcome, RatingPoint, summarize
 from emulators.slack import render_view, validate_view
 from emulators.slack.blockkit import VIEW_MAX_BYTES, view_size
 from handlers.slack import ids

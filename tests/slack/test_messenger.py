@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.delivery.messenger import Marker, OutgoingFile, Recipient
+from bot.delivery.tick import TickReport
 from bot.delivery.views import PROMPT_MARKER, MissedPrompt, PromptMessage
-from bot.tick import TickReport
 from emulators.slack import SlackDriver, render_blocks
 from handlers.slack.effects import message_ref
 from storage.models import Platform

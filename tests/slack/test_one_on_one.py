@@ -15,8 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.i18n import LOCALES
-from bot.one_on_one import (
+from bot.domain.one_on_one import (
     Brief,
     EvidenceLine,
     NoteLine,
@@ -25,6 +24,7 @@ from bot.one_on_one import (
     TalkingPoint,
     TopicLine,
 )
+from bot.i18n import LOCALES
 from emulators.slack import (
     SlackDriver,
     render_blocks,

@@ -17,9 +17,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from bot.progress import summarize
-from bot.scheduling import cycle_by_key
-from bot.team import CompetencyLine, Participation, ReportOverview, TeamOverview
+from bot.domain.progress import summarize
+from bot.domain.scheduling import cycle_by_key
+from bot.domain.team import CompetencyLine, Participation, ReportOverview, TeamOverview
 from emulators.slack import render_blocks
 from emulators.slack.blockkit import validate_blocks, validate_message
 from emulators.slack.server import Message

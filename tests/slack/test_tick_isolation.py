@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import planning
 from bot.delivery import prompts as prompt_sending
-from bot.privacy import erase_person
-from bot.tick import TickReport
+from bot.delivery.tick import TickReport
+from bot.domain import planning
+from bot.domain.privacy import erase_person
 from handlers.slack.client import GatedRateLimitRetryHandler, GatedWebClient, RateLimitGate
 from handlers.slack.effects import message_ref
 from storage.db import session_scope

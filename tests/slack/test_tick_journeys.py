@@ -9,8 +9,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.planning import plan_prompts
-from bot.tick import TickReport
+from bot.delivery.tick import TickReport
+from bot.domain.planning import plan_prompts
 from emulators.slack import SlackDriver, render_blocks
 from handlers.slack.effects import parse_ref
 from storage.db import session_scope
@@ -287,9 +287,9 @@ def test_kolkata_half_hour_offset(world: World) -> None:
 def test_a_tick_sends_every_due_prompt_in_batches(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.tick
+    import bot.delivery.tick
 
-    monkeypatch.setattr(bot.tick, "BATCH", 1)  # three batches for three people
+    monkeypatch.setattr(bot.delivery.tick, "BATCH", 1)  # three batches for three people
     for user in (ALICE, BOB, CHLOE):
         world.enrol(user)
     world.at(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))  # Friday: all three are due
@@ -300,9 +300,9 @@ def test_a_tick_sends_every_due_prompt_in_batches(
 def test_a_failing_prompt_is_tried_once_per_tick_and_does_not_block_the_others(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.tick
+    import bot.delivery.tick
 
-    monkeypatch.setattr(bot.tick, "BATCH", 1)
+    monkeypatch.setattr(bot.delivery.tick, "BATCH", 1)
     for user in (ALICE, CHLOE):
         world.enrol(user)
     world.at(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))

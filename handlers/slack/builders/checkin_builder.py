@@ -26,10 +26,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.app.checkin import RatedSummary
-from bot.checkin_flow import CheckinForm, CheckinItem, Refusal
-from bot.checkins import MAX_TEXT
+from bot.domain.checkin import CheckinForm, CheckinItem, Refusal
+from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
-from bot.referentiel_text import level_description, level_label, week_label
+from bot.i18n.referentiel_text import level_description, level_label, week_label
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import criteria_lines, descriptor_lines, escape, sections
 from handlers.slack.builders.summary_builder import summary_blocks, summary_text
@@ -37,7 +37,7 @@ from referentiels.models import Level, Referentiel
 
 OPTION_TEXT_LIMIT = 75  # option text and description, per Slack
 
-# The check-in flow's refusals (bot.checkin_flow.Refusal codes), as Slack words them.
+# The check-in flow's refusals (bot.domain.checkin.Refusal codes), as Slack words them.
 REFUSALS = {refusal.value: f"refusal.{refusal.value}" for refusal in Refusal}
 
 

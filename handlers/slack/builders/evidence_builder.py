@@ -27,8 +27,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.app.evidence import EvidenceForm, EvidenceSaved
-from bot.checkins import MAX_TEXT
-from bot.evidence import criterion_choices
+from bot.domain.evidence import criterion_choices
+from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import escape

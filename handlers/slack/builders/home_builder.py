@@ -1,6 +1,6 @@
 """The App Home (Slack's Home tab) and the modals it opens: pause, day and time, language.
 
-Pure functions from a :class:`~bot.home.Home` and a translator to
+Pure functions from a :class:`~bot.domain.home.Home` and a translator to
 ``slack_sdk.models`` views. The Home stays within Slack's limits for a view
 (100 blocks, 3,000 characters a section …) whatever the size of the référentiel
 and of the history: competencies are summarised one line each, one section per
@@ -35,9 +35,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.home import CompetencyStatus, EvidenceEntry, Home, Schedule, short_level_labels
+from bot.domain.home import CompetencyStatus, EvidenceEntry, Home, Schedule, short_level_labels
 from bot.i18n import LOCALES, Locale, Translator
-from bot.referentiel_text import level_label, local_moment, week_label
+from bot.i18n.referentiel_text import level_label, local_moment, week_label
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import SECTION_LIMIT, escape, sections
 from handlers.slack.builders.prompt_builder import short_name

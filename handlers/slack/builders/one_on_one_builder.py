@@ -1,6 +1,6 @@
 """The 1:1 brief as a Slack message, the private-note modal, and the 1:1 answers.
 
-Pure functions from a :class:`~bot.one_on_one_views.Brief` (or a record) and a
+Pure functions from a :class:`~bot.domain.one_on_one_views.Brief` (or a record) and a
 translator to ``slack_sdk.models`` blocks and views, so Slack's limits are checked
 when they are serialised. The talking points quote the référentiel word for word
 (a matrix cell, or a certification's evaluation criteria) with the helpers of
@@ -31,11 +31,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.checkins import MAX_TEXT
+from bot.domain.one_on_one_views import Brief, LevelChange, PersonRef, Recorded, ScheduleInfo
+from bot.domain.submissions import MAX_TEXT
+from bot.domain.talking_points import Gap, PointReason, TalkingPoint
 from bot.i18n import Translator
-from bot.one_on_one_views import Brief, LevelChange, PersonRef, Recorded, ScheduleInfo
-from bot.referentiel_text import level_label, local_moment, week_label
-from bot.talking_points import Gap, PointReason, TalkingPoint
+from bot.i18n.referentiel_text import level_label, local_moment, week_label
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import (
     SECTION_LIMIT,

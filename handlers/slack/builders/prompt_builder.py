@@ -1,6 +1,6 @@
 """The weekly prompt in a person's DM, and the states it turns into.
 
-Pure functions from a :class:`~bot.tick.PromptCard` (or a form) and a translator
+Pure functions from a :class:`~bot.delivery.tick.PromptCard` (or a form) and a translator
 to ``slack_sdk.models`` blocks, so Slack's limits are checked when they are
 serialised. The prompt's buttons carry only the prompt id; who clicks is checked
 by the service. :func:`prompt_state` renders the check-in flow's
@@ -23,9 +23,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.app.checkin import PromptState, PromptView
-from bot.checkin_flow import CheckinForm
+from bot.domain.checkin import CheckinForm
 from bot.i18n import Translator
-from bot.referentiel_text import local_moment, week_label
+from bot.i18n.referentiel_text import local_moment, week_label
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import escape
 

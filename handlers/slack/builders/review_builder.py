@@ -29,10 +29,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.app.review import ReviewNotice
-from bot.checkins import MAX_TEXT
+from bot.domain.review import Digest, ReportReview
+from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
-from bot.referentiel_text import level_label, week_label
-from bot.review import Digest, ReportReview
+from bot.i18n.referentiel_text import level_label, week_label
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import escape, name_text, user_text
 from handlers.slack.builders.prompt_builder import short_name

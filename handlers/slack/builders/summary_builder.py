@@ -9,8 +9,8 @@ from collections.abc import Collection
 
 from slack_sdk.models.blocks import Block
 
+from bot.domain.progress import ProgressSummary
 from bot.i18n import Translator
-from bot.progress import ProgressSummary
 from bot.views.summary import help_card, summary_card
 from handlers.slack.render import card_blocks, card_text
 

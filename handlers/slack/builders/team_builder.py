@@ -1,6 +1,6 @@
 """The team summary (``/palier team``) as Slack messages, a CSV table and a heatmap picture.
 
-Pure functions from a :class:`~bot.team.TeamOverview` and a translator.
+Pure functions from a :class:`~bot.domain.team.TeamOverview` and a translator.
 
 Layout. A table's rows are *report × competency* (person, competency, self
 level, manager level, gap, trend over 4 weeks, over the quarter, evidence):
@@ -56,10 +56,10 @@ from slack_sdk.models.blocks import (
     TableBlockColumnSettings,
 )
 
-from bot.csv_safe import csv_text
+from bot.domain.csv_safe import csv_text
+from bot.domain.team import Flag, Participation, ReportOverview, TeamOverview
 from bot.i18n import Translator
-from bot.referentiel_text import level_label
-from bot.team import Flag, Participation, ReportOverview, TeamOverview
+from bot.i18n.referentiel_text import level_label
 from handlers.slack.builders.mrkdwn import escape, sections, user_text
 from referentiels.models import Level, Referentiel
 
@@ -345,7 +345,7 @@ def team_csv(overview: TeamOverview, t: Translator) -> str:
     """The CSV text: a header in the asker's language, then one row per report × competency.
 
     Counts are split into their own columns (done, due) because a spreadsheet
-    would read « 3/4 » as a date. Written by :func:`bot.csv_safe.csv_text`: a
+    would read « 3/4 » as a date. Written by :func:`bot.domain.csv_safe.csv_text`: a
     name or title never becomes a formula.
     """
     rows: list[list[object]] = []

@@ -3,8 +3,8 @@
 :func:`compose_brief` reads, in the caller's session, the check-ins done, skipped
 and missed, the level changes (self and manager ratings), the new evidence, the
 topics still open, and — for the person's manager — their own private notes and
-recurring 1:1; the talking points come from :mod:`bot.talking_points`. Who may see
-the brief is checked by the caller (:mod:`bot.one_on_one`), never here.
+recurring 1:1; the talking points come from :mod:`bot.domain.talking_points`. Who may see
+the brief is checked by the caller (:mod:`bot.domain.one_on_one`), never here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.one_on_one_views import (
+from bot.domain.one_on_one_views import (
     Brief,
     CheckinOutcome,
     EvidenceLine,
@@ -26,8 +26,8 @@ from bot.one_on_one_views import (
     TopicLine,
     person_ref,
 )
-from bot.people import zone_of
-from bot.talking_points import find_gaps, talking_points
+from bot.domain.people import zone_of
+from bot.domain.talking_points import find_gaps, talking_points
 from referentiels.models import Level, Referentiel
 from storage.models import (
     CheckinPrompt,

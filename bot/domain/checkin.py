@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.checkins import CheckinSubmission, FieldProblem, record_checkin, validate_checkin
-from bot.people import find_person, find_tenant, zone_of
-from bot.progress import CycleOutcome, ProgressSummary, RatingPoint, quarter_start, summarize
-from bot.scheduling import Cycle, snooze_until
+from bot.domain.people import find_person, find_tenant, zone_of
+from bot.domain.progress import CycleOutcome, ProgressSummary, RatingPoint, quarter_start, summarize
+from bot.domain.scheduling import Cycle, snooze_until
+from bot.domain.submissions import CheckinSubmission, FieldProblem, record_checkin, validate_checkin
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Group, Level, LevelDescriptor, Referentiel
 from storage.models import CheckinPrompt, Evidence, Person, Platform, PromptStatus, Rater, Rating
@@ -273,7 +273,7 @@ def load_summary(
     default_timezone: str = "Europe/Paris",
     rater: Rater = Rater.SELF,
 ) -> ProgressSummary:
-    """Load what :func:`bot.progress.summarize` needs for one person, and compute it."""
+    """Load what :func:`bot.domain.progress.summarize` needs for one person, and compute it."""
     ratings = [
         RatingPoint(competency_id, level_id, rated_at)
         for competency_id, level_id, rated_at in session.execute(

@@ -18,8 +18,14 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from bot.people import zone_of
-from bot.scheduling import cycle_at, next_checkin, resolve_slot, scheduled_at, select_competencies
+from bot.domain.people import zone_of
+from bot.domain.scheduling import (
+    cycle_at,
+    next_checkin,
+    resolve_slot,
+    scheduled_at,
+    select_competencies,
+)
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
 from storage.models import CheckinPrompt, Person, Rater, Rating, ReviewDigest, Tenant

@@ -23,8 +23,8 @@ from storage.models import Person, Platform, Tenant
 log = logging.getLogger(__name__)
 
 DEACTIVATED = "deactivated"  # inactive_reason when the platform says the account is gone
-# inactive_reason values that are a person's or an admin's decision (bot.privacy.ERASED,
-# bot.admin.REMOVED): a platform profile never undoes them. Any other reason (the
+# inactive_reason values that are a person's or an admin's decision (bot.domain.privacy.ERASED,
+# bot.domain.admin.REMOVED): a platform profile never undoes them. Any other reason (the
 # platform said the account is gone, or it could not be written to) is undone by a
 # later good profile.
 DECISIONS = frozenset({"erased", "removed"})

@@ -32,7 +32,7 @@ from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.prompts import PromptJob, Prompts
 from bot.delivery.reminders import ReminderJob
 from bot.delivery.workspaces import Workspaces
-from bot.review import ReviewService
+from bot.domain.review import ReviewService
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import Platform

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.scheduling import local_to_utc
+from bot.domain.scheduling import local_to_utc
 
 
 def next_occurrence(weekday: int, local_time: time, timezone: str, after: datetime) -> datetime:
     """The first instant strictly after ``after`` when it is ``weekday`` ``local_time`` there.
 
-    DST is :func:`bot.scheduling.local_to_utc`'s: a time in the spring gap is the
+    DST is :func:`bot.domain.scheduling.local_to_utc`'s: a time in the spring gap is the
     first minute after it, a time that happens twice is the first one.
     """
     local_day = after.astimezone(ZoneInfo(timezone)).date()

@@ -17,7 +17,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, TypeAdapter, Vali
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.text import CleanText
+from bot.domain.text import CleanText
 from referentiels.models import Referentiel
 from storage.models import (
     CheckinPrompt,

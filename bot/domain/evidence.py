@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.checkin_flow import Refusal
-from bot.checkins import MAX_TEXT, FieldProblem, claim_submission, is_http_url
-from bot.text import CleanText
+from bot.domain.checkin import Refusal
+from bot.domain.submissions import MAX_TEXT, FieldProblem, claim_submission, is_http_url
+from bot.domain.text import CleanText
 from referentiels.models import Competency, Referentiel
 from storage.models import URL_LENGTH, Evidence, Person, SubmissionKind
 

@@ -4,7 +4,7 @@ Given a person's current self and manager levels and when each self-rating last
 rose, :func:`talking_points` picks the biggest self/manager gap, the longest
 stagnation and the weakest competencies, each with the level to reach. Pure: no
 session, no clock, so it is tested on its own and the brief's queries stay apart
-(:mod:`bot.one_on_one_brief`).
+(:mod:`bot.domain.one_on_one_brief`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.checkin_flow import next_level_of
+from bot.domain.checkin import next_level_of
 from referentiels.models import Competency, Level, LevelDescriptor, Referentiel
 
 TALKING_POINTS = 3

@@ -5,7 +5,7 @@ reports; the whole tree below when the workspace allows ``indirect``) and every
 competency of their référentiel, the plain data a front end lays out. Who is
 in the team is decided here, not by the front end: the team is the asker's
 reporting line, and every person in it must also be someone
-:func:`bot.access.visible_people` lets the asker see. An admin gets their own
+:func:`bot.domain.access.visible_people` lets the asker see. An admin gets their own
 reports too (the workspace-wide export is a separate command). Someone with no
 reports — or unknown to Palier — gets :attr:`TeamRefusal.NO_REPORTS`, the same
 answer either way, so the refusal never tells whether anyone is enrolled.
@@ -13,13 +13,13 @@ answer either way, so the refusal never tells whether anyone is enrolled.
 Definitions (each report in their own time zone, like their check-ins):
 
 * **self level** and **manager level**: the latest rating by that rater;
-  levels no longer on the scale are ignored, as in :mod:`bot.progress`.
+  levels no longer on the scale are ignored, as in :mod:`bot.domain.progress`.
 * **gap**: manager rank minus self rank on the scale, when both exist; any
   difference is a level or more apart, which raises :attr:`Flag.GAP`.
 * **trend over the last 4 cycles**: steps between the self level now and the
   self level when the oldest of the last 4 cycles (the current one included)
   began — the latest rating before then, or else the first one since, which is
-  how :mod:`bot.progress` defines the quarter's baseline. **Trend over the
+  how :mod:`bot.domain.progress` defines the quarter's baseline. **Trend over the
   quarter**: the summary's own change since the quarter began. ``None`` when
   the competency has no self rating.
 * **participation** over the last N cycles: check-ins done / check-ins that
@@ -47,11 +47,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.access import Viewer, reports_of, visible_people
-from bot.checkin_flow import load_summary, person_for
-from bot.people import zone_of
-from bot.progress import ProgressSummary, RatingPoint
-from bot.scheduling import Cycle, cycle_at, previous_cycle
+from bot.domain.access import Viewer, reports_of, visible_people
+from bot.domain.checkin import load_summary, person_for
+from bot.domain.people import zone_of
+from bot.domain.progress import ProgressSummary, RatingPoint
+from bot.domain.scheduling import Cycle, cycle_at, previous_cycle
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, Referentiel
 from storage.models import CheckinPrompt, Person, Platform, PromptStatus, Rater, Rating

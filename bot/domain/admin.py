@@ -16,8 +16,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.people import Profile, find_person, upsert_person
-from bot.privacy import ERASED
+from bot.domain.people import Profile, find_person, upsert_person
+from bot.domain.privacy import ERASED
 from referentiels.loader import ReferentielCatalog
 from storage.models import CheckinPrompt, Person, PromptStatus, Role, Tenant
 
@@ -66,7 +66,7 @@ class WorkspaceStatus:
     checkin_weekday: int
     checkin_time: time
     recent_errors: list[FailedPrompt]
-    # Set while the workspace's token fails and sending is paused (see bot.tick).
+    # Set while the workspace's token fails and sending is paused (see bot.delivery.tick).
     delivery_paused_at: datetime | None = None
     delivery_error: str | None = None
 

@@ -4,7 +4,7 @@ A self-rating is *awaiting review* when it is its person's latest self-rating of
 that competency and no manager rating of that competency is newer. Reviewing
 stores manager ratings (``rater = manager``) beside the self-ratings, never over
 them, in one transaction keyed by the submission (a second delivery stores
-nothing). Only the report's direct manager may review (:mod:`bot.access`
+nothing). Only the report's direct manager may review (:mod:`bot.domain.access`
 decides who that is).
 
 The optional comment is kept on the manager ratings. The manager chooses whether
@@ -22,9 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.access import Scope, Viewer, reports_of, scope_over
-from bot.checkins import MAX_TEXT, FieldProblem, claim_submission
-from bot.text import CleanText
+from bot.domain.access import Scope, Viewer, reports_of, scope_over
+from bot.domain.submissions import MAX_TEXT, FieldProblem, claim_submission
+from bot.domain.text import CleanText
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, Referentiel
 from storage.models import (

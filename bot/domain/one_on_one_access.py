@@ -1,4 +1,4 @@
-"""Who may see a 1:1 brief and who may act on it, on :mod:`bot.access`'s policy.
+"""Who may see a 1:1 brief and who may act on it, on :mod:`bot.domain.access`'s policy.
 
 Seeing follows the policy as it is (oneself, one's reports, an admin's workspace);
 acting — recording a 1:1, writing a note, a recurring 1:1 — is for the person's
@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.access import Scope, Viewer, scope_over
-from bot.people import find_person
+from bot.domain.access import Scope, Viewer, scope_over
+from bot.domain.people import find_person
 from storage.models import Person
 
 

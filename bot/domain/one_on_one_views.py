@@ -1,7 +1,7 @@
 """What a 1:1 brief and its answers show: the view types, without the ORM.
 
-Built by the brief's queries (:mod:`bot.one_on_one_brief`) and the 1:1 service
-(:mod:`bot.one_on_one`) inside a session, and read by any front end after it has
+Built by the brief's queries (:mod:`bot.domain.one_on_one_brief`) and the 1:1 service
+(:mod:`bot.domain.one_on_one`) inside a session, and read by any front end after it has
 ended: plain frozen dataclasses, with the people named by :class:`PersonRef` only.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from bot.talking_points import Gap, TalkingPoint
+from bot.domain.talking_points import Gap, TalkingPoint
 from referentiels.models import Competency, Level, Referentiel
 from storage.models import Person, PromptStatus, Rater
 

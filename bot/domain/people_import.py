@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.people import (
+from bot.domain.people import (
     DEACTIVATED,
     Directory,
     Profile,
@@ -47,8 +47,8 @@ from bot.people import (
     known_timezone,
     upsert_person,
 )
-from bot.privacy import ERASED
-from bot.scheduling import parse_local_time, parse_weekday
+from bot.domain.privacy import ERASED
+from bot.domain.scheduling import parse_local_time, parse_weekday
 from referentiels.loader import ReferentielCatalog
 from storage.models import Person, Role, Tenant
 
@@ -218,7 +218,7 @@ def import_people(
     """Enrol the people of a CSV file in ``tenant``; the report says what happened.
 
     Works in the caller's session and never commits. Raises
-    :class:`bot.people.DirectoryError` when Slack cannot answer: nothing has been
+    :class:`bot.domain.people.DirectoryError` when Slack cannot answer: nothing has been
     written then (every Slack look-up happens before the first write), and the
     caller rolls its transaction back.
     """

@@ -6,7 +6,7 @@ one), a short history of their last self-ratings; the level-progress summary;
 a page of their own evidence; their slot, the next check-in and any pause —
 and carries out what the page offers: check in now (outside the schedule, for
 the current cycle), pause and resume, change one's check-in day and time (a change
-of language is :func:`bot.people.choose_locale`'s).
+of language is :func:`bot.domain.people.choose_locale`'s).
 
 It takes the caller's session and the person acting, resolved once by the caller
 (the Home flow, :mod:`bot.app.home`), and only ever reads or changes that person's
@@ -26,13 +26,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.checkin_flow import CheckinForm, CheckinService, Refusal, load_summary
-from bot.evidence import EvidenceService
+from bot.domain.checkin import CheckinForm, CheckinService, Refusal, load_summary
+from bot.domain.evidence import EvidenceService
+from bot.domain.people import zone_of
+from bot.domain.planning import PlanningPolicy, ensure_current_prompt, person_slot, workspace_slot
+from bot.domain.progress import ProgressSummary
+from bot.domain.scheduling import cycle_at, next_checkin
 from bot.i18n import Translator
-from bot.people import zone_of
-from bot.planning import PlanningPolicy, ensure_current_prompt, person_slot, workspace_slot
-from bot.progress import ProgressSummary
-from bot.scheduling import cycle_at, next_checkin
 from referentiels.models import Competency, Group, Level, Referentiel
 from storage.models import CheckinPrompt, Person, PromptStatus, Rater, Rating
 

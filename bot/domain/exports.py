@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.access import Viewer, visible_people
-from bot.csv_safe import csv_text
+from bot.domain.access import Viewer, visible_people
+from bot.domain.csv_safe import csv_text
 from bot.i18n import Translator
-from bot.referentiel_text import level_label
+from bot.i18n.referentiel_text import level_label
 from referentiels.loader import ReferentielCatalog
 from storage.models import Evidence, Person, Rating, Tenant
 
@@ -52,7 +52,7 @@ def ratings_csv(
 ) -> str:
     """The CSV text (header + one row per rating, oldest first per person).
 
-    Written by :func:`bot.csv_safe.csv_text`: user text never becomes a formula.
+    Written by :func:`bot.domain.csv_safe.csv_text`: user text never becomes a formula.
     """
     ids = [p.id for p in people]
     if not ids:

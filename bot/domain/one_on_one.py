@@ -1,13 +1,13 @@
 """The 1:1: who may see a brief and act on it, and what acting stores.
 
-:class:`OneOnOneService` gives the :class:`~bot.one_on_one_views.Brief` about one
-person (composed by :mod:`bot.one_on_one_brief`, its talking points by
-:mod:`bot.talking_points`), records that a 1:1 took place (the open topics it
+:class:`OneOnOneService` gives the :class:`~bot.domain.one_on_one_views.Brief` about one
+person (composed by :mod:`bot.domain.one_on_one_brief`, its talking points by
+:mod:`bot.domain.talking_points`), records that a 1:1 took place (the open topics it
 covered are then *discussed*; topics raised afterwards carry over), stores the
-manager's private notes, and sets recurring 1:1s (:mod:`bot.recurrence`) whose
+manager's private notes, and sets recurring 1:1s (:mod:`bot.domain.recurrence`) whose
 brief the tick claims and sends an hour before (:func:`bot.delivery.briefs.claim_brief`).
 
-Who may see what is :mod:`bot.access`'s policy: the person themself (their own
+Who may see what is :mod:`bot.domain.access`'s policy: the person themself (their own
 prep, never the manager's notes), their manager, an admin of the workspace (a
 read-only brief). Acting — recording the 1:1, writing a note, a recurring 1:1 —
 is for the person's manager only. Anyone else gets :attr:`OneOnOneRefusal.UNAVAILABLE`,
@@ -15,7 +15,7 @@ the very answer an unknown person gets, so a refusal never says whether someone
 is enrolled.
 
 A private note is shown to its author only. It is still personal data about the
-report: :mod:`bot.privacy` erases it with them and puts it in their own export.
+report: :mod:`bot.domain.privacy` erases it with them and puts it in their own export.
 
 The service takes the caller's session and the acting person, resolved once by the
 application layer (:mod:`bot.app.one_on_one`); :meth:`OneOnOneService.brief` also
@@ -31,11 +31,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.checkin_flow import person_for
-from bot.checkins import MAX_TEXT
-from bot.one_on_one_access import OneOnOneRefusal, manages, may_act, may_act_on, may_see
-from bot.one_on_one_brief import WINDOW, compose_brief, schedule_between
-from bot.one_on_one_views import (
+from bot.domain.checkin import person_for
+from bot.domain.one_on_one_access import OneOnOneRefusal, manages, may_act, may_act_on, may_see
+from bot.domain.one_on_one_brief import WINDOW, compose_brief, schedule_between
+from bot.domain.one_on_one_views import (
     Brief,
     EvidenceLine,
     NoteLine,
@@ -45,10 +44,11 @@ from bot.one_on_one_views import (
     TopicLine,
     person_ref,
 )
-from bot.people import find_person, zone_of
-from bot.recurrence import next_occurrence
-from bot.talking_points import PointReason, TalkingPoint
-from bot.text import clean_text
+from bot.domain.people import find_person, zone_of
+from bot.domain.recurrence import next_occurrence
+from bot.domain.submissions import MAX_TEXT
+from bot.domain.talking_points import PointReason, TalkingPoint
+from bot.domain.text import clean_text
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
 from storage.models import (

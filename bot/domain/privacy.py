@@ -18,7 +18,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot.i18n import Translator
-from bot.referentiel_text import level_label
+from bot.i18n.referentiel_text import level_label
 from referentiels.loader import ReferentielCatalog
 from storage.models import (
     CheckinPrompt,
