@@ -3,7 +3,12 @@ port that says what the test tells it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, event
 
 from bot.app.actor import ActorRef
 from bot.domain.people import DirectoryError, Profile
@@ -29,3 +34,24 @@ class Directory:
         if self.failing:
             raise DirectoryError("the platform did not answer")
         return self.profiles.get(user_id)
+
+
+@contextmanager
+def counting_sql(engine: Engine) -> Iterator[tuple[list[str], list[object]]]:
+    """Every statement the engine runs inside the block, and every transaction begun."""
+    seen: list[str] = []
+    begun: list[object] = []
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        seen.append(sql)
+
+    def begin(connection: Any) -> None:
+        begun.append(connection)
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "begin", begin)
+    try:
+        yield seen, begun
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "begin", begin)

@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app.actor import ActorRef
 from bot.app.admin import NOT_ADMIN, Removed, RemoveInput, Scheduled, ScheduleInput, StatusReport
@@ -18,7 +17,7 @@ from bot.bootstrap import Core, Flows
 from bot.domain.people import Profile, ensure_tenant, find_person, upsert_person
 from storage.db import session_scope
 from storage.models import CheckinPrompt, Person, Platform, PromptStatus, Role, Tenant
-from tests.app.support import ALICE, NOW, TEAM, Directory
+from tests.app.support import ALICE, NOW, TEAM, Directory, counting_sql
 
 BOSS = ActorRef(Platform.SLACK, TEAM, "U0BOSS")
 # Slack calls Boss a workspace admin; Palier does not follow them.
@@ -157,22 +156,8 @@ def test_an_admin_of_a_workspace_palier_has_never_seen_creates_it(core: Core, fl
 
 @contextmanager
 def _counting(core: Core) -> Iterator[tuple[list[str], list[object]]]:
-    seen: list[str] = []
-    begun: list[object] = []
-
-    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        seen.append(sql)
-
-    def begin(connection: Any) -> None:
-        begun.append(connection)
-
-    event.listen(core.engine, "before_cursor_execute", statement)
-    event.listen(core.engine, "begin", begin)
-    try:
+    with counting_sql(core.engine) as (seen, begun):
         yield seen, begun
-    finally:
-        event.remove(core.engine, "before_cursor_execute", statement)
-        event.remove(core.engine, "begin", begin)
 
 
 @pytest.mark.parametrize("followed", [True, False])
@@ -183,7 +168,7 @@ def test_an_admin_request_is_one_transaction_reading_the_workspace_once(
         with session_scope(core.sessions) as session:
             tenant = ensure_tenant(session, Platform.SLACK, TEAM)
             upsert_person(session, tenant, Profile("U0BOSS", "Boss"))
-    with _counting(core) as (seen, begun):
+    with counting_sql(core.engine) as (seen, begun):
         assert flows.admin.status(BOSS, SLACK_ADMIN).ok
     tenant_reads = [sql for sql in seen if "FROM tenants" in sql]
     # The actor's look-up finds the workspace; the operation works on that same one.

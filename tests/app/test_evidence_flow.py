@@ -3,12 +3,8 @@ the form, saving (new, again, edited), deleting, and whose evidence each may tou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from bot.app.actor import ActorRef
 from bot.app.evidence import EvidenceSaved, NewEvidence, SaveEvidence
@@ -19,7 +15,7 @@ from bot.domain.people import Profile, ensure_tenant, upsert_person
 from bot.domain.submissions import MAX_TEXT
 from storage.db import session_scope
 from storage.models import Evidence, Platform
-from tests.app.support import ALICE, STRANGER, TEAM, Directory
+from tests.app.support import ALICE, STRANGER, TEAM, Directory, counting_sql
 
 BOB = ActorRef(Platform.SLACK, TEAM, "U0BOB")
 CLOSING = EvidenceInput(competency_id="closing", text="Un deal signé", link="https://crm.example/7")
@@ -37,20 +33,6 @@ def with_bob(core: Core) -> Core:
 def _stored(core: Core) -> list[Evidence]:
     with core.sessions() as session:
         return list(session.scalars(select(Evidence).order_by(Evidence.id)))
-
-
-@contextmanager
-def _statements(core: Core) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        seen.append(sql)
-
-    event.listen(core.engine, "before_cursor_execute", statement)
-    try:
-        yield seen
-    finally:
-        event.remove(core.engine, "before_cursor_execute", statement)
 
 
 def test_the_form_is_on_the_persons_referentiel_with_the_text_cut_to_fit(flows: Flows) -> None:
@@ -131,7 +113,7 @@ def test_only_the_owner_edits_or_deletes_and_others_see_unknown(
 
 
 def test_a_save_resolves_the_actor_once(core: Core, flows: Flows) -> None:
-    with _statements(core) as seen:
+    with counting_sql(core.engine) as (seen, _begun):
         assert flows.evidence.save(ALICE, SaveEvidence(CLOSING, "k1")).ok
     assert len([sql for sql in seen if "FROM tenants" in sql]) == 1
     with core.sessions() as session:

@@ -6,9 +6,8 @@ Alice is in Kolkata: at NOW (Thursday 26 November 2026, 15:00 UTC) it is 20:30 t
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app.home import PauseChoice, ScheduleChoice
 from bot.app.outcome import Problem, RefreshHome
@@ -16,7 +15,7 @@ from bot.app.summary import LANGUAGE_USAGE
 from bot.bootstrap import Core, Flows
 from bot.domain.people import Profile
 from storage.models import CheckinPrompt, Person, PromptStatus
-from tests.app.support import ALICE, STRANGER, Directory
+from tests.app.support import ALICE, STRANGER, Directory, counting_sql
 
 TODAY = date(2026, 11, 26)  # Alice's local day at NOW
 REFRESH = (RefreshHome("U0ALICE"),)
@@ -122,22 +121,8 @@ def test_a_chosen_language_is_kept_and_the_answer_is_in_it(core: Core, flows: Fl
 
 
 def test_the_home_looks_the_actor_up_once_in_one_transaction(core: Core, flows: Flows) -> None:
-    seen: list[str] = []
-    begun: list[object] = []
-
-    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        seen.append(sql)
-
-    def begin(connection: Any) -> None:
-        begun.append(connection)
-
-    event.listen(core.engine, "before_cursor_execute", statement)
-    event.listen(core.engine, "begin", begin)
-    try:
+    with counting_sql(core.engine) as (seen, begun):
         assert flows.home.home(ALICE).view is not None
-    finally:
-        event.remove(core.engine, "before_cursor_execute", statement)
-        event.remove(core.engine, "begin", begin)
     # The actor is looked up once (the workspace by its platform id, then the person);
     # the workspace's own row is read again only for its default slot, by its key.
     lookups = [sql for sql in seen if "FROM tenants" in sql and "external_id =" in sql]

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from bot.app.actor import ActorRef
 from bot.app.one_on_one import (
@@ -28,7 +27,7 @@ from bot.bootstrap import Core, Flows
 from bot.domain.people import Profile, ensure_tenant, upsert_person
 from storage.db import session_scope
 from storage.models import OneOnOne, OneOnOneNote, OneOnOneSchedule, Person, Platform
-from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory
+from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory, counting_sql
 
 MARION = ActorRef(Platform.SLACK, TEAM, "U0MARION")
 BRUNO = ActorRef(Platform.SLACK, TEAM, "U0BRUNO")
@@ -176,14 +175,8 @@ def test_refusal_codes_have_their_catalog_messages(flows: Flows) -> None:
 
 @pytest.fixture
 def statements(core: Core) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        seen.append(sql)
-
-    event.listen(core.engine, "before_cursor_execute", statement)
-    yield seen
-    event.remove(core.engine, "before_cursor_execute", statement)
+    with counting_sql(core.engine) as (seen, _begun):
+        yield seen
 
 
 def test_a_brief_about_a_report_reads_the_workspace_once(

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app.actor import ActorRef
 from bot.app.outcome import Problem, SendDirect
@@ -30,7 +30,7 @@ from bot.domain.people import Profile, ensure_tenant, find_person, upsert_person
 from bot.domain.scheduling import cycle_by_key
 from storage.db import session_scope
 from storage.models import CheckinPrompt, Evidence, Person, Platform, PromptStatus, Rater, Rating
-from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory
+from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory, counting_sql
 
 CHLOE = ActorRef(Platform.SLACK, TEAM, "U0CHLOE")  # manages Alice and Bob; French
 BOB = ActorRef(Platform.SLACK, TEAM, "U0BOB")
@@ -288,22 +288,8 @@ def test_a_digest_row_says_the_weeks_check_in(core: Core, flows: Flows, team: Te
 
 @contextmanager
 def _counting(core: Core) -> Iterator[tuple[list[str], list[object]]]:
-    seen: list[str] = []
-    begun: list[object] = []
-
-    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        seen.append(sql)
-
-    def begin(connection: Any) -> None:
-        begun.append(connection)
-
-    event.listen(core.engine, "before_cursor_execute", statement)
-    event.listen(core.engine, "begin", begin)
-    try:
+    with counting_sql(core.engine) as (seen, begun):
         yield seen, begun
-    finally:
-        event.remove(core.engine, "before_cursor_execute", statement)
-        event.remove(core.engine, "begin", begin)
 
 
 def test_each_request_resolves_the_actor_once_in_one_transaction(
@@ -317,13 +303,13 @@ def test_each_request_resolves_the_actor_once_in_one_transaction(
         lambda: flows.review.digest(CHLOE, DigestPage(WEEK)),
     ]
     for request in requests:
-        with _counting(core) as (seen, begun):
+        with counting_sql(core.engine) as (seen, begun):
             request()
         assert len([sql for sql in seen if "FROM tenants" in sql]) == 1
         assert len(begun) == 1
 
 
 def test_the_list_counts_without_reading_the_evidence(core: Core, flows: Flows, team: Team) -> None:
-    with _counting(core) as (seen, _begun):
+    with counting_sql(core.engine) as (seen, _begun):
         flows.review.pending(CHLOE)
     assert not [sql for sql in seen if "FROM evidence" in sql]

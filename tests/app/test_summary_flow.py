@@ -4,16 +4,14 @@ database on SQLite (and PostgreSQL when TEST_DATABASE_URL is set)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app.actor import ActorRef
 from bot.app.summary import LANGUAGE_USAGE
 from bot.bootstrap import Core, Flows
 from bot.domain.people import Profile
 from storage.models import Person, Platform
-from tests.app.support import ALICE, STRANGER, TEAM, Directory
+from tests.app.support import ALICE, STRANGER, TEAM, Directory, counting_sql
 
 
 def test_me_is_the_persons_summary_in_their_language(flows: Flows) -> None:
@@ -57,22 +55,8 @@ def test_a_chosen_language_is_kept_over_the_platforms(core: Core, flows: Flows) 
 
 
 def test_a_request_resolves_the_actor_once_in_one_transaction(core: Core, flows: Flows) -> None:
-    seen: list[str] = []
-    begun: list[object] = []
-
-    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        seen.append(sql)
-
-    def begin(connection: Any) -> None:
-        begun.append(connection)
-
-    event.listen(core.engine, "before_cursor_execute", statement)
-    event.listen(core.engine, "begin", begin)
-    try:
+    with counting_sql(core.engine) as (seen, begun):
         flows.summary.me(ALICE)
-    finally:
-        event.remove(core.engine, "before_cursor_execute", statement)
-        event.remove(core.engine, "begin", begin)
     tenant_reads = [sql for sql in seen if "FROM tenants" in sql]
     assert len(tenant_reads) == 1 and len(begun) == 1
 

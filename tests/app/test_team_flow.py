@@ -6,10 +6,9 @@ TEST_DATABASE_URL is set."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from bot.app.actor import ActorRef
 from bot.bootstrap import Core, Flows, build_core, build_flows
@@ -18,7 +17,7 @@ from bot.domain.team import Flag
 from bot.settings import load_settings
 from storage.db import session_scope
 from storage.models import Platform, Rater, Rating
-from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory
+from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory, counting_sql
 
 CHLOE = ActorRef(Platform.SLACK, TEAM, "U0CHLOE")  # manages Alice, Bob and Gus; French
 BOB = ActorRef(Platform.SLACK, TEAM, "U0BOB")
@@ -104,22 +103,8 @@ def test_indirect_reports_only_when_the_workspace_allows_it(
 
 @pytest.mark.usefixtures("team")
 def test_the_summary_resolves_the_actor_once_in_one_transaction(core: Core, flows: Flows) -> None:
-    seen: list[str] = []
-    begun: list[object] = []
-
-    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        seen.append(sql)
-
-    def begin(connection: Any) -> None:
-        begun.append(connection)
-
-    event.listen(core.engine, "before_cursor_execute", statement)
-    event.listen(core.engine, "begin", begin)
-    try:
+    with counting_sql(core.engine) as (seen, begun):
         assert flows.team.overview(CHLOE, Directory(Profile("U0CHLOE"))).ok
-    finally:
-        event.remove(core.engine, "before_cursor_execute", statement)
-        event.remove(core.engine, "begin", begin)
     people_by_user = [sql for sql in seen if "people.platform_user_id =" in sql]
     assert len([sql for sql in seen if "FROM tenants" in sql]) == 1
     assert len(people_by_user) == 1 and len(begun) == 1
