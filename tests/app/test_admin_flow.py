@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.app.actor import ActorRef
 from bot.app.admin import NOT_ADMIN, Removed, RemoveInput, Scheduled, ScheduleInput, StatusReport
+from bot.app.outcome import Outcome
 from bot.bootstrap import Core, Flows
 from bot.domain.people import Profile, ensure_tenant, find_person, upsert_person
 from storage.db import session_scope
@@ -54,7 +56,7 @@ def test_someone_who_is_not_an_admin_is_refused_the_same_way_whatever_they_ask(
 ) -> None:
     _prompt(core, "U0ALICE", PromptStatus.PENDING)
     not_admin = Directory(Profile("U0ALICE"))
-    outcomes = [
+    outcomes: list[Outcome[Any]] = [
         flows.admin.rights(ALICE, not_admin),
         flows.admin.remove(ALICE, RemoveInput("U0ALICE"), not_admin),
         flows.admin.remove(ALICE, RemoveInput("U0NOBODY"), not_admin),

@@ -5,7 +5,7 @@ No chat platform; SQLite, and PostgreSQL when TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -296,7 +296,7 @@ def test_each_request_resolves_the_actor_once_in_one_transaction(
     core: Core, flows: Flows, team: Team
 ) -> None:
     admin_check = Directory(Profile("U0CHLOE"))
-    requests = [
+    requests: list[Callable[[], object]] = [
         lambda: flows.review.pending(CHLOE),
         lambda: flows.review.open(CHLOE, OpenReview(team.ids["alice"]), admin_check),
         lambda: flows.review.submit(CHLOE, _submit(team), admin_check),
