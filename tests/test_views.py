@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.checkin import CheckinForm, CheckinItem
 from bot.domain.progress import RatingPoint, summarize
 from bot.i18n import Translator
 from bot.i18n.rich import Mention, Plain, Rich, Typed, literal, strip_markup
 from bot.settings import load_settings
-from bot.views.cards import Heading, Note, Paragraph
+from bot.views import actions, prompt
+from bot.views.cards import Actions, Heading, Note, Paragraph
 from bot.views.summary import summary_card
 from handlers.slack.builders.mrkdwn import from_rich
 from referentiels.loader import ReferentielCatalog
@@ -62,3 +64,45 @@ def test_the_summary_card_quotes_the_referentiel_and_keeps_the_streak_last() -> 
     ]
     assert all(any(c.label in line for line in lines) for c in referentiel.all_competencies())
     assert isinstance(card.blocks[-1], Note) and card.keep_last == 1
+
+
+def _prompt_form() -> CheckinForm:
+    referentiel = CATALOG.get("account-executive")
+    assert referentiel is not None
+    items = [
+        CheckinItem(c, (), None, referentiel.scale.levels[0], None)
+        for c in referentiel.all_competencies()[:3]
+    ]
+    closes = datetime(2026, 11, 30, 23, 0, tzinfo=UTC)
+    return CheckinForm(7, "2026-W48", closes, referentiel, items)
+
+
+def test_the_prompt_offers_start_skip_once_confirmed_and_later() -> None:
+    card = prompt.prompt_card(_prompt_form(), "Europe/Paris", Translator("fr"))
+    [row] = [block for block in card.blocks if isinstance(block, Actions)]
+    assert [b.action for b in row.buttons] == [
+        actions.START_CHECKIN,
+        actions.SKIP_CHECKIN,
+        actions.SNOOZE_CHECKIN,
+    ]
+    assert [b.primary for b in row.buttons] == [True, False, False]
+    assert [b.confirm is not None for b in row.buttons] == [False, True, False]
+    assert {b.value for b in row.buttons} == {"7"}
+    assert "semaine 48" in card.fallback.plain()
+
+
+def test_a_prompt_once_acted_on_keeps_only_the_buttons_that_still_make_sense() -> None:
+    form, t = _prompt_form(), Translator("en")
+    skipped = [
+        b for b in prompt.skipped_card(form, "Europe/Paris", t).blocks if isinstance(b, Actions)
+    ]
+    assert [b.action for b in skipped[0].buttons] == [actions.START_CHECKIN, actions.SNOOZE_CHECKIN]
+    for card in (prompt.done_card(form, t), prompt.missed_card(form, t)):
+        assert not any(isinstance(block, Actions) for block in card.blocks)
+
+
+def test_a_long_competency_name_is_cut_at_a_word_in_the_prompt() -> None:
+    long = "Conduire un entretien de découverte " * 6
+    short = prompt.short_name(long)
+    assert len(short) <= prompt.NAME_LIMIT + 1 and short.endswith("…")
+    assert long.startswith(short[:-1])

@@ -2,7 +2,7 @@
 
 Only what the views need, named for what it is rather than for one platform's
 widget: a :class:`Heading`, a :class:`Paragraph` of lines, a :class:`Note` (small
-print), a :class:`Divider`. A :class:`Card` also has ``fallback``, what a
+print), a :class:`Divider`, a row of :class:`Actions` (buttons, each perhaps confirmed). A :class:`Card` also has ``fallback``, what a
 notification shows. Each front end maps these to its own (Slack: header, section,
 context and divider blocks, and Slack's limits; Teams: Adaptive Card elements).
 """
@@ -28,9 +28,41 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Note:
-    """Small print under the rest: a streak, who sees what."""
+    """Small print under the rest: a streak, who sees what. ``literal``: shown as it is,
+    never read as markup."""
 
     text: Rich
+    literal: bool = False
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """A question asked before an action is carried out."""
+
+    title: Rich
+    text: Rich
+    yes: Rich
+    no: Rich
+
+
+@dataclass(frozen=True)
+class Button:
+    """An action the person can take. ``action`` is a name of :mod:`bot.views.actions`
+    (each front end maps it to its own ids); ``value`` what the core needs back."""
+
+    label: Rich
+    action: str
+    value: str
+    primary: bool = False
+    confirm: Confirm | None = None
+
+
+@dataclass(frozen=True)
+class Actions:
+    """A row of buttons; ``name`` identifies the row (a front end may key it)."""
+
+    name: str
+    buttons: tuple[Button, ...]
 
 
 @dataclass(frozen=True)
@@ -38,7 +70,7 @@ class Divider:
     pass
 
 
-Block = Heading | Paragraph | Note | Divider
+Block = Heading | Paragraph | Note | Divider | Actions
 
 
 @dataclass(frozen=True)

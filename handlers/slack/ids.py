@@ -6,6 +6,8 @@ button without its listener.
 
 from __future__ import annotations
 
+from bot.views import actions
+
 # Buttons of the weekly prompt (value: the prompt id).
 START_CHECKIN = "checkin_start"
 SKIP_CHECKIN = "checkin_skip"
@@ -111,3 +113,12 @@ ONE_ON_ONE_NOTE_VIEW = "one_on_one_note_submit"  # private_metadata: the report'
 ONE_ON_ONE_NOTE_BLOCK = "one_on_one_note_input"
 ONE_ON_ONE_NOTE_ACTION = "one_on_one_note_text"
 ONE_ON_ONE_NOTE_SAVED_VIEW = "one_on_one_note_saved"
+
+
+# The core's neutral action and row names (bot.views.actions) as this front end's ids.
+ACTION_IDS = {
+    actions.START_CHECKIN: START_CHECKIN,
+    actions.SKIP_CHECKIN: SKIP_CHECKIN,
+    actions.SNOOZE_CHECKIN: SNOOZE_CHECKIN,
+}
+BLOCK_IDS = {actions.PROMPT_ACTIONS: PROMPT_ACTIONS_BLOCK}

@@ -10,18 +10,47 @@ a mention a name or ``<@id>``. Blocks: Slack's limits live here only — a heade
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
+    ConfirmObject,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
+    PlainTextObject,
 )
 
-from bot.views.cards import Card, Divider, Heading, Note, Paragraph
+from bot.views.cards import Actions, Button, Card, Divider, Heading, Note, Paragraph
+from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import from_rich, sections
 
 HEADER_LIMIT = 150
 MESSAGE_BLOCK_LIMIT = 50
+
+
+def _button(button: Button) -> ButtonElement:
+    confirm = button.confirm
+    return ButtonElement(
+        text=button.label.plain(),
+        action_id=ids.ACTION_IDS[button.action],
+        value=button.value,
+        style="primary" if button.primary else None,
+        confirm=ConfirmObject(
+            title=confirm.title.plain(),
+            text=from_rich(confirm.text),
+            confirm=confirm.yes.plain(),
+            deny=confirm.no.plain(),
+        )
+        if confirm is not None
+        else None,
+    )
+
+
+def _actions(row: Actions) -> ActionsBlock:
+    return ActionsBlock(
+        block_id=ids.BLOCK_IDS.get(row.name), elements=[_button(b) for b in row.buttons]
+    )
 
 
 def card_text(card: Card) -> str:
@@ -37,7 +66,14 @@ def card_blocks(card: Card) -> list[Block]:
         elif isinstance(block, Paragraph):
             blocks.extend(sections("\n".join(from_rich(line) for line in block.lines)))
         elif isinstance(block, Note):
-            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=from_rich(block.text))]))
+            note = (
+                PlainTextObject(text=block.text.plain())
+                if block.literal
+                else MarkdownTextObject(text=from_rich(block.text))
+            )
+            blocks.append(ContextBlock(elements=[note]))
+        elif isinstance(block, Actions):
+            blocks.append(_actions(block))
         elif isinstance(block, Divider):
             blocks.append(DividerBlock())
     if len(blocks) > MESSAGE_BLOCK_LIMIT:  # only with absurdly long texts: keep the essentials

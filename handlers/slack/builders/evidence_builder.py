@@ -30,9 +30,9 @@ from bot.app.evidence import EvidenceForm, EvidenceSaved
 from bot.domain.evidence import criterion_choices
 from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
+from bot.views.prompt import short_name
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import escape
-from handlers.slack.builders.prompt_builder import short_name
 from referentiels.models import Competency, Referentiel
 
 OPTION_LIMIT = 75

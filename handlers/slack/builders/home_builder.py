@@ -38,9 +38,9 @@ from slack_sdk.models.views import View
 from bot.domain.home import CompetencyStatus, EvidenceEntry, Home, Schedule, short_level_labels
 from bot.i18n import LOCALES, Locale, Translator
 from bot.i18n.referentiel_text import level_label, local_moment, week_label
+from bot.views.prompt import short_name
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import SECTION_LIMIT, escape, sections
-from handlers.slack.builders.prompt_builder import short_name
 from referentiels.models import Group, Referentiel
 
 VIEW_BLOCK_LIMIT = 100

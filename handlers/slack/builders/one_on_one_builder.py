@@ -36,6 +36,7 @@ from bot.domain.submissions import MAX_TEXT
 from bot.domain.talking_points import Gap, PointReason, TalkingPoint
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import level_label, local_moment, week_label
+from bot.views.prompt import short_name
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import (
     SECTION_LIMIT,
@@ -45,7 +46,6 @@ from handlers.slack.builders.mrkdwn import (
     sections,
     user_text,
 )
-from handlers.slack.builders.prompt_builder import short_name
 from referentiels.models import Level, Referentiel
 from storage.models import PromptStatus
 

@@ -33,9 +33,9 @@ from bot.domain.review import Digest, ReportReview
 from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import level_label, week_label
+from bot.views.prompt import short_name
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import escape, name_text, user_text
-from handlers.slack.builders.prompt_builder import short_name
 from handlers.slack.markup import slack_translator
 from referentiels.models import Competency, Level, Referentiel
 

@@ -1,0 +1,13 @@
+"""The names of the actions a card offers, the same for every front end.
+
+A :class:`~bot.views.cards.Button` names its action here; each front end maps the name
+to its own identifiers (Slack: ``handlers.slack.ids``) and back to a flow's operation.
+"""
+
+from __future__ import annotations
+
+START_CHECKIN = "checkin.start"
+SKIP_CHECKIN = "checkin.skip"
+SNOOZE_CHECKIN = "checkin.snooze"
+
+PROMPT_ACTIONS = "checkin.prompt"  # the prompt's row of buttons
