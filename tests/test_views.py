@@ -14,6 +14,7 @@ from bot.i18n.rich import Mention, Plain, Rich, Typed, literal, strip_markup
 from bot.settings import load_settings
 from bot.views import actions, prompt
 from bot.views.cards import Actions, Heading, Note, Paragraph
+from bot.views.evidence import saved_card
 from bot.views.summary import summary_card
 from handlers.slack.builders.mrkdwn import from_rich
 from referentiels.loader import ReferentielCatalog
@@ -106,3 +107,17 @@ def test_a_long_competency_name_is_cut_at_a_word_in_the_prompt() -> None:
     short = prompt.short_name(long)
     assert len(short) <= prompt.NAME_LIMIT + 1 and short.endswith("…")
     assert long.startswith(short[:-1])
+
+
+def test_the_evidence_confirmation_names_the_competency_and_the_link_only_when_given() -> None:
+    referentiel = CATALOG.get("account-executive")
+    assert referentiel is not None
+    competency = referentiel.all_competencies()[0]
+    t = Translator("en")
+    with_link = saved_card(competency, "https://crm.example.com/deals/7?a=1&b=2", t)
+    [paragraph] = with_link.blocks
+    assert isinstance(paragraph, Paragraph) and len(paragraph.lines) == 2
+    assert "https://crm.example.com/deals/7?a=1&b=2" in paragraph.lines[1].plain()
+    assert competency.label in with_link.fallback.plain()
+    [alone] = saved_card(competency, None, t).blocks
+    assert isinstance(alone, Paragraph) and len(alone.lines) == 1

@@ -30,9 +30,10 @@ from bot.app.evidence import EvidenceForm, EvidenceSaved
 from bot.domain.evidence import criterion_choices
 from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
+from bot.views.evidence import saved_card
 from bot.views.prompt import short_name
 from handlers.slack import ids
-from handlers.slack.builders.mrkdwn import escape
+from handlers.slack.render import card_blocks, card_text
 from referentiels.models import Competency, Referentiel
 
 OPTION_LIMIT = 75
@@ -217,17 +218,14 @@ def evidence_modal(
 
 
 def saved_blocks(competency: Competency, link: str | None, t: Translator) -> list[Block]:
-    """The DM confirmation: only the person who logged it sees it."""
-    lines = [t("evidence.saved", competency=escape(competency.label))]
-    if link:
-        lines.append(t("evidence.saved_link", link=link))
-    return [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
+    """The DM confirmation (the core's :func:`bot.views.evidence.saved_card`)."""
+    return card_blocks(saved_card(competency, link, t))
 
 
 def saved_message(saved: EvidenceSaved, t: Translator) -> tuple[str, list[Block]]:
     """The confirmation as a message: its notification text, its blocks."""
-    text = t("evidence.saved", competency=saved.competency.label)
-    return text, saved_blocks(saved.competency, saved.link, t)
+    card = saved_card(saved.competency, saved.link, t)
+    return card_text(card), card_blocks(card)
 
 
 def form_modal(form: EvidenceForm, t: Translator) -> View:
