@@ -15,6 +15,7 @@ from bot.settings import load_settings
 from bot.views import actions, prompt
 from bot.views.cards import Actions, Heading, Note, Paragraph
 from bot.views.evidence import saved_card
+from bot.views.review import notice_card
 from bot.views.summary import summary_card
 from handlers.slack.builders.mrkdwn import from_rich
 from referentiels.loader import ReferentielCatalog
@@ -121,3 +122,21 @@ def test_the_evidence_confirmation_names_the_competency_and_the_link_only_when_g
     assert competency.label in with_link.fallback.plain()
     [alone] = saved_card(competency, None, t).blocks
     assert isinstance(alone, Paragraph) and len(alone.lines) == 1
+
+
+def test_a_reports_notice_names_the_manager_and_shares_the_comment_only_when_given() -> None:
+    referentiel = CATALOG.get("account-executive")
+    assert referentiel is not None
+    first, second = referentiel.all_competencies()[:2]
+    junior, senior = referentiel.scale.levels[0], referentiel.scale.levels[-1]
+    reviewed = [(first, senior, senior), (second, junior, senior)]
+    t = Translator("en")
+    card = notice_card(Mention("U0MARION", "Marion"), referentiel, reviewed, None, t)
+    [paragraph] = card.blocks
+    assert isinstance(paragraph, Paragraph) and len(paragraph.lines) == 3
+    assert "Marion" in card.fallback.plain()
+    assert "confirmed" in paragraph.lines[1].plain()
+    assert senior.label in paragraph.lines[2].plain() and junior.label in paragraph.lines[2].plain()
+    shared = notice_card(Mention("U0MARION"), referentiel, reviewed, "*Bravo*", t)
+    assert isinstance(shared.blocks[-1], Note) and "*Bravo*" in shared.blocks[-1].text.plain()
+    assert from_rich(shared.blocks[-1].text).count("*") == 0  # never bold in Slack

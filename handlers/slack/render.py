@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 
 from bot.views.cards import Actions, Button, Card, Divider, Heading, Note, Paragraph
 from handlers.slack import ids
-from handlers.slack.builders.mrkdwn import from_rich, sections
+from handlers.slack.builders.mrkdwn import SECTION_LIMIT, from_rich, sections
 
 HEADER_LIMIT = 150
 MESSAGE_BLOCK_LIMIT = 50
@@ -54,8 +54,9 @@ def _actions(row: Actions) -> ActionsBlock:
 
 
 def card_text(card: Card) -> str:
-    """A message's top-level text (notifications): plain words."""
-    return card.fallback.plain()
+    """A message's top-level text (notifications). Slack reads it as mrkdwn too, so it
+    is rendered like the blocks: a person's name or words never become a mention."""
+    return from_rich(card.fallback)
 
 
 def card_blocks(card: Card) -> list[Block]:
@@ -69,7 +70,7 @@ def card_blocks(card: Card) -> list[Block]:
             note = (
                 PlainTextObject(text=block.text.plain())
                 if block.literal
-                else MarkdownTextObject(text=from_rich(block.text))
+                else MarkdownTextObject(text=from_rich(block.text)[:SECTION_LIMIT])
             )
             blocks.append(ContextBlock(elements=[note]))
         elif isinstance(block, Actions):

@@ -33,11 +33,14 @@ from bot.domain.review import Digest, ReportReview
 from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import level_label, week_label
+from bot.i18n.rich import Mention
 from bot.views.prompt import short_name
+from bot.views.review import notice_card
 from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import escape, name_text, user_text
 from handlers.slack.markup import slack_translator
-from referentiels.models import Competency, Level, Referentiel
+from handlers.slack.render import card_blocks, card_text
+from referentiels.models import Referentiel
 
 EVIDENCE_EXCERPT = 280
 REVIEW_PAGE_SIZE = 40  # one block each, + intro, page line, buttons: within a message's 50
@@ -209,54 +212,13 @@ def review_modal(review: ReportReview, t: Translator) -> View:
     )
 
 
-def told_blocks(
-    manager_name: str,
-    referentiel: Referentiel,
-    reviewed: list[tuple[Competency, Level, Level | None]],
-    comment: str | None,
-    t: Translator,
-) -> list[Block]:
-    """The report's notice: the manager's levels (and the comment, if shared).
-
-    ``manager_name`` is already mrkdwn (:func:`~handlers.slack.builders.mrkdwn.name_text`),
-    as in the message's notification text.
-    """
-    lines = [t("review.told", manager=manager_name)]
-    for competency, level, own in reviewed:
-        name = escape(competency.label)
-        label = escape(level_label(referentiel, level, t))
-        if own is None or own.id == level.id:
-            lines.append(t("review.told_same", competency=name, level=label))
-        else:
-            lines.append(
-                t(
-                    "review.told_other",
-                    competency=name,
-                    level=label,
-                    own=escape(level_label(referentiel, own, t)),
-                )
-            )
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)[:3000]))]
-    if comment:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=t("review.told_comment", comment=user_text(comment))[:3000]
-                    )
-                ]
-            )
-        )
-    return blocks
-
-
 def told_message(notice: ReviewNotice, _t: Translator) -> tuple[str, list[Block]]:
-    """The report's notice of a review, in the report's own language (the notice's),
-    not in the language of the manager who acted (``_t``)."""
+    """The report's notice of a review (:func:`bot.views.review.notice_card`), in the
+    report's own language (the notice's), not the manager's who acted (``_t``)."""
     t = slack_translator(notice.locale)
-    manager = name_text(notice.manager_name, notice.manager_user_id)  # mrkdwn, in both
-    blocks = told_blocks(manager, notice.referentiel, notice.reviewed, notice.comment, t)
-    return t("review.told", manager=manager), blocks
+    manager = Mention(notice.manager_user_id, notice.manager_name)
+    card = notice_card(manager, notice.referentiel, notice.reviewed, notice.comment, t)
+    return card_text(card), card_blocks(card)
 
 
 DIGEST_REPORTS = 22  # two blocks each, + header, page line, buttons: within a message's 50
