@@ -217,11 +217,6 @@ def evidence_modal(
     )
 
 
-def saved_blocks(competency: Competency, link: str | None, t: Translator) -> list[Block]:
-    """The DM confirmation (the core's :func:`bot.views.evidence.saved_card`)."""
-    return card_blocks(saved_card(competency, link, t))
-
-
 def saved_message(saved: EvidenceSaved, t: Translator) -> tuple[str, list[Block]]:
     """The confirmation as a message: its notification text, its blocks."""
     card = saved_card(saved.competency, saved.link, t)
