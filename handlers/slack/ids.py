@@ -122,3 +122,8 @@ ACTION_IDS = {
     actions.SNOOZE_CHECKIN: SNOOZE_CHECKIN,
 }
 BLOCK_IDS = {actions.PROMPT_ACTIONS: PROMPT_ACTIONS_BLOCK}
+
+# The core's form and field names (bot.views.actions) as this front end's callback ids,
+# and as (block id, action id) prefixes; a field a form repeats adds ":" + its key.
+FORM_IDS: dict[str, str] = {}
+FIELD_IDS: dict[str, tuple[str, str]] = {}

@@ -1,0 +1,197 @@
+"""The Slack renderer of neutral forms, tables and keyed buttons: Slack's limits and ids
+are applied here, whatever the core gives."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.i18n.rich import Rich, Typed, literal
+from bot.views.cards import (
+    Actions,
+    Align,
+    Button,
+    Card,
+    Choice,
+    ChoiceField,
+    ChoiceGroup,
+    ChoiceStyle,
+    Column,
+    Confirm,
+    DateField,
+    Form,
+    Note,
+    Paragraph,
+    Table,
+    TextField,
+    TimeField,
+    field_id,
+)
+from handlers.slack import ids
+from handlers.slack.render import card_blocks, card_tables, form_view
+
+
+@pytest.fixture(autouse=True)
+def _names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(ids.FORM_IDS, "test.form", "test_submit")
+    monkeypatch.setitem(ids.FIELD_IDS, "test.text", ("t_block", "t_action"))
+    monkeypatch.setitem(ids.FIELD_IDS, "test.choice", ("c_block", "c_action"))
+    monkeypatch.setitem(ids.FIELD_IDS, "test.day", ("d_block", "d_action"))
+    monkeypatch.setitem(ids.FIELD_IDS, "test.time", ("h_block", "h_action"))
+    monkeypatch.setitem(ids.ACTION_IDS, "test.open", "open_it")
+    monkeypatch.setitem(ids.BLOCK_IDS, "test.row", "row_block")
+
+
+def _form(*fields: object, title: str = "Check-in") -> Form:
+    return Form(
+        name="test.form",
+        title=literal(title),
+        close=literal("Close"),
+        submit=literal("Save"),
+        state='{"id": 1}',
+        blocks=tuple(fields),  # type: ignore[arg-type]
+    )
+
+
+def test_each_field_becomes_the_input_its_kind_asks_for_with_keyed_ids() -> None:
+    levels = (
+        Choice("junior", literal("Junior"), literal("Débute")),
+        Choice("senior", literal("Senior")),
+    )
+    view = form_view(
+        _form(
+            ChoiceField(
+                "test.choice", literal("Level"), levels, key="prospection", initial=("senior",)
+            ),
+            TextField(
+                "test.text", literal("Evidence"), optional=True, multiline=True, max_length=5000
+            ),
+            DateField("test.day", literal("Until"), initial=date(2026, 12, 24)),
+            TimeField(
+                "test.time", literal("At"), initial=time(9, 5), optional=True, hint=literal("Local")
+            ),
+        )
+    ).to_dict()
+    assert view["callback_id"] == "test_submit" and view["private_metadata"] == '{"id": 1}'
+    choice, text, day, at = view["blocks"]
+    assert choice["block_id"] == "c_block:prospection"
+    assert choice["element"]["type"] == "radio_buttons"
+    assert choice["element"]["action_id"] == "c_action:prospection"
+    assert choice["element"]["initial_option"]["value"] == "senior"
+    assert choice["element"]["options"][0]["description"]["text"] == "Débute"
+    assert text["optional"] is True and text["element"]["multiline"] is True
+    assert text["element"]["max_length"] == 3000  # Slack's ceiling, whatever the core asks
+    assert day["element"] == {
+        "type": "datepicker",
+        "action_id": "d_action",
+        "initial_date": "2026-12-24",
+    }
+    assert at["element"]["initial_time"] == "09:05" and at["hint"]["text"] == "Local"
+    assert field_id(ChoiceField("test.choice", literal("x"), key="k")) == "test.choice:k"
+
+
+def test_a_menu_of_groups_and_a_set_of_boxes() -> None:
+    groups = (
+        ChoiceGroup(literal("Bloc 1"), (Choice("a", literal("A")),)),
+        ChoiceGroup(literal("Bloc 2"), (Choice("b", literal("B")), Choice("c", literal("C")))),
+    )
+    menu = ChoiceField(
+        "test.choice",
+        literal("Competency"),
+        groups=groups,
+        style=ChoiceStyle.MENU,
+        initial=("b",),
+        placeholder=literal("Pick"),
+        refresh=True,
+    )
+    boxes = ChoiceField(
+        "test.text",
+        literal("Share"),
+        (Choice("yes", literal("Share it")),),
+        style=ChoiceStyle.SEVERAL,
+        optional=True,
+    )
+    first, second = form_view(_form(menu, boxes)).to_dict()["blocks"]
+    assert first["dispatch_action"] is True
+    assert [g["label"]["text"] for g in first["element"]["option_groups"]] == ["Bloc 1", "Bloc 2"]
+    assert first["element"]["initial_option"]["value"] == "b"
+    assert second["element"]["type"] == "checkboxes"
+    assert "initial_options" not in second["element"]
+
+
+@given(st.text(min_size=1, max_size=400), st.text(min_size=1, max_size=400))
+def test_slacks_limits_are_kept_whatever_the_words(label: str, title: str) -> None:
+    field = ChoiceField(
+        "test.choice",
+        Rich("{x}", {"x": Typed(label)}),
+        tuple(
+            Choice(str(i), Rich("{x}", {"x": Typed(label)}), Rich("{x}", {"x": Typed(label)}))
+            for i in range(150)
+        ),
+        style=ChoiceStyle.MENU,
+        placeholder=Rich("{x}", {"x": Typed(label)}),
+    )
+    view = form_view(_form(field, title=title)).to_dict()  # to_dict validates Slack's limits
+    assert len(view["title"]["text"]) <= 24
+    assert len(view["blocks"][0]["element"]["options"]) == 100
+
+
+def test_a_table_goes_to_the_attachments_and_never_has_an_empty_cell() -> None:
+    table = Table(
+        (
+            Column(literal("Person"), wrap=True),
+            Column(literal("Gap"), Align.CENTRE),
+            Column(literal("N"), Align.RIGHT),
+        ),
+        (("Emma", "", "3"),),
+    )
+    card = Card(literal("Team"), (Paragraph((literal("Above"),)), table))
+    assert [b.type for b in card_blocks(card)] == ["section"]
+    (rendered,) = [t.to_dict() for t in card_tables(card)]
+    assert [c["text"] for c in rendered["rows"][1]] == ["Emma", "–", "3"]
+    assert rendered["column_settings"] == [
+        {"is_wrapped": True},
+        {"align": "center"},
+        {"align": "right"},
+    ]
+
+
+def test_a_keyed_row_and_button_a_button_beside_text_and_a_confirmed_deletion() -> None:
+    delete = Button(
+        literal("Delete"),
+        "test.open",
+        "7",
+        danger=True,
+        key="7",
+        confirm=Confirm(
+            Rich("{x}", {"x": Typed("*mine*")}),
+            Rich("{x}", {"x": Typed("*mine*")}),
+            literal("Yes"),
+            literal("No"),
+            danger=True,
+            literal=True,
+        ),
+    )
+    beside = Button(literal("Review"), "test.open", "3", primary=True, key="3")
+    card = Card(
+        literal("x"),
+        (
+            Paragraph((literal("Emma: 2"),), button=beside),
+            Actions("test.row", (delete,), key="7"),
+            Note(literal("one"), more=(literal("two"),)),
+        ),
+    )
+    section, row, note = (b.to_dict() for b in card_blocks(card))
+    assert (
+        section["accessory"]["action_id"] == "open_it:3"
+        and section["accessory"]["style"] == "primary"
+    )
+    assert row["block_id"] == "row_block:7"
+    button = row["elements"][0]
+    assert button["action_id"] == "open_it:7" and button["style"] == "danger"
+    assert button["confirm"]["text"] == {"type": "plain_text", "text": "*mine*"}
+    assert button["confirm"]["style"] == "danger"
+    assert [e["text"] for e in note["elements"]] == ["one", "two"]
