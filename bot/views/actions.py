@@ -11,3 +11,11 @@ SKIP_CHECKIN = "checkin.skip"
 SNOOZE_CHECKIN = "checkin.snooze"
 
 PROMPT_ACTIONS = "checkin.prompt"  # the prompt's row of buttons
+
+# The 1:1 brief's buttons (their row), the private-note form, its field, its confirmation.
+ONE_ON_ONE_DONE = "one_on_one.done"
+ONE_ON_ONE_NOTE = "one_on_one.note"
+ONE_ON_ONE_ACTIONS = "one_on_one.actions"
+ONE_ON_ONE_NOTE_FORM = "one_on_one.note_form"
+ONE_ON_ONE_NOTE_TEXT = "one_on_one.note_text"
+ONE_ON_ONE_NOTE_SAVED = "one_on_one.note_saved"

@@ -127,3 +127,16 @@ BLOCK_IDS = {actions.PROMPT_ACTIONS: PROMPT_ACTIONS_BLOCK}
 # and as (block id, action id) prefixes; a field a form repeats adds ":" + its key.
 FORM_IDS: dict[str, str] = {}
 FIELD_IDS: dict[str, tuple[str, str]] = {}
+
+# The 1:1 brief's buttons and row, the private-note modal and its field.
+ACTION_IDS.update(
+    {actions.ONE_ON_ONE_DONE: ONE_ON_ONE_DONE, actions.ONE_ON_ONE_NOTE: ONE_ON_ONE_NOTE}
+)
+BLOCK_IDS[actions.ONE_ON_ONE_ACTIONS] = ONE_ON_ONE_ACTIONS_BLOCK
+FORM_IDS.update(
+    {
+        actions.ONE_ON_ONE_NOTE_FORM: ONE_ON_ONE_NOTE_VIEW,
+        actions.ONE_ON_ONE_NOTE_SAVED: ONE_ON_ONE_NOTE_SAVED_VIEW,
+    }
+)
+FIELD_IDS[actions.ONE_ON_ONE_NOTE_TEXT] = (ONE_ON_ONE_NOTE_BLOCK, ONE_ON_ONE_NOTE_ACTION)

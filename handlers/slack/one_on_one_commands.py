@@ -29,19 +29,22 @@ from bot.app.one_on_one import (
     refusal_key,
 )
 from bot.app.outcome import Outcome
+from bot.views.cards import Card
+from bot.views.one_on_one import DoneValue
+from bot.views.one_on_one_answers import (
+    recorded_card,
+    refused_card,
+    schedule_set_card,
+    schedule_stopped_card,
+)
 from handlers.slack import ids
 from handlers.slack.admin_commands import user_id_of
 from handlers.slack.builders.one_on_one_builder import (
-    DoneValue,
-    brief_blocks,
-    brief_text,
+    brief_message,
+    message,
     note_modal,
     note_saved_view,
-    recorded_text,
-    report_name,
-    schedule_set_text,
 )
-from handlers.slack.builders.prompt_builder import notice_blocks
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
@@ -51,10 +54,11 @@ SCHEDULE = frozenset({"schedule", "horaire"})
 OFF = frozenset({"off", "stop", "aucun", "none", "non"})
 
 
-def _say(respond: Respond, text: str) -> None:
+def _say(respond: Respond, card: Card) -> None:
+    text, blocks = message(card)
     respond(
         text=text,
-        blocks=notice_blocks(text),
+        blocks=blocks,
         response_type="ephemeral",
         replace_original=False,
     )
@@ -64,7 +68,7 @@ def _refused(outcome: Outcome[Any], respond: Respond) -> bool:
     """Say the refusal, if the flow refused; True then."""
     if outcome.refusal is None:
         return False
-    _say(respond, slack_t(outcome)(refusal_key(outcome.refusal)))
+    _say(respond, refused_card(refusal_key(outcome.refusal), slack_t(outcome)))
     return True
 
 
@@ -84,12 +88,8 @@ def handle_one_on_one(
         outcome = flow.brief(actor.ref, BriefRequest(target), directory)
         if _refused(outcome, respond) or outcome.view is None:
             return
-        brief, t = outcome.view.brief, slack_t(outcome)
-        respond(
-            text=brief_text(brief, t),
-            blocks=brief_blocks(brief, outcome.view.timezone, t),
-            response_type="ephemeral",
-        )
+        text, blocks = brief_message(outcome.view.brief, outcome.view.timezone, slack_t(outcome))
+        respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
 def _schedule(
@@ -105,14 +105,14 @@ def _schedule(
         stopped = flow.stop_schedule(actor.ref, target, directory)
         if _refused(stopped, respond) or stopped.view is None:
             return
-        key = "one_on_one.schedule.off" if stopped.view.existed else "one_on_one.schedule.none"
-        _say(respond, slack_t(stopped)(key, name=report_name(stopped.view.report)))
+        view = stopped.view
+        _say(respond, schedule_stopped_card(view.report, view.existed, slack_t(stopped)))
         return
     day, at = (words[0], words[1]) if len(words) == 2 else ("", "")
     outcome = flow.schedule(actor.ref, ScheduleRequest(target, day, at), directory)
     if _refused(outcome, respond) or outcome.view is None:
         return
-    _say(respond, schedule_set_text(outcome.view.report, outcome.view.schedule, slack_t(outcome)))
+    _say(respond, schedule_set_card(outcome.view.report, outcome.view.schedule, slack_t(outcome)))
 
 
 # -- buttons and the note modal ---------------------------------------------------------------
@@ -126,7 +126,7 @@ def handle_done(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None
     outcome = deps.flows.one_on_one.done(Actor.from_body(body).ref, request)
     if _refused(outcome, respond) or outcome.view is None:
         return
-    _say(respond, recorded_text(outcome.view.recorded, outcome.view.timezone, slack_t(outcome)))
+    _say(respond, recorded_card(outcome.view.recorded, outcome.view.timezone, slack_t(outcome)))
 
 
 def handle_note_open(

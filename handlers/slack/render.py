@@ -159,11 +159,14 @@ def _block(block: CardBlock) -> list[Block]:
 
 
 def card_blocks(card: Card) -> list[Block]:
-    blocks = [rendered for block in card.blocks for rendered in _block(block)]
-    if len(blocks) > MESSAGE_BLOCK_LIMIT:  # only with absurdly long texts: keep the essentials
-        kept = card.keep_last
-        blocks = blocks[: MESSAGE_BLOCK_LIMIT - kept] + (blocks[-kept:] if kept else [])
-    return blocks
+    # The card's last ``keep_last`` blocks are kept whole, however many Slack blocks each
+    # becomes (a long paragraph is several sections).
+    split = max(len(card.blocks) - card.keep_last, 0)
+    blocks = [rendered for block in card.blocks[:split] for rendered in _block(block)]
+    kept = [rendered for block in card.blocks[split:] for rendered in _block(block)]
+    if len(blocks) + len(kept) > MESSAGE_BLOCK_LIMIT:  # only with absurdly long texts
+        blocks = blocks[: max(MESSAGE_BLOCK_LIMIT - len(kept), 0)]
+    return blocks + kept
 
 
 # -- tables -----------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from emulators.slack import (
 )
 from emulators.slack.server import Message
 from handlers.slack import ids
-from handlers.slack.builders.one_on_one_builder import brief_blocks, note_modal
+from handlers.slack.builders.one_on_one_builder import brief_message, note_modal
 from handlers.slack.markup import slack_translator
 from referentiels.loader import ReferentielCatalog
 from storage.models import (
@@ -444,7 +444,7 @@ def test_a_huge_brief_stays_within_slacks_limits(locale: str) -> None:
         points=[TalkingPoint(PointReason.NEXT, c, None, None, level, None) for c in longest],
         notes=[NoteLine(i, long_text, now) for i in range(5)],
     )
-    blocks = [b.to_dict() for b in brief_blocks(brief, "Europe/Paris", t)]
+    blocks = [b.to_dict() for b in brief_message(brief, "Europe/Paris", t)[1]]
     assert len(blocks) <= 50 and validate_blocks(blocks) == []
     assert blocks[-2]["type"] == "actions"  # the buttons survive any cut
     assert "<b>" not in str(blocks) and "&lt;b&gt;" in str(blocks)  # what people wrote is escaped

@@ -195,3 +195,20 @@ def test_a_keyed_row_and_button_a_button_beside_text_and_a_confirmed_deletion() 
     assert button["confirm"]["text"] == {"type": "plain_text", "text": "*mine*"}
     assert button["confirm"]["style"] == "danger"
     assert [e["text"] for e in note["elements"]] == ["one", "two"]
+
+
+@given(st.integers(min_value=0, max_value=80), st.integers(min_value=1, max_value=8))
+def test_a_long_card_keeps_its_last_blocks_whole_however_many_sections_they_become(
+    paragraphs: int, kept_sections: int
+) -> None:
+    # The kept paragraph is ``kept_sections`` sections long: all of them survive the cut.
+    kept = Paragraph(tuple(literal(f"kept {i} " + "k" * 2990) for i in range(kept_sections)))
+    body = tuple(Paragraph((literal(f"body {i}"),)) for i in range(paragraphs))
+    card = Card(literal("x"), (*body, kept, Note(literal("last"))), keep_last=2)
+    blocks = [b.to_dict() for b in card_blocks(card)]
+    assert len(blocks) == min(paragraphs + kept_sections + 1, 50)
+    texts = [b["text"]["text"] for b in blocks[:-1]]
+    assert [t[:7] for t in texts[-kept_sections:]] == [f"kept {i} " for i in range(kept_sections)]
+    assert blocks[-1]["type"] == "context"
+    shown = len(texts) - kept_sections  # the first paragraphs, in order, as many as fit
+    assert texts[:shown] == [f"body {i}" for i in range(shown)]

@@ -41,7 +41,6 @@ def weekly_review(view: WeeklyReview, t: Translator) -> tuple[str, list[Block]]:
 
 
 def scheduled_brief(view: ScheduledBrief, t: Translator) -> tuple[str, list[Block]]:
-    blocks = one_on_one_builder.brief_blocks(
+    return one_on_one_builder.brief_message(
         view.brief, view.timezone, t, meeting_at=view.meeting_at
     )
-    return one_on_one_builder.brief_text(view.brief, t), blocks
