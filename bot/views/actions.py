@@ -11,3 +11,16 @@ SKIP_CHECKIN = "checkin.skip"
 SNOOZE_CHECKIN = "checkin.snooze"
 
 PROMPT_ACTIONS = "checkin.prompt"  # the prompt's row of buttons
+
+# The manager's review (bot.views.review): Review on a report's row (value: the report's
+# person id, keyed by it), Previous/Next on the list's and the digest's pages (keyed
+# "prev"/"next"), the review form and its fields (a level per competency, keyed by its id).
+REVIEW_OPEN = "review.open"
+REVIEW_PAGE = "review.page"
+DIGEST_PAGE = "review.digest_page"
+REVIEW_PAGES = "review.pages"  # the rows of those buttons
+DIGEST_PAGES = "review.digest_pages"
+REVIEW_FORM = "review.form"
+REVIEW_LEVEL = "review.level"
+REVIEW_COMMENT = "review.comment"
+REVIEW_SHARE = "review.share"

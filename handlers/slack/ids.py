@@ -127,3 +127,12 @@ BLOCK_IDS = {actions.PROMPT_ACTIONS: PROMPT_ACTIONS_BLOCK}
 # and as (block id, action id) prefixes; a field a form repeats adds ":" + its key.
 FORM_IDS: dict[str, str] = {}
 FIELD_IDS: dict[str, tuple[str, str]] = {}
+
+# The manager's review (bot.views.review).
+ACTION_IDS[actions.REVIEW_OPEN] = REVIEW_OPEN
+ACTION_IDS[actions.REVIEW_PAGE] = REVIEW_PAGE
+ACTION_IDS[actions.DIGEST_PAGE] = DIGEST_PAGE
+FORM_IDS[actions.REVIEW_FORM] = REVIEW_VIEW
+FIELD_IDS[actions.REVIEW_LEVEL] = (REVIEW_LEVEL_BLOCK, REVIEW_LEVEL_ACTION)
+FIELD_IDS[actions.REVIEW_COMMENT] = (REVIEW_COMMENT_BLOCK, REVIEW_COMMENT_ACTION)
+FIELD_IDS[actions.REVIEW_SHARE] = (REVIEW_SHARE_BLOCK, REVIEW_SHARE_ACTION)
