@@ -19,3 +19,15 @@ ONE_ON_ONE_ACTIONS = "one_on_one.actions"
 ONE_ON_ONE_NOTE_FORM = "one_on_one.note_form"
 ONE_ON_ONE_NOTE_TEXT = "one_on_one.note_text"
 ONE_ON_ONE_NOTE_SAVED = "one_on_one.note_saved"
+# The manager's review (bot.views.review): Review on a report's row (value: the report's
+# person id, keyed by it), Previous/Next on the list's and the digest's pages (keyed
+# "prev"/"next"), the review form and its fields (a level per competency, keyed by its id).
+REVIEW_OPEN = "review.open"
+REVIEW_PAGE = "review.page"
+DIGEST_PAGE = "review.digest_page"
+REVIEW_PAGES = "review.pages"  # the rows of those buttons
+DIGEST_PAGES = "review.digest_pages"
+REVIEW_FORM = "review.form"
+REVIEW_LEVEL = "review.level"
+REVIEW_COMMENT = "review.comment"
+REVIEW_SHARE = "review.share"

@@ -68,10 +68,13 @@ class Button:
 @dataclass(frozen=True)
 class Paragraph:
     """Lines of text shown together (a front end may split a long one at line ends).
-    ``button``: an action beside the text (then the text is kept short)."""
+    ``button``: an action beside the text (then the text is kept short). ``one_piece``:
+    one row among many (a report in a list): a front end that must shorten it cuts it
+    rather than splitting it, so the rows after it keep their place."""
 
     lines: tuple[Rich, ...]
     button: Button | None = None
+    one_piece: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,337 @@
-"""What a report is told of their manager's review, as a neutral card, in the report's
-own language: the manager's level for each competency reviewed (confirmed, or beside
-the report's own), and the manager's comment when they chose to share it."""
+"""The manager's review of self-ratings, as neutral views, and what a report is told of it.
+
+The manager sees the reports whose self-ratings await review and the weekly digest of
+the team; both come a page at a time (a page of either fits one message on any
+platform), with Previous/Next buttons that carry only the page to show (and the
+digest's week): the page is recomputed for whoever clicks, from their own reports,
+and a stale or forged page lands on the first or last there is. A report's review is
+a form: each self-rating with the evidence behind it and the level preselected (to
+confirm or change), a comment, and whether the report may read it. What the manager
+is answered (a refusal, nothing to review, the review saved) is worded here too.
+
+The report is told in their own language: the manager's level for each competency
+reviewed (confirmed, or beside the report's own), and the comment when shared.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
+from bot.domain.review import Digest, DigestRow, PendingRating, ReportReview
+from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
-from bot.i18n.referentiel_text import level_label
+from bot.i18n.referentiel_text import level_label, week_label
 from bot.i18n.rich import Mention, Plain, Rich, Typed
-from bot.views.cards import Block, Card, Note, Paragraph
+from bot.views import actions
+from bot.views.cards import (
+    Actions,
+    Block,
+    Button,
+    Card,
+    Choice,
+    ChoiceField,
+    ChoiceStyle,
+    Divider,
+    Field,
+    Form,
+    Heading,
+    Note,
+    Paragraph,
+    TextField,
+)
+from bot.views.prompt import short_name
 from referentiels.models import Competency, Level, Referentiel
+from storage.models import Evidence, Person
+
+REVIEW_PAGE_SIZE = 40  # reports a page of the list shows
+DIGEST_PAGE_SIZE = 22  # reports a page of the digest shows (each with its changes)
+MAX_PAGE = 10_000  # far beyond any team; a forged value is clamped to the last page anyway
+REVIEW_ITEMS = 30  # self-ratings one review form shows (the next review shows the rest)
+EVIDENCE_EXCERPT = 280  # a piece of evidence, cut at a word (the Home shows it whole)
+COMPETENCY_NAME = 300  # a certification's competency, cut at a word in the form
+SHARE = "share"  # the share field's one choice: the report may read the comment
+
+# The review flow's refusals (bot.app.review), as the catalog words them; anything else
+# is "gone", which says no more about anyone.
+_REFUSALS = {"not_manager": "review.not_manager", "review_gone": "review.gone"}
+
+
+# -- pages ------------------------------------------------------------------------------
+
+
+def pages(count: int, size: int) -> int:
+    """How many pages ``count`` items fill (one, even when there are none)."""
+    return max(1, -(-count // size))
+
+
+def clamp_page(page: int, count: int, size: int) -> int:
+    """A page that exists: a stale or forged button value lands on the first or last."""
+    return min(max(page, 0), pages(count, size) - 1)
+
+
+def page_of(value: str) -> int:
+    """A button's page number (client input): 0 for anything but a small whole number."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 5):
+        return 0
+    return min(int(value), MAX_PAGE)
+
+
+def digest_page_of(value: str) -> tuple[str, int]:
+    """A digest button's value → the week (``2026-W48``, checked by the flow) and the page."""
+    cycle, _, page = value.partition("/")
+    return cycle, page_of(page)
+
+
+def _pager(
+    action: str, row: str, page: int, count: int, size: int, t: Translator, value: str = ""
+) -> list[Block]:
+    """The page line and Previous/Next buttons, or nothing when everything fits in one.
+    Each button's value: ``value`` (what every page shares) then the page it shows."""
+    last = pages(count, size) - 1
+    if last == 0:
+        return []
+    first_shown = page * size + 1
+    line = t.rich(
+        "review.page", first=first_shown, last=min(count, first_shown + size - 1), total=count
+    )
+    buttons = []
+    if page > 0:
+        label = t.rich("review.previous_page")
+        buttons.append(Button(label, action, f"{value}{page - 1}", key="prev"))
+    if page < last:
+        label = t.rich("review.next_page")
+        buttons.append(Button(label, action, f"{value}{page + 1}", key="next"))
+    return [Note(line), Actions(row, tuple(buttons))]
+
+
+# -- the list ---------------------------------------------------------------------------
+
+
+def _person(person: Person) -> Mention:
+    return Mention(person.platform_user_id, person.display_name)
+
+
+def _review_button(person: Person, t: Translator) -> Button:
+    """Review: opens that report's form (keyed by the report: one per row)."""
+    report = str(person.id)
+    return Button(t.rich("review.button"), actions.REVIEW_OPEN, report, primary=True, key=report)
+
+
+def pending_card(reviews: Sequence[ReportReview], t: Translator, page: int = 0) -> Card:
+    """One page of the reports with self-ratings awaiting review, each with how many
+    and a Review button, then the buttons to the other pages."""
+    page = clamp_page(page, len(reviews), REVIEW_PAGE_SIZE)
+    blocks: list[Block] = [Paragraph((t.rich("review.intro"),))]
+    start = page * REVIEW_PAGE_SIZE
+    for review in reviews[start : start + REVIEW_PAGE_SIZE]:
+        person = review.person
+        line = t.rich("review.report_line", name=_person(person), count=len(review.pending))
+        blocks.append(Paragraph((line,), button=_review_button(person, t)))
+    blocks.extend(
+        _pager(actions.REVIEW_PAGE, actions.REVIEW_PAGES, page, len(reviews), REVIEW_PAGE_SIZE, t)
+    )
+    return Card(t.rich("review.intro"), tuple(blocks))
+
+
+# -- the form ---------------------------------------------------------------------------
+
+
+def _quoted(text: str) -> Rich:
+    return Rich("{text}", {"text": Plain(text)})
+
+
+def _level(referentiel: Referentiel, level: Level, t: Translator) -> Plain:
+    return Plain(level_label(referentiel, level, t))
+
+
+def _evidence(evidence: Evidence, t: Translator) -> Rich:
+    """A piece of evidence, cut at a word, with its link as an address."""
+    text = Typed(short_name(evidence.text, EVIDENCE_EXCERPT))
+    if not evidence.link:
+        return t.rich("review.evidence", text=text)
+    # "|" would end an address in some markups (Slack's <url|text>); %7C is the same one.
+    link = Plain(evidence.link.replace("|", "%7C"))
+    return t.rich("review.evidence", text=Rich("{text} <{link}>", {"text": text, "link": link}))
+
+
+def _item_lines(item: PendingRating, referentiel: Referentiel, t: Translator) -> tuple[Rich, ...]:
+    """A self-rating awaiting review: the competency, the level, the manager's previous
+    view, the evidence behind it."""
+    name = Plain(short_name(item.competency.label, COMPETENCY_NAME))
+    lines = [
+        Rich("**{name}**", {"name": name}),
+        t.rich("review.self_level", level=_level(referentiel, item.self_level, t)),
+    ]
+    if item.manager_level is not None:
+        lines.append(t.rich("review.previous", level=_level(referentiel, item.manager_level, t)))
+    lines.extend(_evidence(evidence, t) for evidence in item.evidence)
+    return tuple(lines)
+
+
+def review_state(report_id: int) -> str:
+    """What the review form carries back on submit: the report it is about."""
+    return json.dumps({"report_id": report_id})
+
+
+def reviewed_report(state: str) -> int:
+    """The report a submitted review form is about; 0 when its state names none."""
+    try:
+        return int(json.loads(state or "{}")["report_id"])
+    except (KeyError, ValueError, TypeError):
+        return 0
+
+
+def review_form(review: ReportReview, t: Translator) -> Form:
+    """One report's self-ratings awaiting review: confirm each (preselected) or choose
+    another level; a comment, and whether the report may read it."""
+    referentiel = review.referentiel
+    person = review.person
+    name = _person(person)
+    levels = tuple(
+        Choice(level.id, _quoted(level_label(referentiel, level, t)))
+        for level in referentiel.scale.levels
+    )
+    heading = t.rich("review.heading", name=name, referentiel=Plain(referentiel.title))
+    blocks: list[Block | Field] = [Paragraph((heading,))]
+    for item in review.pending[:REVIEW_ITEMS]:
+        blocks.append(Divider())
+        blocks.append(Paragraph(_item_lines(item, referentiel, t), one_piece=True))
+        blocks.append(
+            ChoiceField(
+                actions.REVIEW_LEVEL,
+                t.rich("review.your_level"),
+                choices=levels,
+                key=item.competency.id,
+                initial=(item.self_level.id,),
+            )
+        )
+    blocks.append(Divider())
+    blocks.append(
+        TextField(
+            actions.REVIEW_COMMENT,
+            t.rich("review.comment"),
+            optional=True,
+            multiline=True,
+            max_length=MAX_TEXT,
+        )
+    )
+    share = Choice(SHARE, t.rich("review.share_option", name=name))
+    blocks.append(
+        ChoiceField(
+            actions.REVIEW_SHARE,
+            t.rich("review.share"),
+            choices=(share,),
+            style=ChoiceStyle.SEVERAL,
+            optional=True,
+        )
+    )
+    return Form(
+        actions.REVIEW_FORM,
+        t.rich("review.title"),
+        t.rich("review.close"),
+        tuple(blocks),
+        submit=t.rich("review.submit"),
+        state=review_state(person.id),
+    )
+
+
+# -- what the manager is answered -------------------------------------------------------
+
+
+def refusal_text(code: str, t: Translator) -> Rich:
+    """Why there is no review to show: not a manager, or gone (not theirs, no longer
+    there, nothing left: the same words)."""
+    return t.rich(_REFUSALS.get(code, "review.gone"))
+
+
+def nothing_text(t: Translator) -> Rich:
+    return t.rich("review.nothing")
+
+
+def problem_text(key: str, t: Translator) -> Rich:
+    """What is wrong with a field of the review form (the check-in's words)."""
+    return t.rich(f"checkin.problem.{key}")
+
+
+def saved_text(name: str | None, user_id: str, t: Translator) -> Rich:
+    """The review of that report is stored (their notice is on its way)."""
+    return t.rich("review.saved", name=Mention(user_id, name))
+
+
+# -- the weekly digest ------------------------------------------------------------------
+
+
+def digest_title(digest: Digest, t: Translator) -> Rich:
+    return t.rich("review.digest_title", week=Plain(week_label(digest.cycle_key, t)))
+
+
+def _digest_lines(row: DigestRow, t: Translator) -> list[Rich]:
+    """A report's week: their check-in, what moved (and the evidence behind it, two
+    pieces at most), what awaits review."""
+    referentiel = row.referentiel
+    status = row.status.value if row.status else "none"
+    lines = [
+        t.rich(
+            "review.digest_person",
+            name=_person(row.person),
+            status=t.rich(f"review.digest_status.{status}"),
+        )
+    ]
+    for change in row.changes:
+        competency = Plain(change.competency.label)
+        after = _level(referentiel, change.after, t)
+        if change.before is None:
+            lines.append(t.rich("review.digest_first", competency=competency, level=after))
+        else:
+            up = referentiel.scale.rank(change.after.id) > referentiel.scale.rank(change.before.id)
+            before = _level(referentiel, change.before, t)
+            arrow = Plain("↑" if up else "↓")
+            lines.append(
+                t.rich(
+                    "review.digest_change",
+                    competency=competency,
+                    before=before,
+                    after=after,
+                    arrow=arrow,
+                )
+            )
+        lines.extend(
+            Rich("    {evidence}", {"evidence": _evidence(evidence, t)})
+            for evidence in change.evidence[:2]
+        )
+    if row.pending:
+        lines.append(t.rich("review.digest_pending", count=row.pending))
+    return lines
+
+
+def digest_card(digest: Digest, t: Translator, page: int = 0) -> Card:
+    """The manager's weekly review, one page of reports: each one's check-in, what moved
+    and what awaits review (then a Review button); then the buttons to the other pages,
+    which carry the week, so that every page is of the same digest."""
+    page = clamp_page(page, len(digest.rows), DIGEST_PAGE_SIZE)
+    title = digest_title(digest, t)
+    blocks: list[Block] = [Heading(title)]
+    start = page * DIGEST_PAGE_SIZE
+    for row in digest.rows[start : start + DIGEST_PAGE_SIZE]:
+        button = _review_button(row.person, t) if row.pending else None
+        blocks.append(Paragraph(tuple(_digest_lines(row, t)), button=button, one_piece=True))
+        blocks.append(Divider())
+    blocks.extend(
+        _pager(
+            actions.DIGEST_PAGE,
+            actions.DIGEST_PAGES,
+            page,
+            len(digest.rows),
+            DIGEST_PAGE_SIZE,
+            t,
+            f"{digest.cycle_key}/",
+        )
+    )
+    return Card(title, tuple(blocks))
+
+
+# -- the report's notice ----------------------------------------------------------------
 
 
 def notice_card(

@@ -129,13 +129,10 @@ def _note(note: Note) -> ContextBlock:
 
 def _paragraph(paragraph: Paragraph) -> list[Block]:
     text = "\n".join(from_rich(line) for line in paragraph.lines)
-    if paragraph.button is None:
+    if paragraph.button is None and not paragraph.one_piece:
         return list(sections(text))
-    return [
-        SectionBlock(
-            text=MarkdownTextObject(text=text[:SECTION_LIMIT]), accessory=_button(paragraph.button)
-        )
-    ]
+    button = _button(paragraph.button) if paragraph.button is not None else None
+    return [SectionBlock(text=MarkdownTextObject(text=text[:SECTION_LIMIT]), accessory=button)]
 
 
 def card_text(card: Card) -> str:

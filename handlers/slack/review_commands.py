@@ -9,12 +9,12 @@ Previous/Next buttons carry only the page (and the digest's week): the page is
 recomputed for whoever clicks, from their own reports, and redrawn in place.
 
 Thin listeners: each parses its payload, calls :class:`bot.app.review.ReviewFlow`
-(which decides who may review whom) and renders what it answers.
+(which decides who may review whom) and renders what it answers — the core's views
+(:mod:`bot.views.review`), its words included.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -23,22 +23,15 @@ from slack_sdk import WebClient
 from bot.app.outcome import Problem
 from bot.app.review import GONE, NOT_MANAGER, DigestPage, OpenReview, SubmitReview
 from bot.i18n import Translator
+from bot.views import review
 from handlers.slack import ids
-from handlers.slack.builders.mrkdwn import name_text
-from handlers.slack.builders.review_builder import (
-    digest_blocks,
-    digest_text,
-    pending_list_blocks,
-    review_modal,
-)
+from handlers.slack.builders.mrkdwn import from_rich
+from handlers.slack.builders.review_builder import digest_message, pending_message, review_modal
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import carry_out
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, View, ViewSubmission, row_id
-
-# The review flow's refusals, as this front end words them.
-REFUSALS = {NOT_MANAGER: "review.not_manager", GONE: "review.gone"}
 
 
 def handle_review_list(
@@ -54,17 +47,14 @@ def handle_review_list(
     t = slack_t(outcome)
     replace = True if replace_original else None  # in place of the page clicked on
     if outcome.view is None:
-        text = t(REFUSALS[outcome.refusal or NOT_MANAGER])
+        text = from_rich(review.refusal_text(outcome.refusal or NOT_MANAGER, t))
         respond(text=text, response_type="ephemeral", replace_original=replace)
     elif not outcome.view.reports:
-        respond(text=t("review.nothing"), response_type="ephemeral", replace_original=replace)
+        text = from_rich(review.nothing_text(t))
+        respond(text=text, response_type="ephemeral", replace_original=replace)
     else:
-        respond(
-            text=t("review.intro"),
-            blocks=pending_list_blocks(outcome.view.reports, t, page),
-            response_type="ephemeral",
-            replace_original=replace,
-        )
+        text, blocks = pending_message(outcome.view.reports, t, page)
+        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=replace)
 
 
 def handle_review_open(
@@ -78,20 +68,12 @@ def handle_review_open(
     ref = Actor.from_body(body).ref
     outcome = deps.flows.review.open(ref, OpenReview(report_id), SlackDirectory(client))
     if outcome.view is None:  # not theirs, gone, or nothing left: the same words
-        text = slack_t(outcome)(REFUSALS[outcome.refusal or GONE])
+        text = from_rich(review.refusal_text(outcome.refusal or GONE, slack_t(outcome)))
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
     client.views_open(
         trigger_id=click.trigger_id, view=review_modal(outcome.view, slack_t(outcome))
     )
-
-
-def _report_id(metadata: str) -> int:
-    """The report the modal is about (its ``private_metadata``); 0 when it names none."""
-    try:
-        return int(json.loads(metadata or "{}")["report_id"])
-    except (KeyError, ValueError, TypeError):
-        return 0
 
 
 def parse_review(view: View) -> SubmitReview:
@@ -108,9 +90,9 @@ def parse_review(view: View) -> SubmitReview:
             elif prefix == ids.REVIEW_COMMENT_BLOCK:
                 comment = state.value
             elif prefix == ids.REVIEW_SHARE_BLOCK:
-                share = any(o.value == "share" for o in state.selected_options or [])
+                share = any(o.value == review.SHARE for o in state.selected_options or [])
     return SubmitReview(
-        report_id=_report_id(view.private_metadata),
+        report_id=review.reviewed_report(view.private_metadata),
         key=f"slack-view:{view.id}",
         levels=tuple(levels),
         comment=comment,
@@ -130,9 +112,8 @@ def inline_errors(
             if problem.item
             else ids.REVIEW_COMMENT_BLOCK
         )
-        errors.setdefault(
-            block if block in blocks else blocks[0], t(f"checkin.problem.{problem.key}")
-        )
+        text = review.problem_text(problem.key, t).plain()
+        errors.setdefault(block if block in blocks else blocks[0], text)
     return errors
 
 
@@ -146,7 +127,8 @@ def handle_review_submission(
     outcome = deps.flows.review.submit(actor.ref, parse_review(view), SlackDirectory(client))
     t = slack_t(outcome)
     if outcome.refusal is not None:
-        ack(response_action="errors", errors={blocks[-1]: t(REFUSALS[outcome.refusal])})
+        text = review.refusal_text(outcome.refusal, t).plain()
+        ack(response_action="errors", errors={blocks[-1]: text})
         return
     if outcome.problems:
         ack(response_action="errors", errors=inline_errors(outcome.problems, blocks, t))
@@ -157,16 +139,8 @@ def handle_review_submission(
         return
     carry_out(client, outcome.effects, t)  # the report is told, in their language
     mine = client.conversations_open(users=actor.user_id)["channel"]["id"]
-    name = name_text(saved.report_name, saved.report_user_id)
-    client.chat_postMessage(channel=mine, text=t("review.saved", name=name))
-
-
-_MAX_PAGE = 10_000  # far beyond any team; a forged value is clamped to the last page anyway
-
-
-def _page(value: str) -> int:
-    """A button's page number; 0 for anything that is not a small whole number."""
-    return int(value) if value.isdigit() and len(value) <= 5 else 0
+    text = from_rich(review.saved_text(saved.report_name, saved.report_user_id, t))
+    client.chat_postMessage(channel=mine, text=text)
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -177,17 +151,16 @@ def handle_review_page(
     deps: SlackDeps, body: dict[str, Any], client: WebClient, respond: Respond
 ) -> None:
     """Previous/Next on the /palier review list: the clicker's own list, at that page."""
-    page = min(_page(_value(body)), _MAX_PAGE)
+    page = review.page_of(_value(body))
     handle_review_list(deps, Actor.from_body(body), respond, client, page, replace_original=True)
 
 
 def handle_digest_page(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None:
     """Previous/Next on the weekly digest: that week's digest of the clicker's own reports,
     at that page, in place of the one shown."""
-    cycle, _, page = _value(body).partition("/")
+    cycle, page = review.digest_page_of(_value(body))
     outcome = deps.flows.review.digest(Actor.from_body(body).ref, DigestPage(cycle))
     if outcome.view is None:
         return
-    t = slack_t(outcome)
-    blocks = digest_blocks(outcome.view, t, min(_page(page), _MAX_PAGE))
-    respond(text=digest_text(outcome.view, t), blocks=blocks, replace_original=True)
+    text, blocks = digest_message(outcome.view, slack_t(outcome), page)
+    respond(text=text, blocks=blocks, replace_original=True)

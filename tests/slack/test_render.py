@@ -212,3 +212,26 @@ def test_a_long_card_keeps_its_last_blocks_whole_however_many_sections_they_beco
     assert blocks[-1]["type"] == "context"
     shown = len(texts) - kept_sections  # the first paragraphs, in order, as many as fit
     assert texts[:shown] == [f"body {i}" for i in range(shown)]
+
+
+def test_a_row_in_one_piece_is_cut_not_split_so_the_rows_after_it_keep_their_place() -> None:
+    long_line = Rich("{x}", {"x": Typed("word " * 700)})  # 3,500 characters
+    rows = (literal("first line"), long_line)
+    beside = Button(literal("Review"), "test.open", "3", key="3")
+    card = Card(
+        literal("x"),
+        (
+            Paragraph(rows),
+            Paragraph(rows, one_piece=True),
+            Paragraph(rows, button=beside, one_piece=True),
+            Paragraph((literal("short"),), one_piece=True),
+        ),
+    )
+    *split, cut, cut_beside, short = (b.to_dict() for b in card_blocks(card))
+    assert len(split) == 3  # without one_piece: split at the line end, then the long line
+    assert [len(b["text"]["text"]) for b in split] == [len("first line"), 3000, 500]
+    assert len(cut["text"]["text"]) == 3000 and "accessory" not in cut
+    assert cut["text"]["text"].startswith("first line\nword")
+    assert len(cut_beside["text"]["text"]) == 3000
+    assert cut_beside["accessory"]["action_id"] == "open_it:3"
+    assert short == {"type": "section", "text": {"type": "mrkdwn", "text": "short"}}

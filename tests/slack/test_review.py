@@ -305,9 +305,9 @@ def test_the_weekly_digest_shows_everyone_a_page_at_a_time(world: World) -> None
 def test_a_page_number_from_a_button_is_bounded() -> None:
     """A button value is client input: anything but a small number is page 0, and a page
     past the end (a stale or forged button) is the last one."""
-    from handlers.slack.builders.review_builder import clamp_page
-    from handlers.slack.review_commands import _page
+    from bot.views.review import clamp_page, page_of
 
-    assert [_page(v) for v in ("2", "-1", "x", "", "9" * 50, "1.5")] == [2, 0, 0, 0, 0, 0]
+    values = ("2", "-1", "x", "", "9" * 50, "1.5", "²", "99999")
+    assert [page_of(v) for v in values] == [2, 0, 0, 0, 0, 0, 0, 10_000]
     assert [clamp_page(p, MANY, 40) for p in (-3, 0, 2, 3, 99_999)] == [0, 0, 2, 2, 2]
     assert clamp_page(5, 0, 40) == 0

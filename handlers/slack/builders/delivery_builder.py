@@ -37,7 +37,7 @@ def missed(view: MissedPrompt, t: Translator) -> tuple[str, list[Block]]:
 
 
 def weekly_review(view: WeeklyReview, t: Translator) -> tuple[str, list[Block]]:
-    return review_builder.digest_text(view.digest, t), review_builder.digest_blocks(view.digest, t)
+    return review_builder.digest_message(view.digest, t)
 
 
 def scheduled_brief(view: ScheduledBrief, t: Translator) -> tuple[str, list[Block]]:
