@@ -3,7 +3,8 @@
 Only what the views need, named for what it is rather than for one platform's
 widget: a :class:`Heading`, a :class:`Paragraph` of lines (perhaps with a button
 beside it), a :class:`Note` (small print), a :class:`Divider`, a row of
-:class:`Actions` (buttons, each perhaps confirmed), a :class:`Table`. A :class:`Card`
+:class:`Actions` (buttons, each perhaps confirmed), a :class:`Table`, a :class:`Listing`
+(paragraphs a front end short of room may run together or cut, saying so). A :class:`Card`
 is a message or a tab, with ``fallback``, what a notification shows; a :class:`Form`
 is what a person fills in and submits (Slack: a modal; Teams: a dialog), its fields
 (:class:`TextField`, :class:`ChoiceField`, :class:`DateField`, :class:`TimeField`)
@@ -68,10 +69,13 @@ class Button:
 @dataclass(frozen=True)
 class Paragraph:
     """Lines of text shown together (a front end may split a long one at line ends).
-    ``button``: an action beside the text (then the text is kept short)."""
+    ``button``: an action beside the text (then the text is kept short). ``shorter``:
+    the lines to show instead where a front end cannot fit these in one block (a link of
+    thousands of characters left to another view)."""
 
     lines: tuple[Rich, ...]
     button: Button | None = None
+    shorter: tuple[Rich, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,17 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-Block = Heading | Paragraph | Note | Divider | Actions | Table
+@dataclass(frozen=True)
+class Listing:
+    """A long list in paragraphs (a bloc of competencies each), in order. A front end
+    short of room may run them together, or show the first ones then ``more``, which says
+    where the rest is."""
+
+    paragraphs: tuple[Paragraph, ...]
+    more: Rich
+
+
+Block = Heading | Paragraph | Note | Divider | Actions | Table | Listing
 
 
 @dataclass(frozen=True)
