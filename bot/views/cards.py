@@ -116,9 +116,9 @@ class Table:
 
 @dataclass(frozen=True)
 class Listing:
-    """A long list in paragraphs (a bloc of competencies each), in order. A front end
-    short of room may run them together, or show the first ones then ``more``, which says
-    where the rest is."""
+    """A long list in paragraphs of text (a bloc of competencies each), in order. A front
+    end short of room may run them together, or show the first ones then ``more``, which
+    says where the rest is."""
 
     paragraphs: tuple[Paragraph, ...]
     more: Rich

@@ -255,6 +255,8 @@ def _evidence_entry(entry: EvidenceEntry, timezone: str, t: Translator) -> list[
     heading = t.rich(
         "home.evidence.item", competency=Plain(short_name(competency)), date=Plain(logged)
     )
+    # Quoted as Plain, as the page always has: only its author sees it (Typed would keep
+    # a ``*`` they typed from ever showing as bold, as it does in views others read).
     excerpt = Plain(_excerpt(entry.text, EXCERPT_LIMIT))
     paragraph = Paragraph((heading, Rich("{text}", {"text": excerpt})))
     if entry.link:
