@@ -62,6 +62,12 @@ class ScheduleChoice:
     local_time: str | None = None
 
 
+def refusal_key(code: str) -> str:
+    """The catalog message of a refusal of the Home's flows (a flow's code names no
+    platform; each front end shows the message its own way)."""
+    return "language.usage" if code == LANGUAGE_USAGE else f"refusal.{code}"
+
+
 def _weekday(text: str) -> int | None:
     """``0`` … ``6``; None for anything else."""
     return int(text) if text in {str(day) for day in range(7)} else None

@@ -1,9 +1,10 @@
-"""Référentiels and their problems rendered as plain text, for the command line."""
+"""Référentiels and their problems rendered as plain text, for the command line; and
+the calendar's words (a moment, a week, a date, a day, a time) in a person's language."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
@@ -150,3 +151,24 @@ def local_moment(instant: datetime, timezone: str, t: Translator) -> str:
 def week_label(cycle_key: str, t: Translator) -> str:
     """``semaine 48`` for the cycle ``2026-W48``."""
     return t("calendar.week", week=int(cycle_key.rsplit("W", 1)[-1]))
+
+
+def local_date(day: date, t: Translator) -> str:
+    """``26/11/2026`` (``11/26/2026`` in English): a day already in the person's zone."""
+    return t("home.date", day=day.day, month=day.month, year=day.year)
+
+
+def local_day(day: date, t: Translator) -> str:
+    """``dimanche 06/12/2026`` (``Sunday 12/06/2026``): a pause's last day."""
+    return t(
+        "home.day",
+        weekday=t(f"calendar.weekday.{day.weekday()}"),
+        day=day.day,
+        month=day.month,
+        year=day.year,
+    )
+
+
+def clock_time(moment: time, t: Translator) -> str:
+    """``16:00``: a time of day (a check-in slot)."""
+    return t("home.time", hour=moment.hour, minute=moment.minute)

@@ -31,3 +31,28 @@ REVIEW_FORM = "review.form"
 REVIEW_LEVEL = "review.level"
 REVIEW_COMMENT = "review.comment"
 REVIEW_SHARE = "review.share"
+# The Home (a person's own page): its buttons, rows, forms and fields.
+HOME_CHECKIN_NOW = "home.checkin_now"
+HOME_LOG_EVIDENCE = "home.log_evidence"
+HOME_PAUSE = "home.pause"
+HOME_RESUME = "home.resume"
+HOME_SCHEDULE = "home.schedule"
+HOME_LANGUAGE = "home.language"
+HOME_EVIDENCE_EDIT = "home.evidence.edit"  # keyed by the evidence id, its value too
+HOME_EVIDENCE_DELETE = "home.evidence.delete"
+HOME_EVIDENCE_OLDER = "home.evidence.older"  # value: the page to show
+HOME_EVIDENCE_NEWER = "home.evidence.newer"
+
+HOME_ACTIONS = "home.actions"  # the Home's row of buttons
+HOME_EVIDENCE = "home.evidence"  # a row per piece of evidence, keyed by its id
+HOME_EVIDENCE_PAGES = "home.evidence.pages"
+
+HOME_NOTICE_FORM = "home.notice_form"  # a form only read: why a button did nothing
+HOME_PAUSE_FORM = "home.pause_form"
+HOME_SCHEDULE_FORM = "home.schedule_form"
+HOME_LANGUAGE_FORM = "home.language_form"
+
+HOME_PAUSE_UNTIL = "home.pause_until"  # a date
+HOME_WEEKDAY = "home.weekday"  # a weekday 0-6, or bot.views.home.DEFAULT_WEEKDAY
+HOME_TIME = "home.time"  # a time, none for the default
+HOME_LANGUAGE_CHOICE = "home.language_choice"  # a locale

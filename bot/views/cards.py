@@ -3,7 +3,8 @@
 Only what the views need, named for what it is rather than for one platform's
 widget: a :class:`Heading`, a :class:`Paragraph` of lines (perhaps with a button
 beside it), a :class:`Note` (small print), a :class:`Divider`, a row of
-:class:`Actions` (buttons, each perhaps confirmed), a :class:`Table`. A :class:`Card`
+:class:`Actions` (buttons, each perhaps confirmed), a :class:`Table`, a :class:`Listing`
+(paragraphs a front end short of room may run together or cut, saying so). A :class:`Card`
 is a message or a tab, with ``fallback``, what a notification shows; a :class:`Form`
 is what a person fills in and submits (Slack: a modal; Teams: a dialog), its fields
 (:class:`TextField`, :class:`ChoiceField`, :class:`DateField`, :class:`TimeField`)
@@ -70,11 +71,14 @@ class Paragraph:
     """Lines of text shown together (a front end may split a long one at line ends).
     ``button``: an action beside the text (then the text is kept short). ``one_piece``:
     one row among many (a report in a list): a front end that must shorten it cuts it
-    rather than splitting it, so the rows after it keep their place."""
+    rather than splitting it, so the rows after it keep their place. ``shorter``: the
+    lines to show instead where a front end cannot fit these in one block (a link of
+    thousands of characters left to another view)."""
 
     lines: tuple[Rich, ...]
     button: Button | None = None
     one_piece: bool = False
+    shorter: tuple[Rich, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,17 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-Block = Heading | Paragraph | Note | Divider | Actions | Table
+@dataclass(frozen=True)
+class Listing:
+    """A long list in paragraphs of text (a bloc of competencies each), in order. A front
+    end short of room may run them together, or show the first ones then ``more``, which
+    says where the rest is."""
+
+    paragraphs: tuple[Paragraph, ...]
+    more: Rich
+
+
+Block = Heading | Paragraph | Note | Divider | Actions | Table | Listing
 
 
 @dataclass(frozen=True)

@@ -26,18 +26,16 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.app.home import PauseChoice, ScheduleChoice
+from bot.app.home import PauseChoice, ScheduleChoice, refusal_key
 from bot.app.outcome import Outcome
-from bot.app.summary import LANGUAGE_USAGE
+from bot.views.home import HomeState, chosen_weekday
 from handlers.slack import ids
 from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
 from handlers.slack.builders.evidence_builder import form_modal
 from handlers.slack.builders.home_builder import (
-    HomeMetadata,
-    home_view,
     language_modal,
-    not_enrolled_view,
     notice_modal,
+    page_view,
     pause_modal,
     schedule_modal,
 )
@@ -59,9 +57,7 @@ def publish_home(deps: SlackDeps, client: WebClient, actor: Actor, page: int = 0
     """
     try:
         outcome = deps.flows.home.home(actor.ref, page, SlackDirectory(client))
-        t = slack_t(outcome)
-        view = home_view(outcome.view, t) if outcome.view is not None else not_enrolled_view(t)
-        client.views_publish(user_id=actor.user_id, view=view)
+        client.views_publish(user_id=actor.user_id, view=page_view(outcome.view, slack_t(outcome)))
     except Exception:
         log.exception("could not publish the Home of %s", actor.user_id)
         return False
@@ -81,20 +77,16 @@ def home_publisher(deps: SlackDeps, team_id: str, page: int = 0) -> HomePublishe
 # --- helpers -------------------------------------------------------------------------
 
 
-def refusal_key(code: str) -> str:
-    """A flow's refusal as this front end words it (today's catalog keys)."""
-    return "language.usage" if code == LANGUAGE_USAGE else f"refusal.{code}"
-
-
 def _shown_page(click: BlockActions) -> int:
     """The evidence page the clicked Home showed (a forged click has no view: page 0)."""
-    return HomeMetadata.load(click.view.private_metadata if click.view else None).page
+    return HomeState.load(click.view.private_metadata if click.view else None).page
 
 
 def _refuse(client: WebClient, click: BlockActions, outcome: Outcome[Any]) -> None:
     """A Home has no response_url: a refusal is a small modal."""
-    text = slack_t(outcome)(refusal_key(outcome.refusal or ""))
-    client.views_open(trigger_id=click.trigger_id, view=notice_modal(text, slack_t(outcome)))
+    t = slack_t(outcome)
+    text = t.rich(refusal_key(outcome.refusal or ""))
+    client.views_open(trigger_id=click.trigger_id, view=notice_modal(text, t))
 
 
 def _carry_out(
@@ -262,7 +254,7 @@ def handle_schedule_submission(
     weekday = option.selected_option.value if option and option.selected_option else None
     chosen = _state(submission, ids.HOME_TIME_BLOCK, ids.HOME_TIME_ACTION)
     choice = ScheduleChoice(
-        weekday=None if weekday == ids.HOME_DEFAULT_WEEKDAY else weekday,
+        weekday=chosen_weekday(weekday),
         local_time=chosen.selected_time if chosen else None,
     )
     outcome = deps.flows.home.set_schedule(actor.ref, choice)

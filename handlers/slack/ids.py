@@ -83,7 +83,6 @@ HOME_WEEKDAY_BLOCK = "home_weekday"
 HOME_WEEKDAY_ACTION = "home_weekday_choice"
 HOME_TIME_BLOCK = "home_time"
 HOME_TIME_ACTION = "home_time_choice"
-HOME_DEFAULT_WEEKDAY = "default"  # the weekday option meaning "the workspace default"
 HOME_LANGUAGE_VIEW = "home_language_submit"
 HOME_LANGUAGE_BLOCK = "home_language_input"
 HOME_LANGUAGE_ACTION = "home_language_choice"
@@ -148,3 +147,41 @@ FORM_IDS[actions.REVIEW_FORM] = REVIEW_VIEW
 FIELD_IDS[actions.REVIEW_LEVEL] = (REVIEW_LEVEL_BLOCK, REVIEW_LEVEL_ACTION)
 FIELD_IDS[actions.REVIEW_COMMENT] = (REVIEW_COMMENT_BLOCK, REVIEW_COMMENT_ACTION)
 FIELD_IDS[actions.REVIEW_SHARE] = (REVIEW_SHARE_BLOCK, REVIEW_SHARE_ACTION)
+# The Home's names (bot.views.home) as the ids above.
+ACTION_IDS.update(
+    {
+        actions.HOME_CHECKIN_NOW: HOME_CHECKIN_NOW,
+        actions.HOME_LOG_EVIDENCE: HOME_LOG_EVIDENCE,
+        actions.HOME_PAUSE: HOME_PAUSE,
+        actions.HOME_RESUME: HOME_RESUME,
+        actions.HOME_SCHEDULE: HOME_SCHEDULE,
+        actions.HOME_LANGUAGE: HOME_LANGUAGE,
+        actions.HOME_EVIDENCE_EDIT: HOME_EVIDENCE_EDIT,
+        actions.HOME_EVIDENCE_DELETE: HOME_EVIDENCE_DELETE,
+        actions.HOME_EVIDENCE_OLDER: HOME_EVIDENCE_OLDER,
+        actions.HOME_EVIDENCE_NEWER: HOME_EVIDENCE_NEWER,
+    }
+)
+BLOCK_IDS.update(
+    {
+        actions.HOME_ACTIONS: HOME_ACTIONS_BLOCK,
+        actions.HOME_EVIDENCE: HOME_EVIDENCE_BLOCK,
+        actions.HOME_EVIDENCE_PAGES: HOME_EVIDENCE_PAGES_BLOCK,
+    }
+)
+FORM_IDS.update(
+    {
+        actions.HOME_NOTICE_FORM: HOME_NOTICE_VIEW,
+        actions.HOME_PAUSE_FORM: HOME_PAUSE_VIEW,
+        actions.HOME_SCHEDULE_FORM: HOME_SCHEDULE_VIEW,
+        actions.HOME_LANGUAGE_FORM: HOME_LANGUAGE_VIEW,
+    }
+)
+FIELD_IDS.update(
+    {
+        actions.HOME_PAUSE_UNTIL: (HOME_PAUSE_BLOCK, HOME_PAUSE_ACTION),
+        actions.HOME_WEEKDAY: (HOME_WEEKDAY_BLOCK, HOME_WEEKDAY_ACTION),
+        actions.HOME_TIME: (HOME_TIME_BLOCK, HOME_TIME_ACTION),
+        actions.HOME_LANGUAGE_CHOICE: (HOME_LANGUAGE_BLOCK, HOME_LANGUAGE_ACTION),
+    }
+)

@@ -4,7 +4,9 @@ Text: the catalog's neutral markup becomes mrkdwn (:func:`handlers.slack.markup.
 and each value is escaped for what it is — quoted text escaped (``&``, ``<``, ``>``),
 a person's words also made never to be formatting (:func:`builders.mrkdwn.user_text`),
 a mention a name or ``<@id>``. Blocks: Slack's limits live here only — a header's
-150 characters, a section's 3,000 (split at line ends), a message's 50 blocks, an
+150 characters, a section's 3,000 (split at line ends; a paragraph's ``shorter`` lines
+where its whole would not fit), a message's 50 blocks, a Home tab's 100 (a
+:class:`Listing` gets the room the rest leaves: run together, or cut with its note), an
 option's 75, a modal title's 24, a placeholder's 150. A card's :class:`Table` is not
 a block in Slack: it goes in a message's ``attachments`` (:func:`card_tables`). A
 :class:`Form` is a modal (:func:`form_view`); its fields' block and action ids come
@@ -54,6 +56,7 @@ from bot.views.cards import (
     Field,
     Form,
     Heading,
+    Listing,
     Note,
     Paragraph,
     Table,
@@ -68,6 +71,7 @@ from handlers.slack.builders.mrkdwn import SECTION_LIMIT, from_rich, sections
 
 HEADER_LIMIT = 150
 MESSAGE_BLOCK_LIMIT = 50
+VIEW_BLOCK_LIMIT = 100  # a Home tab's (and a modal's)
 OPTION_LIMIT = 75  # an option's text and description, an option group's label
 OPTIONS_LIMIT = 100  # options of a select, options of a group
 GROUPS_LIMIT = 100
@@ -127,8 +131,14 @@ def _note(note: Note) -> ContextBlock:
     return ContextBlock(elements=[first, *more])
 
 
+def _text(lines: tuple[Rich, ...]) -> str:
+    return "\n".join(from_rich(line) for line in lines)
+
+
 def _paragraph(paragraph: Paragraph) -> list[Block]:
-    text = "\n".join(from_rich(line) for line in paragraph.lines)
+    text = _text(paragraph.lines)
+    if paragraph.shorter and len(text) > SECTION_LIMIT:  # the whole would not fit a section
+        text = _text(paragraph.shorter)
     if paragraph.button is None and not paragraph.one_piece:
         return list(sections(text))
     button = _button(paragraph.button) if paragraph.button is not None else None
@@ -152,18 +162,46 @@ def _block(block: CardBlock) -> list[Block]:
         return [_actions(block)]
     if isinstance(block, Divider):
         return [DividerBlock()]
+    if isinstance(block, Listing):
+        return [b for paragraph in block.paragraphs for b in _paragraph(paragraph)]
     return []  # a table: in the message's attachments (card_tables)
 
 
-def card_blocks(card: Card) -> list[Block]:
-    # The card's last ``keep_last`` blocks are kept whole, however many Slack blocks each
-    # becomes (a long paragraph is several sections).
+def _listing(listing: Listing, room: int) -> list[Block]:
+    """A listing in at most ``room`` blocks: a section (or a few) per paragraph, or, should
+    there be more than room for, all of them run together, or else the first and ``more``."""
+    texts = [_text(paragraph.lines) for paragraph in listing.paragraphs]
+    blocks: list[Block] = [b for text in texts for b in sections(text)]
+    if len(blocks) > room:
+        blocks = list(sections("\n".join(texts)))
+    if len(blocks) > room:
+        blocks = [*blocks[: room - 1], _note(Note(listing.more))]
+    return blocks
+
+
+def _fitted(card: Card, limit: int) -> list[Block]:
+    """The card in at most ``limit`` blocks: its listings get the room the rest leaves;
+    beyond that (only with absurdly long texts) the first blocks, then the card's last
+    ``keep_last`` blocks whole, however many Slack blocks each becomes."""
+    rendered = [None if isinstance(block, Listing) else _block(block) for block in card.blocks]
+    room = limit - sum(len(blocks) for blocks in rendered if blocks is not None)
+    parts: list[list[Block]] = []
+    for block, done in zip(card.blocks, rendered, strict=True):
+        if done is None:
+            assert isinstance(block, Listing)
+            done = _listing(block, max(1, room))
+            room -= len(done)
+        parts.append(done)
     split = max(len(card.blocks) - card.keep_last, 0)
-    blocks = [rendered for block in card.blocks[:split] for rendered in _block(block)]
-    kept = [rendered for block in card.blocks[split:] for rendered in _block(block)]
-    if len(blocks) + len(kept) > MESSAGE_BLOCK_LIMIT:  # only with absurdly long texts
-        blocks = blocks[: max(MESSAGE_BLOCK_LIMIT - len(kept), 0)]
+    blocks = [rendered_block for part in parts[:split] for rendered_block in part]
+    kept = [rendered_block for part in parts[split:] for rendered_block in part]
+    if len(blocks) + len(kept) > limit:
+        blocks = blocks[: max(limit - len(kept), 0)]
     return blocks + kept
+
+
+def card_blocks(card: Card) -> list[Block]:
+    return _fitted(card, MESSAGE_BLOCK_LIMIT)
 
 
 # -- tables -----------------------------------------------------------------------------
@@ -298,10 +336,10 @@ def form_view(form: Form) -> View:
 
 
 def home_view(card: Card, callback_id: str) -> View:
-    """A card as the App Home tab."""
+    """A card as the App Home tab (its own limit: 100 blocks)."""
     return View(
         type="home",
         callback_id=callback_id,
         private_metadata=card.state or None,
-        blocks=card_blocks(card),
+        blocks=_fitted(card, VIEW_BLOCK_LIMIT),
     )

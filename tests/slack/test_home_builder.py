@@ -27,19 +27,18 @@ from bot.domain.home import (
 )
 from bot.domain.progress import CycleOutcome, RatingPoint, summarize
 from bot.i18n import LOCALES, Locale, Translator
+from bot.views.home import DEFAULT_WEEKDAY, HomeState, competency_line
 from emulators.slack import render_view, validate_view
 from emulators.slack.blockkit import VIEW_MAX_BYTES, view_size
 from handlers.slack import ids
 from handlers.slack.builders.home_builder import (
-    HomeMetadata,
-    competency_line,
-    home_view,
     language_modal,
-    not_enrolled_view,
     notice_modal,
+    page_view,
     pause_modal,
     schedule_modal,
 )
+from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.markup import slack_translator
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Level, Referentiel, Scale
@@ -145,7 +144,7 @@ def test_every_home_fits_slack_with_two_years_of_history_and_200_evidence(
     t = _t(locale)
     last_page = (EVIDENCE - 1) // EVIDENCE_PAGE_SIZE
     for page in (0, 1, last_page):
-        view = home_view(_home(referentiel, page=page), t).to_dict()
+        view = page_view(_home(referentiel, page=page), t).to_dict()
         assert validate_view(view) == [], (referentiel.id, page)
         assert view_size(view) <= VIEW_MAX_BYTES
         screen = render_view(view)
@@ -163,7 +162,7 @@ def test_the_largest_referentiels_are_summarised_not_a_block_per_competency(
 ) -> None:
     referentiel = _ref(referentiel_id)
     assert len(referentiel.all_competencies()) == 20
-    view = home_view(_home(referentiel), slack_translator("fr")).to_dict()
+    view = page_view(_home(referentiel), slack_translator("fr")).to_dict()
     assert validate_view(view) == []
     competency_sections = [
         b for b in view["blocks"] if b["type"] == "section" and "• *" in b["text"]["text"]
@@ -195,7 +194,7 @@ def test_more_groups_than_blocks_to_spare_are_run_together() -> None:
         for n in range(90)
     ]
     huge = base.model_copy(update={"groups": groups, "competencies": []})
-    view = home_view(_home(huge, weeks=3), slack_translator("fr")).to_dict()
+    view = page_view(_home(huge, weeks=3), slack_translator("fr")).to_dict()
     assert validate_view(view) == []
     sections = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
     assert sum(text.count("• *") for text in sections) == 90
@@ -257,15 +256,17 @@ def test_a_competency_line_in_french_and_english() -> None:
         evidence_count=2,
     )
     fr, en = slack_translator("fr"), slack_translator("en")
-    assert competency_line(item, ae, short_level_labels(ae, fr), fr) == (
+    assert from_rich(competency_line(item, ae, short_level_labels(ae, fr), fr)) == (
         "• *Prospection* : *Intermédiaire* · manager : Senior · historique : J → J → I · 2 preuves"
     )
-    assert competency_line(item, ae, short_level_labels(ae, en), en) == (
+    assert from_rich(competency_line(item, ae, short_level_labels(ae, en), en)) == (
         "• *Prospection*: *Intermédiaire* · manager: Senior · history: J → J → I"
         " · 2 pieces of evidence"
     )
     unrated = CompetencyStatus(prospection, None, None, None, (), 0)
-    assert competency_line(unrated, ae, {}, fr) == "• *Prospection* : pas encore évalué·e"
+    assert (
+        from_rich(competency_line(unrated, ae, {}, fr)) == "• *Prospection* : pas encore évalué·e"
+    )
 
 
 # --- French and English ----------------------------------------------------------------------
@@ -273,7 +274,7 @@ def test_a_competency_line_in_french_and_english() -> None:
 
 def test_the_home_in_french() -> None:
     ae = _ref("account-executive")
-    view = home_view(_home(ae, weeks=3, evidence=7), slack_translator("fr")).to_dict()
+    view = page_view(_home(ae, weeks=3, evidence=7), slack_translator("fr")).to_dict()
     screen = render_view(view)
     assert f"Palier — {ae.title}" in screen
     assert "Prochain check-in : jeudi 03/12 à 16:00" in screen
@@ -301,19 +302,19 @@ def test_the_home_in_french() -> None:
 def test_the_home_in_english_paused() -> None:
     ae = _ref("account-executive")
     home = _home(ae, weeks=3, evidence=7, page=1, paused_until=date(2026, 12, 6))
-    view = home_view(home, slack_translator("en")).to_dict()
+    view = page_view(home, slack_translator("en")).to_dict()
     screen = render_view(view)
     assert "Check-ins paused* until Sunday 12/06/2026 included" in view["blocks"][1]["text"]["text"]
     assert "Back on Thursday 12/03 at 16:00" in screen
     assert "Resume check-ins" in screen and "Pause check-ins" not in screen
     assert "6–7 of 7" in screen and "← Newer" in screen and "Older →" not in screen
-    assert HomeMetadata.load(view["private_metadata"]).page == 1
+    assert HomeState.load(view["private_metadata"]).page == 1
 
 
 def test_deleting_asks_for_confirmation_quoting_the_evidence() -> None:
     ae = _ref("account-executive")
     for locale in LOCALES:
-        view = home_view(_home(ae, weeks=1, evidence=1), _t(locale)).to_dict()
+        view = page_view(_home(ae, weeks=1, evidence=1), _t(locale)).to_dict()
         [block] = [b for b in view["blocks"] if b.get("block_id") == "home_ev:10000"]
         edit, delete = block["elements"]
         assert edit["action_id"] == "home_ev_edit:10000" and edit["value"] == "10000"
@@ -326,7 +327,7 @@ def test_deleting_asks_for_confirmation_quoting_the_evidence() -> None:
 
 def test_links_are_kept_whole_or_left_to_the_edit_modal() -> None:
     ae = _ref("account-executive")
-    view = home_view(_home(ae, weeks=1, evidence=2), slack_translator("fr")).to_dict()
+    view = page_view(_home(ae, weeks=1, evidence=2), slack_translator("fr")).to_dict()
     texts = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
     assert any("<https://crm.example.com/deals/42|lien>" in text for text in texts)
     # The 3,000-character link cannot fit a section: it is not cut (a cut link is wrong).
@@ -336,12 +337,10 @@ def test_links_are_kept_whole_or_left_to_the_edit_modal() -> None:
 
 def test_someone_not_enrolled_sees_an_explanation_and_nothing_else() -> None:
     for locale in LOCALES:
-        view = not_enrolled_view(_t(locale)).to_dict()
+        view = page_view(None, _t(locale)).to_dict()
         assert validate_view(view) == []
         assert [b["type"] for b in view["blocks"]] == ["header", "section"]
-    assert "pas encore inscrit·e" in render_view(
-        not_enrolled_view(slack_translator("fr")).to_dict()
-    )
+    assert "pas encore inscrit·e" in render_view(page_view(None, slack_translator("fr")).to_dict())
 
 
 # --- the modals --------------------------------------------------------------------------------
@@ -356,7 +355,7 @@ def test_the_modals_fit_slack(locale: Locale) -> None:
         pause_modal(date(2026, 11, 26), date(2026, 12, 6), t),
         schedule_modal(schedule, "Europe/Paris", t),
         language_modal(locale, t),
-        notice_modal(t("refusal.already_done"), t),
+        notice_modal(t.rich("refusal.already_done"), t),
     ):
         assert validate_view(view.to_dict()) == []
 
@@ -378,7 +377,7 @@ def test_the_schedule_modal_starts_from_the_default_or_the_persons_choice() -> N
     default = _home(_ref("account-executive"), weeks=1).schedule
     blocks = schedule_modal(default, "Europe/Paris", t).to_dict()["blocks"]
     weekday, clock = blocks[1]["element"], blocks[2]["element"]
-    assert weekday["initial_option"]["value"] == ids.HOME_DEFAULT_WEEKDAY
+    assert weekday["initial_option"]["value"] == DEFAULT_WEEKDAY
     assert weekday["initial_option"]["text"]["text"] == "Par défaut (jeudi)"
     assert [o["text"]["text"] for o in weekday["options"]][1:3] == ["Lundi", "Mardi"]
     assert "initial_time" not in clock and blocks[2]["optional"] is True
@@ -397,6 +396,6 @@ def test_a_pause_is_from_today_to_a_year_ahead() -> None:
 
 
 def test_home_metadata_survives_anything() -> None:
-    assert HomeMetadata.load(HomeMetadata(3).dump()).page == 3
+    assert HomeState.load(HomeState(3).dump()).page == 3
     for junk in ("", "{", "[]", '{"page": "x"}', '{"page": -4}', None):
-        assert HomeMetadata.load(junk).page == 0
+        assert HomeState.load(junk).page == 0

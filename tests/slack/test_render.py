@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.i18n.rich import Rich, Typed, literal
+from bot.i18n.rich import Plain, Rich, Typed, literal
 from bot.views.cards import (
     Actions,
     Align,
@@ -22,7 +22,10 @@ from bot.views.cards import (
     Column,
     Confirm,
     DateField,
+    Divider,
     Form,
+    Heading,
+    Listing,
     Note,
     Paragraph,
     Table,
@@ -31,7 +34,7 @@ from bot.views.cards import (
     field_id,
 )
 from handlers.slack import ids
-from handlers.slack.render import card_blocks, card_tables, form_view
+from handlers.slack.render import card_blocks, card_tables, form_view, home_view
 
 
 @pytest.fixture(autouse=True)
@@ -235,3 +238,42 @@ def test_a_row_in_one_piece_is_cut_not_split_so_the_rows_after_it_keep_their_pla
     assert len(cut_beside["text"]["text"]) == 3000
     assert cut_beside["accessory"]["action_id"] == "open_it:3"
     assert short == {"type": "section", "text": {"type": "mrkdwn", "text": "short"}}
+
+
+def test_a_paragraph_too_long_for_a_section_shows_its_shorter_lines() -> None:
+    link = Rich("[link]({url})", {"url": Plain("https://e.x/" + "a" * 3000)})
+    paragraph = Paragraph((literal("Proof"), link), shorter=(literal("Proof"), literal("no link")))
+    (section,) = (b.to_dict() for b in card_blocks(Card(literal("x"), (paragraph,))))
+    assert section["text"]["text"] == "Proof\nno link"
+    fits = Paragraph((literal("Proof"), literal("link")), shorter=(literal("cut"),))
+    (section,) = (b.to_dict() for b in card_blocks(Card(literal("x"), (fits,))))
+    assert section["text"]["text"] == "Proof\nlink"
+
+
+def _listing(groups: int, lines: int, width: int) -> Listing:
+    return Listing(
+        tuple(
+            Paragraph(tuple(literal(f"{g}.{n} " + "w" * width) for n in range(lines)))
+            for g in range(groups)
+        ),
+        more=literal("and more: /palier me"),
+    )
+
+
+def test_a_home_tab_keeps_to_100_blocks_running_a_listing_together_or_cutting_it() -> None:
+    tail = (Divider(), Note(literal("privacy")))
+    # A paragraph each while there is room (more than a message's 50 blocks).
+    roomy = Card(literal("x"), (Heading(literal("Home")), _listing(60, 1, 10), *tail), state="s")
+    view = home_view(roomy, "home_id").to_dict()
+    assert len(view["blocks"]) == 63 and view["private_metadata"] == "s"
+    assert view["callback_id"] == "home_id" and view["type"] == "home"
+    # Run together when a paragraph each would not fit: every line still shown.
+    crowded = Card(literal("x"), (Heading(literal("Home")), _listing(150, 1, 10), *tail))
+    blocks = home_view(crowded, "home_id").to_dict()["blocks"]
+    assert len(blocks) == 4 and blocks[1]["text"]["text"].count("\n") == 149
+    # Cut, saying where the rest is, when even run together it would not fit.
+    huge = Card(literal("x"), (Heading(literal("Home")), _listing(150, 20, 200), *tail))
+    blocks = home_view(huge, "home_id").to_dict()["blocks"]
+    assert len(blocks) == 100
+    assert blocks[-3]["elements"][0]["text"] == "and more: /palier me"
+    assert blocks[-1]["elements"][0]["text"] == "privacy"
