@@ -1,18 +1,22 @@
-"""The team summary as neutral views: what a manager reads, whatever the front end."""
+"""The team summary and the admin answers as neutral views: what a manager or an admin
+reads, whatever the front end."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
+from bot.app.admin import NOT_ADMIN
+from bot.app.enrolment import DIRECTORY_FAILED
+from bot.domain.admin import AdminRefusal, FailedPrompt, WorkspaceStatus
 from bot.domain.progress import RatingPoint, summarize
 from bot.domain.team import CompetencyLine, Flag, Participation, ReportOverview, TeamOverview
 from bot.i18n import Translator
-from bot.i18n.rich import Param, Rich, Typed
+from bot.i18n.rich import Mention, Param, Rich, Typed
 from bot.settings import load_settings
-from bot.views import team
+from bot.views import admin, team
 from bot.views.cards import Align, Heading, Note, Paragraph, Table
 from bot.views.team_files import team_files
 from referentiels.loader import ReferentielCatalog
@@ -162,7 +166,55 @@ def test_the_files_are_named_in_the_askers_language_csv_first_then_the_picture()
     assert not rows[0][0].startswith("=")  # a name never becomes a formula
 
 
-def test_the_refusal_and_the_answer_in_the_dm_are_worded_for_anyone() -> None:
+def test_refusals_and_the_answer_in_the_dm_are_worded_for_anyone() -> None:
     assert "is for managers" in team.refusal(None, EN).plain()
     assert team.refusal("no_reports", EN) == team.refusal(None, EN)
     assert team.in_dm(2, EN).plain().startswith("Your team's 2 tables")
+    # Every refusal of the admin flows has words, the flows' own codes included.
+    assert {NOT_ADMIN, DIRECTORY_FAILED, *(r.value for r in AdminRefusal)} == set(admin.REFUSALS)
+    unknown = admin.refusal(AdminRefusal.UNKNOWN_REFERENTIEL.value, EN, ["a", "b"]).plain()
+    assert unknown.endswith("Available: a, b")
+    assert admin.refusal(NOT_ADMIN, FR).plain().startswith("Cette commande est réservée")
+
+
+def test_enrolled_mentions_the_person_and_the_manager_only_when_there_is_one() -> None:
+    alone = admin.enrolled("U1", "Account Executive", None, EN)
+    assert alone.plain() == "U1 is enrolled on “Account Executive”."
+    assert next(iter(_values(alone))) == Mention("U1")
+    both = admin.enrolled("U1", "Account Executive", "U2", EN)
+    assert both.plain().endswith(" Manager: U2.") and Mention("U2") in list(_values(both))
+    assert (
+        admin.scheduled(3, time(9, 5), 2, EN)
+        .plain()
+        .startswith("Workspace check-in: Thursday at 09:05")
+    )
+
+
+def _status(paused: bool, errors: list[FailedPrompt]) -> WorkspaceStatus:
+    return WorkspaceStatus(
+        enrolled=12,
+        by_referentiel={"account-executive": 10, "gone": 2},
+        paused=1,
+        inactive=0,
+        checkin_weekday=3,
+        checkin_time=time(16, 0),
+        recent_errors=errors,
+        delivery_paused_at=MOMENT if paused else None,
+        delivery_error="invalid_auth" if paused else None,
+    )
+
+
+def test_the_status_puts_a_paused_delivery_first_and_lists_problems() -> None:
+    titles = {"account-executive": "Account Executive"}
+    errors = [FailedPrompt("*Boss*", "2026-W47", "channel_not_found")]
+    text = admin.status(_status(True, errors), titles, "Europe/Paris", EN, tick_seconds=30)
+    lines = text.plain().split("\n")
+    assert lines[0].startswith("⚠️ Sending paused since Friday 11/20 at 16:00")
+    assert "“invalid_auth”" in lines[0]
+    assert "• Account Executive: 10" in lines and "• gone: 2" in lines
+    assert "Palier looks for check-ins to send every 30 seconds." in lines
+    assert lines[-1] == "• *Boss* (2026-W47): channel_not_found"
+    assert Typed("*Boss*") in list(_values(text))
+    calm = admin.status(_status(False, []), titles, "UTC", FR, tick_seconds=60).plain()
+    assert calm.startswith("Palier dans cet espace de travail : 12 personne(s)")
+    assert calm.endswith("Aucun problème d'envoi ces 7 derniers jours.")
