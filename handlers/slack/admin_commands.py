@@ -10,8 +10,9 @@ Grammar (French words accepted too)::
 People are named with Slack mentions (``<@U…|name>``, as Slack escapes them in a
 slash command's text). The listener reads the command into the flows' inputs, calls
 the admin flow (:mod:`bot.app.admin`; enrolling is :mod:`bot.app.enrolment`'s) and
-words its outcome; the flow checks the actor's rights first, so anyone who is not an
-admin gets the same polite refusal whatever they typed, which says nothing about anyone.
+renders the answer the core words (:mod:`bot.views.admin`); the flow checks the
+actor's rights first, so anyone who is not an admin gets the same polite refusal
+whatever they typed, which says nothing about anyone.
 A command that does not read gets its usage — once the flow said the actor is an admin.
 Every answer is ephemeral.
 """
@@ -24,14 +25,12 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.app.admin import NOT_ADMIN, Removed, RemoveInput, Scheduled, ScheduleInput, StatusReport
-from bot.app.enrolment import DIRECTORY_FAILED, EnrolInput, Enrolled
+from bot.app.admin import Removed, RemoveInput, Scheduled, ScheduleInput, StatusReport
+from bot.app.enrolment import EnrolInput, Enrolled
 from bot.app.outcome import Outcome
-from bot.domain.admin import AdminRefusal
 from bot.domain.scheduling import parse_local_time, parse_weekday
-from bot.i18n import Translator
-from bot.i18n.referentiel_text import local_moment
-from handlers.slack.builders.mrkdwn import escape, user_text
+from bot.views import admin as admin_view
+from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
@@ -42,11 +41,6 @@ REMOVE = frozenset({"remove", "retirer"})
 SCHEDULE = frozenset({"schedule", "horaire"})
 STATUS = frozenset({"status", "etat", "état"})
 MANAGER = frozenset({"manager"})
-
-# The flows' refusals, as this front end words them.
-REFUSALS = {NOT_ADMIN: "admin.refused", DIRECTORY_FAILED: "error"} | {
-    refusal.value: f"admin.refusal.{refusal.value}" for refusal in AdminRefusal
-}
 
 
 def user_id_of(word: str) -> str | None:
@@ -117,71 +111,22 @@ def _run(
 
 
 def _text(deps: SlackDeps, outcome: Outcome[Any], usage: str) -> str:
-    """The answer: the refusal, the usage (nothing was done), or what was done."""
+    """The answer: the refusal, the usage (nothing was done), or what was done — the
+    core's words (:mod:`bot.views.admin`) for the flow's view, in mrkdwn."""
     t, view = slack_t(outcome), outcome.view
-    if outcome.refusal == AdminRefusal.UNKNOWN_REFERENTIEL:
-        ids = ", ".join(deps.flows.enrolment.referentiel_ids())
-        return t(REFUSALS[outcome.refusal], ids=ids)
     if outcome.refusal is not None:
-        return t(REFUSALS[outcome.refusal])
+        ids = deps.flows.enrolment.referentiel_ids()
+        return from_rich(admin_view.refusal(outcome.refusal, t, ids))
     if isinstance(view, Enrolled):
-        return enrolled_text(view, t)
-    if isinstance(view, Removed):
-        return t("admin.removed", person=f"<@{view.user_id}>")
-    if isinstance(view, Scheduled):
-        return scheduled_text(view, t)
-    if isinstance(view, StatusReport):
-        return status_text(view, t, deps.tick_seconds)
-    return t(usage)
-
-
-def enrolled_text(view: Enrolled, t: Translator) -> str:
-    text = t("admin.enrolled", person=f"<@{view.user_id}>", referentiel=view.referentiel_title)
-    if view.manager_id is not None:
-        text += " " + t("admin.with_manager", manager=f"<@{view.manager_id}>")
-    return text
-
-
-def scheduled_text(view: Scheduled, t: Translator) -> str:
-    return t(
-        "admin.scheduled",
-        weekday=t(f"calendar.weekday.{view.weekday}"),
-        time=view.at.strftime("%H:%M"),
-        moved=view.moved,
-    )
-
-
-def status_text(report: StatusReport, t: Translator, tick_seconds: int) -> str:
-    status = report.status
-    lines = []
-    if status.delivery_paused_at is not None:
-        since = local_moment(status.delivery_paused_at, report.timezone, t)
-        lines.append(t("admin.delivery_paused", since=since, error=status.delivery_error))
-    lines += [
-        t(
-            "admin.status",
-            enrolled=status.enrolled,
-            paused=status.paused,
-            inactive=status.inactive,
-            weekday=t(f"calendar.weekday.{status.checkin_weekday}"),
-            time=status.checkin_time.strftime("%H:%M"),
-        )
-    ]
-    for referentiel_id, count in sorted(status.by_referentiel.items()):
-        title = report.titles.get(referentiel_id, referentiel_id)
-        lines.append("• " + t("common.label_value", label=title, value=count))
-    lines.append(t("admin.next_tick", seconds=tick_seconds))
-    if status.recent_errors:
-        lines.append(t("admin.errors"))
-        lines.extend(
-            "• "
-            + t(
-                "common.label_value",
-                label=f"{user_text(error.person_name)} ({error.cycle_key})",
-                value=escape(error.reason),
-            )
-            for error in status.recent_errors
+        text = admin_view.enrolled(view.user_id, view.referentiel_title, view.manager_id, t)
+    elif isinstance(view, Removed):
+        text = admin_view.removed(view.user_id, t)
+    elif isinstance(view, Scheduled):
+        text = admin_view.scheduled(view.weekday, view.at, view.moved, t)
+    elif isinstance(view, StatusReport):
+        text = admin_view.status(
+            view.status, view.titles, view.timezone, t, tick_seconds=deps.tick_seconds
         )
     else:
-        lines.append(t("admin.no_errors"))
-    return "\n".join(lines)
+        text = t.rich(usage)
+    return from_rich(text)

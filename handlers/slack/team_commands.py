@@ -9,7 +9,8 @@ so. A team too large for tables gets an ephemeral summary with the detail — a
 CSV file and a heatmap picture — in the same DM (``files.uploadV2``). Who is in
 the team is decided by :class:`bot.app.team.TeamFlow`, which applies
 :mod:`bot.domain.access`; anyone without reports gets a polite refusal that says nothing
-about anyone. This listener only lays out what the flow answers.
+about anyone. The words and files are the core's (:mod:`bot.views.team`,
+:mod:`bot.views.team_files`); this listener only delivers what the flow answers.
 """
 
 from __future__ import annotations
@@ -17,21 +18,14 @@ from __future__ import annotations
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.domain.team import TeamRefusal
+from bot.views import team
+from bot.views.team_files import team_files
+from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.builders.prompt_builder import notice_blocks
-from handlers.slack.builders.team_builder import (
-    fits_in_messages,
-    team_csv,
-    team_heatmap,
-    team_messages,
-    team_summary,
-)
+from handlers.slack.builders.team_builder import fits_in_messages, team_messages, team_summary
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
-
-# The team flow's refusal, as this front end words it.
-REFUSALS = {TeamRefusal.NO_REPORTS.value: "team.refused"}
 
 
 def _dm(client: WebClient, user_id: str) -> str:
@@ -43,7 +37,7 @@ def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClie
     outcome = deps.flows.team.overview(actor.ref, SlackDirectory(client))
     t, overview = slack_t(outcome), outcome.view
     if overview is None:  # the one refusal: no reports, or unknown to Palier
-        text = t(REFUSALS[outcome.refusal or TeamRefusal.NO_REPORTS.value])
+        text = from_rich(team.refusal(outcome.refusal, t))
         respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
         return
     if fits_in_messages(overview):
@@ -62,26 +56,19 @@ def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClie
                 attachments=message.attachments(),
             )
         # After the tables, so that "it is in your DM" is true when it shows.
-        text = t.plural("team.in_dm", len(tables))
+        text = from_rich(team.in_dm(len(tables), t))
         respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
         return
     summary = team_summary(overview, t)
+    files = team_files(overview, t)
     # The files first, so that the summary's "it is in your DM" is true when it shows.
     client.files_upload_v2(
         channel=_dm(client, actor.user_id),
-        initial_comment=t.plural("team.files.comment", len(overview.reports)),
+        initial_comment=from_rich(files.comment),
         file_uploads=[
-            {
-                "content": team_csv(overview, t),
-                "filename": t("team.files.csv_name"),
-                "title": t("team.files.csv_title"),
-            },
-            {
-                "content": team_heatmap(overview, t),
-                "filename": t("team.files.png_name"),
-                "title": t("team.files.png_title"),
-                "alt_txt": t("team.files.png_alt"),
-            },
+            {"content": file.content, "filename": file.filename, "title": file.title}
+            | ({"alt_txt": file.alt} if file.alt is not None else {})
+            for file in files.files
         ],
     )
     respond(text=summary.text, blocks=summary.blocks, response_type="ephemeral")

@@ -20,6 +20,8 @@ from sqlalchemy import select
 from bot.domain.progress import summarize
 from bot.domain.scheduling import cycle_by_key
 from bot.domain.team import CompetencyLine, Participation, ReportOverview, TeamOverview
+from bot.views import team_files as tf
+from bot.views.team import COMPETENCY_CELL_MAX
 from emulators.slack import render_blocks
 from emulators.slack.blockkit import validate_blocks, validate_message
 from emulators.slack.server import Message
@@ -244,7 +246,7 @@ def test_mixed_referentiels_get_one_table_each(world: World) -> None:
     assert {row[0] for row in cqp[1:]} == {"Chloé Rao"} and len(cqp) == 1 + 17
     c21 = next(row for row in cqp if row[1].startswith("C2.1 "))
     assert c21[2:5] == ["Acquis", "En cours d'acquisition", "−1"]
-    assert all(len(row[1]) <= tb.COMPETENCY_CELL_MAX for row in cqp)
+    assert all(len(row[1]) <= COMPETENCY_CELL_MAX for row in cqp)
     assert "Votre équipe — Manager d'équipe de vendeurs B to B" in render_blocks(second.blocks)
     _nothing_public(world)
 
@@ -337,30 +339,30 @@ def test_a_team_of_60_gets_a_summary_and_files_in_the_dm(world: World) -> None:
     picture.load()
     assert picture.format == "PNG"
     assert picture.size == (
-        2 * tb.PAD + max(tb.MIN_WIDTH, tb.NAME_W + 5 * tb.CELL_W),
-        tb.PAD
-        + tb.TITLE_H
-        + tb.HEADER_H
-        + 60 * tb.CELL_H
-        + tb.PAD
-        + tb.LEGEND_ROW_H * (3 + 2)
-        + tb.PAD,
+        2 * tf.PAD + max(tf.MIN_WIDTH, tf.NAME_W + 5 * tf.CELL_W),
+        tf.PAD
+        + tf.TITLE_H
+        + tf.HEADER_H
+        + 60 * tf.CELL_H
+        + tf.PAD
+        + tf.LEGEND_ROW_H * (3 + 2)
+        + tf.PAD,
     )
     pixels: Any = picture.convert("RGB")
 
     def cell(row: int, column: int) -> tuple[int, int, int, int]:
-        x = tb.PAD + tb.NAME_W + column * tb.CELL_W
-        y = tb.PAD + tb.TITLE_H + tb.HEADER_H + row * tb.CELL_H
-        return x, y, x + tb.CELL_W - 2, y + tb.CELL_H - 2
+        x = tf.PAD + tf.NAME_W + column * tf.CELL_W
+        y = tf.PAD + tf.TITLE_H + tf.HEADER_H + row * tf.CELL_H
+        return x, y, x + tf.CELL_W - 2, y + tf.CELL_H - 2
 
     left, top, right, bottom = cell(0, 0)  # Report 00, Prospection: Senior, with a gap
-    assert pixels.getpixel((left + 3, bottom - 3)) == tb.level_colour(2, 3)
-    assert pixels.getpixel((right - 2, top + 2)) == tb.GAP_COLOUR
+    assert pixels.getpixel((left + 3, bottom - 3)) == tf.level_colour(2, 3)
+    assert pixels.getpixel((right - 2, top + 2)) == tf.GAP_COLOUR
     left, top, right, bottom = cell(2, 4)  # Report 02, Valeurs: Intermédiaire, no gap
-    assert pixels.getpixel((left + 3, bottom - 3)) == tb.level_colour(1, 3)
-    assert pixels.getpixel((right - 2, top + 2)) == tb.level_colour(1, 3)
+    assert pixels.getpixel((left + 3, bottom - 3)) == tf.level_colour(1, 3)
+    assert pixels.getpixel((right - 2, top + 2)) == tf.level_colour(1, 3)
     left, top, right, bottom = cell(59, 2)  # the last report, unrated
-    assert pixels.getpixel((left + 3, bottom - 3)) == tb.UNRATED
+    assert pixels.getpixel((left + 3, bottom - 3)) == tf.UNRATED
 
     # The files went to Manon's DM, with nothing in the channel she typed in.
     _nothing_public(world)
@@ -433,32 +435,32 @@ def test_tables_stop_at_slacks_limits() -> None:
 
 
 def test_the_heatmap_is_drawn_without_a_system_font(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tb, "FONT_FILES", ())
+    monkeypatch.setattr(tf, "FONT_FILES", ())
     overview = _overview({AE: 2, CQP: 3})
-    picture = Image.open(io.BytesIO(tb.team_heatmap(overview, slack_translator("en"))))
+    picture = Image.open(io.BytesIO(tf.team_heatmap(overview, slack_translator("en"))))
     picture.load()
     # Two panels: the larger team (the CQP's 17 competencies) first.
     assert (
         picture.size
-        == tb.heatmap_size(overview)
+        == tf.heatmap_size(overview)
         == (
-            2 * tb.PAD + tb.NAME_W + 17 * tb.CELL_W,
-            tb.PAD
+            2 * tf.PAD + tf.NAME_W + 17 * tf.CELL_W,
+            tf.PAD
             + (
-                tb.TITLE_H
-                + tb.HEADER_H
-                + 3 * tb.CELL_H
-                + tb.PAD
-                + tb.LEGEND_ROW_H * (4 + 2)
-                + tb.PAD
+                tf.TITLE_H
+                + tf.HEADER_H
+                + 3 * tf.CELL_H
+                + tf.PAD
+                + tf.LEGEND_ROW_H * (4 + 2)
+                + tf.PAD
             )
             + (
-                tb.TITLE_H
-                + tb.HEADER_H
-                + 2 * tb.CELL_H
-                + tb.PAD
-                + tb.LEGEND_ROW_H * (3 + 2)
-                + tb.PAD
+                tf.TITLE_H
+                + tf.HEADER_H
+                + 2 * tf.CELL_H
+                + tf.PAD
+                + tf.LEGEND_ROW_H * (3 + 2)
+                + tf.PAD
             ),
         )
     )
