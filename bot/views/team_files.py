@@ -234,6 +234,7 @@ class _Pen:
     def fit(self, text: str, width: int, font: Font | None = None) -> str:
         """``text`` as the font can write it, shortened with "…" to ``width`` pixels."""
         font = font or self.font
+        text = " ".join(text.split())  # one line: a name may hold a line break or a tab
         if not self.unicode:
             text = unicodedata.normalize("NFKD", text.translate(_ASCII))
             text = text.encode("ascii", "ignore").decode()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -505,3 +506,12 @@ def test_indirect_reports_appear_only_when_the_workspace_allows_it(world: World)
     seen = len(world.emulator.ephemerals_for(MANON))
     both = team_text(wider, seen)
     assert "Alice Martin" in both and "Chloé Rao" in both
+
+
+def test_a_name_with_a_line_break_is_drawn_on_one_line() -> None:
+    overview = _overview({AE: 2})
+    first = overview.reports[0]
+    named = TeamOverview([replace(first, name="Emma\nMartin\tx"), *overview.reports[1:]])
+    picture = Image.open(io.BytesIO(tf.team_heatmap(named, slack_translator("fr"))))
+    picture.load()  # before: Pillow refused to measure a multi-line name
+    assert picture.size == tf.heatmap_size(named)
