@@ -56,3 +56,7 @@ HOME_PAUSE_UNTIL = "home.pause_until"  # a date
 HOME_WEEKDAY = "home.weekday"  # a weekday 0-6, or bot.views.home.DEFAULT_WEEKDAY
 HOME_TIME = "home.time"  # a time, none for the default
 HOME_LANGUAGE_CHOICE = "home.language_choice"  # a locale
+
+# Erasing one's own data: the confirmed button of the question, and its row.
+ERASE_MY_DATA = "privacy.erase"
+ERASURE_ACTIONS = "privacy.erasure"

@@ -185,3 +185,6 @@ FIELD_IDS.update(
         actions.HOME_LANGUAGE_CHOICE: (HOME_LANGUAGE_BLOCK, HOME_LANGUAGE_ACTION),
     }
 )
+
+# Erasing one's own data (bot.views.privacy); its row has no block id.
+ACTION_IDS[actions.ERASE_MY_DATA] = PRIVACY_DELETE

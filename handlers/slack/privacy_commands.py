@@ -14,39 +14,25 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    ButtonElement,
-    ConfirmObject,
-    MarkdownTextObject,
-    SectionBlock,
-)
 
-from bot.app.exports import ExportRefusal
 from bot.app.outcome import Outcome
-from bot.app.privacy import PrivacyRefusal
-from bot.i18n import Translator
-from handlers.slack import ids
+from bot.views import privacy
+from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import carry_out
 from handlers.slack.markup import slack_t
+from handlers.slack.render import card_blocks, card_text
 
 EXPORT = frozenset({"export", "exporter"})
 DELETE = frozenset({"delete", "effacer", "supprimer"})
-
-# Refusals of the export and privacy flows, as this front end words them.
-REFUSALS = {
-    ExportRefusal.NOT_ALLOWED.value: "privacy.export_refused",
-    PrivacyRefusal.NOTHING.value: "privacy.nothing",
-    PrivacyRefusal.USAGE.value: "privacy.usage",
-}
 
 
 def _refused(outcome: Outcome[Any], respond: Respond) -> bool:
     if outcome.refusal is None:
         return False
-    respond(text=slack_t(outcome)(REFUSALS[outcome.refusal]), response_type="ephemeral")
+    text = from_rich(privacy.refusal(outcome.refusal, slack_t(outcome)))
+    respond(text=text, response_type="ephemeral")
     return True
 
 
@@ -55,7 +41,7 @@ def _deliver(outcome: Outcome[Any], respond: Respond, client: WebClient) -> None
     if _refused(outcome, respond):
         return
     carry_out(client, outcome.effects, slack_t(outcome))
-    respond(text=slack_t(outcome)("privacy.sent_to_dm"), response_type="ephemeral")
+    respond(text=from_rich(privacy.sent_to_dm(slack_t(outcome))), response_type="ephemeral")
 
 
 def handle_export(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
@@ -75,44 +61,17 @@ def handle_privacy(
         outcome = flow.ask_erasure(actor.ref, directory)
         if _refused(outcome, respond):
             return
-        t = slack_t(outcome)
-        respond(
-            text=t("privacy.delete_question"),
-            blocks=_confirm_blocks(t),
-            response_type="ephemeral",
-        )
+        question = privacy.erasure_question(slack_t(outcome))
+        respond(text=card_text(question), blocks=card_blocks(question), response_type="ephemeral")
     else:
         _refused(flow.usage(actor.ref, directory), respond)
-
-
-def _confirm_blocks(t: Translator) -> list[SectionBlock | ActionsBlock]:
-    return [
-        SectionBlock(text=MarkdownTextObject(text=t("privacy.delete_question"))),
-        ActionsBlock(
-            elements=[
-                ButtonElement(
-                    text=t("privacy.delete_button"),
-                    action_id=ids.PRIVACY_DELETE,
-                    value="erase",
-                    style="danger",
-                    confirm=ConfirmObject(
-                        title=t("privacy.confirm_title"),
-                        text=t("privacy.confirm_text"),
-                        confirm=t("privacy.confirm_yes"),
-                        deny=t("privacy.confirm_no"),
-                        style="danger",
-                    ),
-                )
-            ]
-        ),
-    ]
 
 
 def handle_privacy_delete(deps: SlackDeps, actor: Actor, respond: Respond) -> None:
     """The confirmed erasure of the actor's own data."""
     outcome = deps.flows.privacy.erase_mine(actor.ref)
     respond(
-        text=slack_t(outcome)("privacy.erased"),
+        text=from_rich(privacy.erased(slack_t(outcome))),
         response_type="ephemeral",
         replace_original=True,
     )
