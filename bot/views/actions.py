@@ -11,3 +11,10 @@ SKIP_CHECKIN = "checkin.skip"
 SNOOZE_CHECKIN = "checkin.snooze"
 
 PROMPT_ACTIONS = "checkin.prompt"  # the prompt's row of buttons
+
+# Forms and their fields (a field's ``key`` is the competency id where a form repeats it).
+CHECKIN_FORM = "checkin.form"
+CHECKIN_LEVEL = "checkin.level"
+CHECKIN_EVIDENCE = "checkin.evidence"
+CHECKIN_LINK = "checkin.link"
+CHECKIN_TOPIC = "checkin.topic"

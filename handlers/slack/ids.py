@@ -125,5 +125,12 @@ BLOCK_IDS = {actions.PROMPT_ACTIONS: PROMPT_ACTIONS_BLOCK}
 
 # The core's form and field names (bot.views.actions) as this front end's callback ids,
 # and as (block id, action id) prefixes; a field a form repeats adds ":" + its key.
-FORM_IDS: dict[str, str] = {}
-FIELD_IDS: dict[str, tuple[str, str]] = {}
+FORM_IDS: dict[str, str] = {
+    actions.CHECKIN_FORM: CHECKIN_VIEW,
+}
+FIELD_IDS: dict[str, tuple[str, str]] = {
+    actions.CHECKIN_LEVEL: (LEVEL_BLOCK, LEVEL_ACTION),
+    actions.CHECKIN_EVIDENCE: (EVIDENCE_BLOCK, EVIDENCE_ACTION),
+    actions.CHECKIN_LINK: (LINK_BLOCK, LINK_ACTION),
+    actions.CHECKIN_TOPIC: (TOPIC_BLOCK, TOPIC_ACTION),
+}
