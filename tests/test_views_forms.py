@@ -3,9 +3,11 @@ person is asked, in the référentiel's own words, and what each form carries ba
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from bot.domain.checkin import CheckinForm, CheckinItem, Refusal, next_level_of
+from bot.domain.evidence import criterion_choices
 from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import level_description
@@ -22,6 +24,7 @@ from bot.views.cards import (
     field_id,
 )
 from bot.views.checkin import CHOICE_TEXT, checkin_form, option_descriptions, refusal
+from bot.views.evidence import EvidenceDraft, EvidenceState, evidence_form
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
 
@@ -147,3 +150,52 @@ def test_each_refusal_of_the_checkin_has_its_own_words_in_both_languages() -> No
         t = Translator(locale)
         worded = {refusal(code.value, t).plain() for code in Refusal}
         assert len(worded) == len(Refusal) and all(worded)
+
+
+def test_the_evidence_form_groups_competencies_and_offers_criteria_once_one_is_chosen() -> None:
+    referentiel = _referentiel("manager-equipe-vendeurs-b2b")
+    t = Translator("en")
+    fresh = _fields(evidence_form(referentiel, t))
+    competency = fresh[actions.EVIDENCE_COMPETENCY]
+    assert isinstance(competency, ChoiceField)
+    assert competency.refresh and competency.style is ChoiceStyle.MENU and not competency.optional
+    assert len(competency.groups) > 1 and not competency.choices
+    assert [c.value for c in competency.all_choices()] == [
+        c.id for c in referentiel.all_competencies()
+    ]
+    assert all(len(c.label.plain()) <= CHOICE_TEXT for c in competency.all_choices())
+    assert actions.EVIDENCE_CRITERION not in fresh
+    chosen = referentiel.all_competencies()[0]
+    key = criterion_choices(chosen)[0].key
+    draft = EvidenceDraft(chosen.id, key, "x" * (MAX_TEXT + 10), "https://crm.example/1")
+    filled = _fields(evidence_form(referentiel, t, draft))
+    criterion = filled[actions.EVIDENCE_CRITERION]
+    assert isinstance(criterion, ChoiceField) and criterion.optional
+    assert criterion.initial == (key,)
+    assert filled[actions.EVIDENCE_COMPETENCY].initial == (chosen.id,)  # type: ignore[union-attr]
+    text = filled[actions.EVIDENCE_TEXT]
+    assert isinstance(text, TextField) and not text.optional
+    assert text.initial == "x" * MAX_TEXT  # what could never be saved is not offered
+    assert filled[actions.EVIDENCE_LINK].initial == "https://crm.example/1"  # type: ignore[union-attr]
+
+
+def test_a_matrix_of_one_group_is_not_grouped() -> None:
+    referentiel = _referentiel("account-executive")
+    field = _fields(evidence_form(referentiel, Translator("fr")))[actions.EVIDENCE_COMPETENCY]
+    assert isinstance(field, ChoiceField)
+    assert bool(field.groups) == (len({p[:1] for p, _ in referentiel.iter_competencies()}) > 1)
+
+
+def test_the_evidence_form_carries_back_what_it_edits_and_where_it_came_from() -> None:
+    referentiel = _referentiel("account-executive")
+    t = Translator("en")
+    permalink = "https://acme.slack.com/archives/C1/p1"
+    form = evidence_form(referentiel, t, state=EvidenceState(permalink, 42))
+    assert json.loads(form.state) == {"permalink": permalink, "evidence_id": 42}
+    assert EvidenceState.load(form.state) == EvidenceState(permalink, 42)
+    assert permalink in _text(form)
+    plain = evidence_form(referentiel, t)
+    assert json.loads(plain.state) == {"permalink": None, "evidence_id": None}
+    assert "https://" not in _text(plain)
+    for broken in ("", "{", "[]", '{"evidence_id": "x"}'):
+        assert EvidenceState.load(broken) == EvidenceState()
