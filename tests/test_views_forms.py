@@ -11,6 +11,7 @@ from bot.domain.evidence import criterion_choices
 from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import level_description
+from bot.i18n.rich import literal
 from bot.views import actions
 from bot.views.cards import (
     ChoiceField,
@@ -25,6 +26,7 @@ from bot.views.cards import (
 )
 from bot.views.checkin import CHOICE_TEXT, checkin_form, option_descriptions, refusal
 from bot.views.evidence import EvidenceDraft, EvidenceState, evidence_form
+from bot.views.notice import notice_card
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
 
@@ -199,3 +201,10 @@ def test_the_evidence_form_carries_back_what_it_edits_and_where_it_came_from() -
     assert "https://" not in _text(plain)
     for broken in ("", "{", "[]", '{"evidence_id": "x"}'):
         assert EvidenceState.load(broken) == EvidenceState()
+
+
+def test_a_notice_says_the_same_in_its_notification_and_its_paragraph() -> None:
+    text = literal("Ce check-in est déjà fait.")
+    card = notice_card(text)
+    assert card.fallback == text
+    assert card.blocks == (Paragraph((text,)),)

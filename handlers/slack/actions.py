@@ -22,10 +22,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app.checkin import PromptAction
 from bot.app.outcome import Outcome
+from bot.views.checkin import refusal
 from bot.views.evidence import EvidenceState
 from handlers.slack import ids
 from handlers.slack.builders import prompt_builder
-from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal, refusal_text
+from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
 from handlers.slack.builders.evidence_builder import draft_from_state, evidence_modal
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
@@ -75,10 +76,10 @@ class PromptClick(BaseModel):
 
 
 def _refuse(respond: Respond, outcome: Outcome[Any]) -> None:
-    text = refusal_text(outcome.refusal, slack_t(outcome))
+    text, blocks = prompt_builder.notice(refusal(outcome.refusal, slack_t(outcome)))
     respond(
         text=text,
-        blocks=prompt_builder.notice_blocks(text),
+        blocks=blocks,
         response_type="ephemeral",
         replace_original=False,
     )

@@ -18,7 +18,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.domain.team import TeamRefusal
-from handlers.slack.builders.prompt_builder import notice_blocks
+from handlers.slack.builders.prompt_builder import notice
 from handlers.slack.builders.team_builder import (
     fits_in_messages,
     team_csv,
@@ -43,8 +43,8 @@ def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClie
     outcome = deps.flows.team.overview(actor.ref, SlackDirectory(client))
     t, overview = slack_t(outcome), outcome.view
     if overview is None:  # the one refusal: no reports, or unknown to Palier
-        text = t(REFUSALS[outcome.refusal or TeamRefusal.NO_REPORTS.value])
-        respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
+        text, blocks = notice(t.rich(REFUSALS[outcome.refusal or TeamRefusal.NO_REPORTS.value]))
+        respond(text=text, blocks=blocks, response_type="ephemeral")
         return
     if fits_in_messages(overview):
         messages = team_messages(overview, t)
@@ -62,8 +62,8 @@ def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClie
                 attachments=message.attachments(),
             )
         # After the tables, so that "it is in your DM" is true when it shows.
-        text = t.plural("team.in_dm", len(tables))
-        respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
+        text, blocks = notice(t.rich_plural("team.in_dm", len(tables)))
+        respond(text=text, blocks=blocks, response_type="ephemeral")
         return
     summary = team_summary(overview, t)
     # The files first, so that the summary's "it is in your DM" is true when it shows.
