@@ -60,3 +60,14 @@ HOME_LANGUAGE_CHOICE = "home.language_choice"  # a locale
 # Erasing one's own data: the confirmed button of the question, and its row.
 ERASE_MY_DATA = "privacy.erase"
 ERASURE_ACTIONS = "privacy.erasure"
+# Forms and their fields (a field's ``key`` is the competency id where a form repeats it).
+CHECKIN_FORM = "checkin.form"
+CHECKIN_LEVEL = "checkin.level"
+CHECKIN_EVIDENCE = "checkin.evidence"
+CHECKIN_LINK = "checkin.link"
+CHECKIN_TOPIC = "checkin.topic"
+EVIDENCE_FORM = "evidence.form"
+EVIDENCE_COMPETENCY = "evidence.competency"  # refreshes the form: the criteria follow it
+EVIDENCE_CRITERION = "evidence.criterion"
+EVIDENCE_TEXT = "evidence.text"
+EVIDENCE_LINK = "evidence.link"

@@ -1,11 +1,175 @@
-"""What a person is told once their evidence is saved, as a neutral card: only they see it."""
+"""Evidence, any day: the form to log it (or edit it), and what a person is told once it is
+saved (only they see it).
+
+Competencies are offered grouped by bloc or activity, in a menu a person can search;
+once one is chosen the form is built again with its evaluation criteria (or its
+levels' aspects). A long certification name is shortened at a word in a choice and
+quoted whole elsewhere. The form carries back which evidence it edits and the message
+it was logged from (:class:`EvidenceState`).
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
+from bot.domain.evidence import criterion_choices
+from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
-from bot.i18n.rich import Plain
-from bot.views.cards import Card, Paragraph
-from referentiels.models import Competency
+from bot.i18n.rich import Plain, Rich, literal
+from bot.views import actions
+from bot.views.cards import (
+    Block,
+    Card,
+    Choice,
+    ChoiceField,
+    ChoiceGroup,
+    ChoiceStyle,
+    Field,
+    Form,
+    Note,
+    Paragraph,
+    TextField,
+)
+from bot.views.checkin import CHOICE_TEXT
+from bot.views.prompt import short_name
+from referentiels.models import Competency, Referentiel
+
+
+@dataclass(frozen=True)
+class EvidenceState:
+    """What the evidence form carries back: where it came from, and what it edits."""
+
+    permalink: str | None = None  # the message logged as evidence
+    evidence_id: int | None = None  # editing existing evidence
+
+    def dump(self) -> str:
+        return json.dumps({"permalink": self.permalink, "evidence_id": self.evidence_id})
+
+    @classmethod
+    def load(cls, text: str) -> EvidenceState:
+        try:
+            data = json.loads(text) if text else {}
+            evidence_id = data.get("evidence_id")
+            return cls(data.get("permalink"), int(evidence_id) if evidence_id else None)
+        except (ValueError, TypeError, AttributeError):
+            return cls()
+
+
+@dataclass(frozen=True)
+class EvidenceDraft:
+    """What the form shows filled in (a message's text, an edit, a refresh)."""
+
+    competency_id: str | None = None
+    criterion_key: str | None = None
+    text: str | None = None
+    link: str | None = None
+
+
+def _choice(label: str, value: str) -> Choice:
+    # Shortened at a word, with room for its "…".
+    return Choice(value, Rich("{label}", {"label": Plain(short_name(label, CHOICE_TEXT - 1))}))
+
+
+def competency_field(referentiel: Referentiel, t: Translator, selected: str | None) -> ChoiceField:
+    """All competencies, grouped by their outermost bloc or activity (a référentiel of one
+    group: not grouped)."""
+    groups: dict[str, list[Choice]] = {}
+    for path, competency in referentiel.iter_competencies():
+        outer = path[0] if path else None
+        title = (
+            (f"{outer.code} : {outer.title}" if outer.code else outer.title)
+            if outer is not None
+            else referentiel.title
+        )
+        groups.setdefault(title, []).append(_choice(competency.label, competency.id))
+    grouped = len(groups) > 1
+    return ChoiceField(
+        actions.EVIDENCE_COMPETENCY,
+        t.rich("evidence.competency"),
+        choices=() if grouped else tuple(c for group in groups.values() for c in group),
+        groups=tuple(
+            ChoiceGroup(
+                Rich("{title}", {"title": Plain(short_name(title, CHOICE_TEXT - 1))}),
+                tuple(choices),
+            )
+            for title, choices in groups.items()
+        )
+        if grouped
+        else (),
+        style=ChoiceStyle.MENU,
+        initial=(selected,) if selected else (),
+        placeholder=t.rich("evidence.competency_placeholder"),
+        refresh=True,
+    )
+
+
+def criterion_field(
+    competency: Competency, t: Translator, selected: str | None
+) -> ChoiceField | None:
+    """The competency's criteria (or aspects) to log against, when it has any."""
+    choices = criterion_choices(competency)
+    if not choices:
+        return None
+    return ChoiceField(
+        actions.EVIDENCE_CRITERION,
+        t.rich("evidence.criterion"),
+        tuple(_choice(choice.text, choice.key) for choice in choices),
+        style=ChoiceStyle.MENU,
+        optional=True,
+        initial=(selected,) if selected else (),
+        placeholder=t.rich("evidence.criterion_placeholder"),
+    )
+
+
+def evidence_form(
+    referentiel: Referentiel,
+    t: Translator,
+    draft: EvidenceDraft | None = None,
+    state: EvidenceState | None = None,
+) -> Form:
+    """The evidence form, filled in with ``draft`` (a message's text, an edit)."""
+    draft = draft or EvidenceDraft()
+    state = state or EvidenceState()
+    blocks: list[Block | Field] = [
+        Paragraph((t.rich("evidence.intro"),)),
+        competency_field(referentiel, t, draft.competency_id),
+    ]
+    competency = referentiel.competency(draft.competency_id or "")
+    criterion = criterion_field(competency, t, draft.criterion_key) if competency else None
+    if criterion is not None:
+        blocks.append(criterion)
+    blocks.append(
+        TextField(
+            actions.EVIDENCE_TEXT,
+            t.rich("evidence.text"),
+            multiline=True,
+            max_length=MAX_TEXT,
+            initial=(draft.text or "")[:MAX_TEXT] or None,  # what could not be saved is left
+        )
+    )
+    blocks.append(
+        TextField(
+            actions.EVIDENCE_LINK,
+            t.rich("evidence.link"),
+            optional=True,
+            max_length=MAX_TEXT,
+            placeholder=t.rich("evidence.link_placeholder"),
+            initial=draft.link or None,
+        )
+    )
+    if state.permalink:
+        # The platform's own address of the message, shown as the platform gave it.
+        permalink = literal(state.permalink)
+        blocks.append(Note(t.rich("evidence.from_message", permalink=permalink)))
+    return Form(
+        actions.EVIDENCE_FORM,
+        title=t.rich("evidence.title"),
+        close=t.rich("evidence.close"),
+        submit=t.rich("evidence.submit"),
+        blocks=tuple(blocks),
+        state=state.dump(),
+    )
 
 
 def saved_card(competency_saved: Competency, link: str | None, t: Translator) -> Card:

@@ -22,14 +22,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app.checkin import PromptAction
 from bot.app.outcome import Outcome
+from bot.views.checkin import refusal
+from bot.views.evidence import EvidenceState
 from handlers.slack import ids
 from handlers.slack.builders import prompt_builder
-from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal, refusal_text
-from handlers.slack.builders.evidence_builder import (
-    EvidenceMetadata,
-    draft_from_state,
-    evidence_modal,
-)
+from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
+from handlers.slack.builders.evidence_builder import draft_from_state, evidence_modal
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import carry_out, message_ref
@@ -78,10 +76,10 @@ class PromptClick(BaseModel):
 
 
 def _refuse(respond: Respond, outcome: Outcome[Any]) -> None:
-    text = refusal_text(outcome.refusal, slack_t(outcome))
+    text, blocks = prompt_builder.notice(refusal(outcome.refusal, slack_t(outcome)))
     respond(
         text=text,
-        blocks=prompt_builder.notice_blocks(text),
+        blocks=blocks,
         response_type="ephemeral",
         replace_original=False,
     )
@@ -124,7 +122,7 @@ def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: We
     chosen = click.actions[0].selected_option
     if chosen:  # the action itself is authoritative for what was just picked
         draft = replace(draft, competency_id=chosen.value, criterion_key=None)
-    metadata = EvidenceMetadata.load(view.private_metadata)
+    state = EvidenceState.load(view.private_metadata)
     try:
         # The view's hash (required at the edge) is Slack's proof that this is the view
         # the person has open: a forged or stale view id gets hash_conflict, and
@@ -132,7 +130,7 @@ def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: We
         client.views_update(
             view_id=view.id,
             hash=view.hash,
-            view=evidence_modal(outcome.view.referentiel, slack_t(outcome), draft, metadata),
+            view=evidence_modal(outcome.view.referentiel, slack_t(outcome), draft, state),
         )
     except SlackApiError as error:
         if error.response.get("error") not in ("hash_conflict", "not_found"):

@@ -16,8 +16,8 @@ from bot.app.summary import LANGUAGE_USAGE
 from handlers.slack import ids
 from handlers.slack.admin_commands import handle_admin
 from handlers.slack.builders.evidence_builder import form_modal
-from handlers.slack.builders.prompt_builder import notice_blocks
-from handlers.slack.builders.summary_builder import help_blocks, summary_blocks, summary_text
+from handlers.slack.builders.prompt_builder import notice
+from handlers.slack.builders.summary_builder import help_message, summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
@@ -51,8 +51,8 @@ REFUSALS = {"not_enrolled": "refusal.not_enrolled", LANGUAGE_USAGE: "language.us
 
 
 def _refuse(outcome: Outcome[Any], respond: Respond) -> None:
-    text = slack_t(outcome)(REFUSALS[outcome.refusal or ""])
-    respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
+    text, blocks = notice(slack_t(outcome).rich(REFUSALS[outcome.refusal or ""]))
+    respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
 def handle_me(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
@@ -72,7 +72,8 @@ def handle_help(
     deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, unknown: str | None
 ) -> None:
     t = slack_t(deps.flows.summary.help(actor.ref, SlackDirectory(client)))
-    respond(text=t("help.title"), blocks=help_blocks(t, unknown), response_type="ephemeral")
+    text, blocks = help_message(t, unknown)
+    respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
 def handle_language(

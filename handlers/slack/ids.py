@@ -114,77 +114,68 @@ ONE_ON_ONE_NOTE_ACTION = "one_on_one_note_text"
 ONE_ON_ONE_NOTE_SAVED_VIEW = "one_on_one_note_saved"
 
 
-# The core's neutral action and row names (bot.views.actions) as this front end's ids.
-ACTION_IDS = {
+# The core's names (bot.views.actions) as this front end's ids: actions as action ids,
+# rows as block ids, forms as callback ids, fields as (block id, action id) prefixes. A
+# button, row or field the view repeats adds ":" + its key (competency_block).
+ACTION_IDS: dict[str, str] = {
+    # The weekly prompt.
     actions.START_CHECKIN: START_CHECKIN,
     actions.SKIP_CHECKIN: SKIP_CHECKIN,
     actions.SNOOZE_CHECKIN: SNOOZE_CHECKIN,
+    # The Home.
+    actions.HOME_CHECKIN_NOW: HOME_CHECKIN_NOW,
+    actions.HOME_LOG_EVIDENCE: HOME_LOG_EVIDENCE,
+    actions.HOME_PAUSE: HOME_PAUSE,
+    actions.HOME_RESUME: HOME_RESUME,
+    actions.HOME_SCHEDULE: HOME_SCHEDULE,
+    actions.HOME_LANGUAGE: HOME_LANGUAGE,
+    actions.HOME_EVIDENCE_EDIT: HOME_EVIDENCE_EDIT,
+    actions.HOME_EVIDENCE_DELETE: HOME_EVIDENCE_DELETE,
+    actions.HOME_EVIDENCE_OLDER: HOME_EVIDENCE_OLDER,
+    actions.HOME_EVIDENCE_NEWER: HOME_EVIDENCE_NEWER,
+    # The manager's review.
+    actions.REVIEW_OPEN: REVIEW_OPEN,
+    actions.REVIEW_PAGE: REVIEW_PAGE,
+    actions.DIGEST_PAGE: DIGEST_PAGE,
+    # The 1:1 brief.
+    actions.ONE_ON_ONE_DONE: ONE_ON_ONE_DONE,
+    actions.ONE_ON_ONE_NOTE: ONE_ON_ONE_NOTE,
+    # Erasing one's own data (its row has no block id).
+    actions.ERASE_MY_DATA: PRIVACY_DELETE,
 }
-BLOCK_IDS = {actions.PROMPT_ACTIONS: PROMPT_ACTIONS_BLOCK}
-
-# The core's form and field names (bot.views.actions) as this front end's callback ids,
-# and as (block id, action id) prefixes; a field a form repeats adds ":" + its key.
-FORM_IDS: dict[str, str] = {}
-FIELD_IDS: dict[str, tuple[str, str]] = {}
-
-# The 1:1 brief's buttons and row, the private-note modal and its field.
-ACTION_IDS.update(
-    {actions.ONE_ON_ONE_DONE: ONE_ON_ONE_DONE, actions.ONE_ON_ONE_NOTE: ONE_ON_ONE_NOTE}
-)
-BLOCK_IDS[actions.ONE_ON_ONE_ACTIONS] = ONE_ON_ONE_ACTIONS_BLOCK
-FORM_IDS.update(
-    {
-        actions.ONE_ON_ONE_NOTE_FORM: ONE_ON_ONE_NOTE_VIEW,
-        actions.ONE_ON_ONE_NOTE_SAVED: ONE_ON_ONE_NOTE_SAVED_VIEW,
-    }
-)
-FIELD_IDS[actions.ONE_ON_ONE_NOTE_TEXT] = (ONE_ON_ONE_NOTE_BLOCK, ONE_ON_ONE_NOTE_ACTION)
-# The manager's review (bot.views.review).
-ACTION_IDS[actions.REVIEW_OPEN] = REVIEW_OPEN
-ACTION_IDS[actions.REVIEW_PAGE] = REVIEW_PAGE
-ACTION_IDS[actions.DIGEST_PAGE] = DIGEST_PAGE
-FORM_IDS[actions.REVIEW_FORM] = REVIEW_VIEW
-FIELD_IDS[actions.REVIEW_LEVEL] = (REVIEW_LEVEL_BLOCK, REVIEW_LEVEL_ACTION)
-FIELD_IDS[actions.REVIEW_COMMENT] = (REVIEW_COMMENT_BLOCK, REVIEW_COMMENT_ACTION)
-FIELD_IDS[actions.REVIEW_SHARE] = (REVIEW_SHARE_BLOCK, REVIEW_SHARE_ACTION)
-# The Home's names (bot.views.home) as the ids above.
-ACTION_IDS.update(
-    {
-        actions.HOME_CHECKIN_NOW: HOME_CHECKIN_NOW,
-        actions.HOME_LOG_EVIDENCE: HOME_LOG_EVIDENCE,
-        actions.HOME_PAUSE: HOME_PAUSE,
-        actions.HOME_RESUME: HOME_RESUME,
-        actions.HOME_SCHEDULE: HOME_SCHEDULE,
-        actions.HOME_LANGUAGE: HOME_LANGUAGE,
-        actions.HOME_EVIDENCE_EDIT: HOME_EVIDENCE_EDIT,
-        actions.HOME_EVIDENCE_DELETE: HOME_EVIDENCE_DELETE,
-        actions.HOME_EVIDENCE_OLDER: HOME_EVIDENCE_OLDER,
-        actions.HOME_EVIDENCE_NEWER: HOME_EVIDENCE_NEWER,
-    }
-)
-BLOCK_IDS.update(
-    {
-        actions.HOME_ACTIONS: HOME_ACTIONS_BLOCK,
-        actions.HOME_EVIDENCE: HOME_EVIDENCE_BLOCK,
-        actions.HOME_EVIDENCE_PAGES: HOME_EVIDENCE_PAGES_BLOCK,
-    }
-)
-FORM_IDS.update(
-    {
-        actions.HOME_NOTICE_FORM: HOME_NOTICE_VIEW,
-        actions.HOME_PAUSE_FORM: HOME_PAUSE_VIEW,
-        actions.HOME_SCHEDULE_FORM: HOME_SCHEDULE_VIEW,
-        actions.HOME_LANGUAGE_FORM: HOME_LANGUAGE_VIEW,
-    }
-)
-FIELD_IDS.update(
-    {
-        actions.HOME_PAUSE_UNTIL: (HOME_PAUSE_BLOCK, HOME_PAUSE_ACTION),
-        actions.HOME_WEEKDAY: (HOME_WEEKDAY_BLOCK, HOME_WEEKDAY_ACTION),
-        actions.HOME_TIME: (HOME_TIME_BLOCK, HOME_TIME_ACTION),
-        actions.HOME_LANGUAGE_CHOICE: (HOME_LANGUAGE_BLOCK, HOME_LANGUAGE_ACTION),
-    }
-)
-
-# Erasing one's own data (bot.views.privacy); its row has no block id.
-ACTION_IDS[actions.ERASE_MY_DATA] = PRIVACY_DELETE
+BLOCK_IDS: dict[str, str] = {
+    actions.PROMPT_ACTIONS: PROMPT_ACTIONS_BLOCK,
+    actions.HOME_ACTIONS: HOME_ACTIONS_BLOCK,
+    actions.HOME_EVIDENCE: HOME_EVIDENCE_BLOCK,
+    actions.HOME_EVIDENCE_PAGES: HOME_EVIDENCE_PAGES_BLOCK,
+    actions.ONE_ON_ONE_ACTIONS: ONE_ON_ONE_ACTIONS_BLOCK,
+}
+FORM_IDS: dict[str, str] = {
+    actions.CHECKIN_FORM: CHECKIN_VIEW,
+    actions.EVIDENCE_FORM: EVIDENCE_VIEW,
+    actions.HOME_NOTICE_FORM: HOME_NOTICE_VIEW,
+    actions.HOME_PAUSE_FORM: HOME_PAUSE_VIEW,
+    actions.HOME_SCHEDULE_FORM: HOME_SCHEDULE_VIEW,
+    actions.HOME_LANGUAGE_FORM: HOME_LANGUAGE_VIEW,
+    actions.REVIEW_FORM: REVIEW_VIEW,
+    actions.ONE_ON_ONE_NOTE_FORM: ONE_ON_ONE_NOTE_VIEW,
+    actions.ONE_ON_ONE_NOTE_SAVED: ONE_ON_ONE_NOTE_SAVED_VIEW,
+}
+FIELD_IDS: dict[str, tuple[str, str]] = {
+    actions.CHECKIN_LEVEL: (LEVEL_BLOCK, LEVEL_ACTION),
+    actions.CHECKIN_EVIDENCE: (EVIDENCE_BLOCK, EVIDENCE_ACTION),
+    actions.CHECKIN_LINK: (LINK_BLOCK, LINK_ACTION),
+    actions.CHECKIN_TOPIC: (TOPIC_BLOCK, TOPIC_ACTION),
+    actions.EVIDENCE_COMPETENCY: (EV_COMPETENCY_BLOCK, EV_COMPETENCY_ACTION),
+    actions.EVIDENCE_CRITERION: (EV_CRITERION_BLOCK, EV_CRITERION_ACTION),
+    actions.EVIDENCE_TEXT: (EV_TEXT_BLOCK, EV_TEXT_ACTION),
+    actions.EVIDENCE_LINK: (EV_LINK_BLOCK, EV_LINK_ACTION),
+    actions.HOME_PAUSE_UNTIL: (HOME_PAUSE_BLOCK, HOME_PAUSE_ACTION),
+    actions.HOME_WEEKDAY: (HOME_WEEKDAY_BLOCK, HOME_WEEKDAY_ACTION),
+    actions.HOME_TIME: (HOME_TIME_BLOCK, HOME_TIME_ACTION),
+    actions.HOME_LANGUAGE_CHOICE: (HOME_LANGUAGE_BLOCK, HOME_LANGUAGE_ACTION),
+    actions.REVIEW_LEVEL: (REVIEW_LEVEL_BLOCK, REVIEW_LEVEL_ACTION),
+    actions.REVIEW_COMMENT: (REVIEW_COMMENT_BLOCK, REVIEW_COMMENT_ACTION),
+    actions.REVIEW_SHARE: (REVIEW_SHARE_BLOCK, REVIEW_SHARE_ACTION),
+    actions.ONE_ON_ONE_NOTE_TEXT: (ONE_ON_ONE_NOTE_BLOCK, ONE_ON_ONE_NOTE_ACTION),
+}

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app.evidence import NewEvidence
 from handlers.slack import ids
 from handlers.slack.builders.evidence_builder import form_modal
-from handlers.slack.builders.prompt_builder import notice_blocks
+from handlers.slack.builders.prompt_builder import notice
 from handlers.slack.commands import REFUSALS
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
@@ -34,8 +34,8 @@ def handle_log_message(
         actor.ref, NewEvidence(text=message.text), SlackDirectory(client)
     )
     if outcome.view is None:
-        text = slack_t(outcome)(REFUSALS[outcome.refusal or ""])
-        respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
+        text, blocks = notice(slack_t(outcome).rich(REFUSALS[outcome.refusal or ""]))
+        respond(text=text, blocks=blocks, response_type="ephemeral")
         return
     # Open the modal first: the trigger_id lives 3 seconds.
     opened = client.views_open(

@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 from bot.views import team
 from bot.views.team_files import team_files
 from handlers.slack.builders.mrkdwn import from_rich
-from handlers.slack.builders.prompt_builder import notice_blocks
+from handlers.slack.builders.prompt_builder import notice
 from handlers.slack.builders.team_builder import fits_in_messages, team_messages, team_summary
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
@@ -37,8 +37,8 @@ def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClie
     outcome = deps.flows.team.overview(actor.ref, SlackDirectory(client))
     t, overview = slack_t(outcome), outcome.view
     if overview is None:  # the one refusal: no reports, or unknown to Palier
-        text = from_rich(team.refusal(outcome.refusal, t))
-        respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
+        text, blocks = notice(team.refusal(outcome.refusal, t))
+        respond(text=text, blocks=blocks, response_type="ephemeral")
         return
     if fits_in_messages(overview):
         messages = team_messages(overview, t)
@@ -56,8 +56,8 @@ def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClie
                 attachments=message.attachments(),
             )
         # After the tables, so that "it is in your DM" is true when it shows.
-        text = from_rich(team.in_dm(len(tables), t))
-        respond(text=text, blocks=notice_blocks(text), response_type="ephemeral")
+        text, blocks = notice(team.in_dm(len(tables), t))
+        respond(text=text, blocks=blocks, response_type="ephemeral")
         return
     summary = team_summary(overview, t)
     files = team_files(overview, t)

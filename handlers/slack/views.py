@@ -25,9 +25,10 @@ from bot.app.outcome import Problem
 from bot.domain.evidence import EvidenceInput
 from bot.domain.submissions import CheckinAnswer, CheckinSubmission
 from bot.i18n import Translator
+from bot.views.evidence import EvidenceState
 from handlers.slack import ids
 from handlers.slack.builders.checkin_builder import CheckinMetadata, refusal_text
-from handlers.slack.builders.evidence_builder import EvidenceMetadata, draft_from_state
+from handlers.slack.builders.evidence_builder import draft_from_state
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.effects import carry_out, message_ref
 from handlers.slack.home import home_publisher
@@ -142,7 +143,7 @@ def handle_evidence_submission(
     actor, submission = Actor.from_body(body), ViewSubmission.model_validate(body)
     view = submission.view
     blocks = view.input_blocks
-    metadata = EvidenceMetadata.load(view.private_metadata)
+    state = EvidenceState.load(view.private_metadata)
     draft = draft_from_state((body["view"].get("state") or {}).get("values") or {})
     data = EvidenceInput(
         competency_id=draft.competency_id,
@@ -153,8 +154,8 @@ def handle_evidence_submission(
     saving = SaveEvidence(
         data,
         submission_key=f"slack-view:{view.id}",  # a second delivery stores nothing
-        evidence_id=metadata.evidence_id,
-        permalink=metadata.permalink,
+        evidence_id=state.evidence_id,
+        permalink=state.permalink,
     )
     outcome = deps.flows.evidence.save(actor.ref, saving)
     t = slack_t(outcome)

@@ -18,7 +18,7 @@ from emulators.slack import render_blocks, render_view, validate_blocks, validat
 from handlers.slack.builders import prompt_builder
 from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
 from handlers.slack.builders.mrkdwn import sections
-from handlers.slack.builders.summary_builder import help_blocks, summary_blocks
+from handlers.slack.builders.summary_builder import help_message, summary_blocks
 from handlers.slack.markup import slack_translator
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
@@ -143,7 +143,7 @@ def test_prompt_states_and_help_fit_and_carry_the_prompt_id() -> None:
             prompt_builder.snoozed_blocks(form, CLOSES - timedelta(hours=5), "Europe/Paris", t),
             prompt_builder.done_blocks(form, t),
             prompt_builder.missed_blocks(form, t),
-            help_blocks(t, "dance"),
+            help_message(t, "dance")[1],
         ):
             payload = [b.to_dict() for b in blocks]
             assert validate_blocks(payload) == []

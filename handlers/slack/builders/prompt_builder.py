@@ -19,8 +19,10 @@ from slack_sdk.models.blocks import (
 from bot.app.checkin import PromptState, PromptView
 from bot.domain.checkin import CheckinForm
 from bot.i18n import Translator
+from bot.i18n.rich import Rich
 from bot.views import prompt
-from handlers.slack.render import card_blocks
+from bot.views.notice import notice_card
+from handlers.slack.render import card_blocks, card_text
 
 
 def prompt_text(form: CheckinForm, t: Translator) -> str:
@@ -69,6 +71,13 @@ def missed_blocks(form: CheckinForm, t: Translator) -> list[Block]:
     return card_blocks(prompt.missed_card(form, t))
 
 
+def notice(text: Rich) -> tuple[str, list[Block]]:
+    """A one-paragraph message (refusals, errors): its notification text, its blocks."""
+    card = notice_card(text)
+    return card_text(card), card_blocks(card)
+
+
 def notice_blocks(text: str) -> list[Block]:
-    """A one-paragraph message (refusals, errors)."""
+    """A one-paragraph message already in mrkdwn (the 1:1's answers, until their words are
+    the core's): prefer :func:`notice`."""
     return [SectionBlock(text=MarkdownTextObject(text=text))]

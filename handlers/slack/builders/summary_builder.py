@@ -27,5 +27,7 @@ def summary_blocks(
     return card_blocks(summary_card(summary, t, only))
 
 
-def help_blocks(t: Translator, unknown_command: str | None = None) -> list[Block]:
-    return card_blocks(help_card(t, unknown_command))
+def help_message(t: Translator, unknown_command: str | None = None) -> tuple[str, list[Block]]:
+    """The help: its notification text, its blocks."""
+    card = help_card(t, unknown_command)
+    return card_text(card), card_blocks(card)

@@ -1,0 +1,206 @@
+"""The check-in form: rate each competency of the week against the référentiel's words.
+
+For each competency: its name and group, the person's current level, one choice per
+level of the scale, what the next level asks for (quoted from the référentiel: a
+matrix cell, or a certification's evaluation criteria), optional evidence text and
+link; at the end an optional topic for the next 1:1. Also how the check-in flow's
+refusals are worded. The form's ``state`` (which prompt, which message it came from)
+is the front end's: it gives it and reads it back on submit.
+"""
+
+from __future__ import annotations
+
+from bot.domain.checkin import CheckinForm, CheckinItem, Refusal
+from bot.domain.submissions import MAX_TEXT
+from bot.i18n import Translator
+from bot.i18n.referentiel_text import level_description, level_label, week_label
+from bot.i18n.rich import Plain, Rich
+from bot.views import actions
+from bot.views.cards import (
+    Block,
+    Choice,
+    ChoiceField,
+    ChoiceStyle,
+    Divider,
+    Field,
+    Form,
+    Note,
+    Paragraph,
+    TextField,
+)
+from bot.views.referentiel import criteria_lines, descriptor_lines
+from referentiels.models import Referentiel
+
+# What a choice's text and description may hold on the front end that allows least
+# (Slack: 75 characters). A level's description longer than that is not cut: the
+# choices show the matrix's cell headings instead, and the scale line says it whole.
+CHOICE_TEXT = 75
+
+# The check-in flow's refusals (bot.domain.checkin.Refusal codes) as the catalog words them.
+REFUSALS = {refusal.value: f"refusal.{refusal.value}" for refusal in Refusal}
+
+
+def refusal(code: str | None, t: Translator) -> Rich:
+    return t.rich(REFUSALS[code or ""])
+
+
+def _quoted(text: str) -> Rich:
+    return Rich("{text}", {"text": Plain(text)})
+
+
+def _bold(text: str) -> Rich:
+    return Rich("**{text}**", {"text": Plain(text)})
+
+
+def option_descriptions(referentiel: Referentiel, t: Translator) -> dict[str, str | None]:
+    """A short description per level for the choices, or none at all.
+
+    When every level's own description fits a choice, it is shown whole; otherwise a
+    matrix shows its cells' headings (« Niveau 1 »), and the full descriptions are in
+    the scale line at the top of the form — a description is never cut.
+    """
+    levels = referentiel.scale.levels
+    described = {level.id: level_description(referentiel, level, t) for level in levels}
+    if all(d and len(d) <= CHOICE_TEXT for d in described.values()):
+        return described
+    headings: dict[str, str | None] = {}
+    for level in levels:
+        cells = [
+            c.levels[level.id].heading
+            for c in referentiel.all_competencies()
+            if level.id in c.levels
+        ]
+        heading = cells[0] if cells and all(h == cells[0] for h in cells) else None
+        headings[level.id] = heading if heading and len(heading) <= CHOICE_TEXT else None
+    return headings
+
+
+def scale_line(referentiel: Referentiel, t: Translator) -> Rich:
+    """The scale once, with each level's description, so every choice is explained."""
+    parts = []
+    for level in referentiel.scale.levels:
+        label = _bold(level_label(referentiel, level, t))
+        description = level_description(referentiel, level, t)
+        parts.append(
+            t.rich("common.label_value", label=label, value=Plain(description))
+            if description
+            else label
+        )
+    return t.rich("modal.scale", levels=Rich.join(parts, " · "))
+
+
+def what_next(item: CheckinItem, referentiel: Referentiel, t: Translator) -> list[Rich]:
+    """What the next level asks for (or that there is none), then a certification's criteria."""
+    lines: list[Rich]
+    if item.next_level is None:
+        lines = [t.rich("modal.top_level")]
+    elif item.current is None and referentiel.scale.origin == "palier":
+        lines = []  # « Non acquis » is where nobody aims: the criteria say it all
+    else:
+        label = Plain(level_label(referentiel, item.next_level, t))
+        lines = [t.rich("modal.next_level", level=label)]
+        if item.next_descriptor is not None:
+            lines.extend(descriptor_lines(item.next_descriptor, t))
+    if item.competency.criteria:  # a certification's criteria apply at every level
+        lines.append(t.rich("modal.criteria"))
+        lines.extend(criteria_lines(item.competency))
+    return lines
+
+
+def _where(item: CheckinItem, referentiel: Referentiel, t: Translator) -> Note:
+    """The competency's bloc › activity, and the person's current level."""
+    path = Rich.join(
+        (
+            Rich("{code} : {title}", {"code": Plain(g.code), "title": Plain(g.title)})
+            if g.code
+            else _quoted(g.title)
+            for g in item.groups
+        ),
+        " › ",
+    )
+    if item.current is not None:
+        level = t.rich("modal.current", level=Plain(level_label(referentiel, item.current, t)))
+    else:
+        level = t.rich("modal.unrated")
+    return Note(path, more=(level,)) if path.plain() else Note(level)
+
+
+def _item(
+    item: CheckinItem, referentiel: Referentiel, descriptions: dict[str, str | None], t: Translator
+) -> list[Block | Field]:
+    competency = item.competency
+    choices = tuple(
+        Choice(
+            level.id,
+            _quoted(level_label(referentiel, level, t)),
+            _quoted(description) if (description := descriptions.get(level.id)) else None,
+        )
+        for level in referentiel.scale.levels
+    )
+    blocks: list[Block | Field] = [
+        Paragraph((_bold(competency.label),)),
+        _where(item, referentiel, t),
+    ]
+    next_step = what_next(item, referentiel, t)
+    if next_step:
+        blocks.append(Paragraph(tuple(next_step)))
+    blocks.extend(
+        [
+            ChoiceField(
+                actions.CHECKIN_LEVEL,
+                t.rich("modal.level"),
+                choices,
+                style=ChoiceStyle.LIST,
+                key=competency.id,
+                initial=(item.current.id,) if item.current is not None else (),
+            ),
+            TextField(
+                actions.CHECKIN_EVIDENCE,
+                t.rich("modal.evidence"),
+                key=competency.id,
+                optional=True,
+                multiline=True,
+                max_length=MAX_TEXT,
+                placeholder=t.rich("modal.evidence_placeholder"),
+            ),
+            TextField(
+                actions.CHECKIN_LINK,
+                t.rich("modal.link"),
+                key=competency.id,
+                optional=True,
+                max_length=MAX_TEXT,
+                placeholder=t.rich("modal.link_placeholder"),
+            ),
+        ]
+    )
+    return blocks
+
+
+def checkin_form(form: CheckinForm, state: str, t: Translator) -> Form:
+    """The check-in of one prompt; ``state`` is carried back on submit."""
+    referentiel = form.referentiel
+    descriptions = option_descriptions(referentiel, t)
+    intro = t.rich("modal.intro", referentiel=Plain(referentiel.title))
+    blocks: list[Block | Field] = [Paragraph((intro,)), Paragraph((scale_line(referentiel, t),))]
+    for item in form.items:
+        blocks.append(Divider())
+        blocks.extend(_item(item, referentiel, descriptions, t))
+    blocks.append(Divider())
+    blocks.append(
+        TextField(
+            actions.CHECKIN_TOPIC,
+            t.rich("modal.topic"),
+            optional=True,
+            multiline=True,
+            max_length=MAX_TEXT,
+            placeholder=t.rich("modal.topic_placeholder"),
+        )
+    )
+    return Form(
+        actions.CHECKIN_FORM,
+        title=t.rich("modal.title", week=Plain(week_label(form.cycle_key, t))),
+        close=t.rich("modal.close"),
+        submit=t.rich("modal.submit"),
+        blocks=tuple(blocks),
+        state=state,
+    )
