@@ -3,9 +3,24 @@ its notification says the same as its one paragraph."""
 
 from __future__ import annotations
 
+from bot.i18n import Translator
 from bot.i18n.rich import Rich
 from bot.views.cards import Card, Paragraph
 
 
 def notice_card(text: Rich) -> Card:
     return Card(text, (Paragraph((text,)),))
+
+
+# Refusal codes worded by a message of their own; any other code ``c`` is ``refusal.c``.
+_OWN_WORDS = {"language_usage": "language.usage"}  # bot.app.summary.LANGUAGE_USAGE
+
+
+def refusal(code: str | None, t: Translator) -> Rich:
+    """Why a flow said no, in the asker's words (the codes of :mod:`bot.domain.checkin`'s
+    ``Refusal`` and the flows' own)."""
+    return t.rich(_OWN_WORDS.get(code or "", f"refusal.{code}"))
+
+
+def language_changed(t: Translator) -> Rich:
+    return t.rich("language.changed")

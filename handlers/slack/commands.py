@@ -12,10 +12,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.app.outcome import Outcome
-from bot.app.summary import LANGUAGE_USAGE
+from bot.views import notice as notice_view
 from handlers.slack import ids
 from handlers.slack.admin_commands import handle_admin
 from handlers.slack.builders.evidence_builder import form_modal
+from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.builders.prompt_builder import notice
 from handlers.slack.builders.summary_builder import help_message, summary_blocks, summary_text
 from handlers.slack.context import Actor, SlackDeps
@@ -46,12 +47,8 @@ class PalierCommand(BaseModel):
         return words[0].lower() if words else ""
 
 
-# Refusals of the application layer, as this front end words them.
-REFUSALS = {"not_enrolled": "refusal.not_enrolled", LANGUAGE_USAGE: "language.usage"}
-
-
 def _refuse(outcome: Outcome[Any], respond: Respond) -> None:
-    text, blocks = notice(slack_t(outcome).rich(REFUSALS[outcome.refusal or ""]))
+    text, blocks = notice(notice_view.refusal(outcome.refusal, slack_t(outcome)))
     respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
@@ -82,9 +79,12 @@ def handle_language(
     """``/palier langue en`` — the person's language from now on (fr or en)."""
     outcome = deps.flows.summary.choose_language(actor.ref, wanted, SlackDirectory(client))
     if outcome.refusal is not None:
-        respond(text=slack_t(outcome)(REFUSALS[outcome.refusal]), response_type="ephemeral")
+        text = from_rich(notice_view.refusal(outcome.refusal, slack_t(outcome)))
+        respond(text=text, response_type="ephemeral")
         return
-    respond(text=slack_t(outcome)("language.changed"), response_type="ephemeral")
+    respond(
+        text=from_rich(notice_view.language_changed(slack_t(outcome))), response_type="ephemeral"
+    )
 
 
 def handle_log(

@@ -15,10 +15,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app.evidence import NewEvidence
+from bot.views.notice import refusal
 from handlers.slack import ids
 from handlers.slack.builders.evidence_builder import form_modal
 from handlers.slack.builders.prompt_builder import notice
-from handlers.slack.commands import REFUSALS
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
@@ -34,7 +34,7 @@ def handle_log_message(
         actor.ref, NewEvidence(text=message.text), SlackDirectory(client)
     )
     if outcome.view is None:
-        text, blocks = notice(slack_t(outcome).rich(REFUSALS[outcome.refusal or ""]))
+        text, blocks = notice(refusal(outcome.refusal, slack_t(outcome)))
         respond(text=text, blocks=blocks, response_type="ephemeral")
         return
     # Open the modal first: the trigger_id lives 3 seconds.

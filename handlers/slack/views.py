@@ -26,6 +26,7 @@ from bot.domain.evidence import EvidenceInput
 from bot.domain.submissions import CheckinAnswer, CheckinSubmission
 from bot.i18n import Translator
 from bot.views.evidence import EvidenceState
+from bot.views.notice import refusal
 from handlers.slack import ids
 from handlers.slack.builders.checkin_builder import CheckinMetadata, refusal_text
 from handlers.slack.builders.evidence_builder import draft_from_state
@@ -160,7 +161,7 @@ def handle_evidence_submission(
     outcome = deps.flows.evidence.save(actor.ref, saving)
     t = slack_t(outcome)
     if outcome.refusal is not None:
-        ack(response_action="errors", errors={blocks[-1]: t(f"refusal.{outcome.refusal}")})
+        ack(response_action="errors", errors={blocks[-1]: refusal(outcome.refusal, t).plain()})
         return
     if outcome.problems:
         errors: dict[str, str] = {}

@@ -12,8 +12,6 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import (
     Block,
-    MarkdownTextObject,
-    SectionBlock,
 )
 
 from bot.app.checkin import PromptState, PromptView
@@ -75,9 +73,3 @@ def notice(text: Rich) -> tuple[str, list[Block]]:
     """A one-paragraph message (refusals, errors): its notification text, its blocks."""
     card = notice_card(text)
     return card_text(card), card_blocks(card)
-
-
-def notice_blocks(text: str) -> list[Block]:
-    """A one-paragraph message already in mrkdwn (the 1:1's answers, until their words are
-    the core's): prefer :func:`notice`."""
-    return [SectionBlock(text=MarkdownTextObject(text=text))]
