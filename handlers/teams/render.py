@@ -1,0 +1,297 @@
+"""Neutral views (:mod:`bot.views`) as Adaptive Cards: the Teams renderer.
+
+A :class:`~bot.views.cards.Card` is a card sent in a message; a
+:class:`~bot.views.cards.Form` is a dialog (a task module) whose card holds the inputs,
+each ``id`` the field's neutral id (:func:`~bot.views.cards.field_id`), and one submit
+action carrying the form's name and state. Text is never Markdown (:mod:`.text`).
+
+Buttons: an action that opens a form (the front end names them, :data:`DIALOG_ACTIONS`)
+is an ``Action.Submit`` asking Teams for a dialog (``task/fetch``); any other is an
+``Action.Execute`` whose verb is the core's action name, answered by an updated card. A
+button to confirm first is an ``Action.ShowCard``: its card asks, and holds the real action.
+
+Teams' limits live here only: a card of at most 28 KB (Teams refuses a larger message),
+a choice's title on one line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from typing import Any
+
+from bot.i18n.rich import Rich
+from bot.views.cards import (
+    Actions,
+    Align,
+    Block,
+    Button,
+    Card,
+    ChoiceField,
+    ChoiceStyle,
+    DateField,
+    Divider,
+    Field,
+    Form,
+    Heading,
+    Listing,
+    Note,
+    Paragraph,
+    Table,
+    TextField,
+    TimeField,
+    field_id,
+)
+from handlers.teams.text import line_blocks, literal_run
+
+JsonDict = dict[str, Any]
+
+CARD_VERSION = "1.5"
+CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+# Teams refuses a message over about 28 KB; a card is kept under it with room for the
+# activity around it.
+CARD_BYTES_LIMIT = 26_000
+_ALIGN = {Align.LEFT: "Left", Align.CENTRE: "Center", Align.RIGHT: "Right"}
+
+
+class Renderer:
+    """Cards and forms as Adaptive Cards; ``dialog_actions``: the action names that open
+    a form (a dialog) rather than act at once."""
+
+    def __init__(self, dialog_actions: Collection[str] = ()) -> None:
+        self.dialog_actions = frozenset(dialog_actions)
+
+    # -- buttons --------------------------------------------------------------------
+
+    def action(self, button: Button, title: Rich | None = None) -> JsonDict:
+        """The button's own action (without its confirmation)."""
+        data: JsonDict = {"action": button.action, "value": button.value}
+        if button.key is not None:
+            data["key"] = button.key
+        label = (title or button.label).plain()
+        if button.action in self.dialog_actions:
+            action: JsonDict = {
+                "type": "Action.Submit",
+                "title": label,
+                "data": {"msteams": {"type": "task/fetch"}, **data},
+            }
+        else:
+            action = {"type": "Action.Execute", "title": label, "verb": button.action, "data": data}
+        if button.primary:
+            action["style"] = "positive"
+        elif button.danger:
+            action["style"] = "destructive"
+        return action
+
+    def button(self, button: Button) -> JsonDict:
+        confirm = button.confirm
+        if confirm is None:
+            return self.action(button)
+        text = (
+            [{"type": "RichTextBlock", "inlines": [literal_run(confirm.text.plain())]}]
+            if confirm.literal
+            else line_blocks(confirm.text)
+        )
+        question: JsonDict = {
+            "type": "AdaptiveCard",
+            "body": [*line_blocks(confirm.title, heading=True), *text],
+            "actions": [self.action(button, title=confirm.yes)],
+        }
+        shown: JsonDict = {
+            "type": "Action.ShowCard",
+            "title": button.label.plain(),
+            "card": question,
+        }
+        if button.danger:
+            shown["style"] = "destructive"
+        return shown
+
+    def _action_set(self, buttons: tuple[Button, ...]) -> JsonDict:
+        return {"type": "ActionSet", "actions": [self.button(b) for b in buttons]}
+
+    # -- blocks ---------------------------------------------------------------------
+
+    def _paragraph(self, paragraph: Paragraph) -> list[JsonDict]:
+        text = line_blocks(*paragraph.lines)
+        if paragraph.button is None:
+            return text
+        return [
+            {
+                "type": "ColumnSet",
+                "columns": [
+                    {"type": "Column", "width": "stretch", "items": text},
+                    {
+                        "type": "Column",
+                        "width": "auto",
+                        "verticalContentAlignment": "Center",
+                        "items": [self._action_set((paragraph.button,))],
+                    },
+                ],
+            }
+        ]
+
+    @staticmethod
+    def _note(note: Note) -> list[JsonDict]:
+        if note.literal:
+            return [
+                {"type": "RichTextBlock", "inlines": [literal_run(note.text.plain(), subtle=True)]}
+            ]
+        return line_blocks(Rich.join((note.text, *note.more), " · "), subtle=True)
+
+    @staticmethod
+    def _table(table: Table) -> JsonDict:
+        def cell(text: str) -> JsonDict:
+            block = {"type": "RichTextBlock", "inlines": [literal_run(text or "–")]}
+            return {"type": "TableCell", "items": [block]}
+
+        header = [column.label.plain() for column in table.columns]
+        return {
+            "type": "Table",
+            "firstRowAsHeader": True,
+            "columns": [
+                {"width": 1, "horizontalCellContentAlignment": _ALIGN[column.align]}
+                for column in table.columns
+            ],
+            "rows": [
+                {"type": "TableRow", "cells": [cell(text) for text in row]}
+                for row in (tuple(header), *table.rows)
+            ],
+        }
+
+    def block(self, block: Block | Field) -> list[JsonDict]:
+        if isinstance(block, Heading):
+            return line_blocks(block.text, heading=True)
+        if isinstance(block, Paragraph):
+            return self._paragraph(block)
+        if isinstance(block, Note):
+            return self._note(block)
+        if isinstance(block, Actions):
+            return [self._action_set(block.buttons)]
+        if isinstance(block, Table):
+            return [self._table(block)]
+        if isinstance(block, Listing):
+            return [
+                element
+                for paragraph in block.paragraphs
+                for element in line_blocks(*paragraph.lines)
+            ]
+        if isinstance(block, Divider):
+            return []
+        return _input(block)
+
+    def _body(self, blocks: tuple[Block | Field, ...]) -> list[JsonDict]:
+        body: list[JsonDict] = []
+        separate = False
+        for block in blocks:
+            if isinstance(block, Divider):
+                separate = True
+                continue
+            rendered = self.block(block)
+            if rendered and separate:
+                rendered[0] = {**rendered[0], "separator": True}
+                separate = False
+            body.extend(rendered)
+        return body
+
+    # -- cards and forms ------------------------------------------------------------
+
+    def card(self, card: Card) -> JsonDict:
+        """A message's card, kept within Teams' size: past it, the first blocks and the
+        card's last ``keep_last`` (a streak, the buttons) are what stays."""
+        body = self._body(card.blocks)
+        rendered = _card(body)
+        if _size(rendered) <= CARD_BYTES_LIMIT:
+            return rendered
+        split = max(len(card.blocks) - card.keep_last, 0)
+        kept = self._body(card.blocks[split:])
+        head: list[JsonDict] = []
+        for element in self._body(card.blocks[:split]):
+            if _size(_card([*head, element, *kept])) > CARD_BYTES_LIMIT:
+                break
+            head.append(element)
+        return _card([*head, *kept])
+
+    def dialog(self, form: Form) -> JsonDict:
+        """A form as a dialog: its title and its card (inputs, then one submit action)."""
+        card = _card(self._body(form.blocks))
+        if form.submit is not None:
+            card["actions"] = [
+                {
+                    "type": "Action.Submit",
+                    "title": form.submit.plain(),
+                    "style": "positive",
+                    "data": {"form": form.name, "state": form.state},
+                }
+            ]
+        return {"title": form.title.plain(), "card": card}
+
+
+def _card(body: list[JsonDict]) -> JsonDict:
+    return {
+        "type": "AdaptiveCard",
+        "$schema": CARD_SCHEMA,
+        "version": CARD_VERSION,
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
+
+
+def _size(card: JsonDict) -> int:
+    return len(json.dumps(card, ensure_ascii=False).encode())
+
+
+def attachment(card: JsonDict) -> JsonDict:
+    """A card as a message's attachment."""
+    return {"contentType": CARD_CONTENT_TYPE, "content": card}
+
+
+def _input(field: Field) -> list[JsonDict]:
+    element: JsonDict = {"id": field_id(field), "label": field.label.plain()}
+    if not field.optional:
+        element["isRequired"] = True
+    if field.placeholder is not None:
+        element["placeholder"] = field.placeholder.plain()
+    if isinstance(field, TextField):
+        element["type"] = "Input.Text"
+        if field.multiline:
+            element["isMultiline"] = True
+        if field.max_length:
+            element["maxLength"] = field.max_length
+        if field.initial:
+            element["value"] = field.initial
+    elif isinstance(field, DateField):
+        element["type"] = "Input.Date"
+        if field.initial:
+            element["value"] = field.initial.isoformat()
+    elif isinstance(field, TimeField):
+        element["type"] = "Input.Time"
+        if field.initial:
+            element["value"] = field.initial.strftime("%H:%M")
+    else:
+        element.update(_choice_set(field))
+    hint = line_blocks(field.hint, subtle=True) if field.hint is not None else []
+    return [element, *hint]
+
+
+def _choice_set(field: ChoiceField) -> JsonDict:
+    """Radio buttons, a drop-down or check boxes; a choice's description beside its title
+    (a choice has no room of its own for it); groups as their choices in order."""
+
+    def title(label: Rich, description: Rich | None) -> str:
+        return f"{label.plain()} — {description.plain()}" if description else label.plain()
+
+    element: JsonDict = {
+        "type": "Input.ChoiceSet",
+        "style": "compact" if field.style is ChoiceStyle.MENU else "expanded",
+        "wrap": True,
+        "choices": [
+            {"title": title(choice.label, choice.description), "value": choice.value}
+            for choice in field.all_choices()
+        ],
+    }
+    if field.style is ChoiceStyle.SEVERAL:
+        element["isMultiSelect"] = True
+    if field.initial:
+        element["value"] = ",".join(field.initial)
+    return element
