@@ -3,43 +3,25 @@ file, publish a Home again.
 
 A flow answers neutral effects (:mod:`bot.app.outcome`) naming opaque message
 references; in Slack a reference is ``channel:ts`` (:func:`message_ref`,
-:func:`parse_ref`). Each effect's view is rendered by the builder registered for its
-type in :data:`RENDERERS`.
+:func:`parse_ref`). Each effect's view is shown as its card (:mod:`bot.presenters`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from bot.app.checkin import PromptView, RatedSummary
-from bot.app.evidence import EvidenceSaved
 from bot.app.outcome import DeliverFile, Effect, RefreshHome, SendDirect, UpdateMessages
-from bot.app.review import ReviewNotice
-from bot.delivery.views import (
-    MissedPrompt,
-    PromptMessage,
-    ReminderMessage,
-    ScheduledBrief,
-    WeeklyReview,
-)
 from bot.i18n import Translator
-from handlers.slack.builders import (
-    checkin_builder,
-    delivery_builder,
-    evidence_builder,
-    prompt_builder,
-    review_builder,
-)
+from bot.presenters import card_of
+from handlers.slack.render import card_blocks, card_text
 
 log = logging.getLogger(__name__)
 
 Rendered = tuple[str, list[Block]]  # the notification text, the blocks
-Renderer = Callable[[Any, Translator], Rendered]
 HomePublisher = Callable[[WebClient, str], object]
 
 
@@ -54,25 +36,11 @@ def parse_ref(ref: str) -> tuple[str, str]:
     return channel, ts
 
 
-# The Slack rendering of each view type an effect can carry: builders register here.
-RENDERERS: dict[type, Renderer] = {
-    ReviewNotice: review_builder.told_message,
-    PromptMessage: delivery_builder.prompt,
-    ReminderMessage: delivery_builder.reminder,
-    MissedPrompt: delivery_builder.missed,
-    WeeklyReview: delivery_builder.weekly_review,
-    ScheduledBrief: delivery_builder.scheduled_brief,
-    EvidenceSaved: evidence_builder.saved_message,
-    PromptView: prompt_builder.prompt_state,
-    RatedSummary: checkin_builder.rated_summary,
-}
-
-
 def render(view: object, t: Translator) -> Rendered:
-    renderer = RENDERERS.get(type(view))
-    if renderer is None:
-        raise TypeError(f"no Slack renderer for {type(view).__name__}")
-    return renderer(view, t)
+    """A view an effect or a delivery carries, as a message: its card
+    (:func:`bot.presenters.card_of`) in Block Kit."""
+    card = card_of(view, t)
+    return card_text(card), card_blocks(card)
 
 
 def _dm(client: WebClient, user_id: str) -> str:

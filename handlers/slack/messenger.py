@@ -1,7 +1,7 @@
 """Slack's messenger: the delivery port (:class:`bot.delivery.messenger.Messenger`)
 on the Web API.
 
-A view is rendered by :data:`handlers.slack.effects.RENDERERS`; a message's
+A view is shown as its card (:mod:`bot.presenters`, :func:`handlers.slack.effects.render`); a message's
 reference is ``channel:ts`` (:func:`~handlers.slack.effects.message_ref`); a marker is
 the message's metadata, found again in the DM's history. An error that will not go
 away for this person (deactivated, cannot be messaged) becomes

@@ -11,26 +11,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.app.checkin import RatedSummary
 from bot.domain.checkin import CheckinForm
 from bot.i18n import Translator
 from bot.views.checkin import checkin_form, refusal
-from bot.views.summary import summary_card
-from handlers.slack.render import card_blocks, card_text, form_view
+from handlers.slack.render import form_view
 
 
 def refusal_text(code: str | None, t: Translator) -> str:
     """A refusal as plain text (an inline error of the modal)."""
     return refusal(code, t).plain()
-
-
-def rated_summary(view: RatedSummary, t: Translator) -> tuple[str, list[Block]]:
-    """The summary after a check-in: told for the competencies just rated."""
-    card = summary_card(view.summary, t, only=view.rated)
-    return card_text(card), card_blocks(card)
 
 
 @dataclass(frozen=True)

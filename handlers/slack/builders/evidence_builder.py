@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.app.evidence import EvidenceForm, EvidenceSaved
+from bot.app.evidence import EvidenceForm
 from bot.i18n import Translator
-from bot.views.evidence import EvidenceDraft, EvidenceState, evidence_form, saved_card
+from bot.views.evidence import EvidenceDraft, EvidenceState, evidence_form
 from handlers.slack import ids
-from handlers.slack.render import card_blocks, card_text, form_view
+from handlers.slack.render import form_view
 from referentiels.models import Referentiel
 
 
@@ -38,12 +37,6 @@ def draft_from_state(values: Mapping[str, Any]) -> EvidenceDraft:
         text=state(ids.EV_TEXT_BLOCK, ids.EV_TEXT_ACTION).get("value"),
         link=state(ids.EV_LINK_BLOCK, ids.EV_LINK_ACTION).get("value"),
     )
-
-
-def saved_message(saved: EvidenceSaved, t: Translator) -> tuple[str, list[Block]]:
-    """The confirmation as a message: its notification text, its blocks."""
-    card = saved_card(saved.competency, saved.link, t)
-    return card_text(card), card_blocks(card)
 
 
 def evidence_modal(

@@ -2,8 +2,8 @@
 
 The words and the buttons are the core's cards (:mod:`bot.views.prompt`); this is
 their Slack rendering. The prompt's buttons carry only the prompt id; who clicks is
-checked by the flow. :func:`prompt_state` renders the check-in flow's
-:class:`~bot.app.checkin.PromptView` (done, skipped, snoozed) for its effects.
+checked by the flow. The check-in flow's effects show their prompt's new state through
+:mod:`bot.presenters`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from slack_sdk.models.blocks import (
     Block,
 )
 
-from bot.app.checkin import PromptState, PromptView
 from bot.domain.checkin import CheckinForm
 from bot.i18n import Translator
 from bot.i18n.rich import Rich
@@ -50,19 +49,6 @@ def skipped_blocks(form: CheckinForm, timezone: str, t: Translator) -> list[Bloc
 
 def snoozed_blocks(form: CheckinForm, until: datetime, timezone: str, t: Translator) -> list[Block]:
     return card_blocks(prompt.snoozed_card(form, until, timezone, t))
-
-
-def prompt_state(view: PromptView, t: Translator) -> tuple[str, list[Block]]:
-    """A prompt's messages once the person acted: the notification text, the blocks."""
-    form = view.form
-    if view.state is PromptState.DONE:
-        blocks = done_blocks(form, t)
-    elif view.state is PromptState.SKIPPED:
-        blocks = skipped_blocks(form, view.timezone, t)
-    else:
-        assert view.until is not None  # a snoozed prompt always says when it comes back
-        blocks = snoozed_blocks(form, view.until, view.timezone, t)
-    return prompt_text(form, t), blocks
 
 
 def missed_blocks(form: CheckinForm, t: Translator) -> list[Block]:

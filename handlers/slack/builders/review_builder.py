@@ -14,12 +14,9 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.app.review import ReviewNotice
 from bot.domain.review import Digest, ReportReview
 from bot.i18n import Translator
-from bot.i18n.rich import Mention
 from bot.views import review
-from handlers.slack.markup import slack_translator
 from handlers.slack.render import card_blocks, card_text, form_view
 
 
@@ -34,15 +31,6 @@ def pending_message(
 def review_modal(report: ReportReview, t: Translator) -> View:
     """One report's pending self-ratings: confirm each (preselected) or set another level."""
     return form_view(review.review_form(report, t))
-
-
-def told_message(notice: ReviewNotice, _t: Translator) -> tuple[str, list[Block]]:
-    """The report's notice of a review (:func:`bot.views.review.notice_card`), in the
-    report's own language (the notice's), not the manager's who acted (``_t``)."""
-    t = slack_translator(notice.locale)
-    manager = Mention(notice.manager_user_id, notice.manager_name)
-    card = review.notice_card(manager, notice.referentiel, notice.reviewed, notice.comment, t)
-    return card_text(card), card_blocks(card)
 
 
 def digest_message(digest: Digest, t: Translator, page: int = 0) -> tuple[str, list[Block]]:
