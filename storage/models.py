@@ -186,6 +186,9 @@ class Person(Base):
     # confirmed: the person is deactivated only once they persist across days.
     delivery_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     delivery_failed_at: Mapped[datetime | None] = mapped_column()  # the first of them
+    # The direct conversation with Palier, as the platform needs it to write first (Teams:
+    # its service address and conversation id, learnt when the app is installed for them).
+    conversation_ref: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

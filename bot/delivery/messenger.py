@@ -64,6 +64,7 @@ class Recipient:
     user_id: str
     locale: Locale
     timezone: str
+    conversation: str | None = None  # the stored direct conversation (opaque), if any
 
     @classmethod
     def of(
@@ -74,6 +75,7 @@ class Recipient:
             user_id=person.platform_user_id,
             locale=person_locale(person.locale, default_locale),
             timezone=zone_of(person, default_timezone),
+            conversation=person.conversation_ref,
         )
 
 
