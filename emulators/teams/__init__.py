@@ -1,4 +1,4 @@
-"""A local Microsoft Teams for tests and demos: the Connector and its identity services.
+"""A local Microsoft Teams for tests and demos: the Connector, its identity services, a driver.
 
 ``TeamsEmulator`` answers a bot's calls over real HTTP: the Bot Framework Connector REST
 API v3, Entra ID's token endpoint and Bot Framework's OpenID metadata and signing keys.
@@ -13,7 +13,9 @@ contract holds it to that), so a test through it can disagree with both.
 
 from emulators.clock import ManualClock
 from emulators.teams.cards import Violation, validate_activity, validate_card
+from emulators.teams.driver import TeamsDriver
 from emulators.teams.identity import SigningKey
+from emulators.teams.inputs import DriverError
 from emulators.teams.model import (
     CallRecord,
     Conversation,
@@ -24,21 +26,29 @@ from emulators.teams.model import (
     User,
 )
 from emulators.teams.ratelimit import RateLimits
+from emulators.teams.render import card_texts, render_card
+from emulators.teams.responses import Dialog, TeamsResponse
 from emulators.teams.server import TeamsEmulator
 
 __all__ = [
     "CallRecord",
     "Conversation",
+    "Dialog",
+    "DriverError",
     "Fault",
     "InboundRecord",
     "ManualClock",
     "Message",
     "RateLimits",
     "SigningKey",
+    "TeamsDriver",
     "TeamsEmulator",
+    "TeamsResponse",
     "Tenant",
     "User",
     "Violation",
+    "card_texts",
+    "render_card",
     "validate_activity",
     "validate_card",
 ]
