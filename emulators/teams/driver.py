@@ -59,11 +59,17 @@ class TeamsDriver:
         *,
         timeout: float = 30.0,
         platform: str = "Web",
+        invoke_deadline: float = INVOKE_DEADLINE,
+        message_extension_deadline: float = MESSAGE_EXTENSION_DEADLINE,
     ) -> None:
         url = bot_url.rstrip("/")
         self.endpoint = url if url.endswith(MESSAGING_PATH) else url + MESSAGING_PATH
         self.emulator = emulator
         self.timeout = timeout
+        self.invoke_deadline = invoke_deadline
+        """Seconds Teams waits for any activity's answer (Bot Framework's ~15 s)."""
+        self.message_extension_deadline = message_extension_deadline
+        """Seconds Teams waits for a message extension's invoke (5 s)."""
         self.factory = ActivityFactory(emulator.bot, emulator.service_url, platform)
         self._http = httpx.Client(timeout=timeout)
         self._dialogs: dict[str, Dialog] = {}
@@ -85,7 +91,7 @@ class TeamsDriver:
         self,
         activity: JsonDict,
         *,
-        deadline: float | None = INVOKE_DEADLINE,
+        deadline: float | None = None,
         audience: str | None = None,
         issuer: str | None = None,
         not_before: float | None = None,
@@ -118,6 +124,8 @@ class TeamsDriver:
         if authorization:
             headers["Authorization"] = authorization
         kind = str(activity.get("name") or activity.get("type"))
+        if deadline is None:
+            deadline = self.invoke_deadline
         started = time.monotonic()
         try:
             answer = self._http.post(self.endpoint, content=json.dumps(activity), headers=headers)
@@ -252,7 +260,7 @@ class TeamsDriver:
             activity = self.factory.invoke(
                 person, conversation, now, "task/fetch", value, current.id
             )
-            return self._dialog_step(person, dialog, activity, INVOKE_DEADLINE)
+            return self._dialog_step(person, dialog, activity, self.invoke_deadline)
         if teams_type in ("imBack", "messageBack") and isinstance(teams, dict):
             return self._message_back(person, conversation, teams, current.id)
         return self.deliver(self.factory.submit(person, conversation, now, data, current.id))
@@ -320,12 +328,12 @@ class TeamsDriver:
                 dialog.message_payload or {},
                 data if isinstance(data, dict) else {},
             )
-            name, deadline = "composeExtension/submitAction", MESSAGE_EXTENSION_DEADLINE
+            name, deadline = "composeExtension/submitAction", self.message_extension_deadline
         else:
             value, name, deadline = (
                 self.factory.task_value("task/submit", data),
                 "task/submit",
-                INVOKE_DEADLINE,
+                self.invoke_deadline,
             )
         activity = self.factory.invoke(person, conversation, now, name, value)
         return self._dialog_step(person, dialog, activity, deadline)
@@ -386,7 +394,7 @@ class TeamsDriver:
             command_id=command_id,
             message_payload=payload,
         )
-        return self._dialog_step(person, dialog, activity, MESSAGE_EXTENSION_DEADLINE)
+        return self._dialog_step(person, dialog, activity, self.message_extension_deadline)
 
     # -- what a person sees ------------------------------------------------------------------------
 
