@@ -40,17 +40,20 @@ from emulators.teams import TeamsEmulator
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # the SDK's ExperimentalWarning (html_widget) at import
     from fastapi import FastAPI
-    from microsoft_teams.api import (
-        AdaptiveCardActionCardResponse,
-        Attachment,
+
+    # From the defining modules: ``microsoft_teams.api.__all__`` is built at run time
+    # (``__all__.extend(...)``), which mypy cannot follow.
+    from microsoft_teams.api.activities.message.message import MessageActivityInput
+    from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
+    from microsoft_teams.api.models.adaptive_card import AdaptiveCardActionCardResponse
+    from microsoft_teams.api.models.attachment import Attachment
+    from microsoft_teams.api.models.messaging_extension import MessagingExtensionActionResponse
+    from microsoft_teams.api.models.task_module import (
         CardTaskModuleTaskInfo,
-        MessageActivityInput,
-        MessagingExtensionActionResponse,
         TaskModuleContinueResponse,
         TaskModuleMessageResponse,
         TaskModuleResponse,
     )
-    from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
     from microsoft_teams.apps import App, FastAPIAdapter
     from microsoft_teams.cards import AdaptiveCard
 
@@ -163,8 +166,11 @@ class SdkBot:
         """The bot's base URL (the driver adds ``/api/messages``)."""
         return f"http://127.0.0.1:{self.port}"
 
-    async def _token(self, scope: str, tenant_id: str | None = None) -> str:
-        """The bot's token provider: client credentials against the emulator."""
+    async def _token(self, scope: str | list[str], tenant_id: str | None = None) -> str:
+        """The bot's token provider: client credentials against the emulator.
+
+        The SDK may pass ``scope`` as a list; it asks for the bot scope here.
+        """
         self.token_requests += 1
         async with httpx.AsyncClient() as client:
             answer = await client.post(
@@ -173,7 +179,7 @@ class SdkBot:
                     "grant_type": "client_credentials",
                     "client_id": self.emulator.app_id,
                     "client_secret": self.emulator.client_secret,
-                    "scope": scope,
+                    "scope": scope if isinstance(scope, str) else " ".join(scope),
                 },
             )
         answer.raise_for_status()
@@ -285,6 +291,9 @@ class SdkBot:
                 }
             )
             return MessagingExtensionActionResponse(task=TaskModuleMessageResponse(value="Logged"))
+
+
+__all__ = ["MessageActivityInput", "SdkBot", "checkin_card", "note_card"]
 
 
 def _card_message(content: dict[str, Any]) -> MessageActivityInput:
