@@ -351,6 +351,8 @@ class TeamsDriver:
             if len(submits) != 1:
                 raise DriverError(f"say which button submits the dialog: {button_titles(card)}")
             found = find_action(card, submits[0])
+        # Adaptive Card dialogs send their result with Action.Submit ("Use dialogs in
+        # tabs": "AC dialogs send result from Action.Submit"; "Use dialogs with bots").
         if found.action.get("type") != "Action.Submit":
             raise DriverError(
                 f"{button!r} is an {found.action.get('type')}: dialogs submit with Action.Submit"

@@ -76,3 +76,43 @@ class SlidingWindows:
     def clear(self) -> None:
         """Forget every past operation."""
         self._hits.clear()
+
+
+BUCKETS = {
+    "create_conversation": "create_conversation",
+    "send": "send",
+    "reply": "send",
+    "update": "send",
+    "delete": "send",
+    "members": "members",
+    "paged_members": "members",
+    "member": "members",
+    "activity_members": "members",
+}
+"""Which limit each Connector operation counts against."""
+
+
+class RateLimiter:
+    """The per-thread and per-app-per-tenant limits together (called under the emulator's lock)."""
+
+    def __init__(self, limits: RateLimits) -> None:
+        self.limits = limits
+        self._windows = SlidingWindows()
+
+    def admit(
+        self, operation: str, thread: str, tenant: str, app_id: str, now: float
+    ) -> int | None:
+        """Count one ``operation`` in ``thread``; or the ``Retry-After`` seconds when over a limit."""
+        bucket = BUCKETS.get(operation)
+        if bucket is None:
+            return None
+        keys = [
+            (("thread", bucket, thread), self.limits.for_bucket(bucket)),
+            (("app", app_id, tenant), self.limits.per_app_per_tenant),
+        ]
+        waits = [w for key, windows in keys if (w := self._windows.wait(key, windows, now))]
+        if waits:
+            return max(waits)
+        for key, _ in keys:
+            self._windows.record(key, now)
+        return None

@@ -50,7 +50,7 @@ from emulators.teams.model import (
     Message,
     User,
 )
-from emulators.teams.ratelimit import RateLimits, SlidingWindows
+from emulators.teams.ratelimit import RateLimiter, RateLimits
 from emulators.teams.store import Store
 from emulators.teams.transport import RESET, SERVICE_PATH, Malformed, Request, make_server, route
 
@@ -59,17 +59,6 @@ DENIED = {"message": "Authorization has been denied for this request."}
 WAIT_TIMEOUT = 60.0
 """Seconds :meth:`TeamsEmulator.wait_for` waits at most: a safety net, never a pace."""
 
-_RATE_BUCKETS = {
-    "create_conversation": "create_conversation",
-    "send": "send",
-    "reply": "send",
-    "update": "send",
-    "delete": "send",
-    "members": "members",
-    "paged_members": "members",
-    "member": "members",
-    "activity_members": "members",
-}
 Answer = tuple[int, dict[str, str], Any]
 
 
@@ -108,13 +97,12 @@ class TeamsEmulator:
         self.identity = Identity(self.clock)
         self.identity.register(BotCredentials(self.bot.app_id, self.bot.client_secret, tenant))
         self.enforce_rate_limits = enforce_rate_limits
-        self.rate_limits = rate_limits or RateLimits()
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._store = Store(self.bot, self.clock)
         self._store.add_tenant(tenant, tenant_name)
         self._connector = Connector(self._store, max_message_bytes=max_message_bytes)
-        self._windows = SlidingWindows()
+        self._limiter = RateLimiter(rate_limits or RateLimits())
         self._calls: list[CallRecord] = []
         self._inbound: list[InboundRecord] = []
         self._faults: list[Fault] = []
@@ -479,31 +467,21 @@ class TeamsEmulator:
 
     def _throttle(self, operation: str, params: dict[str, str], body: Any) -> Answer | None:
         """429 when a published limit is reached (only with ``enforce_rate_limits``)."""
-        if not self.enforce_rate_limits or operation not in _RATE_BUCKETS:
+        if not self.enforce_rate_limits:
             return None
-        bucket = _RATE_BUCKETS[operation]
         thread = params.get("cid", "")
-        tenant = self.tenant_id
         conversation = self._store.conversations.get(thread)
-        if conversation is not None:
-            tenant = conversation.tenant_id
+        tenant = conversation.tenant_id if conversation is not None else self.tenant_id
         if operation == "create_conversation" and isinstance(body, dict):
             members = body.get("members") or [{}]
-            member = members[0] if isinstance(members[0], dict) else {}
-            person = self._store.find_user(str(member.get("id", "")))
-            thread = person.id if person is not None else str(member.get("id", ""))
-        now = self.clock()
-        keys = [
-            (("thread", bucket, thread), self.rate_limits.for_bucket(bucket)),
-            (("app", self.app_id, tenant), self.rate_limits.per_app_per_tenant),
-        ]
-        waits = [w for key, windows in keys if (w := self._windows.wait(key, windows, now))]
-        if waits:
-            throttled = {"code": "Throttled", "message": "Too many requests."}
-            return 429, {"Retry-After": str(max(waits))}, {"error": throttled}
-        for key, _ in keys:
-            self._windows.record(key, now)
-        return None
+            member_id = str(members[0].get("id", "")) if isinstance(members[0], dict) else ""
+            person = self._store.find_user(member_id)
+            thread = person.id if person is not None else member_id
+        wait = self._limiter.admit(operation, thread, tenant, self.app_id, self.clock())
+        if wait is None:
+            return None
+        throttled = {"code": "Throttled", "message": "Too many requests."}
+        return 429, {"Retry-After": str(wait)}, {"error": throttled}
 
 
 def _key(user: str | User) -> str:
