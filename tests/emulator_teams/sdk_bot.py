@@ -117,6 +117,34 @@ def note_card() -> dict[str, Any]:
     }
 
 
+def menu_card() -> dict[str, Any]:
+    """Buttons that talk for the person: ``imBack`` and ``messageBack``."""
+    return {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [{"type": "TextBlock", "text": "Ready for your check-in?"}],
+        "actions": [
+            {
+                "type": "Action.Submit",
+                "title": "Yes",
+                "data": {"msteams": {"type": "imBack", "value": "yes"}},
+            },
+            {
+                "type": "Action.Submit",
+                "title": "Later",
+                "data": {
+                    "msteams": {
+                        "type": "messageBack",
+                        "text": "later",
+                        "displayText": "Remind me later",
+                        "value": {"snooze": 60},
+                    }
+                },
+            },
+        ],
+    }
+
+
 @dataclass
 class Seen:
     """What the bot learnt, for the tests to check."""
@@ -224,6 +252,8 @@ class SdkBot:
             text = (activity.text or "").strip()
             if text == "card":
                 await ctx.send(_card_message(checkin_card()))
+            elif text == "menu":
+                await ctx.send(_card_message(menu_card()))
             elif text == "bad card":
                 bad = {"type": "AdaptiveCard", "version": "1.6", "body": [{"type": "Carousel"}]}
                 try:
@@ -293,7 +323,7 @@ class SdkBot:
             return MessagingExtensionActionResponse(task=TaskModuleMessageResponse(value="Logged"))
 
 
-__all__ = ["MessageActivityInput", "SdkBot", "checkin_card", "note_card"]
+__all__ = ["MessageActivityInput", "SdkBot", "checkin_card", "menu_card", "note_card"]
 
 
 def _card_message(content: dict[str, Any]) -> MessageActivityInput:

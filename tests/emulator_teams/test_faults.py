@@ -89,6 +89,17 @@ def test_a_held_call_answers_once_released(emulator: TeamsEmulator, alice: User)
     assert [m.text for m in emulator.messages_in(conversation)] == ["slow"]
 
 
+def test_a_slow_answer_takes_its_delay_and_then_goes_through(
+    emulator: TeamsEmulator, alice: User
+) -> None:
+    conversation = emulator.install(alice).id
+    http = client(emulator)
+    emulator.inject("send", delay=0.2)
+    assert send(http, emulator, conversation, "slow").status_code == 201
+    call = emulator.calls_to("send")[-1]
+    assert call.finished - call.started >= 0.2
+
+
 def test_the_per_thread_send_limits_on_the_emulators_clock(clock: ManualClock) -> None:
     with TeamsEmulator(clock=clock, enforce_rate_limits=True) as emulator:
         alice = emulator.add_user("Alice Martin", "alice@example.fr")

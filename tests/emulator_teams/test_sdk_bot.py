@@ -161,6 +161,21 @@ def test_action_submit_is_a_message_with_the_inputs_in_value(
     assert reply is not None and reply.text == f"Received {expected}"
 
 
+def test_im_back_and_message_back_speak_for_the_person(driver: TeamsDriver, alice: User) -> None:
+    driver.install(alice)
+    driver.send_message(alice, "menu")
+    menu = driver.latest_message(alice)
+    assert menu is not None
+    driver.click(alice, menu, "Yes")
+    assert [m.text for m in driver.messages(alice)][-2:] == ["yes", "You said: yes (Europe/Paris)"]
+    later = driver.click(alice, menu, "Later")
+    assert later.activity is not None and later.activity["text"] == "later"
+    assert [m.text for m in driver.messages(alice)][-2:] == [
+        "Remind me later",
+        'Received {"snooze": 60}',
+    ]
+
+
 def test_buttons_and_inputs_that_are_not_there_cannot_be_used(
     driver: TeamsDriver, alice: User
 ) -> None:
@@ -246,6 +261,23 @@ def test_a_message_action_quotes_the_message_and_logs_it(
     assert payload["linkToMessage"].startswith(
         f"https://teams.microsoft.com/l/message/{written.conversation_id}/{written.id}?"
     )
+
+
+def test_a_message_action_on_the_bots_own_message_names_the_app(
+    emulator: TeamsEmulator, driver: TeamsDriver, alice: User
+) -> None:
+    driver.install(alice)
+    welcome = driver.latest_message(alice)
+    assert welcome is not None
+    fetched = driver.message_action(alice, welcome, "logEvidence")
+    assert fetched.activity is not None
+    author = fetched.activity["value"]["messagePayload"]["from"]
+    assert author["user"] is None
+    assert author["application"] == {
+        "applicationIdentityType": "bot",
+        "id": emulator.app_id,
+        "displayName": "Palier",
+    }
 
 
 def test_a_proactive_send_by_stored_conversation_id_then_an_update(
