@@ -316,6 +316,21 @@ def test_a_proactive_send_after_uninstall_is_refused(
     assert refused.value.response.json()["error"]["code"] == "BotNotInConversationRoster"
 
 
+def test_the_sdk_does_not_retry_a_429_its_caller_must(
+    emulator: TeamsEmulator, driver: TeamsDriver, bot: SdkBot, alice: User
+) -> None:
+    driver.install(alice)
+    conversation_id = bot.seen.references[alice.aad_object_id]
+    emulator.inject("send", status=429, retry_after=3)
+    with pytest.raises(httpx.HTTPStatusError) as throttled:
+        bot.run(bot.app.send(conversation_id, "Reminder"))
+    assert throttled.value.response.headers["Retry-After"] == "3"
+    assert [c.status for c in emulator.calls_to("send")][-1:] == [429]  # one try, no retry
+    bot.run(bot.app.send(conversation_id, "Reminder"))  # a retry by the caller goes through
+    latest = driver.latest_message(alice)
+    assert latest is not None and latest.text == "Reminder"
+
+
 def test_a_bad_card_from_the_sdk_is_a_400(
     emulator: TeamsEmulator, driver: TeamsDriver, bot: SdkBot, alice: User
 ) -> None:
