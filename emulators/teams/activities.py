@@ -1,0 +1,227 @@
+"""The activities Teams sends a bot, in their published shapes.
+
+Every activity carries what "Send and receive messages"
+(learn.microsoft.com/microsoftteams/platform/bots/build-conversational-capability) shows
+for Teams: ``channelId: "msteams"``, ``serviceUrl``, ``timestamp`` (UTC) and
+``localTimestamp`` (the person's offset), ``localTimezone`` (IANA), ``from`` (``29:…``
+with ``aadObjectId`` and ``name``), ``recipient`` (``28:<app id>``), ``conversation``
+(``id``, ``conversationType``, ``tenantId``), ``channelData.tenant.id``, ``locale`` and a
+``clientInfo`` entity (``locale``, ``country``, ``platform``, ``timezone``).
+
+The event and invoke payloads follow:
+
+- ``installationUpdate`` (``action: add|remove``) and ``conversationUpdate``
+  (``membersAdded``/``membersRemoved`` with the bot) of "Conversation events in your
+  Teams bot" (…/bots/how-to/conversations/subscribe-to-conversation-events);
+- ``invoke`` ``adaptiveCard/action`` with ``value: {action: {type: "Action.Execute",
+  id, verb, data}, trigger: "manual"}`` and ``replyToId`` the card's message ("Universal
+  Actions for Adaptive Cards", …/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards);
+- ``task/fetch`` / ``task/submit`` with ``value: {type, data, context: {theme}}``
+  ("Use dialogs with bots", …/task-modules-and-cards/task-modules/task-modules-bots);
+- ``composeExtension/fetchTask`` / ``submitAction`` with ``commandId``,
+  ``commandContext: "message"``, ``messagePayload`` and ``data`` ("Define message
+  extension action commands", …/messaging-extensions/how-to/action-commands/define-action-command);
+- an ``Action.Submit`` in a chat card: a ``message`` with ``value`` and no text.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from emulators.teams.model import Bot, Conversation, JsonDict, Message, User
+from emulators.teams.store import Store, iso_utc
+
+CHANNEL_ID = "msteams"
+THEME_CONTEXT = {"theme": "default"}
+
+
+def local_iso(at: float, timezone: str) -> str:
+    """``2026-01-01T09:00:00.000+01:00``: ``localTimestamp`` in the person's time zone."""
+    try:
+        zone = ZoneInfo(timezone)
+    except ZoneInfoNotFoundError:
+        zone = ZoneInfo("UTC")
+    return datetime.fromtimestamp(at, zone).isoformat(timespec="milliseconds")
+
+
+class ActivityFactory:
+    """Builds what Teams sends ``bot`` about ``user``, at the emulator's time."""
+
+    def __init__(self, bot: Bot, service_url: str, platform: str = "Web") -> None:
+        self.bot = bot
+        self.service_url = service_url
+        self.platform = platform
+
+    def base(
+        self,
+        kind: str,
+        user: User,
+        conversation: Conversation,
+        at: float,
+        *,
+        activity_id: str | None = None,
+    ) -> JsonDict:
+        """The fields every activity Teams sends carries."""
+        return {
+            "type": kind,
+            "id": activity_id or Store.new_event_id(),
+            "timestamp": iso_utc(at),
+            "localTimestamp": local_iso(at, user.timezone),
+            "localTimezone": user.timezone,
+            "serviceUrl": self.service_url,
+            "channelId": CHANNEL_ID,
+            "from": user.account(),
+            "conversation": conversation.reference(),
+            "recipient": self.bot.account(),
+            "entities": [
+                {
+                    "type": "clientInfo",
+                    "locale": user.locale,
+                    "country": user.country,
+                    "platform": self.platform,
+                    "timezone": user.timezone,
+                }
+            ],
+            "channelData": {"tenant": {"id": conversation.tenant_id}},
+            "locale": user.locale,
+        }
+
+    def message(
+        self, user: User, conversation: Conversation, at: float, text: str, activity_id: str
+    ) -> JsonDict:
+        """A text message the person wrote (``activity_id`` is the stored message's id)."""
+        activity = self.base("message", user, conversation, at, activity_id=activity_id)
+        activity.update(textFormat="plain", text=text)
+        return activity
+
+    def submit(
+        self, user: User, conversation: Conversation, at: float, value: Any, reply_to_id: str
+    ) -> JsonDict:
+        """An ``Action.Submit`` clicked in a chat card: a message with ``value``, no text."""
+        activity = self.base("message", user, conversation, at)
+        activity.update(value=copy.deepcopy(value), replyToId=reply_to_id)
+        return activity
+
+    def invoke(
+        self,
+        user: User,
+        conversation: Conversation,
+        at: float,
+        name: str,
+        value: JsonDict,
+        reply_to_id: str | None = None,
+    ) -> JsonDict:
+        """An ``invoke`` named ``name`` (the bot answers in the HTTP response)."""
+        activity = self.base("invoke", user, conversation, at)
+        activity.update(name=name, value=copy.deepcopy(value))
+        if reply_to_id is not None:
+            activity["replyToId"] = reply_to_id
+        return activity
+
+    def installation_update(
+        self, user: User, conversation: Conversation, at: float, action: str
+    ) -> JsonDict:
+        """``installationUpdate`` with ``action`` ``add`` or ``remove``."""
+        activity = self.base("installationUpdate", user, conversation, at)
+        activity["action"] = action
+        return activity
+
+    def members_changed(
+        self, user: User, conversation: Conversation, at: float, *, added: bool
+    ) -> JsonDict:
+        """``conversationUpdate`` with the bot in ``membersAdded`` (or ``membersRemoved``)."""
+        activity = self.base("conversationUpdate", user, conversation, at)
+        activity["membersAdded" if added else "membersRemoved"] = [{"id": self.bot.id}]
+        return activity
+
+    # -- invoke values ---------------------------------------------------------------------------
+
+    @staticmethod
+    def execute_value(action: JsonDict, data: JsonDict) -> JsonDict:
+        """``adaptiveCard/action``'s value for an ``Action.Execute``."""
+        executed: JsonDict = {"type": "Action.Execute", "data": data}
+        if action.get("id") is not None:
+            executed["id"] = action["id"]
+        if action.get("verb") is not None:
+            executed["verb"] = action["verb"]
+        return {"action": executed, "trigger": "manual"}
+
+    @staticmethod
+    def task_value(kind: str, data: Any) -> JsonDict:
+        """``task/fetch`` or ``task/submit``'s value."""
+        return {"type": kind, "data": copy.deepcopy(data), "context": dict(THEME_CONTEXT)}
+
+    @staticmethod
+    def message_action_value(
+        command_id: str, payload: JsonDict, data: JsonDict | None = None
+    ) -> JsonDict:
+        """``composeExtension/fetchTask`` (no ``data``) or ``submitAction``'s value."""
+        value: JsonDict = {
+            "commandId": command_id,
+            "commandContext": "message",
+            "context": dict(THEME_CONTEXT),
+            "messagePayload": copy.deepcopy(payload),
+        }
+        if data is not None:
+            value["data"] = copy.deepcopy(data)
+        return value
+
+    def message_payload(self, message: Message, sender: User | None) -> JsonDict:
+        """A message as a message extension receives it (``messagePayload``, Graph's shape)."""
+        attachments = [
+            {
+                "id": str(index),
+                "contentType": attachment.get("contentType"),
+                "content": json.dumps(attachment.get("content")),
+                "name": None,
+                "thumbnailUrl": None,
+            }
+            for index, attachment in enumerate(message.attachments)
+        ]
+        content = f"<p>{html.escape(message.text)}</p>" if message.text else ""
+        content += "".join(f'<attachment id="{a["id"]}"></attachment>' for a in attachments)
+        if message.from_bot:
+            author: JsonDict = {
+                "user": None,
+                "application": {
+                    "applicationIdentityType": "bot",
+                    "id": self.bot.app_id,
+                    "displayName": self.bot.name,
+                },
+            }
+        else:
+            author = {
+                "user": {
+                    "id": sender.aad_object_id if sender else None,
+                    "displayName": sender.name if sender else None,
+                    "userIdentityType": "aadUser",
+                },
+                "application": None,
+            }
+        context = quote(json.dumps({"contextType": "chat"}, separators=(",", ":")))
+        return {
+            "id": message.id,
+            "replyToId": message.reply_to_id,
+            "createdDateTime": iso_utc(message.created),
+            "lastModifiedDateTime": iso_utc(message.updated) if message.updated else None,
+            "deleted": message.deleted,
+            "subject": None,
+            "summary": None,
+            "importance": "normal",
+            "locale": "en-us",
+            "linkToMessage": (
+                f"https://teams.microsoft.com/l/message/{message.conversation_id}/"
+                f"{message.id}?context={context}"
+            ),
+            "from": {**author, "device": None, "conversation": None},
+            "body": {"contentType": "html", "content": content},
+            "attachments": attachments,
+            "mentions": [],
+            "reactions": [],
+        }
