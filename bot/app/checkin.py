@@ -188,7 +188,12 @@ class CheckinFlow:
         near = answers.clicked or next(iter(prompt_messages(prompt)), None)
         return (
             *self._shown(prompt, answers.clicked, done),
-            SendDirect(actor.ref.user_id, RatedSummary(summary, rated), near=near),
+            SendDirect(
+                actor.ref.user_id,
+                RatedSummary(summary, rated),
+                near=near,
+                conversation=person.conversation_ref,
+            ),
             RefreshHome(actor.ref.user_id),
         )
 

@@ -27,7 +27,15 @@ from bot.app.admin import NOT_ADMIN, title_of, workspace_of
 from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain.admin import AdminRefusal, AdminService
-from bot.domain.people import Directory, DirectoryError, Profile, apply_profile, ensure_tenant
+from bot.domain.people import (
+    Directory,
+    DirectoryError,
+    Profile,
+    apply_profile,
+    ensure_tenant,
+    person_locale,
+    upsert_person,
+)
 from bot.domain.people_import import ImportReport, import_people
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
@@ -43,6 +51,15 @@ class EnrolInput:
     user_id: str
     referentiel_id: str
     manager_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """What a person is told when their conversation with Palier opens (the app installed
+    for them): ``referentiel_title`` when Palier follows them already, else None."""
+
+    referentiel_title: str | None
+    name: str | None
 
 
 @dataclass(frozen=True)
@@ -117,6 +134,27 @@ class EnrolmentFlow:
             )
             report = import_people(session, tenant, text, directory, self.catalog)
         return Outcome(self.work.defaults.locale, report)
+
+    def conversation_opened(
+        self, ref: ActorRef, conversation: str, profile: Profile, workspace_name: str | None = None
+    ) -> Outcome[Welcome]:
+        """The platform says the person can be written to, in ``conversation`` (opaque:
+        Teams' service address and conversation id, learnt when the app is installed for
+        them). Palier keeps it with the person — known from now on, followed only once an
+        admin enrols them — and brings their name, language and zone up to date; the view
+        is what to welcome them with. Idempotent: a second installation changes nothing more.
+        """
+        with session_scope(self.work.sessions) as session:
+            tenant = ensure_tenant(session, ref.platform, ref.workspace_id, workspace_name)
+            person, _created = upsert_person(session, tenant, profile)
+            person.conversation_ref = conversation
+            locale = person_locale(person.locale, self.work.defaults.locale)
+            title = (
+                title_of(self.catalog, person.referentiel_id)
+                if person.referentiel_id and person.active
+                else None
+            )
+            return Outcome(locale, Welcome(title, person.display_name))
 
     def profile_changed(self, ref: ActorRef, profile: Profile) -> Outcome[bool]:
         """Bring the person ``ref`` names up to date with what their platform says of them

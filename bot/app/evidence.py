@@ -163,9 +163,8 @@ class EvidenceFlow:
             if result.duplicate or competency is None:
                 return Outcome(actor.locale)
             saved = EvidenceSaved(competency, data.link)
-            return Outcome(
-                actor.locale, effects=(SendDirect(ref.user_id, saved), RefreshHome(ref.user_id))
-            )
+            direct = SendDirect(ref.user_id, saved, conversation=person.conversation_ref)
+            return Outcome(actor.locale, effects=(direct, RefreshHome(ref.user_id)))
 
     def delete(
         self, ref: ActorRef, evidence_id: int, directory: Directory | None = None

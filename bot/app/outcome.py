@@ -50,12 +50,15 @@ class SendDirect(Effect):
     """Send ``view`` to ``user_id`` in their direct conversation with Palier.
 
     ``near`` is the reference of a message already in that conversation, when the
-    flow knows one (a front end may use it to skip opening the conversation).
+    flow knows one (a front end may use it to skip opening the conversation);
+    ``conversation`` the person's stored direct conversation (``Person.conversation_ref``),
+    which a platform that cannot open one itself (Teams) needs.
     """
 
     user_id: str
     view: Any
     near: str | None = None
+    conversation: str | None = None
 
 
 @dataclass(frozen=True)

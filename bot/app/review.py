@@ -173,7 +173,13 @@ class ReviewFlow:
             )
             saved = ReviewSaved(report.display_name, report.platform_user_id)
             return Outcome(
-                actor.locale, saved, effects=(SendDirect(report.platform_user_id, notice),)
+                actor.locale,
+                saved,
+                effects=(
+                    SendDirect(
+                        report.platform_user_id, notice, conversation=report.conversation_ref
+                    ),
+                ),
             )
 
     def digest(

@@ -10,8 +10,10 @@ is the front end's: it gives it and reads it back on submit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.domain.checkin import CheckinForm, CheckinItem, Refusal
-from bot.domain.submissions import MAX_TEXT
+from bot.domain.submissions import MAX_TEXT, CheckinSubmission
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import level_description, level_label, week_label
 from bot.i18n.rich import Plain, Rich
@@ -204,3 +206,40 @@ def checkin_form(form: CheckinForm, state: str, t: Translator) -> Form:
         blocks=tuple(blocks),
         state=state,
     )
+
+
+# -- reading the form back --------------------------------------------------------------
+
+# The check-in flow's field names (bot.app.outcome.Problem.field) as the form's fields.
+PROBLEM_FIELDS = {
+    "level": actions.CHECKIN_LEVEL,
+    "evidence_text": actions.CHECKIN_EVIDENCE,
+    "evidence_link": actions.CHECKIN_LINK,
+    "topic": actions.CHECKIN_TOPIC,
+}
+
+
+def problem_field(item: str | None, field: str) -> str:
+    """The form's field a problem of the check-in flow is about (its :func:`field_id`)."""
+    name = PROBLEM_FIELDS.get(field, actions.CHECKIN_LEVEL)
+    return f"{name}:{item}" if item is not None and name != actions.CHECKIN_TOPIC else name
+
+
+def read_submission(values: Mapping[str, object]) -> CheckinSubmission:
+    """The filled-in form, its answers keyed by field id (``checkin.level:<competency>``
+    …), as the check-in flow takes it; raises ``ValidationError`` when malformed."""
+    answers: dict[str, dict[str, object]] = {}
+    names = {
+        actions.CHECKIN_LEVEL: "level_id",
+        actions.CHECKIN_EVIDENCE: "evidence_text",
+        actions.CHECKIN_LINK: "evidence_link",
+    }
+    topic = None
+    for key, value in values.items():
+        name, _, competency_id = key.partition(":")
+        if name == actions.CHECKIN_TOPIC:
+            topic = value or None
+        elif name in names and competency_id:
+            answer = answers.setdefault(competency_id, {"competency_id": competency_id})
+            answer[names[name]] = value or None
+    return CheckinSubmission.model_validate({"answers": list(answers.values()), "topic": topic})

@@ -12,6 +12,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.app.outcome import Outcome
+from bot.domain.commands import Command, parse
 from bot.views import notice as notice_view
 from handlers.slack import ids
 from handlers.slack.admin_commands import handle_admin
@@ -27,11 +28,6 @@ from handlers.slack.privacy_commands import handle_export, handle_privacy
 from handlers.slack.review_commands import handle_review_list
 from handlers.slack.team_commands import handle_team
 
-ME = frozenset({"me", "moi"})
-LANGUAGE = frozenset({"language", "langue"})
-LOG = frozenset({"log", "preuve", "evidence"})
-HELP = frozenset({"", "help", "aide"})
-
 
 class PalierCommand(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -40,11 +36,6 @@ class PalierCommand(BaseModel):
     user_id: str
     text: str = ""
     trigger_id: str = ""
-
-    @property
-    def subcommand(self) -> str:
-        words = self.text.split()
-        return words[0].lower() if words else ""
 
 
 def _refuse(outcome: Outcome[Any], respond: Respond) -> None:
@@ -104,26 +95,27 @@ def register(app: App, deps: SlackDeps) -> None:
         ack()
         command = PalierCommand.model_validate(body)
         actor = Actor(team_id=command.team_id, user_id=command.user_id)
-        if command.subcommand in ME:
-            handle_me(deps, actor, respond, client)
-        elif command.subcommand in ("review", "revue"):
-            handle_review_list(deps, actor, respond, client)
-        elif command.subcommand in ("export", "exporter"):
-            handle_export(deps, actor, respond, client)
-        elif command.subcommand in ("team", "equipe", "équipe"):
-            handle_team(deps, actor, respond, client)
-        elif command.subcommand in ("privacy", "confidentialite", "confidentialité"):
-            handle_privacy(deps, actor, command.text.split()[1:], respond, client)
-        elif command.subcommand in ("1on1", "1:1", "one-on-one"):
-            handle_one_on_one(deps, actor, command.text.split()[1:], respond, client)
-        elif command.subcommand == "admin":
-            handle_admin(deps, actor, command.text.split()[1:], respond, client)
-        elif command.subcommand in LOG:
-            handle_log(deps, actor, command.trigger_id, respond, client)
-        elif command.subcommand in LANGUAGE:
-            wanted = command.text.split()[1] if len(command.text.split()) > 1 else ""
-            handle_language(deps, actor, respond, client, wanted)
-        elif command.subcommand in HELP:
-            handle_help(deps, actor, respond, client, None)
-        else:
-            handle_help(deps, actor, respond, client, command.text.strip())
+        parsed = parse(command.text)
+        match parsed.command:
+            case Command.ME:
+                handle_me(deps, actor, respond, client)
+            case Command.REVIEW:
+                handle_review_list(deps, actor, respond, client)
+            case Command.EXPORT:
+                handle_export(deps, actor, respond, client)
+            case Command.TEAM:
+                handle_team(deps, actor, respond, client)
+            case Command.PRIVACY:
+                handle_privacy(deps, actor, parsed.args, respond, client)
+            case Command.ONE_ON_ONE:
+                handle_one_on_one(deps, actor, parsed.args, respond, client)
+            case Command.ADMIN:
+                handle_admin(deps, actor, parsed.args, respond, client)
+            case Command.LOG:
+                handle_log(deps, actor, command.trigger_id, respond, client)
+            case Command.LANGUAGE:
+                handle_language(deps, actor, respond, client, parsed.args[0] if parsed.args else "")
+            case Command.HELP:
+                handle_help(deps, actor, respond, client, None)
+            case Command.UNKNOWN:
+                handle_help(deps, actor, respond, client, parsed.text)

@@ -233,7 +233,6 @@ def _card(body: list[JsonDict]) -> JsonDict:
         "$schema": CARD_SCHEMA,
         "version": CARD_VERSION,
         "body": body,
-        "msteams": {"width": "Full"},
     }
 
 

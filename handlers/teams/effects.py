@@ -1,0 +1,101 @@
+"""Carrying out a flow's effects in Teams: update messages, write to a person, and send
+a card.
+
+A flow's effects (:mod:`bot.app.outcome`) name messages by their opaque references,
+which here are :class:`~handlers.teams.refs.MessageRef` s; a person is written to in the
+conversation stored with them (``SendDirect.conversation``) or beside a message of theirs
+(``near``). Teams offers no personal tab yet in Palier, so a Home to refresh is nothing
+to do; a file, not yet either (the export commands say so before any flow runs).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterable
+
+from bot.app.outcome import DeliverFile, Effect, RefreshHome, SendDirect, UpdateMessages
+from bot.i18n import Translator
+from bot.presenters import card_of
+from bot.views.cards import Card
+from handlers.teams.refs import ConversationRef, MessageRef
+from handlers.teams.render import CARD_CONTENT_TYPE, Renderer
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from microsoft_teams.api.activities.message.message import MessageActivityInput
+    from microsoft_teams.api.models.attachment import Attachment
+    from microsoft_teams.apps import App
+
+log = logging.getLogger(__name__)
+
+
+def card_message(card: Card, renderer: Renderer) -> MessageActivityInput:
+    """A card as a message: the Adaptive Card, and its fallback as the notification."""
+    content = renderer.card(card)
+    return MessageActivityInput(
+        summary=card.fallback.plain(),
+        attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=content)],
+    )
+
+
+async def send_card(app: App, conversation: ConversationRef, card: Card, renderer: Renderer) -> str:
+    """Post ``card`` in ``conversation``; the sent message's reference."""
+    sent = await app.send(
+        conversation.conversation_id,
+        card_message(card, renderer),
+        service_url=conversation.service_url,
+    )
+    return MessageRef(conversation, str(sent.id)).dump()
+
+
+async def update_card(app: App, message: MessageRef, card: Card, renderer: Renderer) -> None:
+    """Show ``card`` in place of ``message``."""
+    await app.send(
+        message.conversation.conversation_id,
+        card_message(card, renderer).with_id(message.activity_id),
+        service_url=message.conversation.service_url,
+    )
+
+
+def _target(effect: SendDirect) -> ConversationRef | None:
+    near = MessageRef.load(effect.near)
+    return near.conversation if near is not None else ConversationRef.load(effect.conversation)
+
+
+async def carry_out(
+    app: App,
+    effects: Iterable[Effect],
+    t: Translator,
+    renderer: Renderer,
+    *,
+    answered: str | None = None,
+) -> None:
+    """Each effect in order. ``answered``: the message the person acted on, whose new card
+    is the action's own answer (Teams replaces it), so it is not updated again here."""
+    for effect in effects:
+        if isinstance(effect, UpdateMessages):
+            card = card_of(effect.view, t)
+            for ref in effect.refs:
+                message = MessageRef.load(ref)
+                if message is None or ref == answered or not message.activity_id:
+                    continue
+                await update_card(app, message, card, renderer)
+        elif isinstance(effect, SendDirect):
+            target = _target(effect)
+            if target is None:
+                log.warning("no conversation with %s: %s not sent", effect.user_id, effect.view)
+                continue
+            await send_card(app, target, card_of(effect.view, t), renderer)
+        elif isinstance(effect, DeliverFile | RefreshHome):
+            continue
+        else:
+            raise TypeError(f"unknown effect {type(effect).__name__}")
+
+
+def answered_card(effects: Iterable[Effect], answered: str, t: Translator) -> Card | None:
+    """The new card of the message the person acted on, if an effect changes it."""
+    for effect in effects:
+        if isinstance(effect, UpdateMessages) and answered in effect.refs:
+            return card_of(effect.view, t)
+    return None

@@ -1,0 +1,134 @@
+"""The Teams SDK's app on its own event loop, beside Palier's synchronous core.
+
+The SDK is asyncio-only (FastAPI and uvicorn); the core, the tick and the CLI are not.
+:class:`TeamsServer` runs the SDK's app and its HTTP listener on an event loop in a
+thread of its own; listeners call the core in worker threads (``asyncio.to_thread``), and
+synchronous callers (the tick's messenger) hand coroutines to that loop (:meth:`run`).
+
+Where Microsoft's services are: :class:`Endpoints` — Microsoft's own by default; tests and
+the demo point them at the project's Teams emulator (the SDK's public ``cloud`` option,
+no patching: docs/teams-sdk.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import warnings
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+import uvicorn
+
+from handlers.teams.token import LOGIN_URL, BotTokens
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # the SDK announces an experimental feature at import
+    from fastapi import FastAPI
+    from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
+    from microsoft_teams.apps import App, FastAPIAdapter
+
+T = TypeVar("T")
+TIMEOUT = 60.0  # a safety net for a hung loop, never a pace
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Microsoft's services Palier talks to (the emulator's in tests and the demo)."""
+
+    login_url: str = LOGIN_URL  # Entra ID: the bot's tokens
+    openid_metadata_url: str | None = None  # Bot Framework's keys (None: Microsoft's)
+    service_url: str | None = None  # the Connector for proactive sends (None: the SDK's)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    app_id: str
+    app_secret: str
+
+
+class TeamsServer:
+    """The SDK's app listening on ``host:port`` (0: any free port), on its own loop."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        clock: Callable[[], datetime],
+        endpoints: Endpoints | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        endpoints = endpoints or Endpoints()
+        self.tokens = BotTokens(
+            credentials.app_id, credentials.app_secret, clock, login_url=endpoints.login_url
+        )
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((host, port))
+        self._sock.listen(128)
+        self.port = int(self._sock.getsockname()[1])
+        cloud = PUBLIC
+        if endpoints.openid_metadata_url is not None:
+            cloud = with_overrides(
+                PUBLIC,
+                openid_metadata_url=endpoints.openid_metadata_url,
+                login_endpoint=endpoints.login_url,
+                token_service_url=endpoints.login_url,
+            )
+
+        def server(fastapi: FastAPI) -> uvicorn.Server:
+            config = uvicorn.Config(fastapi, host=host, port=self.port, log_level="warning")
+            return _BoundServer(config, self._sock)
+
+        options: dict[str, Any] = {}
+        if endpoints.service_url is not None:
+            options["service_url"] = endpoints.service_url
+        self.app = App(
+            client_id=credentials.app_id,
+            token=self.tokens,
+            cloud=cloud,
+            http_server_adapter=FastAPIAdapter(server_factory=server),
+            **options,
+        )
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._serve, name="teams", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self.app.start(self.port))
+
+    def start(self) -> TeamsServer:
+        """Serve in the background (requests wait on the listening socket meanwhile)."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            asyncio.run_coroutine_threadsafe(self.app.stop(), self._loop).result(TIMEOUT)
+            self._thread.join(TIMEOUT)
+        if not self._loop.is_closed():
+            self._loop.close()
+        self._sock.close()
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run ``coroutine`` on the app's loop from another thread; its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(TIMEOUT)
+
+
+class _BoundServer(uvicorn.Server):
+    """uvicorn serving a socket bound beforehand (its port known before it serves)."""
+
+    def __init__(self, config: uvicorn.Config, sock: socket.socket) -> None:
+        super().__init__(config)
+        self._bound = sock
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().serve(sockets=[self._bound])

@@ -1,0 +1,114 @@
+"""Palier's Teams front end on the real Teams SDK, against the project's Teams emulator.
+
+The core runs on the migrated database (SQLite, and PostgreSQL when TEST_DATABASE_URL is
+set) on a fixed clock (Thursday 26 November 2026, 16:00 in Paris: Alice's check-in is
+due). The emulator's own clock starts at the real time and stands still: the SDK checks
+the tokens Teams signs against the wall clock, so only those follow it; nothing Palier
+decides does.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, select
+
+from bot.bootstrap import Core, Flows, build_core, build_flows, build_services
+from bot.delivery.tick import Ticker, TickPolicy, TickReport
+from bot.domain.people import Profile, ensure_tenant, upsert_person
+from bot.settings import load_settings
+from emulators.teams import ManualClock, TeamsDriver, TeamsEmulator, User
+from handlers.teams.context import TeamsDeps
+from handlers.teams.listeners import DIALOG_ACTIONS, register
+from handlers.teams.messenger import TeamsMessenger
+from handlers.teams.render import Renderer
+from handlers.teams.server import Credentials, Endpoints, TeamsServer
+from storage.db import session_scope
+from storage.models import CheckinPrompt, Person, Platform
+
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 16:00 in Paris
+
+
+@dataclass
+class Clock:
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class TeamsWorld:
+    core: Core
+    flows: Flows
+    emulator: TeamsEmulator
+    server: TeamsServer
+    teams: TeamsDriver
+    ticker: Ticker
+    clock: Clock
+    alice: User
+
+    def tick(self) -> TickReport:
+        return self.ticker.tick(self.clock.now)
+
+    def person(self, user: User) -> Person:
+        with session_scope(self.core.sessions) as session:
+            return session.scalars(
+                select(Person).where(Person.platform_user_id == user.aad_object_id)
+            ).one()
+
+    def prompt(self, user: User) -> CheckinPrompt:
+        with session_scope(self.core.sessions) as session:
+            return session.scalars(
+                select(CheckinPrompt)
+                .join(Person)
+                .where(Person.platform_user_id == user.aad_object_id)
+            ).one()
+
+
+def enrol(core: Core, user: User, referentiel_id: str = "account-executive") -> None:
+    with session_scope(core.sessions) as session:
+        tenant = ensure_tenant(session, Platform.TEAMS, user.tenant_id)
+        person, _ = upsert_person(
+            session, tenant, Profile(user.aad_object_id, user.name, user.email, user.timezone)
+        )
+        person.referentiel_id = referentiel_id
+
+
+@pytest.fixture
+def emulator() -> Iterator[TeamsEmulator]:
+    with TeamsEmulator(clock=ManualClock(start=float(int(time.time())))) as emu:
+        yield emu
+
+
+@pytest.fixture
+def world(migrated_engine: Engine, emulator: TeamsEmulator) -> Iterator[TeamsWorld]:
+    clock = Clock()
+    core = build_core(load_settings(env_file=None), engine=migrated_engine)
+    flows = build_flows(core, clock=clock)
+    alice = emulator.add_user("Alice Martin", "alice.martin@example.fr")
+    enrol(core, alice)
+    renderer = Renderer(DIALOG_ACTIONS)
+    server = TeamsServer(
+        Credentials(emulator.app_id, emulator.client_secret),
+        clock,
+        Endpoints(
+            login_url=emulator.login_endpoint,
+            openid_metadata_url=emulator.openid_metadata_url,
+            service_url=emulator.service_url,
+        ),
+    )
+    register(server.app, TeamsDeps(flows, renderer))
+    server.start()
+    policy = TickPolicy(planning=build_services(core).planning)
+    messengers = {Platform.TEAMS: TeamsMessenger(server, renderer)}
+    ticker = Ticker(core.sessions, core.referentiels, messengers, policy, "worker-1", clock)
+    try:
+        with TeamsDriver(server.url, emulator) as teams:
+            yield TeamsWorld(core, flows, emulator, server, teams, ticker, clock, alice)
+    finally:
+        server.stop()
