@@ -1,0 +1,42 @@
+"""Commands typed to Palier in its chat (the words of :mod:`bot.domain.commands`, as
+after ``/palier`` in Slack): each one's listener, in :data:`COMMANDS`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.domain.commands import Command, Parsed
+from bot.views.notice import notice_card, refusal
+from bot.views.summary import help_card, summary_card
+from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
+from handlers.teams.replies import reply
+
+CommandListener = Callable[[TeamsDeps, Any, Parsed], Awaitable[None]]
+
+
+async def handle_me(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
+    activity = ctx.activity
+    outcome = await asyncio.to_thread(
+        deps.flows.summary.me, actor_ref(activity), ActivityDirectory(activity)
+    )
+    if outcome.view is None:
+        await reply(deps, ctx, notice_card(refusal(outcome.refusal, outcome.t)))
+        return
+    await reply(deps, ctx, summary_card(outcome.view, outcome.t))
+
+
+async def handle_help(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
+    activity = ctx.activity
+    outcome = await asyncio.to_thread(
+        deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
+    )
+    unknown = parsed.text if parsed.command is Command.UNKNOWN else None
+    await reply(deps, ctx, help_card(outcome.t, unknown))
+
+
+COMMANDS: dict[Command, CommandListener] = {
+    Command.ME: handle_me,
+    Command.HELP: handle_help,
+}
