@@ -16,8 +16,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.domain.commands import Command, parse
-from handlers.teams import checkin, commands, installs
+from handlers.teams import checkin, commands, installs, one_on_one, review, team
 from handlers.teams.context import TeamsDeps
+from handlers.teams.mentions import command_text
 from handlers.teams.replies import said, toast
 
 with warnings.catch_warnings():
@@ -28,9 +29,18 @@ CardListener = Callable[[TeamsDeps, Any, Any, dict[str, Any]], Awaitable[Any]]
 DialogOpener = Callable[[TeamsDeps, Any, dict[str, Any]], Awaitable[Any]]
 
 COMMANDS = {**commands.COMMANDS}
+COMMANDS.update(review.COMMANDS)
+COMMANDS.update(team.COMMANDS)
+COMMANDS.update(one_on_one.COMMANDS)
 CARD_ACTIONS: dict[str, CardListener] = {**checkin.CARD_ACTIONS}
+CARD_ACTIONS.update(review.CARD_ACTIONS)
+CARD_ACTIONS.update(one_on_one.CARD_ACTIONS)
 DIALOGS: dict[str, DialogOpener] = {**checkin.DIALOGS}
+DIALOGS.update(review.DIALOGS)
+DIALOGS.update(one_on_one.DIALOGS)
 FORMS: dict[str, CardListener] = {**checkin.FORMS}
+FORMS.update(review.FORMS)
+FORMS.update(one_on_one.FORMS)
 # The buttons that open a dialog (the renderer makes them ask Teams for one).
 DIALOG_ACTIONS = frozenset(DIALOGS)
 
@@ -51,7 +61,7 @@ def register(app: App, deps: TeamsDeps) -> None:
     async def on_message(ctx: Any) -> None:
         if getattr(ctx.activity, "value", None) is not None:
             return  # an Action.Submit of a card: Palier's cards act through invokes
-        parsed = parse(ctx.activity.text or "")
+        parsed = parse(command_text(ctx.activity))
         listener = COMMANDS.get(parsed.command, COMMANDS[Command.HELP])
         await listener(deps, ctx, parsed)
 
