@@ -118,7 +118,7 @@ def command_text(activity: Any) -> str:
 
 async def _member_aad(ctx: Any, conversation_id: str, teams_id: str) -> str | None:
     try:
-        member = await ctx.api.conversations.members(conversation_id).get(teams_id)
+        member = await ctx.api.conversations.get_member_by_id(conversation_id, teams_id)
     except httpx.HTTPError:
         return None
     return getattr(member, "aad_object_id", None) or None

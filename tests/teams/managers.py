@@ -52,8 +52,15 @@ def team(world: TeamsWorld) -> Team:
     return Team(chloe, world.alice, bob)
 
 
-def check_in(world: TeamsWorld, user: User, level: str, evidence: str | None = None) -> None:
-    """The week's prompt (sent by a tick beforehand), answered ``level`` throughout."""
+def check_in(
+    world: TeamsWorld,
+    user: User,
+    level: str,
+    evidence: str | None = None,
+    topic: str | None = None,
+) -> None:
+    """The week's prompt (sent by a tick beforehand), answered ``level`` throughout, with
+    ``evidence`` for closing and a ``topic`` for the next 1:1."""
     teams = world.teams
     prompt = next(m for m in reversed(teams.messages(user)) if START in teams.buttons(m))
     assert teams.open_dialog(user, prompt, START).status == 200
@@ -63,6 +70,8 @@ def check_in(world: TeamsWorld, user: User, level: str, evidence: str | None = N
     answers: dict[str, str] = {key: level for key in levels}
     if evidence is not None:
         answers["checkin.evidence:closing"] = evidence
+    if topic is not None:
+        answers["checkin.topic"] = topic
     assert teams.submit_dialog(user, answers).outcome == "close"
 
 
