@@ -15,9 +15,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
 
-from bot.app.review import GONE, NOT_MANAGER, DigestPage, OpenReview, SubmitReview
+import httpx
+
+from bot.app.outcome import Outcome
+from bot.app.review import (
+    GONE,
+    NOT_MANAGER,
+    DigestPage,
+    OpenReview,
+    PendingReviews,
+    SubmitReview,
+)
 from bot.delivery.views import WeeklyReview
 from bot.domain.commands import Command, Parsed
 from bot.i18n import Translator
@@ -29,10 +40,12 @@ from bot.views.cards import Card
 from bot.views.forms import refilled
 from bot.views.notice import notice_card
 from handlers.teams.checkin import FORM_KEYS, clicked_message
-from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
+from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref, conversation_of
 from handlers.teams.effects import carry_out, update_card
 from handlers.teams.refs import MessageRef
 from handlers.teams.replies import dialog, new_card, reply, said
+
+log = logging.getLogger(__name__)
 
 MAX_ROW_ID = 2**31 - 1
 # Reports a page shows in Teams: a Teams message holds less than a Slack one (the
@@ -66,7 +79,7 @@ def card_for(view: object, t: Translator) -> Card:
 # -- the list --------------------------------------------------------------------------
 
 
-def _list_card(outcome: Any, page: int) -> Card:
+def _list_card(outcome: Outcome[PendingReviews], page: int) -> Card:
     """The list at ``page``, or why there is none (not a manager, nothing to review)."""
     t = outcome.t
     if outcome.view is None:
@@ -130,17 +143,22 @@ async def open_review(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
     return dialog(deps, views.review_form(outcome.view, outcome.t, back))
 
 
-async def _show_again(deps: TeamsDeps, app: Any, ctx: Any, back: str, t: Translator) -> None:
-    """The card the form was opened from, at the page it showed, as it now stands."""
+async def _show_again(deps: TeamsDeps, app: Any, ctx: Any, back: str) -> None:
+    """The card the form was opened from, at the page it showed, as it now stands.
+
+    What the form carried back is client input: only a message of the chat the form was
+    submitted from is ever updated, and one that cannot be (gone) is left as it is."""
+    activity = ctx.activity
     try:
         origin = json.loads(back) if back else {}
     except ValueError:
         return
     message = MessageRef.load(origin.get("clicked") if isinstance(origin, dict) else None)
-    shown = views.Shown.load(origin.get("shown")) if message is not None else None
-    if message is None or shown is None:
+    if message is None or message.conversation != conversation_of(activity):
         return
-    activity = ctx.activity
+    shown = views.Shown.load(origin.get("shown"))
+    if shown is None:
+        return
     ref = actor_ref(activity)
     card: Card | None
     if shown.cycle is None:
@@ -155,8 +173,12 @@ async def _show_again(deps: TeamsDeps, app: Any, ctx: Any, back: str, t: Transla
             if digest.view
             else None
         )
-    if card is not None:
+    if card is None:
+        return
+    try:
         await update_card(app, message, card, deps.renderer)
+    except httpx.HTTPError as error:  # the review is stored: the answer stands
+        log.warning("the card a review came from was not shown again: %s", error)
 
 
 async def submit_review(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
@@ -195,7 +217,7 @@ async def submit_review(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any
     if saved is None:  # this same submission was stored already
         return None
     await carry_out(app, outcome.effects, t, deps.renderer)  # the report is told
-    await _show_again(deps, app, ctx, views.form_back(state), t)
+    await _show_again(deps, app, ctx, views.form_back(state))
     return said(views.saved_text(saved.report_name, saved.report_user_id, t).plain())
 
 

@@ -245,3 +245,38 @@ def test_the_list_and_the_digest_come_a_page_at_a_time_within_teams_limits(
     pages = _page_through(world, chloe, digest, "Next →")
     assert len(pages) == 11  # 62 people, 6 a page
     assert set().union(*pages) == {n for n in everyone if n.startswith("Report")}
+
+
+def test_a_form_claiming_to_come_from_someone_elses_chat_changes_nothing_there(
+    world: TeamsWorld,
+) -> None:
+    """What a dialog carries back is client input: the card shown again is only ever one
+    of the chat the review was submitted from."""
+    people = _checked_in_team(world)
+    teams, chloe, alice = world.teams, people.chloe, people.alice
+    teams.send_message(chloe, "review")
+    listing = teams.latest_message(chloe)
+    assert listing is not None
+    teams.open_dialog(chloe, listing, "Review")
+    dialog = teams.dialog(chloe)
+    assert dialog is not None and dialog.card is not None
+    data = dict(dialog.card["actions"][0]["data"])
+    for element in dialog.card["body"]:  # each level as preselected
+        if str(element.get("id", "")).startswith("review.level:"):
+            data[element["id"]] = element["value"]
+    state = json.loads(data["state"])
+    back = json.loads(state["back"])
+    target = sent(world, alice)[-1]  # Alice's own summary, in her chat
+    back["clicked"] = json.dumps(
+        {
+            "service": world.emulator.service_url,
+            "conversation": target.conversation_id,
+            "activity": target.id,
+        }
+    )
+    data["state"] = json.dumps({**state, "back": json.dumps(back)})
+    answer = teams.deliver(forged(world, chloe, "task/submit", data))
+    assert answer.status == 200 and answer.body["task"]["type"] == "message"
+    assert len(manager_ratings(world, alice)) == 5  # the review itself stands
+    assert current(world, target).versions == []  # Alice's message untouched
+    assert "Alice Martin" in shown(world, listing)  # and Chloé's list not redrawn either
