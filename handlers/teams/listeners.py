@@ -5,8 +5,9 @@ filled in), calls a flow in a worker thread (the core is synchronous), renders w
 flow answers as Adaptive Cards, and carries out its effects; it words nothing itself.
 Each concern's module gives its listeners by name — typed commands (:data:`COMMANDS`),
 card actions (``Action.Execute``, by the core's action name), dialogs to open (by the
-action of the button that opens them) and forms submitted (by the form's name) — and
-:func:`register` puts them on the SDK's app.
+action of the button that opens them), forms submitted (by the form's name), and
+message actions (a message extension's command on a message, by its command id: its
+dialog opened, then submitted) — and :func:`register` puts them on the SDK's app.
 """
 
 from __future__ import annotations
@@ -16,10 +17,20 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.domain.commands import Command, parse
-from handlers.teams import checkin, commands, installs, one_on_one, review, team
+from handlers.teams import (
+    checkin,
+    commands,
+    evidence,
+    installs,
+    language,
+    one_on_one,
+    privacy,
+    review,
+    team,
+)
 from handlers.teams.context import TeamsDeps
 from handlers.teams.mentions import command_text
-from handlers.teams.replies import said, toast
+from handlers.teams.replies import extension_said, said, toast
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -27,20 +38,24 @@ with warnings.catch_warnings():
 
 CardListener = Callable[[TeamsDeps, Any, Any, dict[str, Any]], Awaitable[Any]]
 DialogOpener = Callable[[TeamsDeps, Any, dict[str, Any]], Awaitable[Any]]
+MessageActionOpener = Callable[[TeamsDeps, Any], Awaitable[Any]]
+MessageActionListener = Callable[[TeamsDeps, Any, Any], Awaitable[Any]]
 
-COMMANDS = {**commands.COMMANDS}
+COMMANDS = {**commands.COMMANDS, **evidence.COMMANDS, **language.COMMANDS, **privacy.COMMANDS}
 COMMANDS.update(review.COMMANDS)
 COMMANDS.update(team.COMMANDS)
 COMMANDS.update(one_on_one.COMMANDS)
-CARD_ACTIONS: dict[str, CardListener] = {**checkin.CARD_ACTIONS}
+CARD_ACTIONS: dict[str, CardListener] = {**checkin.CARD_ACTIONS, **privacy.CARD_ACTIONS}
 CARD_ACTIONS.update(review.CARD_ACTIONS)
 CARD_ACTIONS.update(one_on_one.CARD_ACTIONS)
-DIALOGS: dict[str, DialogOpener] = {**checkin.DIALOGS}
+DIALOGS: dict[str, DialogOpener] = {**checkin.DIALOGS, **evidence.DIALOGS}
 DIALOGS.update(review.DIALOGS)
 DIALOGS.update(one_on_one.DIALOGS)
-FORMS: dict[str, CardListener] = {**checkin.FORMS}
+FORMS: dict[str, CardListener] = {**checkin.FORMS, **evidence.FORMS}
 FORMS.update(review.FORMS)
 FORMS.update(one_on_one.FORMS)
+MESSAGE_ACTIONS: dict[str, MessageActionOpener] = {**evidence.MESSAGE_ACTIONS}
+MESSAGE_ACTION_FORMS: dict[str, MessageActionListener] = {**evidence.MESSAGE_ACTION_FORMS}
 # The buttons that open a dialog (the renderer makes them ask Teams for one).
 DIALOG_ACTIONS = frozenset(DIALOGS)
 
@@ -83,3 +98,13 @@ def register(app: App, deps: TeamsDeps) -> None:
         data = _data(ctx.activity.value)
         listener = FORMS.get(str(data.get("form")))
         return said("") if listener is None else await listener(deps, app, ctx, data)
+
+    @app.on_message_ext_open
+    async def on_message_action(ctx: Any) -> Any:
+        opener = MESSAGE_ACTIONS.get(str(ctx.activity.value.command_id))
+        return extension_said("") if opener is None else await opener(deps, ctx)
+
+    @app.on_message_ext_submit
+    async def on_message_action_submit(ctx: Any) -> Any:  # None closes the dialog
+        listener = MESSAGE_ACTION_FORMS.get(str(ctx.activity.value.command_id))
+        return extension_said("") if listener is None else await listener(deps, app, ctx)
