@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.domain.commands import Command, parse
-from handlers.teams import checkin, commands, installs
+from handlers.teams import admin, checkin, commands, installs
 from handlers.teams.context import TeamsDeps
 from handlers.teams.replies import said, toast
 
@@ -27,7 +27,7 @@ with warnings.catch_warnings():
 CardListener = Callable[[TeamsDeps, Any, Any, dict[str, Any]], Awaitable[Any]]
 DialogOpener = Callable[[TeamsDeps, Any, dict[str, Any]], Awaitable[Any]]
 
-COMMANDS = {**commands.COMMANDS}
+COMMANDS = {**commands.COMMANDS, **admin.COMMANDS}
 CARD_ACTIONS: dict[str, CardListener] = {**checkin.CARD_ACTIONS}
 DIALOGS: dict[str, DialogOpener] = {**checkin.DIALOGS}
 FORMS: dict[str, CardListener] = {**checkin.FORMS}
