@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft4Validator
+from jsonschema import Draft4Validator  # type: ignore[import-untyped]
 from PIL import Image
 
 from bot.i18n import Locale
