@@ -21,6 +21,7 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -30,6 +31,9 @@ from bot.delivery.messenger import Messenger
 from bot.delivery.tick import Ticker, TickPolicy, TickReport
 from bot.settings import Settings
 from storage.models import Platform
+
+if TYPE_CHECKING:
+    from handlers.teams.app import PalierTeams
 
 log = logging.getLogger(__name__)
 
@@ -138,10 +142,14 @@ def run_tick(
 
 
 def serve(
-    settings: Settings, *, clock: Clock | None = None, until: threading.Event | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    until: threading.Event | None = None,
+    ready: threading.Event | None = None,
 ) -> None:
     """Serve every configured platform and tick until interrupted (or ``until`` is set,
-    when only Teams is served: tests)."""
+    when only Teams is served: tests); ``ready`` is set once Teams listens."""
     platforms = configured(settings)
     clock = clock or system_clock
     if Platform.TEAMS not in platforms:
@@ -160,11 +168,13 @@ def serve(
             teams = build_teams(settings, clock, flows, port=port)
         except OSError as error:  # the port is taken, or the address is not this host's
             raise PortTakenError(port, error.strerror or type(error).__name__) from error
-        teams.start()
         try:
             if Platform.SLACK in platforms:
-                _serve_with_slack(settings, core, clock, teams.messenger)
+                _serve_with_slack(settings, core, clock, teams, ready)
             else:
+                teams.start()
+                if ready is not None:
+                    ready.set()
                 _tick_until(settings, core, clock, teams.messenger, until or threading.Event())
         finally:
             teams.stop()
@@ -172,13 +182,25 @@ def serve(
         core.close()
 
 
-def _serve_with_slack(settings: Settings, core: Core, clock: Clock, teams: Messenger) -> None:
+def _serve_with_slack(
+    settings: Settings,
+    core: Core,
+    clock: Clock,
+    teams: PalierTeams,
+    ready: threading.Event | None,
+) -> None:
+    """Slack's app (its settings checked before Teams serves anything), Teams, one tick for
+    both, then Slack's requests until interrupted."""
     from handlers.slack.app import build_app
     from handlers.slack.runner import listen
 
-    slack = build_app(settings, clock=clock, core=core, messengers={Platform.TEAMS: teams})
+    messengers: dict[Platform, Messenger] = {Platform.TEAMS: teams.messenger}
+    slack = build_app(settings, clock=clock, core=core, messengers=messengers)
+    teams.start()
+    if ready is not None:
+        ready.set()
     try:
-        slack.start_scheduler()  # one tick for both platforms
+        slack.start_scheduler()
         listen(slack)
     finally:
         if slack.scheduler is not None and slack.scheduler.running:

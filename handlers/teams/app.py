@@ -18,6 +18,7 @@ from bot.bootstrap import Flows
 from bot.settings import Settings
 from handlers.teams.context import TeamsDeps
 from handlers.teams.directory import GraphDirectory, graph_directories
+from handlers.teams.errors import MissingTeamsSettingError
 from handlers.teams.listeners import DIALOG_ACTIONS, register
 from handlers.teams.messenger import TeamsMessenger
 from handlers.teams.render import Renderer
@@ -28,14 +29,6 @@ log = logging.getLogger(__name__)
 MESSAGING_PATH = "/api/messages"
 # Bot Framework's own OpenID metadata: the SDK's default cloud already names it.
 MICROSOFT_OPENID = str(Settings.model_fields["teams_openid_metadata_url"].default)
-
-
-class MissingTeamsSettingError(Exception):
-    """A setting Teams needs is not set; ``variable`` names it."""
-
-    def __init__(self, variable: str) -> None:
-        super().__init__(variable)
-        self.variable = variable
 
 
 def endpoints(settings: Settings) -> Endpoints:
