@@ -37,6 +37,9 @@ WORDS: dict[Command, frozenset[str]] = {
     Command.LOG: frozenset({"log", "preuve", "evidence"}),
     Command.LANGUAGE: frozenset({"language", "langue"}),
 }
+# What ``privacy`` is asked to do (the word after it).
+PRIVACY_EXPORT = frozenset({"export", "exporter"})
+PRIVACY_DELETE = frozenset({"delete", "effacer", "supprimer"})
 _BY_WORD = {word: command for command, words in WORDS.items() for word in words}
 
 

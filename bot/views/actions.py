@@ -71,3 +71,5 @@ EVIDENCE_COMPETENCY = "evidence.competency"  # refreshes the form: the criteria 
 EVIDENCE_CRITERION = "evidence.criterion"
 EVIDENCE_TEXT = "evidence.text"
 EVIDENCE_LINK = "evidence.link"
+# The button that opens the evidence form (where a command cannot open a form itself).
+EVIDENCE_OPEN = "evidence.open"

@@ -5,7 +5,7 @@ A flow's effects (:mod:`bot.app.outcome`) name messages by their opaque referenc
 which here are :class:`~handlers.teams.refs.MessageRef` s; a person is written to in the
 conversation stored with them (``SendDirect.conversation``) or beside a message of theirs
 (``near``). Teams offers no personal tab yet in Palier, so a Home to refresh is nothing
-to do; a file, not yet either (the export commands say so before any flow runs).
+to do; a file, not yet either (the export commands say so, and build none).
 """
 
 from __future__ import annotations
