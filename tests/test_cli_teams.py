@@ -460,3 +460,15 @@ def test_run_serves_slack_in_socket_mode_and_teams_with_one_tick_for_both(
             done.set()
             server.join(30)
     assert not server.is_alive() and errors == []
+
+
+def test_a_single_tenant_bot_asks_its_tokens_of_its_home_tenant(
+    teams: TeamsEmulator, database: str, palier: Palier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEAMS_TENANT_ID", teams.tenant_id)
+    alice = teams.add_user("Alice Martin", "alice.martin@example.fr")
+    installed(teams, database, alice)
+    status, out, _ = palier("tick")
+    assert status == 0 and "1 envoyé(s)" in out
+    (token,) = teams.calls_to("token")
+    assert token.path == f"/{teams.tenant_id}/oauth2/v2.0/token"

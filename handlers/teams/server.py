@@ -103,6 +103,8 @@ class TeamsServer:
         options: dict[str, Any] = {}
         if endpoints.service_url is not None:
             options["service_url"] = endpoints.service_url
+        if tenant:
+            options["tenant_id"] = tenant  # a single-tenant bot: its tokens from its tenant
         self.app = App(
             client_id=credentials.app_id,
             token=self.tokens,
