@@ -89,15 +89,57 @@ def _http_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+
+
 def _user_ids(value: object) -> object:
     # Written as .env.example shows it (U0123ABCD,U0456EFGH): the field is NoDecode, so
-    # the raw text comes here rather than to pydantic-settings' JSON decoding.
+    # the raw text comes here rather than to pydantic-settings' JSON decoding. Slack user
+    # ids, and Microsoft Entra object ids (Teams: a person's id everywhere in the tenant,
+    # lower case as Teams sends it in aadObjectId).
     if isinstance(value, str):
         ids = [part.strip() for part in value.split(",") if part.strip()]
-        if not all(re.fullmatch(r"[UW][A-Z0-9]{2,}", item) for item in ids):
+        if not all(SLACK_USER_ID.fullmatch(item) or GUID.fullmatch(item) for item in ids):
             raise ValueError("not user ids")
-        return frozenset(ids)
+        return frozenset(item.lower() if GUID.fullmatch(item) else item for item in ids)
     return value
+
+
+def _guid(value: str) -> str:
+    if not GUID.fullmatch(value.strip()):
+        raise ValueError("not a GUID")
+    return value.strip().lower()
+
+
+def _tenant(value: str) -> str:
+    # A tenant id, or its domain name (contoso.onmicrosoft.com) as the token endpoint takes it.
+    value = value.strip()
+    if GUID.fullmatch(value):
+        return value.lower()
+    if not re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", value):
+        raise ValueError("not a tenant")
+    return value.lower()
+
+
+def _url(value: str) -> str:
+    # An address used as it is written (the SDK reads the OpenID metadata's path as given).
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise ValueError("not a URL")
+    return value
+
+
+def _public_url(value: str) -> str:
+    # Where Microsoft reaches Palier: Teams calls bots over https only.
+    if not re.fullmatch(r"https://[^\s/?#]+/?", value):
+        raise ValueError("not an https URL")
+    return value.rstrip("/")
+
+
+def _host(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9.:-]+", value.strip()):
+        raise ValueError("not a host")
+    return value.strip()
 
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -188,6 +230,74 @@ class Settings(BaseSettings):
         description="HTTP port of `palier run` when not in Socket Mode (/slack/events).",
         json_schema_extra=_expects("port"),
     )
+    teams_app_id: Annotated[str, AfterValidator(_guid)] | None = Field(
+        default=None,
+        validation_alias="TEAMS_APP_ID",
+        description="Microsoft App ID of Palier's Teams bot (Azure Bot → Configuration): "
+        "with TEAMS_APP_SECRET, `palier run` serves Teams too.",
+        json_schema_extra=_expects("teams_app_id"),
+    )
+    teams_app_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias="TEAMS_APP_SECRET",
+        description="A client secret of that app registration, set together with TEAMS_APP_ID.",
+        json_schema_extra=_expects("teams_pair"),
+    )
+    teams_tenant_id: Annotated[str, AfterValidator(_tenant)] | None = Field(
+        default=None,
+        validation_alias="TEAMS_TENANT_ID",
+        description="The app registration's home tenant, for a single-tenant bot (its tokens "
+        "come from there); unset: a multi-tenant bot (tokens from botframework.com).",
+        json_schema_extra=_expects("teams_tenant"),
+    )
+    teams_host: Annotated[str, AfterValidator(_host)] = Field(
+        default="0.0.0.0",
+        validation_alias="TEAMS_HOST",
+        description="The address `palier run` listens on for Teams (/api/messages).",
+        json_schema_extra=_expects("teams_host"),
+    )
+    teams_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        validation_alias="TEAMS_PORT",
+        description="The port `palier run` listens on for Teams; unset: PORT, unless Slack "
+        "listens there in HTTP mode (then TEAMS_PORT is needed).",
+        json_schema_extra=_expects("port"),
+    )
+    teams_public_url: Annotated[str, AfterValidator(_public_url)] | None = Field(
+        default=None,
+        validation_alias="TEAMS_PUBLIC_URL",
+        description="The https address Microsoft reaches Palier at (its messaging endpoint is "
+        "this + /api/messages): the Teams app manifest's valid domain.",
+        json_schema_extra=_expects("teams_public_url"),
+    )
+    teams_login_url: Annotated[str, AfterValidator(_url)] = Field(
+        default="https://login.microsoftonline.com",
+        validation_alias="TEAMS_LOGIN_URL",
+        description="Microsoft Entra ID, where Palier gets its tokens; the emulator sets its own.",
+        json_schema_extra=_expects("url"),
+    )
+    teams_openid_metadata_url: Annotated[str, AfterValidator(_url)] = Field(
+        default="https://login.botframework.com/v1/.well-known/openidconfiguration",
+        validation_alias="TEAMS_OPENID_METADATA_URL",
+        description="Bot Framework's OpenID metadata, naming the keys Teams' requests are "
+        "signed with; the emulator sets its own.",
+        json_schema_extra=_expects("url"),
+    )
+    teams_service_url: Annotated[str, AfterValidator(_url)] = Field(
+        default="https://smba.trafficmanager.net/teams/",
+        validation_alias="TEAMS_SERVICE_URL",
+        description="The Bot Framework Connector for messages Palier starts (each person's "
+        "own, learnt when the app is installed for them, comes first).",
+        json_schema_extra=_expects("url"),
+    )
+    teams_graph_url: Annotated[str, AfterValidator(_url)] = Field(
+        default="https://graph.microsoft.com",
+        validation_alias="TEAMS_GRAPH_URL",
+        description="Microsoft Graph, where Palier finds a tenant's people by e-mail address.",
+        json_schema_extra=_expects("url"),
+    )
     checkin_weekday: Annotated[int, BeforeValidator(_weekday)] = Field(
         default=3,
         ge=0,
@@ -251,7 +361,8 @@ class Settings(BaseSettings):
     admin_user_ids: Annotated[frozenset[str], NoDecode, BeforeValidator(_user_ids)] = Field(
         default=frozenset(),
         validation_alias="PALIER_ADMIN_USER_IDS",
-        description="Slack user ids (comma-separated) who administer Palier, beside workspace admins.",
+        description="Slack user ids and Microsoft Entra object ids (Teams), comma-separated, "
+        "who administer Palier, beside Slack's workspace admins.",
         json_schema_extra=_expects("user_ids"),
     )
     log_level: Annotated[LogLevel, BeforeValidator(_log_level)] = Field(
@@ -268,6 +379,35 @@ class Settings(BaseSettings):
             missing = "SLACK_CLIENT_ID" if self.slack_client_id is None else "SLACK_CLIENT_SECRET"
             raise PydanticCustomError("oauth_pair", "{variable} is missing", {"variable": missing})
         return self
+
+    @model_validator(mode="after")
+    def _teams_pair(self) -> Settings:
+        if (self.teams_app_id is None) != (self.teams_app_secret is None):
+            missing = "TEAMS_APP_ID" if self.teams_app_id is None else "TEAMS_APP_SECRET"
+            raise PydanticCustomError(
+                "teams_pair",
+                "{variable} is missing",
+                {"variable": missing, "expected": "teams_pair"},
+            )
+        return self
+
+    @property
+    def slack_enabled(self) -> bool:
+        """Whether Slack is configured at all (its settings say the rest: build_app checks)."""
+        return any(
+            value is not None
+            for value in (
+                self.slack_bot_token,
+                self.slack_signing_secret,
+                self.slack_client_id,
+                self.slack_app_token,
+            )
+        )
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Whether Microsoft Teams is configured (its app id and secret, checked together)."""
+        return self.teams_app_id is not None and self.teams_app_secret is not None
 
     @property
     def oauth_enabled(self) -> bool:
@@ -310,6 +450,8 @@ def describe_errors(error: ValidationError, locale: Locale | None = None) -> lis
         field = _field_by_alias(variable)
         extra = field.json_schema_extra if field is not None else None
         kind = str(extra.get("expected", "other")) if isinstance(extra, dict) else "other"
+        if not item["loc"]:  # a check across fields may say its own
+            kind = str(context.get("expected", kind))
         expected = t(f"settings.expected.{kind}")
         value = item.get("input")
         if value is None or isinstance(value, dict):

@@ -28,16 +28,21 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.app.operator import Operator
 from bot.bootstrap import Flows, SchemaNotCurrentError, build_core, build_flows
+from bot.domain.people_import import ImportReport
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import render_problem, render_referentiel
 from bot.settings import Settings, SettingsError, cli_locale, load_settings
+from handlers.platforms import NoPlatformError, PortTakenError
 from handlers.slack.app import Clock, MissingSettingError, system_clock
+from handlers.teams.errors import MissingTeamsSettingError
 from referentiels.loader import ReferentielCatalog, ReferentielError, load_file, yaml_files
 from referentiels.models import Referentiel
 from storage import migrate
 from storage.db import make_engine
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+# An import's problems worded for the platform's accounts (Slack's are people_import's own).
+PROBLEM_WORDS = {"teams": "teams_ops.problem."}
 DEMO_WEEKS = 4
 # `tick --now` outside these years is a typo; the year of margin keeps the tick's
 # date arithmetic (weeks, reminders, 1:1 lead times) inside what datetime can hold.
@@ -204,8 +209,9 @@ class Cli:
     # -- palier tick / run / demo -------------------------------------------------
 
     def tick(self, now_text: str | None) -> int:
-        """One tick (plan, close ended weeks, send due prompts and reminders); a report line."""
-        from handlers.slack.runner import run_tick
+        """One tick (plan, close ended weeks, send due prompts and reminders) on every
+        configured platform; a report line."""
+        from handlers.platforms import run_tick
 
         now = None
         if now_text is not None:
@@ -237,8 +243,9 @@ class Cli:
         return EXIT_OK if report.failed == 0 else EXIT_INVALID
 
     def run(self) -> int:
-        """Serve Slack (Socket Mode or HTTP) and tick every minute, until interrupted."""
-        from handlers.slack.runner import serve
+        """Serve the configured platforms (Slack: Socket Mode or HTTP; Teams) and tick every
+        minute, until interrupted."""
+        from handlers.platforms import serve
 
         settings = self.settings()
         logging.basicConfig(
@@ -321,10 +328,48 @@ class Cli:
         """Whoever runs the command, acting for the database (see :mod:`bot.app.operator`)."""
         return Operator(self.t.locale)
 
+    # -- palier teams … ------------------------------------------------------------
+
+    def teams_app(self) -> tuple[str, str, Settings]:
+        """The app id and public address the manifest needs (MissingTeamsSettingError)."""
+        settings = self.settings()
+        if settings.teams_app_id is None:
+            raise MissingTeamsSettingError("TEAMS_APP_ID")
+        if settings.teams_public_url is None:
+            raise MissingTeamsSettingError("TEAMS_PUBLIC_URL")
+        return settings.teams_app_id, settings.teams_public_url, settings
+
+    def teams_manifest(self) -> int:
+        """The Teams app manifest (manifest.json) on standard output."""
+        from handlers.teams.manifest import manifest
+
+        app_id, public_url, settings = self.teams_app()
+        document = manifest(app_id, public_url, settings.default_locale)
+        self.say(json.dumps(document, ensure_ascii=False, indent=2))
+        return EXIT_OK
+
+    def teams_package(self, output: Path) -> int:
+        """The Teams app package (.zip) written to ``output``."""
+        from handlers.teams.manifest import package
+
+        app_id, public_url, settings = self.teams_app()
+        try:
+            output.write_bytes(package(app_id, public_url, settings.default_locale))
+        except OSError as error:
+            problem = error.strerror or type(error).__name__
+            return self.fail(self.t("cli.export.unwritable", path=output, problem=problem))
+        self.say(self.t("teams_ops.package_written", path=output))
+        return EXIT_OK
+
     # -- palier people … -----------------------------------------------------------
 
-    def people_import(self, path: Path) -> int:
-        """Enrol the people of a CSV file in the bot token's workspace; 1 if a line was refused."""
+    def people_import(
+        self, path: Path, platform: str = "slack", workspace_id: str | None = None
+    ) -> int:
+        """Enrol the people of a CSV file: in the bot token's Slack workspace, or in the
+        Microsoft 365 tenant ``workspace_id`` (Teams); 1 if a line was refused."""
+        if platform == "teams":
+            return self.teams_people_import(path, workspace_id)
         # Imported here: only this command needs Slack.
         from bot.app.enrolment import Workspace
         from bot.bootstrap import build_flows
@@ -335,17 +380,13 @@ class Cli:
 
         t = self.t
         settings = self.settings()
+        if workspace_id is not None:
+            return self.fail(t("teams_ops.slack_workspace"), EXIT_USAGE)
         if settings.slack_bot_token is None:
             return self.fail(t("people_import.no_token", variable="SLACK_BOT_TOKEN"), EXIT_USAGE)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            return self.fail(t("people_import.file_not_found", path=path))
-        except UnicodeDecodeError:
-            return self.fail(t("people_import.not_utf8", path=path))
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            return self.fail(t("people_import.unreadable", path=path, problem=reason))
+        text = self.people_file(path)
+        if text is None:
+            return EXIT_INVALID
         client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
         core = build_core(settings)
         try:
@@ -359,8 +400,72 @@ class Cli:
         finally:
             core.close()
         assert report is not None  # an import always answers its report
+        return self.import_report(path, report)
+
+    def people_file(self, path: Path) -> str | None:
+        """The CSV file's text, or None once its problem is said."""
+        t = self.t
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            self.fail(t("people_import.file_not_found", path=path))
+        except UnicodeDecodeError:
+            self.fail(t("people_import.not_utf8", path=path))
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            self.fail(t("people_import.unreadable", path=path, problem=reason))
+        return None
+
+    def teams_people_import(self, path: Path, tenant: str | None) -> int:
+        """The people of a CSV file into a Microsoft 365 tenant, found through Microsoft
+        Graph with the Teams app's credentials."""
+        from bot.app.enrolment import Workspace
+        from bot.domain.people import DirectoryError
+        from bot.settings import GUID
+        from handlers.teams.app import build_teams
+        from storage.models import Platform
+
+        t = self.t
+        settings = self.settings()
+        if tenant is None:
+            return self.fail(t("teams_ops.needs_workspace"), EXIT_USAGE)
+        if not GUID.fullmatch(tenant.strip()):
+            return self.fail(t("teams_ops.bad_workspace", value=tenant), EXIT_USAGE)
+        tenant = tenant.strip().lower()
+        if not settings.teams_enabled:
+            raise MissingTeamsSettingError("TEAMS_APP_ID")
+        text = self.people_file(path)
+        if text is None:
+            return EXIT_INVALID
+        core = build_core(settings)
+        try:
+            core.require_current_schema()
+            teams = build_teams(settings, self.clock).start()  # its tokens; nothing listens
+            try:
+                enrolment = build_flows(core, self.clock).enrolment
+                directory = teams.directories(tenant)
+                report = enrolment.import_people(
+                    Workspace(Platform.TEAMS, tenant), text, directory
+                ).view
+            finally:
+                teams.stop()
+        except DirectoryError as error:
+            return self.fail(t("teams_ops.graph_failed", problem=error))
+        finally:
+            core.close()
+        assert report is not None  # an import always answers its report
+        return self.import_report(path, report, platform="teams")
+
+    def import_report(self, path: Path, report: ImportReport, platform: str = "slack") -> int:
+        """The lines refused (on standard error), then the counts; 1 if a line was refused."""
+        t = self.t
         for problem in report.problems:
-            message = t(problem.key, **problem.params)
+            key = problem.key
+            # A problem about the platform's accounts, in that platform's words.
+            own = PROBLEM_WORDS.get(platform, "") + key.rsplit(".", 1)[-1]
+            if platform in PROBLEM_WORDS and t.has(own):
+                key = own
+            message = t(key, **problem.params)
             self.fail(t("people_import.line", file=path, line=problem.line, message=message))
         if report.file_rejected:
             self.say(t("people_import.nothing_imported"))
@@ -428,6 +533,27 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     people_commands = people.add_subparsers(dest="action", required=True, metavar="ACTION")
     people_import = people_commands.add_parser("import", help=t("people_import.help.import"))
     people_import.add_argument("file", type=Path, metavar="FILE", help=t("people_import.help.file"))
+    people_import.add_argument(
+        "--platform",
+        choices=["slack", "teams"],
+        default="slack",
+        help=t("teams_ops.help.platform"),
+    )
+    people_import.add_argument(
+        "--workspace", metavar="TENANT_ID", help=t("teams_ops.help.workspace")
+    )
+
+    teams = commands.add_parser("teams", help=t("teams_ops.help.teams"))
+    teams_commands = teams.add_subparsers(dest="action", required=True, metavar="ACTION")
+    teams_commands.add_parser("manifest", help=t("teams_ops.help.manifest"))
+    teams_package = teams_commands.add_parser("package", help=t("teams_ops.help.package"))
+    teams_package.add_argument(
+        "--output",
+        type=Path,
+        default=Path("palier-teams.zip"),
+        metavar="FILE",
+        help=t("teams_ops.help.package_output"),
+    )
 
     tick = commands.add_parser("tick", help=t("cli.help.tick"))
     tick.add_argument("--now", metavar="ISO-8601", help=t("cli.help.tick_now"))
@@ -480,6 +606,14 @@ def main(
         return EXIT_INVALID
     except MissingSettingError as error:
         return cli.fail(t("cli.missing_setting", variable=error.variable), EXIT_USAGE)
+    except MissingTeamsSettingError as error:
+        return cli.fail(t("teams_ops.missing_setting", variable=error.variable), EXIT_USAGE)
+    except NoPlatformError:
+        return cli.fail(t("teams_ops.no_platform"), EXIT_USAGE)
+    except PortTakenError as error:
+        if error.problem == "slack":
+            return cli.fail(t("teams_ops.port_is_slacks"), EXIT_USAGE)
+        return cli.fail(t("teams_ops.port_taken", port=error.port, problem=error.problem))
     except SchemaNotCurrentError as error:
         state = error.state
         key = "cli.db.ahead" if not state.known else "cli.db.behind"
@@ -517,7 +651,11 @@ def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
     if args.command == "privacy":
         return cli.privacy(args.action, args.workspace, args.user, args.yes, args.platform)
     if args.command == "people":
-        return cli.people_import(args.file)
+        return cli.people_import(args.file, args.platform, args.workspace)
+    if args.command == "teams":
+        if args.action == "manifest":
+            return cli.teams_manifest()
+        return cli.teams_package(args.output)
     return cli.check()
 
 

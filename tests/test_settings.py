@@ -80,6 +80,11 @@ def test_env_example_lists_every_variable() -> None:
 
 ADMIN_IDS = [
     ("U0123ABCD,U0456EFGH", frozenset({"U0123ABCD", "U0456EFGH"})),
+    # Teams: Entra object ids, kept in lower case as Teams sends aadObjectId.
+    (
+        "U0123ABCD,3F2B1C9E-8A7D-4E6F-9B0A-1C2D3E4F5A6B",
+        frozenset({"U0123ABCD", "3f2b1c9e-8a7d-4e6f-9b0a-1c2d3e4f5a6b"}),
+    ),
     (" U0123ABCD , U0456EFGH, ", frozenset({"U0123ABCD", "U0456EFGH"})),
     ("U0123ABCD", frozenset({"U0123ABCD"})),
     ("", frozenset()),
@@ -106,8 +111,9 @@ def test_a_bad_admin_user_id_is_one_line(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(SettingsError) as caught:
         load_settings(env_file=None)
     assert caught.value.lines == [
-        "PALIER_ADMIN_USER_IDS : des identifiants d'utilisateur Slack séparés par des virgules "
-        "sont attendus (U…) (valeur reçue : U0123ABCD,alice)"
+        "PALIER_ADMIN_USER_IDS : des identifiants d'utilisateur séparés par des virgules sont "
+        "attendus : Slack (U…) ou Microsoft Entra pour Teams (GUID) "
+        "(valeur reçue : U0123ABCD,alice)"
     ]
 
 
@@ -173,3 +179,86 @@ def test_an_unreadable_dotenv_file_is_one_line(
     with pytest.raises(SettingsError) as caught:
         load_settings(env_file=env)
     assert caught.value.lines == [f"{env} : fichier illisible (Permission denied)"]
+
+
+# -- Microsoft Teams ----------------------------------------------------------------------
+
+APP_ID = "0c9a1a70-5d2b-4c1e-9a55-2f1e3b7c8d90"
+
+
+def test_teams_needs_both_its_app_id_and_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not load_settings(env_file=None).teams_enabled
+    monkeypatch.setenv("TEAMS_APP_ID", APP_ID)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env_file=None)
+    assert caught.value.lines == [
+        "TEAMS_APP_SECRET : manquant : l'ID d'application et le secret client de l'app Teams "
+        "se renseignent ensemble, ou aucun des deux"
+    ]
+    monkeypatch.setenv("TEAMS_APP_SECRET", "s3cret~value")
+    settings = load_settings(env_file=None)
+    assert settings.teams_enabled and not settings.slack_enabled
+    assert settings.teams_app_id == APP_ID and "s3cret" not in repr(settings)
+    # Microsoft's own services unless told otherwise.
+    assert settings.teams_login_url == "https://login.microsoftonline.com"
+    assert settings.teams_openid_metadata_url == (
+        "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    )
+    assert settings.teams_service_url == "https://smba.trafficmanager.net/teams/"
+    assert settings.teams_graph_url == "https://graph.microsoft.com"
+    assert (settings.teams_host, settings.teams_port) == ("0.0.0.0", None)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "line"),
+    [
+        (
+            "TEAMS_APP_ID",
+            "palier-bot",
+            "TEAMS_APP_ID : l'ID d'application Microsoft est attendu : un GUID "
+            "(Azure Bot → Configuration → Microsoft App ID) (valeur reçue : palier-bot)",
+        ),
+        (
+            "TEAMS_TENANT_ID",
+            "contoso",
+            "TEAMS_TENANT_ID : un ID de locataire Microsoft Entra (GUID) ou son domaine "
+            "(contoso.onmicrosoft.com) est attendu (valeur reçue : contoso)",
+        ),
+        (
+            "TEAMS_PUBLIC_URL",
+            "http://palier.example.com",
+            "TEAMS_PUBLIC_URL : une adresse https sans chemin est attendue, par exemple "
+            "https://palier.example.com (valeur reçue : http://palier.example.com)",
+        ),
+        (
+            "TEAMS_PORT",
+            "70000",
+            "TEAMS_PORT : un numéro de port entre 1 et 65535 est attendu (valeur reçue : 70000)",
+        ),
+        (
+            "TEAMS_GRAPH_URL",
+            "graph.microsoft.com",
+            "TEAMS_GRAPH_URL : une URL est attendue (valeur reçue : graph.microsoft.com)",
+        ),
+    ],
+)
+def test_a_bad_teams_setting_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, line: str
+) -> None:
+    monkeypatch.setenv("TEAMS_APP_ID", APP_ID)
+    monkeypatch.setenv("TEAMS_APP_SECRET", "secret")
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env_file=None)
+    assert caught.value.lines == [line]
+
+
+def test_teams_settings_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAMS_APP_ID", APP_ID.upper())
+    monkeypatch.setenv("TEAMS_APP_SECRET", "secret")
+    monkeypatch.setenv("TEAMS_TENANT_ID", "Contoso.onmicrosoft.com")
+    monkeypatch.setenv("TEAMS_PUBLIC_URL", "https://palier.example.com/")
+    settings = load_settings(env_file=None)
+    assert settings.teams_app_id == APP_ID  # as Microsoft writes it, in lower case
+    assert settings.teams_tenant_id == "contoso.onmicrosoft.com"
+    assert settings.teams_public_url == "https://palier.example.com"

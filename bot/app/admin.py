@@ -14,18 +14,19 @@ answer (the people named by their platform user id, for it to mention them).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.app.actor import Actor, ActorRef
 from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain.admin import AdminRefusal, AdminService, WorkspaceStatus
-from bot.domain.people import Directory, ensure_tenant
+from bot.domain.people import Directory, Profile, ensure_tenant
 from referentiels.loader import ReferentielCatalog
-from storage.models import Tenant
+from storage.models import Person, Tenant
 
 NOT_ADMIN = "not_admin"  # refusal: the actor does not administer Palier in this workspace
 
@@ -42,6 +43,27 @@ def workspace_of(session: Session, actor: Actor) -> Tenant:
     return ensure_tenant(session, ref.platform, ref.workspace_id)
 
 
+def is_address(key: str) -> bool:
+    """Whether a person is named by e-mail address rather than by platform user id (no
+    platform's user ids hold an ``@``)."""
+    return "@" in key
+
+
+def find_someone(directory: Directory, key: str) -> Profile | None:
+    """The person a command names: by e-mail address or by platform user id."""
+    return directory.lookup_by_email(key) if is_address(key) else directory.profile(key)
+
+
+def _user_id_by_address(session: Session, tenant: Tenant, address: str) -> str | None:
+    """The user id of someone Palier knows in ``tenant`` by this e-mail address."""
+    found = session.scalars(
+        select(Person.platform_user_id).where(
+            Person.tenant_id == tenant.id, func.lower(Person.email) == address.strip().lower()
+        )
+    ).first()
+    return found
+
+
 def title_of(catalog: ReferentielCatalog, referentiel_id: str) -> str:
     """A référentiel's title, or its id when the catalog no longer has it."""
     referentiel = catalog.get(referentiel_id)
@@ -50,7 +72,8 @@ def title_of(catalog: ReferentielCatalog, referentiel_id: str) -> str:
 
 @dataclass(frozen=True)
 class RemoveInput:
-    """Whom to stop checking in with (their platform user id)."""
+    """Whom to stop checking in with: their platform user id, or the e-mail address
+    Palier knows them by (see :func:`is_address`)."""
 
     user_id: str
 
@@ -66,6 +89,16 @@ class ScheduleInput:
 @dataclass(frozen=True)
 class Removed:
     user_id: str
+    name: str | None = field(default=None, compare=False)  # as Palier knows them
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """Someone enrolled whom Palier cannot write to yet: no direct conversation stored
+    (Teams: the app is not installed for them)."""
+
+    user_id: str
+    name: str | None
 
 
 @dataclass(frozen=True)
@@ -86,6 +119,8 @@ class StatusReport:
     status: WorkspaceStatus
     titles: dict[str, str]
     timezone: str
+    # Asked for by a platform where Palier writes only in a conversation it was given.
+    unreachable: list[Unreachable] = field(default_factory=list)
 
 
 class AdminFlow:
@@ -117,10 +152,13 @@ class AdminFlow:
             if not actor.is_admin:
                 return Outcome.refused(actor.locale, NOT_ADMIN)
             tenant = workspace_of(session, actor)
-            removed = self.admin.remove(session, tenant, data.user_id, self.clock())
+            user_id = data.user_id
+            if is_address(user_id):
+                user_id = _user_id_by_address(session, tenant, user_id) or user_id
+            removed = self.admin.remove(session, tenant, user_id, self.clock())
             if isinstance(removed, AdminRefusal):
                 return Outcome.refused(actor.locale, removed.value)
-            return Outcome(actor.locale, Removed(data.user_id))
+            return Outcome(actor.locale, Removed(user_id, removed.display_name))
 
     def schedule(
         self, ref: ActorRef, data: ScheduleInput, directory: Directory | None = None
@@ -133,11 +171,27 @@ class AdminFlow:
             moved = self.admin.set_schedule(session, tenant, data.weekday, data.at)
             return Outcome(actor.locale, Scheduled(data.weekday, data.at, moved))
 
-    def status(self, ref: ActorRef, directory: Directory | None = None) -> Outcome[StatusReport]:
-        """Who is enrolled, on what, whether sending is paused, what failed recently."""
+    def status(
+        self,
+        ref: ActorRef,
+        directory: Directory | None = None,
+        *,
+        conversations_needed: bool = False,
+    ) -> Outcome[StatusReport]:
+        """Who is enrolled, on what, whether sending is paused, what failed recently; with
+        ``conversations_needed`` (a platform where Palier writes only in a conversation it
+        was given, Teams), who among the enrolled has none yet."""
         with self.work.begin(ref, directory, admin=True) as (session, actor):
             if not actor.is_admin:
                 return Outcome.refused(actor.locale, NOT_ADMIN)
-            status = self.admin.status(session, workspace_of(session, actor), self.clock())
+            tenant = workspace_of(session, actor)
+            status = self.admin.status(session, tenant, self.clock())
             titles = {key: title_of(self.catalog, key) for key in status.by_referentiel}
-            return Outcome(actor.locale, StatusReport(status, titles, actor.timezone))
+            unreachable = []
+            if conversations_needed:
+                unreachable = [
+                    Unreachable(person.platform_user_id, person.display_name)
+                    for person in self.admin.without_conversation(session, tenant)
+                ]
+            report = StatusReport(status, titles, actor.timezone, unreachable)
+            return Outcome(actor.locale, report)

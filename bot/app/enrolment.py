@@ -19,11 +19,11 @@ and writes them with :func:`bot.domain.people.upsert_person`. The domain parts a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.app.actor import ActorRef
-from bot.app.admin import NOT_ADMIN, title_of, workspace_of
+from bot.app.admin import NOT_ADMIN, find_someone, title_of, workspace_of
 from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain.admin import AdminRefusal, AdminService
@@ -46,7 +46,9 @@ DIRECTORY_FAILED = "directory_failed"  # refusal: the platform could not say who
 
 @dataclass(frozen=True)
 class EnrolInput:
-    """Whom to enrol (platform user ids), on which référentiel, under which manager."""
+    """Whom to enrol, on which référentiel, under which manager: each person named by
+    their platform user id, or by their e-mail address where the platform has no way to
+    name someone in a command (Teams); :func:`bot.app.admin.is_address` tells which."""
 
     user_id: str
     referentiel_id: str
@@ -71,6 +73,9 @@ class Enrolled:
     referentiel_title: str
     manager_id: str | None
     created: bool
+    # How the platform names them, for a front end that cannot mention people by id.
+    name: str | None = field(default=None, compare=False)
+    manager_name: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,8 @@ class EnrolmentFlow:
             if not actor.is_admin:
                 return Outcome.refused(actor.locale, NOT_ADMIN)
             try:
-                profile = directory.profile(data.user_id)
-                manager = directory.profile(data.manager_id) if data.manager_id else None
+                profile = find_someone(directory, data.user_id)
+                manager = find_someone(directory, data.manager_id) if data.manager_id else None
             except DirectoryError:
                 return Outcome.refused(actor.locale, DIRECTORY_FAILED)
             if profile is None or (data.manager_id is not None and manager is None):
@@ -116,7 +121,14 @@ class EnrolmentFlow:
             if isinstance(done, AdminRefusal):
                 return Outcome.refused(actor.locale, done.value)
             title = title_of(self.catalog, data.referentiel_id)
-            enrolled = Enrolled(profile.user_id, title, data.manager_id, done.created)
+            enrolled = Enrolled(
+                profile.user_id,
+                title,
+                manager.user_id if manager is not None else None,
+                done.created,
+                name=profile.display_name,
+                manager_name=manager.display_name if manager is not None else None,
+            )
             return Outcome(actor.locale, enrolled)
 
     def import_people(

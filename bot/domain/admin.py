@@ -158,6 +158,22 @@ class AdminService:
         session.flush()
         return int(getattr(result, "rowcount", 0) or 0)
 
+    def without_conversation(self, session: Session, tenant: Tenant) -> list[Person]:
+        """The people enrolled and active in ``tenant`` with no direct conversation stored,
+        by name."""
+        return list(
+            session.scalars(
+                select(Person)
+                .where(
+                    Person.tenant_id == tenant.id,
+                    Person.referentiel_id.is_not(None),
+                    Person.active.is_(True),
+                    Person.conversation_ref.is_(None),
+                )
+                .order_by(Person.display_name, Person.platform_user_id)
+            )
+        )
+
     def status(self, session: Session, tenant: Tenant, now: datetime) -> WorkspaceStatus:
         """Who is enrolled, on what, and what went wrong recently."""
         people = session.scalars(

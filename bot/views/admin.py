@@ -14,12 +14,64 @@ view type and passes its fields.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import time
 
 from bot.domain.admin import AdminRefusal, WorkspaceStatus
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import local_moment
 from bot.i18n.rich import Mention, Plain, Rich, Typed
+from storage.models import Platform
+
+
+@dataclass(frozen=True)
+class Words:
+    """The catalog keys of the answers whose words depend on the platform: how its people
+    type the commands and name someone (a Slack mention, a Teams e-mail address), what its
+    workspace is called, whose credentials fail when sending pauses."""
+
+    refused: str
+    usage: str
+    enrol_usage: str
+    remove_usage: str
+    schedule_usage: str
+    scheduled: str
+    status: str
+    delivery_paused: str
+    unknown_user: str
+    deactivated: str
+    directory_failed: str = "error"
+    # Someone enrolled Palier cannot write to yet, and how to fix it (None: no such case).
+    unreachable: str | None = None
+    unreachable_fix: str | None = None
+
+
+def _words(section: str, **more: str) -> Words:
+    return Words(
+        refused=f"{section}.refused",
+        usage=f"{section}.usage",
+        enrol_usage=f"{section}.enrol_usage",
+        remove_usage=f"{section}.remove_usage",
+        schedule_usage=f"{section}.schedule_usage",
+        scheduled=f"{section}.scheduled",
+        status=f"{section}.status",
+        delivery_paused=f"{section}.delivery_paused",
+        unknown_user=f"{section}.refusal.unknown_user",
+        deactivated=f"{section}.refusal.deactivated",
+        **more,
+    )
+
+
+WORDS = {
+    Platform.SLACK: _words("admin"),
+    Platform.TEAMS: _words(
+        "teams_admin",
+        directory_failed="teams_admin.refusal.directory_failed",
+        unreachable="teams_admin.unreachable",
+        unreachable_fix="teams_admin.install_for_everyone",
+    ),
+}
+SLACK = WORDS[Platform.SLACK]
 
 # The flows' refusals, in the catalog's words: the policy's (AdminRefusal), and the
 # flows' own codes ``bot.app.admin.NOT_ADMIN`` and ``bot.app.enrolment.DIRECTORY_FAILED``
@@ -29,29 +81,58 @@ REFUSALS = {"not_admin": "admin.refused", "directory_failed": "error"} | {
 }
 
 
-def refusal(code: str, t: Translator, referentiel_ids: Sequence[str] = ()) -> Rich:
+def _refusal_key(code: str, words: Words) -> str:
+    own = {
+        "not_admin": words.refused,
+        "directory_failed": words.directory_failed,
+        AdminRefusal.UNKNOWN_USER.value: words.unknown_user,
+        AdminRefusal.DEACTIVATED.value: words.deactivated,
+    }
+    return own.get(code) or REFUSALS[code]
+
+
+def refusal(
+    code: str, t: Translator, referentiel_ids: Sequence[str] = (), words: Words = SLACK
+) -> Rich:
     """Why nothing was done; an unknown référentiel lists ``referentiel_ids``, those one
     may enrol people on."""
     if code == AdminRefusal.UNKNOWN_REFERENTIEL:
         return t.rich(REFUSALS[code], ids=Plain(", ".join(referentiel_ids)))
-    return t.rich(REFUSALS[code])
+    return t.rich(_refusal_key(code, words))
 
 
-def enrolled(user_id: str, referentiel_title: str, manager_id: str | None, t: Translator) -> Rich:
-    text = t.rich("admin.enrolled", person=Mention(user_id), referentiel=Plain(referentiel_title))
+def usage(key: str, t: Translator) -> Rich:
+    """How to write a command that did not read (``key``: one of a :class:`Words`' usages)."""
+    return t.rich(key)
+
+
+def enrolled(
+    user_id: str,
+    referentiel_title: str,
+    manager_id: str | None,
+    t: Translator,
+    *,
+    name: str | None = None,
+    manager_name: str | None = None,
+) -> Rich:
+    """Someone enrolled; ``name`` and ``manager_name`` for a front end that shows people
+    by name rather than mention them."""
+    person = Mention(user_id, name)
+    text = t.rich("admin.enrolled", person=person, referentiel=Plain(referentiel_title))
     if manager_id is None:
         return text
-    return Rich.join([text, t.rich("admin.with_manager", manager=Mention(manager_id))], " ")
+    manager = Mention(manager_id, manager_name)
+    return Rich.join([text, t.rich("admin.with_manager", manager=manager)], " ")
 
 
-def removed(user_id: str, t: Translator) -> Rich:
-    return t.rich("admin.removed", person=Mention(user_id))
+def removed(user_id: str, t: Translator, *, name: str | None = None) -> Rich:
+    return t.rich("admin.removed", person=Mention(user_id, name))
 
 
-def scheduled(weekday: int, at: time, moved: int, t: Translator) -> Rich:
+def scheduled(weekday: int, at: time, moved: int, t: Translator, words: Words = SLACK) -> Rich:
     """The workspace's new check-in slot; ``moved``: check-ins not yet sent that follow it."""
     return t.rich(
-        "admin.scheduled",
+        words.scheduled,
         weekday=t.rich(f"calendar.weekday.{weekday}"),
         time=Plain(at.strftime("%H:%M")),
         moved=moved,
@@ -69,23 +150,27 @@ def status(
     t: Translator,
     *,
     tick_seconds: int,
+    words: Words = SLACK,
+    unreachable: Sequence[tuple[str, str | None]] = (),
 ) -> Rich:
     """The workspace's status: paused delivery first, the counts, the schedule, how often
     Palier looks for check-ins to send (``tick_seconds``), the last week's problems.
-    ``titles`` names each référentiel (its id otherwise); moments are in ``timezone``."""
+    ``titles`` names each référentiel (its id otherwise); moments are in ``timezone``.
+    ``unreachable``: the people enrolled Palier cannot write to yet, (user id, name), and
+    how to fix it (Teams: install the app for them)."""
     lines: list[Rich] = []
     if workspace.delivery_paused_at is not None:
         since = local_moment(workspace.delivery_paused_at, timezone, t)
         lines.append(
             t.rich(
-                "admin.delivery_paused",
+                words.delivery_paused,
                 since=Plain(since),
                 error=Plain(str(workspace.delivery_error)),
             )
         )
     lines.append(
         t.rich(
-            "admin.status",
+            words.status,
             enrolled=workspace.enrolled,
             paused=workspace.paused,
             inactive=workspace.inactive,
@@ -97,6 +182,12 @@ def status(
         title = titles.get(referentiel_id, referentiel_id)
         lines.append(_item(t.rich("common.label_value", label=Plain(title), value=count)))
     lines.append(t.rich("admin.next_tick", seconds=tick_seconds))
+    if unreachable and words.unreachable is not None:
+        lines.append(t.rich_plural(words.unreachable, len(unreachable)))
+        for user_id, name in unreachable:
+            lines.append(_item(Rich("{person}", {"person": Mention(user_id, name)})))
+        if words.unreachable_fix is not None:
+            lines.append(t.rich(words.unreachable_fix))
     if workspace.recent_errors:
         lines.append(t.rich("admin.errors"))
         for error in workspace.recent_errors:

@@ -16,6 +16,13 @@ Two Microsoft services sign tokens in a Teams conversation, and the emulator pla
   error body (``error``, ``error_description`` starting ``AADSTS<code>:``,
   ``error_codes``, ``timestamp``, ``trace_id``, ``correlation_id``, ``error_uri``).
 
+The same token endpoint gives the app a **Microsoft Graph** token for a customer's tenant
+(``scope=https://graph.microsoft.com/.default`` asked of that tenant, "Get access without a
+user", learn.microsoft.com/graph/auth-v2-service): its ``aud`` is
+``https://graph.microsoft.com`` and its ``roles`` the application permissions an admin of
+that tenant consented to (:meth:`Identity.consent`). A tenant where the app has no service
+principal (nobody consented, or ``botframework.com``) refuses with ``AADSTS7000229``.
+
 Keys are fresh RSA-2048 pairs made per emulator; times come from the emulator's clock.
 """
 
@@ -46,6 +53,12 @@ BOTFRAMEWORK_TENANT = "botframework.com"
 """The tenant name multi-tenant bots ask their token from."""
 BOTFRAMEWORK_TENANT_ID = "d6d49420-f39b-4df7-a1dc-d59a935871db"
 """``tid`` of tokens issued through the ``botframework.com`` tenant."""
+GRAPH_RESOURCE = "https://graph.microsoft.com"
+"""Microsoft Graph: ``aud`` of the app's Graph tokens."""
+GRAPH_SCOPE = f"{GRAPH_RESOURCE}/.default"
+"""What client credentials ask for a Graph token (the permissions consented, as ``roles``)."""
+GRAPH_PERMISSIONS = frozenset({"User.Read.All", "MailboxSettings.Read"})
+"""The application permissions an admin grants by default here (Palier's directory needs)."""
 ACTIVITY_TOKEN_LIFETIME = 3600.0
 """Seconds an activity's token is valid (Bot Framework's tokens last an hour)."""
 ACCESS_TOKEN_LIFETIME = 3599
@@ -93,6 +106,8 @@ class IssuedToken:
     tenant_id: str
     issued_at: float
     expires_at: float
+    audience: str = BOT_FRAMEWORK_RESOURCE
+    roles: tuple[str, ...] = ()
 
 
 class AadError(Exception):
@@ -139,6 +154,7 @@ class Identity:
         self._lock = threading.Lock()
         self._bots: dict[str, BotCredentials] = {}
         self._tokens: dict[str, IssuedToken] = {}
+        self._consents: dict[str, frozenset[str]] = {}  # tenant id -> Graph permissions
 
     # -- registrations -----------------------------------------------------------------
 
@@ -146,6 +162,17 @@ class Identity:
         """Know ``bot``'s app id and secret (an app registration in Entra ID)."""
         with self._lock:
             self._bots[bot.app_id] = bot
+
+    def consent(self, tenant_id: str, permissions: frozenset[str] = GRAPH_PERMISSIONS) -> None:
+        """An admin of ``tenant_id`` grants the app these Microsoft Graph application
+        permissions (the app has a service principal there: tokens are issued for it)."""
+        with self._lock:
+            self._consents[tenant_id] = frozenset(permissions)
+
+    def withdraw_consent(self, tenant_id: str) -> None:
+        """The app's service principal is removed from ``tenant_id``."""
+        with self._lock:
+            self._consents.pop(tenant_id, None)
 
     def rotate_secret(self, app_id: str, secret: str) -> None:
         """Replace the app's client secret (the old one is refused from now on)."""
@@ -232,6 +259,7 @@ class Identity:
             bot = self._bots.get(client_id)
             known = {BOTFRAMEWORK_TENANT, BOTFRAMEWORK_TENANT_ID}
             known.update(b.tenant_id for b in self._bots.values())
+            known.update(self._consents)
             if tenant not in known:
                 raise AadError(400, "invalid_request", 90002, f"Tenant '{tenant}' not found.")
             if bot is None:
@@ -256,7 +284,9 @@ class Identity:
             scope = form.get("scope", "")
             if not scope:
                 raise _missing("scope")
-            if scope != BOT_FRAMEWORK_SCOPE:
+            if scope == GRAPH_SCOPE:
+                token = self._issue_graph(bot, tenant)
+            elif scope != BOT_FRAMEWORK_SCOPE:
                 raise AadError(
                     400,
                     "invalid_scope",
@@ -264,15 +294,59 @@ class Identity:
                     f"The provided value for scope {scope} is not valid. Client credential "
                     "flows must have a scope value with /.default suffixed to the resource "
                     "identifier (application ID URI). This emulator grants only "
-                    f"{BOT_FRAMEWORK_SCOPE}.",
+                    f"{BOT_FRAMEWORK_SCOPE} and {GRAPH_SCOPE}.",
                 )
-            token = self._issue(bot, tenant)
+            else:
+                token = self._issue(bot, tenant)
         return {
             "token_type": "Bearer",
             "expires_in": self.access_token_lifetime,
             "ext_expires_in": self.access_token_lifetime,
             "access_token": token.value,
         }
+
+    def _issue_graph(self, bot: BotCredentials, tenant: str) -> IssuedToken:
+        """A Graph token in a customer's tenant, with the permissions consented there."""
+        roles = self._consents.get(tenant)
+        if roles is None:
+            raise AadError(
+                401,
+                "invalid_client",
+                7000229,
+                f"The client application {bot.app_id} is missing service principal in the "
+                f"tenant {tenant}.",
+            )
+        now = self.clock()
+        expires = now + self.access_token_lifetime
+        sts = f"https://sts.windows.net/{tenant}/"
+        service_principal = str(uuid.uuid5(uuid.NAMESPACE_URL, f"sp:{bot.app_id}:{tenant}"))
+        claims = {
+            "aud": GRAPH_RESOURCE,
+            "iss": sts,
+            "iat": int(now),
+            "nbf": int(now),
+            "exp": int(expires),
+            "appid": bot.app_id,
+            "appidacr": "1",
+            "idtyp": "app",
+            "oid": service_principal,
+            "sub": service_principal,
+            "roles": sorted(roles),
+            "tid": tenant,
+            "uti": secrets.token_urlsafe(16),
+            "ver": "1.0",
+        }
+        token = IssuedToken(
+            self.entra_key.sign(claims),
+            bot.app_id,
+            tenant,
+            now,
+            expires,
+            audience=GRAPH_RESOURCE,
+            roles=tuple(sorted(roles)),
+        )
+        self._tokens[token.value] = token
+        return token
 
     def _issue(self, bot: BotCredentials, tenant: str) -> IssuedToken:
         now = self.clock()
@@ -301,15 +375,23 @@ class Identity:
 
     # -- checking what the bot presents to the Connector ----------------------------------------
 
-    def check_bearer(self, token: str | None) -> IssuedToken | None:
-        """The issued, unexpired token ``token`` is (None if unknown, revoked or expired)."""
+    def check_bearer(
+        self, token: str | None, audience: str = BOT_FRAMEWORK_RESOURCE
+    ) -> IssuedToken | None:
+        """The issued, unexpired token ``token`` is, for ``audience`` (None if unknown,
+        revoked, expired, or for another service: a Graph token is no use to the Connector)."""
         if not token:
             return None
         with self._lock:
             issued = self._tokens.get(token)
-        if issued is None or self.clock() >= issued.expires_at:
+        if issued is None or self.clock() >= issued.expires_at or issued.audience != audience:
             return None
         return issued
+
+    def find_token(self, token: str | None) -> IssuedToken | None:
+        """The token as issued, whatever its state (to tell why it is refused)."""
+        with self._lock:
+            return self._tokens.get(token or "")
 
     def revoke_tokens(self) -> None:
         """Forget every token issued so far (the next Connector call with one gets 401)."""

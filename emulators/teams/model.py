@@ -45,6 +45,13 @@ class User:
     timezone: str = "Europe/Paris"
     locale: str = "fr-FR"
     user_role: str = "user"
+    # What Microsoft Graph says of them (the user resource and their mailbox settings):
+    # ``preferredLanguage`` (None: not set), ``mailboxSettings.timeZone`` as the mailbox
+    # holds it — a Windows zone name ("Romance Standard Time") or an IANA one — ``None``
+    # when they have no Exchange Online mailbox, and ``accountEnabled``.
+    preferred_language: str | None = None
+    mailbox_timezone: str | None = None
+    account_enabled: bool = True
 
     @property
     def country(self) -> str:

@@ -9,6 +9,8 @@ emulator changes base URLs only:
   ``GET /v1/.well-known/keys`` (:mod:`.identity`);
 - ``login.microsoftonline.com``: ``POST /{tenant}/oauth2/v2.0/token`` (client
   credentials) and ``GET /{tenant}/discovery/v2.0/keys``;
+- ``graph.microsoft.com`` at :attr:`graph_url`: the users of a tenant and their mailbox
+  settings, for an app-only Graph token of that tenant (:mod:`.graph`);
 - the Bot Framework Connector REST API v3 at :attr:`service_url` (``…/teams/``, the
   ``serviceUrl`` of the activities the driver sends): ``POST /v3/conversations``, send,
   reply, update, delete an activity, ``GET`` the members (:mod:`.connector`). Every call
@@ -39,7 +41,15 @@ from typing import Any, TypeVar
 
 from emulators.teams import cards
 from emulators.teams.connector import Connector, ConnectorError, bad_argument
-from emulators.teams.identity import AadError, BotCredentials, Identity
+from emulators.teams.graph import Graph, GraphError, unauthorized
+from emulators.teams.identity import (
+    BOT_FRAMEWORK_RESOURCE,
+    GRAPH_PERMISSIONS,
+    GRAPH_RESOURCE,
+    AadError,
+    BotCredentials,
+    Identity,
+)
 from emulators.teams.model import (
     Bot,
     CallRecord,
@@ -52,7 +62,15 @@ from emulators.teams.model import (
 )
 from emulators.teams.ratelimit import RateLimiter, RateLimits
 from emulators.teams.store import Store
-from emulators.teams.transport import RESET, SERVICE_PATH, Malformed, Request, make_server, route
+from emulators.teams.transport import (
+    GRAPH_PATH,
+    RESET,
+    SERVICE_PATH,
+    Malformed,
+    Request,
+    make_server,
+    route,
+)
 
 T = TypeVar("T")
 DENIED = {"message": "Authorization has been denied for this request."}
@@ -101,7 +119,9 @@ class TeamsEmulator:
         self._changed = threading.Condition(self._lock)
         self._store = Store(self.bot, self.clock)
         self._store.add_tenant(tenant, tenant_name)
+        self.identity.consent(tenant, GRAPH_PERMISSIONS)
         self._connector = Connector(self._store, max_message_bytes=max_message_bytes)
+        self._graph = Graph(self._store)
         self._limiter = RateLimiter(rate_limits or RateLimits())
         self._calls: list[CallRecord] = []
         self._inbound: list[InboundRecord] = []
@@ -157,6 +177,11 @@ class TeamsEmulator:
         return f"{self.base_url}/v1/.well-known/openidconfiguration"
 
     @property
+    def graph_url(self) -> str:
+        """Microsoft Graph's base (``https://graph.microsoft.com``'s place, no ``/v1.0``)."""
+        return f"{self.base_url}{GRAPH_PATH}"
+
+    @property
     def login_endpoint(self) -> str:
         """Entra ID's base (``login.microsoftonline.com``'s place)."""
         return self.base_url
@@ -182,16 +207,40 @@ class TeamsEmulator:
 
     # -- tenants, people, installations, chats ------------------------------------------------
 
-    def add_tenant(self, tenant_id: str, name: str) -> None:
-        """Another organisation, where people can install the app too."""
+    def add_tenant(
+        self, tenant_id: str, name: str, *, graph_permissions: frozenset[str] = GRAPH_PERMISSIONS
+    ) -> None:
+        """Another organisation, where people can install the app too; its admin consented
+        to ``graph_permissions`` (see :meth:`consent`)."""
         with self._changed:
             self._store.add_tenant(tenant_id, name)
+            self.identity.consent(tenant_id, graph_permissions)
+
+    def consent(self, tenant_id: str, permissions: frozenset[str] | None) -> None:
+        """The tenant's admin grants the app these Microsoft Graph application permissions
+        (``frozenset()``: none; None: the app's service principal is removed there, so no
+        Graph token is issued for it). Tokens issued before keep their permissions."""
+        if permissions is None:
+            self.identity.withdraw_consent(tenant_id)
+        else:
+            self.identity.consent(tenant_id, permissions)
 
     def add_user(self, name: str, email: str, **details: Any) -> User:
         """A person (in the default tenant unless ``tenant_id=``); see :meth:`.Store.add_user`."""
         with self._changed:
             details.setdefault("tenant_id", self.tenant_id)
             return copy.deepcopy(self._store.add_user(name, email, **details))
+
+    def update_user(self, user: str | User, **changes: Any) -> User:
+        """Change what Teams and Graph say of a person (``account_enabled=False``,
+        ``mailbox_timezone=…``, ``preferred_language=…``, ``name=…``)."""
+        with self._changed:
+            person = self._store.user(_key(user))
+            for name, value in changes.items():
+                if not hasattr(person, name) or name in ("id", "aad_object_id", "tenant_id"):
+                    raise AttributeError(f"cannot change {name!r} of a user")
+                setattr(person, name, value)
+            return copy.deepcopy(person)
 
     def user(self, key: str | User) -> User:
         """A person by Teams id, Entra object id, UPN or email."""
@@ -382,7 +431,9 @@ class TeamsEmulator:
             else:
                 answer = self._answer(request, fault)
             status, answer_headers, payload = answer
-            token = self.identity.check_bearer(request.bearer)
+            graph = request.operation.startswith("graph_")
+            audience = GRAPH_RESOURCE if graph else BOT_FRAMEWORK_RESOURCE
+            token = self.identity.check_bearer(request.bearer, audience)
             self._calls.append(
                 CallRecord(
                     operation=request.operation,
@@ -426,6 +477,8 @@ class TeamsEmulator:
                     "message": f"No route {request.method} {request.path}",
                 }
                 return 404, {}, {"error": missing}
+            if operation.startswith("graph_"):
+                return self._graph_call(request)
             if self.identity.check_bearer(request.bearer) is None:
                 return 401, {"WWW-Authenticate": "Bearer"}, DENIED
             if isinstance(body, Malformed):
@@ -439,9 +492,35 @@ class TeamsEmulator:
             return refusal.status, {}, refusal.body(self.clock())
         except ConnectorError as refusal:
             return refusal.status, {}, refusal.body()
+        except GraphError as refusal:
+            return refusal.status, {}, refusal.body(self.clock())
         except Exception as exc:  # a bug in the emulator: say so instead of hanging up
             error = {"code": "ServiceError", "message": f"emulator bug: {exc!r}"}
             return 500, {}, {"error": error}
+
+    def _graph_call(self, request: Request) -> Answer:
+        """A Microsoft Graph read, for the tenant of the Graph token presented."""
+        bearer = request.bearer
+        token = self.identity.check_bearer(bearer, GRAPH_RESOURCE)
+        if token is None:
+            issued = self.identity.find_token(bearer)
+            if not bearer:
+                message = "Access token is empty."
+            elif issued is not None and issued.audience != GRAPH_RESOURCE:
+                message = "Access token validation failure. Invalid audience."
+            elif issued is not None:
+                message = "Lifetime validation failed, the token is expired."
+            else:
+                message = "Access token validation failure."
+            raise unauthorized(message)
+        graph, operation, uid = self._graph, request.operation, request.params.get("uid", "")
+        if operation == "graph_users":
+            status, payload = graph.users(token, request.query)
+        elif operation == "graph_user":
+            status, payload = graph.user(token, uid, request.query)
+        else:
+            status, payload = graph.mailbox_settings(token, uid)
+        return status, {}, payload
 
     def _connector_call(
         self, operation: str, params: dict[str, str], query: dict[str, str], body: Any

@@ -86,8 +86,15 @@ class Store:
         locale: str = "fr-FR",
         given_name: str | None = None,
         surname: str | None = None,
+        preferred_language: str | None = "",
+        mailbox_timezone: str | None = "",
+        account_enabled: bool = True,
     ) -> User:
-        """A person of ``tenant_id`` (their ids made up unless given)."""
+        """A person of ``tenant_id`` (their ids made up unless given).
+
+        For Microsoft Graph: ``preferred_language`` is ``locale`` and ``mailbox_timezone``
+        is ``timezone`` unless given (None: not set, and no mailbox, respectively).
+        """
         if tenant_id not in self.tenants:
             raise ValueError(f"unknown tenant {tenant_id}")
         aad = aad_object_id or str(uuid.uuid4())
@@ -105,6 +112,9 @@ class Store:
             surname=surname if surname is not None else last or None,
             timezone=timezone,
             locale=locale,
+            preferred_language=locale if preferred_language == "" else preferred_language,
+            mailbox_timezone=timezone if mailbox_timezone == "" else mailbox_timezone,
+            account_enabled=account_enabled,
         )
         self.users[user.id] = user
         return user

@@ -25,6 +25,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 SERVICE_PATH = "/teams"
 """Where the Connector lives on the emulator (the service URL is ``<base>/teams/``)."""
+GRAPH_PATH = "/graph"
+"""Where Microsoft Graph lives on the emulator (``https://graph.microsoft.com``'s place)."""
 
 _CID = r"(?P<cid>[^/]+)"
 _AID = r"(?P<aid>[^/]+)"
@@ -48,6 +50,9 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
             rf"{SERVICE_PATH}/v3/conversations/{_CID}/activities/{_AID}/members",
             "activity_members",
         ),
+        ("GET", rf"{GRAPH_PATH}/v1\.0/users", "graph_users"),
+        ("GET", rf"{GRAPH_PATH}/v1\.0/users/(?P<uid>[^/]+)", "graph_user"),
+        ("GET", rf"{GRAPH_PATH}/v1\.0/users/(?P<uid>[^/]+)/mailboxSettings", "graph_mailbox"),
     ]
 ]
 

@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +25,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.bootstrap import Core, build_core, build_flows
+from bot.delivery.messenger import Messenger
 from bot.delivery.tick import Ticker, TickPolicy, TickReport
 from bot.settings import Settings
 from handlers.slack import actions, commands, events, home, one_on_one_commands, shortcuts, views
@@ -129,6 +130,8 @@ def build_app(
     worker: str | None = None,
     process_before_response: bool = False,
     listener_executor: Executor | None = None,
+    core: Core | None = None,
+    messengers: Mapping[Platform, Messenger] | None = None,
 ) -> PalierSlack:
     """Wire Palier for one Slack workspace (the bot token's), or, with
     ``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET``, for every workspace that installs
@@ -138,13 +141,15 @@ def build_app(
     ``SLACK_BOT_TOKEN`` outside OAuth mode. ``clock`` replaces the system clock (tests,
     the demo). ``listener_executor`` runs Bolt's listeners after their ack (Bolt's own
     thread pool by default); tests give one they can drain
-    (:class:`emulators.slack.listeners.ListenerExecutor`).
+    (:class:`emulators.slack.listeners.ListenerExecutor`). ``core`` is one built already
+    (Palier serving other platforms beside Slack); ``messengers`` the tick's messengers of
+    those platforms, so that one tick sends on all of them.
     """
     if settings.slack_bot_token is None and not settings.oauth_enabled:
         raise MissingSettingError("SLACK_BOT_TOKEN")
     if settings.slack_signing_secret is None:
         raise MissingSettingError("SLACK_SIGNING_SECRET")
-    core = build_core(settings, engine=engine)
+    core = core or build_core(settings, engine=engine)
     clock = clock or system_clock
     client, oauth = _web_api(settings, core.engine)
     flows = build_flows(core, clock)
@@ -185,7 +190,12 @@ def build_app(
     ticker = Ticker(
         core.sessions,
         core.referentiels,
-        {Platform.SLACK: SlackMessenger(oauth.clients if oauth else lambda _workspace_id: client)},
+        {
+            **(messengers or {}),
+            Platform.SLACK: SlackMessenger(
+                oauth.clients if oauth else lambda _workspace_id: client
+            ),
+        },
         policy,
         worker or worker_name(),
         clock,

@@ -70,21 +70,26 @@ def serve(settings: Settings, *, clock: Clock | None = None) -> None:
     try:
         palier.core.require_current_schema()
         palier.start_scheduler()
-        if settings.slack_app_token is not None:
-            log.info("Palier in Socket Mode")
-            if palier.bolt.oauth_flow is not None:
-                # Slack's install flow is a browser redirect: it needs HTTP mode.
-                log.warning("Socket Mode serves no install page: run in HTTP mode to install")
-            handler = PalierSocketModeHandler(
-                palier.bolt, settings.slack_app_token.get_secret_value()
-            )
-            handler.start()  # type: ignore[no-untyped-call]
-        else:
-            import waitress
-
-            log.info("Palier on HTTP port %s (%s)", settings.port, EVENTS_PATH)
-            if palier.bolt.oauth_flow is not None:
-                log.info("installs on %s", palier.bolt.oauth_flow.install_path)
-            waitress.serve(wsgi_app(palier), host="0.0.0.0", port=settings.port)
+        listen(palier)
     finally:
         palier.close()
+
+
+def listen(palier: PalierSlack) -> None:
+    """Serve Slack's requests until interrupted: Socket Mode with ``SLACK_APP_TOKEN``, else
+    HTTP on ``PORT``."""
+    settings = palier.settings
+    if settings.slack_app_token is not None:
+        log.info("Palier in Socket Mode")
+        if palier.bolt.oauth_flow is not None:
+            # Slack's install flow is a browser redirect: it needs HTTP mode.
+            log.warning("Socket Mode serves no install page: run in HTTP mode to install")
+        handler = PalierSocketModeHandler(palier.bolt, settings.slack_app_token.get_secret_value())
+        handler.start()  # type: ignore[no-untyped-call]
+    else:
+        import waitress
+
+        log.info("Palier on HTTP port %s (%s)", settings.port, EVENTS_PATH)
+        if palier.bolt.oauth_flow is not None:
+            log.info("installs on %s", palier.bolt.oauth_flow.install_path)
+        waitress.serve(wsgi_app(palier), host="0.0.0.0", port=settings.port)

@@ -9,12 +9,13 @@ with — the zone is only ever known this way, so it is kept each time it is see
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.app.actor import ActorRef
 from bot.bootstrap import Flows
-from bot.domain.people import Profile
+from bot.domain.people import Directory, Profile
 from bot.i18n import Locale
 from handlers.teams.refs import ConversationRef
 from handlers.teams.render import Renderer
@@ -28,6 +29,10 @@ class TeamsDeps:
     flows: Flows
     renderer: Renderer
     default_locale: Locale = "fr"
+    # Each tenant's people by e-mail address or id (Microsoft Graph: handlers.teams.directory);
+    # None: only the person acting is known (from the activity).
+    directory: Callable[[str], Directory] | None = None
+    tick_seconds: int = 60  # how often the tick looks for check-ins to send (admin status)
 
 
 def _tenant(activity: Any) -> str:
@@ -83,3 +88,27 @@ class ActivityDirectory:
 
     def lookup_by_email(self, email: str) -> Profile | None:
         return None
+
+
+class TeamsPeople:
+    """The :class:`~bot.domain.people.Directory` of an activity's tenant: the person acting
+    as the activity describes them, anyone else as the tenant's directory says."""
+
+    def __init__(self, activity: Any, tenant: Directory | None) -> None:
+        self._actor = ActivityDirectory(activity)
+        self._tenant = tenant
+
+    def profile(self, user_id: str) -> Profile | None:
+        mine = self._actor.profile(user_id)
+        if mine is not None or self._tenant is None:
+            return mine
+        return self._tenant.profile(user_id)
+
+    def lookup_by_email(self, email: str) -> Profile | None:
+        return None if self._tenant is None else self._tenant.lookup_by_email(email)
+
+
+def people(deps: TeamsDeps, activity: Any) -> TeamsPeople:
+    """Who is who in the activity's tenant (the person acting, then Graph)."""
+    tenant = deps.directory(_tenant(activity)) if deps.directory is not None else None
+    return TeamsPeople(activity, tenant)

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.domain.commands import Command, parse
 from handlers.teams import (
+    admin,
     checkin,
     commands,
     evidence,
@@ -41,10 +42,16 @@ DialogOpener = Callable[[TeamsDeps, Any, dict[str, Any]], Awaitable[Any]]
 MessageActionOpener = Callable[[TeamsDeps, Any], Awaitable[Any]]
 MessageActionListener = Callable[[TeamsDeps, Any, Any], Awaitable[Any]]
 
-COMMANDS = {**commands.COMMANDS, **evidence.COMMANDS, **language.COMMANDS, **privacy.COMMANDS}
-COMMANDS.update(review.COMMANDS)
-COMMANDS.update(team.COMMANDS)
-COMMANDS.update(one_on_one.COMMANDS)
+COMMANDS = {
+    **commands.COMMANDS,
+    **evidence.COMMANDS,
+    **language.COMMANDS,
+    **privacy.COMMANDS,
+    **admin.COMMANDS,
+    **review.COMMANDS,
+    **team.COMMANDS,
+    **one_on_one.COMMANDS,
+}
 CARD_ACTIONS: dict[str, CardListener] = {**checkin.CARD_ACTIONS, **privacy.CARD_ACTIONS}
 CARD_ACTIONS.update(review.CARD_ACTIONS)
 CARD_ACTIONS.update(one_on_one.CARD_ACTIONS)

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import uvicorn
 
-from handlers.teams.token import LOGIN_URL, BotTokens
+from handlers.teams.token import BOT_TENANT, LOGIN_URL, BotTokens
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # the SDK announces an experimental feature at import
@@ -51,7 +51,11 @@ class Credentials:
 
 
 class TeamsServer:
-    """The SDK's app listening on ``host:port`` (0: any free port), on its own loop."""
+    """The SDK's app listening on ``host:port`` (0: any free port), on its own loop.
+
+    With ``listen=False`` it only sends (the tick from the command line, a directory's
+    tokens): the app is initialised on its loop and nothing listens.
+    """
 
     def __init__(
         self,
@@ -61,16 +65,28 @@ class TeamsServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        listen: bool = True,
+        tenant: str | None = None,
     ) -> None:
         endpoints = endpoints or Endpoints()
+        self.endpoints = endpoints
         self.tokens = BotTokens(
-            credentials.app_id, credentials.app_secret, clock, login_url=endpoints.login_url
+            credentials.app_id,
+            credentials.app_secret,
+            clock,
+            login_url=endpoints.login_url,
+            tenant=tenant or BOT_TENANT,
         )
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind((host, port))
-        self._sock.listen(128)
-        self.port = int(self._sock.getsockname()[1])
+        self.listen = listen
+        self._sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        self.port = 0
+        if listen:
+            self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self._sock.bind((host, port))
+            self._sock.listen(128)
+            self.port = int(self._sock.getsockname()[1])
+        self._ready = threading.Event()
+        self._failed: BaseException | None = None
         cloud = PUBLIC
         if endpoints.openid_metadata_url is not None:
             cloud = with_overrides(
@@ -87,6 +103,8 @@ class TeamsServer:
         options: dict[str, Any] = {}
         if endpoints.service_url is not None:
             options["service_url"] = endpoints.service_url
+        if tenant:
+            options["tenant_id"] = tenant  # a single-tenant bot: its tokens from its tenant
         self.app = App(
             client_id=credentials.app_id,
             token=self.tokens,
@@ -103,16 +121,33 @@ class TeamsServer:
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
-        self._loop.run_until_complete(self.app.start(self.port))
+        try:
+            self._loop.run_until_complete(self.app.initialize())
+        except BaseException as error:  # told to start(), which raises it
+            self._failed = error
+            self._ready.set()
+            return
+        self._ready.set()
+        if self.listen:
+            self._loop.run_until_complete(self.app.start(self.port))
+        else:
+            self._loop.run_forever()
 
     def start(self) -> TeamsServer:
-        """Serve in the background (requests wait on the listening socket meanwhile)."""
+        """Serve in the background, once the app is initialised (requests wait on the
+        listening socket meanwhile); without listening, be ready to send."""
         self._thread.start()
+        self._ready.wait(TIMEOUT)
+        if self._failed is not None:
+            raise self._failed
         return self
 
     def stop(self) -> None:
         if self._thread.is_alive():
-            asyncio.run_coroutine_threadsafe(self.app.stop(), self._loop).result(TIMEOUT)
+            if self.listen:
+                asyncio.run_coroutine_threadsafe(self.app.stop(), self._loop).result(TIMEOUT)
+            else:
+                self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(TIMEOUT)
         if not self._loop.is_closed():
             self._loop.close()

@@ -175,3 +175,42 @@ def test_an_admin_request_is_one_transaction_reading_the_workspace_once(
     tenant_reads = [sql for sql in seen if "FROM tenants" in sql]
     # The actor's look-up finds the workspace; the operation works on that same one.
     assert len(begun) == 1 and len(tenant_reads) == 1
+
+
+def test_remove_by_the_address_palier_knows_someone_by(core: Core, flows: Flows) -> None:
+    with session_scope(core.sessions) as session:
+        tenant = ensure_tenant(session, Platform.SLACK, TEAM)
+        alice = find_person(session, tenant.id, "U0ALICE")
+        assert alice is not None
+        alice.email = "alice@acme.fr"
+    outcome = flows.admin.remove(BOSS, RemoveInput("Alice@ACME.fr"), SLACK_ADMIN)
+    assert outcome.view == Removed("U0ALICE") and outcome.view.name == "Alice"
+    assert not _alice(core).active
+    unknown = flows.admin.remove(BOSS, RemoveInput("nobody@acme.fr"), SLACK_ADMIN)
+    assert unknown.refusal == "not_enrolled"
+
+
+def test_status_names_the_enrolled_palier_cannot_write_to_when_asked(
+    core: Core, flows: Flows
+) -> None:
+    with session_scope(core.sessions) as session:
+        tenant = ensure_tenant(session, Platform.SLACK, TEAM)
+        for user_id, name, conversation in [
+            ("U0BOB", "Bob", None),
+            ("U0CAROL", "Carol", '{"conversation": "a:1"}'),
+            ("U0DAN", "Dan", None),
+        ]:
+            person, _ = upsert_person(session, tenant, Profile(user_id, name))
+            person.referentiel_id = "account-executive"
+            person.conversation_ref = conversation
+        dan = find_person(session, tenant.id, "U0DAN")
+        assert dan is not None
+        dan.active = False  # removed: not someone to write to
+    plain = flows.admin.status(BOSS, SLACK_ADMIN).view
+    assert plain is not None and plain.unreachable == []  # Slack opens conversations itself
+    asked = flows.admin.status(BOSS, SLACK_ADMIN, conversations_needed=True).view
+    assert asked is not None
+    assert [(u.user_id, u.name) for u in asked.unreachable] == [
+        ("U0ALICE", "Alice"),
+        ("U0BOB", "Bob"),
+    ]

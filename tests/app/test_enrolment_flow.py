@@ -175,3 +175,20 @@ def test_a_profile_change_follows_the_platform_in_its_own_workspace_only(
     assert flows.enrolment.profile_changed(ALICE, deleted).view is True
     alice = _person(core, "U0ALICE")
     assert alice is not None and not alice.active and alice.inactive_reason == "deactivated"
+
+
+def test_people_named_by_e_mail_address_are_found_by_it(core: Core, flows: Flows) -> None:
+    """A platform with no mention to read an id from (Teams) names people by address."""
+    directory = Directory(BOSS_PROFILE, CHLOE, MANON)
+    assert CHLOE.email is not None and MANON.email is not None
+    data = EnrolInput(CHLOE.email, "business-developer", MANON.email)
+    outcome = flows.enrolment.enrol(BOSS, data, directory)
+    assert outcome.view == Enrolled("U0CHLOE", "Business Developer", "U0MANON", created=True)
+    assert (outcome.view.name, outcome.view.manager_name) == (
+        CHLOE.display_name,
+        MANON.display_name,
+    )
+    unknown = flows.enrolment.enrol(
+        BOSS, EnrolInput("x@example.com", "business-developer"), directory
+    )
+    assert unknown.refusal == "unknown_user"

@@ -23,6 +23,7 @@ from bot.domain.people import Profile, ensure_tenant, upsert_person
 from bot.settings import load_settings
 from emulators.teams import ManualClock, TeamsDriver, TeamsEmulator, User
 from handlers.teams.context import TeamsDeps
+from handlers.teams.directory import graph_directories
 from handlers.teams.listeners import DIALOG_ACTIONS, register
 from handlers.teams.messenger import TeamsMessenger
 from handlers.teams.render import Renderer
@@ -102,7 +103,8 @@ def world(migrated_engine: Engine, emulator: TeamsEmulator) -> Iterator[TeamsWor
             service_url=emulator.service_url,
         ),
     )
-    register(server.app, TeamsDeps(flows, renderer))
+    directory = graph_directories(server, emulator.graph_url)  # the tenant's people: Graph
+    register(server.app, TeamsDeps(flows, renderer, directory=directory))
     server.start()
     policy = TickPolicy(planning=build_services(core).planning)
     messengers = {Platform.TEAMS: TeamsMessenger(server, renderer)}

@@ -1,0 +1,156 @@
+"""``admin …`` typed to Palier in Teams: enrol, remove, the schedule, status — for admins.
+
+Grammar (French words accepted too, as in Slack)::
+
+    admin enrol <e-mail> <référentiel> [manager <e-mail>]   (inscrire)
+    admin remove <e-mail>                                    (retirer)
+    admin schedule <day> <HH:MM>                             (horaire)
+    admin status                                             (etat, état)
+
+People are named by e-mail address: a Teams chat with a bot has no mention of someone to
+read an id from. The admin flows find them in the tenant's directory (Microsoft Graph)
+once they said the actor is an admin — the actor is an admin when their Entra object id
+is in ``PALIER_ADMIN_USER_IDS`` (Teams says nobody's admin role to an app) or Palier gives
+them its admin role. Anyone else gets the same refusal whatever they typed. ``admin
+status`` also names the people enrolled Palier cannot write to yet (the app not
+installed for them) and how to fix it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.app.admin import Removed, RemoveInput, Scheduled, ScheduleInput, StatusReport
+from bot.app.enrolment import EnrolInput, Enrolled
+from bot.app.outcome import Outcome
+from bot.domain.commands import Command, Parsed
+from bot.domain.scheduling import parse_local_time, parse_weekday
+from bot.i18n.rich import Rich
+from bot.views import admin as admin_view
+from bot.views.notice import notice_card
+from handlers.teams.context import TeamsDeps, TeamsPeople, actor_ref, people
+from handlers.teams.replies import reply
+from storage.models import Platform
+
+WORDS = admin_view.WORDS[Platform.TEAMS]
+ENROL = frozenset({"enrol", "enroll", "inscrire"})
+REMOVE = frozenset({"remove", "retirer"})
+SCHEDULE = frozenset({"schedule", "horaire"})
+STATUS = frozenset({"status", "etat", "état"})
+MANAGER = frozenset({"manager"})
+ADDRESS = re.compile(r"[^@\s<>\"']+(?:'[^@\s<>\"']+)*@[^@\s<>\"']+\.[^@\s<>\"']+")
+# Teams may send an address typed in a message as a mailto link.
+_MAILTO = re.compile(r"<a\b[^>]*href=\"mailto:([^\"]+)\"[^>]*>.*?</a>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a command as typed, mailto links read as their address."""
+    plain = _TAG.sub(" ", _MAILTO.sub(r"\1", text)).replace("&nbsp;", " ")
+    return plain.split()
+
+
+def address_of(word: str) -> str | None:
+    return word if ADDRESS.fullmatch(word) else None
+
+
+def enrol_input(words: list[str]) -> EnrolInput | None:
+    """``<e-mail> <référentiel> [manager <e-mail>]``; None when it does not read."""
+    if len(words) not in (2, 4):
+        return None
+    person, manager = address_of(words[0]), None
+    if len(words) == 4:
+        manager = address_of(words[3]) if words[2].lower() in MANAGER else None
+        if manager is None:
+            return None
+    return None if person is None else EnrolInput(person, words[1], manager)
+
+
+def remove_input(words: list[str]) -> RemoveInput | None:
+    person = address_of(words[0]) if len(words) == 1 else None
+    return None if person is None else RemoveInput(person)
+
+
+def schedule_input(words: list[str]) -> ScheduleInput | None:
+    if len(words) != 2:
+        return None
+    try:
+        return ScheduleInput(parse_weekday(words[0]), parse_local_time(words[1]))
+    except ValueError:
+        return None
+
+
+def _run(
+    deps: TeamsDeps, ref: Any, words: list[str], directory: TeamsPeople
+) -> tuple[Outcome[Any], str | None]:
+    """The flow's outcome, and the usage to show an admin when the command does not read
+    (then the flow was only asked whether the actor is an admin). In a worker thread."""
+    admin, enrolment = deps.flows.admin, deps.flows.enrolment
+    action, rest = (words[0].lower(), words[1:]) if words else ("", [])
+    if action in ENROL:
+        enrol = enrol_input(rest)
+        if enrol is not None:
+            return enrolment.enrol(ref, enrol, directory), None
+        return admin.rights(ref, directory), WORDS.enrol_usage
+    if action in REMOVE:
+        remove = remove_input(rest)
+        if remove is not None:
+            return admin.remove(ref, remove, directory), None
+        return admin.rights(ref, directory), WORDS.remove_usage
+    if action in SCHEDULE:
+        slot = schedule_input(rest)
+        if slot is not None:
+            return admin.schedule(ref, slot, directory), None
+        return admin.rights(ref, directory), WORDS.schedule_usage
+    if action in STATUS and not rest:
+        return admin.status(ref, directory, conversations_needed=True), None
+    return admin.rights(ref, directory), WORDS.usage
+
+
+def answer(deps: TeamsDeps, outcome: Outcome[Any], usage: str | None, tick_seconds: int) -> Rich:
+    """The refusal, the usage (nothing was done), or what was done, in the core's words."""
+    t, view = outcome.t, outcome.view
+    if outcome.refusal is not None:
+        ids = deps.flows.enrolment.referentiel_ids()
+        return admin_view.refusal(outcome.refusal, t, ids, WORDS)
+    if isinstance(view, Enrolled):
+        return admin_view.enrolled(
+            view.user_id,
+            view.referentiel_title,
+            view.manager_id,
+            t,
+            name=view.name,
+            manager_name=view.manager_name,
+        )
+    if isinstance(view, Removed):
+        return admin_view.removed(view.user_id, t, name=view.name)
+    if isinstance(view, Scheduled):
+        return admin_view.scheduled(view.weekday, view.at, view.moved, t, WORDS)
+    if isinstance(view, StatusReport):
+        return admin_view.status(
+            view.status,
+            view.titles,
+            view.timezone,
+            t,
+            tick_seconds=tick_seconds,
+            words=WORDS,
+            unreachable=[(someone.user_id, someone.name) for someone in view.unreachable],
+        )
+    return admin_view.usage(usage or WORDS.usage, t)
+
+
+async def handle_admin(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
+    activity = ctx.activity
+    words = words_of(parsed.text)[1:]  # after "admin"
+    directory = people(deps, activity)
+    outcome, usage = await asyncio.to_thread(_run, deps, actor_ref(activity), words, directory)
+    text = answer(deps, outcome, usage, deps.tick_seconds)
+    await reply(deps, ctx, notice_card(text))
+
+
+COMMANDS: dict[Command, Callable[[TeamsDeps, Any, Parsed], Awaitable[None]]] = {
+    Command.ADMIN: handle_admin,
+}
