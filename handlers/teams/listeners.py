@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.domain.commands import Command, parse
-from handlers.teams import checkin, commands, installs
+from handlers.teams import checkin, commands, home, installs
 from handlers.teams.context import TeamsDeps
 from handlers.teams.replies import said, toast
 
@@ -27,10 +27,10 @@ with warnings.catch_warnings():
 CardListener = Callable[[TeamsDeps, Any, Any, dict[str, Any]], Awaitable[Any]]
 DialogOpener = Callable[[TeamsDeps, Any, dict[str, Any]], Awaitable[Any]]
 
-COMMANDS = {**commands.COMMANDS}
-CARD_ACTIONS: dict[str, CardListener] = {**checkin.CARD_ACTIONS}
-DIALOGS: dict[str, DialogOpener] = {**checkin.DIALOGS}
-FORMS: dict[str, CardListener] = {**checkin.FORMS}
+COMMANDS = {**commands.COMMANDS, **home.COMMANDS}
+CARD_ACTIONS: dict[str, CardListener] = {**checkin.CARD_ACTIONS, **home.CARD_ACTIONS}
+DIALOGS: dict[str, DialogOpener] = {**checkin.DIALOGS, **home.DIALOGS}
+FORMS: dict[str, CardListener] = {**checkin.FORMS, **home.FORMS}
 # The buttons that open a dialog (the renderer makes them ask Teams for one).
 DIALOG_ACTIONS = frozenset(DIALOGS)
 

@@ -198,30 +198,39 @@ class Renderer:
 
     def card(self, card: Card) -> JsonDict:
         """A message's card, kept within Teams' size: past it, the first blocks and the
-        card's last ``keep_last`` (a streak, the buttons) are what stays."""
-        body = self._body(card.blocks)
-        rendered = _card(body)
+        card's last ``keep_last`` (a streak, the buttons) are what stays. The card's
+        ``state`` (a Home's page) goes with each of its buttons' data."""
+
+        def body(blocks: tuple[Block, ...]) -> list[JsonDict]:
+            return _with_state(self._body(blocks), card.state)
+
+        rendered = _card(body(card.blocks))
         if _size(rendered) <= CARD_BYTES_LIMIT:
             return rendered
         split = max(len(card.blocks) - card.keep_last, 0)
-        kept = self._body(card.blocks[split:])
+        kept = body(card.blocks[split:])
         head: list[JsonDict] = []
-        for element in self._body(card.blocks[:split]):
+        for element in body(card.blocks[:split]):
             if _size(_card([*head, element, *kept])) > CARD_BYTES_LIMIT:
                 break
             head.append(element)
         return _card([*head, *kept])
 
-    def dialog(self, form: Form) -> JsonDict:
-        """A form as a dialog: its title and its card (inputs, then one submit action)."""
+    def dialog(self, form: Form, origin: str | None = None) -> JsonDict:
+        """A form as a dialog: its title and its card (inputs, then one submit action).
+        ``origin``: what the front end carries through the dialog beside the form's own
+        state (the card it was opened from, to show again once the form is saved)."""
         card = _card(self._body(form.blocks))
         if form.submit is not None:
+            data = {"form": form.name, "state": form.state}
+            if origin is not None:
+                data["origin"] = origin
             card["actions"] = [
                 {
                     "type": "Action.Submit",
                     "title": form.submit.plain(),
                     "style": "positive",
-                    "data": {"form": form.name, "state": form.state},
+                    "data": data,
                 }
             ]
         return {"title": form.title.plain(), "card": card}
@@ -234,6 +243,26 @@ def _card(body: list[JsonDict]) -> JsonDict:
         "version": CARD_VERSION,
         "body": body,
     }
+
+
+def _with_state(body: list[JsonDict], state: str) -> list[JsonDict]:
+    """``body`` with ``state`` in the data of every button that reaches the bot (those
+    a confirmation's card holds too): what the card carries back with an action."""
+    if not state:
+        return body
+
+    def stamped(element: Any) -> Any:
+        if isinstance(element, list):
+            return [stamped(item) for item in element]
+        if not isinstance(element, dict):
+            return element
+        copied = {key: stamped(value) for key, value in element.items()}
+        data = copied.get("data")
+        if copied.get("type") in ("Action.Execute", "Action.Submit") and isinstance(data, dict):
+            copied["data"] = {**data, "state": state}
+        return copied
+
+    return [stamped(element) for element in body]
 
 
 def _size(card: JsonDict) -> int:

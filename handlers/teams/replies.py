@@ -32,9 +32,10 @@ async def reply(deps: TeamsDeps, ctx: Any, card: Card) -> None:
     await ctx.send(card_message(card, deps.renderer))
 
 
-def dialog(deps: TeamsDeps, form: Form) -> TaskModuleResponse:
-    """``form`` as the dialog to show (opened, or shown again)."""
-    rendered = deps.renderer.dialog(form)
+def dialog(deps: TeamsDeps, form: Form, origin: str | None = None) -> TaskModuleResponse:
+    """``form`` as the dialog to show (opened, or shown again); ``origin`` comes back with
+    its submission (:meth:`~handlers.teams.render.Renderer.dialog`)."""
+    rendered = deps.renderer.dialog(form, origin)
     info = CardTaskModuleTaskInfo(
         title=rendered["title"],
         card=Attachment(content_type=CARD_CONTENT_TYPE, content=rendered["card"]),
