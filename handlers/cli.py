@@ -278,13 +278,17 @@ class Cli:
             self.fail(self.t("cli.export.written", path=output, rows=data_rows(content)), 0)
         return EXIT_OK
 
-    def privacy(self, action: str, workspace: str, user: str, yes: bool) -> int:
-        """One person's data as JSON on stdout, or its erasure (with --yes)."""
+    def privacy(
+        self, action: str, workspace: str, user: str, yes: bool, platform: str = "slack"
+    ) -> int:
+        """One person's data as JSON on stdout, or its erasure (with --yes). ``platform``:
+        where the workspace and the person are known (a Slack team and user id, or a
+        Microsoft 365 tenant and Entra object id)."""
         from bot.app.actor import ActorRef
         from bot.app.privacy import PrivacyRefusal
         from storage.models import Platform
 
-        person = ActorRef(Platform.SLACK, workspace, user)  # the workspace is a Slack team
+        person = ActorRef(Platform(platform), workspace, user)
         with self.flows() as flows:
             if action == "export":
                 data = flows.privacy.data_of(self.operator(), person)
@@ -445,6 +449,9 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     )
     privacy.add_argument("--user", required=True, metavar="USER_ID", help=t("cli.help.user"))
     privacy.add_argument("--yes", action="store_true", help=t("cli.help.confirm"))
+    privacy.add_argument(
+        "--platform", choices=["slack", "teams"], default="slack", help=t("cli.help.platform")
+    )
 
     commands.add_parser("check", help=t("cli.help.check"))
     return parser
@@ -508,7 +515,7 @@ def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
     if args.command == "export":
         return cli.export(args.format, args.output, args.workspace)
     if args.command == "privacy":
-        return cli.privacy(args.action, args.workspace, args.user, args.yes)
+        return cli.privacy(args.action, args.workspace, args.user, args.yes, args.platform)
     if args.command == "people":
         return cli.people_import(args.file)
     return cli.check()

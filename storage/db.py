@@ -15,6 +15,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+import storage.planning_marks  # noqa: F401  (its flush hook keeps the planning marks true)
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite begins transactions lazily, on the first DML statement, so a SAVEPOINT

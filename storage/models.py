@@ -29,6 +29,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -73,6 +74,14 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# A planning mark meaning "plan at the next tick" (Person.plan_after): long past, so the
+# tick's query is one range on an index.
+PLAN_NOW = datetime(1970, 1, 1, tzinfo=UTC)
+# ... and "nothing to plan until something changes" (inactive, not enrolled, no reports).
+PLAN_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+_PLAN_NOW_SQL = text("'1970-01-01 00:00:00'")
 
 
 class Base(DeclarativeBase):
@@ -156,6 +165,8 @@ class Person(Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "platform_user_id"),
         Index("ix_people_tenant_email", "tenant_id", "email"),
+        Index("ix_people_plan_after", "plan_after"),
+        Index("ix_people_digest_plan_after", "digest_plan_after"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -189,6 +200,13 @@ class Person(Base):
     # The direct conversation with Palier, as the platform needs it to write first (Teams:
     # its service address and conversation id, learnt when the app is installed for them).
     conversation_ref: Mapped[str | None] = mapped_column(Text)
+    # When the tick must plan this person's check-ins again (the end of the cycle planned
+    # last), and, for a manager, their weekly review; PLAN_NOW: at the next tick. Reset
+    # whenever what planning depends on changes (see storage.planning_marks).
+    plan_after: Mapped[datetime] = mapped_column(default=PLAN_NOW, server_default=_PLAN_NOW_SQL)
+    digest_plan_after: Mapped[datetime] = mapped_column(
+        default=PLAN_NOW, server_default=_PLAN_NOW_SQL
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -207,6 +225,7 @@ class CheckinPrompt(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "cycle_key"),
         Index("ix_checkin_prompts_due", "status", "scheduled_at"),
+        Index("ix_checkin_prompts_closes", "closes_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

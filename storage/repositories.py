@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import CheckinPrompt, PromptStatus
@@ -90,3 +93,21 @@ class PromptRepository:
             CheckinPrompt.closes_at > now,
         )
         return self.session.scalars(query).all()
+
+
+def insert_new(
+    session: Session, model: type[Any], rows: list[dict[str, Any]], unique: list[str]
+) -> list[Any]:
+    """Insert ``rows`` in one statement, skipping those whose ``unique`` columns another
+    row (another process's) already holds; the ids of the rows inserted here."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    builder: Any = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        builder(model)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(model.id)
+    )
+    return list(session.scalars(statement))

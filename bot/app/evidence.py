@@ -21,7 +21,7 @@ from bot.app.unit_of_work import UnitOfWork
 from bot.domain.checkin import Refusal
 from bot.domain.evidence import EvidenceInput, EvidenceService
 from bot.domain.people import Directory
-from bot.domain.submissions import MAX_TEXT, FieldProblem
+from bot.domain.submissions import MAX_TEXT, FieldProblem, is_http_url
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Referentiel
 from storage.models import Person
@@ -79,6 +79,12 @@ def enrolment(actor: Actor, catalog: ReferentielCatalog) -> tuple[Person, Refere
 def problem_of(problem: FieldProblem) -> Problem:
     """A domain problem as the outcome words it (its catalog key, under checkin.problem)."""
     return Problem(problem.field, f"checkin.problem.{problem.key}", problem.competency_id)
+
+
+def _permalink(permalink: str | None) -> str | None:
+    """The message's address as kept with the evidence (a manager may open it): a web
+    address, else none."""
+    return permalink if permalink and is_http_url(permalink) else None
 
 
 class EvidenceFlow:
@@ -153,7 +159,7 @@ class EvidenceFlow:
                     data,
                     submitted.submission_key,
                     now,
-                    source_permalink=submitted.permalink,
+                    source_permalink=_permalink(submitted.permalink),
                 )
             if result.refusal is not None:
                 return Outcome.refused(actor.locale, result.refusal.value)

@@ -77,6 +77,15 @@ class ExportFlow:
             )
             return Outcome(actor.locale, export, effects=(file,))
 
+    def may_export(self, ref: ActorRef, directory: Directory | None = None) -> Outcome[None]:
+        """Whether the actor may export (a manager, an admin), nothing built: for a front
+        end that cannot deliver the file and says so to those who could have it."""
+        with self.work.begin(ref, directory, admin=True) as (session, actor):
+            viewer = self._viewer(session, actor)
+            if viewer is None or exportable_people(session, viewer) is None:
+                return Outcome.refused(actor.locale, ExportRefusal.NOT_ALLOWED.value)
+            return Outcome(actor.locale)
+
     def _viewer(self, session: Session, actor: Actor) -> Viewer | None:
         """The actor as the access policy sees them; an admin Palier does not follow is
         one too, of their workspace (looked up only then)."""

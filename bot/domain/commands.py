@@ -39,6 +39,9 @@ WORDS: dict[Command, frozenset[str]] = {
     Command.LANGUAGE: frozenset({"language", "langue"}),
     Command.HOME: frozenset({"home", "accueil"}),
 }
+# What ``privacy`` is asked to do (the word after it).
+PRIVACY_EXPORT = frozenset({"export", "exporter"})
+PRIVACY_DELETE = frozenset({"delete", "effacer", "supprimer"})
 _BY_WORD = {word: command for command, words in WORDS.items() for word in words}
 
 

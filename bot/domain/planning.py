@@ -1,20 +1,24 @@
 """Planning check-ins: one prompt row per enrolled person and cycle.
 
-Run at every tick before sending. For each active, enrolled person it works out
-the current cycle's check-in in their time zone (workspace default day and time,
-or their own override; skipped while paused), picks the week's competencies, and
-inserts the prompt unless the (person, cycle) row exists. The unique constraint
-makes concurrent planners harmless: the loser's insert is rolled back alone.
+Run at every tick before sending, for the people whose planning is due
+(``Person.plan_after``: unset, or past — the end of the cycle planned last; any change
+to what planning reads clears it, see :mod:`storage.planning_marks`). For each, in
+batches, it works out the current cycle's check-in in their time zone (workspace
+default day and time, or their own override; skipped while paused), picks the week's
+competencies, and inserts the prompt unless the (person, cycle) row exists; then marks
+them planned until that cycle ends. So an idle tick reads only who is due, whatever the
+number of people, and no query grows with it. The unique constraint makes concurrent
+planners harmless: the loser's insert is rolled back alone.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time
-from typing import TypeVar
+from datetime import datetime, time, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -28,7 +32,16 @@ from bot.domain.scheduling import (
 )
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
-from storage.models import CheckinPrompt, Person, Rater, Rating, ReviewDigest, Tenant
+from storage.models import (
+    PLAN_NEVER,
+    CheckinPrompt,
+    Person,
+    Rater,
+    Rating,
+    ReviewDigest,
+    Tenant,
+)
+from storage.repositories import insert_new
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -71,6 +84,27 @@ def person_slot(person: Person, policy: PlanningPolicy) -> tuple[int, time]:
     )
 
 
+BATCH = 500  # people planned per query
+RETRY = timedelta(hours=1)  # a person whose planning failed is tried again after this
+
+
+def _due(column: Any, now: datetime) -> Any:
+    return column <= now  # PLAN_NOW (reset) is long past
+
+
+def _last_rated(session: Session, person_ids: list[int]) -> dict[int, dict[str, datetime]]:
+    """Each person's last self-rating per competency (the week's rotation), in one query."""
+    rows = session.execute(
+        select(Rating.person_id, Rating.competency_id, func.max(Rating.rated_at))
+        .where(Rating.person_id.in_(person_ids), Rating.rater == Rater.SELF)
+        .group_by(Rating.person_id, Rating.competency_id)
+    ).all()
+    last: dict[int, dict[str, datetime]] = {}
+    for person_id, competency_id, rated_at in rows:
+        last.setdefault(person_id, {})[competency_id] = rated_at
+    return last
+
+
 def competencies_to_ask(
     session: Session, person: Person, referentiel: Referentiel, policy: PlanningPolicy
 ) -> list[str]:
@@ -104,65 +138,133 @@ def plan_prompts(
     policy: PlanningPolicy,
     errors: list[str] | None = None,
 ) -> int:
-    """Create the missing prompts of the current cycles; returns how many were created.
+    """Create the missing prompts of the current cycles of the people due for planning;
+    returns how many were created.
 
-    One person's failure (``errors`` collects it) never stops the others' planning.
+    One person's failure (``errors`` collects it) never stops the others' planning; they
+    are tried again an hour later.
     """
-    people = session.scalars(
-        select(Person)
-        .where(Person.active.is_(True), Person.referentiel_id.is_not(None))
-        .options(joinedload(Person.tenant))
-    ).all()
-    wanted: list[tuple[Person, str, datetime, datetime]] = []
+    created = 0
+    done: set[int] = set()
+    while True:
+        # Unordered: the index on plan_after finds who is due; each batch, once planned,
+        # is no longer due, so the next query finds the rest.
+        people = [
+            person
+            for person in session.scalars(
+                select(Person)
+                .where(_due(Person.plan_after, now))
+                .limit(BATCH)
+                .options(joinedload(Person.tenant))
+            ).all()
+            if person.id not in done
+        ]
+        if not people:
+            return created
+        done.update(person.id for person in people)
+        created += _plan_batch(session, catalog, now, policy, people, errors)
+        session.commit()  # a batch at a time: no transaction as long as the company
+
+
+def _plan_batch(
+    session: Session,
+    catalog: ReferentielCatalog,
+    now: datetime,
+    policy: PlanningPolicy,
+    people: list[Person],
+    errors: list[str] | None,
+) -> int:
+    """The prompts of a batch of people due for planning, in a few statements: which
+    exist, one insert of the missing ones, one update of the marks per cycle end."""
+    wanted: dict[int, tuple[Person, str, datetime, datetime]] = {}
+    marks: dict[int, datetime] = {}  # person id → plan again after
     for person in people:
+        if not person.active or person.referentiel_id is None:
+            marks[person.id] = PLAN_NEVER  # until enrolled again (storage.planning_marks)
+            continue
         try:
             weekday, local_time = person_slot(person, policy)
             timezone = zone_of(person, policy.default_timezone)
             cycle, at = next_checkin(now, weekday, local_time, timezone, person.paused_until)
         except Exception as error:
             _failed(errors, "check-in", person, error)
+            marks[person.id] = now + RETRY
             continue
-        wanted.append((person, cycle.key, at, cycle.ends_at))
-    if not wanted:
-        return 0
-    existing = set(
-        session.execute(
-            select(CheckinPrompt.person_id, CheckinPrompt.cycle_key).where(
-                tuple_(CheckinPrompt.person_id, CheckinPrompt.cycle_key).in_(
-                    [(person.id, key) for person, key, _, _ in wanted]
+        wanted[person.id] = (person, cycle.key, at, cycle.ends_at)
+        marks[person.id] = cycle.ends_at
+    existing: set[tuple[int, str]] = set()
+    if wanted:
+        pairs = [(person_id, entry[1]) for person_id, entry in wanted.items()]
+        existing = {
+            (person_id, key)
+            for person_id, key in session.execute(
+                select(CheckinPrompt.person_id, CheckinPrompt.cycle_key).where(
+                    tuple_(CheckinPrompt.person_id, CheckinPrompt.cycle_key).in_(pairs)
                 )
-            )
-        ).all()
-    )
-    created = 0
-    for person, key, at, closes_at in wanted:
-        if (person.id, key) in existing:
+            ).all()
+        }
+    missing = [entry for entry in wanted.values() if (entry[0].id, entry[1]) not in existing]
+    last_rated = _last_rated(session, [entry[0].id for entry in missing]) if missing else {}
+    rows = []
+    for person, key, at, closes_at in missing:
+        competencies = _competencies(catalog, policy, person, last_rated, errors)
+        if competencies is None:
+            marks[person.id] = now + RETRY
             continue
-        referentiel = catalog.get(person.referentiel_id or "")
-        if referentiel is None:
-            log.warning("person %s is enrolled on an unknown référentiel", person.id)
-            continue
-        try:
-            competencies = competencies_to_ask(session, person, referentiel, policy)
-        except Exception as error:
-            _failed(errors, "check-in", person, error)
-            continue
-        try:
-            with session.begin_nested():
-                session.add(
-                    CheckinPrompt(
-                        tenant_id=person.tenant_id,
-                        person_id=person.id,
-                        cycle_key=key,
-                        scheduled_at=at,
-                        closes_at=closes_at,
-                        competency_ids=competencies,
-                    )
-                )
-        except IntegrityError:
-            continue  # another process planned it first
-        created += 1
+        rows.append(
+            {
+                "tenant_id": person.tenant_id,
+                "person_id": person.id,
+                "cycle_key": key,
+                "scheduled_at": at,
+                "closes_at": closes_at,
+                "competency_ids": competencies,
+            }
+        )
+    # Another process may have planned some meanwhile: theirs stand, ours are skipped.
+    created = len(insert_new(session, CheckinPrompt, rows, ["person_id", "cycle_key"]))
+    _mark(session, "plan_after", marks)
     return created
+
+
+def _competencies(
+    catalog: ReferentielCatalog,
+    policy: PlanningPolicy,
+    person: Person,
+    last_rated: dict[int, dict[str, datetime]],
+    errors: list[str] | None,
+) -> list[str] | None:
+    """The week's competencies of a new prompt; None when there can be none (an unknown
+    référentiel, a failure)."""
+    referentiel = catalog.get(person.referentiel_id or "")
+    if referentiel is None:
+        log.warning("person %s is enrolled on an unknown référentiel", person.id)
+        return None
+    try:
+        return select_competencies(
+            [c.id for c in referentiel.all_competencies()],
+            last_rated.get(person.id, {}),
+            per_week=policy.per_week,
+            rotate_above=policy.rotate_above,
+        )
+    except Exception as error:
+        _failed(errors, "check-in", person, error)
+        return None
+
+
+def _mark(session: Session, column: str, marks: dict[int, datetime]) -> None:
+    """Record when each person is to be planned again: one UPDATE per distinct instant
+    (the people of a zone share their cycle's end)."""
+    by_instant: dict[datetime, list[int]] = {}
+    for person_id, instant in marks.items():
+        by_instant.setdefault(instant, []).append(person_id)
+    for instant, ids in by_instant.items():
+        session.execute(
+            update(Person)
+            .where(Person.id.in_(ids))
+            .values({column: instant})
+            .execution_options(synchronize_session=False)
+        )
 
 
 def ensure_current_prompt(
@@ -211,23 +313,53 @@ def plan_review_digests(
 ) -> int:
     """One weekly review digest per manager with active, enrolled reports, for the
     current cycle in the manager's time zone, the day after the workspace's check-in
-    day (``review_days_after``; never past the cycle's Sunday) at its check-in time."""
-    managers = session.scalars(
-        select(Person)
-        .where(
-            Person.active.is_(True),
-            Person.id.in_(
-                select(Person.manager_id).where(
-                    Person.active.is_(True),
-                    Person.referentiel_id.is_not(None),
-                    Person.manager_id.is_not(None),
-                )
-            ),
-        )
-        .options(joinedload(Person.tenant))
-    ).all()
+    day (``review_days_after``; never past the cycle's Sunday) at its check-in time.
+
+    Only the people due for it (``Person.digest_plan_after`` past), in batches: a
+    manager is marked planned until the cycle ends, anyone else until they have a
+    report (:mod:`storage.planning_marks` clears the mark then)."""
     created = 0
+    done: set[int] = set()
+    while True:
+        managers = [
+            manager
+            for manager in session.scalars(
+                select(Person)
+                .where(_due(Person.digest_plan_after, now))
+                .limit(BATCH)
+                .options(joinedload(Person.tenant))
+            ).all()
+            if manager.id not in done
+        ]
+        if not managers:
+            return created
+        done.update(manager.id for manager in managers)
+        created += _plan_digests(session, now, policy, managers, errors)
+        session.commit()
+
+
+def _plan_digests(
+    session: Session,
+    now: datetime,
+    policy: PlanningPolicy,
+    managers: list[Person],
+    errors: list[str] | None,
+) -> int:
+    wanted: list[tuple[Person, str, datetime, datetime]] = []
+    marks: dict[int, datetime] = {}
+    with_reports = set(
+        session.scalars(
+            select(Person.manager_id).where(
+                Person.manager_id.in_([manager.id for manager in managers]),
+                Person.active.is_(True),
+                Person.referentiel_id.is_not(None),
+            )
+        )
+    )
     for manager in managers:
+        if not manager.active or manager.id not in with_reports:
+            marks[manager.id] = PLAN_NEVER  # until they have a report (storage.planning_marks)
+            continue
         weekday, local_time = workspace_slot(manager.tenant, policy)
         digest_day = min(weekday + policy.review_days_after, 6)
         timezone = zone_of(manager, policy.default_timezone)
@@ -236,13 +368,25 @@ def plan_review_digests(
             at = scheduled_at(cycle, digest_day, local_time, timezone)
         except Exception as error:
             _failed(errors, "review digest", manager, error)
+            marks[manager.id] = now + RETRY
             continue
-        exists = session.scalar(
-            select(ReviewDigest.id).where(
-                ReviewDigest.manager_id == manager.id, ReviewDigest.cycle_key == cycle.key
+        wanted.append((manager, cycle.key, at, cycle.ends_at))
+        marks[manager.id] = cycle.ends_at
+    _mark(session, "digest_plan_after", marks)
+    if not wanted:
+        return 0
+    existing = set(
+        session.execute(
+            select(ReviewDigest.manager_id, ReviewDigest.cycle_key).where(
+                tuple_(ReviewDigest.manager_id, ReviewDigest.cycle_key).in_(
+                    [(manager.id, key) for manager, key, _, _ in wanted]
+                )
             )
-        )
-        if exists is not None:
+        ).all()
+    )
+    created = 0
+    for manager, key, at, closes_at in wanted:
+        if (manager.id, key) in existing:
             continue
         try:
             with session.begin_nested():
@@ -250,9 +394,9 @@ def plan_review_digests(
                     ReviewDigest(
                         tenant_id=manager.tenant_id,
                         manager_id=manager.id,
-                        cycle_key=cycle.key,
+                        cycle_key=key,
                         scheduled_at=at,
-                        closes_at=cycle.ends_at,
+                        closes_at=closes_at,
                     )
                 )
         except IntegrityError:

@@ -76,3 +76,5 @@ EVIDENCE_LINK = "evidence.link"
 # and the row of the welcome's buttons.
 HOME_SHOW = "home.show"
 WELCOME_ACTIONS = "welcome.actions"
+# The button that opens the evidence form (where a command cannot open a form itself).
+EVIDENCE_OPEN = "evidence.open"

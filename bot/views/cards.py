@@ -179,7 +179,9 @@ class TextField:
 class ChoiceField:
     """One choice (or several, :attr:`ChoiceStyle.SEVERAL`) among ``choices``, or among
     ``groups`` of them. ``refresh``: the form is built again when the choice changes
-    (the criteria follow the competency)."""
+    (the criteria follow the competency); ``refresh_label``: the button beside the choice
+    that does it, where a platform cannot rebuild a form as a choice changes (a Teams
+    dialog), the form's answers kept."""
 
     name: str
     label: Rich
@@ -192,6 +194,7 @@ class ChoiceField:
     placeholder: Rich | None = None
     hint: Rich | None = None
     refresh: bool = False
+    refresh_label: Rich | None = None
 
     def all_choices(self) -> tuple[Choice, ...]:
         return self.choices or tuple(c for group in self.groups for c in group.choices)

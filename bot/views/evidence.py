@@ -11,6 +11,7 @@ it was logged from (:class:`EvidenceState`).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.domain.evidence import criterion_choices
@@ -19,7 +20,9 @@ from bot.i18n import Translator
 from bot.i18n.rich import Plain, Rich, literal
 from bot.views import actions
 from bot.views.cards import (
+    Actions,
     Block,
+    Button,
     Card,
     Choice,
     ChoiceField,
@@ -101,6 +104,7 @@ def competency_field(referentiel: Referentiel, t: Translator, selected: str | No
         initial=(selected,) if selected else (),
         placeholder=t.rich("evidence.competency_placeholder"),
         refresh=True,
+        refresh_label=t.rich("teams_evidence.show_criteria"),
     )
 
 
@@ -111,13 +115,15 @@ def criterion_field(
     choices = criterion_choices(competency)
     if not choices:
         return None
+    # A criterion of another competency (the choice changed since) is not offered.
+    offered = selected if selected in {choice.key for choice in choices} else None
     return ChoiceField(
         actions.EVIDENCE_CRITERION,
         t.rich("evidence.criterion"),
         tuple(_choice(choice.text, choice.key) for choice in choices),
         style=ChoiceStyle.MENU,
         optional=True,
-        initial=(selected,) if selected else (),
+        initial=(offered,) if offered else (),
         placeholder=t.rich("evidence.criterion_placeholder"),
     )
 
@@ -179,3 +185,40 @@ def saved_card(competency_saved: Competency, link: str | None, t: Translator) ->
     if link:
         lines.append(t.rich("evidence.saved_link", link=Plain(link)))
     return Card(t.rich("evidence.saved", competency=competency), (Paragraph(tuple(lines)),))
+
+
+# The fields the domain names in its problems (bot.domain.evidence.validate_evidence), as
+# the form names them.
+PROBLEM_FIELDS = {
+    "competency": actions.EVIDENCE_COMPETENCY,
+    "criterion": actions.EVIDENCE_CRITERION,
+    "evidence_text": actions.EVIDENCE_TEXT,
+    "evidence_link": actions.EVIDENCE_LINK,
+}
+
+
+def problem_field(field: str) -> str:
+    """The form's field a problem is about (an unknown one: noted above the form)."""
+    return PROBLEM_FIELDS.get(field, field)
+
+
+def read_draft(values: Mapping[str, object]) -> EvidenceDraft:
+    """What a submitted evidence form holds, by field id (an empty answer: none)."""
+
+    def answer(field: str) -> str | None:
+        value = values.get(field)
+        return str(value) if value not in (None, "") else None
+
+    return EvidenceDraft(
+        competency_id=answer(actions.EVIDENCE_COMPETENCY),
+        criterion_key=answer(actions.EVIDENCE_CRITERION),
+        text=answer(actions.EVIDENCE_TEXT),
+        link=answer(actions.EVIDENCE_LINK),
+    )
+
+
+def log_card(t: Translator) -> Card:
+    """What ``log`` answers where a command cannot open the form itself: a button that does."""
+    intro = t.rich("teams_evidence.log_intro")
+    button = Button(t.rich("teams_evidence.log_button"), actions.EVIDENCE_OPEN, "new", primary=True)
+    return Card(intro, (Paragraph((intro,)), Actions(actions.EVIDENCE_OPEN, (button,))))

@@ -16,6 +16,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.app.outcome import Outcome
+from bot.domain.commands import PRIVACY_DELETE, PRIVACY_EXPORT
 from bot.views import privacy
 from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.context import Actor, SlackDeps
@@ -23,9 +24,6 @@ from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import carry_out
 from handlers.slack.markup import slack_t
 from handlers.slack.render import card_blocks, card_text
-
-EXPORT = frozenset({"export", "exporter"})
-DELETE = frozenset({"delete", "effacer", "supprimer"})
 
 
 def _refused(outcome: Outcome[Any], respond: Respond) -> bool:
@@ -55,9 +53,9 @@ def handle_privacy(
     """``privacy export`` (a JSON file of all one's data) or ``privacy delete`` (confirm)."""
     action = words[0].lower() if words else ""
     flow, directory = deps.flows.privacy, SlackDirectory(client)
-    if action in EXPORT:
+    if action in PRIVACY_EXPORT:
         _deliver(flow.send_my_data(actor.ref, directory), respond, client)
-    elif action in DELETE:
+    elif action in PRIVACY_DELETE:
         outcome = flow.ask_erasure(actor.ref, directory)
         if _refused(outcome, respond):
             return

@@ -6,8 +6,10 @@ history, their next check-in, their evidence a page at a time. Its buttons:
 
 - ``Action.Execute``, answered by the card's new state in place: older or newer evidence,
   Delete (confirmed on the card first), Resume;
-- dialogs (``task/fetch``), each the core's form: Check in now (this week's check-in),
-  Log evidence and Edit (the evidence form), Pause (a date), Day and time, Language.
+- dialogs (``task/fetch``), each the core's form: Check in now (this week's check-in,
+  submitted as :mod:`handlers.teams.checkin` takes it), Log evidence and Edit (the
+  evidence form, submitted as :mod:`handlers.teams.evidence` takes it), Pause (a date),
+  Day and time, Language.
 
 A dialog's submission calls the flow; problems bring the form back as it was filled in,
 each beside its field (:func:`bot.views.forms.refilled`); once saved, the dialog closes
@@ -21,32 +23,25 @@ import asyncio
 from datetime import date
 from typing import Any
 
-from bot.app.evidence import EvidenceForm, SaveEvidence
+from bot.app.evidence import EvidenceForm
 from bot.app.home import PauseChoice, ScheduleChoice, refusal_key
 from bot.app.outcome import Outcome, Problem, RefreshHome
 from bot.domain.commands import Command, Parsed
-from bot.domain.evidence import EvidenceInput
 from bot.i18n import Translator
 from bot.i18n.rich import Rich
 from bot.views import actions
 from bot.views.cards import Form
 from bot.views.checkin import checkin_form
-from bot.views.evidence import EvidenceDraft, EvidenceState, evidence_form
 from bot.views.forms import refilled
 from bot.views.home import chosen_weekday, language_form, pause_form, schedule_form
 from handlers.teams.checkin import FORM_KEYS, checkin_state
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.effects import carry_out
+from handlers.teams.evidence import form_of
 from handlers.teams.home_card import ShownHome, clicked_home, fresh_card, refresher
 from handlers.teams.replies import dialog, new_card, reply, said, toast
 
 # The form's fields each problem of a flow is about (by the flow's name of the field).
-EVIDENCE_FIELDS = {
-    "competency": actions.EVIDENCE_COMPETENCY,
-    "criterion": actions.EVIDENCE_CRITERION,
-    "evidence_text": actions.EVIDENCE_TEXT,
-    "evidence_link": actions.EVIDENCE_LINK,
-}
 PAUSE_FIELDS = {"until": actions.HOME_PAUSE_UNTIL}
 SCHEDULE_FIELDS = {"weekday": actions.HOME_WEEKDAY, "time": actions.HOME_TIME}
 
@@ -167,9 +162,8 @@ async def open_checkin_now(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> A
 
 
 def _evidence_dialog(deps: TeamsDeps, form: EvidenceForm, t: Translator, origin: str | None) -> Any:
-    draft = EvidenceDraft(form.competency_id, form.criterion_key, form.text, form.link)
-    state = EvidenceState(permalink=form.permalink, evidence_id=form.evidence_id)
-    return dialog(deps, evidence_form(form.referentiel, t, draft, state), origin)
+    """The evidence form (its submission: :func:`handlers.teams.evidence.submit_evidence`)."""
+    return dialog(deps, form_of(form, t), origin)
 
 
 async def open_log_evidence(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
@@ -301,50 +295,6 @@ async def submit_language(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, A
     return None
 
 
-def _evidence_input(values: dict[str, Any]) -> EvidenceInput:
-    return EvidenceInput(
-        competency_id=_text(values, actions.EVIDENCE_COMPETENCY),
-        criterion_key=_text(values, actions.EVIDENCE_CRITERION),
-        text=_text(values, actions.EVIDENCE_TEXT),
-        link=_text(values, actions.EVIDENCE_LINK),
-    )
-
-
-async def submit_evidence(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
-    """Logged or edited evidence, stored once however often Teams delivers it (keyed by
-    the activity's id); problems bring the form back for the competency now chosen."""
-    activity = ctx.activity
-    ref = actor_ref(activity)
-    values = _values(data)
-    state = EvidenceState.load(str(data.get("state") or ""))
-    saving = SaveEvidence(
-        _evidence_input(values),
-        submission_key=f"teams-activity:{activity.id}",
-        evidence_id=state.evidence_id,
-        permalink=state.permalink,
-    )
-    outcome = await asyncio.to_thread(deps.flows.evidence.save, ref, saving)
-    if outcome.refusal is not None:
-        return said(_refused(outcome))
-    if outcome.problems:
-        start = await asyncio.to_thread(
-            deps.flows.evidence.form, ref, None, ActivityDirectory(activity)
-        )
-        if start.view is None:
-            return said(_refused(start))
-        draft = EvidenceDraft(
-            _text(values, actions.EVIDENCE_COMPETENCY),
-            _text(values, actions.EVIDENCE_CRITERION),
-            _text(values, actions.EVIDENCE_TEXT),
-            _text(values, actions.EVIDENCE_LINK),
-        )
-        form = evidence_form(start.view.referentiel, start.t, draft, state)
-        noted = _noted(outcome.problems, EVIDENCE_FIELDS, outcome.t)
-        return dialog(deps, refilled(form, {}, noted), data.get("origin"))
-    await _saved(deps, app, ctx, data, outcome)
-    return None
-
-
 COMMANDS = {Command.HOME: handle_home}
 CARD_ACTIONS = {
     actions.HOME_SHOW: show_home,
@@ -365,5 +315,4 @@ FORMS = {
     actions.HOME_PAUSE_FORM: submit_pause,
     actions.HOME_SCHEDULE_FORM: submit_schedule,
     actions.HOME_LANGUAGE_FORM: submit_language,
-    actions.EVIDENCE_FORM: submit_evidence,
 }

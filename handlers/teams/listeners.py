@@ -5,8 +5,9 @@ filled in), calls a flow in a worker thread (the core is synchronous), renders w
 flow answers as Adaptive Cards, and carries out its effects; it words nothing itself.
 Each concern's module gives its listeners by name — typed commands (:data:`COMMANDS`),
 card actions (``Action.Execute``, by the core's action name), dialogs to open (by the
-action of the button that opens them) and forms submitted (by the form's name) — and
-:func:`register` puts them on the SDK's app.
+action of the button that opens them), forms submitted (by the form's name), and
+message actions (a message extension's command on a message, by its command id: its
+dialog opened, then submitted) — and :func:`register` puts them on the SDK's app.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.domain.commands import Command, parse
-from handlers.teams import checkin, commands, home, installs
+from handlers.teams import checkin, commands, evidence, home, installs, language, privacy
 from handlers.teams.context import TeamsDeps
-from handlers.teams.replies import said, toast
+from handlers.teams.replies import extension_said, said, toast
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -26,11 +27,25 @@ with warnings.catch_warnings():
 
 CardListener = Callable[[TeamsDeps, Any, Any, dict[str, Any]], Awaitable[Any]]
 DialogOpener = Callable[[TeamsDeps, Any, dict[str, Any]], Awaitable[Any]]
+MessageActionOpener = Callable[[TeamsDeps, Any], Awaitable[Any]]
+MessageActionListener = Callable[[TeamsDeps, Any, Any], Awaitable[Any]]
 
-COMMANDS = {**commands.COMMANDS, **home.COMMANDS}
-CARD_ACTIONS: dict[str, CardListener] = {**checkin.CARD_ACTIONS, **home.CARD_ACTIONS}
-DIALOGS: dict[str, DialogOpener] = {**checkin.DIALOGS, **home.DIALOGS}
-FORMS: dict[str, CardListener] = {**checkin.FORMS, **home.FORMS}
+COMMANDS = {
+    **commands.COMMANDS,
+    **evidence.COMMANDS,
+    **language.COMMANDS,
+    **privacy.COMMANDS,
+    **home.COMMANDS,
+}
+CARD_ACTIONS: dict[str, CardListener] = {
+    **checkin.CARD_ACTIONS,
+    **privacy.CARD_ACTIONS,
+    **home.CARD_ACTIONS,
+}
+DIALOGS: dict[str, DialogOpener] = {**checkin.DIALOGS, **evidence.DIALOGS, **home.DIALOGS}
+FORMS: dict[str, CardListener] = {**checkin.FORMS, **evidence.FORMS, **home.FORMS}
+MESSAGE_ACTIONS: dict[str, MessageActionOpener] = {**evidence.MESSAGE_ACTIONS}
+MESSAGE_ACTION_FORMS: dict[str, MessageActionListener] = {**evidence.MESSAGE_ACTION_FORMS}
 # The buttons that open a dialog (the renderer makes them ask Teams for one).
 DIALOG_ACTIONS = frozenset(DIALOGS)
 
@@ -73,3 +88,13 @@ def register(app: App, deps: TeamsDeps) -> None:
         data = _data(ctx.activity.value)
         listener = FORMS.get(str(data.get("form")))
         return said("") if listener is None else await listener(deps, app, ctx, data)
+
+    @app.on_message_ext_open
+    async def on_message_action(ctx: Any) -> Any:
+        opener = MESSAGE_ACTIONS.get(str(ctx.activity.value.command_id))
+        return extension_said("") if opener is None else await opener(deps, ctx)
+
+    @app.on_message_ext_submit
+    async def on_message_action_submit(ctx: Any) -> Any:  # None closes the dialog
+        listener = MESSAGE_ACTION_FORMS.get(str(ctx.activity.value.command_id))
+        return extension_said("") if listener is None else await listener(deps, app, ctx)

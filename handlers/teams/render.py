@@ -180,7 +180,12 @@ class Renderer:
             return []
         return _input(block)
 
-    def _body(self, blocks: tuple[Block | Field, ...]) -> list[JsonDict]:
+    def _body(
+        self,
+        blocks: tuple[Block | Field, ...],
+        form: Form | None = None,
+        origin: str | None = None,
+    ) -> list[JsonDict]:
         body: list[JsonDict] = []
         separate = False
         for block in blocks:
@@ -188,6 +193,8 @@ class Renderer:
                 separate = True
                 continue
             rendered = self.block(block)
+            if form is not None and isinstance(block, ChoiceField):
+                rendered.extend(_refresh(form, block, origin))
             if rendered and separate:
                 rendered[0] = {**rendered[0], "separator": True}
                 separate = False
@@ -220,7 +227,9 @@ class Renderer:
         """A form as a dialog: its title and its card (inputs, then one submit action).
         ``origin``: what the front end carries through the dialog beside the form's own
         state (the card it was opened from, to show again once the form is saved)."""
-        card = _card(self._body(form.blocks))
+        card = _card(self._body(form.blocks, form, origin))
+        if any(_refreshes(field) for field in form.fields()):
+            _only_refresh_required(card["body"], form)
         if form.submit is not None:
             data = {"form": form.name, "state": form.state}
             if origin is not None:
@@ -234,6 +243,33 @@ class Renderer:
                 }
             ]
         return {"title": form.title.plain(), "card": card}
+
+
+def _refreshes(field: Field) -> bool:
+    return isinstance(field, ChoiceField) and field.refresh and field.refresh_label is not None
+
+
+def _refresh(form: Form, field: ChoiceField, origin: str | None = None) -> list[JsonDict]:
+    """A dialog cannot react to a choice: the button beside it sends the form back as
+    filled in (``refresh``: the field), and the form comes back built for that choice
+    (``origin`` carried along, as by the submit action)."""
+    if not _refreshes(field) or field.refresh_label is None:
+        return []
+    data: JsonDict = {"form": form.name, "state": form.state, "refresh": field_id(field)}
+    if origin is not None:
+        data["origin"] = origin
+    action = {"type": "Action.Submit", "title": field.refresh_label.plain(), "data": data}
+    return [{"type": "ActionSet", "actions": [action]}]
+
+
+def _only_refresh_required(body: list[JsonDict], form: Form) -> None:
+    """In a form a choice rebuilds, Teams checks only that choice before sending: a
+    required field still empty would stop the rebuild. The flow checks the others, its
+    problems shown beside them."""
+    refreshing = {field_id(field) for field in form.fields() if _refreshes(field)}
+    for element in body:
+        if "isRequired" in element and element.get("id") not in refreshing:
+            del element["isRequired"]
 
 
 def _card(body: list[JsonDict]) -> JsonDict:

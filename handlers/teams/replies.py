@@ -18,6 +18,7 @@ with warnings.catch_warnings():
         AdaptiveCardActionMessageResponse,
     )
     from microsoft_teams.api.models.attachment import Attachment
+    from microsoft_teams.api.models.messaging_extension import MessagingExtensionActionResponse
     from microsoft_teams.api.models.task_module import (
         CardTaskModuleTaskInfo,
         TaskModuleContinueResponse,
@@ -32,15 +33,29 @@ async def reply(deps: TeamsDeps, ctx: Any, card: Card) -> None:
     await ctx.send(card_message(card, deps.renderer))
 
 
-def dialog(deps: TeamsDeps, form: Form, origin: str | None = None) -> TaskModuleResponse:
-    """``form`` as the dialog to show (opened, or shown again); ``origin`` comes back with
-    its submission (:meth:`~handlers.teams.render.Renderer.dialog`)."""
+def _continue(deps: TeamsDeps, form: Form, origin: str | None = None) -> TaskModuleContinueResponse:
     rendered = deps.renderer.dialog(form, origin)
     info = CardTaskModuleTaskInfo(
         title=rendered["title"],
         card=Attachment(content_type=CARD_CONTENT_TYPE, content=rendered["card"]),
     )
-    return TaskModuleResponse(task=TaskModuleContinueResponse(value=info))
+    return TaskModuleContinueResponse(value=info)
+
+
+def dialog(deps: TeamsDeps, form: Form, origin: str | None = None) -> TaskModuleResponse:
+    """``form`` as the dialog to show (opened, or shown again); ``origin`` comes back with
+    its submission (:meth:`~handlers.teams.render.Renderer.dialog`)."""
+    return TaskModuleResponse(task=_continue(deps, form, origin))
+
+
+def extension_dialog(deps: TeamsDeps, form: Form) -> MessagingExtensionActionResponse:
+    """``form`` as the dialog a message action shows (opened, or shown again)."""
+    return MessagingExtensionActionResponse(task=_continue(deps, form))
+
+
+def extension_said(text: str) -> MessagingExtensionActionResponse:
+    """A short text in place of a message action's dialog (a refusal)."""
+    return MessagingExtensionActionResponse(task=TaskModuleMessageResponse(value=text))
 
 
 def said(text: str) -> TaskModuleResponse:

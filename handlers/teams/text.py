@@ -27,6 +27,9 @@ _MARKUP = re.compile(
     r"|`(?P<code>[^`\n]+)`"
 )
 _FORMATTER = string.Formatter()
+# The catalog writes commands as typed in Slack (`/palier me`); in Teams they are typed to
+# Palier directly (`me`).
+_SLASH_COMMAND = re.compile(r"`/palier ?")
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def text_runs(rich: Rich, style: Style | None = None) -> list[JsonDict]:
     style = style or Style()
     runs: list[JsonDict] = []
     position = 0
-    template = rich.template
+    template = _SLASH_COMMAND.sub("`", rich.template)
     for match in _MARKUP.finditer(template):
         runs.extend(_filled(template[position : match.start()], rich, style))
         position = match.end()

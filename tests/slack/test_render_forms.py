@@ -66,13 +66,16 @@ def test_the_evidence_modal_keeps_its_ids_and_its_metadata() -> None:
 
 # Rows Slack leaves without a block id (their buttons' own ids suffice).
 ROWS_WITHOUT_BLOCK_ID = {actions.ERASURE_ACTIONS, actions.REVIEW_PAGES, actions.DIGEST_PAGES}
+# Names of cards Slack never shows: ``/palier log`` opens the evidence modal itself, where
+# a Teams command answers a card whose button opens the form.
+NOT_IN_SLACK = {actions.EVIDENCE_OPEN}
 
 
 def test_every_name_the_core_gives_has_one_slack_id_and_no_two_share_one() -> None:
     names = {v for k, v in vars(actions).items() if k.isupper() and isinstance(v, str)}
     maps = (ids.ACTION_IDS, ids.BLOCK_IDS, ids.FORM_IDS, ids.FIELD_IDS)
     mapped = {name for mapping in maps for name in mapping}
-    assert names - mapped == ROWS_WITHOUT_BLOCK_ID
+    assert names - mapped == ROWS_WITHOUT_BLOCK_ID | NOT_IN_SLACK
     assert mapped <= names
     for mapping in maps:
         assert len(set(mapping.values())) == len(mapping)

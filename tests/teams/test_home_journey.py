@@ -14,13 +14,14 @@ from sqlalchemy import select
 from bot.app.actor import ActorRef
 from bot.app.evidence import SaveEvidence
 from bot.domain.evidence import EvidenceInput
-from emulators.teams import Message, User
+from emulators.teams import Dialog, Message, User
 from storage.db import session_scope
 from storage.models import Evidence, Person, Platform, PromptStatus
 from tests.teams.conftest import TeamsWorld, enrol
 
 TYPED = "Signé **Acme** : 3 rendez-vous, [x](https://evil) _vite_"
 OLDER, NEWER = "Plus anciennes →", "← Plus récentes"
+SAVE, CRITERIA = "Enregistrer", "Voir ses critères"
 
 
 def _ref(user: User) -> ActorRef:
@@ -65,6 +66,13 @@ def _now(world: TeamsWorld, message: Message) -> Message:
     current = world.emulator.message(message.conversation_id, message.id)
     assert current is not None
     return current
+
+
+def _choices(dialog: Dialog | None, input_id: str) -> list[str]:
+    """The values a dialog's choice offers."""
+    assert dialog is not None and dialog.card is not None
+    (found,) = [e for e in dialog.card["body"] if e.get("id") == input_id]
+    return [str(choice["value"]) for choice in found["choices"]]
 
 
 def _runs(card: Any) -> list[dict[str, Any]]:
@@ -206,21 +214,31 @@ def test_edit_is_the_evidence_form_and_saving_updates_the_page(world: TeamsWorld
 
     # A link that is not one: the form again as filled in, the problem beside the link.
     edited = "Signé **Acme** et Globex"
-    again = teams.submit_dialog(alice, {"evidence.text": edited, "evidence.link": "pas un lien"})
+    again = teams.submit_dialog(
+        alice, {"evidence.text": edited, "evidence.link": "pas un lien"}, button=SAVE
+    )
     assert again.outcome == "continue"
     assert "n'est pas une adresse web valide" in teams.screen(alice)
     assert _evidence(world, alice)[0].text == TYPED  # nothing stored
 
+    # Another competency: its criteria are asked for, the answers kept, the card too.
+    other = _competencies(world)[2]
+    criteria = _choices(teams.dialog(alice), "evidence.criterion")
+    shown = teams.submit_dialog(alice, {"evidence.competency": other}, button=CRITERIA)
+    assert shown.outcome == "continue"
+    assert _choices(teams.dialog(alice), "evidence.criterion") not in ([], criteria)
+
     link = "https://crm.example/deal/42"
-    done = teams.submit_dialog(alice, {"evidence.text": edited, "evidence.link": link})
+    done = teams.submit_dialog(alice, {"evidence.link": link}, button=SAVE)
     assert done.outcome == "close" and teams.dialog(alice) is None
     (stored,) = _evidence(world, alice)
-    assert (stored.text, stored.link) == (edited, link)
+    assert (stored.competency_id, stored.text, stored.link) == (other, edited, link)
     page = teams.render(_now(world, home))
     assert edited in page and TYPED not in page  # the card she clicked, updated
+    assert "Vos preuves (1–1 sur 1)" in page and "Justification · 26/11/2026" in page
     saved = teams.latest_message(alice)
     assert saved is not None and saved.id != home.id  # the confirmation, below
-    assert "Prospection" in teams.render(saved)
+    assert "Justification" in teams.render(saved)
 
 
 def test_log_evidence_from_the_page(world: TeamsWorld) -> None:
@@ -231,7 +249,9 @@ def test_log_evidence_from_the_page(world: TeamsWorld) -> None:
     assert teams.open_dialog(alice, home, "Ajouter une preuve").outcome == "continue"
     competency = _competencies(world)[1]
     done = teams.submit_dialog(
-        alice, {"evidence.competency": competency, "evidence.text": "Appel de découverte"}
+        alice,
+        {"evidence.competency": competency, "evidence.text": "Appel de découverte"},
+        button=SAVE,
     )
     assert done.outcome == "close"
     assert [e.competency_id for e in _evidence(world, alice)] == [competency]

@@ -160,3 +160,14 @@ def test_a_card_past_teams_size_keeps_its_first_blocks_and_its_last() -> None:
     assert len(json.dumps(card, ensure_ascii=False).encode()) <= CARD_BYTES_LIMIT
     assert card["body"][0]["inlines"][0]["text"].startswith("ligne 0 ")
     assert card["body"][-1]["inlines"][0]["text"] == "3 semaines d'affilée"
+
+
+def test_commands_read_as_typed_to_palier_in_teams() -> None:
+    runs = text_runs(Rich("Tapez `/palier me` ou `/palier help`."))
+    assert runs == [
+        {"type": "TextRun", "text": "Tapez "},
+        {"type": "TextRun", "text": "me", "fontType": "Monospace"},
+        {"type": "TextRun", "text": " ou "},
+        {"type": "TextRun", "text": "help", "fontType": "Monospace"},
+        {"type": "TextRun", "text": "."},
+    ]

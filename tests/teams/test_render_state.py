@@ -7,7 +7,17 @@ from dataclasses import replace
 from typing import Any
 
 from bot.i18n.rich import literal
-from bot.views.cards import Actions, Button, Card, Confirm, Form, Heading, TextField
+from bot.views.cards import (
+    Actions,
+    Button,
+    Card,
+    Choice,
+    ChoiceField,
+    Confirm,
+    Form,
+    Heading,
+    TextField,
+)
 from handlers.teams.render import Renderer
 
 RENDER = Renderer(dialog_actions={"home.pause"})
@@ -68,3 +78,18 @@ def test_a_dialog_carries_back_where_it_was_opened_from() -> None:
         "state": "s",
         "origin": '{"message": "1:abc", "page": 1}',
     }
+
+
+def test_a_dialogs_refresh_carries_its_origin_too() -> None:
+    choice = ChoiceField(
+        "evidence.competency",
+        literal("Competency"),
+        (Choice("c1", literal("One")), Choice("c2", literal("Two"))),
+        refresh=True,
+        refresh_label=literal("Show its criteria"),
+    )
+    form = Form("evidence.form", literal("Evidence"), literal("Cancel"), (choice,), literal("Save"))
+    rendered = RENDER.dialog(form, origin="home")
+    datas = {a["title"]: a["data"] for a in _actions(rendered)}
+    assert datas["Show its criteria"]["origin"] == datas["Save"]["origin"] == "home"
+    assert datas["Show its criteria"]["refresh"] == "evidence.competency"
