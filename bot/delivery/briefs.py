@@ -46,6 +46,7 @@ class BriefClaim:
     manager_locale: str | None
     manager_timezone: str
     brief: Brief
+    manager_conversation: str | None = None  # their stored direct conversation, if any
 
 
 def due_briefs(session: Session, now: datetime, lead: timedelta = BRIEF_LEAD) -> list[int]:
@@ -121,6 +122,7 @@ def claim_brief(
         manager_locale=manager.locale,
         manager_timezone=zone,
         brief=brief,
+        manager_conversation=manager.conversation_ref,
     )
 
 
@@ -182,6 +184,7 @@ class BriefJob:
             user_id=claim.manager_user_id,
             locale=person_locale(claim.manager_locale, self.policy.default_locale),
             timezone=claim.manager_timezone,
+            conversation=claim.manager_conversation,
         )
         view = ScheduledBrief(claim.brief, recipient.timezone, claim.meeting_at)
         return Claimed(schedule_id, claim.tenant_id, recipient, view)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
@@ -298,6 +299,25 @@ def load_summary(
         .where(CheckinPrompt.person_id == person.id, CheckinPrompt.scheduled_at <= now)
         .order_by(CheckinPrompt.closes_at)
     ).all()
+    zone = person_zone(person, default_timezone)
+    rows = [(key, status, closes_at) for key, status, closes_at in prompts]
+    return summary_from(referentiel, ratings, evidence, rows, zone, now)
+
+
+PromptRow = tuple[str, PromptStatus, datetime]  # a check-in's cycle, status and end
+
+
+def summary_from(
+    referentiel: Referentiel,
+    ratings: Sequence[RatingPoint],
+    evidence: Mapping[str, int],
+    prompts: Sequence[PromptRow],
+    zone: ZoneInfo,
+    now: datetime,
+) -> ProgressSummary:
+    """A person's summary from what was read for them (by :func:`load_summary`, or for a
+    whole team at once): their ratings on ``referentiel``, evidence per competency, and
+    check-ins scheduled so far, oldest first."""
     outcomes = [
         CycleOutcome(
             key,
@@ -309,7 +329,6 @@ def load_summary(
         for key, status, closes_at in prompts
         if status is not PromptStatus.FAILED  # Palier's failure, not the person's
     ]
-    zone = person_zone(person, default_timezone)
     local_day = now.astimezone(zone).date()
     began = datetime.combine(quarter_start(local_day), time(0), zone).astimezone(UTC)
     return summarize(referentiel, ratings, evidence, outcomes, began)

@@ -43,6 +43,9 @@ WORDS: dict[Command, frozenset[str]] = {
 PRIVACY_EXPORT = frozenset({"export", "exporter"})
 PRIVACY_DELETE = frozenset({"delete", "effacer", "supprimer"})
 _BY_WORD = {word: command for command, words in WORDS.items() for word in words}
+# ``1on1 @person schedule <day> <HH:MM>`` and ``… schedule off``.
+SCHEDULE_WORDS = frozenset({"schedule", "horaire"})
+OFF_WORDS = frozenset({"off", "stop", "aucun", "none", "non"})
 
 
 @dataclass(frozen=True)

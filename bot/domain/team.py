@@ -39,22 +39,23 @@ Nothing here knows about Slack.
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.access import Viewer, reports_of, visible_people
-from bot.domain.checkin import load_summary, person_for
+from bot.domain.checkin import person_for, summary_from
 from bot.domain.people import zone_of
 from bot.domain.progress import ProgressSummary, RatingPoint
 from bot.domain.scheduling import Cycle, cycle_at, previous_cycle
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, Referentiel
-from storage.models import CheckinPrompt, Person, Platform, PromptStatus, Rater, Rating
+from storage.models import CheckinPrompt, Evidence, Person, Platform, PromptStatus, Rater, Rating
 
 SHORT_CYCLES = 4
 LONG_CYCLES = 12
@@ -200,17 +201,19 @@ class TeamService:
                 not_followed.append(_name(person))
             else:
                 followed.append((person, referentiel))
+        # Everything the reports need, in three queries whatever the team's size.
         ratings = _ratings(session, followed)
         prompts = _prompts(session, [person.id for person, _ in followed], now)
+        evidence = _evidence(session, followed)
         reports = [
             self._report(
-                session,
                 person,
                 referentiel,
                 now,
                 ratings[(person.id, Rater.SELF)],
                 ratings[(person.id, Rater.MANAGER)],
                 prompts[person.id],
+                evidence[person.id],
             )
             for person, referentiel in followed
         ]
@@ -218,16 +221,17 @@ class TeamService:
 
     def _report(
         self,
-        session: Session,
         person: Person,
         referentiel: Referentiel,
         now: datetime,
         own: Sequence[RatingPoint],
         manager: Sequence[RatingPoint],
         prompts: Sequence[_Prompt],
+        evidence: Mapping[str, int],
     ) -> ReportOverview:
         zone = zone_of(person, self.default_timezone)
-        summary = load_summary(session, person, referentiel, now, self.default_timezone)
+        rows = [(p.cycle_key, p.status, p.closes_at) for p in prompts]
+        summary = summary_from(referentiel, own, evidence, rows, ZoneInfo(zone), now)
         ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
         own_history = _by_competency(own, ranks)
         manager_latest = {cid: points[-1] for cid, points in _by_competency(manager, ranks).items()}
@@ -306,6 +310,25 @@ def _ratings(
     for person_id, referentiel_id, rater, competency_id, level_id, rated_at in rows:
         if referentiel_of[person_id] == referentiel_id:  # ratings on a former référentiel aside
             found[(person_id, rater)].append(RatingPoint(competency_id, level_id, rated_at))
+    return found
+
+
+def _evidence(
+    session: Session, followed: Sequence[tuple[Person, Referentiel]]
+) -> defaultdict[int, Counter[str]]:
+    """Every report's evidence per competency on their current référentiel (one query)."""
+    found: defaultdict[int, Counter[str]] = defaultdict(Counter)
+    referentiel_of = {person.id: referentiel.id for person, referentiel in followed}
+    if not referentiel_of:
+        return found
+    rows = session.execute(
+        select(Evidence.person_id, Evidence.referentiel_id, Evidence.competency_id, func.count())
+        .where(Evidence.person_id.in_(referentiel_of))
+        .group_by(Evidence.person_id, Evidence.referentiel_id, Evidence.competency_id)
+    )
+    for person_id, referentiel_id, competency_id, count in rows:
+        if referentiel_of[person_id] == referentiel_id:
+            found[person_id][competency_id] = count
     return found
 
 

@@ -33,10 +33,16 @@ class Typed:
 
 @dataclass(frozen=True)
 class Mention:
-    """A person: their name where the front end cannot mention them."""
+    """A person: their name where the front end cannot mention them.
+
+    ``known_as``: what to call them where a front end can show neither a mention by id
+    nor ``name`` (Teams, for a mention Slack shows by id with the person's current name);
+    the same person whatever it says, so it takes no part in comparisons.
+    """
 
     user_id: str
     name: str | None = None
+    known_as: str | None = field(default=None, compare=False)
 
 
 Param = Union["Rich", Plain, Typed, Mention, int]

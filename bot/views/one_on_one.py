@@ -69,8 +69,9 @@ class DoneValue:
 
 def mention(report: PersonRef) -> Mention:
     """The report in a sentence: mentioned by id, so a front end that can shows their
-    current name (Slack: ``<@id>``) rather than the one stored at enrolment."""
-    return Mention(report.user_id)
+    current name (Slack: ``<@id>``) rather than the one stored at enrolment; a front end
+    that cannot (Teams) shows the name stored."""
+    return Mention(report.user_id, known_as=report.name)
 
 
 def display_name(report: PersonRef) -> Typed:

@@ -16,7 +16,8 @@ reviewed (confirmed, or beside the report's own), and the comment when shared.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from bot.domain.review import Digest, DigestRow, PendingRating, ReportReview
 from bot.domain.submissions import MAX_TEXT
@@ -83,6 +84,37 @@ def digest_page_of(value: str) -> tuple[str, int]:
     return cycle, page_of(page)
 
 
+@dataclass(frozen=True)
+class Shown:
+    """Which page of which list a card shows (``cycle``: the digest's week; None: the
+    list of reviews awaiting), carried by the card (:attr:`Card.state`) so that a front
+    end can show the same page again once a review from it is saved."""
+
+    page: int
+    cycle: str | None = None
+
+    def dump(self) -> str:
+        data: dict[str, object] = {"page": self.page}
+        if self.cycle is not None:
+            data["cycle"] = self.cycle
+        return json.dumps(data)
+
+    @classmethod
+    def load(cls, text: str | None) -> Shown | None:
+        """What a card's state says it shows; None when it is not one of these (client
+        input: a page is a small whole number, a week is checked by the flow)."""
+        try:
+            data = json.loads(text or "")
+            page, cycle = data["page"], data.get("cycle")
+        except (ValueError, TypeError, KeyError):
+            return None
+        if not isinstance(page, int) or isinstance(page, bool) or not 0 <= page <= MAX_PAGE:
+            return None
+        if cycle is not None and not isinstance(cycle, str):
+            return None
+        return cls(page, cycle)
+
+
 def _pager(
     action: str, row: str, page: int, count: int, size: int, t: Translator, value: str = ""
 ) -> list[Block]:
@@ -118,20 +150,26 @@ def _review_button(person: Person, t: Translator) -> Button:
     return Button(t.rich("review.button"), actions.REVIEW_OPEN, report, primary=True, key=report)
 
 
-def pending_card(reviews: Sequence[ReportReview], t: Translator, page: int = 0) -> Card:
-    """One page of the reports with self-ratings awaiting review, each with how many
-    and a Review button, then the buttons to the other pages."""
-    page = clamp_page(page, len(reviews), REVIEW_PAGE_SIZE)
+def pending_card(
+    reviews: Sequence[ReportReview], t: Translator, page: int = 0, *, size: int = REVIEW_PAGE_SIZE
+) -> Card:
+    """One page of the reports with self-ratings awaiting review (``size`` a page: a
+    front end whose messages hold less asks for fewer), each with how many and a Review
+    button, then the buttons to the other pages, kept whatever else must go."""
+    page = clamp_page(page, len(reviews), size)
     blocks: list[Block] = [Paragraph((t.rich("review.intro"),))]
-    start = page * REVIEW_PAGE_SIZE
-    for review in reviews[start : start + REVIEW_PAGE_SIZE]:
+    start = page * size
+    for review in reviews[start : start + size]:
         person = review.person
         line = t.rich("review.report_line", name=_person(person), count=len(review.pending))
         blocks.append(Paragraph((line,), button=_review_button(person, t)))
-    blocks.extend(
-        _pager(actions.REVIEW_PAGE, actions.REVIEW_PAGES, page, len(reviews), REVIEW_PAGE_SIZE, t)
+    pager = _pager(actions.REVIEW_PAGE, actions.REVIEW_PAGES, page, len(reviews), size, t)
+    return Card(
+        t.rich("review.intro"),
+        (*blocks, *pager),
+        keep_last=len(pager),
+        state=Shown(page).dump(),
     )
-    return Card(t.rich("review.intro"), tuple(blocks))
 
 
 # -- the form ---------------------------------------------------------------------------
@@ -169,9 +207,13 @@ def _item_lines(item: PendingRating, referentiel: Referentiel, t: Translator) ->
     return tuple(lines)
 
 
-def review_state(report_id: int) -> str:
-    """What the review form carries back on submit: the report it is about."""
-    return json.dumps({"report_id": report_id})
+def review_state(report_id: int, back: str = "") -> str:
+    """What the review form carries back on submit: the report it is about, and what
+    the front end asked for (``back``, opaque: where the form was opened from)."""
+    data: dict[str, object] = {"report_id": report_id}
+    if back:
+        data["back"] = back
+    return json.dumps(data)
 
 
 def reviewed_report(state: str) -> int:
@@ -182,9 +224,46 @@ def reviewed_report(state: str) -> int:
         return 0
 
 
-def review_form(review: ReportReview, t: Translator) -> Form:
+def form_back(state: str) -> str:
+    """What the front end gave :func:`review_form` to carry back ("" when nothing)."""
+    try:
+        back = json.loads(state or "{}").get("back", "")
+    except (ValueError, TypeError, AttributeError):
+        return ""
+    return back if isinstance(back, str) else ""
+
+
+def review_answers(
+    values: Mapping[str, object],
+) -> tuple[tuple[tuple[str, str | None], ...], str | None, bool]:
+    """A submitted review form's answers, by field id (``review.level:<competency>`` …):
+    each competency's level, the comment, whether to share it (the flow checks them)."""
+    levels: list[tuple[str, str | None]] = []
+    comment: str | None = None
+    share = False
+    for key, value in values.items():
+        name, _, competency_id = key.partition(":")
+        text = value if isinstance(value, str) else None
+        if name == actions.REVIEW_LEVEL and competency_id:
+            levels.append((competency_id, text or None))
+        elif name == actions.REVIEW_COMMENT:
+            comment = text or None
+        elif name == actions.REVIEW_SHARE:
+            chosen = text.split(",") if text else value if isinstance(value, list) else []
+            share = SHARE in chosen
+    return tuple(levels), comment, share
+
+
+def problem_field(item: str | None) -> str:
+    """The review form's field a problem is about (its field id): a competency's level,
+    or the comment."""
+    return f"{actions.REVIEW_LEVEL}:{item}" if item else actions.REVIEW_COMMENT
+
+
+def review_form(review: ReportReview, t: Translator, back: str = "") -> Form:
     """One report's self-ratings awaiting review: confirm each (preselected) or choose
-    another level; a comment, and whether the report may read it."""
+    another level; a comment, and whether the report may read it. ``back``: what the
+    front end wants the submission to carry back."""
     referentiel = review.referentiel
     person = review.person
     name = _person(person)
@@ -232,7 +311,7 @@ def review_form(review: ReportReview, t: Translator) -> Form:
         t.rich("review.close"),
         tuple(blocks),
         submit=t.rich("review.submit"),
-        state=review_state(person.id),
+        state=review_state(person.id, back),
     )
 
 
@@ -305,30 +384,36 @@ def _digest_lines(row: DigestRow, t: Translator) -> list[Rich]:
     return lines
 
 
-def digest_card(digest: Digest, t: Translator, page: int = 0) -> Card:
-    """The manager's weekly review, one page of reports: each one's check-in, what moved
-    and what awaits review (then a Review button); then the buttons to the other pages,
-    which carry the week, so that every page is of the same digest."""
-    page = clamp_page(page, len(digest.rows), DIGEST_PAGE_SIZE)
+def digest_card(
+    digest: Digest, t: Translator, page: int = 0, *, size: int = DIGEST_PAGE_SIZE
+) -> Card:
+    """The manager's weekly review, one page of reports (``size`` a page): each one's
+    check-in, what moved and what awaits review (then a Review button); then the buttons
+    to the other pages, which carry the week, so that every page is of the same digest,
+    and are kept whatever else must go."""
+    page = clamp_page(page, len(digest.rows), size)
     title = digest_title(digest, t)
     blocks: list[Block] = [Heading(title)]
-    start = page * DIGEST_PAGE_SIZE
-    for row in digest.rows[start : start + DIGEST_PAGE_SIZE]:
+    start = page * size
+    for row in digest.rows[start : start + size]:
         button = _review_button(row.person, t) if row.pending else None
         blocks.append(Paragraph(tuple(_digest_lines(row, t)), button=button, one_piece=True))
         blocks.append(Divider())
-    blocks.extend(
-        _pager(
-            actions.DIGEST_PAGE,
-            actions.DIGEST_PAGES,
-            page,
-            len(digest.rows),
-            DIGEST_PAGE_SIZE,
-            t,
-            f"{digest.cycle_key}/",
-        )
+    pager = _pager(
+        actions.DIGEST_PAGE,
+        actions.DIGEST_PAGES,
+        page,
+        len(digest.rows),
+        size,
+        t,
+        f"{digest.cycle_key}/",
     )
-    return Card(title, tuple(blocks))
+    return Card(
+        title,
+        (*blocks, *pager),
+        keep_last=len(pager),
+        state=Shown(page, digest.cycle_key).dump(),
+    )
 
 
 # -- the report's notice ----------------------------------------------------------------

@@ -22,7 +22,10 @@ The event and invoke payloads follow:
 - ``composeExtension/fetchTask`` / ``submitAction`` with ``commandId``,
   ``commandContext: "message"``, ``messagePayload`` and ``data`` ("Define message
   extension action commands", …/messaging-extensions/how-to/action-commands/define-action-command);
-- an ``Action.Submit`` in a chat card: a ``message`` with ``value`` and no text.
+- an ``Action.Submit`` in a chat card: a ``message`` with ``value`` and no text;
+- an @mention in a message: ``<at>Name</at>`` in its ``text`` and a ``mention`` entity
+  ``{type: "mention", mentioned: {id: "29:…", name}, text: "<at>Name</at>"}`` ("Channel and
+  group chat conversations with a bot", Work with mentions, …/bots/how-to/conversations/channel-and-group-conversations).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -49,6 +53,11 @@ def local_iso(at: float, timezone: str) -> str:
     except ZoneInfoNotFoundError:
         zone = ZoneInfo("UTC")
     return datetime.fromtimestamp(at, zone).isoformat(timespec="milliseconds")
+
+
+def mention_text(user: User) -> str:
+    """How an @mention of ``user`` reads in a message's text: ``<at>Name</at>``."""
+    return f"<at>{user.name}</at>"
 
 
 class ActivityFactory:
@@ -94,11 +103,27 @@ class ActivityFactory:
         }
 
     def message(
-        self, user: User, conversation: Conversation, at: float, text: str, activity_id: str
+        self,
+        user: User,
+        conversation: Conversation,
+        at: float,
+        text: str,
+        activity_id: str,
+        mentioned: Sequence[User] = (),
     ) -> JsonDict:
-        """A text message the person wrote (``activity_id`` is the stored message's id)."""
+        """A text message the person wrote (``activity_id`` is the stored message's id),
+        ``mentioned`` people @mentioned in it (each :func:`mention_text` in ``text``)."""
         activity = self.base("message", user, conversation, at, activity_id=activity_id)
         activity.update(textFormat="plain", text=text)
+        if mentioned:
+            activity["entities"] = [
+                {
+                    "type": "mention",
+                    "mentioned": {"id": person.id, "name": person.name},
+                    "text": mention_text(person),
+                }
+                for person in mentioned
+            ] + activity["entities"]
         return activity
 
     def submit(

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
 
-from emulators.teams.activities import ActivityFactory
+from emulators.teams.activities import ActivityFactory, mention_text
 from emulators.teams.identity import SigningKey
 from emulators.teams.inputs import DriverError, Found, button_titles, find_action, submission
 from emulators.teams.model import Conversation, InboundRecord, JsonDict, Message, User
@@ -202,15 +202,29 @@ class TeamsDriver:
             self.deliver(self.factory.members_changed(person, conversation, now, added=False)),
         ]
 
-    def send_message(self, user: str | User, text: str) -> TeamsResponse:
-        """The person writes ``text`` in their chat with the bot."""
+    def send_message(
+        self, user: str | User, text: str, *, mentions: Sequence[str | User] = ()
+    ) -> TeamsResponse:
+        """The person writes ``text`` in their chat with the bot, @mentioning ``mentions``
+        (each written in ``text`` as :meth:`mention` says: Teams puts the tag there and a
+        ``mention`` entity beside it; a mention the text does not hold is a test's error)."""
         person = self._user(user)
         if not self.emulator.is_installed(person):
             raise DriverError(f"{person.name} cannot write to the bot: the app is not installed")
+        mentioned = [self._user(m) for m in mentions]
+        for someone in mentioned:
+            if mention_text(someone) not in text:
+                raise DriverError(f"{mention_text(someone)!r} is not in the text {text!r}")
         conversation = self._personal(person)
         message = self.emulator.post_user_message(person, text)
         now = self.emulator.clock()
-        return self.deliver(self.factory.message(person, conversation, now, text, message.id))
+        return self.deliver(
+            self.factory.message(person, conversation, now, text, message.id, mentioned)
+        )
+
+    def mention(self, user: str | User) -> str:
+        """How an @mention of ``user`` reads in a message (``<at>Name</at>``)."""
+        return mention_text(self._user(user))
 
     # -- buttons -----------------------------------------------------------------------------------
 

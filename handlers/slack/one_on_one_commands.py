@@ -29,6 +29,7 @@ from bot.app.one_on_one import (
     refusal_key,
 )
 from bot.app.outcome import Outcome
+from bot.domain.commands import OFF_WORDS, SCHEDULE_WORDS
 from bot.views.cards import Card
 from bot.views.one_on_one import DoneValue
 from bot.views.one_on_one_answers import (
@@ -50,8 +51,8 @@ from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, ViewSubmission, row_id
 
-SCHEDULE = frozenset({"schedule", "horaire"})
-OFF = frozenset({"off", "stop", "aucun", "none", "non"})
+SCHEDULE = SCHEDULE_WORDS
+OFF = OFF_WORDS
 
 
 def _say(respond: Respond, card: Card) -> None:

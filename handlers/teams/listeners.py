@@ -17,8 +17,20 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.domain.commands import Command, parse
-from handlers.teams import checkin, commands, evidence, home, installs, language, privacy
+from handlers.teams import (
+    checkin,
+    commands,
+    evidence,
+    home,
+    installs,
+    language,
+    one_on_one,
+    privacy,
+    review,
+    team,
+)
 from handlers.teams.context import TeamsDeps
+from handlers.teams.mentions import command_text
 from handlers.teams.replies import extension_said, said, toast
 
 with warnings.catch_warnings():
@@ -30,20 +42,23 @@ DialogOpener = Callable[[TeamsDeps, Any, dict[str, Any]], Awaitable[Any]]
 MessageActionOpener = Callable[[TeamsDeps, Any], Awaitable[Any]]
 MessageActionListener = Callable[[TeamsDeps, Any, Any], Awaitable[Any]]
 
-COMMANDS = {
-    **commands.COMMANDS,
-    **evidence.COMMANDS,
-    **language.COMMANDS,
-    **privacy.COMMANDS,
-    **home.COMMANDS,
-}
-CARD_ACTIONS: dict[str, CardListener] = {
-    **checkin.CARD_ACTIONS,
-    **privacy.CARD_ACTIONS,
-    **home.CARD_ACTIONS,
-}
-DIALOGS: dict[str, DialogOpener] = {**checkin.DIALOGS, **evidence.DIALOGS, **home.DIALOGS}
-FORMS: dict[str, CardListener] = {**checkin.FORMS, **evidence.FORMS, **home.FORMS}
+COMMANDS = {**commands.COMMANDS, **evidence.COMMANDS, **language.COMMANDS, **privacy.COMMANDS}
+COMMANDS.update(review.COMMANDS)
+COMMANDS.update(team.COMMANDS)
+COMMANDS.update(one_on_one.COMMANDS)
+CARD_ACTIONS: dict[str, CardListener] = {**checkin.CARD_ACTIONS, **privacy.CARD_ACTIONS}
+CARD_ACTIONS.update(review.CARD_ACTIONS)
+CARD_ACTIONS.update(one_on_one.CARD_ACTIONS)
+DIALOGS: dict[str, DialogOpener] = {**checkin.DIALOGS, **evidence.DIALOGS}
+DIALOGS.update(review.DIALOGS)
+DIALOGS.update(one_on_one.DIALOGS)
+FORMS: dict[str, CardListener] = {**checkin.FORMS, **evidence.FORMS}
+FORMS.update(review.FORMS)
+FORMS.update(one_on_one.FORMS)
+COMMANDS.update(home.COMMANDS)
+CARD_ACTIONS.update(home.CARD_ACTIONS)
+DIALOGS.update(home.DIALOGS)
+FORMS.update(home.FORMS)
 MESSAGE_ACTIONS: dict[str, MessageActionOpener] = {**evidence.MESSAGE_ACTIONS}
 MESSAGE_ACTION_FORMS: dict[str, MessageActionListener] = {**evidence.MESSAGE_ACTION_FORMS}
 # The buttons that open a dialog (the renderer makes them ask Teams for one).
@@ -66,7 +81,7 @@ def register(app: App, deps: TeamsDeps) -> None:
     async def on_message(ctx: Any) -> None:
         if getattr(ctx.activity, "value", None) is not None:
             return  # an Action.Submit of a card: Palier's cards act through invokes
-        parsed = parse(ctx.activity.text or "")
+        parsed = parse(command_text(ctx.activity))
         listener = COMMANDS.get(parsed.command, COMMANDS[Command.HELP])
         await listener(deps, ctx, parsed)
 

@@ -206,22 +206,22 @@ class Renderer:
     def card(self, card: Card) -> JsonDict:
         """A message's card, kept within Teams' size: past it, the first blocks and the
         card's last ``keep_last`` (a streak, the buttons) are what stays. The card's
-        ``state`` (a Home's page) goes with each of its buttons' data."""
-
-        def body(blocks: tuple[Block, ...]) -> list[JsonDict]:
-            return _with_state(self._body(blocks), card.state)
-
-        rendered = _card(body(card.blocks))
+        ``state`` goes with each of its actions (``data.state``)."""
+        rendered = _card(_carried(self._body(card.blocks), card.state))
         if _size(rendered) <= CARD_BYTES_LIMIT:
             return rendered
         split = max(len(card.blocks) - card.keep_last, 0)
-        kept = body(card.blocks[split:])
+        kept = _carried(self._body(card.blocks[split:]), card.state)
         head: list[JsonDict] = []
-        for element in body(card.blocks[:split]):
+        for element in _carried(self._body(card.blocks[:split]), card.state):
             if _size(_card([*head, element, *kept])) > CARD_BYTES_LIMIT:
                 break
             head.append(element)
         return _card([*head, *kept])
+
+    def fits(self, card: Card) -> bool:
+        """Whether ``card`` shows whole in a Teams message (nothing left out for size)."""
+        return _size(_card(_carried(self._body(card.blocks), card.state))) <= CARD_BYTES_LIMIT
 
     def dialog(self, form: Form, origin: str | None = None) -> JsonDict:
         """A form as a dialog: its title and its card (inputs, then one submit action).
@@ -281,24 +281,25 @@ def _card(body: list[JsonDict]) -> JsonDict:
     }
 
 
-def _with_state(body: list[JsonDict], state: str) -> list[JsonDict]:
-    """``body`` with ``state`` in the data of every button that reaches the bot (those
-    a confirmation's card holds too): what the card carries back with an action."""
+def _carried(elements: list[JsonDict], state: str) -> list[JsonDict]:
+    """``elements`` with ``state`` in the data of every action in them (a confirmation's
+    own action too), so that what is clicked says what the card showed."""
     if not state:
-        return body
+        return elements
 
-    def stamped(element: Any) -> Any:
-        if isinstance(element, list):
-            return [stamped(item) for item in element]
-        if not isinstance(element, dict):
-            return element
-        copied = {key: stamped(value) for key, value in element.items()}
-        data = copied.get("data")
-        if copied.get("type") in ("Action.Execute", "Action.Submit") and isinstance(data, dict):
-            copied["data"] = {**data, "state": state}
-        return copied
+    def carry(value: Any) -> Any:
+        if isinstance(value, list):
+            return [carry(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        carried = {key: carry(item) for key, item in value.items()}
+        if carried.get("type") in ("Action.Execute", "Action.Submit") and isinstance(
+            carried.get("data"), dict
+        ):
+            carried["data"] = {**carried["data"], "state": state}
+        return carried
 
-    return [stamped(element) for element in body]
+    return [carry(element) for element in elements]
 
 
 def _size(card: JsonDict) -> int:

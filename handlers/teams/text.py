@@ -49,7 +49,7 @@ def _value_text(param: Param, spec: str) -> str | None:
     if isinstance(param, Plain | Typed):
         return param.text
     if isinstance(param, Mention):
-        return param.name or param.user_id
+        return param.name or param.known_as or param.user_id
     return None
 
 

@@ -108,3 +108,40 @@ def test_the_summary_resolves_the_actor_once_in_one_transaction(core: Core, flow
     people_by_user = [sql for sql in seen if "people.platform_user_id =" in sql]
     assert len([sql for sql in seen if "FROM tenants" in sql]) == 1
     assert len(people_by_user) == 1 and len(begun) == 1
+
+
+def _reports(core: Core, count: int) -> None:
+    """``count`` more reports of Chloé, each with a rating and a piece of evidence."""
+    with session_scope(core.sessions) as session:
+        tenant = ensure_tenant(session, Platform.SLACK, TEAM)
+        chloe = find_person(session, tenant.id, "U0CHLOE")
+        assert chloe is not None
+        for index in range(count):
+            report, _ = upsert_person(session, tenant, Profile(f"U0R{index:03d}", f"R{index}"))
+            report.referentiel_id = "account-executive"
+            report.manager_id = chloe.id
+            session.flush()
+            session.add(
+                Rating(
+                    tenant_id=tenant.id,
+                    person_id=report.id,
+                    referentiel_id="account-executive",
+                    competency_id="closing",
+                    level_id="junior",
+                    rater=Rater.SELF,
+                    rated_at=NOW - timedelta(days=3),
+                )
+            )
+
+
+@pytest.mark.usefixtures("team")
+def test_the_team_view_reads_as_much_for_thirty_reports_as_for_three(
+    core: Core, flows: Flows
+) -> None:
+    with counting_sql(core.engine) as (small, _):
+        assert flows.team.overview(CHLOE, Directory(Profile("U0CHLOE"))).ok
+    _reports(core, 30)
+    with counting_sql(core.engine) as (large, _):
+        outcome = flows.team.overview(CHLOE, Directory(Profile("U0CHLOE")))
+    assert outcome.view is not None and len(outcome.view.reports) == 32
+    assert len(large) == len(small) <= 10

@@ -1,95 +1,83 @@
-"""What a Teams card carries back with a click (its state: a Home's page), and what a
-dialog carries back beside its form (the card it was opened from)."""
+"""The Teams renderer and what a card carries back: its state goes with each of its
+actions (a confirmation's own included), and whether a card shows whole is known before
+it is sent; a person known only by id is called by the name Palier has for them."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
 from typing import Any
 
-from bot.i18n.rich import literal
+from bot.i18n.rich import Mention, Rich, literal
 from bot.views.cards import (
     Actions,
+    Align,
     Button,
     Card,
-    Choice,
-    ChoiceField,
+    Column,
     Confirm,
-    Form,
-    Heading,
-    TextField,
+    Paragraph,
+    Table,
 )
-from handlers.teams.render import Renderer
+from handlers.teams.render import CARD_BYTES_LIMIT, Renderer
+from handlers.teams.text import text_runs
 
-RENDER = Renderer(dialog_actions={"home.pause"})
+RENDER = Renderer(dialog_actions={"review.open"})
 
 
 def _actions(element: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(element, dict):
-        if str(element.get("type", "")).startswith("Action."):
-            found.append(element)
-        for value in element.values():
-            found.extend(_actions(value))
-    elif isinstance(element, list):
-        for item in element:
-            found.extend(_actions(item))
+    """Every Execute and Submit action in ``element``, however deep."""
+    if isinstance(element, list):
+        return [action for item in element for action in _actions(item)]
+    if not isinstance(element, dict):
+        return []
+    found = [a for v in element.values() for a in _actions(v)]
+    if element.get("type") in ("Action.Execute", "Action.Submit"):
+        found.append(element)
     return found
 
 
-def _card(state: str) -> Card:
-    confirm = Confirm(literal("Sure?"), literal("Gone for good."), literal("Delete"), literal("No"))
-    buttons = (
-        Button(literal("Older"), "home.evidence.older", "1"),
-        Button(literal("Pause"), "home.pause", "pause"),
-        Button(literal("Delete"), "home.evidence.delete", "7", confirm=confirm, key="7"),
+def test_a_cards_state_goes_with_each_of_its_actions() -> None:
+    confirm = Confirm(literal("Sure?"), literal("Really"), literal("Yes"), literal("No"))
+    card = Card(
+        literal("A list"),
+        (
+            Paragraph((literal("Alice"),), button=Button(literal("Review"), "review.open", "4")),
+            Actions(
+                "pages",
+                (
+                    Button(literal("Next"), "review.page", "1"),
+                    Button(literal("Done"), "one_on_one.done", "x", confirm=confirm),
+                ),
+            ),
+        ),
+        state='{"page": 0}',
     )
-    return Card(literal("Home"), (Heading(literal("Home")), Actions("home", buttons)), state=state)
+    actions = _actions(RENDER.card(card))
+    assert len(actions) == 3  # the dialog's opener, Next, and the confirmation's own
+    assert all(a["data"]["state"] == '{"page": 0}' for a in actions)
+    opener = next(a for a in actions if a["type"] == "Action.Submit")
+    assert opener["data"]["msteams"] == {"type": "task/fetch"}  # still opens the dialog
+    stateless = RENDER.card(Card(card.fallback, card.blocks))
+    assert not any("state" in a["data"] for a in _actions(stateless))
 
 
-def test_the_cards_state_goes_with_every_button_that_reaches_the_bot() -> None:
-    rendered = RENDER.card(_card('{"page": 2}'))
-    found = {a["title"]: a for a in _actions(rendered)}
-    assert found["Older"]["data"] == {
-        "action": "home.evidence.older",
-        "value": "1",
-        "state": '{"page": 2}',
-    }
-    assert found["Pause"]["type"] == "Action.Submit"  # a dialog: its task/fetch says it too
-    assert found["Pause"]["data"]["state"] == '{"page": 2}'
-    assert found["Pause"]["data"]["msteams"] == {"type": "task/fetch"}
-    delete = [a for a in _actions(rendered) if a["title"] == "Delete"]
-    assert [a["type"] for a in delete] == ["Action.ShowCard", "Action.Execute"]
-    assert "data" not in delete[0] and delete[1]["data"]["state"] == '{"page": 2}'
+def test_whether_a_card_shows_whole_is_known_before_it_is_sent() -> None:
+    columns = (Column(literal("Who")), Column(literal("What"), Align.RIGHT))
+
+    def table(rows: int) -> Card:
+        cells = tuple((f"Person {n}", "x" * 40) for n in range(rows))
+        return Card(literal("Team"), (Table(columns, cells),))
+
+    assert RENDER.fits(table(10))
+    large = table(400)
+    assert not RENDER.fits(large)
+    sent = json.dumps(RENDER.card(large), ensure_ascii=False).encode()
+    assert len(sent) <= CARD_BYTES_LIMIT  # what would be sent is cut to fit
+    assert CARD_BYTES_LIMIT < 100 * 1024  # within the 100 KB Teams allows a bot's message
 
 
-def test_a_card_without_state_carries_none() -> None:
-    rendered = RENDER.card(_card(""))
-    assert all("state" not in a.get("data", {}) for a in _actions(rendered))
-
-
-def test_a_dialog_carries_back_where_it_was_opened_from() -> None:
-    form = Form("home.pause_form", literal("Pause"), literal("Cancel"), (), literal("Save"), "s")
-    field = TextField("note", literal("Note"))
-    plain = RENDER.dialog(replace(form, blocks=(field,)))
-    assert plain["card"]["actions"][0]["data"] == {"form": "home.pause_form", "state": "s"}
-    opened = RENDER.dialog(form, origin='{"message": "1:abc", "page": 1}')
-    assert opened["card"]["actions"][0]["data"] == {
-        "form": "home.pause_form",
-        "state": "s",
-        "origin": '{"message": "1:abc", "page": 1}',
-    }
-
-
-def test_a_dialogs_refresh_carries_its_origin_too() -> None:
-    choice = ChoiceField(
-        "evidence.competency",
-        literal("Competency"),
-        (Choice("c1", literal("One")), Choice("c2", literal("Two"))),
-        refresh=True,
-        refresh_label=literal("Show its criteria"),
-    )
-    form = Form("evidence.form", literal("Evidence"), literal("Cancel"), (choice,), literal("Save"))
-    rendered = RENDER.dialog(form, origin="home")
-    datas = {a["title"]: a["data"] for a in _actions(rendered)}
-    assert datas["Show its criteria"]["origin"] == datas["Save"]["origin"] == "home"
-    assert datas["Show its criteria"]["refresh"] == "evidence.competency"
+def test_someone_known_by_id_only_is_called_by_the_name_palier_has() -> None:
+    runs = text_runs(Rich("1:1 with {name}", {"name": Mention("aad-1", known_as="Emma **Ng**")}))
+    assert [run["text"] for run in runs] == ["1:1 with ", "Emma **Ng**"]
+    assert text_runs(Rich("{n}", {"n": Mention("aad-1", "Em", known_as="Emma")}))[0]["text"] == "Em"
+    assert text_runs(Rich("{n}", {"n": Mention("aad-1")}))[0]["text"] == "aad-1"
