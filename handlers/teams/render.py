@@ -10,7 +10,8 @@ is an ``Action.Submit`` asking Teams for a dialog (``task/fetch``); any other is
 ``Action.Execute`` whose verb is the core's action name, answered by an updated card. A
 button to confirm first is an ``Action.ShowCard``: its card asks, and holds the real action.
 
-Teams' limits live here only: a card of at most 28 KB (Teams refuses a larger message),
+Teams' limits live here only: a card within a bot message's 100 KB (as Teams counts it,
+in UTF-16; Teams refuses a larger message with 413),
 a choice's title on one line.
 """
 
@@ -49,9 +50,9 @@ JsonDict = dict[str, Any]
 CARD_VERSION = "1.5"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
-# Teams refuses a message over about 28 KB; a card is kept under it with room for the
-# activity around it.
-CARD_BYTES_LIMIT = 26_000
+# A bot's message is at most 100 KB as Teams counts it, in UTF-16 ("Format your bot
+# messages"); a card keeps room under it for the activity around it.
+CARD_BYTES_LIMIT = 92 * 1024
 _ALIGN = {Align.LEFT: "Left", Align.CENTRE: "Center", Align.RIGHT: "Right"}
 
 
@@ -302,8 +303,12 @@ def _carried(elements: list[JsonDict], state: str) -> list[JsonDict]:
     return [carry(element) for element in elements]
 
 
-def _size(card: JsonDict) -> int:
-    return len(json.dumps(card, ensure_ascii=False).encode())
+def card_size(card: JsonDict) -> int:
+    """A card's size as Teams counts a message: its JSON in UTF-16."""
+    return len(json.dumps(card, ensure_ascii=False).encode("utf-16-le"))
+
+
+_size = card_size
 
 
 def attachment(card: JsonDict) -> JsonDict:
