@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
+import pytest
+import yaml
+
+import bot.i18n
 from bot.i18n import LOCALES, Translator, messages, to_locale
 
 
@@ -47,3 +52,26 @@ def test_no_catalog_text_carries_slack_markup() -> None:
             for text in value.values() if isinstance(value, dict) else [value]:
                 assert not slack_bold.search(str(text)), (locale, key, text)
                 assert not slack_link.search(str(text)), (locale, key, text)
+
+
+class _NoDuplicates(yaml.SafeLoader):
+    """A loader that refuses a key given twice in one mapping (plain YAML keeps the last,
+    silently: a section appended twice would lose messages)."""
+
+
+def _mapping(loader: _NoDuplicates, node: yaml.MappingNode, deep: bool = False) -> object:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        assert key not in seen, f"{key!r} given twice (line {key_node.start_mark.line + 1})"
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_NoDuplicates.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_no_message_is_written_twice(locale: str) -> None:
+    path = Path(bot.i18n.__file__).parent / f"{locale}.yaml"
+    yaml.load(path.read_text(encoding="utf-8"), Loader=_NoDuplicates)

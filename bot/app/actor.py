@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.i18n import Locale, Translator
 from storage.models import Person, Platform, Tenant
@@ -10,11 +10,18 @@ from storage.models import Person, Platform, Tenant
 
 @dataclass(frozen=True)
 class ActorRef:
-    """The acting person as the front end knows them: platform, workspace, user id."""
+    """The acting person as the front end knows them: platform, workspace, user id.
+
+    ``timezone`` is the IANA zone the platform reported with this very request, when it
+    reports one (Teams: the ``clientInfo`` of each activity); the unit of work keeps it
+    as the person's zone when it changed (:func:`bot.domain.people.seen_timezone`). It
+    is not part of who the actor is (two refs to the same person are equal).
+    """
 
     platform: Platform
     workspace_id: str
     user_id: str
+    timezone: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

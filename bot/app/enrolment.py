@@ -33,6 +33,7 @@ from bot.domain.people import (
     Profile,
     apply_profile,
     ensure_tenant,
+    known_timezone,
     person_locale,
     upsert_person,
 )
@@ -58,10 +59,13 @@ class EnrolInput:
 @dataclass(frozen=True)
 class Welcome:
     """What a person is told when their conversation with Palier opens (the app installed
-    for them): ``referentiel_title`` when Palier follows them already, else None."""
+    for them): ``referentiel_title`` when Palier follows them already, else None;
+    ``zone_known`` False while Palier knows no time zone of theirs (the platform did not
+    say it yet: the workspace's default applies meanwhile)."""
 
     referentiel_title: str | None
     name: str | None
+    zone_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,8 @@ class EnrolmentFlow:
                 if person.referentiel_id and person.active
                 else None
             )
-            return Outcome(locale, Welcome(title, person.display_name))
+            zone_known = known_timezone(person.timezone) is not None
+            return Outcome(locale, Welcome(title, person.display_name, zone_known))
 
     def profile_changed(self, ref: ActorRef, profile: Profile) -> Outcome[bool]:
         """Bring the person ``ref`` names up to date with what their platform says of them

@@ -24,6 +24,7 @@ from bot.domain.people import (
     find_tenant,
     known_timezone,
     person_locale,
+    seen_timezone,
     zone_of,
 )
 from bot.i18n import Locale
@@ -71,6 +72,8 @@ class UnitOfWork:
                 profile = None  # the defaults (and Palier's own role) will do
         is_admin_ = admin and is_admin(profile, person, defaults.admin_user_ids)
         if person is not None:
+            # The zone the request itself reports (Teams), kept in this same transaction.
+            seen_timezone(person, ref.timezone)
             locale = person_locale(person.locale, defaults.locale)
             timezone = zone_of(person, defaults.timezone)
             return Actor(ref, person, locale, timezone, is_admin_, tenant)

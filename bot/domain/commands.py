@@ -22,6 +22,7 @@ class Command(enum.Enum):
     ADMIN = "admin"
     LOG = "log"
     LANGUAGE = "language"
+    HOME = "home"
     UNKNOWN = "unknown"
 
 
@@ -36,6 +37,7 @@ WORDS: dict[Command, frozenset[str]] = {
     Command.ADMIN: frozenset({"admin"}),
     Command.LOG: frozenset({"log", "preuve", "evidence"}),
     Command.LANGUAGE: frozenset({"language", "langue"}),
+    Command.HOME: frozenset({"home", "accueil"}),
 }
 # What ``privacy`` is asked to do (the word after it).
 PRIVACY_EXPORT = frozenset({"export", "exporter"})

@@ -165,6 +165,19 @@ def apply_profile(person: Person, profile: Profile) -> bool:
     return changed
 
 
+def seen_timezone(person: Person, zone: str | None) -> bool:
+    """The zone the platform reports with a request of ``person`` (Teams tells it only
+    that way), kept when it differs from theirs and they did not choose one; True when
+    it changed. An unknown zone changes nothing. Nothing is written when it is the same,
+    so a request that reports it costs no write.
+    """
+    timezone = known_timezone(zone)
+    if timezone is None or person.timezone_chosen or person.timezone == timezone:
+        return False
+    person.timezone = timezone
+    return True
+
+
 def reachable(person: Person) -> None:
     """Forget the person's unconfirmed delivery failures (a message reached them)."""
     if person.delivery_failures or person.delivery_failed_at is not None:

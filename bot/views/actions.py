@@ -71,5 +71,10 @@ EVIDENCE_COMPETENCY = "evidence.competency"  # refreshes the form: the criteria 
 EVIDENCE_CRITERION = "evidence.criterion"
 EVIDENCE_TEXT = "evidence.text"
 EVIDENCE_LINK = "evidence.link"
+
+# The welcome: show one's own page (the Home as a card where a platform has no Home tab),
+# and the row of the welcome's buttons.
+HOME_SHOW = "home.show"
+WELCOME_ACTIONS = "welcome.actions"
 # The button that opens the evidence form (where a command cannot open a form itself).
 EVIDENCE_OPEN = "evidence.open"

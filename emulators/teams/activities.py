@@ -10,7 +10,8 @@ with ``aadObjectId`` and ``name``), ``recipient`` (``28:<app id>``), ``conversat
 
 The event and invoke payloads follow:
 
-- ``installationUpdate`` (``action: add|remove``) and ``conversationUpdate``
+- ``installationUpdate`` (``action: add|remove``; without the person's time zone, as
+  Microsoft's example shows it) and ``conversationUpdate``
   (``membersAdded``/``membersRemoved`` with the bot) of "Conversation events in your
   Teams bot" (…/bots/how-to/conversations/subscribe-to-conversation-events);
 - ``invoke`` ``adaptiveCard/action`` with ``value: {action: {type: "Action.Execute",
@@ -152,9 +153,19 @@ class ActivityFactory:
     def installation_update(
         self, user: User, conversation: Conversation, at: float, action: str
     ) -> JsonDict:
-        """``installationUpdate`` with ``action`` ``add`` or ``remove``."""
+        """``installationUpdate`` with ``action`` ``add`` or ``remove``.
+
+        As in the published example ("Conversation events in your Teams bot", Install
+        update event, JSON tab), it carries no time zone: no ``localTimezone`` nor
+        ``localTimestamp``, and a ``clientInfo`` of ``locale`` and ``platform`` only. A
+        bot learns the person's zone from what they send later.
+        """
         activity = self.base("installationUpdate", user, conversation, at)
         activity["action"] = action
+        del activity["localTimezone"], activity["localTimestamp"]
+        activity["entities"] = [
+            {"type": "clientInfo", "locale": user.locale, "platform": self.platform}
+        ]
         return activity
 
     def members_changed(

@@ -234,8 +234,11 @@ class TeamsDriver:
         message: Message,
         title: str,
         values: Mapping[str, Any] | None = None,
+        *,
+        within: str | None = None,
     ) -> TeamsResponse:
-        """The person fills ``values`` (by input id) and presses the button ``title``.
+        """The person fills ``values`` (by input id) and presses the button ``title``
+        (``within``: the one in the card the ``Action.ShowCard`` ``within`` reveals).
 
         ``Action.Execute`` sends ``adaptiveCard/action`` (a card in the answer replaces the
         message's card); ``Action.Submit`` sends a message with ``value``, or
@@ -247,7 +250,7 @@ class TeamsDriver:
         current, conversation = self._current(person, message)
         if current.card is None:
             raise DriverError(f"message {current.id} has no Adaptive Card")
-        found = find_action(current.card, title)
+        found = find_action(current.card, title, within)
         kind = found.action.get("type")
         if kind not in ("Action.Execute", "Action.Submit"):
             raise DriverError(f"{title!r} is an {kind}: it does not reach the bot")

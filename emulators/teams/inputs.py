@@ -49,8 +49,19 @@ class Found:
     chain: tuple[JsonDict, ...]
 
 
-def find_action(card: JsonDict, title: str) -> Found:
-    """The button showing ``title`` (exact, then case-insensitive), ShowCard cards included."""
+def find_action(card: JsonDict, title: str, within: str | None = None) -> Found:
+    """The button showing ``title`` (exact, then case-insensitive), ShowCard cards included.
+
+    ``within``: the button is in the card the ``Action.ShowCard`` titled ``within``
+    reveals (a confirmation whose button has the same title as the one that asked it).
+    """
+    if within is not None:
+        opener = find_action(card, within)
+        revealed = opener.action.get("card")
+        if opener.action.get("type") != "Action.ShowCard" or not isinstance(revealed, dict):
+            raise DriverError(f"{within!r} is an {opener.action.get('type')}, not Action.ShowCard")
+        inside = find_action(revealed, title)
+        return Found(inside.action, (*opener.chain, *inside.chain))
     every = list(_all_actions(card, (card,)))
     for exact in (True, False):
         for found in every:

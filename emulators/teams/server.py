@@ -242,6 +242,20 @@ class TeamsEmulator:
                 setattr(person, name, value)
             return copy.deepcopy(person)
 
+    def set_client(
+        self, user: str | User, *, timezone: str | None = None, locale: str | None = None
+    ) -> User:
+        """The person's Teams client now says another time zone or language (they travel,
+        change a setting): what they send from now on carries it (``clientInfo``,
+        ``localTimezone``, ``locale``)."""
+        with self._changed:
+            stored = self._store.user(_key(user))
+            if timezone is not None:
+                stored.timezone = timezone
+            if locale is not None:
+                stored.locale = locale
+            return copy.deepcopy(stored)
+
     def user(self, key: str | User) -> User:
         """A person by Teams id, Entra object id, UPN or email."""
         with self._lock:

@@ -115,7 +115,7 @@ def register(app: App, deps: SlackDeps) -> None:
                 handle_log(deps, actor, command.trigger_id, respond, client)
             case Command.LANGUAGE:
                 handle_language(deps, actor, respond, client, parsed.args[0] if parsed.args else "")
-            case Command.HELP:
+            case Command.HELP | Command.HOME:  # the App Home is Slack's own tab
                 handle_help(deps, actor, respond, client, None)
             case Command.UNKNOWN:
                 handle_help(deps, actor, respond, client, parsed.text)

@@ -75,6 +75,10 @@ HOME_EVIDENCE_DELETE = "home_ev_delete"
 HOME_EVIDENCE_PAGES_BLOCK = "home_ev_pages"
 HOME_EVIDENCE_OLDER = "home_ev_older"  # value: the page to show
 HOME_EVIDENCE_NEWER = "home_ev_newer"
+# The welcome's button to one's page and its row: Teams' (Slack has the Home tab and
+# sends no welcome card); ids all the same, should Slack ever show it.
+HOME_SHOW = "home_show"
+WELCOME_ACTIONS_BLOCK = "welcome_actions"
 HOME_PAUSE_VIEW = "home_pause_submit"
 HOME_PAUSE_BLOCK = "home_pause_until"
 HOME_PAUSE_ACTION = "home_pause_date"
@@ -133,6 +137,7 @@ ACTION_IDS: dict[str, str] = {
     actions.HOME_EVIDENCE_DELETE: HOME_EVIDENCE_DELETE,
     actions.HOME_EVIDENCE_OLDER: HOME_EVIDENCE_OLDER,
     actions.HOME_EVIDENCE_NEWER: HOME_EVIDENCE_NEWER,
+    actions.HOME_SHOW: HOME_SHOW,
     # The manager's review.
     actions.REVIEW_OPEN: REVIEW_OPEN,
     actions.REVIEW_PAGE: REVIEW_PAGE,
@@ -149,6 +154,7 @@ BLOCK_IDS: dict[str, str] = {
     actions.HOME_EVIDENCE: HOME_EVIDENCE_BLOCK,
     actions.HOME_EVIDENCE_PAGES: HOME_EVIDENCE_PAGES_BLOCK,
     actions.ONE_ON_ONE_ACTIONS: ONE_ON_ONE_ACTIONS_BLOCK,
+    actions.WELCOME_ACTIONS: WELCOME_ACTIONS_BLOCK,
 }
 FORM_IDS: dict[str, str] = {
     actions.CHECKIN_FORM: CHECKIN_VIEW,

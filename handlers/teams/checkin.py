@@ -21,11 +21,12 @@ from bot.views.checkin import checkin_form, problem_field, read_submission, refu
 from bot.views.forms import refilled
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref, conversation_of
 from handlers.teams.effects import answered_card, carry_out
+from handlers.teams.home_card import ShownHome, refresher
 from handlers.teams.refs import MessageRef
 from handlers.teams.replies import dialog, new_card, said, toast
 
 # The names a submitted dialog's data carries beside the form's own fields.
-FORM_KEYS = frozenset({"form", "state", "action", "value", "key", "msteams"})
+FORM_KEYS = frozenset({"form", "state", "origin", "action", "value", "key", "msteams"})
 
 
 def clicked_message(activity: Any) -> str | None:
@@ -41,7 +42,8 @@ def _prompt_id(data: dict[str, Any]) -> int:
         return -1  # the flow refuses a prompt that is not the person's
 
 
-def _state(prompt_id: int | None, clicked: str | None) -> str:
+def checkin_state(prompt_id: int | None, clicked: str | None) -> str:
+    """What the check-in dialog carries back: its prompt, and the prompt's message clicked."""
     return json.dumps({"prompt_id": prompt_id, "clicked": clicked})
 
 
@@ -76,7 +78,7 @@ async def open_checkin(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
     )
     if outcome.view is None:
         return said(refusal(outcome.refusal, outcome.t).plain())
-    return dialog(deps, checkin_form(outcome.view, _state(prompt_id, clicked), outcome.t))
+    return dialog(deps, checkin_form(outcome.view, checkin_state(prompt_id, clicked), outcome.t))
 
 
 def _answers(values: dict[str, Any], state: dict[str, Any], key: str) -> CheckinAnswers:
@@ -122,9 +124,11 @@ async def submit_checkin(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, An
         if start.view is None:
             return said(refusal(start.refusal, t).plain())
         noted = {problem_field(p.item, p.field): t.rich(p.key) for p in outcome.problems}
-        form = checkin_form(start.view, _state(answers.prompt_id, answers.clicked), t)
-        return dialog(deps, refilled(form, values, noted))
-    await carry_out(app, outcome.effects, t, deps.renderer)
+        form = checkin_form(start.view, checkin_state(answers.prompt_id, answers.clicked), t)
+        return dialog(deps, refilled(form, values, noted), data.get("origin"))
+    # Opened from the home card (Check in now), the dialog carries it back: updated too.
+    home = refresher(deps, ctx, ShownHome.load(data.get("origin")))
+    await carry_out(app, outcome.effects, t, deps.renderer, home=home)
     return None  # the dialog closes; the prompt says "done" and the summary follows
 
 

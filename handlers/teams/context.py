@@ -51,7 +51,10 @@ def user_id(activity: Any) -> str:
 
 
 def actor_ref(activity: Any) -> ActorRef:
-    return ActorRef(Platform.TEAMS, _tenant(activity), user_id(activity))
+    """Who acts, with the time zone their Teams client reports (kept by the core when it
+    changed: the only way Palier learns a Teams user's zone)."""
+    _locale, zone = client_info(activity)
+    return ActorRef(Platform.TEAMS, _tenant(activity), user_id(activity), timezone=zone)
 
 
 def client_info(activity: Any) -> tuple[str | None, str | None]:

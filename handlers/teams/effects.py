@@ -4,15 +4,17 @@ a card.
 A flow's effects (:mod:`bot.app.outcome`) name messages by their opaque references,
 which here are :class:`~handlers.teams.refs.MessageRef` s; a person is written to in the
 conversation stored with them (``SendDirect.conversation``) or beside a message of theirs
-(``near``). Teams offers no personal tab yet in Palier, so a Home to refresh is nothing
-to do; a file, not yet either (the export commands say so, and build none).
+(``near``). Teams has no Home tab: Palier's page is a card in the person's chat, and a
+Home to refresh is that card, updated when the person acted on it (``home``: what shows it
+again, :func:`handlers.teams.home_card.refresher`); a file, not yet (the export commands
+say so before any flow runs).
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from bot.app.outcome import DeliverFile, Effect, RefreshHome, SendDirect, UpdateMessages
 from bot.i18n import Translator
@@ -28,6 +30,9 @@ with warnings.catch_warnings():
     from microsoft_teams.apps import App
 
 log = logging.getLogger(__name__)
+
+# What carries out a RefreshHome: shows the person's page again (given their user id).
+HomeRefresh = Callable[[str], Awaitable[None]]
 
 
 def card_message(card: Card, renderer: Renderer) -> MessageActivityInput:
@@ -70,9 +75,11 @@ async def carry_out(
     renderer: Renderer,
     *,
     answered: str | None = None,
+    home: HomeRefresh | None = None,
 ) -> None:
     """Each effect in order. ``answered``: the message the person acted on, whose new card
-    is the action's own answer (Teams replaces it), so it is not updated again here."""
+    is the action's own answer (Teams replaces it), so it is not updated again here;
+    ``home``: what shows the person's page again (None: no page of theirs to refresh)."""
     for effect in effects:
         if isinstance(effect, UpdateMessages):
             card = card_of(effect.view, t)
@@ -87,7 +94,10 @@ async def carry_out(
                 log.warning("no conversation with %s: %s not sent", effect.user_id, effect.view)
                 continue
             await send_card(app, target, card_of(effect.view, t), renderer)
-        elif isinstance(effect, DeliverFile | RefreshHome):
+        elif isinstance(effect, RefreshHome):
+            if home is not None:
+                await home(effect.user_id)
+        elif isinstance(effect, DeliverFile):
             continue
         else:
             raise TypeError(f"unknown effect {type(effect).__name__}")

@@ -40,7 +40,8 @@ from bot.views.forms import refilled
 from bot.views.notice import notice_card, refusal
 from handlers.teams.checkin import FORM_KEYS
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
-from handlers.teams.effects import carry_out
+from handlers.teams.effects import HomeRefresh, carry_out
+from handlers.teams.home_card import ShownHome, refresher
 from handlers.teams.quoted import message_text
 from handlers.teams.replies import dialog, extension_dialog, extension_said, reply, said
 
@@ -85,11 +86,17 @@ async def open_evidence(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Task
 
 
 async def _next(
-    deps: TeamsDeps, app: Any, activity: Any, data: dict[str, Any], permalink: str | None
+    deps: TeamsDeps,
+    app: Any,
+    activity: Any,
+    data: dict[str, Any],
+    permalink: str | None,
+    home: HomeRefresh | None = None,
 ) -> Form | str | None:
     """A submitted evidence form: the form to show again (rebuilt for the chosen
     competency, or with what to fix), a refusal's text, or None once saved.
-    ``permalink``: the message the evidence is logged from, as Teams gave it."""
+    ``permalink``: the message the evidence is logged from, as Teams gave it; ``home``:
+    what shows the home card the form was opened from again, once saved."""
     ref, directory = actor_ref(activity), ActivityDirectory(activity)
     flow = deps.flows.evidence
     values = {k: v for k, v in data.items() if k not in FORM_KEYS and k != "refresh"}
@@ -123,18 +130,21 @@ async def _next(
             return refusal(shown.refusal, t).plain()
         noted = {problem_field(p.field): t.rich(p.key) for p in outcome.problems}
         return refilled(evidence_form(shown.view.referentiel, t, draft, state), {}, noted)
-    await carry_out(app, outcome.effects, t, deps.renderer)
+    await carry_out(app, outcome.effects, t, deps.renderer, home=home)
     return None  # the dialog closes; the confirmation is in the person's chat
 
 
 async def submit_evidence(
     deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]
 ) -> TaskModuleResponse | None:
-    """The dialog opened from the card (``task/submit``)."""
-    following = await _next(deps, app, ctx.activity, data, None)
+    """The dialog opened from a card (``task/submit``): ``log``'s, or the home card's
+    (Log evidence, Edit), which the dialog carries back (its ``origin``) to update it."""
+    origin = data.get("origin")
+    home = refresher(deps, ctx, ShownHome.load(origin))
+    following = await _next(deps, app, ctx.activity, data, None, home)
     if isinstance(following, str):
         return said(following)
-    return dialog(deps, following) if following is not None else None
+    return dialog(deps, following, origin) if following is not None else None
 
 
 def _payload(activity: Any) -> Any:

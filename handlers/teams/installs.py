@@ -20,4 +20,5 @@ async def handle_install(deps: TeamsDeps, ctx: Any) -> None:
     )
     welcome = outcome.view
     title = welcome.referentiel_title if welcome is not None else None
-    await reply(deps, ctx, welcome_card(title, outcome.t))
+    zone_known = welcome.zone_known if welcome is not None else True
+    await reply(deps, ctx, welcome_card(title, outcome.t, zone_known=zone_known))

@@ -22,6 +22,7 @@ from handlers.teams import (
     checkin,
     commands,
     evidence,
+    home,
     installs,
     language,
     one_on_one,
@@ -61,6 +62,10 @@ DIALOGS.update(one_on_one.DIALOGS)
 FORMS: dict[str, CardListener] = {**checkin.FORMS, **evidence.FORMS}
 FORMS.update(review.FORMS)
 FORMS.update(one_on_one.FORMS)
+COMMANDS.update(home.COMMANDS)
+CARD_ACTIONS.update(home.CARD_ACTIONS)
+DIALOGS.update(home.DIALOGS)
+FORMS.update(home.FORMS)
 MESSAGE_ACTIONS: dict[str, MessageActionOpener] = {**evidence.MESSAGE_ACTIONS}
 MESSAGE_ACTION_FORMS: dict[str, MessageActionListener] = {**evidence.MESSAGE_ACTION_FORMS}
 # The buttons that open a dialog (the renderer makes them ask Teams for one).

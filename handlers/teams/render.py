@@ -181,7 +181,12 @@ class Renderer:
             return []
         return _input(block)
 
-    def _body(self, blocks: tuple[Block | Field, ...], form: Form | None = None) -> list[JsonDict]:
+    def _body(
+        self,
+        blocks: tuple[Block | Field, ...],
+        form: Form | None = None,
+        origin: str | None = None,
+    ) -> list[JsonDict]:
         body: list[JsonDict] = []
         separate = False
         for block in blocks:
@@ -190,7 +195,7 @@ class Renderer:
                 continue
             rendered = self.block(block)
             if form is not None and isinstance(block, ChoiceField):
-                rendered.extend(_refresh(form, block))
+                rendered.extend(_refresh(form, block, origin))
             if rendered and separate:
                 rendered[0] = {**rendered[0], "separator": True}
                 separate = False
@@ -219,18 +224,23 @@ class Renderer:
         """Whether ``card`` shows whole in a Teams message (nothing left out for size)."""
         return _size(_card(_carried(self._body(card.blocks), card.state))) <= CARD_BYTES_LIMIT
 
-    def dialog(self, form: Form) -> JsonDict:
-        """A form as a dialog: its title and its card (inputs, then one submit action)."""
-        card = _card(self._body(form.blocks, form))
+    def dialog(self, form: Form, origin: str | None = None) -> JsonDict:
+        """A form as a dialog: its title and its card (inputs, then one submit action).
+        ``origin``: what the front end carries through the dialog beside the form's own
+        state (the card it was opened from, to show again once the form is saved)."""
+        card = _card(self._body(form.blocks, form, origin))
         if any(_refreshes(field) for field in form.fields()):
             _only_refresh_required(card["body"], form)
         if form.submit is not None:
+            data = {"form": form.name, "state": form.state}
+            if origin is not None:
+                data["origin"] = origin
             card["actions"] = [
                 {
                     "type": "Action.Submit",
                     "title": form.submit.plain(),
                     "style": "positive",
-                    "data": {"form": form.name, "state": form.state},
+                    "data": data,
                 }
             ]
         return {"title": form.title.plain(), "card": card}
@@ -240,16 +250,16 @@ def _refreshes(field: Field) -> bool:
     return isinstance(field, ChoiceField) and field.refresh and field.refresh_label is not None
 
 
-def _refresh(form: Form, field: ChoiceField) -> list[JsonDict]:
+def _refresh(form: Form, field: ChoiceField, origin: str | None = None) -> list[JsonDict]:
     """A dialog cannot react to a choice: the button beside it sends the form back as
-    filled in (``refresh``: the field), and the form comes back built for that choice."""
+    filled in (``refresh``: the field), and the form comes back built for that choice
+    (``origin`` carried along, as by the submit action)."""
     if not _refreshes(field) or field.refresh_label is None:
         return []
-    action = {
-        "type": "Action.Submit",
-        "title": field.refresh_label.plain(),
-        "data": {"form": form.name, "state": form.state, "refresh": field_id(field)},
-    }
+    data: JsonDict = {"form": form.name, "state": form.state, "refresh": field_id(field)}
+    if origin is not None:
+        data["origin"] = origin
+    action = {"type": "Action.Submit", "title": field.refresh_label.plain(), "data": data}
     return [{"type": "ActionSet", "actions": [action]}]
 
 

@@ -33,8 +33,8 @@ async def reply(deps: TeamsDeps, ctx: Any, card: Card) -> None:
     await ctx.send(card_message(card, deps.renderer))
 
 
-def _continue(deps: TeamsDeps, form: Form) -> TaskModuleContinueResponse:
-    rendered = deps.renderer.dialog(form)
+def _continue(deps: TeamsDeps, form: Form, origin: str | None = None) -> TaskModuleContinueResponse:
+    rendered = deps.renderer.dialog(form, origin)
     info = CardTaskModuleTaskInfo(
         title=rendered["title"],
         card=Attachment(content_type=CARD_CONTENT_TYPE, content=rendered["card"]),
@@ -42,9 +42,10 @@ def _continue(deps: TeamsDeps, form: Form) -> TaskModuleContinueResponse:
     return TaskModuleContinueResponse(value=info)
 
 
-def dialog(deps: TeamsDeps, form: Form) -> TaskModuleResponse:
-    """``form`` as the dialog to show (opened, or shown again)."""
-    return TaskModuleResponse(task=_continue(deps, form))
+def dialog(deps: TeamsDeps, form: Form, origin: str | None = None) -> TaskModuleResponse:
+    """``form`` as the dialog to show (opened, or shown again); ``origin`` comes back with
+    its submission (:meth:`~handlers.teams.render.Renderer.dialog`)."""
+    return TaskModuleResponse(task=_continue(deps, form, origin))
 
 
 def extension_dialog(deps: TeamsDeps, form: Form) -> MessagingExtensionActionResponse:
