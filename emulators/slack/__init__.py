@@ -6,6 +6,7 @@ events); ``BoltAppServer`` serves a Bolt app over HTTP; ``render_blocks`` /
 ``render_view`` show Block Kit as text. No Slack account is involved.
 """
 
+from emulators.clock import ManualClock
 from emulators.slack.blockkit import Violation, validate_blocks, validate_view
 from emulators.slack.driver import (
     BoltAppServer,
@@ -19,7 +20,6 @@ from emulators.slack.server import (
     CallRecord,
     Channel,
     Fault,
-    ManualClock,
     Message,
     SlackEmulator,
     UploadedFile,

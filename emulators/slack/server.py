@@ -90,32 +90,6 @@ RESPONSE_URL_MAX_USES = 5
 RESPONSE_URL_TTL = 30 * 60.0
 
 
-class ManualClock:
-    """A clock that only moves when told to, for trigger expiry and rate windows.
-
-    Pass one as ``SlackEmulator(clock=...)``; call :meth:`advance` instead of sleeping.
-    """
-
-    def __init__(self, start: float = 1_767_258_000.0) -> None:  # 2026-01-01 09:00 Paris
-        self._now = start
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self._now
-
-    def advance(self, seconds: float) -> float:
-        """Move forward by ``seconds``; return the new time."""
-        with self._lock:
-            self._now += seconds
-            return self._now
-
-    def set(self, now: float) -> None:
-        """Jump to an absolute POSIX time."""
-        with self._lock:
-            self._now = now
-
-
 # ----------------------------------------------------------------------------------
 # State records. Accessors hand out deep copies, so tests never race the server.
 # ----------------------------------------------------------------------------------

@@ -25,10 +25,18 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.app.admin import Removed, RemoveInput, Scheduled, ScheduleInput, StatusReport
-from bot.app.enrolment import EnrolInput, Enrolled
+from bot.app.admin import Removed, Scheduled, StatusReport
+from bot.app.admin_input import (
+    ENROL,
+    REMOVE,
+    SCHEDULE,
+    STATUS,
+    enrol_input,
+    remove_input,
+    schedule_input,
+)
+from bot.app.enrolment import Enrolled
 from bot.app.outcome import Outcome
-from bot.domain.scheduling import parse_local_time, parse_weekday
 from bot.views import admin as admin_view
 from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.context import Actor, SlackDeps
@@ -36,43 +44,12 @@ from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
-ENROL = frozenset({"enrol", "enroll", "inscrire"})
-REMOVE = frozenset({"remove", "retirer"})
-SCHEDULE = frozenset({"schedule", "horaire"})
-STATUS = frozenset({"status", "etat", "état"})
-MANAGER = frozenset({"manager"})
 
 
 def user_id_of(word: str) -> str | None:
     """``<@U123|alice>`` or ``U123`` → ``U123``; anything else → None."""
     match = MENTION.match(word)
     return (match.group(1) or match.group(2)) if match else None
-
-
-def enrol_input(words: list[str]) -> EnrolInput | None:
-    """``@person <référentiel> [manager @person]``; None when it does not read."""
-    if len(words) not in (2, 4):
-        return None
-    user_id, manager_id = user_id_of(words[0]), None
-    if len(words) == 4:
-        manager_id = user_id_of(words[3]) if words[2].lower() in MANAGER else None
-        if manager_id is None:
-            return None
-    return None if user_id is None else EnrolInput(user_id, words[1], manager_id)
-
-
-def remove_input(words: list[str]) -> RemoveInput | None:
-    user_id = user_id_of(words[0]) if len(words) == 1 else None
-    return None if user_id is None else RemoveInput(user_id)
-
-
-def schedule_input(words: list[str]) -> ScheduleInput | None:
-    if len(words) != 2:
-        return None
-    try:
-        return ScheduleInput(parse_weekday(words[0]), parse_local_time(words[1]))
-    except ValueError:
-        return None
 
 
 def handle_admin(
@@ -91,12 +68,12 @@ def _run(
     admin, enrolment, ref = deps.flows.admin, deps.flows.enrolment, actor.ref
     action, rest = (words[0].lower(), words[1:]) if words else ("", [])
     if action in ENROL:
-        enrol = enrol_input(rest)
+        enrol = enrol_input(rest, user_id_of)
         if enrol is not None:
             return enrolment.enrol(ref, enrol, directory), ""
         return admin.rights(ref, directory), "admin.enrol_usage"
     if action in REMOVE:
-        remove = remove_input(rest)
+        remove = remove_input(rest, user_id_of)
         if remove is not None:
             return admin.remove(ref, remove, directory), ""
         return admin.rights(ref, directory), "admin.remove_usage"

@@ -23,11 +23,19 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.app.admin import Removed, RemoveInput, Scheduled, ScheduleInput, StatusReport
-from bot.app.enrolment import EnrolInput, Enrolled
+from bot.app.admin import Removed, Scheduled, StatusReport
+from bot.app.admin_input import (
+    ENROL,
+    REMOVE,
+    SCHEDULE,
+    STATUS,
+    enrol_input,
+    remove_input,
+    schedule_input,
+)
+from bot.app.enrolment import Enrolled
 from bot.app.outcome import Outcome
 from bot.domain.commands import Command, Parsed
-from bot.domain.scheduling import parse_local_time, parse_weekday
 from bot.i18n.rich import Rich
 from bot.views import admin as admin_view
 from bot.views.notice import notice_card
@@ -36,11 +44,6 @@ from handlers.teams.replies import reply
 from storage.models import Platform
 
 WORDS = admin_view.WORDS[Platform.TEAMS]
-ENROL = frozenset({"enrol", "enroll", "inscrire"})
-REMOVE = frozenset({"remove", "retirer"})
-SCHEDULE = frozenset({"schedule", "horaire"})
-STATUS = frozenset({"status", "etat", "état"})
-MANAGER = frozenset({"manager"})
 ADDRESS = re.compile(r"[^@\s<>\"']+(?:'[^@\s<>\"']+)*@[^@\s<>\"']+\.[^@\s<>\"']+")
 # Teams may send an address typed in a message as a mailto link.
 _MAILTO = re.compile(r"<a\b[^>]*href=\"mailto:([^\"]+)\"[^>]*>.*?</a>", re.IGNORECASE)
@@ -57,32 +60,6 @@ def address_of(word: str) -> str | None:
     return word if ADDRESS.fullmatch(word) else None
 
 
-def enrol_input(words: list[str]) -> EnrolInput | None:
-    """``<e-mail> <référentiel> [manager <e-mail>]``; None when it does not read."""
-    if len(words) not in (2, 4):
-        return None
-    person, manager = address_of(words[0]), None
-    if len(words) == 4:
-        manager = address_of(words[3]) if words[2].lower() in MANAGER else None
-        if manager is None:
-            return None
-    return None if person is None else EnrolInput(person, words[1], manager)
-
-
-def remove_input(words: list[str]) -> RemoveInput | None:
-    person = address_of(words[0]) if len(words) == 1 else None
-    return None if person is None else RemoveInput(person)
-
-
-def schedule_input(words: list[str]) -> ScheduleInput | None:
-    if len(words) != 2:
-        return None
-    try:
-        return ScheduleInput(parse_weekday(words[0]), parse_local_time(words[1]))
-    except ValueError:
-        return None
-
-
 def _run(
     deps: TeamsDeps, ref: Any, words: list[str], directory: TeamsPeople
 ) -> tuple[Outcome[Any], str | None]:
@@ -91,12 +68,12 @@ def _run(
     admin, enrolment = deps.flows.admin, deps.flows.enrolment
     action, rest = (words[0].lower(), words[1:]) if words else ("", [])
     if action in ENROL:
-        enrol = enrol_input(rest)
+        enrol = enrol_input(rest, address_of)
         if enrol is not None:
             return enrolment.enrol(ref, enrol, directory), None
         return admin.rights(ref, directory), WORDS.enrol_usage
     if action in REMOVE:
-        remove = remove_input(rest)
+        remove = remove_input(rest, address_of)
         if remove is not None:
             return admin.remove(ref, remove, directory), None
         return admin.rights(ref, directory), WORDS.remove_usage
