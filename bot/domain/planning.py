@@ -14,6 +14,7 @@ planners harmless: the loser's insert is rolled back alone.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
@@ -144,26 +145,41 @@ def plan_prompts(
     One person's failure (``errors`` collects it) never stops the others' planning; they
     are tried again an hour later.
     """
-    created = 0
+    return _in_batches(
+        session,
+        Person.plan_after,
+        now,
+        lambda people: _plan_batch(session, catalog, now, policy, people, errors),
+    )
+
+
+def _in_batches(
+    session: Session, mark: Any, now: datetime, plan: Callable[[list[Person]], int]
+) -> int:
+    """``plan`` the people whose ``mark`` is due, a batch at a time, each batch committed
+    (no transaction as long as the company); the sum of what ``plan`` returns.
+
+    Unordered: the index on the mark finds who is due; a planned batch is no longer due,
+    so the next query finds the rest (``done`` guards against a batch left due).
+    """
+    total = 0
     done: set[int] = set()
     while True:
-        # Unordered: the index on plan_after finds who is due; each batch, once planned,
-        # is no longer due, so the next query finds the rest.
         people = [
             person
             for person in session.scalars(
                 select(Person)
-                .where(_due(Person.plan_after, now))
+                .where(_due(mark, now))
                 .limit(BATCH)
                 .options(joinedload(Person.tenant))
             ).all()
             if person.id not in done
         ]
         if not people:
-            return created
+            return total
         done.update(person.id for person in people)
-        created += _plan_batch(session, catalog, now, policy, people, errors)
-        session.commit()  # a batch at a time: no transaction as long as the company
+        total += plan(people)
+        session.commit()
 
 
 def _plan_batch(
@@ -318,24 +334,12 @@ def plan_review_digests(
     Only the people due for it (``Person.digest_plan_after`` past), in batches: a
     manager is marked planned until the cycle ends, anyone else until they have a
     report (:mod:`storage.planning_marks` clears the mark then)."""
-    created = 0
-    done: set[int] = set()
-    while True:
-        managers = [
-            manager
-            for manager in session.scalars(
-                select(Person)
-                .where(_due(Person.digest_plan_after, now))
-                .limit(BATCH)
-                .options(joinedload(Person.tenant))
-            ).all()
-            if manager.id not in done
-        ]
-        if not managers:
-            return created
-        done.update(manager.id for manager in managers)
-        created += _plan_digests(session, now, policy, managers, errors)
-        session.commit()
+    return _in_batches(
+        session,
+        Person.digest_plan_after,
+        now,
+        lambda managers: _plan_digests(session, now, policy, managers, errors),
+    )
 
 
 def _plan_digests(
