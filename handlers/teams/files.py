@@ -1,0 +1,136 @@
+"""Files in Teams: offered in the person's own chat, sent once they accept.
+
+Slack hands a file over at once; Teams asks first, in a personal chat only (file consent,
+:mod:`handlers.teams.consent`). So a file the core delivers — a team's export, one's own
+data, a large team's table and map (:class:`~bot.app.outcome.DeliverFile`) — is offered
+as a consent card in the chat the request came from, with nothing of its content. Then:
+
+- **accept**: the consent is claimed (Teams may deliver the yes twice: the second finds
+  the claim and does nothing); the core builds the file again for the person who accepted
+  (:class:`bot.app.files.FileFlow` — the access policy decides again, so a yes from
+  anyone else gets nothing of the asker's data); its bytes go into the upload session
+  Teams opened (:mod:`handlers.teams.upload`); the file is shown as a file card and the
+  consent card removed, so it cannot be accepted twice. An upload that fails gives the
+  claim back, leaves the card to be accepted again and says nothing was delivered;
+- **decline**: the consent card becomes a short notice; nothing is uploaded.
+
+Every answer to Teams is 200 (it shows nothing of its own for a file consent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import httpx
+
+from bot.app.outcome import DeliverFile, Effect, FileKind
+from bot.i18n.rich import Rich
+from bot.views import files as words
+from bot.views.notice import notice_card
+from handlers.teams.consent import (
+    claim_key,
+    consent_message,
+    content_bytes,
+    file_message,
+    requested,
+)
+from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
+from handlers.teams.effects import card_message
+from handlers.teams.upload import UploadFailed, upload
+
+log = logging.getLogger(__name__)
+
+
+def _personal(activity: Any) -> bool:
+    return getattr(activity.conversation, "conversation_type", None) == "personal"
+
+
+async def offer(deps: TeamsDeps, ctx: Any, effects: Iterable[Effect]) -> None:
+    """Each file of ``effects`` offered in the chat of ``ctx``'s activity (a personal
+    chat: Teams has file consent nowhere else)."""
+    for effect in effects:
+        if not isinstance(effect, DeliverFile):
+            continue
+        if not _personal(ctx.activity):
+            log.warning("not a personal chat: %s not offered", effect.filename)
+            continue
+        await ctx.send(consent_message(effect))
+
+
+async def handle_consent(deps: TeamsDeps, ctx: Any) -> None:
+    """The person's answer to a consent card (``fileConsent/invoke``)."""
+    activity = ctx.activity
+    value = activity.value
+    kind = requested(value.context)
+    if not _personal(activity):
+        log.warning("a file consent outside a personal chat: ignored")
+    elif str(getattr(value.action, "value", value.action)) != "accept":
+        told = await asyncio.to_thread(
+            deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
+        )
+        await _say(deps, ctx, words.declined(told.t), in_place=True)
+    elif kind is None or value.upload_info is None or not value.upload_info.upload_url:
+        told = await asyncio.to_thread(
+            deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
+        )
+        await _say(deps, ctx, words.unknown(told.t), in_place=True)
+    else:
+        await _accepted(deps, ctx, kind)
+
+
+async def _accepted(deps: TeamsDeps, ctx: Any, kind: FileKind) -> None:
+    activity = ctx.activity
+    info = activity.value.upload_info
+    card_id = activity.reply_to_id or info.unique_id or activity.id
+    key = claim_key(str(activity.conversation.id), str(card_id))
+    files = deps.flows.files
+    if not await asyncio.to_thread(files.claim, key):
+        return  # delivered already (or being delivered): Teams said yes twice
+    outcome = await asyncio.to_thread(
+        files.build, actor_ref(activity), kind, ActivityDirectory(activity)
+    )
+    t = outcome.t
+    built = [effect for effect in outcome.effects if isinstance(effect, DeliverFile)]
+    if outcome.refusal is not None or not built:
+        await _say(deps, ctx, words.refusal(outcome.refusal, t), in_place=True)
+        return
+    file = built[0]
+    try:
+        await upload(str(info.upload_url), content_bytes(file.content))
+    except UploadFailed as failure:
+        log.warning("%s not uploaded: %s", file.filename, failure)
+        await asyncio.to_thread(files.release, key)
+        await _say(deps, ctx, words.not_delivered(file.filename, t), in_place=False)
+        return
+    await ctx.send(file_message(info, file.comment))
+    await _remove_card(ctx)
+
+
+async def _say(deps: TeamsDeps, ctx: Any, text: Rich, *, in_place: bool) -> None:
+    """``text`` in place of the consent card answered (when it is there), else below it."""
+    card = notice_card(text)
+    card_id = ctx.activity.reply_to_id
+    if in_place and card_id:
+        try:
+            await ctx.send(card_message(card, deps.renderer).with_id(card_id))
+            return
+        except httpx.HTTPStatusError:  # not a card of this chat (any more): say it below
+            pass
+    await ctx.send(card_message(card, deps.renderer))
+
+
+async def _remove_card(ctx: Any) -> None:
+    """The consent card answered, gone: accepted once, it cannot be accepted again (its
+    claim stays, should it remain on a screen)."""
+    activity = ctx.activity
+    if not activity.reply_to_id:
+        return
+    try:
+        await ctx.api.conversations.delete_activity(
+            activity.conversation.id, activity.reply_to_id, service_url=activity.service_url
+        )
+    except httpx.HTTPError as error:
+        log.warning("consent card %s not removed: %s", activity.reply_to_id, error)
