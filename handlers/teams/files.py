@@ -65,48 +65,58 @@ async def handle_consent(deps: TeamsDeps, ctx: Any) -> None:
     activity = ctx.activity
     value = activity.value
     kind = requested(value.context)
+    info = value.upload_info
     if not _personal(activity):
         log.warning("a file consent outside a personal chat: ignored")
-    elif str(getattr(value.action, "value", value.action)) != "accept":
-        told = await asyncio.to_thread(
-            deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
-        )
-        await _say(deps, ctx, words.declined(told.t), in_place=True)
-    elif kind is None or value.upload_info is None or not value.upload_info.upload_url:
-        told = await asyncio.to_thread(
-            deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
-        )
-        await _say(deps, ctx, words.unknown(told.t), in_place=True)
-    else:
+    elif value.action == "accept" and kind is not None and info is not None and info.upload_url:
         await _accepted(deps, ctx, kind)
+    else:  # declined, or a consent naming no file Palier builds
+        told = await asyncio.to_thread(
+            deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
+        )
+        said = words.declined(told.t) if value.action != "accept" else words.unknown(told.t)
+        await _say(deps, ctx, said, in_place=True)
 
 
 async def _accepted(deps: TeamsDeps, ctx: Any, kind: FileKind) -> None:
+    """Claimed, built for the person who accepted, uploaded, shown; the claim given back
+    when nothing was delivered, so that accepting again tries again."""
+    activity = ctx.activity
+    card_id = activity.reply_to_id or activity.value.upload_info.unique_id or activity.id
+    key = claim_key(str(activity.conversation.id), str(card_id))
+    if not await asyncio.to_thread(deps.flows.files.claim, key):
+        return  # delivered already (or being delivered): Teams said yes twice
+    delivered = False
+    try:
+        delivered = await _deliver(deps, ctx, kind)
+    finally:
+        if not delivered:
+            await asyncio.to_thread(deps.flows.files.release, key)
+
+
+async def _deliver(deps: TeamsDeps, ctx: Any, kind: FileKind) -> bool:
+    """The file built again for the actor and put in their OneDrive, or why not; False
+    when it could not be uploaded (the person is told)."""
     activity = ctx.activity
     info = activity.value.upload_info
-    card_id = activity.reply_to_id or info.unique_id or activity.id
-    key = claim_key(str(activity.conversation.id), str(card_id))
-    files = deps.flows.files
-    if not await asyncio.to_thread(files.claim, key):
-        return  # delivered already (or being delivered): Teams said yes twice
     outcome = await asyncio.to_thread(
-        files.build, actor_ref(activity), kind, ActivityDirectory(activity)
+        deps.flows.files.build, actor_ref(activity), kind, ActivityDirectory(activity)
     )
     t = outcome.t
     built = [effect for effect in outcome.effects if isinstance(effect, DeliverFile)]
     if outcome.refusal is not None or not built:
         await _say(deps, ctx, words.refusal(outcome.refusal, t), in_place=True)
-        return
+        return True  # answered: the same card would be refused again
     file = built[0]
     try:
         await upload(str(info.upload_url), content_bytes(file.content))
     except UploadFailed as failure:
         log.warning("%s not uploaded: %s", file.filename, failure)
-        await asyncio.to_thread(files.release, key)
         await _say(deps, ctx, words.not_delivered(file.filename, t), in_place=False)
-        return
+        return False
     await ctx.send(file_message(info, file.comment))
     await _remove_card(ctx)
+    return True
 
 
 async def _say(deps: TeamsDeps, ctx: Any, text: Rich, *, in_place: bool) -> None:
