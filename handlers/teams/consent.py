@@ -39,11 +39,11 @@ def content_bytes(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def consent_message(file: DeliverFile) -> MessageActivityInput:
+def consent_message(file: DeliverFile, kind: FileKind) -> MessageActivityInput:
     """The message asking the person to accept ``file``: its name, what it is (the title
-    the core worded), its size, and which file it is (to build it again) — nothing more."""
-    kind = file.kind.value if file.kind is not None else ""
-    context = {CONTEXT_KEY: kind}
+    the core worded), its size, and which file it is (``kind``, to build it again) —
+    nothing more."""
+    context = {CONTEXT_KEY: kind.value}
     card = FileConsentCard(
         description=file.title,
         size_in_bytes=len(content_bytes(file.content)),

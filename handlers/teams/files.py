@@ -50,14 +50,14 @@ def _personal(activity: Any) -> bool:
 
 async def offer(deps: TeamsDeps, ctx: Any, effects: Iterable[Effect]) -> None:
     """Each file of ``effects`` offered in the chat of ``ctx``'s activity (a personal
-    chat: Teams has file consent nowhere else)."""
+    chat: Teams has file consent nowhere else), if the core can build it again."""
     for effect in effects:
         if not isinstance(effect, DeliverFile):
             continue
-        if not _personal(ctx.activity):
-            log.warning("not a personal chat: %s not offered", effect.filename)
+        if effect.kind is None or not _personal(ctx.activity):
+            log.warning("%s not offered: no kind, or not a personal chat", effect.filename)
             continue
-        await ctx.send(consent_message(effect))
+        await ctx.send(consent_message(effect, effect.kind))
 
 
 async def handle_consent(deps: TeamsDeps, ctx: Any) -> None:

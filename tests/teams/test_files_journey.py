@@ -251,3 +251,17 @@ def test_files_are_offered_in_the_persons_own_chat_only(world: TeamsWorld) -> No
     assert [c.status for c in world.emulator.calls_to("send")][-1] == 201
     with session_scope(world.core.sessions) as session:  # asking stored nothing
         assert session.scalars(select(Person.id)).all()
+
+
+def test_a_second_file_of_the_same_name_is_shown_under_the_name_onedrive_gave_it(
+    world: TeamsWorld,
+) -> None:
+    teams, alice = world.teams, world.alice
+    teams.install(alice)
+    for _ in range(2):
+        teams.send_message(alice, "privacy export")
+        [card] = consent_cards(world, alice)
+        teams.accept_file(alice, card)
+    names = [f.name for f in world.emulator.drive_files(alice)]
+    assert names == ["palier-mes-donnees.json", "palier-mes-donnees 1.json"]
+    assert [file_card(m)["name"] for m in file_cards(world, alice)] == names
