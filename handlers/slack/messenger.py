@@ -151,9 +151,17 @@ class SlackMessenger:
         return to_profile(answer["user"])
 
     def _dm(self, recipient: Recipient) -> str:
+        """The person's DM with Palier: the one stored, else opened (``conversations.open``,
+        Tier 3: once per person, never once per message)."""
+        if recipient.conversation:
+            return recipient.conversation
         client = self._client(recipient.workspace_id)
         answer = self._call(lambda: client.conversations_open(users=recipient.user_id))
         return str(answer["channel"]["id"])
+
+    def conversation_of(self, ref: str) -> str | None:
+        channel = parse_ref(ref)[0]
+        return channel if channel.startswith("D") else None
 
     def send(
         self,
@@ -164,7 +172,9 @@ class SlackMessenger:
         near: str | None = None,
     ) -> str:
         text, blocks = render(view, slack_translator(recipient.locale))
-        channel = parse_ref(near)[0] if near else self._dm(recipient)
+        # A user id as the channel posts in their DM with the app (Slack opens it if
+        # needed): no conversations.open before a person's first message either.
+        channel = parse_ref(near)[0] if near else recipient.conversation or recipient.user_id
         client = self._client(recipient.workspace_id)
         arguments: dict[str, Any] = {"channel": channel, "text": text, "blocks": blocks}
         if marker is not None:
