@@ -68,6 +68,7 @@ def palier_for(slack: Slack, database_url: str) -> Any:
         SLACK_BOT_TOKEN=slack.bot_token,
         SLACK_SIGNING_SECRET="bench",
         SLACK_API_URL=slack.api_url,
+        SLACK_POST_MESSAGES_PER_MINUTE="0",  # Palier's own cost: no pacing
     )
     return build_app(settings, engine=make_engine(database_url), clock=lambda: DUE)
 
