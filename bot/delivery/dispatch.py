@@ -4,9 +4,10 @@ A whole company's Thursday 16:00 is thousands of prompts due in the same minute,
 workspaces that each have their own rate limits. Each workspace with prompts due gets a
 lane: it claims its prompts in batches (one statement, ``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, so several processes split the work without waiting on each other), sends
-them one after another — so a ``Retry-After`` the platform answers holds for the
-workspace's next message too, which a second sender in the same workspace would not
-see in time — and records what was sent in a few statements per batch. Lanes run side by side on a bounded pool of threads,
+them ``width`` at a time (the network's latency, not Palier, would otherwise set the
+pace; the platform's messenger spaces them at the workspace's rate, and a ``Retry-After``
+met by one holds for the others), and records what was sent in a few statements per
+batch. Lanes run side by side on a bounded pool of threads,
 so one slow or rate-limited workspace delays nobody else's. SQLite serialises writers:
 there, lanes run one after another in the tick's own thread.
 
@@ -94,8 +95,12 @@ class PromptDispatch:
                 return
             batch.sent(message, sent, self.lanes.record_every)
 
-        for message in claimed:
-            one(message)
+        if self.lanes.width <= 1:
+            for message in claimed:
+                one(message)
+        else:
+            with ThreadPoolExecutor(self.lanes.width, thread_name_prefix="send") as pool:
+                list(pool.map(one, claimed))
         batch.close()
         return not batch.stopped.is_set()
 

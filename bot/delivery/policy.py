@@ -17,17 +17,19 @@ WORKSPACE_PROBE = timedelta(minutes=5)  # how often a paused workspace's token i
 
 @dataclass(frozen=True)
 class Lanes:
-    """How a process sends prompts: ``lanes`` workspaces at a time, each one's prompts
-    claimed ``batch`` at a time and recorded ``record_every`` at a time (what a process
-    that dies mid-batch leaves to the recovery of stale claims)."""
+    """How a process sends prompts: ``lanes`` workspaces at a time, ``width`` messages
+    in flight in each (the platform's messenger paces them), claimed ``batch`` at a time
+    and recorded ``record_every`` at a time (what a process that dies mid-batch leaves
+    to the recovery of stale claims)."""
 
     lanes: int = 8
+    width: int = 4
     batch: int = 100
     record_every: int = 25
 
     @property
     def serial(self) -> Lanes:
-        return Lanes(lanes=1, batch=self.batch, record_every=self.record_every)
+        return Lanes(lanes=1, width=1, batch=self.batch, record_every=self.record_every)
 
 
 @dataclass

@@ -42,6 +42,7 @@ from handlers.slack.client import RateLimited
 from handlers.slack.effects import message_ref, parse_ref, render
 from handlers.slack.markup import slack_translator
 from handlers.slack.oauth import NotInstalledError
+from handlers.slack.pacing import Pacer
 from handlers.slack.profiles import to_profile
 
 # Answers that say this person cannot receive Palier's DMs at all.
@@ -108,8 +109,9 @@ def _marked(message: dict[str, Any], marker: Marker) -> bool:
 class SlackMessenger:
     """Delivers through the Web API; ``client_for`` gives the client of a workspace."""
 
-    def __init__(self, client_for: Callable[[str], WebClient]) -> None:
+    def __init__(self, client_for: Callable[[str], WebClient], pacer: Pacer | None = None) -> None:
         self.client_for = client_for
+        self.pacer = pacer or Pacer(None)  # the tick's posts, spaced per workspace
 
     def _client(self, workspace_id: str) -> WebClient:
         try:
@@ -179,6 +181,7 @@ class SlackMessenger:
         arguments: dict[str, Any] = {"channel": channel, "text": text, "blocks": blocks}
         if marker is not None:
             arguments["metadata"] = _metadata(marker)
+        self.pacer.wait_turn(recipient.workspace_id)
         answer = self._call(lambda: self._uncertain(client.chat_postMessage, **arguments))
         return f"{answer['channel']}:{answer['ts']}"
 

@@ -376,6 +376,7 @@ def test_after_the_429_retries_no_post_goes_out_before_retry_after(world: World)
     world.at(THURSDAY_1600_PARIS + timedelta(seconds=120))
     assert world.tick().sent == 2
     assert len(world.emulator.calls_to("chat.postMessage")) == 3
+    assert world.emulator.early_calls == []  # the emulator saw none before Retry-After
 
 
 def test_after_the_429_retries_no_listener_calls_that_method_before_retry_after(
