@@ -24,25 +24,24 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.tick_bench import fresh_database  # noqa: E402
-from bot.bootstrap import build_core, build_services, tick_policy  # noqa: E402
-from bot.delivery.policy import Lanes  # noqa: E402
-from bot.delivery.tick import Ticker  # noqa: E402
-from bot.domain.people import ensure_tenant  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from emulators.slack import SlackEmulator  # noqa: E402
-from handlers.slack.client import make_client  # noqa: E402
-from handlers.slack.messenger import SlackMessenger  # noqa: E402
-from handlers.slack.pacing import Pacer  # noqa: E402
-from storage import migrate  # noqa: E402
-from storage.db import make_engine, session_scope  # noqa: E402
-from storage.models import Person, Platform  # noqa: E402
+from bench.tick_bench import fresh_database
+from bot.bootstrap import build_core, build_services, tick_policy
+from bot.delivery.policy import Lanes
+from bot.delivery.tick import Ticker
+from bot.domain.people import ensure_tenant
+from bot.settings import load_settings
+from emulators.slack import SlackEmulator
+from handlers.slack.client import make_client
+from handlers.slack.messenger import SlackMessenger
+from handlers.slack.pacing import Pacer
+from storage import migrate
+from storage.db import make_engine, session_scope
+from storage.models import Person, Platform
 
 DUE = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 16:00 in Paris
 
@@ -140,7 +139,11 @@ def main() -> None:
         policy = tick_policy(core, build_services(core).planning)
         policy = replace(policy, lanes=Lanes(lanes=args.lanes, width=args.width))
         ticker = Ticker(
-            core.sessions, core.referentiels, {Platform.SLACK: messenger}, policy, "bench",
+            core.sessions,
+            core.referentiels,
+            {Platform.SLACK: messenger},
+            policy,
+            "bench",
             lambda: DUE,
         )
         ticker.tick(DUE.replace(hour=14))  # plans the week: nothing due yet
