@@ -116,10 +116,10 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.15, help="seconds a call")
     parser.add_argument("--lanes", type=int, default=10)
     parser.add_argument("--width", type=int, default=4)
-    parser.add_argument("--quick", action="store_true", help="3 workspaces of 40: seconds")
+    parser.add_argument("--quick", action="store_true", help="3 workspaces of 20: seconds")
     args = parser.parse_args()
     if args.quick:
-        args.workspaces, args.people = 3, 40
+        args.workspaces, args.people = 3, 20
     context = mp.get_context("fork")
     ours, theirs = context.Pipe()
     emulator = context.Process(

@@ -132,9 +132,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is created)")
-    parser.add_argument("--quick", action="store_true", help="200 people: runs in seconds")
+    parser.add_argument("--quick", action="store_true", help="60 people: runs in seconds")
     args = parser.parse_args()
-    people = 200 if args.quick else args.people
+    people = 60 if args.quick else args.people
     context = mp.get_context("fork")
     ours, theirs = context.Pipe()
     emulator = context.Process(target=serve_emulator, args=(people, theirs), daemon=True)

@@ -10,6 +10,7 @@ Without ``--postgres`` the PostgreSQL-only benchmarks are left out (said so).
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -53,7 +54,11 @@ def main() -> int:
         shown = " ".join(a if "://" not in a else "SERVER_URL" for a in arguments)
         print(f"== {script} {shown}", flush=True)
         began = time.perf_counter()
-        done = subprocess.run([sys.executable, str(HERE / script), *arguments], check=False)
+        done = subprocess.run(
+            [sys.executable, str(HERE / script), *arguments],
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(HERE.parent)},  # bench/ imports its neighbours
+        )
         print(f"   ({time.perf_counter() - began:.1f} s)", flush=True)
         if done.returncode != 0:
             failed.append(script)
