@@ -7,7 +7,8 @@ of the sending tick; then the same prompts sent by 1, 2 and 4 processes ticking 
 same instant against the same database (PostgreSQL: ``FOR UPDATE SKIP LOCKED``), with
 the messages each person received: never two. Results: bench/RESULTS.md.
 
-    .venv/bin/python bench/dispatch_bench.py [--people 2000] [--postgres SERVER_URL] [--quick]
+    .venv/bin/python bench/dispatch_bench.py [--people 2000] [--postgres SERVER_URL]
+        [--latency 0.15] [--quick]
 """
 
 from __future__ import annotations
@@ -48,13 +49,15 @@ class Slack:
     users: list[dict[str, Any]]
 
 
-def serve_emulator(people: int, pipe: Connection) -> None:
+def serve_emulator(people: int, latency: float, pipe: Connection) -> None:
     """The emulator's process: N people, then serve until told; answer the DMs' counts."""
     with SlackEmulator(clock=ManualClock(DUE.timestamp())) as emulator:
         users = [
             emulator.add_user(f"U{n:06d}", f"p{n}", f"Person {n}", f"p{n}@example.fr").to_api(0)
             for n in range(people)
         ]
+        if latency:
+            emulator.inject("*", delay=latency, times=10**9)  # Slack's, on every call
         pipe.send(Slack(emulator.api_url, emulator.bot_token, emulator.workspace.team_id, users))
         while pipe.recv() == "count":
             posts = emulator.calls_to("chat.postMessage")
@@ -132,12 +135,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is created)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds a Web API call")
     parser.add_argument("--quick", action="store_true", help="60 people: runs in seconds")
     args = parser.parse_args()
     people = 60 if args.quick else args.people
     context = mp.get_context("fork")
     ours, theirs = context.Pipe()
-    emulator = context.Process(target=serve_emulator, args=(people, theirs), daemon=True)
+    emulator = context.Process(
+        target=serve_emulator, args=(people, args.latency, theirs), daemon=True
+    )
     emulator.start()
     slack: Slack = ours.recv()
     with fresh_database(args.postgres) as url:
@@ -147,10 +153,10 @@ def main() -> None:
         ours.send("count")
         received = ours.recv()
         assert sent == people and max(received.values()) == 1, (sent, received.most_common(1))
-        print(f"{database}, {people} people due, one process:")
+        print(f"{database}, {people} people due, Web API latency {args.latency * 1000:.0f} ms:")
         print(
-            f"  {statements / sent:.3f} SQL statements and {cpu / sent * 1000:.2f} ms CPU "
-            f"per prompt; {sent / wall:.0f} prompts/s (local HTTP, no latency)"
+            f"  one process: {statements / sent:.3f} SQL statements and "
+            f"{cpu / sent * 1000:.2f} ms CPU per prompt; {sent / wall:.0f} prompts/s"
         )
         for processes in (1, 2, 4):
             due = reset(url)
