@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, insert, text
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
 
 from bench.tick_bench import fresh_database
 from bot.bootstrap import build_core, build_services

@@ -1,7 +1,6 @@
 """How long one tick takes, and how much memory, for a workspace of N people.
 
-Runs the real tick (plan → claim → users.info → conversations.open → chat.postMessage
-→ record) against the project's Slack emulator over HTTP, on SQLite or on the
+Runs the real tick (plan → claim → chat.postMessage → record, unpaced) against the project's Slack emulator over HTTP, on SQLite or on the
 database given, and prints one line per size. Targets and results: bench/RESULTS.md.
 
     .venv/bin/python bench/tick_bench.py [--people 100 500] [--postgres SERVER_URL]
@@ -43,6 +42,7 @@ def run(people: int, database_url: str) -> tuple[float, float, float]:
             SLACK_BOT_TOKEN=emulator.bot_token,
             SLACK_SIGNING_SECRET="bench",
             SLACK_API_URL=emulator.api_url,
+            SLACK_POST_MESSAGES_PER_MINUTE="0",  # Palier's own cost: no pacing
         )
         palier = build_app(settings, engine=engine, clock=lambda: DUE)
         with session_scope(palier.core.sessions) as session:

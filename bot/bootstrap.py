@@ -29,6 +29,7 @@ from bot.app.review import ReviewFlow
 from bot.app.summary import SummaryFlow
 from bot.app.team import TeamFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
+from bot.delivery.policy import Lanes, TickPolicy
 from bot.domain.admin import AdminService
 from bot.domain.checkin import CheckinService
 from bot.domain.evidence import EvidenceService
@@ -170,4 +171,15 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         team=team,
         checkin=CheckinFlow(work, core.referentiels, clock, services.checkins),
         files=FileFlow(work, clock, export, privacy, team),
+    )
+
+
+def tick_policy(core: Core, planning: PlanningPolicy) -> TickPolicy:
+    """What every process's tick is told, from the settings."""
+    settings = core.settings
+    return TickPolicy(
+        planning=planning,
+        reminder_hours=settings.reminder_hours,
+        default_locale=settings.default_locale,
+        lanes=Lanes(lanes=settings.send_lanes, width=settings.send_width),
     )

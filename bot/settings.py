@@ -344,6 +344,33 @@ class Settings(BaseSettings):
         description="How often `palier run` looks for check-ins to send.",
         json_schema_extra=_expects("tick_seconds"),
     )
+    send_lanes: int = Field(
+        default=8,
+        ge=1,
+        le=64,
+        validation_alias="PALIER_SEND_LANES",
+        description="Workspaces a process sends the weekly prompts of side by side "
+        "(PostgreSQL; SQLite sends one at a time).",
+        json_schema_extra=_expects("send_lanes"),
+    )
+    send_width: int = Field(
+        default=4,
+        ge=1,
+        le=16,
+        validation_alias="PALIER_SEND_WIDTH",
+        description="Messages a process has in flight at once in one workspace (PostgreSQL).",
+        json_schema_extra=_expects("send_width"),
+    )
+    slack_post_messages_per_minute: int = Field(
+        default=600,
+        ge=0,
+        le=6000,
+        validation_alias="SLACK_POST_MESSAGES_PER_MINUTE",
+        description="The pace of one process's weekly prompts in one Slack workspace (Slack "
+        "does not publish its workspace limit; 0: no pacing, Slack's 429s only). Several "
+        "processes: divide it among them.",
+        json_schema_extra=_expects("per_minute"),
+    )
     review_days_after: int = Field(
         default=1,
         ge=0,

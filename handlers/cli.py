@@ -44,6 +44,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # An import's problems worded for the platform's accounts (Slack's are people_import's own).
 PROBLEM_WORDS = {"teams": "teams_ops.problem."}
 DEMO_WEEKS = 4
+DEMO_PLATFORMS = ("slack", "teams")  # where `palier demo` plays (--platform)
 # `tick --now` outside these years is a typo; the year of margin keeps the tick's
 # date arithmetic (weeks, reminders, 1:1 lead times) inside what datetime can hold.
 TICK_YEARS = (1970, 9998)
@@ -256,9 +257,14 @@ class Cli:
             serve(settings, clock=self.clock)
         return EXIT_OK
 
-    def demo(self, weeks: int, database_url: str | None) -> int:
-        """A sales team's weeks of check-ins in a simulated Slack, printed."""
-        from handlers.slack.demo import run_demo
+    def demo(self, weeks: int, database_url: str | None, platform: str = "slack") -> int:
+        """A sales team's weeks of check-ins in a simulated Slack or Microsoft Teams, printed."""
+        if platform not in DEMO_PLATFORMS:
+            return self.fail(self.t("teams_demo.bad_platform", value=platform), EXIT_USAGE)
+        if platform == "teams":
+            from handlers.teams.demo import run_demo
+        else:
+            from handlers.slack.demo import run_demo
 
         self.database_url = database_url
         return run_demo(self.out, locale=self.t.locale, weeks=weeks, database_url=database_url)
@@ -563,6 +569,10 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
         "--weeks", type=int, default=DEMO_WEEKS, help=t("demo.help.weeks", default=DEMO_WEEKS)
     )
     demo.add_argument("--database", metavar="URL", help=t("demo.help.database"))
+    # Checked by the command, not by argparse: a wrong value is one catalogued line.
+    demo.add_argument(
+        "--platform", default="slack", metavar="slack|teams", help=t("teams_demo.help.platform")
+    )
 
     export = commands.add_parser("export", help=t("cli.help.export"))
     export.add_argument("--format", choices=["csv"], default="csv", help=t("cli.help.format"))
@@ -645,7 +655,7 @@ def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
     if args.command == "run":
         return cli.run()
     if args.command == "demo":
-        return cli.demo(args.weeks, args.database)
+        return cli.demo(args.weeks, args.database, args.platform)
     if args.command == "export":
         return cli.export(args.format, args.output, args.workspace)
     if args.command == "privacy":

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.bootstrap import Core, build_core, build_flows, build_services
+from bot.bootstrap import Core, build_core, build_flows, build_services, tick_policy
 from bot.delivery.messenger import Messenger
-from bot.delivery.tick import Ticker, TickPolicy, TickReport
+from bot.delivery.tick import Ticker, TickReport
 from bot.settings import Settings
 from storage.models import Platform
 
@@ -89,11 +89,7 @@ def worker_name() -> str:
 def _ticker(
     core: Core, settings: Settings, messengers: Mapping[Platform, Messenger], clock: Clock
 ) -> Ticker:
-    policy = TickPolicy(
-        planning=build_services(core).planning,
-        reminder_hours=settings.reminder_hours,
-        default_locale=settings.default_locale,
-    )
+    policy = tick_policy(core, build_services(core).planning)
     return Ticker(core.sessions, core.referentiels, messengers, policy, worker_name(), clock)
 
 

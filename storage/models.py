@@ -167,6 +167,7 @@ class Person(Base):
         Index("ix_people_tenant_email", "tenant_id", "email"),
         Index("ix_people_plan_after", "plan_after"),
         Index("ix_people_digest_plan_after", "digest_plan_after"),
+        Index("ix_people_profile_checked", "profile_checked_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -198,8 +199,12 @@ class Person(Base):
     delivery_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     delivery_failed_at: Mapped[datetime | None] = mapped_column()  # the first of them
     # The direct conversation with Palier, as the platform needs it to write first (Teams:
-    # its service address and conversation id, learnt when the app is installed for them).
+    # its service address and conversation id, learnt when the app is installed for them;
+    # Slack: the DM's id, kept from the first message, so none is opened per message).
     conversation_ref: Mapped[str | None] = mapped_column(Text)
+    # When the platform's profile (language, zone, deactivated) was last read: the tick
+    # reads a few of the oldest each minute (bot.delivery.profiles), never one per message.
+    profile_checked_at: Mapped[datetime | None]
     # When the tick must plan this person's check-ins again (the end of the cycle planned
     # last), and, for a manager, their weekly review; PLAN_NOW: at the next tick. Reset
     # whenever what planning depends on changes (see storage.planning_marks).

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, case, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models import CheckinPrompt, PromptStatus
+from storage.models import CheckinPrompt, Person, PromptStatus
 
 
 class PromptRepository:
@@ -75,6 +75,111 @@ class PromptRepository:
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 
+    def due_tenants(self, now: datetime, excluded: Collection[int] = ()) -> Sequence[int]:
+        """The workspaces (tenant ids) with prompts due now, but ``excluded`` (paused or
+        served elsewhere): the tick sends each in its own lane."""
+        query = (
+            select(CheckinPrompt.tenant_id)
+            .where(*self._due_now(now))
+            .group_by(CheckinPrompt.tenant_id)
+            .order_by(CheckinPrompt.tenant_id)
+        )
+        if excluded:
+            query = query.where(CheckinPrompt.tenant_id.not_in(list(excluded)))
+        return self.session.scalars(query).all()
+
+    def claim_due(
+        self,
+        tenant_id: int,
+        worker: str,
+        now: datetime,
+        limit: int,
+        exclude: Collection[int] = (),
+    ) -> list[int]:
+        """Claim up to ``limit`` of the workspace's prompts due at ``now`` in one statement;
+        their ids, earliest scheduled first.
+
+        On PostgreSQL the candidates are locked ``FOR UPDATE SKIP LOCKED``: processes
+        claiming at once each get different prompts, none waits for another's. On
+        SQLite, writers are serialised and the status condition is enough. ``exclude``:
+        prompts this tick tried and gave back (as many as failed, not as were sent): they
+        wait for the next tick instead of looping.
+        """
+        candidates = (
+            select(CheckinPrompt.id)
+            .where(
+                *self._due_now(now),
+                CheckinPrompt.tenant_id == tenant_id,
+            )
+            .order_by(CheckinPrompt.scheduled_at, CheckinPrompt.id)
+            .limit(limit)
+        )
+        if exclude:
+            candidates = candidates.where(CheckinPrompt.id.not_in(list(exclude)))
+        if self.session.get_bind().dialect.name == "postgresql":
+            candidates = candidates.with_for_update(skip_locked=True)
+        statement = (
+            update(CheckinPrompt)
+            .where(
+                CheckinPrompt.id.in_(candidates.scalar_subquery()),
+                CheckinPrompt.status == PromptStatus.PENDING,
+            )
+            .values(
+                status=PromptStatus.SENDING,
+                claimed_by=worker,
+                claimed_at=now,
+                attempts=CheckinPrompt.attempts + 1,
+            )
+            .returning(CheckinPrompt.id)
+            .execution_options(synchronize_session=False)
+        )
+        return sorted(self.session.scalars(statement))
+
+    def record_sent(self, sent: Sequence[tuple[int, str]], now: datetime) -> None:
+        """Record each (prompt id, message reference) sent, in one statement: a prompt
+        still being sent becomes sent; one answered meanwhile keeps its status."""
+        table = cast(Table, CheckinPrompt.__table__)
+        sending = table.c.status == PromptStatus.SENDING
+        status_type = table.c.status.type
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("prompt_id"))
+            .values(
+                message_ref=bindparam("ref"),
+                status=case(
+                    (sending, literal(PromptStatus.SENT, status_type)), else_=table.c.status
+                ),
+                sent_at=case((sending, literal(now, table.c.sent_at.type)), else_=table.c.sent_at),
+                last_error=case((sending, None), else_=table.c.last_error),
+            )
+        )
+        self.session.execute(statement, [{"prompt_id": i, "ref": ref} for i, ref in sent])
+
+    def give_back(self, prompt_ids: Sequence[int], reason: str) -> None:
+        """Hand claimed prompts back unsent, without using one of their attempts."""
+        self.session.execute(
+            update(CheckinPrompt)
+            .where(
+                CheckinPrompt.id.in_(list(prompt_ids)),
+                CheckinPrompt.status == PromptStatus.SENDING,
+            )
+            .values(
+                status=PromptStatus.PENDING,
+                claimed_by=None,
+                attempts=case((CheckinPrompt.attempts > 0, CheckinPrompt.attempts - 1), else_=0),
+                last_error=reason[:255],
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    @staticmethod
+    def _due_now(now: datetime) -> list[Any]:
+        return [
+            CheckinPrompt.status == PromptStatus.PENDING,
+            CheckinPrompt.scheduled_at <= now,
+            CheckinPrompt.closes_at > now,
+        ]
+
     def renew_claims(self, worker: str, now: datetime) -> int:
         """The heartbeat of a live sender: its claims are taken again at ``now``."""
         result = self.session.execute(
@@ -93,6 +198,35 @@ class PromptRepository:
             CheckinPrompt.closes_at > now,
         )
         return self.session.scalars(query).all()
+
+
+class PeopleRepository:
+    """Bulk changes to people that delivery makes (never one statement per person)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def reached(self, person_ids: Sequence[int], conversations: dict[int, str]) -> None:
+        """A message reached these people: forget their unconfirmed delivery failures,
+        and keep the direct conversation of those who had none stored."""
+        if person_ids:
+            self.session.execute(
+                update(Person)
+                .where(
+                    Person.id.in_(list(person_ids)),
+                    or_(Person.delivery_failures > 0, Person.delivery_failed_at.is_not(None)),
+                )
+                .values(delivery_failures=0, delivery_failed_at=None)
+                .execution_options(synchronize_session=False)
+            )
+        if conversations:
+            table = cast(Table, Person.__table__)
+            self.session.execute(
+                update(table)
+                .where(table.c.id == bindparam("person_id"), table.c.conversation_ref.is_(None))
+                .values(conversation_ref=bindparam("conversation")),
+                [{"person_id": i, "conversation": c} for i, c in conversations.items()],
+            )
 
 
 def insert_new(

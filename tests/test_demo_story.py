@@ -141,6 +141,10 @@ class ScriptedPlayer:
         self._record("me", member)
         return Answered("me", "summary")
 
+    def install(self, member: Member) -> str | None:
+        self._record("install", member)
+        return None  # as on Slack: nothing to install per person
+
 
 def _play(weeks: int = WEEKS) -> tuple[ScriptedPlayer, Director, str]:
     out = StringIO()

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.claims import Claimed, Failed, Failure
-from bot.delivery.messenger import Messenger, Recipient
+from bot.delivery.messenger import Recipient
 from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.views import ScheduledBrief
 from bot.delivery.workspaces import Workspaces
@@ -188,9 +188,6 @@ class BriefJob:
         )
         view = ScheduledBrief(claim.brief, recipient.timezone, claim.meeting_at)
         return Claimed(schedule_id, claim.tenant_id, recipient, view)
-
-    def prepare(self, claimed: Claimed, messenger: Messenger, now: datetime) -> Claimed:
-        return claimed
 
     def sent(self, claimed: Claimed, ref: str, now: datetime) -> None:
         self.report.briefs += 1

@@ -95,10 +95,6 @@ class Job(Protocol[Item]):
         """Claim one due message; None when there is nothing to send (recorded already)."""
         ...
 
-    def prepare(self, claimed: Claimed, messenger: Messenger, now: datetime) -> Claimed | None:
-        """The last look before sending (a prompt reads the person's profile); None: stop."""
-        ...
-
     def sent(self, claimed: Claimed, ref: str, now: datetime) -> None: ...
 
     def failed(self, claimed: Claimed, failed: Failed, now: datetime) -> None: ...
@@ -134,24 +130,29 @@ class Sender:
         claimed = job.claim(item, now)
         if claimed is None:
             return False
+        sent = self.attempt(job, claimed, now)
+        if isinstance(sent, Failed):
+            return False
+        job.sent(claimed, sent, now)
+        return True
+
+    def attempt(self, job: Job[Item], claimed: Claimed, now: datetime) -> str | Failed:
+        """Send one claimed message: its reference, or why it was not sent (recorded by
+        ``job.failed`` and reported). The caller records a success (:meth:`Job.sent`,
+        or in a batch)."""
         messenger = self.workspaces.messenger(claimed.tenant_id)
         if messenger is None:  # not served here: give it back for a process that serves it
             log.warning("%s %s: no messenger for its workspace", job.kind, claimed.item_id)
-            job.failed(claimed, Failed(Failure.DEFERRED, "no_messenger", claimed.uncertain), now)
-            return False
+            failed = Failed(Failure.DEFERRED, "no_messenger", claimed.uncertain)
+            job.failed(claimed, failed, now)
+            return failed
         try:
-            ready = job.prepare(claimed, messenger, now)
-            if ready is None:
-                return False
-            claimed = ready
-            ref = self._send(messenger, claimed)
+            return self._send(messenger, claimed)
         except Exception as error:
             failed = self._sorted(messenger, claimed, error, now)
             job.failed(claimed, failed, now)
             self._report(job.kind, claimed, failed, now)
-            return False
-        job.sent(claimed, ref, now)
-        return True
+            return failed
 
     @staticmethod
     def _send(messenger: Messenger, claimed: Claimed) -> str:

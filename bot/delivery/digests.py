@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.claims import Claimed, Failed, Failure
-from bot.delivery.messenger import Messenger, Recipient
+from bot.delivery.messenger import Recipient
 from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.views import WeeklyReview
 from bot.delivery.workspaces import Workspaces
@@ -89,9 +89,6 @@ class DigestJob:
             manager, workspace.external_id, policy.default_locale, policy.planning.default_timezone
         )
         return Claimed(digest_id, workspace.tenant_id, recipient, WeeklyReview(digest))
-
-    def prepare(self, claimed: Claimed, messenger: Messenger, now: datetime) -> Claimed:
-        return claimed
 
     def sent(self, claimed: Claimed, ref: str, now: datetime) -> None:
         self._finish(claimed.item_id, PromptStatus.SENT, now)

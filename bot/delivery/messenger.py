@@ -125,6 +125,12 @@ class Messenger(Protocol):
         """
         ...
 
+    def conversation_of(self, ref: str) -> str | None:
+        """The direct conversation the message ``ref`` was sent in, to keep as the
+        person's (None: the platform keeps it otherwise): the next message goes there
+        without asking the platform to open it again."""
+        ...
+
     def update(self, recipient: Recipient, ref: str, view: object) -> None:
         """Show ``view`` in place of the message ``ref``."""
         ...

@@ -6,12 +6,30 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.delivery.claims import Confirmation
+from bot.delivery.profiles import ProfileRefresh
 from bot.domain.planning import PlanningPolicy
 from bot.i18n import Locale
 
 MAX_ATTEMPTS = 5  # transient failures before a prompt is given up as failed
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a dead sender
 WORKSPACE_PROBE = timedelta(minutes=5)  # how often a paused workspace's token is tried
+
+
+@dataclass(frozen=True)
+class Lanes:
+    """How a process sends prompts: ``lanes`` workspaces at a time, ``width`` messages
+    in flight in each (the platform's messenger paces them), claimed ``batch`` at a time
+    and recorded ``record_every`` at a time (what a process that dies mid-batch leaves
+    to the recovery of stale claims)."""
+
+    lanes: int = 8
+    width: int = 4
+    batch: int = 100
+    record_every: int = 25
+
+    @property
+    def serial(self) -> Lanes:
+        return Lanes(lanes=1, width=1, batch=self.batch, record_every=self.record_every)
 
 
 @dataclass
@@ -39,6 +57,8 @@ class TickPolicy:
     # happened this many times over at least this long.
     confirm_failures: int = 3
     confirm_span: timedelta = timedelta(days=2)
+    lanes: Lanes = Lanes()  # how prompts are sent side by side (PostgreSQL)
+    profile_refresh: ProfileRefresh = field(default_factory=ProfileRefresh)  # read again, slowly
 
     @property
     def confirmation(self) -> Confirmation:

@@ -16,7 +16,6 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from bot.delivery.claims import Claimed, Failed, Failure
-from bot.delivery.messenger import Messenger
 from bot.delivery.policy import TickReport
 from bot.delivery.prompts import Prompts
 from bot.delivery.views import ReminderMessage
@@ -101,9 +100,6 @@ class ReminderJob:
                 person_id=prompt.person_id,
             )
         self.snoozed[prompt.id] = snoozed_until
-        return claimed
-
-    def prepare(self, claimed: Claimed, messenger: Messenger, now: datetime) -> Claimed:
         return claimed
 
     def sent(self, claimed: Claimed, ref: str, now: datetime) -> None:

@@ -26,9 +26,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.delivery.briefs import BriefJob
 from bot.delivery.claims import Job, Sender, claims_heartbeat
 from bot.delivery.digests import DigestJob
+from bot.delivery.dispatch import PromptDispatch
 from bot.delivery.messenger import Messenger
 from bot.delivery.planning import PromptBookkeeping
 from bot.delivery.policy import TickPolicy, TickReport
+from bot.delivery.profiles import Profiles
 from bot.delivery.prompts import PromptJob, Prompts
 from bot.delivery.reminders import ReminderJob
 from bot.delivery.workspaces import Workspaces
@@ -38,11 +40,9 @@ from storage.db import session_scope
 from storage.models import Platform
 from storage.repositories import PromptRepository
 
-__all__ = ["BATCH", "TickPolicy", "TickReport", "Ticker"]
+__all__ = ["TickPolicy", "TickReport", "Ticker"]
 
 log = logging.getLogger(__name__)
-
-BATCH = 100  # prompts read per query while sending
 
 Item = TypeVar("Item")
 
@@ -80,7 +80,12 @@ class Ticker:
         bookkeeping.close_ended(now)
         bookkeeping.recover_stale(now)
         with claims_heartbeat(self._renew_claims, self.clock, policy.claim_heartbeat):
-            self._send_due(sender, self.prompt_job(report, prompts), now, report)
+            job = self.prompt_job(report, prompts)
+            PromptDispatch(self.sessions, job, sender, policy.lanes).run(now)
+        profiles = Profiles(
+            self.sessions, self.workspaces, policy.profile_refresh, prompts.recipient
+        )
+        profiles.refresh_oldest(now, report.errors)
         reminders = ReminderJob(prompts, report)
         due = reminders.due(now)
         self._each(sender, reminders, ((r.prompt_id, r) for r in due), now, report)
@@ -100,21 +105,6 @@ class Ticker:
     def _renew_claims(self, at: datetime) -> None:
         with session_scope(self.sessions) as session:
             PromptRepository(session).renew_claims(self.worker, at)
-
-    def _send_due(self, sender: Sender, job: PromptJob, now: datetime, report: TickReport) -> None:
-        # In batches, until nothing due is left that this tick has not tried.
-        tried: set[int] = set()
-        while True:
-            with session_scope(self.sessions) as session:
-                due = list(
-                    PromptRepository(session).due(
-                        now, BATCH, exclude=tried, tenants_paused=self.workspaces.excluded
-                    )
-                )
-            if not due:
-                return
-            tried.update(due)
-            self._each(sender, job, ((i, i) for i in due), now, report)
 
     @staticmethod
     def _each(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.people import find_person, find_tenant, zone_of
@@ -113,11 +113,57 @@ def next_level_of(referentiel: Referentiel, current: Level | None) -> Level | No
     return levels[rank + 1] if rank + 1 < len(levels) else None
 
 
+def latest_levels_of(
+    session: Session, people: Mapping[int, Referentiel]
+) -> dict[int, dict[str, Level]]:
+    """:func:`latest_levels` for many people at once (person id → their référentiel): one
+    query, which reads only each competency's latest rating however long the history."""
+    if not people:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(Rating.person_id, Rating.competency_id),
+            order_by=(Rating.rated_at.desc(), Rating.id.desc()),
+        )
+        .label("rank")
+    )
+    by_referentiel: dict[str, list[int]] = {}
+    for person_id, referentiel in people.items():
+        by_referentiel.setdefault(referentiel.id, []).append(person_id)
+    on_their_referentiel = or_(
+        *(
+            and_(Rating.referentiel_id == referentiel_id, Rating.person_id.in_(person_ids))
+            for referentiel_id, person_ids in by_referentiel.items()
+        )
+    )
+    latest = (
+        select(Rating.person_id, Rating.competency_id, Rating.level_id, rank)
+        .where(on_their_referentiel, Rating.rater == Rater.SELF)
+        .subquery()
+    )
+    query = select(latest.c.person_id, latest.c.competency_id, latest.c.level_id).where(
+        latest.c.rank == 1
+    )
+    levels: dict[int, dict[str, Level]] = {person_id: {} for person_id in people}
+    for person_id, competency_id, level_id in session.execute(query):
+        level = people[person_id].scale.level(level_id)
+        if level is not None:
+            levels[person_id][competency_id] = level
+    return levels
+
+
 def build_form(
     session: Session, person: Person, prompt: CheckinPrompt, referentiel: Referentiel
 ) -> CheckinForm:
     """The check-in form for a prompt: its competencies, current levels, next level's words."""
-    levels = latest_levels(session, person, referentiel)
+    return form_of(prompt, referentiel, latest_levels(session, person, referentiel))
+
+
+def form_of(
+    prompt: CheckinPrompt, referentiel: Referentiel, levels: Mapping[str, Level]
+) -> CheckinForm:
+    """The check-in form for a prompt, given the person's current ``levels``."""
     paths = {competency.id: groups for groups, competency in referentiel.iter_competencies()}
     items = []
     for competency_id in prompt.competency_ids:

@@ -19,6 +19,7 @@ from emulators.slack.render import render_blocks, render_view
 from emulators.slack.server import (
     CallRecord,
     Channel,
+    EarlyCall,
     Fault,
     Message,
     SlackEmulator,
@@ -34,6 +35,7 @@ __all__ = [
     "Channel",
     "DriverError",
     "DriverResponse",
+    "EarlyCall",
     "Fault",
     "ManualClock",
     "Message",

@@ -76,6 +76,12 @@ METHOD_TIERS: dict[str, int] = {
     "views.push": 4,
     "views.update": 4,
 }
+# chat.postMessage: 1 message per second per channel (Slack's docs), "while also
+# maintaining a workspace-wide limit" whose figure Slack does not publish. The emulator
+# models it as this many messages per minute per workspace (a setting); operators
+# report figures of this order for bulk DMs.
+POST_MESSAGE_PER_MINUTE = 600
+
 # Since 2025-05-29, commercially distributed apps that are not in the Marketplace get
 # conversations.history at 1 request per minute and at most 15 messages per page.
 NON_MARKETPLACE_HISTORY_LIMIT = 15
@@ -377,6 +383,16 @@ class UploadedFile:
         }
 
 
+@dataclass(frozen=True)
+class EarlyCall:
+    """A call that came before a ``Retry-After`` for its workspace and method elapsed."""
+
+    method: str
+    caller: str  # the workspace's team id (or the token / app when it has none)
+    at: float  # the emulator's clock
+    not_before: float
+
+
 @dataclass
 class CallRecord:
     """One Web API call: what was sent, what Slack answered, and when.
@@ -490,6 +506,7 @@ class SlackEmulator:
         trigger_ttl: float = 3.0,
         enforce_rate_limits: bool = False,
         post_message_per_second: int = 1,
+        post_message_per_minute: int = POST_MESSAGE_PER_MINUTE,
         marketplace_app: bool = True,
         deleted_user_post_error: str | None = "user_disabled",
         home_tab_enabled: bool = True,
@@ -508,6 +525,11 @@ class SlackEmulator:
         self.trigger_ttl = trigger_ttl
         self.enforce_rate_limits = enforce_rate_limits
         self.post_message_per_second = post_message_per_second
+        self.post_message_per_minute = post_message_per_minute
+        # When a 429 was answered: (team or app, method) → its Retry-After's end, and
+        # every call that came before it ended (a client that did not honour it).
+        self._not_before: dict[tuple[str, str], float] = {}
+        self._early_calls: list[EarlyCall] = []
         self.marketplace_app = marketplace_app
         self.deleted_user_post_error = deleted_user_post_error
         self._host = host
@@ -982,6 +1004,13 @@ class SlackEmulator:
         with self._lock:
             self._calls.clear()
 
+    @property
+    def early_calls(self) -> list[EarlyCall]:
+        """Calls made before the ``Retry-After`` of a 429 answered to the same workspace
+        (or app) and method had elapsed: a client that does not honour it."""
+        with self._lock:
+            return list(self._early_calls)
+
     def messages_in(self, channel: str) -> list[Message]:
         """Visible (non-ephemeral, not deleted) messages of a channel, oldest first."""
         with self._lock:
@@ -1207,6 +1236,8 @@ class SlackEmulator:
     ) -> tuple[int, dict[str, str], JsonDict, str | None]:
         """Apply one call (the caller holds the lock); (status, headers, body, team_id)."""
         status, headers, body, team_id = 200, {}, {}, None
+        caller = (self._tokens.get(token or "") or token or "", method)
+        self._note_early(caller)
         try:
             if fault is not None and (fault.status or fault.error):
                 raise self._fault_error(fault)
@@ -1231,7 +1262,17 @@ class SlackEmulator:
             body = {"ok": False, "error": failure.error, **failure.extra}
         except Exception as exc:  # a bug in the emulator: say so instead of hanging up
             status, body = 500, {"ok": False, "error": "internal_error", "emulator": repr(exc)}
+        if status == 429:
+            retry_after = float(headers.get("Retry-After", "1"))
+            self._not_before[caller] = max(
+                self._not_before.get(caller, 0.0), self.clock() + retry_after
+            )
         return status, headers, body, team_id
+
+    def _note_early(self, caller: tuple[str, str]) -> None:
+        not_before = self._not_before.get(caller)
+        if not_before is not None and self.clock() < not_before:
+            self._early_calls.append(EarlyCall(caller[1], caller[0], self.clock(), not_before))
 
     def _fault_error(self, fault: Fault) -> _ApiError:
         if fault.status == 429:
@@ -1311,6 +1352,9 @@ class SlackEmulator:
                 channel = self._resolve_channel(workspace, params.get("channel")).id
             except _ApiError:
                 channel = str(params.get("channel"))
+            self._take_rate_slot(
+                (workspace.team_id, method), self.post_message_per_minute, window=60.0
+            )
             key: tuple[str, ...] = (workspace.team_id, method, channel)
             limit, window = self.post_message_per_second, 1.0
         else:

@@ -239,9 +239,11 @@ class TeamsDriver:
         values: Mapping[str, Any] | None = None,
         *,
         within: str | None = None,
+        beside: str | None = None,
     ) -> TeamsResponse:
         """The person fills ``values`` (by input id) and presses the button ``title``
-        (``within``: the one in the card the ``Action.ShowCard`` ``within`` reveals).
+        (``within``: the one in the card the ``Action.ShowCard`` ``within`` reveals;
+        ``beside``: the one on the row of the card that shows this text).
 
         ``Action.Execute`` sends ``adaptiveCard/action`` (a card in the answer replaces the
         message's card); ``Action.Submit`` sends a message with ``value``, or
@@ -253,7 +255,7 @@ class TeamsDriver:
         current, conversation = self._current(person, message)
         if current.card is None:
             raise DriverError(f"message {current.id} has no Adaptive Card")
-        found = find_action(current.card, title, within)
+        found = find_action(current.card, title, within, beside)
         kind = found.action.get("type")
         if kind not in ("Action.Execute", "Action.Submit"):
             raise DriverError(f"{title!r} is an {kind}: it does not reach the bot")
@@ -310,16 +312,19 @@ class TeamsDriver:
         message: Message,
         title: str,
         values: Mapping[str, Any] | None = None,
+        *,
+        beside: str | None = None,
     ) -> TeamsResponse:
-        """Press ``title``, a button that opens a dialog (``msteams.type: task/fetch``)."""
+        """Press ``title``, a button that opens a dialog (``msteams.type: task/fetch``);
+        ``beside``: the one on the row of the card that shows this text."""
         person = self._user(user)
         current, _ = self._current(person, message)
-        found = find_action(current.card or {}, title)
+        found = find_action(current.card or {}, title, beside=beside)
         data = found.action.get("data")
         teams = data.get("msteams") if isinstance(data, dict) else None
         if not isinstance(teams, dict) or teams.get("type") != "task/fetch":
             raise DriverError(f"{title!r} does not open a dialog (no msteams.type task/fetch)")
-        return self.click(person, current, title, values)
+        return self.click(person, current, title, values, beside=beside)
 
     def submit_dialog(
         self, user: str | User, values: Mapping[str, Any] | None = None, button: str | None = None

@@ -31,7 +31,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulators.teams.cards import INPUT_TYPES, JsonDict, actions, inputs
+from emulators.teams.cards import INPUT_TYPES, JsonDict, actions, children, inputs
+from emulators.teams.render import card_texts
 
 REQUIRED_MESSAGE = "This field is required."
 INVALID_MESSAGE = "This value is not valid."
@@ -49,12 +50,28 @@ class Found:
     chain: tuple[JsonDict, ...]
 
 
-def find_action(card: JsonDict, title: str, within: str | None = None) -> Found:
+def find_action(
+    card: JsonDict, title: str, within: str | None = None, beside: str | None = None
+) -> Found:
     """The button showing ``title`` (exact, then case-insensitive), ShowCard cards included.
 
     ``within``: the button is in the card the ``Action.ShowCard`` titled ``within``
     reveals (a confirmation whose button has the same title as the one that asked it).
+    ``beside``: the button is on the row that shows this text — the one element of the
+    card's body (a column set, a container) whose texts hold it — as a person picks
+    "Review" on the line of the list that names whom (every row's button has one title).
     """
+    if beside is not None:
+        rows = [
+            item
+            for item in children(card)
+            if item.get("isVisible") is not False
+            and any(beside in text for text in card_texts({"type": "AdaptiveCard", "body": [item]}))
+        ]
+        if len(rows) != 1:
+            raise DriverError(f"{len(rows)} rows of the card show {beside!r}, not one")
+        inside = find_action({"type": "AdaptiveCard", "body": rows}, title, within)
+        return Found(inside.action, (card, *inside.chain[1:]))
     if within is not None:
         opener = find_action(card, within)
         revealed = opener.action.get("card")

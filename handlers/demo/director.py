@@ -104,7 +104,9 @@ class Director:
                 self.schedule(*follow_up)
 
     def play(self, weeks: int) -> None:
-        """A first tick (it plans, sends nothing), the weeks, then everyone's summary."""
+        """The app installed where it must be, a first tick (it plans, sends nothing), the
+        weeks, then everyone's summary."""
+        self.install()
         self.tick_at(self.clock.now())
         self.run()
         for index in range(weeks):
@@ -119,6 +121,16 @@ class Director:
         for at, step in story.summaries(self.team, weeks):
             self.schedule(at, step)
         self.run()
+
+    def install(self) -> None:
+        """Where Palier can write only to whom the app is installed for (Teams), it is
+        installed for the whole team first, and each sees Palier's welcome."""
+        for member in self.team:
+            welcome = self.player.install(member)
+            if welcome is None:  # nothing to install on this platform
+                continue
+            self._event(member, self.t("demo.what.installed"))
+            self.narrator.show(welcome)
 
     def week_start(self, index: int) -> None:
         self.index = index

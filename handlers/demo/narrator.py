@@ -3,18 +3,19 @@
 The narrator speaks the demo's own language (``t``); what people saw comes from
 the player already as text, in their own language. An event is headed with the
 person's local time and the zone's abbreviation, which tells Paris from New York.
+A platform may word some of the demo's lines its own way (:class:`Reworded`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.delivery.tick import TickReport
 from bot.domain.planning import PlanningPolicy
-from bot.i18n import Translator
+from bot.i18n import Locale, Translator
 from bot.i18n.referentiel_text import local_moment
 from handlers.demo.clock import ManualClock
 from handlers.demo.story import (
@@ -29,6 +30,20 @@ from referentiels.loader import ReferentielCatalog
 
 INDENT = "    "
 MODAL_PREVIEW_LINES = 12  # a form is long: after the first one, only its top is shown
+
+
+class Reworded(Translator):
+    """The demo's words, but for the keys ``words`` maps to others (the platform's own)."""
+
+    def __init__(self, locale: Locale, words: Mapping[str, str]) -> None:
+        super().__init__(locale)
+        self.words = dict(words)
+
+    def __call__(self, key: str, **params: Any) -> str:
+        return super().__call__(self.words.get(key, key), **params)
+
+    def plural(self, key: str, count: int, **params: Any) -> str:
+        return super().plural(self.words.get(key, key), count, **params)
 
 
 class Narrator:

@@ -7,9 +7,10 @@ what the person saw, as text. It returns plain values, so that the director
 prints the same story whichever platform played it; it raises :class:`DemoError`
 when Palier did not answer as a person expects.
 
-A platform's stage (Slack's: :func:`handlers.slack.demo.slack_stage`) starts that
-platform (or its emulator) and Palier on it for a :class:`Scene`, and gives the
-player with what the runner needs to enrol the team and introduce it.
+A platform's stage (Slack's: :func:`handlers.slack.demo.slack_stage`, Teams':
+:func:`handlers.teams.demo.teams_stage`) starts that platform (or its emulator) and
+Palier on it for a :class:`Scene`, and gives the player with what the runner needs to
+enrol the team and introduce it, and the demo's lines it words its own way.
 """
 
 from __future__ import annotations
@@ -190,6 +191,12 @@ class Player(Protocol):
 
     def me(self, member: Member) -> Answered: ...
 
+    def install(self, member: Member) -> str | None:
+        """The app installed for ``member`` before the story starts: what Palier then
+        shows them; None on a platform where Palier needs no installing per person
+        (Slack: the workspace's app writes to anyone)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Scene:
@@ -218,6 +225,9 @@ class Stage:
     referentiels: ReferentielCatalog  # Palier's, as it runs there
     workspace: str  # its name
     accounts: Mapping[str, Account]  # member's user id → their account there
+    # The demo's lines this platform says its own way: a ``demo.`` key → the one in its
+    # place (a Teams chat is not a Slack DM); any other is the demo's own.
+    words: Mapping[str, str] = field(default_factory=dict)
 
 
 StageOpener = Callable[[Scene], AbstractContextManager[Stage]]

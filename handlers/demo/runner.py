@@ -23,7 +23,7 @@ from bot.i18n import Locale, Translator
 from handlers.demo import story
 from handlers.demo.clock import ManualClock
 from handlers.demo.director import Director
-from handlers.demo.narrator import Narrator
+from handlers.demo.narrator import Narrator, Reworded
 from handlers.demo.player import DemoError, Scene, Stage, StageOpener
 from handlers.demo.story import Member
 from storage import migrate
@@ -69,7 +69,7 @@ def run_demo(
         clock = ManualClock(story.START)
         stage = stack.enter_context(open_stage(Scene(engine, url, clock, team, story.SETTINGS)))
         _enrol(engine, stage, team)
-        narrator = Narrator(out, t, clock)
+        narrator = Narrator(out, Reworded(locale, stage.words), clock)
         narrator.introduce(team, weeks, stage.workspace, stage.referentiels)
         director = Director(narrator, stage.player, team, stage.referentiels)
         try:

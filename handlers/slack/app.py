@@ -24,9 +24,9 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.bootstrap import Core, build_core, build_flows
+from bot.bootstrap import Core, build_core, build_flows, tick_policy
 from bot.delivery.messenger import Messenger
-from bot.delivery.tick import Ticker, TickPolicy, TickReport
+from bot.delivery.tick import Ticker, TickReport
 from bot.settings import Settings
 from handlers.slack import actions, commands, events, home, one_on_one_commands, shortcuts, views
 from handlers.slack.client import make_client
@@ -34,6 +34,7 @@ from handlers.slack.context import SlackDeps
 from handlers.slack.edge import EdgeMiddleware, PalierBolt, language_of, on_error
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.oauth import OAuthWiring, build_oauth, oauth_client
+from handlers.slack.pacing import Pacer
 from storage.models import Platform
 
 log = logging.getLogger(__name__)
@@ -182,18 +183,15 @@ def build_app(
     commands.register(bolt, deps)
     for kind in (actions, views, events, shortcuts, home, one_on_one_commands):
         kind.register(bolt, deps)
-    policy = TickPolicy(
-        planning=services.planning,
-        reminder_hours=settings.reminder_hours,
-        default_locale=settings.default_locale,
-    )
+    policy = tick_policy(core, services.planning)
     ticker = Ticker(
         core.sessions,
         core.referentiels,
         {
             **(messengers or {}),
             Platform.SLACK: SlackMessenger(
-                oauth.clients if oauth else lambda _workspace_id: client
+                oauth.clients if oauth else lambda _workspace_id: client,
+                Pacer(settings.slack_post_messages_per_minute),
             ),
         },
         policy,

@@ -4,11 +4,12 @@ Rate limits (429) wait ``Retry-After``; connection errors and every 5xx answer a
 retried with backoff. The SDK's own server-error handler covers 500
 and 503 only, and Slack answers 502/504 from its edge too, hence the subclass.
 
-Once the 429 retries are used up, Slack's ``Retry-After`` still stands: the
+Slack's ``Retry-After`` holds for every call of that method with that token: the
 :class:`RateLimitGate` (one per process, shared by every client, whichever
-workspace's token it holds) remembers it per (token, method), and a client refuses
-to call that method with that token before it has elapsed (:class:`RateLimited`),
-instead of hammering Slack and prolonging the limit.
+workspace's token it holds) remembers it per (token, method) from the first 429, and
+a client refuses to call that method with that token before it has elapsed
+(:class:`RateLimited`) — another thread's call included, while the one that met the
+429 waits to retry — instead of hammering Slack and prolonging the limit.
 
 A call that posts a message is never re-sent by the client after a connection error
 (:data:`NOT_REPEATABLE`): the connection may have dropped after Slack posted it, and
@@ -122,7 +123,9 @@ class PostSafeConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
 
 
 class GatedRateLimitRetryHandler(RateLimitErrorRetryHandler):
-    """The SDK's 429 handler; when it gives up, the gate keeps ``Retry-After``."""
+    """The SDK's 429 handler; every 429 closes the gate for its ``Retry-After``, so no
+    other call of that method with that token (another thread's) goes out before it
+    elapses while this one waits to retry."""
 
     def __init__(self, gate: RateLimitGate, max_retry_count: int = 3) -> None:
         super().__init__(max_retry_count=max_retry_count)
@@ -136,10 +139,9 @@ class GatedRateLimitRetryHandler(RateLimitErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        retry = super().can_retry(state=state, request=request, response=response, error=error)
-        if not retry and response is not None and response.status_code == 429:
+        if response is not None and response.status_code == 429:
             self.gate.close(*request_key(request), _retry_after(response))
-        return retry
+        return bool(super().can_retry(state=state, request=request, response=response, error=error))
 
 
 class GatedWebClient(WebClient):

@@ -265,6 +265,10 @@ class SlackPlayer:
         (shown,) = self._command(member, ME, typed)
         return Answered(typed, render_blocks(shown.blocks))
 
+    def install(self, member: Member) -> None:
+        """Nothing to install per person: the workspace's app writes to anyone in it."""
+        return None
+
     # -- Slack's mechanics -------------------------------------------------------------------
 
     def _dms(self, member: Member) -> list[Message]:

@@ -42,6 +42,7 @@ from handlers.slack.client import RateLimited
 from handlers.slack.effects import message_ref, parse_ref, render
 from handlers.slack.markup import slack_translator
 from handlers.slack.oauth import NotInstalledError
+from handlers.slack.pacing import Pacer
 from handlers.slack.profiles import to_profile
 
 # Answers that say this person cannot receive Palier's DMs at all.
@@ -108,8 +109,9 @@ def _marked(message: dict[str, Any], marker: Marker) -> bool:
 class SlackMessenger:
     """Delivers through the Web API; ``client_for`` gives the client of a workspace."""
 
-    def __init__(self, client_for: Callable[[str], WebClient]) -> None:
+    def __init__(self, client_for: Callable[[str], WebClient], pacer: Pacer | None = None) -> None:
         self.client_for = client_for
+        self.pacer = pacer or Pacer(None)  # the tick's posts, spaced per workspace
 
     def _client(self, workspace_id: str) -> WebClient:
         try:
@@ -151,9 +153,17 @@ class SlackMessenger:
         return to_profile(answer["user"])
 
     def _dm(self, recipient: Recipient) -> str:
+        """The person's DM with Palier: the one stored, else opened (``conversations.open``,
+        Tier 3: once per person, never once per message)."""
+        if recipient.conversation:
+            return recipient.conversation
         client = self._client(recipient.workspace_id)
         answer = self._call(lambda: client.conversations_open(users=recipient.user_id))
         return str(answer["channel"]["id"])
+
+    def conversation_of(self, ref: str) -> str | None:
+        channel = parse_ref(ref)[0]
+        return channel if channel.startswith("D") else None
 
     def send(
         self,
@@ -164,11 +174,14 @@ class SlackMessenger:
         near: str | None = None,
     ) -> str:
         text, blocks = render(view, slack_translator(recipient.locale))
-        channel = parse_ref(near)[0] if near else self._dm(recipient)
+        # A user id as the channel posts in their DM with the app (Slack opens it if
+        # needed): no conversations.open before a person's first message either.
+        channel = parse_ref(near)[0] if near else recipient.conversation or recipient.user_id
         client = self._client(recipient.workspace_id)
         arguments: dict[str, Any] = {"channel": channel, "text": text, "blocks": blocks}
         if marker is not None:
             arguments["metadata"] = _metadata(marker)
+        self.pacer.wait_turn(recipient.workspace_id)
         answer = self._call(lambda: self._uncertain(client.chat_postMessage, **arguments))
         return f"{answer['channel']}:{answer['ts']}"
 

@@ -109,6 +109,9 @@ class TeamsMessenger:
         except Exception as error:
             raise _sorted(error) from error
 
+    def conversation_of(self, ref: str) -> str | None:
+        return None  # kept when the app is installed for the person (its installationUpdate)
+
     def find(self, recipient: Recipient, marker: Marker) -> str | None:
         conversation = ConversationRef.load(recipient.conversation)
         if conversation is None:

@@ -29,6 +29,7 @@ class FakeMessenger:
     workspace_error: Exception | None = None  # raised by check_workspace
     checks: int = 0
     finds: int = 0
+    profile_reads: list[str] = field(default_factory=list)  # user ids, in order
 
     def check_workspace(self, workspace_id: str) -> None:
         self.checks += 1
@@ -36,6 +37,7 @@ class FakeMessenger:
             raise self.workspace_error
 
     def profile(self, recipient: Recipient) -> Profile | None:
+        self.profile_reads.append(recipient.user_id)
         return self.profiles.get(recipient.user_id)
 
     def send(
@@ -57,6 +59,9 @@ class FakeMessenger:
 
     def update(self, recipient: Recipient, ref: str, view: object) -> None:
         self.updated.append((ref, view))
+
+    def conversation_of(self, ref: str) -> str | None:
+        return f"D-{ref.split(':')[0]}"  # each person's direct conversation
 
     def find(self, recipient: Recipient, marker: Marker) -> str | None:
         self.finds += 1

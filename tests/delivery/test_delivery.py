@@ -53,13 +53,28 @@ def test_a_workspace_of_a_platform_without_a_messenger_is_skipped_and_logged(
     )
 
 
-def test_the_platform_s_profile_is_read_before_the_prompt_goes_out(delivery: Delivery) -> None:
+def test_profiles_are_read_in_the_background_not_before_each_prompt(delivery: Delivery) -> None:
     delivery.messenger.profiles[ALICE] = Profile(ALICE, locale="en-US", timezone="Asia/Kolkata")
     assert delivery.tick(NOW).sent == 1
     [posted] = delivery.messenger.posted
-    assert posted.recipient.locale == "en" and posted.recipient.timezone == "Asia/Kolkata"
-    assert isinstance(posted.view, PromptMessage) and posted.view.timezone == "Asia/Kolkata"
-    assert delivery.person(ALICE).timezone == "Asia/Kolkata"
+    assert posted.recipient.locale == "fr"  # sent as Palier knew her: no read before it
+    assert delivery.messenger.profile_reads == [ALICE]  # then read once, never checked before
+    alice = delivery.person(ALICE)
+    assert alice.timezone == "Asia/Kolkata" and alice.locale == "en"
+    assert alice.profile_checked_at == NOW
+    delivery.tick(NOW + timedelta(minutes=1))
+    delivery.tick(NOW + timedelta(days=6))
+    assert delivery.messenger.profile_reads == [ALICE]  # not again within a week
+    delivery.tick(NOW + timedelta(days=7, minutes=1))
+    assert delivery.messenger.profile_reads == [ALICE, ALICE]
+
+
+def test_the_direct_conversation_is_kept_from_the_first_message(delivery: Delivery) -> None:
+    delivery.tick(NOW)
+    assert delivery.person(ALICE).conversation_ref == "D-U0ALICE"
+    delivery.tick(NOW + timedelta(days=7))
+    _first, second = delivery.messenger.posted
+    assert second.recipient.conversation == "D-U0ALICE"
 
 
 def test_an_uncertain_prompt_is_looked_for_by_its_marker_before_it_is_sent_again(

@@ -114,5 +114,5 @@ def test_status_counts_people_and_lists_recent_problems(world: World) -> None:
     answer = _answer(world, BOB, "admin status")
     assert "1 person(s) enrolled, 0 of them paused; 1 inactive." in answer
     assert "Business Developer: 1" in answer
-    assert "Alice Martin (2026-W48): deactivated" in answer
+    assert "Alice Martin (2026-W48): user_disabled" in answer  # what Slack answered the post
     assert "Account Executive" not in answer  # Alice is inactive: not counted per référentiel

@@ -155,7 +155,7 @@ def test_a_revoked_token_pauses_the_workspace_without_burning_attempts_then_resu
         world.at(THURSDAY_1600_PARIS + timedelta(minutes=minutes))
         assert world.tick().failed == 0
     assert [c.method for c in world.emulator.calls].count("auth.test") == 35  # minutes 5, 10 … 175
-    assert {c.method for c in world.emulator.calls} == {"users.info", "auth.test"}
+    assert {c.method for c in world.emulator.calls} == {"chat.postMessage", "auth.test"}
     prompts = world.prompts(ALICE) + world.prompts(CHLOE)
     assert all(p.status is PromptStatus.PENDING and p.attempts == 0 for p in prompts)
     # The token works again (reinstalled): the admin still sees the pause until the probe…
@@ -234,7 +234,7 @@ def test_an_admin_re_enrolment_reactivates_someone_deactivated_by_failures(
 ) -> None:
     world.emulator.update_user(BOB, is_admin=True)
     world.enrol(ALICE)
-    world.emulator.inject("conversations.open", error="cannot_dm_bot", times=1)
+    world.emulator.inject("chat.postMessage", error="cannot_dm_bot", times=1)
     world.at(THURSDAY_1600_PARIS)
     assert world.tick().failed == 1
     assert not _person(world, ALICE).active
@@ -376,6 +376,7 @@ def test_after_the_429_retries_no_post_goes_out_before_retry_after(world: World)
     world.at(THURSDAY_1600_PARIS + timedelta(seconds=120))
     assert world.tick().sent == 2
     assert len(world.emulator.calls_to("chat.postMessage")) == 3
+    assert world.emulator.early_calls == []  # the emulator saw none before Retry-After
 
 
 def test_after_the_429_retries_no_listener_calls_that_method_before_retry_after(

@@ -4,6 +4,7 @@ several processes, a restart, and time zones — all through the emulator."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -208,7 +209,8 @@ def test_deactivated_person_is_marked_and_others_still_get_their_prompt(world: W
     assert world.dms(ALICE) == []
     with world.session() as session:
         alice = session.scalars(select(Person).where(Person.platform_user_id == ALICE)).one()
-        assert not alice.active and alice.inactive_reason == "deactivated"
+        # Slack refused the post (user_disabled): no profile is read before each prompt.
+        assert not alice.active and alice.inactive_reason == "user_disabled"
     assert world.prompts(ALICE)[0].status is PromptStatus.FAILED
     # Next week nothing is planned for her.
     world.at(THURSDAY_1600_PARIS + timedelta(days=7))
@@ -220,7 +222,7 @@ def test_cannot_dm_is_a_permanent_error_for_that_person_only(world: World) -> No
     world.enrol(ALICE)
     world.enrol(CHLOE)
     world.at(THURSDAY_1600_PARIS)
-    world.emulator.inject("conversations.open", error="cannot_dm_bot", times=1)
+    world.emulator.inject("chat.postMessage", error="cannot_dm_bot", times=1)
     report = world.tick()
     assert report.failed == 1 and report.sent == 1
     failed = [
@@ -287,9 +289,7 @@ def test_kolkata_half_hour_offset(world: World) -> None:
 def test_a_tick_sends_every_due_prompt_in_batches(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.delivery.tick
-
-    monkeypatch.setattr(bot.delivery.tick, "BATCH", 1)  # three batches for three people
+    _batches_of_one(world, monkeypatch)  # three batches for three people
     for user in (ALICE, BOB, CHLOE):
         world.enrol(user)
     world.at(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))  # Friday: all three are due
@@ -300,14 +300,18 @@ def test_a_tick_sends_every_due_prompt_in_batches(
 def test_a_failing_prompt_is_tried_once_per_tick_and_does_not_block_the_others(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.delivery.tick
-
-    monkeypatch.setattr(bot.delivery.tick, "BATCH", 1)
+    _batches_of_one(world, monkeypatch)
     for user in (ALICE, CHLOE):
         world.enrol(user)
     world.at(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
-    # The first conversations.open fails for good within this tick (500s beyond the retries).
-    world.emulator.inject("conversations.open", status=500, times=4)
+    # The first post fails for good within this tick (500s beyond the retries).
+    world.emulator.inject("chat.postMessage", status=500, times=4)
     report = world.tick()
     assert report.sent == 1 and len(report.errors) == 1
     assert world.tick().sent == 1  # the next tick delivers the other one
+
+
+def _batches_of_one(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    ticker = world.palier.ticker
+    lanes = replace(ticker.policy.lanes, batch=1)
+    monkeypatch.setattr(ticker, "policy", replace(ticker.policy, lanes=lanes))
