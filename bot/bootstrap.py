@@ -21,6 +21,7 @@ from bot.app.checkin import CheckinFlow
 from bot.app.enrolment import EnrolmentFlow
 from bot.app.evidence import EvidenceFlow
 from bot.app.exports import ExportFlow
+from bot.app.files import FileFlow
 from bot.app.home import HomeFlow
 from bot.app.one_on_one import OneOnOneFlow
 from bot.app.privacy import PrivacyFlow
@@ -130,6 +131,7 @@ class Flows:
     review: ReviewFlow
     team: TeamFlow
     checkin: CheckinFlow
+    files: FileFlow  # files built again when a person accepts them (Teams' file consent)
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -139,6 +141,16 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
     work = UnitOfWork(core.sessions, defaults)
     services = build_services(core)
     home = HomeService(services.checkins, services.evidence, services.planning)
+    indirect = settings.managers_see_indirect
+    privacy = PrivacyFlow(work, core.referentiels, clock)
+    export = ExportFlow(work, core.referentiels, clock, indirect=indirect)
+    team = TeamFlow(
+        work,
+        core.referentiels,
+        clock,
+        TeamService(core.referentiels, default_timezone=settings.default_timezone),
+        indirect=indirect,
+    )
     return Flows(
         services=services,
         summary=SummaryFlow(work, core.referentiels, clock),
@@ -151,19 +163,14 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
             OneOnOneService(core.referentiels, default_timezone=settings.default_timezone),
             indirect=settings.managers_see_indirect,
         ),
-        privacy=PrivacyFlow(work, core.referentiels, clock),
-        export=ExportFlow(work, core.referentiels, clock, indirect=settings.managers_see_indirect),
+        privacy=privacy,
+        export=export,
         evidence=EvidenceFlow(work, core.referentiels, clock, services.evidence),
         home=HomeFlow(work, core.referentiels, clock, home),
         review=ReviewFlow(work, core.referentiels, clock, services.reviews),
-        team=TeamFlow(
-            work,
-            core.referentiels,
-            clock,
-            TeamService(core.referentiels, default_timezone=settings.default_timezone),
-            indirect=settings.managers_see_indirect,
-        ),
+        team=team,
         checkin=CheckinFlow(work, core.referentiels, clock, services.checkins),
+        files=FileFlow(work, clock, export, privacy, team),
     )
 
 

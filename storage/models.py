@@ -526,3 +526,18 @@ class ReviewDigest(Base):
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(255))
+
+
+class FileClaim(Base):
+    """That a file a person consented to receive is being (or was) delivered, once.
+
+    A platform that asks before it sends a file (Teams' file consent) may deliver the
+    person's "yes" twice; the first to insert the consent's key delivers, any other finds
+    it there and delivers nothing. ``key`` is opaque (the front end's digest of the
+    consent: nothing personal); rows older than a month are pruned when one is claimed.
+    """
+
+    __tablename__ = "file_claims"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(index=True)

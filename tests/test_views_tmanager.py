@@ -13,7 +13,7 @@ from bot.domain.team import TeamOverview
 from bot.i18n import Translator
 from bot.i18n.rich import Mention
 from bot.settings import load_settings
-from bot.views import actions, review, team
+from bot.views import actions, files, review, team
 from bot.views.cards import Actions, Note, Paragraph
 from bot.views.one_on_one import mention
 from referentiels.loader import ReferentielCatalog
@@ -98,14 +98,14 @@ def test_a_review_form_carries_back_what_the_front_end_asked_and_nothing_else() 
     assert review.form_back('{"back": 3}') == review.form_back("nonsense") == ""
 
 
-def test_a_summary_where_no_file_can_go_says_so_rather_than_where_the_files_are() -> None:
+def test_a_summary_says_where_its_files_are() -> None:
     overview = TeamOverview([_report(f"R{index:02d}") for index in range(3)])
-    with_files = team.summary_card(overview, FR).blocks[-1]
-    without = team.summary_card(overview, FR, files=False).blocks[-1]
-    assert isinstance(with_files, Paragraph) and isinstance(without, Paragraph)
-    assert "message privé" in with_files.lines[0].plain()
-    assert "pas encore vous y envoyer le détail en fichier" in without.lines[0].plain()
-    assert "Slack" not in without.lines[0].plain()
+    in_dm = team.summary_card(overview, FR).blocks[-1]
+    to_accept = team.summary_card(overview, FR, files=files.team_files_follow(FR)).blocks[-1]
+    assert isinstance(in_dm, Paragraph) and isinstance(to_accept, Paragraph)
+    assert "message privé" in in_dm.lines[0].plain()
+    assert "Acceptez chacun pour le recevoir dans votre OneDrive" in to_accept.lines[0].plain()
+    assert "Slack" not in to_accept.lines[0].plain()
 
 
 def test_a_report_is_mentioned_by_id_and_known_by_name_where_no_mention_can_go() -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.app.actor import Actor, ActorRef
 from bot.app.operator import Operator, operator_work
-from bot.app.outcome import DeliverFile, Outcome
+from bot.app.outcome import DeliverFile, FileKind, Outcome
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain.access import Viewer, viewer_for
 from bot.domain.exports import exportable_people, ratings_csv
@@ -74,17 +74,9 @@ class ExportFlow:
                 content=export.content,
                 title=t("privacy.export_title"),
                 comment=t("privacy.export_comment", count=export.people),
+                kind=FileKind.EXPORT,
             )
             return Outcome(actor.locale, export, effects=(file,))
-
-    def may_export(self, ref: ActorRef, directory: Directory | None = None) -> Outcome[None]:
-        """Whether the actor may export (a manager, an admin), nothing built: for a front
-        end that cannot deliver the file and says so to those who could have it."""
-        with self.work.begin(ref, directory, admin=True) as (session, actor):
-            viewer = self._viewer(session, actor)
-            if viewer is None or exportable_people(session, viewer) is None:
-                return Outcome.refused(actor.locale, ExportRefusal.NOT_ALLOWED.value)
-            return Outcome(actor.locale)
 
     def _viewer(self, session: Session, actor: Actor) -> Viewer | None:
         """The actor as the access policy sees them; an admin Palier does not follow is

@@ -10,6 +10,7 @@ before it answers, so an effect that fails never loses a submission.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -61,16 +62,29 @@ class SendDirect(Effect):
     conversation: str | None = None
 
 
+class FileKind(enum.StrEnum):
+    """Which file a :class:`DeliverFile` is, so that a front end that must ask the person
+    before it sends (Teams' file consent) can have it built again once they say yes
+    (:class:`bot.app.files.FileFlow`) instead of carrying its content meanwhile."""
+
+    EXPORT = "export"  # a manager's team or an admin's workspace, CSV (bot.app.exports)
+    MY_DATA = "my_data"  # everything Palier holds about the actor, JSON (bot.app.privacy)
+    TEAM_TABLE = "team_table"  # a large team's summary as a CSV table (bot.views.team_files)
+    TEAM_MAP = "team_map"  # ... and as a heatmap picture (PNG)
+
+
 @dataclass(frozen=True)
 class DeliverFile(Effect):
     """Give ``user_id`` a file, privately (never in a channel); ``title`` and
-    ``comment`` are worded already, in the actor's language."""
+    ``comment`` are worded already, in the actor's language; ``kind`` says which file it
+    is (None: one that cannot be built again)."""
 
     user_id: str
     filename: str
     content: str | bytes
     title: str
     comment: str | None = None
+    kind: FileKind | None = None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.app.actor import ActorRef
 from bot.app.operator import Operator, operator_work
-from bot.app.outcome import DeliverFile, Outcome
+from bot.app.outcome import DeliverFile, FileKind, Outcome
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain.people import Directory, find_person, find_tenant
 from bot.domain.privacy import erase_person, export_person
@@ -74,6 +74,7 @@ class PrivacyFlow:
                 content=json.dumps(data, ensure_ascii=False, indent=2),
                 title=t("privacy.data_title"),
                 comment=t("privacy.data_comment"),
+                kind=FileKind.MY_DATA,
             )
             return Outcome(actor.locale, effects=(file,))
 

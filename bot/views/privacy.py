@@ -51,13 +51,3 @@ def erasure_question(t: Translator) -> Card:
         confirm=confirm,
     )
     return Card(question, (Paragraph((question,)), Actions(actions.ERASURE_ACTIONS, (erase,))))
-
-
-def no_file_here(t: Translator) -> Rich:
-    """One's own data asked for where Palier cannot send a file yet: what to do instead."""
-    return t.rich("teams_evidence.data_no_file")
-
-
-def no_export_here(t: Translator) -> Rich:
-    """An export asked for where Palier cannot send a file yet: what to do instead."""
-    return t.rich("teams_evidence.export_no_file")

@@ -201,9 +201,9 @@ def team_cards(overview: TeamOverview, t: Translator) -> list[Card]:
 # -- a team too large for tables ------------------------------------------------------
 
 
-def summary_card(overview: TeamOverview, t: Translator, *, files: bool = True) -> Card:
-    """The summary of a team too large for tables: counts, participation, flags, where
-    the files are (``files`` False: that the detail cannot come as files here yet)."""
+def summary_card(overview: TeamOverview, t: Translator, *, files: Rich | None = None) -> Card:
+    """The summary of a team too large for tables: counts, participation, flags, and
+    where the files are (``files``: in the asker's DM unless told otherwise)."""
     title = t.rich_plural("team.large.title", len(overview.reports))
     lines = [
         t.rich_plural("team.large.referentiel", len(reports), referentiel=Plain(referentiel.title))
@@ -240,5 +240,5 @@ def summary_card(overview: TeamOverview, t: Translator, *, files: bool = True) -
     blocks: list[Block] = [Heading(title), Paragraph(tuple(lines)), Paragraph(tuple(attention))]
     if overview.not_followed:
         blocks.append(_not_followed(overview, t))
-    blocks.append(Paragraph((t.rich("team.large.files" if files else "team.large.no_files"),)))
+    blocks.append(Paragraph((files or t.rich("team.large.files"),)))
     return Card(title, tuple(blocks))

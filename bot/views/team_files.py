@@ -45,21 +45,30 @@ class TeamFiles:
 
 def team_files(overview: TeamOverview, t: Translator) -> TeamFiles:
     """The CSV table, then the heatmap, named in the asker's language."""
-    return TeamFiles(
-        comment=t.rich_plural("team.files.comment", len(overview.reports)),
-        files=(
-            TeamFile(
-                t.rich("team.files.csv_name").plain(),
-                t.rich("team.files.csv_title").plain(),
-                team_csv(overview, t),
-            ),
-            TeamFile(
-                t.rich("team.files.png_name").plain(),
-                t.rich("team.files.png_title").plain(),
-                team_heatmap(overview, t),
-                alt=t.rich("team.files.png_alt").plain(),
-            ),
-        ),
+    return TeamFiles(files_comment(overview, t), (table_file(overview, t), map_file(overview, t)))
+
+
+def files_comment(overview: TeamOverview, t: Translator) -> Rich:
+    """What comes with the files: whose summary they are."""
+    return t.rich_plural("team.files.comment", len(overview.reports))
+
+
+def table_file(overview: TeamOverview, t: Translator) -> TeamFile:
+    """The CSV table alone (:func:`team_csv`)."""
+    return TeamFile(
+        t.rich("team.files.csv_name").plain(),
+        t.rich("team.files.csv_title").plain(),
+        team_csv(overview, t),
+    )
+
+
+def map_file(overview: TeamOverview, t: Translator) -> TeamFile:
+    """The heatmap alone (:func:`team_heatmap`)."""
+    return TeamFile(
+        t.rich("team.files.png_name").plain(),
+        t.rich("team.files.png_title").plain(),
+        team_heatmap(overview, t),
+        alt=t.rich("team.files.png_alt").plain(),
     )
 
 

@@ -7,7 +7,7 @@ raises :class:`ConnectorError`, which carries Teams' published refusal: the stat
 (learn.microsoft.com/microsoftteams/platform/bots/build-conversational-capability):
 
 ====  ==============================  ===============================================
-400   ``BadArgument``                 invalid payload (see :mod:`.cards`)
+400   ``BadArgument``                 invalid payload (see :mod:`.cards`, :mod:`.files`)
 403   ``ForbiddenOperationException`` "Bot isn't installed in user's personal scope"
 403   ``BotNotInConversationRoster``  the app was uninstalled / the bot is not in the chat
 403   ``ConversationBlockedByUser``   the person blocked the bot
@@ -28,7 +28,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from emulators.teams import cards
+from emulators.teams import cards, files
+from emulators.teams.drive import Drive
 from emulators.teams.model import Conversation, JsonDict, Message, User
 from emulators.teams.store import Store
 
@@ -59,8 +60,15 @@ def bad_argument(message: str) -> ConnectorError:
 class Connector:
     """The operations of the Connector for one bot, on ``store``."""
 
-    def __init__(self, store: Store, *, max_message_bytes: int = cards.MAX_MESSAGE_BYTES) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        drive: Drive | None = None,
+        max_message_bytes: int = cards.MAX_MESSAGE_BYTES,
+    ) -> None:
         self.store = store
+        self.drive = drive or Drive(store.clock)
         self.max_message_bytes = max_message_bytes
 
     # -- conversations ---------------------------------------------------------------------
@@ -141,7 +149,7 @@ class Connector:
         conversation = self.conversation(conversation_id)
         self.check_bot_may_post(conversation)
         message = self._own_message(conversation, activity_id)
-        self._check(body)
+        self._check(body, conversation)
         if not isinstance(body, dict) or body.get("type") != "message":
             raise bad_argument("Only a message activity can replace a message.")
         message.replace(self._stored(conversation, message, body), self.store.clock(), "connector")
@@ -166,8 +174,11 @@ class Connector:
             )
         return message
 
-    def _check(self, body: Any) -> None:
+    def _check(self, body: Any, conversation: Conversation) -> None:
         violations = cards.validate_activity(body)
+        if not violations:
+            owner = self.store.personal_user(conversation)
+            violations = files.check_files(body, conversation, owner, self.drive)
         if violations:
             raise bad_argument("; ".join(str(v) for v in violations))
         size = cards.message_size(body)
@@ -182,7 +193,7 @@ class Connector:
         self, conversation: Conversation, body: Any, *, reply_to_id: str | None = None
     ) -> Message | None:
         """Validate and store what the bot sent; None for a typing indicator (not kept)."""
-        self._check(body)
+        self._check(body, conversation)
         assert isinstance(body, dict)
         if body.get("type") != "message":
             return None

@@ -1,4 +1,4 @@
-"""Acting as Teams toward a bot: a person's install, messages, clicks, dialogs and commands.
+"""Acting as Teams toward a bot: a person's install, messages, clicks, dialogs, commands, files.
 
 ``TeamsDriver`` is the other half of :class:`~emulators.teams.server.TeamsEmulator`.
 Where the emulator answers the bot's calls, the driver plays the person and the Teams
@@ -13,8 +13,10 @@ message, the open dialog's card), so pressing a button that is not there, pickin
 choice that is not offered or leaving a required input empty behaves as in Teams: an
 error for the test, or a submission the client refuses. What the client does with an
 invoke's answer (replace the card, open or close a dialog, show a notice) is applied to
-the emulator's state (:mod:`.responses`). Every delivery is recorded on the emulator
-(:attr:`TeamsEmulator.inbound`), late ones included.
+the emulator's state (:mod:`.responses`). A file the bot offers is accepted or declined
+as Teams does it (:meth:`TeamsDriver.accept_file`: an upload session opened in the
+person's OneDrive, then ``fileConsent/invoke``, :mod:`.files`). Every delivery is recorded
+on the emulator (:attr:`TeamsEmulator.inbound`), late ones included.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from emulators.teams import files
 from emulators.teams.activities import ActivityFactory, mention_text
 from emulators.teams.identity import SigningKey
 from emulators.teams.inputs import DriverError, Found, button_titles, find_action, submission
@@ -420,6 +423,68 @@ class TeamsDriver:
         )
         return self._dialog_step(person, dialog, activity, self.message_extension_deadline)
 
+    # -- files -----------------------------------------------------------------------------------------
+
+    def accept_file(self, user: str | User, message: Message) -> TeamsResponse:
+        """The person presses Allow on the message's file consent card: Teams opens the
+        file's upload session in their OneDrive and sends ``fileConsent/invoke`` with the
+        card's ``acceptContext`` and the ``uploadInfo``."""
+        return self._answer_consent(user, message, "accept")
+
+    def decline_file(self, user: str | User, message: Message) -> TeamsResponse:
+        """The person presses Decline: ``fileConsent/invoke`` with the ``declineContext``."""
+        return self._answer_consent(user, message, "decline")
+
+    def _answer_consent(self, user: str | User, message: Message, action: str) -> TeamsResponse:
+        person = self._user(user)
+        current, _ = self._current(person, message)
+        attachment = files.consent_attachment(current)
+        if attachment is None:
+            raise DriverError(f"message {current.id} has no file consent card to answer")
+        content = attachment.get("content") or {}
+        key = "acceptContext" if action == "accept" else "declineContext"
+        return self.file_consent(
+            person,
+            action,
+            content.get(key),
+            name=str(attachment.get("name")),
+            size=int(content.get("sizeInBytes") or 0),
+            reply_to_id=current.id,
+        )
+
+    def file_consent(
+        self,
+        user: str | User,
+        action: str,
+        context: Any,
+        *,
+        name: str = "file.txt",
+        size: int = 0,
+        reply_to_id: str | None = None,
+    ) -> TeamsResponse:
+        """``fileConsent/invoke`` from the person's own chat, with ``context`` as given (a
+        test replaying another's card), an upload session in their OneDrive when accepted."""
+        person = self._user(user)
+        conversation = self._personal(person)
+        upload = self.emulator.open_upload(person, name, size) if action == "accept" else None
+        value = files.consent_value(action, context, upload)
+        now = self.emulator.clock()
+        activity = self.factory.invoke(
+            person, conversation, now, files.FILE_CONSENT_INVOKE, value, reply_to_id
+        )
+        response = self.deliver(activity)
+        if response.late:
+            response.outcome = "timeout"
+        elif not response.ok:
+            response.outcome = "error"
+        return response
+
+    def replay(self, response: TeamsResponse) -> TeamsResponse:
+        """Teams delivers the same activity again (a retry): same id, same value."""
+        if response.activity is None:
+            raise DriverError("nothing was delivered: there is nothing to replay")
+        return self.deliver(response.activity, deadline=response.deadline)
+
     # -- what a person sees ------------------------------------------------------------------------
 
     def _note(self, person: User, response: TeamsResponse) -> None:
@@ -459,6 +524,7 @@ class TeamsDriver:
         """A message as text: its text, then its cards."""
         parts = [message.text] if message.text else []
         parts.extend(render_card(card) for card in message.cards)
+        parts.extend(filter(None, map(files.render_file_card, message.attachments)))
         return "\n".join(parts)
 
     def screen(self, user: str | User) -> str:

@@ -17,6 +17,9 @@ emulator changes base URLs only:
   needs ``Authorization: Bearer`` with a token from the token endpoint that has not
   expired on the emulator's clock, else ``401`` and the Connector's
   ``{"message": "Authorization has been denied for this request."}``.
+- OneDrive for Business: the upload sessions Teams opens when a person accepts a file the
+  bot offered (``PUT``/``GET``/``DELETE`` of the ``uploadUrl``, pre-authenticated), and the
+  files they leave, which a test reads back (:mod:`.drive`, :mod:`.files`).
 
 It keeps tenants, people, installations, chats and messages (:mod:`.store`), checks what
 the bot sends (:mod:`.cards`), records every call with its effects under one lock, can
@@ -41,6 +44,7 @@ from typing import Any, TypeVar
 
 from emulators.teams import cards
 from emulators.teams.connector import Connector, ConnectorError, bad_argument
+from emulators.teams.drive import Drive, DriveError, DriveFile
 from emulators.teams.graph import Graph, GraphError, unauthorized
 from emulators.teams.identity import (
     BOT_FRAMEWORK_RESOURCE,
@@ -120,7 +124,10 @@ class TeamsEmulator:
         self._store = Store(self.bot, self.clock)
         self._store.add_tenant(tenant, tenant_name)
         self.identity.consent(tenant, GRAPH_PERMISSIONS)
-        self._connector = Connector(self._store, max_message_bytes=max_message_bytes)
+        self._drive = Drive(self.clock)
+        self._connector = Connector(
+            self._store, drive=self._drive, max_message_bytes=max_message_bytes
+        )
         self._graph = Graph(self._store)
         self._limiter = RateLimiter(rate_limits or RateLimits())
         self._calls: list[CallRecord] = []
@@ -330,6 +337,25 @@ class TeamsEmulator:
             self._changed.notify_all()
             return copy.deepcopy(message)
 
+    # -- files: OneDrive -------------------------------------------------------------------------
+
+    def open_upload(self, user: str | User, name: str, size: int) -> JsonDict:
+        """The person accepted a file ``name`` of ``size`` bytes: the upload session Teams
+        opens in their OneDrive, as the invoke's ``uploadInfo`` gives it."""
+        with self._changed:
+            owner = self._store.user(_key(user))
+            return self._drive.open(owner, name, size, self.base_url).upload_info()
+
+    def drive_files(self, user: str | User) -> list[DriveFile]:
+        """The files uploaded to the person's OneDrive, oldest first."""
+        with self._lock:
+            return copy.deepcopy(self._drive.files_of(self._store.user(_key(user)).id))
+
+    def drive_file(self, content_url: str) -> DriveFile | None:
+        """An uploaded file by its ``contentUrl`` (a file card's)."""
+        with self._lock:
+            return copy.deepcopy(self._drive.by_url(content_url))
+
     # -- reading back ------------------------------------------------------------------------------
 
     def messages_in(self, conversation_id: str) -> list[Message]:
@@ -453,9 +479,7 @@ class TeamsEmulator:
                     operation=request.operation,
                     method=method,
                     path=request.path,
-                    body=None
-                    if isinstance(request.body, Malformed)
-                    else copy.deepcopy(request.body),
+                    body=_recorded_body(request),
                     status=status,
                     response=copy.deepcopy(payload),
                     started=started,
@@ -493,6 +517,8 @@ class TeamsEmulator:
                 return 404, {}, {"error": missing}
             if operation.startswith("graph_"):
                 return self._graph_call(request)
+            if operation.startswith("upload"):
+                return self._upload_call(request)
             if self.identity.check_bearer(request.bearer) is None:
                 return 401, {"WWW-Authenticate": "Bearer"}, DENIED
             if isinstance(body, Malformed):
@@ -508,6 +534,8 @@ class TeamsEmulator:
             return refusal.status, {}, refusal.body()
         except GraphError as refusal:
             return refusal.status, {}, refusal.body(self.clock())
+        except DriveError as refusal:
+            return refusal.status, {}, refusal.body()
         except Exception as exc:  # a bug in the emulator: say so instead of hanging up
             error = {"code": "ServiceError", "message": f"emulator bug: {exc!r}"}
             return 500, {}, {"error": error}
@@ -534,6 +562,18 @@ class TeamsEmulator:
             status, payload = graph.user(token, uid, request.query)
         else:
             status, payload = graph.mailbox_settings(token, uid)
+        return status, {}, payload
+
+    def _upload_call(self, request: Request) -> Answer:
+        """OneDrive's upload URL: a fragment, the session's status, or its cancellation."""
+        drive, token, headers = self._drive, request.params["session"], request.headers
+        payload: JsonDict | None
+        if request.operation == "upload":
+            status, payload = drive.put(token, headers, request.body or b"")
+        elif request.operation == "upload_status":
+            status, payload = drive.status(token, headers)
+        else:
+            status, payload = drive.cancel(token, headers)
         return status, {}, payload
 
     def _connector_call(
@@ -575,6 +615,21 @@ class TeamsEmulator:
             return None
         throttled = {"code": "Throttled", "message": "Too many requests."}
         return 429, {"Retry-After": str(wait)}, {"error": throttled}
+
+
+def _recorded_body(request: Request) -> Any:
+    """What a call record keeps of the body: JSON as sent; of a file's bytes, how many and
+    the range they said they were."""
+    if isinstance(request.body, Malformed):
+        return None
+    if isinstance(request.body, bytes):
+        return {
+            "bytes": len(request.body),
+            "contentLength": request.headers.get("content-length"),
+            "contentRange": request.headers.get("content-range"),
+            "authorization": "authorization" in request.headers,
+        }
+    return copy.deepcopy(request.body)
 
 
 def _key(user: str | User) -> str:

@@ -23,6 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from emulators.teams.drive import UPLOAD_PATH
+
 SERVICE_PATH = "/teams"
 """Where the Connector lives on the emulator (the service URL is ``<base>/teams/``)."""
 GRAPH_PATH = "/graph"
@@ -53,6 +55,9 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", rf"{GRAPH_PATH}/v1\.0/users", "graph_users"),
         ("GET", rf"{GRAPH_PATH}/v1\.0/users/(?P<uid>[^/]+)", "graph_user"),
         ("GET", rf"{GRAPH_PATH}/v1\.0/users/(?P<uid>[^/]+)/mailboxSettings", "graph_mailbox"),
+        ("PUT", rf"{UPLOAD_PATH}/(?P<session>[^/]+)", "upload"),
+        ("GET", rf"{UPLOAD_PATH}/(?P<session>[^/]+)", "upload_status"),
+        ("DELETE", rf"{UPLOAD_PATH}/(?P<session>[^/]+)", "upload_cancel"),
     ]
 ]
 
@@ -117,6 +122,8 @@ def route(method: str, target: str, headers: dict[str, str], body: bytes) -> Req
     if request.operation == "token":
         text = body.decode("utf-8", "replace")
         request.body = {k: v[-1] for k, v in parse_qs(text).items()}
+    elif request.operation.startswith("upload"):
+        request.body = body  # a file's bytes, as sent
     elif body:
         try:
             request.body = json.loads(body)

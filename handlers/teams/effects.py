@@ -6,8 +6,9 @@ which here are :class:`~handlers.teams.refs.MessageRef` s; a person is written t
 conversation stored with them (``SendDirect.conversation``) or beside a message of theirs
 (``near``). Teams has no Home tab: Palier's page is a card in the person's chat, and a
 Home to refresh is that card, updated when the person acted on it (``home``: what shows it
-again, :func:`handlers.teams.home_card.refresher`); a file, not yet (the export commands
-say so before any flow runs).
+again, :func:`handlers.teams.home_card.refresher`). A file is not sent here: Teams asks the
+person first, in the chat the request came from, which only its listener knows
+(:func:`handlers.teams.files.offer`).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ async def carry_out(
             if home is not None:
                 await home(effect.user_id)
         elif isinstance(effect, DeliverFile):
-            continue
+            log.warning("a file to offer where no chat is known: %s", effect.filename)
         else:
             raise TypeError(f"unknown effect {type(effect).__name__}")
 

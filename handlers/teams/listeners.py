@@ -7,7 +7,8 @@ Each concern's module gives its listeners by name — typed commands (:data:`COM
 card actions (``Action.Execute``, by the core's action name), dialogs to open (by the
 action of the button that opens them), forms submitted (by the form's name), and
 message actions (a message extension's command on a message, by its command id: its
-dialog opened, then submitted) — and :func:`register` puts them on the SDK's app.
+dialog opened, then submitted), and the answer to a file offered (a file consent,
+:mod:`handlers.teams.files`) — and :func:`register` puts them on the SDK's app.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from handlers.teams import (
     checkin,
     commands,
     evidence,
+    files,
     home,
     installs,
     language,
@@ -110,6 +112,10 @@ def register(app: App, deps: TeamsDeps) -> None:
         data = _data(ctx.activity.value)
         listener = FORMS.get(str(data.get("form")))
         return said("") if listener is None else await listener(deps, app, ctx, data)
+
+    @app.on_file_consent
+    async def on_file_consent(ctx: Any) -> None:  # answered 200, whatever the person chose
+        await files.handle_consent(deps, ctx)
 
     @app.on_message_ext_open
     async def on_message_action(ctx: Any) -> Any:

@@ -8,7 +8,8 @@ language, a localization file. Palier's manifest (schema 1.22, the published
 - the app's ``id`` is the bot's Microsoft App ID (``TEAMS_APP_ID``), as for any app whose
   only identity is its bot;
 - one bot, in the **personal** scope only (Palier talks to each person in their own chat),
-  with a few commands in its menu;
+  with a few commands in its menu, and ``supportsFiles`` (exports and one's own data come
+  as files, each accepted first: "Send and receive files using bot");
 - one message-extension **action** command, ``logEvidence``, in the **message** context
   ("Log as evidence" / "Noter comme preuve" on any message), its dialog fetched from the
   bot (``fetchTask``);
@@ -123,7 +124,7 @@ def manifest(
                 "botId": app_id,
                 "scopes": ["personal"],
                 "isNotificationOnly": False,
-                "supportsFiles": False,
+                "supportsFiles": True,  # files sent after the person's consent
                 "commandLists": [{"scopes": ["personal"], "commands": commands}],
             }
         ],

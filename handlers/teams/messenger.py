@@ -119,4 +119,6 @@ class TeamsMessenger:
         return MessageRef(conversation, "").dump()  # taken as sent: at most once
 
     def send_file(self, recipient: Recipient, file: OutgoingFile) -> None:
-        log.info("files are not sent in Teams yet: %s for %s", file.filename, recipient.user_id)
+        # Teams sends a file only once the person accepts it, from a request of theirs
+        # (handlers.teams.files); nothing the tick sends is a file.
+        log.info("no file without a consent in Teams: %s for %s", file.filename, recipient.user_id)

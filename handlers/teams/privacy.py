@@ -1,12 +1,11 @@
-"""``privacy delete|export`` and ``export`` typed to Palier: one's data erased, or where
-to get a file.
+"""``privacy delete|export`` and ``export`` typed to Palier: one's data erased, or as a file.
 
 Erasure is asked first: the core's question card, whose button is confirmed on the card
 (``Action.ShowCard``) before its ``Action.Execute`` erases the person's own data, the card
-then replaced by the answer. Files (one's data as JSON, a team's export as CSV) cannot be
-sent in a Teams personal chat without the file-consent flow, which Palier does not have
-yet: the person is told so and what to do instead, and nothing runs — a member asking
-for an export is refused as in Slack, since no file would be theirs to have.
+then replaced by the answer. Files — one's own data as JSON, a manager's team (an admin's
+workspace) as CSV — are offered in the person's chat as Teams asks, a consent card to
+accept (:mod:`handlers.teams.files`); a member asking for an export is refused as in
+Slack, and gets no card.
 """
 
 from __future__ import annotations
@@ -17,12 +16,13 @@ from typing import Any
 from bot.domain.commands import PRIVACY_DELETE, PRIVACY_EXPORT, Command, Parsed
 from bot.views import actions, privacy
 from bot.views.notice import notice_card
+from handlers.teams import files
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.replies import new_card, reply
 
 
 async def handle_privacy(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
-    """``privacy delete`` asks first; ``privacy export`` says where the data can be had."""
+    """``privacy delete`` asks first; ``privacy export`` offers the person's data as a file."""
     activity = ctx.activity
     ref, directory = actor_ref(activity), ActivityDirectory(activity)
     flow = deps.flows.privacy
@@ -33,26 +33,26 @@ async def handle_privacy(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
             await reply(deps, ctx, privacy.erasure_question(outcome.t))
             return
     elif action in PRIVACY_EXPORT:
-        told = await asyncio.to_thread(deps.flows.summary.help, ref, directory)
-        await reply(deps, ctx, notice_card(privacy.no_file_here(told.t)))
-        return
+        outcome = await asyncio.to_thread(flow.send_my_data, ref, directory)
+        if outcome.refusal is None:
+            await files.offer(deps, ctx, outcome.effects)
+            return
     else:
         outcome = await asyncio.to_thread(flow.usage, ref, directory)
     await reply(deps, ctx, notice_card(privacy.refusal(outcome.refusal or "usage", outcome.t)))
 
 
 async def handle_export(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
-    """``export``: refused to a member as in Slack; a manager or an admin is told where
-    the file can be had."""
+    """``export``: refused to a member as in Slack; a manager's team (an admin's workspace)
+    offered as a CSV file."""
     activity = ctx.activity
     outcome = await asyncio.to_thread(
-        deps.flows.export.may_export, actor_ref(activity), ActivityDirectory(activity)
+        deps.flows.export.team_ratings, actor_ref(activity), ActivityDirectory(activity)
     )
-    t = outcome.t
     if outcome.refusal is not None:
-        await reply(deps, ctx, notice_card(privacy.refusal(outcome.refusal, t)))
+        await reply(deps, ctx, notice_card(privacy.refusal(outcome.refusal, outcome.t)))
         return
-    await reply(deps, ctx, notice_card(privacy.no_export_here(t)))
+    await files.offer(deps, ctx, outcome.effects)
 
 
 async def handle_erase(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:

@@ -1,6 +1,6 @@
 """A manager's team summary in Teams, end to end: a card per référentiel with its table
 (an Adaptive Card Table), names shown as typed; a team too large for Teams' message gets
-the summary, which says the detail cannot come as a file here yet; a member is refused
+the summary, its detail following as files (tests/teams/test_team_files_journey.py); a member is refused
 politely — through the real Teams SDK and the emulator, SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -90,13 +90,14 @@ def test_a_team_too_large_for_a_teams_message_gets_the_summary(world: TeamsWorld
 
     before = len(sent(world, chloe))
     teams.send_message(chloe, "team")
-    [answer] = _answers(world, chloe, before)
+    answer, *files = _answers(world, chloe, before)
     assert answer.card is not None and _elements(answer.card, "Table") == []
     text = teams.render(answer)
     assert "Votre équipe : 13 personnes" in text
     assert "• Account Executive : 13 personnes" in text
-    assert "Palier ne peut pas encore vous y envoyer le détail en fichier" in text
+    assert "le détail suit en deux fichiers" in text
     assert "Slack" not in text
+    assert len(files) == 2 and all(f.card is None for f in files)  # the files, to accept
     assert len(json.dumps(answer.activity, ensure_ascii=False).encode()) < 100 * 1024
 
 

@@ -1,7 +1,7 @@
 """Privacy typed to Palier in Teams: ``privacy delete`` asks, the button is confirmed on
-the card, then the person's own data is erased and the card says so; files (one's data,
-a team's export) cannot be sent in a Teams chat yet, which the person is told with what
-to do instead, nothing changed; a member asking for an export is refused as in Slack."""
+the card, then the person's own data is erased and the card says so; a member asking for
+an export is refused as in Slack. (Files — one's data, a team's export — are offered and
+sent once accepted: tests/teams/test_files_journey.py.)"""
 
 from __future__ import annotations
 
@@ -84,26 +84,7 @@ def test_the_usage_is_shown_as_typed_in_teams(world: TeamsWorld) -> None:
     assert "privacy export" in said and "/palier" not in said
 
 
-def test_ones_data_as_a_file_is_not_sent_here_and_what_to_do_instead(
-    world: TeamsWorld,
-) -> None:
-    teams, alice = world.teams, world.alice
-    teams.install(alice)
-    _add_evidence(world, alice)
-    before = len(world.emulator.calls)
-    said = _said(world, alice, "privacy export")
-    assert "Palier ne sait pas encore envoyer de fichier dans Teams" in said
-    assert "palier privacy export" in said and "Rien n'a été modifié" in said
-    sent = [c for c in world.emulator.calls[before:] if c.operation == "send"]
-    assert len(sent) == 1  # that answer, and no file
-    assert _evidence_count(world) == 1
-
-    teams.send_message(alice, "language en")
-    said = _said(world, alice, "privacy export")
-    assert "Palier cannot send files in Teams yet" in said and "Nothing was changed" in said
-
-
-def test_an_export_is_refused_to_a_member_and_explained_to_a_manager(world: TeamsWorld) -> None:
+def test_an_export_is_refused_to_a_member(world: TeamsWorld) -> None:
     teams, alice = world.teams, world.alice
     marion = world.emulator.add_user("Marion Roy", "marion@example.fr")
     enrol(world.core, marion)
@@ -116,7 +97,3 @@ def test_an_export_is_refused_to_a_member_and_explained_to_a_manager(world: Team
     refused = _said(world, alice, "export")
     assert "L'export est réservé aux managers" in refused
     assert "privacy export" in refused and "/palier" not in refused
-
-    told = _said(world, marion, "exporter")
-    assert "les exports ne sont donc pas disponibles ici" in told
-    assert "palier export" in told

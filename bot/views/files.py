@@ -1,0 +1,39 @@
+"""What a person reads about a file Palier offers where it asks first (Teams' file
+consent): that a large team's detail follows as files, and the answers to their yes or
+no — declined, could not be delivered, not a file Palier knows, or not theirs to have
+(the refusal of the flow that builds it).
+"""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.i18n.rich import Plain, Rich
+from bot.views import privacy, team
+
+
+def team_files_follow(t: Translator) -> Rich:
+    """A large team's summary: its detail follows as files, each to accept."""
+    return t.rich("teams_files.team_large")
+
+
+def declined(t: Translator) -> Rich:
+    """The person said no: nothing was uploaded."""
+    return t.rich("teams_files.declined")
+
+
+def not_delivered(name: str, t: Translator) -> Rich:
+    """The upload failed: nothing is left behind, and accepting again tries again."""
+    return t.rich("teams_files.failed", name=Plain(name))
+
+
+def unknown(t: Translator) -> Rich:
+    """A consent that names no file Palier builds (altered, or from an older Palier)."""
+    return t.rich("teams_files.unknown")
+
+
+def refusal(code: str | None, t: Translator) -> Rich:
+    """Why the file is not the accepting person's to have, in the words of the flow that
+    builds it (the team summary's, the export's or the privacy flow's codes)."""
+    if code is None or code in team.REFUSALS:
+        return team.refusal(code, t)
+    return privacy.refusal(code, t)
