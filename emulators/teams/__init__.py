@@ -22,6 +22,7 @@ from emulators.teams.model import (
     Fault,
     InboundRecord,
     Message,
+    Team,
     Tenant,
     User,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "Message",
     "RateLimits",
     "SigningKey",
+    "Team",
     "TeamsDriver",
     "TeamsEmulator",
     "TeamsResponse",
