@@ -40,6 +40,7 @@ from handlers.teams.effects import carry_out
 from handlers.teams.evidence import form_of
 from handlers.teams.home_card import ShownHome, clicked_home, fresh_card, refresher
 from handlers.teams.replies import dialog, new_card, reply, said, toast
+from handlers.teams.wording import teams_t
 
 # The form's fields each problem of a flow is about (by the flow's name of the field).
 PAUSE_FIELDS = {"until": actions.HOME_PAUSE_UNTIL}
@@ -47,7 +48,7 @@ SCHEDULE_FIELDS = {"weekday": actions.HOME_WEEKDAY, "time": actions.HOME_TIME}
 
 
 def _refused(outcome: Outcome[Any]) -> str:
-    return outcome.t.rich(refusal_key(outcome.refusal or "")).plain()
+    return teams_t(outcome).rich(refusal_key(outcome.refusal or "")).plain()
 
 
 def _values(data: dict[str, Any]) -> dict[str, Any]:
@@ -109,7 +110,7 @@ async def show_home(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -
 
 async def _answered(deps: TeamsDeps, app: Any, ctx: Any, outcome: Outcome[Any], page: int) -> Any:
     """The card clicked, as it is now (the action's other effects carried out first)."""
-    await carry_out(app, outcome.effects, outcome.t, deps.renderer)
+    await carry_out(app, outcome.effects, teams_t(outcome), deps.renderer)
     return new_card(deps, await fresh_card(deps, ctx.activity, page))
 
 
@@ -157,7 +158,7 @@ async def open_checkin_now(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> A
     for effect in outcome.effects:
         if isinstance(effect, RefreshHome) and refresh is not None:
             await refresh(effect.user_id)
-    form = checkin_form(outcome.view, checkin_state(outcome.view.prompt_id, None), outcome.t)
+    form = checkin_form(outcome.view, checkin_state(outcome.view.prompt_id, None), teams_t(outcome))
     return dialog(deps, form, _dumped(shown))
 
 
@@ -173,7 +174,9 @@ async def open_log_evidence(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> 
     )
     if outcome.view is None:
         return said(_refused(outcome))
-    return _evidence_dialog(deps, outcome.view, outcome.t, _dumped(clicked_home(activity, data)))
+    return _evidence_dialog(
+        deps, outcome.view, teams_t(outcome), _dumped(clicked_home(activity, data))
+    )
 
 
 async def open_evidence_edit(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
@@ -187,7 +190,9 @@ async def open_evidence_edit(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) ->
     )
     if outcome.view is None:
         return said(_refused(outcome))
-    return _evidence_dialog(deps, outcome.view, outcome.t, _dumped(clicked_home(activity, data)))
+    return _evidence_dialog(
+        deps, outcome.view, teams_t(outcome), _dumped(clicked_home(activity, data))
+    )
 
 
 async def _pause_form(deps: TeamsDeps, activity: Any) -> Outcome[Form]:
@@ -197,7 +202,7 @@ async def _pause_form(deps: TeamsDeps, activity: Any) -> Outcome[Form]:
     if outcome.view is None:
         return Outcome.refused(outcome.locale, outcome.refusal or "")
     view = outcome.view
-    return Outcome(outcome.locale, pause_form(view.today, view.paused_until, outcome.t))
+    return Outcome(outcome.locale, pause_form(view.today, view.paused_until, teams_t(outcome)))
 
 
 async def open_pause(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
@@ -214,7 +219,7 @@ async def _schedule_form(deps: TeamsDeps, activity: Any) -> Outcome[Form]:
     if outcome.view is None:
         return Outcome.refused(outcome.locale, outcome.refusal or "")
     view = outcome.view
-    return Outcome(outcome.locale, schedule_form(view.schedule, view.timezone, outcome.t))
+    return Outcome(outcome.locale, schedule_form(view.schedule, view.timezone, teams_t(outcome)))
 
 
 async def open_schedule(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
@@ -231,7 +236,7 @@ async def open_language(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
     )
     if outcome.refusal is not None:
         return said(_refused(outcome))
-    form = language_form(outcome.locale, outcome.t)
+    form = language_form(outcome.locale, teams_t(outcome))
     return dialog(deps, form, _dumped(clicked_home(activity, data)))
 
 
@@ -241,7 +246,7 @@ async def open_language(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
 async def _saved(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any], outcome: Any) -> None:
     """The dialog closes; the flow's effects follow, the home card it came from updated."""
     home = refresher(deps, ctx, _origin(data))
-    await carry_out(app, outcome.effects, outcome.t, deps.renderer, home=home)
+    await carry_out(app, outcome.effects, teams_t(outcome), deps.renderer, home=home)
 
 
 async def submit_pause(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
@@ -260,7 +265,7 @@ async def submit_pause(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]
         again = await _pause_form(deps, activity)
         if again.view is None:
             return said(_refused(again))
-        noted = _noted(outcome.problems, PAUSE_FIELDS, outcome.t)
+        noted = _noted(outcome.problems, PAUSE_FIELDS, teams_t(outcome))
         return dialog(deps, refilled(again.view, values, noted), data.get("origin"))
     await _saved(deps, app, ctx, data, outcome)
     return None
@@ -280,7 +285,7 @@ async def submit_schedule(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, A
         again = await _schedule_form(deps, activity)
         if again.view is None:
             return said(_refused(again))
-        noted = _noted(outcome.problems, SCHEDULE_FIELDS, outcome.t)
+        noted = _noted(outcome.problems, SCHEDULE_FIELDS, teams_t(outcome))
         return dialog(deps, refilled(again.view, values, noted), data.get("origin"))
     await _saved(deps, app, ctx, data, outcome)
     return None

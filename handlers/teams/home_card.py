@@ -22,7 +22,7 @@ from bot.views.cards import Card
 from bot.views.home import HomeState, page_card
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.effects import HomeRefresh, card_message
-from storage.models import Platform
+from handlers.teams.wording import teams_t
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ async def fresh_card(deps: TeamsDeps, activity: Any, page: int = 0) -> Card:
     Palier is, for someone it does not follow)."""
     ref: ActorRef = actor_ref(activity)
     outcome = await asyncio.to_thread(deps.flows.home.home, ref, page, ActivityDirectory(activity))
-    return page_card(outcome.view, outcome.t, Platform.TEAMS)
+    return page_card(outcome.view, teams_t(outcome))
 
 
 def refresher(deps: TeamsDeps, ctx: Any, shown: ShownHome | None) -> HomeRefresh | None:
