@@ -5,7 +5,8 @@ person's page as a card (:func:`bot.views.home.page_card`): where they stand, th
 history, their next check-in, their evidence a page at a time. Its buttons:
 
 - ``Action.Execute``, answered by the card's new state in place: older or newer evidence,
-  Delete (confirmed on the card first), Resume;
+  Delete (confirmed on the card first), Resume — and the card's own refresh, which Teams
+  runs when the card comes into view (:mod:`handlers.teams.home_card`);
 - dialogs (``task/fetch``), each the core's form: Check in now (this week's check-in,
   submitted as :mod:`handlers.teams.checkin` takes it), Log evidence and Edit (the
   evidence form, submitted as :mod:`handlers.teams.evidence` takes it), Pause (a date),
@@ -38,8 +39,16 @@ from handlers.teams.checkin import FORM_KEYS, checkin_state
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.effects import carry_out
 from handlers.teams.evidence import form_of
-from handlers.teams.home_card import ShownHome, clicked_home, fresh_card, refresher
-from handlers.teams.replies import dialog, new_card, reply, said, toast
+from handlers.teams.home_card import (
+    HOME_REFRESH,
+    ShownHome,
+    answer_home,
+    clicked_home,
+    handle_refresh,
+    post_home,
+    refresher,
+)
+from handlers.teams.replies import dialog, said, toast
 from handlers.teams.wording import teams_t
 
 # The form's fields each problem of a flow is about (by the flow's name of the field).
@@ -96,12 +105,12 @@ def _row_id(value: Any) -> int:
 
 async def handle_home(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     """``accueil`` / ``home``: the person's page as a new card."""
-    await reply(deps, ctx, await fresh_card(deps, ctx.activity))
+    await post_home(deps, ctx)
 
 
 async def show_home(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
     """The welcome's button: the page as a new card below (the welcome stays)."""
-    await reply(deps, ctx, await fresh_card(deps, ctx.activity))
+    await post_home(deps, ctx)
     return toast("")
 
 
@@ -111,12 +120,12 @@ async def show_home(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -
 async def _answered(deps: TeamsDeps, app: Any, ctx: Any, outcome: Outcome[Any], page: int) -> Any:
     """The card clicked, as it is now (the action's other effects carried out first)."""
     await carry_out(app, outcome.effects, teams_t(outcome), deps.renderer)
-    return new_card(deps, await fresh_card(deps, ctx.activity, page))
+    return await answer_home(deps, ctx, page)
 
 
 async def handle_page(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
     """Older or newer evidence: the card replaced by that page (the button's value)."""
-    return new_card(deps, await fresh_card(deps, ctx.activity, _row_id(data.get("value"))))
+    return await answer_home(deps, ctx, _row_id(data.get("value")))
 
 
 async def handle_resume(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
@@ -302,6 +311,7 @@ async def submit_language(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, A
 
 COMMANDS = {Command.HOME: handle_home}
 CARD_ACTIONS = {
+    HOME_REFRESH: handle_refresh,
     actions.HOME_SHOW: show_home,
     actions.HOME_RESUME: handle_resume,
     actions.HOME_EVIDENCE_DELETE: handle_delete,
