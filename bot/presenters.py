@@ -45,7 +45,7 @@ def _prompt_state(view: PromptView, t: Translator) -> Card:
 
 def _review_notice(notice: ReviewNotice, t: Translator) -> Card:
     # In the report's own language (the notice's), not that of the manager who acted.
-    own = Translator(notice.locale, markup=t.markup)
+    own = t.in_locale(notice.locale)
     manager = Mention(notice.manager_user_id, notice.manager_name)
     return review.notice_card(manager, notice.referentiel, notice.reviewed, notice.comment, own)
 

@@ -57,25 +57,47 @@ Markup = Callable[[str], str]
 
 
 class Translator:
-    """Messages of one language, in the markup of whoever shows them.
+    """Messages of one language, in the markup and the wording of whoever shows them.
 
     The catalog is written in a neutral markup — ``**bold**``, ``_italic_``,
     `` `code` `` and ``[text](url)`` — that Teams' Adaptive Cards read as it is; a
     front end with another markup (Slack's mrkdwn) gives ``markup``, which rewrites
     the *template* before the parameters go in, so a person's own text placed in a
     message is never read as markup.
+
+    ``wording`` names the catalog section of a front end's own words: where a message
+    names a platform's ways (a slash command, a shortcut, the workspace), the section
+    holds the front end's version under the same key (``teams_words.help.commands`` for
+    ``help.commands``), and this translator answers with it. Views ask for the shared
+    key and never name a platform; every other message is shared.
     """
 
-    def __init__(self, locale: Locale, markup: Markup | None = None) -> None:
+    def __init__(
+        self, locale: Locale, markup: Markup | None = None, wording: str | None = None
+    ) -> None:
         self.locale = locale
         self.markup = markup
+        self.wording = wording
         self._messages = messages(locale)
+
+    def in_locale(self, locale: Locale) -> Translator:
+        """The same markup and wording, in another language (a message in its
+        recipient's language rather than the actor's)."""
+        return Translator(locale, self.markup, self.wording)
+
+    def _key(self, key: str) -> str:
+        """``key``, or the front end's own version of it when its wording has one."""
+        if self.wording is not None:
+            own = f"{self.wording}.{key}"
+            if own in self._messages:
+                return own
+        return key
 
     def _template(self, template: str) -> str:
         return self.markup(template) if self.markup is not None else template
 
     def __call__(self, key: str, **params: Any) -> str:
-        template = self._messages[key]
+        template = self._messages[self._key(key)]
         if not isinstance(template, str):
             raise KeyError(f"{key} has plural forms: use plural()")
         template = self._template(template)
@@ -84,7 +106,7 @@ class Translator:
     def _form(self, key: str, count: int) -> str:
         """The plural form of ``key`` for ``count`` (French: 0 and 1 singular)."""
         singular = count in (0, 1) if self.locale == "fr" else count == 1
-        return str(self._messages[key]["one" if singular else "other"])
+        return str(self._messages[self._key(key)]["one" if singular else "other"])
 
     def plural(self, key: str, count: int, **params: Any) -> str:
         return self._template(self._form(key, count)).format(count=count, **params)
@@ -92,7 +114,7 @@ class Translator:
     def rich(self, key: str, **params: Param) -> Rich:
         """The message as neutral text, its values typed (see :mod:`bot.i18n.rich`):
         the front end renders it in its own markup and escapes each value its way."""
-        template = self._messages[key]
+        template = self._messages[self._key(key)]
         if not isinstance(template, str):
             raise KeyError(f"{key} has plural forms: use rich_plural()")
         return Rich(template, params)
@@ -101,7 +123,7 @@ class Translator:
         return Rich(self._form(key, count), {"count": count, **params})
 
     def has(self, key: str) -> bool:
-        return key in self._messages
+        return self._key(key) in self._messages
 
 
 def translator(locale: str | None) -> Translator:

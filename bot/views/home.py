@@ -53,31 +53,12 @@ from bot.views.cards import (
 )
 from bot.views.prompt import short_name
 from referentiels.models import Group, Referentiel
-from storage.models import Platform
 
 TITLE_LIMIT = 149  # a title is one line: a longer one is shortened at a word
 EXCERPT_LIMIT = 200  # evidence quoted on the page (the whole text is in the edit form)
 CONFIRM_EXCERPT_LIMIT = 120  # evidence quoted in the question before deleting it
 PAUSE_OFFERED = timedelta(days=7)  # the pause form offers a week from today
 DEFAULT_WEEKDAY = "default"  # the weekday choice meaning "the workspace default"
-
-
-@dataclass(frozen=True)
-class PageWords:
-    """The page's sentences that name a platform's own ways (its account, a shortcut, a
-    command), as catalog keys."""
-
-    stopped: str
-    evidence_empty: str
-    truncated: str
-
-
-PLATFORM_WORDS = {
-    Platform.SLACK: PageWords("home.next.stopped", "home.evidence.empty", "home.truncated"),
-    Platform.TEAMS: PageWords(
-        "teams_home.stopped", "teams_home.evidence_empty", "teams_home.truncated"
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -127,7 +108,7 @@ def _group_title(group: Group | None, t: Translator) -> Rich:
 # --- the page -----------------------------------------------------------------------------
 
 
-def _schedule(schedule: Schedule, timezone: str, t: Translator, words: PageWords) -> list[Block]:
+def _schedule(schedule: Schedule, timezone: str, t: Translator) -> list[Block]:
     """When the next check-in comes (or why none does), then the person's slot."""
     lines: list[Rich] = []
     if schedule.done_this_week:
@@ -143,7 +124,7 @@ def _schedule(schedule: Schedule, timezone: str, t: Translator, words: PageWords
     elif moment:
         lines.append(t.rich("home.next.at", moment=Plain(moment)))
     else:
-        lines.append(t.rich(words.stopped))
+        lines.append(t.rich("home.next.stopped"))
     slot = t.rich(
         "home.next.slot",
         weekday=Plain(_weekday(schedule.weekday, t)),
@@ -314,11 +295,11 @@ def _evidence_entry(entry: EvidenceEntry, timezone: str, t: Translator) -> list[
     return [paragraph, Actions(actions.HOME_EVIDENCE, buttons, key=key)]
 
 
-def _evidence(home: Home, t: Translator, words: PageWords) -> list[Block]:
+def _evidence(home: Home, t: Translator) -> list[Block]:
     """The page of evidence shown, newest first, and the way to the others."""
     page = home.evidence
     if not page.entries:
-        return [Paragraph((t.rich(words.evidence_empty),))]
+        return [Paragraph((t.rich("home.evidence.empty"),))]
     title = t.rich("home.evidence.title", first=page.first, last=page.last, total=page.total)
     blocks: list[Block] = [Paragraph((title,))]
     for entry in page.entries:
@@ -335,22 +316,22 @@ def _evidence(home: Home, t: Translator, words: PageWords) -> list[Block]:
     return blocks
 
 
-def home_card(home: Home, t: Translator, platform: Platform = Platform.SLACK) -> Card:
-    """The page of someone Palier follows: schedule and actions, progress, evidence;
-    ``platform``: whose ways in (account, shortcut, command) it names."""
-    words = PLATFORM_WORDS[platform]
+def home_card(home: Home, t: Translator) -> Card:
+    """The page of someone Palier follows: schedule and actions, progress, evidence. The
+    sentences naming a platform's ways in (its account, a shortcut, a command) are in
+    ``t``'s wording (:class:`bot.i18n.Translator`)."""
     title = t.rich("home.title", referentiel=Plain(home.referentiel.title)).plain()
     heading = _quoted(short_name(title, TITLE_LIMIT))
     blocks: list[Block] = [
         Heading(heading),
-        *_schedule(home.schedule, home.timezone, t, words),
+        *_schedule(home.schedule, home.timezone, t),
         _buttons(home, t),
         Divider(),
         _overall(home, t),
         Note(legend(home.referentiel, t)),
-        Listing(competency_paragraphs(home, t), more=t.rich(words.truncated)),
+        Listing(competency_paragraphs(home, t), more=t.rich("home.truncated")),
         Divider(),
-        *_evidence(home, t, words),
+        *_evidence(home, t),
         Note(t.rich("home.privacy")),
     ]
     return Card(heading, tuple(blocks), state=HomeState(home.evidence.page).dump())
@@ -362,9 +343,9 @@ def not_enrolled_card(t: Translator) -> Card:
     return Card(title, (Heading(title), Paragraph((t.rich("home.not_enrolled.text"),))))
 
 
-def page_card(home: Home | None, t: Translator, platform: Platform = Platform.SLACK) -> Card:
+def page_card(home: Home | None, t: Translator) -> Card:
     """The person's page: their Home, or (``None``: not followed) what Palier is."""
-    return home_card(home, t, platform) if home is not None else not_enrolled_card(t)
+    return home_card(home, t) if home is not None else not_enrolled_card(t)
 
 
 # --- the forms ----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from emulators.teams.model import (
     Fault,
     InboundRecord,
     Message,
+    Team,
     Tenant,
     User,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "Message",
     "RateLimits",
     "SigningKey",
+    "Team",
     "TeamsDriver",
     "TeamsEmulator",
     "TeamsResponse",

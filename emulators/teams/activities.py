@@ -12,11 +12,20 @@ The event and invoke payloads follow:
 
 - ``installationUpdate`` (``action: add|remove``; without the person's time zone, as
   Microsoft's example shows it) and ``conversationUpdate``
-  (``membersAdded``/``membersRemoved`` with the bot) of "Conversation events in your
-  Teams bot" (…/bots/how-to/conversations/subscribe-to-conversation-events);
+  (``membersAdded``/``membersRemoved`` with the bot; in a team, ``channelData.eventType``
+  ``teamMemberAdded``) of "Conversation events in your Teams bot"
+  (…/bots/how-to/conversations/subscribe-to-conversation-events), in a personal chat, a
+  group chat or a team's channel;
+- in a team's channel, ``channelData`` with ``team`` (``id``, ``name``, ``aadGroupId``),
+  ``channel`` (``id``, ``name``), ``teamsTeamId`` and ``teamsChannelId``, and a message's
+  ``conversation.id`` naming its thread (``19:…@thread.tacv2;messageid=<root>``) ("Get
+  Teams context for your bot", …/bots/how-to/get-teams-context; the JSON of "Channel and
+  group chat conversations with a bot");
 - ``invoke`` ``adaptiveCard/action`` with ``value: {action: {type: "Action.Execute",
   id, verb, data}, trigger: "manual"}`` and ``replyToId`` the card's message ("Universal
-  Actions for Adaptive Cards", …/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards);
+  Actions for Adaptive Cards", …/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards),
+  ``trigger: "automatic"`` when the client refreshes a card with ``refresh`` on its own
+  ("User Specific Views", same folder);
 - ``task/fetch`` / ``task/submit`` with ``value: {type, data, context: {theme}}``
   ("Use dialogs with bots", …/task-modules-and-cards/task-modules/task-modules-bots);
 - ``composeExtension/fetchTask`` / ``submitAction`` with ``commandId``,
@@ -25,7 +34,9 @@ The event and invoke payloads follow:
 - an ``Action.Submit`` in a chat card: a ``message`` with ``value`` and no text;
 - an @mention in a message: ``<at>Name</at>`` in its ``text`` and a ``mention`` entity
   ``{type: "mention", mentioned: {id: "29:…", name}, text: "<at>Name</at>"}`` ("Channel and
-  group chat conversations with a bot", Work with mentions, …/bots/how-to/conversations/channel-and-group-conversations).
+  group chat conversations with a bot", Work with mentions, …/bots/how-to/conversations/channel-and-group-conversations);
+  the bot's own (``mentioned: {id: "28:…", name}``) in a channel or a group chat, where a
+  bot receives only the messages that @mention it (same page).
 """
 
 from __future__ import annotations
@@ -76,8 +87,10 @@ class ActivityFactory:
         at: float,
         *,
         activity_id: str | None = None,
+        thread: str | None = None,
     ) -> JsonDict:
-        """The fields every activity Teams sends carries."""
+        """The fields every activity Teams sends carries (``thread``: in a channel, the
+        root message of the thread it belongs to)."""
         return {
             "type": kind,
             "id": activity_id or Store.new_event_id(),
@@ -87,7 +100,7 @@ class ActivityFactory:
             "serviceUrl": self.service_url,
             "channelId": CHANNEL_ID,
             "from": user.account(),
-            "conversation": conversation.reference(),
+            "conversation": conversation.reference(thread),
             "recipient": self.bot.account(),
             "entities": [
                 {
@@ -98,7 +111,7 @@ class ActivityFactory:
                     "timezone": user.timezone,
                 }
             ],
-            "channelData": {"tenant": {"id": conversation.tenant_id}},
+            "channelData": conversation.channel_data(),
             "locale": user.locale,
         }
 
@@ -110,21 +123,43 @@ class ActivityFactory:
         text: str,
         activity_id: str,
         mentioned: Sequence[User] = (),
+        *,
+        bot_mentioned: bool = False,
+        thread: str | None = None,
     ) -> JsonDict:
         """A text message the person wrote (``activity_id`` is the stored message's id),
-        ``mentioned`` people @mentioned in it (each :func:`mention_text` in ``text``)."""
-        activity = self.base("message", user, conversation, at, activity_id=activity_id)
+        ``mentioned`` people @mentioned in it (each :func:`mention_text` in ``text``), and
+        the bot too when ``bot_mentioned`` (its :meth:`bot_mention_text` in ``text``: how
+        one speaks to a bot in a channel or a group chat); ``thread``: in a channel, the
+        thread's root (the message itself when it starts one)."""
+        activity = self.base(
+            "message", user, conversation, at, activity_id=activity_id, thread=thread
+        )
         activity.update(textFormat="plain", text=text)
-        if mentioned:
-            activity["entities"] = [
+        entities: list[JsonDict] = []
+        if bot_mentioned:
+            entities.append(
                 {
                     "type": "mention",
-                    "mentioned": {"id": person.id, "name": person.name},
-                    "text": mention_text(person),
+                    "mentioned": self.bot.account(),
+                    "text": self.bot_mention_text(),
                 }
-                for person in mentioned
-            ] + activity["entities"]
+            )
+        entities.extend(
+            {
+                "type": "mention",
+                "mentioned": {"id": person.id, "name": person.name},
+                "text": mention_text(person),
+            }
+            for person in mentioned
+        )
+        if entities:
+            activity["entities"] = entities + activity["entities"]
         return activity
+
+    def bot_mention_text(self) -> str:
+        """How an @mention of the bot reads in a message's text: ``<at>Palier</at>``."""
+        return f"<at>{self.bot.name}</at>"
 
     def submit(
         self, user: User, conversation: Conversation, at: float, value: Any, reply_to_id: str
@@ -171,22 +206,27 @@ class ActivityFactory:
     def members_changed(
         self, user: User, conversation: Conversation, at: float, *, added: bool
     ) -> JsonDict:
-        """``conversationUpdate`` with the bot in ``membersAdded`` (or ``membersRemoved``)."""
+        """``conversationUpdate`` with the bot in ``membersAdded`` (or ``membersRemoved``);
+        in a team, ``channelData.eventType`` ``teamMemberAdded`` (``teamMemberRemoved``)."""
         activity = self.base("conversationUpdate", user, conversation, at)
         activity["membersAdded" if added else "membersRemoved"] = [{"id": self.bot.id}]
+        if conversation.team is not None:
+            event = "teamMemberAdded" if added else "teamMemberRemoved"
+            activity["channelData"]["eventType"] = event
         return activity
 
     # -- invoke values ---------------------------------------------------------------------------
 
     @staticmethod
-    def execute_value(action: JsonDict, data: JsonDict) -> JsonDict:
-        """``adaptiveCard/action``'s value for an ``Action.Execute``."""
+    def execute_value(action: JsonDict, data: JsonDict, trigger: str = "manual") -> JsonDict:
+        """``adaptiveCard/action``'s value for an ``Action.Execute`` (``trigger``:
+        ``manual``, a click; ``automatic``, a card's ``refresh`` run by the client)."""
         executed: JsonDict = {"type": "Action.Execute", "data": data}
         if action.get("id") is not None:
             executed["id"] = action["id"]
         if action.get("verb") is not None:
             executed["verb"] = action["verb"]
-        return {"action": executed, "trigger": "manual"}
+        return {"action": executed, "trigger": trigger}
 
     @staticmethod
     def task_value(kind: str, data: Any) -> JsonDict:

@@ -25,6 +25,10 @@ References followed:
   often-quoted 28 KB is the limit of incoming webhooks and Workflows posts, not of bots;
   :class:`~emulators.teams.server.TeamsEmulator` can be set stricter
   (``max_message_bytes``).
+- A card's ``refresh`` (Universal Actions, schema 1.4): its ``action`` an
+  ``Action.Execute``; ``userIds`` the MRIs (``29:…``) of who gets it automatically, "a
+  maximum of 60 (sixty) user MRIs" ("Work with Universal Actions for Adaptive Cards", User
+  IDs in refresh, learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards).
 """
 
 from __future__ import annotations
@@ -41,6 +45,9 @@ ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 MAX_CARD_VERSION = (1, 5)
 MAX_MESSAGE_BYTES = 100 * 1024
 """The bot message size limit: 100 KB of UTF-16, Base64 images left out."""
+MAX_REFRESH_USERS = 60
+"""The most people a card's ``refresh`` refreshes automatically (its ``userIds``)."""
+REFRESH_VERSION = (1, 4)
 
 INPUT_TYPES = frozenset(
     {
@@ -197,6 +204,27 @@ class _CardChecker:
         self.actions(card.get("actions"), f"{path}.actions")
         if "selectAction" in card:
             self.select_action(card["selectAction"], f"{path}.selectAction")
+        if "refresh" in card:
+            self.refresh(card["refresh"], parsed, f"{path}.refresh")
+
+    def refresh(self, refresh: Any, version: tuple[int, int] | None, path: str) -> None:
+        if version is not None and version < REFRESH_VERSION:
+            self.fail(path, "refresh needs a card of version 1.4 or later")
+        if not isinstance(refresh, dict):
+            self.fail(path, "must be an object")
+            return
+        action = refresh.get("action")
+        if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+            self.fail(f"{path}.action", "must be an Action.Execute")
+        else:
+            self.action(action, f"{path}.action")
+        user_ids = refresh.get("userIds")
+        if user_ids is None:
+            return
+        if not isinstance(user_ids, list) or not all(isinstance(u, str) for u in user_ids):
+            self.fail(f"{path}.userIds", "must be an array of user MRIs")
+        elif len(user_ids) > MAX_REFRESH_USERS:
+            self.fail(f"{path}.userIds", f"at most {MAX_REFRESH_USERS} users, not {len(user_ids)}")
 
     def elements(self, items: Any, path: str, *, required: bool = False) -> None:
         if items is None:

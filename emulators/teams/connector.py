@@ -8,7 +8,7 @@ raises :class:`ConnectorError`, which carries Teams' published refusal: the stat
 
 ====  ==============================  ===============================================
 400   ``BadArgument``                 invalid payload (see :mod:`.cards`, :mod:`.files`)
-403   ``ForbiddenOperationException`` "Bot isn't installed in user's personal scope"
+403   ``ForbiddenOperationException`` "Bot isn't installed in user's personal scope" (nor in a team of theirs)
 403   ``BotNotInConversationRoster``  the app was uninstalled / the bot is not in the chat
 403   ``ConversationBlockedByUser``   the person blocked the bot
 404   ``ConversationNotFound``        unknown conversation id
@@ -98,7 +98,7 @@ class Connector:
             raise ConnectorError(
                 403, "ConversationBlockedByUser", "User blocked the conversation with the bot."
             )
-        if not self.store.is_installed(user):
+        if not self._may_write_to(user):
             raise ConnectorError(403, "ForbiddenOperationException", NOT_INSTALLED_MESSAGE)
         conversation = self.store.personal_conversation(user)
         answer: JsonDict = {"id": conversation.id}
@@ -110,9 +110,16 @@ class Connector:
         answer["serviceUrl"] = service_url
         return 201, answer
 
+    def _may_write_to(self, user: User) -> bool:
+        """A bot writes to someone whose personal scope has the app, or who is in a team
+        the app is added to ("Proactive messages": "install the app for the user or make
+        the user a part of a team in which the app is installed")."""
+        return self.store.is_installed(user) or self.store.in_team_with_bot(user)
+
     def conversation(self, conversation_id: str) -> Conversation:
-        """The chat, or ``404 ConversationNotFound``."""
-        found = self.store.conversations.get(conversation_id)
+        """The chat (a channel's, for one of its threads: ``…;messageid=…``), or ``404
+        ConversationNotFound``."""
+        found = self.store.find_conversation(conversation_id)
         if found is None:
             raise ConnectorError(404, "ConversationNotFound", "Conversation not found.")
         return found
@@ -125,7 +132,7 @@ class Connector:
                 raise ConnectorError(
                     403, "ConversationBlockedByUser", "User blocked the conversation with the bot."
                 )
-            if not self.store.is_installed(user):
+            if not self._may_write_to(user):
                 raise ConnectorError(403, "BotNotInConversationRoster", ROSTER_MESSAGE)
         elif not conversation.bot_member:
             raise ConnectorError(403, "BotNotInConversationRoster", ROSTER_MESSAGE)
@@ -135,9 +142,12 @@ class Connector:
     def send(
         self, conversation_id: str, body: Any, reply_to_id: str | None = None
     ) -> tuple[int, JsonDict]:
-        """``POST .../activities`` (and ``.../activities/{id}``, a reply): ``201 {id}``."""
+        """``POST .../activities`` (and ``.../activities/{id}``, a reply): ``201 {id}``;
+        in a channel's thread (``…;messageid=<root>``), a reply to its root."""
         conversation = self.conversation(conversation_id)
         self.check_bot_may_post(conversation)
+        if conversation.id != conversation_id:  # a channel's thread: a reply to its root
+            reply_to_id = reply_to_id or self.store.thread_of(conversation_id)[1]
         if reply_to_id is None and isinstance(body, dict):
             given = body.get("replyToId")
             reply_to_id = given if isinstance(given, str) else None

@@ -17,6 +17,13 @@ the emulator's state (:mod:`.responses`). A file the bot offers is accepted or d
 as Teams does it (:meth:`TeamsDriver.accept_file`: an upload session opened in the
 person's OneDrive, then ``fileConsent/invoke``, :mod:`.files`). Every delivery is recorded
 on the emulator (:attr:`TeamsEmulator.inbound`), late ones included.
+
+Looking at a message (:meth:`TeamsDriver.view`) is what makes a Teams client refresh a
+card with a ``refresh`` on its own (Universal Actions: ``adaptiveCard/action`` with
+``trigger: "automatic"``, when :meth:`TeamsEmulator.refresh_due` says it is due). Beyond
+the personal chat: the app added to a team or a group chat (:meth:`TeamsDriver.add_app_to`)
+and a message there (:meth:`TeamsDriver.post`), which reaches the bot only when it
+@mentions it.
 """
 
 from __future__ import annotations
@@ -229,6 +236,67 @@ class TeamsDriver:
         """How an @mention of ``user`` reads in a message (``<at>Name</at>``)."""
         return mention_text(self._user(user))
 
+    def bot_mention(self) -> str:
+        """How an @mention of the bot reads in a message (``<at>Palier</at>``)."""
+        return self.factory.bot_mention_text()
+
+    # -- teams and group chats ------------------------------------------------------------------
+
+    def add_app_to(self, user: str | User, conversation: Conversation) -> list[TeamsResponse]:
+        """The person adds the app to a team (``conversation``: its channel) or a group
+        chat they are in: ``installationUpdate`` add there, then ``conversationUpdate``
+        with the bot in ``membersAdded`` (``eventType`` ``teamMemberAdded`` in a team)."""
+        person = self._user(user)
+        if person.id not in conversation.members:
+            raise DriverError(f"{person.name} is not in {conversation.id}")
+        added = self.emulator.add_app_to(conversation.id)
+        now = self.emulator.clock()
+        return [
+            self.deliver(self.factory.installation_update(person, added, now, "add")),
+            self.deliver(self.factory.members_changed(person, added, now, added=True)),
+        ]
+
+    def post(
+        self,
+        user: str | User,
+        conversation: Conversation,
+        text: str,
+        *,
+        mentions: Sequence[str | User] = (),
+    ) -> TeamsResponse | None:
+        """The person writes ``text`` in a group chat or a team's channel (a new thread).
+
+        The bot gets it only when the text @mentions it (:meth:`bot_mention`) and the app
+        is in that conversation ("Bots in a group or channel only receive messages when
+        they're mentioned"); otherwise nothing is delivered and the answer is None. People
+        @mentioned are written as :meth:`mention` says.
+        """
+        person = self._user(user)
+        current = self.emulator.conversation(conversation.id)
+        if current is None or person.id not in current.members:
+            raise DriverError(f"{person.name} is not in {conversation.id}")
+        if current.conversation_type == "personal":
+            raise DriverError("in the personal chat, use send_message")
+        mentioned = [self._user(m) for m in mentions]
+        for someone in mentioned:
+            if mention_text(someone) not in text:
+                raise DriverError(f"{mention_text(someone)!r} is not in the text {text!r}")
+        message = self.emulator.post_user_message(person, text, conversation_id=current.id)
+        if not current.bot_member or self.bot_mention() not in text:
+            return None
+        thread = message.id if current.conversation_type == "channel" else None
+        activity = self.factory.message(
+            person,
+            current,
+            self.emulator.clock(),
+            text,
+            message.id,
+            mentioned,
+            bot_mentioned=True,
+            thread=thread,
+        )
+        return self.deliver(activity)
+
     # -- buttons -----------------------------------------------------------------------------------
 
     def click(
@@ -271,7 +339,7 @@ class TeamsDriver:
             response = self.deliver(activity)
             card = card_refresh(response)
             if card is not None:
-                self.emulator.refresh_card(conversation.id, current.id, card)
+                self.emulator.refresh_card(conversation.id, current.id, card, person)
             self._note(person, response)
             return response
         teams = data.get("msteams") if isinstance(data, dict) else None
@@ -490,6 +558,41 @@ class TeamsDriver:
     def _note(self, person: User, response: TeamsResponse) -> None:
         if response.notice is not None:
             self._notices[person.id] = response.notice
+
+    def view(self, user: str | User, message: Message) -> Message:
+        """The person looks at ``message``: what they see.
+
+        A card with a ``refresh`` the client refreshes on its own first, when it is due
+        (:meth:`TeamsEmulator.refresh_due`): an ``adaptiveCard/action`` invoke with the
+        refresh's ``Action.Execute`` and ``trigger: "automatic"``, whose card answer
+        takes the card's place (the invoke and its answer are in
+        :attr:`TeamsEmulator.inbound`; a refresh that fails leaves the card as it was, and
+        is tried again the next time). The card answered is the one the person sees, as
+        the answer to a click is.
+        """
+        person = self._user(user)
+        current, conversation = self._current(person, message)
+        action = self.emulator.refresh_due(conversation.id, current.id, person)
+        if action is not None:
+            data = action.get("data")
+            value = self.factory.execute_value(
+                action, dict(data) if isinstance(data, dict) else {}, trigger="automatic"
+            )
+            activity = self.factory.invoke(
+                person,
+                conversation,
+                self.emulator.clock(),
+                "adaptiveCard/action",
+                value,
+                current.id,
+            )
+            response = self.deliver(activity)
+            card = card_refresh(response)
+            if card is not None:
+                self.emulator.refresh_card(conversation.id, current.id, card, person)
+        seen = self.emulator.message(conversation.id, current.id)
+        assert seen is not None
+        return seen
 
     def messages(self, user: str | User) -> list[Message]:
         """The person's chat with the bot, oldest first (their own messages included)."""

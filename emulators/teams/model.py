@@ -106,25 +106,60 @@ class Installation:
 
 
 @dataclass
+class Team:
+    """A team: its id (``19:…@thread.tacv2``, which is also its General channel's), its
+    name, its Microsoft 365 group, its members; ``bot_member`` once the app is added to it."""
+
+    id: str
+    name: str
+    aad_group_id: str
+    tenant_id: str
+    members: list[str] = field(default_factory=list)  # users' ids (29:…)
+    bot_member: bool = False
+
+    def channel_data(self) -> JsonDict:
+        """``channelData.team`` of the team's activities."""
+        return {"id": self.id, "name": self.name, "aadGroupId": self.aad_group_id}
+
+
+@dataclass
 class Conversation:
-    """A chat: the personal (1:1) chat of a person with the bot, or a group chat."""
+    """A chat: the personal (1:1) chat of a person with the bot, a group chat, or a
+    team's channel (``team``: its ``channelData.team``; ``name``: the channel's)."""
 
     id: str
     tenant_id: str
-    conversation_type: str  # personal | groupChat
+    conversation_type: str  # personal | groupChat | channel
     members: list[str] = field(default_factory=list)  # users' ids (29:…)
     bot_member: bool = True
     created: float = 0.0
+    team: JsonDict | None = None
+    name: str | None = None
 
-    def reference(self) -> JsonDict:
-        """The ``conversation`` object of activities in this chat."""
+    def reference(self, thread: str | None = None) -> JsonDict:
+        """The ``conversation`` object of activities in this chat (``thread``: the root
+        message of a channel's thread, which Teams writes in the id: ``;messageid=``)."""
         data: JsonDict = {
             "conversationType": self.conversation_type,
             "tenantId": self.tenant_id,
-            "id": self.id,
+            "id": self.id if thread is None else f"{self.id};messageid={thread}",
         }
         if self.conversation_type != "personal":
             data["isGroup"] = True
+        return data
+
+    def channel_data(self) -> JsonDict:
+        """``channelData`` of activities here: the tenant, and for a channel its team and
+        itself ("Get Teams context for your bot": ``team``, ``channel``, ``teamsTeamId``,
+        ``teamsChannelId``)."""
+        data: JsonDict = {"tenant": {"id": self.tenant_id}}
+        if self.team is not None:
+            data.update(
+                team=dict(self.team),
+                channel={"id": self.id, "name": self.name},
+                teamsTeamId=self.team["id"],
+                teamsChannelId=self.id,
+            )
         return data
 
 
@@ -146,6 +181,8 @@ class Message:
     deleted: bool = False
     source: str = "connector"  # connector | user | card_refresh
     versions: list[JsonDict] = field(default_factory=list)
+    edited: float | None = None  # when the bot last edited it (PUT), not a card's answer
+    edits: int = 0  # how many times the bot edited it
 
     @property
     def from_bot(self) -> bool:
@@ -190,6 +227,9 @@ class Message:
         self.activity = activity
         self.updated = at
         self.source = source
+        if source == "connector":
+            self.edited = at
+            self.edits += 1
 
 
 @dataclass

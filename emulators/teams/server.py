@@ -79,6 +79,9 @@ from emulators.teams.transport import (
 T = TypeVar("T")
 DENIED = {"message": "Authorization has been denied for this request."}
 WAIT_TIMEOUT = 60.0
+REFRESH_AFTER = 60.0
+"""Seconds after which a client refreshes a card it fetched ("the refresh triggers only
+if the card from the last invoke is older than a minute", User Specific Views)."""
 """Seconds :meth:`TeamsEmulator.wait_for` waits at most: a safety net, never a pace."""
 
 Answer = tuple[int, dict[str, str], Any]
@@ -133,6 +136,9 @@ class TeamsEmulator:
         self._calls: list[CallRecord] = []
         self._inbound: list[InboundRecord] = []
         self._faults: list[Fault] = []
+        # When each person's client last fetched a message's card from the bot
+        # (when, and after how many bot edits of the message), by (chat, message, person).
+        self._fetched: dict[tuple[str, str, str], tuple[float, int]] = {}
         self._host, self._port = host, port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -310,6 +316,27 @@ class TeamsEmulator:
             people = [self._store.user(_key(m)) for m in members]
             return copy.deepcopy(self._store.add_group_chat(people, bot_member=bot_member))
 
+    def add_team(
+        self, name: str, members: list[str | User], *, bot_member: bool = False
+    ) -> Conversation:
+        """A team of ``members``; its General channel (the app not added to it unless
+        ``bot_member``: :meth:`add_app_to`)."""
+        with self._changed:
+            people = [self._store.user(_key(m)) for m in members]
+            team = self._store.add_team(name, people, bot_member=bot_member)
+            return copy.deepcopy(self._store.conversations[team.id])
+
+    def add_app_to(self, conversation_id: str) -> Conversation:
+        """The app is added to a group chat, or to the team of a channel (its bot becomes a
+        member: it may post there, and, in a team, open a 1:1 chat with its members)."""
+        with self._changed:
+            conversation = self._store.find_conversation(conversation_id)
+            if conversation is None:
+                raise KeyError(f"no conversation {conversation_id}")
+            self._store.add_app_to(conversation)
+            self._changed.notify_all()
+            return copy.deepcopy(conversation)
+
     def post_user_message(
         self, user: str | User, text: str, *, conversation_id: str | None = None
     ) -> Message:
@@ -325,8 +352,12 @@ class TeamsEmulator:
             self._changed.notify_all()
             return copy.deepcopy(message)
 
-    def refresh_card(self, conversation_id: str, message_id: str, card: JsonDict) -> Message:
-        """Teams replaces a message's card with the one an ``adaptiveCard/action`` answered."""
+    def refresh_card(
+        self, conversation_id: str, message_id: str, card: JsonDict, user: str | User | None = None
+    ) -> Message:
+        """Teams replaces a message's card with the one an ``adaptiveCard/action`` answered
+        (``user``: whose client fetched it, which then refreshes it on its own only a
+        minute later, or once the bot edits the message: :meth:`refresh_due`)."""
         with self._changed:
             message = self._store.find_message(conversation_id, message_id)
             if message is None:
@@ -334,6 +365,8 @@ class TeamsEmulator:
             activity = copy.deepcopy(message.activity)
             activity["attachments"] = [{"contentType": cards.ADAPTIVE_CARD, "content": card}]
             message.replace(activity, self.clock(), "card_refresh")
+            if user is not None:
+                self.card_fetched(conversation_id, message_id, user)
             self._changed.notify_all()
             return copy.deepcopy(message)
 
@@ -355,6 +388,55 @@ class TeamsEmulator:
         """An uploaded file by its ``contentUrl`` (a file card's)."""
         with self._lock:
             return copy.deepcopy(self._drive.by_url(content_url))
+
+    def card_fetched(self, conversation_id: str, message_id: str, user: str | User) -> None:
+        """The person's client fetched the message's card from the bot (a refresh, or an
+        ``Action.Execute`` answered with a card), now."""
+        with self._changed:
+            person = self._store.user(_key(user))
+            message = self._store.find_message(conversation_id, message_id)
+            edits = message.edits if message is not None else 0
+            self._fetched[(conversation_id, message_id, person.id)] = (self.clock(), edits)
+
+    def refresh_due(
+        self, conversation_id: str, message_id: str, user: str | User
+    ) -> JsonDict | None:
+        """The ``refresh`` action the person's client runs on its own when the message
+        comes into view, or None.
+
+        Universal Actions' refresh model ("Work with Universal Actions for Adaptive
+        Cards", Refresh model and User IDs in refresh; "User Specific Views", Refresh
+        behavior): a card whose ``refresh`` holds an ``Action.Execute`` is refreshed
+        automatically for the people of its ``userIds`` (at most 60; ``[]``: nobody, the
+        refresh is manual; no ``userIds``: everyone, in a conversation of 60 people at
+        most) — when the client has not fetched it yet, when the bot has edited the
+        message since ("Up to date cards": a bot message edit triggers it), or when the
+        card from the last invoke is older than a minute.
+        """
+        with self._lock:
+            person = self._store.user(_key(user))
+            message = self._store.find_message(conversation_id, message_id)
+            conversation = self._store.conversations.get(conversation_id)
+            if message is None or message.deleted or conversation is None or not message.from_bot:
+                return None
+            card = message.card
+            refresh = card.get("refresh") if card is not None else None
+            action = refresh.get("action") if isinstance(refresh, dict) else None
+            if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+                return None
+            assert isinstance(refresh, dict)
+            user_ids = refresh.get("userIds")
+            if user_ids is None:
+                if len(conversation.members) > cards.MAX_REFRESH_USERS:
+                    return None
+            elif not isinstance(user_ids, list) or person.id not in user_ids:
+                return None
+            fetched = self._fetched.get((conversation_id, message_id, person.id))
+            if fetched is None or message.edits > fetched[1]:  # never, or edited since
+                return copy.deepcopy(action)
+            if self.clock() - fetched[0] >= REFRESH_AFTER:
+                return copy.deepcopy(action)
+            return None
 
     # -- reading back ------------------------------------------------------------------------------
 

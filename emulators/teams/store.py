@@ -2,7 +2,7 @@
 
 :class:`Store` holds the records of :mod:`.model` and hands out the ids Teams would:
 people's ids for the bot (``29:…``), personal chat ids (``a:…``), group chat ids
-(``19:…@thread.v2``), message ids (milliseconds since the epoch, as Teams' 1:1 message
+(``19:…@thread.v2``), team ids (``19:…@thread.tacv2``, the General channel's too), message ids (milliseconds since the epoch, as Teams' 1:1 message
 ids are) and Teams' own event ids (``f:…``). It is not thread-safe on its own: the
 emulator calls it under its lock and copies what it returns to tests.
 
@@ -26,6 +26,7 @@ from emulators.teams.model import (
     Installation,
     JsonDict,
     Message,
+    Team,
     Tenant,
     User,
 )
@@ -47,6 +48,7 @@ class Store:
         self.users: dict[str, User] = {}  # by Teams id (29:…)
         self.installations: dict[str, Installation] = {}  # by user id
         self.conversations: dict[str, Conversation] = {}
+        self.teams: dict[str, Team] = {}
         self.messages: list[Message] = []
         self._personal: dict[str, str] = {}  # user id -> personal chat id
         self._last_message_id = 0
@@ -210,6 +212,66 @@ class Store:
         )
         self.conversations[conversation.id] = conversation
         return conversation
+
+    def add_team(self, name: str, members: list[User], *, bot_member: bool = False) -> Team:
+        """A team of ``members`` and its General channel (the app added to it only if
+        ``bot_member``)."""
+        if not members:
+            raise ValueError("a team needs members")
+        team = Team(
+            id=f"19:{uuid.uuid4().hex}@thread.tacv2",
+            name=name,
+            aad_group_id=str(uuid.uuid4()),
+            tenant_id=members[0].tenant_id,
+            members=[m.id for m in members],
+            bot_member=bot_member,
+        )
+        self.teams[team.id] = team
+        self.conversations[team.id] = Conversation(
+            id=team.id,
+            tenant_id=team.tenant_id,
+            conversation_type="channel",
+            members=list(team.members),
+            bot_member=bot_member,
+            created=self.clock(),
+            team=team.channel_data(),
+            name="General",
+        )
+        return team
+
+    def add_app_to(self, conversation: Conversation) -> None:
+        """The app is added to a group chat or a team (the team of a channel)."""
+        conversation.bot_member = True
+        team = self.teams.get(conversation.team["id"]) if conversation.team else None
+        if team is not None:
+            team.bot_member = True
+            for channel in self.conversations.values():
+                if channel.team is not None and channel.team["id"] == team.id:
+                    channel.bot_member = True
+
+    def in_team_with_bot(self, user: User) -> bool:
+        """Whether ``user`` is a member of a team the app is added to (a bot may then
+        open a 1:1 chat with them: "Proactive messages", "install the app for the user
+        or make the user a part of a team in which the app is installed")."""
+        return any(team.bot_member and user.id in team.members for team in self.teams.values())
+
+    @staticmethod
+    def thread_of(conversation_id: str) -> tuple[str, str | None]:
+        """``19:…@thread.tacv2;messageid=123`` → the channel's id and the thread's root."""
+        base, marker, thread = conversation_id.partition(";messageid=")
+        return base, (thread or None) if marker else None
+
+    def find_conversation(self, conversation_id: str) -> Conversation | None:
+        """A conversation by id; a channel's also by one of its threads' ids (only a
+        channel has threads)."""
+        found = self.conversations.get(conversation_id)
+        if found is not None:
+            return found
+        base, thread = self.thread_of(conversation_id)
+        channel = self.conversations.get(base)
+        if thread is None or channel is None or channel.conversation_type != "channel":
+            return None
+        return channel
 
     # -- messages ---------------------------------------------------------------------------------
 

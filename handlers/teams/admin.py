@@ -41,6 +41,7 @@ from bot.views import admin as admin_view
 from bot.views.notice import notice_card
 from handlers.teams.context import TeamsDeps, TeamsPeople, actor_ref, people
 from handlers.teams.replies import reply
+from handlers.teams.wording import teams_t
 from storage.models import Platform
 
 WORDS = admin_view.WORDS[Platform.TEAMS]
@@ -89,7 +90,7 @@ def _run(
 
 def answer(deps: TeamsDeps, outcome: Outcome[Any], usage: str | None, tick_seconds: int) -> Rich:
     """The refusal, the usage (nothing was done), or what was done, in the core's words."""
-    t, view = outcome.t, outcome.view
+    t, view = teams_t(outcome), outcome.view
     if outcome.refusal is not None:
         ids = deps.flows.enrolment.referentiel_ids()
         return admin_view.refusal(outcome.refusal, t, ids, WORDS)

@@ -18,6 +18,7 @@ from bot.bootstrap import Flows
 from bot.settings import Settings
 from handlers.teams.context import TeamsDeps
 from handlers.teams.directory import GraphDirectory, graph_directories
+from handlers.teams.edge import MESSAGING_PATH
 from handlers.teams.errors import MissingTeamsSettingError
 from handlers.teams.listeners import DIALOG_ACTIONS, register
 from handlers.teams.messenger import TeamsMessenger
@@ -26,7 +27,6 @@ from handlers.teams.server import Credentials, Endpoints, TeamsServer
 
 log = logging.getLogger(__name__)
 
-MESSAGING_PATH = "/api/messages"
 # Bot Framework's own OpenID metadata: the SDK's default cloud already names it.
 MICROSOFT_OPENID = str(Settings.model_fields["teams_openid_metadata_url"].default)
 

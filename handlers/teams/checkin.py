@@ -24,6 +24,7 @@ from handlers.teams.effects import answered_card, carry_out
 from handlers.teams.home_card import ShownHome, refresher
 from handlers.teams.refs import MessageRef
 from handlers.teams.replies import dialog, new_card, said, toast
+from handlers.teams.wording import teams_t
 
 # The names a submitted dialog's data carries beside the form's own fields.
 FORM_KEYS = frozenset({"form", "state", "origin", "action", "value", "key", "msteams"})
@@ -58,7 +59,7 @@ async def handle_prompt_action(deps: TeamsDeps, app: Any, ctx: Any, data: dict[s
         else deps.flows.checkin.snooze
     )
     outcome = await asyncio.to_thread(act, actor_ref(activity), action)
-    t = outcome.t
+    t = teams_t(outcome)
     if outcome.refusal is not None:
         return toast(refusal(outcome.refusal, t).plain())
     await carry_out(app, outcome.effects, t, deps.renderer, answered=clicked)
@@ -77,8 +78,10 @@ async def open_checkin(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
         ActivityDirectory(activity),
     )
     if outcome.view is None:
-        return said(refusal(outcome.refusal, outcome.t).plain())
-    return dialog(deps, checkin_form(outcome.view, checkin_state(prompt_id, clicked), outcome.t))
+        return said(refusal(outcome.refusal, teams_t(outcome)).plain())
+    return dialog(
+        deps, checkin_form(outcome.view, checkin_state(prompt_id, clicked), teams_t(outcome))
+    )
 
 
 def _answers(values: dict[str, Any], state: dict[str, Any], key: str) -> CheckinAnswers:
@@ -111,7 +114,7 @@ async def submit_checkin(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, An
     # One submission, however often Teams delivers it: keyed by the activity's id.
     answers = _answers(values, form_state(data), f"teams-activity:{activity.id}")
     outcome = await asyncio.to_thread(deps.flows.checkin.submit, ref, answers)
-    t = outcome.t
+    t = teams_t(outcome)
     if outcome.refusal is not None:
         return said(refusal(outcome.refusal, t).plain())
     if outcome.problems:

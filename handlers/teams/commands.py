@@ -12,6 +12,7 @@ from bot.views.notice import notice_card, refusal
 from bot.views.summary import help_card, summary_card
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.replies import reply
+from handlers.teams.wording import teams_t
 
 CommandListener = Callable[[TeamsDeps, Any, Parsed], Awaitable[None]]
 
@@ -22,9 +23,9 @@ async def handle_me(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
         deps.flows.summary.me, actor_ref(activity), ActivityDirectory(activity)
     )
     if outcome.view is None:
-        await reply(deps, ctx, notice_card(refusal(outcome.refusal, outcome.t)))
+        await reply(deps, ctx, notice_card(refusal(outcome.refusal, teams_t(outcome))))
         return
-    await reply(deps, ctx, summary_card(outcome.view, outcome.t))
+    await reply(deps, ctx, summary_card(outcome.view, teams_t(outcome)))
 
 
 async def handle_help(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
@@ -33,7 +34,7 @@ async def handle_help(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
         deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
     )
     unknown = parsed.text if parsed.command is Command.UNKNOWN else None
-    await reply(deps, ctx, help_card(outcome.t, unknown))
+    await reply(deps, ctx, help_card(teams_t(outcome), unknown))
 
 
 COMMANDS: dict[Command, CommandListener] = {

@@ -35,7 +35,8 @@ class TeamsDeps:
     tick_seconds: int = 60  # how often the tick looks for check-ins to send (admin status)
 
 
-def _tenant(activity: Any) -> str:
+def tenant_id(activity: Any) -> str:
+    """The Microsoft 365 tenant the activity comes from (Palier's workspace)."""
     conversation = getattr(activity, "conversation", None)
     tenant = getattr(conversation, "tenant_id", None)
     if tenant:
@@ -54,7 +55,7 @@ def actor_ref(activity: Any) -> ActorRef:
     """Who acts, with the time zone their Teams client reports (kept by the core when it
     changed: the only way Palier learns a Teams user's zone)."""
     _locale, zone = client_info(activity)
-    return ActorRef(Platform.TEAMS, _tenant(activity), user_id(activity), timezone=zone)
+    return ActorRef(Platform.TEAMS, tenant_id(activity), user_id(activity), timezone=zone)
 
 
 def client_info(activity: Any) -> tuple[str | None, str | None]:
@@ -113,5 +114,5 @@ class TeamsPeople:
 
 def people(deps: TeamsDeps, activity: Any) -> TeamsPeople:
     """Who is who in the activity's tenant (the person acting, then Graph)."""
-    tenant = deps.directory(_tenant(activity)) if deps.directory is not None else None
+    tenant = deps.directory(tenant_id(activity)) if deps.directory is not None else None
     return TeamsPeople(activity, tenant)

@@ -22,7 +22,7 @@ from bot.i18n import Translator
 from bot.presenters import card_of
 from bot.views.cards import Card
 from handlers.teams.refs import ConversationRef, MessageRef
-from handlers.teams.render import CARD_CONTENT_TYPE, Renderer
+from handlers.teams.render import CARD_CONTENT_TYPE, Refresh, Renderer
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -36,9 +36,12 @@ log = logging.getLogger(__name__)
 HomeRefresh = Callable[[str], Awaitable[None]]
 
 
-def card_message(card: Card, renderer: Renderer) -> MessageActivityInput:
-    """A card as a message: the Adaptive Card, and its fallback as the notification."""
-    content = renderer.card(card)
+def card_message(
+    card: Card, renderer: Renderer, refresh: Refresh | None = None
+) -> MessageActivityInput:
+    """A card as a message: the Adaptive Card (fetched anew when seen, with ``refresh``),
+    and its fallback as the notification."""
+    content = renderer.card(card, refresh)
     return MessageActivityInput(
         summary=card.fallback.plain(),
         attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=content)],

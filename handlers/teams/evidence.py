@@ -44,6 +44,7 @@ from handlers.teams.effects import HomeRefresh, carry_out
 from handlers.teams.home_card import ShownHome, refresher
 from handlers.teams.quoted import message_text
 from handlers.teams.replies import dialog, extension_dialog, extension_said, reply, said
+from handlers.teams.wording import teams_t
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -69,9 +70,9 @@ async def handle_log(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
         deps.flows.evidence.form, actor_ref(activity), None, ActivityDirectory(activity)
     )
     if outcome.view is None:
-        await reply(deps, ctx, notice_card(refusal(outcome.refusal, outcome.t)))
+        await reply(deps, ctx, notice_card(refusal(outcome.refusal, teams_t(outcome))))
         return
-    await reply(deps, ctx, log_card(outcome.t))
+    await reply(deps, ctx, log_card(teams_t(outcome)))
 
 
 async def open_evidence(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> TaskModuleResponse:
@@ -81,8 +82,8 @@ async def open_evidence(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Task
         deps.flows.evidence.form, actor_ref(activity), None, ActivityDirectory(activity)
     )
     if outcome.view is None:
-        return said(refusal(outcome.refusal, outcome.t).plain())
-    return dialog(deps, form_of(outcome.view, outcome.t))
+        return said(refusal(outcome.refusal, teams_t(outcome)).plain())
+    return dialog(deps, form_of(outcome.view, teams_t(outcome)))
 
 
 async def _next(
@@ -106,8 +107,8 @@ async def _next(
     if data.get("refresh"):
         shown = await asyncio.to_thread(flow.form, ref, None, directory)
         if shown.view is None:
-            return refusal(shown.refusal, shown.t).plain()
-        return evidence_form(shown.view.referentiel, shown.t, draft, state)
+            return refusal(shown.refusal, teams_t(shown)).plain()
+        return evidence_form(shown.view.referentiel, teams_t(shown), draft, state)
     saving = SaveEvidence(
         EvidenceInput(
             competency_id=draft.competency_id,
@@ -121,7 +122,7 @@ async def _next(
         permalink=permalink,
     )
     outcome = await asyncio.to_thread(flow.save, ref, saving, directory)
-    t = outcome.t
+    t = teams_t(outcome)
     if outcome.refusal is not None:
         return refusal(outcome.refusal, t).plain()
     if outcome.problems:
@@ -167,8 +168,8 @@ async def open_from_message(deps: TeamsDeps, ctx: Any) -> MessagingExtensionActi
         ActivityDirectory(activity),
     )
     if outcome.view is None:
-        return extension_said(refusal(outcome.refusal, outcome.t).plain())
-    form = form_of(replace(outcome.view, permalink=_link(message)), outcome.t)
+        return extension_said(refusal(outcome.refusal, teams_t(outcome)).plain())
+    form = form_of(replace(outcome.view, permalink=_link(message)), teams_t(outcome))
     return extension_dialog(deps, form)
 
 

@@ -5,7 +5,8 @@ person's page as a card (:func:`bot.views.home.page_card`): where they stand, th
 history, their next check-in, their evidence a page at a time. Its buttons:
 
 - ``Action.Execute``, answered by the card's new state in place: older or newer evidence,
-  Delete (confirmed on the card first), Resume;
+  Delete (confirmed on the card first), Resume — and the card's own refresh, which Teams
+  runs when the card comes into view (:mod:`handlers.teams.home_card`);
 - dialogs (``task/fetch``), each the core's form: Check in now (this week's check-in,
   submitted as :mod:`handlers.teams.checkin` takes it), Log evidence and Edit (the
   evidence form, submitted as :mod:`handlers.teams.evidence` takes it), Pause (a date),
@@ -38,8 +39,17 @@ from handlers.teams.checkin import FORM_KEYS, checkin_state
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.effects import carry_out
 from handlers.teams.evidence import form_of
-from handlers.teams.home_card import ShownHome, clicked_home, fresh_card, refresher
-from handlers.teams.replies import dialog, new_card, reply, said, toast
+from handlers.teams.home_card import (
+    HOME_REFRESH,
+    ShownHome,
+    answer_home,
+    clicked_home,
+    handle_refresh,
+    post_home,
+    refresher,
+)
+from handlers.teams.replies import dialog, said, toast
+from handlers.teams.wording import teams_t
 
 # The form's fields each problem of a flow is about (by the flow's name of the field).
 PAUSE_FIELDS = {"until": actions.HOME_PAUSE_UNTIL}
@@ -47,7 +57,7 @@ SCHEDULE_FIELDS = {"weekday": actions.HOME_WEEKDAY, "time": actions.HOME_TIME}
 
 
 def _refused(outcome: Outcome[Any]) -> str:
-    return outcome.t.rich(refusal_key(outcome.refusal or "")).plain()
+    return teams_t(outcome).rich(refusal_key(outcome.refusal or "")).plain()
 
 
 def _values(data: dict[str, Any]) -> dict[str, Any]:
@@ -95,12 +105,12 @@ def _row_id(value: Any) -> int:
 
 async def handle_home(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     """``accueil`` / ``home``: the person's page as a new card."""
-    await reply(deps, ctx, await fresh_card(deps, ctx.activity))
+    await post_home(deps, ctx)
 
 
 async def show_home(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
     """The welcome's button: the page as a new card below (the welcome stays)."""
-    await reply(deps, ctx, await fresh_card(deps, ctx.activity))
+    await post_home(deps, ctx)
     return toast("")
 
 
@@ -109,13 +119,13 @@ async def show_home(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -
 
 async def _answered(deps: TeamsDeps, app: Any, ctx: Any, outcome: Outcome[Any], page: int) -> Any:
     """The card clicked, as it is now (the action's other effects carried out first)."""
-    await carry_out(app, outcome.effects, outcome.t, deps.renderer)
-    return new_card(deps, await fresh_card(deps, ctx.activity, page))
+    await carry_out(app, outcome.effects, teams_t(outcome), deps.renderer)
+    return await answer_home(deps, ctx, page)
 
 
 async def handle_page(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
     """Older or newer evidence: the card replaced by that page (the button's value)."""
-    return new_card(deps, await fresh_card(deps, ctx.activity, _row_id(data.get("value"))))
+    return await answer_home(deps, ctx, _row_id(data.get("value")))
 
 
 async def handle_resume(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
@@ -157,7 +167,7 @@ async def open_checkin_now(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> A
     for effect in outcome.effects:
         if isinstance(effect, RefreshHome) and refresh is not None:
             await refresh(effect.user_id)
-    form = checkin_form(outcome.view, checkin_state(outcome.view.prompt_id, None), outcome.t)
+    form = checkin_form(outcome.view, checkin_state(outcome.view.prompt_id, None), teams_t(outcome))
     return dialog(deps, form, _dumped(shown))
 
 
@@ -173,7 +183,9 @@ async def open_log_evidence(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> 
     )
     if outcome.view is None:
         return said(_refused(outcome))
-    return _evidence_dialog(deps, outcome.view, outcome.t, _dumped(clicked_home(activity, data)))
+    return _evidence_dialog(
+        deps, outcome.view, teams_t(outcome), _dumped(clicked_home(activity, data))
+    )
 
 
 async def open_evidence_edit(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
@@ -187,7 +199,9 @@ async def open_evidence_edit(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) ->
     )
     if outcome.view is None:
         return said(_refused(outcome))
-    return _evidence_dialog(deps, outcome.view, outcome.t, _dumped(clicked_home(activity, data)))
+    return _evidence_dialog(
+        deps, outcome.view, teams_t(outcome), _dumped(clicked_home(activity, data))
+    )
 
 
 async def _pause_form(deps: TeamsDeps, activity: Any) -> Outcome[Form]:
@@ -197,7 +211,7 @@ async def _pause_form(deps: TeamsDeps, activity: Any) -> Outcome[Form]:
     if outcome.view is None:
         return Outcome.refused(outcome.locale, outcome.refusal or "")
     view = outcome.view
-    return Outcome(outcome.locale, pause_form(view.today, view.paused_until, outcome.t))
+    return Outcome(outcome.locale, pause_form(view.today, view.paused_until, teams_t(outcome)))
 
 
 async def open_pause(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
@@ -214,7 +228,7 @@ async def _schedule_form(deps: TeamsDeps, activity: Any) -> Outcome[Form]:
     if outcome.view is None:
         return Outcome.refused(outcome.locale, outcome.refusal or "")
     view = outcome.view
-    return Outcome(outcome.locale, schedule_form(view.schedule, view.timezone, outcome.t))
+    return Outcome(outcome.locale, schedule_form(view.schedule, view.timezone, teams_t(outcome)))
 
 
 async def open_schedule(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
@@ -231,7 +245,7 @@ async def open_language(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
     )
     if outcome.refusal is not None:
         return said(_refused(outcome))
-    form = language_form(outcome.locale, outcome.t)
+    form = language_form(outcome.locale, teams_t(outcome))
     return dialog(deps, form, _dumped(clicked_home(activity, data)))
 
 
@@ -241,7 +255,7 @@ async def open_language(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
 async def _saved(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any], outcome: Any) -> None:
     """The dialog closes; the flow's effects follow, the home card it came from updated."""
     home = refresher(deps, ctx, _origin(data))
-    await carry_out(app, outcome.effects, outcome.t, deps.renderer, home=home)
+    await carry_out(app, outcome.effects, teams_t(outcome), deps.renderer, home=home)
 
 
 async def submit_pause(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
@@ -260,7 +274,7 @@ async def submit_pause(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]
         again = await _pause_form(deps, activity)
         if again.view is None:
             return said(_refused(again))
-        noted = _noted(outcome.problems, PAUSE_FIELDS, outcome.t)
+        noted = _noted(outcome.problems, PAUSE_FIELDS, teams_t(outcome))
         return dialog(deps, refilled(again.view, values, noted), data.get("origin"))
     await _saved(deps, app, ctx, data, outcome)
     return None
@@ -280,7 +294,7 @@ async def submit_schedule(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, A
         again = await _schedule_form(deps, activity)
         if again.view is None:
             return said(_refused(again))
-        noted = _noted(outcome.problems, SCHEDULE_FIELDS, outcome.t)
+        noted = _noted(outcome.problems, SCHEDULE_FIELDS, teams_t(outcome))
         return dialog(deps, refilled(again.view, values, noted), data.get("origin"))
     await _saved(deps, app, ctx, data, outcome)
     return None
@@ -297,6 +311,7 @@ async def submit_language(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, A
 
 COMMANDS = {Command.HOME: handle_home}
 CARD_ACTIONS = {
+    HOME_REFRESH: handle_refresh,
     actions.HOME_SHOW: show_home,
     actions.HOME_RESUME: handle_resume,
     actions.HOME_EVIDENCE_DELETE: handle_delete,

@@ -7,6 +7,17 @@ its state says (:class:`~bot.views.home.HomeState`, in each of its buttons' data
 dialog opened from it carries it back with its submission (the dialog's ``origin``), so
 the flow's RefreshHome updates that very message. Only a message of the chat the activity
 came from is ever updated, and only with the page of the person who acted.
+
+A change made elsewhere — a check-in from the prompt, evidence from a command or from a
+message, a language typed — leaves an older home card as it was. So every home card
+asks Teams to fetch it anew when it comes into view (:data:`HOME_REFRESH`, a Universal
+Actions ``refresh`` naming the person's own Teams id: only their client does it, and only
+in their personal chat): Teams sends ``adaptiveCard/action`` with ``trigger:
+"automatic"`` (made readable to the SDK by :mod:`handlers.teams.edge`) and shows the page
+as it is now, at the evidence page the card showed. The answer is the card alone — an
+edit of the message would make Teams refresh it again. Teams refreshes a card it fetched
+less than a minute before only once the bot edits it ("User Specific Views", Refresh
+behavior).
 """
 
 from __future__ import annotations
@@ -22,9 +33,14 @@ from bot.views.cards import Card
 from bot.views.home import HomeState, page_card
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.effects import HomeRefresh, card_message
-from storage.models import Platform
+from handlers.teams.render import Refresh
+from handlers.teams.replies import new_card, reply
+from handlers.teams.wording import teams_t
 
 log = logging.getLogger(__name__)
+
+# The verb of the home card's refresh: Teams' own way to show the page anew (no core action).
+HOME_REFRESH = "home_refresh"
 
 
 @dataclass(frozen=True)
@@ -63,7 +79,31 @@ async def fresh_card(deps: TeamsDeps, activity: Any, page: int = 0) -> Card:
     Palier is, for someone it does not follow)."""
     ref: ActorRef = actor_ref(activity)
     outcome = await asyncio.to_thread(deps.flows.home.home, ref, page, ActivityDirectory(activity))
-    return page_card(outcome.view, outcome.t, Platform.TEAMS)
+    return page_card(outcome.view, teams_t(outcome))
+
+
+def refreshed_for(activity: Any) -> Refresh:
+    """The home card's refresh, done on its own by the client of the person it shows
+    (their Teams id, ``29:…``, the MRI Universal Actions name people by)."""
+    return Refresh(HOME_REFRESH, (str(activity.from_.id),))
+
+
+async def post_home(deps: TeamsDeps, ctx: Any) -> None:
+    """The acting person's page as a new card in their chat."""
+    card = await fresh_card(deps, ctx.activity)
+    await reply(deps, ctx, card, refreshed_for(ctx.activity))
+
+
+async def answer_home(deps: TeamsDeps, ctx: Any, page: int) -> Any:
+    """A card action on the home card answered by the page as it is now, at ``page``."""
+    card = await fresh_card(deps, ctx.activity, page)
+    return new_card(deps, card, refreshed_for(ctx.activity))
+
+
+async def handle_refresh(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
+    """Teams fetching a home card anew as it comes into view: the page as it is now, at
+    the evidence page the card showed; nothing else is done."""
+    return await answer_home(deps, ctx, HomeState.load(str(data.get("state") or "")).page)
 
 
 def refresher(deps: TeamsDeps, ctx: Any, shown: ShownHome | None) -> HomeRefresh | None:
@@ -83,7 +123,8 @@ def refresher(deps: TeamsDeps, ctx: Any, shown: ShownHome | None) -> HomeRefresh
             return  # one's own page only
         try:
             card = await fresh_card(deps, activity, shown.page)
-            await ctx.send(card_message(card, deps.renderer).with_id(shown.message_id))
+            message = card_message(card, deps.renderer, refreshed_for(activity))
+            await ctx.send(message.with_id(shown.message_id))
         except Exception:
             log.exception("could not update the home card of %s", acting)
 

@@ -8,6 +8,7 @@ from typing import Any
 from bot.views.welcome import welcome_card
 from handlers.teams.context import TeamsDeps, actor_ref, conversation_of, profile_of
 from handlers.teams.replies import reply
+from handlers.teams.wording import teams_t
 
 
 async def handle_install(deps: TeamsDeps, ctx: Any) -> None:
@@ -21,4 +22,4 @@ async def handle_install(deps: TeamsDeps, ctx: Any) -> None:
     welcome = outcome.view
     title = welcome.referentiel_title if welcome is not None else None
     zone_known = welcome.zone_known if welcome is not None else True
-    await reply(deps, ctx, welcome_card(title, outcome.t, zone_known=zone_known))
+    await reply(deps, ctx, welcome_card(title, teams_t(outcome), zone_known=zone_known))

@@ -10,6 +10,7 @@ from bot.domain.commands import Command, Parsed
 from bot.views.notice import language_changed, notice_card, refusal
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.replies import reply
+from handlers.teams.wording import teams_t
 
 
 async def handle_language(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
@@ -21,7 +22,7 @@ async def handle_language(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
         wanted,
         ActivityDirectory(activity),
     )
-    t = outcome.t  # the new language once chosen
+    t = teams_t(outcome)  # the new language once chosen
     if outcome.refusal is not None:
         await reply(deps, ctx, notice_card(refusal(outcome.refusal, t)))
         return

@@ -9,6 +9,10 @@ action of the button that opens them), forms submitted (by the form's name), and
 message actions (a message extension's command on a message, by its command id: its
 dialog opened, then submitted), and the answer to a file offered (a file consent,
 :mod:`handlers.teams.files`) — and :func:`register` puts them on the SDK's app.
+
+What comes from a conversation others read (a channel, a group chat) goes to no flow:
+:mod:`handlers.teams.scope` answers it (a message action excepted, which is private
+wherever it is run).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from handlers.teams import (
     one_on_one,
     privacy,
     review,
+    scope,
     team,
 )
 from handlers.teams.context import TeamsDeps
@@ -84,18 +89,26 @@ def register(app: App, deps: TeamsDeps) -> None:
 
     @app.on_install_add
     async def on_install(ctx: Any) -> None:
+        if scope.shared(ctx.activity):
+            await scope.introduce(deps, ctx)  # added to a team or a chat: nothing kept
+            return
         await installs.handle_install(deps, ctx)
 
     @app.on_message
     async def on_message(ctx: Any) -> None:
         if getattr(ctx.activity, "value", None) is not None:
             return  # an Action.Submit of a card: Palier's cards act through invokes
+        if scope.shared(ctx.activity):
+            await scope.answer_message(deps, ctx)
+            return
         parsed = parse(command_text(ctx.activity))
         listener = COMMANDS.get(parsed.command, COMMANDS[Command.HELP])
         await listener(deps, ctx, parsed)
 
     @app.on_card_action_execute
     async def on_card_action(ctx: Any) -> Any:
+        if scope.shared(ctx.activity):
+            return scope.card_action_refused(deps, ctx)
         action = ctx.activity.value.action
         data = dict(action.data or {})
         listener = CARD_ACTIONS.get(str(data.get("action")))
@@ -103,12 +116,16 @@ def register(app: App, deps: TeamsDeps) -> None:
 
     @app.on_dialog_open
     async def on_dialog_open(ctx: Any) -> Any:
+        if scope.shared(ctx.activity):
+            return scope.dialog_refused(deps, ctx)
         data = _data(ctx.activity.value)
         opener = DIALOGS.get(str(data.get("action")))
         return said("") if opener is None else await opener(deps, ctx, data)
 
     @app.on_dialog_submit
     async def on_dialog_submit(ctx: Any) -> Any:  # None closes the dialog
+        if scope.shared(ctx.activity):
+            return scope.dialog_refused(deps, ctx)
         data = _data(ctx.activity.value)
         listener = FORMS.get(str(data.get("form")))
         return said("") if listener is None else await listener(deps, app, ctx, data)

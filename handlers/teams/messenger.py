@@ -30,13 +30,13 @@ from bot.delivery.messenger import (
     WorkspaceUnavailable,
 )
 from bot.domain.people import Profile
-from bot.i18n import Translator
 from handlers.teams.effects import send_card, update_card
 from handlers.teams.refs import ConversationRef, MessageRef
 from handlers.teams.render import Renderer
 from handlers.teams.review import card_for
 from handlers.teams.server import TeamsServer
 from handlers.teams.token import TokenError
+from handlers.teams.wording import teams_translator
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class TeamsMessenger:
         )
         if conversation is None:
             raise PermanentDeliveryError(NOT_INSTALLED, confirmed=False)
-        card = card_for(view, Translator(recipient.locale))
+        card = card_for(view, teams_translator(recipient.locale))
         try:
             return self.server.run(send_card(self.server.app, conversation, card, self.renderer))
         except Exception as error:
@@ -103,7 +103,7 @@ class TeamsMessenger:
         message = MessageRef.load(ref)
         if message is None or not message.activity_id:
             return  # sent, but its id never came back: nothing to update
-        card = card_for(view, Translator(recipient.locale))
+        card = card_for(view, teams_translator(recipient.locale))
         try:
             self.server.run(update_card(self.server.app, message, card, self.renderer))
         except Exception as error:

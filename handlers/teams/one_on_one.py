@@ -41,13 +41,14 @@ from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.mentions import Mentioned, Word, user_id_of, words
 from handlers.teams.replies import dialog, reply, said, toast
 from handlers.teams.review import row_id
+from handlers.teams.wording import teams_t
 
 
 def _refused(outcome: Outcome[Any]) -> Card | None:
     """The refusal as a card, if the flow refused."""
     if outcome.refusal is None:
         return None
-    return refused_card(refusal_key(outcome.refusal), outcome.t)
+    return refused_card(refusal_key(outcome.refusal), teams_t(outcome))
 
 
 def _word(word: Word) -> str:
@@ -65,7 +66,7 @@ async def handle_one_on_one(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
         len(args) > 1 and _word(args[1]).lower() not in SCHEDULE_WORDS
     ):
         usage = await asyncio.to_thread(flow.usage, ref, directory)
-        await reply(deps, ctx, refused_card(refusal_key(usage.refusal or ""), usage.t))
+        await reply(deps, ctx, refused_card(refusal_key(usage.refusal or ""), teams_t(usage)))
         return
     target = await user_id_of(ctx, person) if isinstance(person, Mentioned) else None
     if target is not None and len(args) > 1:
@@ -74,9 +75,11 @@ async def handle_one_on_one(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     outcome = await asyncio.to_thread(flow.brief, ref, BriefRequest(target), directory)
     refused = _refused(outcome)
     if refused is not None or outcome.view is None:
-        await reply(deps, ctx, refused or refused_card(refusal_key("unavailable"), outcome.t))
+        await reply(
+            deps, ctx, refused or refused_card(refusal_key("unavailable"), teams_t(outcome))
+        )
         return
-    await reply(deps, ctx, brief_card(outcome.view.brief, outcome.view.timezone, outcome.t))
+    await reply(deps, ctx, brief_card(outcome.view.brief, outcome.view.timezone, teams_t(outcome)))
 
 
 async def _schedule(deps: TeamsDeps, ctx: Any, target: str, rest: list[str]) -> Card:
@@ -87,15 +90,15 @@ async def _schedule(deps: TeamsDeps, ctx: Any, target: str, rest: list[str]) -> 
     if len(rest) == 1 and rest[0].lower() in OFF_WORDS:
         stopped = await asyncio.to_thread(flow.stop_schedule, ref, target, directory)
         if stopped.view is None:
-            return _refused(stopped) or refused_card(refusal_key("unavailable"), stopped.t)
-        return schedule_stopped_card(stopped.view.report, stopped.view.existed, stopped.t)
+            return _refused(stopped) or refused_card(refusal_key("unavailable"), teams_t(stopped))
+        return schedule_stopped_card(stopped.view.report, stopped.view.existed, teams_t(stopped))
     day, at = (rest[0], rest[1]) if len(rest) == 2 else ("", "")
     outcome = await asyncio.to_thread(
         flow.schedule, ref, ScheduleRequest(target, day, at), directory
     )
     if outcome.view is None:
-        return _refused(outcome) or refused_card(refusal_key("unavailable"), outcome.t)
-    return schedule_set_card(outcome.view.report, outcome.view.schedule, outcome.t)
+        return _refused(outcome) or refused_card(refusal_key("unavailable"), teams_t(outcome))
+    return schedule_set_card(outcome.view.report, outcome.view.schedule, teams_t(outcome))
 
 
 # -- the brief's buttons and the note dialog ----------------------------------------------
@@ -110,10 +113,14 @@ async def handle_done(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any])
     outcome = await asyncio.to_thread(deps.flows.one_on_one.done, actor_ref(ctx.activity), click)
     refused = _refused(outcome)
     if refused is not None or outcome.view is None:
-        await reply(deps, ctx, refused or refused_card(refusal_key("unavailable"), outcome.t))
+        await reply(
+            deps, ctx, refused or refused_card(refusal_key("unavailable"), teams_t(outcome))
+        )
     else:
         recorded = outcome.view
-        await reply(deps, ctx, recorded_card(recorded.recorded, recorded.timezone, outcome.t))
+        await reply(
+            deps, ctx, recorded_card(recorded.recorded, recorded.timezone, teams_t(outcome))
+        )
     return toast("")
 
 
@@ -125,9 +132,9 @@ async def open_note(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
     refused = _refused(outcome)
     if refused is not None or outcome.view is None:
         return said(
-            (refused or refused_card(refusal_key("unavailable"), outcome.t)).fallback.plain()
+            (refused or refused_card(refusal_key("unavailable"), teams_t(outcome))).fallback.plain()
         )
-    return dialog(deps, note_form(outcome.view, outcome.t))
+    return dialog(deps, note_form(outcome.view, teams_t(outcome)))
 
 
 async def submit_note(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
@@ -145,7 +152,7 @@ async def submit_note(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any])
     )
     flow = deps.flows.one_on_one
     outcome = await asyncio.to_thread(flow.save_note, ref, form)
-    t = outcome.t
+    t = teams_t(outcome)
     if outcome.problems:
         again = await asyncio.to_thread(flow.open_note, ref, report_id)
         if again.view is not None:

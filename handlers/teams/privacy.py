@@ -19,6 +19,7 @@ from bot.views.notice import notice_card
 from handlers.teams import files
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.replies import new_card, reply
+from handlers.teams.wording import teams_t
 
 
 async def handle_privacy(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
@@ -30,7 +31,7 @@ async def handle_privacy(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     if action in PRIVACY_DELETE:
         outcome = await asyncio.to_thread(flow.ask_erasure, ref, directory)
         if outcome.refusal is None:
-            await reply(deps, ctx, privacy.erasure_question(outcome.t))
+            await reply(deps, ctx, privacy.erasure_question(teams_t(outcome)))
             return
     elif action in PRIVACY_EXPORT:
         outcome = await asyncio.to_thread(flow.send_my_data, ref, directory)
@@ -39,7 +40,9 @@ async def handle_privacy(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
             return
     else:
         outcome = await asyncio.to_thread(flow.usage, ref, directory)
-    await reply(deps, ctx, notice_card(privacy.refusal(outcome.refusal or "usage", outcome.t)))
+    await reply(
+        deps, ctx, notice_card(privacy.refusal(outcome.refusal or "usage", teams_t(outcome)))
+    )
 
 
 async def handle_export(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
@@ -50,7 +53,7 @@ async def handle_export(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
         deps.flows.export.team_ratings, actor_ref(activity), ActivityDirectory(activity)
     )
     if outcome.refusal is not None:
-        await reply(deps, ctx, notice_card(privacy.refusal(outcome.refusal, outcome.t)))
+        await reply(deps, ctx, notice_card(privacy.refusal(outcome.refusal, teams_t(outcome))))
         return
     await files.offer(deps, ctx, outcome.effects)
 
@@ -59,7 +62,7 @@ async def handle_erase(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]
     """The confirmed button: the person's own data erased, the question card replaced by
     the answer."""
     outcome = await asyncio.to_thread(deps.flows.privacy.erase_mine, actor_ref(ctx.activity))
-    return new_card(deps, notice_card(privacy.erased(outcome.t)))
+    return new_card(deps, notice_card(privacy.erased(teams_t(outcome))))
 
 
 COMMANDS = {Command.PRIVACY: handle_privacy, Command.EXPORT: handle_export}

@@ -10,15 +10,21 @@ is an ``Action.Submit`` asking Teams for a dialog (``task/fetch``); any other is
 ``Action.Execute`` whose verb is the core's action name, answered by an updated card. A
 button to confirm first is an ``Action.ShowCard``: its card asks, and holds the real action.
 
+A card the front end wants Teams to fetch anew whenever it comes into view (the home
+card: what it shows changes elsewhere) gets a ``refresh`` (:class:`Refresh`, Universal
+Actions for Adaptive Cards): an ``Action.Execute`` with the card's state, refreshed on
+their own by the clients of the people it names.
+
 Teams' limits live here only: a card within a bot message's 100 KB (as Teams counts it,
-in UTF-16; Teams refuses a larger message with 413),
-a choice's title on one line.
+in UTF-16; Teams refuses a larger message with 413), a choice's title on one line, at
+most 60 people refreshing a card on their own.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n.rich import Rich
@@ -54,6 +60,28 @@ CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 # messages"); a card keeps room under it for the activity around it.
 CARD_BYTES_LIMIT = 92 * 1024
 _ALIGN = {Align.LEFT: "Left", Align.CENTRE: "Center", Align.RIGHT: "Right"}
+# The most people a card's refresh names ("Work with Universal Actions for Adaptive Cards",
+# User IDs in refresh: "a maximum of 60 (sixty) user MRIs").
+REFRESH_USERS_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """Teams to fetch a card anew when it comes into view: ``action``, the verb its
+    ``Action.Execute`` sends back (with the card's state); ``user_ids``, the Teams ids
+    (``29:…``) of the people whose client does it on its own."""
+
+    action: str
+    user_ids: tuple[str, ...]
+
+    def rendered(self, state: str) -> JsonDict:
+        data: JsonDict = {"action": self.action}
+        if state:
+            data["state"] = state
+        return {
+            "action": {"type": "Action.Execute", "verb": self.action, "data": data},
+            "userIds": list(self.user_ids[:REFRESH_USERS_LIMIT]),
+        }
 
 
 class Renderer:
@@ -204,21 +232,24 @@ class Renderer:
 
     # -- cards and forms ------------------------------------------------------------
 
-    def card(self, card: Card) -> JsonDict:
+    def card(self, card: Card, refresh: Refresh | None = None) -> JsonDict:
         """A message's card, kept within Teams' size: past it, the first blocks and the
         card's last ``keep_last`` (a streak, the buttons) are what stays. The card's
-        ``state`` goes with each of its actions (``data.state``)."""
+        ``state`` goes with each of its actions (``data.state``), and with its
+        ``refresh`` when it has one."""
         rendered = _card(_carried(self._body(card.blocks), card.state))
-        if _size(rendered) <= CARD_BYTES_LIMIT:
-            return rendered
-        split = max(len(card.blocks) - card.keep_last, 0)
-        kept = _carried(self._body(card.blocks[split:]), card.state)
-        head: list[JsonDict] = []
-        for element in _carried(self._body(card.blocks[:split]), card.state):
-            if _size(_card([*head, element, *kept])) > CARD_BYTES_LIMIT:
-                break
-            head.append(element)
-        return _card([*head, *kept])
+        if _size(rendered) > CARD_BYTES_LIMIT:
+            split = max(len(card.blocks) - card.keep_last, 0)
+            kept = _carried(self._body(card.blocks[split:]), card.state)
+            head: list[JsonDict] = []
+            for element in _carried(self._body(card.blocks[:split]), card.state):
+                if _size(_card([*head, element, *kept])) > CARD_BYTES_LIMIT:
+                    break
+                head.append(element)
+            rendered = _card([*head, *kept])
+        if refresh is not None:
+            rendered["refresh"] = refresh.rendered(card.state)
+        return rendered
 
     def fits(self, card: Card) -> bool:
         """Whether ``card`` shows whole in a Teams message (nothing left out for size)."""

@@ -9,7 +9,7 @@ from typing import Any
 from bot.views.cards import Card, Form
 from handlers.teams.context import TeamsDeps
 from handlers.teams.effects import card_message
-from handlers.teams.render import CARD_CONTENT_TYPE
+from handlers.teams.render import CARD_CONTENT_TYPE, Refresh
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -28,9 +28,10 @@ with warnings.catch_warnings():
     from microsoft_teams.cards import AdaptiveCard
 
 
-async def reply(deps: TeamsDeps, ctx: Any, card: Card) -> None:
-    """``card`` as a message in the conversation the activity came from."""
-    await ctx.send(card_message(card, deps.renderer))
+async def reply(deps: TeamsDeps, ctx: Any, card: Card, refresh: Refresh | None = None) -> None:
+    """``card`` as a message in the conversation the activity came from (``refresh``:
+    Teams fetches it anew when it is seen)."""
+    await ctx.send(card_message(card, deps.renderer, refresh))
 
 
 def _continue(deps: TeamsDeps, form: Form, origin: str | None = None) -> TaskModuleContinueResponse:
@@ -68,8 +69,11 @@ def toast(text: str) -> AdaptiveCardActionMessageResponse:
     return AdaptiveCardActionMessageResponse(value=text)
 
 
-def new_card(deps: TeamsDeps, card: Card) -> AdaptiveCardActionCardResponse:
-    """A card action answered by the clicked card's new state."""
+def new_card(
+    deps: TeamsDeps, card: Card, refresh: Refresh | None = None
+) -> AdaptiveCardActionCardResponse:
+    """A card action answered by the clicked card's new state (``refresh``: fetched anew
+    when it is seen again)."""
     return AdaptiveCardActionCardResponse(
-        value=AdaptiveCard.model_validate(deps.renderer.card(card))
+        value=AdaptiveCard.model_validate(deps.renderer.card(card, refresh))
     )

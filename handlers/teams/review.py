@@ -44,6 +44,7 @@ from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref, conv
 from handlers.teams.effects import carry_out, update_card
 from handlers.teams.refs import MessageRef
 from handlers.teams.replies import dialog, new_card, reply, said
+from handlers.teams.wording import teams_t
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def card_for(view: object, t: Translator) -> Card:
 
 def _list_card(outcome: Outcome[PendingReviews], page: int) -> Card:
     """The list at ``page``, or why there is none (not a manager, nothing to review)."""
-    t = outcome.t
+    t = teams_t(outcome)
     if outcome.view is None:
         return notice_card(views.refusal_text(outcome.refusal or NOT_MANAGER, t))
     if not outcome.view.reports:
@@ -115,8 +116,10 @@ async def turn_digest_page(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, 
         deps.flows.review.digest, actor_ref(ctx.activity), DigestPage(cycle)
     )
     if outcome.view is None:
-        return new_card(deps, notice_card(views.refusal_text(outcome.refusal or GONE, outcome.t)))
-    return new_card(deps, views.digest_card(outcome.view, outcome.t, page, size=DIGEST_PAGE))
+        return new_card(
+            deps, notice_card(views.refusal_text(outcome.refusal or GONE, teams_t(outcome)))
+        )
+    return new_card(deps, views.digest_card(outcome.view, teams_t(outcome), page, size=DIGEST_PAGE))
 
 
 # -- one report's review -----------------------------------------------------------------
@@ -138,9 +141,9 @@ async def open_review(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
         ActivityDirectory(activity),
     )
     if outcome.view is None:  # not theirs, gone, or nothing left: the same words
-        return said(views.refusal_text(outcome.refusal or GONE, outcome.t).plain())
+        return said(views.refusal_text(outcome.refusal or GONE, teams_t(outcome)).plain())
     back = _back(clicked_message(activity), _text(data, "state"))
-    return dialog(deps, views.review_form(outcome.view, outcome.t, back))
+    return dialog(deps, views.review_form(outcome.view, teams_t(outcome), back))
 
 
 async def _show_again(deps: TeamsDeps, app: Any, ctx: Any, back: str) -> None:
@@ -169,7 +172,7 @@ async def _show_again(deps: TeamsDeps, app: Any, ctx: Any, back: str) -> None:
     else:
         digest = await asyncio.to_thread(deps.flows.review.digest, ref, DigestPage(shown.cycle))
         card = (
-            views.digest_card(digest.view, digest.t, shown.page, size=DIGEST_PAGE)
+            views.digest_card(digest.view, teams_t(digest), shown.page, size=DIGEST_PAGE)
             if digest.view
             else None
         )
@@ -199,7 +202,7 @@ async def submit_review(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any
     )
     directory = ActivityDirectory(activity)
     outcome = await asyncio.to_thread(deps.flows.review.submit, ref, submitted, directory)
-    t = outcome.t
+    t = teams_t(outcome)
     if outcome.refusal is not None:
         return said(views.refusal_text(outcome.refusal, t).plain())
     if outcome.problems:

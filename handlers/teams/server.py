@@ -7,7 +7,8 @@ synchronous callers (the tick's messenger) hand coroutines to that loop (:meth:`
 
 Where Microsoft's services are: :class:`Endpoints` — Microsoft's own by default; tests and
 the demo point them at the project's Teams emulator (the SDK's public ``cloud`` option,
-no patching: docs/teams-sdk.md).
+no patching: docs/teams-sdk.md). In front of the SDK's HTTP app, :mod:`handlers.teams.edge`
+makes readable what Teams sends and the SDK does not know yet.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any, TypeVar
 
 import uvicorn
 
+from handlers.teams.edge import TeamsEdge
 from handlers.teams.token import BOT_TENANT, LOGIN_URL, BotTokens
 
 with warnings.catch_warnings():
@@ -97,6 +99,8 @@ class TeamsServer:
             )
 
         def server(fastapi: FastAPI) -> uvicorn.Server:
+            # What Teams sends and the SDK cannot read yet, made readable (an ASGI middleware).
+            fastapi.add_middleware(TeamsEdge)
             config = uvicorn.Config(fastapi, host=host, port=self.port, log_level="warning")
             return _BoundServer(config, self._sock)
 

@@ -25,13 +25,14 @@ from bot.views.notice import notice_card
 from handlers.teams import files
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.replies import reply
+from handlers.teams.wording import teams_t
 
 
 async def handle_team(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     activity = ctx.activity
     ref = actor_ref(activity)
     outcome = await asyncio.to_thread(deps.flows.team.overview, ref, ActivityDirectory(activity))
-    t, overview = outcome.t, outcome.view
+    t, overview = teams_t(outcome), outcome.view
     if overview is None:  # no reports, or unknown to Palier: the same words
         await reply(deps, ctx, notice_card(views.refusal(outcome.refusal, t)))
         return
