@@ -95,9 +95,11 @@ class PromptRepository:
         now: datetime,
         limit: int,
         exclude: Collection[int] = (),
+        claimed_at: datetime | None = None,
     ) -> list[int]:
-        """Claim up to ``limit`` of the workspace's prompts due at ``now`` in one statement;
-        their ids, earliest scheduled first.
+        """Claim up to ``limit`` of the workspace's prompts due at ``now``: their ids,
+        earliest scheduled first; two statements however many. ``claimed_at``: when the
+        claim is taken (the lease runs from it; a tick can last), ``now`` by default.
 
         On PostgreSQL the candidates are locked ``FOR UPDATE SKIP LOCKED``: processes
         claiming at once each get different prompts, none waits for another's. On
@@ -118,16 +120,19 @@ class PromptRepository:
             candidates = candidates.where(CheckinPrompt.id.not_in(list(exclude)))
         if self.session.get_bind().dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
+        # Two statements, not UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP
+        # LOCKED): PostgreSQL may run such a subquery again for the rows it updates, and
+        # it then claims more than ``limit`` (seen: a batch of 1 claimed 2).
+        ids = list(self.session.scalars(candidates))
+        if not ids:
+            return []
         statement = (
             update(CheckinPrompt)
-            .where(
-                CheckinPrompt.id.in_(candidates.scalar_subquery()),
-                CheckinPrompt.status == PromptStatus.PENDING,
-            )
+            .where(CheckinPrompt.id.in_(ids), CheckinPrompt.status == PromptStatus.PENDING)
             .values(
                 status=PromptStatus.SENDING,
                 claimed_by=worker,
-                claimed_at=now,
+                claimed_at=claimed_at or now,
                 attempts=CheckinPrompt.attempts + 1,
             )
             .returning(CheckinPrompt.id)

@@ -123,7 +123,7 @@ class PromptJob:
             with self._lock:
                 returned = set(self.returned)
             ids = PromptRepository(session).claim_due(
-                tenant_id, self.worker, self.clock(), limit, exclude=returned
+                tenant_id, self.worker, now, limit, exclude=returned, claimed_at=self.clock()
             )
             return self._messages(session, ids, now) if ids else []
 

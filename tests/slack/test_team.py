@@ -151,7 +151,8 @@ def _nothing_public(
     shown to the people who asked nothing."""
     assert world.emulator.messages_in(SALES) == []
     assert all(
-        str(call.params.get("channel", "")).startswith("D")
+        # the channel Slack posted in (a user id as the channel posts in their DM)
+        str(call.response.get("channel", "")).startswith("D")
         for call in world.emulator.calls_to("chat.postMessage")
     )
     for file in world.emulator.files:

@@ -138,12 +138,13 @@ def _admin(world: World, user: str, text: str) -> str:
 
 
 def test_a_revoked_token_pauses_the_workspace_without_burning_attempts_then_resumes(
-    world: World,
+    world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world.emulator.update_user(BOB, is_admin=True)
     world.enrol(ALICE)
     world.enrol(CHLOE)
     world.at(THURSDAY_1600_PARIS)
+    _one_at_a_time(world, monkeypatch)  # else the messages already in flight meet it too
     world.emulator.inject("*", error="token_revoked", times=10_000)
     report = world.tick()
     assert report.sent == 0 and report.failed == 0
@@ -401,3 +402,9 @@ def test_after_the_429_retries_no_listener_calls_that_method_before_retry_after(
     # Alice's views.open met the 429; Chloé's, in the same workspace, was never sent.
     assert [call.status for call in world.emulator.calls_to("views.open")] == [429]
     assert world.driver.modal(CHLOE) is None
+
+
+def _one_at_a_time(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    ticker = world.palier.ticker
+    lanes = replace(ticker.policy.lanes, width=1)
+    monkeypatch.setattr(ticker, "policy", replace(ticker.policy, lanes=lanes))
