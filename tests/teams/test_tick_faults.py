@@ -377,3 +377,20 @@ def test_a_refused_credential_pauses_teams_and_slack_goes_on(world: TeamsWorld) 
             t.platform: t.delivery_paused_at is not None for t in session.scalars(select(Tenant))
         }
     assert paused == {Platform.TEAMS: True, Platform.SLACK: False}
+
+
+def test_a_revoked_token_is_replaced_and_the_prompt_goes_out(world: TeamsWorld, bob: User) -> None:
+    teams, alice = world.teams, world.alice
+    teams.install(alice)
+    teams.install(bob)
+    world.emulator.identity.revoke_tokens()  # the token Palier holds no longer opens anything
+    world.emulator.clear_calls()
+    report = world.tick()
+    # Refused once, a new token asked for (the secret still works), the send done again.
+    assert report.sent == 2 and report.errors == []
+    assert [(c.operation, c.status) for c in world.emulator.calls] == [
+        ("send", 401),
+        ("token", 200),
+        ("send", 201),
+        ("send", 201),
+    ]
