@@ -1,10 +1,10 @@
 """The messenger port: what the core needs from a chat platform to deliver on its own.
 
-One messenger per platform (Slack's is ``handlers.slack.messenger``, Teams' ``handlers.teams.messenger``),
-chosen for each workspace by its platform. It sends a view (a type of
-:mod:`bot.delivery.views`, rendered by the platform in its own markup) to a person,
-updates a message it sent, looks for one by the marker it was sent with, sends a
-file, checks a workspace's token and reads a person's profile. A sent message is
+One messenger per platform (Slack's is ``handlers.slack.messenger``, Teams'
+``handlers.teams.messenger``), chosen for each workspace by its platform. It sends a
+view (a type of :mod:`bot.delivery.views`, rendered by the platform in its own markup)
+to a person, updates a message it sent, looks for one by the marker it was sent with,
+sends a file, checks a workspace's token and reads a person's profile. A sent message is
 known to the core by its reference, an opaque string only the messenger reads.
 
 What a messenger raises tells the delivery mechanism what happened, so that one
