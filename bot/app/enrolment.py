@@ -61,11 +61,14 @@ class Welcome:
     """What a person is told when their conversation with Palier opens (the app installed
     for them): ``referentiel_title`` when Palier follows them already, else None;
     ``zone_known`` False while Palier knows no time zone of theirs (the platform did not
-    say it yet: the workspace's default applies meanwhile)."""
+    say it yet: the workspace's default applies meanwhile); ``known_already`` when Palier
+    held this very conversation already (the platform delivering the same news again):
+    they were welcomed, nothing to say twice."""
 
     referentiel_title: str | None
     name: str | None
     zone_known: bool = True
+    known_already: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,11 +161,13 @@ class EnrolmentFlow:
         Teams' service address and conversation id, learnt when the app is installed for
         them). Palier keeps it with the person — known from now on, followed only once an
         admin enrols them — and brings their name, language and zone up to date; the view
-        is what to welcome them with. Idempotent: a second installation changes nothing more.
+        is what to welcome them with. Idempotent: the same news again changes nothing more
+        (the view says it was known already: no second welcome).
         """
         with session_scope(self.work.sessions) as session:
             tenant = ensure_tenant(session, ref.platform, ref.workspace_id, workspace_name)
             person, _created = upsert_person(session, tenant, profile)
+            known_already = person.conversation_ref == conversation
             person.conversation_ref = conversation
             locale = person_locale(person.locale, self.work.defaults.locale)
             title = (
@@ -171,7 +176,21 @@ class EnrolmentFlow:
                 else None
             )
             zone_known = known_timezone(person.timezone) is not None
-            return Outcome(locale, Welcome(title, person.display_name, zone_known))
+            welcome = Welcome(title, person.display_name, zone_known, known_already)
+            return Outcome(locale, welcome)
+
+    def conversation_closed(self, ref: ActorRef, conversation: str) -> Outcome[bool]:
+        """The platform says ``conversation`` no longer reaches the person (Teams: the app
+        was removed for them). Palier forgets it: they are held as not installed — the
+        admin's status names them — until it is installed again. Only the conversation
+        stored is forgotten (news of an older one changes nothing); idempotent. The view
+        says whether anything changed."""
+        with self.work.begin(ref) as (_session, actor):
+            person = actor.person
+            if person is None or person.conversation_ref != conversation:
+                return Outcome(actor.locale, False)
+            person.conversation_ref = None
+            return Outcome(actor.locale, True)
 
     def profile_changed(self, ref: ActorRef, profile: Profile) -> Outcome[bool]:
         """Bring the person ``ref`` names up to date with what their platform says of them

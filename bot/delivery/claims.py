@@ -9,7 +9,8 @@ and turns what went wrong into one :class:`Failure`:
 * the person cannot be written to (:class:`~bot.delivery.messenger.PermanentDeliveryError`):
   when the failure is the person's (``Claimed.person_id``) and not confirmed yet, the
   platform's profile or failures persisting across days confirm it
-  (:class:`Confirmation`); confirmed, the person is marked inactive;
+  (:class:`Confirmation`); confirmed, the person is marked inactive; a stored
+  conversation the platform says is gone is forgotten first;
 * the message may have gone out (:class:`~bot.delivery.messenger.DeliveryUncertain`): a
   marked one (a prompt) is looked for by its marker at its next try, any other is not
   sent again — one may be lost, none is doubled;
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.messenger import (
@@ -170,6 +172,8 @@ class Sender:
         reason = f"{type(error).__name__}: {error}"
         if isinstance(error, PermanentDeliveryError):
             reason = error.reason
+            if error.conversation_gone:
+                self._forget_conversation(claimed)
             confirmed = claimed.person_id is None or error.confirmed
             confirmed = confirmed or self._confirmed(messenger, claimed, now)
             failure = Failure.UNREACHABLE if confirmed else Failure.UNCONFIRMED
@@ -218,6 +222,25 @@ class Sender:
                 person.delivery_failures >= self.confirmation.failures
                 and now - first >= self.confirmation.span
             )
+
+    def _forget_conversation(self, claimed: Claimed) -> None:
+        """The recipient's stored conversation no longer reaches them: forgotten (unless a
+        new one was stored meanwhile), so they count as not installed until they are."""
+        recipient = claimed.recipient
+        if recipient.conversation is None:
+            return
+        with session_scope(self.sessions) as session:
+            session.execute(
+                update(Person)
+                .where(
+                    Person.tenant_id == claimed.tenant_id,
+                    Person.platform_user_id == recipient.user_id,
+                    Person.conversation_ref == recipient.conversation,
+                )
+                .values(conversation_ref=None)
+                .execution_options(synchronize_session=False)
+            )
+        log.warning("%s's conversation no longer reaches them: forgotten", recipient.user_id)
 
     def _deactivate(self, person_id: int, reason: str) -> None:
         with session_scope(self.sessions) as session:

@@ -1,10 +1,10 @@
 """The messenger port: what the core needs from a chat platform to deliver on its own.
 
-One messenger per platform (Slack's is ``handlers.slack.messenger``; Teams' later),
-chosen for each workspace by its platform. It sends a view (a type of
-:mod:`bot.delivery.views`, rendered by the platform in its own markup) to a person,
-updates a message it sent, looks for one by the marker it was sent with, sends a
-file, checks a workspace's token and reads a person's profile. A sent message is
+One messenger per platform (Slack's is ``handlers.slack.messenger``, Teams'
+``handlers.teams.messenger``), chosen for each workspace by its platform. It sends a
+view (a type of :mod:`bot.delivery.views`, rendered by the platform in its own markup)
+to a person, updates a message it sent, looks for one by the marker it was sent with,
+sends a file, checks a workspace's token and reads a person's profile. A sent message is
 known to the core by its reference, an opaque string only the messenger reads.
 
 What a messenger raises tells the delivery mechanism what happened, so that one
@@ -31,12 +31,21 @@ class PermanentDeliveryError(Exception):
     ``user_not_found`` / ``channel_not_found`` also come from a passing glitch): the
     person is deactivated only if the platform says the account is deleted, or the
     failures persist across days (see :class:`bot.delivery.claims.Confirmation`).
+
+    ``conversation_gone``: the conversation Palier stored for the person
+    (``Recipient.conversation``) no longer reaches them — Teams says the app was removed
+    for them, or knows the conversation no more. It is forgotten, so they are held as
+    someone the app is not installed for (:data:`~bot.domain.people.NOT_INSTALLED`) until
+    installing it again gives Palier a new one; the admin's status names them.
     """
 
-    def __init__(self, reason: str, *, confirmed: bool = True) -> None:
+    def __init__(
+        self, reason: str, *, confirmed: bool = True, conversation_gone: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.confirmed = confirmed
+        self.conversation_gone = conversation_gone
 
 
 class DeliveryUncertain(Exception):

@@ -13,10 +13,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain.people import Profile, find_person, upsert_person
+from bot.domain.people import NOT_INSTALLED, Profile, find_person, upsert_person
 from bot.domain.privacy import ERASED
 from referentiels.loader import ReferentielCatalog
 from storage.models import CheckinPrompt, Person, PromptStatus, Role, Tenant
@@ -159,15 +159,16 @@ class AdminService:
         return int(getattr(result, "rowcount", 0) or 0)
 
     def without_conversation(self, session: Session, tenant: Tenant) -> list[Person]:
-        """The people enrolled and active in ``tenant`` with no direct conversation stored,
-        by name."""
+        """The people enrolled in ``tenant`` with no direct conversation stored, by name:
+        the active ones, and those set inactive only because there was none to write in
+        (:data:`~bot.domain.people.NOT_INSTALLED`, days of it) — still the admin's to fix."""
         return list(
             session.scalars(
                 select(Person)
                 .where(
                     Person.tenant_id == tenant.id,
                     Person.referentiel_id.is_not(None),
-                    Person.active.is_(True),
+                    or_(Person.active.is_(True), Person.inactive_reason == NOT_INSTALLED),
                     Person.conversation_ref.is_(None),
                 )
                 .order_by(Person.display_name, Person.platform_user_id)

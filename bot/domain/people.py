@@ -23,6 +23,10 @@ from storage.models import Person, Platform, Tenant
 log = logging.getLogger(__name__)
 
 DEACTIVATED = "deactivated"  # inactive_reason when the platform says the account is gone
+# The delivery failure (and then inactive_reason) of someone Palier has no conversation to
+# write in (Teams: the app is not installed for them, or was removed): installing the app
+# gives one, and brings them back.
+NOT_INSTALLED = "not_installed"
 # inactive_reason values that are a person's or an admin's decision (bot.domain.privacy.ERASED,
 # bot.domain.admin.REMOVED): a platform profile never undoes them. Any other reason (the
 # platform said the account is gone, or it could not be written to) is undone by a

@@ -1,4 +1,11 @@
-"""The app installed for a person: Palier learns their conversation and welcomes them."""
+"""The app installed for a person, or removed: Palier learns their conversation and
+welcomes them, or forgets it.
+
+Teams may deliver the same ``installationUpdate`` more than once (a retry): the second
+finds the conversation already held and welcomes nobody twice. Removed, the app's
+conversation no longer reaches the person; Palier forgets it, so the tick writes to them
+no more and the admin's status names them, until the app is installed again.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +27,18 @@ async def handle_install(deps: TeamsDeps, ctx: Any) -> None:
         profile_of(activity),
     )
     welcome = outcome.view
+    if welcome is not None and welcome.known_already:
+        return  # the same installation delivered again: welcomed already
     title = welcome.referentiel_title if welcome is not None else None
     zone_known = welcome.zone_known if welcome is not None else True
     await reply(deps, ctx, welcome_card(title, teams_t(outcome), zone_known=zone_known))
+
+
+async def handle_uninstall(deps: TeamsDeps, ctx: Any) -> None:
+    """The app removed for the person: nothing can be sent to them there any more."""
+    activity = ctx.activity
+    await asyncio.to_thread(
+        deps.flows.enrolment.conversation_closed,
+        actor_ref(activity),
+        conversation_of(activity).dump(),
+    )

@@ -94,6 +94,10 @@ def register(app: App, deps: TeamsDeps) -> None:
             return
         await installs.handle_install(deps, ctx)
 
+    @app.on_install_remove
+    async def on_uninstall(ctx: Any) -> None:
+        await installs.handle_uninstall(deps, ctx)
+
     @app.on_message
     async def on_message(ctx: Any) -> None:
         if getattr(ctx.activity, "value", None) is not None:

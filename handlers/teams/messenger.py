@@ -7,16 +7,32 @@ does it for everyone): :class:`PermanentDeliveryError` ``not_installed``, unconf
 so the tick's usual confirmation decides, and installing the app brings them back.
 
 What Teams answers, as the delivery mechanism needs to know it (the Connector's
-published errors): 403 (the app was removed, the person blocked it) and 404 (the
-conversation is gone) — this person cannot be written to; 401 or a refused token — the
-tenant's credentials; 429 — later, without using an attempt; no answer — the message may
-have gone out. Teams offers no way to look a message up: one whose answer never came is
-taken as sent (at most once), its reference without a message id, so it is not updated.
+published errors, "Status codes from bot conversational APIs"):
+
+- 403 ``BotNotInConversationRoster`` / ``ForbiddenOperationException`` (the app was
+  removed for the person) and 404 ``ConversationNotFound``: the stored conversation no
+  longer reaches them — it is forgotten, and they are held as not installed (the admin's
+  status names them) until the app is installed again;
+- 403 ``ConversationBlockedByUser``, any other 403/404: this person cannot be written
+  to now, unconfirmed (unblocked, the same conversation works again);
+- 401: the token was refused (revoked, the app's secret changed): dropped, and the
+  send tried once more with a new one, whose refusal then says why (a refused token:
+  the tenant's sending pauses, as for Slack's revoked token);
+- 429: later, without using an attempt — and nothing more goes to that tenant before
+  its ``Retry-After`` has elapsed (:mod:`handlers.teams.throttle`);
+- no answer: the message may have gone out. Teams offers no way to look a message up:
+  one whose answer never came is taken as sent (at most once), its reference without a
+  message id, so it is not updated.
+
+Anything else (a 5xx) is a passing failure: the tick tries again at a later tick.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any, TypeVar
 
 import httpx
 
@@ -29,18 +45,36 @@ from bot.delivery.messenger import (
     Recipient,
     WorkspaceUnavailable,
 )
-from bot.domain.people import Profile
+from bot.domain.people import NOT_INSTALLED, Profile
 from handlers.teams.effects import send_card, update_card
 from handlers.teams.refs import ConversationRef, MessageRef
 from handlers.teams.render import Renderer
 from handlers.teams.review import card_for
 from handlers.teams.server import TeamsServer
+from handlers.teams.throttle import RateLimitGate, retry_after
 from handlers.teams.token import TokenError
 from handlers.teams.wording import teams_translator
 
 log = logging.getLogger(__name__)
 
-NOT_INSTALLED = "not_installed"
+T = TypeVar("T")
+
+# The Connector's codes saying the stored conversation no longer reaches the person.
+CONVERSATION_GONE = frozenset(
+    {"BotNotInConversationRoster", "ForbiddenOperationException", "ConversationNotFound"}
+)
+BLOCKED = "ConversationBlockedByUser"
+
+
+def _code(response: httpx.Response) -> str | None:
+    """The Bot Framework error code of a refusal (``{"error": {"code": …}}``), if any."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return str(code) if code else None
 
 
 def _sorted(error: Exception) -> Exception:
@@ -50,7 +84,13 @@ def _sorted(error: Exception) -> Exception:
     if isinstance(error, httpx.HTTPStatusError):
         status = error.response.status_code
         if status in (403, 404):
-            return PermanentDeliveryError(f"teams_{status}", confirmed=False)
+            code = _code(error.response)
+            if code in CONVERSATION_GONE:
+                return PermanentDeliveryError(
+                    NOT_INSTALLED, confirmed=False, conversation_gone=True
+                )
+            reason = "teams_blocked" if code == BLOCKED else f"teams_{status}"
+            return PermanentDeliveryError(reason, confirmed=False)
         if status == 401:
             return WorkspaceUnavailable("unauthorized")
         if status == 429:
@@ -65,6 +105,7 @@ class TeamsMessenger:
     def __init__(self, server: TeamsServer, renderer: Renderer) -> None:
         self.server = server
         self.renderer = renderer
+        self.gate = RateLimitGate(server.clock)  # Teams' Retry-After, per tenant
 
     def check_workspace(self, workspace_id: str) -> None:
         """Palier's credentials are the app's, not the tenant's: a token is all it takes."""
@@ -94,18 +135,39 @@ class TeamsMessenger:
         if conversation is None:
             raise PermanentDeliveryError(NOT_INSTALLED, confirmed=False)
         card = card_for(view, teams_translator(recipient.locale))
-        try:
-            return self.server.run(send_card(self.server.app, conversation, card, self.renderer))
-        except Exception as error:
-            raise _sorted(error) from error
+        app, renderer = self.server.app, self.renderer
+        return self._call(recipient, lambda: send_card(app, conversation, card, renderer))
 
     def update(self, recipient: Recipient, ref: str, view: object) -> None:
         message = MessageRef.load(ref)
         if message is None or not message.activity_id:
             return  # sent, but its id never came back: nothing to update
         card = card_for(view, teams_translator(recipient.locale))
+        app, renderer = self.server.app, self.renderer
+        self._call(recipient, lambda: update_card(app, message, card, renderer))
+
+    def _call(self, recipient: Recipient, call: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """``call()`` on the SDK's loop, unless Teams asked to wait; its errors sorted."""
+        tenant = recipient.workspace_id
+        left = self.gate.wait_left(tenant)
+        if left > timedelta(0):
+            raise DeliveryDeferred(f"throttled: {left.total_seconds():.0f} s more")
         try:
-            self.server.run(update_card(self.server.app, message, card, self.renderer))
+            return self.server.run(call())
+        except httpx.HTTPStatusError as error:
+            status = error.response.status_code
+            if status == 401:  # the token was refused: one more try, with a new one
+                self.server.tokens.forget()
+                return self._again(call)
+            if status == 429:
+                self.gate.close(tenant, retry_after(error.response.headers, self.gate.clock()))
+            raise _sorted(error) from error
+        except Exception as error:
+            raise _sorted(error) from error
+
+    def _again(self, call: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        try:
+            return self.server.run(call())
         except Exception as error:
             raise _sorted(error) from error
 

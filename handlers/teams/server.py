@@ -72,6 +72,7 @@ class TeamsServer:
     ) -> None:
         endpoints = endpoints or Endpoints()
         self.endpoints = endpoints
+        self.clock = clock  # Palier's: the tokens' lifetimes, the Connector's Retry-After
         self.tokens = BotTokens(
             credentials.app_id,
             credentials.app_secret,

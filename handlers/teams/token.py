@@ -5,7 +5,7 @@ Microsoft's (docs/teams-sdk.md); Palier gives the SDK this provider (``token=``)
 production as in tests, so the path tested is the path shipped. A token is kept until
 five minutes before it expires (the SDK does not cache what a provider returns: without
 this, every message would cost a round trip to the login service); concurrent callers
-wait for one request.
+wait for one request. A token the Connector refuses is dropped (:meth:`BotTokens.forget`).
 """
 
 from __future__ import annotations
@@ -70,6 +70,11 @@ class BotTokens:
                 token = await self._fetch(*key)
                 self._tokens[key] = token
             return token.value
+
+    def forget(self) -> None:
+        """Drop the tokens kept: the Connector refused one (revoked, or the app's secret
+        changed), so the next caller asks the login service, whose answer then says why."""
+        self._tokens.clear()
 
     async def _fetch(self, scope: str, tenant: str) -> _Token:
         async with httpx.AsyncClient(transport=self._transport, timeout=10) as client:

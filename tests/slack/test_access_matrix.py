@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import pytest
@@ -267,8 +267,9 @@ def _people(world: World) -> tuple[dict[str, int], dict[str, int]]:
                 ids[key] = person.id
         people = {key: session.get(Person, person_id) for key, person_id in ids.items()}
         evidence = {}
-        for index, (key, person) in enumerate(people.items()):
-            assert person is not None
+        for index, (key, found) in enumerate(people.items()):
+            assert found is not None
+            person = found
             who = PEOPLE[key]
             person.display_name = who.name
             if who.manager:
@@ -390,7 +391,7 @@ def _forge(m: Matrix, viewer: Who, action_id: str, value: str) -> Message | View
             return emulator.open_views(viewer.user_id)[-1]
         return None
 
-    found = emulator.wait_for(answered)
+    found = cast(Message | View, emulator.wait_for(answered))
     if isinstance(found, Message):
         assert found.channel == emulator.dm_channel_id(viewer.user_id)
     return found
