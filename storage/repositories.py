@@ -177,6 +177,22 @@ class PromptRepository:
             .execution_options(synchronize_session=False)
         )
 
+    def reopen_unreached(self, person_id: int, now: datetime, reasons: Collection[str]) -> int:
+        """The person's prompts of cycles still open that failed for one of ``reasons``
+        (they could not be written to) go back to pending, their attempts anew; how many."""
+        result = self.session.execute(
+            update(CheckinPrompt)
+            .where(
+                CheckinPrompt.person_id == person_id,
+                CheckinPrompt.status == PromptStatus.FAILED,
+                CheckinPrompt.closes_at > now,
+                CheckinPrompt.last_error.in_(list(reasons)),
+            )
+            .values(status=PromptStatus.PENDING, attempts=0, last_error=None, claimed_by=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     @staticmethod
     def _due_now(now: datetime) -> list[Any]:
         return [

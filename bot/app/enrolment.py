@@ -28,6 +28,7 @@ from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain.admin import AdminRefusal, AdminService
 from bot.domain.people import (
+    NOT_INSTALLED,
     Directory,
     DirectoryError,
     Profile,
@@ -41,6 +42,7 @@ from bot.domain.people_import import ImportReport, import_people
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import Platform
+from storage.repositories import PromptRepository
 
 DIRECTORY_FAILED = "directory_failed"  # refusal: the platform could not say who they are
 
@@ -169,6 +171,12 @@ class EnrolmentFlow:
             person, _created = upsert_person(session, tenant, profile)
             known_already = person.conversation_ref == conversation
             person.conversation_ref = conversation
+            if not known_already and person.id is not None:
+                # Installed at last: this week's check-in, given up on while Palier could
+                # not write to them, goes out at the next tick instead of next week.
+                PromptRepository(session).reopen_unreached(
+                    person.id, self.clock(), (NOT_INSTALLED,)
+                )
             locale = person_locale(person.locale, self.work.defaults.locale)
             title = (
                 title_of(self.catalog, person.referentiel_id)

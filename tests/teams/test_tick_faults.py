@@ -284,6 +284,23 @@ def test_someone_not_installed_for_days_is_still_named_to_the_admin(
     assert _prompted(world, bob) == 1
 
 
+def test_installing_late_in_the_week_brings_this_week_s_check_in(
+    paul: User, world: TeamsWorld, bob: User
+) -> None:
+    teams = world.teams
+    teams.install(paul)  # Bob has not installed the app yet
+    for day in range(3):
+        world.clock.now = NOW + timedelta(days=day, minutes=1)
+        world.tick()
+    assert _prompted(world, bob) == 0
+    teams.install(bob)  # on the third day: this week's check-in is not lost
+    world.clock.now = NOW + timedelta(days=2, minutes=2)
+    world.tick()
+    assert _prompted(world, bob) == 1
+    world.tick()
+    assert _prompted(world, bob) == 1  # once
+
+
 # -- the bot's credential refused --------------------------------------------------------------
 
 
