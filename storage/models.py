@@ -202,9 +202,12 @@ class Person(Base):
     # its service address and conversation id, learnt when the app is installed for them;
     # Slack: the DM's id, kept from the first message, so none is opened per message).
     conversation_ref: Mapped[str | None] = mapped_column(Text)
-    # When the platform's profile (language, zone, deactivated) was last read: the tick
-    # reads a few of the oldest each minute (bot.delivery.profiles), never one per message.
-    profile_checked_at: Mapped[datetime | None]
+    # When the platform's profile (language, zone, deactivated) was last read (PLAN_NOW:
+    # never): the tick reads a few of the oldest each minute (bot.delivery.profiles),
+    # never one per message.
+    profile_checked_at: Mapped[datetime] = mapped_column(
+        default=PLAN_NOW, server_default=_PLAN_NOW_SQL
+    )
     # When the tick must plan this person's check-ins again (the end of the cycle planned
     # last), and, for a manager, their weekly review; PLAN_NOW: at the next tick. Reset
     # whenever what planning depends on changes (see storage.planning_marks).

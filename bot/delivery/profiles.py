@@ -5,8 +5,9 @@ platform. Reading the profile before each weekly prompt cost one call per messag
 (Slack's ``users.info``), which at a company's scale is what limits sending. Instead,
 events keep profiles fresh when the platform sends them (Slack's ``user_change``), and
 each tick reads again the ``per_tick`` profiles checked longest ago (never checked
-first) among people older than ``every``: one query, far below every platform's
-limits, so each profile is read about once every ``every``. A platform that tells
+first) among those older than ``every``: one indexed query that stops after
+``per_tick`` rows, far below every platform's limits, so each profile is read about once
+every ``every``. A platform that tells
 nothing (Teams gives the zone only on incoming activities) just marks them checked.
 """
 
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.messenger import Recipient
@@ -80,16 +81,12 @@ class Profiles:
 
     def _due(self, session: Session, now: datetime) -> list[Person]:
         excluded = self.workspaces.excluded
+        # Read along ix_people_profile_checked, oldest first: it stops after ``per_tick``
+        # whoever is enrolled. Inactive people too: a deactivated account restored is seen.
         query = (
             select(Person)
-            .where(
-                Person.active.is_(True),
-                or_(
-                    Person.profile_checked_at.is_(None),
-                    Person.profile_checked_at < now - self.refresh.every,
-                ),
-            )
-            .order_by(Person.profile_checked_at.asc().nulls_first(), Person.id)
+            .where(Person.profile_checked_at < now - self.refresh.every)
+            .order_by(Person.profile_checked_at)
             .limit(self.refresh.per_tick)
         )
         if excluded:

@@ -17,9 +17,19 @@ branch_labels = None
 depends_on = None
 
 
+NEVER = sa.text("'1970-01-01 00:00:00'")  # storage.models.PLAN_NOW: never read, long ago
+
+
 def upgrade() -> None:
     with op.batch_alter_table("people") as batch:
-        batch.add_column(sa.Column("profile_checked_at", sa.DateTime(timezone=True)))
+        batch.add_column(
+            sa.Column(
+                "profile_checked_at",
+                sa.DateTime(timezone=True),
+                nullable=False,
+                server_default=NEVER,  # everybody's profile is read again, oldest first
+            )
+        )
         batch.create_index("ix_people_profile_checked", ["profile_checked_at"])
 
 
