@@ -45,6 +45,12 @@ from storage.models import (
 )
 
 ZONE = "Europe/Paris"
+ELSEWHERE = "America/New_York"  # every ELSEWHERE_EVERY-th report works from there
+ELSEWHERE_EVERY = 11
+DILIGENT_EVERY = 7  # every 7th report never misses a week (a streak of the whole history)
+ON_LEAVE_EVERY = 9  # every 9th report skipped the last LEAVE weeks, after missing two
+LEAVE = 13
+ODD_EVERY = 13  # every 13th report has a rating off the scale and one on a former référentiel
 MANAGER_USER_ID = "U0BOSS"
 PER_WEEK = 3  # competencies asked about each week (Palier's default)
 REVIEW_EVERY = 4  # weeks between two reviews of a report by the manager
@@ -83,12 +89,16 @@ def _insert(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> lis
     return ids
 
 
-def _weeks(now: datetime, count: int) -> list[Cycle]:
+def _weeks(now: datetime, count: int, zone: str = ZONE) -> list[Cycle]:
     """The current cycle and the ``count - 1`` before it, newest first."""
-    cycles = [cycle_at(now, ZONE)]
+    cycles = [cycle_at(now, zone)]
     while len(cycles) < count:
-        cycles.append(previous_cycle(cycles[-1], ZONE))
+        cycles.append(previous_cycle(cycles[-1], zone))
     return cycles
+
+
+def _zone(index: int) -> str:
+    return ELSEWHERE if index % ELSEWHERE_EVERY == ELSEWHERE_EVERY - 1 else ZONE
 
 
 def build_company(
@@ -105,7 +115,8 @@ def build_company(
     """A manager (enrolled on a manager's référentiel) and ``reports`` reports, the
     référentiels taken in turn, each with ``weeks`` weeks of history up to ``now``."""
     rng = random.Random(seed)
-    cycles = _weeks(now, weeks)
+    calendars = {zone: _weeks(now, weeks, zone) for zone in (ZONE, ELSEWHERE)}
+    cycles = calendars[ZONE]
     with session_scope(sessions) as session:
         tenant = Tenant(platform=Platform.SLACK, external_id=team_id, name="Reads")
         session.add(tenant)
@@ -129,7 +140,7 @@ def build_company(
                     "tenant_id": tenant.id,
                     "platform_user_id": user_id,
                     "display_name": f"Report {index:05d}",
-                    "timezone": ZONE,
+                    "timezone": _zone(index),
                     "locale": "fr",
                     "referentiel_id": referentiels[index % len(referentiels)],
                     "manager_id": manager.id,
@@ -143,7 +154,8 @@ def build_company(
         )
         history = _History(session, catalog, tenant.id, manager.id, now, rng)
         for index, person_id in enumerate(report_ids):
-            history.of(person_id, referentiels[index % len(referentiels)], cycles)
+            referentiel = referentiels[index % len(referentiels)]
+            history.of(person_id, referentiel, calendars[_zone(index)], index)
         history.write()
         current = cycles[0]
         meeting = now + timedelta(minutes=30)  # its brief is due (an hour before)
@@ -184,6 +196,23 @@ def build_company(
         )
 
 
+def _status(roll: float, current: bool, *, diligent: bool) -> PromptStatus:
+    """A week's check-in: this week, most have answered and the others have the DM; before,
+    most were done, some missed, skipped, failed to go out or left unanswered."""
+    if current:
+        return PromptStatus.DONE if roll < 0.8 else PromptStatus.SENT
+    if diligent or roll < 0.8:
+        return PromptStatus.DONE
+    for status, below in (
+        (PromptStatus.MISSED, 0.9),
+        (PromptStatus.SKIPPED, 0.95),
+        (PromptStatus.FAILED, 0.98),
+    ):
+        if roll < below:
+            return status
+    return PromptStatus.SENT  # never answered, and no tick closed it
+
+
 class _History:
     """Each report's weeks, gathered table by table, then written in bulk."""
 
@@ -209,7 +238,7 @@ class _History:
         self.meetings: list[dict[str, Any]] = []
         self.notes: list[dict[str, Any]] = []
 
-    def of(self, person_id: int, referentiel_id: str, cycles: Sequence[Cycle]) -> None:
+    def of(self, person_id: int, referentiel_id: str, cycles: Sequence[Cycle], index: int) -> None:
         referentiel = self.catalog.get(referentiel_id)
         assert referentiel is not None
         competencies = [c.id for c in referentiel.all_competencies()]
@@ -224,19 +253,12 @@ class _History:
             if scheduled > self.now:
                 continue
             current = week == len(oldest_first) - 1
-            roll = rng.random()
-            if current:  # this week: most have answered, the others have the DM
-                status = PromptStatus.DONE if roll < 0.8 else PromptStatus.SENT
-            else:
-                status = (
-                    PromptStatus.DONE
-                    if roll < 0.85
-                    else PromptStatus.MISSED
-                    if roll < 0.95
-                    else PromptStatus.SKIPPED
-                )
+            status = _status(rng.random(), current, diligent=index % DILIGENT_EVERY == 3)
+            weeks_ago = len(oldest_first) - 1 - week
+            if index % ON_LEAVE_EVERY == 4 and weeks_ago <= LEAVE + 1:
+                status = PromptStatus.SKIPPED if weeks_ago < LEAVE else PromptStatus.MISSED
             completed = min(scheduled + timedelta(hours=2), self.now)
-            index = len(self.prompts)
+            number = len(self.prompts)
             self.prompts.append(
                 {
                     "tenant_id": self.tenant_id,
@@ -263,7 +285,11 @@ class _History:
                 elif step < 0.2 and rank[cid] > 0:
                     rank[cid] -= 1
                 given[cid] = levels[rank[cid]]
-            self.done.append((index, person_id, referentiel_id, cycle.key, completed, given))
+            if index % ODD_EVERY == 0 and week % 10 == 5:  # a level the scale no longer has
+                given[asked[0]] = "retired-level"
+            self.done.append((number, person_id, referentiel_id, cycle.key, completed, given))
+            if index % ODD_EVERY == 0 and week % 10 == 6:  # rated on a former référentiel
+                self.done.append((number, person_id, "former", cycle.key, completed, given))
             if week % REVIEW_EVERY == REVIEW_EVERY - 1 and not current:
                 self.reviews.append(
                     (person_id, referentiel_id, completed + timedelta(days=1), given)
@@ -299,11 +325,11 @@ class _History:
                     "tenant_id": self.tenant_id,
                     "person_id": person_id,
                     "kind": SubmissionKind.CHECKIN,
-                    "idempotency_key": f"checkin-{prompt_ids[index]}",
+                    "idempotency_key": f"checkin-{prompt_ids[index]}-{ref}",
                     "prompt_id": prompt_ids[index],
                     "created_at": at,
                 }
-                for index, person_id, _ref, _key, at, _given in self.done
+                for index, person_id, ref, _key, at, _given in self.done
             ],
         )
         review_ids = _insert(
