@@ -32,21 +32,21 @@ from datetime import date, datetime
 from referentiels.models import Competency, Level, LevelDescriptor, Referentiel
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them per team view
 class RatingPoint:
     competency_id: str
     level_id: str
     rated_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them per team view
 class CycleOutcome:
     cycle_key: str
     done: bool
     open: bool = False  # the cycle is still running, so an unanswered prompt is not missed yet
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them per team view
 class CompetencyProgress:
     competency: Competency
     current: Level | None

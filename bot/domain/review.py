@@ -141,9 +141,10 @@ class ReviewService:
         One query whatever the number of reports."""
         followed = self.followed(reports)
         latest = latest_ratings(session, followed)
+        competencies = _competencies(followed)
         reviews = []
         for report, referentiel in followed:
-            pending = _pending(report, referentiel, latest)
+            pending = _pending(report, referentiel, latest, competencies[referentiel.id])
             if pending:
                 reviews.append(ReportReview(report, referentiel, pending))
         return reviews
@@ -221,13 +222,22 @@ class ReviewService:
         return sum(len(r.pending) for r in self.team_pending(session, manager))
 
 
+def _competencies(followed: Sequence[tuple[Person, Referentiel]]) -> dict[str, list[Competency]]:
+    """Each référentiel's competencies in order, worked out once for a whole team."""
+    return {referentiel.id: referentiel.all_competencies() for _, referentiel in followed}
+
+
 def _pending(
-    person: Person, referentiel: Referentiel, latest: LatestRatings
+    person: Person,
+    referentiel: Referentiel,
+    latest: LatestRatings,
+    competencies: Sequence[Competency] | None = None,
 ) -> list[PendingRating]:
     """The person's self-ratings awaiting review, in référentiel order (no evidence yet):
-    each competency whose latest self-rating, on the scale, no manager rating follows."""
+    each competency whose latest self-rating, on the scale, no manager rating follows.
+    ``competencies``: the référentiel's, when the caller has them already."""
     pending = []
-    for competency in referentiel.all_competencies():
+    for competency in referentiel.all_competencies() if competencies is None else competencies:
         own = latest.get((person.id, Rater.SELF, competency.id))
         level = referentiel.scale.level(own.level_id) if own else None
         if own is None or level is None:
@@ -369,7 +379,11 @@ def weekly_digest(
     week: dict[tuple[int, str], list[WeekRating]] = {}
     for rating in week_ratings(session, followed, cycle_key):
         week.setdefault((rating.person_id, rating.competency_id), []).append(rating)
-    moved = {report.id: _moves(report, referentiel, week) for report, referentiel in followed}
+    competencies = _competencies(followed)
+    moved = {
+        report.id: _moves(report, referentiel, week, competencies[referentiel.id])
+        for report, referentiel in followed
+    }
     evidence = _week_evidence(
         session, [(report_id, move) for report_id, moves in moved.items() for move in moves]
     )
@@ -383,7 +397,7 @@ def weekly_digest(
                 Change(competency, before, after, evidence.get((report.id, competency.id), []))
                 for competency, before, after, _ in moved[report.id]
             ],
-            len(_pending(report, referentiel, latest)),
+            len(_pending(report, referentiel, latest, competencies[referentiel.id])),
         )
         for report, referentiel in followed
     ]
@@ -391,12 +405,15 @@ def weekly_digest(
 
 
 def _moves(
-    report: Person, referentiel: Referentiel, week: dict[tuple[int, str], list[WeekRating]]
+    report: Person,
+    referentiel: Referentiel,
+    week: dict[tuple[int, str], list[WeekRating]],
+    competencies: Sequence[Competency],
 ) -> list[_Move]:
     """The report's self-ratings of the week that moved (or the first ones), in
     référentiel order: the level before the week's first, against the week's last."""
     moves = []
-    for competency in referentiel.all_competencies():
+    for competency in competencies:
         this_week = week.get((report.id, competency.id))
         if not this_week:
             continue

@@ -78,7 +78,7 @@ class Flag(enum.StrEnum):
     MISSED_TWICE = "missed_twice"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them per team view
 class Participation:
     """Check-ins done out of those that count (see the module's definitions)."""
 
@@ -86,7 +86,7 @@ class Participation:
     due: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them per team view
 class CompetencyLine:
     """One report's standing on one competency."""
 

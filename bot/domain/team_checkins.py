@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -36,7 +36,7 @@ Prompts = type[CheckinPrompt] | AliasedClass[CheckinPrompt]  # the table, or ano
 NEUTRAL = (PromptStatus.SKIPPED, PromptStatus.FAILED)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them per team view
 class Checkin:
     """One check-in of a report, as the team view reads it."""
 
@@ -68,37 +68,54 @@ def team_checkins(
     recent: defaultdict[int, list[Checkin]] = defaultdict(list)
     if not person_ids:
         return TeamCheckins(recent, {})
-    rows = session.execute(
-        select(
-            CheckinPrompt.person_id,
-            CheckinPrompt.cycle_key,
-            CheckinPrompt.status,
-            CheckinPrompt.closes_at,
-        )
-        .where(
-            CheckinPrompt.person_id.in_(person_ids),
-            CheckinPrompt.closes_at >= since,
-            CheckinPrompt.scheduled_at <= now,
-        )
-        .order_by(CheckinPrompt.closes_at, CheckinPrompt.id)
-    )
-    for person_id, cycle_key, status, closes_at in rows:
+    parameters = {"people": list(person_ids), "since": since, "now": now}
+    for person_id, cycle_key, status, closes_at in session.execute(_RECENT, parameters):
         recent[person_id].append(Checkin(cycle_key, status, closes_at))
-    return TeamCheckins(recent, _earlier(session, person_ids, since, now))
+    earlier = {}
+    for person_id, done_in_a_row, latest, before_latest in session.execute(_EARLIER, parameters):
+        finished = tuple(
+            status == PromptStatus.DONE for status in (before_latest, latest) if status is not None
+        )
+        if done_in_a_row or finished:
+            earlier[person_id] = Earlier(done_in_a_row or 0, finished)
+    return TeamCheckins(recent, earlier)
 
 
-def _before(prompt: Prompts, since: datetime, now: datetime) -> ColumnElement[bool]:
+# The two statements, built once, run with ``people`` (ids), ``since`` and ``now``.
+_PEOPLE: BindParameter[int] = bindparam("people", expanding=True)
+_SINCE: BindParameter[datetime] = bindparam("since", type_=CheckinPrompt.closes_at.type)
+_NOW: BindParameter[datetime] = bindparam("now", type_=CheckinPrompt.scheduled_at.type)
+
+_RECENT = (
+    select(
+        CheckinPrompt.person_id,
+        CheckinPrompt.cycle_key,
+        CheckinPrompt.status,
+        CheckinPrompt.closes_at,
+    )
+    .where(
+        CheckinPrompt.person_id.in_(_PEOPLE),
+        CheckinPrompt.closes_at >= _SINCE,
+        CheckinPrompt.scheduled_at <= _NOW,
+    )
+    .order_by(CheckinPrompt.closes_at, CheckinPrompt.id)
+)
+
+
+def _before(prompt: Prompts) -> ColumnElement[bool]:
     """The person's check-ins scheduled by ``now`` whose cycle ended before ``since``."""
-    return and_(prompt.person_id == Person.id, prompt.closes_at < since, prompt.scheduled_at <= now)
+    return and_(
+        prompt.person_id == Person.id, prompt.closes_at < _SINCE, prompt.scheduled_at <= _NOW
+    )
 
 
-def _latest_finished(since: datetime, now: datetime, skip: int) -> Select[PromptStatus]:
+def _latest_finished(skip: int) -> Select[PromptStatus]:
     """The status of the person's latest check-in before ``since`` that counts (the
     ``skip``-th before it)."""
     prompt = aliased(CheckinPrompt)
     return (
         select(prompt.status)
-        .where(_before(prompt, since, now), prompt.status.not_in(NEUTRAL))
+        .where(_before(prompt), prompt.status.not_in(NEUTRAL))
         .order_by(prompt.closes_at.desc(), prompt.id.desc())
         .offset(skip)
         .limit(1)
@@ -106,15 +123,13 @@ def _latest_finished(since: datetime, now: datetime, skip: int) -> Select[Prompt
     )
 
 
-def _earlier(
-    session: Session, person_ids: Sequence[int], since: datetime, now: datetime
-) -> dict[int, Earlier]:
-    """Per person: the done check-ins in a row just before ``since``, and the latest two
-    that count (one query)."""
+def _earlier_statement() -> Select[int, int | None, PromptStatus | None, PromptStatus | None]:
+    """Per person: the done check-ins in a row just before ``since``, and the status of the
+    latest two that count."""
     old = and_(
-        CheckinPrompt.person_id.in_(person_ids),
-        CheckinPrompt.closes_at < since,
-        CheckinPrompt.scheduled_at <= now,
+        CheckinPrompt.person_id.in_(_PEOPLE),
+        CheckinPrompt.closes_at < _SINCE,
+        CheckinPrompt.scheduled_at <= _NOW,
     )
     missed = (
         select(CheckinPrompt.person_id, func.max(CheckinPrompt.closes_at).label("at"))
@@ -133,21 +148,16 @@ def _earlier(
         .group_by(CheckinPrompt.person_id)
         .cte("in_a_row")
     )
-    rows = session.execute(
+    return (
         select(
             Person.id,
             in_a_row.c.done,
-            _latest_finished(since, now, 0).scalar_subquery(),
-            _latest_finished(since, now, 1).scalar_subquery(),
+            _latest_finished(0).scalar_subquery(),
+            _latest_finished(1).scalar_subquery(),
         )
         .join(in_a_row, in_a_row.c.person_id == Person.id, isouter=True)
-        .where(Person.id.in_(person_ids))
+        .where(Person.id.in_(_PEOPLE))
     )
-    found = {}
-    for person_id, done_in_a_row, latest, before_latest in rows:
-        finished = tuple(
-            status == PromptStatus.DONE for status in (before_latest, latest) if status is not None
-        )
-        if done_in_a_row or finished:
-            found[person_id] = Earlier(done_in_a_row or 0, finished)
-    return found
+
+
+_EARLIER = _earlier_statement()

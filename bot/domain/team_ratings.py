@@ -26,12 +26,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import (
     CTE,
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     exists,
     false,
@@ -74,45 +76,60 @@ class WeekRating:
     before_level_id: str | None  # the latest self-rating of the competency before it
 
 
-def _tracks(followed: Followed) -> CTE:
-    """Every (person, référentiel, competency) of ``followed``: the people's current
-    référentiel's competencies, listed in the query (a few dozen rows whatever the team)."""
-    referentiels = {referentiel.id: referentiel for _, referentiel in followed}
-    competencies = union_all(
-        *(
+@dataclass(frozen=True)
+class _Shape:
+    """What a statement is built from: each référentiel's competencies and levels (the
+    statement is built once per shape, then run with the people and the instant)."""
+
+    referentiels: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
+
+    @classmethod
+    def of(cls, followed: Followed) -> _Shape:
+        referentiels = {referentiel.id: referentiel for _, referentiel in followed}
+        return cls(
+            tuple(
+                (
+                    referentiel.id,
+                    tuple(competency.id for competency in referentiel.all_competencies()),
+                    tuple(level.id for level in referentiel.scale.levels),
+                )
+                for _, referentiel in sorted(referentiels.items())
+            )
+        )
+
+    def tracks(self) -> CTE:
+        """Every (person, référentiel, competency) of the people (``people``, a parameter):
+        their current référentiel's competencies, listed in the query."""
+        competencies = union_all(
+            *(
+                select(
+                    literal(referentiel_id).label("referentiel_id"),
+                    literal(competency_id).label("competency_id"),
+                )
+                for referentiel_id, competency_ids, _ in self.referentiels
+                for competency_id in competency_ids
+            )
+        ).cte("competencies")
+        return (
             select(
-                literal(referentiel.id).label("referentiel_id"),
-                literal(competency.id).label("competency_id"),
+                Person.id.label("person_id"),
+                competencies.c.referentiel_id,
+                competencies.c.competency_id,
             )
-            for referentiel in referentiels.values()
-            for competency in referentiel.all_competencies()
+            .join(competencies, competencies.c.referentiel_id == Person.referentiel_id)
+            .where(Person.id.in_(bindparam("people", expanding=True)))
+            .cte("tracks")
         )
-    ).cte("competencies")
-    return (
-        select(
-            Person.id.label("person_id"),
-            competencies.c.referentiel_id,
-            competencies.c.competency_id,
+
+    def on_scale(self, rating: Ratings) -> ColumnElement[bool]:
+        """The rating's level is on its référentiel's scale (one no longer there is ignored)."""
+        return or_(
+            false(),
+            *(
+                and_(rating.referentiel_id == referentiel_id, rating.level_id.in_(level_ids))
+                for referentiel_id, _, level_ids in self.referentiels
+            ),
         )
-        .join(competencies, competencies.c.referentiel_id == Person.referentiel_id)
-        .where(Person.id.in_([person.id for person, _ in followed]))
-        .cte("tracks")
-    )
-
-
-def _on_scale(rating: Ratings, followed: Followed) -> ColumnElement[bool]:
-    """The rating's level is on its référentiel's scale (a level no longer there is ignored)."""
-    referentiels = {referentiel.id: referentiel for _, referentiel in followed}
-    return or_(
-        false(),
-        *(
-            and_(
-                rating.referentiel_id == referentiel.id,
-                rating.level_id.in_([level.id for level in referentiel.scale.levels]),
-            )
-            for referentiel in referentiels.values()
-        ),
-    )
 
 
 def _of_track(rating: Ratings, tracks: CTE, rater: Rater) -> ColumnElement[bool]:
@@ -128,18 +145,19 @@ def _probe(
     tracks: CTE,
     rater: Rater,
     *,
-    before: datetime | None = None,
+    before: bool = False,
     skip: int = 0,
-    on_scale: Followed | None = None,
+    scale: _Shape | None = None,
 ) -> Select[int]:
-    """The id of a track's latest rating (before ``before``; the ``skip``-th before that),
-    correlated to ``tracks``: one backward scan of ``ix_ratings_track``."""
+    """The id of a track's latest rating (before ``since``, a parameter, when ``before``;
+    the ``skip``-th before that; on the scale when ``scale`` is given), correlated to
+    ``tracks``: one backward scan of ``ix_ratings_track``."""
     rating = aliased(Rating)
     query = select(rating.id).where(_of_track(rating, tracks, rater))
-    if before is not None:
-        query = query.where(rating.rated_at < before)
-    if on_scale is not None:
-        query = query.where(_on_scale(rating, on_scale))
+    if before:
+        query = query.where(rating.rated_at < bindparam("since"))
+    if scale is not None:
+        query = query.where(scale.on_scale(rating))
     return (
         query.order_by(rating.rated_at.desc(), rating.id.desc())
         .offset(skip)
@@ -148,12 +166,9 @@ def _probe(
     )
 
 
-def latest_ratings(session: Session, followed: Followed) -> LatestRatings:
-    """Each person's latest rating of each competency of their référentiel, by each rater
-    (one query): the last by time, then by id, whatever its level."""
-    if not followed:
-        return {}
-    tracks = _tracks(followed)
+@lru_cache(maxsize=32)
+def _latest_statement(shape: _Shape) -> Select[int, Rater, str, str, datetime]:
+    tracks = shape.tracks()
     picks = (
         select(
             _probe(tracks, Rater.SELF).scalar_subquery().label("own"),
@@ -163,15 +178,67 @@ def latest_ratings(session: Session, followed: Followed) -> LatestRatings:
         .cte("picks")
     )
     ids = union_all(select(picks.c.own), select(picks.c.manager))
+    return select(
+        Rating.person_id, Rating.rater, Rating.competency_id, Rating.level_id, Rating.rated_at
+    ).where(Rating.id.in_(ids))
+
+
+def latest_ratings(session: Session, followed: Followed) -> LatestRatings:
+    """Each person's latest rating of each competency of their référentiel, by each rater
+    (one query): the last by time, then by id, whatever its level."""
+    if not followed:
+        return {}
     rows = session.execute(
-        select(
-            Rating.person_id, Rating.rater, Rating.competency_id, Rating.level_id, Rating.rated_at
-        ).where(Rating.id.in_(ids))
+        _latest_statement(_Shape.of(followed)), {"people": [person.id for person, _ in followed]}
     )
     return {
         (person_id, rater, competency_id): LatestRating(level_id, rated_at)
         for person_id, rater, competency_id, level_id, rated_at in rows
     }
+
+
+@lru_cache(maxsize=32)
+def _history_statement(shape: _Shape) -> Select[int, Rater, str, str, datetime]:
+    tracks = shape.tracks()
+    recent = aliased(Rating)
+    rated_since = exists().where(
+        _of_track(recent, tracks, Rater.SELF),
+        recent.rated_at >= bindparam("since"),
+        shape.on_scale(recent),
+    )
+    picks = (
+        select(
+            _probe(tracks, Rater.SELF, before=True, scale=shape).scalar_subquery().label("before"),
+            case(
+                (
+                    ~rated_since,
+                    _probe(tracks, Rater.SELF, before=True, skip=1, scale=shape).scalar_subquery(),
+                ),
+            ).label("earlier"),
+            _probe(tracks, Rater.MANAGER, scale=shape).scalar_subquery().label("manager"),
+        )
+        .select_from(tracks)
+        .cte("picks")
+    )
+    columns = (Rating.person_id, Rating.rater, Rating.competency_id, Rating.level_id)
+    picked = select(*columns, Rating.rated_at, Rating.id).where(
+        Rating.id.in_(
+            union_all(select(picks.c.before), select(picks.c.earlier), select(picks.c.manager))
+        )
+    )
+    since_then = (
+        select(*columns, Rating.rated_at, Rating.id)
+        .join(tracks, _of_track(Rating, tracks, Rater.SELF))
+        .where(Rating.rated_at >= bindparam("since"), shape.on_scale(Rating))
+    )
+    everything = union_all(picked, since_then).subquery()
+    return select(
+        everything.c.person_id,
+        everything.c.rater,
+        everything.c.competency_id,
+        everything.c.level_id,
+        everything.c.rated_at,
+    ).order_by(everything.c.rated_at, everything.c.id)
 
 
 def rating_history(
@@ -191,51 +258,9 @@ def rating_history(
     found: defaultdict[tuple[int, Rater], list[RatingPoint]] = defaultdict(list)
     if not followed:
         return found
-    tracks = _tracks(followed)
-    recent = aliased(Rating)
-    rated_since = exists().where(
-        _of_track(recent, tracks, Rater.SELF),
-        recent.rated_at >= since,
-        _on_scale(recent, followed),
-    )
-    picks = (
-        select(
-            _probe(tracks, Rater.SELF, before=since, on_scale=followed)
-            .scalar_subquery()
-            .label("before"),
-            case(
-                (
-                    ~rated_since,
-                    _probe(
-                        tracks, Rater.SELF, before=since, skip=1, on_scale=followed
-                    ).scalar_subquery(),
-                ),
-            ).label("earlier"),
-            _probe(tracks, Rater.MANAGER, on_scale=followed).scalar_subquery().label("manager"),
-        )
-        .select_from(tracks)
-        .cte("picks")
-    )
-    columns = (Rating.person_id, Rating.rater, Rating.competency_id, Rating.level_id)
-    picked = select(*columns, Rating.rated_at, Rating.id).where(
-        Rating.id.in_(
-            union_all(select(picks.c.before), select(picks.c.earlier), select(picks.c.manager))
-        )
-    )
-    since_then = (
-        select(*columns, Rating.rated_at, Rating.id)
-        .join(tracks, _of_track(Rating, tracks, Rater.SELF))
-        .where(Rating.rated_at >= since, _on_scale(Rating, followed))
-    )
-    everything = union_all(picked, since_then).subquery()
     rows = session.execute(
-        select(
-            everything.c.person_id,
-            everything.c.rater,
-            everything.c.competency_id,
-            everything.c.level_id,
-            everything.c.rated_at,
-        ).order_by(everything.c.rated_at, everything.c.id)
+        _history_statement(_Shape.of(followed)),
+        {"people": [person.id for person, _ in followed], "since": since},
     )
     for person_id, rater, competency_id, level_id, rated_at in rows:
         found[(person_id, rater)].append(RatingPoint(competency_id, level_id, rated_at))
