@@ -17,9 +17,9 @@ file is an error, not a silently ignored field.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Identifier = Annotated[
     str,
@@ -57,19 +57,16 @@ class Scale(StrictModel):
 
     origin: Literal["referentiel", "palier"]
     levels: list[Level] = Field(min_length=2, max_length=10)
-    # Each level by id, with its rank: looked up for every rating a team view reads.
-    _by_id: dict[str, tuple[int, Level]] = PrivateAttr(default_factory=dict)
-
-    def model_post_init(self, context: Any, /) -> None:
-        self._by_id.update((level.id, (rank, level)) for rank, level in enumerate(self.levels))
 
     def level(self, level_id: str) -> Level | None:
-        found = self._by_id.get(level_id)
-        return found[1] if found else None
+        return next((level for level in self.levels if level.id == level_id), None)
 
     def rank(self, level_id: str) -> int:
         """Position of a level on the scale, 0 for the lowest. Raises KeyError."""
-        return self._by_id[level_id][0]
+        for index, level in enumerate(self.levels):
+            if level.id == level_id:
+                return index
+        raise KeyError(level_id)
 
 
 class Aspect(StrictModel):

@@ -2,7 +2,8 @@
 
 Issue #13 (whole companies): the team view, the 1:1 brief (asked for, and sent by the
 tick before a recurring 1:1), the App Home, the weekly digest (a page click, and the
-tick's) and the review list must not read once per report, per week or per rating.
+tick's), the review list and one report's review must not read once per report, per week
+or per rating.
 Four teams are built in one database (``tests/support/company.py``): 3 or 30 reports,
 each with 3 or 30 weeks of history — check-ins, self-ratings, evidence, reviews, 1:1s,
 topics and notes. Each read is made once in each team, and the statements the database

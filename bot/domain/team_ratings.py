@@ -256,7 +256,7 @@ def rating_history(
     rows = session.execute(
         _history_statement(_Shape.of(followed)),
         {"people": [person.id for person, _ in followed], "since": since},
-    )
+    ).all()
     for person_id, rater, competency_id, level_id, rated_at, _ in sorted(rows, key=_in_order):
         found[(person_id, rater)].append(RatingPoint(competency_id, level_id, rated_at))
     return found
