@@ -7,8 +7,8 @@ first entry of one backward index scan, however long the history. The team view 
 each report's check-ins of the last cycles, and counts the older ones, on
 ``ix_checkin_prompts_person_closes``.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-10
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
