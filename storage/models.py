@@ -234,6 +234,8 @@ class CheckinPrompt(Base):
         UniqueConstraint("person_id", "cycle_key"),
         Index("ix_checkin_prompts_due", "status", "scheduled_at"),
         Index("ix_checkin_prompts_closes", "closes_at"),
+        # A person's check-ins by the end of their cycle (the team view: migration 0013).
+        Index("ix_checkin_prompts_person_closes", "person_id", "closes_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -285,6 +287,9 @@ class Rating(Base):
     __tablename__ = "ratings"
     __table_args__ = (
         Index("ix_ratings_person_competency", "person_id", "competency_id", "rated_at"),
+        # One track (a person's ratings of a competency by one rater) in order: its latest
+        # rating before any instant is one backward scan (migration 0013).
+        Index("ix_ratings_track", "person_id", "competency_id", "rater", "rated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from bot.delivery.claims import Claimed, Failed, Failure
 from bot.delivery.messenger import Recipient
@@ -30,7 +30,7 @@ from bot.domain.people import person_locale, zone_of
 from bot.domain.recurrence import next_occurrence
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
-from storage.models import OneOnOneSchedule, Person, Tenant
+from storage.models import OneOnOneSchedule, Person
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,16 @@ def claim_brief(
     meeting_at = row.next_meeting_at
     if meeting_at > now + lead:
         return None  # another process claimed it already
-    manager = session.get(Person, row.manager_id)
-    report = session.get(Person, row.report_id)
-    assert manager is not None and report is not None
+    # Both people in one query, with their workspace (the brief names it).
+    pair = {
+        person.id: person
+        for person in session.scalars(
+            select(Person)
+            .where(Person.id.in_((row.manager_id, row.report_id)))
+            .options(joinedload(Person.tenant))
+        )
+    }
+    manager, report = pair[row.manager_id], pair[row.report_id]
     zone = zone_of(manager, default_timezone)
     advanced_to = next_occurrence(row.weekday, row.local_time, zone, max(meeting_at, now))
     claimed = session.execute(
@@ -100,8 +107,7 @@ def claim_brief(
     referentiel = catalog.get(report.referentiel_id or "")
     if not manager.active or not report.active or referentiel is None:
         return None
-    tenant = session.get(Tenant, manager.tenant_id)
-    assert tenant is not None
+    tenant = manager.tenant
     brief = compose_brief(
         session,
         report,

@@ -353,6 +353,12 @@ def load_summary(
 PromptRow = tuple[str, PromptStatus, datetime]  # a check-in's cycle, status and end
 
 
+def quarter_began(zone: ZoneInfo, now: datetime) -> datetime:
+    """When the calendar quarter of ``now`` began in ``zone`` (its first day's midnight)."""
+    local_day = now.astimezone(zone).date()
+    return datetime.combine(quarter_start(local_day), time(0), zone).astimezone(UTC)
+
+
 def summary_from(
     referentiel: Referentiel,
     ratings: Sequence[RatingPoint],
@@ -360,10 +366,13 @@ def summary_from(
     prompts: Sequence[PromptRow],
     zone: ZoneInfo,
     now: datetime,
+    streak_before: int = 0,
 ) -> ProgressSummary:
     """A person's summary from what was read for them (by :func:`load_summary`, or for a
     whole team at once): their ratings on ``referentiel``, evidence per competency, and
-    check-ins scheduled so far, oldest first."""
+    check-ins scheduled so far, oldest first — or only the latest of them, with
+    ``streak_before`` the streak the older ones left (see
+    :func:`bot.domain.progress.streak`)."""
     outcomes = [
         CycleOutcome(
             key,
@@ -375,6 +384,5 @@ def summary_from(
         for key, status, closes_at in prompts
         if status is not PromptStatus.FAILED  # Palier's failure, not the person's
     ]
-    local_day = now.astimezone(zone).date()
-    began = datetime.combine(quarter_start(local_day), time(0), zone).astimezone(UTC)
-    return summarize(referentiel, ratings, evidence, outcomes, began)
+    began = quarter_began(zone, now)
+    return summarize(referentiel, ratings, evidence, outcomes, began, streak_before)

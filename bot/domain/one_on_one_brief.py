@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.one_on_one_views import (
@@ -199,6 +199,10 @@ def _checkins(
             CheckinPrompt.status.in_(
                 [PromptStatus.DONE, PromptStatus.SKIPPED, PromptStatus.MISSED]
             ),
+            # Only those that may have come out after ``since``, not the whole history: a
+            # check-in's outcome (_outcome_at) is its answer's time, or else no later than
+            # the end of its week.
+            or_(CheckinPrompt.closes_at > since, CheckinPrompt.completed_at > since),
         )
         .order_by(CheckinPrompt.cycle_key)
     ).all()

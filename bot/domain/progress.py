@@ -32,21 +32,21 @@ from datetime import date, datetime
 from referentiels.models import Competency, Level, LevelDescriptor, Referentiel
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them per team view
 class RatingPoint:
     competency_id: str
     level_id: str
     rated_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them per team view
 class CycleOutcome:
     cycle_key: str
     done: bool
     open: bool = False  # the cycle is still running, so an unanswered prompt is not missed yet
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them per team view
 class CompetencyProgress:
     competency: Competency
     current: Level | None
@@ -97,8 +97,13 @@ def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def streak(outcomes: Sequence[CycleOutcome]) -> int:
-    """Consecutive completed cycles, most recent first; outcomes in cycle order."""
+def streak(outcomes: Sequence[CycleOutcome], before: int = 0) -> int:
+    """Consecutive completed cycles, most recent first; outcomes in cycle order.
+
+    ``before``: the streak the outcomes continue — the cycles done in a row just before
+    the first of them, for a caller that did not read the older ones (it counts only
+    when nothing among ``outcomes`` breaks the streak).
+    """
     count = 0
     for outcome in reversed(outcomes):
         if outcome.done:
@@ -106,8 +111,8 @@ def streak(outcomes: Sequence[CycleOutcome]) -> int:
         elif outcome.open:
             continue
         else:
-            break
-    return count
+            return count
+    return count + before
 
 
 def summarize(
@@ -116,8 +121,10 @@ def summarize(
     evidence_counts: Mapping[str, int],
     outcomes: Sequence[CycleOutcome],
     quarter_began_at: datetime,
+    streak_before: int = 0,
 ) -> ProgressSummary:
-    """Compute the summary for one person and one rater's ratings."""
+    """Compute the summary for one person and one rater's ratings (``streak_before``: see
+    :func:`streak`)."""
     scale = referentiel.scale
     ranks = {level.id: index for index, level in enumerate(scale.levels)}
     by_competency: dict[str, list[RatingPoint]] = {}
@@ -173,5 +180,5 @@ def summarize(
         next_level=next_level,
         at_next_level=at_next,
         weakest=weakest,
-        streak=streak(outcomes),
+        streak=streak(outcomes, streak_before),
     )

@@ -15,15 +15,21 @@ privacy export includes it).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.domain.access import Scope, Viewer, reports_of, scope_over
 from bot.domain.submissions import MAX_TEXT, FieldProblem, claim_submission
+from bot.domain.team_ratings import (
+    LatestRatings,
+    WeekRating,
+    latest_ratings,
+    week_ratings,
+)
 from bot.domain.text import CleanText
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, Referentiel
@@ -37,6 +43,8 @@ from storage.models import (
     SubmissionKind,
 )
 
+EVIDENCE_SHOWN = 3  # pieces of evidence shown behind a self-rating awaiting review
+
 
 @dataclass(frozen=True)
 class PendingRating:
@@ -47,6 +55,7 @@ class PendingRating:
     rated_at: datetime
     manager_level: Level | None  # the manager's previous view, if any
     evidence: list[Evidence] = field(default_factory=list)
+    reviewed_at: datetime | None = None  # when the manager last rated it, if ever
 
 
 @dataclass(frozen=True)
@@ -107,32 +116,19 @@ class ReviewService:
     ) -> ReportReview | None:
         """A report's self-ratings awaiting review (None when not enrolled).
 
-        ``evidence``: with the evidence behind each (the review modal shows it); a list
-        that only counts what awaits review goes without (a query per competency less).
+        ``evidence``: with the evidence behind each (the review modal shows it, read in
+        one query); a list that only counts what awaits review goes without.
         """
         referentiel = self.catalog.get(person.referentiel_id or "")
         if referentiel is None:
             return None
-        own = _latest(session, person, referentiel.id, Rater.SELF)
-        managers = _latest(session, person, referentiel.id, Rater.MANAGER)
-        pending = []
-        for competency in referentiel.all_competencies():
-            rating = own.get(competency.id)
-            level = referentiel.scale.level(rating.level_id) if rating else None
-            if rating is None or level is None:
-                continue
-            previous = managers.get(competency.id)
-            if previous is not None and previous.rated_at >= rating.rated_at:
-                continue  # reviewed already
-            pending.append(
-                PendingRating(
-                    competency,
-                    level,
-                    rating.rated_at,
-                    referentiel.scale.level(previous.level_id) if previous else None,
-                    _new_evidence(session, person, competency, previous) if evidence else [],
-                )
-            )
+        latest = latest_ratings(session, [(person, referentiel)])
+        pending = _pending(person, referentiel, latest)
+        if evidence and pending:
+            behind = _new_evidence(session, person, pending)
+            pending = [
+                replace(item, evidence=behind.get(item.competency.id, [])) for item in pending
+            ]
         return ReportReview(person, referentiel, pending)
 
     def team_pending(self, session: Session, manager: Person) -> list[ReportReview]:
@@ -140,16 +136,27 @@ class ReviewService:
         return self.pending_among(session, reports_of(session, manager, indirect=False))
 
     def pending_among(self, session: Session, reports: Sequence[Person]) -> list[ReportReview]:
-        """Each of ``reports`` (active) with something awaiting review, in their order;
-        what awaits is counted, without the evidence (see :meth:`pending_for`)."""
+        """Each of ``reports`` (active, enrolled) with something awaiting review, in their
+        order; what awaits is counted, without the evidence (see :meth:`pending_for`).
+        One query whatever the number of reports."""
+        followed = self.followed(reports)
+        latest = latest_ratings(session, followed)
+        competencies = _competencies(followed)
         reviews = []
-        for report in reports:
-            if not report.active:
-                continue
-            review = self.pending_for(session, report, evidence=False)
-            if review is not None and review.pending:
-                reviews.append(review)
+        for report, referentiel in followed:
+            pending = _pending(report, referentiel, latest, competencies[referentiel.id])
+            if pending:
+                reviews.append(ReportReview(report, referentiel, pending))
         return reviews
+
+    def followed(self, reports: Sequence[Person]) -> list[tuple[Person, Referentiel]]:
+        """The active reports on a référentiel Palier has, each with it, in their order."""
+        followed = []
+        for report in reports:
+            referentiel = self.catalog.get(report.referentiel_id or "")
+            if report.active and referentiel is not None:
+                followed.append((report, referentiel))
+        return followed
 
     def may_review(self, session: Session, viewer: Viewer, report: Person) -> bool:
         """Only the report's manager reviews (an admin too, when they are the manager);
@@ -215,17 +222,75 @@ class ReviewService:
         return sum(len(r.pending) for r in self.team_pending(session, manager))
 
 
+def _competencies(followed: Sequence[tuple[Person, Referentiel]]) -> dict[str, list[Competency]]:
+    """Each référentiel's competencies in order, worked out once for a whole team."""
+    return {referentiel.id: referentiel.all_competencies() for _, referentiel in followed}
+
+
+def _pending(
+    person: Person,
+    referentiel: Referentiel,
+    latest: LatestRatings,
+    competencies: Sequence[Competency] | None = None,
+) -> list[PendingRating]:
+    """The person's self-ratings awaiting review, in référentiel order (no evidence yet):
+    each competency whose latest self-rating, on the scale, no manager rating follows.
+    ``competencies``: the référentiel's, when the caller has them already."""
+    pending = []
+    for competency in referentiel.all_competencies() if competencies is None else competencies:
+        own = latest.get((person.id, Rater.SELF, competency.id))
+        level = referentiel.scale.level(own.level_id) if own else None
+        if own is None or level is None:
+            continue
+        previous = latest.get((person.id, Rater.MANAGER, competency.id))
+        if previous is not None and previous.rated_at >= own.rated_at:
+            continue  # reviewed already
+        manager_level = referentiel.scale.level(previous.level_id) if previous else None
+        pending.append(
+            PendingRating(
+                competency,
+                level,
+                own.rated_at,
+                manager_level,
+                reviewed_at=previous.rated_at if previous else None,
+            )
+        )
+    return pending
+
+
 def _new_evidence(
-    session: Session, person: Person, competency: Competency, previous: Rating | None
-) -> list[Evidence]:
-    """The latest three pieces of evidence behind a self-rating: only what is new since
-    the manager last rated that competency, when they have."""
-    query = select(Evidence).where(
-        Evidence.person_id == person.id, Evidence.competency_id == competency.id
+    session: Session, person: Person, pending: Sequence[PendingRating]
+) -> dict[str, list[Evidence]]:
+    """The latest three pieces of evidence behind each self-rating awaiting review, by
+    competency: only what is new since the manager last rated that competency, when they
+    have (one query: each competency's evidence ranked newest first)."""
+    wanted = [
+        Evidence.competency_id == item.competency.id
+        if item.reviewed_at is None
+        else and_(
+            Evidence.competency_id == item.competency.id,
+            Evidence.created_at > item.reviewed_at,
+        )
+        for item in pending
+    ]
+    newest_first = func.row_number().over(
+        partition_by=Evidence.competency_id,
+        order_by=(Evidence.created_at.desc(), Evidence.id.desc()),
     )
-    if previous is not None:
-        query = query.where(Evidence.created_at > previous.rated_at)
-    return list(session.scalars(query.order_by(Evidence.created_at.desc()).limit(3)).all())
+    ranked = (
+        select(Evidence, newest_first.label("rank"))
+        .where(Evidence.person_id == person.id, or_(*wanted))
+        .subquery()
+    )
+    shown = aliased(Evidence, ranked)
+    found: dict[str, list[Evidence]] = {}
+    for row in session.scalars(
+        select(shown)
+        .where(ranked.c.rank <= EVIDENCE_SHOWN)
+        .order_by(ranked.c.competency_id, ranked.c.rank)
+    ):
+        found.setdefault(row.competency_id, []).append(row)
+    return found
 
 
 def told_levels(
@@ -288,59 +353,101 @@ class Digest:
     rows: list[DigestRow]
 
 
+_Move = tuple[Competency, Level | None, Level, WeekRating]  # before, after, the latest rating
+
+
 def weekly_digest(
     session: Session, reviews: ReviewService, manager: Person, cycle_key: str
 ) -> Digest:
-    """The digest of one cycle for a manager's active, enrolled direct reports."""
-    rows = []
-    for report in reports_of(session, manager, indirect=False):
-        referentiel = reviews.catalog.get(report.referentiel_id or "")
-        if not report.active or referentiel is None:
+    """The digest of one cycle for a manager's active, enrolled direct reports.
+
+    Read in five queries whatever the team or its history: the reports, their check-ins
+    of the week, the week's self-ratings (each with the one before it), everyone's
+    latest ratings (what awaits review) and the evidence of the week's changes.
+    """
+    followed = reviews.followed(reports_of(session, manager, indirect=False))
+    if not followed:
+        return Digest(manager, cycle_key, [])
+    ids = [report.id for report, _ in followed]
+    statuses = dict(
+        session.execute(
+            select(CheckinPrompt.person_id, CheckinPrompt.status).where(
+                CheckinPrompt.person_id.in_(ids), CheckinPrompt.cycle_key == cycle_key
+            )
+        ).all()
+    )
+    week: dict[tuple[int, str], list[WeekRating]] = {}
+    for rating in week_ratings(session, followed, cycle_key):
+        week.setdefault((rating.person_id, rating.competency_id), []).append(rating)
+    competencies = _competencies(followed)
+    moved = {
+        report.id: _moves(report, referentiel, week, competencies[referentiel.id])
+        for report, referentiel in followed
+    }
+    evidence = _week_evidence(
+        session, [(report_id, move) for report_id, moves in moved.items() for move in moves]
+    )
+    latest = latest_ratings(session, followed)
+    rows = [
+        DigestRow(
+            report,
+            referentiel,
+            statuses.get(report.id),
+            [
+                Change(competency, before, after, evidence.get((report.id, competency.id), []))
+                for competency, before, after, _ in moved[report.id]
+            ],
+            len(_pending(report, referentiel, latest, competencies[referentiel.id])),
+        )
+        for report, referentiel in followed
+    ]
+    return Digest(manager, cycle_key, rows)
+
+
+def _moves(
+    report: Person,
+    referentiel: Referentiel,
+    week: dict[tuple[int, str], list[WeekRating]],
+    competencies: Sequence[Competency],
+) -> list[_Move]:
+    """The report's self-ratings of the week that moved (or the first ones), in
+    référentiel order: the level before the week's first, against the week's last."""
+    moves = []
+    for competency in competencies:
+        this_week = week.get((report.id, competency.id))
+        if not this_week:
             continue
-        prompt = session.scalars(
-            select(CheckinPrompt).where(
-                CheckinPrompt.person_id == report.id, CheckinPrompt.cycle_key == cycle_key
-            )
-        ).one_or_none()
-        history: dict[str, list[Rating]] = {}
-        for rating in session.scalars(
-            select(Rating)
-            .where(
-                Rating.person_id == report.id,
-                Rating.rater == Rater.SELF,
-                Rating.referentiel_id == referentiel.id,
-            )
-            .order_by(Rating.rated_at, Rating.id)
-        ):
-            history.setdefault(rating.competency_id, []).append(rating)
-        changes = []
-        for competency in referentiel.all_competencies():
-            ratings = history.get(competency.id, [])
-            this_week = [r for r in ratings if r.cycle_key == cycle_key]
-            if not this_week:
-                continue
-            latest = this_week[-1]
-            earlier = [r for r in ratings if r.rated_at < this_week[0].rated_at]
-            after = referentiel.scale.level(latest.level_id)
-            before = referentiel.scale.level(earlier[-1].level_id) if earlier else None
-            if after is None or (before is not None and before.id == after.id):
-                continue
-            evidence = session.scalars(
-                select(Evidence).where(
-                    Evidence.person_id == report.id,
-                    Evidence.competency_id == competency.id,
-                    Evidence.submission_id == latest.submission_id,
-                )
-            ).all()
-            changes.append(Change(competency, before, after, list(evidence)))
-        pending = reviews.pending_for(session, report, evidence=False)
-        rows.append(
-            DigestRow(
-                report,
-                referentiel,
-                prompt.status if prompt else None,
-                changes,
-                len(pending.pending) if pending else 0,
+        latest = this_week[-1]
+        after = referentiel.scale.level(latest.level_id)
+        first = this_week[0].before_level_id
+        before = referentiel.scale.level(first) if first is not None else None
+        if after is None or (before is not None and before.id == after.id):
+            continue
+        moves.append((competency, before, after, latest))
+    return moves
+
+
+def _week_evidence(
+    session: Session, moves: Sequence[tuple[int, _Move]]
+) -> dict[tuple[int, str], list[Evidence]]:
+    """The evidence given with each change's check-in, by report and competency (one
+    query): the same person, competency and submission as the change's latest rating."""
+    wanted = {(report_id, move[0].id, move[3].submission_id) for report_id, move in moves}
+    if not wanted:
+        return {}
+    submissions = {submission for _, _, submission in wanted if submission is not None}
+    loose = {report_id for report_id, _, submission in wanted if submission is None}
+    found: dict[tuple[int, str], list[Evidence]] = {}
+    for row in session.scalars(
+        select(Evidence)
+        .where(
+            or_(
+                Evidence.submission_id.in_(submissions),
+                and_(Evidence.submission_id.is_(None), Evidence.person_id.in_(loose)),
             )
         )
-    return Digest(manager, cycle_key, rows)
+        .order_by(Evidence.id)
+    ):
+        if (row.person_id, row.competency_id, row.submission_id) in wanted:
+            found.setdefault((row.person_id, row.competency_id), []).append(row)
+    return found

@@ -42,20 +42,22 @@ import enum
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.access import Viewer, reports_of, visible_people
-from bot.domain.checkin import person_for, summary_from
+from bot.domain.checkin import person_for, quarter_began, summary_from
 from bot.domain.people import zone_of
 from bot.domain.progress import ProgressSummary, RatingPoint
 from bot.domain.scheduling import Cycle, cycle_at, previous_cycle
+from bot.domain.team_checkins import Checkin, Earlier, team_checkins
+from bot.domain.team_ratings import rating_history
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, Referentiel
-from storage.models import CheckinPrompt, Evidence, Person, Platform, PromptStatus, Rater, Rating
+from storage.models import Evidence, Person, Platform, PromptStatus, Rater
 
 SHORT_CYCLES = 4
 LONG_CYCLES = 12
@@ -76,7 +78,7 @@ class Flag(enum.StrEnum):
     MISSED_TWICE = "missed_twice"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them per team view
 class Participation:
     """Check-ins done out of those that count (see the module's definitions)."""
 
@@ -84,7 +86,7 @@ class Participation:
     due: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them per team view
 class CompetencyLine:
     """One report's standing on one competency."""
 
@@ -201,41 +203,55 @@ class TeamService:
                 not_followed.append(_name(person))
             else:
                 followed.append((person, referentiel))
-        # Everything the reports need, in three queries whatever the team's size.
-        ratings = _ratings(session, followed)
-        prompts = _prompts(session, [person.id for person, _ in followed], now)
+        # Everything the reports need, in four queries whatever the team's size or history,
+        # each report's history read only as far back as the definitions look.
+        calendars = {zone: _Calendar.of(zone, now) for zone in self._zones(followed)}
+        ids = [person.id for person, _ in followed]
+        ratings = rating_history(session, followed, _rated_since(calendars.values(), now))
+        checkins = team_checkins(session, ids, _checked_in_since(calendars.values()), now)
         evidence = _evidence(session, followed)
         reports = [
             self._report(
                 person,
                 referentiel,
                 now,
+                calendars[self._zone(person)],
                 ratings[(person.id, Rater.SELF)],
                 ratings[(person.id, Rater.MANAGER)],
-                prompts[person.id],
+                checkins.recent[person.id],
+                checkins.earlier.get(person.id, Earlier()),
                 evidence[person.id],
             )
             for person, referentiel in followed
         ]
         return TeamOverview(reports, not_followed)
 
+    def _zone(self, person: Person) -> str:
+        return zone_of(person, self.default_timezone)
+
+    def _zones(self, followed: Sequence[tuple[Person, Referentiel]]) -> set[str]:
+        return {self._zone(person) for person, _ in followed}
+
     def _report(
         self,
         person: Person,
         referentiel: Referentiel,
         now: datetime,
+        calendar: _Calendar,
         own: Sequence[RatingPoint],
         manager: Sequence[RatingPoint],
-        prompts: Sequence[_Prompt],
+        prompts: Sequence[Checkin],
+        earlier: Earlier,
         evidence: Mapping[str, int],
     ) -> ReportOverview:
-        zone = zone_of(person, self.default_timezone)
         rows = [(p.cycle_key, p.status, p.closes_at) for p in prompts]
-        summary = summary_from(referentiel, own, evidence, rows, ZoneInfo(zone), now)
+        summary = summary_from(
+            referentiel, own, evidence, rows, calendar.zone, now, earlier.done_in_a_row
+        )
         ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
         own_history = _by_competency(own, ranks)
         manager_latest = {cid: points[-1] for cid, points in _by_competency(manager, ranks).items()}
-        cycles = _last_cycles(now, zone, LONG_CYCLES)
+        cycles = calendar.cycles
         window_start = cycles[SHORT_CYCLES - 1].starts_at
         lines = []
         for item in summary.competencies:
@@ -262,7 +278,7 @@ class TeamService:
             flags.add(Flag.GAP)
         if _no_progress(own_history, now - NO_PROGRESS_AFTER, ranks):
             flags.add(Flag.NO_PROGRESS)
-        if _missed_twice(prompts, now):
+        if _missed_twice(prompts, now, earlier.finished):
             flags.add(Flag.MISSED_TWICE)
         return ReportOverview(
             person_id=person.id,
@@ -277,40 +293,38 @@ class TeamService:
 
 
 @dataclass(frozen=True)
-class _Prompt:
-    cycle_key: str
-    status: PromptStatus
-    closes_at: datetime
+class _Calendar:
+    """The instants the definitions look back to, in one time zone (worked out once per
+    zone, not once per report)."""
+
+    zone: ZoneInfo
+    cycles: list[Cycle]  # the current cycle and the LONG_CYCLES - 1 before it, newest first
+    quarter_began: datetime
+
+    @classmethod
+    def of(cls, zone: str, now: datetime) -> _Calendar:
+        info = ZoneInfo(zone)
+        return cls(info, _last_cycles(now, zone, LONG_CYCLES), quarter_began(info, now))
+
+
+def _rated_since(calendars: Iterable[_Calendar], now: datetime) -> datetime:
+    """The earliest instant any definition looks back to with ratings: a quarter's start,
+    the oldest of the last SHORT_CYCLES cycles, NO_PROGRESS_AFTER ago."""
+    starts = [now - NO_PROGRESS_AFTER]
+    for calendar in calendars:
+        starts += [calendar.quarter_began, calendar.cycles[SHORT_CYCLES - 1].starts_at]
+    return min(starts)
+
+
+def _checked_in_since(calendars: Iterable[_Calendar]) -> datetime:
+    """The earliest start of the last LONG_CYCLES cycles, in any of the zones (a day
+    earlier still: a check-in planned in another zone ends its cycle a few hours apart)."""
+    earliest = min((calendar.cycles[-1].starts_at for calendar in calendars), default=None)
+    return earliest - timedelta(days=1) if earliest else datetime.max.replace(tzinfo=UTC)
 
 
 def _name(person: Person) -> str:
     return person.display_name or person.platform_user_id
-
-
-def _ratings(
-    session: Session, followed: Sequence[tuple[Person, Referentiel]]
-) -> defaultdict[tuple[int, Rater], list[RatingPoint]]:
-    """Every report's ratings on their current référentiel, by person and rater (one query)."""
-    found: defaultdict[tuple[int, Rater], list[RatingPoint]] = defaultdict(list)
-    referentiel_of = {person.id: referentiel.id for person, referentiel in followed}
-    if not referentiel_of:
-        return found
-    rows = session.execute(
-        select(
-            Rating.person_id,
-            Rating.referentiel_id,
-            Rating.rater,
-            Rating.competency_id,
-            Rating.level_id,
-            Rating.rated_at,
-        )
-        .where(Rating.person_id.in_(referentiel_of))
-        .order_by(Rating.rated_at, Rating.id)
-    )
-    for person_id, referentiel_id, rater, competency_id, level_id, rated_at in rows:
-        if referentiel_of[person_id] == referentiel_id:  # ratings on a former référentiel aside
-            found[(person_id, rater)].append(RatingPoint(competency_id, level_id, rated_at))
-    return found
 
 
 def _evidence(
@@ -329,28 +343,6 @@ def _evidence(
     for person_id, referentiel_id, competency_id, count in rows:
         if referentiel_of[person_id] == referentiel_id:
             found[person_id][competency_id] = count
-    return found
-
-
-def _prompts(
-    session: Session, person_ids: Sequence[int], now: datetime
-) -> defaultdict[int, list[_Prompt]]:
-    """Every report's check-ins scheduled so far, oldest first (one query)."""
-    found: defaultdict[int, list[_Prompt]] = defaultdict(list)
-    if not person_ids:
-        return found
-    rows = session.execute(
-        select(
-            CheckinPrompt.person_id,
-            CheckinPrompt.cycle_key,
-            CheckinPrompt.status,
-            CheckinPrompt.closes_at,
-        )
-        .where(CheckinPrompt.person_id.in_(person_ids), CheckinPrompt.scheduled_at <= now)
-        .order_by(CheckinPrompt.closes_at, CheckinPrompt.id)
-    )
-    for person_id, cycle_key, status, closes_at in rows:
-        found[person_id].append(_Prompt(cycle_key, status, closes_at))
     return found
 
 
@@ -392,7 +384,7 @@ def _no_progress(
     return True
 
 
-def _counts(prompt: _Prompt, now: datetime) -> bool:
+def _counts(prompt: Checkin, now: datetime) -> bool:
     """Whether a check-in counts: answered, or its cycle over; never a skip nor our failure."""
     if prompt.status in (PromptStatus.SKIPPED, PromptStatus.FAILED):
         return False
@@ -400,7 +392,7 @@ def _counts(prompt: _Prompt, now: datetime) -> bool:
 
 
 def _participation(
-    prompts: Sequence[_Prompt], cycles: Sequence[Cycle], now: datetime
+    prompts: Sequence[Checkin], cycles: Sequence[Cycle], now: datetime
 ) -> Participation:
     keys = {cycle.key for cycle in cycles}
     counted = [p for p in prompts if p.cycle_key in keys and _counts(p, now)]
@@ -409,6 +401,8 @@ def _participation(
     )
 
 
-def _missed_twice(prompts: Sequence[_Prompt], now: datetime) -> bool:
-    finished = [p for p in prompts if _counts(p, now)]
-    return len(finished) >= 2 and all(p.status is not PromptStatus.DONE for p in finished[-2:])
+def _missed_twice(prompts: Sequence[Checkin], now: datetime, earlier: Sequence[bool]) -> bool:
+    """``earlier``: whether each of the latest check-ins that count before ``prompts``
+    (those not read) was done, oldest first."""
+    finished = [*earlier, *(p.status is PromptStatus.DONE for p in prompts if _counts(p, now))]
+    return len(finished) >= 2 and not any(finished[-2:])

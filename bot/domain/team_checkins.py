@@ -1,0 +1,163 @@
+"""A team's check-ins as the team view reads them: the recent ones, and what the older
+ones still say — two queries, whatever the number of people or weeks.
+
+The team view used to read every check-in each report ever had (a hundred a person after
+two years). Its definitions (:mod:`bot.domain.team`, :func:`bot.domain.progress.streak`)
+look at the last twelve cycles, except two that may look further back:
+
+* the **streak** counts done check-ins back to the latest one that breaks it;
+* **two missed in a row** looks at the latest two check-ins that count.
+
+So the check-ins since ``since`` are read whole, and of the older ones — every one of
+whose cycles is over: a check-in done counts, a skipped one or one Palier failed to
+deliver changes nothing, any other was missed — only what those two definitions can
+still reach: how many were done in a row just before ``since`` (the streak they
+carry), and whether each of the latest two that count was done. The database works both
+out per person (on ``ix_checkin_prompts_person_closes``), so the rows read grow with the
+team, not with its history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.util import AliasedClass
+
+from storage.models import CheckinPrompt, Person, PromptStatus
+
+Prompts = type[CheckinPrompt] | AliasedClass[CheckinPrompt]  # the table, or another name for it
+
+# Before ``since`` every cycle is over: these change nothing, DONE counts, the rest broke.
+NEUTRAL = (PromptStatus.SKIPPED, PromptStatus.FAILED)
+
+
+@dataclass(frozen=True, slots=True)  # many of them per team view
+class Checkin:
+    """One check-in of a report, as the team view reads it."""
+
+    cycle_key: str
+    status: PromptStatus
+    closes_at: datetime
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What a person's check-ins before ``since`` still say."""
+
+    done_in_a_row: int = 0  # done since the latest one that was missed: the streak carried
+    finished: tuple[bool, ...] = ()  # whether each of the latest two that count was done,
+    # oldest first (fewer when there were fewer)
+
+
+@dataclass(frozen=True)
+class TeamCheckins:
+    recent: defaultdict[int, list[Checkin]]  # by person: since ``since``, oldest first
+    earlier: dict[int, Earlier]  # by person: before ``since`` (absent: nothing before)
+
+
+def team_checkins(
+    session: Session, person_ids: Sequence[int], since: datetime, now: datetime
+) -> TeamCheckins:
+    """The check-ins scheduled by ``now`` of ``person_ids``: whole since ``since``, and what
+    the older ones still say (two queries)."""
+    recent: defaultdict[int, list[Checkin]] = defaultdict(list)
+    if not person_ids:
+        return TeamCheckins(recent, {})
+    parameters = {"people": list(person_ids), "since": since, "now": now}
+    for person_id, cycle_key, status, closes_at in session.execute(_RECENT, parameters):
+        recent[person_id].append(Checkin(cycle_key, status, closes_at))
+    earlier = {}
+    for person_id, done_in_a_row, latest, before_latest in session.execute(_EARLIER, parameters):
+        finished = tuple(
+            status == PromptStatus.DONE for status in (before_latest, latest) if status is not None
+        )
+        if done_in_a_row or finished:
+            earlier[person_id] = Earlier(done_in_a_row or 0, finished)
+    return TeamCheckins(recent, earlier)
+
+
+# The two statements, built once, run with ``people`` (ids), ``since`` and ``now``.
+_PEOPLE: BindParameter[int] = bindparam("people", expanding=True)
+_SINCE: BindParameter[datetime] = bindparam("since", type_=CheckinPrompt.closes_at.type)
+_NOW: BindParameter[datetime] = bindparam("now", type_=CheckinPrompt.scheduled_at.type)
+
+_RECENT = (
+    select(
+        CheckinPrompt.person_id,
+        CheckinPrompt.cycle_key,
+        CheckinPrompt.status,
+        CheckinPrompt.closes_at,
+    )
+    .where(
+        CheckinPrompt.person_id.in_(_PEOPLE),
+        CheckinPrompt.closes_at >= _SINCE,
+        CheckinPrompt.scheduled_at <= _NOW,
+    )
+    .order_by(CheckinPrompt.closes_at, CheckinPrompt.id)
+)
+
+
+def _before(prompt: Prompts) -> ColumnElement[bool]:
+    """The person's check-ins scheduled by ``now`` whose cycle ended before ``since``."""
+    return and_(
+        prompt.person_id == Person.id, prompt.closes_at < _SINCE, prompt.scheduled_at <= _NOW
+    )
+
+
+def _latest_finished(skip: int) -> Select[PromptStatus]:
+    """The status of the person's latest check-in before ``since`` that counts (the
+    ``skip``-th before it)."""
+    prompt = aliased(CheckinPrompt)
+    return (
+        select(prompt.status)
+        .where(_before(prompt), prompt.status.not_in(NEUTRAL))
+        .order_by(prompt.closes_at.desc(), prompt.id.desc())
+        .offset(skip)
+        .limit(1)
+        .correlate(Person)
+    )
+
+
+def _earlier_statement() -> Select[int, int | None, PromptStatus | None, PromptStatus | None]:
+    """Per person: the done check-ins in a row just before ``since``, and the status of the
+    latest two that count."""
+    old = and_(
+        CheckinPrompt.person_id.in_(_PEOPLE),
+        CheckinPrompt.closes_at < _SINCE,
+        CheckinPrompt.scheduled_at <= _NOW,
+    )
+    missed = (
+        select(CheckinPrompt.person_id, func.max(CheckinPrompt.closes_at).label("at"))
+        .where(old, CheckinPrompt.status.not_in((*NEUTRAL, PromptStatus.DONE)))
+        .group_by(CheckinPrompt.person_id)
+        .cte("missed")
+    )
+    in_a_row = (
+        select(CheckinPrompt.person_id, func.count().label("done"))
+        .join(missed, missed.c.person_id == CheckinPrompt.person_id, isouter=True)
+        .where(
+            old,
+            CheckinPrompt.status == PromptStatus.DONE,
+            or_(missed.c.at.is_(None), CheckinPrompt.closes_at > missed.c.at),
+        )
+        .group_by(CheckinPrompt.person_id)
+        .cte("in_a_row")
+    )
+    return (
+        select(
+            Person.id,
+            in_a_row.c.done,
+            _latest_finished(0).scalar_subquery(),
+            _latest_finished(1).scalar_subquery(),
+        )
+        .join(in_a_row, in_a_row.c.person_id == Person.id, isouter=True)
+        .where(Person.id.in_(_PEOPLE))
+    )
+
+
+_EARLIER = _earlier_statement()
