@@ -1,8 +1,11 @@
 """Running Palier on Slack: the long-running process, and one tick from the command line.
 
 ``palier run`` serves Slack's requests and ticks every minute in the same
-process. Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed);
-otherwise HTTP on ``PORT`` through waitress, a production WSGI server, with
+process. Each request is answered by the thread that received it, and what follows the
+answer runs on ``PALIER_SLACK_WORKERS`` threads (:mod:`handlers.slack.workers`).
+Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed);
+otherwise HTTP on ``PORT`` through waitress, a production WSGI server with
+``PALIER_HTTP_THREADS`` threads, with
 Slack's requests on ``/slack/events``, a health check on ``/healthz`` and, in OAuth
 mode (several workspaces), Slack's install flow on ``/slack/install`` and
 ``/slack/oauth_redirect``.

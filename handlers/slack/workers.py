@@ -5,23 +5,27 @@ submission or an event, and a click's ``trigger_id`` opens a modal only within 3
 seconds of the click. Palier answers from the thread that received the request
 (Bolt's ``process_before_response``) as soon as the answer is known: at once for a
 command, a click, a shortcut or an event; for a modal's submission once it is
-validated and stored, because its problems go back in that answer. What a listener
-does after that — the flow of a command, opening a modal, updating messages,
-publishing a Home: Web API calls, mostly waiting on Slack — it hands to
-:class:`Later`, which runs it on a :class:`WorkerPool` of ``PALIER_SLACK_WORKERS``
-threads.
+validated and stored (one transaction), because its problems go back in that answer.
+What a listener does after that — the flow of a command, opening a modal, updating
+messages, publishing a Home: the database, rendering and Web API calls, mostly waiting
+on Slack — it hands to :class:`Later`, which runs it on a :class:`WorkerPool` of
+``PALIER_SLACK_WORKERS`` threads.
 
-Measured (``bench/acks_bench.py``): with Bolt's default, the listener runs on a small
-pool and the request waits until that pool gets to its ``ack()``, so under load every
-answer queued behind other requests' Web API calls. Bolt's lazy listeners run on a
-copy of the request and cannot be handed what the acknowledgement decided (the stored
-check-in's effects); async Bolt would put a synchronous core (SQLAlchemy sessions)
-behind ``asyncio.to_thread`` in every listener for the same threads in the end.
+The pool serves people in order of urgency: the work of a command, a click or a
+shortcut (which may open a modal with its trigger_id) goes before the work queued
+after submissions and events; and a worker lets the answers in hand go first
+(:class:`Answering`: answering and working share one interpreter lock), a click's work
+no more than :data:`FIRST_BY` seconds.
 
-The pool answers people first: the work of a command, a click or a shortcut (which
-may open a modal with its trigger_id) runs before work that is queued after
-submissions and events (messages updated, a Home published again), so a burst of
-check-ins cannot make a Start click's trigger expire.
+Measured with ``bench/acks_bench.py`` (100 requests at once, Slack 150 ms away):
+with Bolt's default, each listener runs on a pool of 5 threads and the request waits
+until that pool gets to its ``ack()``, so every answer queued behind other requests'
+Web API calls (p50 1.6 s, up to 10 s, a third of the modals' triggers expired).
+Bolt's lazy listeners run on a copy of the request, which cannot be handed what the
+acknowledgement decided (the stored check-in's effects), and their failures are only
+logged. Async Bolt would put the synchronous core (SQLAlchemy sessions) behind
+``asyncio.to_thread`` in every listener: threads in the end, and every listener and
+test rewritten.
 """
 
 from __future__ import annotations
