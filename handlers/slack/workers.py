@@ -89,7 +89,8 @@ class Answering:
             with self._changed:
                 self._answering -= 1
                 self._last = self.clock()
-                self._changed.notify_all()
+                if not self._answering:  # the workers look again once all are given
+                    self._changed.notify_all()
 
     def wait(self, until: float) -> None:
         """Until the server has been quiet for ``quiet`` s, or the clock reaches ``until``."""
