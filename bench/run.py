@@ -34,6 +34,7 @@ def plan(postgres: str | None, quick: bool) -> list[tuple[str, list[str]]]:
         if postgres
         else ("", []),
     ]
+    runs.append(("acks_bench.py", ["--quick"] if quick else []))
     runs.append(("reads_bench.py", [*(["--quick"] if quick else []), *on_postgres, "--sqlite"]))
     if postgres:
         runs.append(

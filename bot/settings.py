@@ -230,6 +230,25 @@ class Settings(BaseSettings):
         description="HTTP port of `palier run` when not in Socket Mode (/slack/events).",
         json_schema_extra=_expects("port"),
     )
+    http_threads: int = Field(
+        default=8,
+        ge=1,
+        le=256,
+        validation_alias="PALIER_HTTP_THREADS",
+        description="Threads of `palier run`'s HTTP server (waitress) answering Slack's "
+        "requests: each acknowledges one request at a time, the slower work follows on "
+        "PALIER_SLACK_WORKERS.",
+        json_schema_extra=_expects("threads"),
+    )
+    slack_workers: int = Field(
+        default=32,
+        ge=1,
+        le=256,
+        validation_alias="PALIER_SLACK_WORKERS",
+        description="Threads doing what follows Slack's acknowledgements (opening a modal, "
+        "answering a command, updating messages): mostly waiting on Slack's Web API.",
+        json_schema_extra=_expects("threads"),
+    )
     teams_app_id: Annotated[str, AfterValidator(_guid)] | None = Field(
         default=None,
         validation_alias="TEAMS_APP_ID",

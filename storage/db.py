@@ -52,6 +52,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         # psycopg 3 is the driver Palier ships with.
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
+    # One process has up to PALIER_HTTP_THREADS + PALIER_SLACK_WORKERS + the tick's lanes
+    # working at once, most of them waiting on a platform rather than on the database:
+    # 10 connections kept, up to 40 (a process never waits long for one; PostgreSQL's
+    # max_connections must cover 40 per process — README, "Sizing").
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 30)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

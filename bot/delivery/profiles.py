@@ -75,7 +75,7 @@ class Profiles:
                 for person in session.scalars(select(Person).where(Person.id.in_(list(read)))):
                     profile = read[person.id]
                     if profile is not None:
-                        apply_profile(person, profile)
+                        apply_profile(person, profile, news=False)
                     person.profile_checked_at = now
         return len(read)
 

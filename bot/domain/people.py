@@ -127,11 +127,12 @@ def zone_of(person: Person, default: str) -> str:
     return zone or default
 
 
-def apply_profile(person: Person, profile: Profile) -> bool:
+def apply_profile(person: Person, profile: Profile, *, news: bool = True) -> bool:
     """Bring a person up to date with the platform; True when something changed.
 
     The time zone and name follow the platform; the language follows it until the
-    person chooses one in Palier; a deactivated account stops all messages.
+    person chooses one in Palier; a deactivated account stops all messages. ``news``:
+    the platform told of a change (an event, a request), not a profile read again.
     """
     changed = False
 
@@ -160,8 +161,16 @@ def apply_profile(person: Person, profile: Profile) -> bool:
         person.active = False
         person.inactive_reason = DEACTIVATED
         changed = True
-    elif not profile.deleted and not person.active and person.inactive_reason not in DECISIONS:
+    elif (
+        not profile.deleted
+        and not person.active
+        and person.inactive_reason not in DECISIONS
+        and (news or person.inactive_reason == DEACTIVATED)
+    ):
         # Reactivated in the workspace (or reachable again): Palier writes to them again.
+        # A profile merely read again (``news`` False: the background read) says the
+        # account exists, not that messages now reach them: only a deleted account
+        # restored comes back that way.
         person.active = True
         person.inactive_reason = None
         reachable(person)

@@ -6,8 +6,11 @@ base_url=emulator.api_url)`` talks to it unchanged, and so does a Bolt app built
 such a client. It keeps workspaces, users, channels, messages, ephemerals, views,
 files, trigger_ids and response_urls; it records every call; it checks Block Kit
 limits on every outgoing payload (:mod:`.blockkit`); and it can fail on demand
-(429 with ``Retry-After``, 5xx, slow answers, connection resets) or enforce Slack's
-rate-limit tiers.
+(429 with ``Retry-After``, 5xx, slow answers, connection resets, calls held until
+released), enforce Slack's rate-limit tiers, or answer every call after Slack's round
+trip (``latency``, for benchmarks). A trigger_id opens a view only within
+``trigger_ttl`` seconds (3) of the emulator's clock, once; :meth:`SlackEmulator.trigger`
+tells when it was issued and used.
 
 Besides ``/api/<method>`` it serves the two other URLs Slack hands out: the upload
 URL of ``files.getUploadURLExternal`` (``/upload/v1/<key>``) and the
@@ -306,6 +309,7 @@ class Trigger:
     user_id: str
     issued_at: float
     used: bool = False
+    used_at: float | None = None  # the emulator's clock when views.open/push took it
 
 
 @dataclass
@@ -504,6 +508,7 @@ class SlackEmulator:
         app_token: str | None = None,
         clock: Callable[[], float] | None = None,
         trigger_ttl: float = 3.0,
+        latency: float = 0.0,
         enforce_rate_limits: bool = False,
         post_message_per_second: int = 1,
         post_message_per_minute: int = POST_MESSAGE_PER_MINUTE,
@@ -523,6 +528,13 @@ class SlackEmulator:
         self.token_lifetime = TOKEN_LIFETIME
         """Seconds (of the emulator's clock) an expiring token lives."""
         self.trigger_ttl = trigger_ttl
+        self.latency = latency
+        """Seconds every request to the emulator's HTTP endpoints (Web API, upload URL,
+        response_url) waits before it is carried out and answered: Slack's round trip as
+        a client sees it, so a trigger_id is checked with it counted (benchmarks; tests
+        hold calls on an event instead). May be changed while serving."""
+        self.sleep: Callable[[float], None] = time.sleep
+        """What waits ``latency`` (a test of the option records it instead)."""
         self.enforce_rate_limits = enforce_rate_limits
         self.post_message_per_second = post_message_per_second
         self.post_message_per_minute = post_message_per_minute
@@ -831,6 +843,12 @@ class SlackEmulator:
             self._triggers[trigger_id] = Trigger(trigger_id, team, user_id, self.clock())
             return trigger_id
 
+    def trigger(self, trigger_id: str) -> Trigger | None:
+        """A copy of an issued trigger: when it was issued, and when it was used."""
+        with self._lock:
+            trigger = self._triggers.get(trigger_id)
+            return copy.copy(trigger) if trigger is not None else None
+
     def issue_response_url(
         self,
         user_id: str,
@@ -993,6 +1011,11 @@ class SlackEmulator:
         """Every Web API call so far, in order."""
         with self._lock:
             return copy.deepcopy(self._calls)
+
+    def calls_since(self, start: int) -> list[CallRecord]:
+        """The calls after the first ``start`` (copies of those only: a benchmark polls)."""
+        with self._lock:
+            return [copy.deepcopy(c) for c in self._calls[start:]]
 
     def calls_to(self, method: str) -> list[CallRecord]:
         """The calls of one Web API method, in order."""
@@ -1830,7 +1853,7 @@ class SlackEmulator:
         trigger = self._take_trigger(workspace, params.get("trigger_id"))
         spec = self._view_param(params, "modal")
         self._check_external_id(workspace, spec, None)
-        trigger.used = True
+        trigger.used, trigger.used_at = True, self.clock()
         view = self._make_view(workspace, trigger.user_id, spec)
         # A new modal replaces whatever modal the person had open.
         self._closed_views.extend(self._stacks.get(trigger.user_id, []))
@@ -1846,7 +1869,7 @@ class SlackEmulator:
         if len(stack) >= 3:
             raise _ApiError("push_limit_reached")
         self._check_external_id(workspace, spec, None)
-        trigger.used = True
+        trigger.used, trigger.used_at = True, self.clock()
         view = self._make_view(
             workspace,
             trigger.user_id,
@@ -2198,6 +2221,7 @@ class _QuietServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # Slack takes many connections at once (the default: 5)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         return
@@ -2220,6 +2244,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch(self.rfile.read(length) if length else b"")
 
     def _dispatch(self, body: bytes) -> None:
+        if self.emulator.latency > 0:
+            self.emulator.sleep(self.emulator.latency)  # Slack's round trip; outside every lock
         parts = urlsplit(self.path)
         path = parts.path
         if path.startswith("/api/"):

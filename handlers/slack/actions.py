@@ -1,8 +1,9 @@
 """Buttons of the weekly prompt: Start (opens the modal), Skip, Remind me later.
 
-Each click is acknowledged first, then handed to the check-in flow
-(:mod:`bot.app.checkin`); Start opens the modal with the click's ``trigger_id``
-(valid 3 seconds), so the flow builds the form from one short read. A refusal
+Each click is acknowledged at once, then handed to the check-in flow
+(:mod:`bot.app.checkin`) on the workers (:mod:`handlers.slack.workers`: a click's work
+goes before the work queued after submissions); Start opens the modal with the click's
+``trigger_id`` (valid 3 seconds), so the flow builds the form from one short read. A refusal
 (already done, week closed, not this person's prompt) is an ephemeral reply;
 otherwise every message of the prompt (its reminder, the one clicked) shows its
 new state, as the flow's effects say.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -39,6 +41,7 @@ from handlers.slack.review_commands import (
     handle_review_open,
     handle_review_page,
 )
+from handlers.slack.workers import Later
 
 log = logging.getLogger(__name__)
 
@@ -139,48 +142,63 @@ def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: We
 
 
 def register(app: App, deps: SlackDeps) -> None:
+    """Each click acknowledged at once; what it does follows (:class:`Later`)."""
+
     @app.action(re.compile(rf"^{ids.REVIEW_OPEN}(:\d+)?$"))
-    def review_open(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def review_open(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, later: Later
+    ) -> None:
         ack()
-        handle_review_open(deps, body, client, respond)
+        later(lambda: handle_review_open(deps, body, client, respond))
 
     @app.action(re.compile(rf"^{ids.REVIEW_PAGE}:(prev|next)$"))
-    def review_page(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def review_page(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, later: Later
+    ) -> None:
         ack()
-        handle_review_page(deps, body, client, respond)
+        later(lambda: handle_review_page(deps, body, client, respond))
 
     @app.action(re.compile(rf"^{ids.DIGEST_PAGE}:(prev|next)$"))
-    def digest_page(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def digest_page(ack: Ack, body: dict[str, Any], respond: Respond, later: Later) -> None:
         ack()
-        handle_digest_page(deps, body, respond)
+        later(lambda: handle_digest_page(deps, body, respond))
 
     @app.action(ids.PRIVACY_DELETE)
-    def privacy_delete(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def privacy_delete(ack: Ack, body: dict[str, Any], respond: Respond, later: Later) -> None:
         ack()
-        handle_privacy_delete(deps, Actor.from_body(body), respond)
+        actor = Actor.from_body(body)
+        later(lambda: handle_privacy_delete(deps, actor, respond))
 
     @app.action(ids.EV_COMPETENCY_ACTION)
-    def evidence_competency(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def evidence_competency(
+        ack: Ack, body: dict[str, Any], client: WebClient, later: Later
+    ) -> None:
         ack()
-        handle_evidence_competency(deps, body, client)
+        later(lambda: handle_evidence_competency(deps, body, client))
 
-    @app.action(ids.START_CHECKIN)
-    def start_checkin(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    prompt_buttons = {
+        ids.START_CHECKIN: handle_start,
+        ids.SKIP_CHECKIN: handle_skip,
+        ids.SNOOZE_CHECKIN: handle_snooze,
+    }
+    for action_id, handler in prompt_buttons.items():
+        app.action(action_id)(_on_prompt_click(deps, handler))
+
+
+PromptHandler = Callable[[SlackDeps, PromptClick, WebClient, Respond], None]
+
+
+def _on_prompt_click(
+    deps: SlackDeps, handler: PromptHandler
+) -> Callable[[Ack, dict[str, Any], WebClient, Respond, Later], None]:
+    # Bolt passes listener arguments by name, so each listener is its own closure.
+    def prompt_click(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, later: Later
+    ) -> None:
         ack()
         click = PromptClick.from_body(body)
         if click is not None:
-            handle_start(deps, click, client, respond)
+            later(lambda: handler(deps, click, client, respond))
 
-    @app.action(ids.SKIP_CHECKIN)
-    def skip_checkin(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        click = PromptClick.from_body(body)
-        if click is not None:
-            handle_skip(deps, click, client, respond)
-
-    @app.action(ids.SNOOZE_CHECKIN)
-    def snooze_checkin(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        click = PromptClick.from_body(body)
-        if click is not None:
-            handle_snooze(deps, click, client, respond)
+    prompt_click.__name__ = handler.__name__
+    return prompt_click

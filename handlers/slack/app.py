@@ -35,6 +35,7 @@ from handlers.slack.edge import EdgeMiddleware, PalierBolt, language_of, on_erro
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.oauth import OAuthWiring, build_oauth, oauth_client
 from handlers.slack.pacing import Pacer
+from handlers.slack.workers import Answering, WorkerPool
 from storage.models import Platform
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class PalierSlack:
     clock: Clock
     settings: Settings
     scheduler: BackgroundScheduler | None = field(default=None)
+    workers: Executor | None = field(default=None)  # the pool it built, shut down at close
 
     def tick(self, now: datetime | None = None) -> TickReport:
         """One tick now (or at ``now``): plan, close, send, remind."""
@@ -95,6 +97,12 @@ class PalierSlack:
             report.failed,
         )
         return report
+
+    def start_workers(self) -> None:
+        """Start the threads that carry out what follows Slack's acknowledgements, before
+        the first request (``palier run`` does)."""
+        if isinstance(self.workers, WorkerPool):
+            self.workers.start()
 
     def start_scheduler(self) -> BackgroundScheduler:
         """Tick every ``PALIER_TICK_SECONDS``, starting now; one tick at a time per process."""
@@ -120,6 +128,8 @@ class PalierSlack:
     def close(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        if self.workers is not None:
+            self.workers.shutdown(wait=True)  # what was acknowledged is carried out
         self.core.close()
 
 
@@ -129,7 +139,6 @@ def build_app(
     engine: Engine | None = None,
     clock: Clock | None = None,
     worker: str | None = None,
-    process_before_response: bool = False,
     listener_executor: Executor | None = None,
     core: Core | None = None,
     messengers: Mapping[Platform, Messenger] | None = None,
@@ -140,8 +149,9 @@ def build_app(
 
     Raises :class:`MissingSettingError` without ``SLACK_SIGNING_SECRET``, or without
     ``SLACK_BOT_TOKEN`` outside OAuth mode. ``clock`` replaces the system clock (tests,
-    the demo). ``listener_executor`` runs Bolt's listeners after their ack (Bolt's own
-    thread pool by default); tests give one they can drain
+    the demo). ``listener_executor`` runs what listeners do after their acknowledgement
+    (a :class:`~handlers.slack.workers.WorkerPool` of ``PALIER_SLACK_WORKERS`` threads by
+    default, shut down with the app); tests give one they can drain
     (:class:`emulators.slack.listeners.ListenerExecutor`). ``core`` is one built already
     (Palier serving other platforms beside Slack); ``messengers`` the tick's messengers of
     those platforms, so that one tick sends on all of them.
@@ -161,6 +171,8 @@ def build_app(
         tick_seconds=settings.tick_seconds,
     )
     logging.getLogger("slack_bolt.App").addFilter(_BOLT_ENV_TOKEN_WARNING)  # once: same filter
+    answering = Answering()
+    workers = listener_executor or WorkerPool(settings.slack_workers, answering=answering)
     signing_secret = settings.slack_signing_secret.get_secret_value()
     language = language_of(deps)
     bolt = PalierBolt(
@@ -176,8 +188,8 @@ def build_app(
         oauth_settings=oauth.settings if oauth else None,
         # No auth.test at construction: `palier check` and the first call say if the token is bad.
         token_verification_enabled=False,
-        process_before_response=process_before_response,
-        listener_executor=listener_executor,
+        workers=workers,
+        answering=answering,
     )
     bolt.error(on_error)
     commands.register(bolt, deps)
@@ -198,7 +210,8 @@ def build_app(
         worker or worker_name(),
         clock,
     )
-    return PalierSlack(core, client, bolt, ticker, clock, settings)
+    owned = workers if listener_executor is None else None
+    return PalierSlack(core, client, bolt, ticker, clock, settings, workers=owned)
 
 
 def _web_api(settings: Settings, engine: Engine) -> tuple[WebClient, OAuthWiring | None]:

@@ -1,6 +1,8 @@
 """The ``/palier`` slash command: ``me`` (own summary), ``help``; anything else gets the help.
 
-Every answer is ephemeral: only the person who typed the command sees it.
+Acknowledged at once; the flow runs after (:mod:`handlers.slack.workers`) and its
+answer comes through the command's ``response_url``. Every answer is ephemeral: only
+the person who typed the command sees it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from handlers.slack.one_on_one_commands import handle_one_on_one
 from handlers.slack.privacy_commands import handle_export, handle_privacy
 from handlers.slack.review_commands import handle_review_list
 from handlers.slack.team_commands import handle_team
+from handlers.slack.workers import Later
 
 
 class PalierCommand(BaseModel):
@@ -89,33 +92,42 @@ def handle_log(
     client.views_open(trigger_id=trigger_id, view=form_modal(outcome.view, slack_t(outcome)))
 
 
+def run_command(
+    deps: SlackDeps, command: PalierCommand, respond: Respond, client: WebClient
+) -> None:
+    """What the command asks, after its acknowledgement."""
+    actor = Actor(team_id=command.team_id, user_id=command.user_id)
+    parsed = parse(command.text)
+    match parsed.command:
+        case Command.ME:
+            handle_me(deps, actor, respond, client)
+        case Command.REVIEW:
+            handle_review_list(deps, actor, respond, client)
+        case Command.EXPORT:
+            handle_export(deps, actor, respond, client)
+        case Command.TEAM:
+            handle_team(deps, actor, respond, client)
+        case Command.PRIVACY:
+            handle_privacy(deps, actor, parsed.args, respond, client)
+        case Command.ONE_ON_ONE:
+            handle_one_on_one(deps, actor, parsed.args, respond, client)
+        case Command.ADMIN:
+            handle_admin(deps, actor, parsed.args, respond, client)
+        case Command.LOG:
+            handle_log(deps, actor, command.trigger_id, respond, client)
+        case Command.LANGUAGE:
+            handle_language(deps, actor, respond, client, parsed.args[0] if parsed.args else "")
+        case Command.HELP | Command.HOME:  # the App Home is Slack's own tab
+            handle_help(deps, actor, respond, client, None)
+        case Command.UNKNOWN:
+            handle_help(deps, actor, respond, client, parsed.text)
+
+
 def register(app: App, deps: SlackDeps) -> None:
     @app.command(ids.COMMAND)
-    def palier_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def palier_command(
+        ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, later: Later
+    ) -> None:
         ack()
         command = PalierCommand.model_validate(body)
-        actor = Actor(team_id=command.team_id, user_id=command.user_id)
-        parsed = parse(command.text)
-        match parsed.command:
-            case Command.ME:
-                handle_me(deps, actor, respond, client)
-            case Command.REVIEW:
-                handle_review_list(deps, actor, respond, client)
-            case Command.EXPORT:
-                handle_export(deps, actor, respond, client)
-            case Command.TEAM:
-                handle_team(deps, actor, respond, client)
-            case Command.PRIVACY:
-                handle_privacy(deps, actor, parsed.args, respond, client)
-            case Command.ONE_ON_ONE:
-                handle_one_on_one(deps, actor, parsed.args, respond, client)
-            case Command.ADMIN:
-                handle_admin(deps, actor, parsed.args, respond, client)
-            case Command.LOG:
-                handle_log(deps, actor, command.trigger_id, respond, client)
-            case Command.LANGUAGE:
-                handle_language(deps, actor, respond, client, parsed.args[0] if parsed.args else "")
-            case Command.HELP | Command.HOME:  # the App Home is Slack's own tab
-                handle_help(deps, actor, respond, client, None)
-            case Command.UNKNOWN:
-                handle_help(deps, actor, respond, client, parsed.text)
+        later(lambda: run_command(deps, command, respond, client))

@@ -14,10 +14,12 @@ or a traceback:
   the payload into its pydantic model (:mod:`handlers.slack.payloads`) before
   authorization and any listener;
 * :class:`PalierBolt` guards every listener: one that fails — before or after its
-  ``ack()`` — is logged with its traceback, and the person is told something went
-  wrong. Bolt 1.30's thread runner, after a failure that follows ``ack()``, resets
-  the acknowledgement to nothing, and the request ends as a 404 "unhandled
-  request": the guard never lets a failure reach it;
+  ``ack()``, or in the work it handed to ``later`` — is logged with its traceback, and
+  the person is told something went wrong. Bolt's thread runner, after a failure that
+  follows ``ack()``, replaces the acknowledgement with a 500 (or, outside
+  ``process_before_response``, a 404 "unhandled request"): the guard never lets a
+  failure reach it. It also answers Slack when the listener returns, the slow work
+  following on the workers (:mod:`handlers.slack.workers`);
 * :func:`on_error`, Bolt's global error handler, logs what fails in Bolt's own
   middleware and acknowledges it (200) rather than answering 500.
 """
@@ -28,6 +30,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from typing import Any
 
 from pydantic import ValidationError
@@ -53,6 +56,7 @@ from handlers.slack.client import gated
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.markup import slack_translator
 from handlers.slack.payloads import SLACK_ID, URL, parse_payload, problems
+from handlers.slack.workers import Answering, Later, answers_a_person
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +114,10 @@ Listener = Callable[..., BoltResponse | None]
 
 
 class PalierBolt(App):
-    """Bolt's ``App`` with every listener guarded (see :func:`guard`).
+    """Bolt's ``App`` with every listener guarded (see :func:`guard`), answering Slack
+    when the listener returns (``process_before_response``): what a listener does after
+    its ``ack()`` it hands to ``later`` (:class:`~handlers.slack.workers.Later`), which
+    runs it on ``workers``.
 
     Registration goes through Bolt's one private entry point for listeners,
     ``_register_listener``, so every listener — ``action``, ``view``, ``command``,
@@ -118,9 +125,22 @@ class PalierBolt(App):
     module remembering to.
     """
 
-    def __init__(self, *, language: Language, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        language: Language,
+        workers: Executor,
+        answering: Answering | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.language = language
-        super().__init__(**kwargs)
+        self.workers = workers
+        self.answering = answering or Answering()
+        super().__init__(process_before_response=True, listener_executor=workers, **kwargs)
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        with self.answering.answer():
+            return super().dispatch(req)
 
     def _register_listener(
         self,
@@ -133,30 +153,43 @@ class PalierBolt(App):
     ) -> Listener | None:
         functions = list(functions)
         original = functions[0]
-        functions[0] = guard(original, self.language)
+        functions[0] = guard(original, self.language, self.workers)
         super()._register_listener(
             functions, primary_matcher, matchers, middleware, auto_acknowledgement, ack_timeout
         )
         return original  # a decorated function stays itself
 
 
-def guard(listener: Listener, language: Language) -> Listener:
+def guard(listener: Listener, language: Language, workers: Executor) -> Listener:
     """``listener`` that never raises: a failure is logged and the person told.
 
     Bolt injects arguments by the listener's parameter names; the guard asks for
-    all of them (``args``) and passes on the ones ``listener`` names.
+    all of them (``args``) and passes on the ones ``listener`` names, and ``later``
+    (what follows the acknowledgement, run on ``workers``, guarded the same way).
     """
     names = get_arg_names_of_callable(listener)
+    listener_name = getattr(listener, "__name__", "listener")
+
+    def argument(args: Args, name: str) -> Any:
+        if name != "later":
+            return getattr(args, name)
+        body: Mapping[str, Any] = args.body if isinstance(args.body, Mapping) else {}
+
+        def failed() -> None:
+            log.exception("listener %s failed after its acknowledgement", listener_name)
+            tell_failure(args, language)
+
+        return Later(workers, first=answers_a_person(body), failed=failed)
 
     def guarded(args: Args) -> BoltResponse | None:
         try:
-            return listener(**{name: getattr(args, name) for name in names})
+            return listener(**{name: argument(args, name) for name in names})
         except Exception:
-            log.exception("listener %s failed", getattr(listener, "__name__", listener))
+            log.exception("listener %s failed", listener_name)
             tell_failure(args, language)
             return None
 
-    guarded.__name__ = getattr(listener, "__name__", "listener")  # Bolt logs listeners by name
+    guarded.__name__ = listener_name  # Bolt logs listeners by name
     return guarded
 
 

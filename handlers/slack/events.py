@@ -17,6 +17,7 @@ from slack_bolt import App
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.payloads import EventCallback, UserChange
 from handlers.slack.profiles import to_profile
+from handlers.slack.workers import Later
 
 log = logging.getLogger(__name__)
 
@@ -38,5 +39,5 @@ def handle_user_change(deps: SlackDeps, body: dict[str, Any], event: dict[str, A
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.event("user_change")
-    def user_change(body: dict[str, Any], event: dict[str, Any]) -> None:
-        handle_user_change(deps, body, event)
+    def user_change(body: dict[str, Any], event: dict[str, Any], later: Later) -> None:
+        later(lambda: handle_user_change(deps, body, event))  # acknowledged first

@@ -9,8 +9,8 @@ edited or deleted, and every action of its own — when a flow's
 :func:`publish_home`). The listeners here only parse, call, render and carry out.
 
 Each listener acknowledges first (a modal's submission once its answer is known,
-so a problem goes back inline); a modal is opened with the click's
-``trigger_id``. A Home button that cannot be carried out (a check-in already
+so a problem goes back inline) and hands the rest to ``later``
+(:mod:`handlers.slack.workers`); a modal is opened with the click's ``trigger_id``. A Home button that cannot be carried out (a check-in already
 done, someone else's evidence) answers with a small modal: a Home has no
 ``response_url`` for an ephemeral reply.
 """
@@ -44,6 +44,7 @@ from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import HomePublisher, carry_out
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, StateValue, ViewSubmission, row_id
+from handlers.slack.workers import Later
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +230,7 @@ def handle_evidence_page(deps: SlackDeps, body: dict[str, Any], client: WebClien
 
 
 def handle_pause_submission(
-    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
+    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient, later: Later
 ) -> None:
     """Pause until the chosen day; a day past or more than a year ahead is refused inline."""
     actor, submission = Actor.from_body(body), ViewSubmission.model_validate(body)
@@ -242,11 +243,11 @@ def handle_pause_submission(
     if _errors(ack, outcome, {}, ids.HOME_PAUSE_BLOCK):
         return
     ack()
-    _carry_out(deps, client, actor, outcome)
+    later(lambda: _carry_out(deps, client, actor, outcome))
 
 
 def handle_schedule_submission(
-    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
+    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient, later: Later
 ) -> None:
     """One's own check-in day and time; a prompt not sent yet follows the new slot."""
     actor, submission = Actor.from_body(body), ViewSubmission.model_validate(body)
@@ -262,11 +263,11 @@ def handle_schedule_submission(
     if _errors(ack, outcome, fields, ids.HOME_WEEKDAY_BLOCK):
         return
     ack()
-    _carry_out(deps, client, actor, outcome)
+    later(lambda: _carry_out(deps, client, actor, outcome))
 
 
 def handle_language_submission(
-    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
+    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient, later: Later
 ) -> None:
     """The language Palier writes in from now on; the Home re-renders in it."""
     actor, submission = Actor.from_body(body), ViewSubmission.model_validate(body)
@@ -276,14 +277,15 @@ def handle_language_submission(
     if _errors(ack, outcome, {}, ids.HOME_LANGUAGE_BLOCK):
         return
     ack()
-    _carry_out(deps, client, actor, outcome)
+    later(lambda: _carry_out(deps, client, actor, outcome))
 
 
 # --- wiring -------------------------------------------------------------------------------
 
 
 Click = Callable[[SlackDeps, dict[str, Any], WebClient], None]
-Submit = Callable[[SlackDeps, Ack, dict[str, Any], WebClient], None]
+Submit = Callable[[SlackDeps, Ack, dict[str, Any], WebClient, Later], None]
+Listener = Callable[[Ack, dict[str, Any], WebClient, Later], None]
 
 
 def _suffixed(prefix: str) -> re.Pattern[str]:
@@ -291,26 +293,30 @@ def _suffixed(prefix: str) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(prefix)}:[0-9]+$")
 
 
-def _on_click(deps: SlackDeps, handler: Click) -> Callable[[Ack, dict[str, Any], WebClient], None]:
+def _on_click(deps: SlackDeps, handler: Click) -> Listener:
     # Bolt passes listener arguments by name, so each listener is its own closure.
-    def click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def click(ack: Ack, body: dict[str, Any], client: WebClient, later: Later) -> None:
         ack()
-        handler(deps, body, client)
+        later(lambda: handler(deps, body, client))
 
+    click.__name__ = handler.__name__
     return click
 
 
-def _on_submit(deps: SlackDeps, submit: Submit) -> Callable[[Ack, dict[str, Any], WebClient], None]:
-    def submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        submit(deps, ack, body, client)  # acknowledges once the answer is known
+def _on_submit(deps: SlackDeps, submit: Submit) -> Listener:
+    def submission(ack: Ack, body: dict[str, Any], client: WebClient, later: Later) -> None:
+        submit(deps, ack, body, client, later)  # acknowledges once the answer is known
 
+    submission.__name__ = submit.__name__
     return submission
 
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.event("app_home_opened")
-    def home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
-        handle_home_opened(deps, body, event, client)
+    def home_opened(
+        body: dict[str, Any], event: dict[str, Any], client: WebClient, later: Later
+    ) -> None:
+        later(lambda: handle_home_opened(deps, body, event, client))
 
     clicks: dict[str | re.Pattern[str], Click] = {
         ids.HOME_CHECKIN_NOW: handle_checkin_now,

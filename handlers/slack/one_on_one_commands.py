@@ -50,6 +50,7 @@ from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, ViewSubmission, row_id
+from handlers.slack.workers import Later
 
 SCHEDULE = SCHEDULE_WORDS
 OFF = OFF_WORDS
@@ -173,16 +174,16 @@ def register(app: App, deps: SlackDeps) -> None:
     """The brief's buttons and the note modal (the command itself is in commands.py)."""
 
     @app.action(ids.ONE_ON_ONE_DONE)
-    def one_on_one_done(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def one_on_one_done(ack: Ack, body: dict[str, Any], respond: Respond, later: Later) -> None:
         ack()
-        handle_done(deps, body, respond)
+        later(lambda: handle_done(deps, body, respond))
 
     @app.action(ids.ONE_ON_ONE_NOTE)
     def one_on_one_note(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, later: Later
     ) -> None:
         ack()
-        handle_note_open(deps, body, client, respond)
+        later(lambda: handle_note_open(deps, body, client, respond))
 
     @app.view(ids.ONE_ON_ONE_NOTE_VIEW)
     def one_on_one_note_submit(ack: Ack, body: dict[str, Any]) -> None:

@@ -32,6 +32,7 @@ from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import carry_out
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, View, ViewSubmission, row_id
+from handlers.slack.workers import Later
 
 
 def handle_review_list(
@@ -118,9 +119,10 @@ def inline_errors(
 
 
 def handle_review_submission(
-    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
+    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient, later: Later
 ) -> None:
-    """Stored before the acknowledgement; then the report is told, and the manager."""
+    """Stored before the acknowledgement; then (``later``) the report is told, and the
+    manager."""
     view = ViewSubmission.model_validate(body).view
     actor = Actor.from_body(body)
     blocks = view.input_blocks
@@ -137,10 +139,14 @@ def handle_review_submission(
     saved = outcome.view
     if saved is None:  # this submission was stored already
         return
-    carry_out(client, outcome.effects, t)  # the report is told, in their language
-    mine = client.conversations_open(users=actor.user_id)["channel"]["id"]
     text = from_rich(review.saved_text(saved.report_name, saved.report_user_id, t))
-    client.chat_postMessage(channel=mine, text=text)
+
+    def tell() -> None:
+        carry_out(client, outcome.effects, t)  # the report is told, in their language
+        mine = client.conversations_open(users=actor.user_id)["channel"]["id"]
+        client.chat_postMessage(channel=mine, text=text)
+
+    later(tell)
 
 
 def _value(body: dict[str, Any]) -> str:

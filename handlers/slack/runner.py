@@ -1,8 +1,11 @@
 """Running Palier on Slack: the long-running process, and one tick from the command line.
 
 ``palier run`` serves Slack's requests and ticks every minute in the same
-process. Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed);
-otherwise HTTP on ``PORT`` through waitress, a production WSGI server, with
+process. Each request is answered by the thread that received it, and what follows the
+answer runs on ``PALIER_SLACK_WORKERS`` threads (:mod:`handlers.slack.workers`).
+Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed);
+otherwise HTTP on ``PORT`` through waitress, a production WSGI server with
+``PALIER_HTTP_THREADS`` threads, with
 Slack's requests on ``/slack/events``, a health check on ``/healthz`` and, in OAuth
 mode (several workspaces), Slack's install flow on ``/slack/install`` and
 ``/slack/oauth_redirect``.
@@ -14,12 +17,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.delivery.tick import TickReport
 from bot.settings import Settings
 from handlers.slack.app import Clock, PalierSlack, build_app
 from handlers.slack.edge import PalierRequestHandler, PalierSocketModeHandler
+
+if TYPE_CHECKING:
+    from waitress.server import BaseWSGIServer
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,29 @@ def wsgi_app(palier: PalierSlack) -> Callable[[dict[str, Any], StartResponse], I
         return bolt(environ, start_response)
 
     return application
+
+
+def waitress_options(settings: Settings) -> dict[str, Any]:
+    """How waitress serves Slack's requests: ``PALIER_HTTP_THREADS`` threads, each
+    answering one request at a time (the work that follows runs on the Slack workers)."""
+    return {"threads": settings.http_threads}
+
+
+def http_server(
+    palier: PalierSlack, *, host: str = "0.0.0.0", port: int | None = None
+) -> BaseWSGIServer:
+    """waitress serving :func:`wsgi_app` on ``port`` (``PORT`` by default; 0: any free one)."""
+    from waitress.server import BaseWSGIServer, create_server
+
+    settings = palier.settings
+    server = create_server(
+        wsgi_app(palier),
+        host=host,
+        port=settings.port if port is None else port,
+        **waitress_options(settings),
+    )
+    assert isinstance(server, BaseWSGIServer)  # one host and port: one socket
+    return server
 
 
 def run_tick(
@@ -79,6 +108,7 @@ def listen(palier: PalierSlack) -> None:
     """Serve Slack's requests until interrupted: Socket Mode with ``SLACK_APP_TOKEN``, else
     HTTP on ``PORT``."""
     settings = palier.settings
+    palier.start_workers()
     if settings.slack_app_token is not None:
         log.info("Palier in Socket Mode")
         if palier.bolt.oauth_flow is not None:
@@ -87,9 +117,7 @@ def listen(palier: PalierSlack) -> None:
         handler = PalierSocketModeHandler(palier.bolt, settings.slack_app_token.get_secret_value())
         handler.start()  # type: ignore[no-untyped-call]
     else:
-        import waitress
-
         log.info("Palier on HTTP port %s (%s)", settings.port, EVENTS_PATH)
         if palier.bolt.oauth_flow is not None:
             log.info("installs on %s", palier.bolt.oauth_flow.install_path)
-        waitress.serve(wsgi_app(palier), host="0.0.0.0", port=settings.port)
+        http_server(palier).run()

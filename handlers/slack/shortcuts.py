@@ -23,6 +23,7 @@ from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import MessageAction
+from handlers.slack.workers import Later
 
 
 def handle_log_message(
@@ -56,7 +57,7 @@ def handle_log_message(
 def register(app: App, deps: SlackDeps) -> None:
     @app.shortcut(ids.LOG_EVIDENCE_SHORTCUT)
     def log_message_as_evidence(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, later: Later
     ) -> None:
         ack()
-        handle_log_message(deps, body, client, respond)
+        later(lambda: handle_log_message(deps, body, client, respond))

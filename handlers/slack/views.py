@@ -5,8 +5,9 @@ flow (:mod:`bot.app.checkin`), which validates and stores it *before* the
 acknowledgement, so a problem goes back inline (``response_action: errors``) with
 nothing stored, and a stored check-in is never lost to a slow reply. The view id
 is the idempotency key: a second delivery of the same submission stores nothing.
-After the acknowledgement the flow's effects are carried out: every message of the
-prompt turns to "done", the level-progress summary is posted in the DM, the Home
+That one transaction is all the answer waits for; the flow's effects are carried out
+after it, on the workers (``later``, :mod:`handlers.slack.workers`): every message of
+the prompt turns to "done", the level-progress summary is posted in the DM, the Home
 is published again.
 """
 
@@ -36,6 +37,7 @@ from handlers.slack.home import home_publisher
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import ViewSubmission
 from handlers.slack.review_commands import handle_review_submission
+from handlers.slack.workers import Later
 
 FIELD_BLOCKS = {
     "level": ids.LEVEL_BLOCK,
@@ -111,7 +113,7 @@ def checkin_answers(view: Mapping[str, Any]) -> CheckinAnswers:
 
 
 def handle_checkin_submission(
-    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
+    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient, later: Later
 ) -> None:
     """Stored (or refused, or sent back to fix) before the ack; the effects after it."""
     view = body["view"]
@@ -126,7 +128,8 @@ def handle_checkin_submission(
         ack(response_action="errors", errors=inline_errors(outcome.problems, blocks, t))
         return
     ack()  # closes the modal; the check-in is committed already
-    carry_out(client, outcome.effects, t, home_publisher(deps, actor.team_id))
+    publish = home_publisher(deps, actor.team_id)
+    later(lambda: carry_out(client, outcome.effects, t, publish))
 
 
 EVIDENCE_BLOCKS = {
@@ -138,7 +141,7 @@ EVIDENCE_BLOCKS = {
 
 
 def handle_evidence_submission(
-    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient
+    deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient, later: Later
 ) -> None:
     """Store logged (or edited) evidence before acknowledging; confirm it in the DM."""
     actor, submission = Actor.from_body(body), ViewSubmission.model_validate(body)
@@ -171,18 +174,21 @@ def handle_evidence_submission(
         ack(response_action="errors", errors=errors)
         return
     ack()  # the evidence is committed already; then the confirmation and the Home
-    carry_out(client, outcome.effects, t, home_publisher(deps, actor.team_id))
+    publish = home_publisher(deps, actor.team_id)
+    later(lambda: carry_out(client, outcome.effects, t, publish))
 
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.view(ids.REVIEW_VIEW)
-    def review_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        handle_review_submission(deps, ack, body, client)
+    def review_submission(ack: Ack, body: dict[str, Any], client: WebClient, later: Later) -> None:
+        handle_review_submission(deps, ack, body, client, later)
 
     @app.view(ids.EVIDENCE_VIEW)
-    def evidence_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        handle_evidence_submission(deps, ack, body, client)
+    def evidence_submission(
+        ack: Ack, body: dict[str, Any], client: WebClient, later: Later
+    ) -> None:
+        handle_evidence_submission(deps, ack, body, client, later)
 
     @app.view(ids.CHECKIN_VIEW)
-    def checkin_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        handle_checkin_submission(deps, ack, body, client)
+    def checkin_submission(ack: Ack, body: dict[str, Any], client: WebClient, later: Later) -> None:
+        handle_checkin_submission(deps, ack, body, client, later)

@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.delivery.messenger import (
     DeliveryDeferred,
@@ -18,7 +19,8 @@ from bot.delivery.messenger import (
 )
 from bot.delivery.views import PROMPT_MARKER, PromptMessage, ReminderMessage
 from bot.domain.people import Profile
-from storage.models import PromptStatus
+from storage.db import session_scope
+from storage.models import Person, PromptStatus
 from tests.delivery.conftest import NOW, Delivery
 
 ALICE, BRUNO = "U0ALICE", "M0BRUNO"
@@ -203,3 +205,18 @@ def test_the_closed_week_s_messages_are_updated_by_reference(delivery: Delivery)
     assert [ref for ref, _view in delivery.messenger.updated] == [
         p.ref for p in delivery.messenger.posted
     ]
+
+
+@pytest.mark.parametrize(("reason", "comes_back"), [("deactivated", True), ("cannot_dm", False)])
+def test_a_profile_read_again_brings_back_only_an_account_restored(
+    delivery: Delivery, reason: str, comes_back: bool
+) -> None:
+    """The background read says the account exists: enough for a deleted account now
+    restored, not for someone Palier's messages did not reach."""
+    with session_scope(delivery.core.sessions) as session:
+        alice = session.scalars(select(Person).where(Person.platform_user_id == ALICE)).one()
+        alice.active, alice.inactive_reason = False, reason
+    delivery.messenger.profiles[ALICE] = Profile(ALICE, locale="fr-FR")
+    delivery.tick(NOW)
+    assert delivery.messenger.profile_reads == [ALICE]
+    assert delivery.person(ALICE).active is comes_back
