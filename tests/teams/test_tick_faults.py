@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -85,6 +86,15 @@ def _prompted(world: TeamsWorld, user: User) -> int:
 # -- Teams' rate limit ------------------------------------------------------------------------
 
 
+def _one_message_in_flight(world: TeamsWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests follow each send's answer to the next: one message in flight per
+    tenant (on PostgreSQL a lane has several; a 429 holds the sends after it, not those
+    already on their way — the dispatch's own tests and benchmarks cover the width)."""
+    ticker = world.ticker
+    lanes = replace(ticker.policy.lanes, width=1)
+    monkeypatch.setattr(ticker, "policy", replace(ticker.policy, lanes=lanes))
+
+
 def test_a_429_is_honoured_nothing_is_sent_before_retry_after(world: TeamsWorld, bob: User) -> None:
     teams, alice = world.teams, world.alice
     teams.install(alice)
@@ -114,8 +124,9 @@ def test_a_429_is_honoured_nothing_is_sent_before_retry_after(world: TeamsWorld,
 
 
 def test_an_injected_429_holds_every_send_to_that_tenant_until_it_elapses(
-    world: TeamsWorld, bob: User
+    world: TeamsWorld, bob: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _one_message_in_flight(world, monkeypatch)
     teams, alice = world.teams, world.alice
     teams.install(alice)
     teams.install(bob)
@@ -316,8 +327,9 @@ def _restore_the_credential(emulator: TeamsEmulator) -> None:
 
 
 def test_a_refused_credential_pauses_the_tenant_without_using_attempts_then_resumes(
-    paul: User, world: TeamsWorld, bob: User
+    paul: User, world: TeamsWorld, bob: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _one_message_in_flight(world, monkeypatch)
     teams, alice = world.teams, world.alice
     for user in (alice, bob, paul):
         teams.install(user)  # Palier holds a token from these installs
@@ -396,7 +408,10 @@ def test_a_refused_credential_pauses_teams_and_slack_goes_on(world: TeamsWorld) 
     assert paused == {Platform.TEAMS: True, Platform.SLACK: False}
 
 
-def test_a_revoked_token_is_replaced_and_the_prompt_goes_out(world: TeamsWorld, bob: User) -> None:
+def test_a_revoked_token_is_replaced_and_the_prompt_goes_out(
+    world: TeamsWorld, bob: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _one_message_in_flight(world, monkeypatch)
     teams, alice = world.teams, world.alice
     teams.install(alice)
     teams.install(bob)
