@@ -17,6 +17,7 @@ from bot.domain.access import Scope, Viewer, reports_of, scope_over, viewer_for,
 from bot.domain.people import Profile, ensure_tenant, upsert_person
 from storage.db import make_session_factory
 from storage.models import Person, Platform, Role
+from tests.support.company import statements
 
 
 @pytest.fixture
@@ -93,6 +94,34 @@ def test_cycles_in_reporting_lines_do_not_loop(people: dict[str, Person]) -> Non
     session.flush()
     tree = reports_of(session, people["marion"], indirect=True)
     assert sorted(p.display_name or "" for p in tree) == ["alice", "bruno", "chloe"]
+
+
+def test_a_deep_tree_is_read_in_one_statement_nearest_first(
+    people: dict[str, Person], migrated_engine: Engine
+) -> None:
+    """Six levels below Marion: one recursive query, not one per level; the nearest
+    reports come first, each level by name; Dan's own report is not Marion's."""
+    session: Session = people["_session"]  # type: ignore[assignment]
+    tenant = people["marion"].tenant
+    boss = people["chloe"]
+    for level in range(6):
+        below, _ = upsert_person(session, tenant, Profile(f"UL{level}", display_name=f"l{level}"))
+        below.manager_id = boss.id
+        boss = below
+    other, _ = upsert_person(session, tenant, Profile("UDANS", display_name="a-dan-report"))
+    other.manager_id = people["dan"].id
+    session.flush()
+    with statements(migrated_engine) as seen:
+        tree = reports_of(session, people["marion"], indirect=True)
+    assert len(seen) == 1
+    names = [p.display_name for p in tree]
+    assert names == ["alice", "bruno", "chloe", "l0", "l1", "l2", "l3", "l4", "l5"]
+    assert [p.display_name for p in reports_of(session, people["marion"], False)] == [
+        "alice",
+        "bruno",
+    ]
+    assert scope_over(session, Viewer(people["marion"], indirect=True), boss) is Scope.MANAGER
+    assert scope_over(session, Viewer(people["marion"], indirect=True), other) is None
 
 
 def test_an_admin_is_a_viewer_whether_enrolled_or_not(people: dict[str, Person]) -> None:

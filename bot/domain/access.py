@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import CTE, func, literal, select
 from sqlalchemy.orm import Session
 
 from storage.models import Person, Platform, Tenant
@@ -87,27 +87,47 @@ def viewer_for(
     return Viewer(person, is_admin=is_admin, indirect=indirect, tenant_id=tenant.id)
 
 
+MAX_DEPTH = 32  # reporting lines deeper than this are a loop, not an organisation
+
+
+def _tree_below(manager: Person, indirect: bool) -> CTE:
+    """Ids below ``manager`` with their depth, walked by the database in one statement
+    (a recursive query), in the manager's tenant only. A cycle in the reporting lines
+    stops at :data:`MAX_DEPTH`."""
+    people = Person.__table__
+    top = (
+        select(people.c.id, literal(1).label("depth"))
+        .where(people.c.tenant_id == manager.tenant_id, people.c.manager_id == manager.id)
+        .cte("tree", recursive=True)
+    )
+    if not indirect:
+        return top
+    below = people.alias("below")
+    return top.union_all(
+        select(below.c.id, (top.c.depth + 1).label("depth")).where(
+            below.c.tenant_id == manager.tenant_id,
+            below.c.manager_id == top.c.id,
+            top.c.depth < MAX_DEPTH,
+        )
+    )
+
+
 def reports_of(session: Session, manager: Person, indirect: bool) -> list[Person]:
-    """The manager's reports (direct, or the whole tree below), in their tenant only."""
-    found: list[Person] = []
-    seen = {manager.id}
-    frontier = [manager.id]
-    while frontier:
-        rows = session.scalars(
-            select(Person)
-            .where(Person.tenant_id == manager.tenant_id, Person.manager_id.in_(frontier))
-            .order_by(Person.display_name, Person.id)
-        ).all()
-        frontier = []
-        for person in rows:
-            if person.id in seen:  # a cycle in the reporting lines must not loop forever
-                continue
-            seen.add(person.id)
-            found.append(person)
-            frontier.append(person.id)
-        if not indirect:
-            break
-    return found
+    """The manager's reports (direct, or the whole tree below), in their tenant only:
+    nearest first, then by name."""
+    tree = _tree_below(manager, indirect)
+    nearest = (
+        select(tree.c.id, func.min(tree.c.depth).label("depth"))
+        .where(tree.c.id != manager.id)  # a cycle back to the manager
+        .group_by(tree.c.id)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(Person)
+        .join(nearest, nearest.c.id == Person.id)
+        .order_by(nearest.c.depth, Person.display_name, Person.id)
+    ).all()
+    return list(rows)
 
 
 def scope_over(session: Session, viewer: Viewer, target: Person) -> Scope | None:
