@@ -17,6 +17,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# Benchmarks that measure what only PostgreSQL does (several processes claiming with
+# SKIP LOCKED): left out without --postgres.
+POSTGRES_ONLY = frozenset({"company_bench.py"})
 
 
 def plan(postgres: str | None, quick: bool) -> list[tuple[str, list[str]]]:
