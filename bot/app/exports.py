@@ -57,13 +57,13 @@ class RatingsExport:
 
 
 def export_file(
-    table: Table, fmt: ExportFormat, t: Translator, day: str
+    table: Table, fmt: ExportFormat, t: Translator, now: datetime, zone: str
 ) -> tuple[str, str | bytes]:
-    """The file's name (in the reader's language, dated ``day``) and its content."""
-    name = t(f"{WORDS}.filename", date=day)
+    """The file's name (in the reader's language, dated in their ``zone``) and its content."""
+    name = t(f"{WORDS}.filename", date=local_day(now, zone))
     if fmt is ExportFormat.CSV:
         return f"{name}.csv", excel_csv(table, t.locale)
-    return f"{name}.xlsx", workbook([(t(f"{WORDS}.sheet"), table)], t.locale)
+    return f"{name}.xlsx", workbook([(t(f"{WORDS}.sheet"), table)], t.locale, now)
 
 
 def local_day(now: datetime, zone: str) -> str:
@@ -72,8 +72,10 @@ def local_day(now: datetime, zone: str) -> str:
     return aware.astimezone(ZoneInfo(zone)).date().isoformat()
 
 
-def _export(table: Table, people: int, fmt: ExportFormat, t: Translator, day: str) -> RatingsExport:
-    filename, content = export_file(table, fmt, t, day)
+def _export(
+    table: Table, people: int, fmt: ExportFormat, t: Translator, now: datetime, zone: str
+) -> RatingsExport:
+    filename, content = export_file(table, fmt, t, now, zone)
     return RatingsExport(table, people, filename, content)
 
 
@@ -102,8 +104,8 @@ class ExportFlow:
                 return Outcome.refused(actor.locale, ExportRefusal.NOT_ALLOWED.value)
             t = actor.t
             table = ratings_table(session, people, self.catalog, t, actor.timezone)
-            day = local_day(self.clock(), actor.timezone)
-            export = _export(table, len(people), ExportFormat.XLSX, t, day)
+            now = self.clock()
+            export = _export(table, len(people), ExportFormat.XLSX, t, now, actor.timezone)
             file = DeliverFile(
                 user_id=ref.user_id,
                 filename=export.filename,
@@ -145,6 +147,5 @@ class ExportFlow:
                 query = query.join(Tenant).where(Tenant.external_id == workspace)
             people = session.scalars(query).all()
             table = ratings_table(session, people, self.catalog, operator.t, "UTC")
-            day = local_day(self.clock(), "UTC")
-            export = _export(table, len(people), fmt, operator.t, day)
+            export = _export(table, len(people), fmt, operator.t, self.clock(), "UTC")
             return Outcome(operator.locale, export)

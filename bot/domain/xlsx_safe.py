@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import xlsxwriter
 
@@ -44,10 +44,17 @@ def sheet_name(name: str) -> str:
     return cleaned[:MAX_SHEET_NAME]
 
 
-def workbook(sheets: Sequence[tuple[str, Table]], locale: str) -> bytes:
-    """The ``.xlsx`` bytes of ``sheets`` (name, table), in order, for a reader of ``locale``."""
+def workbook(
+    sheets: Sequence[tuple[str, Table]], locale: str, created: datetime | None = None
+) -> bytes:
+    """The ``.xlsx`` bytes of ``sheets`` (name, table), in order, for a reader of ``locale``;
+    ``created`` (the export's time, else now) is the workbook's: the same tables at the
+    same time give the same bytes, so a file built again is the file offered."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, OPTIONS)
+    if created is not None:
+        at = created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
+        book.set_properties({"created": at})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     moment = book.add_format({"num_format": DATE_FORMATS.get(locale, DATE_FORMATS["en"])})
     day = book.add_format({"num_format": DAY_FORMATS.get(locale, DAY_FORMATS["en"])})

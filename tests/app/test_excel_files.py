@@ -258,7 +258,9 @@ def test_the_writers_themselves() -> None:
     table = Table(("a", "b"), ("Nom", "Montant"), [["=1+1", 2.5], ["x;y", -3]])
     assert excel_csv(table, "fr") == BOM + 'Nom;Montant\r\n\'=1+1;2,5\r\n"x;y";-3\r\n'
     assert excel_csv(table, "en") == BOM + "Nom,Montant\r\n'=1+1,2.5\r\nx;y,-3\r\n"
-    rows = xlsx_rows(workbook([("Feuille: 1/2 [x]", table)], "fr"))
+    built = workbook([("Feuille: 1/2 [x]", table)], "fr", NOW)
+    assert built == workbook([("Feuille: 1/2 [x]", table)], "fr", NOW)  # built again: the same
+    rows = xlsx_rows(built)
     assert rows == [["Nom", "Montant"], ["=1+1", 2.5], ["x;y", -3]]
     assert sheet_name("Évaluations: a/b*c?" + "x" * 40) == "Évaluations  a b c " + "x" * 12
     assert Translator("fr")("files_excel.export.column.date", zone="UTC") == "Date (heure : UTC)"
