@@ -24,6 +24,7 @@ from bot.app.exports import local_day
 from bot.app.operator import Operator, operator_work
 from bot.app.outcome import DeliverFile, FileKind, Outcome
 from bot.app.unit_of_work import UnitOfWork
+from bot.domain.csv_safe import BOM
 from bot.domain.people import Directory, find_person, find_tenant
 from bot.domain.privacy import erase_person, export_person
 from bot.i18n import Translator, to_locale
@@ -78,7 +79,8 @@ class PrivacyFlow:
             summary = DeliverFile(
                 user_id=ref.user_id,
                 filename=f"{name}.txt",
-                content=summary_text(data, t, self.catalog, now),
+                # A BOM: a browser (OneDrive) or an old Notepad then reads it as UTF-8.
+                content=BOM + summary_text(data, t, self.catalog, now),
                 title=t(f"{WORDS}.summary_title"),
                 comment=t(f"{WORDS}.comment"),
                 kind=FileKind.MY_DATA_SUMMARY,

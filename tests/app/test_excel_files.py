@@ -206,7 +206,7 @@ def test_ones_own_data_reads_in_ones_language(flows: Flows, logged: None) -> Non
     assert isinstance(summary, DeliverFile) and isinstance(complete, DeliverFile)
     assert isinstance(summary.content, str) and isinstance(complete.content, str)
     text = summary.content
-    assert text.startswith("Your data in Palier\r\n")
+    assert text.startswith(BOM + "Your data in Palier\r\n")
     # Palier keeps the language ("en"), not the region: CLDR's English, months by name.
     assert "Summary prepared on Nov 26, 2026 for Alice." in text  # in Kolkata
     assert "Check-in: every Thursday at 4:00\u202fPM" in text  # CLDR: a narrow no-break space
@@ -232,7 +232,7 @@ def test_ones_own_data_in_french_is_named_in_french(flows: Flows, logged: None) 
         "palier-mes-donnees-2026-11-26.json",
     )
     text = summary.content
-    assert isinstance(text, str) and text.startswith("Vos données dans Palier\r\n")
+    assert isinstance(text, str) and text.startswith(BOM + "Vos données dans Palier\r\n")
     assert "Résumé préparé le 26 nov. 2026 pour Marion." in text
     assert "Langue : français" in text and "Fuseau horaire : Europe/Paris" in text
     assert "Évaluation (0)" in text and "Rien pour l'instant." in text

@@ -98,7 +98,7 @@ def test_an_admins_export_and_own_data_in_english(world: World) -> None:
     [message] = [m for m in world.dms(BOB) if m.files and len(m.files) == 2]
     assert (message.text or "").startswith("Here is everything Palier keeps about you")
     text = (summary.content or b"").decode()
-    assert text.startswith("Your data in Palier") and "Name: Bob Stone" in text
+    assert text.startswith("\ufeffYour data in Palier") and "Name: Bob Stone" in text
     assert "Time zone: America/New_York" in text and "Ratings (0)" in text
     assert "Alice" not in text and MESSAGE not in text  # his data only
     assert json.loads(data.content or b"{}")["profile"]["display_name"] == "Bob Stone"

@@ -87,7 +87,7 @@ def test_privacy_export_sends_my_data_and_only_mine_to_my_dm(world: World) -> No
     assert [f["name"] for f in message.files or []] == [summary.name, file.name]
     assert (message.text or "").startswith("Voici tout ce que Palier garde à votre sujet")
     text = (summary.content or b"").decode()
-    assert text.startswith("Vos données dans Palier") and "Évaluations (5)" in text
+    assert text.startswith("\ufeffVos données dans Palier") and "Évaluations (5)" in text
     assert "Alice Martin" in text and "Bob" not in text
     data = json.loads(file.content or b"{}")
     assert data["profile"]["display_name"] == "Alice Martin"

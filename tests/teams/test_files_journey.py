@@ -137,7 +137,7 @@ def test_ones_own_data_in_english_as_a_summary_and_json(world: TeamsWorld) -> No
     summary, stored = world.emulator.drive_files(bob)
     assert summary.content == built(world, bob, FileKind.MY_DATA_SUMMARY)
     text = summary.content.decode("utf-8")
-    assert text.startswith("Your data in Palier") and "Name: Bob Stone" in text
+    assert text.startswith("\ufeffYour data in Palier") and "Name: Bob Stone" in text
     assert "Evidence (1)" in text and FORMULA in text
     assert stored.content == built(world, bob, FileKind.MY_DATA)
     data = json.loads(stored.content)
@@ -161,7 +161,7 @@ def test_ones_own_data_in_french_is_named_in_french(world: TeamsWorld) -> None:
     teams.accept_file(alice, readable)
     [summary] = world.emulator.drive_files(alice)
     text = summary.content.decode("utf-8")
-    assert text.startswith("Vos données dans Palier") and "Preuve (1)" in text
+    assert text.startswith("\ufeffVos données dans Palier") and "Preuve (1)" in text
     assert "Résumé préparé le 26 nov. 2026 pour Alice Martin." in text
 
 
