@@ -272,31 +272,49 @@ class Cli:
     # -- palier export / privacy ---------------------------------------------------
 
     def export(self, fmt: str, output: Path | None, workspace: str | None) -> int:
-        """Every rating (one row each, with its evidence) as CSV, for operators."""
-        from bot.domain.csv_safe import data_rows
+        """Every rating (one row each, with its evidence) and every piece of evidence logged
+        on its own, for operators: CSV as Excel opens it in the CLI's language (a BOM,
+        ``;`` in French), or an Excel workbook (``--format xlsx``, to a file)."""
+        from bot.app.exports import ExportFormat
+        from bot.domain.csv_safe import data_rows, separator
 
+        if fmt == ExportFormat.XLSX and output is None:
+            return self.fail(self.t("files_excel.cli.xlsx_needs_output"), EXIT_USAGE)
         with self.flows() as flows:
-            outcome = flows.export.all_ratings(self.operator(), workspace)
+            outcome = flows.export.all_ratings(self.operator(), workspace, ExportFormat(fmt))
         assert outcome.view is not None  # an operator is never refused an export
         content = outcome.view.content
-        del fmt  # CSV is the one format so far; argparse refuses any other
         if output is None:
+            assert isinstance(content, str)
             self.out.write(content)
-        else:
-            try:
+            return EXIT_OK
+        try:
+            if isinstance(content, bytes):
+                output.write_bytes(content)
+            else:
                 output.write_text(content, encoding="utf-8", newline="")
-            except OSError as error:
-                problem = error.strerror or type(error).__name__
-                return self.fail(self.t("cli.export.unwritable", path=output, problem=problem))
-            self.fail(self.t("cli.export.written", path=output, rows=data_rows(content)), 0)
+        except OSError as error:
+            problem = error.strerror or type(error).__name__
+            return self.fail(self.t("cli.export.unwritable", path=output, problem=problem))
+        rows = len(outcome.view.table.rows)
+        if isinstance(content, str):  # counted in the file as written
+            rows = data_rows(content, separator(self.t.locale))
+        self.fail(self.t("cli.export.written", path=output, rows=rows), 0)
         return EXIT_OK
 
     def privacy(
-        self, action: str, workspace: str, user: str, yes: bool, platform: str = "slack"
+        self,
+        action: str,
+        workspace: str,
+        user: str,
+        yes: bool,
+        platform: str = "slack",
+        summary: bool = False,
     ) -> int:
-        """One person's data as JSON on stdout, or its erasure (with --yes). ``platform``:
-        where the workspace and the person are known (a Slack team and user id, or a
-        Microsoft 365 tenant and Entra object id)."""
+        """One person's data as JSON on stdout (``summary``: as the text a person reads, in
+        their language), or its erasure (with --yes). ``platform``: where the workspace and
+        the person are known (a Slack team and user id, or a Microsoft 365 tenant and
+        Entra object id)."""
         from bot.app.actor import ActorRef
         from bot.app.privacy import PrivacyRefusal
         from storage.models import Platform
@@ -306,7 +324,10 @@ class Cli:
             if action == "export":
                 data = flows.privacy.data_of(self.operator(), person)
                 if data.view is not None:
-                    self.say(json.dumps(data.view.data, ensure_ascii=False, indent=2))
+                    if summary:
+                        self.out.write(data.view.summary)
+                    else:
+                        self.say(json.dumps(data.view.data, ensure_ascii=False, indent=2))
                     return EXIT_OK
                 refusal = data.refusal
             else:
@@ -574,8 +595,10 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
         "--platform", default="slack", metavar="slack|teams", help=t("teams_demo.help.platform")
     )
 
-    export = commands.add_parser("export", help=t("cli.help.export"))
-    export.add_argument("--format", choices=["csv"], default="csv", help=t("cli.help.format"))
+    export = commands.add_parser("export", help=t("files_excel.cli.export"))
+    export.add_argument(
+        "--format", choices=["csv", "xlsx"], default="csv", help=t("files_excel.cli.format")
+    )
     export.add_argument("--output", type=Path, metavar="FILE", help=t("cli.help.output"))
     export.add_argument("--workspace", metavar="TEAM_ID", help=t("cli.help.workspace"))
     privacy = commands.add_parser("privacy", help=t("cli.help.privacy"))
@@ -585,6 +608,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     )
     privacy.add_argument("--user", required=True, metavar="USER_ID", help=t("cli.help.user"))
     privacy.add_argument("--yes", action="store_true", help=t("cli.help.confirm"))
+    privacy.add_argument("--summary", action="store_true", help=t("files_excel.cli.summary"))
     privacy.add_argument(
         "--platform", choices=["slack", "teams"], default="slack", help=t("cli.help.platform")
     )
@@ -659,7 +683,9 @@ def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
     if args.command == "export":
         return cli.export(args.format, args.output, args.workspace)
     if args.command == "privacy":
-        return cli.privacy(args.action, args.workspace, args.user, args.yes, args.platform)
+        return cli.privacy(
+            args.action, args.workspace, args.user, args.yes, args.platform, args.summary
+        )
     if args.command == "people":
         return cli.people_import(args.file, args.platform, args.workspace)
     if args.command == "teams":

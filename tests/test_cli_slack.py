@@ -188,13 +188,25 @@ def test_export_writes_one_row_per_rating(
     status, out, err = palier("export", "--format", "csv")
     assert (status, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].startswith("workspace,person,email,referentiel,competency_code")
-    assert len(lines) == 6 and all(",Junior,self," in line for line in lines[1:])
+    # As French Excel opens it: a BOM, semicolons, the header in French.
+    assert lines[0].startswith("\ufeffType;Espace de travail;Personne;E-mail;Référentiel;Code")
+    assert len(lines) == 6
+    assert all(";junior;Junior;la personne elle-même;" in line for line in lines[1:])
     target = tmp_path / "export.csv"
     status, out, err = palier("export", "--output", str(target), "--workspace", "T0OTHER")
     assert (status, out) == (0, "") and err == f"{target} : 0 ligne(s) écrite(s)\n"
+    # A workbook goes to a file, never to a terminal.
+    assert palier("export", "--format", "xlsx") == (
+        2,
+        "",
+        "--format xlsx écrit un classeur Excel : précisez le fichier avec --output\n",
+    )
+    book = tmp_path / "export.xlsx"
+    status, out, err = palier("export", "--format", "xlsx", "--output", str(book))
+    assert (status, out, err) == (0, "", f"{book} : 5 ligne(s) écrite(s)\n")
+    assert book.read_bytes().startswith(b"PK")
     with pytest.raises(SystemExit) as refused:  # argparse: one usage line, status 2
-        palier("export", "--format", "xlsx")
+        palier("export", "--format", "ods")
     assert refused.value.code == 2
 
 
@@ -204,6 +216,10 @@ def test_privacy_on_the_command_line(
     _rated(slack, palier, served)
     status, out, _ = palier("privacy", "export", "--workspace", "T0PALIER", "--user", "U0ALICE")
     assert status == 0 and '"display_name": "Alice Martin"' in out and out.count('"rater"') == 5
+    status, out, _ = palier(
+        "privacy", "export", "--workspace", "T0PALIER", "--user", "U0ALICE", "--summary"
+    )
+    assert status == 0 and out.startswith("Vos données dans Palier") and "Évaluations (5)" in out
     assert palier("privacy", "delete", "--workspace", "T0PALIER", "--user", "U0ALICE") == (
         2,
         "",

@@ -161,7 +161,8 @@ def test_the_files_are_named_in_the_askers_language_csv_first_then_the_picture()
     assert table.alt is None and picture.alt and "coin rouge" in picture.alt
     assert isinstance(picture.content, bytes) and picture.content.startswith(b"\x89PNG")
     assert isinstance(table.content, str)
-    header, *rows = list(csv.reader(io.StringIO(table.content)))
+    assert table.content.startswith("\ufeff")  # UTF-8 as Excel reads it; ";" in French
+    header, *rows = list(csv.reader(io.StringIO(table.content[1:]), delimiter=";"))
     assert header[:2] == ["Personne", "Référentiel"] and len(rows) == 5
     assert not rows[0][0].startswith("=")  # a name never becomes a formula
 

@@ -55,6 +55,12 @@ def _without_view(outcome: Outcome[Any]) -> Outcome[None]:
     return Outcome(outcome.locale, refusal=outcome.refusal, effects=outcome.effects)
 
 
+def _only(outcome: Outcome[None], kind: FileKind) -> Outcome[None]:
+    """``outcome`` with the one file of ``kind`` among those its flow delivers."""
+    files = tuple(e for e in outcome.effects if isinstance(e, DeliverFile) and e.kind is kind)
+    return Outcome(outcome.locale, refusal=outcome.refusal, effects=files)
+
+
 class FileFlow:
     def __init__(
         self,
@@ -78,8 +84,8 @@ class FileFlow:
         :class:`~bot.app.outcome.DeliverFile` in ``effects``."""
         if kind is FileKind.EXPORT:
             return _without_view(self.export.team_ratings(ref, directory))
-        if kind is FileKind.MY_DATA:
-            return self.privacy.send_my_data(ref, directory)
+        if kind in (FileKind.MY_DATA, FileKind.MY_DATA_SUMMARY):
+            return _only(self.privacy.send_my_data(ref, directory), kind)
         outcome = self.team.overview(ref, directory)
         if outcome.view is None:
             return Outcome.refused(outcome.locale, outcome.refusal or "no_reports")

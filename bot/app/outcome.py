@@ -69,6 +69,7 @@ class FileKind(enum.StrEnum):
 
     EXPORT = "export"  # a manager's team or an admin's workspace, CSV (bot.app.exports)
     MY_DATA = "my_data"  # everything Palier holds about the actor, JSON (bot.app.privacy)
+    MY_DATA_SUMMARY = "my_data_summary"  # ... and the same as a text a person reads
     TEAM_TABLE = "team_table"  # a large team's summary as a CSV table (bot.views.team_files)
     TEAM_MAP = "team_map"  # ... and as a heatmap picture (PNG)
 

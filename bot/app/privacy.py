@@ -1,7 +1,9 @@
-"""The privacy flow: a person's own data out (a JSON file), or erased.
+"""The privacy flow: a person's own data out (a JSON file and its summary), or erased.
 
-In chat, a person asks for their own data (``send_my_data``: the file goes to them
-privately, a :class:`~bot.app.outcome.DeliverFile`) or for its erasure, which the
+In chat, a person asks for their own data (``send_my_data``: two files go to them
+privately as two :class:`~bot.app.outcome.DeliverFile` — a summary anyone can read, in
+their language (:mod:`bot.views.my_data`), then the complete JSON; both named in their
+language and dated: ``palier-mes-donnees-2026-12-06.txt``) or for its erasure, which the
 front end has them confirm first (``ask_erasure``, then ``erase_mine``). At the
 command line an :class:`~bot.app.operator.Operator` does the same for anyone of a
 workspace (``data_of``, ``erase``). What is gathered and what is erased is
@@ -18,14 +20,16 @@ from datetime import datetime
 from typing import Any
 
 from bot.app.actor import ActorRef
+from bot.app.exports import local_day
 from bot.app.operator import Operator, operator_work
 from bot.app.outcome import DeliverFile, FileKind, Outcome
 from bot.app.unit_of_work import UnitOfWork
+from bot.domain.csv_safe import BOM
 from bot.domain.people import Directory, find_person, find_tenant
 from bot.domain.privacy import erase_person, export_person
+from bot.i18n import Translator, to_locale
+from bot.views.my_data import WORDS, summary_text
 from referentiels.loader import ReferentielCatalog
-
-DATA_FILE = "palier-mes-donnees.json"
 
 
 class PrivacyRefusal(enum.StrEnum):
@@ -37,9 +41,11 @@ class PrivacyRefusal(enum.StrEnum):
 
 @dataclass(frozen=True)
 class PersonalData:
-    """Everything Palier holds about one person, JSON-ready (:func:`bot.domain.privacy.export_person`)."""
+    """Everything Palier holds about one person, JSON-ready (:func:`bot.domain.privacy.export_person`),
+    and the same as the text a person reads, in their language (:mod:`bot.views.my_data`)."""
 
     data: dict[str, Any]
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -62,21 +68,31 @@ class PrivacyFlow:
             return Outcome.refused(actor.locale, PrivacyRefusal.USAGE.value)
 
     def send_my_data(self, ref: ActorRef, directory: Directory | None = None) -> Outcome[None]:
-        """The actor's data as a JSON file, delivered to them privately."""
+        """The actor's data, delivered to them privately: the summary to read, then the
+        complete JSON, named in their language and dated in their zone."""
         with self.work.begin(ref, directory) as (session, actor):
             if actor.person is None:
                 return Outcome.refused(actor.locale, PrivacyRefusal.NOTHING.value)
-            t = actor.t
+            t, now = actor.t, self.clock()
             data = export_person(session, actor.person, self.catalog, t)
-            file = DeliverFile(
+            name = t(f"{WORDS}.filename", date=local_day(now, actor.timezone))
+            summary = DeliverFile(
                 user_id=ref.user_id,
-                filename=DATA_FILE,
+                filename=f"{name}.txt",
+                # A BOM: a browser (OneDrive) or an old Notepad then reads it as UTF-8.
+                content=BOM + summary_text(data, t, self.catalog, now),
+                title=t(f"{WORDS}.summary_title"),
+                comment=t(f"{WORDS}.comment"),
+                kind=FileKind.MY_DATA_SUMMARY,
+            )
+            complete = DeliverFile(
+                user_id=ref.user_id,
+                filename=f"{name}.json",
                 content=json.dumps(data, ensure_ascii=False, indent=2),
-                title=t("privacy.data_title"),
-                comment=t("privacy.data_comment"),
+                title=t(f"{WORDS}.data_title"),
                 kind=FileKind.MY_DATA,
             )
-            return Outcome(actor.locale, effects=(file,))
+            return Outcome(actor.locale, effects=(summary, complete))
 
     def ask_erasure(self, ref: ActorRef, directory: Directory | None = None) -> Outcome[None]:
         """Whether there is anything to erase: the front end then asks for confirmation."""
@@ -103,10 +119,10 @@ class PrivacyFlow:
             found = find_person(session, tenant.id, person.user_id) if tenant else None
             if found is None:
                 return Outcome.refused(operator.locale, PrivacyRefusal.UNKNOWN.value)
-            return Outcome(
-                operator.locale,
-                PersonalData(export_person(session, found, self.catalog, operator.t)),
-            )
+            data = export_person(session, found, self.catalog, operator.t)
+            theirs = Translator(to_locale(found.locale, operator.locale))
+            summary = summary_text(data, theirs, self.catalog, self.clock())
+            return Outcome(operator.locale, PersonalData(data, summary))
 
     def erase(self, operator: Operator, person: ActorRef, *, confirmed: bool) -> Outcome[Erased]:
         """Erase ``person``'s data at an operator's request, once they have confirmed."""

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.domain.csv_safe import csv_text
+from bot.domain.csv_safe import excel_csv
+from bot.domain.sheets import Cell, Table
 from bot.domain.team import TeamOverview
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import level_label
@@ -107,10 +108,11 @@ def team_csv(overview: TeamOverview, t: Translator) -> str:
     """The CSV text: a header in the asker's language, then one row per report × competency.
 
     Counts are split into their own columns (done, due) because a spreadsheet
-    would read « 3/4 » as a date. Written by :func:`bot.domain.csv_safe.csv_text`: a
-    name or title never becomes a formula.
+    would read « 3/4 » as a date. Written by :func:`bot.domain.csv_safe.excel_csv`: a
+    name or title never becomes a formula, and Excel opens it in the asker's region (a
+    BOM; ``;`` in French).
     """
-    rows: list[list[object]] = []
+    rows: list[list[Cell]] = []
     for referentiel, reports in overview.groups():
         for report in reports:
             summary = report.summary
@@ -144,7 +146,8 @@ def team_csv(overview: TeamOverview, t: Translator) -> str:
                         flags,
                     ]
                 )
-    return csv_text([t(f"team.csv.{column}") for column in CSV_COLUMNS], rows)
+    header = tuple(t(f"team.csv.{column}") for column in CSV_COLUMNS)
+    return excel_csv(Table(CSV_COLUMNS, header, rows), t.locale)
 
 
 # -- heatmap --------------------------------------------------------------------------

@@ -9,7 +9,8 @@ references; in Slack a reference is ``channel:ts`` (:func:`message_ref`,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
 
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
@@ -55,8 +56,10 @@ def carry_out(
 ) -> None:
     """Each effect in order. A Home that cannot be refreshed is only logged (what it
     shows is stored already); any other failure raises as the Web API call did."""
-    for effect in effects:
-        if isinstance(effect, UpdateMessages):
+    for effect in _files_together(effects):
+        if isinstance(effect, tuple):
+            _upload(client, effect)
+        elif isinstance(effect, UpdateMessages):
             text, blocks = render(effect.view, t)
             for ref in effect.refs:
                 channel, ts = parse_ref(ref)
@@ -65,16 +68,34 @@ def carry_out(
             text, blocks = render(effect.view, t)
             channel = parse_ref(effect.near)[0] if effect.near else _dm(client, effect.user_id)
             client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-        elif isinstance(effect, DeliverFile):
-            client.files_upload_v2(
-                channel=_dm(client, effect.user_id),
-                filename=effect.filename,
-                content=effect.content,
-                title=effect.title,
-                initial_comment=effect.comment,
-            )
         elif isinstance(effect, RefreshHome):
             if publish_home is not None:
                 publish_home(client, effect.user_id)
         else:
             raise TypeError(f"unknown effect {type(effect).__name__}")
+
+
+def _files_together(effects: Iterable[Effect]) -> Iterator[Effect | tuple[DeliverFile, ...]]:
+    """``effects`` in order, consecutive files for one person as one tuple."""
+
+    def key(effect: Effect) -> str | None:
+        return effect.user_id if isinstance(effect, DeliverFile) else None
+
+    for user_id, run in groupby(effects, key):
+        if user_id is None:
+            yield from run
+        else:
+            yield tuple(effect for effect in run if isinstance(effect, DeliverFile))
+
+
+def _upload(client: WebClient, files: tuple[DeliverFile, ...]) -> None:
+    """Files to one person's DM as one message (``files.uploadV2``)."""
+    comment = next((file.comment for file in files if file.comment), None)
+    client.files_upload_v2(
+        channel=_dm(client, files[0].user_id),
+        initial_comment=comment,
+        file_uploads=[
+            {"content": file.content, "filename": file.filename, "title": file.title}
+            for file in files
+        ],
+    )

@@ -43,14 +43,16 @@ def _deliver(outcome: Outcome[Any], respond: Respond, client: WebClient) -> None
 
 
 def handle_export(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
-    """Ratings and evidence as CSV, for a manager's team or an admin's workspace."""
+    """Ratings and evidence as an Excel workbook, for a manager's team or an admin's
+    workspace."""
     _deliver(deps.flows.export.team_ratings(actor.ref, SlackDirectory(client)), respond, client)
 
 
 def handle_privacy(
     deps: SlackDeps, actor: Actor, words: list[str], respond: Respond, client: WebClient
 ) -> None:
-    """``privacy export`` (a JSON file of all one's data) or ``privacy delete`` (confirm)."""
+    """``privacy export`` (all one's data: a summary to read and the JSON, in one message)
+    or ``privacy delete`` (confirm)."""
     action = words[0].lower() if words else ""
     flow, directory = deps.flows.privacy, SlackDirectory(client)
     if action in PRIVACY_EXPORT:

@@ -2,8 +2,8 @@
 
 Erasure is asked first: the core's question card, whose button is confirmed on the card
 (``Action.ShowCard``) before its ``Action.Execute`` erases the person's own data, the card
-then replaced by the answer. Files — one's own data as JSON, a manager's team (an admin's
-workspace) as CSV — are offered in the person's chat as Teams asks, a consent card to
+then replaced by the answer. Files — one's own data as a summary to read and as JSON, a
+manager's team (an admin's workspace) as an Excel workbook — are offered in the person's chat as Teams asks, a consent card to
 accept (:mod:`handlers.teams.files`); a member asking for an export is refused as in
 Slack, and gets no card.
 """
@@ -47,7 +47,7 @@ async def handle_privacy(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
 
 async def handle_export(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     """``export``: refused to a member as in Slack; a manager's team (an admin's workspace)
-    offered as a CSV file."""
+    offered as an Excel workbook."""
     activity = ctx.activity
     outcome = await asyncio.to_thread(
         deps.flows.export.team_ratings, actor_ref(activity), ActivityDirectory(activity)

@@ -4,14 +4,11 @@ admin's workspace as CSV, delivered privately with a worded title; every workspa
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from sqlalchemy import select
 
 from bot.app.actor import ActorRef
-from bot.app.exports import ExportRefusal
+from bot.app.exports import ExportRefusal, RatingsExport
 from bot.app.operator import Operator
 from bot.app.outcome import DeliverFile
 from bot.bootstrap import Core, Flows
@@ -19,6 +16,7 @@ from bot.domain.people import Profile, ensure_tenant, upsert_person
 from bot.i18n import Translator
 from storage.models import Person, Platform, Rater, Rating
 from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory
+from tests.spreadsheets import xlsx_rows
 
 MARION = ActorRef(Platform.SLACK, TEAM, "U0MARION")
 ZOE = ActorRef(Platform.SLACK, "T0OTHER", "U0ZOE")
@@ -49,8 +47,9 @@ def rated(core: Core) -> None:
             )
 
 
-def _people(content: str) -> set[str]:
-    return {row["person"] for row in csv.DictReader(io.StringIO(content))}
+def _people(export: RatingsExport | None) -> set[str]:
+    assert export is not None
+    return {str(row["person"]) for row in export.table.records()}
 
 
 def test_a_member_exports_nothing(flows: Flows, rated: None) -> None:
@@ -64,15 +63,18 @@ def test_a_manager_gets_their_team_as_a_file_worded_in_their_language(
 ) -> None:
     outcome = flows.export.team_ratings(MARION, Directory(Profile("U0MARION")))
     assert outcome.view is not None and outcome.view.people == 2
-    assert _people(outcome.view.content) == {"Alice", "Marion"}
+    assert _people(outcome.view) == {"Alice", "Marion"}
     [file] = outcome.effects
     assert isinstance(file, DeliverFile) and file.user_id == "U0MARION"
-    assert (file.filename, file.content) == ("palier-export.csv", outcome.view.content)
+    assert (file.filename, file.content) == ("palier-export-2026-11-26.xlsx", outcome.view.content)
     t = Translator("fr")
     assert (file.title, file.comment) == (
-        t("privacy.export_title"),
-        t("privacy.export_comment", count=2),
+        t("files_excel.export.title"),
+        "Évaluations et preuves de 2 personnes : une ligne par évaluation, et une par preuve notée à part.",
     )
+    rows = xlsx_rows(file.content)
+    assert rows[0][:3] == ["Type", "Espace de travail", "Personne"]
+    assert {row[2] for row in rows[1:]} == {"Alice", "Marion"}
 
 
 def test_an_admin_palier_does_not_follow_exports_their_workspace_only(
@@ -82,14 +84,14 @@ def test_an_admin_palier_does_not_follow_exports_their_workspace_only(
     assert refused.refusal == ExportRefusal.NOT_ALLOWED
     admin = Directory(Profile("U0NOBODY", is_admin=True, locale="en-US"))
     outcome = flows.export.team_ratings(STRANGER, admin)
-    assert outcome.view is not None and _people(outcome.view.content) == {"Alice", "Marion"}
+    assert _people(outcome.view) == {"Alice", "Marion"}
     assert outcome.locale == "en"
 
 
 def test_an_operator_exports_every_workspace_or_one(flows: Flows, rated: None) -> None:
     everything = flows.export.all_ratings(Operator("fr"))
-    assert everything.view is not None
-    assert _people(everything.view.content) == {"Alice", "Marion", "Zoé"}
+    assert _people(everything.view) == {"Alice", "Marion", "Zoé"}
+    assert everything.view is not None and everything.view.filename.endswith(".csv")
     one = flows.export.all_ratings(Operator("fr"), ZOE.workspace_id)
-    assert one.view is not None and _people(one.view.content) == {"Zoé"}
+    assert _people(one.view) == {"Zoé"}
     assert one.effects == ()  # the command line writes the file itself

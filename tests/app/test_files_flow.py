@@ -20,6 +20,7 @@ from bot.i18n import Translator
 from storage.db import session_scope
 from storage.models import FileClaim, Person, Platform, Rater, Rating
 from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory
+from tests.spreadsheets import csv_rows, xlsx_rows
 
 MARION = ActorRef(Platform.SLACK, TEAM, "U0MARION")
 
@@ -73,13 +74,19 @@ def test_an_export_is_built_again_for_whoever_may_have_it(flows: Flows, managed:
         first.content,
         first.title,
     )
-    assert isinstance(built.content, str) and "'=HYPERLINK(1)" in built.content
+    assert built.filename == "palier-export-2026-11-26.xlsx"
+    rows = xlsx_rows(built.content)
+    assert "=HYPERLINK(1)" in {row[2] for row in rows}  # a text cell, as typed
 
 
 def test_ones_own_data_is_the_actors_own(flows: Flows, managed: None) -> None:
     alices = _file(flows.files.build(ALICE, FileKind.MY_DATA))
     marions = _file(flows.files.build(MARION, FileKind.MY_DATA))
-    assert alices.kind is FileKind.MY_DATA and alices.filename == "palier-mes-donnees.json"
+    assert alices.kind is FileKind.MY_DATA and alices.filename == "palier-my-data-2026-11-26.json"
+    assert marions.filename == "palier-mes-donnees-2026-11-26.json"
+    readable = _file(flows.files.build(MARION, FileKind.MY_DATA_SUMMARY))
+    assert readable.filename == "palier-mes-donnees-2026-11-26.txt"
+    assert isinstance(readable.content, str) and "Vos données dans Palier" in readable.content
     assert isinstance(alices.content, str) and isinstance(marions.content, str)
     assert alices.content != marions.content
     assert "=HYPERLINK(1)" not in marions.content  # nothing of Alice in Marion's data
@@ -93,6 +100,9 @@ def test_a_teams_table_and_map_for_its_manager_only(flows: Flows, managed: None)
     picture = _file(flows.files.build(MARION, FileKind.TEAM_MAP))
     assert (table.filename, table.kind) == ("palier-equipe.csv", FileKind.TEAM_TABLE)
     assert isinstance(table.content, str) and "'=HYPERLINK(1)" in table.content
+    assert table.content.startswith("\ufeff") and csv_rows(table.content, ";")[1][0] == (
+        "'=HYPERLINK(1)"
+    )  # French: a BOM and semicolons, as Excel opens it in France
     assert (picture.filename, picture.kind) == ("palier-equipe.png", FileKind.TEAM_MAP)
     assert isinstance(picture.content, bytes) and picture.content.startswith(b"\x89PNG\r\n\x1a\n")
     assert table.comment == "Le résumé de votre équipe : 1 personne."
@@ -110,7 +120,8 @@ def test_a_teams_table_and_map_for_its_manager_only(flows: Flows, managed: None)
 
 
 def test_the_files_the_flows_deliver_say_which_they_are(flows: Flows, managed: None) -> None:
-    assert _file(flows.privacy.send_my_data(ALICE)).kind is FileKind.MY_DATA
+    kinds = [getattr(e, "kind", None) for e in flows.privacy.send_my_data(ALICE).effects]
+    assert kinds == [FileKind.MY_DATA_SUMMARY, FileKind.MY_DATA]
     assert _file(flows.export.team_ratings(MARION)).kind is FileKind.EXPORT
 
 

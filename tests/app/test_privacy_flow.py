@@ -42,19 +42,27 @@ def _ratings(core: Core) -> int:
         return len(session.scalars(select(Rating)).all())
 
 
-def test_my_data_is_a_json_file_delivered_to_me_alone_in_my_language(
+def test_my_data_is_a_summary_and_a_json_file_delivered_to_me_alone_in_my_language(
     core: Core, flows: Flows
 ) -> None:
     _rate_alice(core)
     outcome = flows.privacy.send_my_data(ALICE)
     assert outcome.ok and outcome.locale == "en"
-    [file] = outcome.effects
+    summary, file = outcome.effects
     assert isinstance(file, DeliverFile) and file.user_id == "U0ALICE"
-    assert file.filename == "palier-mes-donnees.json"
-    assert (file.title, file.comment) == (
-        Translator("en")("privacy.data_title"),
-        Translator("en")("privacy.data_comment"),
+    assert isinstance(summary, DeliverFile) and summary.user_id == "U0ALICE"
+    assert (summary.filename, file.filename) == (
+        "palier-my-data-2026-11-26.txt",
+        "palier-my-data-2026-11-26.json",
     )
+    t = Translator("en")
+    assert (summary.title, summary.comment, file.title, file.comment) == (
+        t("files_excel.my_data.summary_title"),
+        t("files_excel.my_data.comment"),
+        t("files_excel.my_data.data_title"),
+        None,
+    )
+    assert isinstance(summary.content, str) and "Rating (1)" in summary.content
     data = json.loads(file.content)
     assert data["profile"]["display_name"] == "Alice"
     assert [r["level_name"] for r in data["ratings"]] == ["Junior"]
@@ -95,6 +103,7 @@ def test_an_operator_reads_and_erases_anyone_of_a_workspace_once_confirmed(
     data = flows.privacy.data_of(OPERATOR, ALICE)
     assert data.view is not None and data.locale == "fr"
     assert [r["level_name"] for r in data.view.data["ratings"]] == ["Junior"]
+    assert "Your data in Palier" in data.view.summary  # in Alice's language, not the CLI's
     elsewhere = ActorRef(Platform.SLACK, "T0OTHER", "U0ALICE")
     assert flows.privacy.data_of(OPERATOR, elsewhere).refusal == PrivacyRefusal.UNKNOWN
     assert flows.privacy.erase(OPERATOR, STRANGER, confirmed=True).refusal == "unknown"

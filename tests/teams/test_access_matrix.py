@@ -31,8 +31,6 @@ actor is what is compared with Slack's expected people.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
 from collections.abc import Callable
@@ -522,8 +520,8 @@ def _export(m: Matrix, viewer: str) -> frozenset[str] | str:
         assert teams_refused, text
         return m.refused("export", text)
     assert not teams_refused and _seen(text) == set()
-    content = outcome.view.content
-    rows = list(csv.DictReader(io.StringIO(content)))
+    rows = outcome.view.table.records()
+    content = "\n".join(str(cell) for row in outcome.view.table.rows for cell in row)
     assert {row["workspace"] for row in rows} == {m.tenant(who)}
     names = {row["person"] for row in rows}
     found = frozenset(k for k, w in PEOPLE.items() if w.row and w.name in names)

@@ -55,7 +55,8 @@ def test_a_large_teams_table_and_map_are_offered_then_in_onedrive(world: TeamsWo
     assert stored == {"palier-equipe.csv": csv_bytes, "palier-equipe.png": png_bytes}
     assert stored["palier-equipe.png"].startswith(PNG)
     text = stored["palier-equipe.csv"].decode("utf-8")
-    assert text.startswith("Personne,") and "\r\n'=1+2," in text  # shown, never run
+    # As Excel opens it in France (a BOM, semicolons); a formula shown, never run.
+    assert text.startswith("\ufeffPersonne;") and "\r\n'=1+2;" in text
     assert text.count("\r\n") == 1 + 13 * 5  # a row per report × competency
     shown = [file_card(m)["name"] for m in file_cards(world, chloe)]
     assert shown == ["palier-equipe.png", "palier-equipe.csv"]
@@ -82,4 +83,4 @@ def test_in_english(world: TeamsWorld) -> None:
     [stored] = world.emulator.drive_files(ines)
     assert stored.name == "palier-team.csv"
     assert stored.content == built(world, ines, FileKind.TEAM_TABLE)
-    assert stored.content.decode("utf-8").startswith("Person,")
+    assert stored.content.decode("utf-8").startswith("\ufeffPerson,")  # English: commas
