@@ -2,8 +2,8 @@
 
 One tick reads the workspaces (probing the paused ones), plans the current cycles'
 prompts, closes the cycles that ended (unanswered prompts become *missed*), recovers
-prompts whose sender died, then sends what is due: prompts, reminders, 1:1 briefs and
-the managers' weekly reviews. Each goes out the one way of
+prompts whose sender died, then sends what is due: the welcomes of people just enrolled,
+prompts, reminders, 1:1 briefs and the managers' weekly reviews. Each goes out the one way of
 :mod:`bot.delivery.claims` — claimed by one conditional UPDATE, sent, recorded — so
 two processes ticking at once, or one tick repeated, never message anyone twice.
 Network calls happen between short transactions, never inside one.
@@ -33,6 +33,7 @@ from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.profiles import Profiles
 from bot.delivery.prompts import PromptJob, Prompts
 from bot.delivery.reminders import ReminderJob
+from bot.delivery.welcomes import WelcomeJob
 from bot.delivery.workspaces import Workspaces
 from bot.domain.review import ReviewService
 from referentiels.loader import ReferentielCatalog
@@ -79,6 +80,9 @@ class Ticker:
         bookkeeping.plan(now)
         bookkeeping.close_ended(now)
         bookkeeping.recover_stale(now)
+        # Welcomes first: someone enrolled just before their slot reads it before the prompt.
+        welcomes = WelcomeJob(self.sessions, self.catalog, policy, self.workspaces, report)
+        self._each(sender, welcomes, ((i, i) for i in welcomes.due(now)), now, report)
         with claims_heartbeat(self._renew_claims, self.clock, policy.claim_heartbeat):
             job = self.prompt_job(report, prompts)
             PromptDispatch(self.sessions, job, sender, policy.lanes).run(now)
