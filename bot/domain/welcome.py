@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.access import Reader, readers_of
@@ -25,7 +25,7 @@ from bot.domain.home import Schedule, schedule_of
 from bot.domain.people import known_timezone, zone_of
 from bot.domain.planning import PlanningPolicy
 from referentiels.loader import ReferentielCatalog
-from storage.models import Person, Platform
+from storage.models import CheckinPrompt, Person, Platform, PromptStatus
 
 MAX_WELCOME_ATTEMPTS = 5  # passing failures before a welcome is given up
 RETRY_AFTER = timedelta(minutes=5)  # a welcome that failed in passing is tried again then
@@ -66,7 +66,17 @@ def greeting_for(
     if referentiel is None or not person.active:
         return None
     schedule = schedule_of(session, person, now, policy)
-    soon = schedule.next_at is not None and schedule.next_at <= now + SOON
+    # This week's check-in planned already and due within minutes (the same tick sends
+    # it, after the welcome), or the next one that close.
+    due_now = session.scalar(
+        select(CheckinPrompt.id).where(
+            CheckinPrompt.person_id == person.id,
+            CheckinPrompt.cycle_key == schedule.cycle_key,
+            CheckinPrompt.status.in_((PromptStatus.PENDING, PromptStatus.SENDING)),
+            CheckinPrompt.scheduled_at <= now + SOON,
+        )
+    )
+    soon = due_now is not None or (schedule.next_at is not None and schedule.next_at <= now + SOON)
     return Greeting(
         referentiel_title=referentiel.title,
         schedule=schedule,
