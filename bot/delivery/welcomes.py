@@ -29,11 +29,23 @@ from bot.delivery.messenger import Recipient
 from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.views import WelcomeMessage
 from bot.delivery.workspaces import Workspaces
-from bot.domain.welcome import NEEDS_CONVERSATION, claim_welcome, greeting_for, release_welcome
+from bot.domain.welcome import (
+    NEEDS_CONVERSATION,
+    RETRY_AFTER,
+    claim_welcome,
+    greeting_for,
+    release_welcome,
+)
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import Person
 from storage.repositories import PeopleRepository
+
+# How often a tick looks for welcomes due when nothing says some are: someone enrolled is
+# planned at the next tick (storage.planning_marks), and a tick that planned anyone looks
+# at once; this catches the rest (a welcome given back after a passing failure is due
+# again after this long too: bot.domain.welcome.RETRY_AFTER).
+POLL = RETRY_AFTER
 
 
 class WelcomeJob:
@@ -56,6 +68,13 @@ class WelcomeJob:
         self.report = report
         self.stopped: set[int] = set()  # workspaces paused or asking to wait, this tick
         self.claimed_at: dict[int, datetime] = {}  # of each claimed welcome, to give back
+        self.full = False  # as many due as a tick takes: more may be waiting
+
+    @property
+    def again_next_tick(self) -> bool:
+        """Whether welcomes are surely still due (a full share, or some given back to
+        wait): the next tick looks again rather than after :data:`POLL`."""
+        return self.full or bool(self.stopped)
 
     def due(self, now: datetime) -> list[int]:
         """The people to welcome now, longest due first, up to the tick's share."""
@@ -74,6 +93,7 @@ class WelcomeJob:
             ).all()
             for tenant_id in {tenant_id for _, tenant_id, _ in rows}:
                 self.workspaces.get(tenant_id, session)
+        self.full = len(rows) >= self.policy.welcomes_per_tick
         return [
             person_id
             for person_id, tenant_id, has_conversation in rows

@@ -11,6 +11,7 @@ from bot.bootstrap import build_services
 from bot.delivery.messenger import DeliveryDeferred, DeliveryUncertain
 from bot.delivery.tick import Ticker, TickPolicy
 from bot.delivery.views import PromptMessage, WelcomeMessage
+from bot.delivery.welcomes import POLL
 from bot.domain.access import Reader
 from bot.domain.people import Profile, ensure_tenant, find_person, upsert_person, welcome_due
 from bot.domain.welcome import MAX_WELCOME_ATTEMPTS, RETRY_AFTER
@@ -178,11 +179,31 @@ def test_in_teams_the_welcome_waits_for_a_conversation(delivery: Delivery) -> No
     delivery.ticker.workspaces.messengers = delivery.ticker.messengers
     _enrolled(delivery, "M0CAMILLE", team="M0TEAMS")
     delivery.tick(BEFORE_SLOT)
-    assert _welcomes(teams) == []  # the app is not installed for them: nowhere to write
+    assert _welcomes(teams) == []  # the app is not installed for her: nowhere to write
+    assert delivery.person("M0CAMILLE").welcome_after is not None  # still due
+    # Installed before being enrolled, Dora has a conversation: welcomed by the tick.
     with session_scope(delivery.core.sessions) as session:
         tenant = ensure_tenant(session, Platform.TEAMS, "M0TEAMS")
-        camille = find_person(session, tenant.id, "M0CAMILLE")
-        assert camille is not None
-        camille.conversation_ref = "conversation-of-camille"
+        dora, _ = upsert_person(session, tenant, Profile("M0DORA", "Dora"))
+        dora.conversation_ref = "conversation-of-dora"
+    _enrolled(delivery, "M0DORA", team="M0TEAMS")
     delivery.tick(BEFORE_SLOT + timedelta(minutes=1))
-    assert _welcomes(teams) == ["M0CAMILLE"]
+    assert _welcomes(teams) == ["M0DORA"]
+
+
+def test_an_idle_tick_looks_for_welcomes_only_every_few_minutes(delivery: Delivery) -> None:
+    """Someone enrolled is planned at the next tick, which looks for welcomes at once;
+    otherwise a tick looks every POLL (a welcome given back is due again after as long)."""
+    delivery.tick(BEFORE_SLOT)  # a first look, and the week planned
+    _enrolled(delivery, "U0CLARA")
+    delivery.tick(BEFORE_SLOT + timedelta(minutes=1))  # planning sees her: welcomed now
+    assert _welcomes(delivery.messenger) == ["U0CLARA"]
+    with session_scope(delivery.core.sessions) as session:  # due, and nothing planned
+        tenant = ensure_tenant(session, Platform.SLACK, "T0ACME")
+        alice = find_person(session, tenant.id, "U0ALICE")
+        assert alice is not None
+        alice.welcome_after = BEFORE_SLOT
+    delivery.tick(BEFORE_SLOT + timedelta(minutes=2))
+    assert _welcomes(delivery.messenger) == ["U0CLARA"]
+    delivery.tick(BEFORE_SLOT + timedelta(minutes=1) + POLL)
+    assert _welcomes(delivery.messenger) == ["U0CLARA", "U0ALICE"]
