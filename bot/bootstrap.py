@@ -137,7 +137,12 @@ class Flows:
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
     """The flows on ``core``, telling time by ``clock`` (injected in tests and the demo)."""
     settings = core.settings
-    defaults = Defaults(settings.default_locale, settings.default_timezone, settings.admin_user_ids)
+    defaults = Defaults(
+        settings.default_locale,
+        settings.default_timezone,
+        settings.admin_user_ids,
+        managers_see_indirect=settings.managers_see_indirect,
+    )
     work = UnitOfWork(core.sessions, defaults)
     services = build_services(core)
     home = HomeService(services.checkins, services.evidence, services.planning)
@@ -155,7 +160,7 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         services=services,
         summary=SummaryFlow(work, core.referentiels, clock),
         admin=AdminFlow(work, core.referentiels, clock, services.admin),
-        enrolment=EnrolmentFlow(work, core.referentiels, clock, services.admin),
+        enrolment=EnrolmentFlow(work, core.referentiels, clock, services.admin, services.planning),
         one_on_one=OneOnOneFlow(
             work,
             core.referentiels,
@@ -182,4 +187,5 @@ def tick_policy(core: Core, planning: PlanningPolicy) -> TickPolicy:
         reminder_hours=settings.reminder_hours,
         default_locale=settings.default_locale,
         lanes=Lanes(lanes=settings.send_lanes, width=settings.send_width),
+        managers_see_indirect=settings.managers_see_indirect,
     )

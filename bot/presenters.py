@@ -24,6 +24,7 @@ from bot.delivery.views import (
     ReminderMessage,
     ScheduledBrief,
     WeeklyReview,
+    WelcomeMessage,
 )
 from bot.i18n import Translator
 from bot.i18n.rich import Mention
@@ -32,6 +33,7 @@ from bot.views.cards import Card
 from bot.views.evidence import saved_card
 from bot.views.one_on_one import brief_card
 from bot.views.summary import summary_card
+from bot.views.welcome import greeting_card
 
 
 def _prompt_state(view: PromptView, t: Translator) -> Card:
@@ -64,6 +66,7 @@ CARDS: dict[type, Callable[[Any, Translator], Card]] = {
     RatedSummary: lambda view, t: summary_card(view.summary, t, only=view.rated),
     EvidenceSaved: lambda view, t: saved_card(view.competency, view.link, t),
     ReviewNotice: _review_notice,
+    WelcomeMessage: lambda view, t: greeting_card(view.greeting, t),
 }
 
 

@@ -168,6 +168,7 @@ class Person(Base):
         Index("ix_people_plan_after", "plan_after"),
         Index("ix_people_digest_plan_after", "digest_plan_after"),
         Index("ix_people_profile_checked", "profile_checked_at"),
+        Index("ix_people_welcome_after", "welcome_after"),  # the welcomes due (migration 0014)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -215,6 +216,12 @@ class Person(Base):
     digest_plan_after: Mapped[datetime] = mapped_column(
         default=PLAN_NOW, server_default=_PLAN_NOW_SQL
     )
+    # The welcome of their enrolment (bot.domain.welcome): due from ``welcome_after`` (set
+    # when they are enrolled and were never welcomed; NULL: none due), taken — by the tick,
+    # or Teams' installation — at ``welcomed_at``, once.
+    welcome_after: Mapped[datetime | None] = mapped_column()
+    welcomed_at: Mapped[datetime | None] = mapped_column()
+    welcome_attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -160,7 +160,12 @@ def test_enrol_by_csv_then_tick_then_check_in(
     clock.set(datetime.fromisoformat("2026-11-26T16:00-05:00").timestamp())
     status, out, _ = palier("tick")
     assert status == 0 and "2 envoyé(s)" in out  # Bob now; Alice (16:00 in Paris) too
-    prompt = slack.dm_messages("U0BOB")[-1]
+    # Imported, Bob is welcomed once, in English, just before his first check-in.
+    welcome, prompt = slack.dm_messages("U0BOB")
+    assert "Welcome to Palier" in (welcome.text or "")
+    assert "comes in a moment, right after this message" in str(welcome.blocks)
+    palier("tick")
+    assert len(slack.dm_messages("U0BOB")) == 2
     assert "Start my check-in" in SlackDriver.button_labels(prompt)
     assert served.click("U0BOB", prompt, text="Start my check-in").ok
     modal = served.modal("U0BOB")

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.domain.access import readers_of
 from bot.i18n import LOCALES, Locale, Translator, messages
 from bot.views.home import home_card
 from bot.views.summary import help_card
@@ -76,7 +77,7 @@ def test_a_translator_answers_in_its_wording_and_keeps_it_in_another_language() 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_teams_help_names_teams_ways_and_no_slack_thing(locale: Locale) -> None:
     t = teams_translator(locale)
-    shown = _teams(help_card(t))
+    shown = _teams(help_card(t, readers=readers_of(None, indirect=False)))
     assert SLACK_WORDS.search(shown) is None, SLACK_WORDS.search(shown)
     # The message action is called what the app's manifest calls it, in that language.
     assert t("teams_manifest.log_evidence") in shown
@@ -101,7 +102,7 @@ def test_the_teams_home_names_teams_ways_and_no_slack_thing(locale: Locale) -> N
 def test_slacks_help_and_home_are_as_they_were(locale: Locale) -> None:
     t = slack_translator(locale)
     shortcut = "« Palier · preuve/evidence »" if locale == "fr" else "“Palier · preuve/evidence”"
-    help_shown = _slack(help_card(t))
+    help_shown = _slack(help_card(t, readers=readers_of(None, indirect=False)))
     assert "`/palier me`" in help_shown and shortcut in help_shown
     home_shown = _slack(home_card(_home(), t))
     assert shortcut in home_shown and "Slack" in home_shown

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from bot.domain.access import readers_of
 from bot.domain.checkin import CheckinForm, CheckinItem, Refusal, next_level_of
 from bot.domain.evidence import criterion_choices
 from bot.domain.submissions import MAX_TEXT
@@ -32,6 +33,8 @@ from referentiels.models import Referentiel
 
 CATALOG = ReferentielCatalog.load(None)
 CLOSES = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
+
+READERS = readers_of(None, indirect=False)  # who sees the evidence: the usual case
 
 
 def _referentiel(referentiel_id: str) -> Referentiel:
@@ -157,7 +160,7 @@ def test_each_refusal_of_the_checkin_has_its_own_words_in_both_languages() -> No
 def test_the_evidence_form_groups_competencies_and_offers_criteria_once_one_is_chosen() -> None:
     referentiel = _referentiel("manager-equipe-vendeurs-b2b")
     t = Translator("en")
-    fresh = _fields(evidence_form(referentiel, t))
+    fresh = _fields(evidence_form(referentiel, t, readers=READERS))
     competency = fresh[actions.EVIDENCE_COMPETENCY]
     assert isinstance(competency, ChoiceField)
     assert competency.refresh and competency.style is ChoiceStyle.MENU and not competency.optional
@@ -170,7 +173,7 @@ def test_the_evidence_form_groups_competencies_and_offers_criteria_once_one_is_c
     chosen = referentiel.all_competencies()[0]
     key = criterion_choices(chosen)[0].key
     draft = EvidenceDraft(chosen.id, key, "x" * (MAX_TEXT + 10), "https://crm.example/1")
-    filled = _fields(evidence_form(referentiel, t, draft))
+    filled = _fields(evidence_form(referentiel, t, draft, readers=READERS))
     criterion = filled[actions.EVIDENCE_CRITERION]
     assert isinstance(criterion, ChoiceField) and criterion.optional
     assert criterion.initial == (key,)
@@ -183,7 +186,9 @@ def test_the_evidence_form_groups_competencies_and_offers_criteria_once_one_is_c
 
 def test_a_matrix_of_one_group_is_not_grouped() -> None:
     referentiel = _referentiel("account-executive")
-    field = _fields(evidence_form(referentiel, Translator("fr")))[actions.EVIDENCE_COMPETENCY]
+    field = _fields(evidence_form(referentiel, Translator("fr"), readers=READERS))[
+        actions.EVIDENCE_COMPETENCY
+    ]
     assert isinstance(field, ChoiceField)
     assert bool(field.groups) == (len({p[:1] for p, _ in referentiel.iter_competencies()}) > 1)
 
@@ -192,11 +197,11 @@ def test_the_evidence_form_carries_back_what_it_edits_and_where_it_came_from() -
     referentiel = _referentiel("account-executive")
     t = Translator("en")
     permalink = "https://acme.slack.com/archives/C1/p1"
-    form = evidence_form(referentiel, t, state=EvidenceState(permalink, 42))
+    form = evidence_form(referentiel, t, state=EvidenceState(permalink, 42), readers=READERS)
     assert json.loads(form.state) == {"permalink": permalink, "evidence_id": 42}
     assert EvidenceState.load(form.state) == EvidenceState(permalink, 42)
     assert permalink in _text(form)
-    plain = evidence_form(referentiel, t)
+    plain = evidence_form(referentiel, t, readers=READERS)
     assert json.loads(plain.state) == {"permalink": None, "evidence_id": None}
     assert "https://" not in _text(plain)
     for broken in ("", "{", "[]", '{"evidence_id": "x"}'):

@@ -10,6 +10,7 @@ import pytest
 
 from bot.app.home import refusal_key
 from bot.app.summary import LANGUAGE_USAGE
+from bot.domain.access import readers_of
 from bot.domain.checkin import Refusal
 from bot.domain.home import (
     CompetencyStatus,
@@ -99,7 +100,10 @@ def _home(
         for item in summary.competencies
     ]
     evidence = EvidencePage(entries, page, len(entries) if total is None else total)
-    return Home(referentiel, "Europe/Paris", summary, competencies, evidence, _schedule(**schedule))
+    readers = readers_of(None, indirect=False)
+    return Home(
+        referentiel, "Europe/Paris", summary, competencies, evidence, _schedule(**schedule), readers
+    )
 
 
 def _buttons(card: Card, row: str) -> list[Button]:

@@ -5,6 +5,7 @@ opens the form where a command cannot."""
 
 from __future__ import annotations
 
+from bot.domain.access import readers_of
 from bot.i18n import Translator
 from bot.views import actions
 from bot.views.cards import Actions, ChoiceField, Paragraph
@@ -16,7 +17,9 @@ REFERENTIEL = ReferentielCatalog.load(None).get("account-executive")
 
 def _field(name: str, draft: EvidenceDraft) -> ChoiceField | None:
     assert REFERENTIEL is not None
-    form = evidence_form(REFERENTIEL, Translator("en"), draft)
+    form = evidence_form(
+        REFERENTIEL, Translator("en"), draft, readers=readers_of(None, indirect=False)
+    )
     found = [f for f in form.fields() if f.name == name]
     assert all(isinstance(f, ChoiceField) for f in found)
     return found[0] if found else None  # type: ignore[return-value]
@@ -53,7 +56,7 @@ def test_answers_are_read_back_by_field_and_problems_placed_beside_them() -> Non
 
 def test_the_log_card_has_one_button_that_opens_the_form() -> None:
     for locale, label in (("fr", "Noter une preuve"), ("en", "Log evidence")):
-        card = log_card(Translator(locale))
+        card = log_card(Translator(locale), readers_of(None, indirect=False))
         paragraph, row = card.blocks
         assert isinstance(paragraph, Paragraph) and isinstance(row, Actions)
         [button] = row.buttons

@@ -26,6 +26,7 @@ from bot.app.actor import ActorRef
 from bot.app.admin import NOT_ADMIN, find_someone, title_of, workspace_of
 from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
+from bot.domain.access import Reader, readers_of
 from bot.domain.admin import AdminRefusal, AdminService
 from bot.domain.people import (
     NOT_INSTALLED,
@@ -39,6 +40,8 @@ from bot.domain.people import (
     upsert_person,
 )
 from bot.domain.people_import import ImportReport, import_people
+from bot.domain.planning import PlanningPolicy
+from bot.domain.welcome import Greeting, claim_welcome, greeting_for
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import Platform
@@ -65,12 +68,16 @@ class Welcome:
     ``zone_known`` False while Palier knows no time zone of theirs (the platform did not
     say it yet: the workspace's default applies meanwhile); ``known_already`` when Palier
     held this very conversation already (the platform delivering the same news again):
-    they were welcomed, nothing to say twice."""
+    they were welcomed, nothing to say twice. ``greeting``: the welcome of their
+    enrolment, when it was still to be sent (claimed here: the tick will not send it);
+    ``readers``: who sees their data."""
 
     referentiel_title: str | None
     name: str | None
     zone_known: bool = True
     known_already: bool = False
+    greeting: Greeting | None = None
+    readers: tuple[Reader, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,9 @@ class Enrolled:
     referentiel_title: str
     manager_id: str | None
     created: bool
+    # The title of the référentiel Palier followed them on already (None: they were not
+    # enrolled, or had been removed): the answer says so rather than "enrolled".
+    previous_title: str | None = None
     # How the platform names them, for a front end that cannot mention people by id.
     name: str | None = field(default=None, compare=False)
     manager_name: str | None = field(default=None, compare=False)
@@ -103,11 +113,13 @@ class EnrolmentFlow:
         catalog: ReferentielCatalog,
         clock: Callable[[], datetime],
         admin: AdminService,
+        planning: PlanningPolicy,
     ) -> None:
         self.work = work
         self.catalog = catalog
         self.clock = clock
         self.admin = admin
+        self.planning = planning
 
     def referentiel_ids(self) -> list[str]:
         """What one may enrol people on (a refusal of an unknown référentiel lists them)."""
@@ -130,11 +142,13 @@ class EnrolmentFlow:
             if isinstance(done, AdminRefusal):
                 return Outcome.refused(actor.locale, done.value)
             title = title_of(self.catalog, data.referentiel_id)
+            previous = done.previous_referentiel
             enrolled = Enrolled(
                 profile.user_id,
                 title,
                 manager.user_id if manager is not None else None,
                 done.created,
+                previous_title=title_of(self.catalog, previous) if previous else None,
                 name=profile.display_name,
                 manager_name=manager.display_name if manager is not None else None,
             )
@@ -184,7 +198,18 @@ class EnrolmentFlow:
                 else None
             )
             zone_known = known_timezone(person.timezone) is not None
-            welcome = Welcome(title, person.display_name, zone_known, known_already)
+            greeting = None
+            indirect = self.work.defaults.managers_see_indirect
+            if title is not None and not known_already and person.welcome_after is not None:
+                now = self.clock()
+                if claim_welcome(session, person.id, now):
+                    greeting = greeting_for(
+                        session, person, self.catalog, self.planning, now, indirect=indirect
+                    )
+            readers = readers_of(person, indirect)
+            welcome = Welcome(
+                title, person.display_name, zone_known, known_already, greeting, readers
+            )
             return Outcome(locale, welcome)
 
     def conversation_closed(self, ref: ActorRef, conversation: str) -> Outcome[bool]:

@@ -18,6 +18,7 @@ from datetime import datetime
 from bot.app.actor import Actor, ActorRef
 from bot.app.outcome import Outcome, Problem, RefreshHome, SendDirect
 from bot.app.unit_of_work import UnitOfWork
+from bot.domain.access import Reader, readers_of
 from bot.domain.checkin import Refusal
 from bot.domain.evidence import EvidenceInput, EvidenceService
 from bot.domain.people import Directory
@@ -32,6 +33,7 @@ class EvidenceForm:
     """The evidence form on the person's référentiel, filled in with what is known."""
 
     referentiel: Referentiel
+    readers: tuple[Reader, ...]  # who will see the evidence (bot.domain.access.readers)
     competency_id: str | None = None
     criterion_key: str | None = None
     text: str | None = None
@@ -109,7 +111,8 @@ class EvidenceFlow:
             found = enrolment(actor, self.catalog)
             if found is None:
                 return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
-            return Outcome(actor.locale, EvidenceForm(found[1], text=text))
+            readers = readers_of(found[0], self.work.defaults.managers_see_indirect)
+            return Outcome(actor.locale, EvidenceForm(found[1], readers, text=text))
 
     def edit_form(
         self, ref: ActorRef, evidence_id: int, directory: Directory | None = None
@@ -125,6 +128,7 @@ class EvidenceFlow:
                 return Outcome.refused(actor.locale, Refusal.UNKNOWN_EVIDENCE.value)
             form = EvidenceForm(
                 referentiel,
+                readers_of(person, self.work.defaults.managers_see_indirect),
                 competency_id=evidence.competency_id,
                 criterion_key=evidence.criterion_key,
                 text=evidence.text,

@@ -103,7 +103,10 @@ class HomeFlow:
             if found is None:
                 return Outcome.refused(actor.locale, NOT_ENROLLED)
             person, referentiel = found
-            home = self.service.load(session, person, referentiel, self.clock(), page)
+            indirect = self.work.defaults.managers_see_indirect
+            home = self.service.load(
+                session, person, referentiel, self.clock(), page, indirect=indirect
+            )
             return Outcome(actor.locale, home)
 
     def check_in_now(

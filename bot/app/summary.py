@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.app.actor import ActorRef
 from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
+from bot.domain.access import Reader, readers, readers_of
 from bot.domain.checkin import Refusal, load_summary
 from bot.domain.people import Directory, choose_locale
 from bot.domain.progress import ProgressSummary
@@ -43,10 +44,19 @@ class SummaryFlow:
             summary = load_summary(session, person, referentiel, self.clock(), actor.timezone)
             return Outcome(actor.locale, summary)
 
-    def help(self, ref: ActorRef, directory: Directory | None = None) -> Outcome[None]:
-        """Nothing to load: the help is words, in the actor's language."""
+    def help(
+        self, ref: ActorRef, directory: Directory | None = None
+    ) -> Outcome[tuple[Reader, ...]]:
+        """The help is words, in the actor's language; the view is who sees the actor's
+        data (:func:`bot.domain.access.readers_of`), which the help says."""
         with self.work.begin(ref, directory) as (_session, actor):
-            return Outcome(actor.locale)
+            indirect = self.work.defaults.managers_see_indirect
+            return Outcome(actor.locale, readers_of(actor.person, indirect))
+
+    def readers_in_general(self) -> tuple[Reader, ...]:
+        """Who sees a person's data, said to others (a team Palier is added to): as for
+        someone with a manager, the usual case. Nothing of anyone is read."""
+        return readers(indirect=self.work.defaults.managers_see_indirect, has_manager=True)
 
     def choose_language(
         self, ref: ActorRef, wanted: str, directory: Directory | None = None

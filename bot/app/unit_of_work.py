@@ -38,6 +38,9 @@ class Defaults:
     locale: Locale = "fr"
     timezone: str = "Europe/Paris"
     admin_user_ids: frozenset[str] = frozenset()  # PALIER_ADMIN_USER_IDS
+    # PALIER_MANAGERS_SEE_INDIRECT: what the access policy is told, and so what Palier
+    # tells people of who sees their data (bot.domain.access.readers).
+    managers_see_indirect: bool = False
 
 
 class UnitOfWork:

@@ -42,6 +42,7 @@ class TickReport:
     recovered: int = 0
     briefs: int = 0  # scheduled 1:1 briefs sent
     digests: int = 0  # managers' weekly reviews sent
+    welcomed: int = 0  # welcomes of people enrolled, sent
     errors: list[str] = field(default_factory=list)
 
 
@@ -59,6 +60,11 @@ class TickPolicy:
     confirm_span: timedelta = timedelta(days=2)
     lanes: Lanes = Lanes()  # how prompts are sent side by side (PostgreSQL)
     profile_refresh: ProfileRefresh = field(default_factory=ProfileRefresh)  # read again, slowly
+    # Welcomes of people enrolled claimed per tick and process (bot.delivery.welcomes): a
+    # big import is welcomed over a few ticks, at the platform's pace.
+    welcomes_per_tick: int = 300
+    # PALIER_MANAGERS_SEE_INDIRECT: who sees a person's data, as the welcome says it.
+    managers_see_indirect: bool = False
 
     @property
     def confirmation(self) -> Confirmation:

@@ -2,8 +2,8 @@
 
 One tick reads the workspaces (probing the paused ones), plans the current cycles'
 prompts, closes the cycles that ended (unanswered prompts become *missed*), recovers
-prompts whose sender died, then sends what is due: prompts, reminders, 1:1 briefs and
-the managers' weekly reviews. Each goes out the one way of
+prompts whose sender died, then sends what is due: the welcomes of people just enrolled,
+prompts, reminders, 1:1 briefs and the managers' weekly reviews. Each goes out the one way of
 :mod:`bot.delivery.claims` — claimed by one conditional UPDATE, sent, recorded — so
 two processes ticking at once, or one tick repeated, never message anyone twice.
 Network calls happen between short transactions, never inside one.
@@ -33,6 +33,8 @@ from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.profiles import Profiles
 from bot.delivery.prompts import PromptJob, Prompts
 from bot.delivery.reminders import ReminderJob
+from bot.delivery.welcomes import POLL as WELCOME_POLL
+from bot.delivery.welcomes import WelcomeJob
 from bot.delivery.workspaces import Workspaces
 from bot.domain.review import ReviewService
 from referentiels.loader import ReferentielCatalog
@@ -67,6 +69,7 @@ class Ticker:
         self.worker = worker
         self.workspaces = Workspaces(sessions, messengers)
         self.reviews = ReviewService(catalog)
+        self._welcomes_at = datetime.min.replace(tzinfo=UTC)  # when to look for welcomes
 
     def tick(self, now: datetime) -> TickReport:
         """One tick at ``now``; never raises for one person's failure."""
@@ -79,6 +82,13 @@ class Ticker:
         bookkeeping.plan(now)
         bookkeeping.close_ended(now)
         bookkeeping.recover_stale(now)
+        # Welcomes first: someone enrolled just before their slot reads it before the prompt.
+        # Looked for when planning saw someone (an enrolment is planned at the next tick),
+        # else every few minutes: an idle tick reads no more than before.
+        if report.planned or now >= self._welcomes_at:
+            welcomes = WelcomeJob(self.sessions, self.catalog, policy, self.workspaces, report)
+            self._each(sender, welcomes, ((i, i) for i in welcomes.due(now)), now, report)
+            self._welcomes_at = now if welcomes.again_next_tick else now + WELCOME_POLL
         with claims_heartbeat(self._renew_claims, self.clock, policy.claim_heartbeat):
             job = self.prompt_job(report, prompts)
             PromptDispatch(self.sessions, job, sender, policy.lanes).run(now)

@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.domain.checkin import CheckinForm
 from bot.domain.one_on_one import Brief
 from bot.domain.review import Digest
+from bot.domain.welcome import Greeting
 
 PROMPT_MARKER = "prompt"  # the kind of marker a prompt is sent with (Marker.kind)
 
@@ -39,6 +40,13 @@ class MissedPrompt:
     """A prompt (or its reminder) whose week ended unanswered: no buttons left."""
 
     form: CheckinForm
+
+
+@dataclass(frozen=True)
+class WelcomeMessage:
+    """The welcome of someone just enrolled (sent once: :mod:`bot.delivery.welcomes`)."""
+
+    greeting: Greeting
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,19 @@ Visibility follows the *current* reporting line: when someone changes manager,
 their history stays whole and the new manager sees it from that day, while the
 former manager no longer does. A refusal is reported exactly like an unknown
 person, so a read never reveals whether someone is enrolled.
+
+The rule itself is one pure function, :func:`grants`: what a viewer standing in a
+:class:`Relation` to a person may see. :func:`scope_over` works out the relation from
+the database and asks it; :func:`readers` asks it the other way round — who may read a
+person's data — so that what Palier *tells* people about who sees their data (help, Home,
+evidence form, welcome …) is worked out from the very rule it enforces.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import CTE, func, literal, select
 from sqlalchemy.orm import Session
@@ -30,6 +37,87 @@ class Scope(enum.StrEnum):
     SELF = "self"
     MANAGER = "manager"
     ADMIN = "admin"
+
+
+class Relation(enum.StrEnum):
+    """Where a viewer stands towards the person whose data they ask for."""
+
+    SELF = "self"
+    MANAGER = "manager"  # the person's manager
+    MANAGER_ABOVE = "manager_above"  # a manager further up the person's reporting line
+    COLLEAGUE = "colleague"  # anyone else of the same workspace
+    ELSEWHERE = "elsewhere"  # someone of another workspace
+
+
+def grants(relation: Relation, *, is_admin: bool, indirect: bool) -> Scope | None:
+    """The policy: why a viewer in ``relation`` to a person may read their data (None:
+    they may not). ``is_admin``: the platform calls the viewer an admin; ``indirect``:
+    the workspace lets managers see their reports' reports."""
+    if relation is Relation.ELSEWHERE:
+        return None
+    if relation is Relation.SELF:
+        return Scope.SELF
+    if is_admin:
+        return Scope.ADMIN
+    if relation is Relation.MANAGER:
+        return Scope.MANAGER
+    if relation is Relation.MANAGER_ABOVE and indirect:
+        return Scope.MANAGER
+    return None
+
+
+class Rule(Protocol):
+    """A policy such as :func:`grants` (tests give :func:`readers` others)."""
+
+    def __call__(self, relation: Relation, *, is_admin: bool, indirect: bool) -> Scope | None: ...
+
+
+class Reader(enum.StrEnum):
+    """Someone who may read a person's data, as Palier names them to that person."""
+
+    SELF = "self"
+    MANAGER = "manager"
+    MANAGERS_ABOVE = "managers_above"
+    ADMINS = "admins"
+
+
+_LINE = (
+    (Relation.SELF, Reader.SELF),
+    (Relation.MANAGER, Reader.MANAGER),
+    (Relation.MANAGER_ABOVE, Reader.MANAGERS_ABOVE),
+)
+
+
+def readers(*, indirect: bool, has_manager: bool, rule: Rule = grants) -> tuple[Reader, ...]:
+    """Who may read the data (ratings, evidence, check-ins, 1:1 topics) of a person, in
+    the order they are named: ``rule`` asked about each kind of viewer. ``has_manager``:
+    the person has a manager now (without one, nobody stands above them either).
+
+    A rule that let colleagues who are not admins, or another workspace, read would
+    have no words here: it is refused (ValueError) rather than worded wrongly."""
+    found = [
+        reader
+        for relation, reader in _LINE
+        if (has_manager or relation is Relation.SELF)
+        and rule(relation, is_admin=False, indirect=indirect) is not None
+    ]
+    if rule(Relation.COLLEAGUE, is_admin=True, indirect=indirect) is not None:
+        found.append(Reader.ADMINS)
+    beyond = [
+        rule(Relation.COLLEAGUE, is_admin=False, indirect=indirect),
+        rule(Relation.ELSEWHERE, is_admin=False, indirect=indirect),
+        rule(Relation.ELSEWHERE, is_admin=True, indirect=indirect),
+    ]
+    if any(scope is not None for scope in beyond):
+        raise ValueError("the policy lets others than the person's line and admins read")
+    return tuple(found)
+
+
+def readers_of(person: Person | None, indirect: bool) -> tuple[Reader, ...]:
+    """:func:`readers` for ``person`` as they stand now (someone Palier does not follow
+    yet: as for someone with a manager, the usual case once enrolled)."""
+    has_manager = person is None or person.manager_id is not None
+    return readers(indirect=indirect, has_manager=has_manager)
 
 
 @dataclass(frozen=True)
@@ -131,21 +219,32 @@ def reports_of(session: Session, manager: Person, indirect: bool) -> list[Person
 
 
 def scope_over(session: Session, viewer: Viewer, target: Person) -> Scope | None:
-    """Why ``viewer`` may read ``target``'s data, or None when they may not."""
+    """Why ``viewer`` may read ``target``'s data, or None when they may not (:func:`grants`)."""
+    relation = relation_of(session, viewer, target)
+    return grants(relation, is_admin=viewer.is_admin, indirect=viewer.indirect)
+
+
+def relation_of(session: Session, viewer: Viewer, target: Person) -> Relation:
+    """Where ``viewer`` stands towards ``target``. The reporting tree above the target's
+    manager is read only when the policy's answer depends on it."""
     me = viewer.person
     if target.tenant_id != viewer.tenant:
-        return None
-    if me is not None and target.id == me.id:
-        return Scope.SELF
-    if viewer.is_admin:
-        return Scope.ADMIN
+        return Relation.ELSEWHERE
     if me is None:
-        return None
+        return Relation.COLLEAGUE
+    if target.id == me.id:
+        return Relation.SELF
     if target.manager_id == me.id:
-        return Scope.MANAGER
-    if viewer.indirect and any(p.id == target.id for p in reports_of(session, me, True)):
-        return Scope.MANAGER
-    return None
+        return Relation.MANAGER
+
+    def scope(relation: Relation) -> Scope | None:
+        return grants(relation, is_admin=viewer.is_admin, indirect=viewer.indirect)
+
+    if scope(Relation.MANAGER_ABOVE) != scope(Relation.COLLEAGUE) and any(
+        p.id == target.id for p in reports_of(session, me, True)
+    ):
+        return Relation.MANAGER_ABOVE
+    return Relation.COLLEAGUE
 
 
 def visible_people(session: Session, viewer: Viewer) -> list[Person]:

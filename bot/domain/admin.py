@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain.people import NOT_INSTALLED, Profile, find_person, upsert_person
+from bot.domain.people import NOT_INSTALLED, Profile, find_person, upsert_person, welcome_due
 from bot.domain.privacy import ERASED
 from referentiels.loader import ReferentielCatalog
 from storage.models import CheckinPrompt, Person, PromptStatus, Role, Tenant
@@ -48,6 +48,9 @@ def is_admin(profile: Profile | None, person: Person | None, admin_ids: Collecti
 class Enrolment:
     person: Person
     created: bool
+    # The référentiel Palier followed them on already, when it did (not removed, not
+    # deactivated): enrolling them again welcomes nobody and the answer says so.
+    previous_referentiel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,11 @@ class AdminService:
             if known is not None and known.inactive_reason == ERASED:
                 # Their erasure request stands: an admin cannot bring them back.
                 return AdminRefusal.ERASED
+        known = find_person(session, tenant.id, profile.user_id)
+        previous = known.referentiel_id if known is not None and known.active else None
         person, created = upsert_person(session, tenant, profile)
         person.referentiel_id = referentiel_id
+        welcome_due(person)
         if not person.active and person.inactive_reason == REMOVED:
             person.active, person.inactive_reason = True, None
         if manager is not None:
@@ -118,7 +124,7 @@ class AdminService:
                 boss.role = Role.MANAGER
             person.manager_id = boss.id
         session.flush()
-        return Enrolment(person, created)
+        return Enrolment(person, created, previous)
 
     def remove(
         self, session: Session, tenant: Tenant, user_id: str, now: datetime

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.domain.access import Reader, readers_of
 from bot.domain.checkin import CheckinForm, CheckinService, Refusal, load_summary
 from bot.domain.evidence import EvidenceService
 from bot.domain.people import zone_of
@@ -155,6 +156,7 @@ class Home:
     competencies: list[CompetencyStatus]
     evidence: EvidencePage
     schedule: Schedule
+    readers: tuple[Reader, ...]  # who sees the person's data (bot.domain.access.readers)
 
 
 class PauseProblem(enum.StrEnum):
@@ -171,6 +173,60 @@ def pause_problem(until: date, today: date) -> PauseProblem | None:
     if until > today + timedelta(days=PAUSE_MAX_DAYS):
         return PauseProblem.TOO_FAR
     return None
+
+
+def schedule_of(
+    session: Session, person: Person, now: datetime, policy: PlanningPolicy
+) -> Schedule:
+    """The person's slot, pause and next check-in, as of ``now``."""
+    timezone = zone_of(person, policy.default_timezone)
+    weekday, local_time = person_slot(person, policy)
+    default_weekday, default_time = workspace_slot(person.tenant, policy)
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    paused = person.paused_until
+    if paused is not None and paused < today:
+        paused = None  # a pause that has ended changes nothing
+    cycle = cycle_at(now, timezone)
+    current = session.scalars(
+        select(CheckinPrompt).where(
+            CheckinPrompt.person_id == person.id, CheckinPrompt.cycle_key == cycle.key
+        )
+    ).one_or_none()
+    next_at: datetime | None = None
+    if person.active:
+        zone = ZoneInfo(timezone)
+        try:
+            if (
+                current is not None
+                and current.status is PromptStatus.PENDING
+                and current.scheduled_at > now
+                and (paused is None or current.scheduled_at.astimezone(zone).date() > paused)
+            ):
+                # The planned prompt is the truth (planned before a slot change, say).
+                next_at = current.scheduled_at
+            elif current is not None:
+                # This cycle's check-in is out, answered, skipped or due this minute:
+                # the next one is in a later cycle.
+                _, next_at = next_checkin(cycle.ends_at, weekday, local_time, timezone, paused)
+            else:
+                # Not planned yet: the tick plans it within a minute, due now if this
+                # week's slot has passed (a late prompt is sent rather than skipped).
+                _, at = next_checkin(now, weekday, local_time, timezone, paused)
+                next_at = max(at, now)
+        except ValueError:  # a pause too far in the future for the calendar
+            next_at = None
+    return Schedule(
+        weekday=weekday,
+        local_time=local_time,
+        own_weekday=person.checkin_weekday is not None,
+        own_time=person.checkin_time is not None,
+        default_weekday=default_weekday,
+        default_time=default_time,
+        next_at=next_at,
+        paused_until=paused,
+        cycle_key=cycle.key,
+        done_this_week=current is not None and current.status is PromptStatus.DONE,
+    )
 
 
 # --- the service --------------------------------------------------------------------
@@ -201,10 +257,13 @@ class HomeService:
         referentiel: Referentiel,
         now: datetime,
         page: int = 0,
+        *,
+        indirect: bool,
     ) -> Home:
         """The person's Home with the evidence page ``page``.
 
-        A page past the end (evidence deleted meanwhile) shows the last page.
+        A page past the end (evidence deleted meanwhile) shows the last page. ``indirect``:
+        the workspace lets managers see their reports' reports (the page says who sees).
         """
         summary = load_summary(session, person, referentiel, now, self.policy.default_timezone)
         return Home(
@@ -214,6 +273,7 @@ class HomeService:
             competencies=self._competencies(session, person, referentiel, summary),
             evidence=self._evidence(session, person, referentiel, page),
             schedule=self.schedule(session, person, now),
+            readers=readers_of(person, indirect),
         )
 
     def _competencies(
@@ -278,54 +338,7 @@ class HomeService:
 
     def schedule(self, session: Session, person: Person, now: datetime) -> Schedule:
         """The person's slot, pause and next check-in, as of ``now``."""
-        timezone = self._timezone(person)
-        weekday, local_time = person_slot(person, self.policy)
-        default_weekday, default_time = workspace_slot(person.tenant, self.policy)
-        today = self._today(person, now)
-        paused = person.paused_until
-        if paused is not None and paused < today:
-            paused = None  # a pause that has ended changes nothing
-        cycle = cycle_at(now, timezone)
-        current = session.scalars(
-            select(CheckinPrompt).where(
-                CheckinPrompt.person_id == person.id, CheckinPrompt.cycle_key == cycle.key
-            )
-        ).one_or_none()
-        next_at: datetime | None = None
-        if person.active:
-            zone = ZoneInfo(timezone)
-            try:
-                if (
-                    current is not None
-                    and current.status is PromptStatus.PENDING
-                    and current.scheduled_at > now
-                    and (paused is None or current.scheduled_at.astimezone(zone).date() > paused)
-                ):
-                    # The planned prompt is the truth (planned before a slot change, say).
-                    next_at = current.scheduled_at
-                elif current is not None:
-                    # This cycle's check-in is out, answered, skipped or due this minute:
-                    # the next one is in a later cycle.
-                    _, next_at = next_checkin(cycle.ends_at, weekday, local_time, timezone, paused)
-                else:
-                    # Not planned yet: the tick plans it within a minute, due now if this
-                    # week's slot has passed (a late prompt is sent rather than skipped).
-                    _, at = next_checkin(now, weekday, local_time, timezone, paused)
-                    next_at = max(at, now)
-            except ValueError:  # a pause too far in the future for the calendar
-                next_at = None
-        return Schedule(
-            weekday=weekday,
-            local_time=local_time,
-            own_weekday=person.checkin_weekday is not None,
-            own_time=person.checkin_time is not None,
-            default_weekday=default_weekday,
-            default_time=default_time,
-            next_at=next_at,
-            paused_until=paused,
-            cycle_key=cycle.key,
-            done_this_week=current is not None and current.status is PromptStatus.DONE,
-        )
+        return schedule_of(session, person, now, self.policy)
 
     # -- actions -------------------------------------------------------------------
 

@@ -25,12 +25,14 @@ about Slack.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.domain.access import readers_of
 from bot.domain.checkin import person_for
 from bot.domain.one_on_one_access import OneOnOneRefusal, manages, may_act, may_act_on, may_see
 from bot.domain.one_on_one_brief import WINDOW, compose_brief, schedule_between
@@ -139,7 +141,8 @@ class OneOnOneService:
             referentiel = self.catalog.get(me.referentiel_id or "") if me else None
             if me is None or referentiel is None:
                 return OneOnOneRefusal.NOT_ENROLLED
-            return self._compose(session, me, referentiel, now, me, own=True, can_act=False)
+            own = self._compose(session, me, referentiel, now, me, own=True, can_act=False)
+            return replace(own, readers=readers_of(me, indirect))
         target = find_person(session, me.tenant_id, target_user_id) if me else None
         access = may_see(session, me, target, is_admin=is_admin, indirect=indirect)
         if isinstance(access, OneOnOneRefusal):

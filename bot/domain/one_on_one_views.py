@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from bot.domain.access import Reader
 from bot.domain.talking_points import Gap, TalkingPoint
 from referentiels.models import Competency, Level, Referentiel
 from storage.models import Person, PromptStatus, Rater
@@ -96,6 +97,8 @@ class Brief:
     points: list[TalkingPoint]
     notes: list[NoteLine] = field(default_factory=list)  # the viewer's own notes only
     schedule: ScheduleInfo | None = None
+    # Who sees the person's topics and data, for their own brief (bot.domain.access.readers).
+    readers: tuple[Reader, ...] = ()
 
     def count(self, status: PromptStatus) -> int:
         return sum(1 for outcome in self.checkins if outcome.status is status)

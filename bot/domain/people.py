@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.i18n import LOCALES, Locale, to_locale
-from storage.models import Person, Platform, Tenant
+from storage.models import PLAN_NOW, Person, Platform, Tenant
 
 log = logging.getLogger(__name__)
 
@@ -228,6 +228,14 @@ def upsert_person(session: Session, tenant: Tenant, profile: Profile) -> tuple[P
     session.add(person)
     session.flush()
     return person, True
+
+
+def welcome_due(person: Person) -> None:
+    """Someone was just enrolled: the welcome of it is due (:mod:`bot.domain.welcome`),
+    unless they were welcomed already (enrolled again, moved to another référentiel) or
+    it is due already."""
+    if person.welcomed_at is None and person.welcome_after is None:
+        person.welcome_after = PLAN_NOW  # at the next tick
 
 
 def choose_locale(person: Person, locale: Locale) -> None:

@@ -46,6 +46,7 @@ from bot.domain.people import (
     find_person,
     known_timezone,
     upsert_person,
+    welcome_due,
 )
 from bot.domain.privacy import ERASED
 from bot.domain.scheduling import parse_local_time, parse_weekday
@@ -593,6 +594,7 @@ def _write(
         before[entry.line] = _snapshot(find_person(session, tenant.id, entry.profile.user_id))
         person, is_new = upsert_person(session, tenant, entry.profile)
         _apply_row(person, entry.row, is_new)
+        welcome_due(person)
         if "timezone" in entry.row.model_fields_set:
             # The file's time zone wins over Slack's, now and at every later sync;
             # an empty cell hands the time zone back to Slack.

@@ -114,14 +114,32 @@ def enrolled(
     *,
     name: str | None = None,
     manager_name: str | None = None,
+    previous_title: str | None = None,
 ) -> Rich:
     """Someone enrolled; ``name`` and ``manager_name`` for a front end that shows people
-    by name rather than mention them."""
+    by name rather than mention them. ``previous_title``: the référentiel Palier followed
+    them on already — the answer says they were enrolled (and moved, if so) rather than
+    pretending to enrol them again."""
     person = Mention(user_id, name)
-    text = t.rich("admin.enrolled", person=person, referentiel=Plain(referentiel_title))
-    if manager_id is None:
+    referentiel = Plain(referentiel_title)
+    manager = Mention(manager_id, manager_name) if manager_id is not None else None
+    if previous_title is not None and previous_title != referentiel_title:
+        text = t.rich(
+            "welcome_dm.moved",
+            person=person,
+            previous=Plain(previous_title),
+            referentiel=referentiel,
+        )
+    elif previous_title is not None:
+        if manager is None:
+            return t.rich("welcome_dm.already", person=person, referentiel=referentiel)
+        return t.rich(
+            "welcome_dm.already_manager", person=person, referentiel=referentiel, manager=manager
+        )
+    else:
+        text = t.rich("admin.enrolled", person=person, referentiel=referentiel)
+    if manager is None:
         return text
-    manager = Mention(manager_id, manager_name)
     return Rich.join([text, t.rich("admin.with_manager", manager=manager)], " ")
 
 

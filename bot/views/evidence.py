@@ -11,14 +11,16 @@ it was logged from (:class:`EvidenceState`).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.domain.access import Reader
 from bot.domain.evidence import criterion_choices
 from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator
 from bot.i18n.rich import Plain, Rich, literal
 from bot.views import actions
+from bot.views.audience import readers_text
 from bot.views.cards import (
     Actions,
     Block,
@@ -133,12 +135,15 @@ def evidence_form(
     t: Translator,
     draft: EvidenceDraft | None = None,
     state: EvidenceState | None = None,
+    *,
+    readers: Sequence[Reader],
 ) -> Form:
-    """The evidence form, filled in with ``draft`` (a message's text, an edit)."""
+    """The evidence form, filled in with ``draft`` (a message's text, an edit); its intro
+    says who will see the evidence (``readers``: :func:`bot.domain.access.readers_of`)."""
     draft = draft or EvidenceDraft()
     state = state or EvidenceState()
     blocks: list[Block | Field] = [
-        Paragraph((t.rich("evidence.intro"),)),
+        Paragraph((t.rich("evidence.intro", readers=readers_text(readers, t)),)),
         competency_field(referentiel, t, draft.competency_id),
     ]
     competency = referentiel.competency(draft.competency_id or "")
@@ -217,8 +222,9 @@ def read_draft(values: Mapping[str, object]) -> EvidenceDraft:
     )
 
 
-def log_card(t: Translator) -> Card:
-    """What ``log`` answers where a command cannot open the form itself: a button that does."""
-    intro = t.rich("teams_evidence.log_intro")
+def log_card(t: Translator, readers: Sequence[Reader]) -> Card:
+    """What ``log`` answers where a command cannot open the form itself: a button that does
+    (and who will see the evidence, ``readers``)."""
+    intro = t.rich("teams_evidence.log_intro", readers=readers_text(readers, t))
     button = Button(t.rich("teams_evidence.log_button"), actions.EVIDENCE_OPEN, "new", primary=True)
     return Card(intro, (Paragraph((intro,)), Actions(actions.EVIDENCE_OPEN, (button,))))

@@ -33,6 +33,7 @@ from bot.i18n.referentiel_text import (
 )
 from bot.i18n.rich import Plain, Rich, Typed, literal
 from bot.views import actions
+from bot.views.audience import readers_text
 from bot.views.cards import (
     Actions,
     Block,
@@ -332,7 +333,7 @@ def home_card(home: Home, t: Translator) -> Card:
         Listing(competency_paragraphs(home, t), more=t.rich("home.truncated")),
         Divider(),
         *_evidence(home, t),
-        Note(t.rich("home.privacy")),
+        Note(t.rich("home.privacy", readers=readers_text(home.readers, t))),
     ]
     return Card(heading, tuple(blocks), state=HomeState(home.evidence.page).dump())
 

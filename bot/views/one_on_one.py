@@ -25,6 +25,7 @@ from bot.i18n import Translator
 from bot.i18n.referentiel_text import level_label, local_moment, week_label
 from bot.i18n.rich import Mention, Plain, Rich, Typed
 from bot.views import actions
+from bot.views.audience import readers_text
 from bot.views.cards import Actions, Block, Button, Card, Confirm, Divider, Heading, Note, Paragraph
 from bot.views.prompt import short_name
 from bot.views.referentiel import criteria_lines, descriptor_lines
@@ -369,5 +370,8 @@ def brief_card(
         if brief.own
         else "one_on_one.privacy"
     )
-    tail.append(Note(t.rich(privacy)))
+    if brief.own:
+        tail.append(Note(t.rich(privacy, readers=readers_text(brief.readers, t))))
+    else:
+        tail.append(Note(t.rich(privacy)))
     return Card(brief_fallback(brief, t), (*blocks, *tail), keep_last=len(tail))

@@ -9,15 +9,19 @@ whatever they asked, so the answer tells nothing of anyone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from bot.domain.access import Reader
 from bot.i18n import Translator
-from bot.i18n.rich import Plain, Rich
+from bot.i18n.rich import Param, Plain, Rich
+from bot.views.audience import readers_text
 from bot.views.cards import Card, Paragraph
 
 
-def _with_link(key: str, chat_link: str | None, t: Translator) -> Rich:
+def _with_link(key: str, chat_link: str | None, t: Translator, **more: Param) -> Rich:
     if chat_link is None:
         return t.rich("teams_shared.refused")
-    return t.rich(key, link=Plain(chat_link))
+    return t.rich(key, link=Plain(chat_link), **more)
 
 
 def private_card(chat_link: str | None, t: Translator) -> Card:
@@ -28,11 +32,13 @@ def private_card(chat_link: str | None, t: Translator) -> Card:
     )
 
 
-def introduction_card(chat_link: str | None, t: Translator) -> Card:
-    """What Palier says once, when it is added to a team or a group chat."""
+def introduction_card(chat_link: str | None, t: Translator, readers: Sequence[Reader]) -> Card:
+    """What Palier says once, when it is added to a team or a group chat; ``readers``: who
+    sees a person's data (:meth:`bot.app.summary.SummaryFlow.readers_in_general`)."""
+    who = readers_text(readers, t, of_someone=True)
     return Card(
         t.rich("teams_shared.fallback"),
-        (Paragraph((_with_link("teams_shared.introduction", chat_link, t),)),),
+        (Paragraph((_with_link("teams_shared.introduction", chat_link, t, readers=who),)),),
     )
 
 

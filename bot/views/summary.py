@@ -8,12 +8,14 @@ the weakest competency (quoted from the référentiel), and the streak.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
+from bot.domain.access import Reader
 from bot.domain.progress import CompetencyProgress, ProgressSummary
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import level_label
 from bot.i18n.rich import Plain, Rich, literal
+from bot.views.audience import readers_text
 from bot.views.cards import Block, Card, Divider, Heading, Note, Paragraph
 from bot.views.referentiel import criteria_lines, descriptor_lines
 from referentiels.models import Level
@@ -121,8 +123,11 @@ def summary_card(
     return Card(t.rich("summary.fallback", referentiel=title), tuple(blocks), keep_last=1)
 
 
-def help_card(t: Translator, unknown_command: str | None = None) -> Card:
-    """What Palier does and its commands; prefixed by a note when the command was unknown."""
+def help_card(
+    t: Translator, unknown_command: str | None = None, *, readers: Sequence[Reader]
+) -> Card:
+    """What Palier does and its commands; prefixed by a note when the command was unknown.
+    ``readers``: who sees the person's data (:func:`bot.domain.access.readers_of`)."""
     blocks: list[Block] = []
     if unknown_command:
         command = Plain(unknown_command[:100])  # shown to the one who typed it
@@ -132,7 +137,7 @@ def help_card(t: Translator, unknown_command: str | None = None) -> Card:
             Heading(t.rich("help.title")),
             Paragraph((t.rich("help.weekly"),)),
             Paragraph((t.rich("help.commands"),)),
-            Note(t.rich("help.privacy")),
+            Note(t.rich("help.privacy", readers=readers_text(readers, t))),
         ]
     )
     return Card(t.rich("help.title"), tuple(blocks))

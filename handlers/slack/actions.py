@@ -133,7 +133,13 @@ def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: We
         client.views_update(
             view_id=view.id,
             hash=view.hash,
-            view=evidence_modal(outcome.view.referentiel, slack_t(outcome), draft, state),
+            view=evidence_modal(
+                outcome.view.referentiel,
+                slack_t(outcome),
+                draft,
+                state,
+                readers=outcome.view.readers,
+            ),
         )
     except SlackApiError as error:
         if error.response.get("error") not in ("hash_conflict", "not_found"):

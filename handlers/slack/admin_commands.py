@@ -95,7 +95,13 @@ def _text(deps: SlackDeps, outcome: Outcome[Any], usage: str) -> str:
         ids = deps.flows.enrolment.referentiel_ids()
         return from_rich(admin_view.refusal(outcome.refusal, t, ids))
     if isinstance(view, Enrolled):
-        text = admin_view.enrolled(view.user_id, view.referentiel_title, view.manager_id, t)
+        text = admin_view.enrolled(
+            view.user_id,
+            view.referentiel_title,
+            view.manager_id,
+            t,
+            previous_title=view.previous_title,
+        )
     elif isinstance(view, Removed):
         text = admin_view.removed(view.user_id, t)
     elif isinstance(view, Scheduled):

@@ -62,8 +62,8 @@ def handle_me(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient
 def handle_help(
     deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, unknown: str | None
 ) -> None:
-    t = slack_t(deps.flows.summary.help(actor.ref, SlackDirectory(client)))
-    text, blocks = help_message(t, unknown)
+    outcome = deps.flows.summary.help(actor.ref, SlackDirectory(client))
+    text, blocks = help_message(slack_t(outcome), unknown, outcome.view or ())
     respond(text=text, blocks=blocks, response_type="ephemeral")
 
 

@@ -102,6 +102,7 @@ def answer(deps: TeamsDeps, outcome: Outcome[Any], usage: str | None, tick_secon
             t,
             name=view.name,
             manager_name=view.manager_name,
+            previous_title=view.previous_title,
         )
     if isinstance(view, Removed):
         return admin_view.removed(view.user_id, t, name=view.name)

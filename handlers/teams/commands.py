@@ -34,7 +34,8 @@ async def handle_help(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
         deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
     )
     unknown = parsed.text if parsed.command is Command.UNKNOWN else None
-    await reply(deps, ctx, help_card(teams_t(outcome), unknown))
+    readers = outcome.view or ()
+    await reply(deps, ctx, help_card(teams_t(outcome), unknown, readers=readers))
 
 
 COMMANDS: dict[Command, CommandListener] = {

@@ -60,7 +60,14 @@ def form_of(view: EvidenceForm, t: Translator) -> Form:
     """The evidence form of a flow's answer (a new one, a message's text, an edit)."""
     draft = EvidenceDraft(view.competency_id, view.criterion_key, view.text, view.link)
     state = EvidenceState(permalink=view.permalink, evidence_id=view.evidence_id)
-    return evidence_form(view.referentiel, t, draft, state)
+    return evidence_form(view.referentiel, t, draft, state, readers=view.readers)
+
+
+def form_of_draft(
+    view: EvidenceForm, t: Translator, draft: EvidenceDraft, state: EvidenceState
+) -> Form:
+    """The evidence form of a flow's answer, holding what the person typed (``draft``)."""
+    return evidence_form(view.referentiel, t, draft, state, readers=view.readers)
 
 
 async def handle_log(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
@@ -72,7 +79,7 @@ async def handle_log(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     if outcome.view is None:
         await reply(deps, ctx, notice_card(refusal(outcome.refusal, teams_t(outcome))))
         return
-    await reply(deps, ctx, log_card(teams_t(outcome)))
+    await reply(deps, ctx, log_card(teams_t(outcome), outcome.view.readers))
 
 
 async def open_evidence(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> TaskModuleResponse:
@@ -108,7 +115,7 @@ async def _next(
         shown = await asyncio.to_thread(flow.form, ref, None, directory)
         if shown.view is None:
             return refusal(shown.refusal, teams_t(shown)).plain()
-        return evidence_form(shown.view.referentiel, teams_t(shown), draft, state)
+        return form_of_draft(shown.view, teams_t(shown), draft, state)
     saving = SaveEvidence(
         EvidenceInput(
             competency_id=draft.competency_id,
@@ -130,7 +137,7 @@ async def _next(
         if shown.view is None:
             return refusal(shown.refusal, t).plain()
         noted = {problem_field(p.field): t.rich(p.key) for p in outcome.problems}
-        return refilled(evidence_form(shown.view.referentiel, t, draft, state), {}, noted)
+        return refilled(form_of_draft(shown.view, t, draft, state), {}, noted)
     await carry_out(app, outcome.effects, t, deps.renderer, home=home)
     return None  # the dialog closes; the confirmation is in the person's chat
 

@@ -1,5 +1,7 @@
 """The app installed for a person, or removed: Palier learns their conversation and
-welcomes them, or forgets it.
+welcomes them, or forgets it. Someone enrolled before the app was installed for them gets
+the welcome of their enrolment here, once (the tick could not send it without a
+conversation; :mod:`bot.domain.welcome`).
 
 Teams may deliver the same ``installationUpdate`` more than once (a retry): the second
 finds the conversation already held and welcomes nobody twice. Removed, the app's
@@ -12,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.views.welcome import welcome_card
+from bot.views.welcome import greeting_card, welcome_card
 from handlers.teams.context import TeamsDeps, actor_ref, conversation_of, profile_of
 from handlers.teams.replies import reply
 from handlers.teams.wording import teams_t
@@ -27,11 +29,16 @@ async def handle_install(deps: TeamsDeps, ctx: Any) -> None:
         profile_of(activity),
     )
     welcome = outcome.view
-    if welcome is not None and welcome.known_already:
+    if welcome is None or welcome.known_already:
         return  # the same installation delivered again: welcomed already
-    title = welcome.referentiel_title if welcome is not None else None
-    zone_known = welcome.zone_known if welcome is not None else True
-    await reply(deps, ctx, welcome_card(title, teams_t(outcome), zone_known=zone_known))
+    t = teams_t(outcome)
+    if welcome.greeting is not None:  # enrolled, not welcomed yet: the welcome of it
+        card = greeting_card(welcome.greeting, t, ask_zone=not welcome.zone_known)
+    else:
+        card = welcome_card(
+            welcome.referentiel_title, t, readers=welcome.readers, zone_known=welcome.zone_known
+        )
+    await reply(deps, ctx, card)
 
 
 async def handle_uninstall(deps: TeamsDeps, ctx: Any) -> None:

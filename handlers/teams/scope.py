@@ -103,7 +103,8 @@ async def answer_message(deps: TeamsDeps, ctx: Any) -> None:
 async def introduce(deps: TeamsDeps, ctx: Any) -> None:
     """The app added to a team or a group chat: what Palier is, once; nothing kept."""
     activity = ctx.activity
-    await reply(deps, ctx, introduction_card(chat_link(activity), _t(deps, activity)))
+    readers = deps.flows.summary.readers_in_general()
+    await reply(deps, ctx, introduction_card(chat_link(activity), _t(deps, activity), readers))
 
 
 def card_action_refused(deps: TeamsDeps, ctx: Any) -> Any:

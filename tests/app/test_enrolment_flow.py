@@ -192,3 +192,54 @@ def test_people_named_by_e_mail_address_are_found_by_it(core: Core, flows: Flows
         BOSS, EnrolInput("x@example.com", "business-developer"), directory
     )
     assert unknown.refusal == "unknown_user"
+
+
+def _welcome(core: Core, user_id: str, team: str = TEAM) -> tuple[bool, bool]:
+    """(due, taken) of the person's welcome."""
+    person = _person(core, user_id, team)
+    assert person is not None
+    return person.welcome_after is not None, person.welcomed_at is not None
+
+
+def test_an_admin_enrolment_makes_the_welcome_due_once_and_says_who_was_enrolled(
+    core: Core, flows: Flows
+) -> None:
+    directory = Directory(BOSS_PROFILE, CHLOE, MANON)
+    first = flows.enrolment.enrol(BOSS, EnrolInput("U0CHLOE", "account-executive"), directory)
+    assert first.view is not None and first.view.previous_title is None
+    assert _welcome(core, "U0CHLOE") == (True, False)
+    again = flows.enrolment.enrol(BOSS, EnrolInput("U0CHLOE", "account-executive"), directory)
+    assert again.view is not None and again.view.previous_title == "Account Executive"
+    moved = flows.enrolment.enrol(BOSS, EnrolInput("U0CHLOE", "business-developer"), directory)
+    assert moved.view is not None and moved.view.previous_title == "Account Executive"
+    assert moved.view.referentiel_title == "Business Developer"
+    assert _welcome(core, "U0CHLOE") == (True, False)  # still the one welcome, due
+
+
+def test_an_import_makes_the_welcome_of_each_person_enrolled_due(core: Core, flows: Flows) -> None:
+    text = HEADER + "chloe@acme.fr,member,manon@acme.fr,account-executive\n"
+    workspace = Workspace(Platform.SLACK, "T0NEW", "Acme")
+    assert flows.enrolment.import_people(workspace, text, Directory(CHLOE, MANON)).ok
+    assert _welcome(core, "U0CHLOE", "T0NEW") == (True, False)
+    # Her manager, known only to the platform, is not followed: no welcome for him.
+    assert _welcome(core, "U0MANON", "T0NEW") == (False, False)
+
+
+def test_the_installation_welcomes_someone_enrolled_once(core: Core, flows: Flows) -> None:
+    """Teams: the app installed for someone enrolled before takes their welcome; the
+    same installation delivered again, or another one later, welcomes nobody again."""
+    tenant = "M0TENANT"
+    flows.enrolment.import_people(
+        Workspace(Platform.TEAMS, tenant),
+        HEADER + "chloe@acme.fr,member,,account-executive\n",
+        Directory(CHLOE),
+    )
+    chloe_ref = ActorRef(Platform.TEAMS, tenant, "U0CHLOE")
+    opened = flows.enrolment.conversation_opened(chloe_ref, "conversation-1", CHLOE)
+    assert opened.view is not None and opened.view.greeting is not None
+    assert opened.view.greeting.referentiel_title == "Account Executive"
+    assert _welcome(core, "U0CHLOE", tenant) == (False, True)
+    again = flows.enrolment.conversation_opened(chloe_ref, "conversation-1", CHLOE)
+    assert again.view is not None and again.view.known_already and again.view.greeting is None
+    later = flows.enrolment.conversation_opened(chloe_ref, "conversation-2", CHLOE)
+    assert later.view is not None and later.view.greeting is None

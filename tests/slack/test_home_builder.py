@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from bot.domain.access import readers
 from bot.domain.home import (
     EVIDENCE_PAGE_SIZE,
     HISTORY_LENGTH,
@@ -126,6 +127,7 @@ def _home(
         competencies=competencies,
         evidence=EvidencePage(entries, page, evidence),
         schedule=schedule,
+        readers=readers(indirect=True, has_manager=True),  # the longest sentence
     )
 
 

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 
 from bot.app.evidence import EvidenceForm
+from bot.domain.access import readers_of
 from bot.domain.checkin import CheckinForm, CheckinItem, next_level_of
 from bot.views import actions
 from emulators.slack import validate_view
@@ -44,7 +45,16 @@ def test_the_evidence_modal_keeps_its_ids_and_its_metadata() -> None:
     referentiel = CATALOG.get("manager-equipe-vendeurs-b2b")
     assert referentiel is not None
     chosen = referentiel.all_competencies()[0]
-    form = EvidenceForm(referentiel, chosen.id, None, "Un deal", None, 3, "https://a.slack.com/p1")
+    form = EvidenceForm(
+        referentiel,
+        readers_of(None, indirect=False),
+        chosen.id,
+        None,
+        "Un deal",
+        None,
+        3,
+        "https://a.slack.com/p1",
+    )
     view = form_modal(form, slack_translator("en")).to_dict()
     assert validate_view(view) == []
     assert view["callback_id"] == "evidence_submit"

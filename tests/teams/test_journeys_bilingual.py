@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.access import readers
 from bot.domain.people import Profile, ensure_tenant, upsert_person
 from bot.i18n import Translator, messages
 from bot.i18n.rich import Param, Plain, strip_markup
+from bot.views.audience import readers_text
 from emulators.teams import Message, TeamsEmulator, User
 from handlers.teams.wording import teams_translator
 from storage.db import session_scope
@@ -175,7 +177,9 @@ def test_evidence_logged_any_day(world: TeamsWorld, lang: str) -> None:
     user = _person(world, lang)
     teams.install(user)
     card = _said(world, user, "preuve" if lang == "fr" else "log")
-    _says(teams.render(card), lang, "teams_evidence.log_intro")
+    # Who will see it, as the policy says for someone without a manager.
+    who = readers_text(readers(indirect=False, has_manager=False), _t(lang)).text
+    _says(teams.render(card), lang, "teams_evidence.log_intro", readers=who)
     button = _w(lang, "teams_evidence.log_button")
     assert teams.buttons(card) == [button]
     teams.open_dialog(user, card, button)

@@ -8,12 +8,13 @@ this is their Slack rendering, and the reading of what the modal holds so far.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.views import View
 
 from bot.app.evidence import EvidenceForm
+from bot.domain.access import Reader
 from bot.i18n import Translator
 from bot.views.evidence import EvidenceDraft, EvidenceState, evidence_form
 from handlers.slack import ids
@@ -44,13 +45,15 @@ def evidence_modal(
     t: Translator,
     draft: EvidenceDraft | None = None,
     state: EvidenceState | None = None,
+    *,
+    readers: Sequence[Reader],
 ) -> View:
     """The evidence modal, filled in with ``draft`` (what it held when a competency was chosen)."""
-    return form_view(evidence_form(referentiel, t, draft, state))
+    return form_view(evidence_form(referentiel, t, draft, state, readers=readers))
 
 
 def form_modal(form: EvidenceForm, t: Translator) -> View:
     """The evidence modal of a flow's form (a new one, a message's text, an edit)."""
     draft = EvidenceDraft(form.competency_id, form.criterion_key, form.text, form.link)
     state = EvidenceState(permalink=form.permalink, evidence_id=form.evidence_id)
-    return evidence_modal(form.referentiel, t, draft, state)
+    return evidence_modal(form.referentiel, t, draft, state, readers=form.readers)

@@ -5,10 +5,11 @@ The words are the core's (:mod:`bot.views.summary`); this is their Block Kit.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from slack_sdk.models.blocks import Block
 
+from bot.domain.access import Reader
 from bot.domain.progress import ProgressSummary
 from bot.i18n import Translator
 from bot.views.summary import help_card, summary_card
@@ -27,7 +28,9 @@ def summary_blocks(
     return card_blocks(summary_card(summary, t, only))
 
 
-def help_message(t: Translator, unknown_command: str | None = None) -> tuple[str, list[Block]]:
-    """The help: its notification text, its blocks."""
-    card = help_card(t, unknown_command)
+def help_message(
+    t: Translator, unknown_command: str | None, readers: Sequence[Reader]
+) -> tuple[str, list[Block]]:
+    """The help: its notification text, its blocks (``readers``: who sees the person's data)."""
+    card = help_card(t, unknown_command, readers=readers)
     return card_text(card), card_blocks(card)
