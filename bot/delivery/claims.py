@@ -15,7 +15,8 @@ and turns what went wrong into one :class:`Failure`:
   marked one (a prompt) is looked for by its marker at its next try, any other is not
   sent again — one may be lost, none is doubled;
 * the workspace's token fails: the workspace pauses, the message is given back without
-  using an attempt; the platform asks to wait: given back likewise;
+  using an attempt; the platform asks to wait: given back likewise, and the wait it asked
+  for is kept on the workspace's row, so that no process sends to it before it elapses;
 * anything else passes: tried again at a later tick.
 
 :func:`claims_heartbeat` renews a live sender's claims while it works, so a slow send
@@ -72,6 +73,7 @@ class Failed:
     failure: Failure
     reason: str  # for last_error and the tick's report (UNKNOWN_OUTCOME first when unsure)
     uncertain: bool  # it may have been posted: a marked message is looked for next time
+    wait: timedelta | None = None  # DEFERRED: how long the platform asked to wait
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ class Sender:
     ) -> Failed:
         uncertain = claimed.uncertain or isinstance(error, DeliveryUncertain)
         reason = f"{type(error).__name__}: {error}"
+        wait = None
         if isinstance(error, PermanentDeliveryError):
             reason = error.reason
             if error.conversation_gone:
@@ -180,14 +183,14 @@ class Sender:
         elif isinstance(error, WorkspaceUnavailable):
             reason, failure = error.reason, Failure.PAUSED
         elif isinstance(error, DeliveryDeferred):
-            failure = Failure.DEFERRED
+            failure, wait = Failure.DEFERRED, error.retry_after
         elif isinstance(error, DeliveryUncertain) and claimed.marker is None:
             failure = Failure.LOST
         else:
             failure = Failure.PASSING
         if uncertain:
             reason = f"{UNKNOWN_OUTCOME}: {reason}"
-        return Failed(failure, reason[:255], uncertain)
+        return Failed(failure, reason[:255], uncertain, wait)
 
     def _report(self, kind: str, claimed: Claimed, failed: Failed, now: datetime) -> None:
         what = f"{kind} {claimed.item_id}"
@@ -196,6 +199,8 @@ class Sender:
         if failed.failure is Failure.PAUSED:
             self.workspaces.pause(claimed.tenant_id, failed.reason, now, self.errors)
         elif failed.failure is Failure.DEFERRED:
+            if failed.wait:  # no process sends to the workspace before it elapses
+                self.workspaces.hold(claimed.tenant_id, failed.wait)
             self.errors.append(f"{what}: deferred: {failed.reason}")
         else:
             self.errors.append(f"{what}: {failed.reason}")

@@ -27,6 +27,7 @@ from bot.delivery.briefs import BriefJob
 from bot.delivery.claims import Job, Sender, claims_heartbeat
 from bot.delivery.digests import DigestJob
 from bot.delivery.dispatch import PromptDispatch
+from bot.delivery.leases import SendingLeases
 from bot.delivery.messenger import Messenger
 from bot.delivery.planning import PromptBookkeeping
 from bot.delivery.policy import TickPolicy, TickReport
@@ -38,7 +39,7 @@ from bot.domain.review import ReviewService
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import Platform
-from storage.repositories import PromptRepository
+from storage.repositories import PromptRepository, WorkspaceLeases
 
 __all__ = ["TickPolicy", "TickReport", "Ticker"]
 
@@ -65,13 +66,15 @@ class Ticker:
         self.messengers = messengers
         self.policy = policy
         self.worker = worker
-        self.workspaces = Workspaces(sessions, messengers)
+        self.workspaces = Workspaces(sessions, messengers, self.clock)
+        self.leases = SendingLeases(sessions, worker, self.clock, policy.claim_lease)
         self.reviews = ReviewService(catalog)
 
     def tick(self, now: datetime) -> TickReport:
         """One tick at ``now``; never raises for one person's failure."""
         report = TickReport()
         policy = self.policy
+        self.leases.term = policy.claim_lease
         self.workspaces.refresh(now, policy.workspace_probe, report.errors)
         prompts = Prompts(self.sessions, self.catalog, policy, self.workspaces)
         sender = Sender(self.sessions, self.workspaces, policy.confirmation, report.errors)
@@ -81,7 +84,7 @@ class Ticker:
         bookkeeping.recover_stale(now)
         with claims_heartbeat(self._renew_claims, self.clock, policy.claim_heartbeat):
             job = self.prompt_job(report, prompts)
-            PromptDispatch(self.sessions, job, sender, policy.lanes).run(now)
+            PromptDispatch(self.sessions, job, sender, policy.lanes, self.leases).run(now)
         profiles = Profiles(
             self.sessions, self.workspaces, policy.profile_refresh, prompts.recipient
         )
@@ -103,8 +106,10 @@ class Ticker:
         return PromptJob(prompts, self.worker, self.clock, report)
 
     def _renew_claims(self, at: datetime) -> None:
+        """The heartbeat: this process's claimed prompts and its workspaces' leases."""
         with session_scope(self.sessions) as session:
             PromptRepository(session).renew_claims(self.worker, at)
+            WorkspaceLeases(session).renew(self.worker, at + self.leases.term)
 
     @staticmethod
     def _each(
