@@ -19,8 +19,10 @@ and turns what went wrong into one :class:`Failure`:
   for is kept on the workspace's row, so that no process sends to it before it elapses;
 * anything else passes: tried again at a later tick.
 
-:func:`claims_heartbeat` renews a live sender's claims while it works, so a slow send
-is never taken for a dead sender's.
+A message is sent only in a workspace whose sending lease this process holds
+(:mod:`bot.delivery.leases`): one another process is sending to is given back, no
+attempt used. :func:`claims_heartbeat` renews a live sender's claims (and leases) while
+it works, so a slow send is never taken for a dead sender's.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.delivery.leases import SendingLeases
 from bot.delivery.messenger import (
     UNKNOWN_OUTCOME,
     DeliveryDeferred,
@@ -123,16 +126,23 @@ class Sender:
         workspaces: Workspaces,
         confirmation: Confirmation,
         errors: list[str],
+        leases: SendingLeases | None = None,
     ) -> None:
         self.sessions = sessions
         self.workspaces = workspaces
         self.confirmation = confirmation
         self.errors = errors
+        self.leases = leases
 
     def deliver(self, job: Job[Item], item: Item, now: datetime) -> bool:
         """Claim ``item``, send it, record the outcome; True when it was sent."""
         claimed = job.claim(item, now)
         if claimed is None:
+            return False
+        if self.leases is not None and not self.leases.keep(claimed.tenant_id):
+            # Another process is sending to the workspace (its pace is that process's),
+            # or it may not be sent to now: given back, no attempt used.
+            job.failed(claimed, Failed(Failure.DEFERRED, "workspace_busy", claimed.uncertain), now)
             return False
         sent = self.attempt(job, claimed, now)
         if isinstance(sent, Failed):

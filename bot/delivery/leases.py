@@ -10,13 +10,17 @@ take different workspaces (they split a company's Thursday by workspace, each wo
 at its full rate from one process). The lease runs for ``term`` and the claims'
 heartbeat renews it while its holder works, so a process that dies leaves its
 workspaces to others once it expires — the same term after which its claimed prompts
-are recovered. A workspace asked to wait (its hold, :meth:`Workspaces.hold
+are recovered. The tick's other messages (reminders, 1:1 briefs, weekly reviews) go out
+one at a time after the prompts, each in a workspace whose lease the process takes for
+the rest of the tick (:meth:`SendingLeases.keep`): one another process is sending is
+given back for a later tick. A workspace asked to wait (its hold, :meth:`Workspaces.hold
 <bot.delivery.workspaces.Workspaces.hold>`) or paused cannot be taken before it may be
 sent to again.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -40,6 +44,8 @@ class SendingLeases:
         self.worker = worker
         self.clock = clock
         self.term = term
+        self._lock = threading.Lock()
+        self._kept: set[int] = set()  # taken by :meth:`keep`, until :meth:`release_kept`
 
     def take(self, tenant_id: int) -> bool:
         """Take or keep the workspace's lease; False: another process sends it, or it
@@ -51,3 +57,21 @@ class SendingLeases:
     def release(self, tenant_id: int) -> None:
         with session_scope(self.sessions) as session:
             WorkspaceLeases(session).release(tenant_id, self.worker)
+
+    def keep(self, tenant_id: int) -> bool:
+        """The workspace's lease for the rest of the tick (its reminders, briefs and
+        reviews, one at a time): taken once, kept until :meth:`release_kept`."""
+        with self._lock:
+            if tenant_id in self._kept:
+                return True
+        if not self.take(tenant_id):
+            return False
+        with self._lock:
+            self._kept.add(tenant_id)
+        return True
+
+    def release_kept(self) -> None:
+        with self._lock:
+            kept, self._kept = self._kept, set()
+        for tenant_id in sorted(kept):
+            self.release(tenant_id)

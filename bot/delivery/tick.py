@@ -77,14 +77,28 @@ class Ticker:
         self.leases.term = policy.claim_lease
         self.workspaces.refresh(now, policy.workspace_probe, report.errors)
         prompts = Prompts(self.sessions, self.catalog, policy, self.workspaces)
-        sender = Sender(self.sessions, self.workspaces, policy.confirmation, report.errors)
+        sender = Sender(
+            self.sessions, self.workspaces, policy.confirmation, report.errors, self.leases
+        )
         bookkeeping = PromptBookkeeping(prompts, report)
         bookkeeping.plan(now)
         bookkeeping.close_ended(now)
         bookkeeping.recover_stale(now)
         with claims_heartbeat(self._renew_claims, self.clock, policy.claim_heartbeat):
-            job = self.prompt_job(report, prompts)
-            PromptDispatch(self.sessions, job, sender, policy.lanes, self.leases).run(now)
+            try:
+                job = self.prompt_job(report, prompts)
+                PromptDispatch(self.sessions, job, sender, policy.lanes, self.leases).run(now)
+                self._send_the_rest(sender, prompts, report, now)
+            finally:
+                self.leases.release_kept()
+        return report
+
+    def _send_the_rest(
+        self, sender: Sender, prompts: Prompts, report: TickReport, now: datetime
+    ) -> None:
+        """After the prompts: profiles read again, reminders, 1:1 briefs, weekly reviews,
+        one at a time, each in a workspace whose lease this process holds or takes."""
+        policy = self.policy
         profiles = Profiles(
             self.sessions, self.workspaces, policy.profile_refresh, prompts.recipient
         )
@@ -98,7 +112,6 @@ class Ticker:
             self.sessions, self.reviews, policy, self.workspaces, self.worker, report
         )
         self._each(sender, digests, ((i, i) for i in digests.due(now)), now, report)
-        return report
 
     def prompt_job(self, report: TickReport, prompts: Prompts | None = None) -> PromptJob:
         """How this process claims and sends prompts (also to build one by hand, in tests)."""

@@ -16,6 +16,7 @@ from bot.bootstrap import build_services
 from bot.delivery.messenger import DeliveryDeferred, Marker, Recipient
 from bot.delivery.policy import Lanes
 from bot.delivery.tick import Ticker, TickPolicy, TickReport
+from bot.delivery.views import ReminderMessage
 from bot.domain.people import Profile, ensure_tenant, upsert_person
 from storage.db import session_scope
 from storage.models import CheckinPrompt, Platform, PromptStatus, Tenant
@@ -210,3 +211,27 @@ def test_a_paused_workspace_s_lease_cannot_be_taken(company: Delivery) -> None:
     with session_scope(company.core.sessions) as session:
         leases = WorkspaceLeases(session)
         assert not leases.take(acme, "worker", NOW, NOW + timedelta(minutes=5))
+
+
+def test_a_reminder_in_a_workspace_another_process_is_sending_waits_for_it(
+    company: Delivery,
+) -> None:
+    assert company.tick(NOW).sent == 3
+    later = NOW + timedelta(hours=24)
+    with session_scope(company.core.sessions) as session:
+        acme = session.scalars(select(Tenant.id).where(Tenant.external_id == "T0ACME")).one()
+        assert WorkspaceLeases(session).take(acme, "elsewhere", later, later + timedelta(minutes=5))
+    report = company.tick(later)
+    assert report.reminded == 1  # Dan's; T0ACME's wait for the process sending there
+    reminded = [
+        p.recipient.user_id for p in company.messenger.posted if isinstance(p.view, ReminderMessage)
+    ]
+    assert reminded == BETA
+    assert company.tick(later + timedelta(minutes=6)).reminded == 2  # its lease expired
+    reminded = [
+        p.recipient.user_id for p in company.messenger.posted if isinstance(p.view, ReminderMessage)
+    ]
+    assert sorted(reminded) == sorted(BETA + ACME)
+    with session_scope(company.core.sessions) as session:
+        owners = session.scalars(select(Tenant.send_lease_owner)).all()
+    assert set(owners) == {None}  # every lease taken for the reminders given up at the end
