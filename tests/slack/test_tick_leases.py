@@ -19,7 +19,9 @@ THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
 
 def _own_gate_without_retries(world: World, app: PalierSlack) -> None:
-    """The process's gate on the test's clock; no retry inside the client (no real wait)."""
+    """The process's gate on the test's clock; no retry inside the client (no real wait);
+    one message in flight (on PostgreSQL a lane has several: they would meet the 429 too)."""
+    app.ticker.policy = replace(app.ticker.policy, lanes=Lanes(lanes=1, width=1))
     gate = RateLimitGate(clock=world.clock)
     client = app.client
     assert isinstance(client, GatedWebClient)
