@@ -5,15 +5,15 @@ workspaces that each have their own rate limits. Each workspace with prompts due
 lane, which sends only while this process holds the workspace's sending lease
 (:mod:`bot.delivery.leases`: one process per workspace at a time, so its pace and the
 waits the platform asked for are one process's to keep; several processes split the
-company by workspace). The lane claims its prompts in batches (one statement, ``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, so several processes split the work without waiting on each other), sends
-them ``width`` at a time (the network's latency, not Palier, would otherwise set the
-pace; the platform's messenger spaces them at the workspace's rate, and a ``Retry-After``
-met by one holds for the others, in this process and, through the workspace's row, in
-every other), and records what was sent in a few statements per
-batch. Lanes run side by side on a bounded pool of threads,
-so one slow or rate-limited workspace delays nobody else's. SQLite serialises writers:
-there, lanes run one after another in the tick's own thread.
+company by workspace). The lane claims its prompts in batches (one statement, ``FOR
+UPDATE SKIP LOCKED`` on PostgreSQL, so that no two claims overlap), sends them ``width``
+at a time (the network's latency, not Palier, would otherwise set the pace; the
+platform's messenger spaces them at the workspace's rate, and a ``Retry-After`` met by
+one holds for the others, in this process and, through the workspace's row, in every
+other), and records what was sent in a few statements per batch. Lanes run side by side
+on a bounded pool of threads, so one slow or rate-limited workspace delays nobody
+else's. SQLite serialises writers: there, lanes run one after another in the tick's own
+thread.
 
 A workspace whose token fails, or that asks to wait past the client's retries, stops its
 lane: what it had claimed is handed back in one statement for a later tick.
@@ -78,10 +78,12 @@ class PromptDispatch:
     def _lane(self, tenant_id: int, now: datetime) -> None:
         """One workspace's prompts, batch after batch, while this process holds the
         workspace's lease, until none is due or it stops."""
+        taken = False
         try:
             # Before each batch: the lease taken, or kept (it may have been lost to a
             # long pause of this process, or the workspace held by another meanwhile).
             while self.leases.take(tenant_id):
+                taken = True
                 claimed = self.job.claim_batch(tenant_id, now, self.lanes.batch)
                 if not claimed or not self._send_batch(tenant_id, claimed, now):
                     break
@@ -89,7 +91,8 @@ class PromptDispatch:
             log.exception("tick: workspace %s's lane failed", tenant_id)
             self.job.report.errors.append(f"workspace {tenant_id}: {type(error).__name__}")
         finally:
-            self._release(tenant_id)
+            if taken:
+                self._release(tenant_id)
 
     def _release(self, tenant_id: int) -> None:
         try:
