@@ -3,8 +3,8 @@ sends a workspace's prompts (its lease, renewed by the sender's heartbeat, expir
 the sender dies), and a Retry-After met by one process holds every process's sending to
 that workspace until it elapses.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
