@@ -385,9 +385,9 @@ class Settings(BaseSettings):
         ge=0,
         le=6000,
         validation_alias="SLACK_POST_MESSAGES_PER_MINUTE",
-        description="The pace of one process's weekly prompts in one Slack workspace (Slack "
-        "does not publish its workspace limit; 0: no pacing, Slack's 429s only). Several "
-        "processes: divide it among them.",
+        description="The pace of the weekly prompts in one Slack workspace (Slack does not "
+        "publish its workspace limit; 0: no pacing, Slack's 429s only). One process at a "
+        "time sends a workspace's prompts: not divided among processes.",
         json_schema_extra=_expects("per_minute"),
     )
     review_days_after: int = Field(

@@ -17,6 +17,7 @@ file is an error, not a silently ignored field.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -197,8 +198,19 @@ class Referentiel(StrictModel):
     def all_competencies(self) -> list[Competency]:
         return [competency for _, competency in self.iter_competencies()]
 
+    @cached_property
+    def competency_paths(self) -> dict[str, tuple[tuple[Group, ...], Competency]]:
+        """Each competency by id, with the groups that hold it: worked out once (the
+        model is frozen), not at each lookup — the tick looks up every competency of
+        every prompt it sends."""
+        paths: dict[str, tuple[tuple[Group, ...], Competency]] = {}
+        for groups, competency in self.iter_competencies():
+            paths.setdefault(competency.id, (groups, competency))  # the first, as a walk finds
+        return paths
+
     def competency(self, competency_id: str) -> Competency | None:
-        return next((c for c in self.all_competencies() if c.id == competency_id), None)
+        found = self.competency_paths.get(competency_id)
+        return found[1] if found is not None else None
 
     def evaluation(self, evaluation_id: str) -> Evaluation | None:
         return next((e for e in self.evaluations if e.id == evaluation_id), None)

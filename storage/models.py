@@ -155,6 +155,13 @@ class Tenant(Base):
     delivery_paused_at: Mapped[datetime | None] = mapped_column()
     delivery_error: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     delivery_checked_at: Mapped[datetime | None] = mapped_column()  # the last probe
+    # The workspace's sending lease: the one process (its worker id) that sends its
+    # prompts, until when unless renewed (so a dead process's workspace is taken over).
+    send_lease_owner: Mapped[str | None] = mapped_column(String(128))
+    send_lease_until: Mapped[datetime | None] = mapped_column()
+    # Nothing is sent to the workspace before this (the platform's Retry-After), by any
+    # process.
+    send_hold_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models import CheckinPrompt, Person, PromptStatus
+from storage.models import CheckinPrompt, Person, PromptStatus, Tenant
 
 
 class PromptRepository:
@@ -219,6 +219,68 @@ class PromptRepository:
             CheckinPrompt.closes_at > now,
         )
         return self.session.scalars(query).all()
+
+
+class WorkspaceLeases:
+    """Which process sends a workspace's prompts (its sending lease), and until when
+    nobody sends to it (its hold: the platform's Retry-After). Each a conditional UPDATE
+    of the tenant's row: of two processes taking one lease at once, exactly one sees its
+    row updated (PostgreSQL makes the second wait, then re-reads the row)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def take(self, tenant_id: int, worker: str, now: datetime, until: datetime) -> bool:
+        """Take (or keep) the workspace's lease until ``until``: True unless another
+        worker holds it unexpired, a hold has not elapsed, or its sending is paused."""
+        free = or_(
+            Tenant.send_lease_owner.is_(None),
+            Tenant.send_lease_owner == worker,
+            Tenant.send_lease_until <= now,
+        )
+        result = self.session.execute(
+            update(Tenant)
+            .where(
+                Tenant.id == tenant_id,
+                free,
+                or_(Tenant.send_hold_until.is_(None), Tenant.send_hold_until <= now),
+                Tenant.delivery_paused_at.is_(None),
+            )
+            .values(send_lease_owner=worker, send_lease_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    def renew(self, worker: str, until: datetime) -> int:
+        """The heartbeat of a live sender: every lease it holds runs until ``until``."""
+        result = self.session.execute(
+            update(Tenant)
+            .where(Tenant.send_lease_owner == worker)
+            .values(send_lease_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def release(self, tenant_id: int, worker: str) -> None:
+        """Give the lease up (only if ``worker`` still holds it)."""
+        self.session.execute(
+            update(Tenant)
+            .where(Tenant.id == tenant_id, Tenant.send_lease_owner == worker)
+            .values(send_lease_owner=None, send_lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+    def hold(self, tenant_id: int, until: datetime) -> None:
+        """Nothing is sent to the workspace before ``until`` (a later hold stays)."""
+        self.session.execute(
+            update(Tenant)
+            .where(
+                Tenant.id == tenant_id,
+                or_(Tenant.send_hold_until.is_(None), Tenant.send_hold_until < until),
+            )
+            .values(send_hold_until=until)
+            .execution_options(synchronize_session=False)
+        )
 
 
 class PeopleRepository:

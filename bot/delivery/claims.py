@@ -15,11 +15,14 @@ and turns what went wrong into one :class:`Failure`:
   marked one (a prompt) is looked for by its marker at its next try, any other is not
   sent again — one may be lost, none is doubled;
 * the workspace's token fails: the workspace pauses, the message is given back without
-  using an attempt; the platform asks to wait: given back likewise;
+  using an attempt; the platform asks to wait: given back likewise, and the wait it asked
+  for is kept on the workspace's row, so that no process sends to it before it elapses;
 * anything else passes: tried again at a later tick.
 
-:func:`claims_heartbeat` renews a live sender's claims while it works, so a slow send
-is never taken for a dead sender's.
+A message is sent only in a workspace whose sending lease this process holds
+(:mod:`bot.delivery.leases`): one another process is sending to is given back, no
+attempt used. :func:`claims_heartbeat` renews a live sender's claims (and leases) while
+it works, so a slow send is never taken for a dead sender's.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.delivery.leases import SendingLeases
 from bot.delivery.messenger import (
     UNKNOWN_OUTCOME,
     DeliveryDeferred,
@@ -72,6 +76,7 @@ class Failed:
     failure: Failure
     reason: str  # for last_error and the tick's report (UNKNOWN_OUTCOME first when unsure)
     uncertain: bool  # it may have been posted: a marked message is looked for next time
+    wait: timedelta | None = None  # DEFERRED: how long the platform asked to wait
 
 
 @dataclass(frozen=True)
@@ -121,16 +126,23 @@ class Sender:
         workspaces: Workspaces,
         confirmation: Confirmation,
         errors: list[str],
+        leases: SendingLeases | None = None,
     ) -> None:
         self.sessions = sessions
         self.workspaces = workspaces
         self.confirmation = confirmation
         self.errors = errors
+        self.leases = leases
 
     def deliver(self, job: Job[Item], item: Item, now: datetime) -> bool:
         """Claim ``item``, send it, record the outcome; True when it was sent."""
         claimed = job.claim(item, now)
         if claimed is None:
+            return False
+        if self.leases is not None and not self.leases.keep(claimed.tenant_id):
+            # Another process is sending to the workspace (its pace is that process's),
+            # or it may not be sent to now: given back, no attempt used.
+            job.failed(claimed, Failed(Failure.DEFERRED, "workspace_busy", claimed.uncertain), now)
             return False
         sent = self.attempt(job, claimed, now)
         if isinstance(sent, Failed):
@@ -170,6 +182,7 @@ class Sender:
     ) -> Failed:
         uncertain = claimed.uncertain or isinstance(error, DeliveryUncertain)
         reason = f"{type(error).__name__}: {error}"
+        wait = None
         if isinstance(error, PermanentDeliveryError):
             reason = error.reason
             if error.conversation_gone:
@@ -180,14 +193,14 @@ class Sender:
         elif isinstance(error, WorkspaceUnavailable):
             reason, failure = error.reason, Failure.PAUSED
         elif isinstance(error, DeliveryDeferred):
-            failure = Failure.DEFERRED
+            failure, wait = Failure.DEFERRED, error.retry_after
         elif isinstance(error, DeliveryUncertain) and claimed.marker is None:
             failure = Failure.LOST
         else:
             failure = Failure.PASSING
         if uncertain:
             reason = f"{UNKNOWN_OUTCOME}: {reason}"
-        return Failed(failure, reason[:255], uncertain)
+        return Failed(failure, reason[:255], uncertain, wait)
 
     def _report(self, kind: str, claimed: Claimed, failed: Failed, now: datetime) -> None:
         what = f"{kind} {claimed.item_id}"
@@ -196,6 +209,8 @@ class Sender:
         if failed.failure is Failure.PAUSED:
             self.workspaces.pause(claimed.tenant_id, failed.reason, now, self.errors)
         elif failed.failure is Failure.DEFERRED:
+            if failed.wait:  # no process sends to the workspace before it elapses
+                self.workspaces.hold(claimed.tenant_id, failed.wait)
             self.errors.append(f"{what}: deferred: {failed.reason}")
         else:
             self.errors.append(f"{what}: {failed.reason}")

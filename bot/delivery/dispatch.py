@@ -2,14 +2,18 @@
 
 A whole company's Thursday 16:00 is thousands of prompts due in the same minute, in
 workspaces that each have their own rate limits. Each workspace with prompts due gets a
-lane: it claims its prompts in batches (one statement, ``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, so several processes split the work without waiting on each other), sends
-them ``width`` at a time (the network's latency, not Palier, would otherwise set the
-pace; the platform's messenger spaces them at the workspace's rate, and a ``Retry-After``
-met by one holds for the others), and records what was sent in a few statements per
-batch. Lanes run side by side on a bounded pool of threads,
-so one slow or rate-limited workspace delays nobody else's. SQLite serialises writers:
-there, lanes run one after another in the tick's own thread.
+lane, which sends only while this process holds the workspace's sending lease
+(:mod:`bot.delivery.leases`: one process per workspace at a time, so its pace and the
+waits the platform asked for are one process's to keep; several processes split the
+company by workspace). The lane claims its prompts in batches (one statement, ``FOR
+UPDATE SKIP LOCKED`` on PostgreSQL, so that no two claims overlap), sends them ``width``
+at a time (the network's latency, not Palier, would otherwise set the pace; the
+platform's messenger spaces them at the workspace's rate, and a ``Retry-After`` met by
+one holds for the others, in this process and, through the workspace's row, in every
+other), and records what was sent in a few statements per batch. Lanes run side by side
+on a bounded pool of threads, so one slow or rate-limited workspace delays nobody
+else's. SQLite serialises writers: there, lanes run one after another in the tick's own
+thread.
 
 A workspace whose token fails, or that asks to wait past the client's retries, stops its
 lane: what it had claimed is handed back in one statement for a later tick.
@@ -26,6 +30,7 @@ from threading import Event, Lock
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.claims import Claimed, Failed, Failure, Sender
+from bot.delivery.leases import SendingLeases
 from bot.delivery.messenger import Messenger
 from bot.delivery.policy import Lanes
 from bot.delivery.prompts import PromptJob
@@ -44,10 +49,12 @@ class PromptDispatch:
         job: PromptJob,
         sender: Sender,
         lanes: Lanes,
+        leases: SendingLeases,
     ) -> None:
         self.sessions = sessions
         self.job = job
         self.sender = sender
+        self.leases = leases
         serial = sessions.kw["bind"].dialect.name == "sqlite"
         self.lanes = lanes.serial if serial else lanes
 
@@ -69,15 +76,29 @@ class PromptDispatch:
                 done.result()
 
     def _lane(self, tenant_id: int, now: datetime) -> None:
-        """One workspace's prompts, batch after batch, until none is due or it stops."""
+        """One workspace's prompts, batch after batch, while this process holds the
+        workspace's lease, until none is due or it stops."""
+        taken = False
         try:
-            while True:
+            # Before each batch: the lease taken, or kept (it may have been lost to a
+            # long pause of this process, or the workspace held by another meanwhile).
+            while self.leases.take(tenant_id):
+                taken = True
                 claimed = self.job.claim_batch(tenant_id, now, self.lanes.batch)
                 if not claimed or not self._send_batch(tenant_id, claimed, now):
-                    return
+                    break
         except Exception as error:  # never the others' trouble
             log.exception("tick: workspace %s's lane failed", tenant_id)
             self.job.report.errors.append(f"workspace {tenant_id}: {type(error).__name__}")
+        finally:
+            if taken:
+                self._release(tenant_id)
+
+    def _release(self, tenant_id: int) -> None:
+        try:
+            self.leases.release(tenant_id)
+        except Exception:  # it expires on its own
+            log.exception("tick: workspace %s's lease could not be released", tenant_id)
 
     def _send_batch(self, tenant_id: int, claimed: Sequence[Claimed], now: datetime) -> bool:
         """Send a claimed batch; False when the workspace stopped (its token fails, or it

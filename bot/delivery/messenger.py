@@ -15,6 +15,7 @@ below; any other exception is a passing failure, retried at a later tick.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 from bot.domain.people import Profile, person_locale, zone_of
@@ -54,7 +55,13 @@ class DeliveryUncertain(Exception):
 
 class DeliveryDeferred(Exception):
     """Not sent now through nobody's fault (the platform's rate limit): a later tick
-    tries again, without using one of the message's attempts."""
+    tries again, without using one of the message's attempts. ``retry_after``: how long
+    the platform asked to wait, when it said; then no process sends to the workspace
+    before it elapses (its hold, :mod:`bot.delivery.leases`)."""
+
+    def __init__(self, reason: str, retry_after: timedelta | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
 
 
 class WorkspaceUnavailable(Exception):

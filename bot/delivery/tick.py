@@ -27,6 +27,7 @@ from bot.delivery.briefs import BriefJob
 from bot.delivery.claims import Job, Sender, claims_heartbeat
 from bot.delivery.digests import DigestJob
 from bot.delivery.dispatch import PromptDispatch
+from bot.delivery.leases import SendingLeases
 from bot.delivery.messenger import Messenger
 from bot.delivery.planning import PromptBookkeeping
 from bot.delivery.policy import TickPolicy, TickReport
@@ -40,7 +41,7 @@ from bot.domain.review import ReviewService
 from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import Platform
-from storage.repositories import PromptRepository
+from storage.repositories import PromptRepository, WorkspaceLeases
 
 __all__ = ["TickPolicy", "TickReport", "Ticker"]
 
@@ -67,7 +68,8 @@ class Ticker:
         self.messengers = messengers
         self.policy = policy
         self.worker = worker
-        self.workspaces = Workspaces(sessions, messengers)
+        self.workspaces = Workspaces(sessions, messengers, self.clock)
+        self.leases = SendingLeases(sessions, worker, self.clock, policy.claim_lease)
         self.reviews = ReviewService(catalog)
         self._welcomes_at = datetime.min.replace(tzinfo=UTC)  # when to look for welcomes
 
@@ -75,9 +77,12 @@ class Ticker:
         """One tick at ``now``; never raises for one person's failure."""
         report = TickReport()
         policy = self.policy
+        self.leases.term = policy.claim_lease
         self.workspaces.refresh(now, policy.workspace_probe, report.errors)
         prompts = Prompts(self.sessions, self.catalog, policy, self.workspaces)
-        sender = Sender(self.sessions, self.workspaces, policy.confirmation, report.errors)
+        sender = Sender(
+            self.sessions, self.workspaces, policy.confirmation, report.errors, self.leases
+        )
         bookkeeping = PromptBookkeeping(prompts, report)
         bookkeeping.plan(now)
         bookkeeping.close_ended(now)
@@ -90,8 +95,20 @@ class Ticker:
             self._each(sender, welcomes, ((i, i) for i in welcomes.due(now)), now, report)
             self._welcomes_at = now if welcomes.again_next_tick else now + WELCOME_POLL
         with claims_heartbeat(self._renew_claims, self.clock, policy.claim_heartbeat):
-            job = self.prompt_job(report, prompts)
-            PromptDispatch(self.sessions, job, sender, policy.lanes).run(now)
+            try:
+                job = self.prompt_job(report, prompts)
+                PromptDispatch(self.sessions, job, sender, policy.lanes, self.leases).run(now)
+                self._send_the_rest(sender, prompts, report, now)
+            finally:
+                self.leases.release_kept()
+        return report
+
+    def _send_the_rest(
+        self, sender: Sender, prompts: Prompts, report: TickReport, now: datetime
+    ) -> None:
+        """After the prompts: profiles read again, reminders, 1:1 briefs, weekly reviews,
+        one at a time, each in a workspace whose lease this process holds or takes."""
+        policy = self.policy
         profiles = Profiles(
             self.sessions, self.workspaces, policy.profile_refresh, prompts.recipient
         )
@@ -105,7 +122,6 @@ class Ticker:
             self.sessions, self.reviews, policy, self.workspaces, self.worker, report
         )
         self._each(sender, digests, ((i, i) for i in digests.due(now)), now, report)
-        return report
 
     def prompt_job(self, report: TickReport, prompts: Prompts | None = None) -> PromptJob:
         """How this process claims and sends prompts (also to build one by hand, in tests)."""
@@ -113,8 +129,10 @@ class Ticker:
         return PromptJob(prompts, self.worker, self.clock, report)
 
     def _renew_claims(self, at: datetime) -> None:
+        """The heartbeat: this process's claimed prompts and its workspaces' leases."""
         with session_scope(self.sessions) as session:
             PromptRepository(session).renew_claims(self.worker, at)
+            WorkspaceLeases(session).renew(self.worker, at + self.leases.term)
 
     @staticmethod
     def _each(

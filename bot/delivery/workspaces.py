@@ -5,16 +5,17 @@ revoked, account inactive, app uninstalled) is paused on its tenant row instead 
 failing its people one by one; the pause is probed every few minutes and lifted when
 the token works. A workspace of a platform this process has no messenger for is
 skipped (and logged) for the tick: nothing of it is claimed, so a process that does
-serve that platform sends it. Tenants are read once per tick, so no message needs
+serve that platform sends it. A workspace whose platform asked to wait (a 429's
+``Retry-After``) is held on its tenant row until then: every process skips it. Tenants are read once per tick, so no message needs
 its tenant's row read again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.delivery.messenger import Messenger, WorkspaceUnavailable
 from storage.db import session_scope
 from storage.models import Platform, Tenant
+from storage.repositories import WorkspaceLeases
 
 log = logging.getLogger(__name__)
 
@@ -37,18 +39,23 @@ class Workspaces:
     """The tick's view of the tenants: who is served, by which messenger, who is paused."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], messengers: Mapping[Platform, Messenger]
+        self,
+        sessions: sessionmaker[Session],
+        messengers: Mapping[Platform, Messenger],
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.sessions = sessions
         self.messengers = messengers
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.known: dict[int, Workspace] = {}
         self.paused: set[int] = set()  # tenant ids, for the current tick
+        self.held: set[int] = set()  # asked to wait (Retry-After), for the current tick
         self.unserved: set[int] = set()  # no messenger for their platform in this process
 
     @property
     def excluded(self) -> set[int]:
-        """Tenants nothing is claimed for in this tick (paused, or not served here)."""
-        return self.paused | self.unserved
+        """Tenants nothing is claimed for in this tick (paused, held, or not served here)."""
+        return self.paused | self.held | self.unserved
 
     def refresh(self, now: datetime, probe_every: timedelta, errors: list[str]) -> None:
         """Read the tenants; a pause due for a probe is probed and lifted if the token works."""
@@ -60,12 +67,15 @@ class Workspaces:
                     Tenant.external_id,
                     Tenant.delivery_paused_at,
                     Tenant.delivery_checked_at,
+                    Tenant.send_hold_until,
                 )
             ).all()
-        self.known, self.paused, self.unserved = {}, set(), set()
-        for tenant_id, platform, external_id, paused_at, checked_at in rows:
+        self.known, self.paused, self.held, self.unserved = {}, set(), set(), set()
+        for tenant_id, platform, external_id, paused_at, checked_at, hold in rows:
             workspace = Workspace(tenant_id, platform, external_id)
             self.known[tenant_id] = workspace
+            if hold is not None and hold > now:
+                self.held.add(tenant_id)  # a process met a Retry-After: nobody sends yet
             messenger = self.messengers.get(platform)
             if messenger is None:
                 self.unserved.add(tenant_id)
@@ -125,6 +135,18 @@ class Workspaces:
     def messenger(self, tenant_id: int) -> Messenger | None:
         workspace = self.get(tenant_id)
         return self.messengers.get(workspace.platform) if workspace else None
+
+    def hold(self, tenant_id: int, wait: timedelta) -> None:
+        """The platform asked to wait ``wait``: no process sends to the workspace before
+        it elapses (kept on its row; this process stops sending to it for the tick)."""
+        self.held.add(tenant_id)
+        with session_scope(self.sessions) as session:
+            WorkspaceLeases(session).hold(tenant_id, self.clock() + wait)
+        log.warning(
+            "workspace %s: held %.0f s (the platform asked to wait)",
+            tenant_id,
+            wait.total_seconds(),
+        )
 
     def pause(self, tenant_id: int, reason: str, now: datetime, errors: list[str]) -> None:
         """Record that the workspace's sending is paused (kept: when it began)."""

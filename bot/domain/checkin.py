@@ -164,18 +164,19 @@ def form_of(
     prompt: CheckinPrompt, referentiel: Referentiel, levels: Mapping[str, Level]
 ) -> CheckinForm:
     """The check-in form for a prompt, given the person's current ``levels``."""
-    paths = {competency.id: groups for groups, competency in referentiel.iter_competencies()}
+    paths = referentiel.competency_paths
     items = []
     for competency_id in prompt.competency_ids:
-        competency = referentiel.competency(competency_id)
-        if competency is None:  # the référentiel changed since planning: skip what is gone
+        found = paths.get(competency_id)
+        if found is None:  # the référentiel changed since planning: skip what is gone
             continue
+        groups, competency = found
         current = levels.get(competency_id)
         upcoming = next_level_of(referentiel, current)
         items.append(
             CheckinItem(
                 competency=competency,
-                groups=paths.get(competency_id, ()),
+                groups=groups,
                 current=current,
                 next_level=upcoming,
                 next_descriptor=competency.levels.get(upcoming.id) if upcoming else None,

@@ -35,10 +35,15 @@ def _flatten(node: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def messages(locale: Locale) -> dict[str, Any]:
     """All messages of one language, keyed ``section.name``."""
-    raw = yaml.safe_load((_DIR / f"{locale}.yaml").read_text(encoding="utf-8"))
+    # libyaml's parser when present (ten times faster: the first message a process sends
+    # in a language waits for it), the same safe loading.
+    raw = yaml.load((_DIR / f"{locale}.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
     return _flatten(raw)
 
 

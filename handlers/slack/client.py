@@ -84,11 +84,16 @@ def _header(headers: dict[str, Any], name: str) -> str | None:
     return None
 
 
-def _retry_after(response: HttpResponse) -> float:
+def retry_after_of(headers: dict[str, Any]) -> float:
+    """The seconds a 429's ``Retry-After`` asks to wait (1 when it says nothing readable)."""
     try:
-        return float(_header(response.headers, "retry-after") or 1)
+        return max(float(_header(headers, "retry-after") or 1), 0.0)
     except ValueError:
         return 1.0
+
+
+def _retry_after(response: HttpResponse) -> float:
+    return retry_after_of(response.headers)
 
 
 def request_key(request: HttpRequest) -> tuple[str | None, str]:

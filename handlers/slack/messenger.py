@@ -18,6 +18,7 @@ tick retries later.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from http.client import HTTPException
 from typing import Any
 from urllib.error import URLError
@@ -38,7 +39,7 @@ from bot.delivery.messenger import (
 from bot.delivery.views import PROMPT_MARKER
 from bot.domain.people import Profile
 from handlers.slack import ids
-from handlers.slack.client import RateLimited
+from handlers.slack.client import RateLimited, retry_after_of
 from handlers.slack.effects import message_ref, parse_ref, render
 from handlers.slack.markup import slack_translator
 from handlers.slack.oauth import NotInstalledError
@@ -123,10 +124,11 @@ class SlackMessenger:
         try:
             return call()
         except RateLimited as error:  # Slack's Retry-After has not elapsed yet
-            raise DeliveryDeferred(str(error)) from error
+            raise DeliveryDeferred(str(error), timedelta(seconds=error.seconds)) from error
         except SlackApiError as error:
             if error.response.status_code == 429:  # the client's retries are used up
-                raise DeliveryDeferred(_error(error)) from error
+                wait = timedelta(seconds=retry_after_of(error.response.headers))
+                raise DeliveryDeferred(_error(error), wait) from error
             if _error(error) in WORKSPACE_ERRORS:
                 raise WorkspaceUnavailable(_error(error)) from error
             if _error(error) in PERMANENT_ERRORS:

@@ -7,9 +7,10 @@ prompts the workspace's rate is the one that counts. The tick's lane of a worksp
 sends a few messages at once (to keep the network busy), and the pacer spaces their
 starts ``60 / per_minute`` seconds apart per workspace: the rate stays at the setting
 (``SLACK_POST_MESSAGES_PER_MINUTE``) however many are in flight, and one workspace's
-pace never slows another's. The setting is per process: with several processes sending
-the same workspace, divide it among them. A 429 all the same is honoured by the client's
-gate (:mod:`handlers.slack.client`).
+pace never slows another's. The setting is the workspace's, not divided among processes:
+a workspace's prompts are sent by one process at a time (its sending lease,
+:mod:`bot.delivery.leases`). A 429 all the same is honoured by the client's gate
+(:mod:`handlers.slack.client`) and, for every process, by the workspace's hold.
 """
 
 from __future__ import annotations

@@ -151,7 +151,7 @@ class TeamsMessenger:
         tenant = recipient.workspace_id
         left = self.gate.wait_left(tenant)
         if left > timedelta(0):
-            raise DeliveryDeferred(f"throttled: {left.total_seconds():.0f} s more")
+            raise DeliveryDeferred(f"throttled: {left.total_seconds():.0f} s more", left)
         try:
             return self.server.run(call())
         except httpx.HTTPStatusError as error:
@@ -160,7 +160,9 @@ class TeamsMessenger:
                 self.server.tokens.forget()
                 return self._again(call)
             if status == 429:
-                self.gate.close(tenant, retry_after(error.response.headers, self.gate.clock()))
+                wait = retry_after(error.response.headers, self.gate.clock())
+                self.gate.close(tenant, wait)
+                raise DeliveryDeferred("throttled", wait) from error
             raise _sorted(error) from error
         except Exception as error:
             raise _sorted(error) from error
