@@ -87,21 +87,26 @@ class Ticker:
         bookkeeping.plan(now)
         bookkeeping.close_ended(now)
         bookkeeping.recover_stale(now)
-        # Welcomes first: someone enrolled just before their slot reads it before the prompt.
-        # Looked for when planning saw someone (an enrolment is planned at the next tick),
-        # else every few minutes: an idle tick reads no more than before.
-        if report.planned or now >= self._welcomes_at:
-            welcomes = WelcomeJob(self.sessions, self.catalog, policy, self.workspaces, report)
-            self._each(sender, welcomes, ((i, i) for i in welcomes.due(now)), now, report)
-            self._welcomes_at = now if welcomes.again_next_tick else now + WELCOME_POLL
         with claims_heartbeat(self._renew_claims, self.clock, policy.claim_heartbeat):
             try:
+                self._welcome(sender, report, now)
                 job = self.prompt_job(report, prompts)
                 PromptDispatch(self.sessions, job, sender, policy.lanes, self.leases).run(now)
                 self._send_the_rest(sender, prompts, report, now)
             finally:
                 self.leases.release_kept()
         return report
+
+    def _welcome(self, sender: Sender, report: TickReport, now: datetime) -> None:
+        """Welcomes first: someone enrolled just before their slot reads it before the
+        prompt. Looked for when planning saw someone (an enrolment is planned at the next
+        tick), else every few minutes: an idle tick reads no more than before. Like every
+        send, under the workspace's lease (released with the others at the tick's end)."""
+        if not (report.planned or now >= self._welcomes_at):
+            return
+        welcomes = WelcomeJob(self.sessions, self.catalog, self.policy, self.workspaces, report)
+        self._each(sender, welcomes, ((i, i) for i in welcomes.due(now)), now, report)
+        self._welcomes_at = now if welcomes.again_next_tick else now + WELCOME_POLL
 
     def _send_the_rest(
         self, sender: Sender, prompts: Prompts, report: TickReport, now: datetime
