@@ -232,11 +232,11 @@ class Cli:
         self.say(
             self.t(
                 "cli.tick.report",
-                planned=report.planned,
-                sent=report.sent,
-                reminded=report.reminded,
-                missed=report.missed,
-                failed=report.failed,
+                planned=self.t.plural("demo.tick_planned", report.planned),
+                sent=self.t.plural("demo.tick_sent", report.sent),
+                reminded=self.t.plural("demo.tick_reminded", report.reminded),
+                missed=self.t.plural("demo.tick_missed", report.missed),
+                failed=self.t.plural("demo.tick_failed", report.failed),
             )
         )
         for error in report.errors:
@@ -288,7 +288,7 @@ class Cli:
             except OSError as error:
                 problem = error.strerror or type(error).__name__
                 return self.fail(self.t("cli.export.unwritable", path=output, problem=problem))
-            self.fail(self.t("cli.export.written", path=output, rows=data_rows(content)), 0)
+            self.fail(self.t.plural("cli.export.written", data_rows(content), path=output), 0)
         return EXIT_OK
 
     def privacy(

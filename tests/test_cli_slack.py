@@ -192,7 +192,7 @@ def test_export_writes_one_row_per_rating(
     assert len(lines) == 6 and all(",Junior,self," in line for line in lines[1:])
     target = tmp_path / "export.csv"
     status, out, err = palier("export", "--output", str(target), "--workspace", "T0OTHER")
-    assert (status, out) == (0, "") and err == f"{target} : 0 ligne(s) écrite(s)\n"
+    assert (status, out) == (0, "") and err == f"{target} : 0 ligne écrite\n"
     with pytest.raises(SystemExit) as refused:  # argparse: one usage line, status 2
         palier("export", "--format", "xlsx")
     assert refused.value.code == 2

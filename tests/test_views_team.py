@@ -216,5 +216,5 @@ def test_the_status_puts_a_paused_delivery_first_and_lists_problems() -> None:
     assert lines[-1] == "• *Boss* (2026-W47): channel_not_found"
     assert Typed("*Boss*") in list(_values(text))
     calm = admin.status(_status(False, []), titles, "UTC", FR, tick_seconds=60).plain()
-    assert calm.startswith("Palier dans cet espace de travail : 12 personne(s)")
+    assert calm.startswith("Palier dans cet espace de travail : 12 personnes")
     assert calm.endswith("Aucun problème d'envoi ces 7 derniers jours.")

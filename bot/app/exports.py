@@ -73,7 +73,7 @@ class ExportFlow:
                 filename=EXPORT_FILE,
                 content=export.content,
                 title=t("privacy.export_title"),
-                comment=t("privacy.export_comment", count=export.people),
+                comment=t.plural("privacy.export_comment", export.people),
                 kind=FileKind.EXPORT,
             )
             return Outcome(actor.locale, export, effects=(file,))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.access import Viewer, visible_people
 from bot.domain.csv_safe import csv_text
+from bot.domain.people import shown_name
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import level_label
 from referentiels.loader import ReferentielCatalog
@@ -70,7 +71,7 @@ def ratings_csv(
     ):
         evidence[(item.submission_id, item.competency_id)].append(item)
     raters = {
-        p.id: p.display_name or p.platform_user_id
+        p.id: shown_name(p) or t("people.erased")
         for p in session.scalars(
             select(Person).where(
                 Person.id.in_(

@@ -112,7 +112,7 @@ def test_status_counts_people_and_lists_recent_problems(world: World) -> None:
     world.at(datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
     world.tick()
     answer = _answer(world, BOB, "admin status")
-    assert "1 person(s) enrolled, 0 of them paused; 1 inactive." in answer
+    assert "1 person enrolled, 0 of them paused; 1 inactive." in answer
     assert "Business Developer: 1" in answer
     assert "Alice Martin (2026-W48): user_disabled" in answer  # what Slack answered the post
     assert "Account Executive" not in answer  # Alice is inactive: not counted per référentiel

@@ -123,7 +123,7 @@ def test_summary_shows_changes_and_quotes_the_weakest_next_level() -> None:
         in text
     )
     assert "Niveau atteint : Junior" in text
-    assert "Vers « Intermédiaire » : 1 compétence(s) sur 5 y sont déjà." in text
+    assert "Vers « Intermédiaire » : 1 compétence sur 5 y est déjà." in text
     weakest = ae.competencies[1]  # the first competency still at Junior, in référentiel order
     assert f"Prochaine étape — {weakest.title} → « Intermédiaire »" in text
     for aspect in weakest.levels["intermediaire"].aspects:
@@ -170,7 +170,7 @@ def test_a_certification_half_rated_counts_what_is_rated_and_aims_above_non_acqu
     ratings = [RatingPoint(c.id, "en_cours", datetime(2026, 11, 20, tzinfo=UTC)) for c in first]
     summary = summarize(b2b, ratings, {}, [], datetime(2026, 10, 1, tzinfo=UTC))
     text = render_blocks([b.to_dict() for b in summary_blocks(summary, t)])
-    assert "Évaluées jusqu'ici : 3 compétence(s) sur 17." in text
+    assert "Évaluées jusqu'ici : 3 compétences sur 17." in text
     assert "Non acquis »" not in text
     assert f"Prochaine étape — {first[0].label} → « Acquis »" in text
     # Nothing rated at all: no "next step" towards « Non acquis » either.

@@ -101,7 +101,7 @@ def test_command_line_export_has_one_row_per_rating_and_no_formula(
     assert main(["export", "--output", target], out=out, err=err) == 0
     with open(target, encoding="utf-8", newline="") as written:
         assert len(list(csv.reader(written))) - 1 == _ratings(world)
-    assert err.getvalue().endswith(f" : {_ratings(world)} ligne(s) écrite(s)\n")
+    assert err.getvalue().endswith(f" : {_ratings(world)} lignes écrites\n")
 
 
 def test_team_csv_of_a_large_team_has_no_formula(world: World) -> None:

@@ -113,7 +113,7 @@ def test_opening_the_home_publishes_the_persons_own_page(world: World) -> None:
     home = _open_home(world, ALICE)
     screen = _screen(home)
     assert "Palier — Account Executive" in screen
-    assert "Prochain check-in : jeudi 26/11 à 16:00" in screen
+    assert "Prochain check-in : jeudi 26 novembre à 16:00" in screen
     assert "chaque jeudi à 16:00 (Europe/Paris), le réglage par défaut" in screen
     assert "Preuve 0 de U0ALICE" in screen and "(1–2 sur 2)" in screen
     assert "U0BOB" not in screen  # only the viewer's own data
@@ -306,14 +306,14 @@ def test_pause_refuses_bad_dates_inline_then_holds_the_check_ins_until_resumed(
     answer = world.driver.submit_view(ALICE, modal, {ids.HOME_PAUSE_BLOCK: "2026-12-06"})
     assert answer.outcome == "close"
     home = _refreshed(world, ALICE, home, "jusqu'au dimanche 06/12/2026 inclus")
-    assert "Reprise : jeudi 10/12 à 16:00" in _screen(home)
+    assert "Reprise : jeudi 10 décembre à 16:00" in _screen(home)
     assert "Reprendre les check-ins" in SlackDriver.button_labels(home)
     assert "Mettre en pause" not in SlackDriver.button_labels(home)
     world.at(THURSDAY_1600_PARIS)
     assert world.tick().sent == 0
     assert world.dms(ALICE) == []
     world.driver.click(ALICE, home, action_id=ids.HOME_RESUME)
-    home = _refreshed(world, ALICE, home, "Prochain check-in : jeudi 26/11 à 16:00")
+    home = _refreshed(world, ALICE, home, "Prochain check-in : jeudi 26 novembre à 16:00")
     assert "Mettre en pause" in SlackDriver.button_labels(home)
     assert _person(world, ALICE).paused_until is None
     # This week is still open: its check-in goes out now rather than never.
@@ -338,7 +338,7 @@ def test_a_new_day_and_time_moves_the_prompt_not_yet_sent(world: World) -> None:
     )
     assert answer.outcome == "close"
     home = _refreshed(world, ALICE, home, "chaque vendredi à 09:30 (Europe/Paris)")
-    assert "Prochain check-in : vendredi 27/11 à 09:30" in _screen(home)
+    assert "Prochain check-in : vendredi 27 novembre à 09:30" in _screen(home)
     assert "par défaut" not in _screen(home)
     assert world.prompts(ALICE) == []  # the unsent prompt goes; the next tick re-plans it
     world.at(THURSDAY_1600_PARIS)
@@ -477,6 +477,6 @@ def test_a_prompt_already_out_keeps_its_slot(world: World) -> None:
     assert world.tick().sent == 1
     home = _open_home(world, ALICE)
     # This week's check-in is out: the next one is next week's.
-    assert "Prochain check-in : jeudi 03/12 à 16:00" in _screen(home)
+    assert "Prochain check-in : jeudi 3 décembre à 16:00" in _screen(home)
     with world.session() as session:
         assert session.scalar(select(func.count()).select_from(CheckinPrompt)) == 1

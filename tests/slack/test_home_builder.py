@@ -265,7 +265,7 @@ def test_a_competency_line_in_french_and_english() -> None:
     )
     unrated = CompetencyStatus(prospection, None, None, None, (), 0)
     assert (
-        from_rich(competency_line(unrated, ae, {}, fr)) == "• *Prospection* : pas encore évalué·e"
+        from_rich(competency_line(unrated, ae, {}, fr)) == "• *Prospection* : pas encore évaluée"
     )
 
 
@@ -277,7 +277,7 @@ def test_the_home_in_french() -> None:
     view = page_view(_home(ae, weeks=3, evidence=7), slack_translator("fr")).to_dict()
     screen = render_view(view)
     assert f"Palier — {ae.title}" in screen
-    assert "Prochain check-in : jeudi 03/12 à 16:00" in screen
+    assert "Prochain check-in : jeudi 3 décembre à 16:00" in screen
     assert "✅ Check-in de la semaine 48 fait. Merci !" in screen
     assert "chaque jeudi à 16:00 (Europe/Paris), le réglage par défaut" in screen
     assert "Historique, du plus ancien au plus récent : J = Junior · I = Intermédiaire" in screen

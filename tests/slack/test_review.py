@@ -66,8 +66,8 @@ def test_manager_reviews_a_report_and_the_report_is_told(world: World) -> None:
     world.driver.slash_command(CHLOE, "/palier", "review")
     listing = _ephemerals(world, CHLOE, 0)[-1]
     text = render_blocks(listing.blocks)
-    assert "Alice Martin — 5 compétence(s) à revoir" in text
-    assert "Bob Stone — 5 compétence(s) à revoir" in text
+    assert "Alice Martin — 5 compétences à revoir" in text
+    assert "Bob Stone — 5 compétences à revoir" in text
     alice_row = next(b for b in listing.blocks if "Alice" in b.get("text", {}).get("text", ""))
     world.driver.click(CHLOE, listing, action_id=alice_row["accessory"]["action_id"])
     modal = world.emulator.wait_for(lambda: world.driver.modal(CHLOE))

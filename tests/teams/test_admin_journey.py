@@ -103,7 +103,7 @@ def test_status_names_who_cannot_be_written_to_and_how_to_fix_it(
     world.teams.install(paul)
     say(world, paul, "admin enrol bob.stone@example.com account-executive")
     status = say(world, paul, "admin status")
-    assert status.startswith("Palier dans votre organisation : 2 personne(s) inscrite(s)")
+    assert status.startswith("Palier dans votre organisation : 2 personnes inscrites")
     assert "• Account Executive : 2" in status
     assert "2 personnes inscrites ne peuvent pas encore recevoir de message" in status
     assert "• Alice Martin" in status and "• Bob Stone" in status

@@ -70,7 +70,7 @@ def test_day_and_time_are_saved_and_shown(world: TeamsWorld) -> None:
     assert (person.checkin_weekday, person.checkin_time) == (5, time(9, 30))
     shown = _now(world, home)
     assert "Votre créneau : chaque samedi à 09:30 (Europe/Paris)" in shown
-    assert "Prochain check-in : samedi 28/11 à 09:30" in shown
+    assert "Prochain check-in : samedi 28 novembre à 09:30" in shown
 
     # Back to the default day, the time kept.
     teams.open_dialog(alice, home, SCHEDULE)

@@ -36,13 +36,13 @@ WORDS = {
         "team_refused": "est réservé aux managers",
         "admin_usage": "(à écrire à Palier)",
         "enrolled": "est inscrit·e sur « Account Executive »",
-        "status": "Palier dans votre organisation : 2 personne(s) inscrite(s)",
+        "status": "Palier dans votre organisation : 2 personnes inscrites",
     },
     "en": {
         "team_refused": "is for managers",
         "admin_usage": "(write to Palier)",
         "enrolled": "is enrolled on “Account Executive”",
-        "status": "Palier in your organization: 2 person(s) enrolled",
+        "status": "Palier in your organisation: 2 people enrolled",
     },
 }
 
