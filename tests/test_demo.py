@@ -241,7 +241,10 @@ def test_the_team_table_and_the_one_on_one(story: tuple[int, str, str]) -> None:
     _status, output, _url = story
     events = _events(output)
     team = _event(
-        events, CLAIRE, "vendredi 18 décembre à 10:00 CET", FR("demo.what.me", command="/palier team")
+        events,
+        CLAIRE,
+        "vendredi 18 décembre à 10:00 CET",
+        FR("demo.what.me", command="/palier team"),
     )
     assert "Votre équipe — Account Executive" in team
     rows = [line for line in team.splitlines() if line.count(" | ") == 7]

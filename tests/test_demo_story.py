@@ -231,7 +231,11 @@ def test_the_weeks_happen_when_the_story_says() -> None:
     )
     at(CLAIRE, "vendredi 18 décembre à 09:39 CET", FR("demo.what.answer", button="save"))
     at(ALICE, "vendredi 18 décembre à 09:39 CET", FR("demo.manage.told", manager=CLAIRE.real_name))
-    at(CLAIRE, "vendredi 18 décembre à 11:30 CET", FR("demo.manage.done", button="done", confirm="yes"))
+    at(
+        CLAIRE,
+        "vendredi 18 décembre à 11:30 CET",
+        FR("demo.manage.done", button="done", confirm="yes"),
+    )
     at(EMMA, "lundi 21 décembre à 09:00 EST", FR("demo.what.me", command="me"))
     # She lowers closing by one level, confirms the rest, and shares her comment.
     assert player.review_answers == ReviewAnswers(

@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.i18n import Translator, babel_locale, plural_form
-from bot.i18n import formats
+from bot.i18n import Translator, babel_locale, formats, plural_form
 from bot.i18n.rich import Plain, Typed
 from referentiels.models import Competency
 
@@ -84,7 +83,9 @@ def test_plurals_at_zero_one_and_two() -> None:
     assert fr.plural("admin.count.enrolled", 2) == "2 personnes inscrites"
     assert en.plural("admin.count.enrolled", 1) == "1 person enrolled"
     assert en.plural("admin.count.enrolled", 2) == "2 people enrolled"
-    assert fr.plural("privacy.export_comment", 1).startswith("Évaluations et preuves de 1 personne,")
+    assert fr.plural("privacy.export_comment", 1).startswith(
+        "Évaluations et preuves de 1 personne,"
+    )
 
 
 def test_a_region_palier_has_no_forms_for_falls_back_on_the_language() -> None:

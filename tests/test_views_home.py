@@ -19,8 +19,7 @@ from bot.domain.home import (
     Schedule,
 )
 from bot.domain.progress import summarize
-from bot.i18n import LOCALES, Translator
-from bot.i18n import formats
+from bot.i18n import LOCALES, Translator, formats
 from bot.i18n.rich import Plain, Rich, Typed
 from bot.views import actions
 from bot.views.cards import (
@@ -136,7 +135,7 @@ def test_the_home_offers_its_actions_and_resume_only_while_paused() -> None:
     assert buttons[0].primary and buttons[0].label.plain() == "Check in now"
     paused = home_card(_home(paused_until=date(2026, 12, 6)), EN)
     assert [b.action for b in _buttons(paused, actions.HOME_ACTIONS)][2] == actions.HOME_RESUME
-    assert "Check-ins paused until Sunday 12/06/2026 included" in _texts(paused)
+    assert "Check-ins paused up to and including Sunday, December 6, 2026" in _texts(paused)
 
 
 def test_every_competency_is_listed_under_its_bloc_and_a_cut_says_where_the_rest_is() -> None:

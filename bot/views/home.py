@@ -242,11 +242,9 @@ def competency_paragraphs(home: Home, t: Translator) -> tuple[Paragraph, ...]:
 
 def _evidence_entry(entry: EvidenceEntry, timezone: str, t: Translator) -> list[Block]:
     """A piece of evidence: its competency and day, an excerpt, its link; Edit, Delete."""
-    competency = entry.competency.label if entry.competency else entry.competency_id
+    competency = formats.short_label(entry.competency) if entry.competency else entry.competency_id
     logged = formats.local_short_date(entry.logged_at, timezone, t)
-    heading = t.rich(
-        "home.evidence.item", competency=Plain(short_name(competency)), date=Plain(logged)
-    )
+    heading = t.rich("home.evidence.item", competency=Plain(competency), date=Plain(logged))
     # Quoted as Plain, as the page always has: only its author sees it (Typed would keep
     # a ``*`` they typed from ever showing as bold, as it does in views others read).
     excerpt = Plain(_excerpt(entry.text, EXCERPT_LIMIT))

@@ -358,7 +358,7 @@ def _digest_lines(row: DigestRow, t: Translator) -> list[Rich]:
         )
     ]
     for change in row.changes:
-        competency = Plain(change.competency.label)
+        competency = Plain(formats.short_label(change.competency))
         after = _level(referentiel, change.after, t)
         if change.before is None:
             lines.append(t.rich("review.digest_first", competency=competency, level=after))
@@ -429,7 +429,7 @@ def notice_card(
     """``reviewed``: each competency with the manager's level and the report's own."""
     lines: list[Rich] = [t.rich("review.told", manager=manager)]
     for competency, level, own in reviewed:
-        name = Plain(competency.label)
+        name = Plain(formats.short_label(competency))
         label = Plain(level_label(referentiel, level, t))
         if own is None or own.id == level.id:
             lines.append(t.rich("review.told_same", competency=name, level=label))

@@ -13,7 +13,7 @@ import pytest
 
 from bot.domain.checkin import CheckinForm, CheckinItem, next_level_of
 from bot.domain.progress import RatingPoint, summarize
-from bot.i18n import LOCALES
+from bot.i18n import LOCALES, formats
 from emulators.slack import render_blocks, render_view, validate_blocks, validate_view
 from handlers.slack.builders import prompt_builder
 from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
@@ -99,7 +99,8 @@ def test_every_summary_fits_a_message(referentiel: Referentiel, locale: str) -> 
     assert validate_blocks(blocks) == []
     text = render_blocks(blocks)
     for competency in referentiel.all_competencies():
-        assert competency.title in text
+        # One line each: the code and a short form of a long title, from its own words.
+        assert formats.short_label(competency) in text
 
 
 def test_summary_shows_changes_and_quotes_the_weakest_next_level() -> None:
@@ -172,7 +173,8 @@ def test_a_certification_half_rated_counts_what_is_rated_and_aims_above_non_acqu
     text = render_blocks([b.to_dict() for b in summary_blocks(summary, t)])
     assert "Évaluées jusqu'ici : 3 compétences sur 17." in text
     assert "Non acquis »" not in text
-    assert f"Prochaine étape — {first[0].label} → « Acquis »" in text
+    assert f"Prochaine étape — {formats.short_label(first[0])} → « Acquis »" in text
+    assert len(first[0].label) > formats.SHORT_LABEL  # so the heading is the short form
     # Nothing rated at all: no "next step" towards « Non acquis » either.
     empty = summarize(b2b, [], {}, [], datetime(2026, 10, 1, tzinfo=UTC))
     assert "Prochaine étape" not in render_blocks([b.to_dict() for b in summary_blocks(empty, t)])

@@ -22,6 +22,7 @@ from tests.slack.conftest import ALICE, BOB, CHLOE, World
 
 CATALOG = ReferentielCatalog.load(None)
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)  # the World's clock: Thursday, 15:00 in Paris
+GEMMA = "U0GEMMA"
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 FRIDAY_0930_PARIS = datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
 
@@ -125,8 +126,27 @@ def test_opening_the_home_publishes_the_persons_own_page(world: World) -> None:
         "Changer de langue",
     ]
     bob = _screen(_open_home(world, BOB))
-    assert "Next check-in: Thursday 11/26 at 16:00" in bob  # New York, in English
+    assert "Next check-in: Thursday, November 26 at 4:00\u202fPM" in bob  # New York, en-US
     assert "Preuve 0 de U0BOB" in bob and "U0ALICE" not in bob
+
+
+def test_dates_follow_the_persons_region_from_slack(world: World) -> None:
+    """Slack's ``locale`` keeps its region: a Londoner in English reads British dates
+    (day first), a New Yorker American ones, a French reader French ones."""
+    world.emulator.add_user(
+        GEMMA, "gemma", "Gemma Hale", "gemma@example.co.uk", tz="Europe/London", locale="en-GB"
+    )
+    for user in (ALICE, BOB, GEMMA):
+        world.enrol(user)
+        _add_evidence(world, user, 1)
+    gemma = _screen(_open_home(world, GEMMA))
+    assert "Next check-in: Thursday 26 November at 16:00" in gemma
+    assert "every Thursday at 16:00 (Europe/London)" in gemma
+    assert "26/11/2026" in gemma and "11/26" not in gemma
+    bob = _screen(_open_home(world, BOB))
+    assert "11/26/2026" in bob and "26/11" not in bob
+    alice = _screen(_open_home(world, ALICE))
+    assert "Prochain check-in : jeudi 26 novembre à 16:00" in alice and "26/11/2026" in alice
 
 
 def test_the_messages_tab_publishes_nothing(world: World) -> None:
