@@ -325,7 +325,7 @@ def test_pause_refuses_bad_dates_inline_then_holds_the_check_ins_until_resumed(
     home = world.driver.home(ALICE)
     answer = world.driver.submit_view(ALICE, modal, {ids.HOME_PAUSE_BLOCK: "2026-12-06"})
     assert answer.outcome == "close"
-    home = _refreshed(world, ALICE, home, "jusqu'au dimanche 06/12/2026 inclus")
+    home = _refreshed(world, ALICE, home, "jusqu'au dimanche 6 décembre 2026 inclus")
     assert "Reprise : jeudi 10 décembre à 16:00" in _screen(home)
     assert "Reprendre les check-ins" in SlackDriver.button_labels(home)
     assert "Mettre en pause" not in SlackDriver.button_labels(home)
@@ -395,10 +395,10 @@ def test_the_home_re_renders_in_the_language_chosen(world: World) -> None:
     home = world.driver.home(ALICE)
     answer = world.driver.submit_view(ALICE, modal, {ids.HOME_LANGUAGE_BLOCK: "English"})
     assert answer.outcome == "close"
-    home = _refreshed(world, ALICE, home, "Next check-in: Thursday 11/26 at 16:00")
+    home = _refreshed(world, ALICE, home, "Next check-in: Thursday 26 November at 16:00")
     assert "Check in now" in SlackDriver.button_labels(home)
     person = _person(world, ALICE)
-    assert person.locale == "en" and person.locale_chosen
+    assert person.locale == "en-FR" and person.locale_chosen
     # Slack's own locale (fr-FR) no longer wins: the DM comes in English too.
     world.at(THURSDAY_1600_PARIS)
     world.tick()

@@ -172,7 +172,7 @@ def test_the_weekly_review_reaches_the_manager_the_day_after_once(world: World) 
     assert "Alice Martin — check-in fait ✅" in text
     assert "Closing : Intermédiaire (première évaluation)" in text
     assert "Acme signé après 3 rendez-vous" in text
-    assert "5 auto-évaluation(s) à revoir" in text
+    assert "5 auto-évaluations à revoir" in text
     assert "Bob Stone — check-in pas encore fait" in text
     # Review opens from the digest, as from /palier review.
     alice_row = next(b for b in digest.blocks if "Alice" in b.get("text", {}).get("text", ""))

@@ -122,7 +122,7 @@ def test_a_level_that_is_not_one_comes_back_beside_its_field(world: TeamsWorld) 
     ids = [element.get("id") for element in body]
     closing = ids.index("review.level:closing")
     problem = json.dumps(body[closing + 1], ensure_ascii=False)
-    assert "This level is not on your référentiel's scale." in problem  # beside its field
+    assert "This level is not on your framework's scale." in problem  # beside its field
     comment = body[ids.index("review.comment")]
     assert comment["value"] == "Très bien."  # as it was typed
     assert manager_ratings(world, people.alice) == {}  # nothing stored
