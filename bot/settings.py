@@ -61,6 +61,16 @@ def _directory(value: Path) -> Path:
     return value
 
 
+def _locale(value: object) -> object:
+    """``fr``, ``en``, or either with a region (``en-GB``: British dates); else refused."""
+    if isinstance(value, str):
+        locale = to_locale(value, "")
+        if not locale:
+            raise ValueError("not a locale Palier speaks")
+        return locale
+    return value
+
+
 def _weekday(value: object) -> object:
     from bot.domain.scheduling import parse_weekday
 
@@ -178,10 +188,13 @@ class Settings(BaseSettings):
         description="A directory of extra référentiel YAML files, loaded beside the built-in ones.",
         json_schema_extra=_expects("directory"),
     )
-    default_locale: Locale = Field(
+    default_locale: Annotated[Locale, BeforeValidator(_locale)] = Field(
         default=DEFAULT_LOCALE,
         validation_alias="PALIER_DEFAULT_LOCALE",
-        description="Language when a person's Slack locale is neither French nor English.",
+        description=(
+            "Language (and region, for dates: en-GB) when a person's platform locale is "
+            "neither French nor English."
+        ),
         json_schema_extra=_expects("locale"),
     )
     default_timezone: Annotated[str, AfterValidator(_timezone)] = Field(

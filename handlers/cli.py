@@ -232,11 +232,11 @@ class Cli:
         self.say(
             self.t(
                 "cli.tick.report",
-                planned=report.planned,
-                sent=report.sent,
-                reminded=report.reminded,
-                missed=report.missed,
-                failed=report.failed,
+                planned=self.t.plural("demo.tick_planned", report.planned),
+                sent=self.t.plural("demo.tick_sent", report.sent),
+                reminded=self.t.plural("demo.tick_reminded", report.reminded),
+                missed=self.t.plural("demo.tick_missed", report.missed),
+                failed=self.t.plural("demo.tick_failed", report.failed),
             )
         )
         for error in report.errors:
@@ -298,8 +298,8 @@ class Cli:
             return self.fail(self.t("cli.export.unwritable", path=output, problem=problem))
         rows = len(outcome.view.table.rows)
         if isinstance(content, str):  # counted in the file as written
-            rows = data_rows(content, separator(self.t.locale))
-        self.fail(self.t("cli.export.written", path=output, rows=rows), 0)
+            rows = data_rows(content, separator(self.t.language))
+        self.fail(self.t.plural("cli.export.written", rows, path=output), 0)
         return EXIT_OK
 
     def privacy(

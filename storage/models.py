@@ -183,8 +183,11 @@ class Person(Base):
     platform_user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     display_name: Mapped[str | None] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(320))
+    # A language Palier speaks with the platform's region, "en-GB", "fr-FR" (or just "fr"):
+    # the language picks the catalog, the region the formats of dates (bot/i18n/formats).
     locale: Mapped[str | None] = mapped_column(String(8))
-    # True once the person chose a language: Slack's locale no longer overrides it.
+    # True once the person chose a language: the platform's language no longer overrides
+    # it (its region still does).
     locale_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
     timezone: Mapped[str | None] = mapped_column(String(64))  # IANA name
     # True once an admin (CSV import) or the person set it: Slack's tz no longer overrides it.

@@ -92,12 +92,12 @@ def slack(
 def test_tick_sends_what_is_due_at_the_given_instant(slack: SlackEmulator, palier: Palier) -> None:
     status, out, err = palier("tick", "--now", "2026-11-26T15:59+01:00")
     assert (status, err) == (0, "")
-    assert out == "1 planifié(s), 0 envoyé(s), 0 rappel(s), 0 manqué(s), 0 en échec\n"
+    assert out == "1 check-in planifié, 0 envoyé, 0 rappel, 0 manqué, 0 échec\n"
     status, out, _ = palier("tick", "--now", "2026-11-26T16:00+01:00")
-    assert status == 0 and "1 envoyé(s)" in out
+    assert status == 0 and "1 envoyé," in out
     assert len(slack.dm_messages("U0ALICE")) == 1
     assert palier("tick", "--now", "2026-11-26T16:01+01:00")[1].startswith(
-        "0 planifié(s), 0 envoyé(s)"
+        "0 check-in planifié, 0 envoyé"
     )
 
 
@@ -159,7 +159,7 @@ def test_enrol_by_csv_then_tick_then_check_in(
     assert again == (0, "Personnes : 0 créée, 0 mise à jour, 1 inchangée\n", "")
     clock.set(datetime.fromisoformat("2026-11-26T16:00-05:00").timestamp())
     status, out, _ = palier("tick")
-    assert status == 0 and "2 envoyé(s)" in out  # Bob now; Alice (16:00 in Paris) too
+    assert status == 0 and "2 envoyés," in out  # Bob now; Alice (16:00 in Paris) too
     # Imported, Bob is welcomed once, in English, just before his first check-in.
     welcome, prompt = slack.dm_messages("U0BOB")
     assert "Welcome to Palier" in (welcome.text or "")
@@ -174,7 +174,7 @@ def test_enrol_by_csv_then_tick_then_check_in(
 
 def _rated(slack: SlackEmulator, palier: Palier, driver: SlackDriver) -> None:
     """Alice has one check-in stored (five ratings): ticked and checked in at the clock's time."""
-    assert "1 envoyé(s)" in palier("tick")[1]
+    assert "1 envoyé," in palier("tick")[1]
     driver.click("U0ALICE", slack.dm_messages("U0ALICE")[-1], action_id="checkin_start")
     modal = driver.modal("U0ALICE")
     assert modal is not None
@@ -199,7 +199,7 @@ def test_export_writes_one_row_per_rating(
     assert all(";junior;Junior;la personne elle-même;" in line for line in lines[1:])
     target = tmp_path / "export.csv"
     status, out, err = palier("export", "--output", str(target), "--workspace", "T0OTHER")
-    assert (status, out) == (0, "") and err == f"{target} : 0 ligne(s) écrite(s)\n"
+    assert (status, out) == (0, "") and err == f"{target} : 0 ligne écrite\n"
     # A workbook goes to a file, never to a terminal.
     assert palier("export", "--format", "xlsx") == (
         2,
@@ -208,7 +208,7 @@ def test_export_writes_one_row_per_rating(
     )
     book = tmp_path / "export.xlsx"
     status, out, err = palier("export", "--format", "xlsx", "--output", str(book))
-    assert (status, out, err) == (0, "", f"{book} : 5 ligne(s) écrite(s)\n")
+    assert (status, out, err) == (0, "", f"{book} : 5 lignes écrites\n")
     assert book.read_bytes().startswith(b"PK")
     with pytest.raises(SystemExit) as refused:  # argparse: one usage line, status 2
         palier("export", "--format", "ods")

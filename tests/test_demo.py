@@ -93,7 +93,7 @@ def test_every_person_ends_with_their_own_summary(story: tuple[int, str, str]) -
     streaks = [(CLAIRE, 4), (ALICE, 4), (KARIM, 2), (EMMA, 3)]
     for member, streak in streaks:
         zone = "EST" if member is EMMA else "CET"
-        body = _event(events, member, f"lundi 21/12 à 09:00 {zone}", me)
+        body = _event(events, member, f"lundi 21 décembre à 09:00 {zone}", me)
         t = Translator(member.locale)
         title = "Manager d'équipe de vendeurs B to B" if member is CLAIRE else "Account Executive"
         assert t("summary.title", referentiel=title) in body
@@ -104,13 +104,13 @@ def test_progress_shows_as_an_arrow(story: tuple[int, str, str]) -> None:
     _status, output, _url = story
     events = _events(output)
     me = FR("demo.what.me", command="/palier me")
-    alice = _event(events, ALICE, "lundi 21/12 à 09:00 CET", me)
+    alice = _event(events, ALICE, "lundi 21 décembre à 09:00 CET", me)
     assert "Closing : Senior" + FR("summary.up", previous="Intermédiaire") in alice
-    emma = _event(events, EMMA, "lundi 21/12 à 09:00 EST", me)
+    emma = _event(events, EMMA, "lundi 21 décembre à 09:00 EST", me)
     en = Translator("en")
     assert "Valeurs: Intermédiaire" + en("summary.up", previous="Junior") in emma
     # The week it happened, the summary DM already said so.
-    week49 = _event(events, ALICE, "jeudi 03/12 à 16:02 CET", FR("demo.what.summary"))
+    week49 = _event(events, ALICE, "jeudi 3 décembre à 16:02 CET", FR("demo.what.summary"))
     assert "Prospection : Intermédiaire ↑ (avant : Junior)" in week49
 
 
@@ -119,17 +119,17 @@ def test_snooze_reminder_skip_and_missed_week_all_happen(story: tuple[int, str, 
     events = _events(output)
     snooze = FR("prompt.snooze")
     snoozed = _event(
-        events, KARIM, "jeudi 26/11 à 16:05 CET", FR("demo.what.snooze", button=snooze)
+        events, KARIM, "jeudi 26 novembre à 16:05 CET", FR("demo.what.snooze", button=snooze)
     )
-    assert "je vous le rappelle jeudi 26/11 à 19:05" in snoozed
-    back = _event(events, KARIM, "jeudi 26/11 à 19:05 CET", FR("demo.what.snooze_back"))
+    assert "je vous le rappelle jeudi 26 novembre à 19:05" in snoozed
+    back = _event(events, KARIM, "jeudi 26 novembre à 19:05 CET", FR("demo.what.snooze_back"))
     assert "Comme promis, voici votre check-in de la semaine 48" in back
     assert FR("demo.what.ignore") in output
     reminder = _event(
-        events, KARIM, "vendredi 04/12 à 16:00 CET", FR("demo.what.reminder", hours=24)
+        events, KARIM, "vendredi 4 décembre à 16:00 CET", FR("demo.what.reminder", hours=24)
     )
     assert "Petit rappel : votre check-in de la semaine 49 vous attend" in reminder
-    missed = _event(events, KARIM, "lundi 07/12 à 00:00 CET", FR("demo.what.missed"))
+    missed = _event(events, KARIM, "lundi 7 décembre à 00:00 CET", FR("demo.what.missed"))
     assert missed.strip() == FR("prompt.missed", week="semaine 49")
     en = Translator("en")
     skip = FR(
@@ -137,7 +137,7 @@ def test_snooze_reminder_skip_and_missed_week_all_happen(story: tuple[int, str, 
         button=en("prompt.skip"),
         confirm=en("prompt.skip_confirm_yes"),
     )
-    skipped = _event(events, EMMA, "jeudi 03/12 à 16:04 EST", skip)
+    skipped = _event(events, EMMA, "jeudi 3 décembre à 16:04 EST", skip)
     assert "You are skipping week 49: no reminder." in skipped
     # The 1:1 topic and a link went in with Alice's first check-in.
     assert FR("demo.answer.topic", text=FR("demo.typed.alice_topic")) in output
@@ -222,7 +222,7 @@ def test_the_database_holds_what_was_played(story: tuple[int, str, str]) -> None
 def test_the_manager_reviews_alice_and_alice_is_told(story: tuple[int, str, str]) -> None:
     _status, output, _url = story
     events = _events(output)
-    friday = "vendredi 18/12 à 09:39 CET"
+    friday = "vendredi 18 décembre à 09:39 CET"
     comment = FR("demo.typed.claire_review")
     told = _event(events, ALICE, friday, FR("demo.manage.told", manager="Claire Dubois"))
     assert FR("review.told", manager="Claire Dubois").replace("*", "") in told
@@ -241,7 +241,10 @@ def test_the_team_table_and_the_one_on_one(story: tuple[int, str, str]) -> None:
     _status, output, _url = story
     events = _events(output)
     team = _event(
-        events, CLAIRE, "vendredi 18/12 à 10:00 CET", FR("demo.what.me", command="/palier team")
+        events,
+        CLAIRE,
+        "vendredi 18 décembre à 10:00 CET",
+        FR("demo.what.me", command="/palier team"),
     )
     assert "Votre équipe — Account Executive" in team
     rows = [line for line in team.splitlines() if line.count(" | ") == 7]
@@ -256,7 +259,7 @@ def test_the_team_table_and_the_one_on_one(story: tuple[int, str, str]) -> None:
     brief = _event(
         events,
         CLAIRE,
-        "vendredi 18/12 à 10:30 CET",
+        "vendredi 18 décembre à 10:30 CET",
         FR("demo.what.me", command="/palier 1on1 @karim"),
     )
     assert FR("one_on_one.title", name="Karim Haddad") in brief
@@ -265,10 +268,10 @@ def test_the_team_table_and_the_one_on_one(story: tuple[int, str, str]) -> None:
     done = _event(
         events,
         CLAIRE,
-        "vendredi 18/12 à 11:30 CET",
+        "vendredi 18 décembre à 11:30 CET",
         FR("demo.manage.done", button="1:1 fait", confirm=FR("one_on_one.done.confirm_yes")),
     )
-    assert "1:1 avec @Karim Haddad enregistré (vendredi 18/12 à 11:30)" in done
+    assert "1:1 avec @Karim Haddad enregistré (vendredi 18 décembre à 11:30)" in done
     assert FR.plural("one_on_one.done.discussed", 1) in done
 
 

@@ -212,27 +212,31 @@ def test_the_weeks_happen_when_the_story_says() -> None:
         assert events.count(header) == 1, header
 
     # Karim snoozes (5 min after the prompt), it comes back 3 h later, he checks in.
-    at(KARIM, "jeudi 26/11 à 16:05 CET", FR("demo.what.snooze", button="later"))
-    at(KARIM, "jeudi 26/11 à 19:05 CET", FR("demo.what.snooze_back"))
-    at(KARIM, "jeudi 26/11 à 19:10 CET", FR("demo.what.start", button="start"))
+    at(KARIM, "jeudi 26 novembre à 16:05 CET", FR("demo.what.snooze", button="later"))
+    at(KARIM, "jeudi 26 novembre à 19:05 CET", FR("demo.what.snooze_back"))
+    at(KARIM, "jeudi 26 novembre à 19:10 CET", FR("demo.what.start", button="start"))
     # Week 49 he ignores: the reminder 24 h later, missed at his Monday 00:00.
-    at(KARIM, "jeudi 03/12 à 16:05 CET", FR("demo.what.ignore"))
-    at(KARIM, "vendredi 04/12 à 16:00 CET", FR("demo.what.reminder", hours=24))
-    at(KARIM, "lundi 07/12 à 00:00 CET", FR("demo.what.missed"))
+    at(KARIM, "jeudi 3 décembre à 16:05 CET", FR("demo.what.ignore"))
+    at(KARIM, "vendredi 4 décembre à 16:00 CET", FR("demo.what.reminder", hours=24))
+    at(KARIM, "lundi 7 décembre à 00:00 CET", FR("demo.what.missed"))
     # Emma, in New York, gets hers at her 16:00 and skips 4 minutes later.
-    at(EMMA, "jeudi 03/12 à 16:00 EST", FR("demo.what.prompt", week="semaine 49"))
-    at(EMMA, "jeudi 03/12 à 16:04 EST", FR("demo.what.skip", button="skip", confirm="yes"))
+    at(EMMA, "jeudi 3 décembre à 16:00 EST", FR("demo.what.prompt", week="semaine 49"))
+    at(EMMA, "jeudi 3 décembre à 16:04 EST", FR("demo.what.skip", button="skip", confirm="yes"))
     # The manager's Friday: the list, her click a minute later, her answer 8 minutes on.
-    at(CLAIRE, "vendredi 18/12 à 09:30 CET", FR("demo.what.me", command="review"))
+    at(CLAIRE, "vendredi 18 décembre à 09:30 CET", FR("demo.what.me", command="review"))
     at(
         CLAIRE,
-        "vendredi 18/12 à 09:31 CET",
+        "vendredi 18 décembre à 09:31 CET",
         FR("demo.manage.open", button="open", name=ALICE.real_name),
     )
-    at(CLAIRE, "vendredi 18/12 à 09:39 CET", FR("demo.what.answer", button="save"))
-    at(ALICE, "vendredi 18/12 à 09:39 CET", FR("demo.manage.told", manager=CLAIRE.real_name))
-    at(CLAIRE, "vendredi 18/12 à 11:30 CET", FR("demo.manage.done", button="done", confirm="yes"))
-    at(EMMA, "lundi 21/12 à 09:00 EST", FR("demo.what.me", command="me"))
+    at(CLAIRE, "vendredi 18 décembre à 09:39 CET", FR("demo.what.answer", button="save"))
+    at(ALICE, "vendredi 18 décembre à 09:39 CET", FR("demo.manage.told", manager=CLAIRE.real_name))
+    at(
+        CLAIRE,
+        "vendredi 18 décembre à 11:30 CET",
+        FR("demo.manage.done", button="done", confirm="yes"),
+    )
+    at(EMMA, "lundi 21 décembre à 09:00 EST", FR("demo.what.me", command="me"))
     # She lowers closing by one level, confirms the rest, and shares her comment.
     assert player.review_answers == ReviewAnswers(
         {story.LOWERED: "Intermédiaire"}, FR("demo.typed.claire_review"), ("show it",)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import bot.i18n
-from bot.i18n import LOCALES, Translator, messages, to_locale
+from bot.i18n import LOCALES, Translator, in_language, language_of, messages, to_locale
 
 
 def _placeholders(value: object) -> set[str]:
@@ -36,11 +36,51 @@ def test_plural_rules() -> None:
     assert en.plural("cli.referentiels.valid", 1) == "1 valid file"
 
 
-def test_locale_from_slack() -> None:
-    assert to_locale("fr-FR") == "fr"
-    assert to_locale("en-GB") == "en"
+def test_locale_from_slack_keeps_the_region() -> None:
+    assert to_locale("fr-FR") == "fr-FR"
+    assert to_locale("en-GB") == "en-GB"
+    assert to_locale("en_us") == "en-US"
+    assert to_locale("EN") == "en"
     assert to_locale("de-DE") == "fr"
     assert to_locale(None, default="en") == "en"
+
+
+def test_the_language_picks_the_catalog_and_a_chosen_language_keeps_the_region() -> None:
+    assert language_of("en-GB") == "en"
+    assert language_of("fr-CA") == "fr"
+    assert in_language("en-GB", "fr") == "fr-GB"
+    assert in_language(None, "en") == "en"
+    assert Translator("en-GB")("help.title") == Translator("en")("help.title")
+    assert Translator("fr-FR")("help.title") == Translator("fr")("help.title")
+
+
+def test_no_message_hedges_a_plural() -> None:
+    """Real plurals (``one``/``other``), never "compétence(s)", "person(s)"."""
+    hedge = re.compile(r"\w\((s|e|es|x|ies)\)")
+    for locale in LOCALES:
+        for key, value in messages(locale).items():
+            for text in value.values() if isinstance(value, dict) else [value]:
+                assert not hedge.search(str(text)), (locale, key, text)
+
+
+# The inclusive "·e" only where a message speaks of its reader or of people whose gender
+# Palier does not know; never for a competency.
+INCLUSIVE = {
+    "refusal.not_enrolled",
+    "home.not_enrolled.text",
+    "one_on_one.refusal.not_enrolled",
+    "one_on_one.privacy",
+    "one_on_one.privacy_own",
+    "one_on_one.note.privacy",
+    "demo.role.member",
+}
+
+
+def test_the_inclusive_form_is_for_people_only() -> None:
+    for key, text in messages("fr").items():
+        if "·" in str(text) and re.search(r"\w·\w", str(text)):
+            assert key in INCLUSIVE, (key, text)
+    assert "évaluée" in Translator("fr")("summary.unrated")
 
 
 def test_no_catalog_text_carries_slack_markup() -> None:

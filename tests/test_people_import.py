@@ -136,9 +136,9 @@ def test_a_team_is_enrolled_with_managers_linked_after_them(
     assert (chloe.display_name, chloe.email, chloe.locale) == (
         "Chloé Durand",
         "chloe@acme.fr",
-        "en",
+        "en-GB",  # the region kept: British dates
     )
-    assert (alice.locale, bruno.locale) == ("fr", "fr")
+    assert (alice.locale, bruno.locale) == ("fr-FR", "fr-CA")
     # Time zone: Slack's, unless the file gives one.
     assert (alice.timezone, bruno.timezone, chloe.timezone) == (
         "Europe/Paris",
@@ -181,7 +181,7 @@ def test_a_manager_known_only_to_slack_becomes_a_person(
     assert (diane.referentiel_id, diane.role, diane.locale, diane.timezone) == (
         None,
         Role.MEMBER,
-        "en",
+        "en-US",
         "America/New_York",
     )
 
@@ -570,7 +570,7 @@ def test_what_slack_changed_is_an_update(
 
     assert counts(report) == (0, 1, 3)
     manon = people(sessions)[MANON]
-    assert (manon.locale, manon.display_name) == ("en", "Manon Leroy-Petit")
+    assert (manon.locale, manon.display_name) == ("en-US", "Manon Leroy-Petit")
 
 
 def test_an_absent_optional_column_leaves_the_person_alone(

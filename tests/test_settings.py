@@ -36,7 +36,8 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
         (
             "PALIER_DEFAULT_LOCALE",
             "de",
-            "PALIER_DEFAULT_LOCALE : « fr » ou « en » est attendu (valeur reçue : de)",
+            "PALIER_DEFAULT_LOCALE : « fr » ou « en » est attendu, avec sa région si besoin "
+            "(fr-CA, en-GB) (valeur reçue : de)",
         ),
         (
             "DATABASE_URL",

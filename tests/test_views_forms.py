@@ -116,7 +116,7 @@ def test_the_checkin_quotes_what_the_next_level_asks_and_says_when_there_is_none
     top = _text(checkin_form(_checkin(referentiel, 1, len(referentiel.scale.levels) - 1), "{}", t))
     assert "plus haut niveau" in top and "Pour atteindre" not in top
     unrated = _text(checkin_form(_checkin(referentiel, 1, None), "{}", t))
-    assert "Pas encore évalué·e" in unrated
+    assert "Compétence pas encore évaluée" in unrated
 
 
 def test_a_certification_quotes_its_criteria_and_never_aims_at_non_acquis() -> None:

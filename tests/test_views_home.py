@@ -20,8 +20,7 @@ from bot.domain.home import (
     Schedule,
 )
 from bot.domain.progress import summarize
-from bot.i18n import LOCALES, Translator
-from bot.i18n.referentiel_text import clock_time, local_date, local_day
+from bot.i18n import LOCALES, Translator, formats
 from bot.i18n.rich import Plain, Rich, Typed
 from bot.views import actions
 from bot.views.cards import (
@@ -140,7 +139,7 @@ def test_the_home_offers_its_actions_and_resume_only_while_paused() -> None:
     assert buttons[0].primary and buttons[0].label.plain() == "Check in now"
     paused = home_card(_home(paused_until=date(2026, 12, 6)), EN)
     assert [b.action for b in _buttons(paused, actions.HOME_ACTIONS)][2] == actions.HOME_RESUME
-    assert "Check-ins paused until Sunday 12/06/2026 included" in _texts(paused)
+    assert "Check-ins paused up to and including Sunday, December 6, 2026" in _texts(paused)
 
 
 def test_every_competency_is_listed_under_its_bloc_and_a_cut_says_where_the_rest_is() -> None:
@@ -152,7 +151,7 @@ def test_every_competency_is_listed_under_its_bloc_and_a_cut_says_where_the_rest
     for competency in referentiel.all_competencies():
         name = competency.label if len(competency.label) <= 90 else competency.label[:40]
         assert name in shown
-    assert "pas encore évalué·e" in shown
+    assert "pas encore évaluée" in shown
     assert "/palier me" in listing.more.plain()
 
 
@@ -270,16 +269,23 @@ def test_a_notice_is_only_read() -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_refusal_of_the_home_has_words(locale: str) -> None:
-    t = Translator(locale)  # type: ignore[arg-type]
+    t = Translator(locale)
     for code in [*(r.value for r in Refusal), LANGUAGE_USAGE]:
         assert t.has(refusal_key(code)), code
 
 
-def test_dates_and_times_in_each_language() -> None:
+def test_dates_and_times_in_each_language_and_region() -> None:
     sunday = date(2026, 12, 6)
-    assert (local_date(sunday, FR), local_date(sunday, EN)) == ("06/12/2026", "12/06/2026")
-    assert (local_day(sunday, FR), local_day(sunday, EN)) == (
-        "dimanche 06/12/2026",
-        "Sunday 12/06/2026",
-    )
-    assert clock_time(time(9, 5), FR) == clock_time(time(9, 5), EN) == "09:05"
+    gb, us = Translator("en-GB"), Translator("en-US")
+    assert [formats.short_date(sunday, t) for t in (FR, gb, us)] == [
+        "06/12/2026",
+        "06/12/2026",
+        "12/6/2026",
+    ]
+    assert [formats.long_day(sunday, t) for t in (FR, gb, us)] == [
+        "dimanche 6 décembre 2026",
+        "Sunday, 6 December 2026",
+        "Sunday, December 6, 2026",
+    ]
+    assert formats.clock(time(9, 5), FR) == formats.clock(time(9, 5), gb) == "09:05"
+    assert formats.clock(time(9, 5), us) == "9:05\u202fAM"

@@ -68,7 +68,7 @@ def test_the_list_shows_forty_reports_a_page_each_with_its_own_review_button() -
     first = review.pending_card(reviews, t)
     rows = _rows(first)
     assert len(rows) == 40
-    assert "Person 1 — 1 competency(ies) to review" in rows[0].lines[0].plain()
+    assert "Person 1 — 1 competency to review" in rows[0].lines[0].plain()
     buttons = [row.button for row in rows if row.button is not None]
     assert {b.action for b in buttons} == {actions.REVIEW_OPEN}
     assert [b.value for b in buttons] == [b.key for b in buttons] == [str(n) for n in range(1, 41)]
@@ -180,7 +180,7 @@ def test_the_digest_says_what_moved_and_offers_review_only_where_something_await
     assert text[0] == "P1 — checked in ✅"
     assert text[1].endswith("↑") and "(first rating)" in text[4]
     assert [line.strip() for line in text[2:4]] == ["Evidence: proof 0", "Evidence: proof 1"]
-    assert "1 self-rating(s) to review" in rows[1].lines[-1].plain()
+    assert "1 self-rating to review" in rows[1].lines[-1].plain()
     last = [line.plain() for line in rows[2].lines]
     assert last[0] == "Last — no check-in planned" and last[1].endswith("↓")
     assert _pager(card) == ("", [])

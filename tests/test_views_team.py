@@ -113,8 +113,26 @@ def test_nobody_followed_is_one_card_without_a_table_naming_those_not_followed()
     assert paragraph.lines[0].plain() == (
         "Personne de votre équipe n'est suivi par Palier pour l'instant."
     )
-    assert note.text.plain().endswith("(sans référentiel ou retiré·e·s) : <Gus>, Ana")
-    assert [Typed("<Gus>"), Typed("Ana")] == list(_values(note.text))
+    assert note.text.plain().endswith("(sans référentiel, ou retirées du suivi) : <Gus> et Ana")
+    assert [2, Typed("<Gus>"), Typed("Ana")] == list(_values(note.text))
+
+
+def test_a_person_whose_data_was_erased_is_named_so_never_by_id() -> None:
+    for t, said in (
+        (FR, "1 personne de votre équipe n'est pas suivie par Palier"),
+        (Translator("en-GB"), "1 person in your team is not followed by Palier"),
+    ):
+        [card] = team.team_cards(TeamOverview([], [None]), t)
+        text = card.blocks[-1].text.plain()  # type: ignore[union-attr]
+        assert text.startswith(said) and text.endswith(t("people.erased"))
+    [card] = team.team_cards(TeamOverview([], [None, "Ana"]), FR)
+    assert (
+        card.blocks[-1]
+        .text.plain()
+        .endswith(  # type: ignore[union-attr]
+            " : une personne dont les données ont été effacées et Ana"
+        )
+    )
 
 
 def test_the_not_followed_note_goes_on_the_first_card_only() -> None:
@@ -187,7 +205,7 @@ def test_enrolled_mentions_the_person_and_the_manager_only_when_there_is_one() -
     assert (
         admin.scheduled(3, time(9, 5), 2, EN)
         .plain()
-        .startswith("Workspace check-in: Thursday at 09:05")
+        .startswith("Workspace check-in: Thursday at 9:05\u202fAM")
     )
 
 
@@ -210,12 +228,12 @@ def test_the_status_puts_a_paused_delivery_first_and_lists_problems() -> None:
     errors = [FailedPrompt("*Boss*", "2026-W47", "channel_not_found")]
     text = admin.status(_status(True, errors), titles, "Europe/Paris", EN, tick_seconds=30)
     lines = text.plain().split("\n")
-    assert lines[0].startswith("⚠️ Sending paused since Friday 11/20 at 16:00")
+    assert lines[0].startswith("⚠️ Sending paused since Friday, November 20 at 4:00\u202fPM")
     assert "“invalid_auth”" in lines[0]
     assert "• Account Executive: 10" in lines and "• gone: 2" in lines
     assert "Palier looks for check-ins to send every 30 seconds." in lines
     assert lines[-1] == "• *Boss* (2026-W47): channel_not_found"
     assert Typed("*Boss*") in list(_values(text))
     calm = admin.status(_status(False, []), titles, "UTC", FR, tick_seconds=60).plain()
-    assert calm.startswith("Palier dans cet espace de travail : 12 personne(s)")
+    assert calm.startswith("Palier dans cet espace de travail : 12 personnes")
     assert calm.endswith("Aucun problème d'envoi ces 7 derniers jours.")

@@ -62,8 +62,8 @@ def export_file(
     """The file's name (in the reader's language, dated in their ``zone``) and its content."""
     name = t(f"{WORDS}.filename", date=local_day(now, zone))
     if fmt is ExportFormat.CSV:
-        return f"{name}.csv", excel_csv(table, t.locale)
-    return f"{name}.xlsx", workbook([(t(f"{WORDS}.sheet"), table)], t.locale, now)
+        return f"{name}.csv", excel_csv(table, t.language)
+    return f"{name}.xlsx", workbook([(t(f"{WORDS}.sheet"), table)], t.language, now)
 
 
 def local_day(now: datetime, zone: str) -> str:

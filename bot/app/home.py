@@ -205,5 +205,5 @@ class HomeFlow:
             found = enrolment(actor, self.catalog)
             if found is None:
                 return Outcome.refused(actor.locale, NOT_ENROLLED)
-            choose_locale(found[0], locale)
-            return Outcome(locale, effects=(RefreshHome(ref.user_id),))
+            chosen = choose_locale(found[0], locale)
+            return Outcome(chosen, effects=(RefreshHome(ref.user_id),))

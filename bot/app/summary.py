@@ -68,8 +68,7 @@ class SummaryFlow:
                 return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
             if locale is None:
                 return Outcome.refused(actor.locale, LANGUAGE_USAGE)
-            choose_locale(actor.person, locale)
-            return Outcome(locale)
+            return Outcome(choose_locale(actor.person, locale))
 
     def language(self, ref: ActorRef) -> Locale:
         """The actor's language, for a front end that must say something outside any

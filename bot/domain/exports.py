@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.access import Viewer, visible_people
+from bot.domain.people import shown_name
 from bot.domain.sheets import Cell, Table
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import level_label
@@ -90,7 +91,7 @@ def ratings_table(
     ):
         evidence[(item.submission_id, item.competency_id)].append(item)
     raters = {
-        p.id: p.display_name or p.platform_user_id
+        p.id: shown_name(p) or t("people.erased")
         for p in session.scalars(
             select(Person).where(
                 Person.id.in_(

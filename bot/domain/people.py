@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.i18n import LOCALES, Locale, to_locale
+from bot.i18n import Locale, in_language, language_of, to_locale
 from storage.models import PLAN_NOW, Person, Platform, Tenant
 
 log = logging.getLogger(__name__)
@@ -155,8 +155,12 @@ def apply_profile(person: Person, profile: Profile, *, news: bool = True) -> boo
             )
         put("timezone", timezone)
     if not person.locale_chosen and profile.locale:
-        # Only a language Palier speaks is stored; otherwise the workspace default applies.
+        # Only a language Palier speaks is stored, with its region (en-GB: British
+        # dates); otherwise the workspace default applies.
         put("locale", supported_locale(profile.locale))
+    elif person.locale_chosen and profile.locale:
+        # The language chosen in Palier stays; the region follows the platform.
+        put("locale", in_language(profile.locale, language_of(person.locale or "")))
     if profile.deleted and person.active:
         person.active = False
         person.inactive_reason = DEACTIVATED
@@ -176,6 +180,15 @@ def apply_profile(person: Person, profile: Profile, *, news: bool = True) -> boo
         reachable(person)
         changed = True
     return changed
+
+
+def shown_name(person: Person) -> str | None:
+    """The person as others see them named: their name (their platform id where the
+    platform gave none); None once their data was erased — a view then says "a person
+    whose data was erased", never an id."""
+    if person.inactive_reason == "erased":
+        return None
+    return person.display_name or person.platform_user_id
 
 
 def seen_timezone(person: Person, zone: str | None) -> bool:
@@ -199,16 +212,17 @@ def reachable(person: Person) -> None:
 
 
 def person_locale(platform_locale: str | None, default: Locale = "fr") -> Locale:
-    """French or English from a platform locale such as ``en-US``; ``default`` otherwise."""
+    """The locale of a stored or platform tag such as ``en-GB`` (French or English, the
+    region kept for dates and numbers); ``default`` otherwise."""
     return to_locale(platform_locale, default)
 
 
 def supported_locale(platform_locale: str | None) -> Locale | None:
-    """``en-US`` → ``en``; a language Palier does not speak → None."""
+    """``en_gb`` → ``en-GB``; a language Palier does not speak → None."""
     if not platform_locale:
         return None
-    language = platform_locale.replace("_", "-").split("-")[0].lower()
-    return next((locale for locale in LOCALES if locale == language), None)
+    locale = to_locale(platform_locale, "")
+    return locale or None
 
 
 def upsert_person(session: Session, tenant: Tenant, profile: Profile) -> tuple[Person, bool]:
@@ -238,7 +252,10 @@ def welcome_due(person: Person) -> None:
         person.welcome_after = PLAN_NOW  # at the next tick
 
 
-def choose_locale(person: Person, locale: Locale) -> None:
-    """The person's own choice of language; Slack's locale no longer overrides it."""
-    person.locale = locale
+def choose_locale(person: Person, locale: Locale) -> Locale:
+    """The person's own choice of language, their region kept (someone in London who
+    chooses French reads French words); the platform's language no longer overrides
+    it. Answers the person's locale from now on."""
+    person.locale = in_language(person.locale, language_of(locale))
     person.locale_chosen = True
+    return person.locale

@@ -50,7 +50,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.access import Viewer, reports_of, visible_people
 from bot.domain.checkin import person_for, quarter_began, summary_from
-from bot.domain.people import zone_of
+from bot.domain.people import shown_name, zone_of
 from bot.domain.progress import ProgressSummary, RatingPoint
 from bot.domain.scheduling import Cycle, cycle_at, previous_cycle
 from bot.domain.team_checkins import Checkin, Earlier, team_checkins
@@ -128,7 +128,8 @@ class TeamOverview:
     reports: list[ReportOverview]
     # Reports with no référentiel (not enrolled, or one no longer available) or no
     # longer active (removed, deactivated): named so the manager knows why they are absent.
-    not_followed: list[str] = field(default_factory=list)
+    # Their names; None: a person whose data was erased.
+    not_followed: list[str | None] = field(default_factory=list)
 
     def groups(self) -> list[tuple[Referentiel, list[ReportOverview]]]:
         """The reports by référentiel: the largest group first, then by title."""
@@ -196,11 +197,11 @@ class TeamService:
         if not team:
             return TeamRefusal.NO_REPORTS
         followed: list[tuple[Person, Referentiel]] = []
-        not_followed: list[str] = []
+        not_followed: list[str | None] = []
         for person in team:
             referentiel = self.catalog.get(person.referentiel_id) if person.referentiel_id else None
             if referentiel is None or not person.active:
-                not_followed.append(_name(person))
+                not_followed.append(shown_name(person))
             else:
                 followed.append((person, referentiel))
         # Everything the reports need, in four queries whatever the team's size or history,

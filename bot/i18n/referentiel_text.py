@@ -1,11 +1,9 @@
-"""Référentiels and their problems rendered as plain text, for the command line; and
-the calendar's words (a moment, a week, a date, a day, a time) in a person's language."""
+"""Référentiels and their problems rendered as plain text, for the command line; and a
+level's words in a person's language (the calendar's are in :mod:`bot.i18n.formats`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from referentiels.loader import Problem
@@ -133,42 +131,3 @@ def level_description(referentiel: Referentiel, level: Level, t: Translator) -> 
     if referentiel.scale.origin == "palier":
         return t(f"scale.{level.id}.description")
     return level.description
-
-
-def local_moment(instant: datetime, timezone: str, t: Translator) -> str:
-    """``jeudi 26/11 à 16:00`` in the person's time zone and language."""
-    local = instant.astimezone(ZoneInfo(timezone))
-    return t(
-        "calendar.moment",
-        weekday=t(f"calendar.weekday.{local.weekday()}"),
-        day=local.day,
-        month=local.month,
-        hour=local.hour,
-        minute=local.minute,
-    )
-
-
-def week_label(cycle_key: str, t: Translator) -> str:
-    """``semaine 48`` for the cycle ``2026-W48``."""
-    return t("calendar.week", week=int(cycle_key.rsplit("W", 1)[-1]))
-
-
-def local_date(day: date, t: Translator) -> str:
-    """``26/11/2026`` (``11/26/2026`` in English): a day already in the person's zone."""
-    return t("home.date", day=day.day, month=day.month, year=day.year)
-
-
-def local_day(day: date, t: Translator) -> str:
-    """``dimanche 06/12/2026`` (``Sunday 12/06/2026``): a pause's last day."""
-    return t(
-        "home.day",
-        weekday=t(f"calendar.weekday.{day.weekday()}"),
-        day=day.day,
-        month=day.month,
-        year=day.year,
-    )
-
-
-def clock_time(moment: time, t: Translator) -> str:
-    """``16:00``: a time of day (a check-in slot)."""
-    return t("home.time", hour=moment.hour, minute=moment.minute)

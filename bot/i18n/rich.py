@@ -99,7 +99,7 @@ def _plain_value(param: Param) -> str:
     if isinstance(param, Rich):
         return param.plain()
     if isinstance(param, Mention):
-        return param.name or param.user_id
+        return param.name or param.known_as or param.user_id
     if isinstance(param, int):
         return str(param)
     return param.text

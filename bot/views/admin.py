@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from bot.domain.admin import AdminRefusal, WorkspaceStatus
-from bot.i18n import Translator
-from bot.i18n.referentiel_text import local_moment
+from bot.i18n import Translator, formats
 from bot.i18n.rich import Mention, Plain, Rich, Typed
 from storage.models import Platform
 
@@ -149,11 +148,11 @@ def removed(user_id: str, t: Translator, *, name: str | None = None) -> Rich:
 
 def scheduled(weekday: int, at: time, moved: int, t: Translator, words: Words = SLACK) -> Rich:
     """The workspace's new check-in slot; ``moved``: check-ins not yet sent that follow it."""
-    return t.rich(
+    return t.rich_plural(
         words.scheduled,
-        weekday=t.rich(f"calendar.weekday.{weekday}"),
-        time=Plain(at.strftime("%H:%M")),
-        moved=moved,
+        moved,
+        weekday=Plain(formats.weekday(weekday, t)),
+        time=Plain(formats.clock(at, t)),
     )
 
 
@@ -178,7 +177,7 @@ def status(
     how to fix it (Teams: install the app for them)."""
     lines: list[Rich] = []
     if workspace.delivery_paused_at is not None:
-        since = local_moment(workspace.delivery_paused_at, timezone, t)
+        since = formats.moment(workspace.delivery_paused_at, timezone, t)
         lines.append(
             t.rich(
                 words.delivery_paused,
@@ -189,11 +188,11 @@ def status(
     lines.append(
         t.rich(
             words.status,
-            enrolled=workspace.enrolled,
+            enrolled=t.rich_plural("admin.count.enrolled", workspace.enrolled),
             paused=workspace.paused,
-            inactive=workspace.inactive,
-            weekday=t.rich(f"calendar.weekday.{workspace.checkin_weekday}"),
-            time=Plain(workspace.checkin_time.strftime("%H:%M")),
+            inactive=t.rich_plural("admin.count.inactive", workspace.inactive),
+            weekday=Plain(formats.weekday(workspace.checkin_weekday, t)),
+            time=Plain(formats.clock(workspace.checkin_time, t)),
         )
     )
     for referentiel_id, count in sorted(workspace.by_referentiel.items()):

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 
 from bot.domain.checkin import CheckinForm, CheckinItem, Refusal
 from bot.domain.submissions import MAX_TEXT, CheckinSubmission
-from bot.i18n import Translator
-from bot.i18n.referentiel_text import level_description, level_label, week_label
+from bot.i18n import Translator, formats
+from bot.i18n.referentiel_text import level_description, level_label
 from bot.i18n.rich import Plain, Rich
 from bot.views import actions
 from bot.views.cards import (
@@ -200,7 +200,7 @@ def checkin_form(form: CheckinForm, state: str, t: Translator) -> Form:
     )
     return Form(
         actions.CHECKIN_FORM,
-        title=t.rich("modal.title", week=Plain(week_label(form.cycle_key, t))),
+        title=t.rich("modal.title", week=Plain(formats.week(form.cycle_key, t))),
         close=t.rich("modal.close"),
         submit=t.rich("modal.submit"),
         blocks=tuple(blocks),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from bot.domain.access import Reader
 from bot.domain.evidence import criterion_choices
 from bot.domain.submissions import MAX_TEXT
-from bot.i18n import Translator
+from bot.i18n import Translator, formats
 from bot.i18n.rich import Plain, Rich, literal
 from bot.views import actions
 from bot.views.audience import readers_text
@@ -185,7 +185,7 @@ def evidence_form(
 
 def saved_card(competency_saved: Competency, link: str | None, t: Translator) -> Card:
     """Which competency the evidence is for, and the link given with it."""
-    competency = Plain(competency_saved.label)
+    competency = Plain(formats.short_label(competency_saved))
     lines = [t.rich("evidence.saved", competency=competency)]
     if link:
         lines.append(t.rich("evidence.saved_link", link=Plain(link)))

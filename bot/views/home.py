@@ -19,18 +19,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.domain.home import CompetencyStatus, EvidenceEntry, Home, Schedule, short_level_labels
-from bot.i18n import LOCALES, Locale, Translator
-from bot.i18n.referentiel_text import (
-    clock_time,
-    level_label,
-    local_date,
-    local_day,
-    local_moment,
-    week_label,
-)
+from bot.i18n import LOCALES, Locale, Translator, formats, language_of
+from bot.i18n.referentiel_text import level_label
 from bot.i18n.rich import Plain, Rich, Typed, literal
 from bot.views import actions
 from bot.views.audience import readers_text
@@ -97,7 +89,7 @@ def _capitalised(word: str) -> str:
 
 
 def _weekday(day: int, t: Translator) -> str:
-    return t(f"calendar.weekday.{day}")
+    return formats.weekday(day, t)
 
 
 def _group_title(group: Group | None, t: Translator) -> Rich:
@@ -113,10 +105,10 @@ def _schedule(schedule: Schedule, timezone: str, t: Translator) -> list[Block]:
     """When the next check-in comes (or why none does), then the person's slot."""
     lines: list[Rich] = []
     if schedule.done_this_week:
-        lines.append(t.rich("home.next.done", week=Plain(week_label(schedule.cycle_key, t))))
-    moment = local_moment(schedule.next_at, timezone, t) if schedule.next_at else None
+        lines.append(t.rich("home.next.done", week=Plain(formats.week(schedule.cycle_key, t))))
+    moment = formats.moment(schedule.next_at, timezone, t) if schedule.next_at else None
     if schedule.paused_until is not None:
-        until = Plain(local_day(schedule.paused_until, t))
+        until = Plain(formats.long_day(schedule.paused_until, t))
         lines.append(
             t.rich("home.next.paused", date=until, moment=Plain(moment))
             if moment
@@ -129,7 +121,7 @@ def _schedule(schedule: Schedule, timezone: str, t: Translator) -> list[Block]:
     slot = t.rich(
         "home.next.slot",
         weekday=Plain(_weekday(schedule.weekday, t)),
-        time=Plain(clock_time(schedule.local_time, t)),
+        time=Plain(formats.clock(schedule.local_time, t)),
         zone=Plain(timezone),
     )
     if not (schedule.own_weekday or schedule.own_time):
@@ -164,17 +156,17 @@ def _overall(home: Home, t: Translator) -> Paragraph:
     lines = [t.rich("home.progress_title")]
     if summary.reached is None:
         lines.append(t.rich("summary.reached_none"))
-        lines.append(t.rich("summary.rated", count=len(summary.rated()), total=summary.total))
+        lines.append(t.rich_plural("summary.rated", len(summary.rated()), total=summary.total))
     else:
         lines.append(
             t.rich("summary.reached", level=Plain(level_label(referentiel, summary.reached, t)))
         )
         if summary.next_level is not None:
             lines.append(
-                t.rich(
+                t.rich_plural(
                     "summary.progress",
+                    summary.at_next_level,
                     level=Plain(level_label(referentiel, summary.next_level, t)),
-                    count=summary.at_next_level,
                     total=summary.total,
                 )
             )
@@ -215,7 +207,7 @@ def competency_line(
     nothing = literal("")
     return t.rich(
         "home.line",
-        competency=Plain(short_name(item.competency.label)),
+        competency=Plain(formats.short_label(item.competency)),
         level=Rich("**{level}**", {"level": name(item.current.id)})
         if item.current
         else t.rich("home.unrated"),
@@ -251,11 +243,9 @@ def competency_paragraphs(home: Home, t: Translator) -> tuple[Paragraph, ...]:
 
 def _evidence_entry(entry: EvidenceEntry, timezone: str, t: Translator) -> list[Block]:
     """A piece of evidence: its competency and day, an excerpt, its link; Edit, Delete."""
-    competency = entry.competency.label if entry.competency else entry.competency_id
-    logged = local_date(entry.logged_at.astimezone(ZoneInfo(timezone)).date(), t)
-    heading = t.rich(
-        "home.evidence.item", competency=Plain(short_name(competency)), date=Plain(logged)
-    )
+    competency = formats.short_label(entry.competency) if entry.competency else entry.competency_id
+    logged = formats.local_short_date(entry.logged_at, timezone, t)
+    heading = t.rich("home.evidence.item", competency=Plain(competency), date=Plain(logged))
     # Quoted as Plain, as the page always has: only its author sees it (Typed would keep
     # a ``*`` they typed from ever showing as bold, as it does in views others read).
     excerpt = Plain(_excerpt(entry.text, EXCERPT_LIMIT))
@@ -393,7 +383,7 @@ def schedule_form(schedule: Schedule, timezone: str, t: Translator) -> Form:
         style=ChoiceStyle.MENU,
         initial=(str(schedule.weekday) if schedule.own_weekday else DEFAULT_WEEKDAY,),
     )
-    hint = t.rich("home.schedule.time_hint", time=Plain(clock_time(schedule.default_time, t)))
+    hint = t.rich("home.schedule.time_hint", time=Plain(formats.clock(schedule.default_time, t)))
     clock = TimeField(
         actions.HOME_TIME,
         t.rich("home.schedule.time"),
@@ -423,7 +413,7 @@ def language_form(current: Locale, t: Translator) -> Form:
         t.rich("home.language.label"),
         tuple(Choice(locale, t.rich(f"home.language.{locale}")) for locale in LOCALES),
         style=ChoiceStyle.MENU,
-        initial=(current,),
+        initial=(language_of(current),),
     )
     return Form(
         actions.HOME_LANGUAGE_FORM,

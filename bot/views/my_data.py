@@ -24,7 +24,7 @@ from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 from babel.dates import format_date, format_time, get_day_names
 
-from bot.i18n import Translator
+from bot.i18n import Translator, babel_locale, language_of, to_locale
 from referentiels.loader import ReferentielCatalog
 
 WORDS = "files_excel.my_data"
@@ -34,13 +34,10 @@ RULE = "—" * 40
 
 def _babel_locale(own: str | None, t: Translator) -> BabelLocale:
     """The person's own locale (``en-GB``) when it is of the language they are written
-    in, else that language's."""
-    if own and own.replace("_", "-").split("-")[0].lower() == t.locale:
-        try:
-            return BabelLocale.parse(own.replace("-", "_"))
-        except (ValueError, UnknownLocaleError):
-            pass
-    return BabelLocale.parse(t.locale)
+    in, else the translator's."""
+    if own and language_of(to_locale(own)) == t.language:
+        return babel_locale(to_locale(own))
+    return babel_locale(t.locale)
 
 
 class _Writer:

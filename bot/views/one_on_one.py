@@ -17,12 +17,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.domain.one_on_one_views import Brief, LevelChange, PersonRef, ScheduleInfo
 from bot.domain.talking_points import Gap, PointReason, TalkingPoint
-from bot.i18n import Translator
-from bot.i18n.referentiel_text import level_label, local_moment, week_label
+from bot.i18n import Translator, formats
+from bot.i18n.referentiel_text import level_label
 from bot.i18n.rich import Mention, Plain, Rich, Typed
 from bot.views import actions
 from bot.views.audience import readers_text
@@ -81,8 +80,7 @@ def display_name(report: PersonRef) -> Typed:
 
 
 def local_date(instant: datetime, timezone: str, t: Translator) -> Plain:
-    local = instant.astimezone(ZoneInfo(timezone))
-    return Plain(t("one_on_one.date", day=local.day, month=local.month, year=local.year))
+    return Plain(formats.local_short_date(instant, timezone, t))
 
 
 def _excerpt(text: str) -> Typed:
@@ -109,7 +107,7 @@ def _checkins(brief: Brief, t: Translator) -> Paragraph:
         for status in (PromptStatus.DONE, PromptStatus.SKIPPED, PromptStatus.MISSED)
     ]
     weeks = [
-        Rich(STATUS_ICONS[o.status] + " {week}", {"week": Plain(week_label(o.cycle_key, t))})
+        Rich(STATUS_ICONS[o.status] + " {week}", {"week": Plain(formats.week(o.cycle_key, t))})
         for o in brief.checkins
     ]
     return Paragraph((*lines, Rich.join(counts, " · "), Rich.join(weeks, " · ")))
@@ -117,7 +115,7 @@ def _checkins(brief: Brief, t: Translator) -> Paragraph:
 
 def _change_line(change: LevelChange, referentiel: Referentiel, t: Translator) -> Rich:
     rater = t.rich(f"one_on_one.rater.{change.rater.value}")
-    competency = Plain(change.competency.label)
+    competency = Plain(formats.short_label(change.competency))
     after = _level(referentiel, change.after, t)
     if change.before is None:
         return t.rich("one_on_one.changes.first", competency=competency, level=after, rater=rater)
@@ -189,7 +187,7 @@ def _topics(brief: Brief, timezone: str, t: Translator) -> Paragraph:
 def _gap_line(gap: Gap, referentiel: Referentiel, t: Translator) -> Rich:
     return t.rich(
         "one_on_one.gaps.line",
-        competency=Plain(gap.competency.label),
+        competency=Plain(formats.short_label(gap.competency)),
         self_level=_level(referentiel, gap.self_level, t),
         manager_level=_level(referentiel, gap.manager_level, t),
         apart=t.rich_plural("one_on_one.gaps.apart", abs(gap.steps)),
@@ -232,7 +230,7 @@ def _point(
             "one_on_one.points.heading",
             index=index,
             reason=t.rich(f"one_on_one.points.reason.{point.reason.value}"),
-            competency=Plain(point.competency.label),
+            competency=Plain(formats.short_label(point.competency)),
         ),
         _point_detail(point, brief, timezone, t),
     ]
@@ -264,13 +262,13 @@ def _notes(brief: Brief, timezone: str, t: Translator) -> Paragraph:
 def schedule_params(schedule: ScheduleInfo, t: Translator) -> dict[str, Rich | Plain]:
     """A recurring 1:1's weekday and local time, as every message about it says them."""
     return {
-        "weekday": t.rich(f"calendar.weekday.{schedule.weekday}"),
-        "time": Plain(schedule.local_time.strftime("%H:%M")),
+        "weekday": Plain(formats.weekday(schedule.weekday, t)),
+        "time": Plain(formats.clock(schedule.local_time, t)),
     }
 
 
 def _schedule_line(schedule: ScheduleInfo, t: Translator) -> Rich:
-    moment = Plain(local_moment(schedule.next_meeting_at, schedule.timezone, t))
+    moment = Plain(formats.moment(schedule.next_meeting_at, schedule.timezone, t))
     return t.rich("one_on_one.schedule.line", **schedule_params(schedule, t), next=moment)
 
 
@@ -336,7 +334,7 @@ def brief_card(
         title = t.rich("one_on_one.title", name=display_name(brief.report))
     blocks: list[Block] = [Heading(title)]
     if meeting_at is not None:
-        moment = Plain(local_moment(meeting_at, timezone, t))
+        moment = Plain(formats.moment(meeting_at, timezone, t))
         intro = t.rich("one_on_one.scheduled_intro", name=mention(brief.report), moment=moment)
         blocks.append(Paragraph((intro,)))
     context = [_period(brief, timezone, t)]

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from bot.domain.one_on_one_views import PersonRef, Recorded, ScheduleInfo
 from bot.domain.submissions import MAX_TEXT
-from bot.i18n import Translator
-from bot.i18n.referentiel_text import local_moment
+from bot.i18n import Translator, formats
 from bot.i18n.rich import Plain, Rich
 from bot.views import actions
 from bot.views.cards import Card, Form, Note, Paragraph, TextField
@@ -29,7 +28,7 @@ def refused_card(key: str, t: Translator) -> Card:
 
 def recorded_card(recorded: Recorded, timezone: str, t: Translator) -> Card:
     """The answer to "1:1 done": when, and what happens to the topics."""
-    moment = Plain(local_moment(recorded.held_at, timezone, t))
+    moment = Plain(formats.moment(recorded.held_at, timezone, t))
     lines = [
         t.rich("one_on_one.done.recorded", name=mention(recorded.report), moment=moment),
         t.rich_plural("one_on_one.done.discussed", recorded.topics_discussed),
@@ -47,7 +46,7 @@ def schedule_set_card(report: PersonRef, schedule: ScheduleInfo, t: Translator) 
             name=mention(report),
             **schedule_params(schedule, t),
             zone=Plain(schedule.timezone),
-            first=Plain(local_moment(schedule.next_meeting_at, schedule.timezone, t)),
+            first=Plain(formats.moment(schedule.next_meeting_at, schedule.timezone, t)),
         )
     )
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.domain.checkin import CheckinForm
-from bot.i18n import Translator
-from bot.i18n.referentiel_text import local_moment, week_label
+from bot.i18n import Translator, formats
 from bot.i18n.rich import Plain, Rich
 from bot.views import actions
 from bot.views.cards import Actions, Button, Card, Confirm, Note, Paragraph
@@ -31,7 +30,7 @@ def competency_list(form: CheckinForm) -> Rich:
     """The week's competencies as **A**, **B**, **C** (long names shortened)."""
     return Rich.join(
         (
-            Rich("**{name}**", {"name": Plain(short_name(item.competency.label))})
+            Rich("**{name}**", {"name": Plain(formats.short_label(item.competency))})
             for item in form.items
         ),
         ", ",
@@ -40,11 +39,11 @@ def competency_list(form: CheckinForm) -> Rich:
 
 def deadline(form: CheckinForm, timezone: str, t: Translator) -> Plain:
     # The cycle ends at midnight; the last minute inside it reads better.
-    return Plain(local_moment(form.closes_at - timedelta(minutes=1), timezone, t))
+    return Plain(formats.moment(form.closes_at - timedelta(minutes=1), timezone, t))
 
 
 def _week(form: CheckinForm, t: Translator) -> Plain:
-    return Plain(week_label(form.cycle_key, t))
+    return Plain(formats.week(form.cycle_key, t))
 
 
 def buttons(form: CheckinForm, t: Translator, *, with_skip: bool = True) -> Actions:
@@ -109,7 +108,7 @@ def skipped_card(form: CheckinForm, timezone: str, t: Translator) -> Card:
 
 def snoozed_card(form: CheckinForm, until: datetime, timezone: str, t: Translator) -> Card:
     """The prompt once snoozed: says when it comes back, keeps its buttons."""
-    text = t.rich("prompt.snoozed", until=Plain(local_moment(until, timezone, t)))
+    text = t.rich("prompt.snoozed", until=Plain(formats.moment(until, timezone, t)))
     return _card(form, t, Paragraph((text,)), buttons(form, t), _context(form, timezone, t))
 
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from bot.domain.review import Digest, DigestRow, PendingRating, ReportReview
 from bot.domain.submissions import MAX_TEXT
-from bot.i18n import Translator
-from bot.i18n.referentiel_text import level_label, week_label
+from bot.i18n import Translator, formats
+from bot.i18n.referentiel_text import level_label
 from bot.i18n.rich import Mention, Plain, Rich, Typed
 from bot.views import actions
 from bot.views.cards import (
@@ -161,7 +161,7 @@ def pending_card(
     start = page * size
     for review in reviews[start : start + size]:
         person = review.person
-        line = t.rich("review.report_line", name=_person(person), count=len(review.pending))
+        line = t.rich_plural("review.report_line", len(review.pending), name=_person(person))
         blocks.append(Paragraph((line,), button=_review_button(person, t)))
     pager = _pager(actions.REVIEW_PAGE, actions.REVIEW_PAGES, page, len(reviews), size, t)
     return Card(
@@ -342,7 +342,7 @@ def saved_text(name: str | None, user_id: str, t: Translator) -> Rich:
 
 
 def digest_title(digest: Digest, t: Translator) -> Rich:
-    return t.rich("review.digest_title", week=Plain(week_label(digest.cycle_key, t)))
+    return t.rich("review.digest_title", week=Plain(formats.week(digest.cycle_key, t)))
 
 
 def _digest_lines(row: DigestRow, t: Translator) -> list[Rich]:
@@ -358,7 +358,7 @@ def _digest_lines(row: DigestRow, t: Translator) -> list[Rich]:
         )
     ]
     for change in row.changes:
-        competency = Plain(change.competency.label)
+        competency = Plain(formats.short_label(change.competency))
         after = _level(referentiel, change.after, t)
         if change.before is None:
             lines.append(t.rich("review.digest_first", competency=competency, level=after))
@@ -380,7 +380,7 @@ def _digest_lines(row: DigestRow, t: Translator) -> list[Rich]:
             for evidence in change.evidence[:2]
         )
     if row.pending:
-        lines.append(t.rich("review.digest_pending", count=row.pending))
+        lines.append(t.rich_plural("review.digest_pending", row.pending))
     return lines
 
 
@@ -429,7 +429,7 @@ def notice_card(
     """``reviewed``: each competency with the manager's level and the report's own."""
     lines: list[Rich] = [t.rich("review.told", manager=manager)]
     for competency, level, own in reviewed:
-        name = Plain(competency.label)
+        name = Plain(formats.short_label(competency))
         label = Plain(level_label(referentiel, level, t))
         if own is None or own.id == level.id:
             lines.append(t.rich("review.told_same", competency=name, level=label))

@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 
 from bot.domain.access import Reader
 from bot.domain.progress import CompetencyProgress, ProgressSummary
-from bot.i18n import Translator
+from bot.i18n import Translator, formats
 from bot.i18n.referentiel_text import level_label
 from bot.i18n.rich import Plain, Rich, literal
 from bot.views.audience import readers_text
@@ -51,7 +51,7 @@ def _line(item: CompetencyProgress, summary: ProgressSummary, t: Translator) -> 
     )
     return t.rich(
         "summary.line",
-        competency=Plain(item.competency.label),
+        competency=Plain(formats.short_label(item.competency)),
         level=level,
         change=change,
         quarter=quarter,
@@ -66,15 +66,15 @@ def _overall(summary: ProgressSummary, t: Translator) -> list[Rich]:
         rated = len(summary.rated())
         return [
             t.rich("summary.reached_none"),
-            t.rich("summary.rated", count=rated, total=summary.total),
+            t.rich_plural("summary.rated", rated, total=summary.total),
         ]
     lines = [t.rich("summary.reached", level=Plain(level_label(referentiel, summary.reached, t)))]
     if summary.next_level is not None:
         lines.append(
-            t.rich(
+            t.rich_plural(
                 "summary.progress",
+                summary.at_next_level,
                 level=Plain(level_label(referentiel, summary.next_level, t)),
-                count=summary.at_next_level,
                 total=summary.total,
             )
         )
@@ -92,7 +92,7 @@ def _next_step(summary: ProgressSummary, t: Translator) -> list[Rich]:
     lines = [
         t.rich(
             "summary.next_step",
-            competency=Plain(weakest.competency.label),
+            competency=Plain(formats.short_label(weakest.competency)),
             level=Plain(level_label(referentiel, weakest.level, t)),
         )
     ]
@@ -137,6 +137,7 @@ def help_card(
             Heading(t.rich("help.title")),
             Paragraph((t.rich("help.weekly"),)),
             Paragraph((t.rich("help.commands"),)),
+            Note(t.rich("help.source_text")),
             Note(t.rich("help.privacy", readers=readers_text(readers, t))),
         ]
     )

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.domain.team import Flag, Participation, ReportOverview, TeamOverview, TeamRefusal
-from bot.i18n import Translator
+from bot.i18n import Translator, formats
 from bot.i18n.referentiel_text import level_label
 from bot.i18n.rich import Plain, Rich, Typed
 from bot.views.cards import Align, Block, Card, Column, Heading, Note, Paragraph, Table
@@ -127,12 +127,21 @@ def report_line(report: ReportOverview, t: Translator) -> Rich:
     return Rich.join([line, t.rich("team.flags", flags=Rich.join(flags, " · "))], " · ")
 
 
-def _people(names: Sequence[str]) -> Rich:
-    return Rich.join((Rich("{name}", {"name": Typed(name)}) for name in names), ", ")
+def _people(names: Sequence[str | None], t: Translator) -> Rich:
+    """Names as a list in the reader's language; an erased person's as such."""
+    return formats.rich_listing(
+        [Typed(name) if name else t.rich("people.erased") for name in names], t
+    )
 
 
 def _not_followed(overview: TeamOverview, t: Translator) -> Note:
-    return Note(t.rich("team.not_followed", people=_people(overview.not_followed)))
+    return Note(
+        t.rich_plural(
+            "team.not_followed",
+            len(overview.not_followed),
+            people=_people(overview.not_followed, t),
+        )
+    )
 
 
 # -- the tables -----------------------------------------------------------------------
@@ -163,7 +172,7 @@ def team_table(referentiel: Referentiel, reports: Sequence[ReportOverview], t: T
     rows = tuple(
         (
             report.name,
-            short(line.competency.label),
+            formats.short_label(line.competency, COMPETENCY_CELL_MAX),
             _level(referentiel, line.self_level, t),
             _level(referentiel, line.manager_level, t),
             _gap(line.gap, t),
@@ -232,7 +241,7 @@ def summary_card(overview: TeamOverview, t: Translator, *, files: Rich | None = 
                 t.rich(
                     f"team.large.{flag.value}",
                     count=len(flagged),
-                    people=_people([report.name for report in flagged]),
+                    people=_people([report.name for report in flagged], t),
                 )
             )
     if len(attention) == 1:

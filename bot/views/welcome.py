@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 from bot.domain.access import Reader
 from bot.domain.welcome import Greeting
-from bot.i18n import Translator
-from bot.i18n.referentiel_text import clock_time, local_day, local_moment
+from bot.i18n import Translator, formats
 from bot.i18n.rich import Plain, Rich
 from bot.views import actions
 from bot.views.audience import readers_text
@@ -23,15 +22,15 @@ def _first(greeting: Greeting, t: Translator) -> Rich:
     """When the first check-in comes, then the weekly slot, in the person's zone."""
     schedule = greeting.schedule
     slot = {
-        "weekday": Plain(t(f"calendar.weekday.{schedule.weekday}")),
-        "time": Plain(clock_time(schedule.local_time, t)),
+        "weekday": Plain(formats.weekday(schedule.weekday, t)),
+        "time": Plain(formats.clock(schedule.local_time, t)),
         "zone": Plain(greeting.timezone),
     }
     if schedule.next_at is None:
         return t.rich("welcome_dm.slot", **slot)
-    moment = Plain(local_moment(schedule.next_at, greeting.timezone, t))
+    moment = Plain(formats.moment(schedule.next_at, greeting.timezone, t))
     if schedule.paused_until is not None:
-        until = Plain(local_day(schedule.paused_until, t))
+        until = Plain(formats.long_day(schedule.paused_until, t))
         return t.rich("welcome_dm.first_paused", date=until, moment=moment, **slot)
     if greeting.soon:
         return t.rich("welcome_dm.first_soon", **slot)
@@ -46,7 +45,7 @@ def greeting_card(greeting: Greeting, t: Translator, *, ask_zone: bool = False) 
     fallback = (
         t.rich(
             "welcome_dm.fallback",
-            moment=Plain(local_moment(schedule.next_at, greeting.timezone, t)),
+            moment=Plain(formats.moment(schedule.next_at, greeting.timezone, t)),
         )
         if schedule.next_at is not None and not greeting.soon
         else t.rich("welcome_dm.fallback_later")

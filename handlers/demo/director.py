@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.delivery.tick import TickReport
-from bot.i18n import Translator
-from bot.i18n.referentiel_text import level_label, week_label
+from bot.i18n import Translator, formats
+from bot.i18n.referentiel_text import level_label
 from handlers.demo import story
 from handlers.demo.narrator import INDENT, Narrator
 from handlers.demo.player import (
@@ -202,7 +202,7 @@ class Director:
             moment = self.narrator.moment(at, member.timezone)
             raise DemoError("demo.problem.not_delivered", name=member.real_name, moment=moment)
         if what is Expect.PROMPT:
-            week = week_label(story.cycle_key(self.index), self.t)
+            week = formats.week(story.cycle_key(self.index), self.t)
             self._event(member, self.t("demo.what.prompt", week=week))
         elif what is Expect.SNOOZE_BACK:
             self._event(member, self.t("demo.what.snooze_back"))

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.delivery.tick import TickReport
 from bot.domain.planning import PlanningPolicy
-from bot.i18n import Locale, Translator
-from bot.i18n.referentiel_text import local_moment
+from bot.i18n import Locale, Translator, formats
 from handlers.demo.clock import ManualClock
 from handlers.demo.story import (
     CHECKIN_TIME,
@@ -66,7 +65,7 @@ class Narrator:
     def moment(self, instant: datetime, timezone: str) -> str:
         """``jeudi 26/11 à 16:00 CET``: the zone's abbreviation tells Paris from New York."""
         abbreviation = instant.astimezone(ZoneInfo(timezone)).tzname()
-        return f"{local_moment(instant, timezone, self.t)} {abbreviation}"
+        return f"{formats.moment(instant, timezone, self.t)} {abbreviation}"
 
     def event(self, member: Member, what: str) -> None:
         self.say()
@@ -129,8 +128,8 @@ class Narrator:
         self.say(
             t(
                 "demo.rules",
-                weekday=t(f"calendar.weekday.{CHECKIN_WEEKDAY}"),
-                time=CHECKIN_TIME.strftime("%H:%M"),
+                weekday=formats.weekday(CHECKIN_WEEKDAY, t),
+                time=formats.clock(CHECKIN_TIME, t),
                 reminder=REMINDER_HOURS,
                 snooze=SNOOZE_HOURS,
             )

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image, ImageDraw
 
-from bot.i18n import LOCALES, Locale, Translator
+from bot.i18n import LOCALES, Locale, Translator, language_of
 
 MANIFEST_VERSION = "1.22"
 SCHEMA_URL = (
@@ -83,7 +83,9 @@ def localized(t: Translator) -> dict[str, str]:
 def manifest(
     app_id: str, public_url: str, locale: Locale = "fr", version: str | None = None
 ) -> dict[str, Any]:
-    """``manifest.json``: in ``locale``, the other languages in their own files."""
+    """``manifest.json``: in ``locale``'s language, the other languages in their own files
+    (the manifest has one file per language: a region such as en-GB changes nothing)."""
+    locale = language_of(locale)
     words = localized(Translator(locale))
     host = urlsplit(public_url).hostname or public_url
     others = [other for other in LOCALES if other != locale]

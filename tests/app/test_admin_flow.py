@@ -63,7 +63,7 @@ def test_someone_who_is_not_an_admin_is_refused_the_same_way_whatever_they_ask(
         flows.admin.schedule(ALICE, ScheduleInput(0, time(9, 0)), not_admin),
         flows.admin.status(ALICE, not_admin),
     ]
-    assert {(o.refusal, o.view, o.locale) for o in outcomes} == {(NOT_ADMIN, None, "en")}
+    assert {(o.refusal, o.view, o.locale) for o in outcomes} == {(NOT_ADMIN, None, "en-GB")}
     alice = _alice(core)
     assert alice.active and alice.inactive_reason is None
     with core.sessions() as session:
@@ -90,7 +90,7 @@ def test_remove_stops_the_check_ins_not_yet_answered_and_keeps_the_person(
     _prompt(core, "U0ALICE", PromptStatus.PENDING)
     outcome = flows.admin.remove(BOSS, RemoveInput("U0ALICE"), SLACK_ADMIN)
     assert outcome.ok and outcome.view == Removed("U0ALICE")
-    assert outcome.locale == "en"  # Slack's language for someone Palier does not follow
+    assert outcome.locale == "en-US"  # Slack's language for someone Palier does not follow
     alice = _alice(core)
     assert (alice.active, alice.inactive_reason, alice.referentiel_id) == (
         False,
@@ -137,7 +137,7 @@ def test_status_counts_people_names_referentiels_and_reads_in_the_admins_zone(
         bob.referentiel_id, bob.active = "business-developer", False
     outcome = flows.admin.status(BOSS, SLACK_ADMIN)
     report = outcome.view
-    assert isinstance(report, StatusReport) and outcome.locale == "en"
+    assert isinstance(report, StatusReport) and outcome.locale == "en-US"
     assert report.timezone == "America/New_York"
     assert report.titles == {"account-executive": "Account Executive"}
     status = report.status

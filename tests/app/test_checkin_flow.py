@@ -132,7 +132,7 @@ def test_start_is_the_prompts_form_in_the_persons_language(
 ) -> None:
     with watching(core) as seen:
         outcome = flows.checkin.start(ALICE, PromptAction(prompts.alice))
-    assert outcome.ok and outcome.locale == "en" and outcome.effects == ()
+    assert outcome.ok and outcome.locale == "en-GB" and outcome.effects == ()
     assert outcome.view is not None and outcome.view.prompt_id == prompts.alice
     assert outcome.view.competency_ids == WEEK
     assert seen.transactions == 1 and seen.tenant_reads == 1  # one short read
@@ -150,7 +150,7 @@ def test_start_refuses_a_stranger_in_the_language_the_platform_gives(
 ) -> None:
     directory = Directory(Profile("U0NOBODY", locale="en-US"))
     outcome = flows.checkin.start(STRANGER, PromptAction(prompts.alice), directory)
-    assert (outcome.view, outcome.refusal, outcome.locale) == (None, "not_enrolled", "en")
+    assert (outcome.view, outcome.refusal, outcome.locale) == (None, "not_enrolled", "en-US")
 
 
 def test_start_refuses_a_week_done_or_closed(core: Core, flows: Flows, prompts: Prompts) -> None:
@@ -172,7 +172,7 @@ def test_skip_stores_the_choice_and_every_message_of_the_prompt_says_so(
 ) -> None:
     with watching(core) as seen:
         outcome = flows.checkin.skip(ALICE, PromptAction(prompts.alice, CLICKED))
-    assert outcome.ok and outcome.locale == "en"
+    assert outcome.ok and outcome.locale == "en-GB"
     (effect,) = outcome.effects
     assert isinstance(effect, UpdateMessages)
     assert effect.refs == tuple(sorted((*prompts.messages, CLICKED)))
@@ -223,7 +223,7 @@ def test_a_submission_is_stored_and_answers_with_done_the_summary_and_the_home(
 ) -> None:
     with watching(core) as seen:
         outcome = flows.checkin.submit(ALICE, _answers(prompts.alice, closing="intermediaire"))
-    assert outcome.ok and outcome.locale == "en"
+    assert outcome.ok and outcome.locale == "en-GB"
     done, direct, home = outcome.effects
     assert isinstance(done, UpdateMessages)
     assert done.refs == tuple(sorted((*prompts.messages, CLICKED)))
@@ -264,7 +264,7 @@ def test_problems_go_back_beside_their_fields_with_nothing_stored(
     core: Core, flows: Flows, prompts: Prompts
 ) -> None:
     outcome = flows.checkin.submit(ALICE, _answers(prompts.alice, closing="astronaut"))
-    assert not outcome.ok and outcome.effects == () and outcome.locale == "en"
+    assert not outcome.ok and outcome.effects == () and outcome.locale == "en-GB"
     assert outcome.problems == (Problem("level", "checkin.problem.unknown_level", "closing"),)
     assert (_count(core, Submission), _count(core, Rating)) == (0, 0)
     assert _status(core, prompts.alice).status is PromptStatus.SENT

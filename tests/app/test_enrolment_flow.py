@@ -49,7 +49,7 @@ def test_an_admin_enrols_someone_with_their_manager(core: Core, flows: Flows) ->
     data = EnrolInput("U0CHLOE", "business-developer", "U0MANON")
     outcome = flows.enrolment.enrol(BOSS, data, directory)
     assert outcome.view == Enrolled("U0CHLOE", "Business Developer", "U0MANON", created=True)
-    assert outcome.locale == "en"  # the admin's language, from the platform
+    assert outcome.locale == "en-US"  # the admin's language, from the platform
     chloe, manon = _person(core, "U0CHLOE"), _person(core, "U0MANON")
     assert chloe is not None and manon is not None
     assert (chloe.referentiel_id, chloe.manager_id, chloe.timezone) == (
@@ -68,7 +68,7 @@ def test_someone_who_is_not_an_admin_cannot_enrol_nor_learn_anything(
 ) -> None:
     directory = CountingDirectory(Profile("U0ALICE"), CHLOE)
     outcome = flows.enrolment.enrol(ALICE, EnrolInput("U0CHLOE", "account-executive"), directory)
-    assert (outcome.refusal, outcome.locale) == (NOT_ADMIN, "en")
+    assert (outcome.refusal, outcome.locale) == (NOT_ADMIN, "en-GB")
     assert directory.asked == ["U0ALICE"]  # whether Alice is an admin; nobody else
     assert _person(core, "U0CHLOE") is None
 

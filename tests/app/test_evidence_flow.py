@@ -37,7 +37,7 @@ def _stored(core: Core) -> list[Evidence]:
 
 def test_the_form_is_on_the_persons_referentiel_with_the_text_cut_to_fit(flows: Flows) -> None:
     outcome = flows.evidence.form(ALICE, NewEvidence("x" * (MAX_TEXT + 10)))
-    assert outcome.locale == "en" and outcome.view is not None
+    assert outcome.locale == "en-GB" and outcome.view is not None
     assert outcome.view.referentiel.id == "account-executive"
     assert outcome.view.text == "x" * MAX_TEXT and outcome.view.evidence_id is None
     assert flows.evidence.form(ALICE, NewEvidence("")).view.text is None  # type: ignore[union-attr]
@@ -46,7 +46,7 @@ def test_the_form_is_on_the_persons_referentiel_with_the_text_cut_to_fit(flows: 
 def test_someone_not_followed_gets_no_form_in_the_platforms_language(flows: Flows) -> None:
     directory = Directory(Profile("U0NOBODY", locale="en-US"))
     outcome = flows.evidence.form(STRANGER, directory=directory)
-    assert (outcome.view, outcome.refusal, outcome.locale) == (None, "not_enrolled", "en")
+    assert (outcome.view, outcome.refusal, outcome.locale) == (None, "not_enrolled", "en-US")
     saving = SaveEvidence(CLOSING, "k")
     assert flows.evidence.save(STRANGER, saving).refusal == "not_enrolled"
 
@@ -68,7 +68,7 @@ def test_saved_evidence_is_confirmed_to_the_person_and_their_home_refreshed(
 ) -> None:
     saving = SaveEvidence(CLOSING, "slack-view:V1", permalink="https://acme.slack.com/p1")
     outcome = flows.evidence.save(ALICE, saving)
-    assert outcome.ok and outcome.locale == "en"
+    assert outcome.ok and outcome.locale == "en-GB"
     [direct, home] = outcome.effects
     assert isinstance(direct, SendDirect) and direct.user_id == "U0ALICE"
     assert isinstance(direct.view, EvidenceSaved)
@@ -96,7 +96,7 @@ def test_only_the_owner_edits_or_deletes_and_others_see_unknown(
         "unknown_evidence"
     )
     refused = flows.evidence.delete(BOB, mine.id)
-    assert refused.refusal == "unknown_evidence" and refused.locale == "fr"
+    assert refused.refusal == "unknown_evidence" and refused.locale == "fr-FR"
     assert refused.effects == (RefreshHome("U0BOB"),)
     assert [e.text for e in _stored(with_bob)] == ["Un deal signé"]
 

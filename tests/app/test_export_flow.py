@@ -55,7 +55,7 @@ def _people(export: RatingsExport | None) -> set[str]:
 def test_a_member_exports_nothing(flows: Flows, rated: None) -> None:
     outcome = flows.export.team_ratings(ALICE, Directory(Profile("U0ALICE")))
     assert (outcome.refusal, outcome.effects) == (ExportRefusal.NOT_ALLOWED, ())
-    assert outcome.locale == "en"
+    assert outcome.locale == "en-GB"
 
 
 def test_a_manager_gets_their_team_as_a_file_worded_in_their_language(
@@ -85,7 +85,7 @@ def test_an_admin_palier_does_not_follow_exports_their_workspace_only(
     admin = Directory(Profile("U0NOBODY", is_admin=True, locale="en-US"))
     outcome = flows.export.team_ratings(STRANGER, admin)
     assert _people(outcome.view) == {"Alice", "Marion"}
-    assert outcome.locale == "en"
+    assert outcome.locale == "en-US"
 
 
 def test_an_operator_exports_every_workspace_or_one(flows: Flows, rated: None) -> None:

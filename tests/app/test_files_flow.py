@@ -58,7 +58,7 @@ def _file(outcome: object) -> DeliverFile:
 
 def test_an_export_is_built_again_for_whoever_may_have_it(flows: Flows, managed: None) -> None:
     member = flows.files.build(ALICE, FileKind.EXPORT, Directory(Profile("U0ALICE")))
-    assert (member.refusal, member.effects, member.locale) == ("not_allowed", (), "en")
+    assert (member.refusal, member.effects, member.locale) == ("not_allowed", (), "en-GB")
     stranger = flows.files.build(STRANGER, FileKind.EXPORT, Directory(Profile("U0NOBODY")))
     assert stranger.refusal == "not_allowed"
     admin = flows.files.build(

@@ -29,7 +29,7 @@ def _alice(core: Core) -> Person:
 def test_the_home_is_the_persons_own_page_in_their_zone(flows: Flows) -> None:
     outcome = flows.home.home(ALICE, page=3)
     home = outcome.view
-    assert outcome.locale == "en" and home is not None
+    assert outcome.locale == "en-GB" and home is not None
     assert home.referentiel.id == "account-executive" and home.timezone == "Asia/Kolkata"
     assert len(home.competencies) == 5 and home.evidence.total == 0
     assert home.evidence.page == 0  # a page past the end shows the last one
@@ -39,7 +39,7 @@ def test_the_home_is_the_persons_own_page_in_their_zone(flows: Flows) -> None:
 def test_someone_not_followed_has_no_home_and_is_told_in_their_language(flows: Flows) -> None:
     directory = Directory(Profile("U0NOBODY", locale="en-US"))
     outcome = flows.home.home(STRANGER, directory=directory)
-    assert (outcome.view, outcome.refusal, outcome.locale) == (None, "not_enrolled", "en")
+    assert (outcome.view, outcome.refusal, outcome.locale) == (None, "not_enrolled", "en-US")
     for refused in (
         flows.home.check_in_now(STRANGER),
         flows.home.pause_form(STRANGER),
@@ -110,14 +110,14 @@ def test_ones_own_slot_is_checked_then_kept_and_back_to_the_default(
 
 
 def test_a_chosen_language_is_kept_and_the_answer_is_in_it(core: Core, flows: Flows) -> None:
-    assert flows.home.language_form(ALICE).locale == "en"
+    assert flows.home.language_form(ALICE).locale == "en-GB"
     unknown = flows.home.set_language(ALICE, "de")
-    assert (unknown.refusal, unknown.locale) == (LANGUAGE_USAGE, "en")
+    assert (unknown.refusal, unknown.locale) == (LANGUAGE_USAGE, "en-GB")
     chosen = flows.home.set_language(ALICE, "fr")
-    assert (chosen.locale, chosen.effects) == ("fr", REFRESH)
+    assert (chosen.locale, chosen.effects) == ("fr-GB", REFRESH)
     alice = _alice(core)
-    assert (alice.locale, alice.locale_chosen) == ("fr", True)
-    assert flows.home.home(ALICE).locale == "fr"
+    assert (alice.locale, alice.locale_chosen) == ("fr-GB", True)
+    assert flows.home.home(ALICE).locale == "fr-GB"
 
 
 def test_the_home_looks_the_actor_up_once_in_one_transaction(core: Core, flows: Flows) -> None:

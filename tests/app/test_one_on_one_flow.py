@@ -72,7 +72,7 @@ def test_ones_own_prep_is_in_ones_language_and_zone_without_asking_the_platform(
     directory = CountingDirectory(Profile("U0ALICE", is_admin=True))
     for request in (BriefRequest(), BriefRequest("U0ALICE")):
         outcome = flows.one_on_one.brief(ALICE, request, directory)
-        assert outcome.view is not None and outcome.locale == "en"
+        assert outcome.view is not None and outcome.locale == "en-GB"
         assert outcome.view.brief.own and not outcome.view.brief.can_act
         assert outcome.view.timezone == "Asia/Kolkata"
     assert directory.asked == 0  # no admin flag needed for one's own prep
@@ -81,7 +81,7 @@ def test_ones_own_prep_is_in_ones_language_and_zone_without_asking_the_platform(
 def test_someone_not_followed_has_no_prep_and_is_told_in_their_language(flows: Flows) -> None:
     directory = Directory(Profile("U0NOBODY", locale="en-US"))
     outcome = flows.one_on_one.brief(STRANGER, BriefRequest(), directory)
-    assert (outcome.view, outcome.refusal, outcome.locale) == (None, "not_enrolled", "en")
+    assert (outcome.view, outcome.refusal, outcome.locale) == (None, "not_enrolled", "en-US")
     assert flows.one_on_one.usage(STRANGER, directory).refusal == USAGE
 
 
@@ -92,7 +92,7 @@ def test_the_manager_may_act_a_peer_sees_nothing_an_admin_only_reads(
     managed = flows.one_on_one.brief(MARION, about_alice, Directory(Profile("U0MARION")))
     assert managed.view is not None and managed.view.brief.can_act
     assert managed.view.brief.report.person_id == team["alice"]
-    assert managed.view.timezone == "Europe/Paris" and managed.locale == "fr"
+    assert managed.view.timezone == "Europe/Paris" and managed.locale == "fr-FR"
     peer = flows.one_on_one.brief(BRUNO, about_alice, Directory(Profile("U0BRUNO")))
     assert peer.refusal == "unavailable"
     unknown = flows.one_on_one.brief(MARION, BriefRequest("U0GHOST"), Directory())

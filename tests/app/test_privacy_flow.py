@@ -47,7 +47,7 @@ def test_my_data_is_a_summary_and_a_json_file_delivered_to_me_alone_in_my_langua
 ) -> None:
     _rate_alice(core)
     outcome = flows.privacy.send_my_data(ALICE)
-    assert outcome.ok and outcome.locale == "en"
+    assert outcome.ok and outcome.locale == "en-GB"
     summary, file = outcome.effects
     assert isinstance(file, DeliverFile) and file.user_id == "U0ALICE"
     assert isinstance(summary, DeliverFile) and summary.user_id == "U0ALICE"
@@ -74,7 +74,7 @@ def test_someone_palier_does_not_follow_has_nothing_to_export_or_erase(flows: Fl
         flows.privacy.send_my_data(STRANGER, directory),
         flows.privacy.ask_erasure(STRANGER, directory),
     ):
-        assert (outcome.refusal, outcome.locale, outcome.effects) == ("nothing", "en", ())
+        assert (outcome.refusal, outcome.locale, outcome.effects) == ("nothing", "en-US", ())
     assert flows.privacy.usage(STRANGER, directory).refusal == PrivacyRefusal.USAGE
 
 
@@ -86,7 +86,7 @@ def test_erasure_is_asked_then_done_and_leaves_a_record_without_content(
     assert asked.ok and asked.effects == () and _ratings(core) == 1  # nothing erased yet
     erased = flows.privacy.erase_mine(ALICE)
     assert erased.view is not None and erased.view.counts["ratings"] == 1
-    assert erased.locale == "en"  # the answer in the language Alice had
+    assert erased.locale == "en-GB"  # the answer in the language Alice had
     assert _ratings(core) == 0
     with core.sessions() as session:
         erasure = session.scalars(select(Erasure)).one()

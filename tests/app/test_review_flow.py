@@ -107,7 +107,7 @@ def _manager_ratings(core: Core) -> dict[str, str]:
 
 def test_the_list_is_the_reports_with_something_to_review(flows: Flows, team: Team) -> None:
     outcome = flows.review.pending(CHLOE)
-    assert outcome.refusal is None and outcome.locale == "fr"
+    assert outcome.refusal is None and outcome.locale == "fr-FR"
     assert outcome.view is not None
     [alice] = outcome.view.reports  # Bob has nothing to review yet
     assert alice.person.id == team.ids["alice"]
@@ -123,10 +123,10 @@ def test_the_list_is_empty_once_everything_is_reviewed(flows: Flows, team: Team)
 def test_someone_nobody_reports_to_gets_no_list(flows: Flows, team: Team) -> None:
     assert (flows.review.pending(ALICE).refusal, flows.review.pending(ALICE).locale) == (
         NOT_MANAGER,
-        "en",
+        "en-GB",
     )
     stranger = flows.review.pending(STRANGER, Directory(Profile("U0NOBODY", locale="en-GB")))
-    assert (stranger.refusal, stranger.locale) == (NOT_MANAGER, "en")
+    assert (stranger.refusal, stranger.locale) == (NOT_MANAGER, "en-GB")
     # Chloé's user id in another workspace is Dan, who manages nobody.
     other = ActorRef(Platform.SLACK, "T0OTHER", "U0CHLOE")
     assert flows.review.pending(other).refusal == NOT_MANAGER
@@ -180,14 +180,14 @@ def test_a_review_is_stored_beside_the_self_ratings_and_the_report_told_in_their
     outcome = flows.review.submit(
         CHLOE, _submit(team, comment="Bravo pour Acme", share_comment=True)
     )
-    assert outcome.ok and outcome.locale == "fr"  # the manager's language
+    assert outcome.ok and outcome.locale == "fr-FR"  # the manager's language
     assert outcome.view == ReviewSaved("Alice", "U0ALICE")
     [effect] = outcome.effects
     assert isinstance(effect, SendDirect) and effect.user_id == "U0ALICE"
     notice = effect.view
     assert isinstance(notice, ReviewNotice)
     assert (notice.locale, notice.manager_name, notice.manager_user_id) == (
-        "en",
+        "en-GB",
         "Chloé",
         "U0CHLOE",
     )
@@ -242,7 +242,7 @@ def test_a_submission_without_any_answer_is_not_a_review(flows: Flows, team: Tea
 
 def test_the_digest_shows_the_managers_own_reports_that_week(flows: Flows, team: Team) -> None:
     outcome = flows.review.digest(CHLOE, DigestPage(WEEK))
-    assert outcome.view is not None and outcome.locale == "fr"
+    assert outcome.view is not None and outcome.locale == "fr-FR"
     rows = {row.person.platform_user_id: row for row in outcome.view.rows}
     assert set(rows) == {"U0ALICE", "U0BOB"}
     alice = rows["U0ALICE"]

@@ -16,7 +16,7 @@ from tests.app.support import ALICE, STRANGER, TEAM, Directory, counting_sql
 
 def test_me_is_the_persons_summary_in_their_language(flows: Flows) -> None:
     outcome = flows.summary.me(ALICE)
-    assert outcome.refusal is None and outcome.locale == "en"
+    assert outcome.refusal is None and outcome.locale == "en-GB"
     assert outcome.view is not None and outcome.view.referentiel.id == "account-executive"
     assert outcome.view.total == 5
 
@@ -26,7 +26,7 @@ def test_someone_not_followed_is_refused_in_the_language_the_platform_gives(
 ) -> None:
     directory = Directory(Profile("U0NOBODY", locale="en-US", timezone="America/New_York"))
     outcome = flows.summary.me(STRANGER, directory)
-    assert (outcome.view, outcome.refusal, outcome.locale) == (None, "not_enrolled", "en")
+    assert (outcome.view, outcome.refusal, outcome.locale) == (None, "not_enrolled", "en-US")
 
 
 def test_a_directory_that_fails_leaves_the_default_language(flows: Flows) -> None:
@@ -40,16 +40,16 @@ def test_the_same_user_id_in_another_workspace_is_someone_else(flows: Flows) -> 
 
 
 def test_help_speaks_the_persons_language(flows: Flows) -> None:
-    assert flows.summary.help(ALICE).locale == "en"
+    assert flows.summary.help(ALICE).locale == "en-GB"
     assert flows.summary.help(STRANGER).locale == "fr"
 
 
 def test_a_chosen_language_is_kept_over_the_platforms(core: Core, flows: Flows) -> None:
-    assert flows.summary.choose_language(ALICE, "Français").locale == "fr"
-    assert flows.summary.me(ALICE).locale == "fr"
+    assert flows.summary.choose_language(ALICE, "Français").locale == "fr-GB"
+    assert flows.summary.me(ALICE).locale == "fr-GB"
     with core.sessions() as session:
         alice = session.scalars(select(Person).where(Person.platform_user_id == "U0ALICE")).one()
-        assert (alice.locale, alice.locale_chosen) == ("fr", True)
+        assert (alice.locale, alice.locale_chosen) == ("fr-GB", True)
     assert flows.summary.choose_language(ALICE, "de").refusal == LANGUAGE_USAGE
     assert flows.summary.choose_language(STRANGER, "en").refusal == "not_enrolled"
 
@@ -71,7 +71,7 @@ def test_the_actor_is_an_admin_only_when_the_flow_asks_and_the_rule_says_so(
     with work.begin(ALICE, slack_admin) as (_session, actor):
         assert actor.person is not None and not actor.is_admin  # not asked: not looked up
     with work.begin(ALICE, slack_admin, admin=True) as (_session, actor):
-        assert actor.is_admin and actor.locale == "en"  # the person's own language still
+        assert actor.is_admin and actor.locale == "en-GB"  # the person's own language still
     with work.begin(ALICE, Directory(Profile("U0ALICE")), admin=True) as (_session, actor):
         assert not actor.is_admin
     boss = ActorRef(Platform.SLACK, TEAM, "U0BOSS")
@@ -83,5 +83,5 @@ def test_the_language_to_answer_any_request_in_is_the_persons_else_the_default(
     flows: Flows,
 ) -> None:
     # For a front end's own words (a failure, a malformed request): no platform call.
-    assert flows.summary.language(ALICE) == "en"
+    assert flows.summary.language(ALICE) == "en-GB"
     assert flows.summary.language(STRANGER) == "fr"

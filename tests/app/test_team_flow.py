@@ -65,7 +65,7 @@ def _names(flows: Flows, who: ActorRef, directory: Directory | None = None) -> l
 @pytest.mark.usefixtures("team")
 def test_a_manager_gets_their_direct_reports_in_their_language(flows: Flows) -> None:
     outcome = flows.team.overview(CHLOE)
-    assert outcome.refusal is None and outcome.locale == "fr"
+    assert outcome.refusal is None and outcome.locale == "fr-FR"
     assert outcome.view is not None
     assert sorted(report.name for report in outcome.view.reports) == ["Alice", "Bob"]
     assert outcome.view.not_followed == ["Gus"]  # named, so the manager knows why
@@ -79,7 +79,7 @@ def test_members_and_strangers_get_the_same_refusal(flows: Flows) -> None:
     bob = flows.team.overview(BOB)
     assert (bob.view, bob.refusal, bob.locale) == (None, NO_REPORTS, "fr")
     stranger = flows.team.overview(STRANGER, Directory(Profile("U0NOBODY", locale="en-US")))
-    assert (stranger.view, stranger.refusal, stranger.locale) == (None, NO_REPORTS, "en")
+    assert (stranger.view, stranger.refusal, stranger.locale) == (None, NO_REPORTS, "en-US")
     other = ActorRef(Platform.SLACK, "T0OTHER", "U0CHLOE")  # the same id, another workspace
     assert flows.team.overview(other).refusal == NO_REPORTS
 

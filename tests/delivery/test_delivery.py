@@ -62,7 +62,7 @@ def test_profiles_are_read_in_the_background_not_before_each_prompt(delivery: De
     assert posted.recipient.locale == "fr"  # sent as Palier knew her: no read before it
     assert delivery.messenger.profile_reads == [ALICE]  # then read once, never checked before
     alice = delivery.person(ALICE)
-    assert alice.timezone == "Asia/Kolkata" and alice.locale == "en"
+    assert alice.timezone == "Asia/Kolkata" and alice.locale == "en-US"
     assert alice.profile_checked_at == NOW
     delivery.tick(NOW + timedelta(minutes=1))
     delivery.tick(NOW + timedelta(days=6))

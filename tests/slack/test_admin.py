@@ -55,7 +55,7 @@ def test_a_workspace_admin_enrols_someone_with_a_manager(world: World) -> None:
 def test_enrol_problems_are_one_clear_line_and_change_nothing(world: World) -> None:
     world.emulator.update_user(BOB, is_admin=True)
     assert _answer(world, BOB, f"admin enrol <@{ALICE}|alice> chef-de-gare").startswith(
-        "This référentiel does not exist. Available: account-executive, "
+        "There is no such framework. Available: account-executive, "
     )
     assert _answer(world, BOB, f"admin enrol <@{DAVID}|david> account-executive") == (
         "This Slack account is deactivated."
@@ -92,7 +92,8 @@ def test_schedule_moves_unsent_prompts_to_the_new_slot(world: World) -> None:
     world.at(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # Monday 09:00 in Paris
     world.tick()  # planned for Thursday 16:00
     answer = _answer(world, BOB, "admin schedule mardi 10:30")
-    assert answer.startswith("Workspace check-in: Tuesday at 10:30") and "(1 check-in(s)" in answer
+    assert answer.startswith("Workspace check-in: Tuesday at 10:30\u202fAM")
+    assert "(1 check-in not yet sent moves to the new time)" in answer
     with world.session() as session:
         tenant = session.scalars(select(Tenant)).one()
         assert (tenant.checkin_weekday, tenant.checkin_time) == (1, time(10, 30))
@@ -112,7 +113,7 @@ def test_status_counts_people_and_lists_recent_problems(world: World) -> None:
     world.at(datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
     world.tick()
     answer = _answer(world, BOB, "admin status")
-    assert "1 person(s) enrolled, 0 of them paused; 1 inactive." in answer
+    assert "1 person enrolled, 0 of them paused; 1 inactive." in answer
     assert "Business Developer: 1" in answer
     assert "Alice Martin (2026-W48): user_disabled" in answer  # what Slack answered the post
     assert "Account Executive" not in answer  # Alice is inactive: not counted per référentiel

@@ -14,7 +14,7 @@ import pytest
 from bot.domain.access import readers_of
 from bot.domain.checkin import CheckinForm, CheckinItem, next_level_of
 from bot.domain.progress import RatingPoint, summarize
-from bot.i18n import LOCALES
+from bot.i18n import LOCALES, formats
 from emulators.slack import render_blocks, render_view, validate_blocks, validate_view
 from handlers.slack.builders import prompt_builder
 from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
@@ -100,7 +100,8 @@ def test_every_summary_fits_a_message(referentiel: Referentiel, locale: str) -> 
     assert validate_blocks(blocks) == []
     text = render_blocks(blocks)
     for competency in referentiel.all_competencies():
-        assert competency.title in text
+        # One line each: the code and a short form of a long title, from its own words.
+        assert formats.short_label(competency) in text
 
 
 def test_summary_shows_changes_and_quotes_the_weakest_next_level() -> None:
@@ -124,7 +125,7 @@ def test_summary_shows_changes_and_quotes_the_weakest_next_level() -> None:
         in text
     )
     assert "Niveau atteint : Junior" in text
-    assert "Vers « Intermédiaire » : 1 compétence(s) sur 5 y sont déjà." in text
+    assert "Vers « Intermédiaire » : 1 compétence sur 5 y est déjà." in text
     weakest = ae.competencies[1]  # the first competency still at Junior, in référentiel order
     assert f"Prochaine étape — {weakest.title} → « Intermédiaire »" in text
     for aspect in weakest.levels["intermediaire"].aspects:
@@ -171,9 +172,10 @@ def test_a_certification_half_rated_counts_what_is_rated_and_aims_above_non_acqu
     ratings = [RatingPoint(c.id, "en_cours", datetime(2026, 11, 20, tzinfo=UTC)) for c in first]
     summary = summarize(b2b, ratings, {}, [], datetime(2026, 10, 1, tzinfo=UTC))
     text = render_blocks([b.to_dict() for b in summary_blocks(summary, t)])
-    assert "Évaluées jusqu'ici : 3 compétence(s) sur 17." in text
+    assert "Évaluées jusqu'ici : 3 compétences sur 17." in text
     assert "Non acquis »" not in text
-    assert f"Prochaine étape — {first[0].label} → « Acquis »" in text
+    assert f"Prochaine étape — {formats.short_label(first[0])} → « Acquis »" in text
+    assert len(first[0].label) > formats.SHORT_LABEL  # so the heading is the short form
     # Nothing rated at all: no "next step" towards « Non acquis » either.
     empty = summarize(b2b, [], {}, [], datetime(2026, 10, 1, tzinfo=UTC))
     assert "Prochaine étape" not in render_blocks([b.to_dict() for b in summary_blocks(empty, t)])

@@ -52,7 +52,7 @@ def test_prompt_arrives_at_the_local_time_and_not_before(world: World) -> None:
         "Passer cette semaine",
         "Me le rappeler plus tard",
     ]
-    assert "dimanche 29/11 à 23:59" in text
+    assert "dimanche 29 novembre à 23:59" in text
 
 
 def test_full_checkin_stores_everything_and_answers_with_the_summary(world: World) -> None:
@@ -82,7 +82,7 @@ def test_full_checkin_stores_everything_and_answers_with_the_summary(world: Worl
     )
     text = render_blocks(summary.blocks)
     assert "Niveau atteint : Junior" in text
-    assert "1 compétence(s) sur 5" in text
+    assert "1 compétence sur 5" in text
     assert "1 preuve" in text
     # The prompt turned into "done", buttons gone.
     updated = world.emulator.wait_for(

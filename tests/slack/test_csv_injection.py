@@ -107,7 +107,7 @@ def test_command_line_export_has_one_row_per_rating_and_no_formula(
     assert main(["export", "--output", target], out=out, err=err) == 0
     with open(target, encoding="utf-8-sig", newline="") as written:
         assert len(list(csv.reader(written, delimiter=";"))) - 1 == _ratings(world)
-    assert err.getvalue().endswith(f" : {_ratings(world)} ligne(s) écrite(s)\n")
+    assert err.getvalue().endswith(f" : {_ratings(world)} lignes écrites\n")
     book = str(tmp_path / "export.xlsx")
     assert main(["export", "--format", "xlsx", "--output", book], out=out, err=err) == 0
     with open(book, "rb") as written:

@@ -22,6 +22,7 @@ from tests.slack.conftest import ALICE, BOB, CHLOE, World
 
 CATALOG = ReferentielCatalog.load(None)
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)  # the World's clock: Thursday, 15:00 in Paris
+GEMMA = "U0GEMMA"
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 FRIDAY_0930_PARIS = datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
 
@@ -113,7 +114,7 @@ def test_opening_the_home_publishes_the_persons_own_page(world: World) -> None:
     home = _open_home(world, ALICE)
     screen = _screen(home)
     assert "Palier — Account Executive" in screen
-    assert "Prochain check-in : jeudi 26/11 à 16:00" in screen
+    assert "Prochain check-in : jeudi 26 novembre à 16:00" in screen
     assert "chaque jeudi à 16:00 (Europe/Paris), le réglage par défaut" in screen
     assert "Preuve 0 de U0ALICE" in screen and "(1–2 sur 2)" in screen
     assert "U0BOB" not in screen  # only the viewer's own data
@@ -125,8 +126,27 @@ def test_opening_the_home_publishes_the_persons_own_page(world: World) -> None:
         "Changer de langue",
     ]
     bob = _screen(_open_home(world, BOB))
-    assert "Next check-in: Thursday 11/26 at 16:00" in bob  # New York, in English
+    assert "Next check-in: Thursday, November 26 at 4:00\u202fPM" in bob  # New York, en-US
     assert "Preuve 0 de U0BOB" in bob and "U0ALICE" not in bob
+
+
+def test_dates_follow_the_persons_region_from_slack(world: World) -> None:
+    """Slack's ``locale`` keeps its region: a Londoner in English reads British dates
+    (day first), a New Yorker American ones, a French reader French ones."""
+    world.emulator.add_user(
+        GEMMA, "gemma", "Gemma Hale", "gemma@example.co.uk", tz="Europe/London", locale="en-GB"
+    )
+    for user in (ALICE, BOB, GEMMA):
+        world.enrol(user)
+        _add_evidence(world, user, 1)
+    gemma = _screen(_open_home(world, GEMMA))
+    assert "Next check-in: Thursday 26 November at 16:00" in gemma
+    assert "every Thursday at 16:00 (Europe/London)" in gemma
+    assert "26/11/2026" in gemma and "11/26" not in gemma
+    bob = _screen(_open_home(world, BOB))
+    assert "11/26/2026" in bob and "26/11" not in bob
+    alice = _screen(_open_home(world, ALICE))
+    assert "Prochain check-in : jeudi 26 novembre à 16:00" in alice and "26/11/2026" in alice
 
 
 def test_the_messages_tab_publishes_nothing(world: World) -> None:
@@ -305,15 +325,15 @@ def test_pause_refuses_bad_dates_inline_then_holds_the_check_ins_until_resumed(
     home = world.driver.home(ALICE)
     answer = world.driver.submit_view(ALICE, modal, {ids.HOME_PAUSE_BLOCK: "2026-12-06"})
     assert answer.outcome == "close"
-    home = _refreshed(world, ALICE, home, "jusqu'au dimanche 06/12/2026 inclus")
-    assert "Reprise : jeudi 10/12 à 16:00" in _screen(home)
+    home = _refreshed(world, ALICE, home, "jusqu'au dimanche 6 décembre 2026 inclus")
+    assert "Reprise : jeudi 10 décembre à 16:00" in _screen(home)
     assert "Reprendre les check-ins" in SlackDriver.button_labels(home)
     assert "Mettre en pause" not in SlackDriver.button_labels(home)
     world.at(THURSDAY_1600_PARIS)
     assert world.tick().sent == 0
     assert world.dms(ALICE) == []
     world.driver.click(ALICE, home, action_id=ids.HOME_RESUME)
-    home = _refreshed(world, ALICE, home, "Prochain check-in : jeudi 26/11 à 16:00")
+    home = _refreshed(world, ALICE, home, "Prochain check-in : jeudi 26 novembre à 16:00")
     assert "Mettre en pause" in SlackDriver.button_labels(home)
     assert _person(world, ALICE).paused_until is None
     # This week is still open: its check-in goes out now rather than never.
@@ -338,7 +358,7 @@ def test_a_new_day_and_time_moves_the_prompt_not_yet_sent(world: World) -> None:
     )
     assert answer.outcome == "close"
     home = _refreshed(world, ALICE, home, "chaque vendredi à 09:30 (Europe/Paris)")
-    assert "Prochain check-in : vendredi 27/11 à 09:30" in _screen(home)
+    assert "Prochain check-in : vendredi 27 novembre à 09:30" in _screen(home)
     assert "par défaut" not in _screen(home)
     assert world.prompts(ALICE) == []  # the unsent prompt goes; the next tick re-plans it
     world.at(THURSDAY_1600_PARIS)
@@ -375,10 +395,10 @@ def test_the_home_re_renders_in_the_language_chosen(world: World) -> None:
     home = world.driver.home(ALICE)
     answer = world.driver.submit_view(ALICE, modal, {ids.HOME_LANGUAGE_BLOCK: "English"})
     assert answer.outcome == "close"
-    home = _refreshed(world, ALICE, home, "Next check-in: Thursday 11/26 at 16:00")
+    home = _refreshed(world, ALICE, home, "Next check-in: Thursday 26 November at 16:00")
     assert "Check in now" in SlackDriver.button_labels(home)
     person = _person(world, ALICE)
-    assert person.locale == "en" and person.locale_chosen
+    assert person.locale == "en-FR" and person.locale_chosen
     # Slack's own locale (fr-FR) no longer wins: the DM comes in English too.
     world.at(THURSDAY_1600_PARIS)
     world.tick()
@@ -477,6 +497,6 @@ def test_a_prompt_already_out_keeps_its_slot(world: World) -> None:
     assert world.tick().sent == 1
     home = _open_home(world, ALICE)
     # This week's check-in is out: the next one is next week's.
-    assert "Prochain check-in : jeudi 03/12 à 16:00" in _screen(home)
+    assert "Prochain check-in : jeudi 3 décembre à 16:00" in _screen(home)
     with world.session() as session:
         assert session.scalar(select(func.count()).select_from(CheckinPrompt)) == 1

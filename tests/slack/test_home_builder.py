@@ -266,9 +266,7 @@ def test_a_competency_line_in_french_and_english() -> None:
         " · 2 pieces of evidence"
     )
     unrated = CompetencyStatus(prospection, None, None, None, (), 0)
-    assert (
-        from_rich(competency_line(unrated, ae, {}, fr)) == "• *Prospection* : pas encore évalué·e"
-    )
+    assert from_rich(competency_line(unrated, ae, {}, fr)) == "• *Prospection* : pas encore évaluée"
 
 
 # --- French and English ----------------------------------------------------------------------
@@ -279,7 +277,7 @@ def test_the_home_in_french() -> None:
     view = page_view(_home(ae, weeks=3, evidence=7), slack_translator("fr")).to_dict()
     screen = render_view(view)
     assert f"Palier — {ae.title}" in screen
-    assert "Prochain check-in : jeudi 03/12 à 16:00" in screen
+    assert "Prochain check-in : jeudi 3 décembre à 16:00" in screen
     assert "✅ Check-in de la semaine 48 fait. Merci !" in screen
     assert "chaque jeudi à 16:00 (Europe/Paris), le réglage par défaut" in screen
     assert "Historique, du plus ancien au plus récent : J = Junior · I = Intermédiaire" in screen
@@ -301,13 +299,14 @@ def test_the_home_in_french() -> None:
     assert "26/11/2026" in screen  # the newest evidence, dated in the person's time zone
 
 
-def test_the_home_in_english_paused() -> None:
+def test_the_home_in_british_english_paused() -> None:
     ae = _ref("account-executive")
     home = _home(ae, weeks=3, evidence=7, page=1, paused_until=date(2026, 12, 6))
-    view = page_view(home, slack_translator("en")).to_dict()
+    view = page_view(home, slack_translator("en-GB")).to_dict()
     screen = render_view(view)
-    assert "Check-ins paused* until Sunday 12/06/2026 included" in view["blocks"][1]["text"]["text"]
-    assert "Back on Thursday 12/03 at 16:00" in screen
+    paused = view["blocks"][1]["text"]["text"]
+    assert "Check-ins paused* up to and including Sunday, 6 December 2026" in paused
+    assert "Back on Thursday 3 December at 16:00" in screen
     assert "Resume check-ins" in screen and "Pause check-ins" not in screen
     assert "6–7 of 7" in screen and "← Newer" in screen and "Older →" not in screen
     assert HomeState.load(view["private_metadata"]).page == 1

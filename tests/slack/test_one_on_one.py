@@ -259,7 +259,7 @@ def test_the_managers_brief_then_a_note_then_1on1_done_and_topics_carry_over(
         )
     world.at(world.now() + timedelta(minutes=30))
     done = render_blocks(_click(world, MANON, brief, "1:1 fait").blocks)
-    assert "1:1 avec" in done and "enregistré (lundi 21/12 à 11:30)" in done
+    assert "1:1 avec" in done and "enregistré (lundi 21 décembre à 11:30)" in done
     assert "2 sujets marqués comme abordés." in done
     assert "1 sujet proposé entre-temps reste ouvert pour le prochain 1:1." in done
 
@@ -326,7 +326,7 @@ def test_the_scheduled_brief_arrives_once_an_hour_before_even_with_two_processes
     world.at(datetime(2026, 11, 26, 10, 0, tzinfo=UTC))  # Thursday, 11:00 in Paris
     reply = _command(world, MANON, "1on1 <@U0ALICE|alice> schedule jeudi 18:00")
     assert "chaque jeudi à 18:00 (Europe/Paris)" in (reply.text or "")
-    assert "Prochain 1:1 : jeudi 26/11 à 18:00" in (reply.text or "")
+    assert "Prochain 1:1 : jeudi 26 novembre à 18:00" in (reply.text or "")
     world.process()  # a second Palier on the same database
 
     def briefs() -> list[Message]:
@@ -355,12 +355,12 @@ def test_the_scheduled_brief_arrives_once_an_hour_before_even_with_two_processes
     assert tick_both() == 0
     [dm] = briefs()
     text = render_blocks(dm.blocks)
-    assert "Votre 1:1 avec @U0ALICE commence jeudi 26/11 à 18:00" in text
+    assert "Votre 1:1 avec @U0ALICE commence jeudi 26 novembre à 18:00" in text
     assert "🔁 1:1 chaque jeudi à 18:00" in text
     assert SlackDriver.button_labels(dm) == ["1:1 fait", "Ajouter une note"]
     # The DM's own "1:1 done" works like the command's.
     done = render_blocks(_click(world, MANON, dm, "1:1 fait").blocks)
-    assert "enregistré (jeudi 26/11 à 17:30)" in done
+    assert "enregistré (jeudi 26 novembre à 17:30)" in done
 
     world.at(datetime(2026, 12, 3, 16, 0, tzinfo=UTC))  # the next Thursday
     assert tick_both() == 1 and len(briefs()) == 2

@@ -24,13 +24,13 @@ def test_language_chosen_by_the_person_wins_over_slack(world: World) -> None:
     notice = world.emulator.wait_for(lambda: world.emulator.ephemerals_for(ALICE) or None)
     assert notice[-1].text == "Noted: I will write to you in English from now on."
     person = _person(world, ALICE)
-    assert person.locale == "en" and person.locale_chosen
+    assert person.locale == "en-FR" and person.locale_chosen  # English words, French region
     world.at(THURSDAY_1600_PARIS)
     world.tick()  # refreshes the profile from Slack (fr-FR), which must not override the choice
     prompt = world.driver.latest_dm(ALICE)
     assert prompt is not None
     assert SlackDriver.button_labels(prompt)[0] == "Start my check-in"
-    assert _person(world, ALICE).locale == "en"
+    assert _person(world, ALICE).locale == "en-FR"
 
 
 def test_bad_language_gets_the_usage_and_changes_nothing(world: World) -> None:
@@ -49,7 +49,7 @@ def test_slack_profile_changes_follow_through_user_change_events(world: World) -
     person = world.emulator.wait_for(
         lambda: (p := _person(world, BOB)).timezone == "Europe/London" and p
     )
-    assert person.locale == "fr"
+    assert person.locale == "fr-FR"
     # Slack retries the same event: harmless.
     again = world.driver.user_change(BOB, event_id="Ev0CHANGE", retry_num=1)
     assert again.ok and _person(world, BOB).timezone == "Europe/London"

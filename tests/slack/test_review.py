@@ -66,8 +66,8 @@ def test_manager_reviews_a_report_and_the_report_is_told(world: World) -> None:
     world.driver.slash_command(CHLOE, "/palier", "review")
     listing = _ephemerals(world, CHLOE, 0)[-1]
     text = render_blocks(listing.blocks)
-    assert "Alice Martin — 5 compétence(s) à revoir" in text
-    assert "Bob Stone — 5 compétence(s) à revoir" in text
+    assert "Alice Martin — 5 compétences à revoir" in text
+    assert "Bob Stone — 5 compétences à revoir" in text
     alice_row = next(b for b in listing.blocks if "Alice" in b.get("text", {}).get("text", ""))
     world.driver.click(CHLOE, listing, action_id=alice_row["accessory"]["action_id"])
     modal = world.emulator.wait_for(lambda: world.driver.modal(CHLOE))
@@ -172,7 +172,7 @@ def test_the_weekly_review_reaches_the_manager_the_day_after_once(world: World) 
     assert "Alice Martin — check-in fait ✅" in text
     assert "Closing : Intermédiaire (première évaluation)" in text
     assert "Acme signé après 3 rendez-vous" in text
-    assert "5 auto-évaluation(s) à revoir" in text
+    assert "5 auto-évaluations à revoir" in text
     assert "Bob Stone — check-in pas encore fait" in text
     # Review opens from the digest, as from /palier review.
     alice_row = next(b for b in digest.blocks if "Alice" in b.get("text", {}).get("text", ""))

@@ -474,7 +474,7 @@ def test_a_team_nobody_in_which_is_followed_says_so() -> None:
     [message] = tb.team_messages(TeamOverview([], ["Gus <Martin>"]), slack_translator("fr"))
     text = render_blocks([block.to_dict() for block in message.blocks])
     assert "Personne de votre équipe n'est suivi par Palier pour l'instant." in text
-    assert "(sans référentiel ou retiré·e·s) : Gus <Martin>" in text
+    assert "(sans référentiel, ou retirée du suivi) : Gus <Martin>" in text
     context = message.blocks[-1].to_dict()
     assert context["elements"][0]["text"].endswith("Gus &lt;Martin&gt;")  # escaped for mrkdwn
     assert validate_blocks([block.to_dict() for block in message.blocks]) == []

@@ -64,7 +64,7 @@ def test_snooze_brings_the_prompt_back_once_then_no_other_reminder(world: World)
     world.emulator.wait_for(
         lambda: (
             (m := world.emulator.message(prompt.channel, prompt.ts))
-            and "je vous le rappelle jeudi 26/11 à 19:00" in render_blocks(m.blocks)
+            and "je vous le rappelle jeudi 26 novembre à 19:00" in render_blocks(m.blocks)
         )
     )
     world.at(THURSDAY_1600_PARIS + timedelta(hours=2, minutes=59))

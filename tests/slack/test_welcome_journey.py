@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.i18n import Translator
-from bot.i18n.referentiel_text import local_moment
+from bot.i18n.formats import moment as local_moment
 from emulators.slack.server import Message
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
 from tests.slack.test_admin import _answer

@@ -74,13 +74,15 @@ def test_the_admin_enrols_someone_by_address_with_their_manager(
         paul,
         "admin enrol bob.stone@example.com account-executive manager Paul.Durand@example.fr",
     )
-    assert answer == ("Bob Stone est inscrit·e sur « Account Executive ». Manager : Paul Durand.")
+    assert answer == (
+        "Bob Stone suit désormais « Account Executive » dans Palier. Manager : Paul Durand."
+    )
     person = stored(world, bob)
     assert person is not None and person.referentiel_id == "account-executive"
     # What Graph says of him: his address, language, and his mailbox's zone as IANA's.
     assert (person.email, person.locale, person.timezone) == (
         "bob.stone@example.com",
-        "en",
+        "en-US",
         "America/New_York",
     )
     manager = stored(world, paul)
@@ -94,7 +96,7 @@ def test_an_address_teams_sent_as_a_link_is_read(world: TeamsWorld, paul: User, 
         'admin enrol <a href="mailto:bob.stone@example.com">bob.stone@example.com</a> '
         "account-executive"
     )
-    assert say(world, paul, text).startswith("Bob Stone est inscrit·e")
+    assert say(world, paul, text).startswith("Bob Stone suit désormais")
 
 
 def test_status_names_who_cannot_be_written_to_and_how_to_fix_it(
@@ -103,7 +105,7 @@ def test_status_names_who_cannot_be_written_to_and_how_to_fix_it(
     world.teams.install(paul)
     say(world, paul, "admin enrol bob.stone@example.com account-executive")
     status = say(world, paul, "admin status")
-    assert status.startswith("Palier dans votre organisation : 2 personne(s) inscrite(s)")
+    assert status.startswith("Palier dans votre organisation : 2 personnes inscrites")
     assert "• Account Executive : 2" in status
     assert "2 personnes inscrites ne peuvent pas encore recevoir de message" in status
     assert "• Alice Martin" in status and "• Bob Stone" in status

@@ -47,7 +47,7 @@ def test_pause_until_a_day_then_resume(world: TeamsWorld) -> None:
     assert done.outcome == "close"
     assert world.person(alice).paused_until == date(2026, 12, 10)
     shown = _now(world, home)
-    assert "Check-ins en pause jusqu'au jeudi 10/12/2026 inclus" in shown
+    assert "Check-ins en pause jusqu'au jeudi 10 décembre 2026 inclus" in shown
     assert "Reprendre les check-ins" in shown and PAUSE not in shown
 
     # Resume: answered in place by the card as it is now.
@@ -70,7 +70,7 @@ def test_day_and_time_are_saved_and_shown(world: TeamsWorld) -> None:
     assert (person.checkin_weekday, person.checkin_time) == (5, time(9, 30))
     shown = _now(world, home)
     assert "Votre créneau : chaque samedi à 09:30 (Europe/Paris)" in shown
-    assert "Prochain check-in : samedi 28/11 à 09:30" in shown
+    assert "Prochain check-in : samedi 28 novembre à 09:30" in shown
 
     # Back to the default day, the time kept.
     teams.open_dialog(alice, home, SCHEDULE)
@@ -110,7 +110,7 @@ def test_the_language_changes_and_the_page_follows(world: TeamsWorld) -> None:
     done = teams.submit_dialog(alice, {"home.language_choice": "English"})
     assert done.outcome == "close"
     person = world.person(alice)
-    assert (person.locale, person.locale_chosen) == ("en", True)
+    assert (person.locale, person.locale_chosen) == ("en-FR", True)
     shown = _now(world, home)
     assert "Your progress" in shown and "Votre progression" not in shown
     assert "Change my language" in shown
@@ -118,7 +118,7 @@ def test_the_language_changes_and_the_page_follows(world: TeamsWorld) -> None:
     teams.send_message(alice, "accueil")
     latest = teams.latest_message(alice)
     assert latest is not None and "Your progress" in teams.render(latest)
-    assert world.person(alice).locale == "en"
+    assert world.person(alice).locale == "en-FR"
 
 
 def test_the_page_is_only_ever_the_persons_own(world: TeamsWorld) -> None:
@@ -136,5 +136,5 @@ def test_the_page_is_only_ever_the_persons_own(world: TeamsWorld) -> None:
     teams.submit_dialog(chloe, {"home.pause_until": date(2026, 12, 3)})
     assert world.person(chloe).paused_until == date(2026, 12, 3)
     assert world.person(alice).paused_until is None
-    paused = "Check-ins en pause jusqu'au jeudi 03/12/2026 inclus"
+    paused = "Check-ins en pause jusqu'au jeudi 3 décembre 2026 inclus"
     assert paused not in _now(world, alices) and paused in _now(world, chloes)

@@ -95,9 +95,9 @@ def test_accueil_shows_the_page_with_the_persons_evidence_as_typed(world: TeamsW
     home = _home(world, alice)
     screen = teams.render(home)
     assert "Palier — Account Executive" in screen
-    assert "Prochain check-in : jeudi 26/11 à 16:00" in screen  # her local time
+    assert "Prochain check-in : jeudi 26 novembre à 16:00" in screen  # her local time
     assert "chaque jeudi à 16:00 (Europe/Paris)" in screen
-    assert "• Prospection : pas encore évalué·e · 1 preuve" in screen
+    assert "• Prospection : pas encore évaluée · 1 preuve" in screen
     assert "Vos preuves (1–1 sur 1)" in screen
     # Her words as she typed them: one run of their own, never read as Markdown.
     assert TYPED in screen

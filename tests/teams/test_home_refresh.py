@@ -156,7 +156,7 @@ def test_an_edited_home_card_is_fetched_again_at_once_at_the_page_it_shows(
     screen = teams.render(teams.view(alice, edited))
     assert len(_refreshes(world)) == 1  # right away: the bot edited it
     assert "Vos preuves (6–7 sur 7)" in screen
-    assert "Check-ins en pause jusqu'au jeudi 10/12/2026 inclus" in screen
+    assert "Check-ins en pause jusqu'au jeudi 10 décembre 2026 inclus" in screen
 
     _later(world)
     _log(world, alice, "Preuve numéro 7")

@@ -17,10 +17,10 @@ def _answer(world: TeamsWorld, text: str) -> str:
 def test_choosing_english_then_french_answers_in_each(world: TeamsWorld) -> None:
     world.teams.install(world.alice)
     assert "I will write to you in English from now on" in _answer(world, "langue en")
-    assert world.person(world.alice).locale == "en"
+    assert world.person(world.alice).locale == "en-FR"  # her region kept
     assert "Your progress" in _answer(world, "moi")  # the language she chose, not Teams'
     assert "je vous écris en français désormais" in _answer(world, "language FR")
-    assert world.person(world.alice).locale == "fr"
+    assert world.person(world.alice).locale == "fr-FR"
     assert "Votre progression" in _answer(world, "me")
 
 

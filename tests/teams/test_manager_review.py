@@ -46,7 +46,7 @@ def test_a_manager_reviews_a_report_who_is_told_in_their_own_language(world: Tea
     listing = teams.latest_message(chloe)
     assert listing is not None
     screen = teams.render(listing)
-    assert "Alice Martin — 5 competency(ies) to review" in screen
+    assert "Alice Martin — 5 competencies to review" in screen
     assert "Bob" not in screen  # nothing of his awaits review
 
     assert teams.open_dialog(chloe, listing, "Review").status == 200
@@ -122,7 +122,7 @@ def test_a_level_that_is_not_one_comes_back_beside_its_field(world: TeamsWorld) 
     ids = [element.get("id") for element in body]
     closing = ids.index("review.level:closing")
     problem = json.dumps(body[closing + 1], ensure_ascii=False)
-    assert "This level is not on your référentiel's scale." in problem  # beside its field
+    assert "This level is not on your framework's scale." in problem  # beside its field
     comment = body[ids.index("review.comment")]
     assert comment["value"] == "Très bien."  # as it was typed
     assert manager_ratings(world, people.alice) == {}  # nothing stored
@@ -161,7 +161,7 @@ def test_the_weekly_digest_opens_reviews_and_shows_what_is_left(world: TeamsWorl
     assert "Team review" in text
     assert "Alice Martin — checked in ✅" in text
     assert "Acme signé après 3 rendez-vous" in text
-    assert "5 self-rating(s) to review" in text
+    assert "5 self-ratings to review" in text
     assert "Bob Stone — not checked in yet" in text
 
     assert teams.open_dialog(chloe, digest, "Review").status == 200

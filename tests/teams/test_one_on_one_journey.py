@@ -53,7 +53,7 @@ def test_a_managers_brief_a_note_then_1on1_done(world: TeamsWorld) -> None:
     text = teams.render(brief)
     assert "1:1 brief — Alice Martin" in text
     assert "Topics raised for the 1:1" in text and TOPIC in text
-    assert "No note yet" in text
+    assert "No notes yet" in text
     assert alice.aad_object_id not in text and alice.id not in text  # called by her name
     assert teams.buttons(brief) == ["1:1 done", "Add a note"]
 

@@ -114,6 +114,8 @@ def test_the_other_language_is_in_its_localization_file() -> None:
     assert english["composeExtensions[0].commands[0].title"] == "Log as evidence"
     assert english["bots[0].commandLists[0].commands[0].title"] == "me"
     assert manifest(APP_ID, PUBLIC, "en")["localizationInfo"]["defaultLanguageTag"] == "en-us"
+    # A default locale with its region (PALIER_DEFAULT_LOCALE=en-GB) is its language here.
+    assert manifest(APP_ID, PUBLIC, "en-GB") == manifest(APP_ID, PUBLIC, "en")
 
 
 @pytest.mark.parametrize("locale", ["fr", "en"])

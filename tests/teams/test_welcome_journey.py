@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.i18n import Translator
-from bot.i18n.referentiel_text import local_moment
+from bot.i18n.formats import moment as local_moment
 from emulators.teams import TeamsEmulator, User
 from tests.teams.conftest import TeamsWorld
 from tests.teams.test_admin_journey import ADMIN_ID, say
