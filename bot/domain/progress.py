@@ -127,6 +127,7 @@ def summarize(
     :func:`streak`)."""
     scale = referentiel.scale
     ranks = {level.id: index for index, level in enumerate(scale.levels)}
+    levels = {level.id: level for level in scale.levels}  # of the scale: looked up once
     by_competency: dict[str, list[RatingPoint]] = {}
     for point in sorted(ratings, key=lambda p: p.rated_at):
         if point.level_id in ranks:  # a level no longer on the scale is ignored
@@ -135,11 +136,11 @@ def summarize(
     progress = []
     for competency in referentiel.all_competencies():
         history = by_competency.get(competency.id, [])
-        current = scale.level(history[-1].level_id) if history else None
-        previous = scale.level(history[-2].level_id) if len(history) > 1 else None
+        current = levels[history[-1].level_id] if history else None
+        previous = levels[history[-2].level_id] if len(history) > 1 else None
         before_quarter = [p for p in history if p.rated_at < quarter_began_at]
         baseline = before_quarter[-1] if before_quarter else (history[0] if history else None)
-        at_quarter_start = scale.level(baseline.level_id) if baseline else None
+        at_quarter_start = levels[baseline.level_id] if baseline else None
         progress.append(
             CompetencyProgress(
                 competency=competency,

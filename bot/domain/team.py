@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.access import Viewer, reports_of, visible_people
@@ -54,7 +54,7 @@ from bot.domain.people import zone_of
 from bot.domain.progress import ProgressSummary, RatingPoint
 from bot.domain.scheduling import Cycle, cycle_at, previous_cycle
 from bot.domain.team_checkins import Checkin, Earlier, team_checkins
-from bot.domain.team_ratings import rating_history
+from bot.domain.team_tracks import rating_history
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, Referentiel
 from storage.models import Evidence, Person, Platform, PromptStatus, Rater
@@ -249,6 +249,7 @@ class TeamService:
             referentiel, own, evidence, rows, calendar.zone, now, earlier.done_in_a_row
         )
         ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
+        levels = {level.id: level for level in referentiel.scale.levels}
         own_history = _by_competency(own, ranks)
         manager_latest = {cid: points[-1] for cid, points in _by_competency(manager, ranks).items()}
         cycles = calendar.cycles
@@ -257,7 +258,7 @@ class TeamService:
         for item in summary.competencies:
             history = own_history.get(item.competency.id, [])
             theirs = manager_latest.get(item.competency.id)
-            manager_level = referentiel.scale.level(theirs.level_id) if theirs else None
+            manager_level = levels[theirs.level_id] if theirs else None
             lines.append(
                 CompetencyLine(
                     competency=item.competency,
@@ -335,15 +336,18 @@ def _evidence(
     referentiel_of = {person.id: referentiel.id for person, referentiel in followed}
     if not referentiel_of:
         return found
-    rows = session.execute(
-        select(Evidence.person_id, Evidence.referentiel_id, Evidence.competency_id, func.count())
-        .where(Evidence.person_id.in_(referentiel_of))
-        .group_by(Evidence.person_id, Evidence.referentiel_id, Evidence.competency_id)
-    )
+    rows = session.connection().execute(_EVIDENCE, {"people": list(referentiel_of)}).all()
     for person_id, referentiel_id, competency_id, count in rows:
         if referentiel_of[person_id] == referentiel_id:
             found[person_id][competency_id] = count
     return found
+
+
+_EVIDENCE = (
+    select(Evidence.person_id, Evidence.referentiel_id, Evidence.competency_id, func.count())
+    .where(Evidence.person_id.in_(bindparam("people", expanding=True, literal_execute=True)))
+    .group_by(Evidence.person_id, Evidence.referentiel_id, Evidence.competency_id)
+)
 
 
 def _by_competency(
