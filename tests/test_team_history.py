@@ -27,7 +27,7 @@ from bot.bootstrap import build_core
 from bot.domain import team_tracks
 from bot.domain.access import Viewer
 from bot.domain.privacy import erase_person
-from bot.domain.progress import RatingPoint
+from bot.domain.progress import RatingPoint, by_competency
 from bot.domain.review import ReviewAnswer, ReviewService, ReviewSubmission
 from bot.domain.submissions import CheckinAnswer, CheckinSubmission, record_checkin
 from bot.domain.team import Flag, ReportOverview, TeamOverview, TeamService, _Calendar
@@ -81,8 +81,8 @@ def _whole_history(
         referentiel,
         now,
         calendar,
-        points[Rater.SELF],
-        points[Rater.MANAGER],
+        by_competency(referentiel, points[Rater.SELF]),
+        by_competency(referentiel, points[Rater.MANAGER]),
         checkins,
         Earlier(),  # nothing left unread
         evidence,

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, literal, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -89,6 +89,7 @@ def team_checkins(
 _PEOPLE: BindParameter[int] = bindparam("people", expanding=True, literal_execute=True)
 _SINCE: BindParameter[datetime] = bindparam("since", type_=CheckinPrompt.closes_at.type)
 _NOW: BindParameter[datetime] = bindparam("now", type_=CheckinPrompt.scheduled_at.type)
+_EVER = literal(datetime(1, 1, 1, tzinfo=UTC), CheckinPrompt.closes_at.type)  # before any check-in
 
 _RECENT = (
     select(
@@ -127,41 +128,36 @@ def _latest_finished(skip: int) -> Select[PromptStatus]:
     )
 
 
-def _earlier_statement() -> Select[int, int | None, PromptStatus | None, PromptStatus | None]:
+def _earlier_statement() -> Select[int, int, PromptStatus | None, PromptStatus | None]:
     """Per person: the done check-ins in a row just before ``since``, and the status of the
-    latest two that count."""
-    old = and_(
-        CheckinPrompt.person_id.in_(_PEOPLE),
-        CheckinPrompt.closes_at < _SINCE,
-        CheckinPrompt.scheduled_at <= _NOW,
+    latest two that count — each a walk back along the person's check-ins on the index,
+    from ``since`` to the latest one missed (not the whole history of the team)."""
+    missed = aliased(CheckinPrompt)
+    latest_missed = (
+        select(missed.closes_at)
+        .where(_before(missed), missed.status.not_in((*NEUTRAL, PromptStatus.DONE)))
+        .order_by(missed.closes_at.desc())
+        .limit(1)
+        .correlate(Person)
+        .scalar_subquery()
     )
-    missed = (
-        select(CheckinPrompt.person_id, func.max(CheckinPrompt.closes_at).label("at"))
-        .where(old, CheckinPrompt.status.not_in((*NEUTRAL, PromptStatus.DONE)))
-        .group_by(CheckinPrompt.person_id)
-        .cte("missed")
-    )
+    done = aliased(CheckinPrompt)
     in_a_row = (
-        select(CheckinPrompt.person_id, func.count().label("done"))
-        .join(missed, missed.c.person_id == CheckinPrompt.person_id, isouter=True)
+        select(func.count())
         .where(
-            old,
-            CheckinPrompt.status == PromptStatus.DONE,
-            or_(missed.c.at.is_(None), CheckinPrompt.closes_at > missed.c.at),
+            _before(done),
+            done.status == PromptStatus.DONE,
+            done.closes_at > func.coalesce(latest_missed, _EVER),
         )
-        .group_by(CheckinPrompt.person_id)
-        .cte("in_a_row")
+        .correlate(Person)
+        .scalar_subquery()
     )
-    return (
-        select(
-            Person.id,
-            in_a_row.c.done,
-            _latest_finished(0).scalar_subquery(),
-            _latest_finished(1).scalar_subquery(),
-        )
-        .join(in_a_row, in_a_row.c.person_id == Person.id, isouter=True)
-        .where(Person.id.in_(_PEOPLE))
-    )
+    return select(
+        Person.id,
+        in_a_row,
+        _latest_finished(0).scalar_subquery(),
+        _latest_finished(1).scalar_subquery(),
+    ).where(Person.id.in_(_PEOPLE))
 
 
 _EARLIER = _earlier_statement()

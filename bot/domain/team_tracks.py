@@ -28,17 +28,22 @@ the same whatever its data.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
     CompoundSelect,
+    DateTime,
+    Dialect,
+    TypeDecorator,
     and_,
     bindparam,
     case,
-    null,
+    literal,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -47,7 +52,8 @@ from bot.domain.progress import RatingPoint
 from bot.domain.team_ratings import Followed, looked_up_history
 from storage.models import Person, Rater, Rating, RatingTrack
 
-History = defaultdict[tuple[int, Rater], list[RatingPoint]]  # by person and rater, oldest first
+# By person and rater: the ratings on the scale by competency, oldest first.
+TeamHistory = dict[tuple[int, Rater], dict[str, list[RatingPoint]]]
 
 
 # The ids of the people, written into the statement (integers): hundreds of placeholders
@@ -55,26 +61,48 @@ History = defaultdict[tuple[int, Rater], list[RatingPoint]]  # by person and rat
 _PEOPLE: BindParameter[list[int]] = bindparam("people", expanding=True, literal_execute=True)
 _SINCE: BindParameter[datetime] = bindparam("since", type_=Rating.rated_at.type)
 
-# Each row: person, rater, competency, level, time, rating id (None for a kept track: its
+SELF, MANAGER, SINCE = 0, 1, 2  # what a row is: a kept track, or a self-rating since
+
+
+class _Instant(TypeDecorator[datetime]):
+    """An instant as the driver gives it, made aware where it is not (SQLite): the many
+    read here are only compared, so PostgreSQL's, already aware, are not converted."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name == "postgresql":
+            return None
+        return super().result_processor(dialect, coltype)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+# Each row: what it is, person, competency, level, time, rating id (0 for a kept track: its
 # rating is the latest, after any other), and what it replaced — for a kept self track
 # (whose latest rating is before ``since``: the others have ratings since) and the first
 # self-rating since ``since`` of a track (the one whose replaced rating is before it).
-_Row = tuple[int, Rater, str, str, datetime, int | None, str | None, datetime | None]
+_Row = tuple[int, int, str, str, datetime, int, str | None, datetime | None]
 
 
-def _statement() -> CompoundSelect[
-    int, Rater, str, str, datetime, int | None, str | None, datetime | None
-]:
+def _instant(column: Any) -> Any:
+    return type_coerce(column, _Instant())
+
+
+def _statement() -> CompoundSelect[int, int, str, str, datetime, int, str | None, datetime | None]:
+    own = RatingTrack.rater == Rater.SELF
     kept = (
         select(
+            case((own, SELF), else_=MANAGER),
             RatingTrack.person_id,
-            RatingTrack.rater,
             RatingTrack.competency_id,
             RatingTrack.level_id,
-            RatingTrack.rated_at,
-            null().label("id"),
-            case((RatingTrack.rater == Rater.SELF, RatingTrack.replaced_level_id)),
-            case((RatingTrack.rater == Rater.SELF, RatingTrack.replaced_at)),
+            _instant(RatingTrack.rated_at),
+            literal(0),
+            case((own, RatingTrack.replaced_level_id)),
+            _instant(case((own, RatingTrack.replaced_at))),
         )
         .join(
             Person,
@@ -91,14 +119,14 @@ def _statement() -> CompoundSelect[
     first = Rating.replaced_at < _SINCE  # the first rating since ``since`` of its track
     recent = (
         select(
+            literal(SINCE),
             Rating.person_id,
-            Rating.rater,
             Rating.competency_id,
             Rating.level_id,
-            Rating.rated_at,
+            _instant(Rating.rated_at),
             Rating.id,
             case((first, Rating.replaced_level_id)),
-            case((first, Rating.replaced_at)),
+            _instant(case((first, Rating.replaced_at))),
         )
         .join(
             Person,
@@ -112,26 +140,22 @@ def _statement() -> CompoundSelect[
 _KEPT = _statement()
 
 
-class _Unknown(Exception):
-    """A kept level is off the scale: the person's history must be read."""
-
-
-def rating_history(session: Session, followed: Followed, since: datetime) -> History:
-    """Each person's ratings on the scale of their référentiel, by person and rater, oldest
-    first, as far back as the team view looks: what
+def rating_history(session: Session, followed: Followed, since: datetime) -> TeamHistory:
+    """Each person's ratings on the scale of their référentiel, by person and rater, by
+    competency, oldest first, as far back as the team view looks: what
     :func:`bot.domain.team_ratings.looked_up_history` gives (see there), from the kept
     state (two queries, whatever the team)."""
-    found: History = defaultdict(list)
+    found: TeamHistory = {}
     if not followed:
         return found
-    kept: dict[tuple[int, Rater, str], _Row] = {}
+    kept: tuple[dict[tuple[int, str], _Row], ...] = ({}, {})  # SELF, MANAGER
     recent: defaultdict[tuple[int, str], list[_Row]] = defaultdict(list)
     parameters = {"people": [person.id for person, _ in followed], "since": since}
     for row in session.connection().execute(_KEPT, parameters).all():
-        if row[5] is None:
-            kept[(row[0], row[1], row[2])] = row
+        if row[0] == SINCE:
+            recent[(row[1], row[2])].append(row)
         else:
-            recent[(row[0], row[2])].append(row)
+            kept[row[0]][(row[1], row[2])] = row
     unknown: list[tuple[int, str]] = []  # (person, competency): read in the history
     scales: dict[str, tuple[list[str], set[str]]] = {}  # by référentiel: competencies, levels
     for person, referentiel in followed:
@@ -141,39 +165,38 @@ def rating_history(session: Session, followed: Followed, since: datetime) -> His
                 competencies,
                 {level.id for level in referentiel.scale.levels},
             )
-        own: list[RatingPoint] = []
-        theirs: list[RatingPoint] = []
+        person_id = person.id
+        own: dict[str, list[RatingPoint]] = {}
+        theirs: dict[str, list[RatingPoint]] = {}
         for competency_id in scale[0]:
-            if not _track(person.id, competency_id, scale[1], kept, recent, own, theirs):
-                unknown.append((person.id, competency_id))
-        own.sort(key=_at)
-        if own:
-            found[(person.id, Rater.SELF)] = own
-        if theirs:
-            found[(person.id, Rater.MANAGER)] = theirs
+            track = (person_id, competency_id)
+            if not _track(track, scale[1], kept, recent.get(track), own, theirs):
+                unknown.append(track)
+        found[(person_id, Rater.SELF)] = own
+        found[(person_id, Rater.MANAGER)] = theirs
     # Always made, so the statements do not depend on the data; usually for no track.
-    looked_up = looked_up_history(session, followed, since, unknown)
-    for key, points in looked_up.items():
-        found[key] = sorted([*found[key], *points], key=_at)
+    for (person_id, rater), points in looked_up_history(session, followed, since, unknown).items():
+        for point in points:  # oldest first
+            found[(person_id, rater)].setdefault(point.competency_id, []).append(point)
     return found
 
 
 def _track(
-    person_id: int,
-    competency_id: str,
+    track: tuple[int, str],
     on_scale: set[str],
-    kept: dict[tuple[int, Rater, str], _Row],
-    recent: defaultdict[tuple[int, str], list[_Row]],
-    own: list[RatingPoint],
-    theirs: list[RatingPoint],
+    kept: tuple[dict[tuple[int, str], _Row], ...],
+    given: list[_Row] | None,
+    own: dict[str, list[RatingPoint]],
+    theirs: dict[str, list[RatingPoint]],
 ) -> bool:
     """Add one competency's points (see :func:`rating_history`) to ``own`` and ``theirs``;
     ``False`` (adding nothing) when a level the definitions need is no longer on the scale:
     what came before it is not kept."""
+    competency_id = track[1]
     mine: list[RatingPoint] = []
-    given = recent.get((person_id, competency_id))
     if given:
-        given.sort(key=_in_order)
+        if len(given) > 1:
+            given.sort(key=_in_order)
         since = [RatingPoint(competency_id, row[3], row[4]) for row in given if row[3] in on_scale]
         level, at = given[0][6], given[0][7]  # the track's latest rating before ``since``
         if level is not None and at is not None:
@@ -182,7 +205,7 @@ def _track(
                 return False
             mine.append(RatingPoint(competency_id, level, at))
         mine += since
-    elif (latest := kept.get((person_id, Rater.SELF, competency_id))) is not None:
+    elif (latest := kept[SELF].get(track)) is not None:
         if latest[3] not in on_scale:
             return False
         level, at = latest[6], latest[7]  # the rating before it
@@ -191,17 +214,14 @@ def _track(
                 return False
             mine.append(RatingPoint(competency_id, level, at))
         mine.append(RatingPoint(competency_id, latest[3], latest[4]))
-    if (manager := kept.get((person_id, Rater.MANAGER, competency_id))) is not None:
+    if (manager := kept[MANAGER].get(track)) is not None:
         if manager[3] not in on_scale:
             return False
-        theirs.append(RatingPoint(competency_id, manager[3], manager[4]))
-    own += mine
+        theirs[competency_id] = [RatingPoint(competency_id, manager[3], manager[4])]
+    if mine:
+        own[competency_id] = mine
     return True
 
 
 def _in_order(row: _Row) -> tuple[datetime, int]:
-    return row[4], row[5] or 0
-
-
-def _at(point: RatingPoint) -> datetime:
-    return point.rated_at
+    return row[4], row[5]
