@@ -34,6 +34,7 @@ from storage.models import Person, Rating, RatingTrack
 _RATINGS = cast(Table, Rating.__table__)
 _TRACKS = cast(Table, RatingTrack.__table__)
 _PEOPLE = cast(Table, Person.__table__)
+TRACKS_LOCK = 0x7A1E  # the advisory locks' first key: keeping a person's rating tracks
 _TRACK = (
     _RATINGS.c.person_id,
     _RATINGS.c.referentiel_id,
@@ -46,15 +47,19 @@ def sync_tracks(session: Session, person_ids: Iterable[int]) -> None:
     """Work out again, from their ratings, the kept state of every track of these people:
     what each rating replaced (only rows that change are written) and each track's latest
     rating (a track with no rating left has no row). Four statements, whatever the number
-    of people; the people's rows are locked first, so two transactions writing ratings of
-    the same person keep it in turn (each sees the other's ratings once committed)."""
+    of people; on PostgreSQL a lock per person is taken first (an advisory one, held to the
+    end of the transaction: nothing else waits on it), so two transactions writing ratings
+    of the same person keep their tracks in turn, each seeing the other's ratings."""
     ids = sorted(set(person_ids))
     if not ids:
         return
     connection = session.connection()
-    connection.execute(
-        select(_PEOPLE.c.id).where(_PEOPLE.c.id.in_(ids)).order_by(_PEOPLE.c.id).with_for_update()
-    )
+    if connection.dialect.name == "postgresql":  # SQLite has one writer at a time already
+        connection.execute(
+            select(func.pg_advisory_xact_lock(TRACKS_LOCK, _PEOPLE.c.id))
+            .where(_PEOPLE.c.id.in_(ids))
+            .order_by(_PEOPLE.c.id)
+        )
     in_order = (_RATINGS.c.rated_at, _RATINGS.c.id)
     before = (
         select(

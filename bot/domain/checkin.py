@@ -375,13 +375,15 @@ def summary_from(
     zone: ZoneInfo,
     now: datetime,
     streak_before: int = 0,
+    quarter_began_at: datetime | None = None,
 ) -> ProgressSummary:
     """A person's summary from what was read for them (by :func:`load_summary`, or for a
     whole team at once): their ratings on ``referentiel`` (or those on its scale by
     competency, oldest first: :data:`bot.domain.progress.History`), evidence per
     competency, and check-ins scheduled so far, oldest first — or only the latest of
     them, with ``streak_before`` the streak the older ones left (see
-    :func:`bot.domain.progress.streak`)."""
+    :func:`bot.domain.progress.streak`); ``quarter_began_at``: :func:`quarter_began`, when
+    the caller has it already."""
     outcomes = [
         CycleOutcome(
             key,
@@ -393,6 +395,6 @@ def summary_from(
         for key, status, closes_at in prompts
         if status is not PromptStatus.FAILED  # Palier's failure, not the person's
     ]
-    began = quarter_began(zone, now)
+    began = quarter_began(zone, now) if quarter_began_at is None else quarter_began_at
     history = ratings if isinstance(ratings, Mapping) else by_competency(referentiel, ratings)
     return summarize_history(referentiel, history, evidence, outcomes, began, streak_before)

@@ -28,26 +28,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from referentiels.models import Competency, Level, LevelDescriptor, Referentiel
 
 
-@dataclass(frozen=True, slots=True)  # many of them per team view
-class RatingPoint:
+class RatingPoint(NamedTuple):  # immutable; thousands per team view, made fast
     competency_id: str
     level_id: str
     rated_at: datetime
 
 
-@dataclass(frozen=True, slots=True)  # many of them per team view
-class CycleOutcome:
+class CycleOutcome(NamedTuple):  # immutable; thousands per team view, made fast
     cycle_key: str
     done: bool
     open: bool = False  # the cycle is still running, so an unanswered prompt is not missed yet
 
 
-@dataclass(frozen=True, slots=True)  # many of them per team view
-class CompetencyProgress:
+class CompetencyProgress(NamedTuple):  # immutable; thousands per team view, made fast
     competency: Competency
     current: Level | None
     previous: Level | None

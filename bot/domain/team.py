@@ -43,6 +43,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, select
@@ -86,8 +87,7 @@ class Participation:
     due: int
 
 
-@dataclass(frozen=True, slots=True)  # many of them per team view
-class CompetencyLine:
+class CompetencyLine(NamedTuple):  # immutable; thousands per team view, made fast
     """One report's standing on one competency."""
 
     competency: Competency
@@ -248,7 +248,14 @@ class TeamService:
         (:func:`bot.domain.progress.by_competency`), self and manager's."""
         rows = [(p.cycle_key, p.status, p.closes_at) for p in prompts]
         summary = summary_from(
-            referentiel, own_history, evidence, rows, calendar.zone, now, earlier.done_in_a_row
+            referentiel,
+            own_history,
+            evidence,
+            rows,
+            calendar.zone,
+            now,
+            earlier.done_in_a_row,
+            calendar.quarter_began,
         )
         ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
         levels = {level.id: level for level in referentiel.scale.levels}

@@ -17,7 +17,9 @@ moved from. The database picks those rows:
 * a week's self-ratings are found by their cycle, each with the rating before it.
 
 So a team of 300 with two years of check-ins costs what a team of three does, in
-statements, and the rows read grow with the team, not with its history.
+statements, and the rows read grow with the team, not with its history. The team view
+itself reads the state kept on write instead (:mod:`bot.domain.team_tracks`) and looks
+up here only the tracks that state cannot answer for.
 """
 
 from __future__ import annotations
