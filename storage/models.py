@@ -290,7 +290,7 @@ class Rating(Base):
         # One track (a person's ratings of a competency by one rater) in order: its latest
         # rating before any instant is one backward scan (migration 0013).
         Index("ix_ratings_track", "person_id", "competency_id", "rater", "rated_at", "id"),
-        # A team's ratings since an instant: one range per person (migration 0014).
+        # A team's ratings since an instant: one range per person (migration 0016).
         Index("ix_ratings_person_rater_time", "person_id", "rater", "rated_at"),
     )
 
@@ -311,7 +311,7 @@ class Rating(Base):
     )
     rated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The rating just before this one on its track (by time, then id), whatever its level:
-    # kept on write by storage.rating_tracks (migration 0014), so a reader of the
+    # kept on write by storage.rating_tracks (migration 0016), so a reader of the
     # ratings since an instant knows the level each track had then without a lookup.
     replaced_level_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     replaced_at: Mapped[datetime | None] = mapped_column()
@@ -320,7 +320,7 @@ class Rating(Base):
 class RatingTrack(Base):
     """A track's latest rating (a person's ratings of one competency of one référentiel by
     one rater), with the rating it replaced: kept on write by :mod:`storage.rating_tracks`
-    (migration 0014), so a team's current levels are read without a lookup per track."""
+    (migration 0016), so a team's current levels are read without a lookup per track."""
 
     __tablename__ = "rating_tracks"
 

@@ -16,7 +16,7 @@ Both are worked out from the ratings themselves (:func:`sync_tracks`), so they c
 drift from them, for the people whose ratings change: in the same flush when ratings are
 added or removed through the session (a check-in, a review — here, once, rather than in
 every flow that writes ratings), and by the callers of a bulk statement (an erasure, a
-bulk load) — migration 0014 did it for the ratings written before. Whether a kept level is
+bulk load) — migration 0016 did it for the ratings written before. Whether a kept level is
 still on its référentiel's scale is the reader's business (a scale can lose a level
 later): it falls back to the history for that person.
 """

@@ -5,7 +5,7 @@ and erased, so the team view reads no history (:mod:`bot.domain.team_tracks`). A
 way Palier writes or erases ratings — a check-in, a manager's review, a rating added out of
 order, a change of référentiel, an erasure — the kept state is compared with the one worked
 out here from every rating; the migration that worked it out for the ratings already
-stored (0014) is held to the same. SQLite, and PostgreSQL when TEST_DATABASE_URL is set.
+stored (0016) is held to the same. SQLite, and PostgreSQL when TEST_DATABASE_URL is set.
 """
 
 from __future__ import annotations
@@ -181,9 +181,9 @@ def test_the_migration_works_the_tracks_out_for_the_ratings_already_stored(
         with session_scope(core.sessions) as session:
             kept = _same(session)
             assert len(kept[1]) > 12 * 5
-            # As the ratings were before migration 0014: nothing kept.
+            # As the ratings were before migration 0016: nothing kept.
             session.execute(update(Rating).values(replaced_level_id=None, replaced_at=None))
-        migrate.downgrade(engine, "0013")
+        migrate.downgrade(engine, "0015")
         migrate.upgrade(engine)
         with session_scope(core.sessions) as session:
             assert _same(session) == kept

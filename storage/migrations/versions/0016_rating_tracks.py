@@ -9,8 +9,8 @@ scans per track (3,750 for 300 reports). ``ratings.replaced_level_id`` / ``repla
 out once for the ratings already stored. ``ix_ratings_person_rater_time``: a team's
 ratings since an instant, one range per person.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
