@@ -16,12 +16,14 @@ way a front end or the tick does and counts the SQL statements the database sees
 * the list of reports awaiting the manager's review (``/palier review``), and one
   report's review with the evidence behind each self-rating (``ReviewFlow.open``).
 
-The time is Palier's whole cost of the read — SQL, Python, domain — without a platform.
+The time is Palier's whole cost of the read — SQL, Python, domain — without a platform,
+in a process settled as ``palier run`` is once started (``bot.bootstrap.settle_start_up``:
+what start-up built is out of the garbage collector's sight; ``--no-settle``: not).
 On PostgreSQL the statistics are refreshed after the bulk load (``ANALYZE``), as
 autovacuum does after such a change. Targets and results: bench/RESULTS.md.
 
     .venv/bin/python -m bench.reads_bench [--reports 300] [--weeks 104] [--runs 7]
-        [--postgres SERVER_URL] [--sqlite] [--quick]
+        [--postgres SERVER_URL] [--sqlite] [--quick] [--no-settle]
 
 ``--quick``: 10 reports with 8 weeks each, on each database, in seconds.
 """
@@ -42,7 +44,7 @@ from bench.tick_bench import fresh_database
 from bot.app.actor import ActorRef
 from bot.app.one_on_one import BriefRequest
 from bot.app.review import DigestPage, OpenReview
-from bot.bootstrap import build_core, build_flows, build_services
+from bot.bootstrap import build_core, build_flows, build_services, settle_start_up
 from bot.delivery.briefs import BriefJob
 from bot.delivery.digests import DigestJob
 from bot.delivery.policy import TickPolicy, TickReport
@@ -84,8 +86,11 @@ def _measure(
     return Measure(name, count, statistics.median(durations) * 1000)
 
 
-def run(reports: int, weeks: int, database_url: str, runs: int) -> tuple[float, list[Measure]]:
-    """The seconds the team took to build, and each read's statements and median time."""
+def run(
+    reports: int, weeks: int, database_url: str, runs: int, *, settle: bool = True
+) -> tuple[float, list[Measure]]:
+    """The seconds the team took to build, and each read's statements and median time;
+    ``settle``: as ``palier run`` once started (``bot.bootstrap.settle_start_up``)."""
     engine = make_engine(database_url)
     migrate.upgrade(engine)
     core = build_core(load_settings(env_file=None), engine=engine)
@@ -106,6 +111,8 @@ def run(reports: int, weeks: int, database_url: str, runs: int) -> tuple[float, 
     workspaces.refresh(NOW, policy.workspace_probe, [])  # as each tick does first
     reviews = ReviewService(core.referentiels)
     schedules = company.schedule_ids
+    if settle:
+        settle_start_up()
 
     def brief_claim(run: int) -> Any:
         job = BriefJob(core.sessions, core.referentiels, policy, workspaces, TickReport())
@@ -154,6 +161,9 @@ def main() -> None:
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is made for it)")
     parser.add_argument("--sqlite", action="store_true", help="SQLite too, with --postgres")
     parser.add_argument("--quick", action="store_true", help="10 reports, 8 weeks: seconds")
+    parser.add_argument(
+        "--no-settle", action="store_true", help="no gc.freeze() after start-up (as before)"
+    )
     args = parser.parse_args()
     reports, weeks = (10, 8) if args.quick else (args.reports, args.weeks)
     servers: list[str | None] = []
@@ -163,7 +173,7 @@ def main() -> None:
         servers.append(args.postgres)
     for server in servers:
         with fresh_database(server) as url:
-            built, measures = run(reports, weeks, url, args.runs)
+            built, measures = run(reports, weeks, url, args.runs, settle=not args.no_settle)
         name = "PostgreSQL" if server else "SQLite (file)"
         print(f"{name}: {reports} reports x {weeks} weeks, built in {built:.1f} s")
         print(f"  {'read':<22} {'statements':>10} {'median':>10}")

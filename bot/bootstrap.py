@@ -9,6 +9,7 @@ Nothing here is a module global: each process, and each test, builds its own.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -189,3 +190,14 @@ def tick_policy(core: Core, planning: PlanningPolicy) -> TickPolicy:
         lanes=Lanes(lanes=settings.send_lanes, width=settings.send_width),
         managers_see_indirect=settings.managers_see_indirect,
     )
+
+
+def settle_start_up() -> None:
+    """Once a serving process has built what it keeps (the modules, référentiels,
+    SQLAlchemy's mappers and statements, the SDKs' apps): collect what start-up threw
+    away, then move the rest out of the garbage collector's sight (``gc.freeze``), so
+    the full collections a large read sets off do not walk it all again — the team view
+    of 300 reports sets off one or two (bench/RESULTS.md). Objects frozen are still freed
+    when nothing refers to them any more; only a cycle among them would stay."""
+    gc.collect()
+    gc.freeze()

@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.bootstrap import Core, build_core, build_flows, build_services, tick_policy
+from bot.bootstrap import (
+    Core,
+    build_core,
+    build_flows,
+    build_services,
+    settle_start_up,
+    tick_policy,
+)
 from bot.delivery.messenger import Messenger
 from bot.delivery.tick import Ticker, TickReport
 from bot.settings import Settings
@@ -169,6 +176,7 @@ def serve(
                 _serve_with_slack(settings, core, clock, teams, ready)
             else:
                 teams.start()
+                settle_start_up()  # everything is built: out of the garbage collector's sight
                 if ready is not None:
                     ready.set()
                 _tick_until(settings, core, clock, teams.messenger, until or threading.Event())

@@ -15,7 +15,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-import storage.planning_marks  # noqa: F401  (its flush hook keeps the planning marks true)
+# Imported for their flush hooks, which keep the planning marks and the rating tracks true.
+import storage.planning_marks
+import storage.rating_tracks  # noqa: F401
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

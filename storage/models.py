@@ -307,6 +307,8 @@ class Rating(Base):
         # One track (a person's ratings of a competency by one rater) in order: its latest
         # rating before any instant is one backward scan (migration 0013).
         Index("ix_ratings_track", "person_id", "competency_id", "rater", "rated_at", "id"),
+        # A team's ratings since an instant: one range per person (migration 0016).
+        Index("ix_ratings_person_rater_time", "person_id", "rater", "rated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -325,6 +327,31 @@ class Rating(Base):
         ForeignKey("submissions.id", ondelete="CASCADE"), index=True
     )
     rated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The rating just before this one on its track (by time, then id), whatever its level:
+    # kept on write by storage.rating_tracks (migration 0016), so a reader of the
+    # ratings since an instant knows the level each track had then without a lookup.
+    replaced_level_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    replaced_at: Mapped[datetime | None] = mapped_column()
+
+
+class RatingTrack(Base):
+    """A track's latest rating (a person's ratings of one competency of one référentiel by
+    one rater), with the rating it replaced: kept on write by :mod:`storage.rating_tracks`
+    (migration 0016), so a team's current levels are read without a lookup per track."""
+
+    __tablename__ = "rating_tracks"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    referentiel_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    competency_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    rater: Mapped[Rater] = mapped_column(_enum(Rater, "rater"), primary_key=True)
+    rating_id: Mapped[int] = mapped_column(Integer)  # the latest rating (ratings.id)
+    level_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    rated_at: Mapped[datetime] = mapped_column()
+    replaced_level_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    replaced_at: Mapped[datetime | None] = mapped_column()
 
 
 class Evidence(Base):

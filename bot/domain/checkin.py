@@ -19,7 +19,15 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.people import find_person, find_tenant, zone_of
-from bot.domain.progress import CycleOutcome, ProgressSummary, RatingPoint, quarter_start, summarize
+from bot.domain.progress import (
+    CycleOutcome,
+    History,
+    ProgressSummary,
+    RatingPoint,
+    by_competency,
+    quarter_start,
+    summarize_history,
+)
 from bot.domain.scheduling import Cycle, snooze_until
 from bot.domain.submissions import CheckinSubmission, FieldProblem, record_checkin, validate_checkin
 from referentiels.loader import ReferentielCatalog
@@ -362,18 +370,21 @@ def quarter_began(zone: ZoneInfo, now: datetime) -> datetime:
 
 def summary_from(
     referentiel: Referentiel,
-    ratings: Sequence[RatingPoint],
+    ratings: Sequence[RatingPoint] | History,
     evidence: Mapping[str, int],
     prompts: Sequence[PromptRow],
     zone: ZoneInfo,
     now: datetime,
     streak_before: int = 0,
+    quarter_began_at: datetime | None = None,
 ) -> ProgressSummary:
     """A person's summary from what was read for them (by :func:`load_summary`, or for a
-    whole team at once): their ratings on ``referentiel``, evidence per competency, and
-    check-ins scheduled so far, oldest first — or only the latest of them, with
-    ``streak_before`` the streak the older ones left (see
-    :func:`bot.domain.progress.streak`)."""
+    whole team at once): their ratings on ``referentiel`` (or those on its scale by
+    competency, oldest first: :data:`bot.domain.progress.History`), evidence per
+    competency, and check-ins scheduled so far, oldest first — or only the latest of
+    them, with ``streak_before`` the streak the older ones left (see
+    :func:`bot.domain.progress.streak`); ``quarter_began_at``: :func:`quarter_began`, when
+    the caller has it already."""
     outcomes = [
         CycleOutcome(
             key,
@@ -385,5 +396,6 @@ def summary_from(
         for key, status, closes_at in prompts
         if status is not PromptStatus.FAILED  # Palier's failure, not the person's
     ]
-    began = quarter_began(zone, now)
-    return summarize(referentiel, ratings, evidence, outcomes, began, streak_before)
+    began = quarter_began(zone, now) if quarter_began_at is None else quarter_began_at
+    history = ratings if isinstance(ratings, Mapping) else by_competency(referentiel, ratings)
+    return summarize_history(referentiel, history, evidence, outcomes, began, streak_before)

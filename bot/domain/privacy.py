@@ -32,6 +32,7 @@ from storage.models import (
     Rating,
     Submission,
 )
+from storage.rating_tracks import sync_tracks
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +167,7 @@ def erase_person(
         counts[name] = int(getattr(result, "rowcount", 0) or 0)
 
     remove("ratings", delete(Rating).where(Rating.person_id == person.id))
+    sync_tracks(session, [person.id])  # a bulk delete: no flush tells storage.rating_tracks
     remove("evidence", delete(Evidence).where(Evidence.person_id == person.id))
     remove("one_on_one_topics", delete(OneOnOneTopic).where(OneOnOneTopic.person_id == person.id))
     remove("one_on_ones", delete(OneOnOne).where(OneOnOne.report_id == person.id))

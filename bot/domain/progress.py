@@ -28,26 +28,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from referentiels.models import Competency, Level, LevelDescriptor, Referentiel
 
 
-@dataclass(frozen=True, slots=True)  # many of them per team view
-class RatingPoint:
+class RatingPoint(NamedTuple):  # immutable; thousands per team view, made fast
     competency_id: str
     level_id: str
     rated_at: datetime
 
 
-@dataclass(frozen=True, slots=True)  # many of them per team view
-class CycleOutcome:
+class CycleOutcome(NamedTuple):  # immutable; thousands per team view, made fast
     cycle_key: str
     done: bool
     open: bool = False  # the cycle is still running, so an unanswered prompt is not missed yet
 
 
-@dataclass(frozen=True, slots=True)  # many of them per team view
-class CompetencyProgress:
+class CompetencyProgress(NamedTuple):  # immutable; thousands per team view, made fast
     competency: Competency
     current: Level | None
     previous: Level | None
@@ -115,6 +113,21 @@ def streak(outcomes: Sequence[CycleOutcome], before: int = 0) -> int:
     return count + before
 
 
+# One rater's ratings of a person on the scale of their référentiel, by competency, oldest
+# first (as :func:`by_competency` gives them).
+History = Mapping[str, Sequence[RatingPoint]]
+
+
+def by_competency(referentiel: Referentiel, ratings: Iterable[RatingPoint]) -> History:
+    """The ratings by competency, oldest first; a level no longer on the scale is ignored."""
+    on_scale = {level.id for level in referentiel.scale.levels}
+    found: dict[str, list[RatingPoint]] = {}
+    for point in sorted(ratings, key=lambda p: p.rated_at):
+        if point.level_id in on_scale:
+            found.setdefault(point.competency_id, []).append(point)
+    return found
+
+
 def summarize(
     referentiel: Referentiel,
     ratings: Iterable[RatingPoint],
@@ -125,21 +138,34 @@ def summarize(
 ) -> ProgressSummary:
     """Compute the summary for one person and one rater's ratings (``streak_before``: see
     :func:`streak`)."""
+    history = by_competency(referentiel, ratings)
+    return summarize_history(
+        referentiel, history, evidence_counts, outcomes, quarter_began_at, streak_before
+    )
+
+
+def summarize_history(
+    referentiel: Referentiel,
+    by_competency: History,
+    evidence_counts: Mapping[str, int],
+    outcomes: Sequence[CycleOutcome],
+    quarter_began_at: datetime,
+    streak_before: int = 0,
+) -> ProgressSummary:
+    """:func:`summarize`, for ratings already in order by competency (a whole team's are
+    read that way)."""
     scale = referentiel.scale
     ranks = {level.id: index for index, level in enumerate(scale.levels)}
-    by_competency: dict[str, list[RatingPoint]] = {}
-    for point in sorted(ratings, key=lambda p: p.rated_at):
-        if point.level_id in ranks:  # a level no longer on the scale is ignored
-            by_competency.setdefault(point.competency_id, []).append(point)
+    levels = {level.id: level for level in scale.levels}  # of the scale: looked up once
 
     progress = []
     for competency in referentiel.all_competencies():
-        history = by_competency.get(competency.id, [])
-        current = scale.level(history[-1].level_id) if history else None
-        previous = scale.level(history[-2].level_id) if len(history) > 1 else None
+        history = by_competency.get(competency.id, ())
+        current = levels[history[-1].level_id] if history else None
+        previous = levels[history[-2].level_id] if len(history) > 1 else None
         before_quarter = [p for p in history if p.rated_at < quarter_began_at]
         baseline = before_quarter[-1] if before_quarter else (history[0] if history else None)
-        at_quarter_start = scale.level(baseline.level_id) if baseline else None
+        at_quarter_start = levels[baseline.level_id] if baseline else None
         progress.append(
             CompetencyProgress(
                 competency=competency,

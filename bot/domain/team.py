@@ -43,18 +43,19 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.access import Viewer, reports_of, visible_people
 from bot.domain.checkin import person_for, quarter_began, summary_from
 from bot.domain.people import shown_name, zone_of
-from bot.domain.progress import ProgressSummary, RatingPoint
+from bot.domain.progress import History, ProgressSummary, RatingPoint
 from bot.domain.scheduling import Cycle, cycle_at, previous_cycle
 from bot.domain.team_checkins import Checkin, Earlier, team_checkins
-from bot.domain.team_ratings import rating_history
+from bot.domain.team_tracks import rating_history
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, Referentiel
 from storage.models import Evidence, Person, Platform, PromptStatus, Rater
@@ -86,8 +87,7 @@ class Participation:
     due: int
 
 
-@dataclass(frozen=True, slots=True)  # many of them per team view
-class CompetencyLine:
+class CompetencyLine(NamedTuple):  # immutable; thousands per team view, made fast
     """One report's standing on one competency."""
 
     competency: Competency
@@ -217,8 +217,8 @@ class TeamService:
                 referentiel,
                 now,
                 calendars[self._zone(person)],
-                ratings[(person.id, Rater.SELF)],
-                ratings[(person.id, Rater.MANAGER)],
+                ratings.get((person.id, Rater.SELF), {}),
+                ratings.get((person.id, Rater.MANAGER), {}),
                 checkins.recent[person.id],
                 checkins.earlier.get(person.id, Earlier()),
                 evidence[person.id],
@@ -239,26 +239,35 @@ class TeamService:
         referentiel: Referentiel,
         now: datetime,
         calendar: _Calendar,
-        own: Sequence[RatingPoint],
-        manager: Sequence[RatingPoint],
+        own_history: History,
+        manager: History,
         prompts: Sequence[Checkin],
         earlier: Earlier,
         evidence: Mapping[str, int],
     ) -> ReportOverview:
+        """One report's overview from their ratings on the scale by competency, oldest first
+        (:func:`bot.domain.progress.by_competency`), self and manager's."""
         rows = [(p.cycle_key, p.status, p.closes_at) for p in prompts]
         summary = summary_from(
-            referentiel, own, evidence, rows, calendar.zone, now, earlier.done_in_a_row
+            referentiel,
+            own_history,
+            evidence,
+            rows,
+            calendar.zone,
+            now,
+            earlier.done_in_a_row,
+            calendar.quarter_began,
         )
         ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
-        own_history = _by_competency(own, ranks)
-        manager_latest = {cid: points[-1] for cid, points in _by_competency(manager, ranks).items()}
+        levels = {level.id: level for level in referentiel.scale.levels}
+        manager_latest = {cid: points[-1] for cid, points in manager.items() if points}
         cycles = calendar.cycles
         window_start = cycles[SHORT_CYCLES - 1].starts_at
         lines = []
         for item in summary.competencies:
-            history = own_history.get(item.competency.id, [])
+            history = own_history.get(item.competency.id, ())
             theirs = manager_latest.get(item.competency.id)
-            manager_level = referentiel.scale.level(theirs.level_id) if theirs else None
+            manager_level = levels[theirs.level_id] if theirs else None
             lines.append(
                 CompetencyLine(
                     competency=item.competency,
@@ -336,25 +345,18 @@ def _evidence(
     referentiel_of = {person.id: referentiel.id for person, referentiel in followed}
     if not referentiel_of:
         return found
-    rows = session.execute(
-        select(Evidence.person_id, Evidence.referentiel_id, Evidence.competency_id, func.count())
-        .where(Evidence.person_id.in_(referentiel_of))
-        .group_by(Evidence.person_id, Evidence.referentiel_id, Evidence.competency_id)
-    )
+    rows = session.connection().execute(_EVIDENCE, {"people": list(referentiel_of)}).all()
     for person_id, referentiel_id, competency_id, count in rows:
         if referentiel_of[person_id] == referentiel_id:
             found[person_id][competency_id] = count
     return found
 
 
-def _by_competency(
-    points: Iterable[RatingPoint], ranks: dict[str, int]
-) -> dict[str, list[RatingPoint]]:
-    history: dict[str, list[RatingPoint]] = {}
-    for point in sorted(points, key=lambda p: p.rated_at):
-        if point.level_id in ranks:  # a level no longer on the scale is ignored
-            history.setdefault(point.competency_id, []).append(point)
-    return history
+_EVIDENCE = (
+    select(Evidence.person_id, Evidence.referentiel_id, Evidence.competency_id, func.count())
+    .where(Evidence.person_id.in_(bindparam("people", expanding=True, literal_execute=True)))
+    .group_by(Evidence.person_id, Evidence.referentiel_id, Evidence.competency_id)
+)
 
 
 def _last_cycles(now: datetime, zone: str, count: int) -> list[Cycle]:
@@ -373,9 +375,7 @@ def _trend(history: Sequence[RatingPoint], since: datetime, ranks: dict[str, int
     return ranks[history[-1].level_id] - ranks[baseline.level_id]
 
 
-def _no_progress(
-    history: dict[str, list[RatingPoint]], cutoff: datetime, ranks: dict[str, int]
-) -> bool:
+def _no_progress(history: History, cutoff: datetime, ranks: dict[str, int]) -> bool:
     if not any(point.rated_at < cutoff for points in history.values() for point in points):
         return False  # too new to Palier to say anything about eight weeks
     for points in history.values():

@@ -13,8 +13,9 @@ whose cycles is over: a check-in done counts, a skipped one or one Palier failed
 deliver changes nothing, any other was missed — only what those two definitions can
 still reach: how many were done in a row just before ``since`` (the streak they
 carry), and whether each of the latest two that count was done. The database works both
-out per person (on ``ix_checkin_prompts_person_closes``), so the rows read grow with the
-team, not with its history.
+out per person, walking back on ``ix_checkin_prompts_person_closes`` from ``since`` (to
+the latest check-in missed, for the streak), so the rows read grow with the team, not
+with its history.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import NamedTuple
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, literal, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -36,8 +38,7 @@ Prompts = type[CheckinPrompt] | AliasedClass[CheckinPrompt]  # the table, or ano
 NEUTRAL = (PromptStatus.SKIPPED, PromptStatus.FAILED)
 
 
-@dataclass(frozen=True, slots=True)  # many of them per team view
-class Checkin:
+class Checkin(NamedTuple):  # immutable; thousands per team view, made fast
     """One check-in of a report, as the team view reads it."""
 
     cycle_key: str
@@ -69,10 +70,13 @@ def team_checkins(
     if not person_ids:
         return TeamCheckins(recent, {})
     parameters = {"people": list(person_ids), "since": since, "now": now}
-    for person_id, cycle_key, status, closes_at in session.execute(_RECENT, parameters):
+    connection = session.connection()  # plain rows: no ORM work on thousands of them
+    for person_id, cycle_key, status, closes_at in connection.execute(_RECENT, parameters).all():
         recent[person_id].append(Checkin(cycle_key, status, closes_at))
     earlier = {}
-    for person_id, done_in_a_row, latest, before_latest in session.execute(_EARLIER, parameters):
+    for person_id, done_in_a_row, latest, before_latest in connection.execute(
+        _EARLIER, parameters
+    ).all():
         finished = tuple(
             status == PromptStatus.DONE for status in (before_latest, latest) if status is not None
         )
@@ -82,9 +86,11 @@ def team_checkins(
 
 
 # The two statements, built once, run with ``people`` (ids), ``since`` and ``now``.
-_PEOPLE: BindParameter[int] = bindparam("people", expanding=True)
+# Written into the statement (integers): hundreds of placeholders cost the driver more.
+_PEOPLE: BindParameter[int] = bindparam("people", expanding=True, literal_execute=True)
 _SINCE: BindParameter[datetime] = bindparam("since", type_=CheckinPrompt.closes_at.type)
 _NOW: BindParameter[datetime] = bindparam("now", type_=CheckinPrompt.scheduled_at.type)
+_EVER = literal(datetime(1, 1, 1, tzinfo=UTC), CheckinPrompt.closes_at.type)  # before any check-in
 
 _RECENT = (
     select(
@@ -123,41 +129,36 @@ def _latest_finished(skip: int) -> Select[PromptStatus]:
     )
 
 
-def _earlier_statement() -> Select[int, int | None, PromptStatus | None, PromptStatus | None]:
+def _earlier_statement() -> Select[int, int, PromptStatus | None, PromptStatus | None]:
     """Per person: the done check-ins in a row just before ``since``, and the status of the
-    latest two that count."""
-    old = and_(
-        CheckinPrompt.person_id.in_(_PEOPLE),
-        CheckinPrompt.closes_at < _SINCE,
-        CheckinPrompt.scheduled_at <= _NOW,
+    latest two that count — each a walk back along the person's check-ins on the index,
+    from ``since`` to the latest one missed (not the whole history of the team)."""
+    missed = aliased(CheckinPrompt)
+    latest_missed = (
+        select(missed.closes_at)
+        .where(_before(missed), missed.status.not_in((*NEUTRAL, PromptStatus.DONE)))
+        .order_by(missed.closes_at.desc())
+        .limit(1)
+        .correlate(Person)
+        .scalar_subquery()
     )
-    missed = (
-        select(CheckinPrompt.person_id, func.max(CheckinPrompt.closes_at).label("at"))
-        .where(old, CheckinPrompt.status.not_in((*NEUTRAL, PromptStatus.DONE)))
-        .group_by(CheckinPrompt.person_id)
-        .cte("missed")
-    )
+    done = aliased(CheckinPrompt)
     in_a_row = (
-        select(CheckinPrompt.person_id, func.count().label("done"))
-        .join(missed, missed.c.person_id == CheckinPrompt.person_id, isouter=True)
+        select(func.count())
         .where(
-            old,
-            CheckinPrompt.status == PromptStatus.DONE,
-            or_(missed.c.at.is_(None), CheckinPrompt.closes_at > missed.c.at),
+            _before(done),
+            done.status == PromptStatus.DONE,
+            done.closes_at > func.coalesce(latest_missed, _EVER),
         )
-        .group_by(CheckinPrompt.person_id)
-        .cte("in_a_row")
+        .correlate(Person)
+        .scalar_subquery()
     )
-    return (
-        select(
-            Person.id,
-            in_a_row.c.done,
-            _latest_finished(0).scalar_subquery(),
-            _latest_finished(1).scalar_subquery(),
-        )
-        .join(in_a_row, in_a_row.c.person_id == Person.id, isouter=True)
-        .where(Person.id.in_(_PEOPLE))
-    )
+    return select(
+        Person.id,
+        in_a_row,
+        _latest_finished(0).scalar_subquery(),
+        _latest_finished(1).scalar_subquery(),
+    ).where(Person.id.in_(_PEOPLE))
 
 
 _EARLIER = _earlier_statement()

@@ -17,7 +17,9 @@ moved from. The database picks those rows:
 * a week's self-ratings are found by their cycle, each with the rating before it.
 
 So a team of 300 with two years of check-ins costs what a team of three does, in
-statements, and the rows read grow with the team, not with its history.
+statements, and the rows read grow with the team, not with its history. The team view
+itself reads the state kept on write instead (:mod:`bot.domain.team_tracks`) and looks
+up here only the tracks that state cannot answer for.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
     union_all,
 )
 from sqlalchemy.orm import Session, aliased
@@ -99,9 +102,10 @@ class _Shape:
             )
         )
 
-    def tracks(self) -> CTE:
+    def tracks(self, *, listed: bool = False) -> CTE:
         """Every (person, référentiel, competency) of the people (``people``, a parameter):
-        their current référentiel's competencies, listed in the query."""
+        their current référentiel's competencies, listed in the query; ``listed``: only
+        those of the (person, competency) pairs ``tracks``, a parameter too."""
         competencies = union_all(
             *(
                 select(
@@ -112,16 +116,19 @@ class _Shape:
                 for competency_id in competency_ids
             )
         ).cte("competencies")
-        return (
+        query = (
             select(
                 Person.id.label("person_id"),
                 competencies.c.referentiel_id,
                 competencies.c.competency_id,
             )
             .join(competencies, competencies.c.referentiel_id == Person.referentiel_id)
-            .where(Person.id.in_(bindparam("people", expanding=True)))
-            .cte("tracks")
+            .where(Person.id.in_(bindparam("people", expanding=True, literal_execute=True)))
         )
+        if listed:
+            pairs = tuple_(Person.id, competencies.c.competency_id)
+            query = query.where(pairs.in_(bindparam("tracks", expanding=True)))
+        return query.cte("tracks")
 
     def on_scale(self, rating: Ratings) -> ColumnElement[bool]:
         """The rating's level is on its référentiel's scale (one no longer there is ignored)."""
@@ -201,7 +208,7 @@ def latest_ratings(session: Session, followed: Followed) -> LatestRatings:
 
 @lru_cache(maxsize=32)
 def _history_statement(shape: _Shape) -> CompoundSelect[int, Rater, str, str, datetime, int]:
-    tracks = shape.tracks()
+    tracks = shape.tracks(listed=True)
     recent = aliased(Rating)
     rated_since = exists().where(
         _of_track(recent, tracks, Rater.SELF),
@@ -236,11 +243,15 @@ def _history_statement(shape: _Shape) -> CompoundSelect[int, Rater, str, str, da
     return union_all(picked, since_then)  # in order in Python: cheaper than in the database
 
 
-def rating_history(
-    session: Session, followed: Followed, since: datetime
+def looked_up_history(
+    session: Session, followed: Followed, since: datetime, tracks: Sequence[tuple[int, str]]
 ) -> defaultdict[tuple[int, Rater], list[RatingPoint]]:
-    """Each person's ratings on the scale of their référentiel, by person and rater, oldest
-    first — as far back as the team view looks (one query).
+    """The ratings on the scale of their référentiel of the ``tracks`` (person id,
+    competency id; people of ``followed``, for whose référentiels the statement is built),
+    by person and rater, oldest first — as far back as the team view looks (one query),
+    looked up in the history. :func:`bot.domain.team_tracks.rating_history` gives the same
+    from the state kept on write, and asks here for the tracks whose kept levels are no
+    longer on the scale.
 
     Of the self-ratings: every one given since ``since``, and of each competency the
     latest before it (the level the competency had then) — and the one before that
@@ -253,10 +264,12 @@ def rating_history(
     found: defaultdict[tuple[int, Rater], list[RatingPoint]] = defaultdict(list)
     if not followed:
         return found
-    rows = session.execute(
-        _history_statement(_Shape.of(followed)),
-        {"people": [person.id for person, _ in followed], "since": since},
-    ).all()
+    parameters = {
+        "people": sorted({person_id for person_id, _ in tracks}),
+        "tracks": list(tracks),
+        "since": since,
+    }
+    rows = session.connection().execute(_history_statement(_Shape.of(followed)), parameters)
     for person_id, rater, competency_id, level_id, rated_at, _ in sorted(rows, key=_in_order):
         found[(person_id, rater)].append(RatingPoint(competency_id, level_id, rated_at))
     return found

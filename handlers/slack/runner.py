@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.bootstrap import settle_start_up
 from bot.delivery.tick import TickReport
 from bot.settings import Settings
 from handlers.slack.app import Clock, PalierSlack, build_app
@@ -109,6 +110,7 @@ def listen(palier: PalierSlack) -> None:
     HTTP on ``PORT``."""
     settings = palier.settings
     palier.start_workers()
+    settle_start_up()  # everything is built: out of the garbage collector's sight
     if settings.slack_app_token is not None:
         log.info("Palier in Socket Mode")
         if palier.bolt.oauth_flow is not None:

@@ -43,6 +43,7 @@ from storage.models import (
     SubmissionKind,
     Tenant,
 )
+from storage.rating_tracks import sync_tracks
 
 ZONE = "Europe/Paris"
 ELSEWHERE = "America/New_York"  # every ELSEWHERE_EVERY-th report works from there
@@ -157,6 +158,7 @@ def build_company(
             referentiel = referentiels[index % len(referentiels)]
             history.of(person_id, referentiel, calendars[_zone(index)], index)
         history.write()
+        sync_tracks(session, report_ids)  # as a flow's flush does (storage.rating_tracks)
         current = cycles[0]
         meeting = now + timedelta(minutes=30)  # its brief is due (an hour before)
         local = meeting.astimezone(ZoneInfo(ZONE))
