@@ -433,6 +433,8 @@ def report(
         f"  prompts: {len(times)}/{people} out in {took:.1f} s; the cap allows {allowance:.1f} s: "
         f"{allowance / max(took, 1e-9):.0%} of the allowance used"
     )
+    minutes = Counter(int((t - times[0]) // 60) for t in times)
+    print(f"    a minute at a time: {[minutes[m] for m in range(max(minutes) + 1)]}")
     late = [t for t in times if t - times[0] > allowance * 1.05]
     if late:
         body = times[-len(late) - 1] - times[0]
@@ -472,6 +474,14 @@ def report(
         f"database connections peak {max(s.connections for s in samples)} "
         f"(active at once {max(s.active for s in samples)})"
     )
+    busiest = max(
+        (
+            (later.cpu - early.cpu) / (later.at - early.at)
+            for early, later in zip(samples, samples[int(WINDOW) :], strict=False)
+        ),
+        default=0.0,
+    )
+    print(f"  busiest {WINDOW:.0f} s: {busiest:.0%} of a core")
     costs = cpu_costs(samples)
     if costs:
         print(
