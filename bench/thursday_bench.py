@@ -445,7 +445,7 @@ def report(
         body = times[-len(late) - 1] - times[0]
         print(
             f"    {people - len(late)} out in {body:.1f} s ({allowance * (people - len(late)) / people / max(body, 1e-9):.0%} of "
-            f"their allowance); the last {len(late)} later (deferred to a later tick)"
+            f"their allowance); the last {len(late)} after the allowance (a slower pace, or deferred to a later tick)"
         )
     early, in_flight = early_calls(emulator, crowd, args.latency)
     refused = ", ".join(f"{m} {n}" for m, n in crowd.seen.refused.most_common()) or "none"
