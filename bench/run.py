@@ -44,6 +44,12 @@ def plan(postgres: str | None, quick: bool) -> list[tuple[str, list[str]]]:
             ("idle_tick_bench.py", ["--people", *(["50"] if quick else ["100000"]), *on_postgres])
         )
         runs.append(("company_bench.py", [*(["--quick"] if quick else []), *on_postgres]))
+    # A whole Thursday: ~3 real minutes at 1,000 people (--people 5000: ~10); SQLite beside
+    # PostgreSQL in the full run only (the quick run proves the script on one of them).
+    thursday = ["--quick"] if quick else ["--people", "1000"]
+    runs.append(("thursday_bench.py", [*thursday, *on_postgres]))
+    if postgres and not quick:
+        runs.append(("thursday_bench.py", thursday))
     return [run for run in runs if run[0]]
 
 

@@ -9,7 +9,8 @@ away for this person (deactivated, cannot be messaged) becomes
 token fails (revoked, account inactive, app uninstalled) becomes
 :class:`~bot.delivery.messenger.WorkspaceUnavailable`, so the tick pauses the
 workspace rather than failing its people one by one; Slack's rate limit once the
-client's retries are used up becomes
+client's retries are used up, or a ``Retry-After`` of more than :data:`SHORT_WAIT`
+seconds still running (a shorter one is waited out), becomes
 :class:`~bot.delivery.messenger.DeliveryDeferred`; a post whose answer never came,
 :class:`~bot.delivery.messenger.DeliveryUncertain`; anything else propagates and the
 tick retries later.
@@ -89,6 +90,12 @@ def _error(error: SlackApiError) -> str:
 # The metadata event type of each kind of marker (Marker.kind); its payload is {"<kind>_id": key}.
 MARKER_EVENT_TYPES = {PROMPT_MARKER: ids.PROMPT_EVENT_TYPE}
 HISTORY_LOOKED_AT = 15  # the latest messages of the DM a marked message is looked for in
+# Seconds of Slack's Retry-After the tick waits out before it gives a workspace's prompts
+# back until the next tick (a minute): a busy workspace's interactions (check-ins' DMs)
+# share its chat.postMessage limit with the prompts, and a 429 there asks for a second or
+# two (bench/thursday_bench.py: 5,000 prompts took 821 s instead of 500 while every such
+# pause deferred the rest of the workspace's prompts to the next tick).
+SHORT_WAIT = 5.0
 
 
 def _metadata(marker: Marker) -> Metadata:
@@ -121,10 +128,20 @@ class SlackMessenger:
             raise WorkspaceUnavailable("not_installed") from error
 
     def _call(self, call: Callable[[], Any]) -> Any:
+        waited = 0.0
+        while True:
+            try:
+                return self._call_once(call)
+            except RateLimited as error:  # Slack's Retry-After has not elapsed yet
+                if waited + error.seconds > SHORT_WAIT:
+                    wait = timedelta(seconds=error.seconds)
+                    raise DeliveryDeferred(str(error), wait) from error
+                self.pacer.sleep(error.seconds)  # a moment: the lane goes on after it
+                waited += error.seconds
+
+    def _call_once(self, call: Callable[[], Any]) -> Any:
         try:
             return call()
-        except RateLimited as error:  # Slack's Retry-After has not elapsed yet
-            raise DeliveryDeferred(str(error), timedelta(seconds=error.seconds)) from error
         except SlackApiError as error:
             if error.response.status_code == 429:  # the client's retries are used up
                 wait = timedelta(seconds=retry_after_of(error.response.headers))

@@ -18,8 +18,9 @@ from bot.domain import planning
 from bot.domain.privacy import erase_person
 from handlers.slack.client import GatedRateLimitRetryHandler, GatedWebClient, RateLimitGate
 from handlers.slack.effects import message_ref
+from handlers.slack.messenger import SHORT_WAIT, SlackMessenger
 from storage.db import session_scope
-from storage.models import Person, PromptStatus
+from storage.models import Person, Platform, PromptStatus
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
 
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -378,6 +379,29 @@ def test_after_the_429_retries_no_post_goes_out_before_retry_after(world: World)
     assert world.tick().sent == 2
     assert len(world.emulator.calls_to("chat.postMessage")) == 3
     assert world.emulator.early_calls == []  # the emulator saw none before Retry-After
+
+
+def test_a_retry_after_of_a_few_seconds_is_waited_out_within_the_tick(world: World) -> None:
+    # A check-in's DM met a 429 a moment ago (Retry-After 2 s, for every chat.postMessage of
+    # the workspace's token): the tick's posts wait for it and go on, not a minute later.
+    gate = RateLimitGate(clock=world.clock)
+    client = world.palier.client
+    assert isinstance(client, GatedWebClient)
+    client.gate = gate
+    messenger = world.palier.ticker.messengers[Platform.SLACK]
+    assert isinstance(messenger, SlackMessenger)
+    messenger.pacer.sleep = world.clock.advance  # waits on the test's clock
+    world.enrol(ALICE)
+    world.enrol(CHLOE)
+    world.at(THURSDAY_1600_PARIS)
+    gate.close(client.token, "chat.postMessage", 2)
+    report = world.tick()
+    assert report.sent == 2 and report.errors == []
+    posts = world.emulator.calls_to("chat.postMessage")
+    assert [post.ok for post in posts] == [True, True]
+    assert min(post.clock for post in posts) >= THURSDAY_1600_PARIS.timestamp() + 2
+    # A longer one still gives the prompts back until a later tick (above: 120 s).
+    assert SHORT_WAIT < 120
 
 
 def test_after_the_429_retries_no_listener_calls_that_method_before_retry_after(
