@@ -6,11 +6,12 @@ French and English."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 
 from bot.i18n import Translator
+from bot.i18n.formats import clock
 from bot.i18n.formats import moment as local_moment
 from emulators.teams import TeamsEmulator, User
 from tests.teams.conftest import TeamsWorld
@@ -60,7 +61,8 @@ def test_enrolled_before_installing_bob_is_welcomed_by_the_installation_once(
     assert "Welcome to Palier" in welcome
     moment = local_moment(NEW_YORK_SLOT, "America/New_York", Translator("en"))
     assert moment.startswith("Thursday") and moment in welcome
-    assert "every Thursday at 16:00 (America/New_York)" in welcome
+    four_pm = clock(time(16, 0), Translator("en"))  # 4:00 PM, as CLDR writes it in English
+    assert f"every Thursday at {four_pm} (America/New_York)" in welcome
     assert "“Account Executive”" in welcome
     assert "only you, your manager, and Palier's administrators in your organization" in welcome
     assert "Change the day and time" in welcome and "Pause" in welcome
@@ -95,13 +97,13 @@ def test_the_admin_is_told_who_was_enrolled_already(
 ) -> None:
     world.teams.install(paul)
     assert say(world, paul, "admin enrol bob.stone@example.com account-executive") == (
-        "Bob Stone est inscrit·e sur « Account Executive »."
+        "Bob Stone suit désormais « Account Executive » dans Palier."
     )
     assert say(world, paul, "admin enrol bob.stone@example.com account-executive") == (
-        "Bob Stone était déjà inscrit·e sur « Account Executive » : rien n'a changé."
+        "Bob Stone suivait déjà « Account Executive » dans Palier : rien n'a changé."
     )
     assert say(world, paul, "admin enrol bob.stone@example.com business-developer").startswith(
-        "Bob Stone était déjà inscrit·e, sur « Account Executive » : désormais sur « "
+        "Bob Stone suivait déjà « Account Executive » dans Palier : désormais « "
     )
     world.teams.install(bob)
     assert len([text for text in _said(world, bob) if EN_CHANGE in text]) == 1
