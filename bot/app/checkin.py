@@ -13,13 +13,14 @@ fields (:class:`~bot.app.outcome.Problem`, keys under ``checkin.problem.``).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from bot.app.actor import Actor, ActorRef
+from bot.app.batches import Batches
 from bot.app.messages import prompt_messages
 from bot.app.outcome import Effect, Outcome, Problem, RefreshHome, SendDirect, UpdateMessages
 from bot.app.unit_of_work import UnitOfWork
@@ -28,6 +29,7 @@ from bot.domain.checkin import CheckinForm, CheckinService, Refusal, build_form,
 from bot.domain.people import Directory, person_locale
 from bot.domain.progress import ProgressSummary
 from bot.domain.submissions import CheckinSubmission, FieldProblem, validate_checkin
+from bot.i18n import Locale
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
 from storage.db import session_scope
@@ -121,6 +123,8 @@ class CheckinFlow:
         self.catalog = catalog
         self.clock = clock
         self.checkins = checkins
+        # Submissions arriving while one is kept share the next transaction.
+        self._keeping = Batches(self._keep, most=32)
 
     def start(
         self, ref: ActorRef, action: PromptAction, directory: Directory | None = None
@@ -192,30 +196,42 @@ class CheckinFlow:
     def receive(self, ref: ActorRef, answers: CheckinAnswers) -> Outcome[Received]:
         """What the answer to a submission needs, and no more: the inline checks (the
         prompt is the person's, the form against their référentiel in memory) and the
-        submission kept in the inbox — one read, one insert. The front end answers,
+        submission kept in the inbox — one read, one insert, shared by the submissions
+        arriving meanwhile (:class:`~bot.app.batches.Batches`). The front end answers,
         then has it stored (:meth:`store_received`); if the process dies first, a tick
         does (:meth:`left_behind`). Anything but a valid form of the person's own prompt
         is answered as :meth:`submit` answers it: a refusal or problems, nothing kept.
         """
-        prompt_id, submission = answers.prompt_id, answers.submission
-        if prompt_id is not None and submission is not None:
-            platform, workspace, user = ref.platform, ref.workspace_id, ref.user_id
-            with session_scope(self.work.sessions) as session:
-                who = inbox.sender(session, platform, workspace, user, prompt_id)
-                referentiel = self.catalog.get(who.referentiel_id or "") if who else None
-                if (
-                    who is not None
-                    and who.prompt_id is not None
-                    and referentiel is not None
-                    and not validate_checkin(submission, referentiel, list(who.competency_ids))
-                ):
-                    kept = submission.model_dump(mode="json")
-                    key = answers.idempotency_key
-                    inbox.put(session, who, key, kept, answers.clicked, self.clock())
-                    locale = person_locale(who.locale, self.work.defaults.locale)
-                    return Outcome(locale, Received(key))
+        if answers.prompt_id is not None and answers.submission is not None:
+            locale = self._keeping((ref, answers))
+            if locale is not None:
+                return Outcome(locale, Received(answers.idempotency_key))
         answered = self.submit(ref, answers)
         return Outcome(answered.locale, None, answered.refusal, answered.problems, answered.effects)
+
+    def _keep(self, batch: Sequence[tuple[ActorRef, CheckinAnswers]]) -> list[Locale | None]:
+        """Each valid submission of ``batch`` kept in the inbox, in one transaction: its
+        sender's language (None: not kept, for :meth:`submit` to answer)."""
+        asked = [(r.platform, r.workspace_id, r.user_id, a.prompt_id or 0) for r, a in batch]
+        now, kept, rows = self.clock(), list[Locale | None](), []
+        with session_scope(self.work.sessions) as session:
+            for (_, answers), who in zip(batch, inbox.senders(session, asked), strict=True):
+                referentiel = self.catalog.get(who.referentiel_id or "") if who else None
+                submission = answers.submission
+                if (
+                    who is None
+                    or who.prompt_id is None
+                    or referentiel is None
+                    or submission is None
+                    or validate_checkin(submission, referentiel, list(who.competency_ids))
+                ):
+                    kept.append(None)
+                    continue
+                dump = submission.model_dump(mode="json")
+                rows.append(inbox.row(who, answers.idempotency_key, dump, answers.clicked, now))
+                kept.append(person_locale(who.locale, self.work.defaults.locale))
+            inbox.put(session, rows)
+        return kept
 
     def store_received(self, ref: ActorRef, key: str) -> Outcome[None]:
         """Store a check-in :meth:`receive` kept, in one transaction with what its effects

@@ -14,11 +14,11 @@ tick takes it up (:func:`left_behind`). Nothing here knows about Slack.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, select, update
+from sqlalchemy import Table, and_, bindparam, delete, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -49,8 +49,12 @@ _INBOX = cast(Table, CheckinInbox.__table__)
 _TENANTS, _PEOPLE = cast(Table, Tenant.__table__), cast(Table, Person.__table__)
 _PROMPTS = cast(Table, CheckinPrompt.__table__)
 # Built once, on the tables (no ORM): the answer to a submission waits for these two.
-_SENDER = (
+# The people of several submissions at once, each with the prompts named among them.
+_SENDERS = (
     select(
+        _TENANTS.c.platform,
+        _TENANTS.c.external_id,
+        _PEOPLE.c.platform_user_id,
         _PEOPLE.c.tenant_id,
         _PEOPLE.c.id,
         _PEOPLE.c.locale,
@@ -63,15 +67,15 @@ _SENDER = (
     .outerjoin(
         _PROMPTS,
         and_(
-            _PROMPTS.c.id == bindparam("prompt_id"),
+            _PROMPTS.c.id.in_(bindparam("prompt_ids", expanding=True)),
             _PROMPTS.c.person_id == _PEOPLE.c.id,
             _PROMPTS.c.tenant_id == _PEOPLE.c.tenant_id,
         ),
     )
     .where(
-        _TENANTS.c.platform == bindparam("platform"),
-        _TENANTS.c.external_id == bindparam("workspace_id"),
-        _PEOPLE.c.platform_user_id == bindparam("user_id"),
+        tuple_(_TENANTS.c.platform, _TENANTS.c.external_id, _PEOPLE.c.platform_user_id).in_(
+            bindparam("who", expanding=True)
+        )
     )
 )
 _PUT = {
@@ -83,36 +87,42 @@ _PUT = {
     ),
 }
 
-
-def sender(
-    session: Session, platform: Platform, workspace_id: str, user_id: str, prompt_id: int
-) -> Sender | None:
-    """The person (in their own workspace) and their prompt ``prompt_id``, in one read;
-    None when Palier does not know them."""
-    params = {
-        "prompt_id": prompt_id,
-        "platform": platform,
-        "workspace_id": workspace_id,
-        "user_id": user_id,
-    }
-    row = session.connection().execute(_SENDER, params).one_or_none()
-    if row is None:
-        return None
-    tenant_id, person_id, locale, referentiel_id, found, competencies = row
-    return Sender(tenant_id, person_id, locale, referentiel_id, found, tuple(competencies or ()))
+Asked = tuple[Platform, str, str, int]  # platform, workspace, user, the prompt's id
 
 
-def put(
-    session: Session,
-    who: Sender,
-    key: str,
-    answers: dict[str, Any],
-    clicked: str | None,
-    now: datetime,
-) -> None:
-    """Keep the submission (one insert); a second delivery of it (same key) adds nothing."""
+def senders(session: Session, asked: Sequence[Asked]) -> list[Sender | None]:
+    """For each (platform, workspace, user, prompt id): the person in their own workspace
+    and that prompt if it is theirs, all in one read; None for someone Palier does not
+    know."""
+    who = sorted({(platform, workspace, user) for platform, workspace, user, _ in asked})
+    params = {"who": who, "prompt_ids": sorted({prompt_id for *_, prompt_id in asked})}
+    people: dict[tuple[str, str, str], Sender] = {}
+    prompts: dict[tuple[str, str, str, int], tuple[str, ...]] = {}
+    for row in session.connection().execute(_SENDERS, params):
+        platform, workspace, user, tenant_id, person_id, locale, referentiel_id = row[:7]
+        found, competencies = row[7:]
+        person = (str(platform), workspace, user)
+        people[person] = Sender(tenant_id, person_id, locale, referentiel_id, None, ())
+        if found is not None:
+            prompts[(*person, found)] = tuple(competencies or ())
+    answers: list[Sender | None] = []
+    for platform, workspace, user, prompt_id in asked:
+        person = (str(platform), workspace, user)
+        base = people.get(person)
+        competencies = prompts.get((*person, prompt_id))
+        if base is None or competencies is None:
+            answers.append(base)
+        else:
+            answers.append(replace(base, prompt_id=prompt_id, competency_ids=competencies))
+    return answers
+
+
+def row(
+    who: Sender, key: str, answers: dict[str, Any], clicked: str | None, now: datetime
+) -> dict[str, Any]:
+    """The inbox row of a submission (leased to the process that received it)."""
     assert who.prompt_id is not None  # only a prompt of theirs is received
-    row = {
+    return {
         "tenant_id": who.tenant_id,
         "person_id": who.person_id,
         "prompt_id": who.prompt_id,
@@ -124,8 +134,13 @@ def put(
         "attempts": 1,
         "problem": None,
     }
-    connection = session.connection()
-    connection.execute(_PUT[connection.dialect.name], row)
+
+
+def put(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Keep the submissions (one insert); a second delivery of one (same key) adds nothing."""
+    if rows:
+        connection = session.connection()
+        connection.execute(_PUT[connection.dialect.name], list(rows))
 
 
 @dataclass(frozen=True)

@@ -362,3 +362,21 @@ def test_a_check_in_that_keeps_failing_is_given_back_to_the_person(
     assert (
         build_flows(core, clock=lambda: NOW + 99 * LEASE).checkin.left_behind(Platform.SLACK) == []
     )
+
+
+def test_submissions_kept_together_are_each_checked_on_their_own(
+    core: Core, flows: Flows, prompts: Prompts
+) -> None:
+    batch = [
+        (ALICE, _answers(prompts.alice, key="mine")),
+        (ALICE, _answers(prompts.bob, key="theirs")),
+        (ALICE, _answers(prompts.alice, key="wrong", closing="astronaut")),
+        (STRANGER, _answers(prompts.alice, key="stranger")),
+        (ALICE, _answers(prompts.alice, key="mine")),  # delivered twice in one batch
+    ]
+    with watching(core) as seen:
+        kept = flows.checkin._keep(batch)
+    assert kept == ["en", None, None, None, "en"]
+    assert len([sql for sql in seen.statements if not sql.startswith("BEGIN")]) == 2
+    with core.sessions() as session:
+        assert session.scalars(select(CheckinInbox.idempotency_key)).all() == ["test:mine"]
