@@ -31,16 +31,21 @@ class _Slot(Generic[T, R]):
 
 class Batches(Generic[T, R]):
     """``batches(item)`` → ``run([..., item, ...])``'s result for ``item``, with the
-    items of callers waiting meanwhile (at most ``most`` at a time)."""
+    items of callers waiting meanwhile (at most ``most`` at a time), ``lanes`` batches
+    running at most at once (a batch mostly waits on the database: on PostgreSQL a
+    second one can go meanwhile)."""
 
-    def __init__(self, run: Callable[[Sequence[T]], Sequence[R]], most: int = 32) -> None:
-        if most < 1:
-            raise ValueError("a batch holds an item at least")
+    def __init__(
+        self, run: Callable[[Sequence[T]], Sequence[R]], most: int = 32, lanes: int = 1
+    ) -> None:
+        if most < 1 or lanes < 1:
+            raise ValueError("a batch holds an item at least, and runs in a lane at least")
         self._run = run
         self._most = most
+        self._lanes = lanes
         self._changed = threading.Condition()
         self._queue: list[_Slot[T, R]] = []
-        self._running = False
+        self._running = 0
 
     @property
     def queued(self) -> int:
@@ -54,11 +59,14 @@ class Batches(Generic[T, R]):
             self._queue.append(slot)
         while True:
             with self._changed:
-                while not slot.done and self._running:
+                while not slot.done and self._running >= self._lanes:
                     self._changed.wait()
                 if slot.done:
                     return self._outcome(slot)
-                self._running = True  # this caller runs the next batch (its own, or older)
+                if slot not in self._queue:  # in a batch running: its result is coming
+                    self._changed.wait()
+                    continue
+                self._running += 1  # this caller runs the next batch (its own, or older)
                 batch, self._queue = self._queue[: self._most], self._queue[self._most :]
             self._run_batch(batch)
 
@@ -76,7 +84,7 @@ class Batches(Generic[T, R]):
         with self._changed:
             for each in batch:
                 each.done = True
-            self._running = False
+            self._running -= 1
             self._changed.notify_all()  # the waiters: their result, or the next batch
 
     @staticmethod

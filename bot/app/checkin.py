@@ -123,8 +123,9 @@ class CheckinFlow:
         self.catalog = catalog
         self.clock = clock
         self.checkins = checkins
-        # Submissions arriving while one is kept share the next transaction.
-        self._keeping = Batches(self._keep, most=32)
+        # Submissions arriving while others are kept share the next transaction (two at
+        # once: one waits on the database while the other is written).
+        self._keeping = Batches(self._keep, most=32, lanes=2)
 
     def start(
         self, ref: ActorRef, action: PromptAction, directory: Directory | None = None

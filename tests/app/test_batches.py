@@ -72,3 +72,19 @@ def test_a_batch_that_fails_fails_for_each_of_its_callers_only() -> None:
             with pytest.raises(ValueError, match="negative"):
                 future.result(TIMEOUT)
     assert batches(3) == 30  # the next batch runs as usual
+
+
+def test_with_two_lanes_a_second_batch_runs_while_the_first_waits() -> None:
+    first_runs, both = threading.Event(), threading.Barrier(2, timeout=TIMEOUT)
+
+    def run(items: Sequence[int]) -> list[int]:
+        first_runs.set()
+        both.wait()  # each batch waits for the other: only two lanes let both through
+        return list(items)
+
+    batches: Batches[int, int] = Batches(run, lanes=2)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(batches, 1)
+        assert first_runs.wait(TIMEOUT)
+        second = pool.submit(batches, 2)
+        assert (first.result(TIMEOUT), second.result(TIMEOUT)) == (1, 2)

@@ -135,7 +135,9 @@ def _replay(driver: SlackDriver, answer: DriverResponse) -> DriverResponse:
     return driver.post(body, "application/x-www-form-urlencoded", headers=retry)
 
 
-def test_a_submission_is_stored_right_after_its_answer_and_once(world: World, errors: Errors) -> None:
+def test_a_submission_is_stored_right_after_its_answer_and_once(
+    world: World, errors: Errors
+) -> None:
     prompt = _prompted(world, ALICE)[ALICE]
     modal = _modal(world, ALICE, prompt)
     world.emulator.clear_calls()
