@@ -4,8 +4,8 @@ The answer to Slack's check-in submission waits only for the inline checks and o
 here; a worker stores the check-in from it after the answer, and a tick takes up a row
 whose lease ran out (the process died after answering), so nothing acknowledged is lost.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-13
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
