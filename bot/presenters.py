@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.app.checkin import PromptState, PromptView, RatedSummary
+from bot.app.checkin import PromptState, PromptView, RatedSummary, UnstoredCheckin
 from bot.app.evidence import EvidenceSaved
 from bot.app.review import ReviewNotice
 from bot.delivery.views import (
@@ -28,7 +28,7 @@ from bot.delivery.views import (
 )
 from bot.i18n import Translator
 from bot.i18n.rich import Mention
-from bot.views import prompt, review
+from bot.views import checkin, prompt, review
 from bot.views.cards import Card
 from bot.views.evidence import saved_card
 from bot.views.one_on_one import brief_card
@@ -64,6 +64,9 @@ CARDS: dict[type, Callable[[Any, Translator], Card]] = {
     ),
     PromptView: _prompt_state,
     RatedSummary: lambda view, t: summary_card(view.summary, t, only=view.rated),
+    UnstoredCheckin: lambda view, t: checkin.unstored_card(
+        view.submission, view.referentiel, view.reason, t
+    ),
     EvidenceSaved: lambda view, t: saved_card(view.competency, view.link, t),
     ReviewNotice: _review_notice,
     WelcomeMessage: lambda view, t: greeting_card(view.greeting, t),

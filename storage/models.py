@@ -298,6 +298,39 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CheckinInbox(Base):
+    """A check-in received and acknowledged but not stored yet (Slack's modal closed).
+
+    The answer to a modal's submission waits only for the checks that must come back
+    inline and for this one row; a worker stores the check-in from it right after the
+    answer, in its own transaction, and deletes it there (whoever deletes it stores it:
+    never twice). A row whose lease ran out (the process died after answering) is taken
+    up by a tick. ``answers`` is the submission as the person filled it in; ``problem``
+    says why it could not be stored (the person was told, with their answers), and such
+    a row is kept, never taken up again.
+    """
+
+    __tablename__ = "checkin_inbox"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "idempotency_key"),
+        Index("ix_checkin_inbox_lease", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    prompt_id: Mapped[int] = mapped_column(
+        ForeignKey("checkin_prompts.id", ondelete="CASCADE"), index=True
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    answers: Mapped[dict[str, Any]]
+    clicked: Mapped[str | None] = mapped_column(Text)  # the message the form was opened from
+    received_at: Mapped[datetime]
+    lease_until: Mapped[datetime]  # nobody else takes it up before
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    problem: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+
+
 class Rating(Base):
     """A level given to one competency of a person, by themself or their manager."""
 

@@ -13,22 +13,27 @@ fields (:class:`~bot.app.outcome.Problem`, keys under ``checkin.problem.``).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from bot.app.actor import Actor, ActorRef
+from bot.app.batches import Batches
 from bot.app.messages import prompt_messages
 from bot.app.outcome import Effect, Outcome, Problem, RefreshHome, SendDirect, UpdateMessages
 from bot.app.unit_of_work import UnitOfWork
+from bot.domain import checkin_inbox as inbox
 from bot.domain.checkin import CheckinForm, CheckinService, Refusal, build_form, load_summary
-from bot.domain.people import Directory
+from bot.domain.people import Directory, person_locale
 from bot.domain.progress import ProgressSummary
-from bot.domain.submissions import CheckinSubmission, FieldProblem
+from bot.domain.submissions import CheckinSubmission, FieldProblem, validate_checkin
+from bot.i18n import Locale
 from referentiels.loader import ReferentielCatalog
-from storage.models import CheckinPrompt, Person
+from referentiels.models import Referentiel
+from storage.db import session_scope
+from storage.models import CheckinPrompt, Person, Platform
 
 # The form could not be read at all (a malformed submission): a level is what it lacks.
 UNREADABLE = Problem(field="level", key="checkin.problem.level_required")
@@ -84,6 +89,24 @@ class CheckinAnswers:
     clicked: str | None = None  # the message the form was opened from
 
 
+@dataclass(frozen=True)
+class Received:
+    """A check-in acknowledged before it is stored: the front end answers at once, then
+    has it stored (:meth:`CheckinFlow.store_received`) with ``key``."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class UnstoredCheckin:
+    """A received check-in that could not be stored after all, told to the person with
+    their answers. ``reason``: a key under ``checkin_unstored.why``."""
+
+    submission: CheckinSubmission
+    referentiel: Referentiel | None  # the person's, to name competencies and levels
+    reason: str
+
+
 def _problem(problem: FieldProblem) -> Problem:
     return Problem(problem.field, f"checkin.problem.{problem.key}", problem.competency_id)
 
@@ -100,6 +123,9 @@ class CheckinFlow:
         self.catalog = catalog
         self.clock = clock
         self.checkins = checkins
+        # Submissions arriving while others are kept share the next transaction (two at
+        # once: one waits on the database while the other is written).
+        self._keeping = Batches(self._keep, most=32, lanes=2)
 
     def start(
         self, ref: ActorRef, action: PromptAction, directory: Directory | None = None
@@ -167,6 +193,98 @@ class CheckinFlow:
                 return Outcome(actor.locale)
             effects = self._after_checkin(session, actor, person, result.prompt, answers, now)
             return Outcome(actor.locale, effects=effects)
+
+    def receive(self, ref: ActorRef, answers: CheckinAnswers) -> Outcome[Received]:
+        """What the answer to a submission needs, and no more: the inline checks (the
+        prompt is the person's, the form against their référentiel in memory) and the
+        submission kept in the inbox — one read, one insert, shared by the submissions
+        arriving meanwhile (:class:`~bot.app.batches.Batches`). The front end answers,
+        then has it stored (:meth:`store_received`); if the process dies first, a tick
+        does (:meth:`left_behind`). Anything but a valid form of the person's own prompt
+        is answered as :meth:`submit` answers it: a refusal or problems, nothing kept.
+        """
+        if answers.prompt_id is not None and answers.submission is not None:
+            locale = self._keeping((ref, answers))
+            if locale is not None:
+                return Outcome(locale, Received(answers.idempotency_key))
+        answered = self.submit(ref, answers)
+        return Outcome(answered.locale, None, answered.refusal, answered.problems, answered.effects)
+
+    def _keep(self, batch: Sequence[tuple[ActorRef, CheckinAnswers]]) -> list[Locale | None]:
+        """Each valid submission of ``batch`` kept in the inbox, in one transaction: its
+        sender's language (None: not kept, for :meth:`submit` to answer)."""
+        asked = [(r.platform, r.workspace_id, r.user_id, a.prompt_id or 0) for r, a in batch]
+        now, kept, rows = self.clock(), list[Locale | None](), []
+        with session_scope(self.work.sessions) as session:
+            for (_, answers), who in zip(batch, inbox.senders(session, asked), strict=True):
+                referentiel = self.catalog.get(who.referentiel_id or "") if who else None
+                submission = answers.submission
+                if (
+                    who is None
+                    or who.prompt_id is None
+                    or referentiel is None
+                    or submission is None
+                    or validate_checkin(submission, referentiel, list(who.competency_ids))
+                ):
+                    kept.append(None)
+                    continue
+                dump = submission.model_dump(mode="json")
+                rows.append(inbox.row(who, answers.idempotency_key, dump, answers.clicked, now))
+                kept.append(person_locale(who.locale, self.work.defaults.locale))
+            inbox.put(session, rows)
+        return kept
+
+    def store_received(self, ref: ActorRef, key: str) -> Outcome[None]:
+        """Store a check-in :meth:`receive` kept, in one transaction with what its effects
+        show (as :meth:`submit`); nothing when another worker or a tick stored it, or it
+        was stored before. One that cannot be stored (the person or their prompt changed
+        since, or it failed :data:`~bot.domain.checkin_inbox.MAX_ATTEMPTS` times) is kept
+        aside and given back to the person in their DM, with their answers.
+        """
+        with self.work.begin(ref) as (session, actor):
+            person = actor.person
+            received = inbox.take(session, person.tenant_id, key) if person else None
+            if person is None or received is None:
+                return Outcome(actor.locale)
+            submission = CheckinSubmission.model_validate(received.answers)
+            answers = CheckinAnswers(received.prompt_id, submission, key, received.clicked)
+            now = self.clock()
+            if received.attempts > inbox.MAX_ATTEMPTS:
+                return self._unstored(session, actor, person, received, "failed", now)
+            result = self.checkins.submit(session, person, received.prompt_id, submission, key, now)
+            if result.refusal is not None or result.problems:
+                reason = result.refusal.value if result.refusal else "problems"
+                return self._unstored(session, actor, person, received, reason, now)
+            if result.duplicate or result.prompt is None:
+                return Outcome(actor.locale)
+            effects = self._after_checkin(session, actor, person, result.prompt, answers, now)
+            return Outcome(actor.locale, effects=effects)
+
+    def left_behind(self, platform: Platform) -> list[tuple[ActorRef, str]]:
+        """The check-ins of ``platform`` received by a process that did not store them in
+        time (it died after answering), now leased to the caller: who sent each (to
+        :meth:`store_received`), and its key."""
+        with session_scope(self.work.sessions) as session:
+            taken = inbox.left_behind(session, platform, self.clock())
+        return [(ActorRef(platform, t.workspace_id, t.user_id), t.key) for t in taken]
+
+    def _unstored(
+        self,
+        session: Session,
+        actor: Actor,
+        person: Person,
+        received: inbox.Received,
+        reason: str,
+        now: datetime,
+    ) -> Outcome[None]:
+        prompt = session.get(CheckinPrompt, received.prompt_id)
+        if prompt is not None:  # else erased with the person's data: nothing to keep
+            inbox.keep_unstored(session, person.tenant_id, person.id, received, reason, now)
+        near = received.clicked or (next(iter(prompt_messages(prompt)), None) if prompt else None)
+        submission = CheckinSubmission.model_validate(received.answers)
+        view = UnstoredCheckin(submission, self.checkins.referentiel_of(person), reason)
+        told = SendDirect(actor.ref.user_id, view, near=near, conversation=person.conversation_ref)
+        return Outcome(actor.locale, effects=(told,))
 
     def _after_checkin(
         self,

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,6 +32,7 @@ from storage.models import (
     Submission,
     SubmissionKind,
 )
+from storage.rating_tracks import sync_tracks
 
 MAX_TEXT = 3000  # Slack's own limit for a plain_text_input
 _URL = TypeAdapter(AnyHttpUrl)
@@ -166,37 +169,40 @@ def record_checkin(
     if record is None:
         return None
     cycle_key = prompt.cycle_key if prompt else None
-    for answer in submission.answers:
-        if answer.level_id is None:  # validate_checkin refuses this; never store half
-            raise ValueError(f"no level for {answer.competency_id}")
-        session.add(
-            Rating(
-                tenant_id=person.tenant_id,
-                person_id=person.id,
-                referentiel_id=person.referentiel_id,
-                competency_id=answer.competency_id,
-                level_id=answer.level_id,
-                rater=Rater.SELF,
-                rater_person_id=person.id,
-                cycle_key=cycle_key,
-                submission_id=record.id,
-                rated_at=now,
-            )
-        )
-        if answer.evidence_text:
-            session.add(
-                Evidence(
-                    tenant_id=person.tenant_id,
-                    person_id=person.id,
-                    referentiel_id=person.referentiel_id,
-                    competency_id=answer.competency_id,
-                    text=answer.evidence_text,
-                    link=answer.evidence_link or None,
-                    submission_id=record.id,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+    missing = next((a.competency_id for a in submission.answers if a.level_id is None), None)
+    if missing is not None:  # validate_checkin refuses this; never store half
+        raise ValueError(f"no level for {missing}")
+    mine: dict[str, Any] = {"tenant_id": person.tenant_id, "person_id": person.id}
+    mine |= {"referentiel_id": person.referentiel_id, "submission_id": record.id}
+    # One statement for the ratings, one for the evidence, however many competencies.
+    ratings = [
+        mine
+        | {
+            "competency_id": answer.competency_id,
+            "level_id": answer.level_id,
+            "rater": Rater.SELF,
+            "rater_person_id": person.id,
+            "cycle_key": cycle_key,
+            "rated_at": now,
+        }
+        for answer in submission.answers
+    ]
+    session.execute(insert(Rating), ratings)
+    sync_tracks(session, (person.id,))  # a bulk insert is no flush: keep the tracks here
+    evidence = [
+        mine
+        | {
+            "competency_id": answer.competency_id,
+            "text": answer.evidence_text,
+            "link": answer.evidence_link or None,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for answer in submission.answers
+        if answer.evidence_text
+    ]
+    if evidence:
+        session.execute(insert(Evidence), evidence)
     if submission.topic:
         session.add(
             OneOnOneTopic(

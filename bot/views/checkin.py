@@ -16,16 +16,18 @@ from bot.domain.checkin import CheckinForm, CheckinItem, Refusal
 from bot.domain.submissions import MAX_TEXT, CheckinSubmission
 from bot.i18n import Translator, formats
 from bot.i18n.referentiel_text import level_description, level_label
-from bot.i18n.rich import Plain, Rich
+from bot.i18n.rich import Plain, Rich, Typed
 from bot.views import actions
 from bot.views.cards import (
     Block,
+    Card,
     Choice,
     ChoiceField,
     ChoiceStyle,
     Divider,
     Field,
     Form,
+    Heading,
     Note,
     Paragraph,
     TextField,
@@ -205,6 +207,47 @@ def checkin_form(form: CheckinForm, state: str, t: Translator) -> Form:
         submit=t.rich("modal.submit"),
         blocks=tuple(blocks),
         state=state,
+    )
+
+
+# -- a check-in received but not stored --------------------------------------------------
+
+
+def unstored_card(
+    submission: CheckinSubmission, referentiel: Referentiel | None, reason: str, t: Translator
+) -> Card:
+    """A check-in acknowledged but that could not be stored after all (``reason``: a key
+    under ``checkin_unstored.why``): why, and everything the person submitted, in their
+    own words, so that nothing is lost."""
+    lines: list[Rich] = []
+    for answer in submission.answers:
+        competency = referentiel.competency(answer.competency_id) if referentiel else None
+        level = referentiel.scale.level(answer.level_id or "") if referentiel else None
+        lines.append(
+            t.rich(
+                "checkin_unstored.answer",
+                competency=Plain(competency.label if competency else answer.competency_id),
+                level=Plain(
+                    level_label(referentiel, level, t)
+                    if referentiel and level
+                    else answer.level_id or "—"
+                ),
+            )
+        )
+        if answer.evidence_text:
+            lines.append(t.rich("checkin_unstored.evidence", text=Typed(answer.evidence_text)))
+        if answer.evidence_link:
+            lines.append(t.rich("checkin_unstored.link", link=Typed(answer.evidence_link)))
+    if submission.topic:
+        lines.append(t.rich("checkin_unstored.topic", topic=Typed(submission.topic)))
+    title = t.rich("checkin_unstored.title")
+    return Card(
+        title,
+        (
+            Heading(title),
+            Paragraph((t.rich(f"checkin_unstored.why.{reason}"), t.rich("checkin_unstored.yours"))),
+            Paragraph(tuple(lines)),
+        ),
     )
 
 

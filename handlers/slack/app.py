@@ -84,10 +84,21 @@ class PalierSlack:
     settings: Settings
     scheduler: BackgroundScheduler | None = field(default=None)
     workers: Executor | None = field(default=None)  # the pool it built, shut down at close
+    # Stores the check-ins acknowledged by a process that died before storing them.
+    recover_checkins: Callable[[], int] = field(default=lambda: 0)
 
     def tick(self, now: datetime | None = None) -> TickReport:
-        """One tick now (or at ``now``): plan, close, send, remind."""
+        """One tick now (or at ``now``): plan, close, send, remind; and the check-ins a
+        process acknowledged but did not store (it died), stored."""
         report = self.ticker.tick(now or self.clock())
+        try:
+            recovered = self.recover_checkins()
+        except Exception as error:  # the next tick tries again
+            log.exception("tick: recovering check-ins failed")
+            report.errors.append(f"check-in inbox: {type(error).__name__}: {error}"[:255])
+        else:
+            if recovered:
+                log.info("tick: %s acknowledged check-ins stored after their process", recovered)
         log.info(
             "tick: %s planned, %s sent, %s reminded, %s missed, %s failed",
             report.planned,
@@ -211,7 +222,17 @@ def build_app(
         clock,
     )
     owned = workers if listener_executor is None else None
-    return PalierSlack(core, client, bolt, ticker, clock, settings, workers=owned)
+    client_of = oauth.clients if oauth else lambda _workspace_id: client
+    return PalierSlack(
+        core,
+        client,
+        bolt,
+        ticker,
+        clock,
+        settings,
+        workers=owned,
+        recover_checkins=lambda: views.recover_checkins(deps, client_of),
+    )
 
 
 def _web_api(settings: Settings, engine: Engine) -> tuple[WebClient, OAuthWiring | None]:

@@ -1,25 +1,31 @@
 """The check-in modal's submission.
 
-Parsed into a :class:`~bot.domain.submissions.CheckinSubmission` and handed to the check-in
-flow (:mod:`bot.app.checkin`), which validates and stores it *before* the
-acknowledgement, so a problem goes back inline (``response_action: errors``) with
-nothing stored, and a stored check-in is never lost to a slow reply. The view id
-is the idempotency key: a second delivery of the same submission stores nothing.
-That one transaction is all the answer waits for; the flow's effects are carried out
-after it, on the workers (``later``, :mod:`handlers.slack.workers`): every message of
+Parsed into a :class:`~bot.domain.submissions.CheckinSubmission` and handed to the
+check-in flow (:mod:`bot.app.checkin`). Slack closes the modal on the answer, which
+must come back fast however many people submit at once (issue #13), so the answer
+waits only for what must be in it (``CheckinFlow.receive``): one read — the prompt is
+the person's, and the form is checked against their référentiel in memory, so a
+problem goes back inline (``response_action: errors``) with nothing kept — and one
+insert of the answers into the check-in inbox, keyed by the view id (a second
+delivery adds nothing). Right after the answer, a worker (``later``,
+:mod:`handlers.slack.workers`) stores the check-in from the inbox in its own
+transaction (:func:`store_received`) and carries out its effects: every message of
 the prompt turns to "done", the level-progress summary is posted in the DM, the Home
-is published again.
+is published again. If the process dies in between, a tick stores it
+(:func:`recover_checkins`): acknowledged, never lost; keyed, never stored twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.app.actor import ActorRef
 from bot.app.checkin import CheckinAnswers
 from bot.app.evidence import SaveEvidence
 from bot.app.outcome import Problem
@@ -32,12 +38,15 @@ from handlers.slack import ids
 from handlers.slack.builders.checkin_builder import CheckinMetadata, refusal_text
 from handlers.slack.builders.evidence_builder import draft_from_state
 from handlers.slack.context import Actor, SlackDeps
-from handlers.slack.effects import carry_out, message_ref
+from handlers.slack.effects import HomePublisher, carry_out, message_ref
 from handlers.slack.home import home_publisher
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import ViewSubmission
 from handlers.slack.review_commands import handle_review_submission
 from handlers.slack.workers import Later
+from storage.models import Platform
+
+log = logging.getLogger(__name__)
 
 FIELD_BLOCKS = {
     "level": ids.LEVEL_BLOCK,
@@ -115,11 +124,12 @@ def checkin_answers(view: Mapping[str, Any]) -> CheckinAnswers:
 def handle_checkin_submission(
     deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient, later: Later
 ) -> None:
-    """Stored (or refused, or sent back to fix) before the ack; the effects after it."""
+    """Checked and kept (or refused, or sent back to fix) before the ack; stored and its
+    effects carried out after it."""
     view = body["view"]
     actor = Actor.from_body(body)
     blocks = _input_blocks(view)
-    outcome = deps.flows.checkin.submit(actor.ref, checkin_answers(view))
+    outcome = deps.flows.checkin.receive(actor.ref, checkin_answers(view))
     t = slack_t(outcome)
     if outcome.refusal is not None:
         ack(response_action="errors", errors={blocks[-1]: refusal_text(outcome.refusal, t)})
@@ -127,9 +137,40 @@ def handle_checkin_submission(
     if outcome.problems:
         ack(response_action="errors", errors=inline_errors(outcome.problems, blocks, t))
         return
-    ack()  # closes the modal; the check-in is committed already
+    ack()  # closes the modal; the check-in is kept already (in the inbox)
     publish = home_publisher(deps, actor.team_id)
-    later(lambda: carry_out(client, outcome.effects, t, publish))
+    received = outcome.view
+    if received is None:  # answered as a whole (stored, or a delivery stored before)
+        later(lambda: carry_out(client, outcome.effects, t, publish))
+    else:
+        later(lambda: store_received(deps, client, actor.ref, received.key, publish))
+
+
+def store_received(
+    deps: SlackDeps, client: WebClient, ref: ActorRef, key: str, publish: HomePublisher
+) -> None:
+    """Store a check-in kept in the inbox and carry out its effects. A failure to store
+    is logged, not told: the check-in stays in the inbox and a tick stores it (asking
+    the person to submit again would store it twice)."""
+    try:
+        stored = deps.flows.checkin.store_received(ref, key)
+    except Exception:
+        log.exception("check-in %s not stored yet: a tick will", key)
+        return
+    carry_out(client, stored.effects, slack_t(stored), publish)
+
+
+def recover_checkins(deps: SlackDeps, client_of: Callable[[str], WebClient]) -> int:
+    """Store the check-ins a process acknowledged but did not store (it died after its
+    answer), with their effects, each with its workspace's client; how many were taken."""
+    taken = deps.flows.checkin.left_behind(Platform.SLACK)
+    for ref, key in taken:
+        try:
+            client = client_of(ref.workspace_id)
+            store_received(deps, client, ref, key, home_publisher(deps, ref.workspace_id))
+        except Exception:  # one person's effects failing never stops the others'
+            log.exception("recovered check-in %s: its effects failed", key)
+    return len(taken)
 
 
 EVIDENCE_BLOCKS = {

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -19,12 +20,22 @@ from bot.app.checkin import (
     PromptState,
     PromptView,
     RatedSummary,
+    UnstoredCheckin,
 )
 from bot.app.outcome import Problem, RefreshHome, SendDirect, UpdateMessages
 from bot.bootstrap import Core, Flows, build_flows
+from bot.domain.checkin_inbox import LEASE, MAX_ATTEMPTS
 from bot.domain.people import Profile, find_tenant, upsert_person
 from bot.domain.submissions import CheckinAnswer, CheckinSubmission
-from storage.models import CheckinPrompt, Person, Platform, PromptStatus, Rating, Submission
+from storage.models import (
+    CheckinInbox,
+    CheckinPrompt,
+    Person,
+    Platform,
+    PromptStatus,
+    Rating,
+    Submission,
+)
 from tests.app.support import ALICE, NOW, STRANGER, TEAM, Directory
 
 WEEK = ["prospection", "qualification", "closing"]
@@ -281,3 +292,91 @@ def test_a_form_that_could_not_be_read_or_names_no_prompt_stores_nothing(
     assert flows.checkin.submit(ALICE, _answers(prompts.bob)).refusal == "unknown_prompt"
     assert flows.checkin.submit(STRANGER, _answers(prompts.alice)).refusal == "not_enrolled"
     assert _count(core, Submission) == 0
+
+
+# -- received first, stored after (the check-in inbox) ----------------------------------
+
+
+def test_a_received_submission_is_kept_in_one_read_and_one_insert_then_stored_once(
+    core: Core, flows: Flows, prompts: Prompts
+) -> None:
+    with watching(core) as seen:
+        received = flows.checkin.receive(ALICE, _answers(prompts.alice))
+    assert received.ok and received.locale == "en" and received.effects == ()
+    assert received.view is not None and received.view.key == "test:view-1"
+    statements = [sql for sql in seen.statements if not sql.startswith("BEGIN")]
+    assert seen.transactions == 1 and len(statements) == 2  # one read, one insert
+    assert (_count(core, CheckinInbox), _count(core, Rating)) == (1, 0)
+    assert flows.checkin.receive(ALICE, _answers(prompts.alice)).ok  # delivered again
+    assert _count(core, CheckinInbox) == 1
+    stored = flows.checkin.store_received(ALICE, "test:view-1")
+    done, direct, home = stored.effects
+    assert isinstance(done, UpdateMessages) and isinstance(direct, SendDirect)
+    assert home == RefreshHome("U0ALICE")
+    assert flows.checkin.store_received(ALICE, "test:view-1").effects == ()  # taken already
+    assert (_count(core, CheckinInbox), _count(core, Rating)) == (0, 3)
+    assert _status(core, prompts.alice).status is PromptStatus.DONE
+
+
+def test_what_cannot_be_received_is_answered_as_a_submission_with_nothing_kept(
+    core: Core, flows: Flows, prompts: Prompts
+) -> None:
+    wrong = flows.checkin.receive(ALICE, _answers(prompts.alice, closing="astronaut"))
+    assert wrong.problems == (Problem("level", "checkin.problem.unknown_level", "closing"),)
+    assert flows.checkin.receive(ALICE, _answers(prompts.bob)).refusal == "unknown_prompt"
+    assert flows.checkin.receive(ALICE, _answers(None)).refusal == "unknown_prompt"
+    assert flows.checkin.receive(STRANGER, _answers(prompts.alice)).refusal == "not_enrolled"
+    unreadable = CheckinAnswers(prompts.alice, None, "test:unreadable")
+    assert flows.checkin.receive(ALICE, unreadable).problems == (
+        Problem("level", "checkin.problem.level_required"),
+    )
+    assert (_count(core, CheckinInbox), _count(core, Submission)) == (0, 0)
+
+
+def test_a_check_in_left_behind_is_taken_up_once_its_lease_ran_out(
+    core: Core, flows: Flows, prompts: Prompts
+) -> None:
+    assert flows.checkin.receive(ALICE, _answers(prompts.alice)).ok  # then the process died
+    assert flows.checkin.left_behind(Platform.SLACK) == []
+    later = build_flows(core, clock=lambda: NOW + LEASE)
+    assert later.checkin.left_behind(Platform.TEAMS) == []
+    (taken,) = later.checkin.left_behind(Platform.SLACK)
+    assert taken == (ALICE, "test:view-1")
+    assert later.checkin.left_behind(Platform.SLACK) == []  # leased again: once
+    assert later.checkin.store_received(*taken).effects != ()
+    assert (_count(core, CheckinInbox), _count(core, Rating)) == (0, 3)
+
+
+def test_a_check_in_that_keeps_failing_is_given_back_to_the_person(
+    core: Core, flows: Flows, prompts: Prompts
+) -> None:
+    assert flows.checkin.receive(ALICE, _answers(prompts.alice)).ok
+    for attempt in range(1, MAX_ATTEMPTS + 1):  # each try failed (its lease ran out)
+        tried = build_flows(core, clock=partial(lambda n: NOW + n * LEASE, attempt))
+        assert len(tried.checkin.left_behind(Platform.SLACK)) == 1
+    (told,) = flows.checkin.store_received(ALICE, "test:view-1").effects
+    assert isinstance(told, SendDirect) and isinstance(told.view, UnstoredCheckin)
+    assert told.view.reason == "failed" and told.near == CLICKED
+    assert (_count(core, CheckinInbox), _count(core, Rating)) == (1, 0)  # kept aside
+    assert flows.checkin.store_received(ALICE, "test:view-1").effects == ()
+    assert (
+        build_flows(core, clock=lambda: NOW + 99 * LEASE).checkin.left_behind(Platform.SLACK) == []
+    )
+
+
+def test_submissions_kept_together_are_each_checked_on_their_own(
+    core: Core, flows: Flows, prompts: Prompts
+) -> None:
+    batch = [
+        (ALICE, _answers(prompts.alice, key="mine")),
+        (ALICE, _answers(prompts.bob, key="theirs")),
+        (ALICE, _answers(prompts.alice, key="wrong", closing="astronaut")),
+        (STRANGER, _answers(prompts.alice, key="stranger")),
+        (ALICE, _answers(prompts.alice, key="mine")),  # delivered twice in one batch
+    ]
+    with watching(core) as seen:
+        kept = flows.checkin._keep(batch)
+    assert kept == ["en", None, None, None, "en"]
+    assert len([sql for sql in seen.statements if not sql.startswith("BEGIN")]) == 2
+    with core.sessions() as session:
+        assert session.scalars(select(CheckinInbox.idempotency_key)).all() == ["test:mine"]

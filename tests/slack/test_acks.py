@@ -135,7 +135,9 @@ def _replay(driver: SlackDriver, answer: DriverResponse) -> DriverResponse:
     return driver.post(body, "application/x-www-form-urlencoded", headers=retry)
 
 
-def test_a_submission_is_stored_before_its_answer_and_once(world: World, errors: Errors) -> None:
+def test_a_submission_is_stored_right_after_its_answer_and_once(
+    world: World, errors: Errors
+) -> None:
     prompt = _prompted(world, ALICE)[ALICE]
     modal = _modal(world, ALICE, prompt)
     world.emulator.clear_calls()
@@ -143,7 +145,7 @@ def test_a_submission_is_stored_before_its_answer_and_once(world: World, errors:
     effects = world.emulator.inject("*", hold=release, times=100)
     answer = world.driver.submit_view(ALICE, modal, LEVELS)
     assert answer.ok and answer.outcome == "close"
-    # Answered, and stored, while its effects wait on Slack.
+    # Answered, then stored (from the inbox) while its effects wait on Slack.
     assert effects.held.wait(TIMEOUT) and not release.is_set()
     assert _ratings(world) == len(LEVELS)
     again = _replay(world.driver, answer)
