@@ -302,7 +302,7 @@ def test_a_received_submission_is_kept_in_one_read_and_one_insert_then_stored_on
 ) -> None:
     with watching(core) as seen:
         received = flows.checkin.receive(ALICE, _answers(prompts.alice))
-    assert received.ok and received.locale == "en" and received.effects == ()
+    assert received.ok and received.locale == "en-GB" and received.effects == ()
     assert received.view is not None and received.view.key == "test:view-1"
     statements = [sql for sql in seen.statements if not sql.startswith("BEGIN")]
     assert seen.transactions == 1 and len(statements) == 2  # one read, one insert
@@ -376,7 +376,7 @@ def test_submissions_kept_together_are_each_checked_on_their_own(
     ]
     with watching(core) as seen:
         kept = flows.checkin._keep(batch)
-    assert kept == ["en", None, None, None, "en"]
+    assert kept == ["en-GB", None, None, None, "en-GB"]
     assert len([sql for sql in seen.statements if not sql.startswith("BEGIN")]) == 2
     with core.sessions() as session:
         assert session.scalars(select(CheckinInbox.idempotency_key)).all() == ["test:mine"]
