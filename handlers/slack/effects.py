@@ -54,25 +54,47 @@ def carry_out(
     t: Translator,
     publish_home: HomePublisher | None = None,
 ) -> None:
-    """Each effect in order. A Home that cannot be refreshed is only logged (what it
-    shows is stored already); any other failure raises as the Web API call did."""
+    """Each effect in order, every one tried whatever happened to the one before. What
+    only changes how earlier messages look (a prompt turned to "done") and the Home are
+    logged when they cannot be done — what they show is stored already, and at a peak
+    Slack refuses ``chat.update`` beyond 50 a minute per workspace; a message or a file
+    for the person that fails raises once the others were tried, as the Web API call
+    did."""
+    failure: Exception | None = None
     for effect in _files_together(effects):
-        if isinstance(effect, tuple):
-            _upload(client, effect)
-        elif isinstance(effect, UpdateMessages):
-            text, blocks = render(effect.view, t)
-            for ref in effect.refs:
-                channel, ts = parse_ref(ref)
-                client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-        elif isinstance(effect, SendDirect):
-            text, blocks = render(effect.view, t)
-            channel = parse_ref(effect.near)[0] if effect.near else _dm(client, effect.user_id)
-            client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-        elif isinstance(effect, RefreshHome):
-            if publish_home is not None:
-                publish_home(client, effect.user_id)
-        else:
-            raise TypeError(f"unknown effect {type(effect).__name__}")
+        try:
+            _carry_out_one(client, effect, t, publish_home)
+        except Exception as error:
+            if isinstance(effect, UpdateMessages):
+                log.warning("could not update earlier messages: %s", error)
+            elif failure is None:
+                failure = error
+    if failure is not None:
+        raise failure
+
+
+def _carry_out_one(
+    client: WebClient,
+    effect: Effect | tuple[DeliverFile, ...],
+    t: Translator,
+    publish_home: HomePublisher | None,
+) -> None:
+    if isinstance(effect, tuple):
+        _upload(client, effect)
+    elif isinstance(effect, UpdateMessages):
+        text, blocks = render(effect.view, t)
+        for ref in effect.refs:
+            channel, ts = parse_ref(ref)
+            client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    elif isinstance(effect, SendDirect):
+        text, blocks = render(effect.view, t)
+        channel = parse_ref(effect.near)[0] if effect.near else _dm(client, effect.user_id)
+        client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+    elif isinstance(effect, RefreshHome):
+        if publish_home is not None:
+            publish_home(client, effect.user_id)
+    else:
+        raise TypeError(f"unknown effect {type(effect).__name__}")
 
 
 def _files_together(effects: Iterable[Effect]) -> Iterator[Effect | tuple[DeliverFile, ...]]:

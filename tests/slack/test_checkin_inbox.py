@@ -148,3 +148,22 @@ def test_a_check_in_that_can_no_longer_be_stored_is_given_back_in_the_dm(
     world.emulator.settle()
     assert len([m for m in world.dms(ALICE) if "n'a pas pu" in (m.text or "")]) == 1
     assert errors.records() == []
+
+
+def test_a_prompt_that_cannot_be_updated_leaves_the_summary_and_no_error(
+    world: World, errors: Errors
+) -> None:
+    """At a Thursday peak Slack may refuse the ``chat.update`` that turns the prompt to
+    "done" (50 a minute per workspace): the check-in is stored, so the person still gets
+    the summary, and is not told to try again."""
+    held, driver, _prompt, modal = _submitted(world)
+    world.emulator.inject("chat.update", error="ratelimited", times=10)
+    answer = driver.submit_view(ALICE, modal, LEVELS)
+    assert answer.ok and answer.outcome == "close"
+    held.run()
+    assert _count(world, Submission) == 1
+    assert len(_summaries(world)) == 1
+    told = [m.text or "" for m in world.dms(ALICE)] + [
+        m.text or "" for m in world.emulator.ephemerals_for(ALICE)
+    ]
+    assert not [text for text in told if "Oups" in text or "Oops" in text]
