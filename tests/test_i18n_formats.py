@@ -83,8 +83,8 @@ def test_plurals_at_zero_one_and_two() -> None:
     assert fr.plural("admin.count.enrolled", 2) == "2 personnes inscrites"
     assert en.plural("admin.count.enrolled", 1) == "1 person enrolled"
     assert en.plural("admin.count.enrolled", 2) == "2 people enrolled"
-    assert fr.plural("privacy.export_comment", 1).startswith(
-        "Évaluations et preuves de 1 personne,"
+    assert fr.plural("files_excel.export.comment", 1).startswith(
+        "Évaluations et preuves de 1 personne :"
     )
 
 

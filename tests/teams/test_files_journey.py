@@ -265,7 +265,7 @@ def test_the_privacy_usage_promises_the_file_teams_now_sends(world: TeamsWorld) 
     teams.install(alice)
     teams.send_message(alice, "privacy")
     usage = teams.render(sent(world, alice)[-1])
-    assert "privacy export" in usage and "toutes vos données dans un fichier" in usage
+    assert "privacy export" in usage and "un résumé à lire et le fichier complet" in usage
     assert "/palier" not in usage
     teams.send_message(alice, "privacy export")
     assert len(consent_cards(world, alice)) == 2  # the summary to read, then the JSON
