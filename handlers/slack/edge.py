@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
@@ -46,13 +47,14 @@ from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_bolt.util.utils import get_arg_names_of_callable
+from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.i18n import Translator
-from handlers.slack.client import gated
+from handlers.slack.client import RateLimited, gated
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.markup import slack_translator
 from handlers.slack.payloads import SLACK_ID, URL, parse_payload, problems
@@ -193,8 +195,18 @@ def guard(listener: Listener, language: Language, workers: Executor) -> Listener
     return guarded
 
 
+def _rate_limited(error: BaseException | None) -> bool:
+    """Slack refused the call for its rate limits (a 429, or a pause not elapsed yet)."""
+    if isinstance(error, RateLimited):
+        return True
+    return isinstance(error, SlackApiError) and error.response.status_code == 429
+
+
 def tell_failure(args: Args, language: Language) -> None:
-    """Acknowledge if not done yet, and tell the person something went wrong.
+    """Acknowledge if not done yet, and tell the person something went wrong — or, when
+    Slack refused a call for its rate limits (a Thursday's peak: ``views.open`` beyond 100
+    a minute per workspace), that it is busy and to try again in a minute. Called inside
+    the ``except`` of the failure.
 
     A modal's submission keeps the modal open with the words on its first input
     (nothing typed is lost); a command, a click or a shortcut gets an ephemeral
@@ -202,7 +214,7 @@ def tell_failure(args: Args, language: Language) -> None:
     An event has nobody to tell. Telling never raises: it is logged when it fails.
     """
     body: Mapping[str, Any] = args.body if isinstance(args.body, Mapping) else {}
-    text = language(body)("error")
+    text = language(body)("busy.try_again" if _rate_limited(sys.exc_info()[1]) else "error")
     try:
         acknowledged = args.ack.response is not None
         if not acknowledged:

@@ -193,3 +193,17 @@ def test_a_click_goes_before_the_work_queued_after_submissions(
     assert alice_modal < chloe_home  # the click first, though it came last
     assert world.driver.modal(ALICE) is not None
     assert errors.records() == []
+
+
+def test_a_start_click_slack_refuses_for_its_limits_says_to_try_again_in_a_minute(
+    world: World, errors: Errors
+) -> None:
+    """At a Thursday's peak Slack refuses ``views.open`` beyond 100 a minute per workspace:
+    the person is told it is busy and to click again in a minute, not that Palier failed."""
+    prompt = _prompted(world, ALICE)[ALICE]
+    world.emulator.inject("views.open", status=429, retry_after=1, times=5)
+    world.driver.click(ALICE, prompt, text="Faire mon check-in")
+    told = world.emulator.wait_for(lambda: world.emulator.ephemerals_for(ALICE) or None)
+    assert "Réessayez dans une minute" in (told[-1].text or "")
+    assert "Oups" not in (told[-1].text or "")
+    assert world.driver.modal(ALICE) is None
