@@ -63,9 +63,14 @@ def csv_text(
     return out.getvalue()
 
 
+def _language(locale: str) -> str:
+    """``fr-FR`` → ``fr``: what Excel expects follows the language here."""
+    return locale.replace("_", "-").split("-")[0].lower()
+
+
 def separator(locale: str) -> str:
     """The separator Excel expects from a reader of ``locale`` (``;`` in French)."""
-    return SEPARATORS.get(locale, ",")
+    return SEPARATORS.get(_language(locale), ",")
 
 
 def _spelt(cell: Cell, locale: str) -> object:
@@ -75,7 +80,7 @@ def _spelt(cell: Cell, locale: str) -> object:
     if isinstance(cell, date):
         return cell.isoformat()
     if isinstance(cell, float):
-        return repr(cell).replace(".", DECIMAL_MARKS.get(locale, "."))
+        return repr(cell).replace(".", DECIMAL_MARKS.get(_language(locale), "."))
     return cell
 
 

@@ -56,8 +56,9 @@ def workbook(
         at = created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
         book.set_properties({"created": at})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    moment = book.add_format({"num_format": DATE_FORMATS.get(locale, DATE_FORMATS["en"])})
-    day = book.add_format({"num_format": DAY_FORMATS.get(locale, DAY_FORMATS["en"])})
+    language = locale.replace("_", "-").split("-")[0].lower()  # fr-FR → fr
+    moment = book.add_format({"num_format": DATE_FORMATS.get(language, DATE_FORMATS["en"])})
+    day = book.add_format({"num_format": DAY_FORMATS.get(language, DAY_FORMATS["en"])})
     for name, table in sheets:
         sheet = book.add_worksheet(sheet_name(name))
         widths = [len(word) for word in table.header]

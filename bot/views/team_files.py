@@ -147,7 +147,7 @@ def team_csv(overview: TeamOverview, t: Translator) -> str:
                     ]
                 )
     header = tuple(t(f"team.csv.{column}") for column in CSV_COLUMNS)
-    return excel_csv(Table(CSV_COLUMNS, header, rows), t.locale)
+    return excel_csv(Table(CSV_COLUMNS, header, rows), t.language)
 
 
 # -- heatmap --------------------------------------------------------------------------

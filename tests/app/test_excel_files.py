@@ -207,12 +207,12 @@ def test_ones_own_data_reads_in_ones_language(flows: Flows, logged: None) -> Non
     assert isinstance(summary.content, str) and isinstance(complete.content, str)
     text = summary.content
     assert text.startswith(BOM + "Your data in Palier\r\n")
-    # Palier keeps the language ("en"), not the region: CLDR's English, months by name.
-    assert "Summary prepared on Nov 26, 2026 for Alice." in text  # in Kolkata
-    assert "Check-in: every Thursday at 4:00\u202fPM" in text  # CLDR: a narrow no-break space
+    # Palier keeps Slack's region (en-GB): CLDR's British English, day first, 24-hour clock.
+    assert "Summary prepared on 26 Nov 2026 for Alice." in text  # in Kolkata
+    assert "Check-in: every Thursday at 16:00" in text
     assert "Language: English" in text and "Time zone: Asia/Kolkata" in text
     assert "Role: team member" in text and "Manager: Marion" in text
-    assert "• Nov 24, 2026 — Prospection: Junior (by you)" in text
+    assert "• 24 Nov 2026 — Prospection: Junior (by you)" in text
     assert "“Bonne semaine\r\n" not in text and "“Bonne semaine\n" in text.replace("\r\n", "\n")
     assert (
         "Evidence (4)" in text and FORMULA in text and "Link: https://crm.example/deals/42" in text
