@@ -280,12 +280,14 @@ def requirements(item: PendingRating, referentiel: Referentiel, t: Translator) -
     return tuple(lines)
 
 
-def _shown(review: ReportReview, t: Translator) -> list[tuple[PendingRating, tuple[Rich, ...]]]:
+def _shown(
+    review: ReportReview, t: Translator, items: int
+) -> list[tuple[PendingRating, tuple[Rich, ...]]]:
     """The self-ratings this form shows, each with its quotes: in order, at most
-    :data:`REVIEW_ITEMS`, and no more quoted words than :data:`REVIEW_QUOTES` (one at least)."""
+    ``items``, and no more quoted words than :data:`REVIEW_QUOTES` (one at least)."""
     shown: list[tuple[PendingRating, tuple[Rich, ...]]] = []
     quoted = 0
-    for item in review.pending[:REVIEW_ITEMS]:
+    for item in review.pending[: max(1, min(items, REVIEW_ITEMS))]:
         lines = requirements(item, review.referentiel, t)
         quoted += sum(len(line.plain()) + 1 for line in lines)
         if shown and quoted > REVIEW_QUOTES:
@@ -294,11 +296,14 @@ def _shown(review: ReportReview, t: Translator) -> list[tuple[PendingRating, tup
     return shown
 
 
-def review_form(review: ReportReview, t: Translator, back: str = "") -> Form:
+def review_form(
+    review: ReportReview, t: Translator, back: str = "", *, items: int = REVIEW_ITEMS
+) -> Form:
     """One report's self-ratings awaiting review: for each, what each level asks (the
     référentiel's words, as the report read them), then confirm the level (preselected)
     or choose another; a comment, and whether the report may read it. ``back``: what the
-    front end wants the submission to carry back."""
+    front end wants the submission to carry back; ``items``: fewer self-ratings than
+    :data:`REVIEW_ITEMS`, for a front end whose forms hold less (one at least)."""
     referentiel = review.referentiel
     person = review.person
     name = _person(person)
@@ -313,7 +318,7 @@ def review_form(review: ReportReview, t: Translator, back: str = "") -> Form:
     )
     heading = t.rich("review.heading", name=name, referentiel=Plain(referentiel.title))
     blocks: list[Block | Field] = [Paragraph((heading,)), Paragraph((scale_line(referentiel, t),))]
-    shown = _shown(review, t)
+    shown = _shown(review, t, items)
     for item, quotes in shown:
         blocks.append(Divider())
         blocks.append(Paragraph(_item_lines(item, referentiel, t), one_piece=True))
