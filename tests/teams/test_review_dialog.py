@@ -59,7 +59,7 @@ def _texts(card: object) -> str:
 def test_reviewing_everything_takes_dialogs_teams_takes_each_quoting_every_level(
     referentiel: Referentiel, locale: str
 ) -> None:
-    t = teams_translator(locale)  # type: ignore[arg-type]
+    t = teams_translator(locale)
     person = Person(id=5, platform_user_id="aad-alice", display_name="Alice Martin")
     left = _everything(referentiel)
     seen: list[str] = []
