@@ -5,8 +5,10 @@ the team; both come a page at a time (a page of either fits one message on any
 platform), with Previous/Next buttons that carry only the page to show (and the
 digest's week): the page is recomputed for whoever clicks, from their own reports,
 and a stale or forged page lands on the first or last there is. A report's review is
-a form: each self-rating with the evidence behind it and the level preselected (to
-confirm or change), a comment, and whether the report may read it. What the manager
+a form: each self-rating with the evidence behind it, what each level asks in the
+référentiel's own words (quoted as the check-in quotes them, so the manager judges on
+the words the report read), and the level preselected (to confirm or change); a
+comment, and whether the report may read it. What the manager
 is answered (a refusal, nothing to review, the review saved) is worded here too.
 
 The report is told in their own language: the manager's level for each competency
@@ -269,9 +271,9 @@ def problem_field(item: str | None) -> str:
 
 
 def requirements(item: PendingRating, referentiel: Referentiel, t: Translator) -> tuple[Rich, ...]:
-    """What each level asks of the competency, in the référentiel's own words (as the
-    check-in quoted them to the report), after its whole statement when the form names
-    it by a short form."""
+    """What each level asks of the competency, in the référentiel's own words quoted as
+    the check-in quotes them, after its whole statement when the form names it by a
+    short form."""
     competency = item.competency
     lines = [t.rich("review_quotes.asks")]
     if formats.short_label(competency) != competency.label:
