@@ -105,7 +105,11 @@ def test_progress_shows_as_an_arrow(story: tuple[int, str, str]) -> None:
     events = _events(output)
     me = FR("demo.what.me", command="/palier me")
     alice = _event(events, ALICE, "lundi 21 décembre à 09:00 CET", me)
-    assert "Closing : Senior" + FR("summary.up", previous="Intermédiaire") in alice
+    # Claire reviewed Alice: her level beside Alice's own (Closing lowered to Intermédiaire).
+    assert "Closing : vous : Senior" + FR("summary.up", previous="Intermédiaire") in alice
+    assert "· manager : Intermédiaire · 2 preuves" in alice
+    karim = _event(events, KARIM, "lundi 21 décembre à 09:00 CET", me)
+    assert "manager" not in karim  # nobody reviewed Karim
     emma = _event(events, EMMA, "lundi 21 décembre à 09:00 EST", me)
     en = Translator("en")
     assert "Valeurs: Intermédiaire" + en("summary.up", previous="Junior") in emma

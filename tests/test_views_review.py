@@ -132,8 +132,17 @@ def test_the_review_form_asks_a_level_per_self_rating_preselected_and_quotes_the
     assert share.choices[0].label.plain() == "Show this comment to _Zoé_"
 
     paragraphs = [b for b in form.blocks if isinstance(b, Paragraph)]
-    heading, about_first, about_second = paragraphs
+    heading, scale, about_first, asks_first, about_second, asks_second = paragraphs
     assert "_Zoé_" in heading.lines[0].plain() and referentiel.title in heading.lines[0].plain()
+    assert all(lv.description in scale.lines[0].plain() for lv in referentiel.scale.levels)
+    for competency, asks in ((first, asks_first), (second, asks_second)):
+        quoted = "\n".join(line.plain() for line in asks.lines)
+        assert quoted.startswith("What each level asks, in the framework's own words:")
+        for level in referentiel.scale.levels:  # every level's cell, word for word
+            assert f"{level.label}:" in quoted
+            cell = competency.levels[level.id]
+            assert all(aspect.text in quoted for aspect in cell.aspects)
+            assert cell.expected_result is None or cell.expected_result in quoted
     assert about_first.one_piece and about_first.lines[0].plain() == first.label
     shown = from_rich(about_first.lines[-1])
     assert "∗Acme∗" in shown and "&lt;@channel&gt;" in shown  # quoted, never formatting
@@ -142,12 +151,18 @@ def test_the_review_form_asks_a_level_per_self_rating_preselected_and_quotes_the
     assert len(about_second.lines) == 2  # no previous view, no evidence
 
 
-def test_a_review_form_shows_at_most_thirty_self_ratings_and_its_state_is_checked() -> None:
+def test_a_review_form_shows_at_most_twelve_self_ratings_says_how_many_wait_and_its_state_is_checked() -> (
+    None
+):
     referentiel = _referentiel()
     competency, level = referentiel.all_competencies()[0], referentiel.scale.levels[0]
     many = [PendingRating(competency, level, RATED, None)] * 40
     form = review.review_form(ReportReview(_person(3), referentiel, many), Translator("fr"))
     assert len([f for f in form.fields() if f.name == actions.REVIEW_LEVEL]) == review.REVIEW_ITEMS
+    notes = [b.text.plain() for b in form.blocks if isinstance(b, Note)]
+    assert notes == [
+        "Encore 28 compétences à revoir après celles-ci : elles viendront dans la revue suivante."
+    ]
     for forged in ("", "{}", "[]", "x", '{"report_id": "a"}', '{"report_id": null}'):
         assert review.reviewed_report(forged) == 0
 
@@ -227,3 +242,34 @@ def test_the_manager_is_told_why_without_saying_more_than_gone() -> None:
     assert review.saved_text(None, "U0042", t).plain() == "Review of U0042 saved."
     assert from_rich(review.saved_text("*Al*", "U0042", t)) == "Review of ∗Al∗ saved."
     assert review.nothing_text(t).plain().startswith("Nothing to review")
+
+
+def test_ones_summary_shows_the_managers_level_beside_ones_own_only_where_reviewed() -> None:
+    from dataclasses import replace
+
+    from bot.domain.progress import RatingPoint, summarize
+    from bot.views.summary import summary_card
+
+    referentiel = _referentiel()
+    first, second = referentiel.all_competencies()[:2]
+    junior, middle, senior = referentiel.scale.levels
+    ratings = [
+        RatingPoint(first.id, junior.id, RATED),
+        RatingPoint(first.id, middle.id, RATED.replace(day=27)),
+        RatingPoint(second.id, senior.id, RATED),
+    ]
+    own = summarize(referentiel, ratings, {}, [], RATED.replace(day=28))
+    reviewed = replace(own, manager={first.id: senior})
+    lines = {
+        locale: [
+            line.plain() for line in summary_card(reviewed, Translator(locale)).blocks[1].lines
+        ]
+        for locale in ("fr", "en")
+    }
+    assert (
+        lines["fr"][0] == "Prospection : vous : Intermédiaire ↑ (avant : Junior) · manager : Senior"
+    )
+    assert lines["en"][0] == "Prospection: you: Intermédiaire ↑ (was: Junior) · manager: Senior"
+    assert lines["fr"][1] == "Qualification : Senior"  # not reviewed: one's own alone
+    unreviewed = summary_card(own, Translator("fr")).blocks[1]
+    assert not any("manager" in line.plain() for line in unreviewed.lines)

@@ -35,13 +35,17 @@ class SummaryFlow:
         self.clock = clock
 
     def me(self, ref: ActorRef, directory: Directory | None = None) -> Outcome[ProgressSummary]:
-        """The actor's own level-progress summary; refused when Palier does not follow them."""
+        """The actor's own level-progress summary, with their manager's level beside their
+        own wherever the manager reviewed it (their own data: :mod:`bot.domain.access`);
+        refused when Palier does not follow them."""
         with self.work.begin(ref, directory) as (session, actor):
             person = actor.person
             referentiel = self.catalog.get(person.referentiel_id or "") if person else None
             if person is None or referentiel is None:
                 return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
-            summary = load_summary(session, person, referentiel, self.clock(), actor.timezone)
+            summary = load_summary(
+                session, person, referentiel, self.clock(), actor.timezone, beside_manager=True
+            )
             return Outcome(actor.locale, summary)
 
     def help(

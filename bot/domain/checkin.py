@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from bot.domain.progress import (
     ProgressSummary,
     RatingPoint,
     by_competency,
+    latest_of_each,
     quarter_start,
     summarize_history,
 )
@@ -328,18 +329,26 @@ def load_summary(
     now: datetime,
     default_timezone: str = "Europe/Paris",
     rater: Rater = Rater.SELF,
+    *,
+    beside_manager: bool = False,
 ) -> ProgressSummary:
-    """Load what :func:`bot.domain.progress.summarize` needs for one person, and compute it."""
-    ratings = [
-        RatingPoint(competency_id, level_id, rated_at)
-        for competency_id, level_id, rated_at in session.execute(
-            select(Rating.competency_id, Rating.level_id, Rating.rated_at).where(
-                Rating.person_id == person.id,
-                Rating.rater == rater,
-                Rating.referentiel_id == referentiel.id,
-            )
+    """Load what :func:`bot.domain.progress.summarize` needs for one person, and compute it.
+    ``beside_manager``: with the manager's latest level of each competency they reviewed
+    (:attr:`ProgressSummary.manager`), read in the same statement as the ratings."""
+    raters = [rater, Rater.MANAGER] if beside_manager and rater is not Rater.MANAGER else [rater]
+    ratings: list[RatingPoint] = []
+    reviewed: list[RatingPoint] = []
+    for competency_id, level_id, rated_at, by in session.execute(
+        select(Rating.competency_id, Rating.level_id, Rating.rated_at, Rating.rater)
+        .where(
+            Rating.person_id == person.id,
+            Rating.rater.in_(raters),
+            Rating.referentiel_id == referentiel.id,
         )
-    ]
+        .order_by(Rating.id)
+    ):
+        point = RatingPoint(competency_id, level_id, rated_at)
+        (ratings if by == rater else reviewed).append(point)
     evidence = Counter(
         dict(
             session.execute(
@@ -356,7 +365,10 @@ def load_summary(
     ).all()
     zone = person_zone(person, default_timezone)
     rows = [(key, status, closes_at) for key, status, closes_at in prompts]
-    return summary_from(referentiel, ratings, evidence, rows, zone, now)
+    summary = summary_from(referentiel, ratings, evidence, rows, zone, now)
+    if not reviewed:
+        return summary
+    return replace(summary, manager=latest_of_each(referentiel, reviewed))
 
 
 PromptRow = tuple[str, PromptStatus, datetime]  # a check-in's cycle, status and end

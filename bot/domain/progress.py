@@ -26,7 +26,7 @@ Definitions (the product's words, made precise):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -81,6 +81,9 @@ class ProgressSummary:
     at_next_level: int  # competencies at or above next_level
     weakest: NextStep | None
     streak: int
+    # The manager's latest level of each competency they reviewed (none before a review):
+    # shown to the person beside their own where they ask for their summary.
+    manager: Mapping[str, Level] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -126,6 +129,15 @@ def by_competency(referentiel: Referentiel, ratings: Iterable[RatingPoint]) -> H
         if point.level_id in on_scale:
             found.setdefault(point.competency_id, []).append(point)
     return found
+
+
+def latest_of_each(referentiel: Referentiel, ratings: Iterable[RatingPoint]) -> dict[str, Level]:
+    """Each competency's latest level among ``ratings`` (one rater's), on the scale."""
+    levels = {level.id: level for level in referentiel.scale.levels}
+    return {
+        competency_id: levels[points[-1].level_id]
+        for competency_id, points in by_competency(referentiel, ratings).items()
+    }
 
 
 def summarize(

@@ -5,8 +5,9 @@ same way in a check-in, a review, a summary and a 1:1 brief."""
 from __future__ import annotations
 
 from bot.i18n import Translator
+from bot.i18n.referentiel_text import level_label
 from bot.i18n.rich import Plain, Rich
-from referentiels.models import Competency, LevelDescriptor
+from referentiels.models import Competency, LevelDescriptor, Referentiel
 
 
 def descriptor_lines(descriptor: LevelDescriptor, t: Translator) -> list[Rich]:
@@ -45,4 +46,25 @@ def criteria_lines(competency: Competency) -> list[Rich]:
         lines.extend(Rich("    – {item}", {"item": Plain(item)}) for item in criterion.items)
         if criterion.conclusion:
             lines.append(Rich("    {conclusion}", {"conclusion": Plain(criterion.conclusion)}))
+    return lines
+
+
+def level_requirements(
+    referentiel: Referentiel, competency: Competency, t: Translator
+) -> list[Rich]:
+    """What each level of the scale asks of one competency, quoted as the check-in quotes
+    it: a matrix's cell for each level (named in the catalog's words for the level), and
+    a certification's evaluation criteria, which are the same at every level (Palier's
+    own scale says what each level means; a form quotes it once)."""
+    lines: list[Rich] = []
+    for level in referentiel.scale.levels:
+        descriptor = competency.levels.get(level.id)
+        if descriptor is None:
+            continue
+        name = Plain(level_label(referentiel, level, t))
+        lines.append(t.rich("review_quotes.level", level=name))
+        lines.extend(descriptor_lines(descriptor, t))
+    if competency.criteria:
+        lines.append(t.rich("review_quotes.criteria"))
+        lines.extend(criteria_lines(competency))
     return lines

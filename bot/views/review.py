@@ -5,8 +5,10 @@ the team; both come a page at a time (a page of either fits one message on any
 platform), with Previous/Next buttons that carry only the page to show (and the
 digest's week): the page is recomputed for whoever clicks, from their own reports,
 and a stale or forged page lands on the first or last there is. A report's review is
-a form: each self-rating with the evidence behind it and the level preselected (to
-confirm or change), a comment, and whether the report may read it. What the manager
+a form: each self-rating with the evidence behind it, what each level asks in the
+référentiel's own words (quoted as the check-in quotes them, so the manager judges on
+the words the report read), and the level preselected (to confirm or change); a
+comment, and whether the report may read it. What the manager
 is answered (a refusal, nothing to review, the review saved) is worded here too.
 
 The report is told in their own language: the manager's level for each competency
@@ -41,16 +43,23 @@ from bot.views.cards import (
     Paragraph,
     TextField,
 )
+from bot.views.checkin import option_descriptions, scale_line
 from bot.views.prompt import short_name
+from bot.views.referentiel import level_requirements
 from referentiels.models import Competency, Level, Referentiel
 from storage.models import Evidence, Person
 
 REVIEW_PAGE_SIZE = 40  # reports a page of the list shows
 DIGEST_PAGE_SIZE = 22  # reports a page of the digest shows (each with its changes)
 MAX_PAGE = 10_000  # far beyond any team; a forged value is clamped to the last page anyway
-REVIEW_ITEMS = 30  # self-ratings one review form shows (the next review shows the rest)
+# Self-ratings one review form shows (the next review shows the rest), and the most
+# characters of the référentiel's words it quotes for them, so that a form keeps within the
+# front end that allows least (a Slack modal: 100 blocks, 3,000 characters a block): each
+# self-rating is a divider, a paragraph, its quotes (one block, or a few where they are
+# long) and a choice; the form shows at least one whatever its length.
+REVIEW_ITEMS = 12
+REVIEW_QUOTES = 24_000
 EVIDENCE_EXCERPT = 280  # a piece of evidence, cut at a word (the Home shows it whole)
-COMPETENCY_NAME = 300  # a certification's competency, cut at a word in the form
 SHARE = "share"  # the share field's one choice: the report may read the comment
 
 # The review flow's refusals (bot.app.review), as the catalog words them; anything else
@@ -194,9 +203,10 @@ def _evidence(evidence: Evidence, t: Translator) -> Rich:
 
 
 def _item_lines(item: PendingRating, referentiel: Referentiel, t: Translator) -> tuple[Rich, ...]:
-    """A self-rating awaiting review: the competency, the level, the manager's previous
-    view, the evidence behind it."""
-    name = Plain(short_name(item.competency.label, COMPETENCY_NAME))
+    """A self-rating awaiting review: the competency (its code and first words: its
+    whole statement is quoted with what each level asks), the level, the manager's
+    previous view, the evidence behind it."""
+    name = Plain(formats.short_label(item.competency))
     lines = [
         Rich("**{name}**", {"name": name}),
         t.rich("review.self_level", level=_level(referentiel, item.self_level, t)),
@@ -260,22 +270,61 @@ def problem_field(item: str | None) -> str:
     return f"{actions.REVIEW_LEVEL}:{item}" if item else actions.REVIEW_COMMENT
 
 
-def review_form(review: ReportReview, t: Translator, back: str = "") -> Form:
-    """One report's self-ratings awaiting review: confirm each (preselected) or choose
-    another level; a comment, and whether the report may read it. ``back``: what the
-    front end wants the submission to carry back."""
+def requirements(item: PendingRating, referentiel: Referentiel, t: Translator) -> tuple[Rich, ...]:
+    """What each level asks of the competency, in the référentiel's own words quoted as
+    the check-in quotes them, after its whole statement when the form names it by a
+    short form."""
+    competency = item.competency
+    lines = [t.rich("review_quotes.asks")]
+    if formats.short_label(competency) != competency.label:
+        lines.append(t.rich("review_quotes.statement", competency=Plain(competency.label)))
+    lines.extend(level_requirements(referentiel, competency, t))
+    return tuple(lines)
+
+
+def _shown(
+    review: ReportReview, t: Translator, items: int
+) -> list[tuple[PendingRating, tuple[Rich, ...]]]:
+    """The self-ratings this form shows, each with its quotes: in order, at most
+    ``items``, and no more quoted words than :data:`REVIEW_QUOTES` (one at least)."""
+    shown: list[tuple[PendingRating, tuple[Rich, ...]]] = []
+    quoted = 0
+    for item in review.pending[: max(1, min(items, REVIEW_ITEMS))]:
+        lines = requirements(item, review.referentiel, t)
+        quoted += sum(len(line.plain()) + 1 for line in lines)
+        if shown and quoted > REVIEW_QUOTES:
+            break
+        shown.append((item, lines))
+    return shown
+
+
+def review_form(
+    review: ReportReview, t: Translator, back: str = "", *, items: int = REVIEW_ITEMS
+) -> Form:
+    """One report's self-ratings awaiting review: for each, what each level asks (the
+    référentiel's words, as the report read them), then confirm the level (preselected)
+    or choose another; a comment, and whether the report may read it. ``back``: what the
+    front end wants the submission to carry back; ``items``: fewer self-ratings than
+    :data:`REVIEW_ITEMS`, for a front end whose forms hold less (one at least)."""
     referentiel = review.referentiel
     person = review.person
     name = _person(person)
+    descriptions = option_descriptions(referentiel, t)
     levels = tuple(
-        Choice(level.id, _quoted(level_label(referentiel, level, t)))
+        Choice(
+            level.id,
+            _quoted(level_label(referentiel, level, t)),
+            _quoted(description) if (description := descriptions.get(level.id)) else None,
+        )
         for level in referentiel.scale.levels
     )
     heading = t.rich("review.heading", name=name, referentiel=Plain(referentiel.title))
-    blocks: list[Block | Field] = [Paragraph((heading,))]
-    for item in review.pending[:REVIEW_ITEMS]:
+    blocks: list[Block | Field] = [Paragraph((heading,)), Paragraph((scale_line(referentiel, t),))]
+    shown = _shown(review, t, items)
+    for item, quotes in shown:
         blocks.append(Divider())
         blocks.append(Paragraph(_item_lines(item, referentiel, t), one_piece=True))
+        blocks.append(Paragraph(quotes))
         blocks.append(
             ChoiceField(
                 actions.REVIEW_LEVEL,
@@ -285,6 +334,9 @@ def review_form(review: ReportReview, t: Translator, back: str = "") -> Form:
                 initial=(item.self_level.id,),
             )
         )
+    left = len(review.pending) - len(shown)
+    if left:
+        blocks.append(Note(t.rich_plural("review_quotes.more", left)))
     blocks.append(Divider())
     blocks.append(
         TextField(

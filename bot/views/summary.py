@@ -1,7 +1,8 @@
 """The level-progress summary, and the help, as neutral cards.
 
 What a person reads after a check-in and with ``/palier me``: a line per competency
-(its level, the change since last time and since the quarter began, the evidence),
+(its level, the change since last time and since the quarter began, the manager's level
+beside it once the manager reviewed it — ``/palier me`` only — and the evidence),
 the overall level reached, how far the next level is, what the next level asks for
 the weakest competency (quoted from the référentiel), and the streak.
 """
@@ -44,6 +45,13 @@ def _line(item: CompetencyProgress, summary: ProgressSummary, t: Translator) -> 
             arrow = " ↑" if item.change_since_quarter > 0 else " ↓"
             span = t.rich("summary.quarter", start=name(item.at_quarter_start), now=level)
             quarter = Rich("{span}" + arrow, {"span": span})
+    reviewed = summary.manager.get(item.competency.id)
+    if reviewed is not None:  # the manager's level beside the person's own, theirs first
+        own = Rich(
+            "{level}{change}{quarter}", {"level": level, "change": change, "quarter": quarter}
+        )
+        level = t.rich("review_quotes.me_levels", own=own, manager=name(reviewed))
+        change = quarter = literal("")
     evidence = (
         t.rich_plural("summary.evidence", item.evidence_count)
         if item.evidence_count

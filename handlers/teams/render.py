@@ -276,6 +276,11 @@ class Renderer:
             ]
         return {"title": form.title.plain(), "card": card}
 
+    def dialog_fits(self, form: Form, origin: str | None = None) -> bool:
+        """Whether ``form`` as a dialog keeps within what Teams takes of a bot's message
+        (Microsoft names no other limit for a dialog's card; Palier keeps to that one)."""
+        return _size(self.dialog(form, origin)["card"]) <= CARD_BYTES_LIMIT
+
 
 def _refreshes(field: Field) -> bool:
     return isinstance(field, ChoiceField) and field.refresh and field.refresh_label is not None

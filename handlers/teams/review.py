@@ -31,18 +31,20 @@ from bot.app.review import (
 )
 from bot.delivery.views import WeeklyReview
 from bot.domain.commands import Command, Parsed
+from bot.domain.review import ReportReview
 from bot.i18n import Translator
 from bot.i18n.rich import Rich
 from bot.presenters import card_of
 from bot.views import actions
 from bot.views import review as views
-from bot.views.cards import Card
+from bot.views.cards import Card, Form
 from bot.views.forms import refilled
 from bot.views.notice import notice_card
 from handlers.teams.checkin import FORM_KEYS, clicked_message
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref, conversation_of
 from handlers.teams.effects import carry_out, update_card
 from handlers.teams.refs import MessageRef
+from handlers.teams.render import Renderer
 from handlers.teams.replies import dialog, new_card, reply, said
 from handlers.teams.wording import teams_t
 
@@ -125,6 +127,17 @@ async def turn_digest_page(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, 
 # -- one report's review -----------------------------------------------------------------
 
 
+def review_form(renderer: Renderer, review: ReportReview, t: Translator, back: str) -> Form:
+    """The report's review form with as many self-ratings as a dialog holds: quoting
+    every level of a long certification takes more room in an Adaptive Card than in a
+    Slack modal, so a form that would not fit shows fewer (the next review the rest)."""
+    for items in range(views.REVIEW_ITEMS, 1, -1):
+        form = views.review_form(review, t, back, items=items)
+        if renderer.dialog_fits(form):
+            return form
+    return views.review_form(review, t, back, items=1)
+
+
 def _back(clicked: str | None, shown: str) -> str:
     """What the form carries back: the message it was opened from and what it showed."""
     return json.dumps({"clicked": clicked, "shown": shown}) if clicked else ""
@@ -143,7 +156,7 @@ async def open_review(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
     if outcome.view is None:  # not theirs, gone, or nothing left: the same words
         return said(views.refusal_text(outcome.refusal or GONE, teams_t(outcome)).plain())
     back = _back(clicked_message(activity), _text(data, "state"))
-    return dialog(deps, views.review_form(outcome.view, teams_t(outcome), back))
+    return dialog(deps, review_form(deps.renderer, outcome.view, teams_t(outcome), back))
 
 
 async def _show_again(deps: TeamsDeps, app: Any, ctx: Any, back: str) -> None:
@@ -214,7 +227,7 @@ async def submit_review(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any
         noted: dict[str, Rich] = {}
         for problem in outcome.problems:
             noted.setdefault(views.problem_field(problem.item), views.problem_text(problem.key, t))
-        form = views.review_form(again.view, t, views.form_back(state))
+        form = review_form(deps.renderer, again.view, t, views.form_back(state))
         return dialog(deps, refilled(form, values, noted))
     saved = outcome.view
     if saved is None:  # this same submission was stored already

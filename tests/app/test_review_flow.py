@@ -313,3 +313,28 @@ def test_the_list_counts_without_reading_the_evidence(core: Core, flows: Flows, 
     with counting_sql(core.engine) as (seen, _begun):
         flows.review.pending(CHLOE)
     assert not [sql for sql in seen if "FROM evidence" in sql]
+
+
+def test_me_shows_the_managers_level_beside_ones_own_once_reviewed_in_one_read(
+    core: Core, flows: Flows, team: Team
+) -> None:
+    before = flows.summary.me(ALICE).view
+    assert before is not None and dict(before.manager) == {}  # nothing before a review
+    assert flows.review.submit(CHLOE, _submit(team)).ok
+    with counting_sql(core.engine) as (seen, _begun):
+        after = flows.summary.me(ALICE).view
+    assert after is not None
+    assert {c: level.id for c, level in after.manager.items()} == {
+        "prospection": "junior",
+        "closing": "senior",
+    }
+    own = {item.competency.id: item.current.id for item in after.competencies if item.current}
+    assert own == {"prospection": "intermediaire", "closing": "senior"}  # still one's own
+    assert len([sql for sql in seen if "FROM ratings" in sql]) == 1  # read with one's own
+    # A later review is the one shown.
+    with session_scope(core.sessions) as session:
+        alice = session.get(Person, team.ids["alice"])
+        assert alice is not None
+        _rate(session, alice, "closing", "intermediaire", rater=Rater.MANAGER, at=NOW)
+    again = flows.summary.me(ALICE).view
+    assert again is not None and again.manager["closing"].id == "intermediaire"
