@@ -714,6 +714,15 @@ def _write(
         _set(people[line], "manager_id", manager_id)
     session.flush()
 
+    created, updated, unchanged = _changes(before, people)
+    counts = (created + extra_created, updated, unchanged)
+    return _Written(counts, len(people) - already, already)
+
+
+def _changes(
+    before: Mapping[int, tuple[object, ...] | None], people: Mapping[int, Person]
+) -> tuple[int, int, int]:
+    """How many of the lines' people were created, updated and left unchanged."""
     created = updated = unchanged = 0
     for line, person in people.items():
         if before[line] is None:
@@ -722,8 +731,7 @@ def _write(
             updated += 1
         else:
             unchanged += 1
-    counts = (created + extra_created, updated, unchanged)
-    return _Written(counts, len(people) - already, already)
+    return created, updated, unchanged
 
 
 def _apply_row(person: Person, row: ImportRow, created: bool) -> None:
