@@ -504,10 +504,17 @@ class Cli:
         }
         if not report.problems:
             self.say(t("people_import.report", **counts))
-            return EXIT_OK
-        rejected = t.plural("people_import.rejected", report.rejected_lines)
-        self.say(t("people_import.report_with_problems", rejected=rejected, **counts))
-        return EXIT_INVALID
+        else:
+            rejected = t.plural("people_import.rejected", report.rejected_lines)
+            self.say(t("people_import.report_with_problems", rejected=rejected, **counts))
+        # Who was enrolled, who was already, and how many lines went wrong.
+        enrolments = {
+            "enrolled": t.plural("french_habits.import.enrolled", report.enrolled),
+            "already": t.plural("french_habits.import.already", report.already_enrolled),
+            "errors": t.plural("french_habits.import.errors", report.rejected_lines),
+        }
+        self.say(t("french_habits.import.report", **enrolments))
+        return EXIT_INVALID if report.problems else EXIT_OK
 
 
 def _summary(referentiel: Referentiel) -> dict[str, Any]:

@@ -154,9 +154,12 @@ def test_enrol_by_csv_then_tick_then_check_in(
         "email,role,manager_email,referentiel\nbob@example.com,member,,account-executive\n"
     )
     status, out, err = palier("people", "import", str(csv))
-    assert (status, out, err) == (0, "Personnes : 1 créée, 0 mise à jour, 0 inchangée\n", "")
+    enrolled = "Inscriptions : 1 personne inscrite, 0 déjà inscrite ; 0 ligne en erreur\n"
+    created = "Personnes : 1 créée, 0 mise à jour, 0 inchangée\n"
+    assert (status, out, err) == (0, created + enrolled, "")
     again = palier("people", "import", str(csv))
-    assert again == (0, "Personnes : 0 créée, 0 mise à jour, 1 inchangée\n", "")
+    already = "Inscriptions : 0 personne inscrite, 1 déjà inscrite ; 0 ligne en erreur\n"
+    assert again == (0, "Personnes : 0 créée, 0 mise à jour, 1 inchangée\n" + already, "")
     clock.set(datetime.fromisoformat("2026-11-26T16:00-05:00").timestamp())
     status, out, _ = palier("tick")
     assert status == 0 and "2 envoyés," in out  # Bob now; Alice (16:00 in Paris) too

@@ -299,7 +299,8 @@ def test_people_import_for_a_teams_tenant(
     )
     assert (status, out) == (
         1,
-        "Personnes : 2 créées, 0 mise à jour, 0 inchangée ; 1 ligne refusée\n",
+        "Personnes : 2 créées, 0 mise à jour, 0 inchangée ; 1 ligne refusée\n"
+        "Inscriptions : 1 personne inscrite, 0 déjà inscrite ; 1 ligne en erreur\n",
     )
     assert err == (
         f"{csv}:3: aucun compte Microsoft 365 pour « nobody@example.com » dans ce locataire "

@@ -100,6 +100,23 @@ def test_every_person_ends_with_their_own_summary(story: tuple[int, str, str]) -
         assert t.plural("summary.streak", streak) in body
 
 
+def test_each_newly_enrolled_person_is_welcomed_in_a_dm_before_their_first_check_in(
+    story: tuple[int, str, str],
+) -> None:
+    _status, output, _url = story
+    events = _events(output)
+    welcomed = FR("french_habits.demo.welcomed")
+    alice = _event(events, ALICE, "jeudi 26 novembre à 09:00 CET", welcomed)
+    assert FR("welcome.title") in alice and "Votre référentiel : « Account Executive »." in alice
+    assert "Votre premier check-in : jeudi 26 novembre à 16:00." in alice
+    emma = _event(events, EMMA, "jeudi 26 novembre à 03:00 EST", welcomed)  # in English
+    assert "Welcome to Palier" in emma and "Your framework: “Account Executive”." in emma
+    assert FR.plural("french_habits.demo.tick_welcomed", 4) in output
+    # Before the week's first prompt, and only once.
+    assert output.index(welcomed) < output.index(FR("demo.week", week=48))
+    assert output.count(welcomed) == 4
+
+
 def test_progress_shows_as_an_arrow(story: tuple[int, str, str]) -> None:
     _status, output, _url = story
     events = _events(output)
@@ -347,6 +364,7 @@ def test_in_english_everyone_still_sees_palier_in_their_own_language() -> None:
     assert en("demo.manage.told", manager="Claire Dubois") in output
     assert en("demo.manage.done", button="1:1 fait", confirm="C'est fait") in output
     assert "Alice Martin | Closing | Intermédiaire | Junior | −1 |" in output
+    assert en("french_habits.demo.welcomed") in output and "Welcome to Palier" in output
 
 
 def test_the_output_is_the_same_every_time() -> None:

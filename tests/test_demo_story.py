@@ -68,6 +68,7 @@ class ScriptedPlayer:
             sent=due.count(Expect.PROMPT),
             reminded=due.count(Expect.SNOOZE_BACK) + due.count(Expect.REMINDER),
             missed=due.count(Expect.MISSED),
+            welcomed=due.count(Expect.WELCOME),
         )
 
     def received(self, member: Member, what: Expect) -> str | None:
@@ -211,6 +212,12 @@ def test_the_weeks_happen_when_the_story_says() -> None:
         header = FR("demo.event", name=member.real_name, moment=moment, what=what)
         assert events.count(header) == 1, header
 
+    # Where nothing is installed per person (Slack), the first tick welcomes everyone.
+    for member in TEAM:
+        moment = (
+            "jeudi 26 novembre à 03:00 EST" if member is EMMA else "jeudi 26 novembre à 09:00 CET"
+        )
+        at(member, moment, FR("french_habits.demo.welcomed"))
     # Karim snoozes (5 min after the prompt), it comes back 3 h later, he checks in.
     at(KARIM, "jeudi 26 novembre à 16:05 CET", FR("demo.what.snooze", button="later"))
     at(KARIM, "jeudi 26 novembre à 19:05 CET", FR("demo.what.snooze_back"))
@@ -242,6 +249,7 @@ def test_the_weeks_happen_when_the_story_says() -> None:
         {story.LOWERED: "Intermédiaire"}, FR("demo.typed.claire_review"), ("show it",)
     )
     assert Counter(m for m, _h in player.calls)["received.prompt"] == 4 * len(TEAM)
+    assert Counter(m for m, _h in player.calls)["received.welcome"] == len(TEAM)
 
 
 def test_a_step_the_player_refuses_stops_the_story() -> None:

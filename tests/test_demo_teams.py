@@ -103,7 +103,10 @@ def test_the_app_is_installed_for_everyone_who_is_welcomed_in_their_language(
     alice = _event(events, ALICE, "jeudi 26 novembre à 09:00 CET", installed)
     assert FR("welcome.title") in alice
     assert "Votre référentiel : « Account Executive »" in alice
-    assert "[ Ma page Palier ]" in alice  # the welcome card's button, as Teams shows it
+    # The welcome of her enrolment, claimed by the installation (the tick sends none):
+    # her first check-in, and the buttons to change the day and time or to pause.
+    assert "Votre premier check-in : jeudi 26 novembre à 16:00." in alice
+    assert "[ Changer le jour et l'heure ]  [ Mettre en pause ]" in alice
     emma = _event(events, EMMA, "jeudi 26 novembre à 03:00 EST", installed)  # 09:00 in Paris
     assert EN("welcome.title") in emma and "Your framework: “Account Executive”" in emma
     # Installed before Palier's first tick, which plans everyone's week.

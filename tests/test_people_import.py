@@ -709,13 +709,16 @@ def test_cli_imports_and_prints_the_report(
 
     assert palier("people", "import", str(path)) == (
         0,
-        "Personnes : 4 créées, 0 mise à jour, 0 inchangée\n",
+        "Personnes : 4 créées, 0 mise à jour, 0 inchangée\n"
+        "Inscriptions : 4 personnes inscrites, 0 déjà inscrite ; 0 ligne en erreur\n",
         "",
     )
     assert set(people(sessions)) == {ALICE, BRUNO, CHLOE, MANON}
+    # The same file again: everyone was enrolled already, and the report says so.
     assert palier("people", "import", str(path)) == (
         0,
-        "Personnes : 0 créée, 0 mise à jour, 4 inchangées\n",
+        "Personnes : 0 créée, 0 mise à jour, 4 inchangées\n"
+        "Inscriptions : 0 personne inscrite, 4 déjà inscrites ; 0 ligne en erreur\n",
         "",
     )
 
@@ -739,7 +742,10 @@ def test_cli_reports_bad_lines_on_stderr_and_exits_1(
         "travail (adresse inconnue ou compte désactivé)\n"
         f"{path}:4: jour « jamais » inconnu (lundi … dimanche ou monday … sunday)\n"
     )
-    assert out == "Personnes : 1 créée, 0 mise à jour, 0 inchangée ; 2 lignes refusées\n"
+    assert out == (
+        "Personnes : 1 créée, 0 mise à jour, 0 inchangée ; 2 lignes refusées\n"
+        "Inscriptions : 1 personne inscrite, 0 déjà inscrite ; 2 lignes en erreur\n"
+    )
     assert set(people(sessions)) == {ALICE}  # committed despite the other lines
 
 
@@ -767,7 +773,10 @@ def test_cli_in_english(
 
     assert status == 1
     assert err == f"{path}:6: 'robot@acme.fr' is a Slack bot, not a person\n"
-    assert out == "People: 4 created, 0 updated, 0 unchanged; 1 line refused\n"
+    assert out == (
+        "People: 4 created, 0 updated, 0 unchanged; 1 line refused\n"
+        "Enrolments: 4 people enrolled, 0 already enrolled; 1 line with errors\n"
+    )
 
 
 def test_cli_without_a_bot_token_names_the_variable(
@@ -839,7 +848,11 @@ def test_cli_waits_out_slacks_rate_limit(cli_env: SlackEmulator, tmp_path: Path)
 
     status, out, _ = palier("people", "import", str(write(tmp_path, TEAM)))
 
-    assert (status, out) == (0, "Personnes : 4 créées, 0 mise à jour, 0 inchangée\n")
+    assert (status, out) == (
+        0,
+        "Personnes : 4 créées, 0 mise à jour, 0 inchangée\n"
+        "Inscriptions : 4 personnes inscrites, 0 déjà inscrite ; 0 ligne en erreur\n",
+    )
     limited, retried = cli_env.calls_to("users.lookupByEmail")[:2]
     assert (limited.status, retried.status) == (429, 200)
     assert retried.started - limited.finished >= 1.0

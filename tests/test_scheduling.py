@@ -192,6 +192,15 @@ def test_parse_weekday_rejects(text: str) -> None:
         ("09:05", time(9, 5)),
         ("9:05", time(9, 5)),
         (" 08:30 ", time(8, 30)),
+        # The French way.
+        ("9h30", time(9, 30)),
+        ("9h", time(9, 0)),
+        ("09h05", time(9, 5)),
+        ("9 h 30", time(9, 30)),
+        ("16H", time(16, 0)),
+        ("16h00", time(16, 0)),
+        ("0h", time(0, 0)),
+        ("23h59", time(23, 59)),
     ],
 )
 def test_parse_local_time(text: str, expected: time) -> None:
@@ -203,10 +212,16 @@ def test_parse_local_time(text: str, expected: time) -> None:
     [
         "",
         "16",
-        "16h",
-        "16h00",
         "24:00",
         "16:60",
+        "24h",
+        "9h5",
+        "16h60",
+        "h30",
+        "9:",
+        "9 :30",
+        "9hh",
+        "9h30m",
         "4pm",
         "16:00:00",
         "1600",
@@ -218,6 +233,45 @@ def test_parse_local_time(text: str, expected: time) -> None:
 def test_parse_local_time_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="HH:MM"):
         parse_local_time(text)
+
+
+_HOURS = st.integers(min_value=0, max_value=23)
+_MINUTES = st.integers(min_value=0, max_value=59)
+_SPACE = st.sampled_from(["", " ", "  "])
+
+
+@given(_HOURS, _MINUTES, st.booleans(), st.sampled_from(["h", "H"]), _SPACE, _SPACE)
+def test_every_time_written_the_french_or_english_way_reads_as_itself(
+    hour: int, minute: int, padded: bool, h: str, before: str, after: str
+) -> None:
+    written = f"{hour:02d}" if padded else str(hour)
+    expected = time(hour, minute)
+    assert parse_local_time(f"{written}:{minute:02d}") == expected
+    assert parse_local_time(f"{written}{before}{h}{after}{minute:02d}") == expected
+    if minute == 0:
+        assert parse_local_time(f"{written}{before}{h}") == expected
+
+
+@given(st.integers(min_value=24, max_value=99), _MINUTES, st.sampled_from([":", "h", " h "]))
+def test_an_hour_past_23_is_refused_however_written(hour: int, minute: int, mark: str) -> None:
+    with pytest.raises(ValueError, match="HH:MM"):
+        parse_local_time(f"{hour}{mark}{minute:02d}")
+
+
+@given(_HOURS, st.integers(min_value=60, max_value=99), st.sampled_from([":", "h", " h "]))
+def test_a_minute_past_59_is_refused_however_written(hour: int, minute: int, mark: str) -> None:
+    with pytest.raises(ValueError, match="HH:MM"):
+        parse_local_time(f"{hour}{mark}{minute}")
+
+
+@given(st.text(max_size=8))
+def test_any_text_is_a_time_of_day_or_refused(text: str) -> None:
+    try:
+        parsed = parse_local_time(text)
+    except ValueError:
+        return
+    assert parse_local_time(parsed.strftime("%H:%M")) == parsed
+    assert parse_local_time(f"{parsed.hour}h{parsed.minute:02d}") == parsed
 
 
 def test_resolve_slot_person_over_workspace_over_default() -> None:

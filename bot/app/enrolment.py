@@ -48,6 +48,7 @@ from storage.models import Platform
 from storage.repositories import PromptRepository
 
 DIRECTORY_FAILED = "directory_failed"  # refusal: the platform could not say who they are
+UNKNOWN_MANAGER = "unknown_manager"  # refusal: the person is found, their manager is not
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,10 @@ class EnrolmentFlow:
                 manager = find_someone(directory, data.manager_id) if data.manager_id else None
             except DirectoryError:
                 return Outcome.refused(actor.locale, DIRECTORY_FAILED)
-            if profile is None or (data.manager_id is not None and manager is None):
+            if profile is None:
                 return Outcome.refused(actor.locale, AdminRefusal.UNKNOWN_USER.value)
+            if data.manager_id is not None and manager is None:
+                return Outcome.refused(actor.locale, UNKNOWN_MANAGER)
             tenant = workspace_of(session, actor)
             done = self.admin.enrol(session, tenant, profile, data.referentiel_id, manager)
             if isinstance(done, AdminRefusal):

@@ -8,19 +8,34 @@ unit of work with the actor resolved once, and answers an :class:`Outcome`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.app.actor import ActorRef
 from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
-from bot.domain.access import Reader, readers, readers_of
+from bot.domain.access import Reader, has_reports, readers, readers_of
 from bot.domain.checkin import Refusal, load_summary
+from bot.domain.commands import Parsed, allowed, suggest
 from bot.domain.people import Directory, choose_locale
 from bot.domain.progress import ProgressSummary
 from bot.i18n import LOCALES, Locale
 from referentiels.loader import ReferentielCatalog
 
 LANGUAGE_USAGE = "language_usage"  # refusal: not a language Palier speaks
+
+
+@dataclass(frozen=True)
+class HelpView:
+    """What the help says to this person: who sees their data (``readers``), whether it
+    lists a manager's commands (people report to them, or they are an admin) and the
+    admin's, and, after an unknown command, the command word nearest to what they typed
+    among those they may use (``suggestion``, None when none is close)."""
+
+    readers: tuple[Reader, ...]
+    manager: bool = False
+    admin: bool = False
+    suggestion: str | None = None
 
 
 class SummaryFlow:
@@ -49,13 +64,20 @@ class SummaryFlow:
             return Outcome(actor.locale, summary)
 
     def help(
-        self, ref: ActorRef, directory: Directory | None = None
-    ) -> Outcome[tuple[Reader, ...]]:
-        """The help is words, in the actor's language; the view is who sees the actor's
-        data (:func:`bot.domain.access.readers_of`), which the help says."""
-        with self.work.begin(ref, directory) as (_session, actor):
+        self, ref: ActorRef, directory: Directory | None = None, parsed: Parsed | None = None
+    ) -> Outcome[HelpView]:
+        """The help is words, in the actor's language; the view says who sees the actor's
+        data (:func:`bot.domain.access.readers_of`) and which commands are theirs to use:
+        a manager's to those people report to, the admin's to admins. ``parsed``: the
+        command that was not understood, if any — the view suggests the nearest of theirs."""
+        with self.work.begin(ref, directory, admin=True) as (session, actor):
             indirect = self.work.defaults.managers_see_indirect
-            return Outcome(actor.locale, readers_of(actor.person, indirect))
+            manager = has_reports(session, actor.person)
+            suggestion = None
+            if parsed is not None:
+                suggestion = suggest(parsed, allowed(manager=manager, admin=actor.is_admin))
+            view = HelpView(readers_of(actor.person, indirect), manager, actor.is_admin, suggestion)
+            return Outcome(actor.locale, view)
 
     def readers_in_general(self) -> tuple[Reader, ...]:
         """Who sees a person's data, said to others (a team Palier is added to): as for

@@ -258,3 +258,16 @@ def visible_people(session: Session, viewer: Viewer) -> list[Person]:
         return [me, *others] if me is not None else list(others)
     assert me is not None  # Viewer.__post_init__: only an admin may be unknown to Palier
     return [me, *reports_of(session, me, viewer.indirect)]
+
+
+def has_reports(session: Session, person: Person | None) -> bool:
+    """Whether anyone reports to ``person`` directly: a manager, for what Palier offers
+    them (the help lists the manager's commands to managers only)."""
+    if person is None or person.id is None:
+        return False
+    found = session.scalar(
+        select(Person.id)
+        .where(Person.tenant_id == person.tenant_id, Person.manager_id == person.id)
+        .limit(1)
+    )
+    return found is not None

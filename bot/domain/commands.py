@@ -2,12 +2,16 @@
 
 Slack takes them after ``/palier``; Teams as a message to Palier. :func:`parse` names
 the command and gives the words after it; an empty text is a request for help, an
-unknown word is :attr:`Command.UNKNOWN` (the help, prefixed by what was not understood).
+unknown word is :attr:`Command.UNKNOWN` (the help, prefixed by what was not understood,
+and by the nearest command word when one is close: :func:`suggest`, for a typo).
 """
 
 from __future__ import annotations
 
+import difflib
 import enum
+import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 
@@ -59,3 +63,49 @@ def parse(text: str) -> Parsed:
     words = text.split()
     first = words[0].lower() if words else ""
     return Parsed(_BY_WORD.get(first, Command.UNKNOWN), words[1:], text.strip())
+
+
+# Who may use which command, for the help and its suggestions: a manager's commands are
+# for people others report to (or admins), ``admin`` for Palier's administrators.
+MANAGER_COMMANDS = frozenset({Command.TEAM, Command.REVIEW, Command.EXPORT})
+ADMIN_COMMANDS = frozenset({Command.ADMIN})
+# How close a typed word must be to a command word to be suggested (difflib's ratio):
+# "tema" → "team", "equpie" → "equipe", but "salsa" (or "revew" → "preuve") → nothing.
+SUGGESTION_CUTOFF = 0.75
+
+
+def fold(word: str) -> str:
+    """``word`` compared the way people mean it: case and accents ignored."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def closest(typed: str, known: Collection[str], cutoff: float = SUGGESTION_CUTOFF) -> str | None:
+    """The one of ``known`` nearest to ``typed`` (case and accents ignored), as ``known``
+    writes it; None when none is close enough (:func:`difflib.get_close_matches`)."""
+    folded: dict[str, str] = {}
+    for word in sorted(known, reverse=True):  # the same answer whatever the order; accents first
+        folded.setdefault(fold(word), word)
+    found = difflib.get_close_matches(fold(typed.strip()), list(folded), n=1, cutoff=cutoff)
+    return folded[found[0]] if found else None
+
+
+def allowed(*, manager: bool, admin: bool) -> frozenset[Command]:
+    """The commands someone may use: everyone's, a manager's when people report to them
+    (or they are an admin), ``admin`` for admins."""
+    commands = set(WORDS) - MANAGER_COMMANDS - ADMIN_COMMANDS
+    if manager or admin:
+        commands |= MANAGER_COMMANDS
+    if admin:
+        commands |= ADMIN_COMMANDS
+    return frozenset(commands)
+
+
+def suggest(parsed: Parsed, commands: Collection[Command]) -> str | None:
+    """The command word nearest to an unknown command's first word, among ``commands``
+    (those the person may use); None when the command was known or nothing is close."""
+    if parsed.command is not Command.UNKNOWN or not parsed.text:
+        return None
+    typed = parsed.text.split()[0]
+    words = {word for command in commands for word in WORDS.get(command, ()) if word}
+    return closest(typed, words)

@@ -7,9 +7,15 @@ The file has a header row and one person a line::
 
 ``email`` and ``referentiel`` are required; ``role`` (member, manager, admin;
 member when empty), ``manager_email``, ``timezone`` (IANA), ``day`` (monday …
-sunday, lundi … dimanche) and ``time`` (HH:MM) are optional. Commas or semicolons
-separate the cells (French Excel writes semicolons); a UTF-8 byte-order mark is
-ignored.
+sunday, lundi … dimanche) and ``time`` (``16:00``, or the French way ``9h30``) are
+optional. Commas or semicolons separate the cells (French Excel writes semicolons); a
+UTF-8 byte-order mark is ignored.
+
+A French file reads as well: the headers ``e-mail`` (or ``courriel``), ``rôle``,
+``manager``, ``référentiel``, ``fuseau horaire``, ``jour``, ``heure`` — case, accents,
+spaces and hyphens ignored, see :data:`HEADER_ALIASES` — and the role ``commercial``
+for a member. A référentiel id that is a typo of one Palier has is refused with the
+nearest one suggested.
 
 An optional column that is absent from the header leaves what Palier already
 knows untouched; a column that is present but empty on a line clears it (no
@@ -39,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.domain.commands import closest, fold
 from bot.domain.people import (
     DEACTIVATED,
     Directory,
@@ -58,6 +65,36 @@ COLUMNS = ("email", "role", "manager_email", "referentiel", "timezone", "day", "
 #: The columns every file must have.
 REQUIRED_COLUMNS = ("email", "referentiel")
 HEADER_LINE = 1
+#: What a header may say for each column, compared folded (:func:`_column`): French and
+#: English, as people type them.
+HEADER_ALIASES: Mapping[str, str] = {
+    "email": "email",
+    "e_mail": "email",
+    "courriel": "email",
+    "adresse_e_mail": "email",
+    "role": "role",
+    "manager_email": "manager_email",
+    "manager": "manager_email",
+    "e_mail_manager": "manager_email",
+    "email_manager": "manager_email",
+    "e_mail_du_manager": "manager_email",
+    "referentiel": "referentiel",
+    "timezone": "timezone",
+    "fuseau": "timezone",
+    "fuseau_horaire": "timezone",
+    "day": "day",
+    "jour": "day",
+    "time": "time",
+    "heure": "time",
+}
+#: The role words of a file, compared folded: the English values and the French ones.
+ROLE_WORDS: Mapping[str, Role] = {
+    "member": Role.MEMBER,
+    "commercial": Role.MEMBER,
+    "commerciale": Role.MEMBER,
+    "manager": Role.MANAGER,
+    "admin": Role.ADMIN,
+}
 
 _PROBLEM = "people_import.problem."
 # Deliberately loose: Slack is the judge of which addresses exist; this only
@@ -72,6 +109,8 @@ _BAD_VALUE = {
     "day": "bad_day",
     "time": "bad_time",
 }
+# Problems whose message is this task's (french_habits.import.<key>), not people_import's.
+_OWN = "french_habits.import."
 # The Person columns an import can change, compared to count updated people.
 _TRACKED = (
     "display_name",
@@ -123,7 +162,12 @@ class ImportRow(BaseModel):
     def _parse_role(cls, value: object) -> object:
         if value is None:  # an empty cell: the default role
             return Role.MEMBER
-        return value.strip().lower() if isinstance(value, str) else value
+        if isinstance(value, str):
+            role = ROLE_WORDS.get(fold(value.strip()))
+            if role is None:
+                raise ValueError("not a role")
+            return role
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -188,6 +232,10 @@ class ImportReport:
     unchanged: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     file_rejected: bool = False
+    # The lines imported, by whether Palier followed the person already (on a référentiel,
+    # not removed nor deactivated): the admin is told who was enrolled already.
+    enrolled: int = 0
+    already_enrolled: int = 0
 
     @property
     def rejected_lines(self) -> int:
@@ -236,7 +284,9 @@ def import_people(
     entries = check.rows(header, rows)
     managers = check.managers(entries)
     entries = [entry for entry in entries if entry.line not in check.rejected]
-    report.created, report.updated, report.unchanged = _write(session, tenant, entries, managers)
+    written = _write(session, tenant, entries, managers)
+    report.created, report.updated, report.unchanged = written.counts
+    report.enrolled, report.already_enrolled = written.enrolled, written.already
     report.problems = [
         problem for line in sorted(check.rejected) for problem in check.rejected[line]
     ]
@@ -266,12 +316,19 @@ def _read_table(
             except StopIteration:
                 break
             if header is None:
-                header = [name.strip().casefold() for name in cells]
+                header = [_column(name) for name in cells]
             elif any(cell.strip() for cell in cells):  # Excel leaves ";;;;" lines
                 rows.append((start, cells))
     except csv.Error as error:
         return [], [], RowProblem(reader.line_num, _PROBLEM + "unreadable", {"problem": str(error)})
     return header or [], rows, None
+
+
+def _column(name: str) -> str:
+    """The column a header cell names (:data:`HEADER_ALIASES`: ``E-mail``, ``Rôle``,
+    ``Référentiel`` …), or the cell folded when it names none (reported as unknown)."""
+    folded = re.sub(r"[\s_\-]+", "_", fold(name.strip())).strip("_")
+    return HEADER_ALIASES.get(folded, name.strip().casefold())
 
 
 def _check_header(header: Sequence[str]) -> RowProblem | None:
@@ -360,6 +417,20 @@ class _Check:
     def reject(self, line: int, key: str, **params: Any) -> None:
         self.rejected.setdefault(line, []).append(_problem(line, key, **params))
 
+    def _unknown_referentiel(self, line: int, value: str) -> None:
+        """A référentiel id Palier does not have; the nearest one suggested, if close."""
+        ids = self.catalog.ids()
+        nearest = closest(value, ids)
+        if nearest is None:
+            self.reject(line, "unknown_referentiel", value=value, ids=", ".join(ids))
+            return
+        problem = RowProblem(
+            line,
+            _OWN + "unknown_referentiel",
+            {"value": value, "suggestion": nearest, "ids": ", ".join(ids)},
+        )
+        self.rejected.setdefault(line, []).append(problem)
+
     def lookup(self, email: str) -> Profile | None:
         """Slack's account for an address, asked once per import."""
         key = email.lower()
@@ -386,8 +457,7 @@ class _Check:
                 self.rejected[line] = problems
                 continue
             if row.referentiel not in self.catalog:
-                ids = ", ".join(self.catalog.ids())
-                self.reject(line, "unknown_referentiel", value=row.referentiel, ids=ids)
+                self._unknown_referentiel(line, row.referentiel)
             if row.manager_key == row.email_key:
                 self.reject(line, "own_manager", email=row.email)
             if line in self.rejected:
@@ -581,17 +651,27 @@ def _set(person: Person, attribute: str, value: object) -> None:
         setattr(person, attribute, value)
 
 
+@dataclass(frozen=True)
+class _Written:
+    counts: tuple[int, int, int]  # people created, updated, unchanged
+    enrolled: int  # lines whose person Palier did not follow before
+    already: int  # lines whose person Palier followed already
+
+
 def _write(
     session: Session,
     tenant: Tenant,
     entries: Sequence[_Entry],
     managers: Mapping[int, _Manager | None],
-) -> tuple[int, int, int]:
-    """Write the checked lines: people first, then manager links; (created, updated, unchanged)."""
+) -> _Written:
+    """Write the checked lines: people first, then manager links."""
     before: dict[int, tuple[object, ...] | None] = {}
     people: dict[int, Person] = {}
+    already = 0
     for entry in entries:
-        before[entry.line] = _snapshot(find_person(session, tenant.id, entry.profile.user_id))
+        known = find_person(session, tenant.id, entry.profile.user_id)
+        before[entry.line] = _snapshot(known)
+        already += known is not None and known.active and known.referentiel_id is not None
         person, is_new = upsert_person(session, tenant, entry.profile)
         _apply_row(person, entry.row, is_new)
         welcome_due(person)
@@ -634,6 +714,15 @@ def _write(
         _set(people[line], "manager_id", manager_id)
     session.flush()
 
+    created, updated, unchanged = _changes(before, people)
+    counts = (created + extra_created, updated, unchanged)
+    return _Written(counts, len(people) - already, already)
+
+
+def _changes(
+    before: Mapping[int, tuple[object, ...] | None], people: Mapping[int, Person]
+) -> tuple[int, int, int]:
+    """How many of the lines' people were created, updated and left unchanged."""
     created = updated = unchanged = 0
     for line, person in people.items():
         if before[line] is None:
@@ -642,7 +731,7 @@ def _write(
             updated += 1
         else:
             unchanged += 1
-    return created + extra_created, updated, unchanged
+    return created, updated, unchanged
 
 
 def _apply_row(person: Person, row: ImportRow, created: bool) -> None:

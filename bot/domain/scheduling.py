@@ -37,8 +37,10 @@ SNOOZE_END_MARGIN = timedelta(hours=1)
 
 _WEEK = timedelta(days=7)
 _CYCLE_KEY = re.compile(r"([0-9]{4})-W([0-9]{2})")
-# [0-9], not \d: \d also matches non-ASCII digits such as "١٦".
-_LOCAL_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+# [0-9], not \d: \d also matches non-ASCII digits such as "١٦". A time as written in
+# English (``9:30``, ``09:30``) or the French way (``9h30``, ``9h``, ``9 h 30``, ``16H``):
+# the minutes may be left out only after an "h".
+_LOCAL_TIME = re.compile(r"([0-9]{1,2})(?::([0-9]{2})|[ \t]*[hH](?:[ \t]*([0-9]{2}))?)")
 
 _WEEKDAYS: dict[str, int] = {
     name: number
@@ -110,16 +112,18 @@ def parse_weekday(text: str) -> int:
 
 
 def parse_local_time(text: str) -> time:
-    """The wall-clock time written ``HH:MM`` (24-hour clock; ``9:05`` is accepted).
+    """The wall-clock time written ``HH:MM`` (24-hour clock; ``9:05`` is accepted) or the
+    French way: ``9h30``, ``09h05``, ``9h``, ``9 h 30``, ``16H``.
 
-    Raises ValueError for anything else, such as ``24:00``, ``16:60``, ``4pm``.
+    Raises ValueError for anything else, such as ``24:00``, ``16:60``, ``24h``, ``9h5``,
+    ``4pm``.
     """
     match = _LOCAL_TIME.fullmatch(text.strip())
     if match is None:
-        raise ValueError(f"not a time of day as HH:MM: {text!r}")
-    hour, minute = int(match[1]), int(match[2])
+        raise ValueError(f"not a time of day as HH:MM or 9h30: {text!r}")
+    hour, minute = int(match[1]), int(match[2] or match[3] or 0)
     if hour > 23 or minute > 59:
-        raise ValueError(f"not a time of day as HH:MM: {text!r}")
+        raise ValueError(f"not a time of day as HH:MM or 9h30: {text!r}")
     return time(hour, minute)
 
 

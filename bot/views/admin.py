@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from bot.domain.admin import AdminRefusal, WorkspaceStatus
+from bot.domain.commands import closest
 from bot.i18n import Translator, formats
 from bot.i18n.rich import Mention, Plain, Rich, Typed
 from storage.models import Platform
@@ -73,11 +74,16 @@ WORDS = {
 SLACK = WORDS[Platform.SLACK]
 
 # The flows' refusals, in the catalog's words: the policy's (AdminRefusal), and the
-# flows' own codes ``bot.app.admin.NOT_ADMIN`` and ``bot.app.enrolment.DIRECTORY_FAILED``
-# (their values: views may not import the flows above them).
+# flows' own codes ``bot.app.admin.NOT_ADMIN``, ``bot.app.enrolment.DIRECTORY_FAILED`` and
+# ``bot.app.enrolment.UNKNOWN_MANAGER`` (their values: views may not import the flows
+# above them).
 REFUSALS = {"not_admin": "admin.refused", "directory_failed": "error"} | {
     refusal.value: f"admin.refusal.{refusal.value}" for refusal in AdminRefusal
 }
+
+
+UNKNOWN_MANAGER = "unknown_manager"
+UNKNOWN_ADDRESS = "french_habits.unknown_address"
 
 
 def _refusal_key(code: str, words: Words) -> str:
@@ -85,24 +91,49 @@ def _refusal_key(code: str, words: Words) -> str:
         "not_admin": words.refused,
         "directory_failed": words.directory_failed,
         AdminRefusal.UNKNOWN_USER.value: words.unknown_user,
+        UNKNOWN_MANAGER: words.unknown_user,
         AdminRefusal.DEACTIVATED.value: words.deactivated,
     }
     return own.get(code) or REFUSALS[code]
 
 
 def refusal(
-    code: str, t: Translator, referentiel_ids: Sequence[str] = (), words: Words = SLACK
+    code: str,
+    t: Translator,
+    referentiel_ids: Sequence[str] = (),
+    words: Words = SLACK,
+    *,
+    referentiel: str | None = None,
+    address: str | None = None,
 ) -> Rich:
     """Why nothing was done; an unknown référentiel lists ``referentiel_ids``, those one
-    may enrol people on."""
+    may enrol people on, and suggests the nearest to the one typed (``referentiel``); an
+    unknown person typed as an e-mail ``address`` (the person's, or their manager's when
+    the code says the manager was not found) is named."""
     if code == AdminRefusal.UNKNOWN_REFERENTIEL:
-        return t.rich(REFUSALS[code], ids=Plain(", ".join(referentiel_ids)))
+        ids = Plain(", ".join(referentiel_ids))
+        nearest = closest(referentiel, referentiel_ids) if referentiel else None
+        if referentiel and nearest:
+            return t.rich(
+                "french_habits.unknown_referentiel",
+                value=Plain(referentiel),
+                suggestion=Plain(nearest),
+                ids=ids,
+            )
+        return t.rich(REFUSALS[code], ids=ids)
+    if code in (AdminRefusal.UNKNOWN_USER, UNKNOWN_MANAGER) and address:
+        return t.rich(UNKNOWN_ADDRESS, address=Plain(address))
     return t.rich(_refusal_key(code, words))
 
 
 def usage(key: str, t: Translator) -> Rich:
     """How to write a command that did not read (``key``: one of a :class:`Words`' usages)."""
     return t.rich(key)
+
+
+def bad_time(value: str, t: Translator) -> Rich:
+    """A schedule whose time is no time of day (``25h``, ``9h75``): how to write one."""
+    return t.rich("french_habits.bad_time", value=Plain(value))
 
 
 def enrolled(

@@ -132,19 +132,41 @@ def summary_card(
 
 
 def help_card(
-    t: Translator, unknown_command: str | None = None, *, readers: Sequence[Reader]
+    t: Translator,
+    unknown_command: str | None = None,
+    *,
+    readers: Sequence[Reader],
+    manager: bool = False,
+    admin: bool = False,
+    suggestion: str | None = None,
 ) -> Card:
-    """What Palier does and its commands; prefixed by a note when the command was unknown.
-    ``readers``: who sees the person's data (:func:`bot.domain.access.readers_of`)."""
+    """What Palier does and the commands this person may use: a manager's (``manager``:
+    people report to them) and the admin's (``admin``) only to them; prefixed by a note
+    when the command was unknown, which names the nearest command (``suggestion``) when
+    one is close. ``readers``: who sees the person's data
+    (:func:`bot.domain.access.readers_of`)."""
     blocks: list[Block] = []
     if unknown_command:
         command = Plain(unknown_command[:100])  # shown to the one who typed it
-        blocks.append(Paragraph((t.rich("help.unknown", command=command),)))
+        if suggestion:
+            note = t.rich(
+                "french_habits.unknown_suggestion", command=command, suggestion=Plain(suggestion)
+            )
+        else:
+            note = t.rich("help.unknown", command=command)
+        blocks.append(Paragraph((note,)))
+    commands = "help.commands" if manager or admin else "french_habits.help.member"
     blocks.extend(
         [
             Heading(t.rich("help.title")),
             Paragraph((t.rich("help.weekly"),)),
-            Paragraph((t.rich("help.commands"),)),
+            Paragraph((t.rich(commands),)),
+        ]
+    )
+    if admin:
+        blocks.append(Paragraph((t.rich("french_habits.help.admin"),)))
+    blocks.extend(
+        [
             Note(t.rich("help.source_text")),
             Note(t.rich("help.privacy", readers=readers_text(readers, t))),
         ]

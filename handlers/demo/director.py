@@ -124,10 +124,12 @@ class Director:
 
     def install(self) -> None:
         """Where Palier can write only to whom the app is installed for (Teams), it is
-        installed for the whole team first, and each sees Palier's welcome."""
+        installed for the whole team first, and each sees Palier's welcome; elsewhere
+        (Slack) the first tick welcomes each newly enrolled person in a DM."""
         for member in self.team:
             welcome = self.player.install(member)
             if welcome is None:  # nothing to install on this platform
+                self.expect(self.clock.now(), member, Expect.WELCOME)
                 continue
             self._event(member, self.t("demo.what.installed"))
             self.narrator.show(welcome)
@@ -178,12 +180,13 @@ class Director:
                 1 for _, what in expected if what in (Expect.SNOOZE_BACK, Expect.REMINDER)
             ),
             missed=sum(1 for _, what in expected if what is Expect.MISSED),
+            welcomed=sum(1 for _, what in expected if what is Expect.WELCOME),
         )
         n = self.narrator
         n.say()
         n.say(self.t("demo.tick", moment=n.moment(at, "UTC"), what=n.counts(report)))
-        got = (report.sent, report.reminded, report.missed, report.failed)
-        if got != (wanted.sent, wanted.reminded, wanted.missed, 0):
+        got = (report.sent, report.reminded, report.missed, report.welcomed, report.failed)
+        if got != (wanted.sent, wanted.reminded, wanted.missed, wanted.welcomed, 0):
             raise DemoError(
                 "demo.problem.tick",
                 moment=n.moment(at, "UTC"),
@@ -201,7 +204,9 @@ class Director:
         if text is None:
             moment = self.narrator.moment(at, member.timezone)
             raise DemoError("demo.problem.not_delivered", name=member.real_name, moment=moment)
-        if what is Expect.PROMPT:
+        if what is Expect.WELCOME:
+            self._event(member, self.t("french_habits.demo.welcomed"))
+        elif what is Expect.PROMPT:
             week = formats.week(story.cycle_key(self.index), self.t)
             self._event(member, self.t("demo.what.prompt", week=week))
         elif what is Expect.SNOOZE_BACK:

@@ -87,13 +87,14 @@ class Narrator:
     def counts(self, report: TickReport) -> str:
         """A tick's report in words: ``4 check-ins planifiés, 3 envoyés``."""
         parts = [
-            self.t.plural(f"demo.tick_{name}", count)
-            for name, count in (
-                ("planned", report.planned),
-                ("sent", report.sent),
-                ("reminded", report.reminded),
-                ("missed", report.missed),
-                ("failed", report.failed),
+            self.t.plural(key, count)
+            for key, count in (
+                ("demo.tick_planned", report.planned),
+                ("french_habits.demo.tick_welcomed", report.welcomed),
+                ("demo.tick_sent", report.sent),
+                ("demo.tick_reminded", report.reminded),
+                ("demo.tick_missed", report.missed),
+                ("demo.tick_failed", report.failed),
             )
             if count
         ]

@@ -18,7 +18,7 @@ from typing import TextIO
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 
-from bot.domain.people import ensure_tenant, upsert_person
+from bot.domain.people import ensure_tenant, upsert_person, welcome_due
 from bot.i18n import Locale, Translator
 from handlers.demo import story
 from handlers.demo.clock import ManualClock
@@ -84,7 +84,8 @@ def run_demo(
 
 
 def _enrol(engine: Engine, stage: Stage, team: Sequence[Member]) -> None:
-    """Enrol the team directly in the database, as an import would (managers first)."""
+    """Enrol the team directly in the database, as an import would (managers first): each
+    person's welcome is due."""
     with session_scope(make_session_factory(engine)) as session:
         manager_id: int | None = None
         for member in team:
@@ -94,6 +95,7 @@ def _enrol(engine: Engine, stage: Stage, team: Sequence[Member]) -> None:
             person, _ = upsert_person(session, tenant, account.profile)
             person.referentiel_id = member.referentiel_id
             person.role = member.role
+            welcome_due(person)
             if member.role is Role.MANAGER:
                 session.flush()
                 manager_id = person.id

@@ -1,7 +1,9 @@
 """The demo's story, whatever platform plays it: the team, their weeks, the manager's day.
 
 A manager and three account executives (one in New York, with her platform in
-English) are enrolled; the story starts on a Thursday morning in Paris. Every
+English) are enrolled; the story starts on a Thursday morning in Paris, when Palier's
+first tick welcomes each of them in a DM (where the platform needs the app installed for
+each person, Teams, the installation welcomes them instead). Every
 Thursday at 16:00 local time Palier's tick sends each person the week's check-in,
 and each reacts as their week's plan says: checks in (with levels, evidence and a
 1:1 topic), asks to be reminded later, skips the week, or ignores it (a reminder
@@ -221,6 +223,7 @@ TEAM: tuple[Member, ...] = (
 class Expect(StrEnum):
     """What a tick is expected to deliver to one person."""
 
+    WELCOME = "welcome"  # the welcome of their enrolment, at the first tick
     PROMPT = "prompt"
     SNOOZE_BACK = "snooze_back"
     REMINDER = "reminder"

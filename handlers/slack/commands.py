@@ -14,7 +14,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.app.outcome import Outcome
-from bot.domain.commands import Command, parse
+from bot.domain.commands import Command, Parsed, parse
 from bot.views import notice as notice_view
 from handlers.slack import ids
 from handlers.slack.admin_commands import handle_admin
@@ -60,10 +60,14 @@ def handle_me(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient
 
 
 def handle_help(
-    deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, unknown: str | None
+    deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient, unknown: Parsed | None
 ) -> None:
-    outcome = deps.flows.summary.help(actor.ref, SlackDirectory(client))
-    text, blocks = help_message(slack_t(outcome), unknown, outcome.view or ())
+    """The help for this person's role; after an unknown command (``unknown``), what was
+    not understood and the nearest command they may use."""
+    outcome = deps.flows.summary.help(actor.ref, SlackDirectory(client), unknown)
+    assert outcome.view is not None  # the help always answers
+    typed = unknown.text if unknown is not None else None
+    text, blocks = help_message(slack_t(outcome), typed, outcome.view)
     respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
@@ -120,7 +124,7 @@ def run_command(
         case Command.HELP | Command.HOME:  # the App Home is Slack's own tab
             handle_help(deps, actor, respond, client, None)
         case Command.UNKNOWN:
-            handle_help(deps, actor, respond, client, parsed.text)
+            handle_help(deps, actor, respond, client, parsed)
 
 
 def register(app: App, deps: SlackDeps) -> None:

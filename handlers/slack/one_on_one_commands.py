@@ -110,7 +110,7 @@ def _schedule(
         view = stopped.view
         _say(respond, schedule_stopped_card(view.report, view.existed, slack_t(stopped)))
         return
-    day, at = (words[0], words[1]) if len(words) == 2 else ("", "")
+    day, at = (words[0], " ".join(words[1:])) if len(words) >= 2 else ("", "")  # "9 h 30"
     outcome = flow.schedule(actor.ref, ScheduleRequest(target, day, at), directory)
     if _refused(outcome, respond) or outcome.view is None:
         return

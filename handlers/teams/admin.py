@@ -4,7 +4,7 @@ Grammar (French words accepted too, as in Slack)::
 
     admin enrol <e-mail> <référentiel> [manager <e-mail>]   (inscrire)
     admin remove <e-mail>                                    (retirer)
-    admin schedule <day> <HH:MM>                             (horaire)
+    admin schedule <day> <time>                              (horaire; 16:00 or 9h30)
     admin status                                             (etat, état)
 
 People are named by e-mail address: a Teams chat with a bot has no mention of someone to
@@ -29,13 +29,16 @@ from bot.app.admin_input import (
     REMOVE,
     SCHEDULE,
     STATUS,
+    bad_time,
     enrol_input,
+    enrol_refused,
     remove_input,
     schedule_input,
 )
 from bot.app.enrolment import Enrolled
 from bot.app.outcome import Outcome
 from bot.domain.commands import Command, Parsed
+from bot.i18n import Translator
 from bot.i18n.rich import Rich
 from bot.views import admin as admin_view
 from bot.views.notice import notice_card
@@ -57,43 +60,67 @@ def words_of(text: str) -> list[str]:
     return plain.split()
 
 
+# What to say instead of running a command that did not read, in the actor's words.
+Unread = Callable[[Translator], Rich]
+
+
 def address_of(word: str) -> str | None:
     return word if ADDRESS.fullmatch(word) else None
 
 
+def _usage(key: str) -> Unread:
+    return lambda t: admin_view.usage(key, t)
+
+
 def _run(
     deps: TeamsDeps, ref: Any, words: list[str], directory: TeamsPeople
-) -> tuple[Outcome[Any], str | None]:
-    """The flow's outcome, and the usage to show an admin when the command does not read
-    (then the flow was only asked whether the actor is an admin). In a worker thread."""
+) -> tuple[Outcome[Any], Unread | None]:
+    """The flow's outcome, and what to show an admin when the command does not read (then
+    the flow was only asked whether the actor is an admin): its usage, or why its time is
+    no time of day. In a worker thread."""
     admin, enrolment = deps.flows.admin, deps.flows.enrolment
     action, rest = (words[0].lower(), words[1:]) if words else ("", [])
     if action in ENROL:
         enrol = enrol_input(rest, address_of)
         if enrol is not None:
             return enrolment.enrol(ref, enrol, directory), None
-        return admin.rights(ref, directory), WORDS.enrol_usage
+        return admin.rights(ref, directory), _usage(WORDS.enrol_usage)
     if action in REMOVE:
         remove = remove_input(rest, address_of)
         if remove is not None:
             return admin.remove(ref, remove, directory), None
-        return admin.rights(ref, directory), WORDS.remove_usage
+        return admin.rights(ref, directory), _usage(WORDS.remove_usage)
     if action in SCHEDULE:
         slot = schedule_input(rest)
         if slot is not None:
             return admin.schedule(ref, slot, directory), None
-        return admin.rights(ref, directory), WORDS.schedule_usage
+        wrong = bad_time(rest)
+        if wrong is not None:
+            return admin.rights(ref, directory), lambda t: admin_view.bad_time(wrong, t)
+        return admin.rights(ref, directory), _usage(WORDS.schedule_usage)
     if action in STATUS and not rest:
         return admin.status(ref, directory, conversations_needed=True), None
-    return admin.rights(ref, directory), WORDS.usage
+    return admin.rights(ref, directory), _usage(WORDS.usage)
 
 
-def answer(deps: TeamsDeps, outcome: Outcome[Any], usage: str | None, tick_seconds: int) -> Rich:
-    """The refusal, the usage (nothing was done), or what was done, in the core's words."""
+def answer(
+    deps: TeamsDeps,
+    outcome: Outcome[Any],
+    unread: Unread | None,
+    tick_seconds: int,
+    words: list[str] | None = None,
+) -> Rich:
+    """The refusal (naming what an ``enrol`` typed in ``words`` named, when it helps),
+    the usage (nothing was done), or what was done, in the core's words."""
     t, view = teams_t(outcome), outcome.view
     if outcome.refusal is not None:
         ids = deps.flows.enrolment.referentiel_ids()
-        return admin_view.refusal(outcome.refusal, t, ids, WORDS)
+        referentiel = address = None
+        if words and words[0].lower() in ENROL:
+            referentiel, address = enrol_refused(words[1:], address_of, outcome.refusal)
+        return admin_view.refusal(
+            outcome.refusal, t, ids, WORDS, referentiel=referentiel, address=address
+        )
     if isinstance(view, Enrolled):
         return admin_view.enrolled(
             view.user_id,
@@ -118,15 +145,15 @@ def answer(deps: TeamsDeps, outcome: Outcome[Any], usage: str | None, tick_secon
             words=WORDS,
             unreachable=[(someone.user_id, someone.name) for someone in view.unreachable],
         )
-    return admin_view.usage(usage or WORDS.usage, t)
+    return unread(t) if unread is not None else admin_view.usage(WORDS.usage, t)
 
 
 async def handle_admin(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     activity = ctx.activity
     words = words_of(parsed.text)[1:]  # after "admin"
     directory = people(deps, activity)
-    outcome, usage = await asyncio.to_thread(_run, deps, actor_ref(activity), words, directory)
-    text = answer(deps, outcome, usage, deps.tick_seconds)
+    outcome, unread = await asyncio.to_thread(_run, deps, actor_ref(activity), words, directory)
+    text = answer(deps, outcome, unread, deps.tick_seconds, words)
     await reply(deps, ctx, notice_card(text))
 
 

@@ -30,12 +30,21 @@ async def handle_me(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
 
 async def handle_help(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     activity = ctx.activity
+    unknown = parsed if parsed.command is Command.UNKNOWN else None
     outcome = await asyncio.to_thread(
-        deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
+        deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity), unknown
     )
-    unknown = parsed.text if parsed.command is Command.UNKNOWN else None
-    readers = outcome.view or ()
-    await reply(deps, ctx, help_card(teams_t(outcome), unknown, readers=readers))
+    view = outcome.view
+    assert view is not None  # the help always answers
+    card = help_card(
+        teams_t(outcome),
+        unknown.text if unknown is not None else None,
+        readers=view.readers,
+        manager=view.manager,
+        admin=view.admin,
+        suggestion=view.suggestion,
+    )
+    await reply(deps, ctx, card)
 
 
 COMMANDS: dict[Command, CommandListener] = {

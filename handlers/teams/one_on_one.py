@@ -92,7 +92,7 @@ async def _schedule(deps: TeamsDeps, ctx: Any, target: str, rest: list[str]) -> 
         if stopped.view is None:
             return _refused(stopped) or refused_card(refusal_key("unavailable"), teams_t(stopped))
         return schedule_stopped_card(stopped.view.report, stopped.view.existed, teams_t(stopped))
-    day, at = (rest[0], rest[1]) if len(rest) == 2 else ("", "")
+    day, at = (rest[0], " ".join(rest[1:])) if len(rest) >= 2 else ("", "")  # "9 h 30"
     outcome = await asyncio.to_thread(
         flow.schedule, ref, ScheduleRequest(target, day, at), directory
     )

@@ -77,7 +77,7 @@ def test_someone_who_is_not_an_admin_cannot_enrol_nor_learn_anything(
     ("data", "refusal"),
     [
         (EnrolInput("U0NOBODY", "account-executive"), "unknown_user"),
-        (EnrolInput("U0CHLOE", "account-executive", "U0NOBODY"), "unknown_user"),
+        (EnrolInput("U0CHLOE", "account-executive", "U0NOBODY"), "unknown_manager"),
         (EnrolInput("U0CHLOE", "chef-de-gare"), "unknown_referentiel"),
         (EnrolInput("U0CHLOE", "account-executive", "U0CHLOE"), "own_manager"),
         (EnrolInput("U0GONE", "account-executive"), "deactivated"),

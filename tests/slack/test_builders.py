@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app.summary import HelpView
 from bot.domain.access import readers_of
 from bot.domain.checkin import CheckinForm, CheckinItem, next_level_of
 from bot.domain.progress import RatingPoint, summarize
@@ -145,7 +146,10 @@ def test_prompt_states_and_help_fit_and_carry_the_prompt_id() -> None:
             prompt_builder.snoozed_blocks(form, CLOSES - timedelta(hours=5), "Europe/Paris", t),
             prompt_builder.done_blocks(form, t),
             prompt_builder.missed_blocks(form, t),
-            help_message(t, "dance", readers_of(None, indirect=False))[1],
+            help_message(t, "dance", HelpView(readers_of(None, indirect=False), True, True))[1],
+            help_message(t, "tema", HelpView(readers_of(None, indirect=False), suggestion="team"))[
+                1
+            ],
         ):
             payload = [b.to_dict() for b in blocks]
             assert validate_blocks(payload) == []

@@ -452,3 +452,13 @@ def test_a_huge_brief_stays_within_slacks_limits(locale: str) -> None:
         for criterion in competency.criteria:
             assert criterion.text.replace("&", "&amp;").replace("<", "&lt;") in str(blocks)
     assert validate_view(note_modal(brief.report, t).to_dict()) == []
+
+
+def test_a_1on1_schedule_reads_a_time_written_the_french_way(team: World) -> None:
+    world = team
+    world.at(datetime(2026, 11, 26, 6, 0, tzinfo=UTC))  # Thursday, 07:00 in Paris
+    for typed in ("9h30", "9 h 30", "09:30"):
+        reply = _command(world, MANON, f"1on1 <@U0ALICE|alice> schedule jeudi {typed}")
+        assert "chaque jeudi à 09:30 (Europe/Paris)" in (reply.text or ""), typed
+    refused = _command(world, MANON, "1on1 <@U0ALICE|alice> schedule jeudi 9h75")
+    assert "chaque jeudi" not in (refused.text or "")

@@ -157,7 +157,8 @@ def test_people_graph_does_not_know_and_graph_failing(
 ) -> None:
     world.teams.install(paul)
     assert say(world, paul, "admin enrol nobody@example.com account-executive") == (
-        "Je ne trouve personne avec cette adresse e-mail dans votre organisation Microsoft 365."
+        "Je ne trouve personne avec l'adresse « nobody@example.com » dans votre organisation "
+        "Microsoft 365 : vérifiez l'adresse."
     )
     assert say(world, paul, "admin enrol bob.stone@example.com nope").startswith(
         "Ce référentiel n'existe pas. Référentiels disponibles : "

@@ -5,11 +5,11 @@ The words are the core's (:mod:`bot.views.summary`); this is their Block Kit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 
 from slack_sdk.models.blocks import Block
 
-from bot.domain.access import Reader
+from bot.app.summary import HelpView
 from bot.domain.progress import ProgressSummary
 from bot.i18n import Translator
 from bot.views.summary import help_card, summary_card
@@ -29,8 +29,16 @@ def summary_blocks(
 
 
 def help_message(
-    t: Translator, unknown_command: str | None, readers: Sequence[Reader]
+    t: Translator, unknown_command: str | None, view: HelpView
 ) -> tuple[str, list[Block]]:
-    """The help: its notification text, its blocks (``readers``: who sees the person's data)."""
-    card = help_card(t, unknown_command, readers=readers)
+    """The help for this person (``view``: who sees their data, which commands are
+    theirs, the nearest to an unknown one): its notification text, its blocks."""
+    card = help_card(
+        t,
+        unknown_command,
+        readers=view.readers,
+        manager=view.manager,
+        admin=view.admin,
+        suggestion=view.suggestion,
+    )
     return card_text(card), card_blocks(card)
