@@ -25,6 +25,7 @@ from bot.app.exports import ExportFlow
 from bot.app.files import FileFlow
 from bot.app.home import HomeFlow
 from bot.app.one_on_one import OneOnOneFlow
+from bot.app.one_on_one_topics import TopicFlow
 from bot.app.privacy import PrivacyFlow
 from bot.app.review import ReviewFlow
 from bot.app.summary import SummaryFlow
@@ -133,6 +134,7 @@ class Flows:
     team: TeamFlow
     checkin: CheckinFlow
     files: FileFlow  # files built again when a person accepts them (Teams' file consent)
+    topics: TopicFlow  # a topic for one's next 1:1, any day
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -177,6 +179,7 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         team=team,
         checkin=CheckinFlow(work, core.referentiels, clock, services.checkins),
         files=FileFlow(work, clock, export, privacy, team),
+        topics=TopicFlow(work, clock),
     )
 
 

@@ -424,9 +424,15 @@ class OneOnOne(Base):
 
 
 class OneOnOneTopic(Base):
-    """A topic someone wants to raise at a person's next 1:1; open until discussed."""
+    """A topic someone wants to raise at a person's next 1:1; open until discussed.
+
+    Raised in the weekly check-in (``submission_id``) or any day on its own
+    (``idempotency_key``: the form's or the command's id, so a second delivery of the
+    same one stores nothing).
+    """
 
     __tablename__ = "one_on_one_topics"
+    __table_args__ = (UniqueConstraint("tenant_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
@@ -439,6 +445,7 @@ class OneOnOneTopic(Base):
     discussed_in_id: Mapped[int | None] = mapped_column(
         ForeignKey("one_on_ones.id", ondelete="SET NULL")
     )
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

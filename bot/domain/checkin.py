@@ -68,6 +68,8 @@ class CheckinForm:
     closes_at: datetime
     referentiel: Referentiel
     items: list[CheckinItem]
+    # The person has a manager: the form asks for a topic for their next 1:1.
+    asks_topic: bool = True
 
     @property
     def competency_ids(self) -> list[str]:
@@ -172,7 +174,8 @@ def build_form(
 def form_of(
     prompt: CheckinPrompt, referentiel: Referentiel, levels: Mapping[str, Level]
 ) -> CheckinForm:
-    """The check-in form for a prompt, given the person's current ``levels``."""
+    """The check-in form for a prompt, given the person's current ``levels``; a 1:1
+    topic is asked of someone with a manager only."""
     paths = referentiel.competency_paths
     items = []
     for competency_id in prompt.competency_ids:
@@ -191,7 +194,10 @@ def form_of(
                 next_descriptor=competency.levels.get(upcoming.id) if upcoming else None,
             )
         )
-    return CheckinForm(prompt.id, prompt.cycle_key, prompt.closes_at, referentiel, items)
+    asks_topic = prompt.person.manager_id is not None
+    return CheckinForm(
+        prompt.id, prompt.cycle_key, prompt.closes_at, referentiel, items, asks_topic
+    )
 
 
 class CheckinService:

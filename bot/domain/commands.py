@@ -50,6 +50,8 @@ _BY_WORD = {word: command for command, words in WORDS.items() for word in words}
 # ``1on1 @person schedule <day> <HH:MM>`` and ``… schedule off``.
 SCHEDULE_WORDS = frozenset({"schedule", "horaire"})
 OFF_WORDS = frozenset({"off", "stop", "aucun", "none", "non"})
+# ``1on1 topic <text>``: a topic for one's next 1:1 (``sujet`` in French).
+TOPIC_WORDS = frozenset({"topic", "sujet"})
 
 
 @dataclass(frozen=True)
@@ -109,3 +111,19 @@ def suggest(parsed: Parsed, commands: Collection[Command]) -> str | None:
     typed = parsed.text.split()[0]
     words = {word for command in commands for word in WORDS.get(command, ()) if word}
     return closest(typed, words)
+def is_topic(parsed: Parsed) -> bool:
+    """``1on1 topic …`` / ``1on1 sujet …``: a topic for one's next 1:1."""
+    return (
+        parsed.command is Command.ONE_ON_ONE
+        and bool(parsed.args)
+        and parsed.args[0].lower() in TOPIC_WORDS
+    )
+
+
+def text_after(text: str, count: int) -> str:
+    """``text`` after its first ``count`` words, as typed (its line breaks kept)."""
+    rest = text.strip()
+    for _ in range(count):
+        parts = rest.split(maxsplit=1)
+        rest = parts[1] if len(parts) > 1 else ""
+    return rest

@@ -157,6 +157,8 @@ class Home:
     evidence: EvidencePage
     schedule: Schedule
     readers: tuple[Reader, ...]  # who sees the person's data (bot.domain.access.readers)
+    # The person has a manager: they may add a topic for their next 1:1 any day.
+    has_manager: bool = False
 
 
 class PauseProblem(enum.StrEnum):
@@ -274,6 +276,7 @@ class HomeService:
             evidence=self._evidence(session, person, referentiel, page),
             schedule=self.schedule(session, person, now),
             readers=readers_of(person, indirect),
+            has_manager=person.manager_id is not None,
         )
 
     def _competencies(

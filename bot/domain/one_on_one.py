@@ -142,7 +142,9 @@ class OneOnOneService:
             if me is None or referentiel is None:
                 return OneOnOneRefusal.NOT_ENROLLED
             own = self._compose(session, me, referentiel, now, me, own=True, can_act=False)
-            return replace(own, readers=readers_of(me, indirect))
+            return replace(
+                own, readers=readers_of(me, indirect), raises_topics=me.manager_id is not None
+            )
         target = find_person(session, me.tenant_id, target_user_id) if me else None
         access = may_see(session, me, target, is_admin=is_admin, indirect=indirect)
         if isinstance(access, OneOnOneRefusal):

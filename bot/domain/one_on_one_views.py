@@ -99,6 +99,8 @@ class Brief:
     schedule: ScheduleInfo | None = None
     # Who sees the person's topics and data, for their own brief (bot.domain.access.readers).
     readers: tuple[Reader, ...] = ()
+    # For their own brief: the person has a manager, so they may add a topic (any day).
+    raises_topics: bool = False
 
     def count(self, status: PromptStatus) -> int:
         return sum(1 for outcome in self.checkins if outcome.status is status)

@@ -19,6 +19,12 @@ ONE_ON_ONE_ACTIONS = "one_on_one.actions"
 ONE_ON_ONE_NOTE_FORM = "one_on_one.note_form"
 ONE_ON_ONE_NOTE_TEXT = "one_on_one.note_text"
 ONE_ON_ONE_NOTE_SAVED = "one_on_one.note_saved"
+# A topic for one's next 1:1, any day: the button (on the Home and one's own brief), its
+# form, the form's field, and what the form turns into once the topic is stored.
+ONE_ON_ONE_TOPIC = "one_on_one.topic"
+ONE_ON_ONE_TOPIC_FORM = "one_on_one.topic_form"
+ONE_ON_ONE_TOPIC_TEXT = "one_on_one.topic_text"
+ONE_ON_ONE_TOPIC_SAVED = "one_on_one.topic_saved"
 # The manager's review (bot.views.review): Review on a report's row (value: the report's
 # person id, keyed by it), Previous/Next on the list's and the digest's pages (keyed
 # "prev"/"next"), the review form and its fields (a level per competency, keyed by its id).

@@ -189,17 +189,18 @@ def checkin_form(form: CheckinForm, state: str, t: Translator) -> Form:
     for item in form.items:
         blocks.append(Divider())
         blocks.extend(_item(item, referentiel, descriptions, t))
-    blocks.append(Divider())
-    blocks.append(
-        TextField(
-            actions.CHECKIN_TOPIC,
-            t.rich("modal.topic"),
-            optional=True,
-            multiline=True,
-            max_length=MAX_TEXT,
-            placeholder=t.rich("modal.topic_placeholder"),
+    if form.asks_topic:  # someone without a manager has nobody to raise it with
+        blocks.append(Divider())
+        blocks.append(
+            TextField(
+                actions.CHECKIN_TOPIC,
+                t.rich("modal.topic"),
+                optional=True,
+                multiline=True,
+                max_length=MAX_TEXT,
+                placeholder=t.rich("modal.topic_placeholder"),
+            )
         )
-    )
     return Form(
         actions.CHECKIN_FORM,
         title=t.rich("modal.title", week=Plain(formats.week(form.cycle_key, t))),

@@ -44,6 +44,7 @@ from bot.views.cards import (
     Paragraph,
     TimeField,
 )
+from bot.views.one_on_one_topics import topic_button
 from bot.views.prompt import short_name
 from referentiels.models import Group, Referentiel
 
@@ -142,6 +143,7 @@ def _buttons(home: Home, t: Translator) -> Actions:
                 t.rich("home.button.checkin_now"), actions.HOME_CHECKIN_NOW, "now", primary=True
             ),
             Button(t.rich("home.button.log_evidence"), actions.HOME_LOG_EVIDENCE, "log"),
+            *((topic_button(t),) if home.has_manager else ()),
             pause,
             Button(t.rich("home.button.schedule"), actions.HOME_SCHEDULE, "schedule"),
             Button(t.rich("home.button.language"), actions.HOME_LANGUAGE, "language"),

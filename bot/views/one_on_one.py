@@ -4,7 +4,8 @@ Pure functions from a :class:`~bot.domain.one_on_one_views.Brief` and a translat
 brief shows the period, the check-ins, the level changes, the new evidence, the open
 topics, the self/manager gaps and three talking points that quote the référentiel word
 for word (a matrix cell, or a certification's evaluation criteria); for the manager, their
-private notes and two buttons, "1:1 done" and "Add a note". The référentiel's words are
+private notes and two buttons, "1:1 done" and "Add a note"; for the person themself
+(with a manager), "Add a 1:1 topic". The référentiel's words are
 :class:`~bot.i18n.rich.Plain`; what people wrote (evidence, topics, notes) is
 :class:`~bot.i18n.rich.Typed` and shortened, the brief being a summary; the report is
 named as typed in a heading and mentioned in a sentence. The buttons carry only the
@@ -26,6 +27,7 @@ from bot.i18n.rich import Mention, Plain, Rich, Typed
 from bot.views import actions
 from bot.views.audience import readers_text
 from bot.views.cards import Actions, Block, Button, Card, Confirm, Divider, Heading, Note, Paragraph
+from bot.views.one_on_one_topics import topic_button
 from bot.views.prompt import short_name
 from bot.views.referentiel import criteria_lines, descriptor_lines
 from referentiels.models import Level, Referentiel
@@ -369,6 +371,8 @@ def brief_card(
         else "one_on_one.privacy"
     )
     if brief.own:
+        if brief.raises_topics:
+            tail.append(Actions(actions.ONE_ON_ONE_ACTIONS, (topic_button(t),)))
         tail.append(Note(t.rich(privacy, readers=readers_text(brief.readers, t))))
     else:
         tail.append(Note(t.rich(privacy)))

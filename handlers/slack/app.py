@@ -28,7 +28,16 @@ from bot.bootstrap import Core, build_core, build_flows, tick_policy
 from bot.delivery.messenger import Messenger
 from bot.delivery.tick import Ticker, TickReport
 from bot.settings import Settings
-from handlers.slack import actions, commands, events, home, one_on_one_commands, shortcuts, views
+from handlers.slack import (
+    actions,
+    commands,
+    events,
+    home,
+    one_on_one_commands,
+    shortcuts,
+    topic_commands,
+    views,
+)
 from handlers.slack.client import make_client
 from handlers.slack.context import SlackDeps
 from handlers.slack.edge import EdgeMiddleware, PalierBolt, language_of, on_error
@@ -204,7 +213,7 @@ def build_app(
     )
     bolt.error(on_error)
     commands.register(bolt, deps)
-    for kind in (actions, views, events, shortcuts, home, one_on_one_commands):
+    for kind in (actions, views, events, shortcuts, home, one_on_one_commands, topic_commands):
         kind.register(bolt, deps)
     policy = tick_policy(core, services.planning)
     ticker = Ticker(

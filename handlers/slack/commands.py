@@ -14,7 +14,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.app.outcome import Outcome
-from bot.domain.commands import Command, Parsed, parse
+from bot.domain.commands import Command, Parsed, is_topic, parse
 from bot.views import notice as notice_view
 from handlers.slack import ids
 from handlers.slack.admin_commands import handle_admin
@@ -29,6 +29,7 @@ from handlers.slack.one_on_one_commands import handle_one_on_one
 from handlers.slack.privacy_commands import handle_export, handle_privacy
 from handlers.slack.review_commands import handle_review_list
 from handlers.slack.team_commands import handle_team
+from handlers.slack.topic_commands import handle_topic_command
 from handlers.slack.workers import Later
 
 
@@ -113,6 +114,8 @@ def run_command(
             handle_team(deps, actor, respond, client)
         case Command.PRIVACY:
             handle_privacy(deps, actor, parsed.args, respond, client)
+        case Command.ONE_ON_ONE if is_topic(parsed):
+            handle_topic_command(deps, actor, parsed.text, command.trigger_id, respond, client)
         case Command.ONE_ON_ONE:
             handle_one_on_one(deps, actor, parsed.args, respond, client)
         case Command.ADMIN:

@@ -116,6 +116,13 @@ ONE_ON_ONE_NOTE_VIEW = "one_on_one_note_submit"  # private_metadata: the report'
 ONE_ON_ONE_NOTE_BLOCK = "one_on_one_note_input"
 ONE_ON_ONE_NOTE_ACTION = "one_on_one_note_text"
 ONE_ON_ONE_NOTE_SAVED_VIEW = "one_on_one_note_saved"
+# A topic for one's next 1:1, any day: the button (on the Home and one's own brief), its
+# modal and what the modal turns into once the topic is stored.
+ONE_ON_ONE_TOPIC = "one_on_one_topic"
+ONE_ON_ONE_TOPIC_VIEW = "one_on_one_topic_submit"
+ONE_ON_ONE_TOPIC_BLOCK = "one_on_one_topic_input"
+ONE_ON_ONE_TOPIC_ACTION = "one_on_one_topic_text"
+ONE_ON_ONE_TOPIC_SAVED_VIEW = "one_on_one_topic_saved"
 
 
 # The core's names (bot.views.actions) as this front end's ids: actions as action ids,
@@ -145,6 +152,7 @@ ACTION_IDS: dict[str, str] = {
     # The 1:1 brief.
     actions.ONE_ON_ONE_DONE: ONE_ON_ONE_DONE,
     actions.ONE_ON_ONE_NOTE: ONE_ON_ONE_NOTE,
+    actions.ONE_ON_ONE_TOPIC: ONE_ON_ONE_TOPIC,
     # Erasing one's own data (its row has no block id).
     actions.ERASE_MY_DATA: PRIVACY_DELETE,
 }
@@ -166,6 +174,8 @@ FORM_IDS: dict[str, str] = {
     actions.REVIEW_FORM: REVIEW_VIEW,
     actions.ONE_ON_ONE_NOTE_FORM: ONE_ON_ONE_NOTE_VIEW,
     actions.ONE_ON_ONE_NOTE_SAVED: ONE_ON_ONE_NOTE_SAVED_VIEW,
+    actions.ONE_ON_ONE_TOPIC_FORM: ONE_ON_ONE_TOPIC_VIEW,
+    actions.ONE_ON_ONE_TOPIC_SAVED: ONE_ON_ONE_TOPIC_SAVED_VIEW,
 }
 FIELD_IDS: dict[str, tuple[str, str]] = {
     actions.CHECKIN_LEVEL: (LEVEL_BLOCK, LEVEL_ACTION),
@@ -184,4 +194,5 @@ FIELD_IDS: dict[str, tuple[str, str]] = {
     actions.REVIEW_COMMENT: (REVIEW_COMMENT_BLOCK, REVIEW_COMMENT_ACTION),
     actions.REVIEW_SHARE: (REVIEW_SHARE_BLOCK, REVIEW_SHARE_ACTION),
     actions.ONE_ON_ONE_NOTE_TEXT: (ONE_ON_ONE_NOTE_BLOCK, ONE_ON_ONE_NOTE_ACTION),
+    actions.ONE_ON_ONE_TOPIC_TEXT: (ONE_ON_ONE_TOPIC_BLOCK, ONE_ON_ONE_TOPIC_ACTION),
 }

@@ -6,6 +6,8 @@ Grammar (French words accepted too)::
     /palier 1on1 @member                             the brief about a report
     /palier 1on1 @member schedule <day> <HH:MM>      (horaire) the brief an hour before
     /palier 1on1 @member schedule off                (horaire off|stop|aucun)
+    /palier 1on1 topic <text>                        (sujet) a topic for one's next 1:1:
+                                                     handlers.slack.topic_commands
 
 Every answer is ephemeral; the recurring brief arrives in the manager's DM (the
 tick, :mod:`handlers.slack.messenger`). The listeners only parse, call the 1:1 flow

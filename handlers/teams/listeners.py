@@ -36,6 +36,7 @@ from handlers.teams import (
     review,
     scope,
     team,
+    topics,
 )
 from handlers.teams.context import TeamsDeps
 from handlers.teams.mentions import command_text
@@ -73,6 +74,8 @@ COMMANDS.update(home.COMMANDS)
 CARD_ACTIONS.update(home.CARD_ACTIONS)
 DIALOGS.update(home.DIALOGS)
 FORMS.update(home.FORMS)
+DIALOGS.update(topics.DIALOGS)
+FORMS.update(topics.FORMS)
 MESSAGE_ACTIONS: dict[str, MessageActionOpener] = {**evidence.MESSAGE_ACTIONS}
 MESSAGE_ACTION_FORMS: dict[str, MessageActionListener] = {**evidence.MESSAGE_ACTION_FORMS}
 # The buttons that open a dialog (the renderer makes them ask Teams for one).

@@ -6,6 +6,7 @@ Grammar (French words accepted too)::
     1on1 @person                               the brief about a report
     1on1 @person schedule <day> <HH:MM>        (horaire) the brief an hour before each 1:1
     1on1 @person schedule off                  (horaire off|stop|aucun)
+    1on1 topic <text>                          (sujet) a topic for one's next 1:1
 
 ``@person`` is a Teams @mention (:mod:`handlers.teams.mentions`). Every answer is a card
 in the chat; the recurring brief arrives there too (the tick, through the messenger).
@@ -23,7 +24,7 @@ from typing import Any
 
 from bot.app.one_on_one import BriefRequest, DoneClick, NoteForm, ScheduleRequest, refusal_key
 from bot.app.outcome import Outcome
-from bot.domain.commands import OFF_WORDS, SCHEDULE_WORDS, Command, Parsed
+from bot.domain.commands import OFF_WORDS, SCHEDULE_WORDS, Command, Parsed, is_topic
 from bot.views import actions
 from bot.views.cards import Card
 from bot.views.forms import refilled
@@ -41,6 +42,7 @@ from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.mentions import Mentioned, Word, user_id_of, words
 from handlers.teams.replies import dialog, reply, said, toast
 from handlers.teams.review import row_id
+from handlers.teams.topics import handle_topic_command
 from handlers.teams.wording import teams_t
 
 
@@ -61,6 +63,9 @@ async def handle_one_on_one(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     ref, directory = actor_ref(activity), ActivityDirectory(activity)
     flow = deps.flows.one_on_one
     args = words(activity)[1:]
+    if is_topic(parsed):
+        await handle_topic_command(deps, ctx)
+        return
     person = args[0] if args else None
     if (person is not None and not isinstance(person, Mentioned)) or (
         len(args) > 1 and _word(args[1]).lower() not in SCHEDULE_WORDS

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from emulators.slack import SlackDriver, render_blocks, render_view
 from referentiels.loader import ReferentielCatalog
-from storage.models import Evidence, OneOnOneTopic, PromptStatus, Rating
+from storage.models import Evidence, OneOnOneTopic, Person, PromptStatus, Rating, Role
 from tests.slack.conftest import ALICE, BOB, World
 
 _AE = ReferentielCatalog.load(None).get("account-executive")
@@ -26,6 +26,15 @@ THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
 def _levels(label: str) -> dict[str, str]:
     return {f"level:{c.id}": label for c in AE.all_competencies()}
+
+
+def _with_manager(world: World) -> None:
+    """Alice enrolled, reporting to Bob: her check-in asks for a 1:1 topic."""
+    world.enrol(ALICE)
+    bob = world.enrol(BOB, role=Role.MANAGER)
+    with world.session() as session, session.begin():
+        alice = session.scalars(select(Person).where(Person.platform_user_id == ALICE)).one()
+        alice.manager_id = bob
 
 
 def _count(world: World, model: type) -> int:
@@ -56,7 +65,7 @@ def test_prompt_arrives_at_the_local_time_and_not_before(world: World) -> None:
 
 
 def test_full_checkin_stores_everything_and_answers_with_the_summary(world: World) -> None:
-    world.enrol(ALICE)
+    _with_manager(world)
     world.at(THURSDAY_1600_PARIS)
     world.tick()
     driver = world.driver
@@ -131,7 +140,7 @@ def test_bad_link_is_refused_inline_and_nothing_is_stored(world: World) -> None:
 
 
 def test_a_submission_delivered_twice_is_stored_once(world: World) -> None:
-    world.enrol(ALICE)
+    _with_manager(world)
     world.at(THURSDAY_1600_PARIS)
     world.tick()
     prompt = world.driver.latest_dm(ALICE)

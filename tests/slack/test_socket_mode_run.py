@@ -27,8 +27,8 @@ from handlers.slack.app import PalierSlack, build_app
 from handlers.slack.edge import PalierSocketModeHandler
 from handlers.slack.runner import serve
 from referentiels.loader import ReferentielCatalog
-from storage.models import OneOnOneTopic, PromptStatus, Rating
-from tests.slack.conftest import ALICE, Errors, World
+from storage.models import OneOnOneTopic, Person, PromptStatus, Rating, Role
+from tests.slack.conftest import ALICE, CHLOE, Errors, World
 
 _AE = ReferentielCatalog.load(None).get("account-executive")
 assert _AE is not None
@@ -104,6 +104,13 @@ def test_checkin_through_socket_mode_is_stored_once(
 ) -> None:
     driver = socket_palier.driver
     world.enrol(ALICE)
+    manager = world.enrol(CHLOE, role=Role.MANAGER)  # a manager only: her check-in asks a topic
+    with world.session() as session, session.begin():
+        for person in session.scalars(select(Person)):
+            if person.id == manager:
+                person.referentiel_id = None
+            else:
+                person.manager_id = manager
     world.at(THURSDAY_1600_PARIS)
     assert socket_palier.palier.tick().sent == 1
     prompt = driver.latest_dm(ALICE)

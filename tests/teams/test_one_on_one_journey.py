@@ -40,7 +40,7 @@ def test_a_member_prepares_their_own_1on1(world: TeamsWorld) -> None:
     text = teams.render(brief)
     assert "Votre brief 1:1" in text
     assert TOPIC in text  # as typed, never formatting
-    assert teams.buttons(brief) == []  # nothing to record about oneself
+    assert teams.buttons(brief) == ["Ajouter un sujet de 1:1"]  # nothing to record about oneself
 
 
 def test_a_managers_brief_a_note_then_1on1_done(world: TeamsWorld) -> None:

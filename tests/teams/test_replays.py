@@ -82,8 +82,8 @@ def _prompt_card(world: TeamsWorld, user: User) -> Message:
 
 
 def test_a_check_in_submitted_twice_is_stored_once_and_summed_up_once(world: TeamsWorld) -> None:
+    team(world)  # Alice has a manager: her check-in asks for a 1:1 topic
     teams, alice = world.teams, world.alice
-    teams.install(alice)
     prompt = _prompt_card(world, alice)
     teams.open_dialog(alice, prompt, START)
     dialog = teams.dialog(alice)
