@@ -111,6 +111,8 @@ def suggest(parsed: Parsed, commands: Collection[Command]) -> str | None:
     typed = parsed.text.split()[0]
     words = {word for command in commands for word in WORDS.get(command, ()) if word}
     return closest(typed, words)
+
+
 def is_topic(parsed: Parsed) -> bool:
     """``1on1 topic …`` / ``1on1 sujet …``: a topic for one's next 1:1."""
     return (
