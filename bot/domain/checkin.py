@@ -296,7 +296,10 @@ class CheckinService:
         problems = validate_checkin(submission, referentiel, list(prompt.competency_ids))
         if problems:
             return SubmitResult(problems, prompt=prompt)
-        if edit.earlier_checkins(session, prompt):  # stored already: this one replaces it
+        # Stored already (done, or kept late on a missed week): this one replaces it. Only
+        # then is it looked for: a first check-in costs no more statements than before.
+        stored = prompt.status in (PromptStatus.DONE, PromptStatus.MISSED)
+        if stored and edit.earlier_checkins(session, prompt):
             return self._replace(session, person, prompt, submission, idempotency_key, now, asked)
         record = record_checkin(session, person, prompt, submission, idempotency_key, now)
         return SubmitResult([], stored=record is not None, duplicate=record is None, prompt=prompt)
