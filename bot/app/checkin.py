@@ -1,5 +1,6 @@
 """The weekly check-in as the person acts on it: open the form, submit it, skip the
-week, or put it off a few hours.
+week, or put it off a few hours; and, until the week closes, edit it (the form filled
+in as submitted; submitting it again replaces the week's, :mod:`bot.domain.checkin_edit`).
 
 Each operation is one unit of work with the actor resolved once (a submission is
 validated, stored and everything its effects show is read in the same
