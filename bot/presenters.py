@@ -30,6 +30,7 @@ from bot.i18n import Translator
 from bot.i18n.rich import Mention
 from bot.views import checkin, prompt, review
 from bot.views.cards import Card
+from bot.views.checkin_edit import with_edit
 from bot.views.evidence import saved_card
 from bot.views.one_on_one import brief_card
 from bot.views.summary import summary_card
@@ -52,6 +53,19 @@ def _review_notice(notice: ReviewNotice, t: Translator) -> Card:
     return review.notice_card(manager, notice.referentiel, notice.reviewed, notice.comment, own)
 
 
+def _rated_summary(view: RatedSummary, t: Translator) -> Card:
+    card = summary_card(view.summary, t, only=view.rated)
+    offer = view.edit
+    return with_edit(
+        card,
+        view.summary.referentiel,
+        t,
+        offer=(offer.prompt_id, offer.closes_at, offer.timezone) if offer else None,
+        edited=view.edited,
+        reopened=view.reopened,
+    )
+
+
 CARDS: dict[type, Callable[[Any, Translator], Card]] = {
     PromptMessage: lambda view, t: prompt.prompt_card(view.form, view.timezone, t),
     ReminderMessage: lambda view, t: prompt.reminder_card(
@@ -63,7 +77,7 @@ CARDS: dict[type, Callable[[Any, Translator], Card]] = {
         view.brief, view.timezone, t, meeting_at=view.meeting_at
     ),
     PromptView: _prompt_state,
-    RatedSummary: lambda view, t: summary_card(view.summary, t, only=view.rated),
+    RatedSummary: _rated_summary,
     UnstoredCheckin: lambda view, t: checkin.unstored_card(
         view.submission, view.referentiel, view.reason, t
     ),

@@ -401,3 +401,35 @@ def test_stops_and_says_why_when_palier_does_not_do_what_the_story_expects(
     assert run_demo(out, weeks=1) == EXIT_FAILED
     problem = FR("demo.problem.script", name="Alice Martin", competency="C9.9")
     assert out.getvalue().rstrip().endswith(FR("demo.failed", problem=problem))
+
+
+def test_emma_edits_her_first_check_in_and_her_summary_follows(
+    story: tuple[int, str, str],
+) -> None:
+    _status, output, url = story
+    events = _events(output)
+    en = Translator("en")
+    at = "jeudi 26 novembre à 16:34 EST"  # half an hour after her check-in
+    opened = _event(
+        events, EMMA, at, FR("checkin_edit.demo.edit", button=en("checkin_edit.button"))
+    )
+    assert en("checkin_edit.intro", week="week 48") in opened
+    changed = _event(events, EMMA, at, FR("checkin_edit.demo.changed", button="Save"))
+    assert "Qualification : Intermédiaire" in changed
+    updated = _event(events, EMMA, at, FR("checkin_edit.demo.updated"))
+    assert en("checkin_edit.updated") in updated
+    assert "Qualification: Intermédiaire · 1 piece of evidence" in updated
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            emma = session.scalars(select(Person).where(Person.platform_user_id == EMMA.user_id))
+            week48 = session.execute(
+                select(Rating.competency_id, Rating.level_id).where(
+                    Rating.person_id == emma.one().id,
+                    Rating.cycle_key == "2026-W48",
+                    Rating.rater == Rater.SELF,
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert len(week48) == 5 and ("qualification", "intermediaire") in week48  # replaced, once

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from io import StringIO
 
@@ -94,6 +95,16 @@ class ScriptedPlayer:
         self._record("prompt", member)
         return "done"
 
+    def edit_check_in(self, member: Member) -> CheckinForm:
+        self._record("edit_check_in", member)
+        assert self.director is not None
+        plan = member.week(self.director.index)
+        return CheckinForm("edit", "form", tuple(plan.edit), "send")
+
+    def submit_edit(self, member: Member, levels: Mapping[str, str]) -> str:
+        self._record("submit_edit", member)
+        return "summary edited"
+
     def snooze(self, member: Member) -> Pressed:
         self._record("snooze", member)
         return Pressed("later", "snoozed")
@@ -171,6 +182,8 @@ def test_the_story_uses_every_step_kind() -> None:
             reply = story.reply(member, index, what)
             assert reply is not None
             steps.append(reply)
+            if (edit := story.second_thoughts(reply, at, index)) is not None:
+                steps.append(edit[1])
             for _at, _member, later in story.expected_after(reply, at, index):
                 if (back := story.reply(member, index, later)) is not None:
                     steps.append(back)

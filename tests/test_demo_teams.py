@@ -425,3 +425,19 @@ def test_teams_player_does_every_step_a_player_must_do() -> None:
             assert inspect.signature(ours).parameters.keys() == (
                 inspect.signature(protocol).parameters.keys()
             ), name
+
+
+def test_emma_edits_her_first_check_in_in_a_dialog_and_the_summary_card_follows(
+    story: tuple[int, str, str],
+) -> None:
+    _status, output, _url = story
+    events = _events(output)
+    at = "jeudi 26 novembre à 16:34 EST"  # half an hour after her check-in
+    opened = _event(
+        events, EMMA, at, FR("checkin_edit.demo.edit", button=EN("checkin_edit.button"))
+    )
+    assert opened.startswith("── Check-in week 48 ──\n")
+    assert EN("checkin_edit.intro", week="week 48") in opened
+    updated = _event(events, EMMA, at, FR("checkin_edit.demo.updated"))
+    assert EN("checkin_edit.updated") in updated
+    assert "Qualification: Intermédiaire · 1 piece of evidence" in updated

@@ -1,5 +1,6 @@
 """The weekly check-in as the person acts on it: open the form, submit it, skip the
-week, or put it off a few hours.
+week, or put it off a few hours; and, until the week closes, edit it (the form filled
+in as submitted; submitting it again replaces the week's, :mod:`bot.domain.checkin_edit`).
 
 Each operation is one unit of work with the actor resolved once (a submission is
 validated, stored and everything its effects show is read in the same
@@ -25,7 +26,15 @@ from bot.app.messages import prompt_messages
 from bot.app.outcome import Effect, Outcome, Problem, RefreshHome, SendDirect, UpdateMessages
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain import checkin_inbox as inbox
-from bot.domain.checkin import CheckinForm, CheckinService, Refusal, build_form, load_summary
+from bot.domain.checkin import (
+    CheckinForm,
+    CheckinService,
+    Refusal,
+    SubmitResult,
+    build_form,
+    load_summary,
+)
+from bot.domain.checkin_edit import editable
 from bot.domain.people import Directory, person_locale
 from bot.domain.progress import ProgressSummary
 from bot.domain.submissions import CheckinSubmission, FieldProblem, validate_checkin
@@ -58,11 +67,24 @@ class PromptView:
 
 
 @dataclass(frozen=True)
+class EditOffer:
+    """A check-in that can still be edited: its prompt, until when (the person's zone)."""
+
+    prompt_id: int
+    closes_at: datetime
+    timezone: str
+
+
+@dataclass(frozen=True)
 class RatedSummary:
-    """The level-progress summary sent after a check-in, told for what was just rated."""
+    """The level-progress summary sent after a check-in, told for what was just rated;
+    after an edit, which competencies await the manager's review again."""
 
     summary: ProgressSummary
     rated: frozenset[str]  # competency ids
+    edit: EditOffer | None = None  # None once the week is closed
+    edited: bool = False
+    reopened: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -139,6 +161,19 @@ class CheckinFlow:
                 return Outcome.refused(actor.locale, form.value)
             return Outcome(actor.locale, form)
 
+    def edit(
+        self, ref: ActorRef, action: PromptAction, directory: Directory | None = None
+    ) -> Outcome[CheckinForm]:
+        """The form of a submitted check-in, filled in as it was, while its week is open
+        (submitting it replaces the week's: :meth:`receive`, :meth:`submit`)."""
+        with self.work.begin(ref, directory) as (session, actor):
+            if actor.person is None:
+                return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
+            form = self.checkins.open_edit(session, actor.person, action.prompt_id, self.clock())
+            if isinstance(form, Refusal):
+                return Outcome.refused(actor.locale, form.value)
+            return Outcome(actor.locale, form)
+
     def skip(self, ref: ActorRef, action: PromptAction) -> Outcome[None]:
         """No check-in this week (no reminder); the prompt can still be started."""
         with self.work.begin(ref) as (session, actor):
@@ -191,7 +226,7 @@ class CheckinFlow:
                 return Outcome.to_fix(actor.locale, problems)
             if result.duplicate or result.prompt is None:
                 return Outcome(actor.locale)
-            effects = self._after_checkin(session, actor, person, result.prompt, answers, now)
+            effects = self._after_checkin(session, actor, person, result, answers, now)
             return Outcome(actor.locale, effects=effects)
 
     def receive(self, ref: ActorRef, answers: CheckinAnswers) -> Outcome[Received]:
@@ -225,6 +260,7 @@ class CheckinFlow:
                     or referentiel is None
                     or submission is None
                     or validate_checkin(submission, referentiel, list(who.competency_ids))
+                    or who.edit_closed(now)  # for submit to answer (or a replay: nothing)
                 ):
                     kept.append(None)
                     continue
@@ -251,13 +287,17 @@ class CheckinFlow:
             now = self.clock()
             if received.attempts > inbox.MAX_ATTEMPTS:
                 return self._unstored(session, actor, person, received, "failed", now)
-            result = self.checkins.submit(session, person, received.prompt_id, submission, key, now)
+            result = self.checkins.submit(
+                session, person, received.prompt_id, submission, key, now, received.received_at
+            )
             if result.refusal is not None or result.problems:
                 reason = result.refusal.value if result.refusal else "problems"
+                if result.refusal is Refusal.EDIT_CLOSED:  # submitted before, stored after
+                    reason = Refusal.CLOSED.value
                 return self._unstored(session, actor, person, received, reason, now)
             if result.duplicate or result.prompt is None:
                 return Outcome(actor.locale)
-            effects = self._after_checkin(session, actor, person, result.prompt, answers, now)
+            effects = self._after_checkin(session, actor, person, result, answers, now)
             return Outcome(actor.locale, effects=effects)
 
     def left_behind(self, platform: Platform) -> list[tuple[ActorRef, str]]:
@@ -291,29 +331,35 @@ class CheckinFlow:
         session: Session,
         actor: Actor,
         person: Person,
-        prompt: CheckinPrompt,
+        result: SubmitResult,
         answers: CheckinAnswers,
         now: datetime,
     ) -> tuple[Effect, ...]:
+        """A check-in stored: the prompt's messages say done, the summary follows. After
+        an edit, the summary it was opened from shows the new levels (the prompt says
+        done already); opened elsewhere, a new summary is sent."""
+        prompt = result.prompt
         referentiel = self.checkins.referentiel_of(person)
         assert referentiel is not None and answers.submission is not None  # stored: both known
+        assert prompt is not None
+        summary = load_summary(session, person, referentiel, now, actor.timezone)
+        rated = frozenset(answer.competency_id for answer in answers.submission.answers)
+        still_open = editable(prompt.status, prompt.closes_at, now)
+        offer = EditOffer(prompt.id, prompt.closes_at, actor.timezone) if still_open else None
+        view = RatedSummary(summary, rated, offer, result.replaced, result.reopened)
+        home = RefreshHome(actor.ref.user_id)
+        clicked = answers.clicked
+        if result.replaced and clicked is not None and clicked not in prompt_messages(prompt):
+            return UpdateMessages((clicked,), view), home
+        # The summary goes beside the message the form was opened from, else the prompt's.
+        near = clicked or next(iter(prompt_messages(prompt)), None)
+        told = SendDirect(actor.ref.user_id, view, near=near, conversation=person.conversation_ref)
+        if result.replaced:
+            return told, home
         done = PromptView(
             build_form(session, person, prompt, referentiel), PromptState.DONE, actor.timezone
         )
-        summary = load_summary(session, person, referentiel, now, actor.timezone)
-        rated = frozenset(answer.competency_id for answer in answers.submission.answers)
-        # The summary goes beside the message the form was opened from, else the prompt's.
-        near = answers.clicked or next(iter(prompt_messages(prompt)), None)
-        return (
-            *self._shown(prompt, answers.clicked, done),
-            SendDirect(
-                actor.ref.user_id,
-                RatedSummary(summary, rated),
-                near=near,
-                conversation=person.conversation_ref,
-            ),
-            RefreshHome(actor.ref.user_id),
-        )
+        return (*self._shown(prompt, clicked, done), told, home)
 
     def _acted(
         self,

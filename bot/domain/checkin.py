@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.domain import checkin_edit as edit
 from bot.domain.people import find_person, find_tenant, zone_of
 from bot.domain.progress import (
     CycleOutcome,
@@ -30,10 +31,26 @@ from bot.domain.progress import (
     summarize_history,
 )
 from bot.domain.scheduling import Cycle, snooze_until
-from bot.domain.submissions import CheckinSubmission, FieldProblem, record_checkin, validate_checkin
+from bot.domain.submissions import (
+    CheckinSubmission,
+    FieldProblem,
+    claim_submission,
+    record_checkin,
+    validate_checkin,
+)
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Group, Level, LevelDescriptor, Referentiel
-from storage.models import CheckinPrompt, Evidence, Person, Platform, PromptStatus, Rater, Rating
+from storage.models import (
+    CheckinPrompt,
+    Evidence,
+    Person,
+    Platform,
+    PromptStatus,
+    Rater,
+    Rating,
+    Submission,
+    SubmissionKind,
+)
 
 OPEN_STATUSES = (PromptStatus.PENDING, PromptStatus.SENDING, PromptStatus.SENT)
 
@@ -46,6 +63,7 @@ class Refusal(enum.StrEnum):
     ALREADY_DONE = "already_done"
     CLOSED = "closed"  # the cycle is over
     UNKNOWN_EVIDENCE = "unknown_evidence"  # no such evidence of this person's
+    EDIT_CLOSED = "edit_closed"  # a submitted check-in whose week closed: no more edits
 
 
 @dataclass(frozen=True)
@@ -70,6 +88,7 @@ class CheckinForm:
     items: list[CheckinItem]
     # The person has a manager: the form asks for a topic for their next 1:1.
     asks_topic: bool = True
+    filled: CheckinSubmission | None = None  # an edit: the check-in as it was submitted
 
     @property
     def competency_ids(self) -> list[str]:
@@ -85,6 +104,8 @@ class SubmitResult:
     duplicate: bool = False
     refusal: Refusal | None = None
     prompt: CheckinPrompt | None = None  # the person's prompt, when it was theirs
+    replaced: bool = False  # an edit: the week's check-in replaced (bot.domain.checkin_edit)
+    reopened: frozenset[str] = frozenset()  # competencies whose confirmation no longer holds
 
 
 def person_for(session: Session, platform: Platform, team_id: str, user_id: str) -> Person | None:
@@ -97,8 +118,11 @@ def person_zone(person: Person, default_timezone: str) -> ZoneInfo:
     return ZoneInfo(zone_of(person, default_timezone))
 
 
-def latest_levels(session: Session, person: Person, referentiel: Referentiel) -> dict[str, Level]:
-    """Each competency's latest self-rated level (ratings on another référentiel ignored)."""
+def latest_levels(
+    session: Session, person: Person, referentiel: Referentiel, excluding: Sequence[int] = ()
+) -> dict[str, Level]:
+    """Each competency's latest self-rated level (ratings on another référentiel ignored,
+    and those of the submissions ``excluding``: a check-in being edited)."""
     levels: dict[str, Level] = {}
     query = (
         select(Rating.competency_id, Rating.level_id)
@@ -109,6 +133,10 @@ def latest_levels(session: Session, person: Person, referentiel: Referentiel) ->
         )
         .order_by(Rating.rated_at, Rating.id)
     )
+    if excluding:
+        query = query.where(
+            or_(Rating.submission_id.is_(None), Rating.submission_id.not_in(list(excluding)))
+        )
     for competency_id, level_id in session.execute(query):
         level = referentiel.scale.level(level_id)
         if level is not None:
@@ -256,11 +284,15 @@ class CheckinService:
         submission: CheckinSubmission,
         idempotency_key: str,
         now: datetime,
+        asked: datetime | None = None,
     ) -> SubmitResult:
         """Validate and store a check-in in the caller's transaction.
 
         A submission that arrives after its cycle closed (the modal was open at
-        the deadline) is still stored: nothing a person submitted is lost.
+        the deadline) is still stored: nothing a person submitted is lost. One for a
+        check-in stored already replaces it while its week is open
+        (:mod:`bot.domain.checkin_edit`; ``asked``: when it was submitted, if before
+        ``now``), and is refused after.
         """
         referentiel = self.referentiel_of(person)
         if referentiel is None:
@@ -271,8 +303,59 @@ class CheckinService:
         problems = validate_checkin(submission, referentiel, list(prompt.competency_ids))
         if problems:
             return SubmitResult(problems, prompt=prompt)
+        # Stored already (done, or kept late on a missed week): this one replaces it. Only
+        # then is it looked for: a first check-in costs no more statements than before.
+        stored = prompt.status in (PromptStatus.DONE, PromptStatus.MISSED)
+        if stored and edit.earlier_checkins(session, prompt):
+            return self._replace(session, person, prompt, submission, idempotency_key, now, asked)
         record = record_checkin(session, person, prompt, submission, idempotency_key, now)
         return SubmitResult([], stored=record is not None, duplicate=record is None, prompt=prompt)
+
+    def _replace(
+        self,
+        session: Session,
+        person: Person,
+        prompt: CheckinPrompt,
+        submission: CheckinSubmission,
+        key: str,
+        now: datetime,
+        asked: datetime | None,
+    ) -> SubmitResult:
+        """A check-in submitted again: stored once (a second delivery of any submission
+        stores nothing, even after the week closed), replacing the week's while it is
+        open (judged when it was submitted, ``asked``), refused once it closed."""
+        known = select(Submission.id).where(
+            Submission.tenant_id == person.tenant_id, Submission.idempotency_key == key
+        )
+        if session.scalar(known) is not None:
+            return SubmitResult([], duplicate=True, prompt=prompt)
+        if not edit.editable(prompt.status, prompt.closes_at, asked or now):
+            return SubmitResult([], refusal=Refusal.EDIT_CLOSED, prompt=prompt)
+        record = claim_submission(session, person, SubmissionKind.CHECKIN, key, now, prompt)
+        if record is None:  # delivered twice at once: the other one stored it
+            return SubmitResult([], duplicate=True, prompt=prompt)
+        reopened = edit.replace_checkin(session, person, prompt, submission, record, now)
+        return SubmitResult([], stored=True, prompt=prompt, replaced=True, reopened=reopened)
+
+    def open_edit(
+        self, session: Session, person: Person, prompt_id: int, now: datetime
+    ) -> CheckinForm | Refusal:
+        """The form of a submitted check-in, filled in as it was submitted, while its week
+        is open; a check-in not submitted yet opens as usual (:meth:`open_form`)."""
+        referentiel = self.referentiel_of(person)
+        if referentiel is None:
+            return Refusal.NOT_ENROLLED
+        prompt = self._prompt(session, person, prompt_id)
+        if prompt is None:
+            return Refusal.UNKNOWN_PROMPT
+        if prompt.status is not PromptStatus.DONE:
+            return self.open_form(session, person, prompt_id, now)
+        if not edit.editable(prompt.status, prompt.closes_at, now):
+            return Refusal.EDIT_CLOSED
+        earlier = edit.earlier_checkins(session, prompt)
+        before = latest_levels(session, person, referentiel, excluding=earlier)
+        filled = edit.stored_answers(session, prompt, earlier)
+        return replace(form_of(prompt, referentiel, before), filled=filled)
 
     def skip(
         self, session: Session, person: Person, prompt_id: int, now: datetime

@@ -23,7 +23,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models import CheckinInbox, CheckinPrompt, Person, Platform, Tenant
+from bot.domain.checkin_edit import editable
+from storage.models import CheckinInbox, CheckinPrompt, Person, Platform, PromptStatus, Tenant
 
 # How long the process that received a check-in has to store it before a tick may take
 # it up (its worker queue may be long under load: a worker finding it gone does nothing).
@@ -43,6 +44,14 @@ class Sender:
     referentiel_id: str | None
     prompt_id: int | None  # None: no such prompt of theirs
     competency_ids: tuple[str, ...]
+    done: bool = False  # the prompt's check-in is stored already: this one would edit it
+    closes_at: datetime | None = None
+
+    def edit_closed(self, now: datetime) -> bool:
+        """Whether this submission would edit a check-in whose week is closed."""
+        if not self.done or self.closes_at is None:
+            return False
+        return not editable(PromptStatus.DONE, self.closes_at, now)
 
 
 _INBOX = cast(Table, CheckinInbox.__table__)
@@ -61,6 +70,8 @@ _SENDERS = (
         _PEOPLE.c.referentiel_id,
         _PROMPTS.c.id,
         _PROMPTS.c.competency_ids,
+        _PROMPTS.c.status,
+        _PROMPTS.c.closes_at,
     )
     .select_from(_TENANTS)
     .join(_PEOPLE, _PEOPLE.c.tenant_id == _TENANTS.c.id)
@@ -97,23 +108,25 @@ def senders(session: Session, asked: Sequence[Asked]) -> list[Sender | None]:
     who = sorted({(platform, workspace, user) for platform, workspace, user, _ in asked})
     params = {"who": who, "prompt_ids": sorted({prompt_id for *_, prompt_id in asked})}
     people: dict[tuple[str, str, str], Sender] = {}
-    prompts: dict[tuple[str, str, str, int], tuple[str, ...]] = {}
+    prompts: dict[tuple[str, str, str, int], dict[str, Any]] = {}
     for row in session.connection().execute(_SENDERS, params):
         platform, workspace, user, tenant_id, person_id, locale, referentiel_id = row[:7]
-        found, competencies = row[7:]
+        found, competencies, status, closes_at = row[7:]
         person = (str(platform), workspace, user)
         people[person] = Sender(tenant_id, person_id, locale, referentiel_id, None, ())
         if found is not None:
-            prompts[(*person, found)] = tuple(competencies or ())
+            prompts[(*person, found)] = {
+                "prompt_id": found,
+                "competency_ids": tuple(competencies or ()),
+                "done": status == PromptStatus.DONE,
+                "closes_at": closes_at,
+            }
     answers: list[Sender | None] = []
     for platform, workspace, user, prompt_id in asked:
         person = (str(platform), workspace, user)
         base = people.get(person)
-        competencies = prompts.get((*person, prompt_id))
-        if base is None or competencies is None:
-            answers.append(base)
-        else:
-            answers.append(replace(base, prompt_id=prompt_id, competency_ids=competencies))
+        found_prompt = prompts.get((*person, prompt_id))
+        answers.append(replace(base, **found_prompt) if base and found_prompt else base)
     return answers
 
 

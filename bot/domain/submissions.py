@@ -172,8 +172,7 @@ def record_checkin(
     missing = next((a.competency_id for a in submission.answers if a.level_id is None), None)
     if missing is not None:  # validate_checkin refuses this; never store half
         raise ValueError(f"no level for {missing}")
-    mine: dict[str, Any] = {"tenant_id": person.tenant_id, "person_id": person.id}
-    mine |= {"referentiel_id": person.referentiel_id, "submission_id": record.id}
+    mine = _mine(person, record)
     # One statement for the ratings, one for the evidence, however many competencies.
     ratings = [
         mine
@@ -189,6 +188,31 @@ def record_checkin(
     ]
     session.execute(insert(Rating), ratings)
     sync_tracks(session, (person.id,))  # a bulk insert is no flush: keep the tracks here
+    add_notes(session, person, record, submission, now)
+    if prompt is not None and prompt.status is not PromptStatus.MISSED:
+        prompt.status = PromptStatus.DONE
+        prompt.completed_at = now
+    session.flush()
+    return record
+
+
+def _mine(person: Person, record: Submission) -> dict[str, Any]:
+    """The columns every row of one check-in shares."""
+    mine: dict[str, Any] = {"tenant_id": person.tenant_id, "person_id": person.id}
+    return mine | {"referentiel_id": person.referentiel_id, "submission_id": record.id}
+
+
+def add_notes(
+    session: Session,
+    person: Person,
+    record: Submission,
+    submission: CheckinSubmission,
+    now: datetime,
+    *,
+    topic: bool = True,
+) -> None:
+    """The evidence of a check-in (one statement) and its 1:1 topic (when ``topic``)."""
+    mine = _mine(person, record)
     evidence = [
         mine
         | {
@@ -203,7 +227,7 @@ def record_checkin(
     ]
     if evidence:
         session.execute(insert(Evidence), evidence)
-    if submission.topic:
+    if topic and submission.topic:
         session.add(
             OneOnOneTopic(
                 tenant_id=person.tenant_id,
@@ -214,8 +238,3 @@ def record_checkin(
                 created_at=now,
             )
         )
-    if prompt is not None and prompt.status is not PromptStatus.MISSED:
-        prompt.status = PromptStatus.DONE
-        prompt.completed_at = now
-    session.flush()
-    return record

@@ -9,6 +9,8 @@ from __future__ import annotations
 START_CHECKIN = "checkin.start"
 SKIP_CHECKIN = "checkin.skip"
 SNOOZE_CHECKIN = "checkin.snooze"
+EDIT_CHECKIN = "checkin.edit"  # a submitted check-in, while its week is open (value: prompt)
+EDIT_ACTIONS = "checkin.edit_actions"  # the summary's row with that button
 
 PROMPT_ACTIONS = "checkin.prompt"  # the prompt's row of buttons
 

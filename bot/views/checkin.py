@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.domain.checkin import CheckinForm, CheckinItem, Refusal
-from bot.domain.submissions import MAX_TEXT, CheckinSubmission
+from bot.domain.submissions import MAX_TEXT, CheckinAnswer, CheckinSubmission
 from bot.i18n import Translator, formats
 from bot.i18n.referentiel_text import level_description, level_label
 from bot.i18n.rich import Plain, Rich, Typed
@@ -42,6 +42,7 @@ CHOICE_TEXT = 75
 
 # The check-in flow's refusals (bot.domain.checkin.Refusal codes) as the catalog words them.
 REFUSALS = {refusal.value: f"refusal.{refusal.value}" for refusal in Refusal}
+REFUSALS[Refusal.EDIT_CLOSED.value] = "checkin_edit.closed"
 
 
 def refusal(code: str | None, t: Translator) -> Rich:
@@ -130,9 +131,15 @@ def _where(item: CheckinItem, referentiel: Referentiel, t: Translator) -> Note:
 
 
 def _item(
-    item: CheckinItem, referentiel: Referentiel, descriptions: dict[str, str | None], t: Translator
+    item: CheckinItem,
+    referentiel: Referentiel,
+    descriptions: dict[str, str | None],
+    t: Translator,
+    filled: CheckinAnswer | None = None,
 ) -> list[Block | Field]:
+    """One competency's fields; ``filled``: its answer as submitted (an edit)."""
     competency = item.competency
+    level = filled.level_id if filled else (item.current.id if item.current else None)
     choices = tuple(
         Choice(
             level.id,
@@ -156,7 +163,7 @@ def _item(
                 choices,
                 style=ChoiceStyle.LIST,
                 key=competency.id,
-                initial=(item.current.id,) if item.current is not None else (),
+                initial=(level,) if level is not None else (),
             ),
             TextField(
                 actions.CHECKIN_EVIDENCE,
@@ -166,6 +173,7 @@ def _item(
                 multiline=True,
                 max_length=MAX_TEXT,
                 placeholder=t.rich("modal.evidence_placeholder"),
+                initial=filled.evidence_text if filled else None,
             ),
             TextField(
                 actions.CHECKIN_LINK,
@@ -174,6 +182,7 @@ def _item(
                 optional=True,
                 max_length=MAX_TEXT,
                 placeholder=t.rich("modal.link_placeholder"),
+                initial=filled.evidence_link if filled else None,
             ),
         ]
     )
@@ -185,10 +194,13 @@ def checkin_form(form: CheckinForm, state: str, t: Translator) -> Form:
     referentiel = form.referentiel
     descriptions = option_descriptions(referentiel, t)
     intro = t.rich("modal.intro", referentiel=Plain(referentiel.title))
+    if form.filled is not None:  # an edit: say that it replaces what was submitted
+        intro = t.rich("checkin_edit.intro", week=Plain(formats.week(form.cycle_key, t)))
     blocks: list[Block | Field] = [Paragraph((intro,)), Paragraph((scale_line(referentiel, t),))]
+    filled = {a.competency_id: a for a in form.filled.answers} if form.filled else {}
     for item in form.items:
         blocks.append(Divider())
-        blocks.extend(_item(item, referentiel, descriptions, t))
+        blocks.extend(_item(item, referentiel, descriptions, t, filled.get(item.competency.id)))
     if form.asks_topic:  # someone without a manager has nobody to raise it with
         blocks.append(Divider())
         blocks.append(
@@ -199,6 +211,7 @@ def checkin_form(form: CheckinForm, state: str, t: Translator) -> Form:
                 multiline=True,
                 max_length=MAX_TEXT,
                 placeholder=t.rich("modal.topic_placeholder"),
+                initial=form.filled.topic if form.filled else None,
             )
         )
     return Form(

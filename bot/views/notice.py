@@ -13,7 +13,10 @@ def notice_card(text: Rich) -> Card:
 
 
 # Refusal codes worded by a message of their own; any other code ``c`` is ``refusal.c``.
-_OWN_WORDS = {"language_usage": "language.usage"}  # bot.app.summary.LANGUAGE_USAGE
+_OWN_WORDS = {
+    "language_usage": "language.usage",  # bot.app.summary.LANGUAGE_USAGE
+    "edit_closed": "checkin_edit.closed",  # bot.domain.checkin.Refusal.EDIT_CLOSED
+}
 
 
 def refusal(code: str | None, t: Translator) -> Rich:

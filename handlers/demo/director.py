@@ -102,6 +102,9 @@ class Director:
             follow_up = story.follow_up(scheduled.step, now)
             if follow_up is not None:
                 self.schedule(*follow_up)
+            edit = story.second_thoughts(scheduled.step, now, self.index)
+            if edit is not None:
+                self.schedule(*edit)
 
     def play(self, weeks: int) -> None:
         """The app installed where it must be, a first tick (it plans, sends nothing), the
@@ -147,6 +150,8 @@ class Director:
                 self._tick(at)
             case story.CheckIn():
                 self._check_in(step)
+            case story.EditCheckIn(member):
+                self._edit_check_in(member)
             case story.Snooze(member):
                 pressed = self.player.snooze(member)
                 self._event(member, self.t("demo.what.snooze", button=pressed.button))
@@ -245,6 +250,34 @@ class Director:
         if prompt is not None:
             self._event(member, self.t("demo.what.prompt_done"))
             n.show(prompt)
+
+    def _edit_check_in(self, member: Member) -> None:
+        """The summary's Edit button: the form filled in as sent; only the plan's levels
+        changed; the summary updated in place."""
+        n, t = self.narrator, self.t
+        form = self.player.edit_check_in(member)
+        self._event(member, t("checkin_edit.demo.edit", button=form.button))
+        n.show_form(form.text)
+        pt, referentiel = Translator(member.locale), self._referentiel(member)
+        levels = referentiel.scale.levels
+        changed: dict[str, str] = {}
+        lines: list[str] = []
+        for competency_id, rank in member.week(self.index).edit.items():
+            competency = referentiel.competency(competency_id)
+            if competency is None or competency_id not in form.asked:
+                raise DemoError(
+                    "demo.problem.script", name=member.real_name, competency=competency_id
+                )
+            self.ranks[member.user_id][competency_id] = rank
+            label = level_label(referentiel, levels[min(rank, len(levels) - 1)], pt)
+            changed[competency_id] = label
+            name = competency.code or competency.label
+            lines.append(t("demo.answer.level", competency=name, level=label))
+        self._event(member, t("checkin_edit.demo.changed", button=form.submit))
+        n.show("\n".join(lines))
+        summary = self.player.submit_edit(member, changed)
+        self._event(member, t("checkin_edit.demo.updated"))
+        n.show(summary)
 
     def _referentiel(self, member: Member) -> Referentiel:
         referentiel = self.referentiels.get(member.referentiel_id)

@@ -10,7 +10,9 @@ and each reacts as their week's plan says: checks in (with levels, evidence and 
 comes 24 h later, then the week closes as missed). The day after the last
 check-ins the manager reviews a report's ratings (one set a level lower, a
 comment shared), looks at her team and at a report's 1:1 brief, then marks the
-1:1 done. The Monday after, everyone asks for their level-progress summary.
+1:1 done. The Monday after, everyone asks for their level-progress summary. Someone
+may have second thoughts about a check-in: half an hour later, while the week is open,
+they edit it from their summary (a level changed), and the summary follows.
 
 This module is data and rules only: the steps are a small vocabulary of plain
 values (:data:`Step`), and the functions below say which step follows which, and
@@ -67,6 +69,7 @@ LOWERED = "closing"  # the one she sets a level lower than the self-rating
 REVIEW_COMMENT = "claire_review"  # her comment, a catalog key under demo.typed; shared
 MET = "karim"  # whom she has her 1:1 with
 SUMMARIES_AT = time(9, 0)  # everyone's summary, the Monday after the last week
+EDIT_AFTER = timedelta(minutes=30)  # second thoughts about a check-in, while the week is open
 
 
 class Behaviour(StrEnum):
@@ -95,6 +98,8 @@ class WeekPlan:
     levels: Mapping[str, int] = field(default_factory=dict)
     proofs: Mapping[str, Proof] = field(default_factory=dict)
     topic: str | None = None  # a catalog key under demo.typed
+    # competency id → rank given instead, when the person edits the check-in afterwards
+    edit: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -209,7 +214,8 @@ TEAM: tuple[Member, ...] = (
         rank=0,
         reply_after=timedelta(minutes=4),
         plan=(
-            WeekPlan(proofs={"qualification": Proof("emma_discovery")}),
+            # After her discovery call she thinks better of her qualification: she edits.
+            WeekPlan(proofs={"qualification": Proof("emma_discovery")}, edit={"qualification": 1}),
             WeekPlan(Behaviour.SKIP),
             WeekPlan(
                 levels={"closing": 1}, proofs={"closing": Proof("emma_closing", CRM + "initech-3")}
@@ -244,6 +250,13 @@ class CheckIn:
 
     member: Member
     on: Expect = Expect.PROMPT
+
+
+@dataclass(frozen=True)
+class EditCheckIn:
+    """The person edits this week's check-in from its summary: some levels changed."""
+
+    member: Member
 
 
 @dataclass(frozen=True)
@@ -323,6 +336,7 @@ class Me:
 Step = (
     Tick
     | CheckIn
+    | EditCheckIn
     | Snooze
     | Skip
     | Ignore
@@ -337,6 +351,7 @@ Step = (
 STEP_KINDS: tuple[type[Step], ...] = (
     Tick,
     CheckIn,
+    EditCheckIn,
     Snooze,
     Skip,
     Ignore,
@@ -412,6 +427,13 @@ def follow_up(step: Step, at: datetime) -> Timed | None:
         return at + OPEN_AFTER, OpenReview(step.manager, step.report)
     if isinstance(step, OpenReview):
         return at + REVIEW_TAKES, SubmitReview(step.manager, step.report)
+    return None
+
+
+def second_thoughts(step: Step, at: datetime, index: int) -> Timed | None:
+    """The edit of a check-in the week's plan changes afterwards, ``EDIT_AFTER`` later."""
+    if isinstance(step, CheckIn) and step.member.week(index).edit:
+        return at + EDIT_AFTER, EditCheckIn(step.member)
     return None
 
 

@@ -1,4 +1,5 @@
-"""Buttons of the weekly prompt: Start (opens the modal), Skip, Remind me later.
+"""Buttons of the weekly prompt: Start (opens the modal), Skip, Remind me later; and the
+summary's Edit my check-in (the modal again, filled in as submitted).
 
 Each click is acknowledged at once, then handed to the check-in flow
 (:mod:`bot.app.checkin`) on the workers (:mod:`handlers.slack.workers`: a click's work
@@ -98,6 +99,17 @@ def handle_start(deps: SlackDeps, click: PromptClick, client: WebClient, respond
     client.views_open(trigger_id=click.trigger_id, view=view)
 
 
+def handle_edit(deps: SlackDeps, click: PromptClick, client: WebClient, respond: Respond) -> None:
+    """The check-in's form filled in as submitted; refused once its week is closed."""
+    outcome = deps.flows.checkin.edit(click.actor.ref, click.action, SlackDirectory(client))
+    if outcome.view is None:
+        _refuse(respond, outcome)
+        return
+    metadata = CheckinMetadata(click.prompt_id, click.channel_id, click.message_ts)
+    view = checkin_modal(outcome.view, metadata, slack_t(outcome))
+    client.views_open(trigger_id=click.trigger_id, view=view)
+
+
 def _carry_out(outcome: Outcome[None], client: WebClient, respond: Respond) -> None:
     """Refused: say why, to the clicker only; else every message of the prompt changes."""
     if outcome.refusal is not None:
@@ -186,6 +198,7 @@ def register(app: App, deps: SlackDeps) -> None:
         ids.START_CHECKIN: handle_start,
         ids.SKIP_CHECKIN: handle_skip,
         ids.SNOOZE_CHECKIN: handle_snooze,
+        ids.EDIT_CHECKIN: handle_edit,
     }
     for action_id, handler in prompt_buttons.items():
         app.action(action_id)(_on_prompt_click(deps, handler))

@@ -12,7 +12,7 @@ step Palier does not answer in time, or refuses, is a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from bot.delivery.tick import TickReport
@@ -75,6 +75,7 @@ class SlackPlayer:
         self._listings: dict[str, Message] = {}  # a manager's review list
         self._briefs: dict[str, Message] = {}  # a manager's last 1:1 brief
         self._saved_after: dict[str, int] = {}  # a manager's DMs before her review
+        self._summaries: dict[str, Message] = {}  # the summary of each one's last check-in
 
     @property
     def me_command(self) -> str:
@@ -135,7 +136,36 @@ class SlackPlayer:
         count = len(self._dms(member))
         self._submit(member, self._forms.pop(member.user_id), values)
         summary = self._new_dm(member, count, "chat.postMessage")
+        self._summaries[member.user_id] = summary
         return render_blocks(summary.blocks)
+
+    def edit_check_in(self, member: Member) -> CheckinForm:
+        label = slack_translator(member.locale)("checkin_edit.button")
+        self._click(member, self._current(self._summaries[member.user_id]), label)
+        modal = self._wait(member, lambda: self.driver.modal(member.user_id), "views.open")
+        self._forms[member.user_id] = modal
+        asked = tuple(
+            competency_id
+            for block in modal.blocks
+            if block.get("type") == "input"
+            for prefix, competency_id in [ids.split_block(str(block.get("block_id")))]
+            if prefix == ids.LEVEL_BLOCK and competency_id is not None
+        )
+        submit = str((modal.data.get("submit") or {}).get("text", ""))
+        return CheckinForm(label, render_view(modal.data), asked, submit)
+
+    def submit_edit(self, member: Member, levels: Mapping[str, str]) -> str:
+        """The rest of the form kept as it opened (as sent); the summary updated in place."""
+        values = {ids.competency_block(ids.LEVEL_BLOCK, c): level for c, level in levels.items()}
+        summary = self._summaries[member.user_id]
+        versions = len(self._current(summary).versions)
+        self._submit(member, self._forms.pop(member.user_id), values)
+
+        def updated() -> Message | None:
+            now = self._current(summary)
+            return now if len(now.versions) > versions else None
+
+        return render_blocks(self._wait(member, updated, "chat.update").blocks)
 
     def snooze(self, member: Member) -> Pressed:
         label = slack_translator(member.locale)("prompt.snooze")

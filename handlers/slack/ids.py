@@ -12,6 +12,8 @@ from bot.views import actions
 START_CHECKIN = "checkin_start"
 SKIP_CHECKIN = "checkin_skip"
 SNOOZE_CHECKIN = "checkin_snooze"
+EDIT_CHECKIN = "checkin_edit"  # the summary's "Edit my check-in" (value: the prompt's id)
+EDIT_ACTIONS_BLOCK = "checkin_edit_actions"
 PROMPT_ACTIONS_BLOCK = "checkin_prompt_actions"
 
 # The check-in modal.
@@ -133,6 +135,7 @@ ACTION_IDS: dict[str, str] = {
     actions.START_CHECKIN: START_CHECKIN,
     actions.SKIP_CHECKIN: SKIP_CHECKIN,
     actions.SNOOZE_CHECKIN: SNOOZE_CHECKIN,
+    actions.EDIT_CHECKIN: EDIT_CHECKIN,
     # The Home.
     actions.HOME_CHECKIN_NOW: HOME_CHECKIN_NOW,
     actions.HOME_LOG_EVIDENCE: HOME_LOG_EVIDENCE,
@@ -158,6 +161,7 @@ ACTION_IDS: dict[str, str] = {
 }
 BLOCK_IDS: dict[str, str] = {
     actions.PROMPT_ACTIONS: PROMPT_ACTIONS_BLOCK,
+    actions.EDIT_ACTIONS: EDIT_ACTIONS_BLOCK,
     actions.HOME_ACTIONS: HOME_ACTIONS_BLOCK,
     actions.HOME_EVIDENCE: HOME_EVIDENCE_BLOCK,
     actions.HOME_EVIDENCE_PAGES: HOME_EVIDENCE_PAGES_BLOCK,

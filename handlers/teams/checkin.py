@@ -1,4 +1,5 @@
-"""The weekly check-in in Teams: the prompt's buttons and the check-in dialog.
+"""The weekly check-in in Teams: the prompt's buttons and the check-in dialog, and the
+summary's Edit my check-in (the same dialog, filled in as submitted).
 
 Start opens the dialog (``task/fetch``) with the core's form; Skip (confirmed on the card
 first) and Later are ``Action.Execute``, answered by the prompt's new card. The dialog's
@@ -10,11 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
 
+from bot.app.actor import ActorRef
 from bot.app.checkin import CheckinAnswers, PromptAction
+from bot.app.outcome import Outcome
+from bot.domain.checkin import CheckinForm
 from bot.domain.submissions import CheckinSubmission
 from bot.views import actions
 from bot.views.checkin import checkin_form, problem_field, read_submission, refusal
@@ -68,11 +73,27 @@ async def handle_prompt_action(deps: TeamsDeps, app: Any, ctx: Any, data: dict[s
 
 
 async def open_checkin(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
+    """Start: the week's check-in form."""
+    return await _open(deps, ctx, data, deps.flows.checkin.start)
+
+
+async def open_edit(deps: TeamsDeps, ctx: Any, data: dict[str, Any]) -> Any:
+    """The summary's Edit my check-in: the form filled in as submitted, while the week is
+    open (refused after); submitted, it replaces the week's and the summary follows."""
+    return await _open(deps, ctx, data, deps.flows.checkin.edit)
+
+
+async def _open(
+    deps: TeamsDeps,
+    ctx: Any,
+    data: dict[str, Any],
+    opener: Callable[[ActorRef, PromptAction, ActivityDirectory], Outcome[CheckinForm]],
+) -> Any:
     activity = ctx.activity
     clicked = clicked_message(activity)
     prompt_id = _prompt_id(data)
     outcome = await asyncio.to_thread(
-        deps.flows.checkin.start,
+        opener,
         actor_ref(activity),
         PromptAction(prompt_id, clicked),
         ActivityDirectory(activity),
@@ -118,8 +139,8 @@ async def submit_checkin(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, An
     if outcome.refusal is not None:
         return said(refusal(outcome.refusal, t).plain())
     if outcome.problems:
-        start = await asyncio.to_thread(
-            deps.flows.checkin.start,
+        start = await asyncio.to_thread(  # an edit's form, or the first one's
+            deps.flows.checkin.edit,
             ref,
             PromptAction(answers.prompt_id or -1, answers.clicked),
             ActivityDirectory(activity),
@@ -139,5 +160,5 @@ CARD_ACTIONS = {
     actions.SKIP_CHECKIN: handle_prompt_action,
     actions.SNOOZE_CHECKIN: handle_prompt_action,
 }
-DIALOGS = {actions.START_CHECKIN: open_checkin}
+DIALOGS = {actions.START_CHECKIN: open_checkin, actions.EDIT_CHECKIN: open_edit}
 FORMS = {actions.CHECKIN_FORM: submit_checkin}

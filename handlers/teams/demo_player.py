@@ -83,6 +83,7 @@ class TeamsPlayer:
         self._listings: dict[str, Message] = {}  # a manager's review list
         self._briefs: dict[str, Message] = {}  # a manager's last 1:1 brief
         self._saved: dict[str, str] = {}  # what a manager's review dialog closed on
+        self._summaries: dict[str, Message] = {}  # the summary of each one's last check-in
 
     @property
     def me_command(self) -> str:
@@ -154,7 +155,41 @@ class TeamsPlayer:
             values[actions.CHECKIN_TOPIC] = answers.topic
         seen = len(self._sent(member))
         self._do(member, lambda: self.driver.submit_dialog(self._who(member), values), "close")
-        return self._seen(self._new(member, seen, "task/submit"))
+        summary = self._new(member, seen, "task/submit")
+        self._summaries[member.user_id] = summary
+        return self._seen(summary)
+
+    def edit_check_in(self, member: Member) -> CheckinForm:
+        label = Translator(member.locale)("checkin_edit.button")
+        summary = self._current(self._summaries[member.user_id])
+        self._do(member, lambda: self.driver.open_dialog(self._who(member), summary, label))
+        dialog = self._dialog(member)
+        asked = tuple(
+            key
+            for item in _inputs(dialog)
+            for name, _, key in [str(item.get("id")).partition(":")]
+            if name == actions.CHECKIN_LEVEL and key
+        )
+        return CheckinForm(label, _shown(dialog), asked, _submit(dialog))
+
+    def submit_edit(self, member: Member, levels: Mapping[str, str]) -> str:
+        """The rest of the dialog kept as it opened (as sent); the summary card updated."""
+        dialog = self._dialog(member)
+        values = {
+            f"{actions.CHECKIN_LEVEL}:{key}": _choice(
+                member, dialog, f"{actions.CHECKIN_LEVEL}:{key}", level
+            )
+            for key, level in levels.items()
+        }
+        summary = self._summaries[member.user_id]
+        versions = len(self._current(summary).versions)
+        self._do(member, lambda: self.driver.submit_dialog(self._who(member), values), "close")
+
+        def updated() -> Message | None:
+            now = self._current(summary)
+            return now if len(now.versions) > versions else None
+
+        return self._seen(self._wait(member, updated, "task/submit"))
 
     def snooze(self, member: Member) -> Pressed:
         label = Translator(member.locale)("prompt.snooze")
