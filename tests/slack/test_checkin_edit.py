@@ -12,8 +12,17 @@ from sqlalchemy import func, select
 
 from emulators.slack import SlackDriver, render_blocks, render_view
 from emulators.slack.server import Message, View
-from storage.models import CheckinInbox, Evidence, OneOnOneTopic, Rater, Rating, Submission
-from tests.slack.conftest import ALICE, BOB, Errors, World
+from storage.models import (
+    CheckinInbox,
+    Evidence,
+    OneOnOneTopic,
+    Person,
+    Rater,
+    Rating,
+    Role,
+    Submission,
+)
+from tests.slack.conftest import ALICE, BOB, CHLOE, Errors, World
 from tests.slack.test_acks import LEVELS, _replay
 
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -44,8 +53,12 @@ def _summaries(world: World, user: str, lang: str) -> list[Message]:
 
 def _checked_in(world: World, user: str, lang: str, at: datetime) -> Message:
     """``user`` prompted at ``at`` and checked in (Junior everywhere, one piece of evidence
-    and a 1:1 topic); their summary."""
-    world.enrol(user)
+    and a 1:1 topic, so reporting to Chloé: nobody without a manager is asked one); their
+    summary."""
+    person = world.enrol(user)
+    chloe = world.enrol(CHLOE, role=Role.MANAGER)
+    with world.session() as session, session.begin():
+        session.get_one(Person, person).manager_id = chloe
     world.at(at)
     world.tick()
     prompt = world.driver.latest_dm(user)

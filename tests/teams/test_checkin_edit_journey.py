@@ -17,6 +17,7 @@ from emulators.teams import Message, User
 from storage.db import session_scope
 from storage.models import Evidence, OneOnOneTopic, Rater, Rating, Submission
 from tests.teams.conftest import NOW, TeamsWorld, enrol
+from tests.teams.managers import enrol_manager, manage
 
 START = {"fr": "Faire mon check-in", "en": "Start my check-in"}
 EDIT = {"fr": "Modifier mon check-in", "en": "Edit my check-in"}
@@ -43,12 +44,17 @@ def _levels(world: TeamsWorld) -> dict[str, str]:
 
 
 def _person(world: TeamsWorld, lang: str) -> User:
-    """Alice (French), or someone whose Teams speaks English; Palier installed for both."""
+    """Alice (French), or someone whose Teams speaks English; Palier installed for both,
+    reporting to Chloé (their check-in asks for a 1:1 topic: they have a manager)."""
+    chloe = world.emulator.add_user("Chloé Durand", "chloe@example.fr", locale="fr-FR")
+    enrol_manager(world, chloe)
     world.teams.install(world.alice)
     if lang == "fr":
+        manage(world, chloe, world.alice)
         return world.alice
     user = world.emulator.add_user("Sacha Morel", "sacha@example.com", locale=CLIENT[lang])
     enrol(world.core, user)
+    manage(world, chloe, user)
     world.teams.install(user)
     return user
 
