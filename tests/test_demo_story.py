@@ -211,10 +211,10 @@ def test_the_weeks_happen_when_the_story_says() -> None:
         header = FR("demo.event", name=member.real_name, moment=moment, what=what)
         assert events.count(header) == 1, header
 
-    # Karim snoozes (5 min after the prompt), it comes back 3 h later, he checks in.
+    # Karim snoozes to this evening (5 min after the prompt): back at 18:00, he checks in.
     at(KARIM, "jeudi 26 novembre à 16:05 CET", FR("demo.what.snooze", button="later"))
-    at(KARIM, "jeudi 26 novembre à 19:05 CET", FR("demo.what.snooze_back"))
-    at(KARIM, "jeudi 26 novembre à 19:10 CET", FR("demo.what.start", button="start"))
+    at(KARIM, "jeudi 26 novembre à 18:00 CET", FR("demo.what.snooze_back"))
+    at(KARIM, "jeudi 26 novembre à 18:05 CET", FR("demo.what.start", button="start"))
     # Week 49 he ignores: the reminder 24 h later, missed at his Monday 00:00.
     at(KARIM, "jeudi 3 décembre à 16:05 CET", FR("demo.what.ignore"))
     at(KARIM, "vendredi 4 décembre à 16:00 CET", FR("demo.what.reminder", hours=24))
