@@ -117,7 +117,7 @@ def run(database_url: str) -> dict[str, Count]:
                 measure(name, lambda: driver.click(USER, prompt, action_id))
 
             # Snoozed, then skipped, then started anyway: the week stays open throughout.
-            click("Snooze click", "checkin_snooze")
+            click("Snooze click", "checkin_snooze:evening")  # one of the snooze choices
             click("Skip click", "checkin_skip")
             click("Start click (opens the modal)", "checkin_start")
             modal = driver.modal(USER)

@@ -19,10 +19,12 @@ from bot.app.checkin import PromptState, PromptView, RatedSummary, UnstoredCheck
 from bot.app.evidence import EvidenceSaved
 from bot.app.review import ReviewNotice
 from bot.delivery.views import (
+    EarlierPrompt,
     MissedPrompt,
     PromptMessage,
     ReminderMessage,
     ScheduledBrief,
+    SnoozeReturned,
     WeeklyReview,
     WelcomeMessage,
 )
@@ -41,9 +43,9 @@ def _prompt_state(view: PromptView, t: Translator) -> Card:
     if view.state is PromptState.DONE:
         return prompt.done_card(view.form, t)
     if view.state is PromptState.SKIPPED:
-        return prompt.skipped_card(view.form, view.timezone, t)
+        return prompt.skipped_card(view.form, view.timezone, t, snooze=view.snooze)
     assert view.until is not None  # a snoozed prompt always says when it comes back
-    return prompt.snoozed_card(view.form, view.until, view.timezone, t)
+    return prompt.snoozed_card(view.form, view.until, view.timezone, t, snooze=view.snooze)
 
 
 def _review_notice(notice: ReviewNotice, t: Translator) -> Card:
@@ -67,11 +69,15 @@ def _rated_summary(view: RatedSummary, t: Translator) -> Card:
 
 
 CARDS: dict[type, Callable[[Any, Translator], Card]] = {
-    PromptMessage: lambda view, t: prompt.prompt_card(view.form, view.timezone, t),
-    ReminderMessage: lambda view, t: prompt.reminder_card(
-        view.form, view.timezone, t, after_snooze=view.after_snooze
+    PromptMessage: lambda view, t: prompt.prompt_card(
+        view.form, view.timezone, t, snooze=view.snooze
     ),
+    ReminderMessage: lambda view, t: prompt.reminder_card(
+        view.form, view.timezone, t, after_snooze=view.after_snooze, snooze=view.snooze
+    ),
+    SnoozeReturned: lambda view, t: prompt.came_back_card(view.form, view.until, view.timezone, t),
     MissedPrompt: lambda view, t: prompt.missed_card(view.form, t),
+    EarlierPrompt: lambda view, t: prompt.earlier_card(view.form, t),
     WeeklyReview: lambda view, t: review.digest_card(view.digest, t),
     ScheduledBrief: lambda view, t: brief_card(
         view.brief, view.timezone, t, meeting_at=view.meeting_at

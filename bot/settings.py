@@ -365,7 +365,10 @@ class Settings(BaseSettings):
         gt=0,
         le=168,
         validation_alias="PALIER_SNOOZE_HOURS",
-        description="Hours that 'Remind me later' puts the check-in off by.",
+        description=(
+            "Hours that the single 'Remind me later' button of a prompt posted before the"
+            " snooze choices puts the check-in off by."
+        ),
         json_schema_extra=_expects("hours"),
     )
     tick_seconds: int = Field(

@@ -138,12 +138,12 @@ def test_progress_shows_as_an_arrow(story: tuple[int, str, str]) -> None:
 def test_snooze_reminder_skip_and_missed_week_all_happen(story: tuple[int, str, str]) -> None:
     _status, output, _url = story
     events = _events(output)
-    snooze = FR("prompt.snooze")
+    snooze = FR("snooze_choices.evening", time="18:00")
     snoozed = _event(
         events, KARIM, "jeudi 26 novembre à 16:05 CET", FR("demo.what.snooze", button=snooze)
     )
-    assert "je vous le rappelle jeudi 26 novembre à 19:05" in snoozed
-    back = _event(events, KARIM, "jeudi 26 novembre à 19:05 CET", FR("demo.what.snooze_back"))
+    assert "je vous le rappelle jeudi 26 novembre à 18:00" in snoozed
+    back = _event(events, KARIM, "jeudi 26 novembre à 18:00 CET", FR("demo.what.snooze_back"))
     assert "Comme promis, voici votre check-in de la semaine 48" in back
     assert FR("demo.what.ignore") in output
     reminder = _event(

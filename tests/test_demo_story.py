@@ -231,10 +231,10 @@ def test_the_weeks_happen_when_the_story_says() -> None:
             "jeudi 26 novembre à 03:00 EST" if member is EMMA else "jeudi 26 novembre à 09:00 CET"
         )
         at(member, moment, FR("french_habits.demo.welcomed"))
-    # Karim snoozes (5 min after the prompt), it comes back 3 h later, he checks in.
+    # Karim snoozes to this evening (5 min after the prompt): back at 18:00, he checks in.
     at(KARIM, "jeudi 26 novembre à 16:05 CET", FR("demo.what.snooze", button="later"))
-    at(KARIM, "jeudi 26 novembre à 19:05 CET", FR("demo.what.snooze_back"))
-    at(KARIM, "jeudi 26 novembre à 19:10 CET", FR("demo.what.start", button="start"))
+    at(KARIM, "jeudi 26 novembre à 18:00 CET", FR("demo.what.snooze_back"))
+    at(KARIM, "jeudi 26 novembre à 18:05 CET", FR("demo.what.start", button="start"))
     # Week 49 he ignores: the reminder 24 h later, missed at his Monday 00:00.
     at(KARIM, "jeudi 3 décembre à 16:05 CET", FR("demo.what.ignore"))
     at(KARIM, "vendredi 4 décembre à 16:00 CET", FR("demo.what.reminder", hours=24))

@@ -121,12 +121,16 @@ def test_the_weekly_prompt_comes_at_each_person_s_local_time(
     week = FR("demo.what.prompt", week="semaine 48")
     alice = _event(events, ALICE, "jeudi 26 novembre à 16:00 CET", week)
     assert "C'est l'heure de votre check-in de la semaine 48." in alice
-    assert "[ Faire mon check-in ]  [ Passer cette semaine ]  [ Me le rappeler plus tard ]" in (
-        alice
-    )
+    assert (
+        "[ Faire mon check-in ]  [ Passer cette semaine ]  [ Rappel dans une heure ]  "
+        "[ Rappel ce soir à 18:00 ]  [ Rappel demain à 09:00 ]"
+    ) in alice
     emma = _event(events, EMMA, "jeudi 26 novembre à 16:00 EST", week)  # 22:00 in Paris
     assert "Time for your check-in for week 48." in emma
-    assert "[ Start my check-in ]  [ Skip this week ]  [ Remind me later ]" in emma
+    assert (
+        "[ Start my check-in ]  [ Skip this week ]  [ Remind me in an hour ]  "
+        "[ Remind me this evening at 6:00\u202fPM ]  [ Remind me tomorrow at 9:00\u202fAM ]"
+    ) in emma
 
 
 def test_the_check_in_is_a_dialog_then_the_summary_comes_and_the_prompt_says_done(
@@ -155,15 +159,15 @@ def test_the_check_in_is_a_dialog_then_the_summary_comes_and_the_prompt_says_don
 def test_snooze_reminder_skip_and_missed_week_all_happen(story: tuple[int, str, str]) -> None:
     _status, output, _url = story
     events = _events(output)
-    snooze = FR("prompt.snooze")
+    snooze = FR("snooze_choices.evening", time="18:00")
     snoozed = _event(
         events, KARIM, "jeudi 26 novembre à 16:05 CET", FR("demo.what.snooze", button=snooze)
     )
-    assert "je vous le rappelle jeudi 26 novembre à 19:05" in snoozed
-    back = _event(events, KARIM, "jeudi 26 novembre à 19:05 CET", FR("demo.what.snooze_back"))
+    assert "je vous le rappelle jeudi 26 novembre à 18:00" in snoozed
+    back = _event(events, KARIM, "jeudi 26 novembre à 18:00 CET", FR("demo.what.snooze_back"))
     assert "Comme promis, voici votre check-in de la semaine 48" in back
     back_form = FR("teams_demo.what.start", button="Faire mon check-in")
-    assert _event(events, KARIM, "jeudi 26 novembre à 19:10 CET", back_form)
+    assert _event(events, KARIM, "jeudi 26 novembre à 18:05 CET", back_form)
     _event(events, KARIM, "jeudi 3 décembre à 16:05 CET", FR("demo.what.ignore"))
     reminder = _event(
         events, KARIM, "vendredi 4 décembre à 16:00 CET", FR("demo.what.reminder", hours=24)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bot.domain.checkin import CheckinForm, CheckinItem
 from bot.domain.progress import RatingPoint, summarize
+from bot.domain.snooze import snooze_options
 from bot.i18n import Translator
 from bot.i18n.rich import Mention, Plain, Rich, Typed, literal, strip_markup
 from bot.settings import load_settings
@@ -68,6 +69,9 @@ def test_the_summary_card_quotes_the_referentiel_and_keeps_the_streak_last() -> 
     assert isinstance(card.blocks[-1], Note) and card.keep_last == 1
 
 
+_CLOSES = datetime(2026, 11, 30, 23, 0, tzinfo=UTC)
+
+
 def _prompt_form() -> CheckinForm:
     referentiel = CATALOG.get("account-executive")
     assert referentiel is not None
@@ -75,31 +79,53 @@ def _prompt_form() -> CheckinForm:
         CheckinItem(c, (), None, referentiel.scale.levels[0], None)
         for c in referentiel.all_competencies()[:3]
     ]
-    closes = datetime(2026, 11, 30, 23, 0, tzinfo=UTC)
-    return CheckinForm(7, "2026-W48", closes, referentiel, items)
+    return CheckinForm(7, "2026-W48", _CLOSES, referentiel, items)
 
 
-def test_the_prompt_offers_start_skip_once_confirmed_and_later() -> None:
-    card = prompt.prompt_card(_prompt_form(), "Europe/Paris", Translator("fr"))
+# Thursday 26 November 2026, 16:00 in Paris: the three snooze choices are open.
+SNOOZE = snooze_options(datetime(2026, 11, 26, 15, tzinfo=UTC), "Europe/Paris", _CLOSES)
+
+
+def test_the_prompt_offers_start_skip_once_confirmed_and_the_snooze_choices() -> None:
+    card = prompt.prompt_card(_prompt_form(), "Europe/Paris", Translator("fr"), snooze=SNOOZE)
     [row] = [block for block in card.blocks if isinstance(block, Actions)]
     assert [b.action for b in row.buttons] == [
         actions.START_CHECKIN,
         actions.SKIP_CHECKIN,
-        actions.SNOOZE_CHECKIN,
+        *[actions.SNOOZE_CHECKIN] * 3,
     ]
-    assert [b.primary for b in row.buttons] == [True, False, False]
-    assert [b.confirm is not None for b in row.buttons] == [False, True, False]
+    assert [b.key for b in row.buttons] == [None, None, "hour", "evening", "morning"]
+    assert [b.label.plain() for b in row.buttons[2:]] == [
+        "Rappel dans une heure",
+        "Rappel ce soir à 18:00",
+        "Rappel demain à 09:00",
+    ]
+    assert [b.primary for b in row.buttons] == [True, False, False, False, False]
+    assert [b.confirm is not None for b in row.buttons] == [False, True, False, False, False]
     assert {b.value for b in row.buttons} == {"7"}
     assert "semaine 48" in card.fallback.plain()
+    # Too late in the week for any snooze: no snooze button at all.
+    late = prompt.prompt_card(_prompt_form(), "Europe/Paris", Translator("fr"), snooze=())
+    [row] = [block for block in late.blocks if isinstance(block, Actions)]
+    assert [b.action for b in row.buttons] == [actions.START_CHECKIN, actions.SKIP_CHECKIN]
 
 
 def test_a_prompt_once_acted_on_keeps_only_the_buttons_that_still_make_sense() -> None:
     form, t = _prompt_form(), Translator("en")
     skipped = [
-        b for b in prompt.skipped_card(form, "Europe/Paris", t).blocks if isinstance(b, Actions)
+        b
+        for b in prompt.skipped_card(form, "Europe/Paris", t, snooze=SNOOZE[2:]).blocks
+        if isinstance(b, Actions)
     ]
     assert [b.action for b in skipped[0].buttons] == [actions.START_CHECKIN, actions.SNOOZE_CHECKIN]
-    for card in (prompt.done_card(form, t), prompt.missed_card(form, t)):
+    assert skipped[0].buttons[1].label.plain() == "Remind me tomorrow at 9:00\u202fAM"
+    until = datetime(2026, 11, 26, 17, tzinfo=UTC)
+    for card in (
+        prompt.done_card(form, t),
+        prompt.missed_card(form, t),
+        prompt.came_back_card(form, until, "Europe/Paris", t),
+        prompt.earlier_card(form, t),
+    ):
         assert not any(isinstance(block, Actions) for block in card.blocks)
 
 

@@ -37,6 +37,7 @@ from bot.domain.checkin import (
 from bot.domain.checkin_edit import editable
 from bot.domain.people import Directory, person_locale
 from bot.domain.progress import ProgressSummary
+from bot.domain.snooze import SnoozeOption, snooze_options
 from bot.domain.submissions import CheckinSubmission, FieldProblem, validate_checkin
 from bot.i18n import Locale
 from referentiels.loader import ReferentielCatalog
@@ -64,6 +65,7 @@ class PromptView:
     state: PromptState
     timezone: str  # the person's: the deadline, and when a snoozed prompt comes back
     until: datetime | None = None  # SNOOZED: when it comes back
+    snooze: tuple[SnoozeOption, ...] = ()  # SKIPPED, SNOOZED: the snooze choices still open
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class PromptAction:
 
     prompt_id: int
     clicked: str | None = None  # the message clicked (an opaque reference), updated too
+    choice: str | None = None  # Later: the snooze choice clicked, as the button carried it
 
 
 @dataclass(frozen=True)
@@ -185,11 +188,20 @@ class CheckinFlow:
             return self._acted(session, actor, actor.person, prompt, action, PromptState.SKIPPED)
 
     def snooze(self, ref: ActorRef, action: PromptAction) -> Outcome[None]:
-        """The check-in put off a few hours; the prompt says until when."""
+        """The check-in put off to the choice clicked (in an hour, this evening, tomorrow
+        morning: in the person's time zone); the prompt says until when. A choice no
+        longer offered, or none offered at all, is refused and changes nothing."""
         with self.work.begin(ref) as (session, actor):
             if actor.person is None:
                 return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
-            prompt = self.checkins.snooze(session, actor.person, action.prompt_id, self.clock())
+            prompt = self.checkins.snooze(
+                session,
+                actor.person,
+                action.prompt_id,
+                self.clock(),
+                action.choice,
+                actor.timezone,
+            )
             if isinstance(prompt, Refusal):
                 return Outcome.refused(actor.locale, prompt.value)
             return self._acted(session, actor, actor.person, prompt, action, PromptState.SNOOZED)
@@ -375,7 +387,8 @@ class CheckinFlow:
         assert referentiel is not None  # the service refused anyone not enrolled
         form = build_form(session, person, prompt, referentiel)
         until = prompt.snoozed_until if state is PromptState.SNOOZED else None
-        view = PromptView(form, state, actor.timezone, until)
+        snooze = snooze_options(self.clock(), actor.timezone, prompt.closes_at)
+        view = PromptView(form, state, actor.timezone, until, snooze)
         return Outcome(actor.locale, effects=self._shown(prompt, action.clicked, view))
 
     @staticmethod

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from bot.delivery.messenger import Marker, Recipient
 from bot.delivery.policy import TickReport
 from bot.delivery.prompts import Prompts
-from bot.delivery.views import PROMPT_MARKER, MissedPrompt
+from bot.delivery.views import PROMPT_MARKER, EarlierPrompt, MissedPrompt
 from bot.domain.planning import plan_prompts
 from storage.db import session_scope
 from storage.models import CheckinPrompt, PromptStatus
@@ -36,8 +36,7 @@ class _Closed:
     prompt_id: int
     tenant_id: int
     recipient: Recipient
-    refs: tuple[str, ...]
-    view: MissedPrompt
+    shown: tuple[tuple[str, MissedPrompt | EarlierPrompt], ...]  # each message, its card
 
 
 @dataclass(frozen=True)
@@ -89,8 +88,7 @@ class PromptBookkeeping:
             self._show_missed(closed)
 
     def _closed(self, session: Session, prompt: CheckinPrompt) -> _Closed | None:
-        refs = tuple(ref for ref in (prompt.message_ref, prompt.reminder_ref) if ref)
-        if not refs:
+        if not (prompt.message_ref or prompt.reminder_ref):
             return None
         try:
             address = self.prompts.address(session, prompt)
@@ -99,8 +97,17 @@ class PromptBookkeeping:
             return None
         if address is None:
             return None
-        view = MissedPrompt(address.form)
-        return _Closed(prompt.id, prompt.tenant_id, address.recipient, refs, view)
+        # The latest message says the week closed; an earlier one points to it rather
+        # than end with the same words (after a reminder, or a snoozed prompt's return).
+        missed = MissedPrompt(address.form)
+        shown: tuple[tuple[str, MissedPrompt | EarlierPrompt], ...] = tuple(
+            (ref, EarlierPrompt(address.form) if prompt.reminder_ref else missed)
+            for ref in (prompt.message_ref,)
+            if ref and ref != prompt.reminder_ref
+        )
+        if prompt.reminder_ref:
+            shown += ((prompt.reminder_ref, missed),)
+        return _Closed(prompt.id, prompt.tenant_id, address.recipient, shown)
 
     def _show_missed(self, closed: _Closed) -> None:
         messenger = self.prompts.workspaces.messenger(closed.tenant_id)
@@ -108,8 +115,8 @@ class PromptBookkeeping:
             log.warning("prompt %s: no messenger to show it closed", closed.prompt_id)
             return
         try:
-            for ref in closed.refs:  # the prompt and its reminder: no live buttons left
-                messenger.update(closed.recipient, ref, closed.view)
+            for ref, view in closed.shown:  # the prompt and its reminder: no live buttons left
+                messenger.update(closed.recipient, ref, view)
         except Exception as error:  # cosmetic: the status is recorded already
             log.warning("could not mark prompt %s missed: %s", closed.prompt_id, error)
 

@@ -28,6 +28,7 @@ from bot.delivery.views import PROMPT_MARKER, PromptMessage
 from bot.delivery.workspaces import Workspaces
 from bot.domain.checkin import CheckinForm, build_form, form_of, latest_levels_of
 from bot.domain.people import zone_of
+from bot.domain.snooze import snooze_options
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Level, Referentiel
 from storage.db import session_scope
@@ -148,7 +149,7 @@ class PromptJob:
         messages = []
         for person_id, (prompt, referentiel) in ready.items():
             try:
-                message = self.message(session, prompt, levels[person_id], referentiel)
+                message = self.message(session, prompt, levels[person_id], referentiel, now)
             except Exception as error:
                 self._unreadable(prompt, error)
                 continue
@@ -186,9 +187,12 @@ class PromptJob:
         prompt: CheckinPrompt,
         levels: Mapping[str, Level] | None = None,
         referentiel: Referentiel | None = None,
+        now: datetime | None = None,
     ) -> Claimed | None:
         """The prompt as a message to send (None: its référentiel or workspace is gone);
-        ``levels`` and ``referentiel`` when read already for a batch."""
+        ``levels`` and ``referentiel`` when read already for a batch; ``now``: when it is
+        sent (the snooze choices it offers), else the job's clock."""
+        now = now or self.clock()
         referentiel = referentiel or self.prompts.catalog.get(prompt.person.referentiel_id or "")
         recipient = self.prompts.recipient(prompt.person, session)
         if referentiel is None or recipient is None:
@@ -200,7 +204,9 @@ class PromptJob:
             item_id=prompt.id,
             tenant_id=prompt.tenant_id,
             recipient=recipient,
-            view=PromptMessage(form, recipient.timezone),
+            view=PromptMessage(
+                form, recipient.timezone, snooze_options(now, recipient.timezone, form.closes_at)
+            ),
             marker=Marker(PROMPT_MARKER, prompt.id),
             uncertain=(prompt.last_error or "").startswith(UNKNOWN_OUTCOME),
             person_id=prompt.person_id,

@@ -3,11 +3,13 @@
 Claimed by whoever clears the snooze (or first sets ``reminder_sent_at``), sent in
 the prompt's conversation, at most once: one whose post's answer never came is not
 sent again (a reminder may be lost, never doubled); any other failure gives it back
-for a later tick.
+for a later tick. Once a snoozed prompt came back, its earlier messages say when it was
+put off to and lose their buttons: only the new message is live.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,9 +20,12 @@ from sqlalchemy.orm import joinedload
 from bot.delivery.claims import Claimed, Failed, Failure
 from bot.delivery.policy import TickReport
 from bot.delivery.prompts import Prompts
-from bot.delivery.views import ReminderMessage
+from bot.delivery.views import ReminderMessage, SnoozeReturned
+from bot.domain.snooze import snooze_options
 from storage.db import session_scope
 from storage.models import CheckinPrompt, PromptStatus
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class ReminderJob:
         self.prompts = prompts
         self.report = report
         self.snoozed: dict[int, datetime | None] = {}  # of each claimed reminder, to give back
+        # Of each snoozed prompt coming back: what its earlier messages say once it is sent.
+        self.returned: dict[int, tuple[SnoozeReturned, tuple[str, ...]]] = {}
 
     def due(self, now: datetime) -> list[DueReminder]:
         reminder_before = now - timedelta(hours=self.prompts.policy.reminder_hours)
@@ -88,9 +95,19 @@ class ReminderJob:
             address = self.prompts.address(session, prompt)
             if address is None:
                 return None
+            zone = address.recipient.timezone
             view = ReminderMessage(
-                address.form, address.recipient.timezone, after_snooze=snoozed_until is not None
+                address.form,
+                zone,
+                after_snooze=snoozed_until is not None,
+                snooze=snooze_options(now, zone, address.form.closes_at),
             )
+            if snoozed_until is not None:  # the messages it comes back after, to update
+                earlier = tuple(r for r in (prompt.message_ref, prompt.reminder_ref) if r)
+                self.returned[prompt.id] = (
+                    SnoozeReturned(address.form, snoozed_until, zone),
+                    earlier,
+                )
             claimed = Claimed(
                 item_id=prompt.id,
                 tenant_id=prompt.tenant_id,
@@ -108,8 +125,23 @@ class ReminderJob:
 
         self.prompts.change(claimed.item_id, record)
         self.report.reminded += 1
+        self._came_back(claimed)
+
+    def _came_back(self, claimed: Claimed) -> None:
+        """A snoozed prompt came back: its earlier messages say so and lose their buttons,
+        so that only the new one is live (and, once the week closes, says it closed)."""
+        returned, earlier = self.returned.pop(claimed.item_id, (None, ()))
+        messenger = self.prompts.workspaces.messenger(claimed.tenant_id)
+        if returned is None or messenger is None:
+            return
+        for ref in earlier:
+            try:
+                messenger.update(claimed.recipient, ref, returned)
+            except Exception as error:  # cosmetic: the prompt came back all the same
+                log.warning("prompt %s: earlier message not updated: %s", claimed.item_id, error)
 
     def failed(self, claimed: Claimed, failed: Failed, now: datetime) -> None:
+        self.returned.pop(claimed.item_id, None)
         if failed.failure is Failure.UNREACHABLE:
             self.report.failed += 1  # the person is marked; the prompt stays as it is
             return

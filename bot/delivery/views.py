@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.domain.checkin import CheckinForm
 from bot.domain.one_on_one import Brief
 from bot.domain.review import Digest
+from bot.domain.snooze import SnoozeOption
 from bot.domain.welcome import Greeting
 
 PROMPT_MARKER = "prompt"  # the kind of marker a prompt is sent with (Marker.kind)
@@ -20,10 +21,12 @@ PROMPT_MARKER = "prompt"  # the kind of marker a prompt is sent with (Marker.kin
 
 @dataclass(frozen=True)
 class PromptMessage:
-    """The week's prompt: its competencies and the buttons to check in, skip or snooze."""
+    """The week's prompt: its competencies and the buttons to check in, skip or snooze
+    (``snooze``: the choices open when it is sent)."""
 
     form: CheckinForm
     timezone: str
+    snooze: tuple[SnoozeOption, ...]
 
 
 @dataclass(frozen=True)
@@ -33,11 +36,30 @@ class ReminderMessage:
     form: CheckinForm
     timezone: str
     after_snooze: bool
+    snooze: tuple[SnoozeOption, ...]
+
+
+@dataclass(frozen=True)
+class SnoozeReturned:
+    """The first message of a snoozed prompt once it came back in a new one: it says
+    when it was put off to, and keeps no buttons (the new message has them)."""
+
+    form: CheckinForm
+    until: datetime
+    timezone: str
 
 
 @dataclass(frozen=True)
 class MissedPrompt:
     """A prompt (or its reminder) whose week ended unanswered: no buttons left."""
+
+    form: CheckinForm
+
+
+@dataclass(frozen=True)
+class EarlierPrompt:
+    """The first message of a prompt whose week ended unanswered after a reminder or a
+    snooze's return: it points to the latest one, which says the week closed."""
 
     form: CheckinForm
 

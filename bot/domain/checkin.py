@@ -31,6 +31,7 @@ from bot.domain.progress import (
     summarize_history,
 )
 from bot.domain.scheduling import Cycle, snooze_until
+from bot.domain.snooze import SnoozeChoice, chosen
 from bot.domain.submissions import (
     CheckinSubmission,
     FieldProblem,
@@ -64,6 +65,8 @@ class Refusal(enum.StrEnum):
     CLOSED = "closed"  # the cycle is over
     UNKNOWN_EVIDENCE = "unknown_evidence"  # no such evidence of this person's
     EDIT_CLOSED = "edit_closed"  # a submitted check-in whose week closed: no more edits
+    SNOOZE_UNKNOWN = "snooze_unknown"  # a snooze choice nobody offered (a tampered value)
+    SNOOZE_PASSED = "snooze_passed"  # a snooze choice no longer offered (passed, or too late)
 
 
 @dataclass(frozen=True)
@@ -370,16 +373,34 @@ class CheckinService:
         return prompt
 
     def snooze(
-        self, session: Session, person: Person, prompt_id: int, now: datetime
+        self,
+        session: Session,
+        person: Person,
+        prompt_id: int,
+        now: datetime,
+        choice: str | None = None,
+        timezone: str | None = None,
     ) -> CheckinPrompt | Refusal:
-        """Put the check-in off a few hours (capped before the cycle ends): the prompt,
-        whose ``snoozed_until`` says when it comes back."""
+        """Put the check-in off to ``choice`` (:mod:`bot.domain.snooze`, in ``timezone``,
+        as offered at ``now``): the prompt, whose ``snoozed_until`` says when it comes
+        back. A choice not offered now is refused and changes nothing. Without a choice
+        (a button of a prompt sent before the choices), a few hours, capped before the
+        cycle ends."""
         prompt = self._open_prompt(session, person, prompt_id, now)
         if isinstance(prompt, Refusal):
             return prompt
-        # Only the cycle's end matters to the cap; its start is not used.
-        cycle = Cycle(prompt.cycle_key, prompt.scheduled_at, prompt.closes_at)
-        prompt.snoozed_until = snooze_until(now, self.snooze_hours, cycle)
+        if choice is not None:
+            if choice not in set(SnoozeChoice):
+                return Refusal.SNOOZE_UNKNOWN
+            zone = timezone or self.default_timezone
+            option = chosen(choice, now, zone, prompt.closes_at)
+            if option is None:
+                return Refusal.SNOOZE_PASSED
+            prompt.snoozed_until = option.until
+        else:
+            # Only the cycle's end matters to the cap; its start is not used.
+            cycle = Cycle(prompt.cycle_key, prompt.scheduled_at, prompt.closes_at)
+            prompt.snoozed_until = snooze_until(now, self.snooze_hours, cycle)
         if prompt.status is PromptStatus.SKIPPED:
             prompt.status = PromptStatus.SENT
             prompt.completed_at = None

@@ -41,7 +41,10 @@ from referentiels.models import Referentiel
 CHOICE_TEXT = 75
 
 # The check-in flow's refusals (bot.domain.checkin.Refusal codes) as the catalog words them.
-REFUSALS = {refusal.value: f"refusal.{refusal.value}" for refusal in Refusal}
+REFUSALS = {refusal.value: f"refusal.{refusal.value}" for refusal in Refusal} | {
+    code.value: f"snooze_choices.refusal.{code.value}"
+    for code in (Refusal.SNOOZE_UNKNOWN, Refusal.SNOOZE_PASSED)
+}
 REFUSALS[Refusal.EDIT_CLOSED.value] = "checkin_edit.closed"
 
 

@@ -1,16 +1,22 @@
 """The weekly prompt in a person's DM, and the states it turns into, as neutral cards.
 
 The prompt names the week's competencies (a long certification title shortened: the
-check-in quotes it whole) with Start, Skip (confirmed first) and Remind me later; its
-reminder and its return after a snooze keep the buttons; once done or missed it keeps
-none, once skipped it still offers to check in while the week is open.
+check-in quotes it whole) with Start, Skip (confirmed first) and the snooze choices still
+open (in an hour, this evening, tomorrow morning: :mod:`bot.domain.snooze`, none once too
+late in the week); its reminder and its return after a snooze keep the buttons; once done
+or missed it keeps none, once skipped it still offers to check in while the week is open.
+Once a snoozed prompt came back in a new message, the first one says so (no buttons);
+when the week closes, only the latest message says it closed, the earlier one points to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.domain.checkin import CheckinForm
+from bot.domain.snooze import SnoozeChoice, SnoozeOption
 from bot.i18n import Translator, formats
 from bot.i18n.rich import Plain, Rich
 from bot.views import actions
@@ -46,10 +52,35 @@ def _week(form: CheckinForm, t: Translator) -> Plain:
     return Plain(formats.week(form.cycle_key, t))
 
 
-def buttons(form: CheckinForm, t: Translator, *, with_skip: bool = True) -> Actions:
+def _snooze_label(option: SnoozeOption, timezone: str, t: Translator) -> Rich:
+    if option.choice is SnoozeChoice.HOUR:
+        return t.rich("snooze_choices.hour")
+    at = Plain(formats.clock(option.until.astimezone(ZoneInfo(timezone)).time(), t))
+    return t.rich(f"snooze_choices.{option.choice.value}", time=at)
+
+
+def snooze_buttons(
+    form: CheckinForm, snooze: Sequence[SnoozeOption], timezone: str, t: Translator
+) -> tuple[Button, ...]:
+    """One button per snooze choice still open; its key names the choice (re-checked
+    when clicked: the card may be read hours later)."""
+    value = str(form.prompt_id)
+    return tuple(
+        Button(_snooze_label(o, timezone, t), actions.SNOOZE_CHECKIN, value, key=o.choice.value)
+        for o in snooze
+    )
+
+
+def buttons(
+    form: CheckinForm,
+    t: Translator,
+    snooze: Sequence[SnoozeOption],
+    timezone: str,
+    *,
+    with_skip: bool = True,
+) -> Actions:
     value = str(form.prompt_id)
     start = Button(t.rich("prompt.start"), actions.START_CHECKIN, value, primary=True)
-    snooze = Button(t.rich("prompt.snooze"), actions.SNOOZE_CHECKIN, value)
     confirm = Confirm(
         t.rich("prompt.skip_confirm_title"),
         t.rich("prompt.skip_confirm_text"),
@@ -57,7 +88,8 @@ def buttons(form: CheckinForm, t: Translator, *, with_skip: bool = True) -> Acti
         t.rich("prompt.skip_confirm_no"),
     )
     skip = Button(t.rich("prompt.skip"), actions.SKIP_CHECKIN, value, confirm=confirm)
-    row = (start, skip, snooze) if with_skip else (start, snooze)
+    later = snooze_buttons(form, snooze, timezone, t)
+    row = (start, skip, *later) if with_skip else (start, *later)
     return Actions(actions.PROMPT_ACTIONS, row)
 
 
@@ -75,24 +107,34 @@ def _card(form: CheckinForm, t: Translator, *blocks: Paragraph | Note | Actions)
     return Card(fallback(form, t), blocks)
 
 
-def prompt_card(form: CheckinForm, timezone: str, t: Translator) -> Card:
-    """The weekly prompt: this week's competencies and Start / Skip / Remind me later."""
+def prompt_card(
+    form: CheckinForm, timezone: str, t: Translator, *, snooze: Sequence[SnoozeOption]
+) -> Card:
+    """The weekly prompt: this week's competencies and Start / Skip / the snooze choices."""
     intro = t.rich("prompt.intro", week=_week(form, t), competencies=competency_list(form))
     return _card(
         form,
         t,
         Paragraph((intro,)),
         Note(t.rich("prompt.how"), literal=True),
-        buttons(form, t),
+        buttons(form, t, snooze, timezone),
         _context(form, timezone, t),
     )
 
 
-def reminder_card(form: CheckinForm, timezone: str, t: Translator, *, after_snooze: bool) -> Card:
+def reminder_card(
+    form: CheckinForm,
+    timezone: str,
+    t: Translator,
+    *,
+    after_snooze: bool,
+    snooze: Sequence[SnoozeOption],
+) -> Card:
     """The one reminder, or the return of a snoozed prompt, with the same buttons."""
     key = "prompt.snooze_back" if after_snooze else "prompt.reminder"
     text = t.rich(key, week=_week(form, t), competencies=competency_list(form))
-    return _card(form, t, Paragraph((text,)), buttons(form, t), _context(form, timezone, t))
+    row = buttons(form, t, snooze, timezone)
+    return _card(form, t, Paragraph((text,)), row, _context(form, timezone, t))
 
 
 def done_card(form: CheckinForm, t: Translator) -> Card:
@@ -100,16 +142,38 @@ def done_card(form: CheckinForm, t: Translator) -> Card:
     return _card(form, t, Paragraph((t.rich("prompt.done", week=_week(form, t)),)))
 
 
-def skipped_card(form: CheckinForm, timezone: str, t: Translator) -> Card:
+def skipped_card(
+    form: CheckinForm, timezone: str, t: Translator, *, snooze: Sequence[SnoozeOption]
+) -> Card:
     """The prompt once skipped: the person may still check in while the week is open."""
     text = t.rich("prompt.skipped", week=_week(form, t), deadline=deadline(form, timezone, t))
-    return _card(form, t, Paragraph((text,)), buttons(form, t, with_skip=False))
+    row = buttons(form, t, snooze, timezone, with_skip=False)
+    return _card(form, t, Paragraph((text,)), row)
 
 
-def snoozed_card(form: CheckinForm, until: datetime, timezone: str, t: Translator) -> Card:
+def snoozed_card(
+    form: CheckinForm,
+    until: datetime,
+    timezone: str,
+    t: Translator,
+    *,
+    snooze: Sequence[SnoozeOption],
+) -> Card:
     """The prompt once snoozed: says when it comes back, keeps its buttons."""
     text = t.rich("prompt.snoozed", until=Plain(formats.moment(until, timezone, t)))
-    return _card(form, t, Paragraph((text,)), buttons(form, t), _context(form, timezone, t))
+    row = buttons(form, t, snooze, timezone)
+    return _card(form, t, Paragraph((text,)), row, _context(form, timezone, t))
+
+
+def came_back_card(form: CheckinForm, until: datetime, timezone: str, t: Translator) -> Card:
+    """The first message once its snoozed prompt came back in a new one: no buttons."""
+    text = t.rich("snooze_choices.came_back", until=Plain(formats.moment(until, timezone, t)))
+    return _card(form, t, Paragraph((text,)))
+
+
+def earlier_card(form: CheckinForm, t: Translator) -> Card:
+    """An earlier message of a prompt whose week closed: the latest one says it closed."""
+    return _card(form, t, Paragraph((t.rich("snooze_choices.earlier", week=_week(form, t)),)))
 
 
 def missed_card(form: CheckinForm, t: Translator) -> Card:

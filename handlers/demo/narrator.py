@@ -22,7 +22,6 @@ from handlers.demo.story import (
     CHECKIN_WEEKDAY,
     PER_WEEK,
     REMINDER_HOURS,
-    SNOOZE_HOURS,
     Member,
 )
 from referentiels.loader import ReferentielCatalog
@@ -132,6 +131,5 @@ class Narrator:
                 weekday=formats.weekday(CHECKIN_WEEKDAY, t),
                 time=formats.clock(CHECKIN_TIME, t),
                 reminder=REMINDER_HOURS,
-                snooze=SNOOZE_HOURS,
             )
         )

@@ -25,6 +25,8 @@ from sqlalchemy import Engine
 from bot.app.actor import ActorRef
 from bot.delivery.tick import TickReport
 from bot.domain.people import Profile
+from bot.domain.snooze import EVENING
+from bot.i18n import Translator, formats
 from handlers.demo.clock import ManualClock
 from handlers.demo.story import Expect, Member
 from referentiels.loader import ReferentielCatalog
@@ -45,6 +47,15 @@ class Answered:
 
     typed: str
     text: str
+
+
+# The messages of a week after its prompt, latest kind first: the one its close updates.
+LATER = (Expect.REMINDER, Expect.SNOOZE_BACK)
+
+
+def snooze_label(t: Translator) -> str:
+    """The button a snoozing member presses: this evening (the story expects it at 18:00)."""
+    return t("snooze_choices.evening", time=formats.clock(EVENING, t))
 
 
 @dataclass(frozen=True)
@@ -154,7 +165,8 @@ class Player(Protocol):
         ...
 
     def closed(self, member: Member) -> str | None:
-        """This week's prompt if Palier changed it since it came (the week closed)."""
+        """This week's latest message (its reminder, else its prompt) if Palier changed it
+        since it came (the week closed)."""
         ...
 
     def open_check_in(self, member: Member, on: Expect) -> CheckinForm: ...

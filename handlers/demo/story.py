@@ -28,6 +28,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.snooze import EVENING
 from bot.i18n import Locale, to_locale
 from storage.models import Role
 
@@ -76,7 +77,7 @@ class Behaviour(StrEnum):
     """What a person does with the week's prompt."""
 
     CHECK_IN = "check_in"
-    SNOOZE = "snooze"  # "Remind me later", then checks in when it comes back
+    SNOOZE = "snooze"  # "Remind me this evening", then checks in when it comes back
     SKIP = "skip"
     IGNORE = "ignore"  # gets the reminder, then the week closes as missed
 
@@ -407,8 +408,11 @@ def reply(member: Member, index: int, delivered: Expect) -> Step | None:
 
 def expected_after(step: Step, at: datetime, index: int) -> list[Expected]:
     """What later ticks must deliver because of ``step``, played at ``at`` in week ``index``."""
-    if isinstance(step, Snooze):
-        return [(at + timedelta(hours=SNOOZE_HOURS), step.member, Expect.SNOOZE_BACK)]
+    if isinstance(step, Snooze):  # this evening: the same day at 18:00, local time
+        evening = datetime.combine(
+            at.astimezone(step.member.zone).date(), EVENING, step.member.zone
+        )
+        return [(evening, step.member, Expect.SNOOZE_BACK)]
     if isinstance(step, Ignore):
         member, day = step.member, thursday(index)
         sent = datetime.combine(day, CHECKIN_TIME, member.zone)

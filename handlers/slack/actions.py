@@ -1,5 +1,7 @@
-"""Buttons of the weekly prompt: Start (opens the modal), Skip, Remind me later; and the
-summary's Edit my check-in (the modal again, filled in as submitted).
+"""Buttons of the weekly prompt: Start (opens the modal), Skip, and one per snooze
+choice (in an hour, this evening, tomorrow morning: the choice is the action id's key,
+checked again by the flow); and the summary's Edit my check-in (the modal again, filled
+in as submitted).
 
 Each click is acknowledged at once, then handed to the check-in flow
 (:mod:`bot.app.checkin`) on the workers (:mod:`handlers.slack.workers`: a click's work
@@ -57,17 +59,21 @@ class PromptClick(BaseModel):
     trigger_id: str
     channel_id: str | None
     message_ts: str | None
+    choice: str | None = None  # a snooze button's choice: its action id's key
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> PromptClick | None:
         try:
             prompt_id = int(body["actions"][0]["value"])
+            action_id = str(body["actions"][0]["action_id"])
         except (KeyError, IndexError, ValueError, TypeError):
             return None
         container = body.get("container") or {}
+        _, keyed, choice = action_id.partition(":")
         return cls(
             actor=Actor.from_body(body),
             prompt_id=prompt_id,
+            choice=choice if keyed else None,
             trigger_id=str(body.get("trigger_id", "")),
             channel_id=container.get("channel_id") or (body.get("channel") or {}).get("id"),
             message_ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
@@ -76,7 +82,8 @@ class PromptClick(BaseModel):
     @property
     def action(self) -> PromptAction:
         """The click as the check-in flow takes it."""
-        return PromptAction(self.prompt_id, message_ref(self.channel_id, self.message_ts))
+        clicked = message_ref(self.channel_id, self.message_ts)
+        return PromptAction(self.prompt_id, clicked, self.choice)
 
 
 def _refuse(respond: Respond, outcome: Outcome[Any]) -> None:
@@ -194,10 +201,12 @@ def register(app: App, deps: SlackDeps) -> None:
         ack()
         later(lambda: handle_evidence_competency(deps, body, client))
 
-    prompt_buttons = {
+    prompt_buttons: dict[str | re.Pattern[str], PromptHandler] = {
         ids.START_CHECKIN: handle_start,
         ids.SKIP_CHECKIN: handle_skip,
-        ids.SNOOZE_CHECKIN: handle_snooze,
+        # One button per snooze choice (``checkin_snooze:evening``); a prompt posted
+        # before the choices has the bare id.
+        re.compile(rf"^{ids.SNOOZE_CHECKIN}(:.*)?$"): handle_snooze,
         ids.EDIT_CHECKIN: handle_edit,
     }
     for action_id, handler in prompt_buttons.items():

@@ -27,6 +27,7 @@ from emulators.slack import (
 )
 from emulators.slack.render import render_text
 from handlers.demo.player import (
+    LATER,
     Answered,
     CheckinAnswers,
     CheckinForm,
@@ -39,6 +40,7 @@ from handlers.demo.player import (
     ReviewForm,
     ShareField,
     TeamTables,
+    snooze_label,
 )
 from handlers.demo.story import Expect, Member
 from handlers.slack import ids
@@ -91,11 +93,16 @@ class SlackPlayer:
         fresh = self._dms(member)[self._before.get(member.user_id, 0) :]
         if len(fresh) != 1:
             return None
+        if what is Expect.PROMPT:  # a new week: last week's reminder is no longer its latest
+            for later in LATER:
+                self._received.pop((member.user_id, later), None)
         self._received[member.user_id, what] = fresh[0]
         return render_blocks(fresh[0].blocks)
 
     def closed(self, member: Member) -> str | None:
-        prompt = self._received.get((member.user_id, Expect.PROMPT))
+        # The week's latest message says it closed (an earlier one points to it).
+        sent = (self._received.get((member.user_id, e)) for e in (*LATER, Expect.PROMPT))
+        prompt = next((message for message in sent if message is not None), None)
         now = self._current(prompt) if prompt is not None else None
         if prompt is None or now is None or len(now.versions) <= len(prompt.versions):
             return None
@@ -168,7 +175,7 @@ class SlackPlayer:
         return render_blocks(self._wait(member, updated, "chat.update").blocks)
 
     def snooze(self, member: Member) -> Pressed:
-        label = slack_translator(member.locale)("prompt.snooze")
+        label = snooze_label(slack_translator(member.locale))
         return Pressed(label, self._press(member, label))
 
     def skip(self, member: Member) -> Pressed:

@@ -2,7 +2,8 @@
 summary's Edit my check-in (the same dialog, filled in as submitted).
 
 Start opens the dialog (``task/fetch``) with the core's form; Skip (confirmed on the card
-first) and Later are ``Action.Execute``, answered by the prompt's new card. The dialog's
+first) and the snooze choices (each a button whose ``key`` names it) are
+``Action.Execute``, answered by the prompt's new card. The dialog's
 submission is keyed by its activity's id, so one delivered twice is stored once; problems
 bring the form back as it was filled in, each beside its field.
 """
@@ -57,7 +58,9 @@ async def handle_prompt_action(deps: TeamsDeps, app: Any, ctx: Any, data: dict[s
     """Skip or Later: every message of the prompt shows its new state."""
     activity = ctx.activity
     clicked = clicked_message(activity)
-    action = PromptAction(_prompt_id(data), clicked)
+    key = data.get("key")  # Later: the snooze choice the button carries
+    choice = str(key) if data["action"] == actions.SNOOZE_CHECKIN and key is not None else None
+    action = PromptAction(_prompt_id(data), clicked, choice)
     act = (
         deps.flows.checkin.skip
         if data["action"] == actions.SKIP_CHECKIN

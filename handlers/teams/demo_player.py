@@ -32,6 +32,7 @@ from emulators.teams import (
 from emulators.teams.cards import inputs
 from emulators.teams.inputs import find_action
 from handlers.demo.player import (
+    LATER,
     Answered,
     CheckinAnswers,
     CheckinForm,
@@ -44,6 +45,7 @@ from handlers.demo.player import (
     ReviewForm,
     ShareField,
     TeamTables,
+    snooze_label,
 )
 from handlers.demo.story import Expect, Member
 
@@ -111,11 +113,16 @@ class TeamsPlayer:
         fresh = self._sent(member)[self._before.get(member.user_id, 0) :]
         if len(fresh) != 1:
             return None
+        if what is Expect.PROMPT:  # a new week: last week's reminder is no longer its latest
+            for later in LATER:
+                self._received.pop((member.user_id, later), None)
         self._received[member.user_id, what] = fresh[0]
         return self._seen(fresh[0])
 
     def closed(self, member: Member) -> str | None:
-        prompt = self._received.get((member.user_id, Expect.PROMPT))
+        # The week's latest message says it closed (an earlier one points to it).
+        sent = (self._received.get((member.user_id, e)) for e in (*LATER, Expect.PROMPT))
+        prompt = next((message for message in sent if message is not None), None)
         now = self._current(prompt) if prompt is not None else None
         if prompt is None or now is None or len(now.versions) <= len(prompt.versions):
             return None
@@ -192,7 +199,7 @@ class TeamsPlayer:
         return self._seen(self._wait(member, updated, "task/submit"))
 
     def snooze(self, member: Member) -> Pressed:
-        label = Translator(member.locale)("prompt.snooze")
+        label = snooze_label(Translator(member.locale))
         return Pressed(label, self._press(member, label))
 
     def skip(self, member: Member) -> Pressed:

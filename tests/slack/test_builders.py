@@ -15,6 +15,7 @@ from bot.app.summary import HelpView
 from bot.domain.access import readers_of
 from bot.domain.checkin import CheckinForm, CheckinItem, next_level_of
 from bot.domain.progress import RatingPoint, summarize
+from bot.domain.snooze import snooze_options
 from bot.i18n import LOCALES, formats
 from emulators.slack import render_blocks, render_view, validate_blocks, validate_view
 from handlers.slack.builders import prompt_builder
@@ -137,13 +138,21 @@ def test_prompt_states_and_help_fit_and_carry_the_prompt_id() -> None:
     ae = CATALOG.get("account-executive")
     assert ae is not None
     form = _form(ae, [c.id for c in ae.all_competencies()], None)
+    snooze = snooze_options(CLOSES - timedelta(days=3), "Europe/Paris", CLOSES)
+    assert len(snooze) == 3
     for locale in LOCALES:
         t = slack_translator(locale)
         for blocks in (
-            prompt_builder.prompt_blocks(form, "Europe/Paris", t),
-            prompt_builder.reminder_blocks(form, "Europe/Paris", t, after_snooze=True),
-            prompt_builder.skipped_blocks(form, "Europe/Paris", t),
-            prompt_builder.snoozed_blocks(form, CLOSES - timedelta(hours=5), "Europe/Paris", t),
+            prompt_builder.prompt_blocks(form, "Europe/Paris", t, snooze=snooze),
+            prompt_builder.reminder_blocks(
+                form, "Europe/Paris", t, after_snooze=True, snooze=snooze
+            ),
+            prompt_builder.skipped_blocks(form, "Europe/Paris", t, snooze=snooze),
+            prompt_builder.snoozed_blocks(
+                form, CLOSES - timedelta(hours=5), "Europe/Paris", t, snooze=snooze
+            ),
+            prompt_builder.came_back_blocks(form, CLOSES - timedelta(hours=5), "Europe/Paris", t),
+            prompt_builder.earlier_blocks(form, t),
             prompt_builder.done_blocks(form, t),
             prompt_builder.missed_blocks(form, t),
             help_message(t, "dance", HelpView(readers_of(None, indirect=False), True, True))[1],

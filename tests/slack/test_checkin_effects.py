@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.app.checkin import PromptState, PromptView, RatedSummary
 from bot.domain.checkin import CheckinForm
 from bot.domain.progress import RatingPoint, summarize
+from bot.domain.snooze import snooze_options
 from emulators.slack import render_blocks, validate_blocks
 from handlers.slack.builders import prompt_builder
 from handlers.slack.builders.summary_builder import summary_blocks, summary_text
@@ -21,6 +22,7 @@ assert AE is not None
 CLOSES = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
 FORM = CheckinForm(7, "2026-W48", CLOSES, AE, [])
 T = slack_translator("en")
+SNOOZE = snooze_options(CLOSES - timedelta(days=2), "Asia/Kolkata", CLOSES)
 
 
 def _shown(view: object) -> tuple[str, str]:
@@ -34,12 +36,18 @@ def test_each_prompt_state_is_the_prompt_message_it_names() -> None:
     until = CLOSES - timedelta(hours=30)
     cases = {
         PromptState.DONE: prompt_builder.done_blocks(FORM, T),
-        PromptState.SKIPPED: prompt_builder.skipped_blocks(FORM, "Asia/Kolkata", T),
-        PromptState.SNOOZED: prompt_builder.snoozed_blocks(FORM, until, "Asia/Kolkata", T),
+        PromptState.SKIPPED: prompt_builder.skipped_blocks(FORM, "Asia/Kolkata", T, snooze=SNOOZE),
+        PromptState.SNOOZED: prompt_builder.snoozed_blocks(
+            FORM, until, "Asia/Kolkata", T, snooze=SNOOZE
+        ),
     }
     for state, expected in cases.items():
         view = PromptView(
-            FORM, state, "Asia/Kolkata", until if state is PromptState.SNOOZED else None
+            FORM,
+            state,
+            "Asia/Kolkata",
+            until if state is PromptState.SNOOZED else None,
+            SNOOZE,
         )
         text, shown = _shown(view)
         assert text == prompt_builder.prompt_text(FORM, T)

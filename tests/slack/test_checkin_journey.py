@@ -59,7 +59,9 @@ def test_prompt_arrives_at_the_local_time_and_not_before(world: World) -> None:
     assert SlackDriver.button_labels(prompt) == [
         "Faire mon check-in",
         "Passer cette semaine",
-        "Me le rappeler plus tard",
+        "Rappel dans une heure",
+        "Rappel ce soir à 18:00",
+        "Rappel demain à 09:00",
     ]
     assert "dimanche 29 novembre à 23:59" in text
 
@@ -168,6 +170,8 @@ def test_english_speakers_get_english(world: World) -> None:
     assert SlackDriver.button_labels(prompt) == [
         "Start my check-in",
         "Skip this week",
-        "Remind me later",
+        "Remind me in an hour",
+        "Remind me this evening at 6:00\u202fPM",
+        "Remind me tomorrow at 9:00\u202fAM",
     ]
     assert "week 48" in render_blocks(prompt.blocks)

@@ -20,6 +20,7 @@ from tests.slack.conftest import ALICE, BOB, CHLOE, World
 
 THURSDAY_1600_PARIS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 NEXT_MONDAY_PARIS = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)  # Monday 00:00 in Paris
+LATER = ["Rappel dans une heure", "Rappel ce soir à 18:00", "Rappel demain à 09:00"]
 
 
 def _prompted(world: World, user: str = ALICE) -> None:
@@ -45,7 +46,7 @@ def test_skip_updates_the_prompt_and_no_reminder_follows(world: World) -> None:
         )
     )
     # Still possible to check in this week; no second "skip".
-    assert SlackDriver.button_labels(updated) == ["Faire mon check-in", "Me le rappeler plus tard"]
+    assert SlackDriver.button_labels(updated) == ["Faire mon check-in", *LATER]
     assert world.prompts(ALICE)[0].status is PromptStatus.SKIPPED
     world.at(THURSDAY_1600_PARIS + timedelta(hours=25))
     assert world.tick().reminded == 0
@@ -60,16 +61,16 @@ def test_snooze_brings_the_prompt_back_once_then_no_other_reminder(world: World)
     _prompted(world)
     prompt = world.driver.latest_dm(ALICE)
     assert prompt is not None
-    world.driver.click(ALICE, prompt, text="Me le rappeler plus tard")
+    world.driver.click(ALICE, prompt, text="Rappel dans une heure")
     world.emulator.wait_for(
         lambda: (
             (m := world.emulator.message(prompt.channel, prompt.ts))
-            and "je vous le rappelle jeudi 26 novembre à 19:00" in render_blocks(m.blocks)
+            and "je vous le rappelle jeudi 26 novembre à 17:00" in render_blocks(m.blocks)
         )
     )
-    world.at(THURSDAY_1600_PARIS + timedelta(hours=2, minutes=59))
+    world.at(THURSDAY_1600_PARIS + timedelta(minutes=59))
     assert world.tick().reminded == 0
-    world.at(THURSDAY_1600_PARIS + timedelta(hours=3))
+    world.at(THURSDAY_1600_PARIS + timedelta(hours=1))
     assert world.tick().reminded == 1
     back = world.driver.latest_dm(ALICE)
     assert back is not None and back.ts != prompt.ts
@@ -112,13 +113,17 @@ def test_one_reminder_after_24_hours_then_missed_at_the_end_of_the_week(world: W
     report = world.tick()
     assert report.missed == 1
     assert world.prompts(ALICE)[0].status is PromptStatus.MISSED
+    # The reminder, the latest message, says the week closed; the prompt points to it
+    # rather than say the same. Neither has buttons left.
     closed = world.emulator.message(prompt.channel, prompt.ts)
-    assert closed is not None and "close sans check-in" in render_blocks(closed.blocks)
+    assert closed is not None and "close sans check-in" not in render_blocks(closed.blocks)
+    assert "la suite est dans le message plus bas" in render_blocks(closed.blocks)
     assert SlackDriver.button_labels(closed) == []
-    # The reminder lost its buttons too; a stale client's click is answered privately.
+    # A stale client's click is answered privately.
     _, reminder_ts = parse_ref(world.prompts(ALICE)[0].reminder_ref or "")
     reminder = world.emulator.message(prompt.channel, reminder_ts)
     assert reminder is not None and SlackDriver.button_labels(reminder) == []
+    assert "close sans check-in" in render_blocks(reminder.blocks)
     world.forge_click(ALICE, "checkin_start", str(world.prompts(ALICE)[0].id))
     notice = world.emulator.wait_for(lambda: world.emulator.ephemerals_for(ALICE) or None)
     assert "clos" in (notice[-1].text or "")

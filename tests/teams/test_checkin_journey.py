@@ -97,7 +97,7 @@ def test_later_says_when_the_prompt_comes_back(world: TeamsWorld) -> None:
     world.tick()
     prompt = teams.latest_message(alice)
     assert prompt is not None
-    teams.click(alice, prompt, "Me le rappeler plus tard")
+    teams.click(alice, prompt, "Rappel demain à 09:00")
     assert world.prompt(alice).snoozed_until is not None
     card = teams.messages(alice)[-1]
     assert card.id == prompt.id and "je vous le rappelle" in teams.render(card)

@@ -196,7 +196,7 @@ def test_skip_and_later_executed_twice_change_nothing_more(world: TeamsWorld) ->
     teams, alice = world.teams, world.alice
     teams.install(alice)
     prompt = _prompt_card(world, alice)
-    later = teams.click(alice, prompt, "Me le rappeler plus tard")
+    later = teams.click(alice, prompt, "Rappel dans une heure")
     assert later.status == 200
     snoozed = world.prompt(alice).snoozed_until
     assert snoozed is not None
