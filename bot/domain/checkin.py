@@ -264,7 +264,8 @@ class CheckinService:
         problems = validate_checkin(submission, referentiel, list(prompt.competency_ids))
         if problems:
             return SubmitResult(problems, prompt=prompt)
-        record = record_checkin(session, person, prompt, submission, idempotency_key, now)
+        today = now.astimezone(person_zone(person, self.default_timezone)).date()
+        record = record_checkin(session, person, prompt, submission, idempotency_key, now, today)
         return SubmitResult([], stored=record is not None, duplicate=record is None, prompt=prompt)
 
     def skip(

@@ -174,6 +174,7 @@ def _item(
                 optional=True,
                 max_length=MAX_TEXT,
                 placeholder=t.rich("modal.link_placeholder"),
+                url=True,
             ),
         ]
     )
