@@ -87,7 +87,7 @@ CARDS: dict[type, Callable[[Any, Translator], Card]] = {
     UnstoredCheckin: lambda view, t: checkin.unstored_card(
         view.submission, view.referentiel, view.reason, t
     ),
-    EvidenceSaved: lambda view, t: saved_card(view.competency, view.link, t),
+    EvidenceSaved: lambda view, t: saved_card(view.competency, view.link, t, view.happened_on),
     ReviewNotice: _review_notice,
     WelcomeMessage: lambda view, t: greeting_card(view.greeting, t),
 }

@@ -76,6 +76,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _logged_day(context: Any) -> date:
+    """An evidence row's day when none was given: the UTC day it was logged."""
+    logged = context.get_current_parameters().get("created_at") if context else None
+    if not isinstance(logged, datetime):
+        return utcnow().date()
+    return (logged if logged.tzinfo else logged.replace(tzinfo=UTC)).astimezone(UTC).date()
+
+
 # A planning mark meaning "plan at the next tick" (Person.plan_after): long past, so the
 # tick's query is one range on an index.
 PLAN_NOW = datetime(1970, 1, 1, tzinfo=UTC)
@@ -391,7 +399,10 @@ class Evidence(Base):
     """Something a person did that shows a competency: a deal, a call, a document."""
 
     __tablename__ = "evidence"
-    __table_args__ = (Index("ix_evidence_person_competency", "person_id", "competency_id"),)
+    __table_args__ = (
+        Index("ix_evidence_person_competency", "person_id", "competency_id"),
+        Index("ix_evidence_person_happened", "person_id", "happened_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
@@ -407,6 +418,10 @@ class Evidence(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The day the deal or the call happened, as its author gave it (their own calendar
+    # day). Palier's flows always set it; a row written without it takes the UTC day it
+    # was logged (after created_at, whose default comes first).
+    happened_on: Mapped[date] = mapped_column(Date, default=_logged_day)
 
 
 class OneOnOne(Base):

@@ -23,6 +23,7 @@ CATALOG = ReferentielCatalog.load(None)
 AE = CATALOG.get("account-executive")
 assert AE is not None
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+TODAY = NOW.date()
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def _person(session: Session, team: str, user: str) -> Person:
 def _log(service: EvidenceService, engine: Engine, team: str, user: str, key: str) -> int:
     with session_scope(make_session_factory(engine)) as session:
         data = EvidenceInput(competency_id="closing", text="Un deal")
-        result = service.log(session, _person(session, team, user), AE, data, key, NOW)
+        result = service.log(session, _person(session, team, user), AE, data, key, NOW, TODAY)
         assert result.evidence is not None
         return result.evidence.id
 
@@ -61,14 +62,14 @@ def test_only_the_owner_sees_edits_and_deletes(service: tuple[EvidenceService, E
         assert evidence.get(session, elsewhere, mine) is None
         assert evidence.get(session, colleague, mine) is None
         assert (
-            evidence.update(session, colleague, AE, mine, change, NOW).refusal
+            evidence.update(session, colleague, AE, mine, change, NOW, TODAY).refusal
             is Refusal.UNKNOWN_EVIDENCE
         )
         assert evidence.delete(session, colleague, mine) is False
         assert evidence.recent(session, colleague) == ([], 0)
     with session_scope(factory) as session:
         owner = _person(session, "T1", "U1")
-        updated = evidence.update(session, owner, AE, mine, change, NOW)
+        updated = evidence.update(session, owner, AE, mine, change, NOW, TODAY)
         assert updated.evidence is not None and updated.evidence.competency_id == "valeurs"
         assert evidence.recent(session, owner)[1] == 1
         assert evidence.delete(session, owner, mine) is True
@@ -84,7 +85,7 @@ def test_edits_are_validated_like_new_evidence(service: tuple[EvidenceService, E
         bad = EvidenceInput(
             competency_id="closing", text="x", criterion_key="aspect:Nope", link="ftp://x"
         )
-        result = evidence.update(session, owner, AE, mine, bad, NOW)
+        result = evidence.update(session, owner, AE, mine, bad, NOW, TODAY)
         assert {p.key for p in result.problems} == {"unknown_criterion", "bad_link"}
         assert evidence.get(session, owner, mine).criterion_key is None  # type: ignore[union-attr]
 

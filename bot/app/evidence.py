@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.app.actor import Actor, ActorRef
 from bot.app.outcome import Outcome, Problem, RefreshHome, SendDirect
@@ -21,8 +22,9 @@ from bot.app.unit_of_work import UnitOfWork
 from bot.domain.access import Reader, readers_of
 from bot.domain.checkin import Refusal
 from bot.domain.evidence import EvidenceInput, EvidenceService
+from bot.domain.links import is_http_url
 from bot.domain.people import Directory
-from bot.domain.submissions import MAX_TEXT, FieldProblem, is_http_url
+from bot.domain.submissions import MAX_TEXT, FieldProblem
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Referentiel
 from storage.models import Person
@@ -40,14 +42,18 @@ class EvidenceForm:
     link: str | None = None
     evidence_id: int | None = None  # editing this evidence
     permalink: str | None = None  # the message it was logged from
+    happened_on: date | None = None  # the day it happened (an edit)
+    today: date | None = None  # the person's day, in their zone: the date's default
 
 
 @dataclass(frozen=True)
 class EvidenceSaved:
-    """The confirmation the person gets: for which competency, with the link they gave."""
+    """The confirmation the person gets: for which competency, which day, with the link
+    they gave (as kept: ``https://`` added to an address typed without it)."""
 
     competency: Competency
     link: str | None
+    happened_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,13 @@ def enrolment(actor: Actor, catalog: ReferentielCatalog) -> tuple[Person, Refere
 
 def problem_of(problem: FieldProblem) -> Problem:
     """A domain problem as the outcome words it (its catalog key, under checkin.problem)."""
-    return Problem(problem.field, f"checkin.problem.{problem.key}", problem.competency_id)
+    key = problem.key if "." in problem.key else f"checkin.problem.{problem.key}"
+    return Problem(problem.field, key, problem.competency_id)
+
+
+def today_of(actor: Actor, now: datetime) -> date:
+    """The actor's own day at ``now``, in their zone."""
+    return now.astimezone(ZoneInfo(actor.timezone)).date()
 
 
 def _permalink(permalink: str | None) -> str | None:
@@ -112,7 +124,8 @@ class EvidenceFlow:
             if found is None:
                 return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
             readers = readers_of(found[0], self.work.defaults.managers_see_indirect)
-            return Outcome(actor.locale, EvidenceForm(found[1], readers, text=text))
+            today = today_of(actor, self.clock())
+            return Outcome(actor.locale, EvidenceForm(found[1], readers, text=text, today=today))
 
     def edit_form(
         self, ref: ActorRef, evidence_id: int, directory: Directory | None = None
@@ -135,6 +148,8 @@ class EvidenceFlow:
                 link=evidence.link,
                 evidence_id=evidence.id,
                 permalink=evidence.source_permalink,
+                happened_on=evidence.happened_on,
+                today=today_of(actor, self.clock()),
             )
             return Outcome(actor.locale, form)
 
@@ -151,9 +166,10 @@ class EvidenceFlow:
                 return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
             person, referentiel = found
             data, now = submitted.data, self.clock()
+            today = today_of(actor, now)
             if submitted.evidence_id is not None:
                 result = self.evidence.update(
-                    session, person, referentiel, submitted.evidence_id, data, now
+                    session, person, referentiel, submitted.evidence_id, data, now, today
                 )
             else:
                 result = self.evidence.log(
@@ -163,6 +179,7 @@ class EvidenceFlow:
                     data,
                     submitted.submission_key,
                     now,
+                    today,
                     source_permalink=_permalink(submitted.permalink),
                 )
             if result.refusal is not None:
@@ -172,7 +189,10 @@ class EvidenceFlow:
             competency = referentiel.competency(data.competency_id or "")
             if result.duplicate or competency is None:
                 return Outcome(actor.locale)
-            saved = EvidenceSaved(competency, data.link)
+            kept = result.evidence
+            saved = EvidenceSaved(
+                competency, kept.link if kept else data.link, kept.happened_on if kept else None
+            )
             direct = SendDirect(ref.user_id, saved, conversation=person.conversation_ref)
             return Outcome(actor.locale, effects=(direct, RefreshHome(ref.user_id)))
 

@@ -311,7 +311,8 @@ class CheckinService:
         stored = prompt.status in (PromptStatus.DONE, PromptStatus.MISSED)
         if stored and edit.earlier_checkins(session, prompt):
             return self._replace(session, person, prompt, submission, idempotency_key, now, asked)
-        record = record_checkin(session, person, prompt, submission, idempotency_key, now)
+        today = now.astimezone(person_zone(person, self.default_timezone)).date()
+        record = record_checkin(session, person, prompt, submission, idempotency_key, now, today)
         return SubmitResult([], stored=record is not None, duplicate=record is None, prompt=prompt)
 
     def _replace(
@@ -337,7 +338,8 @@ class CheckinService:
         record = claim_submission(session, person, SubmissionKind.CHECKIN, key, now, prompt)
         if record is None:  # delivered twice at once: the other one stored it
             return SubmitResult([], duplicate=True, prompt=prompt)
-        reopened = edit.replace_checkin(session, person, prompt, submission, record, now)
+        today = now.astimezone(person_zone(person, self.default_timezone)).date()
+        reopened = edit.replace_checkin(session, person, prompt, submission, record, now, today)
         return SubmitResult([], stored=True, prompt=prompt, replaced=True, reopened=reopened)
 
     def open_edit(

@@ -17,7 +17,7 @@ edit delivered twice is stored once. Once the week is closed nothing is replaced
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -100,10 +100,12 @@ def replace_checkin(
     submission: CheckinSubmission,
     record: Submission,
     now: datetime,
+    today: date | None = None,
 ) -> frozenset[str]:
     """The week's check-in replaced by ``submission`` (validated, stored as ``record``), in
     the caller's transaction; the competencies whose manager confirmation no longer holds
-    (the level changed after the manager reviewed it)."""
+    (the level changed after the manager reviewed it). The new evidence happened on
+    ``today``, the person's day of the edit."""
     earlier = [i for i in earlier_checkins(session, prompt) if i != record.id]
     rows = {
         row.competency_id: row
@@ -155,7 +157,15 @@ def replace_checkin(
         .where(OneOnOneTopic.submission_id.in_(earlier), OneOnOneTopic.discussed_in_id.is_(None))
         .execution_options(synchronize_session=False)
     )
-    add_notes(session, person, record, submission, now, topic=submission.topic not in discussed)
+    add_notes(
+        session,
+        person,
+        record,
+        submission,
+        now,
+        topic=submission.topic not in discussed,
+        today=today,
+    )
     session.flush()  # the changed ratings' tracks are kept in this flush
     return reopened
 

@@ -4,26 +4,33 @@ Evidence is what a person did that shows a competency (a deal, a call, a
 document), optionally tied to one of its evaluation criteria (a certification)
 or to one aspect of its levels (a matrix). Only its owner lists, edits or deletes
 it; another person's evidence id answers exactly like an unknown one.
+
+Evidence has the day it happened (the deal, the call), which the person chooses and which
+is today in their own zone unless they say otherwise: never a day still to come, nor one
+more than :data:`OLDEST_YEARS` years back (a mistyped year, not a deal anyone weighs now).
+Evidence is listed by that day, newest first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.checkin import Refusal
-from bot.domain.submissions import MAX_TEXT, FieldProblem, claim_submission, is_http_url
+from bot.domain.links import LinkText, is_link
+from bot.domain.submissions import MAX_TEXT, FieldProblem, claim_submission
 from bot.domain.text import CleanText
 from referentiels.models import Competency, Referentiel
 from storage.models import URL_LENGTH, Evidence, Person, SubmissionKind
 
 ASPECT_PREFIX = "aspect:"  # criterion keys of a matrix: one of its level aspects, by name
 KEY_LENGTH = 64
+OLDEST_YEARS = 5  # evidence further back than this is refused (a mistyped year)
 
 
 @dataclass(frozen=True)
@@ -57,11 +64,23 @@ class EvidenceInput(BaseModel):
     competency_id: str | None = None
     criterion_key: str | None = None
     text: CleanText | None = None
-    link: CleanText | None = None
+    link: LinkText | None = None
+    happened_on: date | None = None  # None: today (new evidence), unchanged (an edit)
 
 
-def validate_evidence(data: EvidenceInput, referentiel: Referentiel) -> list[FieldProblem]:
-    """Everything wrong with logged evidence; empty when it can be stored."""
+def oldest_day(today: date) -> date:
+    """The earliest day evidence may have happened on, ``today`` being the person's."""
+    try:
+        return today.replace(year=today.year - OLDEST_YEARS)
+    except ValueError:  # 29 February, five years before a year that has none
+        return today.replace(year=today.year - OLDEST_YEARS, day=28)
+
+
+def validate_evidence(
+    data: EvidenceInput, referentiel: Referentiel, today: date
+) -> list[FieldProblem]:
+    """Everything wrong with logged evidence; empty when it can be stored. ``today`` is
+    the person's own day (in their zone): evidence cannot have happened after it."""
     problems: list[FieldProblem] = []
     competency = referentiel.competency(data.competency_id or "")
     if competency is None:
@@ -74,8 +93,12 @@ def validate_evidence(data: EvidenceInput, referentiel: Referentiel) -> list[Fie
         problems.append(FieldProblem(None, "evidence_text", "text_required"))
     elif len(data.text) > MAX_TEXT:
         problems.append(FieldProblem(None, "evidence_text", "too_long"))
-    if data.link and (len(data.link) > URL_LENGTH or not is_http_url(data.link)):
+    if data.link and (len(data.link) > URL_LENGTH or not is_link(data.link)):
         problems.append(FieldProblem(None, "evidence_link", "bad_link"))
+    if data.happened_on is not None and data.happened_on > today:
+        problems.append(FieldProblem(None, "evidence_date", "evidence_date.problem.in_future"))
+    elif data.happened_on is not None and data.happened_on < oldest_day(today):
+        problems.append(FieldProblem(None, "evidence_date", "evidence_date.problem.too_old"))
     return problems
 
 
@@ -102,10 +125,12 @@ class EvidenceService:
         data: EvidenceInput,
         idempotency_key: str,
         now: datetime,
+        today: date,
         source_permalink: str | None = None,
     ) -> LogResult:
-        """Validate and store one piece of evidence; a second delivery stores nothing."""
-        problems = validate_evidence(data, referentiel)
+        """Validate and store one piece of evidence; a second delivery stores nothing.
+        ``today``: the person's day (their zone), the evidence's own unless they chose one."""
+        problems = validate_evidence(data, referentiel, today)
         if problems:
             return LogResult(problems)
         record = claim_submission(session, person, SubmissionKind.EVIDENCE, idempotency_key, now)
@@ -121,6 +146,7 @@ class EvidenceService:
             link=data.link or None,
             source_permalink=source_permalink,
             submission_id=record.id,
+            happened_on=data.happened_on or today,
             created_at=now,
             updated_at=now,
         )
@@ -131,14 +157,14 @@ class EvidenceService:
     def recent(
         self, session: Session, person: Person, limit: int = 5, offset: int = 0
     ) -> tuple[Sequence[Evidence], int]:
-        """The person's evidence, newest first, and how many there are in all."""
+        """The person's evidence, the latest to happen first, and how many there are."""
         total = session.scalar(
             select(func.count()).select_from(Evidence).where(Evidence.person_id == person.id)
         )
         rows = session.scalars(
             select(Evidence)
             .where(Evidence.person_id == person.id)
-            .order_by(Evidence.created_at.desc(), Evidence.id.desc())
+            .order_by(Evidence.happened_on.desc(), Evidence.id.desc())
             .limit(limit)
             .offset(offset)
         ).all()
@@ -159,18 +185,20 @@ class EvidenceService:
         evidence_id: int,
         data: EvidenceInput,
         now: datetime,
+        today: date,
     ) -> LogResult:
-        """Change the owner's evidence (competency, criterion, text, link)."""
+        """Change the owner's evidence (competency, criterion, text, link, day)."""
         evidence = self.get(session, person, evidence_id)
         if evidence is None:
             return LogResult([], refusal=Refusal.UNKNOWN_EVIDENCE)
-        problems = validate_evidence(data, referentiel)
+        problems = validate_evidence(data, referentiel, today)
         if problems:
             return LogResult(problems)
         evidence.competency_id = data.competency_id or evidence.competency_id
         evidence.criterion_key = data.criterion_key or None
         evidence.text = data.text or evidence.text
         evidence.link = data.link or None
+        evidence.happened_on = data.happened_on or evidence.happened_on
         evidence.updated_at = now
         session.flush()
         return LogResult([], evidence=evidence)

@@ -47,8 +47,11 @@ COLUMNS = (
     "comment",
     "evidence",
     "evidence_links",
+    "evidence_date",
 )
 WORDS = "files_excel.export"
+# Columns whose header lives outside WORDS' own list.
+COLUMN_KEYS = {"evidence_date": "evidence_date.column"}
 
 
 def exportable_people(session: Session, viewer: Viewer) -> list[Person] | None:
@@ -60,7 +63,9 @@ def exportable_people(session: Session, viewer: Viewer) -> list[Person] | None:
 
 def header(t: Translator, zone: str) -> tuple[str, ...]:
     """The columns in the asker's words; the date's names the zone its times are in."""
-    return tuple(t(f"{WORDS}.column.{column}", zone=zone) for column in COLUMNS)
+    return tuple(
+        t(COLUMN_KEYS.get(column, f"{WORDS}.column.{column}"), zone=zone) for column in COLUMNS
+    )
 
 
 def ratings_table(
@@ -162,6 +167,7 @@ def _rating_row(
         rating.comment or "",
         " | ".join(item.text for item in attached),
         " ".join(item.link for item in attached if item.link),
+        attached[0].happened_on if attached else "",
     ]
 
 
@@ -174,7 +180,7 @@ def _evidence_row(
     when: datetime,
 ) -> list[Cell]:
     """A piece of evidence no rating carries: no level, no rater; its date is when it was
-    logged."""
+    logged, its evidence date the day it happened."""
     referentiel = catalog.get(item.referentiel_id)
     competency = referentiel.competency(item.competency_id) if referentiel else None
     return [
@@ -194,6 +200,7 @@ def _evidence_row(
         "",
         item.text,
         item.link or "",
+        item.happened_on,
     ]
 
 

@@ -101,6 +101,7 @@ class EvidenceEntry:
     logged_at: datetime  # UTC
     text: str
     link: str | None  # the link given, else the Slack message it was logged from
+    happened_on: date | None = None  # the day it happened, which the page shows
 
 
 @dataclass(frozen=True)
@@ -334,6 +335,7 @@ class HomeService:
                 logged_at=row.created_at,
                 text=row.text,
                 link=row.link or row.source_permalink,
+                happened_on=row.happened_on,
             )
             for row in rows
         )

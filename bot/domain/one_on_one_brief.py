@@ -234,6 +234,7 @@ def _evidence(
             e.link,
             e.source_permalink,
             e.created_at,
+            e.happened_on,
         )
         for e in session.scalars(
             select(Evidence)
@@ -243,7 +244,8 @@ def _evidence(
                 Evidence.created_at > since,
                 Evidence.created_at <= now,
             )
-            .order_by(Evidence.created_at.desc(), Evidence.id.desc())
+            # Logged since the last 1:1 (new to the manager), the latest to happen first.
+            .order_by(Evidence.happened_on.desc(), Evidence.id.desc())
         )
     ]
 

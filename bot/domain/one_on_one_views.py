@@ -8,7 +8,7 @@ ended: plain frozen dataclasses, with the people named by :class:`PersonRef` onl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from bot.domain.access import Reader
 from bot.domain.talking_points import Gap, TalkingPoint
@@ -51,6 +51,7 @@ class EvidenceLine:
     link: str | None
     source_permalink: str | None
     created_at: datetime
+    happened_on: date | None = None  # the day it happened, which the brief shows
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,9 @@ def export_person(
         select(Rating).where(Rating.person_id == person.id).order_by(Rating.rated_at, Rating.id)
     ).all()
     evidence = session.scalars(
-        select(Evidence).where(Evidence.person_id == person.id).order_by(Evidence.created_at)
+        select(Evidence)
+        .where(Evidence.person_id == person.id)
+        .order_by(Evidence.happened_on, Evidence.id)
     ).all()
     topics = session.scalars(
         select(OneOnOneTopic)
@@ -126,6 +128,7 @@ def export_person(
                 "text": e.text,
                 "link": e.link,
                 "source_message": e.source_permalink,
+                "happened_on": e.happened_on.isoformat(),
                 "created_at": _time(e.created_at),
                 "updated_at": _time(e.updated_at),
             }

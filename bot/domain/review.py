@@ -275,7 +275,7 @@ def _new_evidence(
     ]
     newest_first = func.row_number().over(
         partition_by=Evidence.competency_id,
-        order_by=(Evidence.created_at.desc(), Evidence.id.desc()),
+        order_by=(Evidence.happened_on.desc(), Evidence.id.desc()),
     )
     ranked = (
         select(Evidence, newest_first.label("rank"))

@@ -11,14 +11,15 @@ nothing and returns ``None``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.domain.links import LinkText, is_link
 from bot.domain.text import CleanText
 from referentiels.models import Referentiel
 from storage.models import (
@@ -35,7 +36,6 @@ from storage.models import (
 from storage.rating_tracks import sync_tracks
 
 MAX_TEXT = 3000  # Slack's own limit for a plain_text_input
-_URL = TypeAdapter(AnyHttpUrl)
 
 
 class CheckinAnswer(BaseModel):
@@ -46,7 +46,7 @@ class CheckinAnswer(BaseModel):
     competency_id: str
     level_id: str | None = None
     evidence_text: CleanText | None = None
-    evidence_link: CleanText | None = None
+    evidence_link: LinkText | None = None
 
 
 class CheckinSubmission(BaseModel):
@@ -93,7 +93,7 @@ def validate_checkin(
         if answer.evidence_text and len(answer.evidence_text) > MAX_TEXT:
             problems.append(FieldProblem(answer.competency_id, "evidence_text", "too_long"))
         if answer.evidence_link:
-            if not is_http_url(answer.evidence_link):
+            if not is_link(answer.evidence_link):
                 problems.append(FieldProblem(answer.competency_id, "evidence_link", "bad_link"))
             elif not answer.evidence_text:
                 # A link alone says nothing a manager can read; ask for a line with it.
@@ -106,17 +106,6 @@ def validate_checkin(
     if submission.topic and len(submission.topic) > MAX_TEXT:
         problems.append(FieldProblem(None, "topic", "too_long"))
     return problems
-
-
-def is_http_url(text: str) -> bool:
-    """A web address a manager can open: http(s), a host with a dot, no spaces."""
-    if len(text) > MAX_TEXT or any(c.isspace() for c in text):
-        return False
-    try:
-        url = _URL.validate_python(text)
-    except ValidationError:
-        return False
-    return url.scheme in ("http", "https") and bool(url.host) and "." in (url.host or "")
 
 
 def claim_submission(
@@ -157,8 +146,10 @@ def record_checkin(
     submission: CheckinSubmission,
     idempotency_key: str,
     now: datetime,
+    today: date | None = None,
 ) -> Submission | None:
     """Store a validated check-in; ``None`` when this submission was stored already.
+    Its evidence happened on ``today``, the person's day (their zone; UTC when not given).
 
     Runs in a savepoint so that a duplicate (the unique idempotency key) rolls back
     only this attempt and leaves the caller's transaction usable.
@@ -188,7 +179,7 @@ def record_checkin(
     ]
     session.execute(insert(Rating), ratings)
     sync_tracks(session, (person.id,))  # a bulk insert is no flush: keep the tracks here
-    add_notes(session, person, record, submission, now)
+    add_notes(session, person, record, submission, now, today=today)
     if prompt is not None and prompt.status is not PromptStatus.MISSED:
         prompt.status = PromptStatus.DONE
         prompt.completed_at = now
@@ -210,8 +201,10 @@ def add_notes(
     now: datetime,
     *,
     topic: bool = True,
+    today: date | None = None,
 ) -> None:
-    """The evidence of a check-in (one statement) and its 1:1 topic (when ``topic``)."""
+    """The evidence of a check-in (one statement), happened on ``today`` (the person's
+    day; UTC's when not given), and its 1:1 topic (when ``topic``)."""
     mine = _mine(person, record)
     evidence = [
         mine
@@ -219,6 +212,7 @@ def add_notes(
             "competency_id": answer.competency_id,
             "text": answer.evidence_text,
             "link": answer.evidence_link or None,
+            "happened_on": today or now.astimezone(UTC).date(),
             "created_at": now,
             "updated_at": now,
         }

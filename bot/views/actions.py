@@ -79,6 +79,7 @@ EVIDENCE_COMPETENCY = "evidence.competency"  # refreshes the form: the criteria 
 EVIDENCE_CRITERION = "evidence.criterion"
 EVIDENCE_TEXT = "evidence.text"
 EVIDENCE_LINK = "evidence.link"
+EVIDENCE_DATE = "evidence.date"
 
 # The welcome: show one's own page (the Home as a card where a platform has no Home tab),
 # and the row of the welcome's buttons.

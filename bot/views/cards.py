@@ -173,6 +173,7 @@ class TextField:
     placeholder: Rich | None = None
     initial: str | None = None
     hint: Rich | None = None
+    url: bool = False  # a web address (Slack: url_text_input; Teams: style Url)
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,7 @@ def _item(
                 max_length=MAX_TEXT,
                 placeholder=t.rich("modal.link_placeholder"),
                 initial=filled.evidence_link if filled else None,
+                url=True,
             ),
         ]
     )

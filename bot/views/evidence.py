@@ -5,7 +5,10 @@ Competencies are offered grouped by bloc or activity, in a menu a person can sea
 once one is chosen the form is built again with its evaluation criteria (or its
 levels' aspects). A long certification name is shortened at a word in a choice and
 quoted whole elsewhere. The form carries back which evidence it edits and the message
-it was logged from (:class:`EvidenceState`).
+it was logged from (:class:`EvidenceState`). The day the evidence happened is a date
+field, today (the person's) unless they change it; the link is a web address field
+(Slack's ``url_text_input``, Teams' ``Url`` style), normalised and checked by the domain
+(:mod:`bot.domain.links`). Editing, the form says so in its title and its button.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from bot.domain.access import Reader
-from bot.domain.evidence import criterion_choices
+from bot.domain.evidence import EvidenceInput, criterion_choices
 from bot.domain.submissions import MAX_TEXT
 from bot.i18n import Translator, formats
 from bot.i18n.rich import Plain, Rich, literal
@@ -30,6 +34,7 @@ from bot.views.cards import (
     ChoiceField,
     ChoiceGroup,
     ChoiceStyle,
+    DateField,
     Field,
     Form,
     Note,
@@ -69,6 +74,26 @@ class EvidenceDraft:
     criterion_key: str | None = None
     text: str | None = None
     link: str | None = None
+    happened_on: date | None = None
+
+    def as_input(self) -> EvidenceInput:
+        """What the domain is given to save."""
+        return EvidenceInput(
+            competency_id=self.competency_id,
+            criterion_key=self.criterion_key,
+            text=self.text,
+            link=self.link,
+            happened_on=self.happened_on,
+        )
+
+
+def read_date(value: object) -> date | None:
+    """A date field's answer (``YYYY-MM-DD``, as Slack and Teams send it); None when empty
+    or not a date."""
+    try:
+        return date.fromisoformat(str(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
 
 
 def _choice(label: str, value: str) -> Choice:
@@ -137,9 +162,11 @@ def evidence_form(
     state: EvidenceState | None = None,
     *,
     readers: Sequence[Reader],
+    today: date | None = None,
 ) -> Form:
     """The evidence form, filled in with ``draft`` (a message's text, an edit); its intro
-    says who will see the evidence (``readers``: :func:`bot.domain.access.readers_of`)."""
+    says who will see the evidence (``readers``: :func:`bot.domain.access.readers_of`);
+    its date is the draft's, else ``today`` (the person's)."""
     draft = draft or EvidenceDraft()
     state = state or EvidenceState()
     blocks: list[Block | Field] = [
@@ -160,6 +187,14 @@ def evidence_form(
         )
     )
     blocks.append(
+        DateField(
+            actions.EVIDENCE_DATE,
+            t.rich("evidence_date.date"),
+            initial=draft.happened_on or today,
+            hint=t.rich("evidence_date.date_hint"),
+        )
+    )
+    blocks.append(
         TextField(
             actions.EVIDENCE_LINK,
             t.rich("evidence.link"),
@@ -167,26 +202,33 @@ def evidence_form(
             max_length=MAX_TEXT,
             placeholder=t.rich("evidence.link_placeholder"),
             initial=draft.link or None,
+            url=True,
         )
     )
     if state.permalink:
         # The platform's own address of the message, shown as the platform gave it.
         permalink = literal(state.permalink)
         blocks.append(Note(t.rich("evidence.from_message", permalink=permalink)))
+    editing = state.evidence_id is not None
     return Form(
         actions.EVIDENCE_FORM,
-        title=t.rich("evidence.title"),
+        title=t.rich("evidence_date.edit_title" if editing else "evidence.title"),
         close=t.rich("evidence.close"),
-        submit=t.rich("evidence.submit"),
+        submit=t.rich("evidence_date.edit_submit" if editing else "evidence.submit"),
         blocks=tuple(blocks),
         state=state.dump(),
     )
 
 
-def saved_card(competency_saved: Competency, link: str | None, t: Translator) -> Card:
-    """Which competency the evidence is for, and the link given with it."""
+def saved_card(
+    competency_saved: Competency, link: str | None, t: Translator, happened_on: date | None = None
+) -> Card:
+    """Which competency the evidence is for, the day it happened, the link given with it."""
     competency = Plain(formats.short_label(competency_saved))
     lines = [t.rich("evidence.saved", competency=competency)]
+    if happened_on is not None:
+        day = Plain(formats.long_day(happened_on, t))
+        lines.append(t.rich("evidence_date.saved_date", date=day))
     if link:
         lines.append(t.rich("evidence.saved_link", link=Plain(link)))
     return Card(t.rich("evidence.saved", competency=competency), (Paragraph(tuple(lines)),))
@@ -199,6 +241,7 @@ PROBLEM_FIELDS = {
     "criterion": actions.EVIDENCE_CRITERION,
     "evidence_text": actions.EVIDENCE_TEXT,
     "evidence_link": actions.EVIDENCE_LINK,
+    "evidence_date": actions.EVIDENCE_DATE,
 }
 
 
@@ -219,6 +262,7 @@ def read_draft(values: Mapping[str, object]) -> EvidenceDraft:
         criterion_key=answer(actions.EVIDENCE_CRITERION),
         text=answer(actions.EVIDENCE_TEXT),
         link=answer(actions.EVIDENCE_LINK),
+        happened_on=read_date(values.get(actions.EVIDENCE_DATE)),
     )
 
 

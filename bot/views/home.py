@@ -246,7 +246,11 @@ def competency_paragraphs(home: Home, t: Translator) -> tuple[Paragraph, ...]:
 def _evidence_entry(entry: EvidenceEntry, timezone: str, t: Translator) -> list[Block]:
     """A piece of evidence: its competency and day, an excerpt, its link; Edit, Delete."""
     competency = formats.short_label(entry.competency) if entry.competency else entry.competency_id
-    logged = formats.local_short_date(entry.logged_at, timezone, t)
+    logged = (
+        formats.short_date(entry.happened_on, t)
+        if entry.happened_on
+        else formats.local_short_date(entry.logged_at, timezone, t)
+    )
     heading = t.rich("home.evidence.item", competency=Plain(competency), date=Plain(logged))
     # Quoted as Plain, as the page always has: only its author sees it (Typed would keep
     # a ``*`` they typed from ever showing as bold, as it does in views others read).

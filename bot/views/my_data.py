@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,6 +53,12 @@ class _Writer:
         moment = datetime.fromisoformat(value)
         moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
         return str(format_date(moment.astimezone(self.zone), "medium", locale=self.locale))
+
+    def calendar_day(self, value: str | None) -> str:
+        """A day as it was given (``YYYY-MM-DD``: no zone to read it in)."""
+        if not value:
+            return self.t(f"{WORDS}.unknown")
+        return str(format_date(date.fromisoformat(value), "medium", locale=self.locale))
 
     def words(self, text: str) -> str:
         """A person's own text, its lines kept, under the line that introduces it."""
@@ -161,7 +167,9 @@ def _evidence(w: _Writer, evidence: list[dict[str, Any]]) -> None:
     def line(item: dict[str, Any]) -> list[str]:
         first = t(
             f"{WORDS}.evidence_line",
-            date=w.day(item["created_at"]),
+            date=w.calendar_day(item["happened_on"])
+            if item.get("happened_on")
+            else w.day(item["created_at"]),
             competency=item["competency_name"] or item["competency"],
             text=w.words(item["text"]),
         )

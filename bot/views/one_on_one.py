@@ -152,7 +152,9 @@ def _evidence(brief: Brief, timezone: str, t: Translator) -> Paragraph:
         line = t.rich(
             "one_on_one.evidence.line",
             competency=Plain(short_name(entry.competency_label)),
-            date=local_date(entry.created_at, timezone, t),
+            date=Plain(formats.short_date(entry.happened_on, t))
+            if entry.happened_on
+            else local_date(entry.created_at, timezone, t),
             text=_excerpt(entry.text),
         )
         links = [

@@ -370,8 +370,10 @@ class _Walker:
             initial = element.get("initial_time")
             if initial is not None and not (isinstance(initial, str) and _TIME.match(initial)):
                 self.add(f"{pointer}/initial_time", "must match format HH:mm")
-        elif kind in ("plain_text_input", "email_text_input", "url_text_input"):
+        elif kind == "plain_text_input":
             self.text_input(element, pointer)
+        elif kind in ("email_text_input", "url_text_input"):
+            self.address_input(element, pointer)
         elif kind == "number_text_input" and not isinstance(
             element.get("is_decimal_allowed"), bool
         ):
@@ -445,6 +447,15 @@ class _Walker:
             self.add(f"{pointer}/max_length", f"must be between 1 and {TEXT_INPUT_LENGTH_MAX}")
         if isinstance(min_length, int) and isinstance(max_length, int) and min_length > max_length:
             self.add(f"{pointer}/min_length", "must be less than or equal to max_length")
+
+    def address_input(self, element: Mapping[str, Any], pointer: str) -> None:
+        """An email or URL input: Slack's reference gives it an initial value, a placeholder,
+        focus and dispatch settings, and none of a plain text input's length bounds or
+        lines (Slack checks the address's form itself, as the person types)."""
+        self.string(element.get("initial_value"), f"{pointer}/initial_value", TEXT_INPUT_LENGTH_MAX)
+        for name in ("min_length", "max_length", "multiline"):
+            if name in element:
+                self.add(f"{pointer}/{name}", f"invalid additional property: {name}")
 
     def image_element(self, element: Mapping[str, Any], pointer: str) -> None:
         self.string(

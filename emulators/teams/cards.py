@@ -49,6 +49,8 @@ MAX_REFRESH_USERS = 60
 """The most people a card's ``refresh`` refreshes automatically (its ``userIds``)."""
 REFRESH_VERSION = (1, 4)
 
+# Input.Text's ``style`` (schema 1.5, TextInputStyle; enum values are read ignoring case).
+TEXT_INPUT_STYLES = frozenset({"text", "tel", "url", "email", "password"})
 INPUT_TYPES = frozenset(
     {
         "Input.Text",
@@ -359,6 +361,10 @@ class _CardChecker:
             self.text(item, "title", path)
         elif kind == "Input.ChoiceSet":
             self.choices(item, path)
+        elif kind == "Input.Text" and "style" in item:
+            style = item["style"]
+            if not isinstance(style, str) or style.lower() not in TEXT_INPUT_STYLES:
+                self.fail(f"{path}.style", f"no text input style {style!r}")
 
     def choices(self, item: JsonDict, path: str) -> None:
         choices = item.get("choices")

@@ -158,6 +158,7 @@ def handle_evidence_competency(deps: SlackDeps, body: dict[str, Any], client: We
                 draft,
                 state,
                 readers=outcome.view.readers,
+                today=outcome.view.today,
             ),
         )
     except SlackApiError as error:

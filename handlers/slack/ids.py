@@ -56,6 +56,8 @@ EV_TEXT_BLOCK = "ev_text"
 EV_TEXT_ACTION = "ev_text_value"
 EV_LINK_BLOCK = "ev_link"
 EV_LINK_ACTION = "ev_link_value"
+EV_DATE_BLOCK = "ev_date"
+EV_DATE_ACTION = "ev_date_value"
 
 # Erasing one's own data (the confirmed button of /palier privacy delete).
 PRIVACY_DELETE = "privacy_delete_confirmed"
@@ -190,6 +192,7 @@ FIELD_IDS: dict[str, tuple[str, str]] = {
     actions.EVIDENCE_CRITERION: (EV_CRITERION_BLOCK, EV_CRITERION_ACTION),
     actions.EVIDENCE_TEXT: (EV_TEXT_BLOCK, EV_TEXT_ACTION),
     actions.EVIDENCE_LINK: (EV_LINK_BLOCK, EV_LINK_ACTION),
+    actions.EVIDENCE_DATE: (EV_DATE_BLOCK, EV_DATE_ACTION),
     actions.HOME_PAUSE_UNTIL: (HOME_PAUSE_BLOCK, HOME_PAUSE_ACTION),
     actions.HOME_WEEKDAY: (HOME_WEEKDAY_BLOCK, HOME_WEEKDAY_ACTION),
     actions.HOME_TIME: (HOME_TIME_BLOCK, HOME_TIME_ACTION),

@@ -39,6 +39,7 @@ from slack_sdk.models.blocks import (
     TableBlock,
     TableBlockColumnSettings,
     TimePickerElement,
+    UrlInputElement,
 )
 from slack_sdk.models.views import View
 
@@ -280,6 +281,11 @@ def _choice_element(field: ChoiceField, action_id: str) -> InputInteractiveEleme
 
 def _element(field: Field, action_id: str) -> InputInteractiveElement:
     placeholder = _plain(field.placeholder, PLACEHOLDER_LIMIT)
+    if isinstance(field, TextField) and field.url:
+        # A URL input has no length bounds of its own (Slack's reference): the domain's.
+        return UrlInputElement(
+            action_id=action_id, placeholder=placeholder, initial_value=field.initial or None
+        )
     if isinstance(field, TextField):
         return PlainTextInputElement(
             action_id=action_id,

@@ -29,7 +29,6 @@ from bot.app.actor import ActorRef
 from bot.app.checkin import CheckinAnswers
 from bot.app.evidence import SaveEvidence
 from bot.app.outcome import Problem
-from bot.domain.evidence import EvidenceInput
 from bot.domain.submissions import CheckinAnswer, CheckinSubmission
 from bot.i18n import Translator
 from bot.views.evidence import EvidenceState
@@ -178,6 +177,7 @@ EVIDENCE_BLOCKS = {
     "criterion": ids.EV_CRITERION_BLOCK,
     "evidence_text": ids.EV_TEXT_BLOCK,
     "evidence_link": ids.EV_LINK_BLOCK,
+    "evidence_date": ids.EV_DATE_BLOCK,
 }
 
 
@@ -190,14 +190,8 @@ def handle_evidence_submission(
     blocks = view.input_blocks
     state = EvidenceState.load(view.private_metadata)
     draft = draft_from_state((body["view"].get("state") or {}).get("values") or {})
-    data = EvidenceInput(
-        competency_id=draft.competency_id,
-        criterion_key=draft.criterion_key,
-        text=draft.text,
-        link=draft.link,
-    )
     saving = SaveEvidence(
-        data,
+        draft.as_input(),
         submission_key=f"slack-view:{view.id}",  # a second delivery stores nothing
         evidence_id=state.evidence_id,
         permalink=state.permalink,

@@ -24,7 +24,6 @@ from typing import Any
 
 from bot.app.evidence import EvidenceForm, NewEvidence, SaveEvidence
 from bot.domain.commands import Command, Parsed
-from bot.domain.evidence import EvidenceInput
 from bot.i18n import Translator
 from bot.views import actions
 from bot.views.cards import Form
@@ -58,16 +57,18 @@ LOG_EVIDENCE_COMMAND = "logEvidence"
 
 def form_of(view: EvidenceForm, t: Translator) -> Form:
     """The evidence form of a flow's answer (a new one, a message's text, an edit)."""
-    draft = EvidenceDraft(view.competency_id, view.criterion_key, view.text, view.link)
+    draft = EvidenceDraft(
+        view.competency_id, view.criterion_key, view.text, view.link, view.happened_on
+    )
     state = EvidenceState(permalink=view.permalink, evidence_id=view.evidence_id)
-    return evidence_form(view.referentiel, t, draft, state, readers=view.readers)
+    return evidence_form(view.referentiel, t, draft, state, readers=view.readers, today=view.today)
 
 
 def form_of_draft(
     view: EvidenceForm, t: Translator, draft: EvidenceDraft, state: EvidenceState
 ) -> Form:
     """The evidence form of a flow's answer, holding what the person typed (``draft``)."""
-    return evidence_form(view.referentiel, t, draft, state, readers=view.readers)
+    return evidence_form(view.referentiel, t, draft, state, readers=view.readers, today=view.today)
 
 
 async def handle_log(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
@@ -117,12 +118,7 @@ async def _next(
             return refusal(shown.refusal, teams_t(shown)).plain()
         return form_of_draft(shown.view, teams_t(shown), draft, state)
     saving = SaveEvidence(
-        EvidenceInput(
-            competency_id=draft.competency_id,
-            criterion_key=draft.criterion_key,
-            text=draft.text,
-            link=draft.link,
-        ),
+        draft.as_input(),
         # One submission, however often Teams delivers it: keyed by the activity's id.
         submission_key=f"teams-activity:{activity.id}",
         evidence_id=state.evidence_id,

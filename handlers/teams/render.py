@@ -360,6 +360,8 @@ def _input(field: Field) -> list[JsonDict]:
         element["placeholder"] = field.placeholder.plain()
     if isinstance(field, TextField):
         element["type"] = "Input.Text"
+        if field.url:
+            element["style"] = "Url"  # a keyboard for addresses; the domain checks it
         if field.multiline:
             element["isMultiline"] = True
         if field.max_length:

@@ -66,7 +66,8 @@ def _person(world: World, user: str) -> Person:
 
 
 def _add_evidence(world: World, user: str, count: int) -> list[int]:
-    """``count`` pieces of evidence, the first one the newest ("Preuve 0 de …")."""
+    """``count`` pieces of evidence, the first one the newest ("Preuve 0 de …", which
+    happened today; each next one a day earlier)."""
     with session_scope(world.palier.core.sessions) as session:
         person = session.scalars(select(Person).where(Person.platform_user_id == user)).one()
         referentiel = CATALOG.get(person.referentiel_id or "")
@@ -81,6 +82,7 @@ def _add_evidence(world: World, user: str, count: int) -> list[int]:
                 referentiel_id=referentiel.id,
                 competency_id=competencies[n % len(competencies)].id,
                 text=f"Preuve {n} de {user}",
+                happened_on=(NOW - timedelta(days=n)).date(),
                 created_at=at,
                 updated_at=at,
             )
@@ -434,7 +436,8 @@ def test_edit_and_delete_evidence_from_the_home(world: World) -> None:
     # Edit: the modal comes filled in; the Home shows the new text.
     newest = alice_ids[0]
     world.driver.click(ALICE, home, action_id=f"{ids.HOME_EVIDENCE_EDIT}:{newest}")
-    modal = _modal(world, ALICE, "Ajouter une preuve")
+    modal = _modal(world, ALICE, "Modifier la preuve")
+    assert modal.data["submit"]["text"] == "Mettre à jour"
     text_input = next(b for b in modal.blocks if b.get("block_id") == ids.EV_TEXT_BLOCK)
     assert text_input["element"]["initial_value"] == "Preuve 0 de U0ALICE"
     answer = world.driver.submit_view(ALICE, modal, {ids.EV_TEXT_BLOCK: "Preuve corrigée"})

@@ -67,6 +67,7 @@ def test_the_evidence_modal_keeps_its_ids_and_its_metadata() -> None:
         ("ev_competency", "ev_competency_choice"),
         ("ev_criterion", "ev_criterion_choice"),
         ("ev_text", "ev_text_value"),
+        ("ev_date", "ev_date_value"),
         ("ev_link", "ev_link_value"),
     ]
     competency = view["blocks"][1]

@@ -20,7 +20,7 @@ from storage.models import Evidence
 from tests.teams.conftest import TeamsWorld, enrol
 
 COMPETENCY, CRITERION = "evidence.competency", "evidence.criterion"
-TEXT, LINK = "evidence.text", "evidence.link"
+TEXT, LINK, DATE = "evidence.text", "evidence.link", "evidence.date"
 # Typed as is: neither Markdown nor a mention, whatever it looks like.
 HOSTILE = "Signé **Acme** : 3 rendez-vous, [x](https://evil.example) <at>Bob</at> & co"
 
@@ -60,7 +60,7 @@ def test_log_opens_the_form_and_the_criteria_follow_the_competency(world: TeamsW
     dialog = teams.dialog(alice)
     assert dialog is not None and dialog.title == "Ajouter une preuve"
     fields = _inputs(_dialog_card(world, alice))
-    assert list(fields) == [COMPETENCY, TEXT, LINK]  # no criteria before a competency
+    assert list(fields) == [COMPETENCY, TEXT, DATE, LINK]  # no criteria before a competency
     assert fields[COMPETENCY]["isRequired"] is True
     # Only the choice is checked by Teams: the text may still be empty to see the criteria.
     assert "isRequired" not in fields[TEXT]
@@ -70,7 +70,7 @@ def test_log_opens_the_form_and_the_criteria_follow_the_competency(world: TeamsW
     )
     assert shown.outcome == "continue"
     fields = _inputs(_dialog_card(world, alice))
-    assert list(fields) == [COMPETENCY, CRITERION, TEXT, LINK]
+    assert list(fields) == [COMPETENCY, CRITERION, TEXT, DATE, LINK]
     assert fields[COMPETENCY]["value"] == "prospection"
     assert fields[TEXT]["value"] == HOSTILE  # kept, as typed
     criteria = [c["title"] for c in fields[CRITERION]["choices"]]

@@ -22,6 +22,7 @@ from tests.teams.conftest import TeamsWorld, enrol
 TYPED = "Signé **Acme** : 3 rendez-vous, [x](https://evil) _vite_"
 OLDER, NEWER = "Plus anciennes →", "← Plus récentes"
 SAVE, CRITERIA = "Enregistrer", "Voir ses critères"
+UPDATE = "Mettre à jour"  # the edit form's button
 
 
 def _ref(user: User) -> ActorRef:
@@ -208,6 +209,7 @@ def test_edit_is_the_evidence_form_and_saving_updates_the_page(world: TeamsWorld
     assert teams.open_dialog(alice, home, "Modifier").outcome == "continue"
     dialog = teams.dialog(alice)
     assert dialog is not None and dialog.card is not None
+    assert dialog.title == "Modifier la preuve"  # an edit, said so
     filled = {e["id"]: e.get("value") for e in dialog.card["body"] if "id" in e}
     assert filled["evidence.text"] == TYPED  # the whole text, as typed
     assert filled["evidence.competency"] == _competencies(world)[0]
@@ -215,7 +217,7 @@ def test_edit_is_the_evidence_form_and_saving_updates_the_page(world: TeamsWorld
     # A link that is not one: the form again as filled in, the problem beside the link.
     edited = "Signé **Acme** et Globex"
     again = teams.submit_dialog(
-        alice, {"evidence.text": edited, "evidence.link": "pas un lien"}, button=SAVE
+        alice, {"evidence.text": edited, "evidence.link": "pas un lien"}, button=UPDATE
     )
     assert again.outcome == "continue"
     assert "n'est pas une adresse web valide" in teams.screen(alice)
@@ -229,7 +231,7 @@ def test_edit_is_the_evidence_form_and_saving_updates_the_page(world: TeamsWorld
     assert _choices(teams.dialog(alice), "evidence.criterion") not in ([], criteria)
 
     link = "https://crm.example/deal/42"
-    done = teams.submit_dialog(alice, {"evidence.link": link}, button=SAVE)
+    done = teams.submit_dialog(alice, {"evidence.link": link}, button=UPDATE)
     assert done.outcome == "close" and teams.dialog(alice) is None
     (stored,) = _evidence(world, alice)
     assert (stored.competency_id, stored.text, stored.link) == (other, edited, link)

@@ -6,8 +6,8 @@ twice (a form submitted again, a message redelivered). The key (the form's view 
 command's trigger, the Teams activity) is unique per workspace, so the second delivery
 stores nothing. Topics of a check-in keep no key (NULL: never equal).
 
-Revision ID: 0020
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-06
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
