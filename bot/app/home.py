@@ -5,13 +5,15 @@ once per service it called (four reads of the workspace to publish it). Here eac
 operation is one unit of work with the actor resolved once, the domain
 (:class:`~bot.domain.home.HomeService`) is given that person, and a change answers a
 :class:`~bot.app.outcome.RefreshHome` effect: the front end shows the Home again
-(calling :meth:`HomeFlow.home`). The Home shows the actor's own data only.
+(calling :meth:`HomeFlow.home`). The Home shows the actor's own data only — and, to a
+manager, their team at a glance (:mod:`bot.domain.home_team`), as the team view and the
+review would show it to them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -22,8 +24,11 @@ from bot.app.summary import LANGUAGE_USAGE
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain.checkin import CheckinForm, Refusal
 from bot.domain.home import Home, HomeService, Schedule
+from bot.domain.home_team import team_pulse
 from bot.domain.people import Directory, choose_locale
+from bot.domain.review import ReviewService
 from bot.domain.scheduling import parse_local_time
+from bot.domain.team import TeamService
 from bot.i18n import LOCALES
 from referentiels.loader import ReferentielCatalog
 
@@ -87,11 +92,17 @@ class HomeFlow:
         catalog: ReferentielCatalog,
         clock: Callable[[], datetime],
         home: HomeService,
+        *,
+        reviews: ReviewService | None = None,
+        team: TeamService | None = None,
     ) -> None:
         self.work = work
         self.catalog = catalog
         self.clock = clock
         self.service = home
+        # With both, a manager's Home has its team section (bot.domain.home_team).
+        self.reviews = reviews
+        self.team = team
 
     def home(
         self, ref: ActorRef, page: int = 0, directory: Directory | None = None
@@ -104,9 +115,11 @@ class HomeFlow:
                 return Outcome.refused(actor.locale, NOT_ENROLLED)
             person, referentiel = found
             indirect = self.work.defaults.managers_see_indirect
-            home = self.service.load(
-                session, person, referentiel, self.clock(), page, indirect=indirect
-            )
+            now = self.clock()
+            home = self.service.load(session, person, referentiel, now, page, indirect=indirect)
+            if self.reviews is not None and self.team is not None:
+                pulse = team_pulse(session, person, now, self.reviews, self.team, indirect=indirect)
+                home = replace(home, team=pulse)
             return Outcome(actor.locale, home)
 
     def check_in_now(

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from bot.domain.access import Reader, readers_of
 from bot.domain.checkin import CheckinForm, CheckinService, Refusal, load_summary
 from bot.domain.evidence import EvidenceService
+from bot.domain.home_team import TeamPulse
 from bot.domain.people import zone_of
 from bot.domain.planning import PlanningPolicy, ensure_current_prompt, person_slot, workspace_slot
 from bot.domain.progress import ProgressSummary
@@ -157,6 +158,8 @@ class Home:
     evidence: EvidencePage
     schedule: Schedule
     readers: tuple[Reader, ...]  # who sees the person's data (bot.domain.access.readers)
+    # A manager's team this week (bot.domain.home_team); None for anyone nobody reports to.
+    team: TeamPulse | None = None
 
 
 class PauseProblem(enum.StrEnum):

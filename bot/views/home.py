@@ -44,6 +44,7 @@ from bot.views.cards import (
     Paragraph,
     TimeField,
 )
+from bot.views.home_team import team_blocks
 from bot.views.prompt import short_name
 from referentiels.models import Group, Referentiel
 
@@ -317,6 +318,7 @@ def home_card(home: Home, t: Translator) -> Card:
         Heading(heading),
         *_schedule(home.schedule, home.timezone, t),
         _buttons(home, t),
+        *(team_blocks(home.team, t) if home.team is not None else ()),
         Divider(),
         _overall(home, t),
         Note(legend(home.referentiel, t)),
