@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from bot.app.actor import ActorRef
 from bot.app.evidence import enrolment
 from bot.app.outcome import Outcome, Problem, RefreshHome
@@ -24,13 +26,14 @@ from bot.app.summary import LANGUAGE_USAGE
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain.checkin import CheckinForm, Refusal
 from bot.domain.home import Home, HomeService, Schedule
-from bot.domain.home_team import team_pulse
+from bot.domain.home_team import TeamPage, TeamPulse, team_pulse
 from bot.domain.people import Directory, choose_locale
 from bot.domain.review import ReviewService
 from bot.domain.scheduling import parse_local_time
 from bot.domain.team import TeamService
 from bot.i18n import LOCALES
 from referentiels.loader import ReferentielCatalog
+from storage.models import Person
 
 NOT_ENROLLED = Refusal.NOT_ENROLLED.value
 
@@ -107,20 +110,39 @@ class HomeFlow:
     def home(
         self, ref: ActorRef, page: int = 0, directory: Directory | None = None
     ) -> Outcome[Home]:
-        """The actor's Home with their evidence page ``page``; refused when not followed
-        (in the language the platform gives, with ``directory``)."""
+        """The actor's Home with their evidence page ``page`` (and a manager's team);
+        refused when not followed (in the language the platform gives, with
+        ``directory``)."""
+        outcome = self.page(ref, page, directory)
+        if isinstance(outcome.view, Home):
+            return Outcome(outcome.locale, outcome.view)
+        return Outcome.refused(outcome.locale, NOT_ENROLLED)
+
+    def page(
+        self, ref: ActorRef, page: int = 0, directory: Directory | None = None
+    ) -> Outcome[Home | TeamPage]:
+        """What the actor's page shows: their Home (see :meth:`home`); for a manager
+        Palier does not follow themself, their team only; refused to anyone else."""
         with self.work.begin(ref, directory) as (session, actor):
+            now = self.clock()
             found = enrolment(actor, self.catalog)
             if found is None:
+                me = actor.person
+                pulse = self._team(session, me, now) if me is not None else None
+                if pulse is not None:
+                    return Outcome(actor.locale, TeamPage(pulse))
                 return Outcome.refused(actor.locale, NOT_ENROLLED)
             person, referentiel = found
             indirect = self.work.defaults.managers_see_indirect
-            now = self.clock()
             home = self.service.load(session, person, referentiel, now, page, indirect=indirect)
-            if self.reviews is not None and self.team is not None:
-                pulse = team_pulse(session, person, now, self.reviews, self.team, indirect=indirect)
-                home = replace(home, team=pulse)
-            return Outcome(actor.locale, home)
+            return Outcome(actor.locale, replace(home, team=self._team(session, person, now)))
+
+    def _team(self, session: Session, me: Person, now: datetime) -> TeamPulse | None:
+        """``me``'s team this week, when someone reports to them."""
+        if self.reviews is None or self.team is None:
+            return None
+        indirect = self.work.defaults.managers_see_indirect
+        return team_pulse(session, me, now, self.reviews, self.team, indirect=indirect)
 
     def check_in_now(
         self, ref: ActorRef, directory: Directory | None = None

@@ -13,8 +13,9 @@ has not yet, and who the team view flags. Nothing here has rules of its own:
   choice), or not yet (whatever else: not sent yet, waiting for them, paused);
 * **flags** are the team view's (:meth:`bot.domain.team.TeamService.pulse_of`).
 
-Someone nobody reports to has no section (:func:`team_pulse` answers None). The reads
-are six statements whatever the team or its history.
+Someone nobody reports to has no section (:func:`team_pulse` answers None); a manager
+Palier does not follow themself has a Home of their team only (:class:`TeamPage`). The
+reads are six statements whatever the team or its history.
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ class TeamPulse:
     def followed(self) -> int:
         """The reports Palier follows (those counted this week)."""
         return len(self.done) + self.skipped + len(self.not_yet)
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """The Home of a manager Palier does not follow on a référentiel of their own: their
+    team's section only."""
+
+    team: TeamPulse
 
 
 def _name(person: Person) -> str:

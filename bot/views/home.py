@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.domain.home import CompetencyStatus, EvidenceEntry, Home, Schedule, short_level_labels
+from bot.domain.home_team import TeamPage
 from bot.i18n import LOCALES, Locale, Translator, formats, language_of
 from bot.i18n.referentiel_text import level_label
 from bot.i18n.rich import Plain, Rich, Typed, literal
@@ -44,7 +45,7 @@ from bot.views.cards import (
     Paragraph,
     TimeField,
 )
-from bot.views.home_team import team_blocks
+from bot.views.home_team import team_blocks, team_page_card
 from bot.views.prompt import short_name
 from referentiels.models import Group, Referentiel
 
@@ -336,8 +337,11 @@ def not_enrolled_card(t: Translator) -> Card:
     return Card(title, (Heading(title), Paragraph((t.rich("home.not_enrolled.text"),))))
 
 
-def page_card(home: Home | None, t: Translator) -> Card:
-    """The person's page: their Home, or (``None``: not followed) what Palier is."""
+def page_card(home: Home | TeamPage | None, t: Translator) -> Card:
+    """The person's page: their Home, their team's (a manager Palier does not follow
+    themself), or (``None``: not followed) what Palier is."""
+    if isinstance(home, TeamPage):
+        return team_page_card(home.team, t)
     return home_card(home, t) if home is not None else not_enrolled_card(t)
 
 

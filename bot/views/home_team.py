@@ -16,7 +16,7 @@ from bot.domain.home_team import TeamPulse
 from bot.i18n import Translator, formats
 from bot.i18n.rich import Rich, Typed
 from bot.views import actions
-from bot.views.cards import Actions, Block, Button, Divider, Paragraph
+from bot.views.cards import Actions, Block, Button, Card, Divider, Heading, Paragraph
 from bot.views.team import FLAG_ORDER
 
 NAMES_SHOWN = 8  # names listed before "and N others"
@@ -76,3 +76,9 @@ def team_blocks(pulse: TeamPulse, t: Translator) -> list[Block]:
         _flags(pulse, t),
         Actions(actions.HOME_TEAM_ACTIONS, tuple(buttons)),
     ]
+
+
+def team_page_card(pulse: TeamPulse, t: Translator) -> Card:
+    """The page of a manager Palier does not follow themself: their team's section."""
+    title = t.rich("manager_home.page_title")
+    return Card(title, (Heading(title), *team_blocks(pulse, t)[1:]))

@@ -57,7 +57,7 @@ def publish_home(deps: SlackDeps, client: WebClient, actor: Actor, page: int = 0
     logged; the Home is published again the next time the person opens it.
     """
     try:
-        outcome = deps.flows.home.home(actor.ref, page, SlackDirectory(client))
+        outcome = deps.flows.home.page(actor.ref, page, SlackDirectory(client))
         client.views_publish(user_id=actor.user_id, view=page_view(outcome.view, slack_t(outcome)))
     except Exception:
         log.exception("could not publish the Home of %s", actor.user_id)
