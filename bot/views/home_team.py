@@ -40,7 +40,8 @@ def _reviews(pulse: TeamPulse, t: Translator) -> Rich:
 def _week(pulse: TeamPulse, t: Translator) -> Paragraph:
     lines = [t.rich_plural("manager_home.done", len(pulse.done), total=pulse.followed)]
     if pulse.done:
-        lines.append(t.rich("manager_home.done_names", names=names_text(pulse.done, t)))
+        names = names_text(pulse.done, t)
+        lines.append(t.rich_plural("manager_home.done_names", len(pulse.done), names=names))
     if pulse.not_yet:
         lines.append(t.rich("manager_home.not_yet_names", names=names_text(pulse.not_yet, t)))
     if pulse.skipped:

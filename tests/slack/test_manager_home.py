@@ -35,7 +35,7 @@ WORDS = {
     "fr": {
         "title": "Votre équipe cette semaine",
         "done": r"Check-ins : (\d+) faits? sur 60 cette semaine",
-        "done_names": "Faits : ",
+        "done_names": "Ont fait leur check-in : ",
         "not_yet": "Pas encore : ",
         "others": r"et (\d+) autres?",
         "waiting": r"(\d+) auto-évaluations? attendent? votre avis \((\d+) collaborateurs?\)",
@@ -45,7 +45,7 @@ WORDS = {
         "team": "Vue d'équipe",
         "in_dm": "C'est dans votre conversation privée avec Palier.",
         "review_list": "Auto-évaluations à revoir",
-        "team_summary": "60",
+        "team_summary": "Votre équipe : 60 personnes",
     },
     "en": {
         "title": "Your team this week",
@@ -60,7 +60,7 @@ WORDS = {
         "team": "Team view",
         "in_dm": "It is in your direct message with Palier.",
         "review_list": "Self-ratings to review",
-        "team_summary": "60",
+        "team_summary": "Your team: 60 people",
     },
 }
 

@@ -38,7 +38,7 @@ WORDS = {
         "title": "Palier — votre équipe",
         "waiting": "5 auto-évaluations attendent votre avis (1 collaborateur).",
         "done": "Check-ins : 1 fait sur 2 cette semaine",
-        "done_names": "Faits : Alice Martin",
+        "done_names": "A fait son check-in : Alice Martin",
         "not_yet": f"Pas encore : {TYPED}",
         "clear": "Aucun point d'attention.",
         "review": "Ouvrir la revue",
