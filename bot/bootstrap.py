@@ -107,6 +107,7 @@ def build_services(core: Core) -> Services:
         core.referentiels,
         default_weekday=settings.checkin_weekday,
         default_time=settings.checkin_time,
+        reminder_hours=settings.reminder_hours,
     )
     return Services(
         checkins=checkins,
@@ -152,13 +153,8 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
     indirect = settings.managers_see_indirect
     privacy = PrivacyFlow(work, core.referentiels, clock)
     export = ExportFlow(work, core.referentiels, clock, indirect=indirect)
-    team = TeamFlow(
-        work,
-        core.referentiels,
-        clock,
-        TeamService(core.referentiels, default_timezone=settings.default_timezone),
-        indirect=indirect,
-    )
+    team_service = TeamService(core.referentiels, default_timezone=settings.default_timezone)
+    team = TeamFlow(work, core.referentiels, clock, team_service, indirect=indirect)
     return Flows(
         services=services,
         summary=SummaryFlow(work, core.referentiels, clock),
@@ -174,7 +170,9 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         privacy=privacy,
         export=export,
         evidence=EvidenceFlow(work, core.referentiels, clock, services.evidence),
-        home=HomeFlow(work, core.referentiels, clock, home),
+        home=HomeFlow(
+            work, core.referentiels, clock, home, reviews=services.reviews, team=team_service
+        ),
         review=ReviewFlow(work, core.referentiels, clock, services.reviews),
         team=team,
         checkin=CheckinFlow(work, core.referentiels, clock, services.checkins),

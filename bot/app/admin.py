@@ -178,7 +178,8 @@ class AdminFlow:
         *,
         conversations_needed: bool = False,
     ) -> Outcome[StatusReport]:
-        """Who is enrolled, on what, whether sending is paused, what failed recently; with
+        """Who is enrolled, on what, whether sending is paused, what failed recently, this
+        week's participation and who is late (:meth:`AdminService.participation`); with
         ``conversations_needed`` (a platform where Palier writes only in a conversation it
         was given, Teams), who among the enrolled has none yet."""
         with self.work.begin(ref, directory, admin=True) as (session, actor):
@@ -186,7 +187,8 @@ class AdminFlow:
                 return Outcome.refused(actor.locale, NOT_ADMIN)
             tenant = workspace_of(session, actor)
             status = self.admin.status(session, tenant, self.clock())
-            titles = {key: title_of(self.catalog, key) for key in status.by_referentiel}
+            week = status.participation.by_referentiel if status.participation else {}
+            titles = {key: title_of(self.catalog, key) for key in (*status.by_referentiel, *week)}
             unreachable = []
             if conversations_needed:
                 unreachable = [

@@ -5,15 +5,19 @@ once per service it called (four reads of the workspace to publish it). Here eac
 operation is one unit of work with the actor resolved once, the domain
 (:class:`~bot.domain.home.HomeService`) is given that person, and a change answers a
 :class:`~bot.app.outcome.RefreshHome` effect: the front end shows the Home again
-(calling :meth:`HomeFlow.home`). The Home shows the actor's own data only.
+(calling :meth:`HomeFlow.home`). The Home shows the actor's own data only — and, to a
+manager, their team at a glance (:mod:`bot.domain.home_team`), as the team view and the
+review would show it to them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
 
 from bot.app.actor import ActorRef
 from bot.app.evidence import enrolment
@@ -22,10 +26,14 @@ from bot.app.summary import LANGUAGE_USAGE
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain.checkin import CheckinForm, Refusal
 from bot.domain.home import Home, HomeService, Schedule
+from bot.domain.home_team import TeamPage, TeamPulse, team_pulse
 from bot.domain.people import Directory, choose_locale
+from bot.domain.review import ReviewService
 from bot.domain.scheduling import parse_local_time
+from bot.domain.team import TeamService
 from bot.i18n import LOCALES
 from referentiels.loader import ReferentielCatalog
+from storage.models import Person
 
 NOT_ENROLLED = Refusal.NOT_ENROLLED.value
 
@@ -87,27 +95,54 @@ class HomeFlow:
         catalog: ReferentielCatalog,
         clock: Callable[[], datetime],
         home: HomeService,
+        *,
+        reviews: ReviewService | None = None,
+        team: TeamService | None = None,
     ) -> None:
         self.work = work
         self.catalog = catalog
         self.clock = clock
         self.service = home
+        # With both, a manager's Home has its team section (bot.domain.home_team).
+        self.reviews = reviews
+        self.team = team
 
     def home(
         self, ref: ActorRef, page: int = 0, directory: Directory | None = None
     ) -> Outcome[Home]:
-        """The actor's Home with their evidence page ``page``; refused when not followed
-        (in the language the platform gives, with ``directory``)."""
+        """The actor's Home with their evidence page ``page`` (and a manager's team);
+        refused when not followed (in the language the platform gives, with
+        ``directory``)."""
+        outcome = self.page(ref, page, directory)
+        if isinstance(outcome.view, Home):
+            return Outcome(outcome.locale, outcome.view)
+        return Outcome.refused(outcome.locale, NOT_ENROLLED)
+
+    def page(
+        self, ref: ActorRef, page: int = 0, directory: Directory | None = None
+    ) -> Outcome[Home | TeamPage]:
+        """What the actor's page shows: their Home (see :meth:`home`); for a manager
+        Palier does not follow themself, their team only; refused to anyone else."""
         with self.work.begin(ref, directory) as (session, actor):
+            now = self.clock()
             found = enrolment(actor, self.catalog)
             if found is None:
+                me = actor.person
+                pulse = self._team(session, me, now) if me is not None else None
+                if pulse is not None:
+                    return Outcome(actor.locale, TeamPage(pulse))
                 return Outcome.refused(actor.locale, NOT_ENROLLED)
             person, referentiel = found
             indirect = self.work.defaults.managers_see_indirect
-            home = self.service.load(
-                session, person, referentiel, self.clock(), page, indirect=indirect
-            )
-            return Outcome(actor.locale, home)
+            home = self.service.load(session, person, referentiel, now, page, indirect=indirect)
+            return Outcome(actor.locale, replace(home, team=self._team(session, person, now)))
+
+    def _team(self, session: Session, me: Person, now: datetime) -> TeamPulse | None:
+        """``me``'s team this week, when someone reports to them."""
+        if self.reviews is None or self.team is None:
+            return None
+        indirect = self.work.defaults.managers_see_indirect
+        return team_pulse(session, me, now, self.reviews, self.team, indirect=indirect)
 
     def check_in_now(
         self, ref: ActorRef, directory: Directory | None = None

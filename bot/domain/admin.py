@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.people import NOT_INSTALLED, Profile, find_person, upsert_person, welcome_due
@@ -23,6 +23,9 @@ from storage.models import CheckinPrompt, Person, PromptStatus, Role, Tenant
 
 REMOVED = "removed"  # inactive_reason when an admin removed the person
 RECENT_ERRORS = timedelta(days=7)
+LATE_SHOWN = 10  # late people named in the status, the others counted
+# A check-in asked this week: out and waiting, or answered.
+ASKED = (PromptStatus.SENT, PromptStatus.DONE, PromptStatus.SKIPPED)
 
 
 class AdminRefusal(enum.StrEnum):
@@ -61,6 +64,22 @@ class FailedPrompt:
 
 
 @dataclass(frozen=True)
+class Participation:
+    """This week's check-ins of a workspace (see :meth:`AdminService.participation`).
+
+    ``by_referentiel``: (done, asked) by référentiel id; ``late``: the first
+    :data:`LATE_SHOWN` late people's names, of ``late_count``."""
+
+    asked: int
+    done: int
+    skipped: int
+    by_referentiel: dict[str, tuple[int, int]]
+    late: list[str]
+    late_count: int
+    reminder_hours: float  # how long after being asked someone is late
+
+
+@dataclass(frozen=True)
 class WorkspaceStatus:
     enrolled: int
     by_referentiel: dict[str, int]
@@ -72,6 +91,7 @@ class WorkspaceStatus:
     # Set while the workspace's token fails and sending is paused (see bot.delivery.tick).
     delivery_paused_at: datetime | None = None
     delivery_error: str | None = None
+    participation: Participation | None = None
 
 
 class AdminService:
@@ -81,10 +101,12 @@ class AdminService:
         *,
         default_weekday: int = 3,
         default_time: time = time(16, 0),
+        reminder_hours: float = 24,
     ) -> None:
         self.catalog = catalog
         self.default_weekday = default_weekday
         self.default_time = default_time
+        self.reminder_hours = reminder_hours
 
     def enrol(
         self,
@@ -217,4 +239,63 @@ class AdminService:
             ],
             delivery_paused_at=tenant.delivery_paused_at,
             delivery_error=tenant.delivery_error,
+            participation=self.participation(session, tenant, now),
+        )
+
+    def participation(self, session: Session, tenant: Tenant, now: datetime) -> Participation:
+        """This week's check-ins of the active people of ``tenant``, two queries whatever
+        its size.
+
+        *This week* is each person's own cycle, in their time zone: the check-ins whose
+        cycle has not ended (``closes_at``). *Asked*: the prompt is out (waiting for an
+        answer), or answered (done or skipped; a check-in done ahead of its slot from the
+        Home counts). *Late*: asked at least ``PALIER_REMINDER_HOURS`` ago — when Palier
+        sends its one reminder — and still not answered; once the week ends unanswered it
+        is missed, no longer late.
+        """
+        late_since = now - timedelta(hours=self.reminder_hours)
+        is_late = and_(
+            CheckinPrompt.status == PromptStatus.SENT, CheckinPrompt.sent_at <= late_since
+        )
+        this_week = (
+            CheckinPrompt.tenant_id == tenant.id,
+            CheckinPrompt.closes_at > now,
+            CheckinPrompt.status.in_(ASKED),
+            Person.active.is_(True),
+        )
+        rows = session.execute(
+            select(
+                Person.referentiel_id,
+                CheckinPrompt.status,
+                func.count(),
+                func.sum(case((is_late, 1), else_=0)),
+            )
+            .join(Person, Person.id == CheckinPrompt.person_id)
+            .where(*this_week)
+            .group_by(Person.referentiel_id, CheckinPrompt.status)
+        ).all()
+        by_referentiel: dict[str, tuple[int, int]] = {}
+        counts: Counter[PromptStatus] = Counter()
+        late_count = 0
+        for referentiel_id, status, count, late in rows:
+            done, asked = by_referentiel.get(referentiel_id or "", (0, 0))
+            done += count if status is PromptStatus.DONE else 0
+            by_referentiel[referentiel_id or ""] = (done, asked + count)
+            counts[status] += count
+            late_count += int(late or 0)
+        late = session.execute(
+            select(Person.display_name, Person.platform_user_id)
+            .join(CheckinPrompt, CheckinPrompt.person_id == Person.id)
+            .where(*this_week, is_late)
+            .order_by(Person.display_name, Person.platform_user_id)
+            .limit(LATE_SHOWN)
+        ).all()
+        return Participation(
+            asked=sum(counts.values()),
+            done=counts[PromptStatus.DONE],
+            skipped=counts[PromptStatus.SKIPPED],
+            by_referentiel=by_referentiel,
+            late=[name or user_id for name, user_id in late],
+            late_count=late_count,
+            reminder_hours=self.reminder_hours,
         )

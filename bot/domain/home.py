@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from bot.domain.access import Reader, readers_of
 from bot.domain.checkin import CheckinForm, CheckinService, Refusal, load_summary
 from bot.domain.evidence import EvidenceService
+from bot.domain.home_team import TeamPulse
 from bot.domain.people import zone_of
 from bot.domain.planning import PlanningPolicy, ensure_current_prompt, person_slot, workspace_slot
 from bot.domain.progress import ProgressSummary
@@ -160,6 +161,8 @@ class Home:
     readers: tuple[Reader, ...]  # who sees the person's data (bot.domain.access.readers)
     # The person has a manager: they may add a topic for their next 1:1 any day.
     has_manager: bool = False
+    # A manager's team this week (bot.domain.home_team); None for anyone nobody reports to.
+    team: TeamPulse | None = None
 
 
 class PauseProblem(enum.StrEnum):

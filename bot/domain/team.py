@@ -283,13 +283,9 @@ class TeamService:
                     evidence_count=item.evidence_count,
                 )
             )
-        flags = set()
-        if any(line.gap for line in lines):
-            flags.add(Flag.GAP)
-        if _no_progress(own_history, now - NO_PROGRESS_AFTER, ranks):
-            flags.add(Flag.NO_PROGRESS)
-        if _missed_twice(prompts, now, earlier.finished):
-            flags.add(Flag.MISSED_TWICE)
+        flags = report_flags(
+            any(line.gap for line in lines), own_history, prompts, earlier, now, ranks
+        )
         return ReportOverview(
             person_id=person.id,
             name=_name(person),
@@ -298,8 +294,70 @@ class TeamService:
             competencies=lines,
             participation_short=_participation(prompts, cycles[:SHORT_CYCLES], now),
             participation_long=_participation(prompts, cycles, now),
-            flags=frozenset(flags),
+            flags=flags,
         )
+
+    def pulse_of(
+        self, session: Session, followed: Sequence[tuple[Person, Referentiel]], now: datetime
+    ) -> dict[int, ReportPulse]:
+        """Each followed report's check-in of this week (their own cycle) and flags, by
+        person id: the flags by the team view's very rules, from its reads of ratings and
+        check-ins (four queries whatever the team) — no levels, trends or evidence.
+
+        This week's check-in is read whatever its slot: one done ahead of it (Check in
+        now) counts for this week."""
+        calendars = {zone: _Calendar.of(zone, now) for zone in self._zones(followed)}
+        ratings = rating_history(session, followed, _rated_since(calendars.values(), now))
+        week_ends = max((c.cycles[0].ends_at for c in calendars.values()), default=now)
+        ids = [person.id for person, _ in followed]
+        checkins = team_checkins(session, ids, _checked_in_since(calendars.values()), week_ends)
+        pulses = {}
+        for person, referentiel in followed:
+            ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
+            own = ratings.get((person.id, Rater.SELF), {})
+            theirs = ratings.get((person.id, Rater.MANAGER), {})
+            gap = any(
+                points
+                and own.get(cid)
+                and ranks[points[-1].level_id] != ranks[own[cid][-1].level_id]
+                for cid, points in theirs.items()
+            )
+            prompts = checkins.recent[person.id]
+            this_week = calendars[self._zone(person)].cycles[0].key
+            status = next((p.status for p in prompts if p.cycle_key == this_week), None)
+            earlier = checkins.earlier.get(person.id, Earlier())
+            flags = report_flags(gap, own, prompts, earlier, now, ranks)
+            pulses[person.id] = ReportPulse(status, flags)
+        return pulses
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPulse:
+    """A report at a glance: this week's check-in (None: none planned yet) and flags."""
+
+    this_week: PromptStatus | None
+    flags: frozenset[Flag]
+
+
+def report_flags(
+    gap: bool,
+    own_history: History,
+    prompts: Sequence[Checkin],
+    earlier: Earlier,
+    now: datetime,
+    ranks: dict[str, int],
+) -> frozenset[Flag]:
+    """A report's flags (the module's definitions); ``gap``: a manager level differs from
+    the self level on some competency."""
+    flags = set()
+    if gap:
+        flags.add(Flag.GAP)
+    if _no_progress(own_history, now - NO_PROGRESS_AFTER, ranks):
+        flags.add(Flag.NO_PROGRESS)
+    # Only what counts by now: a check-in of a week still open is not missed.
+    if _missed_twice(prompts, now, earlier.finished):
+        flags.add(Flag.MISSED_TWICE)
+    return frozenset(flags)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,10 @@ HOME_EVIDENCE_OLDER = "home.evidence.older"  # value: the page to show
 HOME_EVIDENCE_NEWER = "home.evidence.newer"
 
 HOME_ACTIONS = "home.actions"  # the Home's row of buttons
+# A manager's Home: their team's review list, the team view (bot.views.home_team), the row.
+HOME_TEAM_REVIEW = "home.team_review"
+HOME_TEAM_VIEW = "home.team_view"
+HOME_TEAM_ACTIONS = "home.team_actions"
 HOME_EVIDENCE = "home.evidence"  # a row per piece of evidence, keyed by its id
 HOME_EVIDENCE_PAGES = "home.evidence.pages"
 

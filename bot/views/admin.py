@@ -17,9 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
 
-from bot.domain.admin import AdminRefusal, WorkspaceStatus
+from babel.numbers import format_decimal
+
+from bot.domain.admin import AdminRefusal, Participation, WorkspaceStatus
 from bot.domain.commands import closest
-from bot.i18n import Translator, formats
+from bot.i18n import Translator, babel_locale, formats
 from bot.i18n.rich import Mention, Plain, Rich, Typed
 from storage.models import Platform
 
@@ -229,6 +231,8 @@ def status(
     for referentiel_id, count in sorted(workspace.by_referentiel.items()):
         title = titles.get(referentiel_id, referentiel_id)
         lines.append(_item(t.rich("common.label_value", label=Plain(title), value=count)))
+    if workspace.participation is not None:
+        lines.extend(participation(workspace.participation, titles, t))
     lines.append(t.rich("admin.next_tick", seconds=tick_seconds))
     if unreachable and words.unreachable is not None:
         lines.append(t.rich_plural(words.unreachable, len(unreachable)))
@@ -247,3 +251,35 @@ def status(
     else:
         lines.append(t.rich("admin.no_errors"))
     return Rich.join(lines)
+
+
+def _first_names(names: Sequence[str], total: int, t: Translator) -> Rich:
+    """The names given (the first of ``total``), then "and N others" for the rest."""
+    if total <= len(names):
+        return formats.rich_listing([Typed(name) for name in names], t)
+    first = Rich.join((Rich("{name}", {"name": Typed(name)}) for name in names), ", ")
+    return t.rich_plural("manager_home.and_others", total - len(names), names=first)
+
+
+def participation(week: Participation, titles: Mapping[str, str], t: Translator) -> list[Rich]:
+    """This week's check-ins: done out of asked, by référentiel, the skips, who is late
+    (the first names, then how many others)."""
+    if not week.asked:
+        return [t.rich("admin_status.nobody_asked")]
+    asked = t.rich_plural("admin_status.prompted", week.asked)
+    lines = [t.rich_plural("admin_status.week", week.done, prompted=asked)]
+    for referentiel_id, (done, count) in sorted(week.by_referentiel.items()):
+        value = t.rich("admin_status.by_referentiel", done=done, prompted=count)
+        label = Plain(titles.get(referentiel_id, referentiel_id))
+        lines.append(_item(t.rich("common.label_value", label=label, value=value)))
+    if week.skipped:
+        lines.append(t.rich_plural("admin_status.skipped", week.skipped))
+    hours = Plain(format_decimal(week.reminder_hours, locale=babel_locale(t.locale)))
+    if week.late_count:
+        people = _first_names(week.late, week.late_count, t)
+        lines.append(
+            t.rich_plural("admin_status.late", week.late_count, hours=hours, people=people)
+        )
+    else:
+        lines.append(t.rich("admin_status.nobody_late", hours=hours))
+    return lines

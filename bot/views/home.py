@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.domain.home import CompetencyStatus, EvidenceEntry, Home, Schedule, short_level_labels
+from bot.domain.home_team import TeamPage
 from bot.i18n import LOCALES, Locale, Translator, formats, language_of
 from bot.i18n.referentiel_text import level_label
 from bot.i18n.rich import Plain, Rich, Typed, literal
@@ -44,6 +45,7 @@ from bot.views.cards import (
     Paragraph,
     TimeField,
 )
+from bot.views.home_team import team_blocks, team_page_card
 from bot.views.one_on_one_topics import topic_button
 from bot.views.prompt import short_name
 from referentiels.models import Group, Referentiel
@@ -323,6 +325,7 @@ def home_card(home: Home, t: Translator) -> Card:
         Heading(heading),
         *_schedule(home.schedule, home.timezone, t),
         _buttons(home, t),
+        *(team_blocks(home.team, t) if home.team is not None else ()),
         Divider(),
         _overall(home, t),
         Note(legend(home.referentiel, t)),
@@ -340,8 +343,11 @@ def not_enrolled_card(t: Translator) -> Card:
     return Card(title, (Heading(title), Paragraph((t.rich("home.not_enrolled.text"),))))
 
 
-def page_card(home: Home | None, t: Translator) -> Card:
-    """The person's page: their Home, or (``None``: not followed) what Palier is."""
+def page_card(home: Home | TeamPage | None, t: Translator) -> Card:
+    """The person's page: their Home, their team's (a manager Palier does not follow
+    themself), or (``None``: not followed) what Palier is."""
+    if isinstance(home, TeamPage):
+        return team_page_card(home.team, t)
     return home_card(home, t) if home is not None else not_enrolled_card(t)
 
 

@@ -29,7 +29,7 @@ from slack_sdk import WebClient
 from bot.app.home import PauseChoice, ScheduleChoice, refusal_key
 from bot.app.outcome import Outcome
 from bot.views.home import HomeState, chosen_weekday
-from handlers.slack import ids
+from handlers.slack import home_team, ids
 from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
 from handlers.slack.builders.evidence_builder import form_modal
 from handlers.slack.builders.home_builder import (
@@ -57,7 +57,7 @@ def publish_home(deps: SlackDeps, client: WebClient, actor: Actor, page: int = 0
     logged; the Home is published again the next time the person opens it.
     """
     try:
-        outcome = deps.flows.home.home(actor.ref, page, SlackDirectory(client))
+        outcome = deps.flows.home.page(actor.ref, page, SlackDirectory(client))
         client.views_publish(user_id=actor.user_id, view=page_view(outcome.view, slack_t(outcome)))
     except Exception:
         log.exception("could not publish the Home of %s", actor.user_id)
@@ -329,6 +329,8 @@ def register(app: App, deps: SlackDeps) -> None:
         ids.HOME_EVIDENCE_NEWER: handle_evidence_page,
         _suffixed(ids.HOME_EVIDENCE_EDIT): handle_evidence_edit,
         _suffixed(ids.HOME_EVIDENCE_DELETE): handle_evidence_delete,
+        ids.HOME_TEAM_REVIEW: home_team.handle_team_review,
+        ids.HOME_TEAM_VIEW: home_team.handle_team_view,
     }
     for action_id, handler in clicks.items():
         app.action(action_id)(_on_click(deps, handler))

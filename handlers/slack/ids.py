@@ -71,6 +71,9 @@ HOME_PAUSE = "home_pause"
 HOME_RESUME = "home_resume"
 HOME_SCHEDULE = "home_schedule"
 HOME_LANGUAGE = "home_language"
+HOME_TEAM_BLOCK = "home_team"  # a manager's Home: the review list, the team view
+HOME_TEAM_REVIEW = "home_team_review"
+HOME_TEAM_VIEW = "home_team_view"
 # One actions block per piece of evidence: block and action ids end with ":" + its id
 # (unique in the view); the button's value is the evidence id too.
 HOME_EVIDENCE_BLOCK = "home_ev"
@@ -150,6 +153,8 @@ ACTION_IDS: dict[str, str] = {
     actions.HOME_EVIDENCE_OLDER: HOME_EVIDENCE_OLDER,
     actions.HOME_EVIDENCE_NEWER: HOME_EVIDENCE_NEWER,
     actions.HOME_SHOW: HOME_SHOW,
+    actions.HOME_TEAM_REVIEW: HOME_TEAM_REVIEW,
+    actions.HOME_TEAM_VIEW: HOME_TEAM_VIEW,
     # The manager's review.
     actions.REVIEW_OPEN: REVIEW_OPEN,
     actions.REVIEW_PAGE: REVIEW_PAGE,
@@ -165,6 +170,7 @@ BLOCK_IDS: dict[str, str] = {
     actions.PROMPT_ACTIONS: PROMPT_ACTIONS_BLOCK,
     actions.EDIT_ACTIONS: EDIT_ACTIONS_BLOCK,
     actions.HOME_ACTIONS: HOME_ACTIONS_BLOCK,
+    actions.HOME_TEAM_ACTIONS: HOME_TEAM_BLOCK,
     actions.HOME_EVIDENCE: HOME_EVIDENCE_BLOCK,
     actions.HOME_EVIDENCE_PAGES: HOME_EVIDENCE_PAGES_BLOCK,
     actions.ONE_ON_ONE_ACTIONS: ONE_ON_ONE_ACTIONS_BLOCK,

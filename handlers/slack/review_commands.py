@@ -15,6 +15,7 @@ Thin listeners: each parses its payload, calls :class:`bot.app.review.ReviewFlow
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -38,12 +39,14 @@ from handlers.slack.workers import Later
 def handle_review_list(
     deps: SlackDeps,
     actor: Actor,
-    respond: Respond,
+    respond: Respond | Callable[..., object],
     client: WebClient,
     page: int = 0,
     replace_original: bool = False,
 ) -> None:
-    """The manager's reports with self-ratings awaiting review, one page of them."""
+    """The manager's reports with self-ratings awaiting review, one page of them
+    (``respond``: where the answer goes — the command's ephemeral reply, or a message in
+    the manager's DM when asked from the Home)."""
     outcome = deps.flows.review.pending(actor.ref, SlackDirectory(client))
     t = slack_t(outcome)
     replace = True if replace_original else None  # in place of the page clicked on

@@ -15,6 +15,8 @@ about anyone. The words and files are the core's (:mod:`bot.views.team`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
@@ -32,8 +34,17 @@ def _dm(client: WebClient, user_id: str) -> str:
     return str(client.conversations_open(users=user_id)["channel"]["id"])
 
 
-def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
-    """The asker's team summary, privately; a refusal for anyone without reports."""
+def handle_team(
+    deps: SlackDeps,
+    actor: Actor,
+    respond: Respond | Callable[..., object],
+    client: WebClient,
+    *,
+    say_where: bool = True,
+) -> None:
+    """The asker's team summary, privately; a refusal for anyone without reports.
+    ``respond``: where the short answers go (the command's ephemeral reply, or the DM);
+    ``say_where``: whether to say the tables are in the DM once they are."""
     outcome = deps.flows.team.overview(actor.ref, SlackDirectory(client))
     t, overview = slack_t(outcome), outcome.view
     if overview is None:  # the one refusal: no reports, or unknown to Palier
@@ -55,9 +66,9 @@ def handle_team(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClie
                 blocks=message.blocks,
                 attachments=message.attachments(),
             )
-        # After the tables, so that "it is in your DM" is true when it shows.
-        text, blocks = notice(team.in_dm(len(tables), t))
-        respond(text=text, blocks=blocks, response_type="ephemeral")
+        if say_where:  # after the tables, so that "it is in your DM" is true when it shows
+            text, blocks = notice(team.in_dm(len(tables), t))
+            respond(text=text, blocks=blocks, response_type="ephemeral")
         return
     summary = team_summary(overview, t)
     files = team_files(overview, t)

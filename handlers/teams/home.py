@@ -6,7 +6,8 @@ history, their next check-in, their evidence a page at a time. Its buttons:
 
 - ``Action.Execute``, answered by the card's new state in place: older or newer evidence,
   Delete (confirmed on the card first), Resume — and the card's own refresh, which Teams
-  runs when the card comes into view (:mod:`handlers.teams.home_card`);
+  runs when the card comes into view (:mod:`handlers.teams.home_card`); on a manager's
+  page, Open the review and Team view post what ``revue`` and ``équipe`` post, below;
 - dialogs (``task/fetch``), each the core's form: Check in now (this week's check-in,
   submitted as :mod:`handlers.teams.checkin` takes it), Log evidence and Edit (the
   evidence form, submitted as :mod:`handlers.teams.evidence` takes it), Pause (a date),
@@ -49,6 +50,8 @@ from handlers.teams.home_card import (
     refresher,
 )
 from handlers.teams.replies import dialog, said, toast
+from handlers.teams.review import post_review_list
+from handlers.teams.team import post_team
 from handlers.teams.wording import teams_t
 
 # The form's fields each problem of a flow is about (by the flow's name of the field).
@@ -111,6 +114,18 @@ async def handle_home(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
 async def show_home(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
     """The welcome's button: the page as a new card below (the welcome stays)."""
     await post_home(deps, ctx)
+    return toast("")
+
+
+async def show_team_review(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
+    """A manager's page, **Open the review**: the list, as ``revue`` posts it, below."""
+    await post_review_list(deps, ctx)
+    return toast("")
+
+
+async def show_team_view(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, Any]) -> Any:
+    """A manager's page, **Team view**: the team summary, as ``équipe`` posts it, below."""
+    await post_team(deps, ctx)
     return toast("")
 
 
@@ -313,6 +328,8 @@ COMMANDS = {Command.HOME: handle_home}
 CARD_ACTIONS = {
     HOME_REFRESH: handle_refresh,
     actions.HOME_SHOW: show_home,
+    actions.HOME_TEAM_REVIEW: show_team_review,
+    actions.HOME_TEAM_VIEW: show_team_view,
     actions.HOME_RESUME: handle_resume,
     actions.HOME_EVIDENCE_DELETE: handle_delete,
     actions.HOME_EVIDENCE_OLDER: handle_page,

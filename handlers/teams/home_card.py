@@ -78,7 +78,7 @@ async def fresh_card(deps: TeamsDeps, activity: Any, page: int = 0) -> Card:
     """The acting person's page as it is now, with the evidence page ``page`` (what
     Palier is, for someone it does not follow)."""
     ref: ActorRef = actor_ref(activity)
-    outcome = await asyncio.to_thread(deps.flows.home.home, ref, page, ActivityDirectory(activity))
+    outcome = await asyncio.to_thread(deps.flows.home.page, ref, page, ActivityDirectory(activity))
     return page_card(outcome.view, teams_t(outcome))
 
 

@@ -94,6 +94,11 @@ def _list_card(outcome: Outcome[PendingReviews], page: int) -> Card:
 
 async def handle_review(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     """``revue``: the reports whose self-ratings await the manager's review."""
+    await post_review_list(deps, ctx)
+
+
+async def post_review_list(deps: TeamsDeps, ctx: Any) -> None:
+    """The list in the acting person's chat (typed, or from their page)."""
     activity = ctx.activity
     outcome = await asyncio.to_thread(
         deps.flows.review.pending, actor_ref(activity), ActivityDirectory(activity)

@@ -29,6 +29,11 @@ from handlers.teams.wording import teams_t
 
 
 async def handle_team(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
+    await post_team(deps, ctx)
+
+
+async def post_team(deps: TeamsDeps, ctx: Any) -> None:
+    """The acting person's team summary in their chat (typed, or from their page)."""
     activity = ctx.activity
     ref = actor_ref(activity)
     outcome = await asyncio.to_thread(deps.flows.team.overview, ref, ActivityDirectory(activity))

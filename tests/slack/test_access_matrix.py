@@ -189,8 +189,12 @@ REVIEW_LIST: dict[str, frozenset[str] | str] = {
     "stranger": R,
     "not_enrolled": R,
 }
+# One's own page; a manager's has their team too (its names: issue #10), the team view's.
 HOME: dict[str, frozenset[str] | str] = {
-    **{name: frozenset({row.who}) for name, row in VIEWERS.items()},
+    **{
+        name: frozenset({row.who}) | (team if isinstance(team := TEAM[name], frozenset) else set())
+        for name, row in VIEWERS.items()
+    },
     "stranger": "not enrolled",
     "not_enrolled": "not enrolled",
 }

@@ -14,6 +14,7 @@ from datetime import date
 from slack_sdk.models.views import View
 
 from bot.domain.home import Home, Schedule
+from bot.domain.home_team import TeamPage
 from bot.i18n import Locale, Translator
 from bot.i18n.rich import Rich
 from bot.views import home
@@ -21,8 +22,9 @@ from handlers.slack import ids
 from handlers.slack.render import form_view, home_view
 
 
-def page_view(view: Home | None, t: Translator) -> View:
-    """The person's Home, or (``None``: not followed) what Palier is and whom to ask."""
+def page_view(view: Home | TeamPage | None, t: Translator) -> View:
+    """The person's Home, a manager's team (a manager Palier does not follow themself),
+    or (``None``: not followed) what Palier is and whom to ask."""
     return home_view(home.page_card(view, t), ids.HOME_VIEW)
 
 
