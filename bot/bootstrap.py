@@ -26,6 +26,7 @@ from bot.app.files import FileFlow
 from bot.app.home import HomeFlow
 from bot.app.one_on_one import OneOnOneFlow
 from bot.app.privacy import PrivacyFlow
+from bot.app.progress import ProgressFlow
 from bot.app.review import ReviewFlow
 from bot.app.summary import SummaryFlow
 from bot.app.team import TeamFlow
@@ -133,6 +134,7 @@ class Flows:
     team: TeamFlow
     checkin: CheckinFlow
     files: FileFlow  # files built again when a person accepts them (Teams' file consent)
+    progress: ProgressFlow  # a person's progress chart (PNG)
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -157,6 +159,7 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         TeamService(core.referentiels, default_timezone=settings.default_timezone),
         indirect=indirect,
     )
+    progress = ProgressFlow(work, core.referentiels, clock, indirect=indirect)
     return Flows(
         services=services,
         summary=SummaryFlow(work, core.referentiels, clock),
@@ -176,7 +179,8 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         review=ReviewFlow(work, core.referentiels, clock, services.reviews),
         team=team,
         checkin=CheckinFlow(work, core.referentiels, clock, services.checkins),
-        files=FileFlow(work, clock, export, privacy, team),
+        files=FileFlow(work, clock, export, privacy, team, progress),
+        progress=progress,
     )
 
 

@@ -44,6 +44,7 @@ from bot.views.cards import (
     Paragraph,
     TimeField,
 )
+from bot.views.progress_chart import chart_button
 from bot.views.prompt import short_name
 from referentiels.models import Group, Referentiel
 
@@ -145,6 +146,7 @@ def _buttons(home: Home, t: Translator) -> Actions:
             pause,
             Button(t.rich("home.button.schedule"), actions.HOME_SCHEDULE, "schedule"),
             Button(t.rich("home.button.language"), actions.HOME_LANGUAGE, "language"),
+            chart_button(t),
         ),
     )
 

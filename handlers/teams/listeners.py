@@ -33,6 +33,7 @@ from handlers.teams import (
     language,
     one_on_one,
     privacy,
+    progress,
     review,
     scope,
     team,
@@ -70,7 +71,9 @@ FORMS: dict[str, CardListener] = {**checkin.FORMS, **evidence.FORMS}
 FORMS.update(review.FORMS)
 FORMS.update(one_on_one.FORMS)
 COMMANDS.update(home.COMMANDS)
+COMMANDS.update(progress.COMMANDS)
 CARD_ACTIONS.update(home.CARD_ACTIONS)
+CARD_ACTIONS.update(progress.CARD_ACTIONS)
 DIALOGS.update(home.DIALOGS)
 FORMS.update(home.FORMS)
 MESSAGE_ACTIONS: dict[str, MessageActionOpener] = {**evidence.MESSAGE_ACTIONS}
