@@ -99,10 +99,16 @@ def levels_by_quarter(
         points = history.get(competency.id, ())
         shown: list[Level | None] = []
         for quarter in quarters:
-            before = [p for p in points if p.rated_at <= quarter.ends_at]
+            before = [p for p in points if _by(p.rated_at, quarter)]
             shown.append(levels[before[-1].level_id] if before else None)
         rows.append(CompetencyLevels(competency, tuple(shown)))
     return tuple(rows)
+
+
+def _by(rated_at: datetime, quarter: Quarter) -> bool:
+    """Whether a rating given at ``rated_at`` counts for ``quarter``: before its end (the
+    next quarter's first instant), or up to now for the current one."""
+    return rated_at <= quarter.ends_at if quarter.current else rated_at < quarter.ends_at
 
 
 def load_chart(

@@ -23,8 +23,8 @@ from bot.views.team_heatmap import INK, MUTED, UNRATED, WHITE, level_colour
 PAD = 20
 TITLE_H = 60  # the heading, then what the cells are
 HEADER_H = 32  # the quarters
-LABEL_W = 380
-COLUMN_W = 140
+LABEL_W = 340
+COLUMN_W = 165
 ROW_H = 32
 LEGEND_H = 28
 FONT_SIZE = 11
