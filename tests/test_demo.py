@@ -100,6 +100,18 @@ def test_every_person_ends_with_their_own_summary(story: tuple[int, str, str]) -
         assert t.plural("summary.streak", streak) in body
 
 
+def test_alice_gets_her_progress_chart_in_her_dm(story: tuple[int, str, str]) -> None:
+    _status, output, _url = story
+    events = _events(output)
+    what = FR("progress_charts.demo.what", command="/palier me chart")
+    body = _event(events, ALICE, "lundi 21 décembre à 09:10 CET", what)
+    assert body.splitlines() == [
+        "Votre graphique de progression est dans votre message privé avec Palier.",
+        "Votre progression des quatre derniers trimestres, compétence par compétence.",
+        "📎 palier-progression-2026-12-21.png — une image de 1040 × 340 pixels",
+    ]
+
+
 def test_progress_shows_as_an_arrow(story: tuple[int, str, str]) -> None:
     _status, output, _url = story
     events = _events(output)

@@ -8,7 +8,8 @@ and each reacts as their week's plan says: checks in (with levels, evidence and 
 comes 24 h later, then the week closes as missed). The day after the last
 check-ins the manager reviews a report's ratings (one set a level lower, a
 comment shared), looks at her team and at a report's 1:1 brief, then marks the
-1:1 done. The Monday after, everyone asks for their level-progress summary.
+1:1 done. The Monday after, everyone asks for their level-progress summary, and one
+of them for her progress chart (a picture of her levels over the last quarters).
 
 This module is data and rules only: the steps are a small vocabulary of plain
 values (:data:`Step`), and the functions below say which step follows which, and
@@ -65,6 +66,8 @@ LOWERED = "closing"  # the one she sets a level lower than the self-rating
 REVIEW_COMMENT = "claire_review"  # her comment, a catalog key under demo.typed; shared
 MET = "karim"  # whom she has her 1:1 with
 SUMMARIES_AT = time(9, 0)  # everyone's summary, the Monday after the last week
+CHARTED = "alice"  # who then asks for her progress chart (a picture in her private chat)
+CHART_AFTER = timedelta(minutes=10)  # after her summary
 
 
 class Behaviour(StrEnum):
@@ -317,6 +320,14 @@ class Me:
     member: Member
 
 
+@dataclass(frozen=True)
+class Chart:
+    """The person asks for their progress chart: a picture of their levels over the last
+    quarters, in their private chat with Palier."""
+
+    member: Member
+
+
 Step = (
     Tick
     | CheckIn
@@ -330,6 +341,7 @@ Step = (
     | Brief
     | OneOnOneDone
     | Me
+    | Chart
 )
 STEP_KINDS: tuple[type[Step], ...] = (
     Tick,
@@ -344,6 +356,7 @@ STEP_KINDS: tuple[type[Step], ...] = (
     Brief,
     OneOnOneDone,
     Me,
+    Chart,
 )
 Timed = tuple[datetime, Step]
 Expected = tuple[datetime, Member, Expect]
@@ -437,3 +450,13 @@ def summaries(team: Sequence[Member], weeks: int) -> list[Timed]:
     """Everyone's ``me``, the Monday after the last week, in their own time zone."""
     monday = FIRST_THURSDAY + timedelta(weeks=weeks - 1, days=4)
     return [(datetime.combine(monday, SUMMARIES_AT, member.zone), Me(member)) for member in team]
+
+
+def charts(team: Sequence[Member], weeks: int) -> list[Timed]:
+    """:data:`CHARTED` asks for her progress chart, a little after her summary."""
+    monday = FIRST_THURSDAY + timedelta(weeks=weeks - 1, days=4)
+    return [
+        (datetime.combine(monday, SUMMARIES_AT, member.zone) + CHART_AFTER, Chart(member))
+        for member in team
+        if member.handle == CHARTED
+    ]
