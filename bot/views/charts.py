@@ -26,13 +26,14 @@ import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from PIL.Image import Image as PILImage
 
 DPI = 100  # one point of the canvas is one pixel of the PNG
 FONT = "DejaVu Sans"  # shipped with matplotlib: Latin with accents, arrows, "…"
@@ -40,6 +41,9 @@ ELLIPSIS = "…"
 Colour = tuple[int, int, int]
 
 _LOCK = threading.Lock()
+_ADVANCES: dict[tuple[str, float, bool], float] = {}  # (character, size, bold) → pixels
+_MASKS: dict[tuple[str, float], PILImage] = {}  # (short label, size) → its glyphs' coverage
+KEPT = 8  # labels up to this length are kept rendered (numbers, averages), others not
 SETTINGS: dict[str, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
@@ -73,9 +77,30 @@ class Canvas:
     renderer: Any  # RendererAgg, whose measuring methods are not typed
     width: int
     height: int
+    # Short labels stamped on the pixels once drawn (see :meth:`stamp`).
+    stamps: list[tuple[float, float, str, float, Colour, bool]] = field(default_factory=list)
+
+    def stamp(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        *,
+        size: float,
+        colour: Colour,
+        centred: bool = True,
+        width: float | None = None,
+    ) -> None:
+        """A label centred on (x, y), or from x when not ``centred``; shortened to
+        ``width`` if given. Hundreds of them (a cell's number, a person's name) would
+        cost a text artist each; instead the font (FreeType, as Agg draws text) renders
+        each once — a short one once per process — and :func:`png` pastes it on the
+        pixels."""
+        shown = self.fit(text, width, size) if width is not None else one_line(text)
+        self.stamps.append((x, y, shown, size, colour, centred))
 
     def measure(self, text: str, size: float, *, bold: bool = False) -> float:
-        """Width in pixels of ``text`` in the picture's font at ``size`` points."""
+        """Width in pixels of ``text`` in the picture's font at ``size`` points, as drawn."""
         from matplotlib.font_manager import FontProperties
 
         properties = FontProperties(family=FONT, size=size, weight="bold" if bold else "normal")
@@ -84,19 +109,35 @@ class Canvas:
         )
         return float(width)
 
+    def _advance(self, char: str, size: float, bold: bool) -> float:
+        """One character's width, measured once per process (laying out text is what
+        costs: a fit would otherwise lay out every shorter prefix)."""
+        key = (char, size, bold)
+        found = _ADVANCES.get(key)
+        if found is None:
+            found = _ADVANCES[key] = self.measure(char, size, bold=bold)
+        return found
+
     def fit(self, text: str, width: float, size: float, *, bold: bool = False) -> str:
-        """``text`` on one line, shortened with "…" to ``width`` pixels."""
+        """``text`` on one line, shortened with "…" to ``width`` pixels: cut where the
+        characters' widths say, then checked as drawn (kerning can make it wider)."""
         text = one_line(text)
-        if self.measure(text, size, bold=bold) <= width:
+        advances = [self._advance(char, size, bold) for char in text]
+        total = sum(advances)
+        if total <= width - 4 or (
+            total <= width + 4 and self.measure(text, size, bold=bold) <= width
+        ):
             return text
-        low, high = 0, len(text)  # the longest prefix that fits with the ellipsis
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.measure(text[:middle].rstrip() + ELLIPSIS, size, bold=bold) <= width:
-                low = middle
-            else:
-                high = middle - 1
-        return text[:low].rstrip() + ELLIPSIS
+        room = width - self._advance(ELLIPSIS, size, bold)
+        cut, used = 0, 0.0
+        while cut < len(text) and used + advances[cut] <= room:
+            used += advances[cut]
+            cut += 1
+        shown = text[:cut].rstrip() + ELLIPSIS
+        while cut > 0 and self.measure(shown, size, bold=bold) > width:
+            cut -= 1
+            shown = text[:cut].rstrip() + ELLIPSIS
+        return shown
 
     def text(
         self,
@@ -148,16 +189,45 @@ def canvas(width: int, height: int) -> Iterator[Canvas]:
         yield Canvas(figure, axes, agg, renderer, width, height)
 
 
+def _mask(text: str, size: float) -> PILImage:
+    """``text``'s glyphs as FreeType covers them (a grey-level mask), rendered once."""
+    found = _MASKS.get((text, size))
+    if found is None:
+        import numpy
+        from matplotlib.backends.backend_agg import get_hinting_flag
+        from matplotlib.font_manager import FontProperties, findfont, get_font
+        from PIL import Image
+
+        font = get_font(findfont(FontProperties(family=FONT, size=size)))
+        font.clear()
+        font.set_size(size, DPI)
+        font.set_text(text, 0.0, flags=cast(Any, get_hinting_flag)())
+        font.draw_glyphs_to_bitmap(antialiased=True)
+        coverage = numpy.array(font.get_image(), dtype=numpy.uint8)
+        found = Image.fromarray(coverage, "L")
+        if len(text) <= KEPT:
+            _MASKS[(text, size)] = found
+    return found
+
+
 def png(drawn: Canvas) -> bytes:
     """The picture as PNG bytes, RGB (a white page has no use for transparency): exactly
     its size, and nothing in it that changes from one run to the next — Pillow writes the
-    pixels Agg drew, with no text chunk (no ``Software``, no date)."""
+    pixels Agg drew, and the stamped labels, with no text chunk (no ``Software``, no
+    date)."""
     from PIL import Image
 
     agg: Any = drawn.agg  # its buffer's methods are not typed
     agg.draw()
     width, height = agg.get_width_height()
-    rgba = Image.frombuffer("RGBA", (width, height), bytes(agg.buffer_rgba()))
+    picture = Image.frombuffer("RGBA", (width, height), bytes(agg.buffer_rgba())).convert("RGB")
+    for x, y, text, size, colour, centred in drawn.stamps:
+        if not text:
+            continue
+        mask = _mask(text, size)
+        left = round(x - mask.width / 2) if centred else round(x)
+        top = round(y - mask.height / 2)
+        picture.paste(colour, (left, top, left + mask.width, top + mask.height), mask)
     out = io.BytesIO()
-    rgba.convert("RGB").save(out, format="PNG")
+    picture.save(out, format="PNG")
     return out.getvalue()

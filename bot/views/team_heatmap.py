@@ -143,7 +143,7 @@ class Page:
 
 def pages(overview: TeamOverview) -> list[Page]:
     """Every picture of the team, référentiel by référentiel (the largest group first)."""
-    found: list[tuple[Referentiel, list[ReportOverview], list[Competency], int, int]] = []
+    found: list[tuple[Referentiel, list[ReportOverview], list[Competency], int]] = []
     for referentiel, reports in overview.groups():
         people = ordered(reports, referentiel)
         competencies = referentiel.all_competencies()
@@ -151,11 +151,12 @@ def pages(overview: TeamOverview) -> list[Page]:
             columns = competencies[start : start + MAX_COLUMNS]
             width = NAME_W + len(columns) * CELL_W + AVERAGE_W
             fit = max(1, (MAX_WIDTH - 2 * PAD + BLOCK_GAP) // (width + BLOCK_GAP))
-            per_page = fit * ROWS_PER_BLOCK
+            count = math.ceil(len(people) / (fit * ROWS_PER_BLOCK))
+            per_page = math.ceil(len(people) / count) if count else 1  # pages as even as can be
             for first in range(0, len(people), per_page):
                 chunk = people[first : first + per_page]
                 blocks = min(fit, math.ceil(len(chunk) / ROWS_PER_BLOCK))
-                found.append((referentiel, chunk, columns, blocks, len(people)))
+                found.append((referentiel, chunk, columns, blocks))
     by_referentiel = {referentiel.id: reports for referentiel, reports in overview.groups()}
     return [
         Page(
@@ -167,7 +168,7 @@ def pages(overview: TeamOverview) -> list[Page]:
             index + 1,
             len(found),
         )
-        for index, (referentiel, chunk, columns, blocks, _) in enumerate(found)
+        for index, (referentiel, chunk, columns, blocks) in enumerate(found)
     ]
 
 
@@ -198,13 +199,8 @@ class _Drawing:
             return
         self.cell(x, y, width, shade(share))
         ink = WHITE if share > 0.5 else INK
-        self.canvas.text(
-            x + (width - 2) / 2,
-            y + (CELL_H - 2) / 2,
-            text,
-            size=FONT_SIZE,
-            colour=ink,
-            align="center",
+        self.canvas.stamp(
+            x + (width - 2) / 2, y + (CELL_H - 2) / 2, text, size=FONT_SIZE, colour=ink
         )
 
     def gap(self, right: float, top: float) -> None:
@@ -287,7 +283,15 @@ def _block(drawing: _Drawing, page: Page, block: int) -> None:
 
 def _person(drawing: _Drawing, page: Page, report: ReportOverview, left: int, y: int) -> None:
     pen, t = drawing.canvas, drawing.t
-    pen.text(left, y + CELL_H / 2, report.name, size=FONT_SIZE, width=NAME_W - 8)
+    pen.stamp(
+        left,
+        y + CELL_H / 2,
+        report.name,
+        size=FONT_SIZE,
+        colour=INK,
+        centred=False,
+        width=NAME_W - 8,
+    )
     lines = {line.competency.id: line for line in report.competencies}
     for column, competency in enumerate(page.competencies):
         x = left + NAME_W + column * CELL_W
