@@ -8,7 +8,7 @@ Grammar (French words accepted too)::
 
 The flow (:mod:`bot.app.progress`) decides whose chart the asker may have and draws it;
 here the file goes up with ``files.uploadV2`` to the asker's DM (the flow's
-:class:`~bot.app.outcome.DeliverFile`, with its alt text), then an ephemeral answer says
+:class:`~bot.app.outcome.DeliverFile`, with its alt text: :mod:`handlers.slack.effects`), then an ephemeral answer says
 where it is — or why there is none (nothing rated yet, not theirs to see). From the
 Home, which has no ``response_url``, a refusal is a small modal.
 """
@@ -20,7 +20,6 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.app.outcome import DeliverFile, Outcome
 from bot.app.progress import ChartRequest
 from bot.domain.commands import CHART_WORDS
 from bot.views import progress_chart
@@ -29,6 +28,7 @@ from handlers.slack.builders.home_builder import notice_modal
 from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
+from handlers.slack.effects import carry_out
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions
 
@@ -36,24 +36,6 @@ from handlers.slack.payloads import BlockActions
 def is_chart(words: list[str]) -> bool:
     """Whether the words after ``me`` ask for the chart."""
     return bool(words) and words[0].lower() in CHART_WORDS
-
-
-def upload(client: WebClient, outcome: Outcome[Any]) -> None:
-    """The chart to the asker's DM, with its words and its description."""
-    for file in outcome.effects:
-        if not isinstance(file, DeliverFile):
-            continue
-        channel = client.conversations_open(users=file.user_id)["channel"]["id"]
-        upload: dict[str, Any] = {
-            "content": file.content,
-            "filename": file.filename,
-            "title": file.title,
-        }
-        if file.alt is not None:
-            upload["alt_txt"] = file.alt
-        client.files_upload_v2(
-            channel=str(channel), initial_comment=file.comment, file_uploads=[upload]
-        )
 
 
 def handle_chart(
@@ -76,7 +58,7 @@ def handle_chart(
             text=from_rich(progress_chart.refusal(outcome.refusal, t)), response_type="ephemeral"
         )
         return
-    upload(client, outcome)
+    carry_out(client, outcome.effects, t)
     respond(text=from_rich(progress_chart.sent_to_dm(t)), response_type="ephemeral")
 
 
@@ -89,4 +71,4 @@ def handle_chart_click(deps: SlackDeps, body: dict[str, Any], client: WebClient)
         text = progress_chart.refusal(outcome.refusal, t)
         client.views_open(trigger_id=click.trigger_id, view=notice_modal(text, t))
         return
-    upload(client, outcome)
+    carry_out(client, outcome.effects, t)

@@ -30,6 +30,7 @@ from emulators.slack.blockkit import validate_blocks, validate_message
 from emulators.slack.server import Message
 from handlers.slack.builders import team_builder as tb
 from handlers.slack.markup import slack_translator
+from handlers.slack.team_commands import batches
 from referentiels.loader import ReferentielCatalog
 from storage.models import CheckinPrompt, Person, PromptStatus, Rater, Rating, Role
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
@@ -527,6 +528,15 @@ def test_indirect_reports_appear_only_when_the_workspace_allows_it(world: World)
     seen = len(world.emulator.ephemerals_for(MANON))
     both = team_text(wider, seen)
     assert "Alice Martin" in both and "Chloé Rao" in both
+
+
+def test_a_large_teams_files_go_ten_to_a_message() -> None:
+    files = [tf.TeamFile(f"f{n}.png", f"f{n}", b"") for n in range(11)]
+    assert [[f.filename for f in batch] for batch in batches(files)] == [
+        [f"f{n}.png" for n in range(10)],
+        ["f10.png"],
+    ]
+    assert batches(files[:10]) == [files[:10]]
 
 
 def test_a_name_is_drawn_as_typed_on_one_line() -> None:
