@@ -17,7 +17,7 @@ from bot.i18n.referentiel_text import level_label
 from bot.i18n.rich import Plain, Rich
 from bot.views import actions
 from bot.views.cards import Button
-from bot.views.charts import Colour, canvas, png, rgb
+from bot.views.charts import Canvas, Colour, canvas, png, rgb
 from bot.views.team_heatmap import INK, MUTED, UNRATED, WHITE, level_colour
 
 PAD = 20
@@ -52,84 +52,84 @@ def row_top(row: int) -> int:
     return PAD + TITLE_H + HEADER_H + row * ROW_H
 
 
+Cells = list[tuple[list[tuple[float, float]], Colour]]  # boxes and their colours
+
+
+def _box(left: float, top: float, right: float, bottom: float) -> list[tuple[float, float]]:
+    return [(left, top), (right, top), (right, bottom), (left, bottom)]
+
+
+def _heading(drawn: Canvas, chart: ProgressChart, t: Translator) -> None:
+    """Whose chart, what its cells are, and the quarters over the columns."""
+    width = drawn.width - 2 * PAD
+    name, title = Plain(chart.name), Plain(chart.referentiel.title)
+    heading = t.rich("progress_charts.chart.heading", name=name, referentiel=title).plain()
+    drawn.text(PAD, PAD + 14, heading, size=TITLE_SIZE, bold=True, width=width)
+    subtitle = t.rich("progress_charts.chart.subtitle").plain()
+    drawn.text(PAD, PAD + 44, subtitle, size=FONT_SIZE - 1, colour=MUTED, width=width)
+    for column, quarter in enumerate(chart.quarters):
+        x = cell_left(column) + (COLUMN_W - 4) / 2
+        label = quarter_label(quarter, t)
+        drawn.text(
+            x,
+            PAD + TITLE_H + HEADER_H / 2,
+            label,
+            size=FONT_SIZE,
+            bold=quarter.current,
+            width=COLUMN_W - 8,
+            align="center",
+        )
+
+
+def _rows(drawn: Canvas, chart: ProgressChart, t: Translator, cells: Cells) -> None:
+    """A row per competency: its code and title, then its level in each quarter."""
+    referentiel = chart.referentiel
+    count = len(referentiel.scale.levels)
+    ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
+    for row, line in enumerate(chart.rows):
+        top = row_top(row)
+        middle = top + (ROW_H - 4) / 2
+        drawn.text(PAD, middle, line.competency.label, size=FONT_SIZE, width=LABEL_W - 12)
+        for column, level in enumerate(line.levels):
+            left, right = cell_left(column), cell_left(column) + COLUMN_W - 4
+            box = _box(left, top, right, top + ROW_H - 4)
+            if level is None:
+                cells.append((box, UNRATED))
+                continue
+            rank = ranks[level.id]
+            cells.append((box, level_colour(rank, count)))
+            ink = WHITE if count > 1 and rank / (count - 1) > 0.5 else INK
+            label = level_label(referentiel, level, t)
+            drawn.text(
+                (left + right) / 2,
+                middle,
+                label,
+                size=FONT_SIZE,
+                colour=ink,
+                width=COLUMN_W - 12,
+                align="center",
+            )
+
+
 def progress_png(chart: ProgressChart, t: Translator) -> bytes:
     """The chart as PNG bytes; its size is :func:`chart_size`."""
     from matplotlib.collections import PolyCollection
 
     width, height = chart_size(chart)
-    referentiel = chart.referentiel
-    count = len(referentiel.scale.levels)
-    ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
     with canvas(width, height) as drawn:
-        heading = t.rich(
-            "progress_charts.chart.heading",
-            name=Plain(chart.name),
-            referentiel=Plain(referentiel.title),
-        )
+        _heading(drawn, chart, t)
+        cells: Cells = []
+        _rows(drawn, chart, t, cells)
+        legend_top, swatch = row_top(len(chart.rows)) + PAD, LEGEND_H - 8
+        cells.append((_box(PAD, legend_top, PAD + swatch, legend_top + swatch), UNRATED))
+        unrated = t("team.heatmap.unrated")
+        room = width - 3 * PAD - swatch
         drawn.text(
-            PAD, PAD + 14, heading.plain(), size=TITLE_SIZE, bold=True, width=width - 2 * PAD
+            PAD + swatch + 8, legend_top + swatch / 2, unrated, size=FONT_SIZE - 1, width=room
         )
-        subtitle = t.rich("progress_charts.chart.subtitle").plain()
-        drawn.text(PAD, PAD + 44, subtitle, size=FONT_SIZE - 1, colour=MUTED, width=width - 2 * PAD)
-        for column, quarter in enumerate(chart.quarters):
-            x = cell_left(column) + (COLUMN_W - 4) / 2
-            drawn.text(
-                x,
-                PAD + TITLE_H + HEADER_H / 2,
-                quarter_label(quarter, t),
-                size=FONT_SIZE,
-                bold=quarter.current,
-                width=COLUMN_W - 8,
-                align="center",
-            )
-        cells: list[list[tuple[float, float]]] = []
-        colours: list[Colour] = []
-        for row, line in enumerate(chart.rows):
-            top = row_top(row)
-            middle = top + (ROW_H - 4) / 2
-            drawn.text(PAD, middle, line.competency.label, size=FONT_SIZE, width=LABEL_W - 12)
-            for column, level in enumerate(line.levels):
-                left, right, bottom = (
-                    cell_left(column),
-                    cell_left(column) + COLUMN_W - 4,
-                    top + ROW_H - 4,
-                )
-                cells.append([(left, top), (right, top), (right, bottom), (left, bottom)])
-                if level is None:
-                    colours.append(UNRATED)
-                    continue
-                rank = ranks[level.id]
-                colours.append(level_colour(rank, count))
-                ink = WHITE if count > 1 and rank / (count - 1) > 0.5 else INK
-                label = level_label(referentiel, level, t)
-                drawn.text(
-                    (left + right) / 2,
-                    middle,
-                    label,
-                    size=FONT_SIZE,
-                    colour=ink,
-                    width=COLUMN_W - 12,
-                    align="center",
-                )
-        legend_top = row_top(len(chart.rows)) + PAD
-        swatch = LEGEND_H - 8
-        cells.append(
-            [
-                (PAD, legend_top),
-                (PAD + swatch, legend_top),
-                (PAD + swatch, legend_top + swatch),
-                (PAD, legend_top + swatch),
-            ]
+        grid = PolyCollection(
+            [box for box, _ in cells], facecolors=[rgb(c) for _, c in cells], edgecolors="none"
         )
-        colours.append(UNRATED)
-        drawn.text(
-            PAD + swatch + 8,
-            legend_top + swatch / 2,
-            t("team.heatmap.unrated"),
-            size=FONT_SIZE - 1,
-            width=width - 3 * PAD - swatch,
-        )
-        grid = PolyCollection(cells, facecolors=[rgb(c) for c in colours], edgecolors="none")
         grid.set_antialiased(False)
         grid.set_zorder(1)
         drawn.axes.add_collection(grid)
