@@ -27,6 +27,7 @@ from bot.app.home import HomeFlow
 from bot.app.one_on_one import OneOnOneFlow
 from bot.app.one_on_one_topics import TopicFlow
 from bot.app.privacy import PrivacyFlow
+from bot.app.progress import ProgressFlow
 from bot.app.review import ReviewFlow
 from bot.app.summary import SummaryFlow
 from bot.app.team import TeamFlow
@@ -136,6 +137,7 @@ class Flows:
     checkin: CheckinFlow
     files: FileFlow  # files built again when a person accepts them (Teams' file consent)
     topics: TopicFlow  # a topic for one's next 1:1, any day
+    progress: ProgressFlow  # a person's progress chart (PNG)
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -155,6 +157,7 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
     export = ExportFlow(work, core.referentiels, clock, indirect=indirect)
     team_service = TeamService(core.referentiels, default_timezone=settings.default_timezone)
     team = TeamFlow(work, core.referentiels, clock, team_service, indirect=indirect)
+    progress = ProgressFlow(work, core.referentiels, clock, indirect=indirect)
     return Flows(
         services=services,
         summary=SummaryFlow(work, core.referentiels, clock),
@@ -176,8 +179,9 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         review=ReviewFlow(work, core.referentiels, clock, services.reviews),
         team=team,
         checkin=CheckinFlow(work, core.referentiels, clock, services.checkins),
-        files=FileFlow(work, clock, export, privacy, team),
+        files=FileFlow(work, clock, export, privacy, team, progress),
         topics=TopicFlow(work, clock),
+        progress=progress,
     )
 
 

@@ -117,6 +117,18 @@ def test_each_newly_enrolled_person_is_welcomed_in_a_dm_before_their_first_check
     assert output.count(welcomed) == 4
 
 
+def test_alice_gets_her_progress_chart_in_her_dm(story: tuple[int, str, str]) -> None:
+    _status, output, _url = story
+    events = _events(output)
+    what = FR("progress_charts.demo.what", command="/palier me chart")
+    body = _event(events, ALICE, "lundi 21 décembre à 09:10 CET", what)
+    assert body.splitlines() == [
+        "Votre graphique de progression est dans votre message privé avec Palier.",
+        "Votre progression des quatre derniers trimestres, compétence par compétence.",
+        "📎 palier-progression-2026-12-21.png — une image de 1040 × 340 pixels",
+    ]
+
+
 def test_progress_shows_as_an_arrow(story: tuple[int, str, str]) -> None:
     _status, output, _url = story
     events = _events(output)

@@ -153,6 +153,10 @@ class ScriptedPlayer:
         self._record("me", member)
         return Answered("me", "summary")
 
+    def chart(self, member: Member) -> Answered:
+        self._record("chart", member)
+        return Answered("me chart", "chart")
+
     def install(self, member: Member) -> str | None:
         self._record("install", member)
         return None  # as on Slack: nothing to install per person
@@ -194,6 +198,7 @@ def test_the_story_uses_every_step_kind() -> None:
                 at, step = follow
                 steps.append(step)
     steps.extend(step for _at, step in story.summaries(TEAM, WEEKS))
+    steps.extend(step for _at, step in story.charts(TEAM, WEEKS))
     seen.update(type(step) for step in steps)
     assert seen == set(story.STEP_KINDS)
     assert story.CheckIn(KARIM, Expect.SNOOZE_BACK) in steps  # he checks in when it is back

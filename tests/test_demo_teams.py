@@ -323,6 +323,22 @@ def test_every_person_ends_with_their_own_summary(story: tuple[int, str, str]) -
         assert t.plural("summary.streak", streak) in body
 
 
+def test_alice_accepts_her_progress_chart_into_onedrive(story: tuple[int, str, str]) -> None:
+    _status, output, _url = story
+    events = _events(output)
+    what = FR("progress_charts.demo.what", command="moi graphique")
+    body = _event(events, ALICE, "lundi 21 décembre à 09:10 CET", what)
+    lines = body.splitlines()
+    assert lines[0].startswith(
+        "[file to accept: palier-progression-2026-12-21.png — Votre progression sur quatre"
+    )
+    assert lines[2:] == [
+        "Votre progression des quatre derniers trimestres, compétence par compétence.",
+        "[file: palier-progression-2026-12-21.png]",
+        "📎 palier-progression-2026-12-21.png — une image de 1040 × 340 pixels",
+    ]
+
+
 def test_in_english_everyone_still_sees_palier_in_their_own_language() -> None:
     out = StringIO()
     assert run_demo(out, locale="en", weeks=2) == EXIT_OK

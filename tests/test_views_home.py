@@ -135,7 +135,9 @@ def test_the_home_offers_its_actions_and_resume_only_while_paused() -> None:
         actions.HOME_PAUSE,
         actions.HOME_SCHEDULE,
         actions.HOME_LANGUAGE,
+        actions.PROGRESS_CHART,
     ]
+    assert buttons[-1].label.plain() == "📈 My progress"
     assert buttons[0].primary and buttons[0].label.plain() == "Check in now"
     paused = home_card(_home(paused_until=date(2026, 12, 6)), EN)
     assert [b.action for b in _buttons(paused, actions.HOME_ACTIONS)][2] == actions.HOME_RESUME

@@ -23,32 +23,62 @@ from bot.app.actor import ActorRef
 from bot.app.exports import ExportFlow
 from bot.app.outcome import DeliverFile, FileKind, Outcome
 from bot.app.privacy import PrivacyFlow
+from bot.app.progress import GONE, ChartRequest, ProgressFlow
 from bot.app.team import TeamFlow
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain import file_claims
 from bot.domain.people import Directory
 from bot.domain.team import TeamOverview
 from bot.i18n import Translator
-from bot.views.team_files import TeamFile, files_comment, map_file, table_file
+from bot.views.team_files import TeamFile, files_comment, map_file, map_part, table_file
+from bot.views.team_heatmap import pages
 from storage.db import session_scope
-
-TEAM_FILES = (FileKind.TEAM_TABLE, FileKind.TEAM_MAP)
 
 
 def team_delivery(
-    overview: TeamOverview, t: Translator, user_id: str, kind: FileKind
-) -> DeliverFile:
-    """One file of a large team's summary (its table or its map) as a delivery."""
-    file: TeamFile = (
-        table_file(overview, t) if kind is FileKind.TEAM_TABLE else map_file(overview, t)
+    overview: TeamOverview, t: Translator, user_id: str, kind: FileKind, part: int = 0
+) -> DeliverFile | None:
+    """One file of a large team's summary (its table, or its map's picture ``part``,
+    from 1) as a delivery; None for a picture the team no longer has."""
+    file: TeamFile | None = (
+        table_file(overview, t)
+        if kind is FileKind.TEAM_TABLE
+        else map_part(overview, t, max(part, 1))
     )
+    if file is None:
+        return None
     comment = files_comment(overview, t).plain()
-    return DeliverFile(user_id, file.filename, file.content, file.title, comment, kind)
+    return DeliverFile(
+        user_id, file.filename, file.content, file.title, comment, kind, part, file.alt
+    )
 
 
 def team_deliveries(overview: TeamOverview, t: Translator, user_id: str) -> tuple[DeliverFile, ...]:
-    """Both files of a large team's summary, the table first."""
-    return tuple(team_delivery(overview, t, user_id, kind) for kind in TEAM_FILES)
+    """Every file of a large team's summary: the table, then each picture of its map
+    (``part`` numbers them when there are several)."""
+    comment = files_comment(overview, t).plain()
+    table = table_file(overview, t)
+    found = [
+        DeliverFile(
+            user_id, table.filename, table.content, table.title, comment, FileKind.TEAM_TABLE
+        )
+    ]
+    for page in pages(overview):
+        picture = map_file(page, t)
+        part = page.number if page.count > 1 else 0
+        found.append(
+            DeliverFile(
+                user_id,
+                picture.filename,
+                picture.content,
+                picture.title,
+                comment,
+                FileKind.TEAM_MAP,
+                part,
+                picture.alt,
+            )
+        )
+    return tuple(found)
 
 
 def _without_view(outcome: Outcome[Any]) -> Outcome[None]:
@@ -69,19 +99,25 @@ class FileFlow:
         export: ExportFlow,
         privacy: PrivacyFlow,
         team: TeamFlow,
+        progress: ProgressFlow,
     ) -> None:
         self.work = work
         self.clock = clock
         self.export = export
         self.privacy = privacy
         self.team = team
+        self.progress = progress
 
     def build(
-        self, ref: ActorRef, kind: FileKind, directory: Directory | None = None
+        self, ref: ActorRef, kind: FileKind, directory: Directory | None = None, part: int = 0
     ) -> Outcome[None]:
-        """The file of ``kind`` as the actor may have it now: a refusal (the flow's own
-        code: ``not_allowed``, ``nothing``, ``no_reports``), or its one
-        :class:`~bot.app.outcome.DeliverFile` in ``effects``."""
+        """The file of ``kind`` (and ``part``, for a team's map in several pictures) as
+        the actor may have it now: a refusal (the flow's own code: ``not_allowed``,
+        ``nothing``, ``no_reports``, ``no_data`` …), or its one
+        :class:`~bot.app.outcome.DeliverFile` in ``effects``. A progress chart is always
+        the actor's own."""
+        if kind is FileKind.PROGRESS_CHART:
+            return self.progress.chart(ref, ChartRequest(), directory)
         if kind is FileKind.EXPORT:
             return _without_view(self.export.team_ratings(ref, directory))
         if kind in (FileKind.MY_DATA, FileKind.MY_DATA_SUMMARY):
@@ -89,7 +125,9 @@ class FileFlow:
         outcome = self.team.overview(ref, directory)
         if outcome.view is None:
             return Outcome.refused(outcome.locale, outcome.refusal or "no_reports")
-        delivery = team_delivery(outcome.view, outcome.t, ref.user_id, kind)
+        delivery = team_delivery(outcome.view, outcome.t, ref.user_id, kind, part)
+        if delivery is None:  # a picture the team no longer has: the team changed
+            return Outcome.refused(outcome.locale, GONE)
         return Outcome(outcome.locale, effects=(delivery,))
 
     def claim(self, key: str) -> bool:

@@ -71,14 +71,16 @@ class FileKind(enum.StrEnum):
     MY_DATA = "my_data"  # everything Palier holds about the actor, JSON (bot.app.privacy)
     MY_DATA_SUMMARY = "my_data_summary"  # ... and the same as a text a person reads
     TEAM_TABLE = "team_table"  # a large team's summary as a CSV table (bot.views.team_files)
-    TEAM_MAP = "team_map"  # ... and as a heatmap picture (PNG)
+    TEAM_MAP = "team_map"  # ... and as heatmap pictures (PNG; ``part`` says which)
+    PROGRESS_CHART = "progress_chart"  # the actor's own levels over 4 quarters (PNG)
 
 
 @dataclass(frozen=True)
 class DeliverFile(Effect):
     """Give ``user_id`` a file, privately (never in a channel); ``title`` and
     ``comment`` are worded already, in the actor's language; ``kind`` says which file it
-    is (None: one that cannot be built again)."""
+    is (None: one that cannot be built again), ``part`` which of several of that kind
+    (from 1; 0 when there is one); ``alt`` describes a picture to whoever cannot see it."""
 
     user_id: str
     filename: str
@@ -86,6 +88,8 @@ class DeliverFile(Effect):
     title: str
     comment: str | None = None
     kind: FileKind | None = None
+    part: int = 0
+    alt: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class Command(enum.Enum):
     LOG = "log"
     LANGUAGE = "language"
     HOME = "home"
+    CHART = "chart"  # one's progress chart; also ``me chart``
     UNKNOWN = "unknown"
 
 
@@ -42,7 +43,10 @@ WORDS: dict[Command, frozenset[str]] = {
     Command.LOG: frozenset({"log", "preuve", "evidence"}),
     Command.LANGUAGE: frozenset({"language", "langue"}),
     Command.HOME: frozenset({"home", "accueil"}),
+    Command.CHART: frozenset({"chart", "graphique"}),
 }
+# ``me chart`` (``moi graphique``): the words after ``me`` that ask for the progress chart.
+CHART_WORDS = frozenset({"chart", "graphique", "graph", "progression", "progress"})
 # What ``privacy`` is asked to do (the word after it).
 PRIVACY_EXPORT = frozenset({"export", "exporter"})
 PRIVACY_DELETE = frozenset({"delete", "effacer", "supprimer"})

@@ -91,3 +91,5 @@ HOME_SHOW = "home.show"
 WELCOME_ACTIONS = "welcome.actions"
 # The button that opens the evidence form (where a command cannot open a form itself).
 EVIDENCE_OPEN = "evidence.open"
+# The progress chart: the Home's button that sends it (bot.views.progress_chart).
+PROGRESS_CHART = "progress.chart"

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from bot.i18n import Translator
 from bot.i18n.rich import Plain, Rich
-from bot.views import privacy, team
+from bot.views import privacy, progress_chart, team
 
 
-def team_files_follow(t: Translator) -> Rich:
-    """A large team's summary: its detail follows as files, each to accept."""
-    return t.rich("teams_files.team_large")
+def team_files_follow(t: Translator, maps: int = 1) -> Rich:
+    """A large team's summary: its detail follows as files, each to accept (the CSV and
+    ``maps`` pictures of levels)."""
+    if maps <= 1:
+        return t.rich("teams_files.team_large")
+    return t.rich_plural("progress_charts.teams_team_large", maps)
 
 
 def declined(t: Translator) -> Rich:
@@ -34,6 +37,10 @@ def unknown(t: Translator) -> Rich:
 def refusal(code: str | None, t: Translator) -> Rich:
     """Why the file is not the accepting person's to have, in the words of the flow that
     builds it (the team summary's, the export's or the privacy flow's codes)."""
+    if code == "gone":
+        return t.rich("progress_charts.gone")
+    if code in ("no_data", "not_enrolled"):  # the progress chart's, always one's own
+        return progress_chart.refusal(code, t)
     if code is None or code in team.REFUSALS:
         return team.refusal(code, t)
     return privacy.refusal(code, t)

@@ -47,6 +47,7 @@ from bot.views.cards import (
 )
 from bot.views.home_team import team_blocks, team_page_card
 from bot.views.one_on_one_topics import topic_button
+from bot.views.progress_chart import chart_button
 from bot.views.prompt import short_name
 from referentiels.models import Group, Referentiel
 
@@ -149,6 +150,7 @@ def _buttons(home: Home, t: Translator) -> Actions:
             pause,
             Button(t.rich("home.button.schedule"), actions.HOME_SCHEDULE, "schedule"),
             Button(t.rich("home.button.language"), actions.HOME_LANGUAGE, "language"),
+            chart_button(t),
         ),
     )
 

@@ -123,6 +123,8 @@ class Director:
         self.narrator.say(self.t("demo.summaries", command=self.player.me_command))
         for at, step in story.summaries(self.team, weeks):
             self.schedule(at, step)
+        for at, step in story.charts(self.team, weeks):
+            self.schedule(at, step)
         self.run()
 
     def install(self) -> None:
@@ -166,6 +168,10 @@ class Director:
             case story.Me(member):
                 answered = self.player.me(member)
                 self._event(member, self.t("demo.what.me", command=answered.typed))
+                self.narrator.show(answered.text)
+            case story.Chart(member):
+                answered = self.player.chart(member)
+                self._event(member, self.t("progress_charts.demo.what", command=answered.typed))
                 self.narrator.show(answered.text)
             case _:
                 self._manage(step)

@@ -15,11 +15,13 @@ enrol the team and introduce it, and the demo's lines it words its own way.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from PIL import Image
 from sqlalchemy import Engine
 
 from bot.app.actor import ActorRef
@@ -212,6 +214,11 @@ class Player(Protocol):
 
     def me(self, member: Member) -> Answered: ...
 
+    def chart(self, member: Member) -> Answered:
+        """Ask for one's progress chart: what was typed, and what came — Palier's words
+        and the picture (its name and size, as :func:`picture_line` says it)."""
+        ...
+
     def install(self, member: Member) -> str | None:
         """The app installed for ``member`` before the story starts: what Palier then
         shows them; None on a platform where Palier needs no installing per person
@@ -252,3 +259,10 @@ class Stage:
 
 
 StageOpener = Callable[[Scene], AbstractContextManager[Stage]]
+
+
+def picture_line(name: str, content: bytes, t: Translator) -> str:
+    """A picture Palier sent, as the demo prints it: its name and its size in pixels."""
+    with Image.open(io.BytesIO(content)) as picture:
+        width, height = picture.size
+    return t("progress_charts.demo.file", name=name, width=width, height=height)

@@ -10,9 +10,11 @@ and each reacts as their week's plan says: checks in (with levels, evidence and 
 comes 24 h later, then the week closes as missed). The day after the last
 check-ins the manager reviews a report's ratings (one set a level lower, a
 comment shared), looks at her team and at a report's 1:1 brief, then marks the
-1:1 done. The Monday after, everyone asks for their level-progress summary. Someone
-may have second thoughts about a check-in: half an hour later, while the week is open,
-they edit it from their summary (a level changed), and the summary follows.
+1:1 done. The Monday after, everyone asks for their level-progress summary, and one
+of them for her progress chart (a picture of her levels over the last quarters).
+Someone may have second thoughts about a check-in: half an hour later, while the
+week is open, they edit it from their summary (a level changed), and the summary
+follows.
 
 This module is data and rules only: the steps are a small vocabulary of plain
 values (:data:`Step`), and the functions below say which step follows which, and
@@ -71,6 +73,8 @@ REVIEW_COMMENT = "claire_review"  # her comment, a catalog key under demo.typed;
 MET = "karim"  # whom she has her 1:1 with
 SUMMARIES_AT = time(9, 0)  # everyone's summary, the Monday after the last week
 EDIT_AFTER = timedelta(minutes=30)  # second thoughts about a check-in, while the week is open
+CHARTED = "alice"  # who then asks for her progress chart (a picture in her private chat)
+CHART_AFTER = timedelta(minutes=10)  # after her summary
 
 
 class Behaviour(StrEnum):
@@ -334,6 +338,14 @@ class Me:
     member: Member
 
 
+@dataclass(frozen=True)
+class Chart:
+    """The person asks for their progress chart: a picture of their levels over the last
+    quarters, in their private chat with Palier."""
+
+    member: Member
+
+
 Step = (
     Tick
     | CheckIn
@@ -348,6 +360,7 @@ Step = (
     | Brief
     | OneOnOneDone
     | Me
+    | Chart
 )
 STEP_KINDS: tuple[type[Step], ...] = (
     Tick,
@@ -363,6 +376,7 @@ STEP_KINDS: tuple[type[Step], ...] = (
     Brief,
     OneOnOneDone,
     Me,
+    Chart,
 )
 Timed = tuple[datetime, Step]
 Expected = tuple[datetime, Member, Expect]
@@ -466,3 +480,13 @@ def summaries(team: Sequence[Member], weeks: int) -> list[Timed]:
     """Everyone's ``me``, the Monday after the last week, in their own time zone."""
     monday = FIRST_THURSDAY + timedelta(weeks=weeks - 1, days=4)
     return [(datetime.combine(monday, SUMMARIES_AT, member.zone), Me(member)) for member in team]
+
+
+def charts(team: Sequence[Member], weeks: int) -> list[Timed]:
+    """:data:`CHARTED` asks for her progress chart, a little after her summary."""
+    monday = FIRST_THURSDAY + timedelta(weeks=weeks - 1, days=4)
+    return [
+        (datetime.combine(monday, SUMMARIES_AT, member.zone) + CHART_AFTER, Chart(member))
+        for member in team
+        if member.handle == CHARTED
+    ]

@@ -27,6 +27,7 @@ from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
 from handlers.slack.one_on_one_commands import handle_one_on_one
 from handlers.slack.privacy_commands import handle_export, handle_privacy
+from handlers.slack.progress_commands import handle_chart, is_chart
 from handlers.slack.review_commands import handle_review_list
 from handlers.slack.team_commands import handle_team
 from handlers.slack.topic_commands import handle_topic_command
@@ -104,8 +105,12 @@ def run_command(
     actor = Actor(team_id=command.team_id, user_id=command.user_id)
     parsed = parse(command.text)
     match parsed.command:
+        case Command.ME if is_chart(parsed.args):
+            handle_chart(deps, actor, parsed.args, respond, client)
         case Command.ME:
             handle_me(deps, actor, respond, client)
+        case Command.CHART:
+            handle_chart(deps, actor, ["chart", *parsed.args], respond, client)
         case Command.REVIEW:
             handle_review_list(deps, actor, respond, client)
         case Command.EXPORT:

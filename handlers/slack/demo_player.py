@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from bot.delivery.tick import TickReport
+from bot.i18n import Translator
 from emulators.slack import (
     DriverError,
     Message,
@@ -40,6 +41,7 @@ from handlers.demo.player import (
     ReviewForm,
     ShareField,
     TeamTables,
+    picture_line,
     snooze_label,
 )
 from handlers.demo.story import Expect, Member
@@ -51,6 +53,7 @@ T = TypeVar("T")
 
 COMMAND = "/palier"
 ME = "me"
+CHART = "chart"  # after ``me``: the progress chart
 REVIEW = "review"
 TEAM_COMMAND = "team"
 ONE_ON_ONE = "1on1"
@@ -301,6 +304,21 @@ class SlackPlayer:
         typed = f"{COMMAND} {ME}"
         (shown,) = self._command(member, ME, typed)
         return Answered(typed, render_blocks(shown.blocks))
+
+    def chart(self, member: Member) -> Answered:
+        """``/palier me chart``: the answer, and the picture that came to the DM."""
+        text = f"{ME} {CHART}"
+        typed = f"{COMMAND} {text}"
+        before = len(self.emulator.files)
+        (shown,) = self._command(member, text, typed)
+        dm = self.emulator.dm_channel_id(member.user_id)
+        sent = [f for f in self.emulator.files[before:] if f.channels == [dm]]
+        if len(sent) != 1:
+            raise DemoError("demo.problem.no_answer", name=member.real_name, detail=typed)
+        (file,) = sent
+        upload = next(m for m in reversed(self._dms(member)) if m.files)
+        line = picture_line(file.name, file.content or b"", Translator(member.locale))
+        return Answered(typed, "\n".join((self._seen(shown), upload.text or "", line)))
 
     def install(self, member: Member) -> None:
         """Nothing to install per person: the workspace's app writes to anyone in it."""

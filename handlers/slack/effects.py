@@ -118,6 +118,7 @@ def _upload(client: WebClient, files: tuple[DeliverFile, ...]) -> None:
         initial_comment=comment,
         file_uploads=[
             {"content": file.content, "filename": file.filename, "title": file.title}
+            | ({"alt_txt": file.alt} if file.alt is not None else {})
             for file in files
         ],
     )

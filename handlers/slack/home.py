@@ -44,6 +44,7 @@ from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import HomePublisher, carry_out
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, StateValue, ViewSubmission, row_id
+from handlers.slack.progress_commands import handle_chart_click
 from handlers.slack.workers import Later
 
 log = logging.getLogger(__name__)
@@ -325,6 +326,7 @@ def register(app: App, deps: SlackDeps) -> None:
         ids.HOME_RESUME: handle_resume,
         ids.HOME_SCHEDULE: handle_schedule_open,
         ids.HOME_LANGUAGE: handle_language_open,
+        ids.PROGRESS_CHART: handle_chart_click,
         ids.HOME_EVIDENCE_OLDER: handle_evidence_page,
         ids.HOME_EVIDENCE_NEWER: handle_evidence_page,
         _suffixed(ids.HOME_EVIDENCE_EDIT): handle_evidence_edit,

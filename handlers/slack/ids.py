@@ -85,6 +85,7 @@ HOME_EVIDENCE_NEWER = "home_ev_newer"
 # The welcome's button to one's page and its row: Teams' (Slack has the Home tab and
 # sends no welcome card); ids all the same, should Slack ever show it.
 HOME_SHOW = "home_show"
+PROGRESS_CHART = "progress_chart"  # the Home's button: one's progress chart, in the DM
 WELCOME_ACTIONS_BLOCK = "welcome_actions"
 HOME_PAUSE_VIEW = "home_pause_submit"
 HOME_PAUSE_BLOCK = "home_pause_until"
@@ -155,6 +156,7 @@ ACTION_IDS: dict[str, str] = {
     actions.HOME_SHOW: HOME_SHOW,
     actions.HOME_TEAM_REVIEW: HOME_TEAM_REVIEW,
     actions.HOME_TEAM_VIEW: HOME_TEAM_VIEW,
+    actions.PROGRESS_CHART: PROGRESS_CHART,
     # The manager's review.
     actions.REVIEW_OPEN: REVIEW_OPEN,
     actions.REVIEW_PAGE: REVIEW_PAGE,

@@ -6,7 +6,8 @@ own DM with Palier by ``chat.postMessage``, each in the message's
 ``attachments``, the one place Slack's table block reference allows a table
 (see :mod:`handlers.slack.builders.team_builder`), and an ephemeral answer says
 so. A team too large for tables gets an ephemeral summary with the detail — a
-CSV file and a heatmap picture — in the same DM (``files.uploadV2``). Who is in
+CSV file and the heatmap's pictures — in the same DM (``files.uploadV2``, at most ten files
+a message). Who is in
 the team is decided by :class:`bot.app.team.TeamFlow`, which applies
 :mod:`bot.domain.access`; anyone without reports gets a polite refusal that says nothing
 about anyone. The words and files are the core's (:mod:`bot.views.team`,
@@ -15,19 +16,29 @@ about anyone. The words and files are the core's (:mod:`bot.views.team`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.views import team
-from bot.views.team_files import team_files
+from bot.views.team_files import TeamFile, team_files
 from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.builders.prompt_builder import notice
 from handlers.slack.builders.team_builder import fits_in_messages, team_messages, team_summary
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
+
+FILES_PER_MESSAGE = 10  # what Slack shows on one message; a large team's map has more
+
+
+def batches(files: Sequence[TeamFile]) -> list[Sequence[TeamFile]]:
+    """``files`` in messages of at most :data:`FILES_PER_MESSAGE`, in order."""
+    return [
+        files[start : start + FILES_PER_MESSAGE]
+        for start in range(0, len(files), FILES_PER_MESSAGE)
+    ]
 
 
 def _dm(client: WebClient, user_id: str) -> str:
@@ -73,13 +84,15 @@ def handle_team(
     summary = team_summary(overview, t)
     files = team_files(overview, t)
     # The files first, so that the summary's "it is in your DM" is true when it shows.
-    client.files_upload_v2(
-        channel=_dm(client, actor.user_id),
-        initial_comment=from_rich(files.comment),
-        file_uploads=[
-            {"content": file.content, "filename": file.filename, "title": file.title}
-            | ({"alt_txt": file.alt} if file.alt is not None else {})
-            for file in files.files
-        ],
-    )
+    channel = _dm(client, actor.user_id)
+    for index, batch in enumerate(batches(files.files)):
+        client.files_upload_v2(
+            channel=channel,
+            initial_comment=from_rich(files.comment) if index == 0 else None,
+            file_uploads=[
+                {"content": file.content, "filename": file.filename, "title": file.title}
+                | ({"alt_txt": file.alt} if file.alt is not None else {})
+                for file in batch
+            ],
+        )
     respond(text=summary.text, blocks=summary.blocks, response_type="ephemeral")

@@ -31,7 +31,8 @@ with warnings.catch_warnings():
 
 FILE_CONSENT_CONTENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO_CONTENT_TYPE = "application/vnd.microsoft.teams.card.file.info"
-CONTEXT_KEY = "palierFile"  # the one field of both contexts: the file's kind
+CONTEXT_KEY = "palierFile"  # the field of both contexts: the file's kind
+PART_KEY = "palierPart"  # ... and which of several of that kind (a team's map), if so
 
 
 def content_bytes(content: str | bytes) -> bytes:
@@ -43,7 +44,9 @@ def consent_message(file: DeliverFile, kind: FileKind) -> MessageActivityInput:
     """The message asking the person to accept ``file``: its name, what it is (the title
     the core worded), its size, and which file it is (``kind``, to build it again) —
     nothing more."""
-    context = {CONTEXT_KEY: kind.value}
+    context: dict[str, Any] = {CONTEXT_KEY: kind.value}
+    if file.part:
+        context[PART_KEY] = file.part
     card = FileConsentCard(
         description=file.title,
         size_in_bytes=len(content_bytes(file.content)),
@@ -63,6 +66,12 @@ def requested(context: Any) -> FileKind | None:
         return FileKind(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+def requested_part(context: Any) -> int:
+    """Which of several files of its kind a consent's context names (0: the only one)."""
+    value = context.get(PART_KEY) if isinstance(context, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def file_message(info: FileUploadInfo, comment: str | None) -> MessageActivityInput:

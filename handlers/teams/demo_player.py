@@ -45,6 +45,7 @@ from handlers.demo.player import (
     ReviewForm,
     ShareField,
     TeamTables,
+    picture_line,
     snooze_label,
 )
 from handlers.demo.story import Expect, Member
@@ -303,6 +304,25 @@ class TeamsPlayer:
     def me(self, member: Member) -> Answered:
         typed = me_word(member)
         return Answered(typed, self._seen(self._write(member, typed)))
+
+    def chart(self, member: Member) -> Answered:
+        """``moi graphique``: the chart offered as a file, accepted, then in OneDrive."""
+        t = Translator(member.locale)
+        typed = f"{me_word(member)} {t('progress_charts.demo.chart_word')}"
+        offered = self._write(member, typed)
+        before = {message.id for message in self._sent(member)}
+        self._do(member, lambda: self.driver.accept_file(self._who(member), offered))
+        # Palier shows the file, then removes the consent card: wait for what is new.
+        shown = self._wait(
+            member,
+            lambda: next((m for m in self._sent(member) if m.id not in before), None),
+            typed,
+        )
+        stored = self.emulator.drive_files(self._who(member))
+        if not stored:
+            raise DemoError("demo.problem.no_answer", name=member.real_name, detail=typed)
+        line = picture_line(stored[-1].name, stored[-1].content, t)
+        return Answered(typed, "\n".join((self._seen(offered), self._seen(shown), line)))
 
     # -- Teams' mechanics --------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from handlers.teams.consent import (
     content_bytes,
     file_message,
     requested,
+    requested_part,
 )
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.effects import card_message
@@ -69,7 +70,7 @@ async def handle_consent(deps: TeamsDeps, ctx: Any) -> None:
     if not _personal(activity):
         log.warning("a file consent outside a personal chat: ignored")
     elif value.action == "accept" and kind is not None and info is not None and info.upload_url:
-        await _accepted(deps, ctx, kind)
+        await _accepted(deps, ctx, kind, requested_part(value.context))
     else:  # declined, or a consent naming no file Palier builds
         told = await asyncio.to_thread(
             deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
@@ -78,7 +79,7 @@ async def handle_consent(deps: TeamsDeps, ctx: Any) -> None:
         await _say(deps, ctx, said, in_place=True)
 
 
-async def _accepted(deps: TeamsDeps, ctx: Any, kind: FileKind) -> None:
+async def _accepted(deps: TeamsDeps, ctx: Any, kind: FileKind, part: int) -> None:
     """Claimed, built for the person who accepted, uploaded, shown; the claim given back
     when nothing was delivered, so that accepting again tries again."""
     activity = ctx.activity
@@ -88,19 +89,19 @@ async def _accepted(deps: TeamsDeps, ctx: Any, kind: FileKind) -> None:
         return  # delivered already (or being delivered): Teams said yes twice
     delivered = False
     try:
-        delivered = await _deliver(deps, ctx, kind)
+        delivered = await _deliver(deps, ctx, kind, part)
     finally:
         if not delivered:
             await asyncio.to_thread(deps.flows.files.release, key)
 
 
-async def _deliver(deps: TeamsDeps, ctx: Any, kind: FileKind) -> bool:
+async def _deliver(deps: TeamsDeps, ctx: Any, kind: FileKind, part: int = 0) -> bool:
     """The file built again for the actor and put in their OneDrive, or why not; False
     when it could not be uploaded (the person is told)."""
     activity = ctx.activity
     info = activity.value.upload_info
     outcome = await asyncio.to_thread(
-        deps.flows.files.build, actor_ref(activity), kind, ActivityDirectory(activity)
+        deps.flows.files.build, actor_ref(activity), kind, ActivityDirectory(activity), part
     )
     t = outcome.t
     built = [effect for effect in outcome.effects if isinstance(effect, DeliverFile)]

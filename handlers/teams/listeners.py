@@ -33,6 +33,7 @@ from handlers.teams import (
     language,
     one_on_one,
     privacy,
+    progress,
     review,
     scope,
     team,
@@ -71,7 +72,9 @@ FORMS: dict[str, CardListener] = {**checkin.FORMS, **evidence.FORMS}
 FORMS.update(review.FORMS)
 FORMS.update(one_on_one.FORMS)
 COMMANDS.update(home.COMMANDS)
+COMMANDS.update(progress.COMMANDS)
 CARD_ACTIONS.update(home.CARD_ACTIONS)
+CARD_ACTIONS.update(progress.CARD_ACTIONS)
 DIALOGS.update(home.DIALOGS)
 FORMS.update(home.FORMS)
 DIALOGS.update(topics.DIALOGS)

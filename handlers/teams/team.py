@@ -18,6 +18,7 @@ import asyncio
 from typing import Any
 
 from bot.app.files import team_deliveries
+from bot.app.outcome import FileKind
 from bot.domain.commands import Command, Parsed
 from bot.views import files as file_words
 from bot.views import team as views
@@ -46,8 +47,10 @@ async def post_team(deps: TeamsDeps, ctx: Any) -> None:
         for card in cards:
             await reply(deps, ctx, card)
         return
-    await reply(deps, ctx, views.summary_card(overview, t, files=file_words.team_files_follow(t)))
     deliveries = await asyncio.to_thread(team_deliveries, overview, t, ref.user_id)
+    maps = sum(1 for file in deliveries if file.kind is FileKind.TEAM_MAP)
+    follow = file_words.team_files_follow(t, maps)
+    await reply(deps, ctx, views.summary_card(overview, t, files=follow))
     await files.offer(deps, ctx, deliveries)
 
 

@@ -141,6 +141,7 @@ def test_a_consent_is_claimed_once_given_back_on_failure_and_pruned(
         flows.export,
         flows.privacy,
         flows.team,
+        flows.progress,
     )
     assert later.claim("c" * 64) is True
     with session_scope(core.sessions) as session:

@@ -294,6 +294,7 @@ def test_the_home_in_french() -> None:
         "Mettre en pause",
         "Changer le jour et l'heure",
         "Changer de langue",
+        "📈 Ma progression",
     ]
     assert "Plus anciennes →" in screen and "← Plus récentes" not in screen
     assert "26/11/2026" in screen  # the newest evidence, dated in the person's time zone

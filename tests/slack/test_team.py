@@ -21,13 +21,16 @@ from sqlalchemy import select
 from bot.domain.progress import summarize
 from bot.domain.scheduling import cycle_by_key
 from bot.domain.team import CompetencyLine, Participation, ReportOverview, TeamOverview
+from bot.views import charts
 from bot.views import team_files as tf
+from bot.views import team_heatmap as th
 from bot.views.team import COMPETENCY_CELL_MAX
 from emulators.slack import render_blocks
 from emulators.slack.blockkit import validate_blocks, validate_message
 from emulators.slack.server import Message
 from handlers.slack.builders import team_builder as tb
 from handlers.slack.markup import slack_translator
+from handlers.slack.team_commands import batches
 from referentiels.loader import ReferentielCatalog
 from storage.models import CheckinPrompt, Person, PromptStatus, Rater, Rating, Role
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
@@ -341,32 +344,42 @@ def test_a_team_of_60_gets_a_summary_and_files_in_the_dm(world: World) -> None:
 
     picture = Image.open(io.BytesIO(by_name["palier-equipe.png"].content or b""))
     picture.load()
-    assert picture.format == "PNG"
-    assert picture.size == (
-        2 * tf.PAD + max(tf.MIN_WIDTH, tf.NAME_W + 5 * tf.CELL_W),
-        tf.PAD
-        + tf.TITLE_H
-        + tf.HEADER_H
-        + 60 * tf.CELL_H
-        + tf.PAD
-        + tf.LEGEND_ROW_H * (3 + 2)
-        + tf.PAD,
-    )
-    pixels: Any = picture.convert("RGB")
+    assert picture.format == "PNG" and picture.mode == "RGB"
+    # One picture a screen can show: two blocks of 30 people side by side.
+    [page] = th.pages(_overview({AE: 60}))
+    assert (page.blocks, page.rows) == (2, 30)
+    assert picture.size == page.size and picture.size[0] <= 1600 and picture.size[1] <= 1100
+    pixels: Any = picture
 
-    def cell(row: int, column: int) -> tuple[int, int, int, int]:
-        x = tf.PAD + tf.NAME_W + column * tf.CELL_W
-        y = tf.PAD + tf.TITLE_H + tf.HEADER_H + row * tf.CELL_H
-        return x, y, x + tf.CELL_W - 2, y + tf.CELL_H - 2
+    def cell(block: int, row: int | None, column: int) -> tuple[int, int, int, int]:
+        """A cell's box; ``row`` None: the team's average."""
+        x = th.block_left(page, block) + th.NAME_W + column * th.CELL_W
+        y = th.grid_top() if row is None else th.people_top() + row * th.CELL_H
+        return x, y, x + th.CELL_W - 2, y + th.CELL_H - 2
 
-    left, top, right, bottom = cell(0, 0)  # Report 00, Prospection: Senior, with a gap
-    assert pixels.getpixel((left + 3, bottom - 3)) == tf.level_colour(2, 3)
-    assert pixels.getpixel((right - 2, top + 2)) == tf.GAP_COLOUR
-    left, top, right, bottom = cell(2, 4)  # Report 02, Valeurs: Intermédiaire, no gap
-    assert pixels.getpixel((left + 3, bottom - 3)) == tf.level_colour(1, 3)
-    assert pixels.getpixel((right - 2, top + 2)) == tf.level_colour(1, 3)
-    left, top, right, bottom = cell(59, 2)  # the last report, unrated
-    assert pixels.getpixel((left + 3, bottom - 3)) == tf.UNRATED
+    def inside(box: tuple[int, int, int, int]) -> tuple[int, int, int]:
+        left, _top, _right, bottom = box
+        return tuple(pixels.getpixel((left + 3, bottom - 3)))
+
+    # Lowest average first: Report 01 (Junior), Report 02 (Intermédiaire), Report 00
+    # (Senior); then those with nothing rated, by name.
+    assert inside(cell(0, 0, 3)) == th.level_colour(0, 3)  # Report 01, Closing
+    assert inside(cell(0, 1, 4)) == th.level_colour(1, 3)  # Report 02, Valeurs
+    left, top, right, bottom = cell(0, 2, 0)  # Report 00, Prospection: Senior, a gap
+    assert inside((left, top, right, bottom)) == th.level_colour(2, 3)
+    assert tuple(pixels.getpixel((right - 2, top + 2))) == th.GAP_COLOUR
+    left, top, right, bottom = cell(0, 1, 4)  # no gap: no corner
+    assert tuple(pixels.getpixel((right - 2, top + 2))) == th.level_colour(1, 3)
+    assert inside(cell(1, 29, 2)) == th.UNRATED  # the last report, unrated
+    # The team's average, above everyone, in both blocks: Prospection 3, Qualification
+    # unrated, Closing 1, Valeurs 2; and everyone's (6 ratings, 2.0) in the last column.
+    for block in (0, 1):
+        assert inside(cell(block, None, 0)) == th.level_colour(2, 3)
+        assert inside(cell(block, None, 1)) == th.UNRATED
+        assert inside(cell(block, None, 3)) == th.level_colour(0, 3)
+        assert inside(cell(block, None, 4)) == th.level_colour(1, 3)
+    overall = cell(0, None, 5)
+    assert tuple(pixels.getpixel((overall[0] + 3, overall[3] - 3))) == th.shade(0.5)
 
     # The files went to Manon's DM, with nothing in the channel she typed in.
     _nothing_public(world)
@@ -438,36 +451,42 @@ def test_tables_stop_at_slacks_limits() -> None:
     assert "Aucun point d'attention." in render_blocks([b.to_dict() for b in summary.blocks])
 
 
-def test_the_heatmap_is_drawn_without_a_system_font(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tf, "FONT_FILES", ())
-    overview = _overview({AE: 2, CQP: 3})
-    picture = Image.open(io.BytesIO(tf.team_heatmap(overview, slack_translator("en"))))
-    picture.load()
-    # Two panels: the larger team (the CQP's 17 competencies) first.
-    assert (
-        picture.size
-        == tf.heatmap_size(overview)
-        == (
-            2 * tf.PAD + tf.NAME_W + 17 * tf.CELL_W,
-            tf.PAD
-            + (
-                tf.TITLE_H
-                + tf.HEADER_H
-                + 3 * tf.CELL_H
-                + tf.PAD
-                + tf.LEGEND_ROW_H * (4 + 2)
-                + tf.PAD
-            )
-            + (
-                tf.TITLE_H
-                + tf.HEADER_H
-                + 2 * tf.CELL_H
-                + tf.PAD
-                + tf.LEGEND_ROW_H * (3 + 2)
-                + tf.PAD
-            ),
-        )
-    )
+@pytest.mark.parametrize("people", [60, 300])
+def test_the_heatmap_pictures_each_fit_a_screen(people: int) -> None:
+    """Whatever the référentiel (5 to 20 competencies), each picture is at most 1,600
+    pixels wide and about a screen tall; more people make more pictures, not longer ones."""
+    for referentiel in CATALOG:
+        overview = _overview({referentiel.id: people})
+        found = th.pages(overview)
+        assert sum(len(page.people) for page in found) == people
+        for page in found:
+            width, height = page.size
+            assert width <= 1600 and height <= 1100, (referentiel.id, page.size)
+    # 300 Account Executives (5 competencies): up to three blocks of 30 a picture, so 4
+    # pictures, as even as can be; 31 on 17 competencies (one block a picture): 16 and 15.
+    found = th.pages(_overview({AE: 300}))
+    assert [(len(p.people), p.blocks, p.rows) for p in found] == [(75, 3, 25)] * 4
+    assert [len(p.people) for p in th.pages(_overview({CQP: 31}))] == [16, 15]
+
+
+def test_the_same_team_gives_the_same_pictures_and_files_are_named_in_order() -> None:
+    overview = _overview({CQP: 40, AE: 2})
+    en = slack_translator("en")
+    first, again = tf.team_files(overview, en), tf.team_files(overview, en)
+    assert [f.content for f in first.files] == [f.content for f in again.files]
+    assert [f.filename for f in first.files] == [
+        "palier-team.csv",
+        "palier-team-1.png",
+        "palier-team-2.png",
+        "palier-team-3.png",
+    ]
+    assert first.files[2].title == "Your team — map of levels (2/3)"
+    for file in first.files[1:]:
+        assert isinstance(file.content, bytes)
+        picture = Image.open(io.BytesIO(file.content))
+        picture.load()
+        assert picture.format == "PNG" and picture.getextrema() != ((255, 255),) * 3
+        assert b"Software" not in file.content and b"tIME" not in file.content
 
 
 def test_a_team_nobody_in_which_is_followed_says_so() -> None:
@@ -511,10 +530,29 @@ def test_indirect_reports_appear_only_when_the_workspace_allows_it(world: World)
     assert "Alice Martin" in both and "Chloé Rao" in both
 
 
-def test_a_name_with_a_line_break_is_drawn_on_one_line() -> None:
-    overview = _overview({AE: 2})
-    first = overview.reports[0]
-    named = TeamOverview([replace(first, name="Emma\nMartin\tx"), *overview.reports[1:]])
-    picture = Image.open(io.BytesIO(tf.team_heatmap(named, slack_translator("fr"))))
+def test_a_large_teams_files_go_ten_to_a_message() -> None:
+    files = [tf.TeamFile(f"f{n}.png", f"f{n}", b"") for n in range(11)]
+    assert [[f.filename for f in batch] for batch in batches(files)] == [
+        [f"f{n}.png" for n in range(10)],
+        ["f10.png"],
+    ]
+    assert batches(files[:10]) == [files[:10]]
+
+
+def test_a_name_is_drawn_as_typed_on_one_line() -> None:
+    overview = _overview({AE: 3})
+    first, second, third = overview.reports
+    odd = [
+        replace(first, name="Emma\nMartin\tx"),
+        replace(second, name="$\\frac{ <b>Zoé</b> & Léa"),  # not mathtext, not markup
+        replace(third, name="Éloïse " + "très-long-nom-" * 10),
+    ]
+    named = TeamOverview(odd)
+    [page] = th.pages(named)
+    picture = Image.open(io.BytesIO(th.draw(page, slack_translator("fr"))))
     picture.load()  # before: Pillow refused to measure a multi-line name
-    assert picture.size == tf.heatmap_size(named)
+    assert picture.size == page.size
+    with charts.canvas(200, 50) as drawn:
+        assert drawn.fit("Emma\nMartin\tx", 500, 10) == "Emma Martin x"
+        shortened = drawn.fit(odd[2].name, th.NAME_W - 8, th.FONT_SIZE)
+        assert shortened.endswith("…") and drawn.measure(shortened, th.FONT_SIZE) <= th.NAME_W - 8
