@@ -32,6 +32,7 @@ from bot.domain.review import ReviewService
 from bot.domain.scheduling import parse_local_time
 from bot.domain.team import TeamService
 from bot.i18n import LOCALES
+from bot.views.checkin import REFUSALS
 from referentiels.loader import ReferentielCatalog
 from storage.models import Person
 
@@ -73,7 +74,9 @@ class ScheduleChoice:
 def refusal_key(code: str) -> str:
     """The catalog message of a refusal of the Home's flows (a flow's code names no
     platform; each front end shows the message its own way)."""
-    return "language.usage" if code == LANGUAGE_USAGE else f"refusal.{code}"
+    if code == LANGUAGE_USAGE:
+        return "language.usage"
+    return REFUSALS.get(code, f"refusal.{code}")
 
 
 def _weekday(text: str) -> int | None:
