@@ -45,6 +45,7 @@ def test_a_member_sees_the_members_commands_only(world: World) -> None:
     world.enrol(ALICE)
     shown = _help(world, ALICE, "aide")
     assert "/palier me" in shown and "/palier log" in shown and "/palier 1on1" in shown
+    assert "/palier me chart" in shown and "/palier 1on1 sujet" in shown  # chart, topic any day
     for others in ("/palier team", "/palier review", "/palier admin", "(managers)"):
         assert others not in shown
 
@@ -64,6 +65,7 @@ def test_an_admin_sees_the_admins_commands_in_english(world: World) -> None:
     assert "Administration" in shown and "/palier admin enrol @person <framework>" in shown
     assert "alice@example.com" in shown  # enrolling by e-mail address is said
     assert "/palier team" in shown and "/palier me" in shown
+    assert "/palier me chart" in shown and "/palier 1on1 topic" in shown
 
 
 # -- a typo --------------------------------------------------------------------------------
