@@ -60,7 +60,8 @@ def test_enrol_problems_are_one_clear_line_and_change_nothing(world: World) -> N
     assert _answer(world, BOB, f"admin enrol <@{DAVID}|david> account-executive") == (
         "This Slack account is deactivated."
     )
-    assert _answer(world, BOB, "admin enrol alice account-executive").startswith("Usage:")
+    usage = _answer(world, BOB, "admin enrol alice account-executive")
+    assert usage.startswith("Usage:") and "by their e-mail address" in usage
     assert _answer(world, BOB, f"admin enrol <@{ALICE}> account-executive manager <@{ALICE}>") == (
         "Nobody can be their own manager."
     )
@@ -102,7 +103,8 @@ def test_schedule_moves_unsent_prompts_to_the_new_slot(world: World) -> None:
     assert world.dms(ALICE) == []
     world.at(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))  # Tuesday 10:30 in Paris
     assert world.tick().sent == 1
-    assert _answer(world, BOB, "admin schedule someday").startswith("Usage:")
+    usage = _answer(world, BOB, "admin schedule someday")
+    assert usage.startswith("Usage:") and "thursday 9:30" in usage
 
 
 def test_status_counts_people_and_lists_recent_problems(world: World) -> None:

@@ -142,7 +142,10 @@ def test_remove_and_schedule(world: TeamsWorld, paul: User, bob: User) -> None:
         ("admin", "Administration (à écrire à Palier) :"),
         ("admin enrol @Bob account-executive", "Usage : admin enrol <e-mail> <référentiel>"),
         ("admin remove", "Usage : admin remove <e-mail>"),
-        ("admin schedule demain", "Usage : admin schedule <jour> <HH:MM>"),
+        (
+            "admin schedule demain",
+            "Usage : admin schedule <jour> <heure>, par exemple admin schedule jeudi 16h ou jeudi 9h30",
+        ),
     ],
 )
 def test_a_command_that_does_not_read_gets_its_usage(
