@@ -23,7 +23,7 @@ from bot.domain.commands import (
     parse,
     suggest,
 )
-from bot.domain.people_import import COLUMNS, _column
+from bot.domain.people_file import COLUMNS, column_of
 from handlers.slack.admin_commands import person_of
 from referentiels.loader import ReferentielCatalog
 
@@ -194,8 +194,8 @@ def test_an_enrolment_by_e_mail_and_what_its_refusal_names() -> None:
     ],
 )
 def test_a_header_names_its_column_in_french_or_english(cell: str, column: str) -> None:
-    assert _column(cell) == column
+    assert column_of(cell) == column
 
 
 def test_every_column_reads_under_its_own_name() -> None:
-    assert [_column(name) for name in COLUMNS] == list(COLUMNS)
+    assert [column_of(name) for name in COLUMNS] == list(COLUMNS)

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain.people_import import HEADER_LINE, RowProblem
+from bot.domain.people_file import HEADER_LINE, RowProblem
 from emulators.slack import SlackEmulator
 from storage.db import make_session_factory
 from storage.models import Role
