@@ -1,0 +1,132 @@
+"""The VAE livret flow, called directly: the person's own livret as a PDF and a Word file
+delivered to them alone, read back — blocs and competencies as headings, the
+modalities of evaluation quoted, the evidence with its date, link and review, the
+criteria without evidence listed as gaps — in English and in French; someone not on a
+certification référentiel told why not; an operator's livret of anyone."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app.actor import ActorRef
+from bot.app.operator import Operator
+from bot.app.outcome import DeliverFile
+from bot.app.vae import LivretFormat, LivretRefusal
+from bot.bootstrap import Core, Flows
+from bot.i18n import Translator
+from storage.models import Person, Platform
+from tests.app.support import ALICE, STRANGER, TEAM, Directory
+from tests.support.vae_livret import (
+    AIRBUS,
+    BLOC_1,
+    C1,
+    C1_CRITERION,
+    C3_CRITERION,
+    LINK,
+    MODALITY_C1,
+    REFERENTIEL,
+    RENAULT,
+    after,
+    docx_lines,
+    pdf_text,
+    seed,
+)
+
+
+def _seed_alice(core: Core, locale: str = "en-GB") -> None:
+    with core.sessions.begin() as session:
+        alice = session.scalars(select(Person).where(Person.platform_user_id == "U0ALICE")).one()
+        alice.locale = locale
+        seed(session, alice)
+
+
+def _files(flows: Flows) -> tuple[DeliverFile, DeliverFile]:
+    outcome = flows.vae.send_my_livret(ALICE)
+    assert outcome.refusal is None
+    pdf, docx = outcome.effects
+    assert isinstance(pdf, DeliverFile) and isinstance(docx, DeliverFile)
+    assert pdf.user_id == docx.user_id == "U0ALICE"
+    assert isinstance(pdf.content, bytes) and isinstance(docx.content, bytes)
+    return pdf, docx
+
+
+def test_my_livret_in_english_reads_back_from_the_word_file(core: Core, flows: Flows) -> None:
+    _seed_alice(core)
+    pdf, docx = _files(flows)
+    assert (pdf.filename, docx.filename) == (
+        f"vae-livret-{REFERENTIEL}-2026-11-26.pdf",
+        f"vae-livret-{REFERENTIEL}-2026-11-26.docx",
+    )
+    t = Translator("en")
+    assert (pdf.title, docx.title) == (
+        t("vae_livret.file_title_pdf"),
+        t("vae_livret.file_title_docx"),
+    )
+    assert isinstance(docx.content, bytes)
+    lines = docx_lines(docx.content)
+    assert lines[0].text == "Evidence portfolio (livret de preuves) — Alice"
+    headings1 = [line.text for line in lines if line.style == "Heading 1"]
+    assert headings1[0] == BLOC_1 and len(headings1) == 5  # four blocs, then the gaps
+    assert headings1[-1] == "Criteria without evidence, to work on"
+    assert C1 in [line.text for line in lines if line.style == "Heading 2"]
+    quoted = [line.text for line in lines if line.style == "Quote"]
+    assert "Jeu de rôle (C1)" in quoted and MODALITY_C1 in quoted and C1_CRITERION in quoted
+    bullets = [line.text for line in lines if line.style == "List Bullet"]
+    assert f"05/10/2026 — {RENAULT} · link: {LINK} · level confirmed by the manager" in bullets
+    assert f"07/10/2026 — {AIRBUS} · evidence logged on its own, no level to confirm" in bullets
+    gaps = [line.text for line in after(lines, headings1[-1]) if line.style == "List Bullet"]
+    assert any(line.startswith("C3 ") and line.endswith(C3_CRITERION) for line in gaps)
+    assert not any(line.startswith(("C1 ", "C2 ")) for line in gaps)
+    assert after(lines, headings1[-1])[0].text.startswith(f"{len(gaps)} criteria of ")
+
+
+def test_my_livret_in_french_reads_back_from_the_pdf(core: Core, flows: Flows) -> None:
+    _seed_alice(core, "fr")
+    pdf, docx = _files(flows)
+    assert pdf.filename == f"livret-vae-{REFERENTIEL}-2026-11-26.pdf"
+    assert isinstance(pdf.content, bytes) and pdf.content.startswith(b"%PDF")
+    text = pdf_text(pdf.content)
+    assert "Livret de preuves — Alice" in text
+    for quoted in (BLOC_1, C1, "Jeu de rôle (C1)", MODALITY_C1, C1_CRITERION):
+        assert quoted in text
+    assert f"05/10/2026 — {RENAULT} · lien : {LINK} · niveau confirmé par le manager" in text
+    assert "Auto-évaluation Manager" in text and "En cours d'acquisition" in text
+    gaps = text.split("Critères sans preuve, à travailler")[-1]
+    assert "C3 " in gaps and C3_CRITERION in gaps and "C1 " not in gaps
+    assert isinstance(docx.content, bytes)
+    assert "Critères sans preuve, à travailler" in [line.text for line in docx_lines(docx.content)]
+
+
+def test_the_same_livret_gives_the_same_bytes(core: Core, flows: Flows) -> None:
+    _seed_alice(core)
+    first, second = _files(flows), _files(flows)
+    assert first[0].content == second[0].content
+    assert first[1].content == second[1].content
+
+
+def test_not_on_a_certification_or_not_followed_gets_a_reason_and_no_file(
+    flows: Flows,
+) -> None:
+    outcome = flows.vae.send_my_livret(ALICE)  # account-executive: a skills matrix
+    assert (outcome.refusal, outcome.effects) == (LivretRefusal.NOT_CERTIFICATION.value, ())
+    stranger = flows.vae.send_my_livret(STRANGER, Directory())
+    assert (stranger.refusal, stranger.effects) == (LivretRefusal.NOT_ENROLLED.value, ())
+
+
+def test_an_operator_writes_anyones_livret_in_their_language(core: Core, flows: Flows) -> None:
+    _seed_alice(core)
+    operator = Operator("fr")
+    outcome = flows.vae.livret_of(operator, ALICE, REFERENTIEL, LivretFormat.DOCX)
+    assert outcome.view is not None and outcome.view.name == "Alice"
+    assert outcome.view.gaps > 0 and outcome.view.criteria > outcome.view.gaps
+    assert docx_lines(outcome.view.content)[0].text.startswith("Evidence portfolio")
+    nobody = ActorRef(Platform.SLACK, TEAM, "U0NOBODY")
+    assert flows.vae.livret_of(operator, nobody, REFERENTIEL, LivretFormat.PDF).refusal == (
+        LivretRefusal.UNKNOWN_PERSON.value
+    )
+    assert flows.vae.livret_of(operator, ALICE, "account-executive", LivretFormat.PDF).refusal == (
+        LivretRefusal.NOT_CERTIFICATION.value
+    )
+    assert flows.vae.livret_of(operator, ALICE, "nope", LivretFormat.PDF).refusal == (
+        LivretRefusal.UNKNOWN_REFERENTIEL.value
+    )
