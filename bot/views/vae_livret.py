@@ -26,6 +26,7 @@ from bot.domain.vae_livret import (
 )
 from bot.i18n import Translator
 from bot.i18n.formats import long_day, short_date
+from bot.i18n.rich import Rich
 from referentiels.models import Criterion, Group, Paragraphs
 from storage.models import Rater
 
@@ -201,3 +202,13 @@ def document(livret: Livret, t: Translator, now: datetime, zone: str) -> Documen
     blocks.extend(_gaps(livret, t))
     title = t(f"{WORDS}.title", name=livret.name)
     return Document(title, livret.referentiel.title, now, t.language, tuple(blocks))
+
+
+def sent(t: Translator) -> Rich:
+    """Where the livret went: the person's own DM with Palier."""
+    return t.rich(f"{WORDS}.sent")
+
+
+def refusal(code: str, t: Translator) -> Rich:
+    """Why there is no livret (:class:`bot.app.vae.LivretRefusal`'s code)."""
+    return t.rich(f"{WORDS}.refusal.{code}")
