@@ -21,8 +21,8 @@ from tests.support.vae_livret import (
     MODALITY_C1,
     REFERENTIEL,
     RENAULT,
-    after,
     docx_lines,
+    gap_list,
     pdf_text,
     seed,
 )
@@ -74,8 +74,8 @@ def test_a_livret_in_english_as_a_word_file(database: None, tmp_path: Path) -> N
     lines = docx_lines(output.read_bytes())
     assert lines[0].text == "Evidence portfolio (livret de preuves) — Ben"
     assert next(line.text for line in lines if line.style == "Heading 1") == BLOC_1
-    gaps = after(lines, "Criteria without evidence, to work on")
-    assert any(line.text.endswith(C3_CRITERION) for line in gaps)
+    gaps = gap_list(lines, "Criteria without evidence, to work on")
+    assert any(label.startswith("C3 ") and C3_CRITERION in gaps[label] for label in gaps)
 
 
 def test_bad_requests_get_one_line_and_no_file(database: None, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from bot.domain.vae_livret import (
     CompetencySection,
     CriterionEntry,
     EvidenceLine,
+    Gap,
     Livret,
 )
 from bot.i18n import Translator
@@ -31,7 +32,7 @@ from referentiels.models import Criterion, Group, Paragraphs
 from storage.models import Rater
 
 WORDS = "vae_livret"
-Style = Literal["body", "quote", "note", "gap"]
+Style = Literal["body", "quote", "note", "gap", "label"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class Heading:
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    style: Style = "body"  # quote: the référentiel's words; note: Palier's; gap: to work on
+    # quote: the référentiel's words; note: Palier's; gap: to work on; label: a name in bold
+    style: Style = "body"
 
 
 @dataclass(frozen=True)
@@ -176,12 +178,12 @@ def _gaps(livret: Livret, t: Translator) -> Iterator[Block]:
         yield Paragraph(t(f"{WORDS}.no_gaps"), "note")
         return
     yield Paragraph(t.plural(f"{WORDS}.gap_count", len(gaps), total=total), "note")
-    yield Bullets(
-        tuple(
-            f"{gap.competency.label} — {_criterion_line(gap.criterion.criterion)}" for gap in gaps
-        ),
-        "gap",
-    )
+    by_competency: dict[str, list[Gap]] = {}
+    for gap in gaps:
+        by_competency.setdefault(gap.competency.id, []).append(gap)
+    for found in by_competency.values():
+        yield Paragraph(found[0].competency.label, "label")
+        yield Bullets(tuple(_criterion_line(gap.criterion.criterion) for gap in found), "gap")
 
 
 def _criterion_line(criterion: Criterion) -> str:

@@ -18,7 +18,7 @@ from docx.document import Document as WordDocument
 
 from bot.views.vae_livret import Bullets, Document, Heading, Paragraph, Table
 
-_STYLES = {"body": None, "quote": "Quote", "note": None, "gap": "Intense Quote"}
+_STYLES = {"body": None, "quote": "Quote", "note": None, "gap": "Intense Quote", "label": None}
 
 
 def _table(word: WordDocument, table: Table) -> None:
@@ -59,9 +59,9 @@ def docx_bytes(doc: Document) -> bytes:
             word.add_heading(block.text, level=block.level)
         elif isinstance(block, Paragraph):
             paragraph = word.add_paragraph(block.text, style=_STYLES[block.style])
-            if block.style == "note":
-                for run in paragraph.runs:
-                    run.italic = True
+            for run in paragraph.runs:
+                run.italic = block.style == "note" or None
+                run.bold = block.style == "label" or None
         elif isinstance(block, Bullets):
             for item in block.items:
                 word.add_paragraph(item, style="List Bullet")

@@ -19,7 +19,15 @@ from bot.views.vae_livret import Block, Bullets, Document, Heading, Paragraph, T
 FONT = "DejaVu"
 _FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 _HEADING_SIZES = {1: 16, 2: 12.5, 3: 10.5}
-_INK = {"body": (0, 0, 0), "quote": (40, 40, 90), "note": (90, 90, 90), "gap": (160, 40, 20)}
+_INK = {
+    "body": (0, 0, 0),
+    "label": (0, 0, 0),
+    "quote": (40, 40, 90),
+    "note": (90, 90, 90),
+    "gap": (160, 40, 20),
+}
+KEEP_WITH_NEXT = 25.0  # mm a heading needs below it on its page
+BULLET_AT, TEXT_AT = 6.0, 11.0  # mm from the left margin: a list item's bullet, its text
 
 
 def _fonts(pdf: FPDF) -> None:
@@ -31,12 +39,22 @@ def _fonts(pdf: FPDF) -> None:
 def _write(pdf: FPDF, text: str, *, size: float = 10, style: str = "", indent: float = 0) -> None:
     pdf.set_font(FONT, style, size)
     pdf.set_x(pdf.l_margin + indent)
-    pdf.multi_cell(pdf.epw - indent, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        pdf.epw - indent, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+
+
+def _bullet(pdf: FPDF, text: str, style: str) -> None:
+    """A list item with a hanging indent: the bullet in the margin of its text."""
+    pdf.set_font(FONT, style, 10)
+    pdf.set_x(pdf.l_margin + BULLET_AT)
+    pdf.cell(TEXT_AT - BULLET_AT, 5, "•")
+    pdf.multi_cell(pdf.epw - TEXT_AT, 5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _heading(pdf: FPDF, block: Heading, first: bool) -> None:
-    if block.level == 1 and not first:
-        pdf.add_page()
+    if (block.level == 1 and not first) or pdf.will_page_break(KEEP_WITH_NEXT):
+        pdf.add_page()  # a bloc starts a page; no heading alone at the foot of one
     if block.level <= 2:
         pdf.start_section(block.text, level=block.level - 1)
     pdf.ln(2)
@@ -65,18 +83,36 @@ def _block(pdf: FPDF, block: Block, first: bool) -> None:
         _table(pdf, block)
         return
     pdf.set_text_color(*_INK[block.style])
-    italic = "I" if block.style in ("note", "quote") else ""
+    style = {"note": "I", "quote": "I", "label": "B"}.get(block.style, "")
+    if isinstance(block, Paragraph) and block.style == "label" and pdf.will_page_break(15):
+        pdf.add_page()  # a competency's name stays with its gaps
     if isinstance(block, Paragraph):
-        _write(pdf, block.text, style=italic, indent=6 if block.style == "quote" else 0)
+        indent = BULLET_AT if block.style in ("quote", "note") else 0
+        _write(pdf, block.text, style=style, indent=indent)
     elif isinstance(block, Bullets):
         for item in block.items:
-            _write(pdf, f"•  {item}", style=italic, indent=6)
+            _bullet(pdf, item, style)
     pdf.set_text_color(0, 0, 0)
     pdf.ln(1)
 
 
+class _Livret(FPDF):
+    """A4 pages, each with the livret's title and its number at the foot."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(format="A4")
+        self.livret_title = title
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*_INK["note"])
+        self.cell(0, 5, f"{self.livret_title} — {self.page_no()}/{{nb}}", align="C")
+        self.set_text_color(0, 0, 0)
+
+
 def pdf_bytes(doc: Document) -> bytes:
-    pdf = FPDF(format="A4")
+    pdf = _Livret(doc.title)
     pdf.set_creation_date(doc.created)
     pdf.set_title(doc.title)
     pdf.set_author("Palier")

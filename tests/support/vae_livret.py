@@ -122,3 +122,17 @@ def after(lines: list[Line], heading: str) -> list[Line]:
     """The lines after the ``Heading 1`` ``heading``."""
     start = next(i for i, line in enumerate(lines) if line.text == heading)
     return lines[start + 1 :]
+
+
+def gap_list(lines: list[Line], heading: str) -> dict[str, list[str]]:
+    """The livret's gaps as the Word file lists them: each competency (a bold line)
+    with its criteria without evidence (the bullets under it)."""
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in after(lines, heading)[1:]:  # after the count
+        if line.style == "List Bullet":
+            assert current is not None
+            current.append(line.text)
+        else:
+            current = found.setdefault(line.text, [])
+    return found
