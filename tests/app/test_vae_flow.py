@@ -6,6 +6,8 @@ certification référentiel told why not; an operator's livret of anyone."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from sqlalchemy import select
 
 from bot.app.actor import ActorRef
@@ -14,7 +16,7 @@ from bot.app.outcome import DeliverFile
 from bot.app.vae import LivretFormat, LivretRefusal
 from bot.bootstrap import Core, Flows
 from bot.i18n import Translator
-from storage.models import Person, Platform
+from storage.models import Evidence, Person, Platform, Rater, Rating, Submission, SubmissionKind
 from tests.app.support import ALICE, STRANGER, TEAM, Directory
 from tests.support.vae_livret import (
     AIRBUS,
@@ -133,3 +135,58 @@ def test_an_operator_writes_anyones_livret_in_their_language(core: Core, flows: 
     assert flows.vae.livret_of(operator, ALICE, "nope", LivretFormat.PDF).refusal == (
         LivretRefusal.UNKNOWN_REFERENTIEL.value
     )
+
+
+def test_each_piece_of_evidence_says_what_the_manager_made_of_its_rating(
+    core: Core, flows: Flows
+) -> None:
+    """C1: confirmed (same level). C3: adjusted (the manager gave another level), so its
+    criterion is no longer a gap. C4: a self-rating the manager has not reviewed."""
+    _seed_alice(core)
+    with core.sessions.begin() as session:
+        alice = session.scalars(select(Person).where(Person.platform_user_id == "U0ALICE")).one()
+        c3 = session.scalars(
+            select(Rating).where(Rating.person_id == alice.id, Rating.competency_id == "C3")
+        ).one()
+        checkin = Submission(
+            tenant_id=alice.tenant_id,
+            person_id=alice.id,
+            kind=SubmissionKind.CHECKIN,
+            idempotency_key="vae-c4",
+        )
+        session.add(checkin)
+        session.flush()
+        at = datetime(2026, 11, 2, 9, tzinfo=UTC)
+        common = {
+            "tenant_id": alice.tenant_id,
+            "person_id": alice.id,
+            "referentiel_id": REFERENTIEL,
+        }
+        session.add_all(
+            [
+                Rating(**common, competency_id="C3", level_id="en_cours", rater=Rater.MANAGER, rated_at=at),
+                Rating(
+                    **common, competency_id="C4", level_id="acquis", rater=Rater.SELF,
+                    rated_at=at, submission_id=checkin.id,
+                ),
+                Evidence(
+                    **common, competency_id="C3", text="Plan de développement Espagne",
+                    submission_id=c3.submission_id, happened_on=date(2026, 10, 19),
+                ),
+                Evidence(
+                    **common, competency_id="C4", text="Cartographie des décideurs Safran",
+                    submission_id=checkin.id, happened_on=date(2026, 11, 1),
+                ),
+            ]
+        )  # fmt: skip
+    _, docx = _files(flows)
+    assert isinstance(docx.content, bytes)
+    lines = docx_lines(docx.content)
+    bullets = [line.text for line in lines if line.style == "List Bullet"]
+    assert "19/10/2026 — Plan de développement Espagne · level adjusted by the manager" in bullets
+    assert (
+        "01/11/2026 — Cartographie des décideurs Safran · level not yet reviewed by the manager"
+        in bullets
+    )
+    gaps = gap_list(lines, "Criteria without evidence, to work on")
+    assert not any(label.startswith(("C3 ", "C4 ")) for label in gaps)
