@@ -32,6 +32,7 @@ from bot.app.review import ReviewFlow
 from bot.app.summary import SummaryFlow
 from bot.app.team import TeamFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
+from bot.app.vae import VaeFlow
 from bot.delivery.policy import Lanes, TickPolicy
 from bot.domain.admin import AdminService
 from bot.domain.checkin import CheckinService
@@ -138,6 +139,7 @@ class Flows:
     files: FileFlow  # files built again when a person accepts them (Teams' file consent)
     topics: TopicFlow  # a topic for one's next 1:1, any day
     progress: ProgressFlow  # a person's progress chart (PNG)
+    vae: VaeFlow  # a person's VAE livret de preuves (PDF and Word)
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -182,6 +184,7 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         files=FileFlow(work, clock, export, privacy, team, progress),
         topics=TopicFlow(work, clock),
         progress=progress,
+        vae=VaeFlow(work, core.referentiels, clock),
     )
 
 

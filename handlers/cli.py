@@ -32,6 +32,7 @@ from bot.domain.people_import import ImportReport
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import render_problem, render_referentiel
 from bot.settings import Settings, SettingsError, cli_locale, load_settings
+from handlers import cli_vae
 from handlers.platforms import NoPlatformError, PortTakenError
 from handlers.slack.app import Clock, MissingSettingError, system_clock
 from handlers.teams.errors import MissingTeamsSettingError
@@ -620,6 +621,8 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
         "--platform", choices=["slack", "teams"], default="slack", help=t("cli.help.platform")
     )
 
+    cli_vae.add_parser(commands, t)
+
     commands.add_parser("check", help=t("cli.help.check"))
     return parser
 
@@ -693,6 +696,8 @@ def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
         return cli.privacy(
             args.action, args.workspace, args.user, args.yes, args.platform, args.summary
         )
+    if args.command == "vae":
+        return cli_vae.export(cli, args)
     if args.command == "people":
         return cli.people_import(args.file, args.platform, args.workspace)
     if args.command == "teams":

@@ -28,6 +28,7 @@ class Command(enum.Enum):
     LANGUAGE = "language"
     HOME = "home"
     CHART = "chart"  # one's progress chart; also ``me chart``
+    VAE = "vae"  # one's VAE livret de preuves (PDF and Word), in one's DM
     UNKNOWN = "unknown"
 
 
@@ -44,6 +45,7 @@ WORDS: dict[Command, frozenset[str]] = {
     Command.LANGUAGE: frozenset({"language", "langue"}),
     Command.HOME: frozenset({"home", "accueil"}),
     Command.CHART: frozenset({"chart", "graphique"}),
+    Command.VAE: frozenset({"vae", "livret"}),
 }
 # ``me chart`` (``moi graphique``): the words after ``me`` that ask for the progress chart.
 CHART_WORDS = frozenset({"chart", "graphique", "graph", "progression", "progress"})

@@ -31,6 +31,7 @@ from handlers.slack.progress_commands import handle_chart, is_chart
 from handlers.slack.review_commands import handle_review_list
 from handlers.slack.team_commands import handle_team
 from handlers.slack.topic_commands import handle_topic_command
+from handlers.slack.vae_commands import handle_vae
 from handlers.slack.workers import Later
 
 
@@ -123,6 +124,8 @@ def run_command(
             handle_topic_command(deps, actor, parsed.text, command.trigger_id, respond, client)
         case Command.ONE_ON_ONE:
             handle_one_on_one(deps, actor, parsed.args, respond, client)
+        case Command.VAE:
+            handle_vae(deps, actor, respond, client)
         case Command.ADMIN:
             handle_admin(deps, actor, parsed.args, respond, client)
         case Command.LOG:
