@@ -46,6 +46,7 @@ def test_a_member_sees_the_members_commands_only(world: World) -> None:
     shown = _help(world, ALICE, "aide")
     assert "/palier me" in shown and "/palier log" in shown and "/palier 1on1" in shown
     assert "/palier me chart" in shown and "/palier 1on1 sujet" in shown  # chart, topic any day
+    assert "/palier vae" in shown  # the livret de preuves
     for others in ("/palier team", "/palier review", "/palier admin", "(managers)"):
         assert others not in shown
 
