@@ -35,6 +35,7 @@ def add_import_parser(
     parser.add_argument("--id", required=True, metavar="ID", help=t(WORDS + "help.id"))
     parser.add_argument("--output", type=Path, metavar="DIR", help=t(WORDS + "help.output"))
     parser.add_argument("--shape", choices=SHAPES, help=t(WORDS + "help.shape"))
+    parser.add_argument("--title", metavar="TITLE", help=t(WORDS + "help.title"))
     parser.add_argument("--force", action="store_true", help=t(WORDS + "help.force"))
 
 
@@ -60,7 +61,7 @@ class ImportCommand:
         if text is None:
             return EXIT_INVALID
         try:
-            imported = import_text(text, args.id, args.shape)
+            imported = import_text(text, args.id, args.shape, args.title)
             parse(target.name, imported.to_yaml())  # what the loader will say of the file
         except UnreadableSource as error:
             for note in error.problems:

@@ -150,3 +150,37 @@ def test_a_missing_or_non_utf8_file_is_one_line(tmp_path: Path) -> None:
     assert status == 1 and err.startswith(f"{latin} n'est pas encodé en UTF-8")
     status, _, err = run("referentiels", "import", str(tmp_path / "no.tsv"), "--id", "x")
     assert status == 1 and err == f"{tmp_path / 'no.tsv'} : fichier introuvable\n"
+
+
+def test_a_certification_import_counts_per_bloc_and_takes_a_title(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PALIER_DEFAULT_LOCALE", "en")
+    source = SEEDS / SOURCE_FILES["manager-equipe-vendeurs-b2b"]
+    status, out, err = run(
+        "referentiels",
+        "import",
+        str(source),
+        "--id",
+        "b2b",
+        "--output",
+        str(tmp_path),
+        "--title",
+        "Manager d'équipe de vendeurs B to B",
+    )
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == (
+        f"Wrote {tmp_path / 'b2b.yaml'}: “Manager d'équipe de vendeurs B to B” "
+        "(certification référentiel), 17 competencies."
+    )
+    assert lines[1].startswith("  Bloc de compétences 1 : Piloter l'activité") and lines[
+        1
+    ].endswith(": 6 competencies")
+    assert "10 layout decisions to check against the source:" in lines
+    assert "  line 20: 3 list items repeated after a page break: kept once" in lines
+    assert (
+        "  line 12: no criteria for C1.4 (merged cell): those of the activity's previous competency were copied"
+        in lines
+    )
+    assert load_file(tmp_path / "b2b.yaml").title == "Manager d'équipe de vendeurs B to B"

@@ -21,13 +21,20 @@ from tests.support.fidelity import SEEDS, SOURCE_FILES, check
 
 ALLOWED_DIR = Path(__file__).parent / "fidelity_allowed"
 # Palier's own words about a source (its catalogue name and provenance note) are
-# written by hand: an export does not say them, so the import leaves them out.
+# written by hand: an export does not say them, so the import leaves them out and the
+# name is given with --title (a matrix names itself).
 EDITORIAL_KEYS = {"source"}
+# The sources the import reads, with the shape it detects, and the catalogue name.
+IMPORTED = {
+    "account-executive": ("matrix", None),
+    "manager-equipe-vendeurs-b2b": ("certification", "Manager d'équipe de vendeurs B to B"),
+}
 
 
 def imported(referentiel_id: str, shape: str | None = None) -> dict[str, Any]:
     text = (SEEDS / SOURCE_FILES[referentiel_id]).read_text(encoding="utf-8")
-    document = yaml.safe_load(import_text(text, referentiel_id, shape).to_yaml())
+    title = IMPORTED[referentiel_id][1]
+    document = yaml.safe_load(import_text(text, referentiel_id, shape, title).to_yaml())
     assert isinstance(document, dict)
     return document
 
@@ -69,18 +76,59 @@ def test_the_matrix_report_names_its_layout_decisions() -> None:
     assert report.counts == [("", 5)]
 
 
-@pytest.mark.parametrize("referentiel_id", ["account-executive"])
+@pytest.mark.parametrize("referentiel_id", sorted(IMPORTED))
 def test_imported_files_load_and_pass_the_fidelity_check(
     referentiel_id: str, tmp_path: Path
 ) -> None:
     text = (SEEDS / SOURCE_FILES[referentiel_id]).read_text(encoding="utf-8")
     target = tmp_path / f"{referentiel_id}.yaml"
-    target.write_text(import_text(text, referentiel_id).to_yaml(), encoding="utf-8")
+    imported = import_text(text, referentiel_id, None, IMPORTED[referentiel_id][1])
+    assert imported.report.shape == IMPORTED[referentiel_id][0]
+    target.write_text(imported.to_yaml(), encoding="utf-8")
     assert load_file(target).id == referentiel_id
     report = check(referentiel_id, data_dir=tmp_path)
     assert report.not_found == []
     allowed = (ALLOWED_DIR / f"{referentiel_id}.txt").read_text(encoding="utf-8").splitlines()
     assert report.uncovered == allowed
+
+
+def test_the_cqp_import_reproduces_the_shipped_manager_equipe_vendeurs_b2b() -> None:
+    ours, theirs = imported("manager-equipe-vendeurs-b2b"), shipped("manager-equipe-vendeurs-b2b")
+    assert {k: v for k, v in theirs.items() if k not in EDITORIAL_KEYS} == ours
+
+
+def test_the_cqp_report_names_each_repair_of_the_layout() -> None:
+    text = (SEEDS / SOURCE_FILES["manager-equipe-vendeurs-b2b"]).read_text(encoding="utf-8")
+    report = import_text(text, "manager-equipe-vendeurs-b2b").report
+    assert [(n.key, n.row, n.params) for n in report.decisions] == [
+        ("decision.continuation_joined", 8, {}),  # "… les résultats | obtenus ont été …"
+        ("decision.shifted_criteria", 11, {}),  # C1.3's criteria slid into the modalities
+        ("decision.criteria_continued", 14, {}),  # "- L'examen des résultats …"
+        ("decision.repeated_dropped", 20, {"count": 3}),  # the list repeated after the break
+        ("decision.continuation_joined", 20, {}),
+        ("decision.continuation_joined", 22, {}),
+        ("decision.criteria_continued", 28, {}),  # C2.5's last criterion item
+        ("decision.continuation_joined", 32, {}),
+        ("decision.shifted_competency", 35, {"code": "C3.4"}),  # in the activities column
+        ("decision.merged_copied", 12, {"code": "C1.4"}),  # one criteria cell for C1.3-C1.4
+    ]
+    assert report.counts == [
+        (
+            "Bloc de compétences 1 : Piloter l'activité et les actions commerciales en direction"
+            " de clients professionnels dans un contexte omnicanal",
+            6,
+        ),
+        (
+            "Bloc de compétences 2 : Manager une équipe de vendeurs en B to B dans un contexte"
+            " de travail hybride",
+            6,
+        ),
+        (
+            "Bloc de compétences 3 : Animer, dynamiser et assurer l'accompagnement technique et"
+            " commercial d'une équipe de vendeurs B to B",
+            5,
+        ),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -96,6 +144,13 @@ def test_imported_files_load_and_pass_the_fidelity_check(
         ),
         ("\t\tNiveaux de la matrice\tJunior\tSenior\n", None, [("problem.no_header", 1)]),
         ("a\tb\n", "matrix", [("problem.no_levels", 1)]),
+        ("a\tb\n", "certification", [("problem.no_certification_header", 1)]),
+        ("x\tMODALITÉS\tCRITÈRES\nrien\t\t\n", None, [("problem.unknown_shape", 1)]),
+        (
+            "\t\tMODALITÉS D'ÉVALUATION\tCRITÈRES D'ÉVALUATION\nrien\t\t\n",
+            "certification",
+            [("problem.no_competencies", 1)],
+        ),
     ],
 )
 def test_an_unreadable_export_is_one_problem_per_row(

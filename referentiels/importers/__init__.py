@@ -39,10 +39,14 @@ class Imported:
         return "# yaml-language-server: $schema=referentiel.schema.json\n" + body
 
 
-def import_text(text: str, referentiel_id: str, shape: str | None = None) -> Imported:
+def import_text(
+    text: str, referentiel_id: str, shape: str | None = None, title: str | None = None
+) -> Imported:
     """The référentiel an export holds, with its review report.
 
-    Raises :class:`UnreadableSource` with one problem per row it could not read."""
+    ``title`` is the name Palier lists it under; by default the source's own (a
+    matrix names itself) or the id. Raises :class:`UnreadableSource` with one problem
+    per row it could not read."""
     rows = read_rows(text)
     shape = shape or detect(rows)
     if shape is None:
@@ -55,6 +59,8 @@ def import_text(text: str, referentiel_id: str, shape: str | None = None) -> Imp
             referentiel = read_certification(rows, referentiel_id, report)
     except ValidationError as error:
         raise UnreadableSource([Note("problem.invalid", 1, {"problem": _first(error)})]) from error
+    if title and title.strip():
+        referentiel = referentiel.model_copy(update={"title": title.strip()})
     return Imported(referentiel, report)
 
 

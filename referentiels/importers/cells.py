@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 _SPACE = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCT = re.compile(r" +([,.)\]])")
+# Not before an ellipsis: the sources write ", ..." and the data keeps it.
+_SPACE_BEFORE_PUNCT = re.compile(r" +([,)\]]|\.(?!\.))")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[]) +")
 _SEPARATOR = re.compile(r"^-{2,}$")
 _BLOCKS = {"p", "li", "ul", "ol", "br", "div"}
@@ -91,3 +92,72 @@ def paragraphs(cell: str) -> list[str]:
 def cell_text(cell: str) -> str:
     """A cell as one line of text."""
     return " ".join(paragraphs(cell))
+
+
+# A list the export flattened into one ``<ul>`` with no ``<li>``: items after " - ".
+_FLAT_ITEM = re.compile(r"(?:^|\s)-\s+")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph (``items`` empty) or a bulleted list (``text`` empty) of a cell."""
+
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+class _Structure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.current: list[str] = []
+        self.in_list = 0
+        self.items: list[str] = []
+
+    def _flush(self) -> None:
+        text = normalize("".join(self.current))
+        self.current = []
+        if not text:
+            return
+        if self.in_list:
+            self.items.extend(i for i in (normalize(p) for p in _FLAT_ITEM.split(text)) if i)
+        else:
+            self.blocks.append(Block(text=text))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self._flush()
+        if tag == "p" and self.in_list:  # a paragraph after a list the export left open
+            self.in_list = 0
+            self._close_list()
+        if tag in ("ul", "ol"):
+            self.in_list += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self._flush()
+        if tag in ("ul", "ol") and self.in_list:
+            self.in_list -= 1
+            if not self.in_list:
+                self._close_list()
+
+    def _close_list(self) -> None:
+        if self.items:
+            self.blocks.append(Block(items=tuple(self.items)))
+        self.items = []
+
+    def handle_data(self, data: str) -> None:
+        self.current.append(data)
+
+    def finish(self) -> list[Block]:
+        self.close()
+        self._flush()
+        self._close_list()  # a list the page break cut before its </ul>
+        return self.blocks
+
+
+def structure(cell: str) -> list[Block]:
+    """A cell's paragraphs and lists, HTML removed, bullets dropped, word for word."""
+    parser = _Structure()
+    parser.feed(cell)
+    return parser.finish()

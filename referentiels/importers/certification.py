@@ -1,11 +1,234 @@
-"""The certification shape: activités / compétences / évaluation tables (not yet read)."""
+"""The certification shape: activités / compétences / évaluation tables.
+
+An RNCP or CQP référentiel is a table whose columns are the activities, the
+competencies (``C1.1 …``), the evaluation modalities and the criteria, cut into blocs
+(``Bloc de compétences 1 : …``). The export breaks it: a cell continues in the next
+row after a page break (sometimes repeating the list items before the break), a row
+loses an empty cell and its text slides into the column before, a merged criteria
+cell covers several competencies. Rows are therefore read by what their cells say
+(a bloc, an activity or a competency code) and the columns only for the rest; each
+such repair is a decision in the review report.
+"""
 
 from __future__ import annotations
 
-from referentiels.importers.cells import Row
+import re
+from dataclasses import dataclass, field
+
+from referentiels.importers.cells import Block, Row, cell_text, structure
 from referentiels.importers.report import ImportReport, Note, UnreadableSource
-from referentiels.models import Referentiel
+from referentiels.models import Competency, Criterion, Evaluation, Group, Referentiel
+from referentiels.palier_scale import PALIER_PROGRESSION_SCALE
+
+BLOC = re.compile(r"^(Bloc de compétences\s*\d+)\s*:\s*(.+)$", re.IGNORECASE)
+ACTIVITY = re.compile(r"^(A?\d+(?:\.\d+)+)\s+(.+)$")
+COMPETENCY = re.compile(r"^(C\d+(?:\.\d+)+)\s+(.+)$")
+MODALITIES = re.compile(r"^modalit", re.IGNORECASE)
+CRITERIA = re.compile(r"^crit[èe]res", re.IGNORECASE)
+STARTS_LOWER = re.compile(r"^[a-zà-ÿ]")
+
+
+@dataclass
+class _Criterion:
+    text: str
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Competency:
+    code: str
+    title: str
+    row: int
+    criteria: list[_Criterion] = field(default_factory=list)
+
+
+@dataclass
+class _Activity:
+    code: str
+    title: str
+    competencies: list[_Competency] = field(default_factory=list)
+
+
+@dataclass
+class _Bloc:
+    code: str
+    title: str
+    activities: list[_Activity] = field(default_factory=list)
+    modalities: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class _State:
+    report: ImportReport
+    blocs: list[_Bloc] = field(default_factory=list)
+    competency: _Competency | None = None
+    criterion: _Criterion | None = None  # the last one read, for a list that continues
 
 
 def read_certification(rows: list[Row], referentiel_id: str, report: ImportReport) -> Referentiel:
-    raise UnreadableSource([Note("problem.unsupported_shape", 1, {"shape": "certification"})])
+    header = next((r for r in rows if any(MODALITIES.match(cell_text(c)) for c in r.cells)), None)
+    if header is None:
+        raise UnreadableSource([Note("problem.no_certification_header", 1)])
+    texts = [cell_text(c) for c in header.cells]
+    modality_col = next(i for i, t in enumerate(texts) if MODALITIES.match(t))
+    criteria_col = next((i for i, t in enumerate(texts) if CRITERIA.match(t)), modality_col + 1)
+    state = _State(report)
+    for row in rows:
+        if row.number <= header.number or row.blank or row.page_break:
+            continue
+        _read_row(row, state, modality_col, criteria_col)
+    if not any(a.competencies for b in state.blocs for a in b.activities):
+        raise UnreadableSource([Note("problem.no_competencies", header.number)])
+    return _build(state, referentiel_id)
+
+
+def _read_row(row: Row, state: _State, modality_col: int, criteria_col: int) -> None:
+    rest: list[tuple[int, str]] = []
+    for index, cell in enumerate(row.cells):
+        text = cell_text(cell)
+        if not text:
+            continue
+        if match := BLOC.match(text):
+            state.blocs.append(_Bloc(match.group(1), match.group(2)))
+        elif match := ACTIVITY.match(text):
+            _bloc(state, row).activities.append(_Activity(match.group(1), match.group(2)))
+        elif match := COMPETENCY.match(text):
+            if index != criteria_col - 2:
+                state.report.decide("decision.shifted_competency", row.number, code=match.group(1))
+            state.competency = _Competency(match.group(1), match.group(2), row.number)
+            _activity(state, row).competencies.append(state.competency)
+        else:
+            rest.append((index, cell))
+    width = criteria_col + 1
+    for index, cell in rest:
+        short = len(row.cells) < width and index == len(row.cells) - 1
+        if index == criteria_col or short:
+            if short:
+                state.report.decide("decision.shifted_criteria", row.number)
+            _read_criteria(row, structure(cell), state)
+        elif index == modality_col:
+            _read_modalities(row, structure(cell), state)
+        else:
+            state.report.decide("decision.unplaced", row.number)
+
+
+def _bloc(state: _State, row: Row) -> _Bloc:
+    if not state.blocs:
+        state.report.decide("decision.no_bloc", row.number)
+        state.blocs.append(_Bloc("", ""))
+    return state.blocs[-1]
+
+
+def _activity(state: _State, row: Row) -> _Activity:
+    bloc = _bloc(state, row)
+    if not bloc.activities:
+        state.report.decide("decision.no_activity", row.number)
+        bloc.activities.append(_Activity("", ""))
+    return bloc.activities[-1]
+
+
+def _read_criteria(row: Row, blocks: list[Block], state: _State) -> None:
+    for number, block in enumerate(blocks):
+        if block.items:
+            if state.criterion is None:
+                state.report.decide("decision.unplaced", row.number)
+                continue
+            if number == 0:
+                state.report.decide("decision.criteria_continued", row.number)
+            state.criterion.items.extend(block.items)
+        elif state.competency is None:
+            state.report.decide("decision.unplaced", row.number)
+        else:
+            state.criterion = _Criterion(block.text)
+            state.competency.criteria.append(state.criterion)
+
+
+def _read_modalities(row: Row, blocks: list[Block], state: _State) -> None:
+    content = _bloc(state, row).modalities
+    if content and blocks:
+        blocks = _join_continuation(row, content, blocks, state.report)
+    content.extend(blocks)
+
+
+def _join_continuation(
+    row: Row, content: list[Block], blocks: list[Block], report: ImportReport
+) -> list[Block]:
+    """A cell continuing the one before a page break: repeated items dropped, a
+    sentence cut in two joined, a list continued."""
+    first, last = blocks[0], content[-1]
+    if first.items and last.items:
+        items = first.items
+        for size in range(min(len(items), len(last.items)), 0, -1):
+            if items[:size] == last.items[-size:]:
+                report.decide("decision.repeated_dropped", row.number, count=size)
+                items = items[size:]
+                break
+        report.decide("decision.continuation_joined", row.number)
+        content[-1] = Block(items=last.items + items)
+        return blocks[1:]
+    if first.text and STARTS_LOWER.match(first.text):
+        report.decide("decision.continuation_joined", row.number)
+        if not last.items:
+            content[-1] = Block(text=f"{last.text} {first.text}")
+            return blocks[1:]
+        joined = (*last.items[:-1], f"{last.items[-1]} {first.text}")
+        if len(blocks) > 1 and blocks[1].items:  # the list goes on after the cut sentence
+            joined, blocks = (*joined, *blocks[1].items), blocks[1:]
+        content[-1] = Block(items=joined)
+        return blocks[1:]
+    return blocks
+
+
+def _build(state: _State, referentiel_id: str) -> Referentiel:
+    groups: list[Group] = []
+    evaluations: list[Evaluation] = []
+    for bloc in state.blocs:
+        eval_ids: list[str] = []
+        if bloc.modalities:
+            eval_ids = [f"eval-{len(evaluations) + 1}"]
+            content: list[str | list[str]] = [
+                list(b.items) if b.items else b.text for b in bloc.modalities
+            ]
+            evaluations.append(Evaluation(id=eval_ids[0], content=content))
+        activities = [_group(a, eval_ids, state.report) for a in bloc.activities]
+        if bloc.code or bloc.title:
+            groups.append(Group(kind="bloc", code=bloc.code, title=bloc.title, groups=activities))
+            state.report.counts.append((f"{bloc.code} : {bloc.title}", _count(activities)))
+        else:
+            groups.extend(activities)
+            state.report.counts.extend((f"{a.code} {a.title}", _count([a])) for a in activities)
+    return Referentiel(
+        id=referentiel_id,
+        title=referentiel_id,
+        kind="certification",
+        scale=PALIER_PROGRESSION_SCALE,
+        groups=groups,
+        evaluations=evaluations,
+    )
+
+
+def _count(groups: list[Group]) -> int:
+    return sum(len(g.competencies) for g in groups)
+
+
+def _group(activity: _Activity, eval_ids: list[str], report: ImportReport) -> Group:
+    competencies = []
+    previous: list[_Criterion] = []
+    for competency in activity.competencies:
+        criteria = competency.criteria
+        if not criteria and previous:  # a merged cell: the criteria of the one above
+            report.decide("decision.merged_copied", competency.row, code=competency.code)
+            criteria = previous
+        previous = criteria
+        competencies.append(
+            Competency(
+                id=competency.code,
+                code=competency.code,
+                title=competency.title,
+                evaluations=eval_ids,
+                criteria=[Criterion(text=c.text, items=c.items) for c in criteria],
+            )
+        )
+    return Group(
+        kind="activity", code=activity.code, title=activity.title, competencies=competencies
+    )
