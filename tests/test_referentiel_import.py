@@ -9,6 +9,7 @@ make, the difference is named in the test with its reason.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,27 @@ EDITORIAL_KEYS = {"source"}
 IMPORTED = {
     "account-executive": ("matrix", None),
     "manager-equipe-vendeurs-b2b": ("certification", "Manager d'équipe de vendeurs B to B"),
+    "responsable-developpement-commercial": (
+        "certification",
+        "Responsable du développement commercial",
+    ),
+}
+# What the fidelity check sees uncovered beyond the reviewed headers, per source, and why.
+EXTRA_UNCOVERED = {
+    # Row 7 repeats CR1.2.1's list in the modalities column; the import drops that copy
+    # (its text is in CR1.2.1, quoted from the criteria column) where the hand
+    # transcription's separate items happened to match the copy.
+    "responsable-developpement-commercial": [
+        "des segments de clientèle-cible BtoB et BtoC, qualifiés et quantifiés, leur caractère"
+        " inclusif étant démontré : intégration de toutes les diversités (situation de"
+        " handicap, interculturalité, sexe,...) - des conditions financières, humaines et"
+        " logistiques de leur réalisation, évaluées de façon réaliste - des actions"
+        " opérationnelles pour atteindre les objectifs commerciaux fixés - des étapes-clés de"
+        " réalisation des actions, dûment planifiées - des indicateurs-clés de performance,"
+        " formalisés dans un tableau synthétique procurant un accès direct : aux informations,"
+        " à l'évaluation des résultats commerciaux Le positionnement choisi est différenciant"
+        " vis-à-vis de la concurrence : le caractère distinctif de la proposition est démontré"
+    ],
 }
 
 
@@ -89,7 +111,7 @@ def test_imported_files_load_and_pass_the_fidelity_check(
     report = check(referentiel_id, data_dir=tmp_path)
     assert report.not_found == []
     allowed = (ALLOWED_DIR / f"{referentiel_id}.txt").read_text(encoding="utf-8").splitlines()
-    assert report.uncovered == allowed
+    assert sorted(report.uncovered) == sorted(allowed + EXTRA_UNCOVERED.get(referentiel_id, []))
 
 
 def test_the_cqp_import_reproduces_the_shipped_manager_equipe_vendeurs_b2b() -> None:
@@ -129,6 +151,43 @@ def test_the_cqp_report_names_each_repair_of_the_layout() -> None:
             5,
         ),
     ]
+
+
+def _fold(value: Any) -> str:
+    """Text with its list structure and bullets flattened, white space folded."""
+    if isinstance(value, list):
+        return " ".join(text for text in (_fold(item) for item in value) if text)
+    return re.sub(r"\s+", " ", re.sub(r"(^|\s)-\s", " ", str(value or ""))).strip()
+
+
+def _skeleton(document: dict[str, Any]) -> list[Any]:
+    """Every group, competency, evaluation link, criterion code and text, in order."""
+    out: list[Any] = []
+    for group in document["groups"]:
+        out.append((group["kind"], group["code"], group["title"], group.get("description")))
+        for activity in group["groups"]:
+            out.append((activity["kind"], activity["code"], activity["title"]))
+            for c in activity["competencies"]:
+                codes = [k["code"] for k in c["criteria"]]
+                out.append((c["id"], c["code"], c["title"], c["evaluations"], codes))
+                out += [
+                    _fold([k["text"], k.get("items", []), k.get("conclusion")])
+                    for k in c["criteria"]
+                ]
+    out += [(e["id"], e["code"], _fold(e["content"])) for e in document["evaluations"]]
+    return out
+
+
+def test_the_rncp_import_reproduces_responsable_developpement_commercial() -> None:
+    # Every activity (with its description), competency C1.1.1-C3.3.3, criterion
+    # CR1.1.1-CR3.3.3 and evaluation E1-E6 in its place, each competency assessed by the
+    # evaluations that name it. The hand transcription also cut the criteria's prose into
+    # text / items / conclusion and the modalities into paragraphs, an editorial reading
+    # of dashes and sentences the import leaves as written: compared with that flattened.
+    rid = "responsable-developpement-commercial"
+    ours, theirs = imported(rid), shipped(rid)
+    assert _skeleton(ours) == _skeleton(theirs)
+    assert len(ours["evaluations"]) == 6
 
 
 @pytest.mark.parametrize(

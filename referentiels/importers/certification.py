@@ -20,7 +20,14 @@ from referentiels.importers.report import ImportReport, Note, UnreadableSource
 from referentiels.models import Competency, Criterion, Evaluation, Group, Referentiel
 from referentiels.palier_scale import PALIER_PROGRESSION_SCALE
 
-BLOC = re.compile(r"^(Bloc de compétences\s*\d+)\s*:\s*(.+)$", re.IGNORECASE)
+BLOC = re.compile(r"^((Bloc(?: de compétences)?|Activit[ée])\s*\d+)\s*:\s*(.+)$", re.IGNORECASE)
+# Codes at the start of a cell or after a space: "C1.1.2 Analyser …", "CR1.1.1 Les …".
+COMPETENCY_CODE = re.compile(r"(?:^|(?<=\s))(C\d+(?:\.\d+)+)\s")
+CRITERION_CODE = re.compile(r"(?:^|(?<=\s))CR(\d+(?:\.\d+)+)\s")
+EVALUATION_CODE = re.compile(r"^(E\d+)\s+(.+)$")
+INNER_EVALUATION = re.compile(r"\s+(?=E\d+\s+[A-ZÀ-Ý])")
+REFERENCE = re.compile(r"\((C\d+(?:\.\d+)*)")
+HEADER = re.compile(r"^(?:r[ée]f[ée]rentiel d|modalit[ée]s d)", re.IGNORECASE)
 ACTIVITY = re.compile(r"^(A?\d+(?:\.\d+)+)\s+(.+)$")
 COMPETENCY = re.compile(r"^(C\d+(?:\.\d+)+)\s+(.+)$")
 MODALITIES = re.compile(r"^modalit", re.IGNORECASE)
@@ -31,6 +38,7 @@ STARTS_LOWER = re.compile(r"^[a-zà-ÿ]")
 @dataclass
 class _Criterion:
     text: str
+    code: str | None = None
     items: list[str] = field(default_factory=list)
 
 
@@ -53,6 +61,8 @@ class _Activity:
 class _Bloc:
     code: str
     title: str
+    kind: str = "bloc"
+    description: str = ""
     activities: list[_Activity] = field(default_factory=list)
     modalities: list[Block] = field(default_factory=list)
 
@@ -62,6 +72,7 @@ class _State:
     report: ImportReport
     blocs: list[_Bloc] = field(default_factory=list)
     competency: _Competency | None = None
+    by_code: dict[str, _Competency] = field(default_factory=dict)
     criterion: _Criterion | None = None  # the last one read, for a list that continues
 
 
@@ -83,33 +94,66 @@ def read_certification(rows: list[Row], referentiel_id: str, report: ImportRepor
 
 
 def _read_row(row: Row, state: _State, modality_col: int, criteria_col: int) -> None:
+    if any(HEADER.match(cell_text(cell)) for cell in row.cells):
+        state.report.decide("decision.header_repeated", row.number)
+        return
     rest: list[tuple[int, str]] = []
     for index, cell in enumerate(row.cells):
         text = cell_text(cell)
         if not text:
             continue
         if match := BLOC.match(text):
-            state.blocs.append(_Bloc(match.group(1), match.group(2)))
+            state.blocs.append(_heading(cell, match))
         elif match := ACTIVITY.match(text):
             _bloc(state, row).activities.append(_Activity(match.group(1), match.group(2)))
         elif match := COMPETENCY.match(text):
             if index != criteria_col - 2:
                 state.report.decide("decision.shifted_competency", row.number, code=match.group(1))
-            state.competency = _Competency(match.group(1), match.group(2), row.number)
-            _activity(state, row).competencies.append(state.competency)
+            _read_competencies(row, text, state)
         else:
             rest.append((index, cell))
     width = criteria_col + 1
+    texts = [cell_text(cell) for cell in row.cells]
     for index, cell in rest:
         short = len(row.cells) < width and index == len(row.cells) - 1
-        if index == criteria_col or short:
+        if index == modality_col and _repeated(texts, index):
+            state.report.decide("decision.duplicate_dropped", row.number)
+        elif index == criteria_col or short:
             if short:
                 state.report.decide("decision.shifted_criteria", row.number)
-            _read_criteria(row, structure(cell), state)
+            if CRITERION_CODE.search(texts[index]):
+                _read_coded_criteria(row, texts[index], state)
+            else:
+                _read_criteria(row, structure(cell), state)
         elif index == modality_col:
             _read_modalities(row, structure(cell), state)
         else:
             state.report.decide("decision.unplaced", row.number)
+
+
+def _heading(cell: str, match: re.Match[str]) -> _Bloc:
+    """A bloc, or an activity heading grouping coded activities; its italic text, if
+    any, is its description."""
+    kind = "bloc" if match.group(2).lower().startswith("bloc") else "activity"
+    head, italic, rest = cell.partition("<i>")
+    if not italic:
+        return _Bloc(match.group(1), match.group(3), kind)
+    title = BLOC.sub(r"\3", cell_text(head))
+    return _Bloc(match.group(1), title, kind, cell_text(rest))
+
+
+def _read_competencies(row: Row, text: str, state: _State) -> None:
+    """One competency, or several the export put in one cell (each after its code)."""
+    starts = [m.start() for m in COMPETENCY_CODE.finditer(text)]
+    pieces = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    if len(pieces) > 1:
+        codes = ", ".join(p.split(" ", 1)[0] for p in pieces)
+        state.report.decide("decision.several_in_one_cell", row.number, codes=codes)
+    for piece in pieces:
+        code, _, title = piece.partition(" ")
+        state.competency = _Competency(code, title.strip(), row.number)
+        state.by_code[code] = state.competency
+        _activity(state, row).competencies.append(state.competency)
 
 
 def _bloc(state: _State, row: Row) -> _Bloc:
@@ -125,6 +169,30 @@ def _activity(state: _State, row: Row) -> _Activity:
         state.report.decide("decision.no_activity", row.number)
         bloc.activities.append(_Activity("", ""))
     return bloc.activities[-1]
+
+
+def _repeated(texts: list[str], index: int) -> bool:
+    """Whether the cell at ``index`` only repeats (part of) another cell of its row."""
+    return any(texts[index] in other for i, other in enumerate(texts) if i != index and other)
+
+
+def _read_coded_criteria(row: Row, text: str, state: _State) -> None:
+    """Criteria written after their codes (CR1.1.1 for C1.1.1), several in a cell."""
+    starts = [m.start() for m in CRITERION_CODE.finditer(text)]
+    lead = text[: starts[0]].strip()
+    if lead and state.criterion is not None:  # the end of the criterion before a page break
+        state.report.decide("decision.criteria_continued", row.number)
+        state.criterion.text = f"{state.criterion.text} {lead}"
+    elif lead:
+        state.report.decide("decision.unplaced", row.number)
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        code, _, body = text[start:end].strip().partition(" ")
+        competency = state.by_code.get("C" + code[2:])
+        if competency is None:
+            state.report.decide("decision.unplaced_criterion", row.number, code=code)
+            continue
+        state.criterion = _Criterion(body.strip(), code)
+        competency.criteria.append(state.criterion)
 
 
 def _read_criteria(row: Row, blocks: list[Block], state: _State) -> None:
@@ -155,6 +223,13 @@ def _join_continuation(
 ) -> list[Block]:
     """A cell continuing the one before a page break: repeated items dropped, a
     sentence cut in two joined, a list continued."""
+    for size in range(min(len(blocks), len(content)), 0, -1):
+        if blocks[:size] == content[-size:]:  # paragraphs repeated after the break
+            report.decide("decision.repeated_dropped", row.number, count=size)
+            blocks = blocks[size:]
+            break
+    if not blocks:
+        return blocks
     first, last = blocks[0], content[-1]
     if first.items and last.items:
         items = first.items
@@ -166,7 +241,8 @@ def _join_continuation(
         report.decide("decision.continuation_joined", row.number)
         content[-1] = Block(items=last.items + items)
         return blocks[1:]
-    if first.text and STARTS_LOWER.match(first.text):
+    ended = (last.items[-1] if last.items else last.text).endswith((":", ".", ";"))
+    if first.text and STARTS_LOWER.match(first.text) and not ended:  # a sentence cut in two
         report.decide("decision.continuation_joined", row.number)
         if not last.items:
             content[-1] = Block(text=f"{last.text} {first.text}")
@@ -183,16 +259,19 @@ def _build(state: _State, referentiel_id: str) -> Referentiel:
     groups: list[Group] = []
     evaluations: list[Evaluation] = []
     for bloc in state.blocs:
-        eval_ids: list[str] = []
-        if bloc.modalities:
-            eval_ids = [f"eval-{len(evaluations) + 1}"]
-            content: list[str | list[str]] = [
-                list(b.items) if b.items else b.text for b in bloc.modalities
-            ]
-            evaluations.append(Evaluation(id=eval_ids[0], content=content))
-        activities = [_group(a, eval_ids, state.report) for a in bloc.activities]
+        links = _evaluations(bloc, evaluations)
+        activities = [_group(a, links, state.report) for a in bloc.activities]
         if bloc.code or bloc.title:
-            groups.append(Group(kind="bloc", code=bloc.code, title=bloc.title, groups=activities))
+            description = [bloc.description] if bloc.description else []
+            groups.append(
+                Group(
+                    kind="bloc" if bloc.kind == "bloc" else "activity",
+                    code=bloc.code,
+                    title=bloc.title,
+                    description=description,
+                    groups=activities,
+                )
+            )
             state.report.counts.append((f"{bloc.code} : {bloc.title}", _count(activities)))
         else:
             groups.extend(activities)
@@ -211,7 +290,43 @@ def _count(groups: list[Group]) -> int:
     return sum(len(g.competencies) for g in groups)
 
 
-def _group(activity: _Activity, eval_ids: list[str], report: ImportReport) -> Group:
+def _evaluations(bloc: _Bloc, evaluations: list[Evaluation]) -> dict[str, list[str]]:
+    """The bloc's modalities as evaluations (one for the bloc, or one per code E1, E2 …
+    written at its start), and the ids assessing each competency code of the bloc:
+    those naming it "(C1.1.1)", else the bloc's uncoded one."""
+    runs: list[tuple[str | None, list[Block]]] = []
+    for block in _split_at_codes(bloc.modalities):
+        match = EVALUATION_CODE.match(block.text)
+        if match or not runs:
+            code = match.group(1) if match else None
+            runs.append((code, [Block(text=match.group(2))] if match else [block]))
+        else:
+            runs[-1][1].append(block)
+    codes = [c.code for a in bloc.activities for c in a.competencies]
+    links: dict[str, list[str]] = {code: [] for code in codes}
+    for code, blocks in runs:
+        eval_id = code.lower() if code else f"eval-{len(evaluations) + 1}"
+        content: list[str | list[str]] = [list(b.items) if b.items else b.text for b in blocks]
+        evaluations.append(Evaluation(id=eval_id, code=code, content=content))
+        named = set(REFERENCE.findall(" ".join(b.text or " ".join(b.items) for b in blocks)))
+        for competency in codes:
+            if competency in named or (not code and not named):
+                links[competency].append(eval_id)
+    return links
+
+
+def _split_at_codes(blocks: list[Block]) -> list[Block]:
+    """Paragraphs cut where an evaluation code starts inside them ("… (C2.1.5) E3 Mise …")."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.items:
+            out.append(block)
+            continue
+        out.extend(Block(text=part) for part in INNER_EVALUATION.split(block.text) if part)
+    return out
+
+
+def _group(activity: _Activity, links: dict[str, list[str]], report: ImportReport) -> Group:
     competencies = []
     previous: list[_Criterion] = []
     for competency in activity.competencies:
@@ -225,8 +340,8 @@ def _group(activity: _Activity, eval_ids: list[str], report: ImportReport) -> Gr
                 id=competency.code,
                 code=competency.code,
                 title=competency.title,
-                evaluations=eval_ids,
-                criteria=[Criterion(text=c.text, items=c.items) for c in criteria],
+                evaluations=links.get(competency.code, []),
+                criteria=[Criterion(code=c.code, text=c.text, items=c.items) for c in criteria],
             )
         )
     return Group(
