@@ -33,6 +33,7 @@ IMPORTED = {
         "certification",
         "Responsable du développement commercial",
     ),
+    "manager-grands-comptes": ("certification", "Manager commercial client grands comptes"),
 }
 # What the fidelity check sees uncovered beyond the reviewed headers, per source, and why.
 EXTRA_UNCOVERED = {
@@ -167,14 +168,17 @@ def _skeleton(document: dict[str, Any]) -> list[Any]:
         out.append((group["kind"], group["code"], group["title"], group.get("description")))
         for activity in group["groups"]:
             out.append((activity["kind"], activity["code"], activity["title"]))
+            out.append(activity.get("activities"))
             for c in activity["competencies"]:
-                codes = [k["code"] for k in c["criteria"]]
-                out.append((c["id"], c["code"], c["title"], c["evaluations"], codes))
-                out += [
-                    _fold([k["text"], k.get("items", []), k.get("conclusion")])
-                    for k in c["criteria"]
+                codes = [k["code"] for k in c["criteria"] if k.get("code")]
+                out.append((c["id"], c["code"], c["title"], c.get("evaluations"), codes))
+                # the competency's criteria as one text: how they are cut is editorial
+                criteria = [
+                    [k["text"], k.get("items", []), k.get("conclusion")] for k in c["criteria"]
                 ]
-    out += [(e["id"], e["code"], _fold(e["content"])) for e in document["evaluations"]]
+                out.append(_fold(criteria))
+    out += [(e["id"], e.get("code"), _fold(e["content"])) for e in document["evaluations"]]
+    out.append(document.get("validation"))
     return out
 
 
@@ -188,6 +192,22 @@ def test_the_rncp_import_reproduces_responsable_developpement_commercial() -> No
     ours, theirs = imported(rid), shipped(rid)
     assert _skeleton(ours) == _skeleton(theirs)
     assert len(ours["evaluations"]) == 6
+
+
+def test_the_rncp_import_reproduces_manager_grands_comptes() -> None:
+    # Blocs 1-4, ACTIVITE 1-9 with the activities they list (continued across page
+    # breaks), C1-C18 with the criteria under each "Pour Cn :", the 13 modalities each
+    # linked to the competencies it names ("Mise en situation professionnelle (C15,
+    # C18)", written twice in the export, is one), and the validation conditions.
+    # Besides the criteria's and modalities' cutting (see above), the hand transcription
+    # kept the export's space in "marché , en" (C1) where the import folds it as the
+    # fidelity check does.
+    rid = "manager-grands-comptes"
+    ours, theirs = imported(rid), shipped(rid)
+    c1 = theirs["groups"][0]["groups"][0]["competencies"][0]
+    c1["title"] = c1["title"].replace("marché , en", "marché, en")
+    assert _skeleton(ours) == _skeleton(theirs)
+    assert len(ours["evaluations"]) == 13
 
 
 @pytest.mark.parametrize(

@@ -95,7 +95,8 @@ def cell_text(cell: str) -> str:
 
 
 # A list the export flattened into one ``<ul>`` with no ``<li>``: items after " - ".
-_FLAT_ITEM = re.compile(r"(?:^|\s)-\s+")
+_BULLET = re.compile(r"^(?:[-•·]\s*)+")
+_FLAT_ITEM = re.compile(r"(?:^|\s)-(?:\s+|$)")
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ class _Structure(HTMLParser):
         if not text:
             return
         if self.in_list:
-            self.items.extend(i for i in (normalize(p) for p in _FLAT_ITEM.split(text)) if i)
+            parts = (_BULLET.sub("", normalize(part)) for part in _FLAT_ITEM.split(text))
+            self.items.extend(part for part in parts if part)
         else:
             self.blocks.append(Block(text=text))
 

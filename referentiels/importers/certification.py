@@ -22,14 +22,19 @@ from referentiels.palier_scale import PALIER_PROGRESSION_SCALE
 
 BLOC = re.compile(r"^((Bloc(?: de compétences)?|Activit[ée])\s*\d+)\s*:\s*(.+)$", re.IGNORECASE)
 # Codes at the start of a cell or after a space: "C1.1.2 Analyser …", "CR1.1.1 Les …".
-COMPETENCY_CODE = re.compile(r"(?:^|(?<=\s))(C\d+(?:\.\d+)+)\s")
+COMPETENCY_CODE = re.compile(r"(?:^|(?<=\s))(C\d+(?:\.\d+)+\.?|C\d+\.)\s")
 CRITERION_CODE = re.compile(r"(?:^|(?<=\s))CR(\d+(?:\.\d+)+)\s")
 EVALUATION_CODE = re.compile(r"^(E\d+)\s+(.+)$")
 INNER_EVALUATION = re.compile(r"\s+(?=E\d+\s+[A-ZÀ-Ý])")
 REFERENCE = re.compile(r"\((C\d+(?:\.\d+)*)")
+FOR_CODE = re.compile(r"^Pour (C\d+(?:\.\d+)*)\s*:\s*(.*)$")
+VALIDATION = re.compile(r"^conditions de validation", re.IGNORECASE)
+# A modality naming what it assesses at its start: "Jeu de rôle (C1)", "… (C5 et C6)".
+REFERENCED = re.compile(r"^[A-ZÀ-Ý][^()]{0,80}\((C\d+(?:\.\d+)*(?:(?:,| et) ?C\d+(?:\.\d+)*)*)\)")
+CODE_IN = re.compile(r"C\d+(?:\.\d+)*")
 HEADER = re.compile(r"^(?:r[ée]f[ée]rentiel d|modalit[ée]s d)", re.IGNORECASE)
 ACTIVITY = re.compile(r"^(A?\d+(?:\.\d+)+)\s+(.+)$")
-COMPETENCY = re.compile(r"^(C\d+(?:\.\d+)+)\s+(.+)$")
+COMPETENCY = re.compile(r"^(C\d+(?:\.\d+)+\.?|C\d+\.)\s+(.+)$")
 MODALITIES = re.compile(r"^modalit", re.IGNORECASE)
 CRITERIA = re.compile(r"^crit[èe]res", re.IGNORECASE)
 STARTS_LOWER = re.compile(r"^[a-zà-ÿ]")
@@ -54,6 +59,7 @@ class _Competency:
 class _Activity:
     code: str
     title: str
+    activities: list[Block] = field(default_factory=list)  # what the source lists under it
     competencies: list[_Competency] = field(default_factory=list)
 
 
@@ -73,6 +79,9 @@ class _State:
     blocs: list[_Bloc] = field(default_factory=list)
     competency: _Competency | None = None
     by_code: dict[str, _Competency] = field(default_factory=dict)
+    validation: list[str] | None = None  # once "Conditions de validation" is read
+    named: _Competency | None = None  # the one a "Pour C4 :" names, until the next row's
+    loose: _Competency | None = None  # after a bare "Pour C4 :": items are criteria
     criterion: _Criterion | None = None  # the last one read, for a list that continues
 
 
@@ -94,6 +103,12 @@ def read_certification(rows: list[Row], referentiel_id: str, report: ImportRepor
 
 
 def _read_row(row: Row, state: _State, modality_col: int, criteria_col: int) -> None:
+    if state.validation is not None:
+        state.validation.extend(t for t in (cell_text(c) for c in row.cells) if t)
+        return
+    if VALIDATION.match(cell_text(row.cell(0))):
+        state.validation = []
+        return
     if any(HEADER.match(cell_text(cell)) for cell in row.cells):
         state.report.decide("decision.header_repeated", row.number)
         return
@@ -102,7 +117,11 @@ def _read_row(row: Row, state: _State, modality_col: int, criteria_col: int) -> 
         text = cell_text(cell)
         if not text:
             continue
-        if match := BLOC.match(text):
+        if (match := BLOC.match(text)) and _within_bloc(state, match):
+            heading = structure(cell)
+            code, title = match.group(1), BLOC.sub(r"\3", heading[0].text)
+            _bloc(state, row).activities.append(_Activity(code, title, heading[1:]))
+        elif match:
             state.blocs.append(_heading(cell, match))
         elif match := ACTIVITY.match(text):
             _bloc(state, row).activities.append(_Activity(match.group(1), match.group(2)))
@@ -127,8 +146,28 @@ def _read_row(row: Row, state: _State, modality_col: int, criteria_col: int) -> 
                 _read_criteria(row, structure(cell), state)
         elif index == modality_col:
             _read_modalities(row, structure(cell), state)
+        elif index == criteria_col - 2 and state.competency and STARTS_LOWER.match(texts[index]):
+            state.report.decide("decision.continuation_joined", row.number)
+            state.competency.title = f"{state.competency.title} {texts[index]}"
+        elif index == 0 and state.blocs and state.blocs[-1].activities:
+            listed = state.blocs[-1].activities[-1].activities
+            blocks = structure(cell)
+            if listed:
+                state.report.decide("decision.activities_continued", row.number)
+                blocks = _join_continuation(row, listed, blocks, state.report)
+            listed.extend(blocks)
         else:
             state.report.decide("decision.unplaced", row.number)
+
+
+def _within_bloc(state: _State, match: re.Match[str]) -> bool:
+    """An "Activité N :" heading inside a bloc is one of its activities; without blocs,
+    it groups the coded activities (A1.1 …) below it."""
+    return (
+        not match.group(2).lower().startswith("bloc")
+        and bool(state.blocs)
+        and state.blocs[-1].kind == "bloc"
+    )
 
 
 def _heading(cell: str, match: re.Match[str]) -> _Bloc:
@@ -151,8 +190,10 @@ def _read_competencies(row: Row, text: str, state: _State) -> None:
         state.report.decide("decision.several_in_one_cell", row.number, codes=codes)
     for piece in pieces:
         code, _, title = piece.partition(" ")
+        code = code.rstrip(".")
         state.competency = _Competency(code, title.strip(), row.number)
         state.by_code[code] = state.competency
+        state.named = None  # a list opening its criteria cell may still continue "loose"
         _activity(state, row).competencies.append(state.competency)
 
 
@@ -196,19 +237,53 @@ def _read_coded_criteria(row: Row, text: str, state: _State) -> None:
 
 
 def _read_criteria(row: Row, blocks: list[Block], state: _State) -> None:
+    """Criteria in paragraphs and lists; "Pour C4 :" names the competency, and a list
+    under a bare "Pour C4 :" is one criterion per item."""
     for number, block in enumerate(blocks):
+        target = state.named or state.competency
         if block.items:
-            if state.criterion is None:
-                state.report.decide("decision.unplaced", row.number)
-                continue
             if number == 0:
                 state.report.decide("decision.criteria_continued", row.number)
-            state.criterion.items.extend(block.items)
-        elif state.competency is None:
+            if state.criterion is not None:
+                state.criterion.items.extend(block.items)
+            elif state.loose is not None:
+                state.loose.criteria.extend(_Criterion(item) for item in block.items)
+            else:
+                state.report.decide("decision.unplaced", row.number)
+        elif (named := FOR_CODE.match(block.text)) and named.group(1) in state.by_code:
+            state.named = state.by_code[named.group(1)]
+            state.criterion, state.loose = None, state.named
+            if named.group(2):
+                _new_criterion(state, state.named, named.group(2))
+        elif number == 0 and STARTS_LOWER.match(block.text) and _last_criterion(state):
+            state.report.decide("decision.criteria_continued", row.number)
+            _continue_criterion(_last_criterion(state), block.text)
+        elif target is None:
             state.report.decide("decision.unplaced", row.number)
         else:
-            state.criterion = _Criterion(block.text)
-            state.competency.criteria.append(state.criterion)
+            _new_criterion(state, target, block.text)
+
+
+def _new_criterion(state: _State, competency: _Competency, text: str) -> None:
+    state.criterion, state.loose = _Criterion(text), None
+    competency.criteria.append(state.criterion)
+
+
+def _last_criterion(state: _State) -> _Criterion | None:
+    competency = state.named or state.competency
+    if state.criterion is not None:
+        return state.criterion
+    return competency.criteria[-1] if competency and competency.criteria else None
+
+
+def _continue_criterion(criterion: _Criterion | None, text: str) -> None:
+    """The end of a criterion a page break cut: joined to its last item, or its text."""
+    if criterion is None:
+        return
+    if criterion.items:
+        criterion.items[-1] = f"{criterion.items[-1]} {text}"
+    else:
+        criterion.text = f"{criterion.text} {text}"
 
 
 def _read_modalities(row: Row, blocks: list[Block], state: _State) -> None:
@@ -283,6 +358,7 @@ def _build(state: _State, referentiel_id: str) -> Referentiel:
         scale=PALIER_PROGRESSION_SCALE,
         groups=groups,
         evaluations=evaluations,
+        validation=state.validation or [],
     )
 
 
@@ -290,27 +366,63 @@ def _count(groups: list[Group]) -> int:
     return sum(len(g.competencies) for g in groups)
 
 
+@dataclass
+class _Run:
+    """One evaluation modality being read: its code (E1) or the codes it names first."""
+
+    code: str | None
+    named: set[str] | None
+    blocks: list[Block]
+    reopened: bool = False
+
+
+def _runs(blocks: list[Block]) -> list[_Run]:
+    runs: list[_Run] = []
+    current: _Run | None = None  # the run the next paragraphs belong to
+    for block in _split_at_codes(blocks):
+        coded = EVALUATION_CODE.match(block.text)
+        referenced = REFERENCED.match(block.text)
+        if coded:
+            current = _Run(coded.group(1), None, [Block(text=coded.group(2))])
+            runs.append(current)
+        elif referenced:
+            current = next((r for r in runs if r.blocks[0] == block), None)
+            if current is not None:  # the same modality written again after a page break
+                current.reopened = True
+            else:
+                current = _Run(None, set(CODE_IN.findall(referenced.group(1))), [block])
+                runs.append(current)
+        elif current is None:
+            current = _Run(None, None, [block])
+            runs.append(current)
+        elif not (current.reopened and _already_in(block, current.blocks)):
+            current.blocks.append(block)
+    return runs
+
+
+def _already_in(block: Block, blocks: list[Block]) -> bool:
+    """Whether a repeated modality's paragraph is already read, however it was cut."""
+    if block in blocks:
+        return True
+    return bool(block.text) and block.text in " ".join(b.text for b in blocks if b.text)
+
+
 def _evaluations(bloc: _Bloc, evaluations: list[Evaluation]) -> dict[str, list[str]]:
-    """The bloc's modalities as evaluations (one for the bloc, or one per code E1, E2 …
-    written at its start), and the ids assessing each competency code of the bloc:
-    those naming it "(C1.1.1)", else the bloc's uncoded one."""
-    runs: list[tuple[str | None, list[Block]]] = []
-    for block in _split_at_codes(bloc.modalities):
-        match = EVALUATION_CODE.match(block.text)
-        if match or not runs:
-            code = match.group(1) if match else None
-            runs.append((code, [Block(text=match.group(2))] if match else [block]))
-        else:
-            runs[-1][1].append(block)
+    """The bloc's modalities as evaluations (one for the bloc, one per code E1, E2 …, or
+    one per modality naming its competencies "Jeu de rôle (C1)"), and the ids assessing
+    each competency of the bloc: those naming it, else the bloc's unnamed one."""
     codes = [c.code for a in bloc.activities for c in a.competencies]
     links: dict[str, list[str]] = {code: [] for code in codes}
-    for code, blocks in runs:
-        eval_id = code.lower() if code else f"eval-{len(evaluations) + 1}"
+    for run in _runs(bloc.modalities):
+        eval_id = run.code.lower() if run.code else f"eval-{len(evaluations) + 1}"
+        blocks = run.blocks
         content: list[str | list[str]] = [list(b.items) if b.items else b.text for b in blocks]
-        evaluations.append(Evaluation(id=eval_id, code=code, content=content))
-        named = set(REFERENCE.findall(" ".join(b.text or " ".join(b.items) for b in blocks)))
+        evaluations.append(Evaluation(id=eval_id, code=run.code, content=content))
+        named = run.named
+        if named is None and run.code:
+            named = set(REFERENCE.findall(" ".join(b.text or " ".join(b.items) for b in blocks)))
         for competency in codes:
-            if competency in named or (not code and not named):
+            if competency in (named or set()) or (named is None and not run.code):
                 links[competency].append(eval_id)
     return links
 
@@ -344,6 +456,11 @@ def _group(activity: _Activity, links: dict[str, list[str]], report: ImportRepor
                 criteria=[Criterion(code=c.code, text=c.text, items=c.items) for c in criteria],
             )
         )
+    listed = [item for block in activity.activities for item in (block.items or [block.text])]
     return Group(
-        kind="activity", code=activity.code, title=activity.title, competencies=competencies
+        kind="activity",
+        code=activity.code,
+        title=activity.title,
+        activities=listed,
+        competencies=competencies,
     )
