@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 _SPACE = re.compile(r"\s+")
@@ -105,6 +105,8 @@ class Block:
 
     text: str = ""
     items: tuple[str, ...] = ()
+    # A paragraph that opens in bold: how some exports mark where a modality starts.
+    strong: bool = field(default=False, compare=False)
 
 
 class _Structure(HTMLParser):
@@ -114,17 +116,19 @@ class _Structure(HTMLParser):
         self.current: list[str] = []
         self.in_list = 0
         self.items: list[str] = []
+        self.bold = 0
+        self.opens_bold: bool | None = None  # whether the current paragraph opened in bold
 
     def _flush(self) -> None:
         text = normalize("".join(self.current))
-        self.current = []
+        self.current, strong, self.opens_bold = [], bool(self.opens_bold), None
         if not text:
             return
         if self.in_list:
             parts = (_BULLET.sub("", normalize(part)) for part in _FLAT_ITEM.split(text))
             self.items.extend(part for part in parts if part)
         else:
-            self.blocks.append(Block(text=text))
+            self.blocks.append(Block(text=text, strong=strong))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCKS:
@@ -134,8 +138,12 @@ class _Structure(HTMLParser):
             self._close_list()
         if tag in ("ul", "ol"):
             self.in_list += 1
+        if tag in ("b", "strong"):
+            self.bold += 1
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("b", "strong") and self.bold:
+            self.bold -= 1
         if tag in _BLOCKS:
             self._flush()
         if tag in ("ul", "ol") and self.in_list:
@@ -149,6 +157,8 @@ class _Structure(HTMLParser):
         self.items = []
 
     def handle_data(self, data: str) -> None:
+        if self.opens_bold is None and data.strip():
+            self.opens_bold = self.bold > 0
         self.current.append(data)
 
     def finish(self) -> list[Block]:

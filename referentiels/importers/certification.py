@@ -13,9 +13,15 @@ such repair is a decision in the review report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from referentiels.importers.cells import Block, Row, cell_text, structure
+from referentiels.importers.drafts import (
+    DraftActivity,
+    DraftBloc,
+    DraftCompetency,
+    DraftCriterion,
+    ReadState,
+)
 from referentiels.importers.modalities import STARTS_LOWER, evaluations_of, join_continuation
 from referentiels.importers.report import ImportReport, Note, UnreadableSource
 from referentiels.models import Competency, Criterion, Evaluation, Group, Referentiel
@@ -34,51 +40,6 @@ MODALITIES = re.compile(r"^modalit", re.IGNORECASE)
 CRITERIA = re.compile(r"^crit[èe]res", re.IGNORECASE)
 
 
-@dataclass
-class _Criterion:
-    text: str
-    code: str | None = None
-    items: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Competency:
-    code: str
-    title: str
-    row: int
-    criteria: list[_Criterion] = field(default_factory=list)
-
-
-@dataclass
-class _Activity:
-    code: str
-    title: str
-    activities: list[Block] = field(default_factory=list)  # what the source lists under it
-    competencies: list[_Competency] = field(default_factory=list)
-
-
-@dataclass
-class _Bloc:
-    code: str
-    title: str
-    kind: str = "bloc"
-    description: str = ""
-    activities: list[_Activity] = field(default_factory=list)
-    modalities: list[Block] = field(default_factory=list)
-
-
-@dataclass
-class _State:
-    report: ImportReport
-    blocs: list[_Bloc] = field(default_factory=list)
-    competency: _Competency | None = None
-    by_code: dict[str, _Competency] = field(default_factory=dict)
-    validation: list[str] | None = None  # once "Conditions de validation" is read
-    named: _Competency | None = None  # the one a "Pour C4 :" names, until the next row's
-    loose: _Competency | None = None  # after a bare "Pour C4 :": items are criteria
-    criterion: _Criterion | None = None  # the last one read, for a list that continues
-
-
 def read_certification(rows: list[Row], referentiel_id: str, report: ImportReport) -> Referentiel:
     header = next((r for r in rows if any(MODALITIES.match(cell_text(c)) for c in r.cells)), None)
     if header is None:
@@ -86,7 +47,7 @@ def read_certification(rows: list[Row], referentiel_id: str, report: ImportRepor
     texts = [cell_text(c) for c in header.cells]
     modality_col = next(i for i, t in enumerate(texts) if MODALITIES.match(t))
     criteria_col = next((i for i, t in enumerate(texts) if CRITERIA.match(t)), modality_col + 1)
-    state = _State(report)
+    state = ReadState(report)
     for row in rows:
         if row.number <= header.number or row.blank or row.page_break:
             continue
@@ -96,7 +57,7 @@ def read_certification(rows: list[Row], referentiel_id: str, report: ImportRepor
     return _build(state, referentiel_id)
 
 
-def _read_row(row: Row, state: _State, modality_col: int, criteria_col: int) -> None:
+def _read_row(row: Row, state: ReadState, modality_col: int, criteria_col: int) -> None:
     if state.validation is not None:
         state.validation.extend(t for t in (cell_text(c) for c in row.cells) if t)
         return
@@ -114,11 +75,11 @@ def _read_row(row: Row, state: _State, modality_col: int, criteria_col: int) -> 
         if (match := BLOC.match(text)) and _within_bloc(state, match):
             heading = structure(cell)
             code, title = match.group(1), BLOC.sub(r"\3", heading[0].text)
-            _bloc(state, row).activities.append(_Activity(code, title, heading[1:]))
+            _bloc(state, row).activities.append(DraftActivity(code, title, heading[1:]))
         elif match:
             state.blocs.append(_heading(cell, match))
         elif match := ACTIVITY.match(text):
-            _bloc(state, row).activities.append(_Activity(match.group(1), match.group(2)))
+            _bloc(state, row).activities.append(DraftActivity(match.group(1), match.group(2)))
         elif match := COMPETENCY.match(text):
             if index != criteria_col - 2:
                 state.report.decide("decision.shifted_competency", row.number, code=match.group(1))
@@ -154,7 +115,7 @@ def _read_row(row: Row, state: _State, modality_col: int, criteria_col: int) -> 
             state.report.decide("decision.unplaced", row.number)
 
 
-def _within_bloc(state: _State, match: re.Match[str]) -> bool:
+def _within_bloc(state: ReadState, match: re.Match[str]) -> bool:
     """An "Activité N :" heading inside a bloc is one of its activities; without blocs,
     it groups the coded activities (A1.1 …) below it."""
     return (
@@ -164,18 +125,18 @@ def _within_bloc(state: _State, match: re.Match[str]) -> bool:
     )
 
 
-def _heading(cell: str, match: re.Match[str]) -> _Bloc:
+def _heading(cell: str, match: re.Match[str]) -> DraftBloc:
     """A bloc, or an activity heading grouping coded activities; its italic text, if
     any, is its description."""
     kind = "bloc" if match.group(2).lower().startswith("bloc") else "activity"
     head, italic, rest = cell.partition("<i>")
     if not italic:
-        return _Bloc(match.group(1), match.group(3), kind)
+        return DraftBloc(match.group(1), match.group(3), kind)
     title = BLOC.sub(r"\3", cell_text(head))
-    return _Bloc(match.group(1), title, kind, cell_text(rest))
+    return DraftBloc(match.group(1), title, kind, cell_text(rest))
 
 
-def _read_competencies(row: Row, text: str, state: _State) -> None:
+def _read_competencies(row: Row, text: str, state: ReadState) -> None:
     """One competency, or several the export put in one cell (each after its code)."""
     starts = [m.start() for m in COMPETENCY_CODE.finditer(text)]
     pieces = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
@@ -185,24 +146,24 @@ def _read_competencies(row: Row, text: str, state: _State) -> None:
     for piece in pieces:
         code, _, title = piece.partition(" ")
         code = code.rstrip(".")
-        state.competency = _Competency(code, title.strip(), row.number)
+        state.competency = DraftCompetency(code, title.strip(), row.number)
         state.by_code[code] = state.competency
         state.named = None  # a list opening its criteria cell may still continue "loose"
         _activity(state, row).competencies.append(state.competency)
 
 
-def _bloc(state: _State, row: Row) -> _Bloc:
+def _bloc(state: ReadState, row: Row) -> DraftBloc:
     if not state.blocs:
         state.report.decide("decision.no_bloc", row.number)
-        state.blocs.append(_Bloc("", ""))
+        state.blocs.append(DraftBloc("", ""))
     return state.blocs[-1]
 
 
-def _activity(state: _State, row: Row) -> _Activity:
+def _activity(state: ReadState, row: Row) -> DraftActivity:
     bloc = _bloc(state, row)
     if not bloc.activities:
         state.report.decide("decision.no_activity", row.number)
-        bloc.activities.append(_Activity("", ""))
+        bloc.activities.append(DraftActivity("", ""))
     return bloc.activities[-1]
 
 
@@ -211,7 +172,7 @@ def _repeated(texts: list[str], index: int) -> bool:
     return any(texts[index] in other for i, other in enumerate(texts) if i != index and other)
 
 
-def _read_coded_criteria(row: Row, text: str, state: _State) -> None:
+def _read_coded_criteria(row: Row, text: str, state: ReadState) -> None:
     """Criteria written after their codes (CR1.1.1 for C1.1.1), several in a cell."""
     starts = [m.start() for m in CRITERION_CODE.finditer(text)]
     lead = text[: starts[0]].strip()
@@ -226,11 +187,11 @@ def _read_coded_criteria(row: Row, text: str, state: _State) -> None:
         if competency is None:
             state.report.decide("decision.unplaced_criterion", row.number, code=code)
             continue
-        state.criterion = _Criterion(body.strip(), code)
+        state.criterion = DraftCriterion(body.strip(), code)
         competency.criteria.append(state.criterion)
 
 
-def _read_criteria(row: Row, blocks: list[Block], state: _State) -> None:
+def _read_criteria(row: Row, blocks: list[Block], state: ReadState) -> None:
     """Criteria in paragraphs and lists; "Pour C4 :" names the competency, and a list
     under a bare "Pour C4 :" is one criterion per item."""
     for number, block in enumerate(blocks):
@@ -241,7 +202,7 @@ def _read_criteria(row: Row, blocks: list[Block], state: _State) -> None:
             if state.criterion is not None:
                 state.criterion.items.extend(block.items)
             elif state.loose is not None:
-                state.loose.criteria.extend(_Criterion(item) for item in block.items)
+                state.loose.criteria.extend(DraftCriterion(item) for item in block.items)
             else:
                 state.report.decide("decision.unplaced", row.number)
         elif (named := FOR_CODE.match(block.text)) and named.group(1) in state.by_code:
@@ -258,19 +219,19 @@ def _read_criteria(row: Row, blocks: list[Block], state: _State) -> None:
             _new_criterion(state, target, block.text)
 
 
-def _new_criterion(state: _State, competency: _Competency, text: str) -> None:
-    state.criterion, state.loose = _Criterion(text), None
+def _new_criterion(state: ReadState, competency: DraftCompetency, text: str) -> None:
+    state.criterion, state.loose = DraftCriterion(text), None
     competency.criteria.append(state.criterion)
 
 
-def _last_criterion(state: _State) -> _Criterion | None:
+def _last_criterion(state: ReadState) -> DraftCriterion | None:
     competency = state.named or state.competency
     if state.criterion is not None:
         return state.criterion
     return competency.criteria[-1] if competency and competency.criteria else None
 
 
-def _continue_criterion(criterion: _Criterion | None, text: str) -> None:
+def _continue_criterion(criterion: DraftCriterion | None, text: str) -> None:
     """The end of a criterion a page break cut: joined to its last item, or its text."""
     if criterion is None:
         return
@@ -280,14 +241,14 @@ def _continue_criterion(criterion: _Criterion | None, text: str) -> None:
         criterion.text = f"{criterion.text} {text}"
 
 
-def _read_modalities(row: Row, blocks: list[Block], state: _State) -> None:
+def _read_modalities(row: Row, blocks: list[Block], state: ReadState) -> None:
     content = _bloc(state, row).modalities
     if content and blocks:
         blocks = join_continuation(row, content, blocks, state.report)
     content.extend(blocks)
 
 
-def _build(state: _State, referentiel_id: str) -> Referentiel:
+def _build(state: ReadState, referentiel_id: str) -> Referentiel:
     groups: list[Group] = []
     evaluations: list[Evaluation] = []
     for bloc in state.blocs:
@@ -324,9 +285,9 @@ def _count(groups: list[Group]) -> int:
     return sum(len(g.competencies) for g in groups)
 
 
-def _group(activity: _Activity, links: dict[str, list[str]], report: ImportReport) -> Group:
+def _group(activity: DraftActivity, links: dict[str, list[str]], report: ImportReport) -> Group:
     competencies = []
-    previous: list[_Criterion] = []
+    previous: list[DraftCriterion] = []
     for competency in activity.competencies:
         criteria = competency.criteria
         if not criteria and previous:  # a merged cell: the criteria of the one above

@@ -16,10 +16,10 @@ from referentiels.importers.report import ImportReport
 from referentiels.models import Evaluation
 
 STARTS_LOWER = re.compile(r"^[a-zà-ÿ]")
-# A modality naming what it assesses at its start: "Jeu de rôle (C1)", "… (C5 et C6)".
 EVALUATION_CODE = re.compile(r"^(E\d+)\s+(.+)$")
 INNER_EVALUATION = re.compile(r"\s+(?=E\d+\s+[A-ZÀ-Ý])")
 REFERENCE = re.compile(r"\((C\d+(?:\.\d+)*)")
+# A modality naming what it assesses at its start: "Jeu de rôle (C1)", "… (C5 et C6)".
 REFERENCED = re.compile(r"^[A-ZÀ-Ý][^()]{0,80}\((C\d+(?:\.\d+)*(?:(?:,| et) ?C\d+(?:\.\d+)*)*)\)")
 CODE_IN = re.compile(r"C\d+(?:\.\d+)*")
 
