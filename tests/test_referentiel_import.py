@@ -34,6 +34,7 @@ IMPORTED = {
         "Responsable du développement commercial",
     ),
     "manager-grands-comptes": ("certification", "Manager commercial client grands comptes"),
+    "business-developer": ("certification", "Business Developer"),
 }
 # What the fidelity check sees uncovered beyond the reviewed headers, per source, and why.
 EXTRA_UNCOVERED = {
@@ -208,6 +209,53 @@ def test_the_rncp_import_reproduces_manager_grands_comptes() -> None:
     c1["title"] = c1["title"].replace("marché , en", "marché, en")
     assert _skeleton(ours) == _skeleton(theirs)
     assert len(ours["evaluations"]) == 13
+
+
+def test_the_uncoded_import_reproduces_business_developer() -> None:
+    # Activities "1 - …" with what they list, competencies without codes (a1.c1 …) with
+    # their knowledge — two in one cell (row 27), "- Analyse transactionnelle"
+    # overflowing into the next row's cell — the criteria beside them or, under a
+    # merged cell, those of the competency above, and 13 modalities each starting in
+    # bold, linked to the competencies beside them. The criteria's cutting is compared
+    # flattened, as above.
+    rid = "business-developer"
+    ours, theirs = imported(rid), shipped(rid)
+
+    def skeleton(document: dict[str, Any]) -> list[Any]:
+        out: list[Any] = []
+        for group in document["groups"]:
+            out.append((group["kind"], group["code"], group["title"], group["activities"]))
+            for c in group["competencies"]:
+                out.append((c["id"], c["title"], c["knowledge"], c["evaluations"]))
+                out.append(_fold([[k["text"], k.get("items", [])] for k in c["criteria"]]))
+        return out + [(e["id"], _fold(e["content"])) for e in document["evaluations"]]
+
+    assert skeleton(ours) == skeleton(theirs)
+    a3 = ours["groups"][2]["competencies"]
+    assert a3[2]["knowledge"][-1] == "Analyse transactionnelle"
+
+
+def test_the_uncoded_report_names_its_repairs() -> None:
+    text = (SEEDS / SOURCE_FILES["business-developer"]).read_text(encoding="utf-8")
+    report = import_text(text, "business-developer").report
+    assert [(n.key, n.row) for n in report.decisions] == [
+        ("decision.no_bloc", 7),
+        ("decision.shifted_row", 15),  # rows 15-18 lost their empty activity cell
+        ("decision.shifted_row", 16),
+        ("decision.continuation_joined", 16),  # "… présentée à l'oral | devant un jury"
+        ("decision.shifted_row", 17),
+        ("decision.shifted_row", 18),
+        ("decision.knowledge_continued", 25),  # "- Analyse transactionnelle"
+        ("decision.several_in_one_cell", 27),  # "Mobiliser …" and "Intégrer …"
+        ("decision.lists_paired", 27),
+        ("decision.merged_copied", 22),  # one criteria cell for a3.c1-a3.c4
+        ("decision.merged_copied", 23),
+        ("decision.merged_copied", 25),
+    ]
+    assert report.counts[0] == (
+        "1 Construire le plan d'action commerciale du périmètre en responsabilité",
+        4,
+    )
 
 
 @pytest.mark.parametrize(

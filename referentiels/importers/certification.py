@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from referentiels.importers import uncoded
 from referentiels.importers.cells import Block, Row, cell_text, structure
 from referentiels.importers.drafts import (
     DraftActivity,
@@ -67,6 +68,7 @@ def _read_row(row: Row, state: ReadState, modality_col: int, criteria_col: int) 
     if any(HEADER.match(cell_text(cell)) for cell in row.cells):
         state.report.decide("decision.header_repeated", row.number)
         return
+    row = _realigned(row, state, criteria_col + 1)
     rest: list[tuple[int, str]] = []
     for index, cell in enumerate(row.cells):
         text = cell_text(cell)
@@ -80,12 +82,26 @@ def _read_row(row: Row, state: ReadState, modality_col: int, criteria_col: int) 
             state.blocs.append(_heading(cell, match))
         elif match := ACTIVITY.match(text):
             _bloc(state, row).activities.append(DraftActivity(match.group(1), match.group(2)))
+        elif index == 0 and (numbered := _numbered(cell)) is not None:
+            _bloc(state, row).activities.append(numbered)
         elif match := COMPETENCY.match(text):
             if index != criteria_col - 2:
                 state.report.decide("decision.shifted_competency", row.number, code=match.group(1))
             _read_competencies(row, text, state)
+        elif index == criteria_col - 2 and _uncoded(state, text):
+            uncoded.read_competencies(row, structure(cell), state, _activity(state, row))
         else:
             rest.append((index, cell))
+    _read_rest(row, rest, state, modality_col, criteria_col)
+    if state.runs is not None:
+        uncoded.link_row(row, state)
+
+
+def _read_rest(
+    row: Row, rest: list[tuple[int, str]], state: ReadState, modality_col: int, criteria_col: int
+) -> None:
+    """The cells of a row that are not headings or competencies: criteria, modalities,
+    and the ends of cells a page break cut."""
     width = criteria_col + 1
     texts = [cell_text(cell) for cell in row.cells]
     for index, cell in rest:
@@ -100,7 +116,11 @@ def _read_row(row: Row, state: ReadState, modality_col: int, criteria_col: int) 
             else:
                 _read_criteria(row, structure(cell), state)
         elif index == modality_col:
-            _read_modalities(row, structure(cell), state)
+            blocks = structure(cell)
+            if state.runs is not None or (uncoded.starts_in_bold(blocks) and _no_modality(state)):
+                uncoded.read_modalities(row, blocks, state)
+            else:
+                _read_modalities(row, blocks, state)
         elif index == criteria_col - 2 and state.competency and STARTS_LOWER.match(texts[index]):
             state.report.decide("decision.continuation_joined", row.number)
             state.competency.title = f"{state.competency.title} {texts[index]}"
@@ -113,6 +133,35 @@ def _read_row(row: Row, state: ReadState, modality_col: int, criteria_col: int) 
             listed.extend(blocks)
         else:
             state.report.decide("decision.unplaced", row.number)
+
+
+def _realigned(row: Row, state: ReadState, width: int) -> Row:
+    """A short row of a table without codes that starts with a competency, not an
+    activity: the export dropped its empty activity cell, so its cells move right."""
+    first = row.cell(0)
+    if len(row.cells) >= width or not cell_text(first) or _numbered(first) is not None:
+        return row
+    if not _uncoded(state, cell_text(first)):
+        return row
+    state.report.decide("decision.shifted_row", row.number)
+    return Row(row.number, ("",) * (width - len(row.cells)) + row.cells)
+
+
+def _numbered(cell: str) -> DraftActivity | None:
+    """An activity numbered "1 - Construire …", with the activities it lists."""
+    blocks = structure(cell)
+    match = uncoded.NUMBERED_ACTIVITY.match(blocks[0].text) if blocks else None
+    return DraftActivity(match.group(1), match.group(2), blocks[1:]) if match else None
+
+
+def _uncoded(state: ReadState, text: str) -> bool:
+    """A competency stated without a code, in a table that gives none."""
+    has_activity = bool(state.blocs) and bool(state.blocs[-1].activities)
+    return has_activity and not state.by_code and not STARTS_LOWER.match(text)
+
+
+def _no_modality(state: ReadState) -> bool:
+    return not any(bloc.modalities for bloc in state.blocs)
 
 
 def _within_bloc(state: ReadState, match: re.Match[str]) -> bool:
@@ -194,6 +243,8 @@ def _read_coded_criteria(row: Row, text: str, state: ReadState) -> None:
 def _read_criteria(row: Row, blocks: list[Block], state: ReadState) -> None:
     """Criteria in paragraphs and lists; "Pour C4 :" names the competency, and a list
     under a bare "Pour C4 :" is one criterion per item."""
+    if _lists_beside(row, blocks, state):
+        return
     for number, block in enumerate(blocks):
         target = state.named or state.competency
         if block.items:
@@ -217,6 +268,26 @@ def _read_criteria(row: Row, blocks: list[Block], state: ReadState) -> None:
             state.report.decide("decision.unplaced", row.number)
         else:
             _new_criterion(state, target, block.text)
+
+
+def _lists_beside(row: Row, blocks: list[Block], state: ReadState) -> bool:
+    """Lists alone beside as many competencies stated in this row: one criterion per
+    item, the first list for the first competency and so on."""
+    fresh = [
+        competency
+        for bloc in state.blocs
+        for activity in bloc.activities
+        for competency in activity.competencies
+        if competency.row == row.number and not competency.criteria
+    ]
+    if not fresh or len(fresh) != len(blocks) or not all(b.items for b in blocks):
+        return False
+    if len(fresh) > 1:
+        state.report.decide("decision.lists_paired", row.number, count=len(fresh))
+    for competency, block in zip(fresh, blocks, strict=True):
+        competency.criteria.extend(DraftCriterion(item) for item in block.items)
+    state.criterion = None
+    return True
 
 
 def _new_criterion(state: ReadState, competency: DraftCompetency, text: str) -> None:
@@ -250,9 +321,12 @@ def _read_modalities(row: Row, blocks: list[Block], state: ReadState) -> None:
 
 def _build(state: ReadState, referentiel_id: str) -> Referentiel:
     groups: list[Group] = []
-    evaluations: list[Evaluation] = []
+    evaluations = [
+        Evaluation(id=f"eval-{n}", content=[list(b.items) if b.items else b.text for b in run])
+        for n, run in enumerate(state.runs or [], 1)
+    ]
     for bloc in state.blocs:
-        codes = [c.code for a in bloc.activities for c in a.competencies]
+        codes = [c.id for a in bloc.activities for c in a.competencies]
         links = evaluations_of(bloc.modalities, codes, evaluations)
         activities = [_group(a, links, state.report) for a in bloc.activities]
         if bloc.code or bloc.title:
@@ -291,15 +365,17 @@ def _group(activity: DraftActivity, links: dict[str, list[str]], report: ImportR
     for competency in activity.competencies:
         criteria = competency.criteria
         if not criteria and previous:  # a merged cell: the criteria of the one above
-            report.decide("decision.merged_copied", competency.row, code=competency.code)
+            report.decide("decision.merged_copied", competency.row, code=competency.id)
             criteria = previous
         previous = criteria
         competencies.append(
             Competency(
-                id=competency.code,
+                id=competency.id,
                 code=competency.code,
+                knowledge=competency.knowledge,
                 title=competency.title,
-                evaluations=links.get(competency.code, []),
+                evaluations=links.get(competency.id, [])
+                or [f"eval-{i + 1}" for i in competency.runs],
                 criteria=[Criterion(code=c.code, text=c.text, items=c.items) for c in criteria],
             )
         )

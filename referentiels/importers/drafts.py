@@ -22,10 +22,16 @@ class DraftCriterion:
 
 @dataclass
 class DraftCompetency:
-    code: str
+    code: str | None  # the source's (C1.1), or None where it numbers none
     title: str
     row: int
+    id: str = ""  # Palier's: the code, else "a2.c3" (third of activity 2)
     criteria: list[DraftCriterion] = field(default_factory=list)
+    knowledge: list[str] = field(default_factory=list)
+    runs: list[int] = field(default_factory=list)  # the modalities read beside it (cell mode)
+
+    def __post_init__(self) -> None:
+        self.id = self.id or self.code or ""
 
 
 @dataclass
@@ -56,3 +62,7 @@ class ReadState:
     named: DraftCompetency | None = None  # the one a "Pour C4 :" names, until the next row's
     loose: DraftCompetency | None = None  # after a bare "Pour C4 :": items are criteria
     criterion: DraftCriterion | None = None  # the last one read, for a list that continues
+    # Exports that start each modality in its own cell, in bold: the modalities read,
+    # and those of the last modality cell (a merged cell covers the rows below it).
+    runs: list[list[Block]] | None = None
+    current_runs: list[int] = field(default_factory=list)
