@@ -211,6 +211,17 @@ def test_the_rncp_import_reproduces_manager_grands_comptes() -> None:
     assert len(ours["evaluations"]) == 13
 
 
+def test_each_column_cut_by_a_page_break_is_named_once() -> None:
+    # Row 22 continues ACTIVITE 3's list, the modality and C5's criteria: three lines.
+    text = (SEEDS / SOURCE_FILES["manager-grands-comptes"]).read_text(encoding="utf-8")
+    report = import_text(text, "manager-grands-comptes").report
+    assert [n.key for n in report.decisions if n.row == 22] == [
+        "decision.activities_continued",
+        "decision.continuation_joined",
+        "decision.criteria_continued",
+    ]
+
+
 def test_the_uncoded_import_reproduces_business_developer() -> None:
     # Activities "1 - …" with what they list, competencies without codes (a1.c1 …) with
     # their knowledge — two in one cell (row 27), "- Analyse transactionnelle"

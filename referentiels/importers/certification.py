@@ -129,7 +129,7 @@ def _read_rest(
             blocks = structure(cell)
             if listed:
                 state.report.decide("decision.activities_continued", row.number)
-                blocks = join_continuation(row, listed, blocks, state.report)
+                blocks = join_continuation(row, listed, blocks, state.report, None)
             listed.extend(blocks)
         else:
             state.report.decide("decision.unplaced", row.number)

@@ -25,10 +25,15 @@ CODE_IN = re.compile(r"C\d+(?:\.\d+)*")
 
 
 def join_continuation(
-    row: Row, content: list[Block], blocks: list[Block], report: ImportReport
+    row: Row,
+    content: list[Block],
+    blocks: list[Block],
+    report: ImportReport,
+    decision: str | None = "decision.continuation_joined",
 ) -> list[Block]:
     """A cell continuing the one before a page break: repeated items dropped, a
-    sentence cut in two joined, a list continued."""
+    sentence cut in two joined, a list continued; ``decision`` is the one that says
+    so (None when the caller has said it its own way)."""
     for size in range(min(len(blocks), len(content)), 0, -1):
         if blocks[:size] == content[-size:]:  # paragraphs repeated after the break
             report.decide("decision.repeated_dropped", row.number, count=size)
@@ -44,12 +49,12 @@ def join_continuation(
                 report.decide("decision.repeated_dropped", row.number, count=size)
                 items = items[size:]
                 break
-        report.decide("decision.continuation_joined", row.number)
+        _say(report, decision, row)
         content[-1] = Block(items=last.items + items)
         return blocks[1:]
     ended = (last.items[-1] if last.items else last.text).endswith((":", ".", ";"))
     if first.text and STARTS_LOWER.match(first.text) and not ended:  # a sentence cut in two
-        report.decide("decision.continuation_joined", row.number)
+        _say(report, decision, row)
         if not last.items:
             content[-1] = Block(text=f"{last.text} {first.text}")
             return blocks[1:]
@@ -132,3 +137,8 @@ def _split_at_codes(blocks: list[Block]) -> list[Block]:
             continue
         out.extend(Block(text=part) for part in INNER_EVALUATION.split(block.text) if part)
     return out
+
+
+def _say(report: ImportReport, key: str | None, row: Row) -> None:
+    if key is not None:
+        report.decide(key, row.number)
