@@ -33,6 +33,7 @@ from bot.i18n import Translator
 from bot.i18n.referentiel_text import render_problem, render_referentiel
 from bot.settings import Settings, SettingsError, cli_locale, load_settings
 from handlers import cli_vae
+from handlers.cli_import import ImportCommand, add_import_parser
 from handlers.platforms import NoPlatformError, PortTakenError
 from handlers.slack.app import Clock, MissingSettingError, system_clock
 from handlers.teams.errors import MissingTeamsSettingError
@@ -556,6 +557,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     validate = ref_commands.add_parser("validate", help=t("cli.help.referentiels_validate"))
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     ref_commands.add_parser("schema", help=t("cli.help.referentiels_schema"))
+    add_import_parser(ref_commands, t)
 
     db = commands.add_parser("db", help=t("cli.help.db"))
     db_commands = db.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -681,6 +683,9 @@ def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
             return cli.referentiels_show(args.id, args.json)
         if args.action == "validate":
             return cli.referentiels_validate(args.paths)
+        if args.action == "import":
+            command = ImportCommand(cli.t, cli.out, cli.err)
+            return command.run(args, cli.settings().referentiels_dir)
         return cli.referentiels_schema()
     if args.command == "db":
         return cli.db(args.action, getattr(args, "revision", None))

@@ -1,0 +1,122 @@
+"""``palier referentiels import FILE --id ID``: a référentiel from its table export.
+
+The import itself is pure (:mod:`referentiels.importers`); this command reads the
+file, writes ``DIR/ID.yaml`` only once the loader accepts the text, and words the
+review report in the CLI's language so a person can check each layout decision
+against the source. A file it cannot read gets one line per problem with its row,
+and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from pathlib import Path
+from typing import TextIO
+
+from bot.i18n import Translator
+from bot.i18n.referentiel_text import render_problem
+from referentiels.importers import SHAPES, Imported, UnreadableSource, import_text
+from referentiels.loader import ReferentielError, parse
+
+EXIT_OK, EXIT_INVALID = 0, 1
+WORDS = "referentiel_import."
+# The ids the models accept (referentiels.models.Identifier), checked before any reading.
+IDENTIFIER_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def add_import_parser(
+    ref_commands: argparse._SubParsersAction[argparse.ArgumentParser], t: Translator
+) -> None:
+    """Register ``referentiels import`` beside the other ``referentiels`` actions."""
+    parser = ref_commands.add_parser("import", help=t(WORDS + "help.import"))
+    parser.add_argument("file", type=Path, metavar="FILE", help=t(WORDS + "help.file"))
+    parser.add_argument("--id", required=True, metavar="ID", help=t(WORDS + "help.id"))
+    parser.add_argument("--output", type=Path, metavar="DIR", help=t(WORDS + "help.output"))
+    parser.add_argument("--shape", choices=SHAPES, help=t(WORDS + "help.shape"))
+    parser.add_argument("--title", metavar="TITLE", help=t(WORDS + "help.title"))
+    parser.add_argument("--force", action="store_true", help=t(WORDS + "help.force"))
+
+
+class ImportCommand:
+    def __init__(self, t: Translator, out: TextIO, err: TextIO) -> None:
+        self.t, self.out, self.err = t, out, err
+
+    def fail(self, line: str) -> int:
+        print(line, file=self.err)
+        return EXIT_INVALID
+
+    def run(self, args: argparse.Namespace, default_dir: Path | None) -> int:
+        t, path = self.t, args.file
+        if not IDENTIFIER_PATTERN.fullmatch(args.id):
+            return self.fail(t(WORDS + "bad_id", id=args.id))
+        directory = args.output or default_dir or Path(os.getcwd())
+        if not directory.is_dir():
+            return self.fail(t(WORDS + "no_directory", path=directory))
+        target = directory / f"{args.id}.yaml"
+        if target.exists() and not args.force:
+            return self.fail(t(WORDS + "exists", path=target))
+        text = self.read(path)
+        if text is None:
+            return EXIT_INVALID
+        try:
+            imported = import_text(text, args.id, args.shape, args.title)
+            parse(target.name, imported.to_yaml())  # what the loader will say of the file
+        except UnreadableSource as error:
+            for note in error.problems:
+                message = t(WORDS + note.key, **note.params)
+                self.fail(t(WORDS + "problem_line", file=path, row=note.row, message=message))
+            return self.fail(t(WORDS + "nothing_written"))
+        except ReferentielError as error:
+            for problem in error.problems:
+                self.fail(render_problem(problem, t))
+            return self.fail(t(WORDS + "nothing_written"))
+        target.write_text(imported.to_yaml(), encoding="utf-8")
+        self.report(imported, target)
+        return EXIT_OK
+
+    def read(self, path: Path) -> str | None:
+        t = self.t
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            self.fail(t(WORDS + "file_not_found", path=path))
+        except UnicodeDecodeError:
+            self.fail(t(WORDS + "not_utf8", path=path))
+        except OSError as error:
+            self.fail(t(WORDS + "unreadable", path=path, problem=error.strerror or error))
+        return None
+
+    def report(self, imported: Imported, target: Path) -> None:
+        t, referentiel, report = self.t, imported.referentiel, imported.report
+        total = len(referentiel.all_competencies())
+        say = self.say
+        say(
+            t(
+                WORDS + "written",
+                path=target,
+                title=referentiel.title,
+                shape=t(WORDS + "shape." + report.shape),
+                competencies=t.plural(WORDS + "competencies", total),
+            )
+        )
+        for label, count in report.counts:
+            competencies = t.plural(WORDS + "competencies", count)
+            if label:
+                say(t(WORDS + "count_line", group=label, competencies=competencies))
+            else:
+                say(t(WORDS + "count_loose", competencies=competencies))
+        if not report.decisions:
+            say(t(WORDS + "no_decisions"))
+            return
+        say(t.plural(WORDS + "decisions_heading", len(report.decisions)))
+        for note in report.decisions:
+            key = WORDS + note.key
+            params = dict(note.params)
+            count = params.pop("count", None)
+            message = t.plural(key, count, **params) if count is not None else t(key, **params)
+            say(t(WORDS + "decision_line", row=note.row, message=message))
+
+    def say(self, line: str) -> None:
+        print(line, file=self.out)
