@@ -6,7 +6,8 @@ On the labelled sets of bench/data/suggest/ (evidence as sales people write it, 
 with the competency it shows), Palier's suggestion (bot/domain/suggest.py) beside a naive
 baseline: the competencies ranked by how many distinct words (case and accents folded)
 the text shares with all their text. Also the time per text once the index is built.
-``--quick`` times one pass instead of twenty (the figures of quality do not change).
+Where a case names its criterion, also how often the first suggestion has that competency
+with that criterion. ``--quick`` times one pass instead of twenty (the figures of quality do not change).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Case:
     text: str
     competency: str
     hard: bool
+    criterion: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,10 @@ class Scores:
 
 def load_cases(path: Path) -> tuple[str, list[Case]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    cases = [Case(c["text"], c["competency"], bool(c.get("hard"))) for c in data["cases"]]
+    cases = [
+        Case(c["text"], c["competency"], bool(c.get("hard")), c.get("criterion"))
+        for c in data["cases"]
+    ]
     return str(data["referentiel"]), cases
 
 
@@ -84,6 +89,20 @@ def evaluate(referentiel: Referentiel, cases: list[Case], rank: Ranker) -> Score
         hard_first += case.hard and ranked[:1] == [case.competency]
     n = len(cases)
     return Scores(first / n, hits3 / n, hard_first / hard if hard else 0.0, n)
+
+
+def criterion_accuracy(referentiel: Referentiel, cases: list[Case]) -> tuple[float, int]:
+    """Of the cases labelled with a criterion: how often the first suggestion is that
+    competency with that criterion; and how many such cases."""
+    labelled = [case for case in cases if case.criterion]
+    right = 0
+    for case in labelled:
+        best = suggest(referentiel, case.text, top=1)
+        right += bool(best) and (best[0].competency.id, best[0].criterion_key) == (
+            case.competency,
+            case.criterion,
+        )
+    return (right / len(labelled) if labelled else 0.0), len(labelled)
 
 
 def labelled_sets() -> list[tuple[Referentiel, list[Case]]]:
@@ -121,6 +140,9 @@ def main() -> int:
                 f"{referentiel.id:<24} {name:<9} {s.cases:>5} {s.precision_at_1:>6.2f} "
                 f"{s.recall_at_3:>6.2f} {s.hard_precision_at_1:>9.2f}"
             )
+        accuracy, labelled = criterion_accuracy(referentiel, cases)
+        if labelled:
+            print(f"{referentiel.id:<24} criterion right at 1: {accuracy:.2f} of {labelled} cases")
         per_text = ms_per_text(referentiel, cases, 1 if args.quick else 20)
         print(f"{referentiel.id:<24} index built in {build_ms:.1f} ms, {per_text:.2f} ms per text")
     return 0

@@ -177,3 +177,9 @@ def test_cli_refuses_an_unknown_referentiel_and_a_bad_top(
         run("evidence", "suggest", "--referentiel", "account-executive", "--top", "0", "Signé")
     assert exited.value.code == 2
     assert "--top attend un nombre entier de 1 à 50" in capsys.readouterr().err
+
+
+def test_the_certifications_criterion_is_right_where_one_clearly_applies() -> None:
+    [(ref, cases)] = [(ref, cases) for ref, cases in SETS if ref.kind == "certification"]
+    accuracy, labelled = suggest_bench.criterion_accuracy(ref, cases)
+    assert labelled >= 10 and accuracy >= 0.75
