@@ -7,7 +7,8 @@ with the competency it shows), Palier's suggestion (bot/domain/suggest.py) besid
 baseline: the competencies ranked by how many distinct words (case and accents folded)
 the text shares with all their text. Also the time per text once the index is built.
 Where a case names its criterion, also how often the first suggestion has that competency
-with that criterion. ``--quick`` times one pass instead of twenty (the figures of quality do not change).
+with that criterion. The cases of data/suggest/holdout/, written after the lexicon and never tuned on, are
+reported apart. ``--quick`` times one pass instead of twenty (the figures of quality do not change).
 """
 
 from __future__ import annotations
@@ -105,10 +106,10 @@ def criterion_accuracy(referentiel: Referentiel, cases: list[Case]) -> tuple[flo
     return (right / len(labelled) if labelled else 0.0), len(labelled)
 
 
-def labelled_sets() -> list[tuple[Referentiel, list[Case]]]:
+def labelled_sets(directory: Path = DATA) -> list[tuple[Referentiel, list[Case]]]:
     catalog = ReferentielCatalog.load()
     out = []
-    for path in sorted(DATA.glob("*.yaml")):
+    for path in sorted(directory.glob("*.yaml")):
         referentiel_id, cases = load_cases(path)
         referentiel = catalog.get(referentiel_id)
         assert referentiel is not None, referentiel_id
@@ -145,6 +146,14 @@ def main() -> int:
             print(f"{referentiel.id:<24} criterion right at 1: {accuracy:.2f} of {labelled} cases")
         per_text = ms_per_text(referentiel, cases, 1 if args.quick else 20)
         print(f"{referentiel.id:<24} index built in {build_ms:.1f} ms, {per_text:.2f} ms per text")
+    print("held out (never tuned on):")
+    for referentiel, cases in labelled_sets(DATA / "holdout"):
+        for name, rank in (("baseline", baseline), ("palier", palier)):
+            s = evaluate(referentiel, cases, rank)
+            print(
+                f"{referentiel.id:<24} {name:<9} {s.cases:>5} {s.precision_at_1:>6.2f} "
+                f"{s.recall_at_3:>6.2f} {s.hard_precision_at_1:>9.2f}"
+            )
     return 0
 
 
