@@ -39,6 +39,7 @@ def plan(postgres: str | None, quick: bool) -> list[tuple[str, list[str]]]:
     ]
     runs.append(("acks_bench.py", ["--quick"] if quick else []))
     runs.append(("heatmap_bench.py", ["--quick"] if quick else []))
+    runs.append(("suggest_bench.py", ["--quick"] if quick else []))
     runs.append(("reads_bench.py", [*(["--quick"] if quick else []), *on_postgres, "--sqlite"]))
     if postgres:
         runs.append(

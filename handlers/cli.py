@@ -32,7 +32,7 @@ from bot.domain.people_import import ImportReport
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import render_problem, render_referentiel
 from bot.settings import Settings, SettingsError, cli_locale, load_settings
-from handlers import cli_vae
+from handlers import cli_suggest, cli_vae
 from handlers.cli_import import ImportCommand, add_import_parser
 from handlers.platforms import NoPlatformError, PortTakenError
 from handlers.slack.app import Clock, MissingSettingError, system_clock
@@ -625,6 +625,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
 
     cli_vae.add_parser(commands, t)
 
+    cli_suggest.add_parser(commands, t)
     commands.add_parser("check", help=t("cli.help.check"))
     return parser
 
@@ -703,6 +704,8 @@ def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
         )
     if args.command == "vae":
         return cli_vae.export(cli, args)
+    if args.command == "evidence":
+        return cli_suggest.run(cli, args)
     if args.command == "people":
         return cli.people_import(args.file, args.platform, args.workspace)
     if args.command == "teams":

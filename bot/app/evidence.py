@@ -25,6 +25,7 @@ from bot.domain.evidence import EvidenceInput, EvidenceService
 from bot.domain.links import is_http_url
 from bot.domain.people import Directory
 from bot.domain.submissions import MAX_TEXT, FieldProblem
+from bot.domain.suggest import suggest
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Referentiel
 from storage.models import Person
@@ -117,7 +118,8 @@ class EvidenceFlow:
     def form(
         self, ref: ActorRef, start: NewEvidence | None = None, directory: Directory | None = None
     ) -> Outcome[EvidenceForm]:
-        """A new evidence form (the text cut to what the form holds); refused when not followed."""
+        """A new evidence form (the text cut to what the form holds, the competency it most
+        likely shows chosen); refused when not followed."""
         text = ((start.text if start else None) or "")[:MAX_TEXT] or None
         with self.work.begin(ref, directory) as (_session, actor):
             found = enrolment(actor, self.catalog)
@@ -125,7 +127,18 @@ class EvidenceFlow:
                 return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
             readers = readers_of(found[0], self.work.defaults.managers_see_indirect)
             today = today_of(actor, self.clock())
-            return Outcome(actor.locale, EvidenceForm(found[1], readers, text=text, today=today))
+            # A text known at open time (a message logged as evidence): its most likely
+            # competency and criterion are chosen already; the person can change them.
+            best = suggest(found[1], text, top=1) if text else []
+            form = EvidenceForm(
+                found[1],
+                readers,
+                competency_id=best[0].competency.id if best else None,
+                criterion_key=best[0].criterion_key if best else None,
+                text=text,
+                today=today,
+            )
+            return Outcome(actor.locale, form)
 
     def edit_form(
         self, ref: ActorRef, evidence_id: int, directory: Directory | None = None

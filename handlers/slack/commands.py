@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.app.evidence import NewEvidence
 from bot.app.outcome import Outcome
-from bot.domain.commands import Command, Parsed, is_topic, parse
+from bot.domain.commands import Command, Parsed, is_topic, parse, text_after
 from bot.views import notice as notice_view
 from handlers.slack import ids
 from handlers.slack.admin_commands import handle_admin
@@ -89,10 +90,17 @@ def handle_language(
 
 
 def handle_log(
-    deps: SlackDeps, actor: Actor, trigger_id: str, respond: Respond, client: WebClient
+    deps: SlackDeps,
+    actor: Actor,
+    trigger_id: str,
+    respond: Respond,
+    client: WebClient,
+    text: str = "",
 ) -> None:
-    """``/palier log`` — the evidence modal, for anyone enrolled."""
-    outcome = deps.flows.evidence.form(actor.ref, directory=SlackDirectory(client))
+    """``/palier log [TEXT]`` — the evidence modal, for anyone enrolled; a text typed after
+    the command fills it in, with the competency it most likely shows chosen."""
+    start = NewEvidence(text=text) if text else None
+    outcome = deps.flows.evidence.form(actor.ref, start, directory=SlackDirectory(client))
     if outcome.view is None:
         _refuse(outcome, respond)
         return
@@ -129,7 +137,8 @@ def run_command(
         case Command.ADMIN:
             handle_admin(deps, actor, parsed.args, respond, client)
         case Command.LOG:
-            handle_log(deps, actor, command.trigger_id, respond, client)
+            text = text_after(parsed.text, 1)
+            handle_log(deps, actor, command.trigger_id, respond, client, text)
         case Command.LANGUAGE:
             handle_language(deps, actor, respond, client, parsed.args[0] if parsed.args else "")
         case Command.HELP | Command.HOME:  # the App Home is Slack's own tab
