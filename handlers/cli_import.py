@@ -17,7 +17,7 @@ from typing import TextIO
 
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import render_problem
-from referentiels.importers import SHAPES, Imported, UnreadableSource, import_text
+from referentiels.importers import SHAPES, Imported, UnreadableSource, import_file
 from referentiels.loader import ReferentielError, parse
 
 EXIT_OK, EXIT_INVALID = 0, 1
@@ -57,11 +57,11 @@ class ImportCommand:
         target = directory / f"{args.id}.yaml"
         if target.exists() and not args.force:
             return self.fail(t(WORDS + "exists", path=target))
-        text = self.read(path)
-        if text is None:
+        data = self.read(path)
+        if data is None:
             return EXIT_INVALID
         try:
-            imported = import_text(text, args.id, args.shape, args.title)
+            imported = import_file(data, path.name, args.id, args.shape, args.title)
             parse(target.name, imported.to_yaml())  # what the loader will say of the file
         except UnreadableSource as error:
             for note in error.problems:
@@ -76,14 +76,12 @@ class ImportCommand:
         self.report(imported, target)
         return EXIT_OK
 
-    def read(self, path: Path) -> str | None:
+    def read(self, path: Path) -> bytes | None:
         t = self.t
         try:
-            return path.read_text(encoding="utf-8-sig")
+            return path.read_bytes()
         except FileNotFoundError:
             self.fail(t(WORDS + "file_not_found", path=path))
-        except UnicodeDecodeError:
-            self.fail(t(WORDS + "not_utf8", path=path))
         except OSError as error:
             self.fail(t(WORDS + "unreadable", path=path, problem=error.strerror or error))
         return None

@@ -147,7 +147,10 @@ def test_a_missing_or_non_utf8_file_is_one_line(tmp_path: Path) -> None:
     status, _, err = run(
         "referentiels", "import", str(latin), "--id", "x", "--output", str(tmp_path)
     )
-    assert status == 1 and err.startswith(f"{latin} n'est pas encodé en UTF-8")
+    assert status == 1 and err.startswith(
+        f"{latin}, ligne 1 : le fichier n'est pas encodé en UTF-8"
+    )
+    assert not (tmp_path / "x.yaml").exists()
     status, _, err = run("referentiels", "import", str(tmp_path / "no.tsv"), "--id", "x")
     assert status == 1 and err == f"{tmp_path / 'no.tsv'} : fichier introuvable\n"
 

@@ -21,7 +21,15 @@ from referentiels.importers.report import ImportReport, Note, UnreadableSource
 from referentiels.importers.shapes import SHAPES, detect
 from referentiels.models import Referentiel
 
-__all__ = ["SHAPES", "ImportReport", "Imported", "Note", "UnreadableSource", "import_text"]
+__all__ = [
+    "SHAPES",
+    "ImportReport",
+    "Imported",
+    "Note",
+    "UnreadableSource",
+    "import_file",
+    "import_text",
+]
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,27 @@ def import_text(
     if title and title.strip():
         referentiel = referentiel.model_copy(update={"title": title.strip()})
     return Imported(referentiel, report)
+
+
+def import_file(
+    data: bytes,
+    filename: str,
+    referentiel_id: str,
+    shape: str | None = None,
+    title: str | None = None,
+) -> Imported:
+    """The référentiel a received file holds, whatever its format.
+
+    The one entry point for every way a file arrives (the command line, an upload to
+    Palier's DM): the file's name says its format, its bytes are read here. A tab-
+    separated export is read as text (UTF-8, with or without a byte-order mark).
+    Raises :class:`UnreadableSource` when the bytes cannot be read."""
+    del filename  # every format read so far is the tab-separated text export
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableSource([Note("problem.not_utf8", 1)]) from error
+    return import_text(text, referentiel_id, shape, title)
 
 
 def _first(error: ValidationError) -> str:
