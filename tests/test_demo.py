@@ -8,16 +8,24 @@ levels people choose are the ones stored.
 
 from __future__ import annotations
 
+import io
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from docx import Document as WordDocument
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.domain.evidence import criterion_choices
 from bot.i18n import Translator
+from emulators.slack import UploadedFile
+from handlers.demo import runner
+from handlers.demo.player import Scene, Stage
 from handlers.slack import demo
 from handlers.slack.demo import (
     EXIT_FAILED,
@@ -28,7 +36,10 @@ from handlers.slack.demo import (
     Proof,
     WeekPlan,
     run_demo,
+    slack_stage,
 )
+from handlers.slack.demo_player import SlackPlayer
+from referentiels.loader import ReferentielCatalog
 from storage import migrate
 from storage.db import make_engine
 from storage.models import (
@@ -67,13 +78,42 @@ def _event(events: list[tuple[str, str]], member: Member, moment: str, what: str
     return found[0]
 
 
+@dataclass
+class Played:
+    """One run of the demo: its status, what it printed, its database, and the files in
+    the Slack emulator's file store when it ended (with each person's DM channel)."""
+
+    status: int
+    output: str
+    url: str
+    files: list[UploadedFile] = field(default_factory=list)
+    dms: dict[str, str] = field(default_factory=dict)
+
+
 @pytest.fixture(scope="module")
-def story(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, str]:
+def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
     """Four weeks in French on a SQLite file the tests read afterwards (played once)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'palier.db'}"
     out = StringIO()
-    status = run_demo(out, locale="fr", weeks=4, database_url=url)
-    return status, out.getvalue(), url
+    seen = Played(0, "", url)
+
+    @contextmanager
+    def recorded(scene: Scene) -> Iterator[Stage]:
+        with slack_stage(scene) as stage:
+            yield stage
+            assert isinstance(stage.player, SlackPlayer)
+            emulator = stage.player.emulator
+            seen.files = emulator.files
+            seen.dms = {m.user_id: emulator.dm_channel_id(m.user_id) for m in TEAM}
+
+    seen.status = runner.run_demo(out, recorded, team=TEAM, locale="fr", weeks=4, database_url=url)
+    seen.output = out.getvalue()
+    return seen
+
+
+@pytest.fixture(scope="module")
+def story(played: Played) -> tuple[int, str, str]:
+    return played.status, played.output, played.url
 
 
 def test_the_story_plays_to_the_end(story: tuple[int, str, str]) -> None:
@@ -230,7 +270,7 @@ def test_the_database_holds_what_was_played(story: tuple[int, str, str]) -> None
 
             evidence = Counter(session.scalars(select(Evidence.person_id)))
             assert {member.handle: evidence[people[member.user_id]] for member in TEAM} == {
-                "claire": 2,
+                "claire": 3,  # two in check-ins, a message logged as evidence
                 "alice": 3,
                 "karim": 1,
                 "emma": 2,
@@ -377,6 +417,13 @@ def test_in_english_everyone_still_sees_palier_in_their_own_language() -> None:
     assert en("demo.manage.done", button="1:1 fait", confirm="C'est fait") in output
     assert "Alice Martin | Closing | Intermédiaire | Junior | −1 |" in output
     assert en("french_habits.demo.welcomed") in output and "Welcome to Palier" in output
+    # Claire's message logged as evidence, then her livret: told in English; her Palier
+    # (and the référentiel) still in French.
+    assert en("demo_evidence_livret.what.logged", action="Palier · preuve/evidence") in output
+    criterion = "Efficacité de la mobilisation collective de l'équipe de vendeurs B to B"
+    assert en("demo_evidence_livret.criterion", criterion=criterion) in output
+    assert en("demo_evidence_livret.what.livret", command="/palier vae") in output
+    assert en("demo_evidence_livret.stored") in output
 
 
 def test_the_output_is_the_same_every_time() -> None:
@@ -445,3 +492,80 @@ def test_emma_edits_her_first_check_in_and_her_summary_follows(
     finally:
         engine.dispose()
     assert len(week48) == 5 and ("qualification", "intermediaire") in week48  # replaced, once
+
+
+WORDS = "demo_evidence_livret"
+MONDAY = "lundi 21 décembre à {} CET"
+
+
+def test_claire_logs_her_message_as_evidence_with_what_palier_suggested(played: Played) -> None:
+    """The message shortcut on her message in the team's channel: the form comes with the
+    competency and criterion her text shows chosen, quoted from her référentiel; one click
+    saves it there, and Palier confirms in her DM."""
+    events = _events(played.output)
+    message = FR(f"{WORDS}.typed.claire_challenge")
+    wrote = _event(
+        events, CLAIRE, MONDAY.format("11:00"), FR(f"{WORDS}.what.wrote", where="#equipe-ventes")
+    )
+    assert wrote == message + "\n"
+    action = FR(f"{WORDS}.what.logged", action="Palier · preuve/evidence")
+    form = _event(events, CLAIRE, MONDAY.format("11:00"), action)
+    assert "Ajouter une preuve" in form and message in form
+    assert "Depuis ce message : https://palier-demo.slack.com/archives/C0VENTES/" in form
+    referentiel = ReferentielCatalog.load(None).get(CLAIRE.referentiel_id)
+    assert referentiel is not None
+    competency = referentiel.competency("C3.1")
+    assert competency is not None
+    [criterion] = criterion_choices(competency)
+    told = FR(f"{WORDS}.suggested", referentiel=referentiel.title)
+    assert (
+        f"{told}\n"
+        f"    {FR(f'{WORDS}.competency', competency=competency.label)}\n"
+        f"    {FR(f'{WORDS}.criterion', criterion=criterion.text)}\n"
+    ) in played.output
+    saved = _event(
+        events, CLAIRE, MONDAY.format("11:00"), FR(f"{WORDS}.what.saved", button="Enregistrer")
+    )
+    assert saved.startswith("✅ Preuve enregistrée pour C3.1 Mobiliser collectivement")
+    engine = make_engine(played.url)
+    try:
+        with Session(engine) as session:
+            stored = session.scalars(
+                select(Evidence)
+                .join(Person, Person.id == Evidence.person_id)
+                .where(Person.platform_user_id == CLAIRE.user_id, Evidence.text == message)
+            ).all()
+            assert [(e.competency_id, e.criterion_key) for e in stored] == [("C3.1", criterion.key)]
+            assert stored[0].source_permalink is not None
+            assert "/archives/C0VENTES/" in stored[0].source_permalink
+    finally:
+        engine.dispose()
+
+
+def test_claire_gets_her_livret_in_her_dm_and_is_told_what_it_holds(played: Played) -> None:
+    events = _events(played.output)
+    answer = _event(
+        events, CLAIRE, MONDAY.format("11:05"), FR(f"{WORDS}.what.livret", command="/palier vae")
+    )
+    assert FR("vae_livret.sent") in answer
+    # Both files in the emulator's file store, shared in her DM only.
+    livret = [f for f in played.files if f.name.startswith("livret-vae-")]
+    names = [f.name for f in livret]
+    assert names == [
+        "livret-vae-manager-equipe-vendeurs-b2b-2026-12-21.pdf",
+        "livret-vae-manager-equipe-vendeurs-b2b-2026-12-21.docx",
+    ]
+    assert all(f.channels == [played.dms[CLAIRE.user_id]] for f in livret)
+    pdf, word = (f.content or b"" for f in livret)
+    assert pdf.startswith(b"%PDF")
+    # The narrator says where they are and what the livret holds, as the Word file says.
+    stored = played.output.index(FR(f"{WORDS}.stored"))
+    for name in names:
+        assert played.output.index(name, stored) > stored
+    text = "\n".join(p.text for p in WordDocument(io.BytesIO(word)).paragraphs)
+    assert FR(f"{WORDS}.typed.claire_challenge") in text  # the evidence of the day is in
+    assert FR.plural(f"{WORDS}.blocs", 3) in played.output
+    assert "    Bloc de compétences 3 — Animer, dynamiser" in played.output
+    # C1.1 and C2.2 from her check-ins, C3.1 from her message: 3 of 17 criteria covered.
+    assert FR.plural(f"{WORDS}.covered", 3, total=17) in played.output
+    assert FR.plural(f"{WORDS}.gaps", 14) in played.output

@@ -9,12 +9,14 @@ that Slack's player does every step the story has.
 from __future__ import annotations
 
 import inspect
+import io
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 from io import StringIO
 
 import pytest
+from docx import Document as WordDocument
 
 from bot.delivery.tick import TickReport
 from bot.i18n import Translator
@@ -28,11 +30,14 @@ from handlers.demo.player import (
     CheckinForm,
     CommentField,
     DemoError,
+    EvidenceForm,
     LevelField,
+    LivretSent,
     Player,
     Pressed,
     ReviewAnswers,
     ReviewForm,
+    SentFile,
     ShareField,
     TeamTables,
 )
@@ -157,6 +162,31 @@ class ScriptedPlayer:
         self._record("chart", member)
         return Answered("me chart", "chart")
 
+    def log_message(self, member: Member, text: str) -> EvidenceForm:
+        self._record("log_message", member)
+        self.logged = text
+        return EvidenceForm("#team", "log it", "evidence form", "C3.1", "C3.1#1", "save")
+
+    def save_evidence(self, member: Member) -> str:
+        self._record("save_evidence", member)
+        return "evidence saved"
+
+    offers_livret = True
+
+    def livret(self, member: Member) -> LivretSent:
+        self._record("livret", member)
+        word = WordDocument()
+        word.add_heading("Bloc 1", level=1)
+        word.add_paragraph("evidence", style="List Bullet")
+        word.add_heading("Bloc 2", level=1)
+        word.add_heading("Gaps", level=1)
+        for gap in ("C1.2", "C1.3"):
+            word.add_paragraph(gap, style="List Bullet")
+        content = io.BytesIO()
+        word.save(content)
+        files = (SentFile("livret.pdf", b"%PDF"), SentFile("livret.docx", content.getvalue()))
+        return LivretSent("vae", "sent", files)
+
     def install(self, member: Member) -> str | None:
         self._record("install", member)
         return None  # as on Slack: nothing to install per person
@@ -199,6 +229,7 @@ def test_the_story_uses_every_step_kind() -> None:
                 steps.append(step)
     steps.extend(step for _at, step in story.summaries(TEAM, WEEKS))
     steps.extend(step for _at, step in story.charts(TEAM, WEEKS))
+    steps.extend(step for _at, step in story.evidence_and_livret(TEAM, WEEKS, livret=True))
     seen.update(type(step) for step in steps)
     assert seen == set(story.STEP_KINDS)
     assert story.CheckIn(KARIM, Expect.SNOOZE_BACK) in steps  # he checks in when it is back
@@ -207,7 +238,7 @@ def test_the_story_uses_every_step_kind() -> None:
 def test_the_director_asks_the_player_for_everything_it_can_do() -> None:
     player, director, _output = _play()
     asked = {method.split(".")[0] for method, _handle in player.calls}
-    assert asked | {"me_command"} == _protocol_methods()
+    assert asked | {"me_command", "offers_livret"} == _protocol_methods()
     assert director.checkins == 14  # as on Slack: 4 + 4 + 3 + 3
 
 
@@ -285,3 +316,64 @@ def test_a_step_the_player_refuses_stops_the_story() -> None:
     assert raised.value.params == {"name": EMMA.real_name, "detail": "no"}
     assert clock.now() == datetime.fromisoformat("2026-12-03T21:04:00+00:00")
     assert not any(method == "me" for method, _handle in player.calls)
+
+
+def test_the_manager_logs_a_message_then_gets_her_livret_and_is_told_what_it_holds() -> None:
+    player, _director, output = _play()
+    events = [line for line in output.splitlines() if line.startswith("▸ ")]
+    words = "demo_evidence_livret"
+
+    def at(moment: str, what: str) -> None:
+        header = FR("demo.event", name=CLAIRE.real_name, moment=moment, what=what)
+        assert events.count(header) == 1, header
+
+    # The Monday after the last week, 11:00 in Paris: her message, the form, one click.
+    at("lundi 21 décembre à 11:00 CET", FR(f"{words}.what.wrote", where="#team"))
+    at("lundi 21 décembre à 11:00 CET", FR(f"{words}.what.logged", action="log it"))
+    at("lundi 21 décembre à 11:00 CET", FR(f"{words}.what.saved", button="save"))
+    at("lundi 21 décembre à 11:05 CET", FR(f"{words}.what.livret", command="vae"))
+    assert player.logged == FR(f"{words}.typed.claire_challenge")  # in her language
+    # What Palier suggested, quoted from her référentiel.
+    referentiel = ReferentielCatalog.load(None).get(CLAIRE.referentiel_id)
+    competency = referentiel.competency("C3.1") if referentiel is not None else None
+    assert competency is not None
+    assert FR(f"{words}.competency", competency=competency.label) in output
+    assert FR(f"{words}.criterion", criterion=competency.criteria[0].text) in output
+    # What the livret holds, read from its Word file: two blocs, the two gaps after them.
+    assert FR.plural(f"{words}.blocs", 2) in output
+    assert "    Bloc 1\n    Bloc 2\n" in output
+    assert FR.plural(f"{words}.covered", 15, total=17) in output
+    assert FR.plural(f"{words}.gaps", 2) in output
+    steps = [m for m, h in player.calls if h == CLAIRE.handle]
+    assert steps[-3:] == ["log_message", "save_evidence", "livret"]
+
+
+def test_where_the_platform_offers_no_livret_it_is_not_asked_for_nor_told() -> None:
+    class NoLivret(ScriptedPlayer):
+        offers_livret = False
+
+    out = StringIO()
+    clock = ManualClock(story.START)
+    player = NoLivret()
+    director = Director(Narrator(out, FR, clock), player, TEAM, ReferentielCatalog.load(None))
+    player.director = director
+    director.play(WEEKS)
+    assert ("save_evidence", CLAIRE.handle) in player.calls
+    assert not any(method == "livret" for method, _handle in player.calls)
+    assert "livret" not in out.getvalue().casefold()
+
+
+def test_no_suggestion_stops_the_story_and_says_so() -> None:
+    class Unsuggested(ScriptedPlayer):
+        def log_message(self, member: Member, text: str) -> EvidenceForm:
+            return EvidenceForm("#team", "log it", "evidence form", None, None, "save")
+
+    out = StringIO()
+    clock = ManualClock(story.START)
+    player = Unsuggested()
+    director = Director(Narrator(out, FR, clock), player, TEAM, ReferentielCatalog.load(None))
+    player.director = director
+    with pytest.raises(DemoError) as raised:
+        director.play(WEEKS)
+    assert raised.value.key == "demo_evidence_livret.problem.no_suggestion"
+    assert not any(method == "save_evidence" for method, _handle in player.calls)

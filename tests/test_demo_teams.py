@@ -219,7 +219,7 @@ def test_the_database_holds_what_was_played(story: tuple[int, str, str]) -> None
             }
             evidence = Counter(session.scalars(select(Evidence.person_id)))
             assert {handle: evidence[ids[handle]] for handle in ids} == {
-                "claire": 2,
+                "claire": 3,  # two in check-ins, a message logged as evidence
                 "alice": 3,
                 "karim": 1,
                 "emma": 2,
@@ -356,6 +356,11 @@ def test_in_english_everyone_still_sees_palier_in_their_own_language() -> None:
     assert EN("teams_demo.what.me", command="me") in output  # Emma's Teams is in English
     assert "Alice Martin | Closing | Intermédiaire | Junior | −1 |" in output
     assert output.rstrip().endswith(EN.plural("demo.end", 6))
+    # Claire's message logged as evidence, told in English; no livret in Teams yet.
+    action = FR("teams_manifest.log_evidence")  # her Teams is in French
+    assert EN("demo_evidence_livret.teams.logged", action=action) in output
+    assert EN("demo_evidence_livret.teams.wrote") in output
+    assert "livret" not in output.casefold()
 
 
 def test_the_output_is_the_same_every_time() -> None:
@@ -461,3 +466,44 @@ def test_emma_edits_her_first_check_in_in_a_dialog_and_the_summary_card_follows(
     updated = _event(events, EMMA, at, FR("checkin_edit.demo.updated"))
     assert EN("checkin_edit.updated") in updated
     assert "Qualification: Intermédiaire · 1 piece of evidence" in updated
+
+
+WORDS = "demo_evidence_livret"
+
+
+def test_claire_logs_her_message_as_evidence_with_what_palier_suggested(
+    story: tuple[int, str, str],
+) -> None:
+    """ "Noter comme preuve" on her message in the team's group chat: the dialog comes with
+    the competency and criterion her text shows chosen (quoted from her référentiel);
+    saved as it opened, stored there. Teams does not send the livret yet: the demo does
+    not ask for it, nor speak of it."""
+    _status, output, url = story
+    events = _events(output)
+    monday = "lundi 21 décembre à 11:00 CET"
+    message = FR(f"{WORDS}.typed.claire_challenge")
+    assert _event(events, CLAIRE, monday, FR(f"{WORDS}.teams.wrote")) == message + "\n"
+    action = FR(f"{WORDS}.teams.logged", action=FR("teams_manifest.log_evidence"))
+    form = _event(events, CLAIRE, monday, action)
+    assert "── Ajouter une preuve ──" in form and message in form
+    # The message's link as Teams gives it, cut where it would differ at each run.
+    assert "Depuis ce message : https://teams.microsoft.com/l/message/…\n" in form
+    criterion = "Efficacité de la mobilisation collective de l'équipe de vendeurs B to B"
+    assert FR(f"{WORDS}.criterion", criterion=criterion) in output
+    assert FR(f"{WORDS}.competency", competency="C3.1 Mobiliser collectivement") in output
+    saved = _event(events, CLAIRE, monday, FR(f"{WORDS}.what.saved", button="Enregistrer"))
+    assert saved.startswith("✅ Preuve enregistrée pour C3.1 Mobiliser collectivement")
+    assert "livret" not in output.casefold()
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            stored = session.scalars(
+                select(Evidence)
+                .join(Person, Person.id == Evidence.person_id)
+                .where(Evidence.text == message)
+            ).all()
+            assert [(e.competency_id, e.criterion_key) for e in stored] == [("C3.1", "C3.1#1")]
+            link = stored[0].source_permalink
+            assert link is not None and link.startswith("https://teams.microsoft.com/l/message/")
+    finally:
+        engine.dispose()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.delivery.tick import TickReport
+from bot.domain.evidence import criterion_choices
 from bot.i18n import Translator, formats
 from bot.i18n.referentiel_text import level_label
 from handlers.demo import story
@@ -31,10 +32,14 @@ from handlers.demo.player import (
     ReviewAnswers,
     ReviewForm,
     ShareField,
+    file_line,
+    livret_contents,
 )
 from handlers.demo.story import Expect, Member, Step
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
+
+WORDS = "demo_evidence_livret"  # the catalog's section of the evidence and livret lines
 
 
 @dataclass(order=True)
@@ -125,6 +130,9 @@ class Director:
             self.schedule(at, step)
         for at, step in story.charts(self.team, weeks):
             self.schedule(at, step)
+        livret = self.player.offers_livret
+        for at, step in story.evidence_and_livret(self.team, weeks, livret=livret):
+            self.schedule(at, step)
         self.run()
 
     def install(self) -> None:
@@ -173,6 +181,10 @@ class Director:
                 answered = self.player.chart(member)
                 self._event(member, self.t("progress_charts.demo.what", command=answered.typed))
                 self.narrator.show(answered.text)
+            case story.LogEvidence(member):
+                self._log_evidence(member)
+            case story.Livret(member):
+                self._livret(member)
             case _:
                 self._manage(step)
 
@@ -284,6 +296,58 @@ class Director:
         summary = self.player.submit_edit(member, changed)
         self._event(member, t("checkin_edit.demo.updated"))
         n.show(summary)
+
+    # -- evidence and the livret -------------------------------------------------------------
+
+    def _log_evidence(self, member: Member) -> None:
+        """A message logged as evidence: the form Palier filled in, what it suggested
+        (quoted from the référentiel), saved as it is with one click."""
+        n, t = self.narrator, self.t
+        text = Translator(member.locale)(f"{WORDS}.typed.{story.LOGGED_MESSAGE}")
+        form = self.player.log_message(member, text)
+        self._event(member, t(f"{WORDS}.what.wrote", where=form.where))
+        n.show(text)
+        self._event(member, t(f"{WORDS}.what.logged", action=form.action))
+        n.show_form(form.text)
+        referentiel = self._referentiel(member)
+        competency = referentiel.competency(form.competency_id or "")
+        criterion = next(
+            (
+                choice.text
+                for choice in (criterion_choices(competency) if competency else [])
+                if choice.key == form.criterion_key
+            ),
+            None,
+        )
+        if competency is None or criterion is None:
+            raise DemoError(f"{WORDS}.problem.no_suggestion", name=member.real_name)
+        n.say()
+        n.say(t(f"{WORDS}.suggested", referentiel=referentiel.title))
+        n.show(t(f"{WORDS}.competency", competency=competency.label))
+        n.show(t(f"{WORDS}.criterion", criterion=criterion))
+        confirmation = self.player.save_evidence(member)
+        self._event(member, t(f"{WORDS}.what.saved", button=form.submit))
+        n.show(confirmation)
+
+    def _livret(self, member: Member) -> None:
+        """The livret asked for: where its files are, and what it holds, read from them."""
+        n, t = self.narrator, self.t
+        sent = self.player.livret(member)
+        self._event(member, t(f"{WORDS}.what.livret", command=sent.typed))
+        n.show(sent.text)
+        word = next((f for f in sent.files if f.name.endswith(".docx")), None)
+        if word is None or not any(f.name.endswith(".pdf") for f in sent.files):
+            raise DemoError("demo.problem.no_answer", name=member.real_name, detail=sent.typed)
+        n.say()
+        n.say(t(f"{WORDS}.stored"))
+        n.show("\n".join(file_line(file, t) for file in sent.files))
+        contents = livret_contents(word.content)
+        total = sum(len(c.criteria) for c in self._referentiel(member).all_competencies())
+        n.say(t.plural(f"{WORDS}.blocs", len(contents.blocs)))
+        n.show("\n".join(contents.blocs))
+        covered = total - len(contents.gaps)
+        n.say(t.plural(f"{WORDS}.covered", covered, total=total))
+        n.say(t.plural(f"{WORDS}.gaps", len(contents.gaps)))
 
     def _referentiel(self, member: Member) -> Referentiel:
         referentiel = self.referentiels.get(member.referentiel_id)

@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from docx import Document as WordDocument
 from PIL import Image
 from sqlalchemy import Engine
 
@@ -145,6 +146,35 @@ class TeamTables:
     notice: str
 
 
+@dataclass(frozen=True)
+class EvidenceForm:
+    """The evidence form as it opened on a message logged as evidence."""
+
+    where: str  # where the message was written, as the platform names it (or "")
+    action: str  # the entry of the message's menu that logs it, as the person sees it
+    text: str  # the form, as shown
+    competency_id: str | None  # what the form came with chosen: Palier's suggestion
+    criterion_key: str | None
+    submit: str  # the label of the button that saves it
+
+
+@dataclass(frozen=True)
+class SentFile:
+    """A file Palier sent someone privately: its name and its bytes, as stored."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class LivretSent:
+    """The livret asked for: what was typed, what Palier said, the files it sent."""
+
+    typed: str
+    text: str
+    files: tuple[SentFile, ...]
+
+
 class Player(Protocol):
     """The team's hands and eyes on one platform: one method per thing a person does.
 
@@ -219,6 +249,25 @@ class Player(Protocol):
         and the picture (its name and size, as :func:`picture_line` says it)."""
         ...
 
+    def log_message(self, member: Member, text: str) -> EvidenceForm:
+        """``member`` writes ``text`` to the team (where the team talks on the platform),
+        then logs that message as evidence from its menu: the form as it opened."""
+        ...
+
+    def save_evidence(self, member: Member) -> str:
+        """Save the open evidence form as it is (one click); the confirmation Palier
+        sends in the person's private chat with it."""
+        ...
+
+    @property
+    def offers_livret(self) -> bool:
+        """Whether Palier offers the VAE livret on this platform yet."""
+        ...
+
+    def livret(self, member: Member) -> LivretSent:
+        """Ask for one's VAE livret: what was typed, Palier's answer, the files that came."""
+        ...
+
     def install(self, member: Member) -> str | None:
         """The app installed for ``member`` before the story starts: what Palier then
         shows them; None on a platform where Palier needs no installing per person
@@ -266,3 +315,34 @@ def picture_line(name: str, content: bytes, t: Translator) -> str:
     with Image.open(io.BytesIO(content)) as picture:
         width, height = picture.size
     return t("progress_charts.demo.file", name=name, width=width, height=height)
+
+
+def file_line(file: SentFile, t: Translator) -> str:
+    """A livret's file as the demo prints it: its name, its kind, its size."""
+    kind = file.name.rsplit(".", 1)[-1].lower()
+    kilobytes = max(1, round(len(file.content) / 1024))
+    return t(f"demo_evidence_livret.file.{kind}", name=file.name, size=kilobytes)
+
+
+@dataclass(frozen=True)
+class LivretContents:
+    """What a livret's Word file holds, read from it: its blocs' titles (its first-level
+    headings but the last) and the criteria listed as gaps (under the last)."""
+
+    blocs: tuple[str, ...]
+    gaps: tuple[str, ...]
+
+
+def livret_contents(docx: bytes) -> LivretContents:
+    """Read a livret's Word file as Word shows it: ``Heading 1`` for each bloc and, last,
+    for the criteria still without evidence, listed in ``List Bullet``."""
+    headings: list[str] = []
+    gaps: list[str] = []
+    for paragraph in WordDocument(io.BytesIO(docx)).paragraphs:
+        style = paragraph.style.name if paragraph.style is not None else ""
+        if style == "Heading 1":
+            headings.append(paragraph.text)
+            gaps = []  # only the last section's bullets are the gaps
+        elif style == "List Bullet" and headings:
+            gaps.append(paragraph.text)
+    return LivretContents(tuple(headings[:-1]), tuple(gaps))

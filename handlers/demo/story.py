@@ -14,7 +14,11 @@ comment shared), looks at her team and at a report's 1:1 brief, then marks the
 of them for her progress chart (a picture of her levels over the last quarters).
 Someone may have second thoughts about a check-in: half an hour later, while the
 week is open, they edit it from their summary (a level changed), and the summary
-follows.
+follows. That Monday too the manager, who prepares a certification (her référentiel
+is one), logs a message she wrote to the team as evidence: Palier suggests the
+competency and criterion it shows, and she saves it as suggested; a little later she
+asks for her VAE livret de preuves, which comes to her privately as files (on a
+platform that offers it).
 
 This module is data and rules only: the steps are a small vocabulary of plain
 values (:data:`Step`), and the functions below say which step follows which, and
@@ -75,6 +79,12 @@ SUMMARIES_AT = time(9, 0)  # everyone's summary, the Monday after the last week
 EDIT_AFTER = timedelta(minutes=30)  # second thoughts about a check-in, while the week is open
 CHARTED = "alice"  # who then asks for her progress chart (a picture in her private chat)
 CHART_AFTER = timedelta(minutes=10)  # after her summary
+# The Monday after the last week: a message of hers logged as evidence (Palier suggests
+# its competency and criterion), then her VAE livret (on a certification référentiel).
+LOGGER = "claire"
+LOGGED_MESSAGE = "claire_challenge"  # a catalog key under demo_evidence_livret.typed
+EVIDENCE_AT = time(11, 0)
+LIVRET_AFTER = timedelta(minutes=5)
 
 
 class Behaviour(StrEnum):
@@ -346,6 +356,22 @@ class Chart:
     member: Member
 
 
+@dataclass(frozen=True)
+class LogEvidence:
+    """The person writes a message to the team, logs it as evidence from the message's
+    menu, and saves the form as Palier filled it in (the competency and criterion it
+    suggested)."""
+
+    member: Member
+
+
+@dataclass(frozen=True)
+class Livret:
+    """The person asks for their VAE livret de preuves: files in their private chat."""
+
+    member: Member
+
+
 Step = (
     Tick
     | CheckIn
@@ -361,6 +387,8 @@ Step = (
     | OneOnOneDone
     | Me
     | Chart
+    | LogEvidence
+    | Livret
 )
 STEP_KINDS: tuple[type[Step], ...] = (
     Tick,
@@ -377,6 +405,8 @@ STEP_KINDS: tuple[type[Step], ...] = (
     OneOnOneDone,
     Me,
     Chart,
+    LogEvidence,
+    Livret,
 )
 Timed = tuple[datetime, Step]
 Expected = tuple[datetime, Member, Expect]
@@ -490,3 +520,18 @@ def charts(team: Sequence[Member], weeks: int) -> list[Timed]:
         for member in team
         if member.handle == CHARTED
     ]
+
+
+def evidence_and_livret(team: Sequence[Member], weeks: int, *, livret: bool) -> list[Timed]:
+    """:data:`LOGGER` logs a message as evidence the Monday after the last week, then
+    (where the platform offers it: ``livret``) asks for her VAE livret."""
+    monday = FIRST_THURSDAY + timedelta(weeks=weeks - 1, days=4)
+    steps: list[Timed] = []
+    for member in team:
+        if member.handle != LOGGER:
+            continue
+        at = datetime.combine(monday, EVIDENCE_AT, member.zone)
+        steps.append((at, LogEvidence(member)))
+        if livret:
+            steps.append((at + LIVRET_AFTER, Livret(member)))
+    return steps

@@ -34,11 +34,14 @@ from handlers.demo.player import (
     CheckinForm,
     CommentField,
     DemoError,
+    EvidenceForm,
     LevelField,
+    LivretSent,
     Pressed,
     ReviewAnswers,
     ReviewField,
     ReviewForm,
+    SentFile,
     ShareField,
     TeamTables,
     picture_line,
@@ -57,6 +60,11 @@ CHART = "chart"  # after ``me``: the progress chart
 REVIEW = "review"
 TEAM_COMMAND = "team"
 ONE_ON_ONE = "1on1"
+VAE = "vae"
+# Where the team talks, and the message shortcut as the app's manifest names it
+# (manifest.yaml, ``features.shortcuts``).
+TEAM_CHANNEL = ("C0VENTES", "equipe-ventes")
+SHORTCUT_NAME = "Palier · preuve/evidence"
 WAIT_SECONDS = 10.0  # Bolt answers in milliseconds; this only bounds a broken run
 
 
@@ -320,6 +328,64 @@ class SlackPlayer:
         line = picture_line(file.name, file.content or b"", Translator(member.locale))
         return Answered(typed, "\n".join((self._seen(shown), upload.text or "", line)))
 
+    def log_message(self, member: Member, text: str) -> EvidenceForm:
+        """Post ``text`` in the team's channel, then "Palier · preuve/evidence" on it: the
+        modal, once Palier has added the message's link to it."""
+        channel_id, name = TEAM_CHANNEL
+        if self.emulator.channel(channel_id) is None:
+            members = [m.user_id for m in self.members]
+            self.emulator.add_channel(channel_id, name, members=members)
+        message = self.emulator.post_user_message(member.user_id, text, channel=channel_id)
+        try:
+            answer = self.driver.message_shortcut(
+                member.user_id, message, ids.LOG_EVIDENCE_SHORTCUT
+            )
+        except DriverError as error:
+            raise DemoError("demo.problem.refused", name=member.real_name, detail=error) from None
+        if not answer.ok:
+            detail = f"HTTP {answer.status}"
+            raise DemoError("demo.problem.refused", name=member.real_name, detail=detail)
+
+        def linked() -> View | None:
+            modal = self.driver.modal(member.user_id)
+            shown = render_view(modal.data) if modal is not None else ""
+            return modal if f"archives/{channel_id}" in shown else None
+
+        modal = self._wait(member, linked, "views.update")
+        self._forms[member.user_id] = modal
+        return EvidenceForm(
+            f"#{name}",
+            SHORTCUT_NAME,
+            render_view(modal.data),
+            _chosen(modal, ids.EV_COMPETENCY_BLOCK),
+            _chosen(modal, ids.EV_CRITERION_BLOCK),
+            render_text(modal.data.get("submit")),
+        )
+
+    def save_evidence(self, member: Member) -> str:
+        count = len(self._dms(member))
+        self._submit(member, self._forms.pop(member.user_id), {})
+        return render_blocks(self._new_dm(member, count, "chat.postMessage").blocks)
+
+    @property
+    def offers_livret(self) -> bool:
+        return True
+
+    def livret(self, member: Member) -> LivretSent:
+        """``/palier vae``: the answer, and the files that came to the DM (its file store)."""
+        typed = f"{COMMAND} {VAE}"
+        before, seen = len(self.emulator.files), len(self._dms(member))
+        (shown,) = self._command(member, VAE, typed)
+        dm = self.emulator.dm_channel_id(member.user_id)
+
+        def uploaded() -> list[SentFile] | None:
+            sent = [f for f in self.emulator.files[before:] if f.channels == [dm]]
+            return [SentFile(f.name, f.content or b"") for f in sent] if len(sent) == 2 else None
+
+        files = self._wait(member, uploaded, "files.completeUploadExternal")
+        comments = [m.text for m in self._dms(member)[seen:] if m.files and m.text]
+        return LivretSent(typed, "\n".join((self._seen(shown), *comments)), tuple(files))
+
     def install(self, member: Member) -> None:
         """Nothing to install per person: the workspace's app writes to anyone in it."""
         return None
@@ -404,6 +470,16 @@ class SlackPlayer:
 
     def _seen(self, message: Message) -> str:
         return self._slack_names(render_blocks(message.blocks) or message.text or "")
+
+
+def _chosen(modal: View, block_id: str) -> str | None:
+    """The value a modal's menu shows chosen (its initial option), if any."""
+    for block in modal.blocks:
+        if block.get("block_id") == block_id:
+            option = (block.get("element") or {}).get("initial_option") or {}
+            value = option.get("value")
+            return str(value) if value is not None else None
+    return None
 
 
 def _review_fields(modal: View) -> tuple[ReviewField, ...]:

@@ -60,6 +60,9 @@ WORDS: Mapping[str, str] = {
         "demo.manage.open",
         "demo.manage.saved",
     )
+} | {
+    f"demo_evidence_livret.what.{key}": f"demo_evidence_livret.teams.{key}"
+    for key in ("wrote", "logged")
 }
 
 

@@ -38,7 +38,9 @@ from handlers.demo.player import (
     CheckinForm,
     CommentField,
     DemoError,
+    EvidenceForm,
     LevelField,
+    LivretSent,
     Pressed,
     ReviewAnswers,
     ReviewField,
@@ -49,6 +51,7 @@ from handlers.demo.player import (
     snooze_label,
 )
 from handlers.demo.story import Expect, Member
+from handlers.teams.evidence import LOG_EVIDENCE_COMMAND
 
 T = TypeVar("T")
 JsonDict = dict[str, Any]
@@ -57,6 +60,7 @@ REVIEW = "review"  # the commands as Palier's help gives them (in both languages
 TEAM_COMMAND = "team"
 ONE_ON_ONE = "1on1"
 REFUSED = frozenset({"refused", "error", "invalid", "timeout", "login"})  # what Teams showed
+MESSAGE_LINK = "/l/message/"  # Teams' deep links to a message: …/l/message/<chat>/<id>
 WAIT_SECONDS = 10.0  # Palier answers in milliseconds; this only bounds a broken run
 
 
@@ -87,6 +91,7 @@ class TeamsPlayer:
         self._briefs: dict[str, Message] = {}  # a manager's last 1:1 brief
         self._saved: dict[str, str] = {}  # what a manager's review dialog closed on
         self._summaries: dict[str, Message] = {}  # the summary of each one's last check-in
+        self._team_chat: str | None = None  # the team's group chat, once someone writes there
 
     @property
     def me_command(self) -> str:
@@ -324,6 +329,48 @@ class TeamsPlayer:
         line = picture_line(stored[-1].name, stored[-1].content, t)
         return Answered(typed, "\n".join((self._seen(offered), self._seen(shown), line)))
 
+    def log_message(self, member: Member, text: str) -> EvidenceForm:
+        """Write ``text`` in the team's group chat, then "Log as evidence" from the
+        message's menu: the form, as the dialog opened."""
+        if self._team_chat is None:
+            self._team_chat = self.emulator.add_group_chat([self._who(m) for m in self.members]).id
+        message = self.emulator.post_user_message(
+            self._who(member), text, conversation_id=self._team_chat
+        )
+        opened = self._act(
+            member,
+            lambda: self.driver.message_action(self._who(member), message, LOG_EVIDENCE_COMMAND),
+        )
+        self._check(member, opened)
+        dialog = self._dialog(member)
+        values = {str(item.get("id")): item.get("value") for item in _inputs(dialog)}
+        competency = values.get(actions.EVIDENCE_COMPETENCY)
+        criterion = values.get(actions.EVIDENCE_CRITERION)
+        return EvidenceForm(
+            "",  # a group chat has no name: the demo's Teams wording says where
+            Translator(member.locale)("teams_manifest.log_evidence"),
+            _elided(_shown(dialog), opened),
+            str(competency) if competency else None,
+            str(criterion) if criterion else None,
+            _submit(dialog),
+        )
+
+    def save_evidence(self, member: Member) -> str:
+        """The dialog's save button, the form as it opened; the confirmation in the chat."""
+        seen = len(self._sent(member))
+        save = _submit(self._dialog(member))
+        self._do(member, lambda: self.driver.submit_dialog(self._who(member), button=save), "close")
+        return self._seen(self._new(member, seen, "composeExtension/submitAction"))
+
+    @property
+    def offers_livret(self) -> bool:
+        """Not yet: Palier's Teams front end does not send the VAE livret."""
+        return False
+
+    def livret(self, member: Member) -> LivretSent:
+        """Never asked while :attr:`offers_livret` is False (the director checks)."""
+        raise DemoError("demo.problem.no_answer", name=member.real_name, detail="livret")
+
     # -- Teams' mechanics --------------------------------------------------------------------
 
     def _who(self, member: Member) -> str:
@@ -418,6 +465,15 @@ def _inputs(dialog: Dialog) -> list[JsonDict]:
 def _shown(dialog: Dialog) -> str:
     """The dialog as Teams shows it: its title, then its card."""
     return f"── {dialog.title or ''} ──\n{render_card(dialog.card or {})}"
+
+
+def _elided(shown: str, opened: TeamsResponse) -> str:
+    """The dialog with the message's link cut after Teams' address for messages: the rest
+    (the chat's id, the message's, from the machine's clock) would differ at each run."""
+    value = (opened.activity or {}).get("value") or {}
+    link = str((value.get("messagePayload") or {}).get("linkToMessage") or "")
+    head, found, _ = link.partition(MESSAGE_LINK)
+    return shown.replace(link, f"{head}{MESSAGE_LINK}…") if link and found else shown
 
 
 def _submit(dialog: Dialog) -> str:
