@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from referentiels.importers import import_file
-from referentiels.importers.cells import cell_text, paragraphs, read_rows
+from referentiels.importers.cells import cell_text, paragraphs, read_rows, structure
 from referentiels.loader import parse
 from tests.support.fidelity import check_document, quoted_strings
 
@@ -141,3 +141,15 @@ def test_the_commerce_conditions_are_one_evaluation_per_row() -> None:
     assert marchandisage["id"] == "1.14"
     assert len(marchandisage["criteria"]) == 4
     assert document["evaluations"][4]["content"][2] == "À partir"
+
+
+def test_dashed_lines_cut_by_br_are_a_list_and_other_lines_paragraphs() -> None:
+    blocks = structure("<p>Avec : <br/>- a, - b <br/>- c</p><p>Avec : <br/>un logiciel</p>")
+    assert [(b.text, b.items) for b in blocks] == [
+        ("Avec :", ()),
+        ("", ("a,", "b", "c")),
+        ("Avec :", ()),
+        ("un logiciel", ()),
+    ]
+    # Without <br>, a paragraph opening with a dash stays a paragraph (the matrices' aspects).
+    assert structure("<p>- Identification des comptes : x</p>")[0].text.startswith("- ")
