@@ -7,7 +7,10 @@ row after a page break (sometimes repeating the list items before the break), a 
 loses an empty cell and its text slides into the column before, a merged criteria
 cell covers several competencies. Rows are therefore read by what their cells say
 (a bloc, an activity or a competency code) and the columns only for the rest; each
-such repair is a decision in the review report.
+such repair is a decision in the review report. A diploma's table (a bac pro's
+savoir-faire / conditions de réalisation / critères d'évaluation) numbers its
+competencies without a C ("1.11", "111."), heads them "C1 - animer" and gives each
+row its own conditions: each such cell is then the evaluation of its row.
 """
 
 from __future__ import annotations
