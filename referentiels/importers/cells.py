@@ -97,6 +97,7 @@ def cell_text(cell: str) -> str:
 # A list the export flattened into one ``<ul>`` with no ``<li>``: items after " - ".
 _BULLET = re.compile(r"^(?:[-•·]\s*)+")
 _FLAT_ITEM = re.compile(r"(?:^|\s)-(?:\s+|$)")
+_DASHED_LINE = re.compile(r"^-\s")
 
 
 @dataclass(frozen=True)
@@ -114,12 +115,16 @@ class _Structure(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
         self.current: list[str] = []
+        self.lines: list[str] = []  # the lines of a paragraph cut by <br>, before its end
         self.in_list = 0
         self.items: list[str] = []
         self.bold = 0
         self.opens_bold: bool | None = None  # whether the current paragraph opened in bold
 
     def _flush(self) -> None:
+        if self.lines:
+            self._flush_lines()
+            return
         text = normalize("".join(self.current))
         self.current, strong, self.opens_bold = [], bool(self.opens_bold), None
         if not text:
@@ -130,7 +135,32 @@ class _Structure(HTMLParser):
         else:
             self.blocks.append(Block(text=text, strong=strong))
 
+    def _break_line(self) -> None:
+        """A ``<br>`` outside a list: the line is kept until the paragraph ends."""
+        self.lines.append(normalize("".join(self.current)))
+        self.current = []
+
+    def _flush_lines(self) -> None:
+        """A paragraph of ``<br>`` lines: its dashed lines ("- …") are a list."""
+        lines = [*self.lines, normalize("".join(self.current))]
+        self.lines, self.current, self.opens_bold = [], [], None
+        items: list[str] = []
+        for line in (line for line in lines if line):
+            if _DASHED_LINE.match(line):
+                parts = (_BULLET.sub("", normalize(p)) for p in _FLAT_ITEM.split(line))
+                items.extend(part for part in parts if part)
+                continue
+            if items:
+                self.blocks.append(Block(items=tuple(items)))
+                items = []
+            self.blocks.append(Block(text=line))
+        if items:
+            self.blocks.append(Block(items=tuple(items)))
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" and not self.in_list:
+            self._break_line()
+            return
         if tag in _BLOCKS:
             self._flush()
         if tag == "p" and self.in_list:  # a paragraph after a list the export left open
@@ -144,6 +174,8 @@ class _Structure(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("b", "strong") and self.bold:
             self.bold -= 1
+        if tag == "br" and not self.in_list:
+            return
         if tag in _BLOCKS:
             self._flush()
         if tag in ("ul", "ol") and self.in_list:

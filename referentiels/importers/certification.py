@@ -7,7 +7,10 @@ row after a page break (sometimes repeating the list items before the break), a 
 loses an empty cell and its text slides into the column before, a merged criteria
 cell covers several competencies. Rows are therefore read by what their cells say
 (a bloc, an activity or a competency code) and the columns only for the rest; each
-such repair is a decision in the review report.
+such repair is a decision in the review report. A diploma's table (a bac pro's
+savoir-faire / conditions de réalisation / critères d'évaluation) numbers its
+competencies without a C ("1.11", "111."), heads them "C1 - animer" and gives each
+row its own conditions: each such cell is then the evaluation of its row.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import re
 
 from referentiels.importers import uncoded
-from referentiels.importers.cells import Block, Row, cell_text, structure
+from referentiels.importers.cells import Block, Row, cell_text, paragraphs, structure
 from referentiels.importers.drafts import (
     DraftActivity,
     DraftBloc,
@@ -23,7 +26,13 @@ from referentiels.importers.drafts import (
     DraftCriterion,
     ReadState,
 )
-from referentiels.importers.modalities import STARTS_LOWER, evaluations_of, join_continuation
+from referentiels.importers.modalities import (
+    EVALUATION_CODE,
+    REFERENCED,
+    STARTS_LOWER,
+    evaluations_of,
+    join_continuation,
+)
 from referentiels.importers.report import ImportReport, Note, UnreadableSource
 from referentiels.models import Competency, Criterion, Evaluation, Group, Referentiel
 from referentiels.palier_scale import PALIER_PROGRESSION_SCALE
@@ -35,7 +44,12 @@ CRITERION_CODE = re.compile(r"(?:^|(?<=\s))CR(\d+(?:\.\d+)+)\s")
 FOR_CODE = re.compile(r"^Pour (C\d+(?:\.\d+)*)\s*:\s*(.*)$")
 VALIDATION = re.compile(r"^conditions de validation", re.IGNORECASE)
 HEADER = re.compile(r"^(?:r[ée]f[ée]rentiel d|modalit[ée]s d)", re.IGNORECASE)
-ACTIVITY = re.compile(r"^(A?\d+(?:\.\d+)+)\s+(.+)$")
+ACTIVITY = re.compile(r"^(A?\d+(?:\.\d+)+)\s+(?:[-–]\s+)?(.+)$")
+# A heading the table gives its competencies in one column: "C1 - animer",
+# "Compétence : C1 - Prospecter" (a bac pro's competencies, each a group of coded ones).
+DASHED_HEADING = re.compile(r"^(?:comp[ée]tence\s*:\s*)?(C\d+)\s+[-–]\s+(.+)$", re.IGNORECASE)
+# A competency numbered without a C: "1.11 Mettre en place …", "111. Exploiter …".
+NUMBERED_COMPETENCY = re.compile(r"^(\d+(?:\.\d+)+|\d+\.)\s+(?:[-–]\s+)?(.+)$")
 COMPETENCY = re.compile(r"^(C\d+(?:\.\d+)+\.?|C\d+\.)\s+(.+)$")
 MODALITIES = re.compile(r"^modalit", re.IGNORECASE)
 CRITERIA = re.compile(r"^crit[èe]res", re.IGNORECASE)
@@ -49,6 +63,8 @@ def read_certification(rows: list[Row], referentiel_id: str, report: ImportRepor
     modality_col = next(i for i, t in enumerate(texts) if MODALITIES.match(t))
     criteria_col = next((i for i, t in enumerate(texts) if CRITERIA.match(t)), modality_col + 1)
     state = ReadState(report)
+    if _conditions_per_row(rows, header.number, modality_col, criteria_col - 2):
+        state.runs, state.per_row = [], True  # each modality cell: its row's evaluation
     for row in rows:
         if row.number <= header.number or row.blank or row.page_break:
             continue
@@ -56,6 +72,34 @@ def read_certification(rows: list[Row], referentiel_id: str, report: ImportRepor
     if not any(a.competencies for b in state.blocs for a in b.activities):
         raise UnreadableSource([Note("problem.no_competencies", header.number)])
     return _build(state, referentiel_id)
+
+
+def _conditions_per_row(rows: list[Row], after: int, modality_col: int, column: int) -> bool:
+    """Whether every modality cell states how the competencies beside it are assessed
+    (a bac pro's "conditions de réalisation", row by row): none is coded (E1), names
+    its competencies "(C1)", opens in bold or carries on under the next competency,
+    and at least two stand beside competencies. A cell in a row that states none
+    continues the one before a page break."""
+    beside = 0
+    for row in rows:
+        if row.number <= after or row.blank or row.page_break:
+            continue
+        blocks = structure(row.cell(modality_col))
+        if not blocks:
+            continue
+        texts = [b.text or " ".join(b.items) for b in blocks]
+        if blocks[0].strong or any(EVALUATION_CODE.match(t) or REFERENCED.match(t) for t in texts):
+            return False
+        if _codes_competency(row.cell(column)):
+            if STARTS_LOWER.match(texts[0]):
+                return False
+            beside += 1
+    return beside > 1
+
+
+def _codes_competency(cell: str) -> bool:
+    text = cell_text(cell)
+    return bool(COMPETENCY.match(text) or NUMBERED_COMPETENCY.match(text))
 
 
 def _read_row(row: Row, state: ReadState, modality_col: int, criteria_col: int) -> None:
@@ -80,10 +124,16 @@ def _read_row(row: Row, state: ReadState, modality_col: int, criteria_col: int) 
             _bloc(state, row).activities.append(DraftActivity(code, title, heading[1:]))
         elif match:
             state.blocs.append(_heading(cell, match))
+        elif index == 0 and (match := DASHED_HEADING.match(text)) and _alone(row):
+            state.blocs.append(DraftBloc(match.group(1), match.group(2)))
+        elif index == criteria_col - 2 and NUMBERED_COMPETENCY.match(text):
+            _read_numbered(row, cell, state)
         elif match := ACTIVITY.match(text):
             _bloc(state, row).activities.append(DraftActivity(match.group(1), match.group(2)))
         elif index == 0 and (numbered := _numbered(cell)) is not None:
             _bloc(state, row).activities.append(numbered)
+        elif index == 0 and _states_competency(row, criteria_col - 2):
+            _bloc(state, row).activities.append(DraftActivity("", text))
         elif match := COMPETENCY.match(text):
             if index != criteria_col - 2:
                 state.report.decide("decision.shifted_competency", row.number, code=match.group(1))
@@ -117,7 +167,12 @@ def _read_rest(
                 _read_criteria(row, structure(cell), state)
         elif index == modality_col:
             blocks = structure(cell)
-            if state.runs is not None or (uncoded.starts_in_bold(blocks) and _no_modality(state)):
+            beside = _codes_competency(row.cell(criteria_col - 2))
+            if state.per_row and state.runs and not beside and _plain(blocks):
+                # conditions read row by row, cut by a page break: the end of the last
+                state.report.decide("decision.continuation_joined", row.number)
+                state.runs[-1].extend(blocks)
+            elif state.runs is not None or (uncoded.starts_in_bold(blocks) and _no_modality(state)):
                 uncoded.read_modalities(row, blocks, state)
             else:
                 _read_modalities(row, blocks, state)
@@ -133,6 +188,11 @@ def _read_rest(
             listed.extend(blocks)
         else:
             state.report.decide("decision.unplaced", row.number)
+
+
+def _plain(blocks: list[Block]) -> bool:
+    """A modality cell that does not open in bold (a new modality of a cell-mode table)."""
+    return bool(blocks) and not blocks[0].strong
 
 
 def _realigned(row: Row, state: ReadState, width: int) -> Row:
@@ -199,6 +259,41 @@ def _read_competencies(row: Row, text: str, state: ReadState) -> None:
         state.by_code[code] = state.competency
         state.named = None  # a list opening its criteria cell may still continue "loose"
         _activity(state, row).competencies.append(state.competency)
+
+
+def _alone(row: Row) -> bool:
+    """Whether a row holds nothing but its first cell: a heading across the table."""
+    return not any(cell_text(cell) for cell in row.cells[1:])
+
+
+def _states_competency(row: Row, column: int) -> bool:
+    """Whether the row's competency cell opens with a code: its first cell, uncoded,
+    is then the activity those competencies belong to."""
+    first = structure(row.cell(0))
+    if not first or not first[0].text or STARTS_LOWER.match(first[0].text):
+        return False  # a list or a sentence continuing the activity before a page break
+    return _codes_competency(row.cell(column))
+
+
+def _read_numbered(row: Row, cell: str, state: ReadState) -> None:
+    """Competencies numbered without a C ("1.11 …", "111. …"): each paragraph opening
+    with a number starts one, the paragraphs after it (what it lists) go with it."""
+    made: list[DraftCompetency] = []
+    for text in paragraphs(cell):
+        match = NUMBERED_COMPETENCY.match(text)
+        if match or not made:
+            code = match.group(1).rstrip(".") if match else None
+            title = match.group(2) if match else text
+            made.append(DraftCompetency(code, title, row.number))
+        else:
+            made[-1].title = f"{made[-1].title} {text}"
+    if len(made) > 1:
+        codes = ", ".join(c.id for c in made)
+        state.report.decide("decision.several_in_one_cell", row.number, codes=codes)
+    for competency in made:
+        state.by_code[competency.id] = competency
+        _activity(state, row).competencies.append(competency)
+    state.competency, state.named, state.criterion = made[-1], None, None
 
 
 def _bloc(state: ReadState, row: Row) -> DraftBloc:
@@ -280,10 +375,15 @@ def _lists_beside(row: Row, blocks: list[Block], state: ReadState) -> bool:
         for competency in activity.competencies
         if competency.row == row.number and not competency.criteria
     ]
-    if not fresh or len(fresh) != len(blocks) or not all(b.items for b in blocks):
+    if not fresh or not blocks or not all(b.items for b in blocks):
         return False
-    if len(fresh) > 1:
-        state.report.decide("decision.lists_paired", row.number, count=len(fresh))
+    if len(fresh) == 1:  # one competency: every item of every list is one of its criteria
+        fresh[0].criteria.extend(DraftCriterion(i) for block in blocks for i in block.items)
+        state.criterion, state.loose = None, fresh[0]
+        return True
+    if len(fresh) != len(blocks):
+        return False
+    state.report.decide("decision.lists_paired", row.number, count=len(fresh))
     for competency, block in zip(fresh, blocks, strict=True):
         competency.criteria.extend(DraftCriterion(item) for item in block.items)
     state.criterion = None
@@ -382,7 +482,7 @@ def _group(activity: DraftActivity, links: dict[str, list[str]], report: ImportR
     listed = [item for block in activity.activities for item in (block.items or [block.text])]
     return Group(
         kind="activity",
-        code=activity.code,
+        code=activity.code or None,
         title=activity.title,
         activities=listed,
         competencies=competencies,

@@ -65,4 +65,5 @@ class ReadState:
     # Exports that start each modality in its own cell, in bold: the modalities read,
     # and those of the last modality cell (a merged cell covers the rows below it).
     runs: list[list[Block]] | None = None
+    per_row: bool = False  # each modality cell assesses the competencies of its row
     current_runs: list[int] = field(default_factory=list)

@@ -159,6 +159,11 @@ class Report:
 def check(referentiel_id: str, data_dir: Path = DATA) -> Report:
     source = (SEEDS / SOURCE_FILES[referentiel_id]).read_text(encoding="utf-8")
     document = yaml.safe_load((data_dir / f"{referentiel_id}.yaml").read_text(encoding="utf-8"))
+    return check_document(source, document)
+
+
+def check_document(source: str, document: Any) -> Report:
+    """What of ``document`` is not quoted from ``source``, and what of it no string covers."""
     frags = fragments(source)
     covered = [bytearray(len(f)) for f in frags]
     not_found = []
