@@ -7,7 +7,7 @@ values) or a ``.csv`` (the csv module, its delimiter sniffed) into the same
 its rows, so the shape readers and the review report stay the same. A spreadsheet
 cell holds plain text with line breaks where the export holds HTML: :func:`markup`
 gives it the blocks the HTML would (a paragraph per line, a list per run of dashed
-lines). A file that cannot be read safely (corrupt, encrypted, too large, empty) is
+lines, a blank line between two lists). A file that cannot be read safely (corrupt, encrypted, too large, empty) is
 refused whole, before its rows are read.
 """
 
@@ -74,7 +74,8 @@ def too_large(size: int) -> UnreadableSource | None:
 
 def markup(value: str) -> str:
     """A spreadsheet cell as the export's HTML: kept as is when it already is HTML,
-    else a paragraph per line and a list per run of dashed lines (the dash kept, as the
+    else a paragraph per line and a list per run of dashed lines, a blank line ending a
+    list (the dash kept, as the
     source wrote it: the readers drop it from list items and read aspects by it)."""
     if "\n" not in value and "\r" not in value and not _DASHED.match(value):
         return value if _HTML.search(value) else html.escape(value, quote=False)
@@ -83,7 +84,10 @@ def markup(value: str) -> str:
     out: list[str] = []
     in_list = False
     for line in value.splitlines():
-        if not line.strip():
+        if not line.strip():  # a blank line ends a list: the next dashed line starts one
+            if in_list:
+                out.append("</ul>")
+            in_list = False
             continue
         dashed = bool(_DASHED.match(line))
         if dashed != in_list:
@@ -100,13 +104,14 @@ def _row(number: int, values: list[str]) -> Row:
     return Row(number, tuple(markup(value) for value in values))
 
 
-def _written(cells: tuple[Any, ...]) -> list[str]:
+def _written(cells: tuple[Any, ...], spanned: int) -> list[str]:
     """A workbook row's cells up to the last one the file holds (a value, or a border
-    drawn around an empty cell), as the export writes a row up to its last cell."""
-    width = max(
-        (i + 1 for i, cell in enumerate(cells) if not isinstance(cell, EmptyCell)), default=0
-    )
-    return [_text(cell.value) for cell in cells[:width]]
+    drawn around an empty cell) or a merged range covers, as the export writes a row
+    up to its last cell."""
+    held = (i + 1 for i, cell in enumerate(cells) if not isinstance(cell, EmptyCell))
+    width = max(spanned, *held, 0)
+    values = [_text(cell.value) for cell in cells[:width]]
+    return values + [""] * (width - len(values))
 
 
 def _text(value: Any) -> str:
@@ -162,11 +167,12 @@ def _sheet(ws: Any, archive: zipfile.ZipFile) -> Sheet | None:
         raise _problem("problem.too_many_cells", rows=MAX_ROWS, columns=MAX_COLUMNS)
     rows: list[Row] = []
     try:
+        merges = _merges(archive, ws._worksheet_path)
         for number, cells in enumerate(ws.iter_rows(min_row=1), 1):
             if number > MAX_ROWS or len(cells) > MAX_COLUMNS:
                 raise _problem("problem.too_many_cells", rows=MAX_ROWS, columns=MAX_COLUMNS)
-            rows.append(_row(number, _written(cells)))
-        merges = _merges(archive, ws._worksheet_path)
+            spanned = (m.last_col for m in merges if m.first_row <= number <= m.last_row)
+            rows.append(_row(number, _written(cells, max(spanned, default=0))))
     except UnreadableSource:
         raise
     except Exception as error:  # a sheet's XML openpyxl cannot parse
@@ -183,6 +189,8 @@ def _merges(archive: zipfile.ZipFile, path: str) -> list[Merge]:
         for _, element in ElementTree.iterparse(source):
             if element.tag == f"{_MAIN_NS}mergeCell" and (ref := element.get("ref")):
                 first_col, first_row, last_col, last_row = range_boundaries(ref)
+                if last_row > MAX_ROWS or last_col > MAX_COLUMNS or len(merges) >= MAX_ROWS:
+                    raise _problem("problem.too_many_cells", rows=MAX_ROWS, columns=MAX_COLUMNS)
                 merges.append(Merge(ref, first_row, first_col, last_row, last_col))
             element.clear()
     return merges
