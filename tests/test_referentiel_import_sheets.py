@@ -70,6 +70,12 @@ def test_a_csv_of_the_export_imports_the_same_referentiel(
     same(import_file(data, "matrice.csv", referentiel_id), from_export(referentiel_id))
 
 
+def test_a_workbook_under_a_text_name_is_read_as_a_workbook() -> None:
+    rid = "manager-grands-comptes"
+    data = workbook(seed_rows(rid))
+    same(import_file(data, "export.txt", rid), from_export(rid))
+
+
 def test_a_csv_excel_saved_in_windows_1252_is_read_and_the_report_says_so() -> None:
     rid = "manager-equipe-vendeurs-b2b"
     data = csv_file(seed_rows(rid), ";", bom=False, encoding="cp1252")
@@ -138,6 +144,7 @@ def test_typed_lines_give_the_blocks_the_html_gives() -> None:
     [
         (b"PK\x03\x04 not really a zip", "x.xlsx", "problem.corrupt_xlsx"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "x.xlsx", "problem.corrupt_xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old.XLS", "problem.corrupt_xlsx"),
         (b"", "x.csv", "problem.empty_sheet"),
         (b"\xef\xbb\xbf;;\r\n;;\r\n", "x.csv", "problem.empty_sheet"),
         (b"x" * (MAX_SOURCE_BYTES + 1), "x.tsv", "problem.too_large"),

@@ -25,13 +25,18 @@ from referentiels.importers.sheets import (
     MAX_SOURCE_BYTES,
     Sheet,
     fill_merged,
+    looks_like_workbook,
     read_csv,
     read_workbook,
     too_large,
 )
 from referentiels.models import Referentiel
 
-# The file names' endings read as a workbook or a CSV; any other is the text export.
+# The endings of the file names read as a workbook (an old .xls gets the clear problem
+# of a workbook to save again as .xlsx), and as a CSV; any other is the text export.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+CSV_SUFFIXES = (".csv",)
+# What an upload or a help text can announce as accepted.
 FORMATS = (".xlsx", ".csv", ".tsv", ".txt")
 
 __all__ = [
@@ -112,16 +117,17 @@ def import_file(
     The one entry point for every way a file arrives (the command line, an upload to
     Palier's DM): the file's name says its format (its ending, whatever its case), its
     bytes are read here. ``.xlsx``: an Excel workbook, its first sheet that looks like
-    a référentiel (else its first sheet). ``.csv``: comma, semicolon or tab separated,
+    a référentiel (else its first sheet); a workbook under another name is read as one
+    too (no text export starts as a zip or an OLE file does). ``.csv``: comma, semicolon or tab separated,
     UTF-8 or Excel's Windows-1252. Anything else: the tab-separated export, UTF-8 with
     or without a byte-order mark. A file past :data:`MAX_SOURCE_BYTES` is not read.
     Raises :class:`UnreadableSource` when the bytes cannot be read."""
     if (refused := too_large(len(data))) is not None:
         raise refused
     suffix = PurePath(filename).suffix.lower()
-    if suffix == ".xlsx":
+    if suffix in WORKBOOK_SUFFIXES or looks_like_workbook(data):
         return _import_workbook(read_workbook(data), referentiel_id, shape, title)
-    if suffix == ".csv":
+    if suffix in CSV_SUFFIXES:
         report = ImportReport()
         rows = read_csv(data, report)
         return import_rows(rows, referentiel_id, shape, title, report)

@@ -72,6 +72,11 @@ def too_large(size: int) -> UnreadableSource | None:
     return UnreadableSource([Note("problem.too_large", 1, {"max": MAX_SOURCE_BYTES >> 20})])
 
 
+def looks_like_workbook(data: bytes) -> bool:
+    """Whether the bytes are a zip (an .xlsx) or an OLE file (encrypted, or an .xls)."""
+    return data.startswith((b"PK\x03\x04", _OLE_MAGIC))
+
+
 def markup(value: str) -> str:
     """A spreadsheet cell as the export's HTML: kept as is when it already is HTML,
     else a paragraph per line and a list per run of dashed lines, a blank line ending a
