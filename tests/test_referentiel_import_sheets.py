@@ -8,6 +8,10 @@ for word and in the same structure, and the review report must name the same row
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+
 import pytest
 
 from referentiels.importers import (
@@ -74,6 +78,23 @@ def test_a_workbook_under_a_text_name_is_read_as_a_workbook() -> None:
     rid = "manager-grands-comptes"
     data = workbook(seed_rows(rid))
     same(import_file(data, "export.txt", rid), from_export(rid))
+
+
+def test_a_workbook_stating_too_small_a_size_is_read_whole() -> None:
+    # Some tools write <dimension ref="A1"/> whatever the sheet holds.
+    rid = "account-executive"
+    source = zipfile.ZipFile(io.BytesIO(workbook(seed_rows(rid))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content, count = re.subn(
+                    rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1"/>', content
+                )
+                assert count == 1
+            target.writestr(item, content)
+    same(import_file(out.getvalue(), "ae.xlsx", rid), from_export(rid))
 
 
 def test_a_csv_excel_saved_in_windows_1252_is_read_and_the_report_says_so() -> None:

@@ -170,6 +170,9 @@ def _sheet(ws: Any, archive: zipfile.ZipFile) -> Sheet | None:
     rows_bound, columns_bound = ws.max_row or 0, ws.max_column or 0
     if rows_bound > MAX_ROWS or columns_bound > MAX_COLUMNS:
         raise _problem("problem.too_many_cells", rows=MAX_ROWS, columns=MAX_COLUMNS)
+    # The size the file states may be too small (some tools write "A1"): read every row
+    # it holds instead, each as wide as its own cells, counted against the bounds.
+    ws.reset_dimensions()
     rows: list[Row] = []
     try:
         merges = _merges(archive, ws._worksheet_path)
