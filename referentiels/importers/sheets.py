@@ -80,8 +80,8 @@ def looks_like_workbook(data: bytes) -> bool:
 def markup(value: str) -> str:
     """A spreadsheet cell as the export's HTML: kept as is when it already is HTML,
     else a paragraph per line and a list per run of dashed lines, a blank line ending a
-    list (the dash kept, as the
-    source wrote it: the readers drop it from list items and read aspects by it)."""
+    list (the dash kept, as the source wrote it: the readers drop it from list items,
+    and a matrix reads its aspects by it)."""
     if "\n" not in value and "\r" not in value and not _DASHED.match(value):
         return value if _HTML.search(value) else html.escape(value, quote=False)
     if _HTML.search(value):
@@ -176,11 +176,14 @@ def _sheet(ws: Any, archive: zipfile.ZipFile) -> Sheet | None:
     rows: list[Row] = []
     try:
         merges = _merges(archive, ws._worksheet_path)
+        spans: dict[int, int] = {}  # row → the last column a merged range covers in it
+        for merge in merges:
+            for number in range(merge.first_row, merge.last_row + 1):
+                spans[number] = max(spans.get(number, 0), merge.last_col)
         for number, cells in enumerate(ws.iter_rows(min_row=1), 1):
             if number > MAX_ROWS or len(cells) > MAX_COLUMNS:
                 raise _problem("problem.too_many_cells", rows=MAX_ROWS, columns=MAX_COLUMNS)
-            spanned = (m.last_col for m in merges if m.first_row <= number <= m.last_row)
-            rows.append(_row(number, _written(cells, max(spanned, default=0))))
+            rows.append(_row(number, _written(cells, spans.get(number, 0))))
     except UnreadableSource:
         raise
     except Exception as error:  # a sheet's XML openpyxl cannot parse
@@ -193,11 +196,13 @@ def _sheet(ws: Any, archive: zipfile.ZipFile) -> Sheet | None:
 def _merges(archive: zipfile.ZipFile, path: str) -> list[Merge]:
     """The merged ranges a sheet's XML lists (openpyxl's read-only mode skips them)."""
     merges: list[Merge] = []
+    covered = 0  # rows covered, added up over the ranges: what filling them costs
     with archive.open(path.lstrip("/")) as source:
         for _, element in ElementTree.iterparse(source):
             if element.tag == f"{_MAIN_NS}mergeCell" and (ref := element.get("ref")):
                 first_col, first_row, last_col, last_row = range_boundaries(ref)
-                if last_row > MAX_ROWS or last_col > MAX_COLUMNS or len(merges) >= MAX_ROWS:
+                covered += last_row - first_row + 1
+                if last_row > MAX_ROWS or last_col > MAX_COLUMNS or covered > 10 * MAX_ROWS:
                     raise _problem("problem.too_many_cells", rows=MAX_ROWS, columns=MAX_COLUMNS)
                 merges.append(Merge(ref, first_row, first_col, last_row, last_col))
             element.clear()
