@@ -4,7 +4,10 @@ The import itself is pure (:mod:`referentiels.importers`); this command reads th
 file, writes ``DIR/ID.yaml`` only once the loader accepts the text, and words the
 review report in the CLI's language so a person can check each layout decision
 against the source. A file it cannot read gets one line per problem with its row,
-and nothing is written.
+and nothing is written. The file is an Excel workbook, a CSV or the tab-separated
+export (its name's ending says which); an id Palier already knows (a built-in
+référentiel's, or another file's in the operator's directory) is refused, since the
+catalog would not start with it twice.
 """
 
 from __future__ import annotations
@@ -17,8 +20,15 @@ from typing import TextIO
 
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import render_problem
-from referentiels.importers import SHAPES, Imported, UnreadableSource, import_file
-from referentiels.loader import ReferentielError, parse
+from referentiels.importers import (
+    MAX_SOURCE_BYTES,
+    SHAPES,
+    Imported,
+    UnreadableSource,
+    clash,
+    import_file,
+)
+from referentiels.loader import BUILTIN_DIR, ReferentielError, load_file, parse, yaml_files
 
 EXIT_OK, EXIT_INVALID = 0, 1
 WORDS = "referentiel_import."
@@ -39,6 +49,26 @@ def add_import_parser(
     parser.add_argument("--force", action="store_true", help=t(WORDS + "help.force"))
 
 
+def known_ids(directories: list[Path | None], replaced: Path) -> dict[str, Path]:
+    """The id of each référentiel file in ``directories`` (the built-in ones first), and
+    its file; ``replaced`` (the file an import overwrites) aside. A file the loader
+    refuses is left out: the catalog refuses it on its own."""
+    known: dict[str, Path] = {}
+    seen: set[Path] = set()
+    for directory in directories:
+        if directory is None or not directory.is_dir() or directory.resolve() in seen:
+            continue
+        seen.add(directory.resolve())
+        for path in yaml_files(directory):
+            if path.resolve() == replaced.resolve():
+                continue
+            try:
+                known.setdefault(load_file(path).id, path)
+            except ReferentielError:
+                continue
+    return known
+
+
 class ImportCommand:
     def __init__(self, t: Translator, out: TextIO, err: TextIO) -> None:
         self.t, self.out, self.err = t, out, err
@@ -57,6 +87,9 @@ class ImportCommand:
         target = directory / f"{args.id}.yaml"
         if target.exists() and not args.force:
             return self.fail(t(WORDS + "exists", path=target))
+        known = known_ids([BUILTIN_DIR, default_dir, directory], target)
+        if clash(args.id, known):
+            return self.fail(t(WORDS + "id_taken", id=args.id, path=known[args.id]))
         data = self.read(path)
         if data is None:
             return EXIT_INVALID
@@ -77,8 +110,14 @@ class ImportCommand:
         return EXIT_OK
 
     def read(self, path: Path) -> bytes | None:
+        """The file's bytes; one too large to be a référentiel is not read at all."""
         t = self.t
         try:
+            if path.stat().st_size > MAX_SOURCE_BYTES:
+                message = t(WORDS + "problem.too_large", max=MAX_SOURCE_BYTES >> 20)
+                self.fail(t(WORDS + "problem_line", file=path, row=1, message=message))
+                self.fail(t(WORDS + "nothing_written"))
+                return None
             return path.read_bytes()
         except FileNotFoundError:
             self.fail(t(WORDS + "file_not_found", path=path))

@@ -41,6 +41,12 @@ def looks_like_matrix(rows: list[Row]) -> bool:
     return any(_label_index(row, LEVELS_LABEL) is not None for row in rows)
 
 
+def header_row(rows: list[Row]) -> int | None:
+    """The number of the row naming the competency column, below which each row is one
+    competency."""
+    return next((r.number for r in rows if _label_index(r, HEADER_LABEL) is not None), None)
+
+
 def _label_index(row: Row, label: str) -> int | None:
     for index, cell in enumerate(row.cells):
         if cell_text(cell).lower().startswith(label):

@@ -37,9 +37,10 @@ def read_competencies(
             in_knowledge = True
         elif block.items and in_knowledge and current is not None:
             current.knowledge.extend(block.items)
-        elif dashed and current is None and state.competency is not None:
+        elif (dashed or block.items) and current is None and state.competency is not None:
+            # a dashed line (a spreadsheet's cell gives it as a list) before any statement
             state.report.decide("decision.knowledge_continued", row.number)
-            state.competency.knowledge.append(dashed.group(1))
+            state.competency.knowledge.extend([dashed.group(1)] if dashed else block.items)
         elif block.text:
             number = len(activity.competencies) + 1
             current = DraftCompetency(None, block.text, row.number, f"a{activity.code}.c{number}")
