@@ -471,14 +471,16 @@ class SlackDriver:
                 )
             payload["container"] = {"type": "view", "view_id": current.id}
             if block.get("type") == "input":
-                # Slack's view.state holds the choice just made in an input (dispatch_action)
-                # beside what the person typed elsewhere in the view.
+                # The choice just made in an input (dispatch_action) is entered in the view.
                 picked = self._entry(element, value, True)
                 state = self._typed(current)
                 state[str(block.get("block_id"))] = {str(element.get("action_id")): picked}
                 self.emulator.set_view_state(current.id, state)
                 current = self._current(target)
+            assert isinstance(current, View)
             payload["view"] = current.to_api()
+            # view.state: what every input holds now (entered, else its initial value).
+            payload["view"]["state"] = {"values": self._shown(current)}
         response = self._post_payload(payload, "block_actions")
         response.trigger_id, response.response_url = trigger_id, response_url
         return response
@@ -558,6 +560,19 @@ class SlackDriver:
     def _typed(view: View) -> JsonDict:
         """What the person has typed or chosen in the view so far (``state.values``)."""
         return copy.deepcopy((view.data.get("state") or {}).get("values") or {})
+
+    def _shown(self, view: View) -> JsonDict:
+        """What each input of ``view`` holds: what was entered there, else its initial value."""
+        typed, shown = self._typed(view), {}
+        for block in view.blocks:
+            if block.get("type") != "input":
+                continue
+            element = block.get("element") or {}
+            block_id, action_id = str(block.get("block_id")), str(element.get("action_id"))
+            kept = (typed.get(block_id) or {}).get(action_id)
+            entry = kept if isinstance(kept, dict) else self._entry(element, None, False)
+            shown[block_id] = {action_id: entry}
+        return shown
 
     def type_in(self, user: str | User, view: View, values: Mapping[str, Any]) -> View:
         """The person types or chooses in some of the open modal's inputs, without
