@@ -65,7 +65,9 @@ def test_the_evidence_modal_keeps_its_ids_and_its_metadata() -> None:
     inputs = [(b["block_id"], b["element"]["action_id"]) for b in view["blocks"] if "element" in b]
     assert inputs == [
         ("ev_competency", "ev_competency_choice"),
-        ("ev_criterion", "ev_criterion_choice"),
+        # Keyed by its competency: Slack keeps a choice across views.update only in a
+        # block of the same id, and another competency's criterion is not this one's.
+        (f"ev_criterion:{chosen.id}", "ev_criterion_choice"),
         ("ev_text", "ev_text_value"),
         ("ev_date", "ev_date_value"),
         ("ev_link", "ev_link_value"),
