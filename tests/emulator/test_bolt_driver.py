@@ -714,3 +714,26 @@ def test_type_in_refuses_an_input_the_modal_does_not_have(app: App, driver: Slac
     assert shown is not None
     with pytest.raises(DriverError):
         driver.type_in(ALICE, shown, {"nowhere": "x"})
+
+
+def test_a_block_action_carries_an_untouched_inputs_initial_value(
+    app: App, driver: SlackDriver
+) -> None:
+    received: dict[str, Any] = {}
+
+    @app.command("/palier")
+    def command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=_note_form("note", "Prérempli"))
+
+    @app.action("pick")
+    def picked(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        received.update(body["view"]["state"]["values"])
+
+    driver.slash_command(ALICE)
+    shown = driver.modal(ALICE)
+    assert shown is not None
+    driver.click(ALICE, shown, action_id="pick", value="prospection")
+    assert received["note"]["note_value"]["value"] == "Prérempli"
+    assert received["kind"]["pick"]["selected_option"]["value"] == "prospection"
