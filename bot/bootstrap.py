@@ -41,6 +41,7 @@ from bot.domain.home import HomeService
 from bot.domain.one_on_one import OneOnOneService
 from bot.domain.planning import PlanningPolicy
 from bot.domain.review import ReviewService
+from bot.domain.suggest_learn import LEARNED_TTL, LearnedCache
 from bot.domain.team import TeamService
 from bot.settings import Settings
 from referentiels.loader import ReferentielCatalog
@@ -174,7 +175,15 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         ),
         privacy=privacy,
         export=export,
-        evidence=EvidenceFlow(work, core.referentiels, clock, services.evidence),
+        evidence=EvidenceFlow(
+            work,
+            core.referentiels,
+            clock,
+            services.evidence,
+            learned=LearnedCache(clock, LEARNED_TTL, settings.suggest_learn_last)
+            if settings.suggest_learn
+            else None,
+        ),
         home=HomeFlow(
             work, core.referentiels, clock, home, reviews=services.reviews, team=team_service
         ),

@@ -420,6 +420,21 @@ class Settings(BaseSettings):
         description="Whether managers also see their reports' reports (team, 1:1, export).",
         json_schema_extra=_expects("boolean"),
     )
+    suggest_learn: bool = Field(
+        default=False,
+        validation_alias="PALIER_SUGGEST_LEARN",
+        description="Whether evidence suggestions also learn from what the workspace has "
+        "already tagged (off: on the labelled sets it did not help, see bench/RESULTS.md).",
+        json_schema_extra=_expects("boolean"),
+    )
+    suggest_learn_last: int = Field(
+        default=300,
+        ge=1,
+        le=5000,
+        validation_alias="PALIER_SUGGEST_LEARN_LAST",
+        description="How many of the workspace's last tagged evidence suggestions learn from.",
+        json_schema_extra=_expects("positive_integer"),
+    )
     admin_user_ids: Annotated[frozenset[str], NoDecode, BeforeValidator(_user_ids)] = Field(
         default=frozenset(),
         validation_alias="PALIER_ADMIN_USER_IDS",

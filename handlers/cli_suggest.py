@@ -5,6 +5,9 @@ command line: to try a référentiel of one's own on real sentences before rolli
 or to tag evidence from another tool in a script (``--json``: a list of objects with
 ``competency`` — the id as in ``palier referentiels show ID --json`` —, ``criterion``, the
 key of the criterion or aspect it fits best or null, and ``score``, higher is better).
+It lists the ranking whatever the scores: the form preselects the first only when it is
+clear enough (:func:`bot.domain.suggest.confident`, a minimum score and a margin over the
+second), and these scores show why it did or did not.
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from bot.app.actor import Actor, ActorRef
 from bot.app.outcome import Outcome, Problem, RefreshHome, SendDirect
 from bot.app.unit_of_work import UnitOfWork
@@ -25,7 +27,8 @@ from bot.domain.evidence import EvidenceInput, EvidenceService
 from bot.domain.links import is_http_url
 from bot.domain.people import Directory
 from bot.domain.submissions import MAX_TEXT, FieldProblem
-from bot.domain.suggest import suggest
+from bot.domain.suggest import Vote, confident, suggest
+from bot.domain.suggest_learn import LearnedCache, recent_tagged
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Referentiel
 from storage.models import Person
@@ -109,11 +112,34 @@ class EvidenceFlow:
         catalog: ReferentielCatalog,
         clock: Callable[[], datetime],
         evidence: EvidenceService,
+        learned: LearnedCache | None = None,
     ) -> None:
         self.work = work
         self.catalog = catalog
         self.clock = clock
         self.evidence = evidence
+        # What the workspace tagged before, when suggestions learn from it
+        # (PALIER_SUGGEST_LEARN); None: the référentiel's words alone.
+        self.learned = learned
+
+    def _vote(
+        self, session: Session, person: Person, referentiel: Referentiel, text: str
+    ) -> Vote | None:
+        """What the person's workspace tagged before says of ``text`` (ids and weights,
+        never another person's text); None when suggestions do not learn."""
+        if self.learned is None:
+            return None
+        index = self.learned.index(
+            person.tenant_id,
+            referentiel.id,
+            lambda limit: recent_tagged(session, person.tenant_id, referentiel.id, limit),
+        )
+        return index.vote(text)
+
+    def _forget(self, tenant_id: int | None) -> None:
+        """The workspace's evidence changed: what suggestions learned of it is rebuilt."""
+        if self.learned is not None and tenant_id is not None:
+            self.learned.forget(tenant_id)
 
     def form(
         self, ref: ActorRef, start: NewEvidence | None = None, directory: Directory | None = None
@@ -128,13 +154,17 @@ class EvidenceFlow:
             readers = readers_of(found[0], self.work.defaults.managers_see_indirect)
             today = today_of(actor, self.clock())
             # A text known at open time (a message logged as evidence): its most likely
-            # competency and criterion are chosen already; the person can change them.
-            best = suggest(found[1], text, top=1) if text else []
+            # competency and criterion are chosen already when the suggestion is clear
+            # enough (bot.domain.suggest.confident); the person can change them.
+            best = None
+            if text:
+                vote = self._vote(_session, found[0], found[1], text)
+                best = confident(suggest(found[1], text, top=2, vote=vote))
             form = EvidenceForm(
                 found[1],
                 readers,
-                competency_id=best[0].competency.id if best else None,
-                criterion_key=best[0].criterion_key if best else None,
+                competency_id=best.competency.id if best else None,
+                criterion_key=best.criterion_key if best else None,
                 text=text,
                 today=today,
             )
@@ -171,8 +201,22 @@ class EvidenceFlow:
     ) -> Outcome[None]:
         """Store the evidence (or the edit) before answering; problems leave nothing stored.
 
-        A submission already stored answers like a success with nothing to do.
+        A submission already stored answers like a success with nothing to do. Once
+        stored (committed), what suggestions learned of the workspace is rebuilt.
         """
+        changed: list[int] = []
+        outcome = self._save(ref, submitted, directory, changed)
+        for tenant_id in changed:
+            self._forget(tenant_id)
+        return outcome
+
+    def _save(
+        self,
+        ref: ActorRef,
+        submitted: SaveEvidence,
+        directory: Directory | None,
+        changed: list[int],
+    ) -> Outcome[None]:
         with self.work.begin(ref, directory) as (session, actor):
             found = enrolment(actor, self.catalog)
             if found is None:
@@ -207,6 +251,7 @@ class EvidenceFlow:
                 competency, kept.link if kept else data.link, kept.happened_on if kept else None
             )
             direct = SendDirect(ref.user_id, saved, conversation=person.conversation_ref)
+            changed.append(person.tenant_id)
             return Outcome(actor.locale, effects=(direct, RefreshHome(ref.user_id)))
 
     def delete(
@@ -220,4 +265,6 @@ class EvidenceFlow:
                 return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
             deleted = self.evidence.delete(session, found[0], evidence_id)
             refusal = None if deleted else Refusal.UNKNOWN_EVIDENCE.value
-            return Outcome(actor.locale, refusal=refusal, effects=(RefreshHome(ref.user_id),))
+            tenant_id = found[0].tenant_id if deleted else None
+        self._forget(tenant_id)  # once the deletion is committed
+        return Outcome(actor.locale, refusal=refusal, effects=(RefreshHome(ref.user_id),))

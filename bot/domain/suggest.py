@@ -14,6 +14,11 @@ other way round, so the référentiel's text is only ever read, never rewritten.
 The criterion (or, on a matrix, the level aspect) is the best-scoring one of the best
 competency's :func:`~bot.domain.evidence.criterion_choices`, so its key is the one the
 evidence form offers. An index is built once per référentiel and kept (a few ms).
+
+What a workspace has already tagged can lift a competency (a :class:`Vote`, from
+:mod:`bot.domain.suggest_learn`), and the form only preselects a suggestion that is
+clear enough (:func:`confident`): a low score, or one hardly above the second, is more
+often wrong than right on the labelled sets (bench/suggest_bench.py).
 """
 
 from __future__ import annotations
@@ -35,6 +40,14 @@ from referentiels.models import Competency, Referentiel
 _ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 _CACHE_SIZE = 32  # référentiels indexed at once (five built in, a workspace's own)
+# The form preselects the first suggestion only when its score is at least MIN_SCORE and
+# at least MIN_MARGIN (a share of it) above the second's. Chosen on the labelled sets of
+# bench/suggest_bench.py, which reports what the rule avoids and what it loses.
+MIN_SCORE = 2.0
+MIN_MARGIN = 0.10
+# What a workspace's past tags add: their share of the vote times the référentiel's best
+# score (or 1, when the référentiel's words match nothing) times this.
+LEARNED_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,27 @@ class Suggestion:
     competency: Competency
     criterion_key: str | None
     score: float
+
+
+@dataclass(frozen=True)
+class Vote:
+    """What a workspace's past tags say of a text: each competency's share of the
+    nearest past texts' weight (0 to 1), and per competency the criterion most voted for."""
+
+    shares: dict[str, float]
+    criteria: dict[str, str]
+
+
+def confident(
+    suggestions: Sequence[Suggestion], min_score: float = MIN_SCORE, margin: float = MIN_MARGIN
+) -> Suggestion | None:
+    """The first suggestion when it is clear enough to choose for the person: its score
+    at least ``min_score`` and ``margin`` (a share of it) above the second's; else none."""
+    if not suggestions or suggestions[0].score < min_score:
+        return None
+    best = suggestions[0].score
+    second = suggestions[1].score if len(suggestions) > 1 else 0.0
+    return suggestions[0] if best - second >= margin * best else None
 
 
 @lru_cache(maxsize=4096)
@@ -130,21 +164,38 @@ class SuggestIndex:
                 [set(terms(_choice_text(competency, c.key, c.text))) for c in choices],
             )
 
-    def rank(self, text: str, top: int = 3) -> list[Suggestion]:
+    def rank(
+        self, text: str, top: int = 3, vote: Vote | None = None, weight: float = LEARNED_WEIGHT
+    ) -> list[Suggestion]:
         """The ``top`` competencies that ``text`` most likely shows, best first; none for a
-        text that shares no word with the référentiel."""
+        text that shares no word with the référentiel (nor, given a ``vote``, with what the
+        workspace tagged before)."""
         query = query_terms(text)
         if not query or top < 1:
             return []
-        scores = self._bm25.get_scores(query)
+        scores = [float(score) for score in self._bm25.get_scores(query)]
+        criteria: dict[str, str] = {}
+        if vote is not None and vote.shares:
+            scale = max(max(scores, default=0.0), 1.0) * weight
+            for i, competency in enumerate(self.competencies):
+                scores[i] += scale * vote.shares.get(competency.id, 0.0)
+            criteria = vote.criteria
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
         return [
             Suggestion(
-                self.competencies[i], self._criterion(self.competencies[i], query), scores[i]
+                self.competencies[i],
+                self._learned_criterion(self.competencies[i], criteria)
+                or self._criterion(self.competencies[i], query),
+                scores[i],
             )
             for i in order[:top]
             if scores[i] > 0
         ]
+
+    def _learned_criterion(self, competency: Competency, criteria: dict[str, str]) -> str | None:
+        """The criterion past tags chose most for this competency, if still offered."""
+        key = criteria.get(competency.id)
+        return key if key is not None and key in self._criteria[competency.id][0] else None
 
     def _criterion(self, competency: Competency, query: Sequence[str]) -> str | None:
         """The criterion sharing the most of the text's terms (rarer terms weigh more);
@@ -178,6 +229,13 @@ def index_of(referentiel: Referentiel) -> SuggestIndex:
     return index
 
 
-def suggest(referentiel: Referentiel, text: str, top: int = 3) -> list[Suggestion]:
-    """The competencies ``text`` most likely shows on ``referentiel``, best first."""
-    return index_of(referentiel).rank(text, top)
+def suggest(
+    referentiel: Referentiel,
+    text: str,
+    top: int = 3,
+    vote: Vote | None = None,
+    weight: float = LEARNED_WEIGHT,
+) -> list[Suggestion]:
+    """The competencies ``text`` most likely shows on ``referentiel``, best first (lifted
+    by what the workspace tagged before, given its ``vote``)."""
+    return index_of(referentiel).rank(text, top, vote, weight)

@@ -18,6 +18,7 @@ WSGI server and Bolt's own WSGI adapter, so tests need no web framework.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import json
@@ -469,7 +470,17 @@ class SlackDriver:
                     f"view {current.id} belongs to {current.user_id}, not {person.id}"
                 )
             payload["container"] = {"type": "view", "view_id": current.id}
+            if block.get("type") == "input":
+                # The choice just made in an input (dispatch_action) is entered in the view.
+                picked = self._entry(element, value, True)
+                state = self._typed(current)
+                state[str(block.get("block_id"))] = {str(element.get("action_id")): picked}
+                self.emulator.set_view_state(current.id, state)
+                current = self._current(target)
+            assert isinstance(current, View)
             payload["view"] = current.to_api()
+            # view.state: what every input holds now (entered, else its initial value).
+            payload["view"]["state"] = {"values": self._shown(current)}
         response = self._post_payload(payload, "block_actions")
         response.trigger_id, response.response_url = trigger_id, response_url
         return response
@@ -546,16 +557,67 @@ class SlackDriver:
         return entry
 
     @staticmethod
+    def _typed(view: View) -> JsonDict:
+        """What the person has typed or chosen in the view so far (``state.values``)."""
+        return copy.deepcopy((view.data.get("state") or {}).get("values") or {})
+
+    def _shown(self, view: View) -> JsonDict:
+        """What each input of ``view`` holds: what was entered there, else its initial value."""
+        typed, shown = self._typed(view), {}
+        for block in view.blocks:
+            if block.get("type") != "input":
+                continue
+            element = block.get("element") or {}
+            block_id, action_id = str(block.get("block_id")), str(element.get("action_id"))
+            kept = (typed.get(block_id) or {}).get(action_id)
+            entry = kept if isinstance(kept, dict) else self._entry(element, None, False)
+            shown[block_id] = {action_id: entry}
+        return shown
+
+    def type_in(self, user: str | User, view: View, values: Mapping[str, Any]) -> View:
+        """The person types or chooses in some of the open modal's inputs, without
+        submitting: Slack keeps it in the view's ``state.values`` (what a later
+        ``block_actions`` carries, and what ``views.update`` preserves for inputs whose
+        block_id and action_id it keeps). ``values`` keyed as for :meth:`submit_view`."""
+        person = self._user(user)
+        current = self._current(view)
+        assert isinstance(current, View)
+        stack = self.emulator.open_views(person.id)
+        if not stack or stack[-1].id != current.id:
+            raise DriverError(f"view {current.id} is not the modal {person.id} sees on top")
+        state = self._typed(current)
+        matched: set[str] = set()
+        for block in current.blocks:
+            if block.get("type") != "input":
+                continue
+            element = block.get("element") or {}
+            block_id, action_id = str(block.get("block_id")), str(element.get("action_id"))
+            label = str((block.get("label") or {}).get("text", ""))
+            key = next((k for k in (block_id, action_id, label) if k in values), None)
+            if key is not None:
+                matched.add(key)
+                state[block_id] = {action_id: self._entry(element, values[key], True)}
+        if set(values) - matched:
+            raise DriverError(f"no input {sorted(set(values) - matched)} in the view")
+        self.emulator.set_view_state(current.id, state)
+        updated = self._current(current)
+        assert isinstance(updated, View)
+        return updated
+
+    @staticmethod
     def _is_empty(entry: JsonDict) -> bool:
         return all(v in (None, "", []) for k, v in entry.items() if k != "type")
 
     def build_state(self, view: View, values: Mapping[str, Any]) -> JsonDict:
         """``view.state.values`` for ``values`` keyed by block_id, action_id or label.
 
-        Inputs not given keep their initial value; a required input left empty, or
-        a key matching no input, raises :class:`DriverError` (Slack's client would
-        not let the person submit).
+        Inputs not given keep what the person typed or chose before (:meth:`type_in`,
+        kept across ``views.update`` when the input's block_id and action_id are), else
+        their initial value: Slack shows what was entered, not a new ``initial_value``.
+        A required input left empty, or a key matching no input, raises
+        :class:`DriverError` (Slack's client would not let the person submit).
         """
+        typed = self._typed(view)
         inputs = [b for b in view.blocks if b.get("type") == "input"]
         known: set[str] = set()
         for block in inputs:
@@ -575,6 +637,9 @@ class SlackDriver:
             label = str((block.get("label") or {}).get("text", ""))
             key = next((k for k in (block_id, action_id, label) if k in values), None)
             entry = self._entry(element, values.get(key) if key else None, key is not None)
+            kept = (typed.get(block_id) or {}).get(action_id)
+            if key is None and isinstance(kept, dict):
+                entry = copy.deepcopy(kept)
             if not block.get("optional") and self._is_empty(entry):
                 raise DriverError(f"required input {label!r} ({block_id}) left empty")
             state[block_id] = {action_id: entry}

@@ -35,7 +35,7 @@ from bot.views.evidence import EvidenceState
 from bot.views.notice import refusal
 from handlers.slack import ids
 from handlers.slack.builders.checkin_builder import CheckinMetadata, refusal_text
-from handlers.slack.builders.evidence_builder import draft_from_state
+from handlers.slack.builders.evidence_builder import criterion_block_id, draft_from_state
 from handlers.slack.context import Actor, SlackDeps
 from handlers.slack.effects import HomePublisher, carry_out, message_ref
 from handlers.slack.home import home_publisher
@@ -205,6 +205,8 @@ def handle_evidence_submission(
         errors: dict[str, str] = {}
         for problem in outcome.problems:
             block = EVIDENCE_BLOCKS.get(problem.field, ids.EV_TEXT_BLOCK)
+            if block == ids.EV_CRITERION_BLOCK:  # its id names its competency
+                block = criterion_block_id(draft.competency_id)
             errors.setdefault(block if block in blocks else blocks[0], t(problem.key))
         ack(response_action="errors", errors=errors)
         return

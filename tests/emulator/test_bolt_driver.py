@@ -613,3 +613,127 @@ def test_a_dm_from_the_person_reaches_the_bot(
         "Reçu : pause jusqu'à lundi",
     ]
     assert "Reçu" in driver.screen(ALICE)
+
+
+# -- views.update after a block action: what the person typed ------------------------------
+# Slack's reference (views.update, "Preserving input entry"): data entered in input blocks
+# is preserved when the new view has the same input blocks and elements with identical
+# block_id and action_id; what is typed there wins over the new view's initial_value.
+
+PICK = {
+    "type": "static_select",
+    "action_id": "pick",
+    "placeholder": text("Choisir"),
+    "options": [option("Prospection", "prospection"), option("Négociation", "nego")],
+}
+NOTE = {"type": "plain_text_input", "action_id": "note_value", "multiline": True}
+
+
+def _note_form(note_block: str, initial: str | None = None) -> dict[str, Any]:
+    note = {**NOTE, **({"initial_value": initial} if initial else {})}
+    return modal(
+        "Preuve",
+        [
+            {**input_block("Compétence", PICK, "kind"), "dispatch_action": True},
+            input_block("Preuve", note, note_block),
+        ],
+        callback_id="preuve",
+    )
+
+
+def _updating_app(app: App, note_block_after: str, received: dict[str, Any]) -> None:
+    @app.command("/palier")
+    def command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=_note_form("note"))
+
+    @app.action("pick")
+    def picked(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        received["action_state"] = body["view"]["state"]["values"]
+        client.views_update(
+            view_id=body["view"]["id"],
+            hash=body["view"]["hash"],
+            view=_note_form(note_block_after, initial="texte de l'app"),
+        )
+
+    @app.view("preuve")
+    def submitted(ack: Ack, view: dict[str, Any]) -> None:
+        received["submitted"] = view["state"]["values"]
+        ack()
+
+
+def test_typed_text_survives_an_update_that_keeps_its_block_and_action_ids(
+    app: App, driver: SlackDriver
+) -> None:
+    received: dict[str, Any] = {}
+    _updating_app(app, "note", received)
+    driver.slash_command(ALICE)
+    shown = driver.modal(ALICE)
+    assert shown is not None
+
+    driver.type_in(ALICE, shown, {"note": "Tapé par Alice"})
+    driver.click(ALICE, shown, action_id="pick", value="nego")
+
+    # The block action carried what was typed and what was just picked.
+    assert received["action_state"]["note"]["note_value"]["value"] == "Tapé par Alice"
+    assert received["action_state"]["kind"]["pick"]["selected_option"]["value"] == "nego"
+    updated = driver.modal(ALICE)
+    assert updated is not None and updated.hash != shown.hash
+    assert driver.submit_view(ALICE, updated).outcome == "close"
+    # Kept by Slack over the new view's initial_value.
+    assert received["submitted"]["note"]["note_value"]["value"] == "Tapé par Alice"
+    assert received["submitted"]["kind"]["pick"]["selected_option"]["value"] == "nego"
+
+
+def test_typed_text_is_lost_when_the_update_changes_its_block_id(
+    app: App, driver: SlackDriver
+) -> None:
+    received: dict[str, Any] = {}
+    _updating_app(app, "note_v2", received)
+    driver.slash_command(ALICE)
+    shown = driver.modal(ALICE)
+    assert shown is not None
+
+    driver.type_in(ALICE, shown, {"note": "Tapé par Alice"})
+    driver.click(ALICE, shown, action_id="pick", value="nego")
+
+    updated = driver.modal(ALICE)
+    assert updated is not None and updated.hash != shown.hash
+    assert driver.submit_view(ALICE, updated).outcome == "close"
+    # A new block: its own initial value, what was typed in the old one is gone.
+    assert received["submitted"]["note_v2"]["note_value"]["value"] == "texte de l'app"
+    assert "note" not in received["submitted"]
+
+
+def test_type_in_refuses_an_input_the_modal_does_not_have(app: App, driver: SlackDriver) -> None:
+    received: dict[str, Any] = {}
+    _updating_app(app, "note", received)
+    driver.slash_command(ALICE)
+    shown = driver.modal(ALICE)
+    assert shown is not None
+    with pytest.raises(DriverError):
+        driver.type_in(ALICE, shown, {"nowhere": "x"})
+
+
+def test_a_block_action_carries_an_untouched_inputs_initial_value(
+    app: App, driver: SlackDriver
+) -> None:
+    received: dict[str, Any] = {}
+
+    @app.command("/palier")
+    def command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=_note_form("note", "Prérempli"))
+
+    @app.action("pick")
+    def picked(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        received.update(body["view"]["state"]["values"])
+
+    driver.slash_command(ALICE)
+    shown = driver.modal(ALICE)
+    assert shown is not None
+    driver.click(ALICE, shown, action_id="pick", value="prospection")
+    assert received["note"]["note_value"]["value"] == "Prérempli"
+    assert received["kind"]["pick"]["selected_option"]["value"] == "prospection"

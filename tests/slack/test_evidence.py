@@ -36,7 +36,10 @@ def test_log_evidence_against_a_competency_and_one_of_its_aspects(world: World) 
     updated = world.emulator.wait_for(
         lambda: (
             (m := world.driver.modal(ALICE))
-            and any(b.get("block_id") == ids.EV_CRITERION_BLOCK for b in m.blocks)
+            and any(
+                ids.split_block(b.get("block_id", ""))[0] == ids.EV_CRITERION_BLOCK
+                for b in m.blocks
+            )
             and m
         )
     )
@@ -45,14 +48,14 @@ def test_log_evidence_against_a_competency_and_one_of_its_aspects(world: World) 
     offered = next(
         b["element"]["options"]
         for b in updated.blocks
-        if b.get("block_id") == ids.EV_CRITERION_BLOCK
+        if ids.split_block(b.get("block_id", ""))[0] == ids.EV_CRITERION_BLOCK
     )
     assert aspect and aspect in [o["text"]["text"] for o in offered]
     answer = world.driver.submit_view(
         ALICE,
         updated,
         {
-            ids.EV_CRITERION_BLOCK: aspect,
+            ids.EV_CRITERION_ACTION: aspect,
             ids.EV_TEXT_BLOCK: "Négociation menée jusqu'à la signature avec le DAF",
             ids.EV_LINK_BLOCK: "https://crm.example.com/deals/7",
         },
@@ -84,7 +87,10 @@ def test_a_large_certification_groups_competencies_and_offers_its_criteria(world
     updated = world.emulator.wait_for(
         lambda: (
             (m := world.driver.modal(CHLOE))
-            and any(b.get("block_id") == ids.EV_CRITERION_BLOCK for b in m.blocks)
+            and any(
+                ids.split_block(b.get("block_id", ""))[0] == ids.EV_CRITERION_BLOCK
+                for b in m.blocks
+            )
             and m
         )
     )
@@ -93,7 +99,7 @@ def test_a_large_certification_groups_competencies_and_offers_its_criteria(world
         CHLOE,
         updated,
         {
-            ids.EV_CRITERION_BLOCK: target.criterion_key(0),
+            ids.EV_CRITERION_ACTION: target.criterion_key(0),
             ids.EV_TEXT_BLOCK: "Diagnostic de trois comptes présenté au comité",
         },
     )

@@ -13,7 +13,7 @@ from bot.views import actions
 from emulators.slack import validate_view
 from handlers.slack import ids
 from handlers.slack.builders.checkin_builder import CheckinMetadata, checkin_modal
-from handlers.slack.builders.evidence_builder import form_modal
+from handlers.slack.builders.evidence_builder import draft_from_state, form_modal
 from handlers.slack.markup import slack_translator
 from referentiels.loader import ReferentielCatalog
 
@@ -65,7 +65,9 @@ def test_the_evidence_modal_keeps_its_ids_and_its_metadata() -> None:
     inputs = [(b["block_id"], b["element"]["action_id"]) for b in view["blocks"] if "element" in b]
     assert inputs == [
         ("ev_competency", "ev_competency_choice"),
-        ("ev_criterion", "ev_criterion_choice"),
+        # Keyed by its competency: Slack keeps a choice across views.update only in a
+        # block of the same id, and another competency's criterion is not this one's.
+        (f"ev_criterion:{chosen.id}", "ev_criterion_choice"),
         ("ev_text", "ev_text_value"),
         ("ev_date", "ev_date_value"),
         ("ev_link", "ev_link_value"),
@@ -90,3 +92,17 @@ def test_every_name_the_core_gives_has_one_slack_id_and_no_two_share_one() -> No
     assert mapped <= names
     for mapping in maps:
         assert len(set(mapping.values())) == len(mapping)
+
+
+def test_the_criterion_is_read_from_the_chosen_competencys_block_only() -> None:
+    def select(value: str) -> dict[str, object]:
+        return {"type": "static_select", "selected_option": {"value": value}}
+
+    competency = {"ev_competency": {"ev_competency_choice": select("C3")}}
+    stale = {"ev_criterion:C4": {"ev_criterion_choice": select("C4#2")}}
+    assert draft_from_state({**competency, **stale}).criterion_key is None
+    mine = {"ev_criterion:C3": {"ev_criterion_choice": select("C3#1")}}
+    assert draft_from_state({**competency, **mine}).criterion_key == "C3#1"
+    # A modal opened before the block was keyed by competency: its one criterion block.
+    legacy = {"ev_criterion": {"ev_criterion_choice": select("C3#2")}}
+    assert draft_from_state({**competency, **legacy}).criterion_key == "C3#2"
