@@ -50,6 +50,7 @@ from handlers.demo.player import (
 from handlers.demo.story import Expect, Member
 from handlers.slack import ids
 from handlers.slack.app import PalierSlack
+from handlers.slack.builders.evidence_builder import criterion_block_id
 from handlers.slack.markup import slack_translator
 
 T = TypeVar("T")
@@ -357,8 +358,8 @@ class SlackPlayer:
             f"#{name}",
             SHORTCUT_NAME,
             render_view(modal.data),
-            _chosen(modal, ids.EV_COMPETENCY_BLOCK),
-            _chosen(modal, ids.EV_CRITERION_BLOCK),
+            competency := _chosen(modal, ids.EV_COMPETENCY_BLOCK),
+            _chosen(modal, criterion_block_id(competency)),
             render_text(modal.data.get("submit")),
         )
 
