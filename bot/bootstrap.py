@@ -33,6 +33,7 @@ from bot.app.summary import SummaryFlow
 from bot.app.team import TeamFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
 from bot.app.vae import VaeFlow
+from bot.app.vae_share import LivretShareFlow
 from bot.delivery.policy import Lanes, TickPolicy
 from bot.domain.admin import AdminService
 from bot.domain.checkin import CheckinService
@@ -140,6 +141,7 @@ class Flows:
     topics: TopicFlow  # a topic for one's next 1:1, any day
     progress: ProgressFlow  # a person's progress chart (PNG)
     vae: VaeFlow  # a person's VAE livret de preuves (PDF and Word)
+    vae_share: LivretShareFlow  # ... to their manager, with their consent
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -185,6 +187,7 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         topics=TopicFlow(work, clock),
         progress=progress,
         vae=VaeFlow(work, core.referentiels, clock),
+        vae_share=LivretShareFlow(work, core.referentiels, clock),
     )
 
 

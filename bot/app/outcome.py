@@ -73,6 +73,8 @@ class FileKind(enum.StrEnum):
     TEAM_TABLE = "team_table"  # a large team's summary as a CSV table (bot.views.team_files)
     TEAM_MAP = "team_map"  # ... and as heatmap pictures (PNG; ``part`` says which)
     PROGRESS_CHART = "progress_chart"  # the actor's own levels over 4 quarters (PNG)
+    LIVRET_PDF = "livret_pdf"  # the actor's own VAE livret de preuves (bot.app.vae)
+    LIVRET_DOCX = "livret_docx"  # ... the same as a Word file
 
 
 @dataclass(frozen=True)
