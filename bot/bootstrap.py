@@ -162,6 +162,8 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
     team_service = TeamService(core.referentiels, default_timezone=settings.default_timezone)
     team = TeamFlow(work, core.referentiels, clock, team_service, indirect=indirect)
     progress = ProgressFlow(work, core.referentiels, clock, indirect=indirect)
+    vae = VaeFlow(work, core.referentiels, clock)
+    vae_share = LivretShareFlow(work, core.referentiels, clock)
     return Flows(
         services=services,
         summary=SummaryFlow(work, core.referentiels, clock),
@@ -183,11 +185,11 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         review=ReviewFlow(work, core.referentiels, clock, services.reviews),
         team=team,
         checkin=CheckinFlow(work, core.referentiels, clock, services.checkins),
-        files=FileFlow(work, clock, export, privacy, team, progress),
+        files=FileFlow(work, clock, export, privacy, team, progress, vae=vae, vae_share=vae_share),
         topics=TopicFlow(work, clock),
         progress=progress,
-        vae=VaeFlow(work, core.referentiels, clock),
-        vae_share=LivretShareFlow(work, core.referentiels, clock),
+        vae=vae,
+        vae_share=vae_share,
     )
 
 

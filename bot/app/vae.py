@@ -56,6 +56,11 @@ class LivretFile:
 
 
 KINDS = {LivretFormat.PDF: FileKind.LIVRET_PDF, LivretFormat.DOCX: FileKind.LIVRET_DOCX}
+SHARED_KINDS = {
+    LivretFormat.PDF: FileKind.SHARED_LIVRET_PDF,
+    LivretFormat.DOCX: FileKind.SHARED_LIVRET_DOCX,
+}
+FORMATS = {kind: fmt for kinds in (KINDS, SHARED_KINDS) for fmt, kind in kinds.items()}
 
 
 def render(doc: Document, fmt: LivretFormat) -> bytes:
@@ -79,21 +84,26 @@ def deliveries(
     user_id: str,
     titles: Callable[[LivretFormat], str],
     comment: str,
-    kinds: bool = True,
+    kinds: dict[LivretFormat, FileKind] = KINDS,
+    formats: tuple[LivretFormat, ...] = (LivretFormat.PDF, LivretFormat.DOCX),
+    **other: str | None,
 ) -> tuple[DeliverFile, ...]:
-    """The PDF then the Word file for ``user_id``, each titled ``titles(fmt)``, the
-    ``comment`` beside the first; ``kinds``: they can be built again for the same person
-    (their own livret), so a front end may ask before it sends."""
+    """The PDF then the Word file (``formats``) for ``user_id``, each titled
+    ``titles(fmt)``, the ``comment`` beside the first; ``kinds`` say which file each is,
+    to build it again; ``other``: the delivery's ``conversation`` and ``grant``, for a
+    livret that is not the recipient's own."""
     return tuple(
         DeliverFile(
             user_id=user_id,
             filename=f"{written.name}.{fmt.value}",
             content=render(written.doc, fmt),
             title=titles(fmt),
-            comment=comment if fmt is LivretFormat.PDF else None,
-            kind=KINDS[fmt] if kinds else None,
+            comment=comment if fmt is formats[0] else None,
+            kind=kinds[fmt],
+            conversation=other.get("conversation"),
+            grant=other.get("grant"),
         )
-        for fmt in (LivretFormat.PDF, LivretFormat.DOCX)
+        for fmt in formats
     )
 
 

@@ -35,10 +35,10 @@ from sqlalchemy.orm import Session
 from bot.app.actor import ActorRef
 from bot.app.outcome import DeliverFile, Effect, Outcome, SendDirect
 from bot.app.unit_of_work import UnitOfWork
-from bot.app.vae import LivretFormat, deliveries, write
+from bot.app.vae import SHARED_KINDS, LivretFormat, deliveries, write
 from bot.domain import file_claims
 from bot.domain.access import may_receive_livret
-from bot.domain.people import Directory, find_person, person_locale
+from bot.domain.people import Directory, find_person, person_locale, zone_of
 from bot.domain.vae_livret import build_livret
 from bot.i18n import Locale, Translator
 from bot.i18n.rich import Mention, Param, Plain
@@ -57,6 +57,7 @@ class ShareRefusal(enum.StrEnum):
     NO_MANAGER = "no_manager"  # sharing on one's own: nobody to share with
     NOT_MANAGER_NOW = "not_manager_now"  # the asker is no longer the person's manager
     CHANGED = "changed"  # the person follows another référentiel than the one asked for
+    NOT_SHARED_NOW = "not_shared_now"  # a shared file accepted once that no longer holds
     ANSWERED = "answered"  # the request was answered already (a double click)
     UNKNOWN_REQUEST = "unknown_request"  # a button's value that is not a request
 
@@ -89,6 +90,27 @@ class ShareRequest:
         """The claim that makes the request answered once (an opaque digest)."""
         parts = f"livret-share|{person.tenant_id}|{person.id}|{self.value()}"
         return hashlib.sha256(parts.encode()).hexdigest()
+
+    def consent(self, person: Person) -> str:
+        """The claim that records the person's yes to this request (an opaque digest)."""
+        parts = f"livret-consent|{person.tenant_id}|{person.id}|{self.value()}"
+        return hashlib.sha256(parts.encode()).hexdigest()
+
+
+def grant_of(person: Person, request: ShareRequest) -> str:
+    """What a shared file carries to be built again: whose livret, which request."""
+    return json.dumps([person.platform_user_id, request.value()])
+
+
+def parse_grant(grant: str | None) -> tuple[str, ShareRequest] | None:
+    try:
+        found = json.loads(grant or "")
+    except ValueError:
+        return None
+    if not (isinstance(found, list) and len(found) == 2 and all(isinstance(p, str) for p in found)):
+        return None
+    request = ShareRequest.parse(found[1])
+    return (found[0], request) if found[0] and request else None
 
 
 def _mention(person: Person) -> Mention:
@@ -152,21 +174,23 @@ class LivretShareFlow:
             found = self._checked(session, actor.person, request)
             if isinstance(found, ShareRefusal):
                 return Outcome.refused(locale, found.value)
-            key = found[2].key(found[0])
+            key, consent = found[2].key(found[0]), found[2].consent(found[0])
         if not self._claim(key):
             return Outcome.refused(locale, ShareRefusal.ANSWERED.value)
+        if share:
+            self._record(consent)
         with self.work.begin(ref, directory) as (session, actor):
             found = self._checked(session, actor.person, request)
             if isinstance(found, ShareRefusal):  # changed in between: answer again later
                 self._release(key)
                 return Outcome.refused(locale, found.value)
-            person, manager, _, referentiel = found
+            person, manager, request, referentiel = found
             about: dict[str, Param] = {
                 "manager": _mention(manager),
                 "referentiel": Plain(referentiel.title),
             }
             if share:
-                files = self._files(session, person, manager, referentiel, actor.timezone)
+                files = self._files(session, person, manager, request, actor.timezone)
                 return Outcome(locale, LivretNotice(locale, "shared", about), effects=files)
             theirs = LivretNotice(
                 self._locale(manager),
@@ -211,19 +235,60 @@ class LivretShareFlow:
                 "manager": _mention(manager),
                 "referentiel": Plain(referentiel.title),
             }
-            files = self._files(session, person, manager, referentiel, actor.timezone)
+            request = ShareRequest(
+                manager.platform_user_id, referentiel.id, self.clock().isoformat()
+            )
+            file_claims.take(session, request.consent(person), self.clock())
+            files = self._files(session, person, manager, request, actor.timezone)
             return Outcome(actor.locale, LivretNotice(actor.locale, "shared", about), effects=files)
+
+    def rebuild(
+        self,
+        ref: ActorRef,
+        fmt: LivretFormat,
+        grant: str | None,
+        directory: Directory | None = None,
+    ) -> Outcome[None]:
+        """One file of a livret shared with the actor, built again when they accept it
+        (Teams): only while the person's consent to that request holds and the actor is
+        still their direct manager; the refusal otherwise is ``not_shared_now``."""
+        found = parse_grant(grant)
+        with self.work.begin(ref, directory) as (session, actor):
+            manager = actor.person
+            tenant = manager.tenant_id if manager else None
+            person = find_person(session, tenant, found[0]) if found and tenant else None
+            checked = self._checked(session, person, found[1] if found else None)
+            refused = Outcome[None].refused(actor.locale, ShareRefusal.NOT_SHARED_NOW.value)
+            if isinstance(checked, ShareRefusal) or manager is None:
+                return refused
+            person, owner_manager, request, _ = checked
+            consented = file_claims.held(session, request.consent(person), self.clock())
+            if owner_manager.id != manager.id or not consented:
+                return refused
+            files = self._files(
+                session,
+                person,
+                manager,
+                request,
+                zone_of(person, self.work.defaults.timezone),
+                (fmt,),
+            )
+            return Outcome(actor.locale, effects=files)
 
     def _files(
         self,
         session: Session,
         person: Person,
         manager: Person,
-        referentiel: Referentiel,
+        request: ShareRequest,
         zone: str,
+        formats: tuple[LivretFormat, ...] = (LivretFormat.PDF, LivretFormat.DOCX),
     ) -> tuple[Effect, ...]:
-        """Both files for the manager: the livret in the person's language, the titles
-        and the comment in the manager's."""
+        """The files for the manager (both, unless ``formats`` says): the livret in the
+        person's language, the titles and the comment in the manager's; each can be built
+        again under the consent to ``request``."""
+        referentiel = self._certification(person)
+        assert referentiel is not None  # checked by every caller
         own = Translator(self._locale(person))
         theirs = Translator(self._locale(manager))
         written = write(build_livret(session, person, referentiel), own, self.clock(), zone)
@@ -234,9 +299,24 @@ class LivretShareFlow:
 
         comment = theirs(f"{WORDS}.received", name=name, referentiel=referentiel.title)
         found: tuple[DeliverFile, ...] = deliveries(
-            written, manager.platform_user_id, title, comment, kinds=False
+            written,
+            manager.platform_user_id,
+            title,
+            comment,
+            SHARED_KINDS,
+            formats,
+            conversation=manager.conversation_ref,
+            grant=grant_of(person, request),
         )
         return found
+
+    def _record(self, key: str) -> None:
+        """The person's yes, kept (already kept: nothing to do)."""
+        try:
+            with session_scope(self.work.sessions) as session:
+                file_claims.take(session, key, self.clock())
+        except IntegrityError:
+            pass
 
     def _release(self, key: str) -> None:
         with session_scope(self.work.sessions) as session:
