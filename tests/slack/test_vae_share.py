@@ -171,3 +171,12 @@ def test_a_person_shares_on_their_own_and_someone_without_a_manager_cannot(
     assert _ephemeral(world, CHLOE).startswith("Palier ne vous connaît pas de manager")
     world.emulator.settle()
     assert len(world.emulator.files) == 2
+
+
+def test_the_help_says_who_receives_a_livret(world: World) -> None:
+    world.enrol(ALICE)
+    world.driver.slash_command(ALICE, "/palier", "aide")
+    help_text = str(world.emulator.wait_for(lambda: world.emulator.ephemerals_for(ALICE))[-1])
+    assert "Votre livret de preuves VAE ne va à votre manager que si vous y consentez" in (
+        help_text
+    )

@@ -162,3 +162,17 @@ def test_only_the_direct_manager_may_ask(world: TeamsWorld) -> None:
         "You can only ask for the evidence portfolio"
     )
     assert len(sent(world, alice)) == before
+
+
+def test_the_help_says_who_receives_a_livret_in_teams_words(world: TeamsWorld) -> None:
+    teams, alice = world.teams, world.alice
+    bob = world.emulator.add_user("Bob Stone", "bob@example.com", locale="en-US")
+    enrol(world.core, bob)
+    for user, words in (
+        (alice, "Votre livret de preuves VAE ne va à votre manager que si vous y consentez"),
+        (bob, "Your VAE evidence portfolio goes to your manager only with your consent"),
+    ):
+        teams.install(user)
+        teams.send_message(user, "help" if user is bob else "aide")
+        shown = teams.render(sent(world, user)[-1])
+        assert words in shown and "/palier" not in shown
