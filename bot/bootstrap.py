@@ -33,6 +33,7 @@ from bot.app.summary import SummaryFlow
 from bot.app.team import TeamFlow
 from bot.app.unit_of_work import Defaults, UnitOfWork
 from bot.app.vae import VaeFlow
+from bot.app.vae_share import LivretShareFlow
 from bot.delivery.policy import Lanes, TickPolicy
 from bot.domain.admin import AdminService
 from bot.domain.checkin import CheckinService
@@ -141,6 +142,7 @@ class Flows:
     topics: TopicFlow  # a topic for one's next 1:1, any day
     progress: ProgressFlow  # a person's progress chart (PNG)
     vae: VaeFlow  # a person's VAE livret de preuves (PDF and Word)
+    vae_share: LivretShareFlow  # ... to their manager, with their consent
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -161,6 +163,8 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
     team_service = TeamService(core.referentiels, default_timezone=settings.default_timezone)
     team = TeamFlow(work, core.referentiels, clock, team_service, indirect=indirect)
     progress = ProgressFlow(work, core.referentiels, clock, indirect=indirect)
+    vae = VaeFlow(work, core.referentiels, clock)
+    vae_share = LivretShareFlow(work, core.referentiels, clock)
     return Flows(
         services=services,
         summary=SummaryFlow(work, core.referentiels, clock),
@@ -190,10 +194,11 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         review=ReviewFlow(work, core.referentiels, clock, services.reviews),
         team=team,
         checkin=CheckinFlow(work, core.referentiels, clock, services.checkins),
-        files=FileFlow(work, clock, export, privacy, team, progress),
+        files=FileFlow(work, clock, export, privacy, team, progress, vae=vae, vae_share=vae_share),
         topics=TopicFlow(work, clock),
         progress=progress,
-        vae=VaeFlow(work, core.referentiels, clock),
+        vae=vae,
+        vae_share=vae_share,
     )
 
 

@@ -30,12 +30,13 @@ from bot.delivery.views import (
 )
 from bot.i18n import Translator
 from bot.i18n.rich import Mention
-from bot.views import checkin, prompt, review
+from bot.views import checkin, prompt, review, vae_share
 from bot.views.cards import Card
 from bot.views.checkin_edit import with_edit
 from bot.views.evidence import saved_card
 from bot.views.one_on_one import brief_card
 from bot.views.summary import summary_card
+from bot.views.vae_share import LivretAsked, LivretNotice
 from bot.views.welcome import greeting_card
 
 
@@ -90,6 +91,8 @@ CARDS: dict[type, Callable[[Any, Translator], Card]] = {
     EvidenceSaved: lambda view, t: saved_card(view.competency, view.link, t, view.happened_on),
     ReviewNotice: _review_notice,
     WelcomeMessage: lambda view, t: greeting_card(view.greeting, t),
+    LivretAsked: vae_share.request_card,
+    LivretNotice: vae_share.notice_card,
 }
 
 

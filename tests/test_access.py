@@ -13,8 +13,19 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.domain.access import Scope, Viewer, reports_of, scope_over, viewer_for, visible_people
+from bot.domain.access import (
+    Relation,
+    Scope,
+    Viewer,
+    livret_recipient,
+    may_receive_livret,
+    reports_of,
+    scope_over,
+    viewer_for,
+    visible_people,
+)
 from bot.domain.people import Profile, ensure_tenant, upsert_person
+from bot.i18n import Translator
 from storage.db import make_session_factory
 from storage.models import Person, Platform, Role
 from tests.support.company import statements
@@ -140,3 +151,41 @@ def test_an_admin_is_a_viewer_whether_enrolled_or_not(people: dict[str, Person])
     assert enrolled is not None and enrolled.person is people["alice"]
     with pytest.raises(ValueError):
         Viewer(None, is_admin=False, tenant_id=people["alice"].tenant_id)
+
+
+LIVRET_CASES = [
+    # recipient, owner, consented, may receive the owner's VAE livret
+    ("alice", "alice", False, True),  # one's own
+    ("alice", "chloe", False, False),  # the direct manager, without consent
+    ("alice", "chloe", True, True),  # ... with it
+    ("marion", "chloe", True, False),  # a manager further up: never
+    ("eve", "dan", True, False),  # an admin: never
+    ("bruno", "alice", True, False),  # a peer
+    ("zoe", "alice", True, False),  # another workspace
+]
+
+
+@pytest.mark.parametrize(("recipient", "owner", "consented", "expected"), LIVRET_CASES)
+def test_a_livret_goes_to_the_direct_manager_only_with_consent(
+    people: dict[str, Person], recipient: str, owner: str, consented: bool, expected: bool
+) -> None:
+    assert may_receive_livret(people[owner], people[recipient], consented=consented) is expected
+
+
+def test_the_livret_rule_and_what_palier_says_of_it_agree() -> None:
+    """The rule lets only the person and, with consent, the direct manager have it; the
+    help says exactly that, in both languages."""
+    allowed = {
+        (relation, consented)
+        for relation in Relation
+        for consented in (False, True)
+        if livret_recipient(relation, consented=consented)
+    }
+    assert allowed == {
+        (Relation.SELF, False),
+        (Relation.SELF, True),
+        (Relation.MANAGER, True),
+    }
+    assert "que si vous y consentez" in Translator("fr")("livret_share.privacy")
+    assert "only with your consent" in Translator("en")("livret_share.privacy")
+    assert "Nobody else receives it" in Translator("en")("livret_share.privacy")

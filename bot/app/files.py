@@ -26,6 +26,8 @@ from bot.app.privacy import PrivacyFlow
 from bot.app.progress import GONE, ChartRequest, ProgressFlow
 from bot.app.team import TeamFlow
 from bot.app.unit_of_work import UnitOfWork
+from bot.app.vae import FORMATS, VaeFlow
+from bot.app.vae_share import LivretShareFlow
 from bot.domain import file_claims
 from bot.domain.people import Directory
 from bot.domain.team import TeamOverview
@@ -100,6 +102,9 @@ class FileFlow:
         privacy: PrivacyFlow,
         team: TeamFlow,
         progress: ProgressFlow,
+        *,
+        vae: VaeFlow | None = None,
+        vae_share: LivretShareFlow | None = None,
     ) -> None:
         self.work = work
         self.clock = clock
@@ -107,15 +112,27 @@ class FileFlow:
         self.privacy = privacy
         self.team = team
         self.progress = progress
+        self.vae = vae
+        self.vae_share = vae_share
 
     def build(
-        self, ref: ActorRef, kind: FileKind, directory: Directory | None = None, part: int = 0
+        self,
+        ref: ActorRef,
+        kind: FileKind,
+        directory: Directory | None = None,
+        part: int = 0,
+        grant: str | None = None,
     ) -> Outcome[None]:
         """The file of ``kind`` (and ``part``, for a team's map in several pictures) as
         the actor may have it now: a refusal (the flow's own code: ``not_allowed``,
         ``nothing``, ``no_reports``, ``no_data`` …), or its one
         :class:`~bot.app.outcome.DeliverFile` in ``effects``. A progress chart is always
-        the actor's own."""
+        the actor's own, a livret too — but one shared with the actor by its owner, built
+        only under the owner's consent that ``grant`` names (:mod:`bot.app.vae_share`)."""
+        if kind in FORMATS and self.vae is not None and self.vae_share is not None:
+            if kind in (FileKind.SHARED_LIVRET_PDF, FileKind.SHARED_LIVRET_DOCX):
+                return self.vae_share.rebuild(ref, FORMATS[kind], grant, directory)
+            return _only(self.vae.send_my_livret(ref, directory), kind)
         if kind is FileKind.PROGRESS_CHART:
             return self.progress.chart(ref, ChartRequest(), directory)
         if kind is FileKind.EXPORT:

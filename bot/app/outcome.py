@@ -73,6 +73,12 @@ class FileKind(enum.StrEnum):
     TEAM_TABLE = "team_table"  # a large team's summary as a CSV table (bot.views.team_files)
     TEAM_MAP = "team_map"  # ... and as heatmap pictures (PNG; ``part`` says which)
     PROGRESS_CHART = "progress_chart"  # the actor's own levels over 4 quarters (PNG)
+    LIVRET_PDF = "livret_pdf"  # the actor's own VAE livret de preuves (bot.app.vae)
+    LIVRET_DOCX = "livret_docx"  # ... the same as a Word file
+    # Someone's livret shared with their manager with their consent (bot.app.vae_share):
+    # built again only with that consent (``DeliverFile.grant``), under the policy then.
+    SHARED_LIVRET_PDF = "shared_livret_pdf"
+    SHARED_LIVRET_DOCX = "shared_livret_docx"
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,12 @@ class DeliverFile(Effect):
     """Give ``user_id`` a file, privately (never in a channel); ``title`` and
     ``comment`` are worded already, in the actor's language; ``kind`` says which file it
     is (None: one that cannot be built again), ``part`` which of several of that kind
-    (from 1; 0 when there is one); ``alt`` describes a picture to whoever cannot see it."""
+    (from 1; 0 when there is one); ``alt`` describes a picture to whoever cannot see it.
+
+    A file for someone other than the actor (a livret shared with a manager) carries
+    ``conversation``, the recipient's stored direct conversation (a front end that must
+    write first there, Teams, needs it), and ``grant``, what lets the file be built again
+    for them (an opaque value the flow that made it checks again)."""
 
     user_id: str
     filename: str
@@ -90,6 +101,8 @@ class DeliverFile(Effect):
     kind: FileKind | None = None
     part: int = 0
     alt: str | None = None
+    conversation: str | None = None
+    grant: str | None = None
 
 
 @dataclass(frozen=True)

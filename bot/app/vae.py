@@ -2,9 +2,9 @@
 criterion of their certification, as a PDF to print and a Word file to edit.
 
 In chat, a person asks for their own livret (``send_my_livret``): both files go to them
-privately as two :class:`~bot.app.outcome.DeliverFile`, in their language. For now only
-the person themselves may have it (:mod:`bot.domain.access`'s ``SELF`` scope); their
-manager, with the person's consent, is left for later. At the command line an
+privately as two :class:`~bot.app.outcome.DeliverFile`, in their language. Their direct
+manager receives it only with the person's consent (:mod:`bot.app.vae_share`, on
+:func:`bot.domain.access.livret_recipient`). At the command line an
 :class:`~bot.app.operator.Operator` writes anyone's livret on a certification
 référentiel they name (``livret_of``), in that person's language. What goes in is
 :mod:`bot.domain.vae_livret`'s; how it looks, :mod:`bot.views.vae_livret`'s.
@@ -19,7 +19,7 @@ from datetime import datetime
 
 from bot.app.actor import ActorRef
 from bot.app.operator import Operator, operator_work
-from bot.app.outcome import DeliverFile, Outcome
+from bot.app.outcome import DeliverFile, FileKind, Outcome
 from bot.app.unit_of_work import UnitOfWork
 from bot.domain.access import Scope, Viewer, scope_over
 from bot.domain.people import Directory, find_person, find_tenant, person_locale, zone_of
@@ -55,8 +55,56 @@ class LivretFile:
     criteria: int
 
 
+KINDS = {LivretFormat.PDF: FileKind.LIVRET_PDF, LivretFormat.DOCX: FileKind.LIVRET_DOCX}
+SHARED_KINDS = {
+    LivretFormat.PDF: FileKind.SHARED_LIVRET_PDF,
+    LivretFormat.DOCX: FileKind.SHARED_LIVRET_DOCX,
+}
+FORMATS = {kind: fmt for kinds in (KINDS, SHARED_KINDS) for fmt, kind in kinds.items()}
+
+
 def render(doc: Document, fmt: LivretFormat) -> bytes:
     return pdf_bytes(doc) if fmt is LivretFormat.PDF else docx_bytes(doc)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A livret worded in its owner's language, ready to be rendered for someone."""
+
+    doc: Document
+    name: str  # the file name, without its extension
+
+
+def write(livret: Livret, t: Translator, now: datetime, zone: str) -> Written:
+    return Written(document(livret, t, now, zone), filename(livret, t, now, zone))
+
+
+def deliveries(
+    written: Written,
+    user_id: str,
+    titles: Callable[[LivretFormat], str],
+    comment: str,
+    kinds: dict[LivretFormat, FileKind] = KINDS,
+    formats: tuple[LivretFormat, ...] = (LivretFormat.PDF, LivretFormat.DOCX),
+    **other: str | None,
+) -> tuple[DeliverFile, ...]:
+    """The PDF then the Word file (``formats``) for ``user_id``, each titled
+    ``titles(fmt)``, the ``comment`` beside the first; ``kinds`` say which file each is,
+    to build it again; ``other``: the delivery's ``conversation`` and ``grant``, for a
+    livret that is not the recipient's own."""
+    return tuple(
+        DeliverFile(
+            user_id=user_id,
+            filename=f"{written.name}.{fmt.value}",
+            content=render(written.doc, fmt),
+            title=titles(fmt),
+            comment=comment if fmt is formats[0] else None,
+            kind=kinds[fmt],
+            conversation=other.get("conversation"),
+            grant=other.get("grant"),
+        )
+        for fmt in formats
+    )
 
 
 class VaeFlow:
@@ -79,20 +127,13 @@ class VaeFlow:
                 return Outcome.refused(actor.locale, LivretRefusal.NOT_ENROLLED.value)
             if referentiel.kind != "certification":
                 return Outcome.refused(actor.locale, LivretRefusal.NOT_CERTIFICATION.value)
-            t, now = actor.t, self.clock()
-            livret = build_livret(session, person, referentiel)
-            doc = document(livret, t, now, actor.timezone)
-            name = filename(livret, t, now, actor.timezone)
+            t = actor.t
+            written = write(
+                build_livret(session, person, referentiel), t, self.clock(), actor.timezone
+            )
             comment = t(f"{WORDS}.comment", referentiel=referentiel.title)
-            files = tuple(
-                DeliverFile(
-                    user_id=ref.user_id,
-                    filename=f"{name}.{fmt.value}",
-                    content=render(doc, fmt),
-                    title=t(f"{WORDS}.file_title_{fmt.value}"),
-                    comment=comment if fmt is LivretFormat.PDF else None,
-                )
-                for fmt in (LivretFormat.PDF, LivretFormat.DOCX)
+            files = deliveries(
+                written, ref.user_id, lambda fmt: t(f"{WORDS}.file_title_{fmt.value}"), comment
             )
             return Outcome(actor.locale, effects=files)
 

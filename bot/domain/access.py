@@ -9,6 +9,12 @@
   :func:`viewer_for` makes a viewer of a non-enrolled admin too;
 * nothing ever crosses tenants.
 
+* a VAE livret de preuves — a document made to be handed over — goes to the person,
+  and to their *direct* manager only through the person's consent
+  (:func:`livret_recipient`): asked for by the manager or offered by the person, it is
+  sent once the person says so, and only if that manager is still theirs then. Nobody
+  else receives it (an admin, a manager further up), and never in a channel.
+
 Visibility follows the *current* reporting line: when someone changes manager,
 their history stays whole and the new manager sees it from that day, while the
 former manager no longer does. A refusal is reported exactly like an unknown
@@ -271,3 +277,24 @@ def has_reports(session: Session, person: Person | None) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+def livret_recipient(relation: Relation, *, consented: bool) -> bool:
+    """Whether someone in ``relation`` to a person may be sent the person's VAE livret
+    de preuves: the person, and their direct manager when the person consented — not a
+    manager further up, not an admin, whatever :func:`grants` lets them read."""
+    return relation is Relation.SELF or (relation is Relation.MANAGER and consented)
+
+
+def may_receive_livret(person: Person, recipient: Person, *, consented: bool) -> bool:
+    """:func:`livret_recipient` for ``recipient`` as they stand towards ``person`` now
+    (the current reporting line: a former manager gets nothing)."""
+    if recipient.tenant_id != person.tenant_id:
+        return False
+    if recipient.id == person.id:
+        relation = Relation.SELF
+    elif person.manager_id is not None and person.manager_id == recipient.id:
+        relation = Relation.MANAGER
+    else:
+        relation = Relation.COLLEAGUE
+    return livret_recipient(relation, consented=consented)

@@ -58,6 +58,8 @@ SCHEDULE_WORDS = frozenset({"schedule", "horaire"})
 OFF_WORDS = frozenset({"off", "stop", "aucun", "none", "non"})
 # ``1on1 topic <text>``: a topic for one's next 1:1 (``sujet`` in French).
 TOPIC_WORDS = frozenset({"topic", "sujet"})
+# ``vae share``: one's own VAE livret sent to one's manager (``partager`` in French).
+SHARE_WORDS = frozenset({"share", "partager", "partage"})
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,7 @@ WELCOME_ACTIONS = "welcome.actions"
 EVIDENCE_OPEN = "evidence.open"
 # The progress chart: the Home's button that sends it (bot.views.progress_chart).
 PROGRESS_CHART = "progress.chart"
+# The VAE livret a manager asked for: the person's Share / Decline (value: the request).
+LIVRET_SHARE = "livret.share"
+LIVRET_DECLINE = "livret.decline"
+LIVRET_ACTIONS = "livret.actions"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.i18n import Translator
 from bot.i18n.rich import Plain, Rich
-from bot.views import privacy, progress_chart, team
+from bot.views import privacy, progress_chart, team, vae_livret, vae_share
 
 
 def team_files_follow(t: Translator, maps: int = 1) -> Rich:
@@ -36,11 +36,15 @@ def unknown(t: Translator) -> Rich:
 
 def refusal(code: str | None, t: Translator) -> Rich:
     """Why the file is not the accepting person's to have, in the words of the flow that
-    builds it (the team summary's, the export's or the privacy flow's codes)."""
+    builds it (the team summary's, the export's, the privacy flow's or the livret's codes)."""
     if code == "gone":
         return t.rich("progress_charts.gone")
     if code in ("no_data", "not_enrolled"):  # the progress chart's, always one's own
         return progress_chart.refusal(code, t)
     if code is None or code in team.REFUSALS:
         return team.refusal(code, t)
+    if code == "not_certification":  # one's own livret (bot.app.vae)
+        return vae_livret.refusal(code, t)
+    if t.has(f"{vae_share.WORDS}.refusal.{code}"):  # a livret shared with one
+        return vae_share.refusal(code, t)
     return privacy.refusal(code, t)

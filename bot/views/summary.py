@@ -169,6 +169,7 @@ def help_card(
         [
             Note(t.rich("help.source_text")),
             Note(t.rich("help.privacy", readers=readers_text(readers, t))),
+            Note(t.rich("livret_share.privacy")),
         ]
     )
     return Card(t.rich("help.title"), tuple(blocks))

@@ -4,10 +4,20 @@ Text in DejaVu Sans, the Unicode font matplotlib ships (already a dependency), s
 French accents, « » and ’ print as written; each bloc starts a page and every bloc and
 competency is a bookmark. The same livret gives the same bytes: the creation date is
 the livret's, never the machine's.
+
+Evidence is chat text, with emoji that DejaVu Sans does not draw (🤝, 🚀 …). No
+well-kept package ships a monochrome emoji font (Noto Emoji is not on PyPI as such), and
+fetching one at run time is ruled out; so each character the font cannot draw is
+printed as its Unicode name in brackets (``[HANDSHAKE]``) — readable, searchable, never
+an empty box nor a silent loss. Variation selectors and joiners, which carry no text of
+their own, are dropped. The Word file keeps the emoji as written.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import unicodedata
 from pathlib import Path
 
 import matplotlib
@@ -30,10 +40,64 @@ KEEP_WITH_NEXT = 25.0  # mm a heading needs below it on its page
 BULLET_AT, TEXT_AT = 6.0, 11.0  # mm from the left margin: a list item's bullet, its text
 
 
+_SILENT = frozenset({0x200D, 0xFE0E, 0xFE0F})  # joiner, text and emoji presentation
+
+
+def _folder() -> Path:
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
 def _fonts(pdf: FPDF) -> None:
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     for style, name in _FILES.items():
-        pdf.add_font(FONT, style, str(folder / name))
+        pdf.add_font(FONT, style, str(_folder() / name))
+
+
+@functools.cache
+def _drawn() -> frozenset[int]:
+    """The characters every style of the font draws."""
+    pdf = FPDF()
+    _fonts(pdf)
+    maps = [set(font.cmap) for font in pdf.fonts.values() if hasattr(font, "cmap")]
+    return frozenset(set.intersection(*maps))
+
+
+def printable(text: str) -> str:
+    """``text`` with each character the font cannot draw written as its Unicode name in
+    brackets (an emoji: ``🤝`` → ``[HANDSHAKE]``); joiners and variation selectors,
+    which are no text, dropped. Text the font draws whole is returned as it is."""
+    drawn = _drawn()
+    if all(ord(c) in drawn or c in "\n\t" for c in text):
+        return text
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if code in drawn or char in "\n\t":
+            out.append(char)
+        elif code in _SILENT or 0x1F3FB <= code <= 0x1F3FF:
+            continue  # no text of its own (a skin tone's modifier included)
+        else:
+            out.append(f"[{unicodedata.name(char, f'U+{code:04X}')}]")
+    return "".join(out)
+
+
+def _printable_block(block: Block) -> Block:
+    if isinstance(block, Heading | Paragraph):
+        return dataclasses.replace(block, text=printable(block.text))
+    if isinstance(block, Bullets):
+        return dataclasses.replace(block, items=tuple(printable(i) for i in block.items))
+    header = tuple(printable(h) for h in block.header)
+    rows = tuple(tuple(printable(v) for v in row) for row in block.rows)
+    return Table(header, rows)
+
+
+def printable_document(doc: Document) -> Document:
+    """``doc`` as the PDF prints it: every text through :func:`printable`."""
+    return dataclasses.replace(
+        doc,
+        title=printable(doc.title),
+        subtitle=printable(doc.subtitle),
+        blocks=tuple(_printable_block(b) for b in doc.blocks),
+    )
 
 
 def _write(pdf: FPDF, text: str, *, size: float = 10, style: str = "", indent: float = 0) -> None:
@@ -112,6 +176,7 @@ class _Livret(FPDF):
 
 
 def pdf_bytes(doc: Document) -> bytes:
+    doc = printable_document(doc)
     pdf = _Livret(doc.title)
     pdf.set_creation_date(doc.created)
     pdf.set_title(doc.title)

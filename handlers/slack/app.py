@@ -36,6 +36,7 @@ from handlers.slack import (
     one_on_one_commands,
     shortcuts,
     topic_commands,
+    vae_commands,
     views,
 )
 from handlers.slack.client import make_client
@@ -213,7 +214,16 @@ def build_app(
     )
     bolt.error(on_error)
     commands.register(bolt, deps)
-    for kind in (actions, views, events, shortcuts, home, one_on_one_commands, topic_commands):
+    for kind in (
+        actions,
+        views,
+        events,
+        shortcuts,
+        home,
+        one_on_one_commands,
+        topic_commands,
+        vae_commands,
+    ):
         kind.register(bolt, deps)
     policy = tick_policy(core, services.planning)
     ticker = Ticker(

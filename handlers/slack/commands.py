@@ -133,7 +133,7 @@ def run_command(
         case Command.ONE_ON_ONE:
             handle_one_on_one(deps, actor, parsed.args, respond, client)
         case Command.VAE:
-            handle_vae(deps, actor, respond, client)
+            handle_vae(deps, actor, parsed.args, respond, client)
         case Command.ADMIN:
             handle_admin(deps, actor, parsed.args, respond, client)
         case Command.LOG:

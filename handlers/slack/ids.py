@@ -61,6 +61,9 @@ EV_DATE_ACTION = "ev_date_value"
 
 # Erasing one's own data (the confirmed button of /palier privacy delete).
 PRIVACY_DELETE = "privacy_delete_confirmed"
+# The VAE livret a manager asked for: the person's answer (value: the request).
+LIVRET_SHARE = "livret_share"
+LIVRET_DECLINE = "livret_decline"
 
 # The App Home (handlers/slack/home.py) and its modals.
 HOME_VIEW = "palier_home"
@@ -167,6 +170,9 @@ ACTION_IDS: dict[str, str] = {
     actions.ONE_ON_ONE_TOPIC: ONE_ON_ONE_TOPIC,
     # Erasing one's own data (its row has no block id).
     actions.ERASE_MY_DATA: PRIVACY_DELETE,
+    # The VAE livret a manager asked for (its row has no block id).
+    actions.LIVRET_SHARE: LIVRET_SHARE,
+    actions.LIVRET_DECLINE: LIVRET_DECLINE,
 }
 BLOCK_IDS: dict[str, str] = {
     actions.PROMPT_ACTIONS: PROMPT_ACTIONS_BLOCK,

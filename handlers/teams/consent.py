@@ -10,7 +10,8 @@ SDK has the models (``FileConsentCard``, ``FileUploadInfo``, ``FileInfoCard``) b
 the attachments' content types, which are here.
 
 The contexts say which file (the core's :class:`~bot.app.outcome.FileKind`) and nothing
-else: never its content, which is built again for whoever accepts
+else — for a livret someone shared, whose it is and under which consent (its
+``grant``, checked again when the file is built) — never its content, which is built again for whoever accepts
 (:class:`bot.app.files.FileFlow`). An answer's claim key is a digest of the card it
 answers (its chat and message), so Teams delivering a yes twice uploads once.
 """
@@ -33,6 +34,7 @@ FILE_CONSENT_CONTENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO_CONTENT_TYPE = "application/vnd.microsoft.teams.card.file.info"
 CONTEXT_KEY = "palierFile"  # the field of both contexts: the file's kind
 PART_KEY = "palierPart"  # ... and which of several of that kind (a team's map), if so
+GRANT_KEY = "palierGrant"  # ... and, for someone else's file, what lets it be built again
 
 
 def content_bytes(content: str | bytes) -> bytes:
@@ -47,6 +49,8 @@ def consent_message(file: DeliverFile, kind: FileKind) -> MessageActivityInput:
     context: dict[str, Any] = {CONTEXT_KEY: kind.value}
     if file.part:
         context[PART_KEY] = file.part
+    if file.grant:
+        context[GRANT_KEY] = file.grant
     card = FileConsentCard(
         description=file.title,
         size_in_bytes=len(content_bytes(file.content)),
@@ -72,6 +76,13 @@ def requested_part(context: Any) -> int:
     """Which of several files of its kind a consent's context names (0: the only one)."""
     value = context.get(PART_KEY) if isinstance(context, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def requested_grant(context: Any) -> str | None:
+    """The grant a consent's context carries (a livret shared with the person), if any:
+    a claim only, which the core checks again."""
+    value = context.get(GRANT_KEY) if isinstance(context, dict) else None
+    return value if isinstance(value, str) and len(value) <= 1_000 else None
 
 
 def file_message(info: FileUploadInfo, comment: str | None) -> MessageActivityInput:

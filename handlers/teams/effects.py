@@ -21,6 +21,7 @@ from bot.app.outcome import DeliverFile, Effect, RefreshHome, SendDirect, Update
 from bot.i18n import Translator
 from bot.presenters import card_of
 from bot.views.cards import Card
+from handlers.teams.consent import consent_message
 from handlers.teams.refs import ConversationRef, MessageRef
 from handlers.teams.render import CARD_CONTENT_TYPE, Refresh, Renderer
 
@@ -102,9 +103,23 @@ async def carry_out(
             if home is not None:
                 await home(effect.user_id)
         elif isinstance(effect, DeliverFile):
-            log.warning("a file to offer where no chat is known: %s", effect.filename)
+            await _offer_there(app, effect)
         else:
             raise TypeError(f"unknown effect {type(effect).__name__}")
+
+
+async def _offer_there(app: App, file: DeliverFile) -> None:
+    """A file for someone else than the actor (a livret shared with a manager), offered
+    in that person's own chat as a consent card; nowhere when no chat is known."""
+    target = ConversationRef.load(file.conversation)
+    if target is None or file.kind is None:
+        log.warning("a file to offer where no chat is known: %s", file.filename)
+        return
+    await app.send(
+        target.conversation_id,
+        consent_message(file, file.kind),
+        service_url=target.service_url,
+    )
 
 
 def answered_card(effects: Iterable[Effect], answered: str, t: Translator) -> Card | None:

@@ -36,6 +36,7 @@ from handlers.teams.consent import (
     content_bytes,
     file_message,
     requested,
+    requested_grant,
     requested_part,
 )
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
@@ -70,7 +71,8 @@ async def handle_consent(deps: TeamsDeps, ctx: Any) -> None:
     if not _personal(activity):
         log.warning("a file consent outside a personal chat: ignored")
     elif value.action == "accept" and kind is not None and info is not None and info.upload_url:
-        await _accepted(deps, ctx, kind, requested_part(value.context))
+        part, grant = requested_part(value.context), requested_grant(value.context)
+        await _accepted(deps, ctx, kind, part, grant)
     else:  # declined, or a consent naming no file Palier builds
         told = await asyncio.to_thread(
             deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
@@ -79,7 +81,9 @@ async def handle_consent(deps: TeamsDeps, ctx: Any) -> None:
         await _say(deps, ctx, said, in_place=True)
 
 
-async def _accepted(deps: TeamsDeps, ctx: Any, kind: FileKind, part: int) -> None:
+async def _accepted(
+    deps: TeamsDeps, ctx: Any, kind: FileKind, part: int, grant: str | None = None
+) -> None:
     """Claimed, built for the person who accepted, uploaded, shown; the claim given back
     when nothing was delivered, so that accepting again tries again."""
     activity = ctx.activity
@@ -89,19 +93,21 @@ async def _accepted(deps: TeamsDeps, ctx: Any, kind: FileKind, part: int) -> Non
         return  # delivered already (or being delivered): Teams said yes twice
     delivered = False
     try:
-        delivered = await _deliver(deps, ctx, kind, part)
+        delivered = await _deliver(deps, ctx, kind, part, grant)
     finally:
         if not delivered:
             await asyncio.to_thread(deps.flows.files.release, key)
 
 
-async def _deliver(deps: TeamsDeps, ctx: Any, kind: FileKind, part: int = 0) -> bool:
+async def _deliver(
+    deps: TeamsDeps, ctx: Any, kind: FileKind, part: int = 0, grant: str | None = None
+) -> bool:
     """The file built again for the actor and put in their OneDrive, or why not; False
     when it could not be uploaded (the person is told)."""
     activity = ctx.activity
     info = activity.value.upload_info
     outcome = await asyncio.to_thread(
-        deps.flows.files.build, actor_ref(activity), kind, ActivityDirectory(activity), part
+        deps.flows.files.build, actor_ref(activity), kind, ActivityDirectory(activity), part, grant
     )
     t = outcome.t
     built = [effect for effect in outcome.effects if isinstance(effect, DeliverFile)]

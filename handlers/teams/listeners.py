@@ -38,6 +38,7 @@ from handlers.teams import (
     scope,
     team,
     topics,
+    vae,
 )
 from handlers.teams.context import TeamsDeps
 from handlers.teams.mentions import command_text
@@ -75,6 +76,7 @@ COMMANDS.update(home.COMMANDS)
 COMMANDS.update(progress.COMMANDS)
 CARD_ACTIONS.update(home.CARD_ACTIONS)
 CARD_ACTIONS.update(progress.CARD_ACTIONS)
+CARD_ACTIONS.update(vae.CARD_ACTIONS)
 DIALOGS.update(home.DIALOGS)
 FORMS.update(home.FORMS)
 DIALOGS.update(topics.DIALOGS)
@@ -112,6 +114,9 @@ def register(app: App, deps: TeamsDeps) -> None:
             await scope.answer_message(deps, ctx)
             return
         parsed = parse(command_text(ctx.activity))
+        if parsed.command is Command.VAE:  # it writes to others first: it needs the app
+            await vae.handle_vae(deps, app, ctx, parsed)
+            return
         listener = COMMANDS.get(parsed.command, COMMANDS[Command.HELP])
         await listener(deps, ctx, parsed)
 

@@ -6,8 +6,10 @@ certification référentiel told why not; an operator's livret of anyone."""
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from bot.app.actor import ActorRef
@@ -190,3 +192,27 @@ def test_each_piece_of_evidence_says_what_the_manager_made_of_its_rating(
     )
     gaps = gap_list(lines, "Criteria without evidence, to work on")
     assert not any(label.startswith(("C3 ", "C4 ")) for label in gaps)
+
+
+def test_emoji_in_evidence_print_as_their_names_and_stay_in_the_word_file(
+    core: Core, flows: Flows, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Chat text has emoji the PDF's font does not draw: the PDF names each one in
+    brackets (no empty box, no warning, nothing lost); the Word file keeps them."""
+    _seed_alice(core, "fr")
+    with core.sessions.begin() as session:
+        evidence = session.scalars(select(Evidence).where(Evidence.text == RENAULT)).one()
+        evidence.text = "Accord signé avec Renault 🤝 lancement 🚀 ❤️ bravo 👍🏽 « équipe »"
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        pdf, docx = _files(flows)
+    assert [str(w.message) for w in warned] == []
+    assert not [r for r in caplog.records if "glyph" in r.getMessage().lower()]
+    assert isinstance(pdf.content, bytes) and isinstance(docx.content, bytes)
+    text = pdf_text(pdf.content)
+    assert (
+        "Accord signé avec Renault [HANDSHAKE] lancement [ROCKET] ❤️ bravo [THUMBS UP SIGN] "
+        "« équipe »" in text
+    )
+    bullets = [line.text for line in docx_lines(docx.content) if line.style == "List Bullet"]
+    assert any("Renault 🤝 lancement 🚀 ❤️ bravo 👍🏽" in line for line in bullets)

@@ -1,6 +1,7 @@
 """``/palier vae`` through the emulator: the person's own VAE livret, a PDF and a Word
 file, uploaded to their DM only (read back here), in their language; another person
-asking gets their own livret, never someone else's; someone on a skills matrix is told
+asking gets their own livret, never someone else's (naming someone is a manager's
+request, which the person answers: test_vae_share); someone on a skills matrix is told
 the livret needs a certification référentiel, and gets no file."""
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def test_my_livret_lands_in_my_dm_only_in_french(world: World) -> None:
 
 def test_someone_else_asking_gets_their_own_livret_in_english(world: World) -> None:
     _candidates(world)
-    world.driver.slash_command(BOB, "/palier", f"livret <@{ALICE}>")
+    world.driver.slash_command(BOB, "/palier", "livret")
     assert _ephemeral(world, BOB).startswith("Your evidence portfolio is in your direct messages")
     pdf, docx = _files(world, 2)
     assert pdf.channels == docx.channels == [world.emulator.dm_channel_id(BOB)]
