@@ -17,6 +17,7 @@ from typing import TextIO
 
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import render_problem
+from bot.views import referentiel_import as report_view
 from referentiels.importers import SHAPES, Imported, UnreadableSource, import_file
 from referentiels.loader import ReferentielError, parse
 
@@ -65,7 +66,7 @@ class ImportCommand:
             parse(target.name, imported.to_yaml())  # what the loader will say of the file
         except UnreadableSource as error:
             for note in error.problems:
-                message = t(WORDS + note.key, **note.params)
+                message = report_view.note_message(note, t).plain()
                 self.fail(t(WORDS + "problem_line", file=path, row=note.row, message=message))
             return self.fail(t(WORDS + "nothing_written"))
         except ReferentielError as error:
@@ -87,34 +88,22 @@ class ImportCommand:
         return None
 
     def report(self, imported: Imported, target: Path) -> None:
+        """The review report, in the words Palier's DM shows an uploader too."""
         t, referentiel, report = self.t, imported.referentiel, imported.report
         total = len(referentiel.all_competencies())
-        say = self.say
-        say(
+        self.say(
             t(
                 WORDS + "written",
                 path=target,
                 title=referentiel.title,
-                shape=t(WORDS + "shape." + report.shape),
-                competencies=t.plural(WORDS + "competencies", total),
+                shape=report_view.shape(report.shape, t).plain(),
+                competencies=report_view.competencies(total, t).plain(),
             )
         )
-        for label, count in report.counts:
-            competencies = t.plural(WORDS + "competencies", count)
-            if label:
-                say(t(WORDS + "count_line", group=label, competencies=competencies))
-            else:
-                say(t(WORDS + "count_loose", competencies=competencies))
-        if not report.decisions:
-            say(t(WORDS + "no_decisions"))
-            return
-        say(t.plural(WORDS + "decisions_heading", len(report.decisions)))
-        for note in report.decisions:
-            key = WORDS + note.key
-            params = dict(note.params)
-            count = params.pop("count", None)
-            message = t.plural(key, count, **params) if count is not None else t(key, **params)
-            say(t(WORDS + "decision_line", row=note.row, message=message))
+        lines = report_view.count_lines(report.counts, t)
+        lines += report_view.decision_lines(report.decisions, t)
+        for line in lines:
+            self.say(line.plain())
 
     def say(self, line: str) -> None:
         print(line, file=self.out)

@@ -93,3 +93,8 @@ WELCOME_ACTIONS = "welcome.actions"
 EVIDENCE_OPEN = "evidence.open"
 # The progress chart: the Home's button that sends it (bot.views.progress_chart).
 PROGRESS_CHART = "progress.chart"
+# A référentiel uploaded to Palier's DM (bot.views.referentiel_upload): its review's
+# buttons (value: the pending upload's opaque id) and their row.
+REFERENTIEL_ADD = "referentiel_upload.add"
+REFERENTIEL_CANCEL = "referentiel_upload.cancel"
+REFERENTIEL_UPLOAD_ACTIONS = "referentiel_upload.actions"
