@@ -54,6 +54,19 @@ class ReferentielUploadFlow:
         self.catalog = catalog
         self.clock = clock
 
+    def admit(
+        self, ref: ActorRef, filename: str, size: int, directory: Directory | None = None
+    ) -> Outcome[UploadView]:
+        """Whether to fetch a file at all: refused (nothing is read) unless the actor is
+        an admin and its size, as the platform states it, is within bounds; an outcome
+        with no view means go ahead with :meth:`preview`."""
+        with self.work.begin(ref, directory, admin=True) as (_session, actor):
+            if not actor.is_admin:
+                return Outcome.refused(actor.locale, NOT_ADMIN)
+            if size > MAX_UPLOAD_BYTES:
+                return Outcome(actor.locale, UploadRefused(Refusal.TOO_LARGE, "", filename))
+            return Outcome(actor.locale)
+
     def preview(
         self,
         ref: ActorRef,

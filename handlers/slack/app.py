@@ -34,6 +34,7 @@ from handlers.slack import (
     events,
     home,
     one_on_one_commands,
+    referentiel_upload,
     shortcuts,
     topic_commands,
     views,
@@ -213,7 +214,16 @@ def build_app(
     )
     bolt.error(on_error)
     commands.register(bolt, deps)
-    for kind in (actions, views, events, shortcuts, home, one_on_one_commands, topic_commands):
+    for kind in (
+        actions,
+        views,
+        events,
+        shortcuts,
+        home,
+        one_on_one_commands,
+        topic_commands,
+        referentiel_upload,
+    ):
         kind.register(bolt, deps)
     policy = tick_policy(core, services.planning)
     ticker = Ticker(
