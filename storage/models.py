@@ -678,10 +678,13 @@ class ReferentielUpload(Base):
 
     The confirm button carries only ``id`` (opaque), so any process can confirm; the
     référentiel is stored once (:class:`WorkspaceReferentiel`) whoever clicks twice.
-    Rows past a day are pruned when another is uploaded.
+    Rows past a day are pruned when another is uploaded. ``source_key`` names the
+    platform's delivery of the file (Slack: the file's id), unique per workspace, so an
+    upload delivered twice is reviewed once.
     """
 
     __tablename__ = "referentiel_uploads"
+    __table_args__ = (UniqueConstraint("tenant_id", "source_key"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
@@ -692,3 +695,4 @@ class ReferentielUpload(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by: Mapped[str] = mapped_column(String(ID_LENGTH))
     uploaded_at: Mapped[datetime] = mapped_column(index=True)
+    source_key: Mapped[str | None] = mapped_column(String(255))

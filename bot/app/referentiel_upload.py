@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,7 @@ from bot.domain.referentiel_upload import (
     UploadCancelled,
     UploadPreview,
     UploadRefused,
+    UploadSeen,
     UploadView,
     chosen_id,
 )
@@ -55,14 +56,22 @@ class ReferentielUploadFlow:
         self.clock = clock
 
     def admit(
-        self, ref: ActorRef, filename: str, size: int, directory: Directory | None = None
+        self,
+        ref: ActorRef,
+        filename: str,
+        size: int,
+        directory: Directory | None = None,
+        source_key: str | None = None,
     ) -> Outcome[UploadView]:
         """Whether to fetch a file at all: refused (nothing is read) unless the actor is
-        an admin and its size, as the platform states it, is within bounds; an outcome
-        with no view means go ahead with :meth:`preview`."""
-        with self.work.begin(ref, directory, admin=True) as (_session, actor):
+        an admin and its size, as the platform states it, is within bounds; an upload
+        delivered again (``source_key``) is :class:`UploadSeen`; an outcome with no view
+        means go ahead with :meth:`preview`."""
+        with self.work.begin(ref, directory, admin=True) as (session, actor):
             if not actor.is_admin:
                 return Outcome.refused(actor.locale, NOT_ADMIN)
+            if source_key and _seen(session, workspace_of(session, actor).id, source_key):
+                return Outcome(actor.locale, UploadSeen())
             if size > MAX_UPLOAD_BYTES:
                 return Outcome(actor.locale, UploadRefused(Refusal.TOO_LARGE, "", filename))
             return Outcome(actor.locale)
@@ -74,11 +83,15 @@ class ReferentielUploadFlow:
         data: bytes,
         typed_id: str | None = None,
         directory: Directory | None = None,
+        source_key: str | None = None,
     ) -> Outcome[UploadView]:
-        """Read an uploaded file and keep it for the admin's confirmation."""
+        """Read an uploaded file and keep it for the admin's confirmation; ``source_key``
+        names the platform's upload, reviewed once however often it is delivered."""
         with self.work.begin(ref, directory, admin=True) as (session, actor):
             if not actor.is_admin:
                 return Outcome.refused(actor.locale, NOT_ADMIN)
+            if source_key and _seen(session, workspace_of(session, actor).id, source_key):
+                return Outcome(actor.locale, UploadSeen())
             referentiel_id = chosen_id(typed_id, filename)
             refused = self._refusal(actor, filename, data, referentiel_id)
             if refused is not None:
@@ -112,8 +125,13 @@ class ReferentielUploadFlow:
                 sha256=hashlib.sha256(data).hexdigest(),
                 uploaded_by=ref.user_id,
                 uploaded_at=now,
+                source_key=source_key,
             )
-            session.add(pending)
+            try:
+                with session.begin_nested():
+                    session.add(pending)
+            except IntegrityError:  # the same upload, delivered twice at once
+                return Outcome(actor.locale, UploadSeen())
             report = imported.report
             view_ = UploadPreview(
                 pending.id,
@@ -224,3 +242,11 @@ class ReferentielUploadFlow:
 def _same(stored: WorkspaceReferentiel, pending: ReferentielUpload) -> bool:
     """Whether the stored référentiel is this upload's (a second click), not another's."""
     return stored.tenant_id == pending.tenant_id and stored.sha256 == pending.sha256
+
+
+def _seen(session: Session, tenant_id: int, source_key: str) -> bool:
+    """Whether this upload was reviewed already (pending, added or cancelled)."""
+    query = select(ReferentielUpload.id).where(
+        ReferentielUpload.tenant_id == tenant_id, ReferentielUpload.source_key == source_key
+    )
+    return session.scalars(query).first() is not None

@@ -72,7 +72,12 @@ class UploadCancelled:
     referentiel_id: str
 
 
-UploadView = UploadPreview | UploadRefused | UploadAdded | UploadCancelled
+@dataclass(frozen=True)
+class UploadSeen:
+    """The platform delivered this upload again: it was reviewed already, nothing to say."""
+
+
+UploadView = UploadPreview | UploadRefused | UploadAdded | UploadCancelled | UploadSeen
 
 
 def chosen_id(typed: str | None, filename: str) -> str:

@@ -99,7 +99,9 @@ def answer_text(view: UploadView, t: Translator) -> Rich:
         return t.rich(key, title=Plain(view.title), id=Plain(view.referentiel_id))
     if isinstance(view, UploadCancelled):
         return t.rich(WORDS + "cancelled", id=Plain(view.referentiel_id))
-    return review_card(view, t).fallback
+    if isinstance(view, UploadPreview):
+        return review_card(view, t).fallback
+    return Rich("")  # an upload delivered again: nothing more to say
 
 
 def card(view: UploadView | None, refusal: str | None, t: Translator) -> Card:

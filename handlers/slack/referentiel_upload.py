@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app.outcome import Outcome
-from bot.domain.referentiel_upload import MAX_UPLOAD_BYTES, UploadView
+from bot.domain.referentiel_upload import MAX_UPLOAD_BYTES, UploadSeen, UploadView
 from bot.views import referentiel_upload as upload_view
 from bot.views.cards import Card
 from handlers.slack import ids
@@ -110,7 +110,9 @@ def _one_file(
         else:
             _post(client, channel, _answer(outcome))
         return
-    admitted = flow.admit(actor.ref, name, size, directory)
+    admitted = flow.admit(actor.ref, name, size, directory, source_key=shared.id)
+    if isinstance(admitted.view, UploadSeen):
+        return  # Slack delivered the upload again: it was answered already
     if admitted.view is not None or admitted.refusal is not None:
         _post(client, channel, _answer(admitted))  # nothing was fetched
         return
@@ -120,7 +122,9 @@ def _one_file(
         log.warning("an upload could not be downloaded: %s", error)
         _post(client, channel, upload_view.download_failed(name, slack_t(admitted)))
         return
-    _post(client, channel, _answer(flow.preview(actor.ref, name, data, message.text, directory)))
+    outcome = flow.preview(actor.ref, name, data, message.text, directory, source_key=shared.id)
+    if not isinstance(outcome.view, UploadSeen):
+        _post(client, channel, _answer(outcome))
 
 
 def handle_click(

@@ -23,6 +23,7 @@ from bot.domain.referentiel_upload import (
     UploadCancelled,
     UploadPreview,
     UploadRefused,
+    UploadSeen,
     chosen_id,
 )
 from bot.i18n import Translator
@@ -211,3 +212,17 @@ def test_the_review_counts_each_bloc_and_caps_the_decisions_shown(flows: Flows) 
     assert len(shown) == upload_view.SHOWN_DECISIONS
     more = len(view.decisions) - upload_view.SHOWN_DECISIONS
     assert more > 0 and any(f"and {more} more decisions" in line for line in lines)
+
+
+def test_an_upload_delivered_twice_is_reviewed_once(core: Core, flows: Flows) -> None:
+    upload = flows.referentiel_upload
+    first = upload.preview(BOSS, "f.tsv", MATRIX, "ae-2027", ADMIN, source_key="F0FILE")
+    assert isinstance(first.view, UploadPreview)
+    assert upload.admit(BOSS, "f.tsv", len(MATRIX), ADMIN, source_key="F0FILE").view == (
+        UploadSeen()
+    )
+    again = upload.preview(BOSS, "f.tsv", MATRIX, "ae-2027", ADMIN, source_key="F0FILE")
+    assert again.view == UploadSeen() and _pending(core) == 1
+    # Another file is another upload.
+    other = upload.admit(BOSS, "f.tsv", len(MATRIX), ADMIN, source_key="F0OTHER")
+    assert other.view is None and other.refusal is None

@@ -197,3 +197,18 @@ def test_without_files_read_the_admin_is_told_and_nothing_is_kept(world: World) 
         "Palier could not fetch matrice AE.tsv: nothing was kept. Upload it again in a moment."
     )
     assert _pending(world) == 0
+
+
+def test_an_upload_slack_delivers_again_is_answered_once(world: World) -> None:
+    world.emulator.update_user(BOB, is_admin=True)
+    delivered = world.driver.upload_file(BOB, "matrice AE.tsv", UPLOAD, text="ae-2027")
+    world.emulator.settle()  # answered; then Slack, not told in time, delivers it again
+    retry = world.driver.post(
+        json.dumps(delivered.payload).encode(),
+        "application/json",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
+    assert delivered.ok and retry.ok
+    answers = [m for m in world.dms(BOB) if m.user != BOB]
+    assert len(answers) == 1 and _pending(world) == 1
+    assert len(world.emulator.calls_to("files.download")) == 1

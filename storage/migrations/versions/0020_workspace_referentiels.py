@@ -4,7 +4,8 @@ Palier's DM, reviewed, then added to their workspace after a confirmation (issue
 A stored référentiel is never replaced (ratings were given against its words); its id
 is unique across the installation, beside the built-in ones and the operator's. An
 upload waits for its confirmation in ``referentiel_uploads``, so any process can
-confirm it.
+confirm it; its ``source_key`` (the platform's file id) makes a delivery of the same
+upload twice reviewed once.
 
 Revision ID: 0020
 Revises: 0019
@@ -58,6 +59,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("uploaded_by", sa.String(length=64), nullable=False),
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("source_key", sa.String(length=255), nullable=True),
         sa.ForeignKeyConstraint(
             ["tenant_id"],
             ["tenants.id"],
@@ -65,6 +67,11 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_referentiel_uploads")),
+        sa.UniqueConstraint(
+            "tenant_id",
+            "source_key",
+            name=op.f("uq_referentiel_uploads_tenant_id_source_key"),
+        ),
     )
     op.create_index(
         op.f("ix_referentiel_uploads_tenant_id"), "referentiel_uploads", ["tenant_id"], unique=False
