@@ -29,7 +29,7 @@ from bot.app.actor import Actor, ActorRef
 from bot.app.admin import NOT_ADMIN, workspace_of
 from bot.app.outcome import Outcome
 from bot.app.unit_of_work import UnitOfWork
-from bot.domain.people import Directory
+from bot.domain.people import Directory, ensure_tenant
 from bot.domain.referentiel_upload import (
     MAX_UPLOAD_BYTES,
     PENDING_FOR,
@@ -44,7 +44,12 @@ from bot.domain.referentiel_upload import (
 )
 from referentiels.importers import UnreadableSource, import_file
 from referentiels.loader import ReferentielCatalog, ReferentielError, parse
-from storage.models import ReferentielUpload, WorkspaceReferentiel
+from storage.db import session_scope
+from storage.models import Platform, ReferentielUpload, WorkspaceReferentiel
+
+# Who added a référentiel from the command line (``added_by``; a platform's user ids
+# never hold a space).
+OPERATOR = "palier cli"
 
 
 class ReferentielUploadFlow:
@@ -216,9 +221,42 @@ class ReferentielUploadFlow:
             return None
         return pending
 
-    @staticmethod
+    def add_directly(
+        self,
+        platform: Platform,
+        workspace_id: str,
+        source_name: str,
+        data: bytes,
+        yaml_text: str,
+        title: str,
+        referentiel_id: str,
+    ) -> str | None:
+        """The operator's command line adds a référentiel to a workspace at once (it
+        printed the review itself; there is no admin to ask): a :class:`Refusal` code
+        when the id is taken, else None once it is stored. ``yaml_text`` is what the
+        loader accepted."""
+        clash = self.clash(referentiel_id)
+        if clash is not None:
+            return clash
+        with session_scope(self.work.sessions) as session:
+            tenant = ensure_tenant(session, platform, workspace_id)
+            row = WorkspaceReferentiel(
+                referentiel_id=referentiel_id,
+                tenant_id=tenant.id,
+                title=title,
+                yaml_text=yaml_text,
+                source_name=source_name[:255],
+                sha256=hashlib.sha256(data).hexdigest(),
+                added_by=OPERATOR,
+                added_at=self.clock(),
+            )
+            if self._store(session, row) is None:
+                return Refusal.TAKEN
+        return None
+
+    @classmethod
     def _insert(
-        session: Session, pending: ReferentielUpload, now: datetime
+        cls, session: Session, pending: ReferentielUpload, now: datetime
     ) -> WorkspaceReferentiel | None:
         """The stored row, or None when another transaction stored that id first."""
         row = WorkspaceReferentiel(
@@ -231,6 +269,10 @@ class ReferentielUploadFlow:
             added_by=pending.uploaded_by,
             added_at=now,
         )
+        return cls._store(session, row)
+
+    @staticmethod
+    def _store(session: Session, row: WorkspaceReferentiel) -> WorkspaceReferentiel | None:
         try:
             with session.begin_nested():
                 session.add(row)
