@@ -212,3 +212,14 @@ def test_an_upload_slack_delivers_again_is_answered_once(world: World) -> None:
     answers = [m for m in world.dms(BOB) if m.user != BOB]
     assert len(answers) == 1 and _pending(world) == 1
     assert len(world.emulator.calls_to("files.download")) == 1
+
+
+def test_a_long_review_fits_slack_and_says_how_many_decisions_are_not_shown(world: World) -> None:
+    world.emulator.update_user(BOB, is_admin=True)
+    seed = Path(__file__).parents[1] / "seeds" / "003_4ce0cbe0f316cec3.txt"
+    review = _upload(world, BOB, seed.read_bytes(), text="rdc-2027")
+    shown = _shown(review)  # posted: the emulator checked it against Block Kit's limits
+    assert "certification référentiel, 20 competencies, under the id `rdc-2027`" in shown
+    assert "15 layout decisions to check against the source" in shown
+    assert "… and 3 more decisions" in shown
+    assert SlackDriver.button_labels(review) == ["Add to the workspace", "Cancel"]
