@@ -28,6 +28,7 @@ from bot.app.one_on_one import OneOnOneFlow
 from bot.app.one_on_one_topics import TopicFlow
 from bot.app.privacy import PrivacyFlow
 from bot.app.progress import ProgressFlow
+from bot.app.referentiel_upload import ReferentielUploadFlow
 from bot.app.review import ReviewFlow
 from bot.app.summary import SummaryFlow
 from bot.app.team import TeamFlow
@@ -48,6 +49,7 @@ from bot.settings import Settings
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_engine, make_session_factory
 from storage.migrate import SchemaState, schema_state
+from storage.referentiel_store import DatabaseReferentiels
 
 
 class SchemaNotCurrentError(Exception):
@@ -77,8 +79,11 @@ class Core:
 
 def build_core(settings: Settings, *, engine: Engine | None = None) -> Core:
     """Wire the engine, sessions and référentiels; loading fails on a bad référentiel file."""
-    referentiels = ReferentielCatalog.load(settings.referentiels_dir)
     engine = engine or make_engine(settings.database_url)
+    # Those an admin added to a workspace are read from the database when first asked.
+    referentiels = ReferentielCatalog.load(
+        settings.referentiels_dir, stored=DatabaseReferentiels(engine)
+    )
     return Core(settings, engine, make_session_factory(engine), referentiels)
 
 
@@ -143,6 +148,8 @@ class Flows:
     progress: ProgressFlow  # a person's progress chart (PNG)
     vae: VaeFlow  # a person's VAE livret de preuves (PDF and Word)
     vae_share: LivretShareFlow  # ... to their manager, with their consent
+    # An admin adds a référentiel to their workspace by uploading its export (issue #14).
+    referentiel_upload: ReferentielUploadFlow
 
 
 def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
@@ -199,6 +206,7 @@ def build_flows(core: Core, clock: Callable[[], datetime]) -> Flows:
         progress=progress,
         vae=vae,
         vae_share=vae_share,
+        referentiel_upload=ReferentielUploadFlow(work, core.referentiels, clock),
     )
 
 

@@ -686,7 +686,7 @@ def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
             return cli.referentiels_validate(args.paths)
         if args.action == "import":
             command = ImportCommand(cli.t, cli.out, cli.err)
-            return command.run(args, cli.settings().referentiels_dir)
+            return command.run(args, cli.settings().referentiels_dir, cli.flows)
         return cli.referentiels_schema()
     if args.command == "db":
         return cli.db(args.action, getattr(args, "revision", None))

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from pydantic import ValidationError
@@ -345,15 +345,45 @@ def yaml_files(directory: Path) -> list[Path]:
     return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
 
 
-class ReferentielCatalog:
-    """The référentiels a Palier process knows: the built-in ones and an operator's own."""
+class StoredReferentiels(Protocol):
+    """Where the référentiels admins added to their workspace are kept (the database).
 
-    def __init__(self, referentiels: Iterable[Referentiel]) -> None:
+    A stored référentiel is never replaced under its id, so what :meth:`find` answers
+    once stays true: every process may parse it once and keep it."""
+
+    def find(self, referentiel_id: str) -> str | None:
+        """Its YAML text, None when no workspace added one by that id."""
+        ...
+
+    def ids_for(self, tenant_id: int) -> list[str]:
+        """The ids one workspace added."""
+        ...
+
+
+class ReferentielCatalog:
+    """The référentiels a Palier process knows: the built-in ones and an operator's own,
+    and, through ``stored``, those an admin added to a workspace.
+
+    ``get`` finds any of them by id (ids are unique across the installation, so a
+    person enrolled on a workspace's référentiel is read like any other); iterating and
+    :meth:`ids` give the installation's own (files) only, and :meth:`visible_ids` /
+    :meth:`visible` what one workspace may list and enrol people on.
+    """
+
+    def __init__(
+        self, referentiels: Iterable[Referentiel], stored: StoredReferentiels | None = None
+    ) -> None:
         self._by_id = {referentiel.id: referentiel for referentiel in referentiels}
+        self._stored = stored
+        # Stored référentiels already read: rows are immutable, so this never goes stale.
+        self._cache: dict[str, Referentiel] = {}
 
     @classmethod
     def load(
-        cls, extra_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR
+        cls,
+        extra_dir: Path | None = None,
+        builtin_dir: Path = BUILTIN_DIR,
+        stored: StoredReferentiels | None = None,
     ) -> ReferentielCatalog:
         """Load every file, collecting all problems before raising one error."""
         problems: list[Problem] = []
@@ -383,7 +413,7 @@ class ReferentielCatalog:
                 loaded[referentiel.id] = (str(path), referentiel)
         if problems:
             raise ReferentielError(problems)
-        return cls(referentiel for _, referentiel in loaded.values())
+        return cls((referentiel for _, referentiel in loaded.values()), stored)
 
     def __iter__(self) -> Iterator[Referentiel]:
         return iter(self._by_id.values())
@@ -392,10 +422,41 @@ class ReferentielCatalog:
         return len(self._by_id)
 
     def __contains__(self, referentiel_id: object) -> bool:
-        return referentiel_id in self._by_id
+        return isinstance(referentiel_id, str) and self.get(referentiel_id) is not None
 
     def get(self, referentiel_id: str) -> Referentiel | None:
-        return self._by_id.get(referentiel_id)
+        """A référentiel by id: a file's, else a stored one (read once, then kept)."""
+        found = self._by_id.get(referentiel_id) or self._cache.get(referentiel_id)
+        if found is not None or self._stored is None or not referentiel_id:
+            return found
+        text = self._stored.find(referentiel_id)
+        if text is None:
+            return None
+        # Validated when it was added; parsed again only to build it.
+        referentiel = parse(f"{referentiel_id}.yaml", text)
+        self._cache[referentiel_id] = referentiel
+        return referentiel
 
     def ids(self) -> list[str]:
+        """The installation's own référentiels (built-in and the operator's files)."""
         return list(self._by_id)
+
+    def is_installed(self, referentiel_id: str) -> bool:
+        """Whether a file of the installation (built-in or the operator's) has this id."""
+        return referentiel_id in self._by_id
+
+    def visible_ids(self, tenant_id: int | None) -> list[str]:
+        """What a workspace may list and enrol people on: the installation's own, then
+        those its admins added."""
+        own = self._stored.ids_for(tenant_id) if self._stored and tenant_id is not None else []
+        return [*self._by_id, *(i for i in own if i not in self._by_id)]
+
+    def visible(self, referentiel_id: str, tenant_id: int | None) -> Referentiel | None:
+        """A référentiel a workspace may enrol people on; another workspace's is None."""
+        if referentiel_id in self._by_id:
+            return self._by_id[referentiel_id]
+        if self._stored is None or tenant_id is None:
+            return None
+        if referentiel_id not in self._stored.ids_for(tenant_id):
+            return None
+        return self.get(referentiel_id)

@@ -35,7 +35,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# An execution option of a connection that only reads (storage.referentiel_store): its
+# transaction begins deferred, so it reads beside a writer holding the lock (WAL)
+# instead of queuing behind it — it may be opened while that writer is this very thread.
+READ_ONLY = "palier_read_only"
+
+
 def _sqlite_begin(connection: Any) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+        return
     # IMMEDIATE takes the write lock up front: a transaction that read first and
     # writes later would otherwise fail at once with "database is locked" when
     # another writer holds it (SQLite cannot wait there without risking a

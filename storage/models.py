@@ -648,3 +648,51 @@ class FileClaim(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class WorkspaceReferentiel(Base):
+    """A référentiel an admin added to their workspace (uploaded to Palier's DM).
+
+    Stored beside the built-in ones and the operator's directory: its id is unique
+    across the whole installation (the primary key), so every look-up by id keeps
+    working, while ``tenant_id`` says which workspace may list and enrol people on it.
+    A row is never replaced: people's ratings were given against its words, so a new
+    version is added under a new id. Being immutable, a row each process parses once
+    and keeps (:class:`referentiels.loader.ReferentielCatalog`).
+    """
+
+    __tablename__ = "workspace_referentiels"
+
+    referentiel_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    yaml_text: Mapped[str] = mapped_column(Text)
+    source_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    added_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    added_at: Mapped[datetime]
+
+
+class ReferentielUpload(Base):
+    """A référentiel uploaded and reviewed, waiting for its admin's confirmation.
+
+    The confirm button carries only ``id`` (opaque), so any process can confirm; the
+    référentiel is stored once (:class:`WorkspaceReferentiel`) whoever clicks twice.
+    Rows past a day are pruned when another is uploaded. ``source_key`` names the
+    platform's delivery of the file (Slack: the file's id), unique per workspace, so an
+    upload delivered twice is reviewed once.
+    """
+
+    __tablename__ = "referentiel_uploads"
+    __table_args__ = (UniqueConstraint("tenant_id", "source_key"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    referentiel_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    title: Mapped[str] = mapped_column(Text)
+    yaml_text: Mapped[str] = mapped_column(Text)
+    source_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    uploaded_at: Mapped[datetime] = mapped_column(index=True)
+    source_key: Mapped[str | None] = mapped_column(String(255))

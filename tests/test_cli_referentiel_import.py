@@ -6,9 +6,11 @@ import io
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, select
 
 from handlers.cli import main
 from referentiels.loader import load_file
+from storage.models import WorkspaceReferentiel
 from tests.support.fidelity import SEEDS, SOURCE_FILES
 
 MATRIX = SEEDS / SOURCE_FILES["account-executive"]
@@ -207,3 +209,31 @@ def test_every_source_imports_and_its_whole_report_is_worded(
     line = "  ligne " if locale == "fr" else "  line "
     decisions = [text for text in out.splitlines() if text.startswith(line)]
     assert decisions and all("{" not in text for text in decisions)
+
+
+def test_import_into_a_workspace_stores_it_in_the_database_once(
+    migrated_engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    status, out, err = run(
+        "referentiels", "import", str(MATRIX), "--id", "ae-nord", "--workspace", "T0ACME"
+    )
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == (
+        "« Account Executive » (matrice de compétences, 5 compétences) ajouté à l'espace de "
+        "travail T0ACME sous l'identifiant ae-nord : ses administrateurs peuvent y inscrire "
+        "des personnes."
+    )
+    assert lines[1] == "  hors bloc : 5 compétences"
+    with migrated_engine.connect() as connection:
+        rows = list(connection.execute(select(WorkspaceReferentiel)))
+    assert [(r.referentiel_id, r.added_by) for r in rows] == [("ae-nord", "palier cli")]
+    # Never replaced; a built-in id neither.
+    for taken in ("ae-nord", "account-executive"):
+        status, out, err = run(
+            "referentiels", "import", str(MATRIX), "--id", taken, "--workspace", "T0ACME"
+        )
+        assert status == 1 and out == ""
+        assert err.startswith(f"L'identifiant {taken} est déjà celui d'un référentiel")
+    assert not list(Path().glob("*.yaml"))  # no file written

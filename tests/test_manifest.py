@@ -38,6 +38,8 @@ BOT_SCOPES: dict[str, str] = {
     "chat:write": "chat.postMessage / chat.update / chat.postEphemeral: prompts, reminders, "
     "summaries, confirmations, a prompt turned to done",
     "commands": "the /palier slash command and the message shortcut",
+    "files:read": "files.info and url_private_download: a référentiel's export an admin "
+    "uploads to Palier's DM",
     "files:write": "files.uploadV2 (getUploadURLExternal + completeUploadExternal): team "
     "exports (CSV, PNG) shared in the asker's DM",
     "im:history": "conversations.history on the DM with Palier, to recover a prompt after a "
@@ -52,7 +54,11 @@ BOT_SCOPES: dict[str, str] = {
 EVENT_SCOPES: dict[str, str | None] = {
     "app_home_opened": None,
     "user_change": "users:read",
+    # A file uploaded to Palier's DM (message of subtype file_share): a référentiel's export.
+    "message.im": "im:history",
 }
+# A subscription's name where it is not the event type Bolt listens to.
+LISTENED_AS: dict[str, str] = {"message.im": "message"}
 
 # Subscribed before Palier listens to them (the Home tab lands in the next weeks). Until a
 # listener exists, Bolt answers these events 404 and logs "Unhandled request".
@@ -245,7 +251,10 @@ def test_the_help_names_the_shortcut_as_slack_shows_it(manifest: dict[str, Any])
 
 
 def test_bot_events_are_exactly_those_palier_listens_to(manifest: dict[str, Any]) -> None:
-    subscribed = manifest["settings"]["event_subscriptions"]["bot_events"]
+    subscribed = [
+        LISTENED_AS.get(event, event)
+        for event in manifest["settings"]["event_subscriptions"]["bot_events"]
+    ]
     assert len(subscribed) == len(set(subscribed))
     listened = _listened("event")
     assert "user_change" in listened  # the scan finds handlers/slack/events.py's listener

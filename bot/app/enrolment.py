@@ -35,6 +35,7 @@ from bot.domain.people import (
     Profile,
     apply_profile,
     ensure_tenant,
+    find_tenant,
     known_timezone,
     person_locale,
     upsert_person,
@@ -122,9 +123,15 @@ class EnrolmentFlow:
         self.admin = admin
         self.planning = planning
 
-    def referentiel_ids(self) -> list[str]:
-        """What one may enrol people on (a refusal of an unknown référentiel lists them)."""
-        return self.catalog.ids()
+    def referentiel_ids(self, ref: ActorRef | None = None) -> list[str]:
+        """What one may enrol people on (a refusal of an unknown référentiel lists them):
+        the installation's own, and those the admins of ``ref``'s workspace added."""
+        if ref is None:
+            return self.catalog.ids()
+        with session_scope(self.work.sessions) as session:
+            tenant = find_tenant(session, ref.platform, ref.workspace_id)
+            tenant_id = tenant.id if tenant is not None else None
+        return self.catalog.visible_ids(tenant_id)
 
     def enrol(self, ref: ActorRef, data: EnrolInput, directory: Directory) -> Outcome[Enrolled]:
         """An admin enrols (or re-enrols) someone of their workspace, with their manager."""

@@ -124,7 +124,7 @@ class AdminService:
                 return AdminRefusal.DEACTIVATED
             if someone.is_bot:
                 return AdminRefusal.BOT
-        if self.catalog.get(referentiel_id) is None:
+        if self.catalog.visible(referentiel_id, tenant.id) is None:
             return AdminRefusal.UNKNOWN_REFERENTIEL
         if manager is not None and manager.user_id == profile.user_id:
             return AdminRefusal.OWN_MANAGER

@@ -205,7 +205,7 @@ class _Check:
 
     def _unknown_referentiel(self, line: int, value: str) -> None:
         """A référentiel id Palier does not have; the nearest one suggested, if close."""
-        ids = self.catalog.ids()
+        ids = self.catalog.visible_ids(self.tenant.id)
         nearest = closest(value, ids)
         if nearest is None:
             self.reject(line, "unknown_referentiel", value=value, ids=", ".join(ids))
@@ -242,7 +242,7 @@ class _Check:
             if row is None:
                 self.rejected[line] = problems
                 continue
-            if row.referentiel not in self.catalog:
+            if self.catalog.visible(row.referentiel, self.tenant.id) is None:
                 self._unknown_referentiel(line, row.referentiel)
             if row.manager_key == row.email_key:
                 self.reject(line, "own_manager", email=row.email)

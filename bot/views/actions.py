@@ -97,3 +97,8 @@ PROGRESS_CHART = "progress.chart"
 LIVRET_SHARE = "livret.share"
 LIVRET_DECLINE = "livret.decline"
 LIVRET_ACTIONS = "livret.actions"
+# A référentiel uploaded to Palier's DM (bot.views.referentiel_upload): its review's
+# buttons (value: the pending upload's opaque id) and their row.
+REFERENTIEL_ADD = "referentiel_upload.add"
+REFERENTIEL_CANCEL = "referentiel_upload.cancel"
+REFERENTIEL_UPLOAD_ACTIONS = "referentiel_upload.actions"

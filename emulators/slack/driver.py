@@ -835,6 +835,52 @@ class SlackDriver:
             client_msg_id=str(uuid.uuid4()),
         )
 
+    def upload_file(
+        self,
+        user: str | User,
+        filename: str,
+        content: bytes,
+        *,
+        text: str = "",
+        channel: str | None = None,
+        mimetype: str = "text/plain",
+        file_shared: bool = False,
+    ) -> DriverResponse:
+        """The person uploads a file with ``text`` (in their DM with the bot unless
+        ``channel``): stored, then the ``message`` event of subtype ``file_share`` with
+        the file objects (``message.im`` / ``message.channels``), and, with
+        ``file_shared``, the ``file_shared`` event too (an app subscribed to it, with
+        ``files:read``). The answer is the message event's."""
+        person = self._user(user)
+        message, shown = self.emulator.share_user_file(
+            person.id, filename, content, text=text, channel=channel, mimetype=mimetype
+        )
+        is_dm = channel is None or channel.startswith("D")
+        response = self.event(
+            "message",
+            person,
+            subtype="file_share",
+            channel=message.channel,
+            channel_type="im" if is_dm else "channel",
+            text=text,
+            ts=message.ts,
+            files=[shown],
+            upload=False,
+            display_as_bot=False,
+            client_msg_id=str(uuid.uuid4()),
+        )
+        if file_shared:
+            self.event(
+                "file_shared",
+                None,
+                team_id=person.team_id,
+                channel_id=message.channel,
+                file_id=shown["id"],
+                user_id=person.id,
+                file={"id": shown["id"]},
+            )
+        return response
+
     def url_verification(self, challenge: str = "emulator-challenge") -> DriverResponse:
         """Slack's URL check when the request URL is saved."""
         body = {

@@ -48,7 +48,7 @@ from email.parser import BytesParser
 from email.policy import default as email_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, TypeVar
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from emulators.slack import blockkit
@@ -71,6 +71,7 @@ METHOD_TIERS: dict[str, int] = {
     "conversations.open": 3,
     "files.completeUploadExternal": 4,
     "files.getUploadURLExternal": 4,
+    "files.info": 4,
     "users.info": 4,
     "users.list": 2,
     "users.lookupByEmail": 3,
@@ -353,7 +354,8 @@ class ResponseUrlPost:
 
 @dataclass
 class UploadedFile:
-    """A file uploaded through files.getUploadURLExternal + files.completeUploadExternal."""
+    """A file uploaded through files.getUploadURLExternal + files.completeUploadExternal,
+    or by a person (``user``) into a conversation (:meth:`SlackEmulator.share_user_file`)."""
 
     id: str
     team_id: str
@@ -368,22 +370,37 @@ class UploadedFile:
     channels: list[str] = field(default_factory=list)
     initial_comment: str | None = None
     completed: bool = False
+    user: str | None = None  # who uploaded it; None: the bot
+    mimetype: str = "text/plain"
 
     def to_api(self, bot_user_id: str, base_url: str) -> JsonDict:
-        """The file object of files.completeUploadExternal."""
+        """The file object of files.completeUploadExternal, files.info and a message's
+        ``files``: ``url_private`` / ``url_private_download`` answer its bytes only to a
+        request with a token of its workspace (``Authorization: Bearer``)."""
         extension = self.name.rsplit(".", 1)[-1].lower() if "." in self.name else "text"
+        where = f"{base_url}files-pri/{self.team_id}-{self.id}"
+        name = quote(self.name)
         return {
             "id": self.id,
             "created": self.created,
             "timestamp": self.created,
             "name": self.name,
             "title": self.title or self.name,
+            "mimetype": self.mimetype,
             "filetype": extension,
-            "user": bot_user_id,
+            "pretty_type": extension.upper(),
+            "user": self.user or bot_user_id,
+            "user_team": self.team_id,
+            "mode": "hosted",
+            "editable": False,
             "size": len(self.content or b""),
             "is_external": False,
-            "url_private": f"{base_url}files/{self.id}/{self.name}",
-            "channels": list(self.channels),
+            "is_public": False,
+            "url_private": f"{where}/{name}",
+            "url_private_download": f"{where}/download/{name}",
+            "channels": [c for c in self.channels if not c.startswith("D")],
+            "ims": [c for c in self.channels if c.startswith("D")],
+            "groups": [],
         }
 
 
@@ -602,7 +619,11 @@ class SlackEmulator:
             "views.publish": self._views_publish,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "files.info": self._files_info,
         }
+        # Scopes a workspace's bot token lacks (withhold_scope): its calls needing one
+        # answer missing_scope, and its file downloads the sign-in page.
+        self._withheld: dict[str, set[str]] = {}
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -1090,9 +1111,11 @@ class SlackEmulator:
 
     @property
     def files(self) -> list[UploadedFile]:
-        """Completed uploads, oldest first."""
+        """Completed uploads of the bot, oldest first."""
         with self._lock:
-            return [copy.deepcopy(f) for f in self._files.values() if f.completed]
+            return [
+                copy.deepcopy(f) for f in self._files.values() if f.completed and f.user is None
+            ]
 
     @property
     def response_url_posts(self) -> list[ResponseUrlPost]:
@@ -2046,6 +2069,135 @@ class SlackEmulator:
             )
         return {"files": objects}
 
+    # -- files people share ----------------------------------------------------------
+
+    def share_user_file(
+        self,
+        user_id: str,
+        filename: str,
+        content: bytes,
+        *,
+        text: str = "",
+        channel: str | None = None,
+        mimetype: str = "text/plain",
+    ) -> tuple[Message, JsonDict]:
+        """A person uploads a file with a message (in their DM with the bot by default):
+        the message as stored, and the file object Slack puts in its ``files``."""
+        with self._lock:
+            user = self._users[user_id]
+            workspace = self._workspaces[user.team_id]
+            channel_id = channel or self._dm_channel(user).id
+            file_id = self._new_id("F")
+            upload = UploadedFile(
+                id=file_id,
+                team_id=user.team_id,
+                name=filename,
+                length=len(content),
+                upload_key="",
+                created=int(self.clock()),
+                content=content,
+                channels=[channel_id],
+                initial_comment=text or None,
+                completed=True,
+                user=user_id,
+                mimetype=mimetype,
+            )
+            self._files[file_id] = upload
+            shown = upload.to_api(workspace.bot_user_id, self.base_url)
+            message = Message(
+                channel=channel_id,
+                ts=self._next_ts(),
+                team_id=user.team_id,
+                text=text,
+                blocks=None,
+                user=user_id,
+                files=[copy.deepcopy(shown)],
+                source="user",
+            )
+            self._messages.append(message)
+            return copy.deepcopy(message), shown
+
+    def withhold_scope(self, scope: str, team_id: str | None = None) -> None:
+        """The workspace's bot token was installed without ``scope`` (``files:read``)."""
+        with self._lock:
+            self._withheld.setdefault(team_id or self.workspace.team_id, set()).add(scope)
+
+    def _has_scope(self, workspace: Workspace, scope: str) -> bool:
+        if scope in self._withheld.get(workspace.team_id, set()):
+            return False
+        granted = self._granted.get(workspace.team_id)
+        return granted is None or scope in granted
+
+    def _require_scope(self, workspace: Workspace, scope: str) -> None:
+        if not self._has_scope(workspace, scope):
+            granted = self._granted.get(workspace.team_id, [])
+            raise _ApiError("missing_scope", extra={"needed": scope, "provided": ",".join(granted)})
+
+    def _bot_sees(self, workspace: Workspace, upload: UploadedFile) -> bool:
+        """A bot sees a file of its workspace shared where it is a member."""
+        if upload.team_id != workspace.team_id:
+            return False
+        if upload.user is None:
+            return True
+        for channel_id in upload.channels:
+            channel = self._channels.get(channel_id)
+            if channel is not None and workspace.bot_user_id in channel.members:
+                return True
+        return False
+
+    def _files_info(self, workspace: Workspace, params: JsonDict) -> JsonDict:
+        self._require_scope(workspace, "files:read")
+        upload = self._files.get(str(params.get("file") or ""))
+        if upload is None or not upload.completed or not self._bot_sees(workspace, upload):
+            raise _ApiError("file_not_found")
+        return {
+            "file": upload.to_api(workspace.bot_user_id, self.base_url),
+            "comments": [],
+            "response_metadata": {"next_cursor": ""},
+        }
+
+    def handle_file_download(
+        self, path: str, authorization: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        """``url_private`` / ``url_private_download``: the file's bytes to a bearer of a
+        bot token of its workspace with ``files:read``; anyone else is sent (302) to the
+        sign-in page, as Slack does — a client that follows redirects gets HTML."""
+        started = time.monotonic()
+        parts = path.split("/")  # files-pri, T-F, [download,] name
+        team_id, _, file_id = parts[1].partition("-") if len(parts) > 2 else ("", "", "")
+        token = (
+            authorization[len("Bearer ") :].strip() if authorization.startswith("Bearer ") else ""
+        )
+        with self._lock:
+            upload = self._files.get(file_id)
+            workspace = None
+            if token in self._tokens and self.clock() < self._token_expiry.get(token, math.inf):
+                workspace = self._workspaces[self._tokens[token]]
+            allowed = (
+                upload is not None
+                and upload.team_id == team_id
+                and unquote(parts[-1]) == upload.name
+                and workspace is not None
+                and self._has_scope(workspace, "files:read")
+                and self._bot_sees(workspace, upload)
+            )
+            status = 200 if allowed else 302
+            self._record(
+                "files.download",
+                {"file_id": file_id},
+                status,
+                {"ok": allowed},
+                started,
+                team_id or None,
+                "",
+                token=token or None,
+            )
+            if not allowed or upload is None:
+                domain = self._workspaces[team_id].domain if team_id in self._workspaces else ""
+                location = f"{self.base_url}signin?redir={quote('/' + path)}&team={domain}"
+                return 302, {"Location": location}, b""
+            return 200, {"Content-Type": upload.mimetype}, upload.content or b""
+
     # -- response_url and interaction answers -----------------------------------------
 
     def handle_response_url(self, url_id: str, payload: Any) -> tuple[int, str]:
@@ -2253,6 +2405,18 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/upload/v1/"):
             status, text = self.emulator.handle_upload(path.rsplit("/", 1)[-1], body)
             self._send(status, text.encode(), "text/plain; charset=utf-8")
+        elif path.startswith("/files-pri/"):
+            authorization = self.headers.get("Authorization", "")
+            status, headers, content = self.emulator.handle_file_download(path[1:], authorization)
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+        elif path == "/signin":
+            page = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to your workspace</body></html>"
+            self._send(200, page, "text/html; charset=utf-8")
         elif path.startswith("/response/"):
             try:
                 payload: Any = json.loads(body or b"{}")

@@ -80,7 +80,7 @@ def handle_admin(
 ) -> None:
     """Read the subcommand, let its flow check the actor is an admin and run it, answer."""
     outcome, unread = _run(deps, actor, words, SlackDirectory(client))
-    respond(text=_text(deps, outcome, unread, words), response_type="ephemeral")
+    respond(text=_text(deps, actor, outcome, unread, words), response_type="ephemeral")
 
 
 def _usage(key: str) -> Unread:
@@ -118,12 +118,14 @@ def _run(
     return admin.rights(ref, directory), _usage("admin.usage")
 
 
-def _text(deps: SlackDeps, outcome: Outcome[Any], unread: Unread | None, words: list[str]) -> str:
+def _text(
+    deps: SlackDeps, actor: Actor, outcome: Outcome[Any], unread: Unread | None, words: list[str]
+) -> str:
     """The answer: the refusal, the usage (nothing was done), or what was done — the
     core's words (:mod:`bot.views.admin`) for the flow's view, in mrkdwn."""
     t, view = slack_t(outcome), outcome.view
     if outcome.refusal is not None:
-        ids = deps.flows.enrolment.referentiel_ids()
+        ids = deps.flows.enrolment.referentiel_ids(actor.ref)
         referentiel = address = None
         if words and words[0].lower() in ENROL:
             referentiel, address = enrol_refused(words[1:], person_of, outcome.refusal)

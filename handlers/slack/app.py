@@ -34,6 +34,7 @@ from handlers.slack import (
     events,
     home,
     one_on_one_commands,
+    referentiel_upload,
     shortcuts,
     topic_commands,
     vae_commands,
@@ -223,6 +224,7 @@ def build_app(
         one_on_one_commands,
         topic_commands,
         vae_commands,
+        referentiel_upload,
     ):
         kind.register(bolt, deps)
     policy = tick_policy(core, services.planning)

@@ -136,6 +136,13 @@ ONE_ON_ONE_TOPIC_ACTION = "one_on_one_topic_text"
 ONE_ON_ONE_TOPIC_SAVED_VIEW = "one_on_one_topic_saved"
 
 
+# A référentiel uploaded to Palier's DM: its review's Add and Cancel (value: the pending
+# upload's opaque id), and their row.
+REFERENTIEL_ADD = "referentiel_upload_add"
+REFERENTIEL_CANCEL = "referentiel_upload_cancel"
+REFERENTIEL_UPLOAD_BLOCK = "referentiel_upload_actions"
+
+
 # The core's names (bot.views.actions) as this front end's ids: actions as action ids,
 # rows as block ids, forms as callback ids, fields as (block id, action id) prefixes. A
 # button, row or field the view repeats adds ":" + its key (competency_block).
@@ -173,6 +180,9 @@ ACTION_IDS: dict[str, str] = {
     # The VAE livret a manager asked for (its row has no block id).
     actions.LIVRET_SHARE: LIVRET_SHARE,
     actions.LIVRET_DECLINE: LIVRET_DECLINE,
+    # A référentiel's upload.
+    actions.REFERENTIEL_ADD: REFERENTIEL_ADD,
+    actions.REFERENTIEL_CANCEL: REFERENTIEL_CANCEL,
 }
 BLOCK_IDS: dict[str, str] = {
     actions.PROMPT_ACTIONS: PROMPT_ACTIONS_BLOCK,
@@ -183,6 +193,7 @@ BLOCK_IDS: dict[str, str] = {
     actions.HOME_EVIDENCE_PAGES: HOME_EVIDENCE_PAGES_BLOCK,
     actions.ONE_ON_ONE_ACTIONS: ONE_ON_ONE_ACTIONS_BLOCK,
     actions.WELCOME_ACTIONS: WELCOME_ACTIONS_BLOCK,
+    actions.REFERENTIEL_UPLOAD_ACTIONS: REFERENTIEL_UPLOAD_BLOCK,
 }
 FORM_IDS: dict[str, str] = {
     actions.CHECKIN_FORM: CHECKIN_VIEW,

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 BOT_SCOPES: tuple[str, ...] = (
     "chat:write",
     "commands",
+    "files:read",
     "files:write",
     "im:history",
     "im:write",

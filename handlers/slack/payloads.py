@@ -305,7 +305,37 @@ class AppHomeOpened(_Model):
     view: View | None = None
 
 
-EVENTS: dict[str, type[_Model]] = {"user_change": UserChange, "app_home_opened": AppHomeOpened}
+class SharedFile(_Model):
+    id: SlackId
+    name: Annotated[str, StringConstraints(max_length=1_000)] = ""
+
+
+class MessageEvent(_Model):
+    """A message in a conversation Palier is in (``message.im``: its DMs). Palier reads
+    only a person's ``file_share`` (a référentiel's export uploaded to its DM); for
+    that one, who, where and which files must be there."""
+
+    type: Literal["message"]
+    subtype: Short | None = None
+    channel: SlackId | None = None
+    channel_type: Short | None = None
+    user: SlackId | None = None
+    bot_id: Short | None = None
+    text: Text = ""
+    files: Annotated[list[SharedFile], Field(max_length=20)] = []
+
+    @model_validator(mode="after")
+    def _a_file_share_says_who_and_where(self) -> MessageEvent:
+        if self.subtype == "file_share" and (self.user is None or self.channel is None):
+            raise ValueError("a file_share names its user and channel")
+        return self
+
+
+EVENTS: dict[str, type[_Model]] = {
+    "user_change": UserChange,
+    "app_home_opened": AppHomeOpened,
+    "message": MessageEvent,
+}
 
 
 class EventCallback(_Model):

@@ -23,6 +23,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.app.actor import ActorRef
 from bot.app.admin import Removed, Scheduled, StatusReport
 from bot.app.admin_input import (
     ENROL,
@@ -109,12 +110,13 @@ def answer(
     unread: Unread | None,
     tick_seconds: int,
     words: list[str] | None = None,
+    ref: ActorRef | None = None,
 ) -> Rich:
     """The refusal (naming what an ``enrol`` typed in ``words`` named, when it helps),
     the usage (nothing was done), or what was done, in the core's words."""
     t, view = teams_t(outcome), outcome.view
     if outcome.refusal is not None:
-        ids = deps.flows.enrolment.referentiel_ids()
+        ids = deps.flows.enrolment.referentiel_ids(ref)
         referentiel = address = None
         if words and words[0].lower() in ENROL:
             referentiel, address = enrol_refused(words[1:], address_of, outcome.refusal)
@@ -152,8 +154,9 @@ async def handle_admin(deps: TeamsDeps, ctx: Any, parsed: Parsed) -> None:
     activity = ctx.activity
     words = words_of(parsed.text)[1:]  # after "admin"
     directory = people(deps, activity)
-    outcome, unread = await asyncio.to_thread(_run, deps, actor_ref(activity), words, directory)
-    text = answer(deps, outcome, unread, deps.tick_seconds, words)
+    ref = actor_ref(activity)
+    outcome, unread = await asyncio.to_thread(_run, deps, ref, words, directory)
+    text = await asyncio.to_thread(answer, deps, outcome, unread, deps.tick_seconds, words, ref)
     await reply(deps, ctx, notice_card(text))
 
 
