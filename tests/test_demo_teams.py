@@ -6,29 +6,36 @@ the emulator's Connector, ticks on the demo's clock), so these tests also check,
 end in Teams, that the app installed for each person lets Palier write to them, that the
 check-in is a dialog, the snooze comes back, the reminder goes out 24 h later, an
 unanswered week closes as missed, the manager reviews in a dialog, reads her team's
-tables and a 1:1 brief, and that what people chose is what is stored. What is printed
+tables and a 1:1 brief, Claire gets her VAE livret into her OneDrive by accepting its
+two files, and that what people chose is what is stored. What is printed
 is what each person sees in Teams: the emulator's text rendering of Adaptive Cards.
 """
 
 from __future__ import annotations
 
 import inspect
+import io
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from docx import Document as WordDocument
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.i18n import Translator
+from emulators.teams import DriveFile
 from handlers.cli import main
-from handlers.demo.player import Player
+from handlers.demo import runner
+from handlers.demo.player import Player, Scene, Stage
 from handlers.demo.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from handlers.demo.story import TEAM, Member, Proof, WeekPlan
 from handlers.teams import demo
-from handlers.teams.demo import TENANT_ID, aad_object_id, run_demo
+from handlers.teams.demo import TENANT_ID, aad_object_id, run_demo, teams_stage
 from handlers.teams.demo_player import TeamsPlayer
 from storage import migrate
 from storage.db import make_engine
@@ -70,12 +77,26 @@ def _event(events: list[tuple[str, str]], member: Member, moment: str, what: str
     return found[0]
 
 
+DRIVES: dict[str, list[DriveFile]] = {}  # each one's OneDrive when the played story ended
+
+
 @pytest.fixture(scope="module")
 def story(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, str]:
-    """Four weeks in French on a SQLite file the tests read afterwards (played once)."""
+    """Four weeks in French on a SQLite file the tests read afterwards (played once); what
+    each one's OneDrive holds at the end is kept in :data:`DRIVES`."""
     url = f"sqlite:///{tmp_path_factory.mktemp('demo-teams') / 'palier.db'}"
     out = StringIO()
-    status = run_demo(out, locale="fr", weeks=4, database_url=url)
+
+    @contextmanager
+    def recorded(scene: Scene) -> Iterator[Stage]:
+        with teams_stage(scene) as stage:
+            yield stage
+            assert isinstance(stage.player, TeamsPlayer)
+            emulator = stage.player.emulator
+            DRIVES.update({m.user_id: emulator.drive_files(m.email) for m in TEAM})
+
+    DRIVES.clear()
+    status = runner.run_demo(out, recorded, team=TEAM, locale="fr", weeks=4, database_url=url)
     return status, out.getvalue(), url
 
 
@@ -356,11 +377,16 @@ def test_in_english_everyone_still_sees_palier_in_their_own_language() -> None:
     assert EN("teams_demo.what.me", command="me") in output  # Emma's Teams is in English
     assert "Alice Martin | Closing | Intermédiaire | Junior | −1 |" in output
     assert output.rstrip().endswith(EN.plural("demo.end", 6))
-    # Claire's message logged as evidence, told in English; no livret in Teams yet.
+    # Claire's message logged as evidence, then her livret accepted: told in English.
     action = FR("teams_manifest.log_evidence")  # her Teams is in French
     assert EN("demo_evidence_livret.teams.logged", action=action) in output
     assert EN("demo_evidence_livret.teams.wrote") in output
-    assert "livret" not in output.casefold()
+    assert EN("demo_teams_livret.livret", command="vae") in output
+    assert EN("demo_teams_livret.stored") in output
+    assert EN.plural("demo_evidence_livret.blocs", 3) in output
+    assert EN.plural("demo_evidence_livret.covered", 2, total=17) in output  # two weeks
+    assert EN.plural("demo_evidence_livret.gaps", 15) in output
+    assert FR("vae_livret.file_title_pdf") in output  # the card as her French Teams shows it
 
 
 def test_the_output_is_the_same_every_time() -> None:
@@ -476,8 +502,7 @@ def test_claire_logs_her_message_as_evidence_with_what_palier_suggested(
 ) -> None:
     """ "Noter comme preuve" on her message in the team's group chat: the dialog comes with
     the competency and criterion her text shows chosen (quoted from her référentiel);
-    saved as it opened, stored there. Teams does not send the livret yet: the demo does
-    not ask for it, nor speak of it."""
+    saved as it opened, stored there."""
     _status, output, url = story
     events = _events(output)
     monday = "lundi 21 décembre à 11:00 CET"
@@ -493,7 +518,6 @@ def test_claire_logs_her_message_as_evidence_with_what_palier_suggested(
     assert FR(f"{WORDS}.competency", competency="C3.1 Mobiliser collectivement") in output
     saved = _event(events, CLAIRE, monday, FR(f"{WORDS}.what.saved", button="Enregistrer"))
     assert saved.startswith("✅ Preuve enregistrée pour C3.1 Mobiliser collectivement")
-    assert "livret" not in output.casefold()
     engine = make_engine(url)
     try:
         with Session(engine) as session:
@@ -507,3 +531,46 @@ def test_claire_logs_her_message_as_evidence_with_what_palier_suggested(
             assert link is not None and link.startswith("https://teams.microsoft.com/l/message/")
     finally:
         engine.dispose()
+
+
+def test_claire_accepts_her_livret_into_onedrive_and_is_told_what_it_holds(
+    story: tuple[int, str, str],
+) -> None:
+    """``vae`` in her chat with Palier: the PDF and the Word file offered as two consent
+    cards, accepted one after the other, shown as files and put in her OneDrive; the
+    narrator says where they are and what the livret holds, read from the Word file."""
+    _status, output, _url = story
+    events = _events(output)
+    what = FR("demo_teams_livret.livret", command="vae")
+    body = _event(events, CLAIRE, "lundi 21 décembre à 11:05 CET", what)
+    names = [
+        "livret-vae-manager-equipe-vendeurs-b2b-2026-12-21.pdf",
+        "livret-vae-manager-equipe-vendeurs-b2b-2026-12-21.docx",
+    ]
+    lines = body.splitlines()
+    assert lines[:4] == [
+        f"[file to accept: {names[0]} — {FR('vae_livret.file_title_pdf')} (… bytes)]",
+        "[ Allow ] [ Decline ]",
+        f"[file to accept: {names[1]} — {FR('vae_livret.file_title_docx')} (… bytes)]",
+        "[ Allow ] [ Decline ]",
+    ]
+    assert f"[file: {names[0]}]" in lines[4:] and f"[file: {names[1]}]" in lines[4:]
+    # Both files in her OneDrive, in no one else's.
+    assert [f.name for f in DRIVES[CLAIRE.user_id]] == names
+    assert all(
+        not f.name.startswith("livret-") for m in TEAM if m is not CLAIRE for f in DRIVES[m.user_id]
+    )
+    pdf, word = (f.content for f in DRIVES[CLAIRE.user_id])
+    assert pdf.startswith(b"%PDF")
+    text = "\n".join(p.text for p in WordDocument(io.BytesIO(word)).paragraphs)
+    assert FR(f"{WORDS}.typed.claire_challenge") in text  # the evidence of the day is in
+    # The narrator: where they are (Teams' wording), then what the livret holds.
+    stored = output.index(FR("demo_teams_livret.stored"))
+    for name in names:
+        assert output.index(f"📎 {name}", stored) > stored
+    assert FR(f"{WORDS}.stored") not in output  # the Slack emulator's file store is not here
+    assert FR.plural(f"{WORDS}.blocs", 3) in output
+    assert "    Bloc de compétences 3 — Animer, dynamiser" in output
+    # C1.1 and C2.2 from her check-ins, C3.1 from her message: 3 of 17 criteria covered.
+    assert FR.plural(f"{WORDS}.covered", 3, total=17) in output
+    assert FR.plural(f"{WORDS}.gaps", 14) in output

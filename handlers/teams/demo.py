@@ -46,24 +46,32 @@ APP_ID = str(uuid.uuid5(_IDS, "app"))
 WORKER = "palier-demo"
 
 # The demo's lines Teams says its own way (a Teams chat, a dialog, an organisation).
-WORDS: Mapping[str, str] = {
-    key: f"teams_demo.{key.removeprefix('demo.')}"
-    for key in (
-        "demo.title",
-        "demo.setup",
-        "demo.team",
-        "demo.member_all",
-        "demo.member_rotation",
-        "demo.rules",
-        "demo.what.start",
-        "demo.what.me",
-        "demo.manage.open",
-        "demo.manage.saved",
-    )
-} | {
-    f"demo_evidence_livret.what.{key}": f"demo_evidence_livret.teams.{key}"
-    for key in ("wrote", "logged")
-}
+WORDS: Mapping[str, str] = (
+    {
+        key: f"teams_demo.{key.removeprefix('demo.')}"
+        for key in (
+            "demo.title",
+            "demo.setup",
+            "demo.team",
+            "demo.member_all",
+            "demo.member_rotation",
+            "demo.rules",
+            "demo.what.start",
+            "demo.what.me",
+            "demo.manage.open",
+            "demo.manage.saved",
+        )
+    }
+    | {
+        f"demo_evidence_livret.what.{key}": f"demo_evidence_livret.teams.{key}"
+        for key in ("wrote", "logged")
+    }
+    | {
+        # The livret: offered as two files to accept, then in OneDrive (no Slack file store).
+        "demo_evidence_livret.what.livret": "demo_teams_livret.livret",
+        "demo_evidence_livret.stored": "demo_teams_livret.stored",
+    }
+)
 
 
 def run_demo(

@@ -4,8 +4,10 @@ Each person acts as they would in Teams: the app is installed for them, they fin
 buttons by the title Palier showed them (in their own language), pick levels by their
 visible names in a dialog, and write commands to Palier in their chat with it (``me``
 as the command menu of their Teams offers it, the others as Palier's help gives them,
-a report @mentioned). Every activity is signed as Bot Framework signs it and goes to
-Palier's Teams SDK app over real HTTP; Palier answers through the emulator's Connector.
+a report @mentioned); a file Palier offers (the chart, the VAE livret) they accept on
+its consent card, and it is read where Teams puts it, in their OneDrive. Every activity
+is signed as Bot Framework signs it and goes to Palier's Teams SDK app over real HTTP;
+Palier answers through the emulator's Connector.
 What they saw is the emulator's text rendering of the Adaptive Cards: a message's card,
 a dialog's card under its title, the short text a dialog closes on. A step Palier does
 not answer in time, or refuses, is a :class:`~handlers.demo.player.DemoError`.
@@ -13,6 +15,7 @@ not answer in time, or refuses, is a :class:`~handlers.demo.player.DemoError`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -45,6 +48,7 @@ from handlers.demo.player import (
     ReviewAnswers,
     ReviewField,
     ReviewForm,
+    SentFile,
     ShareField,
     TeamTables,
     picture_line,
@@ -59,8 +63,11 @@ JsonDict = dict[str, Any]
 REVIEW = "review"  # the commands as Palier's help gives them (in both languages)
 TEAM_COMMAND = "team"
 ONE_ON_ONE = "1on1"
+VAE = "vae"  # the livret: the same word in both languages
+LIVRET_FILES = 2  # its PDF and its Word file, each offered on its own consent card
 REFUSED = frozenset({"refused", "error", "invalid", "timeout", "login"})  # what Teams showed
 MESSAGE_LINK = "/l/message/"  # Teams' deep links to a message: …/l/message/<chat>/<id>
+BYTES = re.compile(r"\((\d+) bytes\)")  # a consent card's size, as the emulator shows it
 WAIT_SECONDS = 10.0  # Palier answers in milliseconds; this only bounds a broken run
 
 
@@ -315,14 +322,7 @@ class TeamsPlayer:
         t = Translator(member.locale)
         typed = f"{me_word(member)} {t('progress_charts.demo.chart_word')}"
         offered = self._write(member, typed)
-        before = {message.id for message in self._sent(member)}
-        self._do(member, lambda: self.driver.accept_file(self._who(member), offered))
-        # Palier shows the file, then removes the consent card: wait for what is new.
-        shown = self._wait(
-            member,
-            lambda: next((m for m in self._sent(member) if m.id not in before), None),
-            typed,
-        )
+        shown = self._accept(member, offered, typed)
         stored = self.emulator.drive_files(self._who(member))
         if not stored:
             raise DemoError("demo.problem.no_answer", name=member.real_name, detail=typed)
@@ -364,12 +364,27 @@ class TeamsPlayer:
 
     @property
     def offers_livret(self) -> bool:
-        """Not yet: Palier's Teams front end does not send the VAE livret."""
-        return False
+        return True
 
     def livret(self, member: Member) -> LivretSent:
-        """Never asked while :attr:`offers_livret` is False (the director checks)."""
-        raise DemoError("demo.problem.no_answer", name=member.real_name, detail="livret")
+        """``vae`` in one's chat with Palier: the PDF and the Word file offered as Teams
+        asks (two file consent cards), each accepted, then in the person's OneDrive."""
+        typed = VAE
+        seen = len(self._sent(member))
+        self._say(member, typed)
+        offered = self._wait(
+            member,
+            lambda: fresh if len(fresh := self._sent(member)[seen:]) >= LIVRET_FILES else None,
+            typed,
+        )
+        shown = [_unsized(self._seen(card)) for card in offered]
+        for card in offered:  # as a person does: one after the other
+            shown.append(self._seen(self._accept(member, card, typed)))
+        stored = self.emulator.drive_files(self._who(member))[-LIVRET_FILES:]
+        if len(stored) < LIVRET_FILES:
+            raise DemoError("demo.problem.no_answer", name=member.real_name, detail=typed)
+        files = tuple(SentFile(file.name, file.content) for file in stored)
+        return LivretSent(typed, "\n".join(shown), files)
 
     # -- Teams' mechanics --------------------------------------------------------------------
 
@@ -429,6 +444,17 @@ class TeamsPlayer:
             raise DemoError("demo.problem.no_answer", name=member.real_name, detail=notice)
         return dialog
 
+    def _accept(self, member: Member, offered: Message, step: str) -> Message:
+        """Allow on the file consent card ``offered``: what Palier then shows (the file,
+        in OneDrive; it removes the consent card after: wait for what is new)."""
+        before = {message.id for message in self._sent(member)}
+        self._do(member, lambda: self.driver.accept_file(self._who(member), offered))
+        return self._wait(
+            member,
+            lambda: next((m for m in self._sent(member) if m.id not in before), None),
+            step,
+        )
+
     def _confirmation(self, member: Member, message: Message, label: str) -> str:
         """The title of the button on the card ``label`` (an ``Action.ShowCard``) shows."""
         try:
@@ -474,6 +500,13 @@ def _elided(shown: str, opened: TeamsResponse) -> str:
     link = str((value.get("messagePayload") or {}).get("linkToMessage") or "")
     head, found, _ = link.partition(MESSAGE_LINK)
     return shown.replace(link, f"{head}{MESSAGE_LINK}…") if link and found else shown
+
+
+def _unsized(shown: str) -> str:
+    """A livret's consent card with its exact size cut: the livret quotes the link of the
+    message logged as evidence, whose ids the emulator draws at each run, so its size in
+    bytes would differ by a few (the narrator gives it in Ko, read from the file)."""
+    return BYTES.sub("(… bytes)", shown)
 
 
 def _submit(dialog: Dialog) -> str:

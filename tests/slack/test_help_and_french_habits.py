@@ -47,8 +47,10 @@ def test_a_member_sees_the_members_commands_only(world: World) -> None:
     assert "/palier me" in shown and "/palier log" in shown and "/palier 1on1" in shown
     assert "/palier me chart" in shown and "/palier 1on1 sujet" in shown  # chart, topic any day
     assert "/palier vae" in shown  # the livret de preuves
+    assert "`/palier vae partager` : l'envoyer à votre manager" in shown
     for others in ("/palier team", "/palier review", "/palier admin", "(managers)"):
         assert others not in shown
+    assert "/palier vae @personne" not in shown  # asking a report is a manager's
 
 
 def test_a_manager_sees_the_managers_commands_and_not_the_admins(world: World) -> None:
@@ -58,6 +60,12 @@ def test_a_manager_sees_the_managers_commands_and_not_the_admins(world: World) -
     shown = _help(world, CHLOE, "help")
     assert "/palier team" in shown and "/palier review" in shown and "/palier me" in shown
     assert "/palier admin" not in shown
+    # The livret: asked of a report (sent only with their consent), or sent to one's manager.
+    assert (
+        "`/palier vae @personne` (managers) : demander son livret à une personne de votre "
+        "équipe, qui ne vous est envoyé que si elle y consent"
+    ) in shown
+    assert "`/palier vae partager` : l'envoyer à votre manager" in shown
 
 
 def test_an_admin_sees_the_admins_commands_in_english(world: World) -> None:
@@ -67,6 +75,11 @@ def test_an_admin_sees_the_admins_commands_in_english(world: World) -> None:
     assert "alice@example.com" in shown  # enrolling by e-mail address is said
     assert "/palier team" in shown and "/palier me" in shown
     assert "/palier me chart" in shown and "/palier 1on1 topic" in shown
+    assert (
+        "`/palier vae @person` (managers): ask someone in your team for their livret, "
+        "sent to you only with their consent"
+    ) in shown
+    assert "`/palier vae share`: send it to your manager" in shown
 
 
 # -- a typo --------------------------------------------------------------------------------

@@ -45,7 +45,10 @@ def test_a_member_sees_the_members_commands_only(world: TeamsWorld) -> None:
     world.teams.install(world.alice)
     shown = say(world, world.alice, "aide")
     assert "moi" in shown and "preuve" in shown and "accueil" in shown
-    for others in ("équipe", "revue", "admin enrol", "(managers)"):
+    assert "vae : votre livret de preuves VAE" in shown
+    assert "en PDF et en Word, à accepter dans votre OneDrive" in shown
+    assert "vae partager : l'envoyer à votre manager" in shown
+    for others in ("équipe", "revue", "admin enrol", "(managers)", "vae @personne"):
         assert others not in shown
 
 
@@ -59,6 +62,12 @@ def test_a_manager_sees_the_managers_commands_in_english(
     shown = say(world, manon, "help")
     assert "team (managers)" in shown and "review (managers)" in shown and "me:" in shown
     assert "admin enrol" not in shown
+    # The livret: asked of a report (sent only with their consent), or sent to one's manager.
+    assert (
+        "vae @person (managers): ask someone in your team for their livret, "
+        "sent to you only with their consent"
+    ) in shown
+    assert "vae share: send it to your manager" in shown
 
 
 def test_an_admin_sees_the_admins_commands(world: TeamsWorld, paul: User) -> None:
@@ -67,6 +76,11 @@ def test_an_admin_sees_the_admins_commands(world: TeamsWorld, paul: User) -> Non
     assert "Administration (administrateurs de Palier, à écrire ici)" in shown
     assert "admin enrol <e-mail> <référentiel> [manager <e-mail>]" in shown
     assert "jeudi 9h30" in shown and "équipe (managers)" in shown
+    assert (
+        "vae @personne (managers) : demander son livret à une personne de votre équipe, "
+        "qui ne vous est envoyé que si elle y consent"
+    ) in shown
+    assert "vae partager : l'envoyer à votre manager" in shown
 
 
 def test_a_typo_gets_the_nearest_command_without_a_slash(
