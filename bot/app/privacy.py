@@ -14,22 +14,19 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from bot.app.actor import ActorRef
 from bot.app.exports import local_day
+from bot.app.flow import Flow
 from bot.app.operator import Operator, operator_work
 from bot.app.outcome import DeliverFile, FileKind, Outcome
-from bot.app.unit_of_work import UnitOfWork
 from bot.domain.csv_safe import BOM
 from bot.domain.people import Directory, find_person, find_tenant
 from bot.domain.privacy import erase_person, export_person
 from bot.i18n import Translator, to_locale
 from bot.views.my_data import WORDS, summary_text
-from referentiels.loader import ReferentielCatalog
 
 
 class PrivacyRefusal(enum.StrEnum):
@@ -55,14 +52,7 @@ class Erased:
     counts: dict[str, int]
 
 
-class PrivacyFlow:
-    def __init__(
-        self, work: UnitOfWork, catalog: ReferentielCatalog, clock: Callable[[], datetime]
-    ) -> None:
-        self.work = work
-        self.catalog = catalog
-        self.clock = clock
-
+class PrivacyFlow(Flow):
     def usage(self, ref: ActorRef, directory: Directory | None = None) -> Outcome[None]:
         with self.work.begin(ref, directory) as (_session, actor):
             return Outcome.refused(actor.locale, PrivacyRefusal.USAGE.value)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -27,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from bot.app.actor import Actor, ActorRef
 from bot.app.admin import NOT_ADMIN, workspace_of
+from bot.app.flow import Flow
 from bot.app.outcome import Outcome
-from bot.app.unit_of_work import UnitOfWork
 from bot.domain.people import Directory, ensure_tenant
 from bot.domain.referentiel_upload import (
     MAX_UPLOAD_BYTES,
@@ -43,7 +42,7 @@ from bot.domain.referentiel_upload import (
     chosen_id,
 )
 from referentiels.importers import UnreadableSource, import_file
-from referentiels.loader import ReferentielCatalog, ReferentielError, parse
+from referentiels.loader import ReferentielError, parse
 from storage.db import session_scope
 from storage.models import Platform, ReferentielUpload, WorkspaceReferentiel
 
@@ -52,14 +51,7 @@ from storage.models import Platform, ReferentielUpload, WorkspaceReferentiel
 OPERATOR = "palier cli"
 
 
-class ReferentielUploadFlow:
-    def __init__(
-        self, work: UnitOfWork, catalog: ReferentielCatalog, clock: Callable[[], datetime]
-    ) -> None:
-        self.work = work
-        self.catalog = catalog
-        self.clock = clock
-
+class ReferentielUploadFlow(Flow):
     def admit(
         self,
         ref: ActorRef,

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.app.actor import ActorRef
+from bot.app.flow import Flow
 from bot.app.operator import Operator, operator_work
 from bot.app.outcome import DeliverFile, FileKind, Outcome
-from bot.app.unit_of_work import UnitOfWork
 from bot.domain.access import Scope, Viewer, scope_over
 from bot.domain.people import Directory, find_person, find_tenant, person_locale, zone_of
 from bot.domain.vae_livret import Livret, build_livret
@@ -28,7 +28,6 @@ from bot.i18n import Translator
 from bot.views.vae_livret import WORDS, Document, document, filename
 from bot.views.vae_livret_docx import docx_bytes
 from bot.views.vae_livret_pdf import pdf_bytes
-from referentiels.loader import ReferentielCatalog
 
 REFUSAL = f"{WORDS}.refusal"
 
@@ -107,14 +106,7 @@ def deliveries(
     )
 
 
-class VaeFlow:
-    def __init__(
-        self, work: UnitOfWork, catalog: ReferentielCatalog, clock: Callable[[], datetime]
-    ) -> None:
-        self.work = work
-        self.catalog = catalog
-        self.clock = clock
-
+class VaeFlow(Flow):
     def send_my_livret(self, ref: ActorRef, directory: Directory | None = None) -> Outcome[None]:
         """The actor's own livret on their référentiel, to them privately: the PDF, then
         the Word file. Someone not on a certification référentiel is told why not."""

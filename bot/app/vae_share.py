@@ -25,16 +25,14 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.app.actor import ActorRef
+from bot.app.flow import Flow
 from bot.app.outcome import DeliverFile, Effect, Outcome, SendDirect
-from bot.app.unit_of_work import UnitOfWork
 from bot.app.vae import SHARED_KINDS, LivretFormat, deliveries, write
 from bot.domain import file_claims
 from bot.domain.access import may_receive_livret
@@ -43,7 +41,6 @@ from bot.domain.vae_livret import build_livret
 from bot.i18n import Locale, Translator
 from bot.i18n.rich import Mention, Param, Plain
 from bot.views.vae_share import WORDS, LivretAsked, LivretNotice
-from referentiels.loader import ReferentielCatalog
 from referentiels.models import Referentiel
 from storage.db import session_scope
 from storage.models import Person
@@ -117,14 +114,7 @@ def _mention(person: Person) -> Mention:
     return Mention(person.platform_user_id, person.display_name)
 
 
-class LivretShareFlow:
-    def __init__(
-        self, work: UnitOfWork, catalog: ReferentielCatalog, clock: Callable[[], datetime]
-    ) -> None:
-        self.work = work
-        self.catalog = catalog
-        self.clock = clock
-
+class LivretShareFlow(Flow):
     def _locale(self, person: Person) -> Locale:
         return person_locale(person.locale, self.work.defaults.locale)
 
