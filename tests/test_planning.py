@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
-from bot.domain.planning import PlanningPolicy, plan_prompts
+from bot.domain.planning import PlanningPolicy, ensure_current_prompt, plan_prompts
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_session_factory, session_scope
-from storage.models import CheckinPrompt, Person, Platform, Rater, Rating, Tenant
+from storage.models import CheckinPrompt, Evidence, Person, Platform, Rater, Rating, Tenant
+from tests.support.company import statements
 
 CATALOG = ReferentielCatalog.load()
 # Monday 23 November 2026, 09:00 UTC: cycle 2026-W48 everywhere below.
@@ -115,3 +117,124 @@ def test_rotation_asks_least_recently_rated_first(engine: Engine) -> None:
     with session_scope(factory) as session:
         plan_prompts(session, CATALOG, MONDAY, PlanningPolicy())
     assert _prompts(engine)["UKOL"].competency_ids == ["C5", "C6", "C7"]
+
+
+# --- the rotation towards the gaps of a certification ---------------------------------
+
+GRANDS_COMPTES = CATALOG.get("manager-grands-comptes")
+
+
+def _rated_a_cycle_ago(session: Session, person: Person) -> None:
+    """18 competencies rated three a week over the last six weeks (none due again:
+    on a certification a competency rests 11 weeks), C1–C3 the longest ago."""
+    for n in range(18):
+        session.add(
+            Rating(
+                tenant_id=person.tenant_id,
+                person_id=person.id,
+                referentiel_id="manager-grands-comptes",
+                competency_id=f"C{n + 1}",
+                level_id="acquis",
+                rater=Rater.SELF,
+                rated_at=MONDAY - timedelta(weeks=6 - n // 3, hours=-1),
+            )
+        )
+
+
+def _evidence(session: Session, person: Person, competency: str, key: str | None) -> None:
+    session.add(
+        Evidence(
+            tenant_id=person.tenant_id,
+            person_id=person.id,
+            referentiel_id="manager-grands-comptes",
+            competency_id=competency,
+            criterion_key=key,
+            text="Un compte repris",
+            happened_on=date(2026, 11, 2),
+        )
+    )
+
+
+def test_on_a_certification_the_week_favours_criteria_without_evidence(engine: Engine) -> None:
+    _people(engine)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        person = session.scalars(select(Person).where(Person.platform_user_id == "UKOL")).one()
+        _rated_a_cycle_ago(session, person)
+        for n in range(1, 16):  # C1–C15 covered by evidence tied to no criterion
+            _evidence(session, person, f"C{n}", None)
+        # C16: one criterion of its three covered; C17, C18: nothing.
+        assert GRANDS_COMPTES is not None
+        c16 = GRANDS_COMPTES.competency("C16")
+        assert c16 is not None and len(c16.criteria) == 3
+        _evidence(session, person, "C16", c16.criterion_key(0))
+        # Evidence logged on another référentiel covers nothing here.
+        session.add(
+            Evidence(
+                tenant_id=person.tenant_id,
+                person_id=person.id,
+                referentiel_id="business-developer",
+                competency_id="C17",
+                text="Ailleurs",
+                happened_on=date(2026, 11, 2),
+            )
+        )
+    with session_scope(factory) as session:
+        plan_prompts(session, CATALOG, MONDAY, PlanningPolicy())
+    # The plain rotation would ask C1–C3 (the oldest); these are the gaps.
+    assert _prompts(engine)["UKOL"].competency_ids == ["C16", "C17", "C18"]
+
+
+def test_a_check_in_asked_for_leans_towards_the_gaps_too(engine: Engine) -> None:
+    _people(engine)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        person = session.scalars(select(Person).where(Person.platform_user_id == "UKOL")).one()
+        _rated_a_cycle_ago(session, person)
+        for n in range(1, 19):
+            if n not in (4, 9, 12):
+                _evidence(session, person, f"C{n}", None)
+    with session_scope(factory) as session:
+        person = session.scalars(select(Person).where(Person.platform_user_id == "UKOL")).one()
+        assert GRANDS_COMPTES is not None
+        prompt = ensure_current_prompt(session, person, GRANDS_COMPTES, MONDAY, PlanningPolicy())
+        assert prompt.competency_ids == ["C4", "C9", "C12"]
+
+
+def _candidates(engine: Engine, count: int) -> None:
+    """``count`` certification candidates of one workspace, each with ratings and evidence."""
+    with session_scope(make_session_factory(engine)) as session:
+        tenant = Tenant(platform=Platform.SLACK, external_id=f"T{count}")
+        session.add(tenant)
+        session.flush()
+        for index in range(count):
+            person = Person(
+                tenant_id=tenant.id,
+                platform_user_id=f"U{count}-{index}",
+                timezone="Europe/Paris",
+                referentiel_id="manager-grands-comptes",
+            )
+            session.add(person)
+            session.flush()
+            _rated_a_cycle_ago(session, person)
+            _evidence(session, person, "C1", None)
+            _evidence(session, person, f"C{index % 18 + 1}", None)
+
+
+def _planning_statements(engine: Engine, now: datetime) -> list[str]:
+    with statements(engine) as seen, session_scope(make_session_factory(engine)) as session:
+        plan_prompts(session, CATALOG, now, PlanningPolicy())
+    return seen
+
+
+def test_planning_certification_candidates_does_not_grow_with_people(engine: Engine) -> None:
+    _candidates(engine, 2)
+    few = _planning_statements(engine, MONDAY)
+    _candidates(engine, 9)
+    many = _planning_statements(engine, MONDAY)
+    assert len(many) == len(few)
+    evidence_reads = [sql for sql in many if "FROM evidence" in sql]
+    assert len(evidence_reads) == 1  # the whole batch's evidence in one query
+    with session_scope(make_session_factory(engine)) as session:
+        planned = session.scalar(select(func.count()).select_from(CheckinPrompt))
+    assert planned == 11

@@ -19,6 +19,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain import checkin_edit as edit
+from bot.domain import criteria_coverage
 from bot.domain.people import find_person, find_tenant, zone_of
 from bot.domain.progress import (
     CycleOutcome,
@@ -444,8 +445,9 @@ def load_summary(
     *,
     beside_manager: bool = False,
 ) -> ProgressSummary:
-    """Load what :func:`bot.domain.progress.summarize` needs for one person, and compute it.
-    ``beside_manager``: with the manager's latest level of each competency they reviewed
+    """Load what :func:`bot.domain.progress.summarize` needs for one person, and compute it;
+    on a certification référentiel, with the criteria their evidence covers (read in the
+    same statement as the evidence counts). ``beside_manager``: with the manager's latest level of each competency they reviewed
     (:attr:`ProgressSummary.manager`), read in the same statement as the ratings."""
     raters = [rater, Rater.MANAGER] if beside_manager and rater is not Rater.MANAGER else [rater]
     ratings: list[RatingPoint] = []
@@ -461,15 +463,15 @@ def load_summary(
     ):
         point = RatingPoint(competency_id, level_id, rated_at)
         (ratings if by == rater else reviewed).append(point)
-    evidence = Counter(
-        dict(
-            session.execute(
-                select(Evidence.competency_id, func.count())
-                .where(Evidence.person_id == person.id, Evidence.referentiel_id == referentiel.id)
-                .group_by(Evidence.competency_id)
-            ).all()
-        )
-    )
+    evidence: Counter[str] = Counter()
+    logged: list[tuple[str, str | None]] = []  # what the evidence shows, for the criteria
+    for competency_id, criterion_key, count in session.execute(
+        select(Evidence.competency_id, Evidence.criterion_key, func.count())
+        .where(Evidence.person_id == person.id, Evidence.referentiel_id == referentiel.id)
+        .group_by(Evidence.competency_id, Evidence.criterion_key)
+    ).all():
+        evidence[competency_id] += count
+        logged.append((competency_id, criterion_key))
     prompts = session.execute(
         select(CheckinPrompt.cycle_key, CheckinPrompt.status, CheckinPrompt.closes_at)
         .where(CheckinPrompt.person_id == person.id, CheckinPrompt.scheduled_at <= now)
@@ -478,6 +480,10 @@ def load_summary(
     zone = person_zone(person, default_timezone)
     rows = [(key, status, closes_at) for key, status, closes_at in prompts]
     summary = summary_from(referentiel, ratings, evidence, rows, zone, now)
+    if referentiel.kind == "certification":
+        criteria = criteria_coverage.totals(criteria_coverage.coverage(referentiel, logged))
+        if criteria.criteria:
+            summary = replace(summary, criteria=criteria)
     if not reviewed:
         return summary
     return replace(summary, manager=latest_of_each(referentiel, reviewed))

@@ -5,16 +5,19 @@ Run at every tick before sending, for the people whose planning is due
 to what planning reads clears it, see :mod:`storage.planning_marks`). For each, in
 batches, it works out the current cycle's check-in in their time zone (workspace
 default day and time, or their own override; skipped while paused), picks the week's
-competencies, and inserts the prompt unless the (person, cycle) row exists; then marks
-them planned until that cycle ends. So an idle tick reads only who is due, whatever the
-number of people, and no query grows with it. The unique constraint makes concurrent
+competencies (on a certification référentiel, leaning towards the criteria their
+evidence leaves uncovered: :func:`choose_competencies`), and inserts the prompt unless
+the (person, cycle) row exists; then marks them planned until that cycle ends. So an
+idle tick reads only who is due, whatever the number of people, and no query grows with
+it: a batch reads its last ratings in one query and, when it holds certification
+candidates, their evidence in one more. The unique constraint makes concurrent
 planners harmless: the loser's insert is rolled back alone.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
@@ -23,6 +26,7 @@ from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from bot.domain import criteria_coverage
 from bot.domain.people import zone_of
 from bot.domain.scheduling import (
     cycle_at,
@@ -36,6 +40,7 @@ from referentiels.models import Referentiel
 from storage.models import (
     PLAN_NEVER,
     CheckinPrompt,
+    Evidence,
     Person,
     Rater,
     Rating,
@@ -106,23 +111,63 @@ def _last_rated(session: Session, person_ids: list[int]) -> dict[int, dict[str, 
     return last
 
 
-def competencies_to_ask(
-    session: Session, person: Person, referentiel: Referentiel, policy: PlanningPolicy
+def _logged(
+    session: Session, people: list[tuple[int, str]]
+) -> dict[int, list[tuple[str, str | None]]]:
+    """What the evidence of each (person, référentiel) shows, as (competency, criterion
+    key or None) pairs, for the rotation towards the gaps: one query for them all."""
+    rows = session.execute(
+        select(Evidence.person_id, Evidence.competency_id, Evidence.criterion_key)
+        .where(tuple_(Evidence.person_id, Evidence.referentiel_id).in_(people))
+        .distinct()
+    ).all()
+    logged: dict[int, list[tuple[str, str | None]]] = {}
+    for person_id, competency_id, criterion_key in rows:
+        logged.setdefault(person_id, []).append((competency_id, criterion_key))
+    return logged
+
+
+def _on_certification(catalog: ReferentielCatalog, person: Person) -> bool:
+    referentiel = catalog.get(person.referentiel_id or "")
+    return referentiel is not None and referentiel.kind == "certification"
+
+
+def choose_competencies(
+    referentiel: Referentiel,
+    policy: PlanningPolicy,
+    last_rated: Mapping[str, datetime],
+    logged: Iterable[tuple[str, str | None]],
+    now: datetime,
 ) -> list[str]:
-    """The competencies a new prompt of this person asks about (the week's rotation)."""
-    last_rated = dict(
-        session.execute(
-            select(Rating.competency_id, func.max(Rating.rated_at))
-            .where(Rating.person_id == person.id, Rating.rater == Rater.SELF)
-            .group_by(Rating.competency_id)
-        ).all()
-    )
+    """The week's rotation on ``referentiel``: the plain rotation on a skills matrix; on a
+    certification, towards the criteria the person's evidence (``logged``) leaves
+    uncovered (:func:`bot.domain.scheduling.select_competencies`)."""
+    shares = None
+    if referentiel.kind == "certification":
+        shares = criteria_coverage.shares(criteria_coverage.coverage(referentiel, logged))
     return select_competencies(
         [c.id for c in referentiel.all_competencies()],
         last_rated,
         per_week=policy.per_week,
         rotate_above=policy.rotate_above,
+        coverage=shares,
+        now=now,
     )
+
+
+def competencies_to_ask(
+    session: Session,
+    person: Person,
+    referentiel: Referentiel,
+    policy: PlanningPolicy,
+    now: datetime,
+) -> list[str]:
+    """The competencies a new prompt of this person asks about (the week's rotation)."""
+    last_rated = _last_rated(session, [person.id]).get(person.id, {})
+    logged: list[tuple[str, str | None]] = []
+    if referentiel.kind == "certification":
+        logged = _logged(session, [(person.id, referentiel.id)]).get(person.id, [])
+    return choose_competencies(referentiel, policy, last_rated, logged, now)
 
 
 def _failed(errors: list[str] | None, what: str, person: Person, error: Exception) -> None:
@@ -221,9 +266,14 @@ def _plan_batch(
         }
     missing = [entry for entry in wanted.values() if (entry[0].id, entry[1]) not in existing]
     last_rated = _last_rated(session, [entry[0].id for entry in missing]) if missing else {}
+    # The evidence of the whole batch's certification candidates, in one query.
+    candidates = [
+        (p.id, p.referentiel_id or "") for p, *_ in missing if _on_certification(catalog, p)
+    ]
+    logged = _logged(session, candidates) if candidates else {}
     rows = []
     for person, key, at, closes_at in missing:
-        competencies = _competencies(catalog, policy, person, last_rated, errors)
+        competencies = _competencies(catalog, policy, person, last_rated, logged, now, errors)
         if competencies is None:
             marks[person.id] = now + RETRY
             continue
@@ -248,6 +298,8 @@ def _competencies(
     policy: PlanningPolicy,
     person: Person,
     last_rated: dict[int, dict[str, datetime]],
+    logged: dict[int, list[tuple[str, str | None]]],
+    now: datetime,
     errors: list[str] | None,
 ) -> list[str] | None:
     """The week's competencies of a new prompt; None when there can be none (an unknown
@@ -257,11 +309,8 @@ def _competencies(
         log.warning("person %s is enrolled on an unknown référentiel", person.id)
         return None
     try:
-        return select_competencies(
-            [c.id for c in referentiel.all_competencies()],
-            last_rated.get(person.id, {}),
-            per_week=policy.per_week,
-            rotate_above=policy.rotate_above,
+        return choose_competencies(
+            referentiel, policy, last_rated.get(person.id, {}), logged.get(person.id, []), now
         )
     except Exception as error:
         _failed(errors, "check-in", person, error)
@@ -314,7 +363,7 @@ def ensure_current_prompt(
         cycle_key=cycle.key,
         scheduled_at=scheduled_at(cycle, weekday, local_time, timezone),
         closes_at=cycle.ends_at,
-        competency_ids=competencies_to_ask(session, person, referentiel, policy),
+        competency_ids=competencies_to_ask(session, person, referentiel, policy, now),
     )
     try:
         with session.begin_nested():

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
+from bot.domain.criteria_coverage import CompetencyCoverage
 from referentiels.models import Competency, Level, LevelDescriptor, Referentiel
 
 
@@ -84,6 +85,9 @@ class ProgressSummary:
     # The manager's latest level of each competency they reviewed (none before a review):
     # shown to the person beside their own where they ask for their summary.
     manager: Mapping[str, Level] = field(default_factory=dict)
+    # On a certification référentiel with criteria: how many of them the person's
+    # evidence covers, out of all (:mod:`bot.domain.criteria_coverage`); None otherwise.
+    criteria: CompetencyCoverage | None = None
 
     @property
     def total(self) -> int:

@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_CHECKIN_WEEKDAY = 3  # Thursday
@@ -423,14 +424,40 @@ def select_competencies(
     last_rated: Mapping[str, datetime | None],
     per_week: int = DEFAULT_PER_WEEK,
     rotate_above: int = DEFAULT_ROTATE_ABOVE,
+    *,
+    coverage: Mapping[str, Fraction] | None = None,
+    now: datetime | None = None,
 ) -> list[str]:
     """The competencies to ask about this cycle, in référentiel order.
 
     ``competency_ids`` is the référentiel's order. With ``rotate_above`` (6) or
-    fewer, all of them. Otherwise ``per_week`` of them: the least recently rated
-    first (never rated, or absent from ``last_rated``, counts as oldest), ties
-    broken by référentiel order. If the person rates exactly the selection every
-    week, any ⌈N / per_week⌉ consecutive weeks cover all N competencies.
+    fewer, all of them. Otherwise ``per_week`` of them.
+
+    **Plain rotation** (``coverage`` None: a skills matrix): the least recently rated
+    first (never rated, or absent from ``last_rated``, counts as oldest), ties broken
+    by référentiel order. If the person rates exactly the selection every week, any
+    W = ⌈N / per_week⌉ consecutive weeks cover all N competencies.
+
+    **Rotation towards the gaps** (a certification référentiel): ``coverage`` gives
+    each competency's share of criteria covered by the person's evidence, 0 to 1
+    (:mod:`bot.domain.criteria_coverage`; absent: 1, nothing to cover), and ``now``
+    the instant of planning. A competency is *due* when it was never rated or its
+    last rating is more than 2W − 1 weeks before ``now`` (it has rested twice the
+    plain cycle: from the 2W-th weekly check-in after it). The week's picks are
+
+    1. the due competencies, least recently rated first (as the plain rotation);
+    2. then the others, the lowest covered share first (no evidence on any of its
+       criteria: 0), and among equal shares the least recently rated first, then
+       référentiel order.
+
+    So the slots left by the due ones go to the competencies whose criteria lack
+    evidence, and a fully covered competency rests until due. Guarantees, if the
+    person rates exactly the selection each week (whatever the evidence does):
+    the due competencies are always the least recently rated ones, so a competency
+    is due at most 2W weeks after it was rated and asked within W weeks of being
+    due — any 3W − 1 consecutive weeks ask every competency. When every competency
+    has the same share, the picks are the plain rotation's. Deterministic: the same
+    inputs give the same picks.
     """
     if per_week < 1:
         raise ValueError("per_week must be at least 1")
@@ -439,6 +466,12 @@ def select_competencies(
     ids = list(competency_ids)
     if len(set(ids)) != len(ids):
         raise ValueError("competency ids must be distinct")
+    if coverage is not None:
+        if now is None:
+            raise ValueError("the rotation towards the gaps needs now")
+        now = _utc(now, "now")
+        if any(not 0 <= share <= 1 for share in coverage.values()):
+            raise ValueError("a covered share is between 0 and 1")
     if len(ids) <= rotate_above:
         return ids
 
@@ -448,8 +481,21 @@ def select_competencies(
             return (False, datetime.min.replace(tzinfo=UTC), position)
         return (True, _utc(rated, "last_rated"), position)
 
-    chosen = sorted(range(len(ids)), key=staleness)[:per_week]
-    return [ids[position] for position in sorted(chosen)]
+    if coverage is None or now is None:
+        order = sorted(range(len(ids)), key=staleness)
+    else:
+        rested = 2 * math.ceil(len(ids) / per_week) - 1  # weeks
+        due_before = now - timedelta(weeks=rested)
+        shares = coverage
+
+        def priority(position: int) -> tuple[bool, Fraction, tuple[bool, datetime, int]]:
+            stale = staleness(position)
+            due = not stale[0] or stale[1] < due_before
+            share = Fraction(0) if due else shares.get(ids[position], Fraction(1))
+            return (not due, share, stale)
+
+        order = sorted(range(len(ids)), key=priority)
+    return [ids[position] for position in sorted(order[:per_week])]
 
 
 # --- validation helpers ------------------------------------------------------------------

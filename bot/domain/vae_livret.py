@@ -12,7 +12,8 @@ Evidence is logged against a competency, and only sometimes against one of its c
 that criterion; evidence tied to the competency only is listed under the competency.
 A criterion is *covered* when evidence is tied to it or when its competency has
 evidence not tied to any criterion (the jury judges whether that evidence meets it);
-otherwise it is a *gap*, listed so the person knows what to work on.
+otherwise it is a *gap*, listed so the person knows what to work on. The rule lives in
+:mod:`bot.domain.criteria_coverage`, shared with the weekly rotation and the summary.
 
 Whether the manager confirmed a piece of evidence is read from the rating it came with
 (the same check-in): the first manager rating of that competency after it and before
@@ -32,6 +33,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.domain.criteria_coverage import covered_flags
 from referentiels.models import Competency, Criterion, Evaluation, Group, Level, Referentiel
 from storage.models import Evidence, Person, Rater, Rating
 
@@ -169,10 +171,11 @@ def _section(
 ) -> CompetencySection:
     keys = [competency.criterion_key(i) for i in range(len(competency.criteria))]
     loose = tuple(line for key, line in lines if key not in keys)
+    covered = covered_flags(competency, {key for key, _ in lines})
     criteria = []
-    for key, criterion in zip(keys, competency.criteria, strict=True):
+    for key, criterion, flag in zip(keys, competency.criteria, covered, strict=True):
         tied = tuple(line for k, line in lines if k == key)
-        criteria.append(CriterionEntry(key, criterion, tied, bool(tied or loose)))
+        criteria.append(CriterionEntry(key, criterion, tied, flag))
     evaluations = tuple(
         e for e in (referentiel.evaluation(i) for i in competency.evaluations) if e is not None
     )

@@ -4,7 +4,9 @@ What a person reads after a check-in and with ``/palier me``: a line per compete
 (its level, the change since last time and since the quarter began, the manager's level
 beside it once the manager reviewed it — ``/palier me`` only — and the evidence),
 the overall level reached, how far the next level is, what the next level asks for
-the weakest competency (quoted from the référentiel), and the streak.
+the weakest competency (quoted from the référentiel), and the streak. On a certification
+référentiel, how many of its criteria the person's evidence covers (the VAE livret
+lists the others).
 """
 
 from __future__ import annotations
@@ -91,6 +93,16 @@ def _overall(summary: ProgressSummary, t: Translator) -> list[Rich]:
     return lines
 
 
+def _criteria(summary: ProgressSummary, t: Translator) -> list[Rich]:
+    """On a certification référentiel: how many of its criteria the evidence covers."""
+    if summary.criteria is None:
+        return []
+    covered = summary.criteria
+    return [
+        t.rich_plural("rotation_gaps.criteria_covered", covered.covered, total=covered.criteria)
+    ]
+
+
 def _next_step(summary: ProgressSummary, t: Translator) -> list[Rich]:
     referentiel = summary.referentiel
     weakest = summary.weakest
@@ -122,7 +134,7 @@ def summary_card(
         Heading(t.rich("summary.title", referentiel=title)),
         Paragraph(tuple(_line(item, summary, t) for item in items)),
         Divider(),
-        Paragraph(tuple(_overall(summary, t))),
+        Paragraph(tuple(_overall(summary, t) + _criteria(summary, t))),
     ]
     next_step = _next_step(summary, t)
     if next_step:
