@@ -194,7 +194,9 @@ def test_each_piece_of_evidence_says_the_day_it_happened_not_the_day_it_was_logg
     label = referentiel.all_competencies()[0].label
     logged_later = EvidenceLine(label, "Démo Acme", None, None, NOW, date(2026, 11, 3))
     brief = _brief(referentiel, evidence=[logged_later])
-    [line] = [line for line in _lines(brief_card(brief, ZONE, Translator(locale))) if "Acme" in line]
+    [line] = [
+        line for line in _lines(brief_card(brief, ZONE, Translator(locale))) if "Acme" in line
+    ]
     assert f"{day} — Démo Acme" in line and "26/11" not in line and "11/26" not in line
 
 
