@@ -27,6 +27,17 @@ def test_a_short_date_puts_the_day_first_except_in_the_us() -> None:
     assert formats.short_date(THURSDAY, US) == "12/10/2026"
 
 
+def test_an_evidence_day_is_short_and_says_its_year_only_when_another() -> None:
+    today = date(2026, 12, 6)
+    fr, gb, us = Translator("fr"), Translator("en-GB"), Translator("en-US")
+    assert formats.evidence_day(date(2026, 12, 3), today, fr) == "3 déc."
+    assert formats.evidence_day(date(2026, 1, 15), today, gb) == "15 Jan"
+    assert formats.evidence_day(date(2026, 12, 3), today, us) == "Dec 3"
+    assert formats.evidence_day(date(2025, 12, 3), today, fr) == "3 déc. 2025"
+    assert formats.evidence_day(date(2025, 12, 3), today, us) == "Dec 3, 2025"
+    assert formats.evidence_day(date(2026, 12, 3), None, gb) == "3 Dec 2026"  # no today
+
+
 def test_a_moment_in_the_persons_zone() -> None:
     instant = datetime(2026, 12, 10, 15, 0, tzinfo=UTC)
     assert formats.moment(instant, "Europe/Paris", FR) == "jeudi 10 décembre à 16:00"

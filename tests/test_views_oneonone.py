@@ -4,7 +4,7 @@ whatever the front end that shows it."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -184,6 +184,20 @@ def test_evidence_is_capped_with_a_count_of_the_rest_and_an_unreadable_link_left
     assert len(shown) == EVIDENCE_SHOWN
     assert "link" not in shown[0] and all(line.endswith(" · link") for line in shown[1:])
     assert all("…" in line and len(line) < 400 for line in shown)  # what people wrote, shortened
+
+
+@pytest.mark.parametrize(("locale", "day"), [("fr", "03/11/2026"), ("en-US", "11/3/2026")])
+def test_each_piece_of_evidence_says_the_day_it_happened_not_the_day_it_was_logged(
+    locale: str, day: str
+) -> None:
+    referentiel = _referentiel("account-executive")
+    label = referentiel.all_competencies()[0].label
+    logged_later = EvidenceLine(label, "Démo Acme", None, None, NOW, date(2026, 11, 3))
+    brief = _brief(referentiel, evidence=[logged_later])
+    [line] = [
+        line for line in _lines(brief_card(brief, ZONE, Translator(locale))) if "Acme" in line
+    ]
+    assert f"{day} — Démo Acme" in line and "26/11" not in line and "11/26" not in line
 
 
 def test_the_context_says_the_referentiel_the_period_and_the_recurring_1_1() -> None:

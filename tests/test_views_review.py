@@ -3,7 +3,7 @@ review form and in the weekly digest, page by page, and what they are answered."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot.app.review import GONE, NOT_MANAGER
 from bot.domain.review import Change, Digest, DigestRow, PendingRating, ReportReview
@@ -110,12 +110,17 @@ def test_the_review_form_asks_a_level_per_self_rating_preselected_and_quotes_the
     referentiel = _referentiel()
     first, second = referentiel.all_competencies()[:2]
     junior, senior = referentiel.scale.levels[0], referentiel.scale.levels[-1]
-    proof = Evidence(text="Signed *Acme* <@channel>", link="https://crm.example/d?a=1|2")
+    proof = Evidence(
+        text="Signed *Acme* <@channel>",
+        link="https://crm.example/d?a=1|2",
+        happened_on=date(2026, 12, 3),
+    )
     pending = [
         PendingRating(first, senior, RATED, junior, [proof]),
         PendingRating(second, junior, RATED, None),
     ]
-    form = review.review_form(ReportReview(_person(12, "_Zoé_"), referentiel, pending), t)
+    today = date(2026, 12, 6)
+    form = review.review_form(ReportReview(_person(12, "_Zoé_"), referentiel, pending, today), t)
     assert form.name == actions.REVIEW_FORM and form.submit is not None
     assert review.reviewed_report(form.state) == 12
     levels = [f for f in form.fields() if isinstance(f, ChoiceField) and f.key]
@@ -147,6 +152,7 @@ def test_the_review_form_asks_a_level_per_self_rating_preselected_and_quotes_the
     shown = from_rich(about_first.lines[-1])
     assert "∗Acme∗" in shown and "&lt;@channel&gt;" in shown  # quoted, never formatting
     assert "https://crm.example/d?a=1%7C2" in shown
+    assert shown.startswith("Evidence from Dec 3: ")  # its day; this year's: no year
     assert any(junior.label in line.plain() for line in about_first.lines)  # the previous view
     assert len(about_second.lines) == 2  # no previous view, no evidence
 
@@ -171,7 +177,9 @@ def _digest(count: int) -> Digest:
     referentiel = _referentiel()
     first, second = referentiel.all_competencies()[:2]
     low, high = referentiel.scale.levels[0], referentiel.scale.levels[-1]
-    proofs = [Evidence(text=f"proof {n}", link=None) for n in range(3)]
+    # Newest first, as the digest reads them: the week's year, then the year before.
+    days = (date(2026, 11, 24), date(2025, 12, 30), date(2025, 9, 1))
+    proofs = [Evidence(text=f"proof {n}", link=None, happened_on=days[n]) for n in range(3)]
     changes = [Change(first, low, high, proofs), Change(second, None, low, [])]
     rows = [
         DigestRow(_person(n + 1, f"P{n + 1}"), referentiel, PromptStatus.DONE, changes, n % 2)
@@ -194,7 +202,10 @@ def test_the_digest_says_what_moved_and_offers_review_only_where_something_await
     text = [line.plain() for line in rows[0].lines]
     assert text[0] == "P1 — checked in ✅"
     assert text[1].endswith("↑") and "(first rating)" in text[4]
-    assert [line.strip() for line in text[2:4]] == ["Evidence: proof 0", "Evidence: proof 1"]
+    assert [line.strip() for line in text[2:4]] == [
+        "Evidence from Nov 24: proof 0",
+        "Evidence from Dec 30, 2025: proof 1",
+    ]
     assert "1 self-rating to review" in rows[1].lines[-1].plain()
     last = [line.plain() for line in rows[2].lines]
     assert last[0] == "Last — no check-in planned" and last[1].endswith("↓")
@@ -208,6 +219,8 @@ def test_the_digests_pages_carry_the_week_and_hold_twenty_two_reports() -> None:
     assert len([b for b in middle.blocks if isinstance(b, Paragraph)]) == review.DIGEST_PAGE_SIZE
     line, pager = _pager(middle)
     assert line == "Personnes 23 à 44 sur 50"
+    text = [line.plain().strip() for line in _rows(middle)[0].lines]
+    assert "Preuve du 24 nov. : proof 0" in text and "Preuve du 30 déc. 2025 : proof 1" in text
     assert [(b.action, b.key, b.value) for b in pager] == [
         (actions.DIGEST_PAGE, "prev", "2026-W48/0"),
         (actions.DIGEST_PAGE, "next", "2026-W48/2"),

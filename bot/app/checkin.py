@@ -17,6 +17,7 @@ import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -173,6 +174,9 @@ class CheckinFlow:
             if actor.person is None:
                 return Outcome.refused(actor.locale, Refusal.NOT_ENROLLED.value)
             form = self.checkins.open_edit(session, actor.person, action.prompt_id, self.clock())
+            if form is Refusal.EDIT_CLOSED:  # said with when the week closed
+                closes_at = self.checkins.closes_at(session, actor.person, action.prompt_id)
+                return _edit_closed(actor, closes_at)
             if isinstance(form, Refusal):
                 return Outcome.refused(actor.locale, form.value)
             return Outcome(actor.locale, form)
@@ -231,6 +235,8 @@ class CheckinFlow:
                 answers.idempotency_key,
                 now,
             )
+            if result.refusal is Refusal.EDIT_CLOSED:
+                return _edit_closed(actor, result.prompt.closes_at if result.prompt else None)
             if result.refusal is not None:
                 return Outcome.refused(actor.locale, result.refusal.value)
             if result.problems:
@@ -255,7 +261,14 @@ class CheckinFlow:
             if locale is not None:
                 return Outcome(locale, Received(answers.idempotency_key))
         answered = self.submit(ref, answers)
-        return Outcome(answered.locale, None, answered.refusal, answered.problems, answered.effects)
+        return Outcome(
+            answered.locale,
+            None,
+            answered.refusal,
+            answered.problems,
+            answered.effects,
+            answered.closed,
+        )
 
     def _keep(self, batch: Sequence[tuple[ActorRef, CheckinAnswers]]) -> list[Locale | None]:
         """Each valid submission of ``batch`` kept in the inbox, in one transaction: its
@@ -396,3 +409,9 @@ class CheckinFlow:
         """Every message of the prompt (its reminder, the one clicked) shows ``view``."""
         refs = prompt_messages(prompt, clicked)
         return (UpdateMessages(refs, view),) if refs else ()
+
+
+def _edit_closed(actor: Actor, closes_at: datetime | None) -> Outcome[Any]:
+    """An edit refused because the week closed: when it closed, in the person's zone."""
+    closed = (closes_at, actor.timezone) if closes_at is not None else None
+    return Outcome(actor.locale, refusal=Refusal.EDIT_CLOSED.value, closed=closed)

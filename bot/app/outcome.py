@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from bot.i18n import Locale, Translator
@@ -119,6 +120,9 @@ class Outcome(Generic[V]):
     refusal: str | None = None  # a catalog key, when the flow refused
     problems: tuple[Problem, ...] = ()
     effects: tuple[Effect, ...] = ()
+    # When the refusal is of something that closed (a week's check-in): the instant it
+    # closed and the time zone to say it in, so that the refusal can say when.
+    closed: tuple[datetime, str] | None = None
 
     @property
     def t(self) -> Translator:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -139,7 +140,8 @@ class ReviewFlow:
             review = self.reviews.pending_for(session, report) if report else None
             if review is None or not review.pending:
                 return Outcome.refused(actor.locale, GONE)
-            return Outcome(actor.locale, review)
+            today = self.clock().astimezone(ZoneInfo(actor.timezone)).date()
+            return Outcome(actor.locale, replace(review, today=today))
 
     def submit(
         self, ref: ActorRef, review: SubmitReview, directory: Directory | None = None

@@ -267,6 +267,11 @@ class CheckinService:
             return None
         return prompt
 
+    def closes_at(self, session: Session, person: Person, prompt_id: int) -> datetime | None:
+        """When the person's check-in ``prompt_id`` closes (closed); None if not theirs."""
+        prompt = self._prompt(session, person, prompt_id)
+        return prompt.closes_at if prompt is not None else None
+
     # -- actions -----------------------------------------------------------------
 
     def open_form(

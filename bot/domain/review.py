@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, or_, select
@@ -65,6 +65,9 @@ class ReportReview:
     person: Person
     referentiel: Referentiel
     pending: list[PendingRating]
+    # The day the manager reads it, in their time zone: a piece of evidence of another
+    # year shows its year (None: every one does).
+    today: date | None = None
 
 
 class ReviewAnswer(BaseModel):

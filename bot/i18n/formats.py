@@ -72,6 +72,14 @@ def short_date(day: date, t: Translator) -> str:
     return str(format_date(day, _pattern("yMMdd", t.locale), locale=babel_locale(t.locale)))
 
 
+def evidence_day(day: date, today: date | None, t: Translator) -> str:
+    """``3 déc.``, ``3 Dec`` (en-GB), ``Dec 3`` (en-US): the day a piece of evidence
+    happened, short beside its text; ``3 déc. 2025``, ``Dec 3, 2025`` when it is not of
+    ``today``'s year (or ``today`` is unknown), so that no day is taken for another."""
+    skeleton = "MMMd" if today is not None and day.year == today.year else "yMMMd"
+    return _date(skeleton, day, t)
+
+
 def clock(moment: time, t: Translator) -> str:
     """``16:00`` (fr, en-GB), ``4:00 PM`` (en-US): a time of day."""
     return str(format_time(moment, "short", locale=babel_locale(t.locale)))

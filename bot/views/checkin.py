@@ -11,13 +11,14 @@ is the front end's: it gives it and reads it back on submit.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from bot.domain.checkin import CheckinForm, CheckinItem, Refusal
 from bot.domain.submissions import MAX_TEXT, CheckinAnswer, CheckinSubmission
 from bot.i18n import Translator, formats
 from bot.i18n.referentiel_text import level_description, level_label
 from bot.i18n.rich import Plain, Rich, Typed
-from bot.views import actions
+from bot.views import actions, checkin_edit
 from bot.views.cards import (
     Block,
     Card,
@@ -48,7 +49,11 @@ REFUSALS = {refusal.value: f"refusal.{refusal.value}" for refusal in Refusal} | 
 REFUSALS[Refusal.EDIT_CLOSED.value] = "checkin_edit.closed"
 
 
-def refusal(code: str | None, t: Translator) -> Rich:
+def refusal(code: str | None, t: Translator, closed: tuple[datetime, str] | None = None) -> Rich:
+    """Why not, in the person's words; an edit refused once its week closed says when
+    (``closed``: the outcome's instant and zone, when it has them)."""
+    if code == Refusal.EDIT_CLOSED.value:
+        return checkin_edit.closed(closed, t)
     return t.rich(REFUSALS[code or ""])
 
 

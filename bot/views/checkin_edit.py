@@ -24,10 +24,22 @@ def edit_button(prompt_id: int, t: Translator) -> Actions:
     return Actions(actions.EDIT_ACTIONS, (button,))
 
 
-def until(closes_at: datetime, timezone: str, t: Translator) -> Rich:
+def _last_minute(closes_at: datetime, timezone: str, t: Translator) -> Plain:
     # The cycle ends at midnight; the last minute inside it reads better (as the prompt).
-    moment = formats.moment(closes_at - timedelta(minutes=1), timezone, t)
-    return t.rich("checkin_edit.until", deadline=Plain(moment))
+    return Plain(formats.moment(closes_at - timedelta(minutes=1), timezone, t))
+
+
+def until(closes_at: datetime, timezone: str, t: Translator) -> Rich:
+    return t.rich("checkin_edit.until", deadline=_last_minute(closes_at, timezone, t))
+
+
+def closed(when: tuple[datetime, str] | None, t: Translator) -> Rich:
+    """An edit refused once the week closed: that it can no longer be changed, and when
+    its week closed (``when``: the instant and the person's zone) when it is known."""
+    if when is None:
+        return t.rich("checkin_edit.closed")
+    closes_at, timezone = when
+    return t.rich("evidence_dates.edit_closed", deadline=_last_minute(closes_at, timezone, t))
 
 
 def reopened_line(referentiel: Referentiel, reopened: Collection[str], t: Translator) -> Rich:

@@ -3,8 +3,11 @@ its notification says the same as its one paragraph."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.i18n import Translator
 from bot.i18n.rich import Rich
+from bot.views import checkin_edit
 from bot.views.cards import Card, Paragraph
 
 
@@ -19,9 +22,12 @@ _OWN_WORDS = {
 }
 
 
-def refusal(code: str | None, t: Translator) -> Rich:
+def refusal(code: str | None, t: Translator, closed: tuple[datetime, str] | None = None) -> Rich:
     """Why a flow said no, in the asker's words (the codes of :mod:`bot.domain.checkin`'s
-    ``Refusal`` and the flows' own)."""
+    ``Refusal`` and the flows' own); an edit refused once its week closed says when
+    (``closed``: the outcome's instant and zone, when it has them)."""
+    if code == "edit_closed":
+        return checkin_edit.closed(closed, t)
     return t.rich(_OWN_WORDS.get(code or "", f"refusal.{code}"))
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from bot.domain.review import Digest, DigestRow, PendingRating, ReportReview
 from bot.domain.submissions import MAX_TEXT
@@ -192,20 +193,25 @@ def _level(referentiel: Referentiel, level: Level, t: Translator) -> Plain:
     return Plain(level_label(referentiel, level, t))
 
 
-def _evidence(evidence: Evidence, t: Translator) -> Rich:
-    """A piece of evidence, cut at a word, with its link as an address."""
+def _evidence(evidence: Evidence, today: date | None, t: Translator) -> Rich:
+    """A piece of evidence: the day it happened (its year when not ``today``'s), its
+    text cut at a word, its link as an address."""
+    day = Plain(formats.evidence_day(evidence.happened_on, today, t))
     text = Typed(short_name(evidence.text, EVIDENCE_EXCERPT))
     if not evidence.link:
-        return t.rich("review.evidence", text=text)
+        return t.rich("review.evidence", date=day, text=text)
     # "|" would end an address in some markups (Slack's <url|text>); %7C is the same one.
     link = Plain(evidence.link.replace("|", "%7C"))
-    return t.rich("review.evidence", text=Rich("{text} <{link}>", {"text": text, "link": link}))
+    linked = Rich("{text} <{link}>", {"text": text, "link": link})
+    return t.rich("review.evidence", date=day, text=linked)
 
 
-def _item_lines(item: PendingRating, referentiel: Referentiel, t: Translator) -> tuple[Rich, ...]:
+def _item_lines(
+    item: PendingRating, referentiel: Referentiel, today: date | None, t: Translator
+) -> tuple[Rich, ...]:
     """A self-rating awaiting review: the competency (its code and first words: its
     whole statement is quoted with what each level asks), the level, the manager's
-    previous view, the evidence behind it."""
+    previous view, the evidence behind it, each with its day (``today``: the reader's)."""
     name = Plain(formats.short_label(item.competency))
     lines = [
         Rich("**{name}**", {"name": name}),
@@ -213,7 +219,7 @@ def _item_lines(item: PendingRating, referentiel: Referentiel, t: Translator) ->
     ]
     if item.manager_level is not None:
         lines.append(t.rich("review.previous", level=_level(referentiel, item.manager_level, t)))
-    lines.extend(_evidence(evidence, t) for evidence in item.evidence)
+    lines.extend(_evidence(evidence, today, t) for evidence in item.evidence)
     return tuple(lines)
 
 
@@ -323,7 +329,7 @@ def review_form(
     shown = _shown(review, t, items)
     for item, quotes in shown:
         blocks.append(Divider())
-        blocks.append(Paragraph(_item_lines(item, referentiel, t), one_piece=True))
+        blocks.append(Paragraph(_item_lines(item, referentiel, review.today, t), one_piece=True))
         blocks.append(Paragraph(quotes))
         blocks.append(
             ChoiceField(
@@ -397,9 +403,19 @@ def digest_title(digest: Digest, t: Translator) -> Rich:
     return t.rich("review.digest_title", week=Plain(formats.week(digest.cycle_key, t)))
 
 
-def _digest_lines(row: DigestRow, t: Translator) -> list[Rich]:
+def _last_day(cycle_key: str) -> date | None:
+    """The Sunday that ends the week ``2026-W48`` (None for what is not a week): the
+    digest's today, whose year a piece of evidence of another year is shown with."""
+    year, _, week = cycle_key.partition("-W")
+    try:
+        return date.fromisocalendar(int(year), int(week), 7)
+    except ValueError:
+        return None
+
+
+def _digest_lines(row: DigestRow, today: date | None, t: Translator) -> list[Rich]:
     """A report's week: their check-in, what moved (and the evidence behind it, two
-    pieces at most), what awaits review."""
+    pieces at most, each with its day), what awaits review."""
     referentiel = row.referentiel
     status = row.status.value if row.status else "none"
     lines = [
@@ -428,7 +444,7 @@ def _digest_lines(row: DigestRow, t: Translator) -> list[Rich]:
                 )
             )
         lines.extend(
-            Rich("    {evidence}", {"evidence": _evidence(evidence, t)})
+            Rich("    {evidence}", {"evidence": _evidence(evidence, today, t)})
             for evidence in change.evidence[:2]
         )
     if row.pending:
@@ -447,9 +463,11 @@ def digest_card(
     title = digest_title(digest, t)
     blocks: list[Block] = [Heading(title)]
     start = page * size
+    today = _last_day(digest.cycle_key)
     for row in digest.rows[start : start + size]:
         button = _review_button(row.person, t) if row.pending else None
-        blocks.append(Paragraph(tuple(_digest_lines(row, t)), button=button, one_piece=True))
+        lines = tuple(_digest_lines(row, today, t))
+        blocks.append(Paragraph(lines, button=button, one_piece=True))
         blocks.append(Divider())
     pager = _pager(
         actions.DIGEST_PAGE,

@@ -87,7 +87,7 @@ class PromptClick(BaseModel):
 
 
 def _refuse(respond: Respond, outcome: Outcome[Any]) -> None:
-    text, blocks = prompt_builder.notice(refusal(outcome.refusal, slack_t(outcome)))
+    text, blocks = prompt_builder.notice(refusal(outcome.refusal, slack_t(outcome), outcome.closed))
     respond(
         text=text,
         blocks=blocks,

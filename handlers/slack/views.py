@@ -131,7 +131,10 @@ def handle_checkin_submission(
     outcome = deps.flows.checkin.receive(actor.ref, checkin_answers(view))
     t = slack_t(outcome)
     if outcome.refusal is not None:
-        ack(response_action="errors", errors={blocks[-1]: refusal_text(outcome.refusal, t)})
+        ack(
+            response_action="errors",
+            errors={blocks[-1]: refusal_text(outcome.refusal, t, outcome.closed)},
+        )
         return
     if outcome.problems:
         ack(response_action="errors", errors=inline_errors(outcome.problems, blocks, t))

@@ -102,7 +102,7 @@ async def _open(
         ActivityDirectory(activity),
     )
     if outcome.view is None:
-        return said(refusal(outcome.refusal, teams_t(outcome)).plain())
+        return said(refusal(outcome.refusal, teams_t(outcome), outcome.closed).plain())
     return dialog(
         deps, checkin_form(outcome.view, checkin_state(prompt_id, clicked), teams_t(outcome))
     )
@@ -140,7 +140,7 @@ async def submit_checkin(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, An
     outcome = await asyncio.to_thread(deps.flows.checkin.submit, ref, answers)
     t = teams_t(outcome)
     if outcome.refusal is not None:
-        return said(refusal(outcome.refusal, t).plain())
+        return said(refusal(outcome.refusal, t, outcome.closed).plain())
     if outcome.problems:
         start = await asyncio.to_thread(  # an edit's form, or the first one's
             deps.flows.checkin.edit,
@@ -149,7 +149,7 @@ async def submit_checkin(deps: TeamsDeps, app: Any, ctx: Any, data: dict[str, An
             ActivityDirectory(activity),
         )
         if start.view is None:
-            return said(refusal(start.refusal, t).plain())
+            return said(refusal(start.refusal, t, start.closed).plain())
         noted = {problem_field(p.item, p.field): t.rich(p.key) for p in outcome.problems}
         form = checkin_form(start.view, checkin_state(answers.prompt_id, answers.clicked), t)
         return dialog(deps, refilled(form, values, noted), data.get("origin"))

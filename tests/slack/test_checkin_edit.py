@@ -168,7 +168,10 @@ def _refused_after_close(world: World, user: str, lang: str, told: str) -> None:
 def test_after_the_week_closes_the_edit_is_refused_fr(world: World, errors: Errors) -> None:
     _checked_in(world, ALICE, "fr", THURSDAY_1600_PARIS)
     world.at(CLOSED_PARIS)
-    told = "Ce check-in ne peut plus être modifié : sa semaine est terminée."
+    told = (  # that it can no longer change, and when its week closed (Paris)
+        "Ce check-in ne peut plus être modifié : sa semaine s'est terminée le "
+        "dimanche 29 novembre à 23:59."
+    )
     _refused_after_close(world, ALICE, "fr", told)
     assert errors.records() == []
 
@@ -181,12 +184,13 @@ def test_after_the_week_closes_the_edit_is_refused_en(world: World, errors: Erro
     world.at(CLOSED_NEW_YORK)  # the modal left open past the close, then submitted
     answer = world.driver.submit_view(BOB, modal, {"level:closing": "Senior"})
     assert answer.response_action == "errors"
-    assert list(answer.errors.values()) == [
-        "This check-in can no longer be edited: its week is over."
-    ]
+    # When its week closed, in Bob's zone (New York) and his way (en-US).
+    closed = (
+        "This check-in can no longer be edited: its week ended on "
+        "Sunday, November 29 at 11:59\u202fPM."
+    )
+    assert list(answer.errors.values()) == [closed]
     assert _levels(world)["closing"] == "junior" and _count(world, CheckinInbox) == 0
     world.driver.close_view(BOB, modal)
-    _refused_after_close(
-        world, BOB, "en", "This check-in can no longer be edited: its week is over."
-    )
+    _refused_after_close(world, BOB, "en", closed)
     assert errors.records() == []

@@ -209,7 +209,8 @@ def test_the_managers_brief_then_a_note_then_1on1_done_and_topics_carry_over(
     assert "• Closing : Junior → Senior ↑ (auto-évaluation)" in text
     assert "• Closing : Junior (manager, première évaluation)" in text
     assert "Qualification :" not in text.split("Évolution des niveaux")[1].split("Nouvelles")[0]
-    assert "Signé Acme : 40 licences après une démo au COMEX" in text
+    # The evidence with the day it happened (the check-in's, Thursday 26 November).
+    assert "26/11/2026 — Signé Acme : 40 licences après une démo au COMEX" in text
     assert "https://crm.example.com/deals/42" in text
     assert "Comment préparer un comité de direction ?" in text
     assert "Mon plan de prospection" in text and "Un sujet déjà abordé" not in text

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 
 from emulators.slack import Message, render_blocks, render_view
+from handlers.slack import ids
 from storage.models import Person, Rater, Rating
 from tests.slack.conftest import ALICE, BOB, CHLOE, World
 
@@ -109,6 +110,56 @@ def test_manager_reviews_a_report_and_the_report_is_told(world: World) -> None:
     assert "Alice" not in render_blocks(listing.blocks) and "Bob" in render_blocks(listing.blocks)
 
 
+def _log(world: World, user: str, competency: str, text: str, day: str) -> None:
+    """``user`` logs a piece of evidence of that day with /palier log."""
+    assert world.driver.slash_command(user, "/palier", "log").ok
+    modal = world.emulator.wait_for(lambda: world.driver.modal(user))
+    values = {ids.EV_COMPETENCY_BLOCK: competency, ids.EV_TEXT_BLOCK: text, ids.EV_DATE_BLOCK: day}
+    assert world.driver.submit_view(user, modal, values).outcome == "close"
+
+
+def _evidence_lines(screen: str) -> list[str]:
+    return [line.strip() for line in screen.splitlines() if line.strip().startswith("Preuve du")]
+
+
+def test_the_review_dates_each_piece_of_evidence_newest_first_in_french(world: World) -> None:
+    _team(world)  # Alice's check-in on Friday 27 November, with its evidence
+    _log(world, ALICE, "Closing", "Relance Globex signée", "2025-12-03")
+    _log(world, ALICE, "Closing", "Démo chez Initech", "2026-01-15")
+    world.driver.slash_command(CHLOE, "/palier", "review")
+    listing = _ephemerals(world, CHLOE, 0)[-1]
+    alice_row = next(b for b in listing.blocks if "Alice" in b.get("text", {}).get("text", ""))
+    world.driver.click(CHLOE, listing, action_id=alice_row["accessory"]["action_id"])
+    modal = world.emulator.wait_for(lambda: world.driver.modal(CHLOE))
+    screen = render_view(modal.data)
+    # This year's days without their year, last year's with it, the newest first.
+    assert _evidence_lines(screen) == [
+        "Preuve du 27 nov. : Acme signé après 3 rendez-vous https://crm.example.com/deals/9",
+        "Preuve du 15 janv. : Démo chez Initech",
+        "Preuve du 3 déc. 2025 : Relance Globex signée",
+    ]
+
+
+def test_the_review_dates_each_piece_of_evidence_in_english(world: World) -> None:
+    for user in (ALICE, BOB):
+        world.enrol(user)
+    with world.session() as session, session.begin():
+        people = {p.platform_user_id: p for p in session.scalars(select(Person))}
+        people[ALICE].manager_id = people[BOB].id  # Bob reads English (en-US)
+    world.at(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
+    world.tick()
+    _check_in(world, ALICE, "Intermédiaire", evidence="Acme signé après 3 rendez-vous")
+    _log(world, ALICE, "Closing", "Relance Globex signée", "2025-12-03")
+    world.driver.slash_command(BOB, "/palier", "review")
+    listing = _ephemerals(world, BOB, 0)[-1]
+    alice_row = next(b for b in listing.blocks if "Alice" in b.get("text", {}).get("text", ""))
+    world.driver.click(BOB, listing, action_id=alice_row["accessory"]["action_id"])
+    modal = world.emulator.wait_for(lambda: world.driver.modal(BOB))
+    screen = render_view(modal.data)
+    assert "Evidence from Nov 27: Acme signé après 3 rendez-vous" in screen
+    assert "Evidence from Dec 3, 2025: Relance Globex signée" in screen
+
+
 def test_an_unshared_comment_is_not_told(world: World) -> None:
     _team(world)
     world.driver.slash_command(CHLOE, "/palier", "review")
@@ -171,7 +222,7 @@ def test_the_weekly_review_reaches_the_manager_the_day_after_once(world: World) 
     text = render_blocks(digest.blocks)
     assert "Alice Martin — check-in fait ✅" in text
     assert "Closing : Intermédiaire (première évaluation)" in text
-    assert "Acme signé après 3 rendez-vous" in text
+    assert "Preuve du 26 nov. : Acme signé après 3 rendez-vous" in text  # its day, in French
     assert "5 auto-évaluations à revoir" in text
     assert "Bob Stone — check-in pas encore fait" in text
     # Review opens from the digest, as from /palier review.

@@ -9,7 +9,7 @@ and English.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -29,8 +29,11 @@ CATALOG = ReferentielCatalog.load(None)
 REFERENTIELS = [r for r in (CATALOG.get(i) for i in CATALOG.ids()) if r is not None]
 RATED = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 # Evidence as long as a person may type it (the form shows each cut at a word).
+# Dated with the longest day there is, with its year (the form is told no today).
 PROOF = Evidence(
-    text=("Rendez-vous client & relance " * 120).strip(), link="https://crm.example/d/1"
+    text=("Rendez-vous client & relance " * 120).strip(),
+    link="https://crm.example/d/1",
+    happened_on=date(2025, 9, 30),
 )
 
 
@@ -99,6 +102,8 @@ def test_reviewing_everything_takes_modals_slack_accepts_each_quoting_every_leve
         for item in left[: len(shown)]:
             _in_screen(item.competency, referentiel, screen)
             assert formats.short_label(item.competency) in screen  # named short, quoted whole
+        day = formats.evidence_day(PROOF.happened_on, None, t)
+        assert screen.count(day) == 3 * len(shown)  # every piece of evidence dated
         for radio in radios:
             options = radio["element"]["options"]
             assert len(options) == len(referentiel.scale.levels)

@@ -22,9 +22,10 @@ from tests.teams.managers import enrol_manager, manage
 START = {"fr": "Faire mon check-in", "en": "Start my check-in"}
 EDIT = {"fr": "Modifier mon check-in", "en": "Edit my check-in"}
 EDITED = {"fr": "Check-in modifié", "en": "Check-in edited"}
+# That it can no longer change, and when its week closed, in the person's zone (Paris).
 CLOSED = {
-    "fr": "Ce check-in ne peut plus être modifié : sa semaine est terminée.",
-    "en": "This check-in can no longer be edited: its week is over.",
+    "fr": "Ce check-in ne peut plus être modifié : sa semaine s'est terminée le dimanche 29 novembre à 23:59.",
+    "en": "This check-in can no longer be edited: its week ended on Sunday, November 29 at 11:59\u202fPM.",
 }
 CLIENT = {"fr": "fr-FR", "en": "en-US"}
 CLOSES = NOW + timedelta(days=3, hours=8)  # Monday 00:00 in Paris (NOW: Thursday 16:00)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from emulators.teams import Message, User
 from storage.db import session_scope
-from storage.models import Person, Rater, Rating
+from storage.models import Evidence, Person, Rater, Rating
 from tests.teams.conftest import TeamsWorld, enrol
 from tests.teams.managers import (
     Team,
@@ -52,7 +52,8 @@ def test_a_manager_reviews_a_report_who_is_told_in_their_own_language(world: Tea
     assert teams.open_dialog(chloe, listing, "Review").status == 200
     form = teams.screen(chloe)
     assert "Self-rating: Intermédiaire" in form
-    assert "Acme signé après 3 rendez-vous" in form  # the evidence behind the rating
+    # The evidence behind the rating, by the day it happened (en-GB: day then month).
+    assert "Evidence from 26 Nov: Acme signé après 3 rendez-vous" in form
     done = teams.submit_dialog(
         chloe,
         {
@@ -160,7 +161,7 @@ def test_the_weekly_digest_opens_reviews_and_shows_what_is_left(world: TeamsWorl
     text = teams.render(digest)
     assert "Team review" in text
     assert "Alice Martin — checked in ✅" in text
-    assert "Acme signé après 3 rendez-vous" in text
+    assert "Evidence from 26 Nov: Acme signé après 3 rendez-vous" in text
     assert "5 self-ratings to review" in text
     assert "Bob Stone — not checked in yet" in text
 
@@ -173,6 +174,41 @@ def test_the_weekly_digest_opens_reviews_and_shows_what_is_left(world: TeamsWorl
     assert "Alice Martin — checked in ✅" in again and "to review" not in again
     assert "Review" not in teams.buttons(current(world, digest))
     assert world.tick().digests == 0  # sent once
+
+
+def test_a_manager_reading_french_sees_each_days_evidence_the_french_way(
+    world: TeamsWorld,
+) -> None:
+    """In French, the digest and the review dialog date each piece of evidence « 26 nov. »,
+    with its year when it is of another one, the newest first."""
+    people = _checked_in_team(world)
+    teams, chloe, alice = world.teams, people.chloe, people.alice
+    with session_scope(world.core.sessions) as session:
+        person = session.get(Person, person_id(world, alice))
+        assert person is not None
+        session.add(
+            Evidence(
+                tenant_id=person.tenant_id,
+                person_id=person.id,
+                referentiel_id="account-executive",
+                competency_id="closing",
+                text="Relance Globex signée",
+                happened_on=date(2025, 12, 3),
+            )
+        )
+    teams.send_message(chloe, "langue fr")
+    world.clock.now = FRIDAY_1600_PARIS
+    assert world.tick().digests == 1
+    digest = teams.latest_message(chloe)
+    assert digest is not None
+    text = teams.render(digest)
+    assert "Revue de l'équipe" in text
+    newest, older = "Preuve du 26 nov. : Acme signé", "Preuve du 3 déc. 2025 : Relance Globex"
+    assert newest in text  # the digest shows the evidence of the week's check-in
+
+    assert teams.open_dialog(chloe, digest, "Revoir").status == 200
+    form = teams.screen(chloe)
+    assert newest in form and older in form and form.index(newest) < form.index(older)
 
 
 def _many_reports(world: TeamsWorld, chloe: User, count: int) -> list[str]:

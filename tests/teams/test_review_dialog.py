@@ -5,12 +5,12 @@ of a bot's card, each quoting what every level asks, and meets every competency 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.domain.review import PendingRating, ReportReview
-from bot.i18n import LOCALES
+from bot.i18n import LOCALES, formats
 from handlers.teams.listeners import DIALOG_ACTIONS
 from handlers.teams.render import CARD_BYTES_LIMIT, Renderer, card_size
 from handlers.teams.review import review_form
@@ -22,8 +22,11 @@ from storage.models import Evidence, Person
 CATALOG = ReferentielCatalog.load(None)
 REFERENTIELS = [r for r in (CATALOG.get(i) for i in CATALOG.ids()) if r is not None]
 RATED = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+# Dated with the longest day there is, with its year (the form is told no today).
 PROOF = Evidence(
-    text=("Rendez-vous client & relance " * 120).strip(), link="https://crm.example/d/1"
+    text=("Rendez-vous client & relance " * 120).strip(),
+    link="https://crm.example/d/1",
+    happened_on=date(2025, 9, 30),
 )
 RENDERER = Renderer(DIALOG_ACTIONS)
 
@@ -70,6 +73,8 @@ def test_reviewing_everything_takes_dialogs_teams_takes_each_quoting_every_level
         shown = [f.key for f in form.fields() if f.key and f.name == "review.level"]
         assert shown == [item.competency.id for item in left[: len(shown)]]
         words = _texts(card)
+        day = formats.evidence_day(PROOF.happened_on, None, t)
+        assert words.count(day) == 3 * len(shown)  # every piece of evidence dated
         for item in left[: len(shown)]:
             competency = item.competency
             assert competency.label in words

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from slack_sdk.models.views import View
 
@@ -19,9 +20,12 @@ from bot.views.checkin import checkin_form, refusal
 from handlers.slack.render import form_view
 
 
-def refusal_text(code: str | None, t: Translator) -> str:
-    """A refusal as plain text (an inline error of the modal)."""
-    return refusal(code, t).plain()
+def refusal_text(
+    code: str | None, t: Translator, closed: tuple[datetime, str] | None = None
+) -> str:
+    """A refusal as plain text (an inline error of the modal); ``closed``: when the
+    week an edit was refused for closed, in the person's zone."""
+    return refusal(code, t, closed).plain()
 
 
 @dataclass(frozen=True)
