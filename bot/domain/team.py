@@ -304,13 +304,12 @@ class TeamService:
         person id: the flags by the team view's very rules, from its reads of ratings and
         check-ins (four queries whatever the team) — no levels, trends or evidence.
 
-        This week's check-in is read whatever its slot: one done ahead of it (Check in
-        now) counts for this week."""
+        This week's check-in counts once answered, whatever its slot: one done ahead of it
+        (Check in now) counts for this week, as in :meth:`overview` (the same read)."""
         calendars = {zone: _Calendar.of(zone, now) for zone in self._zones(followed)}
         ratings = rating_history(session, followed, _rated_since(calendars.values(), now))
-        week_ends = max((c.cycles[0].ends_at for c in calendars.values()), default=now)
         ids = [person.id for person, _ in followed]
-        checkins = team_checkins(session, ids, _checked_in_since(calendars.values()), week_ends)
+        checkins = team_checkins(session, ids, _checked_in_since(calendars.values()), now)
         pulses = {}
         for person, referentiel in followed:
             ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
