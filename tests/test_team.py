@@ -297,7 +297,7 @@ def test_a_check_in_made_before_its_slot_counts_in_the_team_view_as_on_the_home(
     referentiel = CATALOG.get(AE)
     assert referentiel is not None
     followed = [(team.people[name], referentiel) for name in ("alice", "bruno")]
-    pulses = team.service.pulse_of(team.session, followed, NOW)
+    pulses = team.service.pulse_of(team.session, followed, NOW).pulses
     assert pulses[team.people["alice"].id].this_week is PromptStatus.DONE
     assert pulses[team.people["bruno"].id].this_week is not PromptStatus.DONE
     assert manon.id not in pulses
