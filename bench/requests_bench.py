@@ -55,6 +55,7 @@ class Count:
     statements: int = 0
     transactions: int = 0
     tenant_reads: int = 0
+    profile_reads: int = 0  # Slack's users.info calls
 
 
 @contextmanager
@@ -106,9 +107,11 @@ def run(database_url: str) -> dict[str, Count]:
             driver = SlackDriver(server.url, SECRET, emulator)
 
             def measure(name: str, request: Callable[[], object]) -> None:
+                profiles = len(emulator.calls_to("users.info"))
                 with counting(engine) as count:
                     request()
                     emulator.settle()
+                count.profile_reads = len(emulator.calls_to("users.info")) - profiles
                 results[name] = count
 
             def click(name: str, action_id: str) -> None:
@@ -178,7 +181,8 @@ def measure_manager(
     measure: Callable[[str, Callable[[], object]], None],
 ) -> None:
     """Marc becomes Alice's manager (after the requests above, which stay as they were):
-    his review of Alice's check-in, a page of his weekly digest, his team summary."""
+    his review of Alice's check-in, a page of his weekly digest, his team summary, his
+    App Home (his own page and his team's section), his help twice."""
     emulator.add_user(MANAGER, "marc", "Marc Lefèvre", "marc@example.fr")
     with session_scope(palier.core.sessions) as session:
         tenant = ensure_tenant(session, Platform.SLACK, emulator.workspace.team_id)
@@ -198,6 +202,9 @@ def measure_manager(
     assert any("a revu" in (m.text or "") for m in emulator.dm_messages(USER))
     measure("digest page click", lambda: _digest_page(driver, emulator))
     measure("/palier team", lambda: driver.slash_command(MANAGER, "/palier", "team"))
+    measure("manager's App Home opened", lambda: driver.app_home_opened(MANAGER))
+    measure("/palier help", lambda: driver.slash_command(MANAGER, "/palier", "help"))
+    measure("/palier help (again)", lambda: driver.slash_command(MANAGER, "/palier", "help"))
 
 
 def _digest_page(driver: SlackDriver, emulator: SlackEmulator) -> object:
@@ -235,7 +242,8 @@ def main() -> None:
             for name, count in run(url).items():
                 print(
                     f"{backend:10} {name:32} {count.statements:4} statements "
-                    f"{count.transactions:3} transactions {count.tenant_reads:3} reads of tenants"
+                    f"{count.transactions:3} transactions {count.tenant_reads:3} reads of tenants "
+                    f"{count.profile_reads:2} users.info"
                 )
 
 

@@ -49,9 +49,11 @@ TEAMS = {  # name: (reports, weeks of history)
     "sixty": (60, 3),  # a manager's Home shows a team of 60 at a glance (issue #10)
 }
 MOST = 10  # statements a read may take
-# A manager's Home: their own page (9) and the team section (six: the team, what waits
-# for review, the ratings' kept state and its look-up, this week's check-ins and before).
-MOST_FOR = {"a manager's App Home": 15}
+# A Home: the person (2), their ratings, evidence (a page and the counts) and check-ins
+# (3, bot.domain.home_reads), whether anyone reports to them (1); a manager's, the rest of
+# the team section too (four: the ratings' kept state and its look-up — the flags' and
+# the reviews waiting — this week's check-ins and before).
+MOST_FOR = {"App Home": 6, "a manager's App Home": 10}
 
 
 @dataclass(frozen=True)

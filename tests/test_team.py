@@ -82,7 +82,8 @@ class Team:
             )
         )
 
-    def prompt(self, who: str, week: int, status: PromptStatus) -> None:
+    def prompt(self, who: str, week: int, status: PromptStatus, *, slot_day: int = 3) -> None:
+        """``who``'s check-in of ``week``, planned on its ``slot_day`` (0 = Monday) at 15:00."""
         person = self.people[who]
         cycle = cycle_by_key(f"2026-W{week:02d}", ZONE)
         self.session.add(
@@ -90,7 +91,7 @@ class Team:
                 tenant_id=person.tenant_id,
                 person_id=person.id,
                 cycle_key=cycle.key,
-                scheduled_at=cycle.starts_at + timedelta(days=3, hours=15),
+                scheduled_at=cycle.starts_at + timedelta(days=slot_day, hours=15),
                 closes_at=cycle.ends_at,
                 status=status,
             )
@@ -275,6 +276,31 @@ def test_a_week_answered_early_counts_at_once(team: Team) -> None:
     team.session.flush()
     alice = _report(team.team_of("manon"), "Alice")
     assert (alice.participation_short.done, alice.participation_short.due) == (2, 2)
+
+
+def test_a_check_in_made_before_its_slot_counts_in_the_team_view_as_on_the_home(
+    team: Team,
+) -> None:
+    # Alice's slot is Friday; she checked in on Thursday with "Check in now". Bruno's
+    # Friday prompt is only planned: it is not due, nor counted.
+    team.prompt("alice", 47, PromptStatus.DONE)
+    team.prompt("alice", 48, PromptStatus.DONE, slot_day=4)
+    team.prompt("bruno", 47, PromptStatus.DONE)
+    team.prompt("bruno", 48, PromptStatus.PENDING, slot_day=4)
+    team.session.flush()
+    overview = team.team_of("manon")
+    alice, bruno = _report(overview, "Alice"), _report(overview, "Bruno")
+    assert (alice.participation_short.done, alice.participation_short.due) == (2, 2)
+    assert (bruno.participation_short.done, bruno.participation_short.due) == (1, 1)
+    # The Home's team section reads the same: Alice done this week, Bruno not yet.
+    manon = team.people["manon"]
+    referentiel = CATALOG.get(AE)
+    assert referentiel is not None
+    followed = [(team.people[name], referentiel) for name in ("alice", "bruno")]
+    pulses = team.service.pulse_of(team.session, followed, NOW).pulses
+    assert pulses[team.people["alice"].id].this_week is PromptStatus.DONE
+    assert pulses[team.people["bruno"].id].this_week is not PromptStatus.DONE
+    assert manon.id not in pulses
 
 
 def test_two_missed_check_ins_in_a_row(team: Team) -> None:

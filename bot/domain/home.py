@@ -27,8 +27,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.domain.access import Reader, readers_of
-from bot.domain.checkin import CheckinForm, CheckinService, Refusal, load_summary
+from bot.domain.checkin import CheckinForm, CheckinService, Refusal, summary_from
 from bot.domain.evidence import EvidenceService
+from bot.domain.home_reads import OwnEvidence, own_checkins, own_evidence, own_ratings
 from bot.domain.home_team import TeamPulse
 from bot.domain.people import zone_of
 from bot.domain.planning import PlanningPolicy, ensure_current_prompt, person_slot, workspace_slot
@@ -36,7 +37,7 @@ from bot.domain.progress import ProgressSummary
 from bot.domain.scheduling import cycle_at, next_checkin
 from bot.i18n import Translator
 from referentiels.models import Competency, Group, Level, Referentiel
-from storage.models import CheckinPrompt, Person, PromptStatus, Rater, Rating
+from storage.models import CheckinPrompt, Person, PromptStatus, Rater
 
 HISTORY_LENGTH = 5  # self-ratings shown per competency, the latest last
 EVIDENCE_PAGE_SIZE = 5
@@ -185,6 +186,23 @@ def schedule_of(
     session: Session, person: Person, now: datetime, policy: PlanningPolicy
 ) -> Schedule:
     """The person's slot, pause and next check-in, as of ``now``."""
+    cycle = cycle_at(now, zone_of(person, policy.default_timezone))
+    prompt = session.execute(
+        select(CheckinPrompt.status, CheckinPrompt.scheduled_at).where(
+            CheckinPrompt.person_id == person.id, CheckinPrompt.cycle_key == cycle.key
+        )
+    ).one_or_none()
+    return schedule_from(person, now, policy, None if prompt is None else (prompt[0], prompt[1]))
+
+
+def schedule_from(
+    person: Person,
+    now: datetime,
+    policy: PlanningPolicy,
+    current: tuple[PromptStatus, datetime] | None,
+) -> Schedule:
+    """The person's slot, pause and next check-in, as of ``now``, given this cycle's
+    check-in (its status and slot; None when not planned yet)."""
     timezone = zone_of(person, policy.default_timezone)
     weekday, local_time = person_slot(person, policy)
     default_weekday, default_time = workspace_slot(person.tenant, policy)
@@ -193,23 +211,19 @@ def schedule_of(
     if paused is not None and paused < today:
         paused = None  # a pause that has ended changes nothing
     cycle = cycle_at(now, timezone)
-    current = session.scalars(
-        select(CheckinPrompt).where(
-            CheckinPrompt.person_id == person.id, CheckinPrompt.cycle_key == cycle.key
-        )
-    ).one_or_none()
+    status, slot = current if current is not None else (None, None)
     next_at: datetime | None = None
     if person.active:
         zone = ZoneInfo(timezone)
         try:
             if (
-                current is not None
-                and current.status is PromptStatus.PENDING
-                and current.scheduled_at > now
-                and (paused is None or current.scheduled_at.astimezone(zone).date() > paused)
+                slot is not None
+                and status is PromptStatus.PENDING
+                and slot > now
+                and (paused is None or slot.astimezone(zone).date() > paused)
             ):
                 # The planned prompt is the truth (planned before a slot change, say).
-                next_at = current.scheduled_at
+                next_at = slot
             elif current is not None:
                 # This cycle's check-in is out, answered, skipped or due this minute:
                 # the next one is in a later cycle.
@@ -231,8 +245,58 @@ def schedule_of(
         next_at=next_at,
         paused_until=paused,
         cycle_key=cycle.key,
-        done_this_week=current is not None and current.status is PromptStatus.DONE,
+        done_this_week=status is PromptStatus.DONE,
     )
+
+
+def _competencies(
+    referentiel: Referentiel,
+    summary: ProgressSummary,
+    ratings: list[tuple[str, str, Rater]],
+) -> list[CompetencyStatus]:
+    """Each competency's status from the person's ratings (competency, level, rater),
+    oldest first."""
+    scale = referentiel.scale
+    history: dict[str, deque[Level]] = {}
+    manager: dict[str, Level] = {}
+    for competency_id, level_id, rater in ratings:
+        level = scale.level(level_id)
+        if level is None:  # a level no longer on the scale
+            continue
+        if rater is Rater.MANAGER:
+            manager[competency_id] = level
+        else:
+            history.setdefault(competency_id, deque(maxlen=HISTORY_LENGTH)).append(level)
+    outer = {c.id: (path[0] if path else None) for path, c in referentiel.iter_competencies()}
+    return [
+        CompetencyStatus(
+            competency=item.competency,
+            group=outer.get(item.competency.id),
+            current=item.current,
+            manager=manager.get(item.competency.id),
+            history=tuple(history.get(item.competency.id, ())),
+            evidence_count=item.evidence_count,
+        )
+        for item in summary.competencies
+    ]
+
+
+def _evidence_page(referentiel: Referentiel, evidence: OwnEvidence, page: int) -> EvidencePage:
+    entries = tuple(
+        EvidenceEntry(
+            id=row.id,
+            competency_id=row.competency_id,
+            competency=referentiel.competency(row.competency_id)
+            if row.referentiel_id == referentiel.id
+            else None,
+            logged_at=row.created_at,
+            text=row.text,
+            link=row.link or row.source_permalink,
+            happened_on=row.happened_on,
+        )
+        for row in evidence.rows
+    )
+    return EvidencePage(entries, page, evidence.total, EVIDENCE_PAGE_SIZE)
 
 
 # --- the service --------------------------------------------------------------------
@@ -271,78 +335,30 @@ class HomeService:
         A page past the end (evidence deleted meanwhile) shows the last page. ``indirect``:
         the workspace lets managers see their reports' reports (the page says who sees).
         """
-        summary = load_summary(session, person, referentiel, now, self.policy.default_timezone)
+        # Each of the person's tables read once (bot.domain.home_reads): three statements.
+        timezone = self._timezone(person)
+        cycle = cycle_at(now, timezone)
+        ratings = own_ratings(session, person, referentiel.id)
+        size, page = EVIDENCE_PAGE_SIZE, max(0, page)
+        evidence = own_evidence(session, person, referentiel.id, size, page * size)
+        if not evidence.rows and page > 0:  # past the end: show the last page
+            page = max(0, (evidence.total - 1) // size)
+            evidence = own_evidence(session, person, referentiel.id, size, page * size)
+        checkins = own_checkins(session, person, cycle.key, now)
+        zone = ZoneInfo(timezone)
+        summary = summary_from(
+            referentiel, ratings.own, evidence.counts, checkins.scheduled, zone, now
+        )
         return Home(
             referentiel=referentiel,
-            timezone=self._timezone(person),
+            timezone=timezone,
             summary=summary,
-            competencies=self._competencies(session, person, referentiel, summary),
-            evidence=self._evidence(session, person, referentiel, page),
-            schedule=self.schedule(session, person, now),
+            competencies=_competencies(referentiel, summary, ratings.by_time),
+            evidence=_evidence_page(referentiel, evidence, page),
+            schedule=schedule_from(person, now, self.policy, checkins.current),
             readers=readers_of(person, indirect),
             has_manager=person.manager_id is not None,
         )
-
-    def _competencies(
-        self,
-        session: Session,
-        person: Person,
-        referentiel: Referentiel,
-        summary: ProgressSummary,
-    ) -> list[CompetencyStatus]:
-        scale = referentiel.scale
-        history: dict[str, deque[Level]] = {}
-        manager: dict[str, Level] = {}
-        rows = session.execute(
-            select(Rating.competency_id, Rating.level_id, Rating.rater)
-            .where(Rating.person_id == person.id, Rating.referentiel_id == referentiel.id)
-            .order_by(Rating.rated_at, Rating.id)
-        )
-        for competency_id, level_id, rater in rows:
-            level = scale.level(level_id)
-            if level is None:  # a level no longer on the scale
-                continue
-            if rater is Rater.MANAGER:
-                manager[competency_id] = level
-            else:
-                history.setdefault(competency_id, deque(maxlen=HISTORY_LENGTH)).append(level)
-        outer = {c.id: (path[0] if path else None) for path, c in referentiel.iter_competencies()}
-        return [
-            CompetencyStatus(
-                competency=item.competency,
-                group=outer.get(item.competency.id),
-                current=item.current,
-                manager=manager.get(item.competency.id),
-                history=tuple(history.get(item.competency.id, ())),
-                evidence_count=item.evidence_count,
-            )
-            for item in summary.competencies
-        ]
-
-    def _evidence(
-        self, session: Session, person: Person, referentiel: Referentiel, page: int
-    ) -> EvidencePage:
-        size = EVIDENCE_PAGE_SIZE
-        page = max(0, page)
-        rows, total = self.evidence.recent(session, person, limit=size, offset=page * size)
-        if not rows and page > 0:  # past the end: show the last page
-            page = max(0, (total - 1) // size)
-            rows, total = self.evidence.recent(session, person, limit=size, offset=page * size)
-        entries = tuple(
-            EvidenceEntry(
-                id=row.id,
-                competency_id=row.competency_id,
-                competency=referentiel.competency(row.competency_id)
-                if row.referentiel_id == referentiel.id
-                else None,
-                logged_at=row.created_at,
-                text=row.text,
-                link=row.link or row.source_permalink,
-                happened_on=row.happened_on,
-            )
-            for row in rows
-        )
-        return EvidencePage(entries, page, total, size)
 
     def schedule(self, session: Session, person: Person, now: datetime) -> Schedule:
         """The person's slot, pause and next check-in, as of ``now``."""

@@ -15,7 +15,9 @@ has not yet, and who the team view flags. Nothing here has rules of its own:
 
 Someone nobody reports to has no section (:func:`team_pulse` answers None); a manager
 Palier does not follow themself has a Home of their team only (:class:`TeamPage`). The
-reads are six statements whatever the team or its history.
+reads are five statements whatever the team or its history: the team, the ratings' kept
+state (and its look-up, usually of nothing) — the flags' and, from the same rows, the
+reviews waiting — and the check-ins of the weeks the flags look at, and before.
 """
 
 from __future__ import annotations
@@ -75,9 +77,10 @@ def team_pulse(
     if not people:
         return None
     followed = reviews.followed(people)
-    direct = [person for person, _ in followed if person.manager_id == me.id]
-    waiting = reviews.pending_among(session, direct)
-    pulses = team.pulse_of(session, followed, now)
+    # The review's pending ratings from the flags' reads of ratings (one query less).
+    pulses, latest = team.pulse_of(session, followed, now)
+    direct = [(person, ref) for person, ref in followed if person.manager_id == me.id]
+    waiting = reviews.pending_from(direct, latest)
     done: list[str] = []
     not_yet: list[str] = []
     skipped = 0

@@ -143,7 +143,15 @@ class ReviewService:
         order; what awaits is counted, without the evidence (see :meth:`pending_for`).
         One query whatever the number of reports."""
         followed = self.followed(reports)
-        latest = latest_ratings(session, followed)
+        return self.pending_from(followed, latest_ratings(session, followed))
+
+    def pending_from(
+        self, followed: Sequence[tuple[Person, Referentiel]], latest: LatestRatings
+    ) -> list[ReportReview]:
+        """:meth:`pending_among` from each track's latest ratings read already
+        (:func:`bot.domain.team_ratings.latest_ratings`, or the team view's kept state:
+        :func:`bot.domain.team_tracks.rating_history_and_latest`); ``followed``: the
+        reports, each with their référentiel (:meth:`followed`)."""
         competencies = _competencies(followed)
         reviews = []
         for report, referentiel in followed:

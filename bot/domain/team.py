@@ -55,7 +55,8 @@ from bot.domain.people import shown_name, zone_of
 from bot.domain.progress import History, ProgressSummary, RatingPoint
 from bot.domain.scheduling import Cycle, cycle_at, previous_cycle
 from bot.domain.team_checkins import Checkin, Earlier, team_checkins
-from bot.domain.team_tracks import rating_history
+from bot.domain.team_ratings import LatestRatings
+from bot.domain.team_tracks import rating_history, rating_history_and_latest
 from referentiels.loader import ReferentielCatalog
 from referentiels.models import Competency, Level, Referentiel
 from storage.models import Evidence, Person, Platform, PromptStatus, Rater
@@ -299,18 +300,20 @@ class TeamService:
 
     def pulse_of(
         self, session: Session, followed: Sequence[tuple[Person, Referentiel]], now: datetime
-    ) -> dict[int, ReportPulse]:
+    ) -> TeamPulses:
         """Each followed report's check-in of this week (their own cycle) and flags, by
         person id: the flags by the team view's very rules, from its reads of ratings and
-        check-ins (four queries whatever the team) — no levels, trends or evidence.
+        check-ins (four queries whatever the team) — no levels, trends or evidence; and,
+        from the same reads of ratings, each track's latest rating by each rater (what
+        :meth:`bot.domain.review.ReviewService.pending_from` needs).
 
-        This week's check-in is read whatever its slot: one done ahead of it (Check in
-        now) counts for this week."""
+        This week's check-in counts once answered, whatever its slot: one done ahead of it
+        (Check in now) counts for this week, as in :meth:`overview` (the same read)."""
         calendars = {zone: _Calendar.of(zone, now) for zone in self._zones(followed)}
-        ratings = rating_history(session, followed, _rated_since(calendars.values(), now))
-        week_ends = max((c.cycles[0].ends_at for c in calendars.values()), default=now)
+        since = _rated_since(calendars.values(), now)
+        ratings, latest = rating_history_and_latest(session, followed, since)
         ids = [person.id for person, _ in followed]
-        checkins = team_checkins(session, ids, _checked_in_since(calendars.values()), week_ends)
+        checkins = team_checkins(session, ids, _checked_in_since(calendars.values()), now)
         pulses = {}
         for person, referentiel in followed:
             ranks = {level.id: index for index, level in enumerate(referentiel.scale.levels)}
@@ -328,7 +331,15 @@ class TeamService:
             earlier = checkins.earlier.get(person.id, Earlier())
             flags = report_flags(gap, own, prompts, earlier, now, ranks)
             pulses[person.id] = ReportPulse(status, flags)
-        return pulses
+        return TeamPulses(pulses, latest)
+
+
+class TeamPulses(NamedTuple):
+    """A team at a glance: each report's pulse by person id, and each track's latest
+    rating by each rater (read with them)."""
+
+    pulses: dict[int, ReportPulse]
+    latest: LatestRatings
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, literal, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -36,6 +46,9 @@ Prompts = type[CheckinPrompt] | AliasedClass[CheckinPrompt]  # the table, or ano
 
 # Before ``since`` every cycle is over: these change nothing, DONE counts, the rest broke.
 NEUTRAL = (PromptStatus.SKIPPED, PromptStatus.FAILED)
+# Answered by the person: read whatever its slot — a week checked in (or skipped) ahead of
+# it with "Check in now" counts at once, in the team view as on a manager's Home.
+ANSWERED = (PromptStatus.DONE, PromptStatus.SKIPPED)
 
 
 class Checkin(NamedTuple):  # immutable; thousands per team view, made fast
@@ -64,8 +77,9 @@ class TeamCheckins:
 def team_checkins(
     session: Session, person_ids: Sequence[int], since: datetime, now: datetime
 ) -> TeamCheckins:
-    """The check-ins scheduled by ``now`` of ``person_ids``: whole since ``since``, and what
-    the older ones still say (two queries)."""
+    """The check-ins of ``person_ids`` scheduled by ``now`` — or answered already, whatever
+    their slot (:data:`ANSWERED`: Check in now) —: whole since ``since``, and what the
+    older ones still say (two queries)."""
     recent: defaultdict[int, list[Checkin]] = defaultdict(list)
     if not person_ids:
         return TeamCheckins(recent, {})
@@ -102,7 +116,7 @@ _RECENT = (
     .where(
         CheckinPrompt.person_id.in_(_PEOPLE),
         CheckinPrompt.closes_at >= _SINCE,
-        CheckinPrompt.scheduled_at <= _NOW,
+        or_(CheckinPrompt.scheduled_at <= _NOW, CheckinPrompt.status.in_(ANSWERED)),
     )
     .order_by(CheckinPrompt.closes_at, CheckinPrompt.id)
 )

@@ -49,7 +49,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from bot.domain.progress import RatingPoint
-from bot.domain.team_ratings import Followed, looked_up_history
+from bot.domain.team_ratings import Followed, LatestRating, LatestRatings, looked_up_history
 from storage.models import Person, Rater, Rating, RatingTrack
 
 # By person and rater: the ratings on the scale by competency, oldest first.
@@ -145,9 +145,19 @@ def rating_history(session: Session, followed: Followed, since: datetime) -> Tea
     competency, oldest first, as far back as the team view looks: what
     :func:`bot.domain.team_ratings.looked_up_history` gives (see there), from the kept
     state (two queries, whatever the team)."""
+    return rating_history_and_latest(session, followed, since)[0]
+
+
+def rating_history_and_latest(
+    session: Session, followed: Followed, since: datetime
+) -> tuple[TeamHistory, LatestRatings]:
+    """:func:`rating_history`, and from the same rows what
+    :func:`bot.domain.team_ratings.latest_ratings` gives (each track's latest rating by
+    each rater, whatever its level: the review's pending ratings) — two queries for both,
+    not three."""
     found: TeamHistory = {}
     if not followed:
-        return found
+        return found, {}
     kept: tuple[dict[tuple[int, str], _Row], ...] = ({}, {})  # SELF, MANAGER
     recent: defaultdict[tuple[int, str], list[_Row]] = defaultdict(list)
     parameters = {"people": [person.id for person, _ in followed], "since": since}
@@ -156,6 +166,7 @@ def rating_history(session: Session, followed: Followed, since: datetime) -> Tea
             recent[(row[1], row[2])].append(row)
         else:
             kept[row[0]][(row[1], row[2])] = row
+    latest = _latest(kept, recent)  # before _track sorts ``recent`` in place (same result)
     unknown: list[tuple[int, str]] = []  # (person, competency): read in the history
     scales: dict[str, tuple[list[str], set[str]]] = {}  # by référentiel: competencies, levels
     for person, referentiel in followed:
@@ -178,7 +189,25 @@ def rating_history(session: Session, followed: Followed, since: datetime) -> Tea
     for (person_id, rater), points in looked_up_history(session, followed, since, unknown).items():
         for point in points:  # oldest first
             found[(person_id, rater)].setdefault(point.competency_id, []).append(point)
-    return found
+    return found, latest
+
+
+def _latest(
+    kept: tuple[dict[tuple[int, str], _Row], ...],
+    recent: defaultdict[tuple[int, str], list[_Row]],
+) -> LatestRatings:
+    """Each track's latest rating by time, then id, whatever its level: a self track's is
+    the last given since ``since`` when there is one (the kept state's is then not read),
+    else the kept one; a manager's is the kept one."""
+    latest: LatestRatings = {}
+    for (person_id, competency_id), row in kept[MANAGER].items():
+        latest[(person_id, Rater.MANAGER, competency_id)] = LatestRating(row[3], row[4])
+    for (person_id, competency_id), row in kept[SELF].items():
+        latest[(person_id, Rater.SELF, competency_id)] = LatestRating(row[3], row[4])
+    for (person_id, competency_id), rows in recent.items():
+        last = max(rows, key=_in_order)
+        latest[(person_id, Rater.SELF, competency_id)] = LatestRating(last[3], last[4])
+    return latest
 
 
 def _track(

@@ -42,6 +42,7 @@ from handlers.slack import (
 )
 from handlers.slack.client import make_client
 from handlers.slack.context import SlackDeps
+from handlers.slack.directory import ProfileCache
 from handlers.slack.edge import EdgeMiddleware, PalierBolt, language_of, on_error
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.oauth import OAuthWiring, build_oauth, oauth_client
@@ -191,6 +192,7 @@ def build_app(
         flows=flows,
         default_locale=settings.default_locale,
         tick_seconds=settings.tick_seconds,
+        profiles=ProfileCache(clock),
     )
     logging.getLogger("slack_bolt.App").addFilter(_BOLT_ENV_TOKEN_WARNING)  # once: same filter
     answering = Answering()

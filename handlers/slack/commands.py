@@ -68,7 +68,8 @@ def handle_help(
 ) -> None:
     """The help for this person's role; after an unknown command (``unknown``), what was
     not understood and the nearest command they may use."""
-    outcome = deps.flows.summary.help(actor.ref, SlackDirectory(client), unknown)
+    directory = SlackDirectory(client, deps.profiles, actor.team_id)  # a profile read lately
+    outcome = deps.flows.summary.help(actor.ref, directory, unknown)
     assert outcome.view is not None  # the help always answers
     typed = unknown.text if unknown is not None else None
     text, blocks = help_message(slack_t(outcome), typed, outcome.view)

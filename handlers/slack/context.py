@@ -7,7 +7,7 @@ Built once by :func:`handlers.slack.app.build_app` and passed to each kind's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.app.actor import ActorRef
 from bot.bootstrap import Flows
 from bot.i18n import Locale
+from handlers.slack.directory import ProfileCache
 from storage.models import Platform
 
 
@@ -51,3 +52,5 @@ class SlackDeps:
     flows: Flows
     default_locale: Locale = "fr"
     tick_seconds: int = 60
+    # Profiles the help read a moment ago (handlers.slack.directory.ProfileCache).
+    profiles: ProfileCache = field(default_factory=ProfileCache)

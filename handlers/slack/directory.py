@@ -5,11 +5,22 @@ person's language, so every profile is read with ``users.info`` and
 ``include_locale``. "Nobody by that name" is an answer (None); anything else
 Slack or the network does wrong raises :class:`bot.domain.people.DirectoryError`, so the
 caller can stop instead of mistaking an outage for unknown people.
+
+The help (``/palier help``) says which commands are the asker's, so it asks whether
+Slack calls them an admin: a ``users.info`` per help. :class:`ProfileCache` keeps the
+profiles read for it a few minutes (:data:`PROFILE_FRESH`), and forgets one as soon as
+Slack says the person changed (``user_change``, which Slack sends when someone is made an
+admin or stops being one): a second help in a row asks Slack nothing, and a new admin sees
+the admin's help at their next help after the event — at the latest
+:data:`PROFILE_FRESH` later. Only the help reads through it: the admin commands
+themselves still ask Slack each time (what decides is never older than the request).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
 from typing import Any
 
@@ -22,6 +33,53 @@ from handlers.slack.profiles import to_profile
 # What Slack answers for an address or an id it does not know (and, per its
 # documentation, for the address of a deactivated account).
 NOT_FOUND = frozenset({"users_not_found", "user_not_found"})
+
+PROFILE_FRESH = timedelta(minutes=5)  # how long a profile read for the help is used again
+PROFILES_KEPT = 10_000  # at most, per process: past it, the oldest are forgotten
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProfileCache:
+    """Profiles read from Slack, by workspace and user, each used again for ``fresh``
+    after it was read (thread-safe: listeners run on a pool)."""
+
+    def __init__(
+        self,
+        clock: Callable[[], datetime] = _now,
+        fresh: timedelta = PROFILE_FRESH,
+        kept: int = PROFILES_KEPT,
+    ) -> None:
+        self.clock = clock
+        self.fresh = fresh
+        self.kept = kept
+        self._lock = threading.Lock()
+        self._profiles: dict[tuple[str, str], tuple[datetime, Profile]] = {}
+
+    def get(self, team_id: str, user_id: str) -> Profile | None:
+        """The profile read less than ``fresh`` ago; None when there is none."""
+        with self._lock:
+            found = self._profiles.get((team_id, user_id))
+            if found is None:
+                return None
+            if self.clock() - found[0] >= self.fresh:
+                del self._profiles[(team_id, user_id)]
+                return None
+            return found[1]
+
+    def put(self, team_id: str, user_id: str, profile: Profile) -> None:
+        with self._lock:
+            self._profiles.pop((team_id, user_id), None)  # the newest last
+            self._profiles[(team_id, user_id)] = (self.clock(), profile)
+            while len(self._profiles) > self.kept:
+                del self._profiles[next(iter(self._profiles))]  # the oldest read
+
+    def forget(self, team_id: str, user_id: str) -> None:
+        """Slack says the person changed: the next help reads them again."""
+        with self._lock:
+            self._profiles.pop((team_id, user_id), None)
 
 
 def _call(method: str, call: Callable[[], Any]) -> Mapping[str, Any] | None:
@@ -41,8 +99,14 @@ def _call(method: str, call: Callable[[], Any]) -> Mapping[str, Any] | None:
 class SlackDirectory:
     """The people of the bot token's workspace."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(
+        self, client: WebClient, cache: ProfileCache | None = None, team_id: str = ""
+    ) -> None:
+        """``cache``: profiles of the workspace ``team_id`` read a moment ago are used again
+        (see the module's docstring); without, Slack is asked each time."""
         self.client = client
+        self.cache = cache
+        self.team_id = team_id
 
     def lookup_by_email(self, email: str) -> Profile | None:
         """The person with this address, or None when the workspace has no such account."""
@@ -53,10 +117,17 @@ class SlackDirectory:
 
     def profile(self, user_id: str) -> Profile | None:
         """The person with this id, locale included, or None when Slack knows nobody by it."""
+        if self.cache is not None and (kept := self.cache.get(self.team_id, user_id)):
+            return kept
         found = _call(
             "users.info", lambda: self.client.users_info(user=user_id, include_locale=True)
         )
-        return None if found is None else to_profile(found["user"])
+        if found is None:
+            return None
+        profile = to_profile(found["user"])
+        if self.cache is not None:
+            self.cache.put(self.team_id, user_id, profile)
+        return profile
 
 
 def workspace(client: WebClient) -> tuple[str, str | None]:
