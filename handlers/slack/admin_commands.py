@@ -42,6 +42,7 @@ from bot.app.admin_input import (
 )
 from bot.app.enrolment import Enrolled
 from bot.app.outcome import Outcome
+from bot.domain.admin import AdminRefusal
 from bot.i18n import Translator
 from bot.i18n.rich import Rich
 from bot.views import admin as admin_view
@@ -125,7 +126,9 @@ def _text(
     core's words (:mod:`bot.views.admin`) for the flow's view, in mrkdwn."""
     t, view = slack_t(outcome), outcome.view
     if outcome.refusal is not None:
-        ids = deps.flows.enrolment.referentiel_ids(actor.ref)
+        # Only an unknown référentiel lists the ids (one more read of the workspace's).
+        unknown = outcome.refusal == AdminRefusal.UNKNOWN_REFERENTIEL
+        ids = deps.flows.enrolment.referentiel_ids(actor.ref) if unknown else []
         referentiel = address = None
         if words and words[0].lower() in ENROL:
             referentiel, address = enrol_refused(words[1:], person_of, outcome.refusal)

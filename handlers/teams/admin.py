@@ -38,6 +38,7 @@ from bot.app.admin_input import (
 )
 from bot.app.enrolment import Enrolled
 from bot.app.outcome import Outcome
+from bot.domain.admin import AdminRefusal
 from bot.domain.commands import Command, Parsed
 from bot.i18n import Translator
 from bot.i18n.rich import Rich
@@ -116,7 +117,9 @@ def answer(
     the usage (nothing was done), or what was done, in the core's words."""
     t, view = teams_t(outcome), outcome.view
     if outcome.refusal is not None:
-        ids = deps.flows.enrolment.referentiel_ids(ref)
+        # Only an unknown référentiel lists the ids (one more read of the workspace's).
+        unknown = outcome.refusal == AdminRefusal.UNKNOWN_REFERENTIEL
+        ids = deps.flows.enrolment.referentiel_ids(ref) if unknown else []
         referentiel = address = None
         if words and words[0].lower() in ENROL:
             referentiel, address = enrol_refused(words[1:], address_of, outcome.refusal)
