@@ -119,4 +119,4 @@ def download_failed(filename: str, t: Translator) -> Card:
 
 def link_not_read(t: Translator) -> Card:
     """A link that is not a Slack file's, written to Palier: it fetches no link."""
-    return notice_card(t.rich("referentiel_upload_links.other_link"))
+    return notice_card(t.rich("referentiel_upload_teams.other_link"))
