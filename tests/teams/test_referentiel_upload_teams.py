@@ -169,3 +169,13 @@ def test_a_broken_file_gets_one_clear_answer_and_nothing_is_kept(
         == "Palier could not fetch matrice AE.tsv: nothing was kept. Upload it again in a moment."
     )
     assert pending(world) == 0 and stored(world) == []
+
+
+def test_a_file_too_large_is_refused_and_nothing_is_kept(world: TeamsWorld, paul: User) -> None:
+    world.teams.install(paul)
+    answer = world.teams.render(send(world, paul, "énorme.csv", b"a;b\n" * 600_000))
+    assert answer == (
+        "énorme.csv est trop volumineux pour l'export d'un référentiel (2 Mo au plus) : "
+        "rien n'a été conservé."
+    )
+    assert pending(world) == 0
