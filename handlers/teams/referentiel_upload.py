@@ -33,6 +33,7 @@ from bot.domain.referentiel_upload import MAX_UPLOAD_BYTES, UploadSeen, UploadVi
 from bot.views import actions
 from bot.views import referentiel_upload as upload_view
 from bot.views.cards import Card
+from handlers.teams.admin import words_of
 from handlers.teams.context import TeamsDeps, actor_ref, people
 from handlers.teams.mentions import command_text
 from handlers.teams.replies import new_card, reply, toast
@@ -129,7 +130,7 @@ def _answer(outcome: Outcome[UploadView]) -> Card:
 async def handle_files(deps: TeamsDeps, ctx: Any) -> None:
     """Each file the person sent, read and reviewed (or refused), a card for each."""
     activity = ctx.activity
-    typed = command_text(activity).strip() or None
+    typed = " ".join(words_of(command_text(activity))) or None  # markup and links read as text
     for sent in sent_files(activity):
         await _one_file(deps, ctx, sent, typed)
 
