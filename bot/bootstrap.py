@@ -49,7 +49,7 @@ from bot.settings import Settings
 from referentiels.loader import ReferentielCatalog
 from storage.db import make_engine, make_session_factory
 from storage.migrate import SchemaState, schema_state
-from storage.referentiel_store import DatabaseReferentiels
+from storage.referentiel_store import DatabaseReferentiels, StoredEntry
 
 
 class SchemaNotCurrentError(Exception):
@@ -60,6 +60,15 @@ class SchemaNotCurrentError(Exception):
         self.state = state
 
 
+class ReferentielShadowedError(Exception):
+    """A file of the installation has the id of a référentiel a workspace added: the file
+    would silently win over the stored one (``catalog.get`` reads files first)."""
+
+    def __init__(self, clashes: list[StoredEntry]) -> None:
+        super().__init__(", ".join(c.referentiel_id for c in clashes))
+        self.clashes = clashes
+
+
 @dataclass
 class Core:
     settings: Settings
@@ -68,10 +77,15 @@ class Core:
     referentiels: ReferentielCatalog
 
     def require_current_schema(self) -> None:
-        """Refuse to run on a database whose migrations are not those of this code."""
+        """Refuse to run on a database whose migrations are not those of this code, or
+        whose référentiels added by a workspace a file of the installation would shadow
+        (:class:`ReferentielShadowedError`)."""
         state = schema_state(self.engine)
         if not state.up_to_date:
             raise SchemaNotCurrentError(state)
+        clashes = DatabaseReferentiels(self.engine).entries(self.referentiels.ids())
+        if clashes:
+            raise ReferentielShadowedError(clashes)
 
     def close(self) -> None:
         self.engine.dispose()

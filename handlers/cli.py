@@ -27,12 +27,18 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.app.operator import Operator
-from bot.bootstrap import Flows, SchemaNotCurrentError, build_core, build_flows
+from bot.bootstrap import (
+    Flows,
+    ReferentielShadowedError,
+    SchemaNotCurrentError,
+    build_core,
+    build_flows,
+)
 from bot.domain.people_import import ImportReport
 from bot.i18n import Translator
 from bot.i18n.referentiel_text import render_problem, render_referentiel
 from bot.settings import Settings, SettingsError, cli_locale, load_settings
-from handlers import cli_suggest, cli_vae
+from handlers import cli_stored, cli_suggest, cli_vae
 from handlers.cli_import import ImportCommand, add_import_parser
 from handlers.platforms import NoPlatformError, PortTakenError
 from handlers.slack.app import Clock, MissingSettingError, system_clock
@@ -83,9 +89,12 @@ class Cli:
 
     # -- palier referentiels … -----------------------------------------------------
 
-    def referentiels_list(self, as_json: bool) -> int:
+    def referentiels_list(self, as_json: bool, workspace: str | None = None) -> int:
         catalog = self.catalog(self.settings())
         rows = [_summary(referentiel) for referentiel in catalog]
+        if as_json and workspace is not None:
+            cli_stored.list_stored(self, workspace, rows, as_json)
+            return EXIT_OK
         if as_json:
             self.say(json.dumps(rows, ensure_ascii=False, indent=2))
             return EXIT_OK
@@ -109,11 +118,17 @@ class Cli:
                 )
             )
             self.say(f"  {row['title']}")
+        if workspace is not None:
+            cli_stored.list_stored(self, workspace, rows, as_json)
         return EXIT_OK
 
     def referentiels_show(self, referentiel_id: str, as_json: bool) -> int:
-        catalog = self.catalog(self.settings())
-        referentiel = catalog.get(referentiel_id)
+        """A file's référentiel, or one a workspace added (read from the database)."""
+        catalog, engine = cli_stored.catalog_with_stored(self)
+        try:
+            referentiel = catalog.get(referentiel_id)
+        finally:
+            engine.dispose()
         if referentiel is None:
             return self.fail(
                 self.t("cli.referentiels.unknown", id=referentiel_id, ids=", ".join(catalog.ids()))
@@ -551,6 +566,9 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     ref_commands = ref.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = ref_commands.add_parser("list", help=t("cli.help.referentiels_list"))
     listing.add_argument("--json", action="store_true", help=t("cli.help.json"))
+    listing.add_argument(
+        "--workspace", metavar="T", help=t("referentiel_upload_teams.cli.help_workspace")
+    )
     show = ref_commands.add_parser("show", help=t("cli.help.referentiels_show"))
     show.add_argument("id")
     show.add_argument("--json", action="store_true", help=t("cli.help.json"))
@@ -667,6 +685,18 @@ def main(
         return cli.fail(
             t(key, current=state.current or t("cli.db.none"), head=state.head), EXIT_USAGE
         )
+    except ReferentielShadowedError as error:
+        for clash in error.clashes:
+            cli.err.write(
+                t(
+                    "referentiel_upload_teams.shadowed",
+                    id=clash.referentiel_id,
+                    workspace=clash.workspace_id,
+                    platform=clash.platform.value,
+                )
+                + "\n"
+            )
+        return cli.fail(t("referentiel_upload_teams.shadowed_fix"), EXIT_USAGE)
     except OperationalError as error:  # the database is unreachable, missing or refuses us
         url = _without_password(cli.database_url or "DATABASE_URL")
         return cli.fail(t("cli.db.unreachable", url=url, problem=_first_line(error)))
@@ -679,7 +709,9 @@ def main(
 def _dispatch(cli: Cli, args: argparse.Namespace) -> int:
     if args.command == "referentiels":
         if args.action == "list":
-            return cli.referentiels_list(args.json)
+            if args.workspace is None:
+                return cli.referentiels_list(args.json)
+            return cli.referentiels_list(args.json, args.workspace)
         if args.action == "show":
             return cli.referentiels_show(args.id, args.json)
         if args.action == "validate":

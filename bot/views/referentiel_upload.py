@@ -115,3 +115,8 @@ def card(view: UploadView | None, refusal: str | None, t: Translator) -> Card:
 
 def download_failed(filename: str, t: Translator) -> Card:
     return notice_card(t.rich(WORDS + "download_failed", file=Plain(filename)))
+
+
+def link_not_read(t: Translator) -> Card:
+    """A link that is not a Slack file's, written to Palier: it fetches no link."""
+    return notice_card(t.rich("referentiel_upload_teams.other_link"))

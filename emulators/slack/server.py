@@ -373,10 +373,11 @@ class UploadedFile:
     user: str | None = None  # who uploaded it; None: the bot
     mimetype: str = "text/plain"
 
-    def to_api(self, bot_user_id: str, base_url: str) -> JsonDict:
+    def to_api(self, bot_user_id: str, base_url: str, domain: str = "") -> JsonDict:
         """The file object of files.completeUploadExternal, files.info and a message's
         ``files``: ``url_private`` / ``url_private_download`` answer its bytes only to a
-        request with a token of its workspace (``Authorization: Bearer``)."""
+        request with a token of its workspace (``Authorization: Bearer``); ``permalink``,
+        the file's page in the workspace ``domain`` (what "Copy link" gives a person)."""
         extension = self.name.rsplit(".", 1)[-1].lower() if "." in self.name else "text"
         where = f"{base_url}files-pri/{self.team_id}-{self.id}"
         name = quote(self.name)
@@ -398,6 +399,9 @@ class UploadedFile:
             "is_public": False,
             "url_private": f"{where}/{name}",
             "url_private_download": f"{where}/download/{name}",
+            "permalink": (
+                f"https://{domain}.slack.com/files/{self.user or bot_user_id}/{self.id}/{name}"
+            ),
             "channels": [c for c in self.channels if not c.startswith("D")],
             "ims": [c for c in self.channels if c.startswith("D")],
             "groups": [],
@@ -2057,7 +2061,9 @@ class SlackEmulator:
             upload.completed = True
             upload.initial_comment = params.get("initial_comment")
             upload.channels.extend(c.id for c in channels)
-        objects = [u.to_api(workspace.bot_user_id, self.base_url) for u, _ in uploads]
+        objects = [
+            u.to_api(workspace.bot_user_id, self.base_url, workspace.domain) for u, _ in uploads
+        ]
         for channel in channels:
             self._bot_message(
                 workspace,
@@ -2103,7 +2109,7 @@ class SlackEmulator:
                 mimetype=mimetype,
             )
             self._files[file_id] = upload
-            shown = upload.to_api(workspace.bot_user_id, self.base_url)
+            shown = upload.to_api(workspace.bot_user_id, self.base_url, workspace.domain)
             message = Message(
                 channel=channel_id,
                 ts=self._next_ts(),
@@ -2151,7 +2157,7 @@ class SlackEmulator:
         if upload is None or not upload.completed or not self._bot_sees(workspace, upload):
             raise _ApiError("file_not_found")
         return {
-            "file": upload.to_api(workspace.bot_user_id, self.base_url),
+            "file": upload.to_api(workspace.bot_user_id, self.base_url, workspace.domain),
             "comments": [],
             "response_metadata": {"next_cursor": ""},
         }

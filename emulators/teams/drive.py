@@ -21,7 +21,18 @@ transfers the bytes as "Upload bytes to the upload session" says
 Refusals are OneDrive's ``{"error": {"code", "message"}}``: ``400 invalidRequest``,
 ``401 unauthenticated``, ``404 itemNotFound``, ``416 invalidRange``. The upload URL Teams
 hands out says ``rename=True``: a file named as one already in the folder becomes
-``name 1.ext``. Runs under the emulator's lock.
+``name 1.ext``.
+
+The other way, a file the person sends the bot in their personal chat (the app's manifest
+says ``supportsFiles``): Teams puts it in their OneDrive's ``Microsoft Teams Chat Files``
+and the message carries an attachment of ``contentType``
+``application/vnd.microsoft.teams.file.download.info``, ``name``, ``contentUrl`` and
+``content`` ``{downloadUrl, uniqueId, fileType, etag}`` (:meth:`Drive.receive`).
+``downloadUrl`` is short-lived and pre-authorized (its ``tempauth``): a plain ``GET`` with
+no bearer token (one sent is refused, ``401``), the file's bytes as they were sent; past
+:data:`DOWNLOAD_LIFETIME` on the emulator's clock ``401``. Storage may answer with a
+redirect to the host holding the bytes (:attr:`Drive.redirect_downloads`). Runs under the
+emulator's lock.
 """
 
 from __future__ import annotations
@@ -32,16 +43,24 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from emulators.teams.model import JsonDict, User
 
+FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 FRAGMENT_UNIT = 320 * 1024
 """A fragment that is not the last is a multiple of this (320 KiB)."""
 MAX_FRAGMENT = 60 * 1024 * 1024
 """A request carries less than 60 MiB."""
 SESSION_LIFETIME = 15 * 60.0
 """Seconds a session lives without being written to (each fragment extends it)."""
+DOWNLOAD_LIFETIME = 60 * 60.0
+"""Seconds a ``downloadUrl`` handed to the bot can be fetched ("short-lived")."""
+DOWNLOAD_PATH = "/_layouts/15/download.aspx"
+"""Where a sent file's ``downloadUrl`` points (SharePoint's download page)."""
+STORAGE_PATH = "/storage"
+"""Where a redirected download lands (the host actually holding the bytes)."""
+CHAT_FOLDER = "Documents/Microsoft Teams Chat Files"
 UPLOAD_PATH = "/up"
 """Where upload sessions live on the emulator (``https://sn3302.up.1drv.com/up/…``'s place)."""
 FOLDER = "Documents/Applications"
@@ -73,6 +92,7 @@ class DriveFile:
     content: bytes
     created: float
     etag: str = field(default_factory=lambda: f'"{{{str(uuid.uuid4()).upper()}}},1"')
+    download_token: str = ""  # a file the person sent the bot: its downloadUrl's tempauth
 
     @property
     def file_type(self) -> str:
@@ -124,6 +144,7 @@ class Drive:
         self.clock = clock
         self.sessions: dict[str, UploadSession] = {}
         self.files: list[DriveFile] = []
+        self.redirect_downloads = False  # answer a download with 302 to the storage host
 
     # -- Teams' side: a consent accepted ---------------------------------------------------
 
@@ -233,6 +254,62 @@ class Drive:
             "expirationDateTime": iso(session.expires),
             "nextExpectedRanges": [f"{len(session.received)}-"],
         }
+
+    # -- a file the person sends the bot -----------------------------------------------------------
+
+    def receive(self, owner: User, name: str, data: bytes, base_url: str) -> JsonDict:
+        """The person sends ``name`` in their chat with the bot: stored in their OneDrive's
+        chat files, and the ``file.download.info`` attachment the bot's message carries."""
+        final = self._free_name(owner.id, name)
+        site = re.sub(r"[^A-Za-z0-9]", "_", owner.user_principal_name).lower()
+        stored = DriveFile(
+            owner=owner.id,
+            name=final,
+            unique_id=str(uuid.uuid4()).upper(),
+            content_url=f"{base_url}/sharepoint/personal/{site}/{CHAT_FOLDER}/{quote(final)}",
+            content=bytes(data),
+            created=self.clock(),
+            download_token=secrets.token_urlsafe(24),
+        )
+        self.files.append(stored)
+        query = urlencode(
+            {
+                "UniqueId": stored.unique_id,
+                "Translate": "false",
+                "tempauth": stored.download_token,
+                "ApiVersion": "2.0",
+            }
+        )
+        return {
+            "contentType": FILE_DOWNLOAD_INFO,
+            "contentUrl": stored.content_url,
+            "name": stored.name,
+            "content": {
+                "downloadUrl": f"{base_url}/sharepoint/personal/{site}{DOWNLOAD_PATH}?{query}",
+                "uniqueId": stored.unique_id,
+                "fileType": stored.file_type,
+                "etag": stored.etag,
+            },
+        }
+
+    def download(
+        self, query: dict[str, str], headers: dict[str, str], base_url: str, *, storage: bool
+    ) -> tuple[int, dict[str, str], bytes | JsonDict]:
+        """``GET downloadUrl`` (or, redirected, the storage host's URL): the bytes."""
+        if "authorization" in headers:
+            raise DriveError(
+                401, "unauthenticated", "The download URL is pre-authorized: send no bearer token."
+            )
+        token = query.get("tempauth", "")
+        found = next((f for f in self.files if token and f.download_token == token), None)
+        if found is None:
+            raise DriveError(401, "unauthenticated", "The tempauth token is not valid.")
+        if self.clock() > found.created + DOWNLOAD_LIFETIME:
+            raise DriveError(401, "unauthenticated", "The tempauth token has expired.")
+        if self.redirect_downloads and not storage:
+            location = f"{base_url}{STORAGE_PATH}?{urlencode({'tempauth': token})}"
+            return 302, {"Location": location}, {}
+        return 200, {"Content-Type": "application/octet-stream"}, found.content
 
     # -- reading back ---------------------------------------------------------------------------
 

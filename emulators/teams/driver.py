@@ -15,7 +15,8 @@ error for the test, or a submission the client refuses. What the client does wit
 invoke's answer (replace the card, open or close a dialog, show a notice) is applied to
 the emulator's state (:mod:`.responses`). A file the bot offers is accepted or declined
 as Teams does it (:meth:`TeamsDriver.accept_file`: an upload session opened in the
-person's OneDrive, then ``fileConsent/invoke``, :mod:`.files`). Every delivery is recorded
+person's OneDrive, then ``fileConsent/invoke``, :mod:`.files`); a person sends the bot a
+file with :meth:`TeamsDriver.send_file`. Every delivery is recorded
 on the emulator (:attr:`TeamsEmulator.inbound`), late ones included.
 
 Looking at a message (:meth:`TeamsDriver.view`) is what makes a Teams client refresh a
@@ -231,6 +232,20 @@ class TeamsDriver:
         return self.deliver(
             self.factory.message(person, conversation, now, text, message.id, mentioned)
         )
+
+    def send_file(self, user: str | User, name: str, data: bytes, text: str = "") -> TeamsResponse:
+        """The person sends the file ``name`` (and ``text``) in their chat with the bot: the
+        message carries a ``file.download.info`` attachment whose ``downloadUrl`` the
+        emulator serves (Teams offers this only to an app whose manifest ``supportsFiles``)."""
+        person = self._user(user)
+        if not self.emulator.is_installed(person):
+            raise DriverError(f"{person.name} cannot write to the bot: the app is not installed")
+        conversation = self._personal(person)
+        message = self.emulator.send_file(person, name, data, text)
+        now = self.emulator.clock()
+        activity = self.factory.message(person, conversation, now, text, message.id)
+        activity["attachments"] = message.attachments
+        return self.deliver(activity)
 
     def mention(self, user: str | User) -> str:
         """How an @mention of ``user`` reads in a message (``<at>Name</at>``)."""

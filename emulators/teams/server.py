@@ -19,7 +19,8 @@ emulator changes base URLs only:
   ``{"message": "Authorization has been denied for this request."}``.
 - OneDrive for Business: the upload sessions Teams opens when a person accepts a file the
   bot offered (``PUT``/``GET``/``DELETE`` of the ``uploadUrl``, pre-authenticated), and the
-  files they leave, which a test reads back (:mod:`.drive`, :mod:`.files`).
+  files they leave, which a test reads back (:mod:`.drive`, :mod:`.files`); a file a person
+  sends the bot, fetched from its pre-authorized ``downloadUrl`` (:meth:`send_file`).
 
 It keeps tenants, people, installations, chats and messages (:mod:`.store`), checks what
 the bot sends (:mod:`.cards`), records every call with its effects under one lock, can
@@ -379,6 +380,33 @@ class TeamsEmulator:
             owner = self._store.user(_key(user))
             return self._drive.open(owner, name, size, self.base_url).upload_info()
 
+    def send_file(self, user: str | User, name: str, data: bytes, text: str = "") -> Message:
+        """The person sends a file (and ``text``) in their chat with the bot: kept in their
+        OneDrive, the message carrying its ``file.download.info`` attachment."""
+        with self._changed:
+            person = self._store.user(_key(user))
+            conversation = self._store.personal_conversation(person)
+            attachment = self._drive.receive(person, name, data, self.base_url)
+            activity = {
+                "type": "message",
+                "text": text,
+                "from": person.account(),
+                "attachments": [attachment],
+            }
+            message = self._store.add_message(conversation, person.id, activity, source="user")
+            self._changed.notify_all()
+            return copy.deepcopy(message)
+
+    @property
+    def redirect_downloads(self) -> bool:
+        """Whether a sent file's ``downloadUrl`` answers with a redirect to its storage."""
+        return self._drive.redirect_downloads
+
+    @redirect_downloads.setter
+    def redirect_downloads(self, value: bool) -> None:
+        with self._lock:
+            self._drive.redirect_downloads = value
+
     def drive_files(self, user: str | User) -> list[DriveFile]:
         """The files uploaded to the person's OneDrive, oldest first."""
         with self._lock:
@@ -601,6 +629,11 @@ class TeamsEmulator:
                 return self._graph_call(request)
             if operation.startswith("upload"):
                 return self._upload_call(request)
+            if operation.startswith("download"):
+                storage = operation == "download_storage"
+                return self._drive.download(
+                    request.query, request.headers, self.base_url, storage=storage
+                )
             if self.identity.check_bearer(request.bearer) is None:
                 return 401, {"WWW-Authenticate": "Bearer"}, DENIED
             if isinstance(body, Malformed):

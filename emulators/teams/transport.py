@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from emulators.teams.drive import UPLOAD_PATH
+from emulators.teams.drive import DOWNLOAD_PATH, STORAGE_PATH, UPLOAD_PATH
 
 SERVICE_PATH = "/teams"
 """Where the Connector lives on the emulator (the service URL is ``<base>/teams/``)."""
@@ -58,6 +58,8 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("PUT", rf"{UPLOAD_PATH}/(?P<session>[^/]+)", "upload"),
         ("GET", rf"{UPLOAD_PATH}/(?P<session>[^/]+)", "upload_status"),
         ("DELETE", rf"{UPLOAD_PATH}/(?P<session>[^/]+)", "upload_cancel"),
+        ("GET", r"/sharepoint/personal/(?P<site>[^/]+)" + re.escape(DOWNLOAD_PATH), "download"),
+        ("GET", re.escape(STORAGE_PATH), "download_storage"),
     ]
 ]
 
@@ -190,11 +192,15 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
             return
         status, headers_out, payload = result
-        data = b"" if payload is None else json.dumps(payload).encode("utf-8")
+        raw = isinstance(payload, bytes)  # a file's bytes, as they are
+        if isinstance(payload, bytes):
+            data = payload
+        else:
+            data = b"" if payload is None else json.dumps(payload).encode("utf-8")
         self.send_response(status)
         for key, value in headers_out.items():
             self.send_header(key, value)
-        if payload is not None:
+        if payload is not None and not raw:
             self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

@@ -312,8 +312,9 @@ class SharedFile(_Model):
 
 class MessageEvent(_Model):
     """A message in a conversation Palier is in (``message.im``: its DMs). Palier reads
-    only a person's ``file_share`` (a référentiel's export uploaded to its DM); for
-    that one, who, where and which files must be there."""
+    only a person's ``file_share`` (a référentiel's export uploaded to its DM) and a
+    link in their DM (a Slack file's permalink given instead of the upload); for a
+    ``file_share``, who, where and which files must be there."""
 
     type: Literal["message"]
     subtype: Short | None = None
@@ -321,6 +322,7 @@ class MessageEvent(_Model):
     channel_type: Short | None = None
     user: SlackId | None = None
     bot_id: Short | None = None
+    ts: Short | None = None
     text: Text = ""
     files: Annotated[list[SharedFile], Field(max_length=20)] = []
 

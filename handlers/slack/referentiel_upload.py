@@ -10,6 +10,14 @@ within bounds: :meth:`~bot.app.referentiel_upload.ReferentielUploadFlow.admit`),
 ``url_private_download`` with the workspace's bot token (``files:read``), and the
 flow's review is posted in the DM with its buttons. A click on Add or Cancel replaces
 the review with what was done.
+
+Or the admin gives the file's link: a Slack file's permalink
+(``https://<team>.slack.com/files/<user>/<FILE_ID>/<name>``, what "Copy link" gives)
+written in the DM is read for its file id, and that file goes the same way, through
+``files.info`` (so only a file the bot may see, of its own workspace). Palier never
+fetches a link: any other one written in the DM gets an admin a reply saying to upload
+the file instead. A workbook (``.xlsx``) is bytes like any other: nothing here reads
+its content type but Slack's sign-in page (HTML).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import re
 import urllib.error
 import urllib.request
 from typing import Any
+from urllib.parse import unquote
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -38,8 +47,16 @@ from handlers.slack.workers import Later
 
 log = logging.getLogger(__name__)
 
+MAX_LINKS = 5  # files read from one message
 DOWNLOAD_TIMEOUT = 20.0  # seconds; the largest file accepted is 2 MB
 PENDING_ID = re.compile(r"[0-9a-f]{32}")
+# A Slack file's permalink as Slack writes a link in a message's text (``<url>`` or
+# ``<url|label>``), or bare: the workspace's host, then files/<user>/<file id>/<name>.
+PERMALINK = re.compile(
+    r"<?https://[A-Za-z0-9-]+(?:\.enterprise)?\.slack\.com/files/[UW][A-Z0-9]+/"
+    r"(?P<file>F[A-Z0-9]+)(?:/(?P<name>[^\s|>/]*))?/?(?:\|[^>]*)?>?"
+)
+LINK = re.compile(r"<?(?:https?|ftp)://[^\s>]+>?", re.IGNORECASE)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -90,14 +107,45 @@ def handle_file_share(
     envelope = EventCallback.model_validate(body)
     actor = Actor(team_id=envelope.team_id, user_id=message.user)
     for shared in message.files:
-        _one_file(deps, actor, message, shared, client)
+        _one_file(deps, actor, message.channel, shared, message.text, shared.id, client)
+
+
+def handle_link(
+    deps: SlackDeps, body: dict[str, Any], event: dict[str, Any], client: WebClient
+) -> None:
+    """A link written in the DM: a Slack file's permalink read as its upload would be;
+    any other link, for an admin, the advice to upload the file (nothing is fetched)."""
+    message = MessageEvent.model_validate(event)
+    if message.subtype is not None or message.channel_type != "im" or message.bot_id:
+        return
+    if message.user is None or message.channel is None:
+        return
+    envelope = EventCallback.model_validate(body)
+    actor = Actor(team_id=envelope.team_id, user_id=message.user)
+    found = list(PERMALINK.finditer(message.text))
+    if not found:
+        outcome = deps.flows.referentiel_upload.admit(actor.ref, "", 0, SlackDirectory(client))
+        if outcome.view is None and outcome.refusal is None:  # an admin: say how
+            _post(client, message.channel, upload_view.link_not_read(slack_t(outcome)))
+        return
+    typed = LINK.sub(" ", PERMALINK.sub(" ", message.text)).strip() or None
+    for match in found[:MAX_LINKS]:
+        name = unquote(match.group("name") or "") or match.group("file")
+        shared = SharedFile(id=match.group("file"), name=name[:1_000])
+        key = f"{shared.id}@{message.ts or ''}"  # a link given again is read again
+        _one_file(deps, actor, message.channel, shared, typed, key, client)
 
 
 def _one_file(
-    deps: SlackDeps, actor: Actor, message: MessageEvent, shared: SharedFile, client: WebClient
+    deps: SlackDeps,
+    actor: Actor,
+    channel: str,
+    shared: SharedFile,
+    typed: str | None,
+    source_key: str,
+    client: WebClient,
 ) -> None:
     flow, directory = deps.flows.referentiel_upload, SlackDirectory(client)
-    channel = message.channel or ""
     try:
         info = client.files_info(file=shared.id)["file"]
         name, size = str(info.get("name") or shared.name), int(info.get("size") or 0)
@@ -110,7 +158,7 @@ def _one_file(
         else:
             _post(client, channel, _answer(outcome))
         return
-    admitted = flow.admit(actor.ref, name, size, directory, source_key=shared.id)
+    admitted = flow.admit(actor.ref, name, size, directory, source_key=source_key)
     if isinstance(admitted.view, UploadSeen):
         return  # Slack delivered the upload again: it was answered already
     if admitted.view is not None or admitted.refusal is not None:
@@ -122,7 +170,7 @@ def _one_file(
         log.warning("an upload could not be downloaded: %s", error)
         _post(client, channel, upload_view.download_failed(name, slack_t(admitted)))
         return
-    outcome = flow.preview(actor.ref, name, data, message.text, directory, source_key=shared.id)
+    outcome = flow.preview(actor.ref, name, data, typed, directory, source_key=source_key)
     if not isinstance(outcome.view, UploadSeen):
         _post(client, channel, _answer(outcome))
 
@@ -154,8 +202,12 @@ def register(app: App, deps: SlackDeps) -> None:
     def message(
         body: dict[str, Any], event: dict[str, Any], client: WebClient, later: Later
     ) -> None:
-        if event.get("subtype") == "file_share" and event.get("channel_type") == "im":
+        if event.get("channel_type") != "im":
+            return
+        if event.get("subtype") == "file_share":
             later(lambda: handle_file_share(deps, body, event, client))  # acknowledged first
+        elif event.get("subtype") is None and LINK.search(str(event.get("text") or "")):
+            later(lambda: handle_link(deps, body, event, client))
 
     @app.action(ids.REFERENTIEL_ADD)
     def add(

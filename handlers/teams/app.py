@@ -99,6 +99,8 @@ def build_teams(
             settings.default_locale,
             directory=directories,
             tick_seconds=settings.tick_seconds,
+            # Microsoft's services are https; a plain-http one is the emulator (the demo).
+            plain_http_downloads=settings.teams_service_url.startswith("http://"),
         )
         register(server.app, deps)
     return PalierTeams(server, renderer, TeamsMessenger(server, renderer), directories)

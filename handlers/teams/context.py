@@ -33,6 +33,9 @@ class TeamsDeps:
     # None: only the person acting is known (from the activity).
     directory: Callable[[str], Directory] | None = None
     tick_seconds: int = 60  # how often the tick looks for check-ins to send (admin status)
+    # A file sent to Palier is fetched over https only; True: plain http too (the emulator's
+    # downloadUrl on 127.0.0.1, in tests and the demo).
+    plain_http_downloads: bool = False
 
 
 def tenant_id(activity: Any) -> str:

@@ -7,8 +7,9 @@ Each concern's module gives its listeners by name — typed commands (:data:`COM
 card actions (``Action.Execute``, by the core's action name), dialogs to open (by the
 action of the button that opens them), forms submitted (by the form's name), and
 message actions (a message extension's command on a message, by its command id: its
-dialog opened, then submitted), and the answer to a file offered (a file consent,
-:mod:`handlers.teams.files`) — and :func:`register` puts them on the SDK's app.
+dialog opened, then submitted), the answer to a file offered (a file consent,
+:mod:`handlers.teams.files`), and a file sent to Palier (a référentiel's export,
+:mod:`handlers.teams.referentiel_upload`) — and :func:`register` puts them on the SDK's app.
 
 What comes from a conversation others read (a channel, a group chat) goes to no flow:
 :mod:`handlers.teams.scope` answers it (a message action excepted, which is private
@@ -34,6 +35,7 @@ from handlers.teams import (
     one_on_one,
     privacy,
     progress,
+    referentiel_upload,
     review,
     scope,
     team,
@@ -77,6 +79,7 @@ COMMANDS.update(progress.COMMANDS)
 CARD_ACTIONS.update(home.CARD_ACTIONS)
 CARD_ACTIONS.update(progress.CARD_ACTIONS)
 CARD_ACTIONS.update(vae.CARD_ACTIONS)
+CARD_ACTIONS.update(referentiel_upload.CARD_ACTIONS)
 DIALOGS.update(home.DIALOGS)
 FORMS.update(home.FORMS)
 DIALOGS.update(topics.DIALOGS)
@@ -112,6 +115,9 @@ def register(app: App, deps: TeamsDeps) -> None:
             return  # an Action.Submit of a card: Palier's cards act through invokes
         if scope.shared(ctx.activity):
             await scope.answer_message(deps, ctx)
+            return
+        if referentiel_upload.sent_files(ctx.activity):  # a file sent in the personal chat
+            await referentiel_upload.handle_files(deps, ctx)
             return
         parsed = parse(command_text(ctx.activity))
         if parsed.command is Command.VAE:  # it writes to others first: it needs the app

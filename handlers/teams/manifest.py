@@ -9,7 +9,8 @@ language, a localization file. Palier's manifest (schema 1.22, the published
   only identity is its bot;
 - one bot, in the **personal** scope only (Palier talks to each person in their own chat),
   with a few commands in its menu, and ``supportsFiles`` (exports and one's own data come
-  as files, each accepted first: "Send and receive files using bot");
+  as files, each accepted first; an admin sends a référentiel's export to Palier in the
+  chat: "Send and receive files using bot");
 - one message-extension **action** command, ``logEvidence``, in the **message** context
   ("Log as evidence" / "Noter comme preuve" on any message), its dialog fetched from the
   bot (``fetchTask``);
@@ -126,7 +127,7 @@ def manifest(
                 "botId": app_id,
                 "scopes": ["personal"],
                 "isNotificationOnly": False,
-                "supportsFiles": True,  # files sent after the person's consent
+                "supportsFiles": True,  # files offered (consent first), files an admin sends
                 "commandLists": [{"scopes": ["personal"], "commands": commands}],
             }
         ],

@@ -153,6 +153,7 @@ class Seen:
     notes: list[dict[str, Any]] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     refusals: list[tuple[int, Any]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)  # sent by people, as the SDK lists
 
 
 class SdkBot:
@@ -250,6 +251,16 @@ class SdkBot:
                 await ctx.send(f"Received {json.dumps(activity.value, sort_keys=True)}")
                 return
             text = (activity.text or "").strip()
+            sent = await ctx.files.list()
+            if sent:
+                for file in sent:
+                    content = file.raw.content
+                    url = content.get("downloadUrl") if isinstance(content, dict) else None
+                    seen.files.append(
+                        {"name": file.name, "uniqueId": file.unique_id, "downloadUrl": url}
+                    )
+                await ctx.send(f"Received {len(sent)} file(s)")
+                return
             if text == "card":
                 await ctx.send(_card_message(checkin_card()))
             elif text == "menu":

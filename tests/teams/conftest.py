@@ -104,7 +104,9 @@ def world(migrated_engine: Engine, emulator: TeamsEmulator) -> Iterator[TeamsWor
         ),
     )
     directory = graph_directories(server, emulator.graph_url)  # the tenant's people: Graph
-    register(server.app, TeamsDeps(flows, renderer, directory=directory))
+    # The emulator serves a sent file's downloadUrl over plain http on 127.0.0.1.
+    deps = TeamsDeps(flows, renderer, directory=directory, plain_http_downloads=True)
+    register(server.app, deps)
     server.start()
     policy = TickPolicy(planning=build_services(core).planning)
     messengers = {Platform.TEAMS: TeamsMessenger(server, renderer)}
