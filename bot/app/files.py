@@ -109,15 +109,25 @@ class FileFlow:
         self.progress = progress
 
     def build(
-        self, ref: ActorRef, kind: FileKind, directory: Directory | None = None, part: int = 0
+        self,
+        ref: ActorRef,
+        kind: FileKind,
+        directory: Directory | None = None,
+        part: int = 0,
+        subject: str | None = None,
     ) -> Outcome[None]:
         """The file of ``kind`` (and ``part``, for a team's map in several pictures) as
         the actor may have it now: a refusal (the flow's own code: ``not_allowed``,
         ``nothing``, ``no_reports``, ``no_data`` …), or its one
-        :class:`~bot.app.outcome.DeliverFile` in ``effects``. A progress chart is always
-        the actor's own."""
+        :class:`~bot.app.outcome.DeliverFile` in ``effects``. A progress chart is the
+        actor's own; a report's is ``subject``'s, when the policy lets the actor see it
+        (no subject: not allowed)."""
         if kind is FileKind.PROGRESS_CHART:
             return self.progress.chart(ref, ChartRequest(), directory)
+        if kind is FileKind.REPORT_CHART:
+            if not subject:
+                return Outcome.refused(self.progress.usage(ref, directory).locale, "not_allowed")
+            return self.progress.chart(ref, ChartRequest(subject), directory)
         if kind is FileKind.EXPORT:
             return _without_view(self.export.team_ratings(ref, directory))
         if kind in (FileKind.MY_DATA, FileKind.MY_DATA_SUMMARY):

@@ -73,6 +73,7 @@ class FileKind(enum.StrEnum):
     TEAM_TABLE = "team_table"  # a large team's summary as a CSV table (bot.views.team_files)
     TEAM_MAP = "team_map"  # ... and as heatmap pictures (PNG; ``part`` says which)
     PROGRESS_CHART = "progress_chart"  # the actor's own levels over 4 quarters (PNG)
+    REPORT_CHART = "report_chart"  # ... someone else's (``subject``), the policy allowing
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ class DeliverFile(Effect):
     """Give ``user_id`` a file, privately (never in a channel); ``title`` and
     ``comment`` are worded already, in the actor's language; ``kind`` says which file it
     is (None: one that cannot be built again), ``part`` which of several of that kind
-    (from 1; 0 when there is one); ``alt`` describes a picture to whoever cannot see it."""
+    (from 1; 0 when there is one); ``alt`` describes a picture to whoever cannot see it;
+    ``subject``: whose file it is when it is someone else's (their platform user id), so
+    that it is built again for them — and only if the access policy still allows."""
 
     user_id: str
     filename: str
@@ -90,6 +93,7 @@ class DeliverFile(Effect):
     kind: FileKind | None = None
     part: int = 0
     alt: str | None = None
+    subject: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ OneDrive (``uploadInfo``); once the bytes are there, a file card shows the file.
 SDK has the models (``FileConsentCard``, ``FileUploadInfo``, ``FileInfoCard``) but not
 the attachments' content types, which are here.
 
-The contexts say which file (the core's :class:`~bot.app.outcome.FileKind`) and nothing
-else: never its content, which is built again for whoever accepts
+The contexts say which file (the core's :class:`~bot.app.outcome.FileKind`, and whose
+for a report's chart: that person's id) and nothing else: never its content, which is built again for whoever accepts
 (:class:`bot.app.files.FileFlow`). An answer's claim key is a digest of the card it
 answers (its chat and message), so Teams delivering a yes twice uploads once.
 """
@@ -33,6 +33,7 @@ FILE_CONSENT_CONTENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO_CONTENT_TYPE = "application/vnd.microsoft.teams.card.file.info"
 CONTEXT_KEY = "palierFile"  # the field of both contexts: the file's kind
 PART_KEY = "palierPart"  # ... and which of several of that kind (a team's map), if so
+SUBJECT_KEY = "palierSubject"  # ... and whose, when it is someone else's (a report's chart)
 
 
 def content_bytes(content: str | bytes) -> bytes:
@@ -47,6 +48,8 @@ def consent_message(file: DeliverFile, kind: FileKind) -> MessageActivityInput:
     context: dict[str, Any] = {CONTEXT_KEY: kind.value}
     if file.part:
         context[PART_KEY] = file.part
+    if file.subject:
+        context[SUBJECT_KEY] = file.subject
     card = FileConsentCard(
         description=file.title,
         size_in_bytes=len(content_bytes(file.content)),
@@ -72,6 +75,13 @@ def requested_part(context: Any) -> int:
     """Which of several files of its kind a consent's context names (0: the only one)."""
     value = context.get(PART_KEY) if isinstance(context, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def requested_subject(context: Any) -> str | None:
+    """Whose file a consent's context names, when someone else's (a report's chart): only
+    a claim — the flow building it decides again whether the accepting person may have it."""
+    value = context.get(SUBJECT_KEY) if isinstance(context, dict) else None
+    return value if isinstance(value, str) and value else None
 
 
 def file_message(info: FileUploadInfo, comment: str | None) -> MessageActivityInput:

@@ -37,6 +37,7 @@ from handlers.teams.consent import (
     file_message,
     requested,
     requested_part,
+    requested_subject,
 )
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.effects import card_message
@@ -70,7 +71,8 @@ async def handle_consent(deps: TeamsDeps, ctx: Any) -> None:
     if not _personal(activity):
         log.warning("a file consent outside a personal chat: ignored")
     elif value.action == "accept" and kind is not None and info is not None and info.upload_url:
-        await _accepted(deps, ctx, kind, requested_part(value.context))
+        part, subject = requested_part(value.context), requested_subject(value.context)
+        await _accepted(deps, ctx, kind, part, subject)
     else:  # declined, or a consent naming no file Palier builds
         told = await asyncio.to_thread(
             deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
@@ -79,7 +81,9 @@ async def handle_consent(deps: TeamsDeps, ctx: Any) -> None:
         await _say(deps, ctx, said, in_place=True)
 
 
-async def _accepted(deps: TeamsDeps, ctx: Any, kind: FileKind, part: int) -> None:
+async def _accepted(
+    deps: TeamsDeps, ctx: Any, kind: FileKind, part: int, subject: str | None
+) -> None:
     """Claimed, built for the person who accepted, uploaded, shown; the claim given back
     when nothing was delivered, so that accepting again tries again."""
     activity = ctx.activity
@@ -89,24 +93,32 @@ async def _accepted(deps: TeamsDeps, ctx: Any, kind: FileKind, part: int) -> Non
         return  # delivered already (or being delivered): Teams said yes twice
     delivered = False
     try:
-        delivered = await _deliver(deps, ctx, kind, part)
+        delivered = await _deliver(deps, ctx, kind, part, subject)
     finally:
         if not delivered:
             await asyncio.to_thread(deps.flows.files.release, key)
 
 
-async def _deliver(deps: TeamsDeps, ctx: Any, kind: FileKind, part: int = 0) -> bool:
+async def _deliver(
+    deps: TeamsDeps, ctx: Any, kind: FileKind, part: int = 0, subject: str | None = None
+) -> bool:
     """The file built again for the actor and put in their OneDrive, or why not; False
     when it could not be uploaded (the person is told)."""
     activity = ctx.activity
     info = activity.value.upload_info
     outcome = await asyncio.to_thread(
-        deps.flows.files.build, actor_ref(activity), kind, ActivityDirectory(activity), part
+        deps.flows.files.build,
+        actor_ref(activity),
+        kind,
+        ActivityDirectory(activity),
+        part,
+        subject,
     )
     t = outcome.t
     built = [effect for effect in outcome.effects if isinstance(effect, DeliverFile)]
     if outcome.refusal is not None or not built:
-        await _say(deps, ctx, words.refusal(outcome.refusal, t), in_place=True)
+        chart = kind in (FileKind.PROGRESS_CHART, FileKind.REPORT_CHART)
+        await _say(deps, ctx, words.refusal(outcome.refusal, t, chart=chart), in_place=True)
         return True  # answered: the same card would be refused again
     file = built[0]
     try:
