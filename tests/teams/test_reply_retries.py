@@ -11,6 +11,7 @@ import threading
 
 from emulators.teams import User
 from tests.teams.conftest import TeamsWorld, enrol
+from tests.teams.managers import check_in
 
 HELP_FR = "Commandes"
 
@@ -133,3 +134,18 @@ def test_one_persons_wait_holds_nobody_elses_reply(world: TeamsWorld) -> None:
     [alices_answer] = _replies(world, alice)[before_alice:]
     assert HELP_FR in alices_answer
     assert _statuses(world) == [429, 201, 201]
+
+
+def test_a_card_updated_after_a_dialog_is_retried_too(world: TeamsWorld) -> None:
+    """Any request of a listener, not only a new message: a check-in submitted from its
+    dialog turns the week's prompt into "done" (a PUT of that activity)."""
+    alice = world.alice
+    world.teams.install(alice)
+    assert world.tick().sent == 1  # the week's prompt
+    world.emulator.clear_calls()
+    world.emulator.inject("update", status=429, retry_after=2)
+    check_in(world, alice, "intermediaire")
+    assert world.naps.waits == [2.0]
+    assert [c.status for c in world.emulator.calls_to("update")][:2] == [429, 200]
+    prompt = next(m for m in world.teams.messages(alice) if m.from_bot and m.edits)
+    assert prompt.edits == 1  # updated once, not twice
