@@ -122,19 +122,26 @@ class FileFlow:
         directory: Directory | None = None,
         part: int = 0,
         grant: str | None = None,
+        subject: str | None = None,
     ) -> Outcome[None]:
         """The file of ``kind`` (and ``part``, for a team's map in several pictures) as
         the actor may have it now: a refusal (the flow's own code: ``not_allowed``,
         ``nothing``, ``no_reports``, ``no_data`` …), or its one
-        :class:`~bot.app.outcome.DeliverFile` in ``effects``. A progress chart is always
-        the actor's own, a livret too — but one shared with the actor by its owner, built
-        only under the owner's consent that ``grant`` names (:mod:`bot.app.vae_share`)."""
+        :class:`~bot.app.outcome.DeliverFile` in ``effects``. A progress chart is the
+        actor's own; a report's is ``subject``'s, when the policy lets the actor see it
+        (no subject: not allowed). A livret is the actor's own — but one shared with the
+        actor by its owner, built only under the owner's consent that ``grant`` names
+        (:mod:`bot.app.vae_share`)."""
         if kind in FORMATS and self.vae is not None and self.vae_share is not None:
             if kind in (FileKind.SHARED_LIVRET_PDF, FileKind.SHARED_LIVRET_DOCX):
                 return self.vae_share.rebuild(ref, FORMATS[kind], grant, directory)
             return _only(self.vae.send_my_livret(ref, directory), kind)
         if kind is FileKind.PROGRESS_CHART:
             return self.progress.chart(ref, ChartRequest(), directory)
+        if kind is FileKind.REPORT_CHART:
+            if not subject:
+                return Outcome.refused(self.progress.usage(ref, directory).locale, "not_allowed")
+            return self.progress.chart(ref, ChartRequest(subject), directory)
         if kind is FileKind.EXPORT:
             return _without_view(self.export.team_ratings(ref, directory))
         if kind in (FileKind.MY_DATA, FileKind.MY_DATA_SUMMARY):

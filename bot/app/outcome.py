@@ -74,6 +74,7 @@ class FileKind(enum.StrEnum):
     TEAM_TABLE = "team_table"  # a large team's summary as a CSV table (bot.views.team_files)
     TEAM_MAP = "team_map"  # ... and as heatmap pictures (PNG; ``part`` says which)
     PROGRESS_CHART = "progress_chart"  # the actor's own levels over 4 quarters (PNG)
+    REPORT_CHART = "report_chart"  # ... someone else's (``subject``), the policy allowing
     LIVRET_PDF = "livret_pdf"  # the actor's own VAE livret de preuves (bot.app.vae)
     LIVRET_DOCX = "livret_docx"  # ... the same as a Word file
     # Someone's livret shared with their manager with their consent (bot.app.vae_share):
@@ -92,7 +93,9 @@ class DeliverFile(Effect):
     A file for someone other than the actor (a livret shared with a manager) carries
     ``conversation``, the recipient's stored direct conversation (a front end that must
     write first there, Teams, needs it), and ``grant``, what lets the file be built again
-    for them (an opaque value the flow that made it checks again)."""
+    for them (an opaque value the flow that made it checks again). ``subject``: whose
+    file it is when it is someone else's (a report's chart: their platform user id), so
+    that it is built again for the actor — and only if the access policy still allows."""
 
     user_id: str
     filename: str
@@ -104,6 +107,7 @@ class DeliverFile(Effect):
     alt: str | None = None
     conversation: str | None = None
     grant: str | None = None
+    subject: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ ask for a report's (``/palier me chart @person``) when the access policy
 (``not_allowed``) whether the person exists, is elsewhere or is simply not theirs, so it
 tells nothing about anyone. The picture goes to the asker only (a
 :class:`~bot.app.outcome.DeliverFile`: Slack, their DM; Teams, a file to accept in their
-own chat, built again then through :class:`bot.app.files.FileFlow`). With nothing rated
+own chat, built again then through :class:`bot.app.files.FileFlow` — a report's naming
+its ``subject``, so that the policy decides again for whoever accepts). With nothing rated
 in the four quarters there is no picture, and the refusal says why.
 """
 
@@ -118,7 +119,8 @@ class ProgressFlow:
                 comment=t.rich(f"{WORDS}.comment_other", name=name).plain()
                 if other
                 else t(f"{WORDS}.comment"),
-                kind=None if other else FileKind.PROGRESS_CHART,
+                kind=FileKind.REPORT_CHART if other else FileKind.PROGRESS_CHART,
                 alt=t(f"{WORDS}.alt"),
+                subject=target.platform_user_id if other else None,
             )
             return Outcome(actor.locale, effects=(file,))

@@ -34,12 +34,13 @@ def unknown(t: Translator) -> Rich:
     return t.rich("teams_files.unknown")
 
 
-def refusal(code: str | None, t: Translator) -> Rich:
+def refusal(code: str | None, t: Translator, *, chart: bool = False) -> Rich:
     """Why the file is not the accepting person's to have, in the words of the flow that
-    builds it (the team summary's, the export's, the privacy flow's or the livret's codes)."""
+    builds it (the team summary's, the export's, the privacy flow's or the livret's codes;
+    ``chart``: the progress chart's, whoever's it is)."""
     if code == "gone":
         return t.rich("progress_charts.gone")
-    if code in ("no_data", "not_enrolled"):  # the progress chart's, always one's own
+    if chart or code in ("no_data", "not_enrolled"):  # one's own chart's
         return progress_chart.refusal(code, t)
     if code is None or code in team.REFUSALS:
         return team.refusal(code, t)

@@ -295,6 +295,7 @@ class Fault:
     message: str | None = None
     delay: float | None = None
     reset: bool = False
+    lose_answer: bool = False  # carried out, then the connection dropped: the answer lost
     times: int = 1
     hits: int = 0
     hold: threading.Event | None = None

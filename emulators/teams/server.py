@@ -537,7 +537,8 @@ class TeamsEmulator:
         ``status=429`` answers ``Retry-After: retry_after`` (default 1) and code
         ``Throttled``; ``status=5xx`` a ``ServiceError``; ``delay`` waits that many real
         seconds first (then answers as usual unless a status is set); ``reset`` drops the
-        connection, the call not carried out; ``hold`` (an Event) makes the call wait
+        connection, the call not carried out; ``lose_answer`` carries the call out, then
+        drops the connection (the caller cannot know it went through); ``hold`` (an Event) makes the call wait
         until it is set (``held`` is set once it waits). See :class:`.Fault`.
         """
         record = Fault(operation=operation, **fault)
@@ -573,6 +574,7 @@ class TeamsEmulator:
             fault.held.set()
             fault.hold.wait(timeout=WAIT_TIMEOUT)
         reset = fault is not None and fault.reset
+        lost = fault is not None and fault.lose_answer
         # One step under the lock: the call is recorded with its effects, so nothing a
         # call did (a message, an update) is visible before the call is.
         with self._changed:
@@ -602,7 +604,7 @@ class TeamsEmulator:
                 )
             )
             self._changed.notify_all()
-        return RESET if reset else answer
+        return RESET if reset or lost else answer
 
     def _answer(self, request: Request, fault: Fault | None) -> Answer:
         """Carry out one call (under the lock)."""

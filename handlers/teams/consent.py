@@ -10,8 +10,9 @@ SDK has the models (``FileConsentCard``, ``FileUploadInfo``, ``FileInfoCard``) b
 the attachments' content types, which are here.
 
 The contexts say which file (the core's :class:`~bot.app.outcome.FileKind`) and nothing
-else — for a livret someone shared, whose it is and under which consent (its
-``grant``, checked again when the file is built) — never its content, which is built again for whoever accepts
+else — for a livret someone shared, under which consent (its ``grant``, checked again
+when the file is built); for a report's chart, whose (that person's id) — never its
+content, which is built again for whoever accepts
 (:class:`bot.app.files.FileFlow`). An answer's claim key is a digest of the card it
 answers (its chat and message), so Teams delivering a yes twice uploads once.
 """
@@ -35,6 +36,7 @@ FILE_INFO_CONTENT_TYPE = "application/vnd.microsoft.teams.card.file.info"
 CONTEXT_KEY = "palierFile"  # the field of both contexts: the file's kind
 PART_KEY = "palierPart"  # ... and which of several of that kind (a team's map), if so
 GRANT_KEY = "palierGrant"  # ... and, for someone else's file, what lets it be built again
+SUBJECT_KEY = "palierSubject"  # ... and whose, when it is someone else's (a report's chart)
 
 
 def content_bytes(content: str | bytes) -> bytes:
@@ -51,6 +53,8 @@ def consent_message(file: DeliverFile, kind: FileKind) -> MessageActivityInput:
         context[PART_KEY] = file.part
     if file.grant:
         context[GRANT_KEY] = file.grant
+    if file.subject:
+        context[SUBJECT_KEY] = file.subject
     card = FileConsentCard(
         description=file.title,
         size_in_bytes=len(content_bytes(file.content)),
@@ -83,6 +87,13 @@ def requested_grant(context: Any) -> str | None:
     a claim only, which the core checks again."""
     value = context.get(GRANT_KEY) if isinstance(context, dict) else None
     return value if isinstance(value, str) and len(value) <= 1_000 else None
+
+
+def requested_subject(context: Any) -> str | None:
+    """Whose file a consent's context names, when someone else's (a report's chart): only
+    a claim — the flow building it decides again whether the accepting person may have it."""
+    value = context.get(SUBJECT_KEY) if isinstance(context, dict) else None
+    return value if isinstance(value, str) and value else None
 
 
 def file_message(info: FileUploadInfo, comment: str | None) -> MessageActivityInput:

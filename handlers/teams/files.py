@@ -38,6 +38,7 @@ from handlers.teams.consent import (
     requested,
     requested_grant,
     requested_part,
+    requested_subject,
 )
 from handlers.teams.context import ActivityDirectory, TeamsDeps, actor_ref
 from handlers.teams.effects import card_message
@@ -71,8 +72,9 @@ async def handle_consent(deps: TeamsDeps, ctx: Any) -> None:
     if not _personal(activity):
         log.warning("a file consent outside a personal chat: ignored")
     elif value.action == "accept" and kind is not None and info is not None and info.upload_url:
-        part, grant = requested_part(value.context), requested_grant(value.context)
-        await _accepted(deps, ctx, kind, part, grant)
+        part = requested_part(value.context)
+        grant, subject = requested_grant(value.context), requested_subject(value.context)
+        await _accepted(deps, ctx, kind, part, grant, subject)
     else:  # declined, or a consent naming no file Palier builds
         told = await asyncio.to_thread(
             deps.flows.summary.help, actor_ref(activity), ActivityDirectory(activity)
@@ -82,7 +84,12 @@ async def handle_consent(deps: TeamsDeps, ctx: Any) -> None:
 
 
 async def _accepted(
-    deps: TeamsDeps, ctx: Any, kind: FileKind, part: int, grant: str | None = None
+    deps: TeamsDeps,
+    ctx: Any,
+    kind: FileKind,
+    part: int,
+    grant: str | None = None,
+    subject: str | None = None,
 ) -> None:
     """Claimed, built for the person who accepted, uploaded, shown; the claim given back
     when nothing was delivered, so that accepting again tries again."""
@@ -93,26 +100,38 @@ async def _accepted(
         return  # delivered already (or being delivered): Teams said yes twice
     delivered = False
     try:
-        delivered = await _deliver(deps, ctx, kind, part, grant)
+        delivered = await _deliver(deps, ctx, kind, part, grant, subject)
     finally:
         if not delivered:
             await asyncio.to_thread(deps.flows.files.release, key)
 
 
 async def _deliver(
-    deps: TeamsDeps, ctx: Any, kind: FileKind, part: int = 0, grant: str | None = None
+    deps: TeamsDeps,
+    ctx: Any,
+    kind: FileKind,
+    part: int = 0,
+    grant: str | None = None,
+    subject: str | None = None,
 ) -> bool:
     """The file built again for the actor and put in their OneDrive, or why not; False
     when it could not be uploaded (the person is told)."""
     activity = ctx.activity
     info = activity.value.upload_info
     outcome = await asyncio.to_thread(
-        deps.flows.files.build, actor_ref(activity), kind, ActivityDirectory(activity), part, grant
+        deps.flows.files.build,
+        actor_ref(activity),
+        kind,
+        ActivityDirectory(activity),
+        part,
+        grant,
+        subject,
     )
     t = outcome.t
     built = [effect for effect in outcome.effects if isinstance(effect, DeliverFile)]
     if outcome.refusal is not None or not built:
-        await _say(deps, ctx, words.refusal(outcome.refusal, t), in_place=True)
+        chart = kind in (FileKind.PROGRESS_CHART, FileKind.REPORT_CHART)
+        await _say(deps, ctx, words.refusal(outcome.refusal, t, chart=chart), in_place=True)
         return True  # answered: the same card would be refused again
     file = built[0]
     try:

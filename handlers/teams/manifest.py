@@ -50,8 +50,11 @@ LOG_EVIDENCE_COMMAND = "logEvidence"
 ACCENT = "#1D3557"  # Palier's colour (as in the Slack app)
 LANGUAGE_TAGS: dict[Locale, str] = {"fr": "fr-fr", "en": "en-us"}
 COLOR_ICON, OUTLINE_ICON = "color.png", "outline.png"
-# The bot's command menu: the command words (in each language) and their descriptions.
-BOT_COMMANDS = ("me", "log", "help")
+# The bot's command menu: the command words (in each language) and their descriptions,
+# under ``teams_manifest.command_<name>`` (``chart``: under ``teams_limits``). Teams
+# shows at most 10 (the schema's maxItems); a title at most 32 characters.
+BOT_COMMANDS = ("me", "chart", "log", "help")
+COMMAND_WORDS = {"chart": "teams_limits"}
 
 
 def app_version() -> str:
@@ -76,8 +79,9 @@ def localized(t: Translator) -> dict[str, str]:
     }
     for index, command in enumerate(BOT_COMMANDS):
         key = f"bots[0].commandLists[0].commands[{index}]"
-        words[f"{key}.title"] = t(f"teams_manifest.command_{command}")
-        words[f"{key}.description"] = t(f"teams_manifest.command_{command}_description")
+        section = COMMAND_WORDS.get(command, "teams_manifest")
+        words[f"{key}.title"] = t(f"{section}.command_{command}")
+        words[f"{key}.description"] = t(f"{section}.command_{command}_description")
     return words
 
 

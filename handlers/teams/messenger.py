@@ -24,7 +24,8 @@ published errors, "Status codes from bot conversational APIs"):
   one whose answer never came is taken as sent (at most once), its reference without a
   message id, so it is not updated.
 
-Anything else (a 5xx) is a passing failure: the tick tries again at a later tick.
+Anything else (a 5xx) is a passing failure: the tick tries again at a later tick; a
+``503`` with a ``Retry-After`` also closes the tenant until then, as a 429 does.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from handlers.teams.refs import ConversationRef, MessageRef
 from handlers.teams.render import Renderer
 from handlers.teams.review import card_for
 from handlers.teams.server import TeamsServer
-from handlers.teams.throttle import RateLimitGate, retry_after
+from handlers.teams.throttle import RateLimitGate, retry_after, without_retries
 from handlers.teams.token import TokenError
 from handlers.teams.wording import teams_translator
 
@@ -153,7 +154,7 @@ class TeamsMessenger:
         if left > timedelta(0):
             raise DeliveryDeferred(f"throttled: {left.total_seconds():.0f} s more", left)
         try:
-            return self.server.run(call())
+            return self.server.run(without_retries(call()))
         except httpx.HTTPStatusError as error:
             status = error.response.status_code
             if status == 401:  # the token was refused: one more try, with a new one
@@ -163,13 +164,17 @@ class TeamsMessenger:
                 wait = retry_after(error.response.headers, self.gate.clock())
                 self.gate.close(tenant, wait)
                 raise DeliveryDeferred("throttled", wait) from error
+            if status == 503 and "retry-after" in error.response.headers:
+                # Not carried out, and Teams said when to come back: a passing failure
+                # (retried at a later tick), and nothing more to the tenant before then.
+                self.gate.close(tenant, retry_after(error.response.headers, self.gate.clock()))
             raise _sorted(error) from error
         except Exception as error:
             raise _sorted(error) from error
 
     def _again(self, call: Callable[[], Coroutine[Any, Any, T]]) -> T:
         try:
-            return self.server.run(call())
+            return self.server.run(without_retries(call()))
         except Exception as error:
             raise _sorted(error) from error
 

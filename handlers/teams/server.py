@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import uvicorn
 
 from handlers.teams.edge import TeamsEdge
+from handlers.teams.throttle import ConnectorRetries, Sleep
 from handlers.teams.token import BOT_TENANT, LOGIN_URL, BotTokens
 
 with warnings.catch_warnings():
@@ -32,6 +33,7 @@ with warnings.catch_warnings():
     from fastapi import FastAPI
     from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
     from microsoft_teams.apps import App, FastAPIAdapter
+    from microsoft_teams.common.http import Client, ClientOptions
 
 T = TypeVar("T")
 TIMEOUT = 60.0  # a safety net for a hung loop, never a pace
@@ -69,7 +71,10 @@ class TeamsServer:
         port: int = 0,
         listen: bool = True,
         tenant: str | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
+        """``sleep``: how a send refused for now waits its ``Retry-After`` (tests: no
+        real time; :class:`~handlers.teams.throttle.ConnectorRetries`)."""
         endpoints = endpoints or Endpoints()
         self.endpoints = endpoints
         self.clock = clock  # Palier's: the tokens' lifetimes, the Connector's Retry-After
@@ -105,7 +110,11 @@ class TeamsServer:
             config = uvicorn.Config(fastapi, host=host, port=self.port, log_level="warning")
             return _BoundServer(config, self._sock)
 
-        options: dict[str, Any] = {}
+        # Every request of the SDK goes through this client (the app's, and the clones it
+        # makes per activity): a Connector's "not now" is waited for and sent again.
+        client = Client(ClientOptions())
+        client.use(ConnectorRetries(clock, sleep))
+        options: dict[str, Any] = {"client": client}
         if endpoints.service_url is not None:
             options["service_url"] = endpoints.service_url
         if tenant:

@@ -94,7 +94,8 @@ def test_a_manager_gets_a_reports_chart_and_no_one_else_does(flows: Flows) -> No
     assert file.user_id == "U0CHLOE"  # to the asker, in her language
     assert file.title == "Progression sur quatre trimestres : Alice"
     assert file.comment is not None and "Alice" in file.comment
-    assert file.kind is None  # not one Teams rebuilds for whoever accepts
+    # Teams builds it again for whoever accepts, naming whose it is: the policy decides again
+    assert file.kind is FileKind.REPORT_CHART and file.subject == "U0ALICE"
     own = _file(flows.progress.chart(ALICE, ChartRequest()))
     assert file.content != own.content  # the same levels, in French
     # A colleague, someone unknown, the report asking for her manager's, another

@@ -71,6 +71,36 @@ def test_a_reset_drops_the_connection_and_carries_nothing_out(
     assert emulator.calls_to("send")[-1].status == 0
 
 
+def test_a_lost_answer_carries_the_call_out_then_drops_the_connection(
+    emulator: TeamsEmulator, alice: User
+) -> None:
+    """The case a sender must not retry: the message is in the chat, the answer never came."""
+    conversation = emulator.install(alice).id
+    http = client(emulator)
+    emulator.inject("send", lose_answer=True)
+    with pytest.raises(httpx.TransportError):
+        send(http, emulator, conversation, "went out")
+    assert [m.text for m in emulator.messages_in(conversation)] == ["went out"]
+    assert emulator.calls_to("send")[-1].status == 201
+    assert send(http, emulator, conversation, "next").status_code == 201  # once only
+
+
+def test_an_injected_503_says_when_to_come_back_and_carries_nothing_out(
+    emulator: TeamsEmulator, alice: User
+) -> None:
+    conversation = emulator.install(alice).id
+    http = client(emulator)
+    emulator.inject("reply", status=503, retry_after=4)
+    first = emulator.post_user_message(alice, "hello")
+    answer = http.post(
+        f"{emulator.service_url}v3/conversations/{conversation}/activities/{first.id}",
+        json={"type": "message", "text": "a reply"},
+    )
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "4"
+    assert answer.json()["error"]["code"] == "ServiceError"
+    assert [m.text for m in emulator.messages_in(conversation)] == ["hello"]
+
+
 def test_a_held_call_answers_once_released(emulator: TeamsEmulator, alice: User) -> None:
     conversation = emulator.install(alice).id
     http = client(emulator)

@@ -9,9 +9,11 @@ decides does.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
@@ -43,6 +45,29 @@ class Clock:
 
 
 @dataclass
+class Naps:
+    """How Palier's Teams side waits a ``Retry-After`` in tests: no real time. Each wait
+    is recorded and moves the emulator's clock on by as much (its rate limits count on
+    it); ``hold`` (set: nothing held) keeps a wait going until the test releases it,
+    off the SDK's loop, so other sends go on meanwhile."""
+
+    clock: ManualClock
+    waits: list[float] = field(default_factory=list)
+    hold: threading.Event = field(default_factory=threading.Event)
+    waiting: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.hold.set()
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.waiting.set()
+        if not self.hold.is_set():
+            await asyncio.to_thread(self.hold.wait, 30)
+        self.clock.advance(seconds)
+
+
+@dataclass
 class TeamsWorld:
     core: Core
     flows: Flows
@@ -52,6 +77,7 @@ class TeamsWorld:
     ticker: Ticker
     clock: Clock
     alice: User
+    naps: Naps
 
     def tick(self) -> TickReport:
         return self.ticker.tick(self.clock.now)
@@ -94,6 +120,8 @@ def world(migrated_engine: Engine, emulator: TeamsEmulator) -> Iterator[TeamsWor
     alice = emulator.add_user("Alice Martin", "alice.martin@example.fr")
     enrol(core, alice)
     renderer = Renderer(DIALOG_ACTIONS)
+    assert isinstance(emulator.clock, ManualClock)
+    naps = Naps(emulator.clock)
     server = TeamsServer(
         Credentials(emulator.app_id, emulator.client_secret),
         clock,
@@ -102,6 +130,7 @@ def world(migrated_engine: Engine, emulator: TeamsEmulator) -> Iterator[TeamsWor
             openid_metadata_url=emulator.openid_metadata_url,
             service_url=emulator.service_url,
         ),
+        sleep=naps,
     )
     directory = graph_directories(server, emulator.graph_url)  # the tenant's people: Graph
     # The emulator serves a sent file's downloadUrl over plain http on 127.0.0.1.
@@ -113,6 +142,6 @@ def world(migrated_engine: Engine, emulator: TeamsEmulator) -> Iterator[TeamsWor
     ticker = Ticker(core.sessions, core.referentiels, messengers, policy, "worker-1", clock)
     try:
         with TeamsDriver(server.url, emulator) as teams:
-            yield TeamsWorld(core, flows, emulator, server, teams, ticker, clock, alice)
+            yield TeamsWorld(core, flows, emulator, server, teams, ticker, clock, alice, naps)
     finally:
         server.stop()

@@ -83,13 +83,36 @@ def test_the_schema_has_teeth(validator: Draft4Validator) -> None:
         assert any(e.startswith(where) for e in errors), (where, errors)
 
 
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_the_command_menu_stays_within_what_teams_shows(
+    validator: Draft4Validator, locale: Locale
+) -> None:
+    """The schema caps a command list (10 commands): the chart's entry fits, and one
+    command more than the cap would not."""
+    document = manifest(APP_ID, PUBLIC, locale)
+    commands = document["bots"][0]["commandLists"][0]["commands"]
+    assert commands[1]["title"] == {"fr": "moi graphique", "en": "me chart"}[locale]
+    assert "@" in commands[1]["description"]  # says how to ask for a report's
+    bot = validator.schema["properties"]["bots"]["items"]["properties"]
+    cap = bot["commandLists"]["items"]["properties"]["commands"]["maxItems"]
+    assert len(commands) <= cap
+    crowded = copy.deepcopy(document)
+    crowded["bots"][0]["commandLists"][0]["commands"] = [commands[0]] * (cap + 1)
+    assert any(e.startswith("bots/0/commandLists/0/commands") for e in _errors(validator, crowded))
+
+
 def test_one_bot_in_the_personal_scope_and_the_log_as_evidence_action() -> None:
     document = manifest(APP_ID, PUBLIC, "fr")
     assert document["id"] == APP_ID
     (bot,) = document["bots"]
     assert bot["botId"] == APP_ID and bot["scopes"] == ["personal"]
     assert bot["commandLists"][0]["scopes"] == ["personal"]
-    assert [c["title"] for c in bot["commandLists"][0]["commands"]] == ["moi", "preuve", "aide"]
+    assert [c["title"] for c in bot["commandLists"][0]["commands"]] == [
+        "moi",
+        "moi graphique",
+        "preuve",
+        "aide",
+    ]
     (extension,) = document["composeExtensions"]
     assert extension["botId"] == APP_ID
     (command,) = extension["commands"]
@@ -113,6 +136,7 @@ def test_the_other_language_is_in_its_localization_file() -> None:
     english = localization("en")
     assert english["composeExtensions[0].commands[0].title"] == "Log as evidence"
     assert english["bots[0].commandLists[0].commands[0].title"] == "me"
+    assert english["bots[0].commandLists[0].commands[1].title"] == "me chart"
     assert manifest(APP_ID, PUBLIC, "en")["localizationInfo"]["defaultLanguageTag"] == "en-us"
     # A default locale with its region (PALIER_DEFAULT_LOCALE=en-GB) is its language here.
     assert manifest(APP_ID, PUBLIC, "en-GB") == manifest(APP_ID, PUBLIC, "en")

@@ -146,6 +146,43 @@ def test_an_injected_429_holds_every_send_to_that_tenant_until_it_elapses(
     assert len(world.emulator.calls_to("send")) == 3
 
 
+def test_the_tick_waits_no_retry_after_in_place_it_defers(world: TeamsWorld, bob: User) -> None:
+    """The tick's sends keep their own ways with a 429 (deferred, the tenant held): the
+    listeners' retry in place (handlers.teams.throttle.ConnectorRetries) is not theirs."""
+    world.teams.install(world.alice)
+    world.emulator.clear_calls()
+    world.emulator.inject("send", status=429, retry_after=3)
+    world.tick()
+    assert world.naps.waits == []
+    assert [c.status for c in world.emulator.calls_to("send")][:1] == [429]
+
+
+def test_a_503_with_retry_after_holds_the_tenant_until_it_elapses(
+    world: TeamsWorld, bob: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 503 that says when to come back is a passing failure (an attempt used) and, as a
+    429, nothing more goes to the tenant before then."""
+    _one_message_in_flight(world, monkeypatch)
+    teams, alice = world.teams, world.alice
+    teams.install(alice)
+    teams.install(bob)
+    world.emulator.clear_calls()
+    world.emulator.inject("send", status=503, retry_after=90)
+    report = world.tick()
+    assert report.sent == 0 and "503" in report.errors[0]
+    assert "deferred" in report.errors[1]  # the other prompt waited for the tenant
+    assert len(world.emulator.calls_to("send")) == 1
+    _advance(world, 89)
+    assert world.tick().sent == 0
+    assert len(world.emulator.calls_to("send")) == 1
+    _advance(world, 1)
+    assert world.tick().sent == 2
+    assert [c.status for c in world.emulator.calls_to("send")] == [503, 201, 201]
+    # the refused prompt used one attempt more than the other
+    assert sorted(p.attempts for p in (_prompt(world, alice), _prompt(world, bob))) == [1, 2]
+    assert world.naps.waits == []
+
+
 # -- the Connector failing ----------------------------------------------------------------------
 
 
