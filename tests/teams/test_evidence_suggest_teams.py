@@ -26,7 +26,7 @@ def test_a_message_logged_as_evidence_comes_with_its_competency_chosen(world: Te
         bob, "Signé chez Leroy Merlin après une négo serrée sur le prix", conversation_id=chat.id
     )
     english = world.emulator.post_user_message(
-        alice, "Booked 5 meetings from cold calls this week", conversation_id=chat.id
+        alice, "Built a target account list of 50 companies in logistics", conversation_id=chat.id
     )
 
     teams.message_action(alice, french, LOG_EVIDENCE_COMMAND)
