@@ -80,7 +80,7 @@ def handle_admin(
     deps: SlackDeps, actor: Actor, words: list[str], respond: Respond, client: WebClient
 ) -> None:
     """Read the subcommand, let its flow check the actor is an admin and run it, answer."""
-    outcome, unread = _run(deps, actor, words, SlackDirectory(client))
+    outcome, unread = _run(deps, actor, words, deps.directory(client, actor))
     respond(text=_text(deps, actor, outcome, unread, words), response_type="ephemeral")
 
 

@@ -68,7 +68,8 @@ def handle_help(
 ) -> None:
     """The help for this person's role; after an unknown command (``unknown``), what was
     not understood and the nearest command they may use."""
-    directory = SlackDirectory(client, deps.profiles, actor.team_id)  # a profile read lately
+    # Only what is shown depends on it: a profile read lately serves, even an admin's.
+    directory = SlackDirectory(client, deps.profiles, actor.team_id, display_only=True)
     outcome = deps.flows.summary.help(actor.ref, directory, unknown)
     assert outcome.view is not None  # the help always answers
     typed = unknown.text if unknown is not None else None

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from slack_sdk import WebClient
 
 from bot.app.actor import ActorRef
 from bot.bootstrap import Flows
 from bot.i18n import Locale
-from handlers.slack.directory import ProfileCache
+from handlers.slack.directory import ProfileCache, SlackDirectory
 from storage.models import Platform
 
 
@@ -52,5 +53,11 @@ class SlackDeps:
     flows: Flows
     default_locale: Locale = "fr"
     tick_seconds: int = 60
-    # Profiles the help read a moment ago (handlers.slack.directory.ProfileCache).
+    # Profiles read a moment ago (handlers.slack.directory.ProfileCache).
     profiles: ProfileCache = field(default_factory=ProfileCache)
+
+    def directory(self, client: WebClient, actor: Actor) -> SlackDirectory:
+        """Slack's directory for a request in ``actor``'s workspace: a profile read a
+        moment ago serves again, except to grant admin rights (those Slack is asked at
+        each request; see :mod:`handlers.slack.directory`)."""
+        return SlackDirectory(client, self.profiles, actor.team_id)

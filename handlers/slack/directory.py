@@ -6,14 +6,24 @@ person's language, so every profile is read with ``users.info`` and
 Slack or the network does wrong raises :class:`bot.domain.people.DirectoryError`, so the
 caller can stop instead of mistaking an outage for unknown people.
 
-The help (``/palier help``) says which commands are the asker's, so it asks whether
-Slack calls them an admin: a ``users.info`` per help. :class:`ProfileCache` keeps the
-profiles read for it a few minutes (:data:`PROFILE_FRESH`), and forgets one as soon as
-Slack says the person changed (``user_change``, which Slack sends when someone is made an
-admin or stops being one): a second help in a row asks Slack nothing, and a new admin sees
-the admin's help at their next help after the event — at the latest
-:data:`PROFILE_FRESH` later. Only the help reads through it: the admin commands
-themselves still ask Slack each time (what decides is never older than the request).
+Many requests ask Slack about the asker (``users.info`` is Web API tier 4, about 100
+calls a minute per workspace): the help, to say which commands are theirs; every flow
+where an admin may do more (``/palier admin …``, ``/palier team``, a review, ``/palier
+export``, a 1:1 for someone else), to know whether Slack calls them an admin; and an
+admin's enrolment, to read the person named. :class:`ProfileCache` keeps the profiles
+read a few minutes (:data:`PROFILE_FRESH`), and forgets one as soon as Slack says the
+person changed (``user_change``, which Slack sends when someone is made an admin or
+stops being one, or is deactivated).
+
+What a kept profile may answer depends on what it decides:
+
+- what is only shown (the help's list of commands, a name, a zone, a language) may come
+  from a profile read lately: a new admin sees the admin's help at their next help after
+  the event, at the latest :data:`PROFILE_FRESH` later;
+- a rights check may use a kept profile only to refuse faster, never to grant: a profile
+  that says "admin" is read again from Slack at each request (``display_only=False``,
+  the default), so a demotion is seen at once, event or not. A promotion Slack has not
+  told Palier of may wait :data:`PROFILE_FRESH`, like the help.
 """
 
 from __future__ import annotations
@@ -34,7 +44,7 @@ from handlers.slack.profiles import to_profile
 # documentation, for the address of a deactivated account).
 NOT_FOUND = frozenset({"users_not_found", "user_not_found"})
 
-PROFILE_FRESH = timedelta(minutes=5)  # how long a profile read for the help is used again
+PROFILE_FRESH = timedelta(minutes=5)  # how long a profile read is used again
 PROFILES_KEPT = 10_000  # at most, per process: past it, the oldest are forgotten
 
 
@@ -77,7 +87,7 @@ class ProfileCache:
                 del self._profiles[next(iter(self._profiles))]  # the oldest read
 
     def forget(self, team_id: str, user_id: str) -> None:
-        """Slack says the person changed: the next help reads them again."""
+        """Slack says the person changed: the next request reads them again."""
         with self._lock:
             self._profiles.pop((team_id, user_id), None)
 
@@ -100,13 +110,21 @@ class SlackDirectory:
     """The people of the bot token's workspace."""
 
     def __init__(
-        self, client: WebClient, cache: ProfileCache | None = None, team_id: str = ""
+        self,
+        client: WebClient,
+        cache: ProfileCache | None = None,
+        team_id: str = "",
+        *,
+        display_only: bool = False,
     ) -> None:
         """``cache``: profiles of the workspace ``team_id`` read a moment ago are used again
-        (see the module's docstring); without, Slack is asked each time."""
+        (see the module's docstring); without, Slack is asked each time. Unless
+        ``display_only`` (the answers only decide what is shown, as the help's), a kept
+        profile that makes its person an admin is read again: the cache never grants."""
         self.client = client
         self.cache = cache
         self.team_id = team_id
+        self.display_only = display_only
 
     def lookup_by_email(self, email: str) -> Profile | None:
         """The person with this address, or None when the workspace has no such account."""
@@ -117,7 +135,10 @@ class SlackDirectory:
 
     def profile(self, user_id: str) -> Profile | None:
         """The person with this id, locale included, or None when Slack knows nobody by it."""
-        if self.cache is not None and (kept := self.cache.get(self.team_id, user_id)):
+        kept = self.cache.get(self.team_id, user_id) if self.cache is not None else None
+        # "Admin" grants power (admin commands, others' data): Slack's word of this very
+        # request decides it. Any other profile kept may serve: it can only refuse.
+        if kept is not None and (self.display_only or not kept.is_admin):
             return kept
         found = _call(
             "users.info", lambda: self.client.users_info(user=user_id, include_locale=True)

@@ -40,8 +40,8 @@ def handle_user_change(deps: SlackDeps, body: dict[str, Any], event: dict[str, A
 def register(app: App, deps: SlackDeps) -> None:
     @app.event("user_change")
     def user_change(body: dict[str, Any], event: dict[str, Any], later: Later) -> None:
-        # Before anything else (a help just after is answered from Slack's new profile):
-        # forgetting a profile read for the help is harmless whoever sent the event.
+        # Before anything else (a request just after is answered from Slack's new
+        # profile): forgetting a profile read lately is harmless whoever sent the event.
         user = event.get("user")
         if isinstance(user, dict) and isinstance(body.get("team_id"), str):
             deps.profiles.forget(body["team_id"], str(user.get("id")))

@@ -49,7 +49,6 @@ from handlers.slack.builders.one_on_one_builder import (
     note_saved_view,
 )
 from handlers.slack.context import Actor, SlackDeps
-from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, ViewSubmission, row_id
 from handlers.slack.workers import Later
@@ -80,7 +79,7 @@ def handle_one_on_one(
     deps: SlackDeps, actor: Actor, words: list[str], respond: Respond, client: WebClient
 ) -> None:
     """``/palier 1on1 [@member [schedule <day> <HH:MM> | schedule off]]``."""
-    flow, directory = deps.flows.one_on_one, SlackDirectory(client)
+    flow, directory = deps.flows.one_on_one, deps.directory(client, actor)
     target = user_id_of(words[0]) if words else None
     if (words and target is None) or (
         target is not None and len(words) > 1 and words[1].lower() not in SCHEDULE
@@ -104,7 +103,7 @@ def _schedule(
     respond: Respond,
     client: WebClient,
 ) -> None:
-    flow, directory = deps.flows.one_on_one, SlackDirectory(client)
+    flow, directory = deps.flows.one_on_one, deps.directory(client, actor)
     if len(words) == 1 and words[0].lower() in OFF:
         stopped = flow.stop_schedule(actor.ref, target, directory)
         if _refused(stopped, respond) or stopped.view is None:

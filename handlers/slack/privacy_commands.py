@@ -20,7 +20,6 @@ from bot.domain.commands import PRIVACY_DELETE, PRIVACY_EXPORT
 from bot.views import privacy
 from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.context import Actor, SlackDeps
-from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import carry_out
 from handlers.slack.markup import slack_t
 from handlers.slack.render import card_blocks, card_text
@@ -45,7 +44,9 @@ def _deliver(outcome: Outcome[Any], respond: Respond, client: WebClient) -> None
 def handle_export(deps: SlackDeps, actor: Actor, respond: Respond, client: WebClient) -> None:
     """Ratings and evidence as an Excel workbook, for a manager's team or an admin's
     workspace."""
-    _deliver(deps.flows.export.team_ratings(actor.ref, SlackDirectory(client)), respond, client)
+    _deliver(
+        deps.flows.export.team_ratings(actor.ref, deps.directory(client, actor)), respond, client
+    )
 
 
 def handle_privacy(
@@ -54,7 +55,7 @@ def handle_privacy(
     """``privacy export`` (all one's data: a summary to read and the JSON, in one message)
     or ``privacy delete`` (confirm)."""
     action = words[0].lower() if words else ""
-    flow, directory = deps.flows.privacy, SlackDirectory(client)
+    flow, directory = deps.flows.privacy, deps.directory(client, actor)
     if action in PRIVACY_EXPORT:
         _deliver(flow.send_my_data(actor.ref, directory), respond, client)
     elif action in PRIVACY_DELETE:

@@ -29,7 +29,6 @@ from handlers.slack import ids
 from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.builders.review_builder import digest_message, pending_message, review_modal
 from handlers.slack.context import Actor, SlackDeps
-from handlers.slack.directory import SlackDirectory
 from handlers.slack.effects import carry_out
 from handlers.slack.markup import slack_t
 from handlers.slack.payloads import BlockActions, View, ViewSubmission, row_id
@@ -47,7 +46,7 @@ def handle_review_list(
     """The manager's reports with self-ratings awaiting review, one page of them
     (``respond``: where the answer goes — the command's ephemeral reply, or a message in
     the manager's DM when asked from the Home)."""
-    outcome = deps.flows.review.pending(actor.ref, SlackDirectory(client))
+    outcome = deps.flows.review.pending(actor.ref, deps.directory(client, actor))
     t = slack_t(outcome)
     replace = True if replace_original else None  # in place of the page clicked on
     if outcome.view is None:
@@ -69,8 +68,9 @@ def handle_review_open(
     report_id = row_id(click.actions[0].value)
     if report_id is None:
         return
-    ref = Actor.from_body(body).ref
-    outcome = deps.flows.review.open(ref, OpenReview(report_id), SlackDirectory(client))
+    actor = Actor.from_body(body)
+    wanted = OpenReview(report_id)
+    outcome = deps.flows.review.open(actor.ref, wanted, deps.directory(client, actor))
     if outcome.view is None:  # not theirs, gone, or nothing left: the same words
         text = from_rich(review.refusal_text(outcome.refusal or GONE, slack_t(outcome)))
         respond(text=text, response_type="ephemeral", replace_original=False)
@@ -129,7 +129,7 @@ def handle_review_submission(
     view = ViewSubmission.model_validate(body).view
     actor = Actor.from_body(body)
     blocks = view.input_blocks
-    outcome = deps.flows.review.submit(actor.ref, parse_review(view), SlackDirectory(client))
+    outcome = deps.flows.review.submit(actor.ref, parse_review(view), deps.directory(client, actor))
     t = slack_t(outcome)
     if outcome.refusal is not None:
         text = review.refusal_text(outcome.refusal, t).plain()

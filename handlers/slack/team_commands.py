@@ -27,7 +27,6 @@ from handlers.slack.builders.mrkdwn import from_rich
 from handlers.slack.builders.prompt_builder import notice
 from handlers.slack.builders.team_builder import fits_in_messages, team_messages, team_summary
 from handlers.slack.context import Actor, SlackDeps
-from handlers.slack.directory import SlackDirectory
 from handlers.slack.markup import slack_t
 
 FILES_PER_MESSAGE = 10  # what Slack shows on one message; a large team's map has more
@@ -56,7 +55,7 @@ def handle_team(
     """The asker's team summary, privately; a refusal for anyone without reports.
     ``respond``: where the short answers go (the command's ephemeral reply, or the DM);
     ``say_where``: whether to say the tables are in the DM once they are."""
-    outcome = deps.flows.team.overview(actor.ref, SlackDirectory(client))
+    outcome = deps.flows.team.overview(actor.ref, deps.directory(client, actor))
     t, overview = slack_t(outcome), outcome.view
     if overview is None:  # the one refusal: no reports, or unknown to Palier
         text, blocks = notice(team.refusal(outcome.refusal, t))

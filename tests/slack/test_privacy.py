@@ -132,6 +132,7 @@ def test_team_export_follows_the_reporting_line(world: World) -> None:
     assert {row["competency"] for row in rows} >= {"Prospection", "Closing"}
     # A workspace admin exports everyone, in his words.
     world.emulator.update_user(BOB, is_admin=True)
+    assert world.driver.user_change(BOB).ok  # as Slack tells the app (the refusal was kept)
     world.driver.slash_command(BOB, "/palier", "export")
     files = world.emulator.wait_for(lambda: (f := world.emulator.files) and len(f) == 2 and f)
     assert files[-1].title == "Palier export"
@@ -160,6 +161,7 @@ def test_an_admin_palier_does_not_follow_exports_the_workspace(world: World) -> 
     assert world.emulator.files == []
 
     world.emulator.update_user(BOB, is_admin=True)
+    assert world.driver.user_change(BOB).ok  # as Slack tells the app (the refusal was kept)
     world.driver.slash_command(BOB, "/palier", "export")
     [file] = world.emulator.wait_for(lambda: world.emulator.files or None)
     assert file.channels == [world.emulator.dm_channel_id(BOB)]
