@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import Session, joinedload
 
 from bot.delivery.claims import Claimed, Failed
 from bot.delivery.jobs import GivenBackJob
 from bot.delivery.messenger import Recipient
-from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.views import ScheduledBrief
-from bot.delivery.workspaces import Workspaces
 from bot.domain.access import Viewer
 from bot.domain.one_on_one import BRIEF_LEAD
 from bot.domain.one_on_one_access import manages
@@ -160,15 +158,7 @@ class BriefJob(GivenBackJob):
 
     kind = "1:1 brief"
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        catalog: ReferentielCatalog,
-        policy: TickPolicy,
-        workspaces: Workspaces,
-        report: TickReport,
-    ) -> None:
-        super().__init__(sessions, catalog, policy, workspaces, report)
+    def setup(self) -> None:
         self.claims: dict[int, BriefClaim] = {}  # to give a failed one back
 
     def due(self, now: datetime) -> list[int]:

@@ -5,7 +5,8 @@ fails: a message that may have gone out, or whose person cannot be written to, s
 claimed and is never sent twice (:func:`stays_claimed`); any other failure gives it back
 for a later tick. :class:`GivenBackJob` is that rule for the jobs that record nothing
 else for a lost message (the welcomes, the 1:1 briefs), built from the tick's shared
-parts: each only says how it gives a message back. The digests (which mark a lost one
+parts: each only says its own state (:meth:`GivenBackJob.setup`) and how it gives a
+message back. The digests (which mark a lost one
 failed) and the reminders (which count an unreachable person) use :func:`stays_claimed`
 and record the rest their own way; the prompts, sent in batches, have a recovery of
 their own (:mod:`bot.delivery.dispatch`).
@@ -47,6 +48,10 @@ class GivenBackJob:
         self.policy = policy
         self.workspaces = workspaces
         self.report = report
+        self.setup()
+
+    def setup(self) -> None:
+        """The job's own state for the tick (none here)."""
 
     def failed(self, claimed: Claimed, failed: Failed, now: datetime) -> None:
         if stays_claimed(failed):

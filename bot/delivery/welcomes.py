@@ -22,14 +22,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import joinedload
 
 from bot.delivery.claims import Claimed, Failed, Failure
 from bot.delivery.jobs import GivenBackJob
 from bot.delivery.messenger import Recipient
-from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.views import WelcomeMessage
-from bot.delivery.workspaces import Workspaces
 from bot.domain.welcome import (
     NEEDS_CONVERSATION,
     RETRY_AFTER,
@@ -37,7 +35,6 @@ from bot.domain.welcome import (
     greeting_for,
     release_welcome,
 )
-from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import Person
 from storage.repositories import PeopleRepository
@@ -54,15 +51,7 @@ class WelcomeJob(GivenBackJob):
 
     kind = "welcome"
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        catalog: ReferentielCatalog,
-        policy: TickPolicy,
-        workspaces: Workspaces,
-        report: TickReport,
-    ) -> None:
-        super().__init__(sessions, catalog, policy, workspaces, report)
+    def setup(self) -> None:
         self.stopped: set[int] = set()  # workspaces paused or asking to wait, this tick
         self.claimed_at: dict[int, datetime] = {}  # of each claimed welcome, to give back
         self.full = False  # as many due as a tick takes: more may be waiting
