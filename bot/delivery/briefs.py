@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import Session, joinedload
 
-from bot.delivery.claims import Claimed, Failed, Failure
+from bot.delivery.claims import Claimed, Failed
+from bot.delivery.jobs import GivenBackJob
 from bot.delivery.messenger import Recipient
-from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.views import ScheduledBrief
-from bot.delivery.workspaces import Workspaces
 from bot.domain.access import Viewer
 from bot.domain.one_on_one import BRIEF_LEAD
 from bot.domain.one_on_one_access import manages
@@ -151,24 +150,15 @@ def release_brief(session: Session, claim: BriefClaim, now: datetime) -> bool:
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
-class BriefJob:
-    """The scheduled briefs' part in :class:`bot.delivery.claims.Sender` (``kind`` "1:1 brief")."""
+class BriefJob(GivenBackJob):
+    """The scheduled briefs' part in :class:`bot.delivery.claims.Sender` (``kind`` "1:1 brief").
+
+    A brief that stays claimed (:func:`bot.delivery.jobs.stays_claimed`) is this
+    occurrence's, lost (it may have gone out); the next occurrence may work."""
 
     kind = "1:1 brief"
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        catalog: ReferentielCatalog,
-        policy: TickPolicy,
-        workspaces: Workspaces,
-        report: TickReport,
-    ) -> None:
-        self.sessions = sessions
-        self.catalog = catalog
-        self.policy = policy
-        self.workspaces = workspaces
-        self.report = report
+    def setup(self) -> None:
         self.claims: dict[int, BriefClaim] = {}  # to give a failed one back
 
     def due(self, now: datetime) -> list[int]:
@@ -198,9 +188,7 @@ class BriefJob:
     def sent(self, claimed: Claimed, ref: str, now: datetime) -> None:
         self.report.briefs += 1
 
-    def failed(self, claimed: Claimed, failed: Failed, now: datetime) -> None:
-        if failed.failure in (Failure.UNREACHABLE, Failure.LOST):
-            return  # this occurrence is lost (it may have gone out); the next may work
+    def give_back(self, claimed: Claimed, failed: Failed, now: datetime) -> None:
         self._release(self.claims[claimed.item_id], now)
 
     def _release(self, claim: BriefClaim, now: datetime) -> None:

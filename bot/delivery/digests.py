@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.delivery.claims import Claimed, Failed, Failure
+from bot.delivery.claims import Claimed, Failed
+from bot.delivery.jobs import stays_claimed
 from bot.delivery.messenger import Recipient
 from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.views import WeeklyReview
@@ -95,8 +96,7 @@ class DigestJob:
         self.report.digests += 1
 
     def failed(self, claimed: Claimed, failed: Failed, now: datetime) -> None:
-        lost = failed.failure in (Failure.UNREACHABLE, Failure.LOST)
-        status = PromptStatus.FAILED if lost else PromptStatus.PENDING
+        status = PromptStatus.FAILED if stays_claimed(failed) else PromptStatus.PENDING
         self._finish(claimed.item_id, status, now, failed.reason)
 
     def _finish(

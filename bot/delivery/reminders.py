@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from bot.delivery.claims import Claimed, Failed, Failure
+from bot.delivery.jobs import stays_claimed
 from bot.delivery.policy import TickReport
 from bot.delivery.prompts import Prompts
 from bot.delivery.views import ReminderMessage, SnoozeReturned
@@ -142,11 +143,10 @@ class ReminderJob:
 
     def failed(self, claimed: Claimed, failed: Failed, now: datetime) -> None:
         self.returned.pop(claimed.item_id, None)
-        if failed.failure is Failure.UNREACHABLE:
-            self.report.failed += 1  # the person is marked; the prompt stays as it is
+        if stays_claimed(failed):  # it may have gone out, or cannot: not sent again
+            if failed.failure is Failure.UNREACHABLE:
+                self.report.failed += 1  # the person is marked; the prompt stays as it is
             return
-        if failed.failure is Failure.LOST:
-            return  # it may have gone out: the claim stays, it is not sent again
         snoozed_until = self.snoozed.get(claimed.item_id)
 
         def undo(prompt: CheckinPrompt, _person: object) -> None:

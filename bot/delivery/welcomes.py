@@ -22,13 +22,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import joinedload
 
 from bot.delivery.claims import Claimed, Failed, Failure
+from bot.delivery.jobs import GivenBackJob
 from bot.delivery.messenger import Recipient
-from bot.delivery.policy import TickPolicy, TickReport
 from bot.delivery.views import WelcomeMessage
-from bot.delivery.workspaces import Workspaces
 from bot.domain.welcome import (
     NEEDS_CONVERSATION,
     RETRY_AFTER,
@@ -36,7 +35,6 @@ from bot.domain.welcome import (
     greeting_for,
     release_welcome,
 )
-from referentiels.loader import ReferentielCatalog
 from storage.db import session_scope
 from storage.models import Person
 from storage.repositories import PeopleRepository
@@ -48,24 +46,12 @@ from storage.repositories import PeopleRepository
 POLL = RETRY_AFTER
 
 
-class WelcomeJob:
+class WelcomeJob(GivenBackJob):
     """The welcomes' part in :class:`bot.delivery.claims.Sender` (``kind`` "welcome")."""
 
     kind = "welcome"
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        catalog: ReferentielCatalog,
-        policy: TickPolicy,
-        workspaces: Workspaces,
-        report: TickReport,
-    ) -> None:
-        self.sessions = sessions
-        self.catalog = catalog
-        self.policy = policy
-        self.workspaces = workspaces
-        self.report = report
+    def setup(self) -> None:
         self.stopped: set[int] = set()  # workspaces paused or asking to wait, this tick
         self.claimed_at: dict[int, datetime] = {}  # of each claimed welcome, to give back
         self.full = False  # as many due as a tick takes: more may be waiting
@@ -150,9 +136,7 @@ class WelcomeJob:
             PeopleRepository(session).reached([claimed.item_id], learnt)
         self.report.welcomed += 1
 
-    def failed(self, claimed: Claimed, failed: Failed, now: datetime) -> None:
-        if failed.failure in (Failure.UNREACHABLE, Failure.LOST):
-            return  # it may have gone out, or cannot: it stays claimed, never sent twice
+    def give_back(self, claimed: Claimed, failed: Failed, now: datetime) -> None:
         waits = failed.failure in (Failure.PAUSED, Failure.DEFERRED)
         if waits:
             self.stopped.add(claimed.tenant_id)

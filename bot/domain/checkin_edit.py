@@ -22,6 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bot.domain.rating_rows import RatingSource
 from bot.domain.submissions import CheckinAnswer, CheckinSubmission, add_notes
 from storage.models import (
     CheckinPrompt,
@@ -118,22 +119,12 @@ def replace_checkin(
         )
     }
     changed: dict[str, datetime] = {}  # competency → when the replaced level was given
+    source = RatingSource(person, Rater.SELF, person, now, record.id, prompt.cycle_key)
     for answer in submission.answers:
         assert answer.level_id is not None  # validated
         row = rows.get(answer.competency_id)
         if row is None:  # not rated before (cannot happen through the form): add it
-            row = Rating(
-                tenant_id=person.tenant_id,
-                person_id=person.id,
-                referentiel_id=person.referentiel_id,
-                competency_id=answer.competency_id,
-                level_id=answer.level_id,
-                rater=Rater.SELF,
-                rater_person_id=person.id,
-                cycle_key=prompt.cycle_key,
-                rated_at=now,
-            )
-            session.add(row)
+            row = source.add(session, answer.competency_id, answer.level_id)
         elif row.level_id != answer.level_id:
             changed[answer.competency_id] = row.rated_at
             row.level_id, row.rated_at = answer.level_id, now

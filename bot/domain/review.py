@@ -23,6 +23,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.domain.access import Scope, Viewer, reports_of, scope_over
+from bot.domain.rating_rows import RatingSource
 from bot.domain.submissions import MAX_TEXT, FieldProblem, claim_submission
 from bot.domain.team_ratings import (
     LatestRatings,
@@ -210,22 +211,13 @@ class ReviewService:
         record = claim_submission(session, report, SubmissionKind.REVIEW, idempotency_key, now)
         if record is None:
             return ReviewResult([], duplicate=True)
-        stored = []
-        for answer in submission.answers:
-            rating = Rating(
-                tenant_id=report.tenant_id,
-                person_id=report.id,
-                referentiel_id=referentiel.id,
-                competency_id=answer.competency_id,
-                level_id=answer.level_id or "",
-                rater=Rater.MANAGER,
-                rater_person_id=manager.id,
-                comment=submission.comment or None,
-                submission_id=record.id,
-                rated_at=now,
-            )
-            session.add(rating)
-            stored.append(rating)
+        source = RatingSource(
+            report, Rater.MANAGER, manager, now, record.id, comment=submission.comment or None
+        )
+        stored = [
+            source.add(session, answer.competency_id, answer.level_id or "")
+            for answer in submission.answers
+        ]
         session.flush()
         return ReviewResult([], stored=stored)
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.links import LinkText, is_link
+from bot.domain.rating_rows import RatingSource, insert_ratings
 from bot.domain.text import CleanText
 from referentiels.models import Referentiel
 from storage.models import (
@@ -29,11 +30,9 @@ from storage.models import (
     Person,
     PromptStatus,
     Rater,
-    Rating,
     Submission,
     SubmissionKind,
 )
-from storage.rating_tracks import sync_tracks
 
 MAX_TEXT = 3000  # Slack's own limit for a plain_text_input
 
@@ -163,22 +162,10 @@ def record_checkin(
     missing = next((a.competency_id for a in submission.answers if a.level_id is None), None)
     if missing is not None:  # validate_checkin refuses this; never store half
         raise ValueError(f"no level for {missing}")
-    mine = _mine(person, record)
     # One statement for the ratings, one for the evidence, however many competencies.
-    ratings = [
-        mine
-        | {
-            "competency_id": answer.competency_id,
-            "level_id": answer.level_id,
-            "rater": Rater.SELF,
-            "rater_person_id": person.id,
-            "cycle_key": cycle_key,
-            "rated_at": now,
-        }
-        for answer in submission.answers
-    ]
-    session.execute(insert(Rating), ratings)
-    sync_tracks(session, (person.id,))  # a bulk insert is no flush: keep the tracks here
+    source = RatingSource(person, Rater.SELF, person, now, record.id, cycle_key)
+    levels = [(a.competency_id, a.level_id) for a in submission.answers if a.level_id is not None]
+    insert_ratings(session, source, levels)  # keeps the tracks: a bulk insert is no flush
     add_notes(session, person, record, submission, now, today=today)
     if prompt is not None and prompt.status is not PromptStatus.MISSED:
         prompt.status = PromptStatus.DONE
