@@ -78,7 +78,12 @@ def test_the_evidence_modal_keeps_its_ids_and_its_metadata() -> None:
 
 
 # Rows Slack leaves without a block id (their buttons' own ids suffice).
-ROWS_WITHOUT_BLOCK_ID = {actions.ERASURE_ACTIONS, actions.REVIEW_PAGES, actions.DIGEST_PAGES}
+ROWS_WITHOUT_BLOCK_ID = {
+    actions.ERASURE_ACTIONS,
+    actions.REVIEW_PAGES,
+    actions.DIGEST_PAGES,
+    actions.LIVRET_ACTIONS,
+}
 # Names of cards Slack never shows: ``/palier log`` opens the evidence modal itself, where
 # a Teams command answers a card whose button opens the form.
 NOT_IN_SLACK = {actions.EVIDENCE_OPEN}

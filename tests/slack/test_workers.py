@@ -92,8 +92,13 @@ def test_shutdown_can_cancel_what_has_not_started() -> None:
     gate = threading.Event()
     _blocked(pool, gate)
     queued = pool.submit(lambda: "never")
+    settled = threading.Event()
+    queued.add_done_callback(lambda _future: settled.set())
     closing = threading.Thread(target=pool.shutdown, kwargs={"cancel_futures": True})
     closing.start()
+    # The worker is still blocked: the queued call settles only by being cancelled (opening
+    # the gate before that let a loaded machine's worker start it first).
+    assert settled.wait(TIMEOUT)
     gate.set()
     closing.join(TIMEOUT)
     assert queued.cancelled()
